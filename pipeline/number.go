@@ -1,0 +1,303 @@
+package pipeline
+
+import (
+	"errors"
+	"math"
+	"strings"
+)
+
+// Qualifier says how exact a reported value is. Reports write "gần 2.000"
+// (nearly) or "trên 15.560" (more than) as often as exact figures, and the
+// qualifier travels with the value.
+type Qualifier string
+
+const (
+	Exact   Qualifier = "exact"
+	Approx  Qualifier = "approx"   // gần, khoảng, xấp xỉ, ước
+	AtLeast Qualifier = "at_least" // trên, hơn, ít nhất
+	AtMost  Qualifier = "at_most"  // dưới, chưa đến, tối đa
+)
+
+// ParseQualifier reads a qualifier given on its own (a JSON field, a column).
+func ParseQualifier(s string) (Qualifier, bool) {
+	switch Fold(s) {
+	case "", "exact", "chinh xac":
+		return Exact, true
+	case "approx", "approximately", "about", "gan", "khoang", "xap xi", "uoc", "uoc tinh", "tren duoi":
+		return Approx, true
+	case "at least", "at_least", "more than", "tren", "hon", "it nhat", "toi thieu":
+		return AtLeast, true
+	case "at most", "at_most", "less than", "duoi", "chua den", "toi da":
+		return AtMost, true
+	}
+	return "", false
+}
+
+// qualifierWords in folded form, longest first.
+var qualifierWords = []struct {
+	word string
+	q    Qualifier
+}{
+	{"tren duoi", Approx}, {"khoang gan", Approx}, {"uoc tinh", Approx}, {"xap xi", Approx},
+	{"it nhat", AtLeast}, {"toi thieu", AtLeast}, {"chua den", AtMost}, {"toi da", AtMost},
+	{"gan", Approx}, {"khoang", Approx}, {"uoc", Approx}, {"tren", AtLeast}, {"hon", AtLeast},
+	{"duoi", AtMost},
+}
+
+var multipliers = map[string]float64{"nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "ty": 1e9, "ti": 1e9}
+
+// unitWords maps folded unit spellings to the catalogue's unit.
+var unitWords = map[string]string{
+	"m2": "m²", "m": "m²", "met vuong": "m²", "ha": "ha", "hecta": "ha", "hec ta": "ha",
+	"dong": "đồng", "d": "đồng", "vnd": "đồng", "vnđ": "đồng",
+}
+
+// Number is a parsed figure: its value, qualifier and the unit written after
+// it, if any ("m²", "ha", "đồng", or the unit word as written, folded).
+type Number struct {
+	Value     float64
+	Qualifier Qualifier
+	Unit      string
+}
+
+// ErrNotNumber is wrapped by every ParseNumber error.
+var ErrNotNumber = errors.New("not a number")
+
+// ParseNumber reads a figure as Vietnamese reports write it: "15.560" is
+// 15560, "2,5" is 2.5, "1,2 tỷ" is 1.2e9, "gần 2.000" is approximately 2000,
+// "04 cá nhân" is 4. Plain machine forms ("1234.5") are read too: a dot is a
+// thousands separator only when every group after it has three digits.
+func ParseNumber(s string) (Number, error) {
+	n := Number{Qualifier: Exact}
+	if v, ok := plainInt(s); ok {
+		n.Value = v
+		return n, nil
+	}
+	text := strings.TrimSpace(strings.ToLower(s))
+	if text == "" {
+		return n, errors.Join(ErrNotNumber, errors.New("empty"))
+	}
+	folded := Fold(text)
+	for _, qw := range qualifierWords {
+		if strings.HasPrefix(folded, qw.word+" ") {
+			n.Qualifier = qw.q
+			text = dropWords(text, len(strings.Fields(qw.word)))
+			break
+		}
+	}
+	total, rest, err := amount(text)
+	if err != nil {
+		return n, err
+	}
+	n.Value = total
+	rest = strings.TrimSpace(strings.Trim(rest, " ()"))
+	if rest != "" && (rest[0] >= '0' && rest[0] <= '9' || rest[0] == '.' || rest[0] == ',') {
+		return n, errors.Join(ErrNotNumber, errors.New("several numbers"))
+	}
+	if rest != "" {
+		u := Fold(rest)
+		if mapped, ok := unitWords[u]; ok {
+			n.Unit = mapped
+		} else if rest == "m²" {
+			n.Unit = "m²"
+		} else {
+			n.Unit = u
+		}
+	}
+	if math.IsInf(n.Value, 0) || math.IsNaN(n.Value) {
+		return n, errors.Join(ErrNotNumber, errors.New("too large"))
+	}
+	return n, nil
+}
+
+// plainInt is the fast path for the common case: ASCII digits only.
+func plainInt(s string) (float64, bool) {
+	if len(s) == 0 || len(s) > 15 {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return float64(v), true
+}
+
+// dropWords removes the first n space-separated words of s.
+func dropWords(s string, n int) string {
+	fields := strings.Fields(s)
+	if n >= len(fields) {
+		return ""
+	}
+	return strings.Join(fields[n:], " ")
+}
+
+// amount reads one or more "<number> [multiplier]" groups ("1 tỷ 250 triệu")
+// from the start of s and returns their sum and the text after them.
+func amount(s string) (float64, string, error) {
+	var total float64
+	groups := 0
+	last := math.Inf(1)
+	for {
+		s = strings.TrimSpace(s)
+		num, rest, ok := leadingNumber(s)
+		if !ok {
+			break
+		}
+		v, err := numeral(num)
+		if err != nil {
+			return 0, s, err
+		}
+		mult := 1.0
+		rest = strings.TrimSpace(rest)
+		if w, after := firstWord(rest); w != "" {
+			if m, ok := multipliers[Fold(w)]; ok {
+				mult, rest = m, after
+			}
+		}
+		if groups > 0 && mult >= last {
+			// "2 3" or "1 triệu 2 tỷ" is not one amount.
+			return 0, s, errors.Join(ErrNotNumber, errors.New("several numbers"))
+		}
+		total += v * mult
+		last = mult
+		groups++
+		s = rest
+		if mult == 1 {
+			break
+		}
+	}
+	if groups == 0 {
+		return 0, s, errors.Join(ErrNotNumber, errors.New("no digits"))
+	}
+	return total, s, nil
+}
+
+func firstWord(s string) (word, rest string) {
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i+1:]
+}
+
+// leadingNumber splits off the digits, dots, commas and spaces-between-groups
+// at the start of s.
+func leadingNumber(s string) (num, rest string, ok bool) {
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	start := i
+	for i < len(s) {
+		c := s[i]
+		if c >= '0' && c <= '9' || c == '.' || c == ',' {
+			i++
+			continue
+		}
+		break
+	}
+	if i == start {
+		return "", s, false
+	}
+	num = strings.TrimRight(s[:i], ".,")
+	if num == "" || num == "-" || num == "+" {
+		return "", s, false
+	}
+	return num, s[len(num):], true
+}
+
+// numeral reads digits with Vietnamese or plain separators.
+func numeral(s string) (float64, error) {
+	neg := false
+	if s[0] == '-' || s[0] == '+' {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	dots, commas := strings.Count(s, "."), strings.Count(s, ",")
+	var intPart, frac string
+	switch {
+	case dots > 0 && commas > 0:
+		// The separator that comes last is the decimal point.
+		dec := byte(',')
+		if strings.LastIndexByte(s, '.') > strings.LastIndexByte(s, ',') {
+			dec = '.'
+		}
+		i := strings.LastIndexByte(s, dec)
+		intPart, frac = s[:i], s[i+1:]
+		sep := "."
+		if dec == '.' {
+			sep = ","
+		}
+		if !grouped(intPart, sep) {
+			return 0, errors.Join(ErrNotNumber, errors.New("bad grouping"))
+		}
+		intPart = strings.ReplaceAll(intPart, sep, "")
+	case dots > 0:
+		if grouped(s, ".") {
+			intPart = strings.ReplaceAll(s, ".", "")
+		} else if dots == 1 {
+			i := strings.IndexByte(s, '.')
+			intPart, frac = s[:i], s[i+1:]
+		} else {
+			return 0, errors.Join(ErrNotNumber, errors.New("bad grouping"))
+		}
+	case commas > 1:
+		if !grouped(s, ",") {
+			return 0, errors.Join(ErrNotNumber, errors.New("bad grouping"))
+		}
+		intPart = strings.ReplaceAll(s, ",", "")
+	case commas == 1:
+		i := strings.IndexByte(s, ',')
+		intPart, frac = s[:i], s[i+1:]
+	default:
+		intPart = s
+	}
+	if intPart == "" {
+		intPart = "0"
+	}
+	var v float64
+	for i := 0; i < len(intPart); i++ {
+		c := intPart[i]
+		if c < '0' || c > '9' {
+			return 0, errors.Join(ErrNotNumber, errors.New("bad digit"))
+		}
+		v = v*10 + float64(c-'0')
+	}
+	scale := 0.1
+	for i := 0; i < len(frac); i++ {
+		c := frac[i]
+		if c < '0' || c > '9' {
+			return 0, errors.Join(ErrNotNumber, errors.New("bad digit"))
+		}
+		v += float64(c-'0') * scale
+		scale /= 10
+	}
+	if len(frac) > 0 {
+		// Round away the binary noise of digit-by-digit accumulation.
+		p := math.Pow(10, float64(len(frac)))
+		v = math.Round(v*p) / p
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+// grouped reports whether s is digits in thousands groups: 1-3 digits, then
+// groups of exactly 3 after each sep.
+func grouped(s, sep string) bool {
+	parts := strings.Split(s, sep)
+	if len(parts) < 2 || len(parts[0]) == 0 || len(parts[0]) > 3 {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if len(p) != 3 {
+			return false
+		}
+	}
+	return true
+}

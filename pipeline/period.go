@@ -1,0 +1,159 @@
+package pipeline
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// PeriodType is the kind of reporting period.
+type PeriodType string
+
+const (
+	Year    PeriodType = "year"
+	Half    PeriodType = "half"
+	Quarter PeriodType = "quarter"
+	Month   PeriodType = "month"
+	Range   PeriodType = "range"   // a multi-year review, giai đoạn 2016-2020
+	ToDate  PeriodType = "to_date" // a cumulative "đến nay" figure as of a month
+)
+
+// Period is a reporting period with its canonical code ("2023", "2023-H1",
+// "2023-Q3", "2023-07", "2016..2020", "to-date@2020-10") and inclusive dates.
+type Period struct {
+	Code  string
+	Type  PeriodType
+	Start time.Time
+	End   time.Time
+}
+
+// Year is the calendar year the period ends in; facts are partitioned by it.
+func (p Period) Year() int { return p.End.Year() }
+
+func (p Period) String() string { return p.Code }
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func lastDay(y int, m time.Month) time.Time { return date(y, m+1, 1).AddDate(0, 0, -1) }
+
+// YearPeriod, HalfPeriod, QuarterPeriod, MonthPeriod, RangePeriod and
+// ToDatePeriod build canonical periods.
+func YearPeriod(y int) Period {
+	return Period{strconv.Itoa(y), Year, date(y, 1, 1), date(y, 12, 31)}
+}
+
+func HalfPeriod(y, h int) Period {
+	m := time.Month(6*(h-1) + 1)
+	return Period{fmt.Sprintf("%d-H%d", y, h), Half, date(y, m, 1), lastDay(y, m+5)}
+}
+
+func QuarterPeriod(y, q int) Period {
+	m := time.Month(3*(q-1) + 1)
+	return Period{fmt.Sprintf("%d-Q%d", y, q), Quarter, date(y, m, 1), lastDay(y, m+2)}
+}
+
+func MonthPeriod(y int, m time.Month) Period {
+	return Period{fmt.Sprintf("%d-%02d", y, int(m)), Month, date(y, m, 1), lastDay(y, m)}
+}
+
+func RangePeriod(from, to int) Period {
+	return Period{fmt.Sprintf("%d..%d", from, to), Range, date(from, 1, 1), date(to, 12, 31)}
+}
+
+// ToDatePeriod is a cumulative total as of the end of the given month. Its
+// start is unknown, so it is the start of the study window (2010).
+func ToDatePeriod(y int, m time.Month) Period {
+	return Period{fmt.Sprintf("to-date@%d-%02d", y, int(m)), ToDate, date(2010, 1, 1), lastDay(y, m)}
+}
+
+var (
+	reCanon   = regexp.MustCompile(`^(\d{4})(?:-(h[12]|q[1-4]|\d{2}))?$`)
+	reToDate  = regexp.MustCompile(`^to-date@(\d{4})-(\d{2})$`)
+	rangeSep  = strings.NewReplacer("..", " den ", "–", " den ", "—", " den ", "-", " den ", "/", " ")
+	reRange   = regexp.MustCompile(`^(?:giai doan |tu nam |tu |nam )?(\d{4}) (?:den|toi) (?:nam )?(\d{4})$`)
+	reHalf    = regexp.MustCompile(`^(?:so ket |bao cao |tong ket )?(6|sau) thang (dau|cuoi)? ?(?:nam )?(\d{4})$`)
+	reQuarter = regexp.MustCompile(`^(?:quy|q) ?(i{1,3}|iv|[1-4]) (?:nam )?(\d{4})$`)
+	reMonth   = regexp.MustCompile(`^(?:thang )?(\d{1,2}) (?:nam )?(\d{4})$`)
+	reYear    = regexp.MustCompile(`^(?:tong ket |bao cao )?(?:nam )?(\d{4})$`)
+	romans    = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4}
+)
+
+// ParsePeriod reads a period as reports write it: "2023", "Năm 2023",
+// "6 tháng đầu năm 2023", "sơ kết 6 tháng 2023", "Quý III/2023", "Q3/2023",
+// "tháng 7/2023", "07/2023", "giai đoạn 2016-2020", or a canonical code.
+func ParsePeriod(s string) (Period, error) {
+	raw := strings.TrimSpace(strings.ToLower(s))
+	if m := reToDate.FindStringSubmatch(raw); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		if mo >= 1 && mo <= 12 {
+			return ToDatePeriod(y, time.Month(mo)), nil
+		}
+	}
+	if m := reCanon.FindStringSubmatch(raw); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		switch sub := m[2]; {
+		case sub == "":
+			return checkYear(YearPeriod(y), s)
+		case sub[0] == 'h':
+			return checkYear(HalfPeriod(y, int(sub[1]-'0')), s)
+		case sub[0] == 'q':
+			return checkYear(QuarterPeriod(y, int(sub[1]-'0')), s)
+		default:
+			mo, _ := strconv.Atoi(sub)
+			if mo >= 1 && mo <= 12 {
+				return checkYear(MonthPeriod(y, time.Month(mo)), s)
+			}
+		}
+	}
+	// Dashes and ".." between years read as "đến"; slashes as spaces.
+	f := Fold(rangeSep.Replace(raw))
+	if m := reRange.FindStringSubmatch(f); m != nil {
+		from, _ := strconv.Atoi(m[1])
+		to, _ := strconv.Atoi(m[2])
+		if from < to {
+			return checkYear(RangePeriod(from, to), s)
+		}
+	}
+	if m := reHalf.FindStringSubmatch(f); m != nil {
+		y, _ := strconv.Atoi(m[3])
+		h := 1
+		if m[2] == "cuoi" {
+			h = 2
+		}
+		return checkYear(HalfPeriod(y, h), s)
+	}
+	if m := reQuarter.FindStringSubmatch(f); m != nil {
+		y, _ := strconv.Atoi(m[2])
+		q, ok := romans[m[1]]
+		if !ok {
+			q, _ = strconv.Atoi(m[1])
+		}
+		return checkYear(QuarterPeriod(y, q), s)
+	}
+	if m := reMonth.FindStringSubmatch(f); m != nil {
+		mo, _ := strconv.Atoi(m[1])
+		y, _ := strconv.Atoi(m[2])
+		if mo >= 1 && mo <= 12 {
+			return checkYear(MonthPeriod(y, time.Month(mo)), s)
+		}
+	}
+	if m := reYear.FindStringSubmatch(f); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		return checkYear(YearPeriod(y), s)
+	}
+	return Period{}, fmt.Errorf("period %q: %w", s, ErrBadPeriod)
+}
+
+// ErrBadPeriod is wrapped by ParsePeriod errors.
+var ErrBadPeriod = fmt.Errorf("not a period")
+
+// checkYear refuses years outside the range reports can be about.
+func checkYear(p Period, s string) (Period, error) {
+	if p.Start.Year() < 1945 || p.End.Year() > 2100 {
+		return Period{}, fmt.Errorf("period %q: year out of range: %w", s, ErrBadPeriod)
+	}
+	return p, nil
+}

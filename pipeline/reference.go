@@ -1,0 +1,305 @@
+package pipeline
+
+import (
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ReferenceFiles are the reference CSVs compiled into the binary. They are
+// data, so the catalogue can grow without a code change.
+//
+//go:embed reference/*.csv
+var ReferenceFiles embed.FS
+
+// Level is the administrative level of a unit.
+type Level string
+
+const (
+	LevelProvince Level = "province"
+	LevelDistrict Level = "district"
+	LevelCommune  Level = "commune"
+)
+
+// ReformDate is the day the district level ended and communes were merged.
+var ReformDate = date(2025, 7, 1)
+
+// Unit is one version of an administrative unit. A unit whose type or name
+// changed (Sầm Sơn became a city in 2017) has one version per form, all with
+// the same code. Communes created on 2025-07-01 reuse old codes with other
+// names, so a code alone never identifies a unit: code and date do.
+type Unit struct {
+	Code         string
+	Name         string // canonical, NFC, without the type word
+	Type         string // tinh, thanh_pho, thi_xa, huyen, phuong, xa, thi_tran
+	Level        Level
+	ProvinceCode string
+	ParentCode   string    // the district of a pre-2025 commune
+	From, To     time.Time // inclusive; zero means open
+}
+
+// ValidOn reports whether this version existed on day d.
+func (u *Unit) ValidOn(d time.Time) bool {
+	return (u.From.IsZero() || !d.Before(u.From)) && (u.To.IsZero() || !d.After(u.To))
+}
+
+// Indicator is an entry of the catalogue (reference/indicators.csv).
+type Indicator struct {
+	Code      string
+	LabelVI   string
+	LabelEN   string
+	Unit      string // mô hình, m², đồng, ...
+	Kind      string // flow or stock
+	Integer   bool   // counts must be whole numbers
+	Dimension string // the disaggregation dimension allowed ("field", "level") or ""
+	MaxOf     string // this value may not exceed the same key's value of that indicator
+	Aliases   []string
+}
+
+// Disaggregation is an allowed breakdown value of a dimension.
+type Disaggregation struct {
+	Dimension, Code, LabelVI, LabelEN string
+	Aliases                           []string
+}
+
+// Population is a census count for a district.
+type Population struct {
+	UnitCode string
+	Year     int
+	Value    int64
+	Source   string
+}
+
+// Lineage links a post-2025 commune to a pre-2025 commune it absorbed.
+type Lineage struct {
+	NewCode, OldCode, MergeType, Resolution string
+}
+
+// NameVariant is another spelling of a unit's name seen in official texts.
+type NameVariant struct {
+	Level   Level
+	Code    string
+	Variant string
+}
+
+// Reference is everything rows are checked against.
+type Reference struct {
+	Units           []*Unit // provinces, districts, communes; every version
+	Indicators      []*Indicator
+	Disaggregations []*Disaggregation
+	Population      []Population
+	Lineage         []Lineage
+	NameVariants    []NameVariant
+	indicators      map[string]*Indicator
+}
+
+// Indicator returns the catalogue entry with the given code, or nil.
+func (r *Reference) Indicator(code string) *Indicator { return r.indicators[code] }
+
+// Provinces returns the three provinces in code order.
+func (r *Reference) Provinces() []*Unit {
+	var out []*Unit
+	for _, u := range r.Units {
+		if u.Level == LevelProvince {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// UnitsOn returns the units of a level in a province that existed on day d,
+// in code order.
+func (r *Reference) UnitsOn(province string, level Level, d time.Time) []*Unit {
+	var out []*Unit
+	for _, u := range r.Units {
+		if u.ProvinceCode == province && u.Level == level && u.ValidOn(d) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// DefaultReference loads the embedded reference data. It cannot fail on a
+// built binary; an error means the embedded files are broken.
+func DefaultReference() (*Reference, error) {
+	sub, err := fs.Sub(ReferenceFiles, "reference")
+	if err != nil {
+		return nil, err
+	}
+	return LoadReference(sub)
+}
+
+// LoadReference reads the reference CSVs from fsys.
+func LoadReference(fsys fs.FS) (*Reference, error) {
+	ref := &Reference{indicators: map[string]*Indicator{}}
+	provinces := map[string]*Unit{}
+	err := readCSV(fsys, "units_pre2025.csv", func(c cols) error {
+		code := c.get("province_code")
+		if provinces[code] == nil {
+			provinces[code] = &Unit{Code: code, Name: c.get("province_name"), Type: "tinh", Level: LevelProvince, ProvinceCode: code}
+			ref.Units = append(ref.Units, provinces[code])
+		}
+		from, to, err := c.dates("valid_from", "valid_to")
+		ref.Units = append(ref.Units, &Unit{
+			Code: c.get("district_code"), Name: c.get("district_name"), Type: c.get("district_type"),
+			Level: LevelDistrict, ProvinceCode: code, ParentCode: code, From: from, To: to,
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	lastDistrictDay := ReformDate.AddDate(0, 0, -1)
+	err = readCSV(fsys, "communes_pre2025.csv", func(c cols) error {
+		ref.Units = append(ref.Units, &Unit{
+			Code: c.get("commune_code"), Name: c.get("commune_name"), Type: c.get("commune_type"),
+			Level: LevelCommune, ProvinceCode: c.get("province_code"), ParentCode: c.get("district_code"),
+			To: lastDistrictDay,
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "communes_2025.csv", func(c cols) error {
+		from, _, err := c.dates("valid_from", "")
+		ref.Units = append(ref.Units, &Unit{
+			Code: c.get("commune_code"), Name: c.get("commune_name"), Type: c.get("commune_type"),
+			Level: LevelCommune, ProvinceCode: c.get("province_code"), ParentCode: c.get("province_code"), From: from,
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "indicators.csv", func(c cols) error {
+		ind := &Indicator{
+			Code: c.get("code"), LabelVI: c.get("label_vi"), LabelEN: c.get("label_en"), Unit: c.get("unit"),
+			Kind: c.get("kind"), Integer: c.get("integer") == "true", Dimension: c.get("dimension"),
+			MaxOf: c.get("max_of"), Aliases: c.list("aliases"),
+		}
+		ref.Indicators = append(ref.Indicators, ind)
+		ref.indicators[ind.Code] = ind
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "disaggregations.csv", func(c cols) error {
+		ref.Disaggregations = append(ref.Disaggregations, &Disaggregation{
+			Dimension: c.get("dimension"), Code: c.get("code"), LabelVI: c.get("label_vi"),
+			LabelEN: c.get("label_en"), Aliases: c.list("aliases"),
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "population.csv", func(c cols) error {
+		y, err1 := strconv.Atoi(c.get("year"))
+		v, err2 := strconv.ParseInt(c.get("population"), 10, 64)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("bad year or population %q %q", c.get("year"), c.get("population"))
+		}
+		ref.Population = append(ref.Population, Population{c.get("district_code"), y, v, c.get("source")})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "commune_lineage_2025.csv", func(c cols) error {
+		ref.Lineage = append(ref.Lineage, Lineage{c.get("new_commune_code"), c.get("old_commune_code"), c.get("merge_type"), c.get("resolution")})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "name_variants.csv", func(c cols) error {
+		ref.NameVariants = append(ref.NameVariants, NameVariant{Level(c.get("level")), c.get("code"), c.get("variant_spelling")})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, ind := range ref.Indicators {
+		if ind.MaxOf != "" && ref.indicators[ind.MaxOf] == nil {
+			return nil, fmt.Errorf("indicators.csv: %s: max_of names unknown indicator %q", ind.Code, ind.MaxOf)
+		}
+	}
+	sort.SliceStable(ref.Units, func(i, j int) bool { return ref.Units[i].Code < ref.Units[j].Code })
+	return ref, nil
+}
+
+// cols is one CSV record addressed by header name.
+type cols struct {
+	header map[string]int
+	rec    []string
+}
+
+func (c cols) get(name string) string {
+	if i, ok := c.header[name]; ok && i < len(c.rec) {
+		return strings.TrimSpace(c.rec[i])
+	}
+	return ""
+}
+
+func (c cols) list(name string) []string {
+	var out []string
+	for _, s := range strings.Split(c.get(name), ";") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (c cols) dates(from, to string) (f, t time.Time, err error) {
+	parse := func(name string) (time.Time, error) {
+		s := c.get(name)
+		if s == "" {
+			return time.Time{}, nil
+		}
+		return time.Parse("2006-01-02", s)
+	}
+	if f, err = parse(from); err != nil {
+		return
+	}
+	t, err = parse(to)
+	return
+}
+
+func readCSV(fsys fs.FS, name string, each func(cols) error) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return fmt.Errorf("open reference %s: %w", name, err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	head, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("read reference %s: %w", name, err)
+	}
+	c := cols{header: map[string]int{}}
+	for i, h := range head {
+		c.header[h] = i
+	}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read reference %s: %w", name, err)
+		}
+		c.rec = rec
+		if err := each(c); err != nil {
+			return fmt.Errorf("reference %s line %d: %w", name, line, err)
+		}
+	}
+}

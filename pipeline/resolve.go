@@ -1,0 +1,361 @@
+package pipeline
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Problem is why a name or value could not be resolved, in both languages.
+type Problem struct {
+	Code     string
+	Reason   string
+	ReasonEN string
+}
+
+func problem(code, vi, en string, args ...any) *Problem {
+	return &Problem{code, fmt.Sprintf(vi, args...), fmt.Sprintf(en, args...)}
+}
+
+// Resolver finds provinces, units, indicators and disaggregations by code,
+// canonical name or any written variant of it.
+type Resolver struct {
+	ref        *Reference
+	provinces  map[string]*Unit
+	units      map[string][]*Unit // province|key -> versions; see unitKeys
+	codes      map[string][]*Unit // province|code -> versions
+	indicators map[string]*Indicator
+	disaggs    map[string]*Disaggregation // key -> value, any dimension
+}
+
+// NewResolver indexes ref.
+func NewResolver(ref *Reference) *Resolver {
+	r := &Resolver{
+		ref: ref, provinces: map[string]*Unit{}, units: map[string][]*Unit{}, codes: map[string][]*Unit{},
+		indicators: map[string]*Indicator{}, disaggs: map[string]*Disaggregation{},
+	}
+	variants := map[string][]string{}
+	for _, v := range ref.NameVariants {
+		variants[string(v.Level)+"|"+v.Code] = append(variants[string(v.Level)+"|"+v.Code], v.Variant)
+	}
+	for _, u := range ref.Units {
+		switch {
+		case u.Level == LevelProvince:
+			for _, k := range []string{u.Code, Key(u.Name), Fold(u.Name)} {
+				r.provinces[k] = u
+			}
+			continue
+		case u.Level == LevelCommune && !u.From.Equal(ReformDate):
+			// Before the reform communes reported through their district;
+			// only districts and the new communes are reporting units.
+			continue
+		}
+		r.codes[u.ProvinceCode+"|"+u.Code] = append(r.codes[u.ProvinceCode+"|"+u.Code], u)
+		names := append([]string{u.Name}, variants[string(u.Level)+"|"+u.Code]...)
+		for _, n := range names {
+			for _, k := range []string{"k:" + Key(n), "f:" + Fold(n)} {
+				r.units[u.ProvinceCode+"|"+k] = appendUnique(r.units[u.ProvinceCode+"|"+k], u)
+			}
+		}
+	}
+	for _, ind := range ref.Indicators {
+		for _, n := range append([]string{ind.Code, ind.LabelVI, ind.LabelEN}, ind.Aliases...) {
+			r.indicators["k:"+Key(n)] = ind
+			r.indicators["f:"+Fold(n)] = ind
+		}
+	}
+	for _, d := range ref.Disaggregations {
+		for _, n := range append([]string{d.Code, d.LabelVI, d.LabelEN}, d.Aliases...) {
+			r.disaggs["k:"+d.Dimension+"|"+Key(n)] = d
+			r.disaggs["f:"+d.Dimension+"|"+Fold(n)] = d
+		}
+	}
+	return r
+}
+
+func appendUnique(us []*Unit, u *Unit) []*Unit {
+	for _, x := range us {
+		if x == u {
+			return us
+		}
+	}
+	return append(us, u)
+}
+
+// Province resolves a province by GSO code or any spelling of its name.
+func (r *Resolver) Province(s string) (*Unit, *Problem) {
+	name, _ := splitType(strings.TrimSpace(s))
+	for _, k := range []string{strings.TrimSpace(s), Key(s), Fold(s), Key(name), Fold(name)} {
+		if u := r.provinces[k]; u != nil {
+			return u, nil
+		}
+	}
+	if strings.TrimSpace(s) == "" {
+		return nil, problem("missing_province", "Thiếu tên tỉnh.", "The province is missing.")
+	}
+	return nil, problem("unknown_province",
+		"Không nhận ra tỉnh %q; chỉ nhận Thanh Hóa (38), Nghệ An (40), Hà Tĩnh (42).",
+		"Unknown province %q; expected Thanh Hóa (38), Nghệ An (40) or Hà Tĩnh (42).", s)
+}
+
+// wholeProvince are the folded ways of saying "the province itself".
+var wholeProvince = map[string]bool{"": true, "toan tinh": true, "tinh": true, "cap tinh": true, "tong": true, "tong cong": true}
+
+// Unit resolves a district or commune of province that existed throughout
+// period p. An empty name, "toàn tỉnh" or "tỉnh <name>" means the province.
+// A bare name that is also the province's name ("Hà Tĩnh") means the city.
+func (r *Resolver) Unit(province *Unit, s string, p Period) (*Unit, *Problem) {
+	raw := strings.TrimSpace(s)
+	if wholeProvince[Fold(raw)] {
+		return province, nil
+	}
+	var found []*Unit
+	name, typ, tried := raw, "", "mã"
+	if isDigits(raw) {
+		found = r.codes[province.ProvinceCode+"|"+raw]
+	} else {
+		// The whole text first: "Tĩnh Gia" is a name, not "tỉnh" + "Gia".
+		tried = "tên"
+		found = r.unitsNamed(province, raw)
+		if len(found) == 0 {
+			name, typ = splitType(raw)
+			if typ == "tinh" && r.provinces[Fold(name)] == province {
+				return province, nil
+			}
+			found = r.unitsNamed(province, name)
+		}
+	}
+	if len(found) == 0 {
+		return nil, problem("unknown_unit",
+			"Không tìm thấy đơn vị %q (theo %s) trong tỉnh %s. Gần nhất: %s.",
+			"No unit %q (by %s) in %s. Closest: %s.",
+			raw, tried, province.Name, r.suggestUnits(province, name, p))
+	}
+	if typ != "" {
+		var typed []*Unit
+		for _, u := range found {
+			if u.Type == typ {
+				typed = append(typed, u)
+			}
+		}
+		if len(typed) > 0 {
+			found = typed
+		}
+	}
+	// Group versions by code; keep the codes that existed throughout p.
+	var valid []*Unit
+	seen := map[string]bool{}
+	for _, u := range found {
+		if seen[u.Code+string(u.Level)] {
+			continue
+		}
+		seen[u.Code+string(u.Level)] = true
+		if v := r.versionThroughout(province.ProvinceCode, u, p); v != nil {
+			valid = append(valid, v)
+		}
+	}
+	switch len(valid) {
+	case 1:
+		return valid[0], nil
+	case 0:
+		u := found[0]
+		return nil, problem("unit_not_valid_on_period",
+			"Đơn vị %s %s (mã %s) không tồn tại trong suốt kỳ %s (hiệu lực %s). Từ 01/07/2025 cấp huyện không còn; báo cáo theo xã, phường mới.",
+			"Unit %s %s (code %s) did not exist throughout period %s (valid %s). The district level ended on 2025-07-01; communes report since.",
+			typeLabel(u.Type), u.Name, u.Code, p.Code, r.validity(province.ProvinceCode, u))
+	}
+	var names []string
+	for _, u := range valid {
+		names = append(names, fmt.Sprintf("%s %s (mã %s)", typeLabel(u.Type), u.Name, u.Code))
+	}
+	return nil, problem("ambiguous_unit",
+		"Tên %q chỉ nhiều đơn vị: %s. Ghi rõ loại (huyện, thị xã, thành phố, xã, phường) hoặc mã.",
+		"Name %q matches several units: %s. Write the type (huyện, thị xã, ...) or the code.",
+		raw, strings.Join(names, "; "))
+}
+
+func (r *Resolver) unitsNamed(province *Unit, name string) []*Unit {
+	if found := r.units[province.ProvinceCode+"|k:"+Key(name)]; len(found) > 0 {
+		return found
+	}
+	return r.units[province.ProvinceCode+"|f:"+Fold(name)]
+}
+
+// versionThroughout returns the version of u's code valid at the end of p if
+// the code's versions together cover all of p (only its end for a to-date
+// total, whose start is unknown).
+func (r *Resolver) versionThroughout(province string, u *Unit, p Period) *Unit {
+	var from, to time.Time
+	var atEnd *Unit
+	first := true
+	for _, v := range r.codes[province+"|"+u.Code] {
+		if v.Level != u.Level || (v.Level == LevelCommune) != (u.Level == LevelCommune) {
+			continue
+		}
+		if first || (!from.IsZero() && (v.From.IsZero() || v.From.Before(from))) {
+			from = v.From
+		}
+		if first || (!to.IsZero() && (v.To.IsZero() || v.To.After(to))) {
+			to = v.To
+		}
+		first = false
+		if v.ValidOn(p.End) {
+			atEnd = v
+		}
+	}
+	if atEnd == nil {
+		return nil
+	}
+	if p.Type != ToDate && !from.IsZero() && p.Start.Before(from) {
+		return nil
+	}
+	if !to.IsZero() && p.End.After(to) {
+		return nil
+	}
+	return atEnd
+}
+
+func (r *Resolver) validity(province string, u *Unit) string {
+	var from, to string
+	for _, v := range r.codes[province+"|"+u.Code] {
+		if v.Level != u.Level {
+			continue
+		}
+		if from == "" || v.From.IsZero() {
+			from = fmtDate(v.From, "trước 2015")
+		}
+		to = fmtDate(v.To, "nay")
+	}
+	return from + " – " + to
+}
+
+func fmtDate(t time.Time, zero string) string {
+	if t.IsZero() {
+		return zero
+	}
+	return t.Format("02/01/2006")
+}
+
+var typeLabels = map[string]string{
+	"tinh": "tỉnh", "thanh_pho": "thành phố", "thi_xa": "thị xã", "huyen": "huyện",
+	"phuong": "phường", "xa": "xã", "thi_tran": "thị trấn",
+}
+
+func typeLabel(t string) string { return typeLabels[t] }
+
+// suggestUnits names the three reporting units of the province whose folded
+// names are closest to name.
+func (r *Resolver) suggestUnits(province *Unit, name string, p Period) string {
+	var cands []string
+	seen := map[string]bool{}
+	for _, list := range r.codes {
+		for _, u := range list {
+			if u.ProvinceCode != province.ProvinceCode || !u.ValidOn(p.End) || seen[u.Name] {
+				continue
+			}
+			seen[u.Name] = true
+			cands = append(cands, u.Name)
+		}
+	}
+	return closest(name, cands)
+}
+
+// closest returns up to three candidates nearest to s by edit distance of
+// their folded forms, in a stable order.
+func closest(s string, cands []string) string {
+	f := []rune(Fold(s))
+	sort.Strings(cands)
+	sort.SliceStable(cands, func(i, j int) bool {
+		return editDistance(f, []rune(Fold(cands[i]))) < editDistance(f, []rune(Fold(cands[j])))
+	})
+	if len(cands) > 3 {
+		cands = cands[:3]
+	}
+	if len(cands) == 0 {
+		return "(không có)"
+	}
+	return strings.Join(cands, ", ")
+}
+
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Indicator resolves an indicator by code, Vietnamese label or a known alias.
+func (r *Resolver) Indicator(s string) (*Indicator, *Problem) {
+	if ind := r.indicators["k:"+Key(s)]; ind != nil {
+		return ind, nil
+	}
+	if ind := r.indicators["f:"+Fold(s)]; ind != nil {
+		return ind, nil
+	}
+	if strings.TrimSpace(s) == "" {
+		return nil, problem("missing_indicator", "Thiếu chỉ tiêu.", "The indicator is missing.")
+	}
+	var cands []string
+	for _, ind := range r.ref.Indicators {
+		cands = append(cands, ind.LabelVI+" ("+ind.Code+")")
+	}
+	return nil, problem("unknown_indicator",
+		"Không nhận ra chỉ tiêu %q. Gần nhất: %s.", "Unknown indicator %q. Closest: %s.", s, closest(s, cands))
+}
+
+var totalWords = map[string]bool{"": true, "tong": true, "tong so": true, "tong cong": true, "total": true, "chung": true}
+
+// Disaggregation resolves a breakdown value allowed for ind; "" and "tổng"
+// mean the undivided total.
+func (r *Resolver) Disaggregation(ind *Indicator, s string) (string, *Problem) {
+	if totalWords[Fold(s)] {
+		return Total, nil
+	}
+	if ind.Dimension != "" {
+		for _, k := range []string{"k:" + ind.Dimension + "|" + Key(s), "f:" + ind.Dimension + "|" + Fold(s)} {
+			if d := r.disaggs[k]; d != nil {
+				return d.Code, nil
+			}
+		}
+	}
+	var allowed []string
+	for _, d := range r.ref.Disaggregations {
+		if d.Dimension == ind.Dimension {
+			allowed = append(allowed, d.LabelVI)
+		}
+	}
+	if len(allowed) == 0 {
+		return "", problem("disaggregation_not_allowed",
+			"Chỉ tiêu %s không chia theo phân tổ; để trống cột phân tổ.",
+			"Indicator %s has no breakdown; leave the disaggregation empty.", ind.Code)
+	}
+	return "", problem("unknown_disaggregation",
+		"Phân tổ %q không dùng cho chỉ tiêu %s; dùng một trong: %s.",
+		"Disaggregation %q is not allowed for %s; use one of: %s.", s, ind.Code, strings.Join(allowed, ", "))
+}

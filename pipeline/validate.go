@@ -1,0 +1,416 @@
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// Vietnam has kept UTC+7 without daylight saving since 1975; a fixed zone
+// avoids depending on the host's tzdata.
+var Vietnam = time.FixedZone("ICT", 7*3600)
+
+// Validator turns RawRows into Records, or into RowErrors that say why not.
+// It caches resolutions, since a file repeats the same few names many times.
+// A Validator is not safe for concurrent use.
+type Validator struct {
+	Ref      *Reference
+	Resolver *Resolver
+	today    time.Time
+
+	periods    map[string]periodResult
+	provinces  map[string]provinceResult
+	units      map[unitQuery]provinceResult
+	indicators map[string]indicatorResult
+	disaggs    map[[2]string]disaggResult
+}
+
+type (
+	periodResult struct {
+		p   Period
+		err *Problem
+	}
+	provinceResult struct {
+		u   *Unit
+		err *Problem
+	}
+	unitQuery struct {
+		province *Unit
+		name     string
+		period   string
+	}
+	indicatorResult struct {
+		ind *Indicator
+		err *Problem
+	}
+	disaggResult struct {
+		code string
+		err  *Problem
+	}
+)
+
+// NewValidator checks against ref; periods starting after now's date (in
+// Vietnam) are in the future.
+func NewValidator(ref *Reference, now time.Time) *Validator {
+	y, m, d := now.In(Vietnam).Date()
+	return &Validator{
+		Ref: ref, Resolver: NewResolver(ref), today: date(y, m, d),
+		periods: map[string]periodResult{}, provinces: map[string]provinceResult{},
+		units: map[unitQuery]provinceResult{}, indicators: map[string]indicatorResult{},
+		disaggs: map[[2]string]disaggResult{},
+	}
+}
+
+func (v *Validator) rowError(file string, raw RawRow, f Field, value string, p *Problem) *RowError {
+	return &RowError{File: file, Ref: raw.Ref, Column: raw.column(f), Value: value, Code: p.Code, Reason: p.Reason, ReasonEN: p.ReasonEN}
+}
+
+// Period parses s and refuses periods that have not started yet.
+func (v *Validator) Period(s string) (Period, *Problem) {
+	if r, ok := v.periods[s]; ok {
+		return r.p, r.err
+	}
+	p, err := ParsePeriod(s)
+	var pr *Problem
+	switch {
+	case strings.TrimSpace(s) == "":
+		pr = problem("missing_period", "Thiếu kỳ báo cáo.", "The reporting period is missing.")
+	case err != nil:
+		pr = problem("bad_period",
+			"Không đọc được kỳ báo cáo %q; viết như: 2023, 6 tháng đầu năm 2023, Quý III/2023, tháng 7/2023, giai đoạn 2016-2020.",
+			"Cannot read period %q; write e.g. 2023, 2023-H1, 2023-Q3, 2023-07, 2016..2020.", s)
+	case p.Start.After(v.today):
+		pr = problem("future_period", "Kỳ báo cáo %s chưa bắt đầu (hôm nay là %s).",
+			"Period %s has not started yet (today is %s).", p.Code, v.today.Format("02/01/2006"))
+	}
+	v.periods[s] = periodResult{p, pr}
+	return p, pr
+}
+
+// Row validates one raw row on its own. Checks that need the whole file
+// (duplicates, rules between indicators, totals) are done by File.
+func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
+	rec := Record{Origin: raw.Origin, Quote: raw.Quote, Note: raw.Note, Ref: raw.Ref}
+	if rec.Origin == "" {
+		rec.Origin = FromForm
+	}
+	var pr *Problem
+	if rec.Period, pr = v.Period(raw.Period); pr != nil {
+		return rec, v.rowError(file, raw, FieldPeriod, raw.Period, pr)
+	}
+	pres, ok := v.provinces[raw.Province]
+	if !ok {
+		pres.u, pres.err = v.Resolver.Province(raw.Province)
+		v.provinces[raw.Province] = pres
+	}
+	if pres.err != nil {
+		return rec, v.rowError(file, raw, FieldProvince, raw.Province, pres.err)
+	}
+	rec.Province = pres.u
+	q := unitQuery{pres.u, raw.Unit, rec.Period.Code}
+	ures, ok := v.units[q]
+	if !ok {
+		ures.u, ures.err = v.Resolver.Unit(pres.u, raw.Unit, rec.Period)
+		v.units[q] = ures
+	}
+	if ures.err != nil {
+		return rec, v.rowError(file, raw, FieldUnit, raw.Unit, ures.err)
+	}
+	rec.Unit = ures.u
+	ires, ok := v.indicators[raw.Indicator]
+	if !ok {
+		ires.ind, ires.err = v.Resolver.Indicator(raw.Indicator)
+		v.indicators[raw.Indicator] = ires
+	}
+	if ires.err != nil {
+		return rec, v.rowError(file, raw, FieldIndicator, raw.Indicator, ires.err)
+	}
+	rec.Indicator = ires.ind
+	dq := [2]string{ires.ind.Code, raw.Disaggregation}
+	dres, ok := v.disaggs[dq]
+	if !ok {
+		dres.code, dres.err = v.Resolver.Disaggregation(ires.ind, raw.Disaggregation)
+		v.disaggs[dq] = dres
+	}
+	if dres.err != nil {
+		return rec, v.rowError(file, raw, FieldDisaggregation, raw.Disaggregation, dres.err)
+	}
+	rec.Disaggregation = dres.code
+	if pr = v.value(&rec, raw); pr != nil {
+		return rec, v.rowError(file, raw, FieldValue, raw.Value, pr)
+	}
+	if raw.Qualifier != "" {
+		q, ok := ParseQualifier(raw.Qualifier)
+		if !ok {
+			return rec, v.rowError(file, raw, FieldQualifier, raw.Qualifier, problem("bad_qualifier",
+				"Không hiểu mức chính xác %q; dùng: chính xác, gần/khoảng, trên/hơn, dưới.",
+				"Unknown qualifier %q; use exact, approx, at_least or at_most.", raw.Qualifier))
+		}
+		if q != Exact || rec.Qualifier == "" {
+			rec.Qualifier = q
+		}
+	}
+	if raw.SubmittedAt != "" {
+		t, ok := ParseDate(raw.SubmittedAt)
+		if !ok {
+			return rec, v.rowError(file, raw, FieldSubmittedAt, raw.SubmittedAt, problem("bad_date",
+				"Không đọc được ngày gửi %q; viết ngày/tháng/năm, ví dụ 27/12/2022.",
+				"Cannot read submission date %q; write day/month/year, e.g. 27/12/2022.", raw.SubmittedAt))
+		}
+		if t.After(v.today.AddDate(0, 0, 1)) {
+			return rec, v.rowError(file, raw, FieldSubmittedAt, raw.SubmittedAt, problem("future_date",
+				"Ngày gửi %s ở tương lai (hôm nay là %s).", "Submission date %s is in the future (today is %s).",
+				t.Format("02/01/2006"), v.today.Format("02/01/2006")))
+		}
+		rec.SubmittedAt = t
+	}
+	return rec, nil
+}
+
+// value reads raw.Value into rec in the indicator's unit.
+func (v *Validator) value(rec *Record, raw RawRow) *Problem {
+	ind := rec.Indicator
+	s := strings.TrimSpace(raw.Value)
+	if s == "" {
+		return problem("missing_value", "Thiếu giá trị (ô trống là chưa báo cáo; ghi 0 nếu bằng không).",
+			"The value is missing (empty means not reported; write 0 for zero).")
+	}
+	var n Number
+	if raw.Plain {
+		var ok bool
+		if n.Value, ok = plainFloat(s); !ok {
+			return problem("not_a_number", "Giá trị %q không phải là số.", "Value %q is not a number.", s)
+		}
+		n.Qualifier = Exact
+	} else {
+		var err error
+		if n, err = ParseNumber(s); err != nil {
+			return problem("not_a_number", "Giá trị %q không phải là số (viết như 1.234 hoặc 2,5).",
+				"Value %q is not a number (write e.g. 1.234 or 2,5).", s)
+		}
+	}
+	switch {
+	case n.Unit == "" || Fold(n.Unit) == Fold(ind.Unit) || (n.Unit == "đồng" && ind.Unit == "đồng") || (n.Unit == "m²" && ind.Unit == "m²"):
+	case n.Unit == "ha" && ind.Unit == "m²":
+		n.Value *= 10000
+	default:
+		return problem("wrong_unit", "Đơn vị %q không phải đơn vị của chỉ tiêu %s (%s).",
+			"Unit %q is not the unit of %s (%s).", n.Unit, ind.Code, ind.Unit)
+	}
+	switch {
+	case math.IsNaN(n.Value) || math.IsInf(n.Value, 0) || math.Abs(n.Value) > 1e15:
+		return problem("not_a_number", "Giá trị %q không phải là số hữu hạn hợp lý.", "Value %q is not a sensible finite number.", s)
+	case n.Value < 0:
+		return problem("negative_value", "Giá trị %s âm; số liệu báo cáo không được âm.", "Value %s is negative; reported figures cannot be.", s)
+	case ind.Integer && n.Value != math.Trunc(n.Value):
+		return problem("not_whole_number", "Chỉ tiêu %s đếm %s nên phải là số nguyên, không phải %s.",
+			"%s counts %s and must be a whole number, not %s.", ind.Code, ind.Unit, s)
+	}
+	rec.Value, rec.Qualifier = n.Value, n.Qualifier
+	return nil
+}
+
+// plainFloat reads a machine-form decimal ("1234.5", "-3", "1e6"), refusing
+// NaN and infinities, which strconv would accept.
+func plainFloat(s string) (float64, bool) {
+	var f float64
+	if _, err := fmt.Sscan(s, &f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789.-+eE", c) {
+			return 0, false
+		}
+	}
+	return f, true
+}
+
+// ParseDate reads a day as reports write it: 27/12/2022, 27-12-2022,
+// 2022-12-27, or an RFC 3339 date-time; a time of day is dropped.
+func ParseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		y, m, d := t.In(Vietnam).Date()
+		return date(y, m, d), true
+	}
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		s = s[:i]
+	}
+	for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// File validates all rows of one file: each row, then the checks that need
+// the whole file. Records come back in row order; every raw row is either
+// in records, in errors, or a form total row that checked out.
+func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError) {
+	var recs []Record
+	var errs []RowError
+	var totals []int
+	for i, raw := range rows {
+		if raw.Total {
+			totals = append(totals, i)
+			continue
+		}
+		rec, rerr := v.Row(file, raw)
+		if rerr != nil {
+			errs = append(errs, *rerr)
+			continue
+		}
+		recs = append(recs, rec)
+	}
+	recs, errs = v.duplicates(file, rows, recs, errs)
+	recs, errs = v.rules(file, recs, errs)
+	errs = append(errs, v.totals(file, rows, totals, recs)...)
+	return recs, errs
+}
+
+// duplicates keeps the first of identical values and refuses both of two
+// values that disagree, since nobody can tell which one is right.
+func (v *Validator) duplicates(file string, rows []RawRow, recs []Record, errs []RowError) ([]Record, []RowError) {
+	first := map[ValueKey]int{}
+	drop := map[int]*Problem{}
+	for i, r := range recs {
+		j, seen := first[r.ValueKey()]
+		if !seen {
+			first[r.ValueKey()] = i
+			continue
+		}
+		if recs[j].Value == r.Value {
+			drop[i] = problem("duplicate", "Trùng với %s (cùng đơn vị, kỳ, chỉ tiêu, phân tổ và giá trị); chỉ tính một lần.",
+				"Duplicate of %s (same unit, period, indicator, disaggregation and value); counted once.", recs[j].Ref)
+			continue
+		}
+		conflict := func(other, this Record) *Problem {
+			return problem("conflicting_duplicate",
+				"Mâu thuẫn với %s: cùng đơn vị, kỳ, chỉ tiêu, phân tổ nhưng giá trị khác (%s và %s); cả hai bị từ chối.",
+				"Conflicts with %s: same unit, period, indicator and disaggregation but different values (%s and %s); both refused.",
+				other.Ref, fmtValue(other.Value), fmtValue(this.Value))
+		}
+		drop[i] = conflict(recs[j], r)
+		if _, already := drop[j]; !already {
+			drop[j] = conflict(r, recs[j])
+		}
+	}
+	return v.drop(file, recs, errs, drop)
+}
+
+// rules applies the catalogue's max_of rules within the file.
+func (v *Validator) rules(file string, recs []Record, errs []RowError) ([]Record, []RowError) {
+	byKey := map[ValueKey]int{}
+	for i, r := range recs {
+		byKey[r.ValueKey()] = i
+	}
+	drop := map[int]*Problem{}
+	for i, r := range recs {
+		if r.Indicator.MaxOf == "" {
+			continue
+		}
+		k := r.ValueKey()
+		k.Indicator = r.Indicator.MaxOf
+		j, ok := byKey[k]
+		if !ok || r.Value <= recs[j].Value {
+			continue
+		}
+		limit := recs[j].Indicator
+		drop[i] = problem("rule_violated", "%s (%s) lớn hơn %s (%s, %s); không thể như vậy.",
+			"%s (%s) exceeds %s (%s, %s), which cannot be.",
+			r.Indicator.LabelVI, fmtValue(r.Value), limit.LabelVI, fmtValue(recs[j].Value), recs[j].Ref)
+	}
+	return v.drop(file, recs, errs, drop)
+}
+
+func (v *Validator) drop(file string, recs []Record, errs []RowError, drop map[int]*Problem) ([]Record, []RowError) {
+	if len(drop) == 0 {
+		return recs, errs
+	}
+	kept := recs[:0]
+	for i, r := range recs {
+		p, bad := drop[i]
+		if !bad {
+			kept = append(kept, r)
+			continue
+		}
+		errs = append(errs, RowError{File: file, Ref: r.Ref, Column: string(FieldValue), Value: fmtValue(r.Value),
+			Code: p.Code, Reason: p.Reason, ReasonEN: p.ReasonEN})
+	}
+	return kept, errs
+}
+
+// totals checks form total rows against the sum of the accepted rows of
+// their group. A group with refused rows cannot be checked, and says so.
+func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Record) []RowError {
+	var errs []RowError
+	type gk struct{ group, ind, dis string }
+	keyOf := func(raw RawRow) gk { return gk{raw.Group, Fold(raw.Indicator), Fold(raw.Disaggregation)} }
+	accepted := map[string]float64{}
+	for _, r := range recs {
+		accepted[r.Ref] = r.Value
+	}
+	sums, members, counted := map[gk]float64{}, map[gk]int{}, map[gk]int{}
+	for _, raw := range rows {
+		if raw.Total || raw.Group == "" {
+			continue
+		}
+		k := keyOf(raw)
+		members[k]++
+		if val, ok := accepted[raw.Ref]; ok {
+			sums[k] += val
+			counted[k]++
+		}
+	}
+	for _, i := range totals {
+		raw := rows[i]
+		k := keyOf(raw)
+		n, err := ParseNumber(raw.Value)
+		if raw.Plain {
+			n.Value, _ = plainFloat(raw.Value)
+			err = nil
+		}
+		switch {
+		case strings.TrimSpace(raw.Value) == "":
+			continue
+		case err != nil:
+			errs = append(errs, *v.rowError(file, raw, FieldValue, raw.Value, problem("not_a_number",
+				"Dòng tổng có giá trị %q không phải là số.", "Total row value %q is not a number.", raw.Value)))
+		case counted[k] < members[k]:
+			errs = append(errs, *v.rowError(file, raw, FieldValue, raw.Value, problem("total_unchecked",
+				"Không kiểm tra được dòng tổng vì có dòng chi tiết bị từ chối.",
+				"The total cannot be checked because some detail rows were refused.")))
+		case math.Abs(n.Value-sums[k]) > 1e-6*math.Max(1, math.Abs(n.Value)):
+			errs = append(errs, *v.rowError(file, raw, FieldValue, raw.Value, problem("total_mismatch",
+				"Dòng tổng ghi %s nhưng cộng các dòng được %s.", "The total row says %s but the rows add up to %s.",
+				fmtValue(n.Value), fmtValue(sums[k]))))
+		}
+	}
+	return errs
+}
+
+// fmtValue writes a number the Vietnamese way: 1.234,5.
+func fmtValue(f float64) string {
+	neg := f < 0
+	f = math.Abs(f)
+	whole := math.Trunc(f)
+	frac := strings.TrimRight(strings.TrimPrefix(fmt.Sprintf("%.6f", f-whole), "0"), "0")
+	frac = strings.TrimSuffix(frac, ".")
+	digits := fmt.Sprintf("%.0f", whole)
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString("," + strings.TrimPrefix(frac, "."))
+	}
+	return b.String()
+}
