@@ -1,0 +1,551 @@
+// Package export writes the JSON outputs of a refresh (contract version 1,
+// dashboards/contract.md) into a new snapshot directory and publishes it by
+// switching the DIR/exports/current symlink.
+//
+// Publication is crash-safe by construction:
+//
+//  1. the snapshot is built in DIR/exports/tmp/<run-id>-*/ and every file and
+//     directory is fsynced;
+//  2. it is renamed into DIR/exports/snapshots/<run-id>/ (atomic, same file
+//     system), so a snapshot directory is complete or absent;
+//  3. a new symlink is made at a temporary name and renamed over
+//     DIR/exports/current (atomic), so readers see the old or the new one;
+//  4. old snapshots beyond Options.Keep are renamed into tmp/ and removed.
+//
+// A crash before 3 leaves the previous snapshot serving; leftovers in tmp/
+// are removed by the next Publish. Outputs are deterministic: same warehouse
+// state, same bytes (sorted rows, sorted keys, no wall-clock time).
+package export
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ContractVersion is the version of the JSON output contract written.
+const ContractVersion = "1"
+
+// Querier is what Publish needs of the warehouse: *sql.DB and *sql.Conn fit.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Options configure Publish.
+type Options struct {
+	Keep int  // snapshots kept, the published one included; 5
+	Demo bool // the data is the demo inbox (shown on the dashboard)
+}
+
+// DefaultOptions returns the defaults.
+func DefaultOptions() Options { return Options{Keep: 5} }
+
+// Output is one file of a snapshot as listed in its manifest.
+type Output struct {
+	Rows   int    `json:"rows"`
+	SHA256 string `json:"sha256"`
+}
+
+// Snapshot is a published snapshot.
+type Snapshot struct {
+	RunID   string
+	Name    string // directory name under exports/snapshots (the run id, or run id + suffix)
+	Dir     string
+	Reused  bool // an identical snapshot already existed and was re-published
+	Outputs map[string]Output
+	Pruned  []string
+}
+
+// step is called after each publication step; tests make it fail to
+// simulate a crash between steps.
+var step = func(string) error { return nil }
+
+// Current returns the snapshot directory DIR/exports/current points to.
+func Current(dataDir string) (string, error) {
+	link := filepath.Join(dataDir, "exports", "current")
+	target, err := os.Readlink(link)
+	if err != nil {
+		return "", fmt.Errorf("read current snapshot: %w", err)
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(link), target)
+	}
+	return target, nil
+}
+
+// Publish writes the outputs of the last successful refresh (wh_run) into a
+// new snapshot and makes it current.
+func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snapshot, error) {
+	if opts.Keep <= 0 {
+		opts.Keep = DefaultOptions().Keep
+	}
+	var snap Snapshot
+	var asOf sql.NullString
+	if err := queryRow(ctx, q, `SELECT run_id, CAST(data_as_of AS VARCHAR) FROM wh_run`, &snap.RunID, &asOf); err != nil {
+		return snap, fmt.Errorf("publish: read last refresh (run a refresh first): %w", err)
+	}
+	exports := filepath.Join(dataDir, "exports")
+	snaps := filepath.Join(exports, "snapshots")
+	tmpRoot := filepath.Join(exports, "tmp")
+	for _, d := range []string{snaps, tmpRoot} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return snap, fmt.Errorf("publish: %w", err)
+		}
+	}
+	if err := cleanTmp(exports, tmpRoot); err != nil {
+		return snap, err
+	}
+	tmp, err := os.MkdirTemp(tmpRoot, snap.RunID+"-")
+	if err != nil {
+		return snap, fmt.Errorf("publish: %w", err)
+	}
+	defer os.RemoveAll(tmp) // nothing left once renamed
+	outs, err := writeOutputs(ctx, q, tmp, snap.RunID, asOf, opts)
+	if err != nil {
+		return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
+	}
+	snap.Outputs = outs
+	if err := syncTree(tmp); err != nil {
+		return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
+	}
+	if err := step("write"); err != nil {
+		return snap, err
+	}
+
+	// Same run id: the same inputs; reuse the snapshot if it has the same manifest.
+	newMan, err := os.ReadFile(filepath.Join(tmp, "manifest.json"))
+	if err != nil {
+		return snap, fmt.Errorf("publish: %w", err)
+	}
+	snap.Name = snap.RunID
+	for i := 2; ; i++ {
+		old, err := os.ReadFile(filepath.Join(snaps, snap.Name, "manifest.json"))
+		if errors.Is(err, os.ErrNotExist) {
+			if _, err := os.Stat(filepath.Join(snaps, snap.Name)); errors.Is(err, os.ErrNotExist) {
+				break
+			}
+		} else if err == nil && string(old) == string(newMan) {
+			snap.Reused = true
+			break
+		}
+		snap.Name = fmt.Sprintf("%s.%d", snap.RunID, i)
+	}
+	snap.Dir = filepath.Join(snaps, snap.Name)
+	if !snap.Reused {
+		if err := os.Rename(tmp, snap.Dir); err != nil {
+			return snap, fmt.Errorf("publish: move snapshot into place: %w", err)
+		}
+		if err := syncDir(snaps); err != nil {
+			return snap, fmt.Errorf("publish: %w", err)
+		}
+	}
+	if err := step("rename"); err != nil {
+		return snap, err
+	}
+	now := time.Now()
+	_ = os.Chtimes(snap.Dir, now, now) // publication order, for pruning
+	if err := switchCurrent(exports, snap.Name); err != nil {
+		return snap, err
+	}
+	if err := step("switch"); err != nil {
+		return snap, err
+	}
+	snap.Pruned, err = prune(snaps, tmpRoot, snap.Name, opts.Keep)
+	if err != nil {
+		return snap, err
+	}
+	return snap, step("prune")
+}
+
+// cleanTmp removes what an interrupted Publish left: build directories
+// and temporary symlinks. Publish runs under the run lock, so none is live.
+func cleanTmp(exports, tmpRoot string) error {
+	ents, err := os.ReadDir(tmpRoot)
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	for _, e := range ents {
+		if err := os.RemoveAll(filepath.Join(tmpRoot, e.Name())); err != nil {
+			return fmt.Errorf("publish: clean %s: %w", e.Name(), err)
+		}
+	}
+	links, _ := filepath.Glob(filepath.Join(exports, ".current-*"))
+	for _, l := range links {
+		os.Remove(l)
+	}
+	return nil
+}
+
+// switchCurrent points exports/current at snapshots/name in one rename.
+func switchCurrent(exports, name string) error {
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	tmpLink := filepath.Join(exports, ".current-"+hex.EncodeToString(rnd[:]))
+	if err := os.Symlink(filepath.Join("snapshots", name), tmpLink); err != nil {
+		return fmt.Errorf("publish: switch current: %w", err)
+	}
+	if err := os.Rename(tmpLink, filepath.Join(exports, "current")); err != nil {
+		os.Remove(tmpLink)
+		return fmt.Errorf("publish: switch current: %w", err)
+	}
+	if err := syncDir(exports); err != nil {
+		return fmt.Errorf("publish: switch current: %w", err)
+	}
+	return nil
+}
+
+// prune keeps the keep most recently published snapshots (current among
+// them). A snapshot is moved out of snapshots/ before it is deleted, so a
+// half-deleted one is never visible.
+func prune(snaps, tmpRoot, current string, keep int) ([]string, error) {
+	ents, err := os.ReadDir(snaps)
+	if err != nil {
+		return nil, fmt.Errorf("publish: prune: %w", err)
+	}
+	type snapDir struct {
+		name string
+		mod  time.Time
+	}
+	var others []snapDir
+	for _, e := range ents {
+		if !e.IsDir() || e.Name() == current {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		others = append(others, snapDir{e.Name(), info.ModTime()})
+	}
+	sort.Slice(others, func(i, j int) bool {
+		if !others[i].mod.Equal(others[j].mod) {
+			return others[i].mod.After(others[j].mod)
+		}
+		return others[i].name > others[j].name
+	})
+	var pruned []string
+	for i := keep - 1; i < len(others); i++ {
+		if i < 0 {
+			continue
+		}
+		name := others[i].name
+		trash := filepath.Join(tmpRoot, "pruned-"+name)
+		if err := os.Rename(filepath.Join(snaps, name), trash); err != nil {
+			return pruned, fmt.Errorf("publish: prune %s: %w", name, err)
+		}
+		if err := os.RemoveAll(trash); err != nil {
+			return pruned, fmt.Errorf("publish: prune %s: %w", name, err)
+		}
+		pruned = append(pruned, name)
+	}
+	sort.Strings(pruned)
+	return pruned, nil
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// syncTree fsyncs every file and directory under root.
+func syncTree(root string) error {
+	return filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return f.Sync()
+	})
+}
+
+func queryRow(ctx context.Context, q Querier, query string, dest ...any) error {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// The outputs: name, query (every column becomes a key; rows in query order).
+var tables = []struct{ name, query string }{
+	{"indicators.json", `SELECT code, label_vi, label_en, unit, kind, dimension FROM indicators ORDER BY code`},
+	{"provinces.json", `SELECT u.code AS province_code, u.name AS province_name, p.population, p.population_year
+		FROM units u LEFT JOIN province_population p ON p.province_code = u.code
+		WHERE u.level = 'province' ORDER BY u.code`},
+	{"province_year.json", `SELECT province_code, year, indicator, value, basis, value_province_report,
+		value_sum_of_units, difference, difference_flag, qualifier, year_basis, partial, units_reporting,
+		units_expected, per_100k, population, population_year, per_unit, per_unit_denominator,
+		yoy_change, yoy_pct, periods
+		FROM mart_province_year ORDER BY province_code, year, indicator`},
+	{"unit_year.json", `SELECT province_code, unit_code, unit_name, unit_level, year, period, indicator, value,
+		qualifier, year_basis, partial, rank, rank_of, per_100k, population, population_year, series
+		FROM mart_unit_year ORDER BY province_code, year, indicator, series, unit_code`},
+	{"completeness.json", `SELECT province_code, period, period_type, CAST(period_start AS VARCHAR) AS period_start,
+		CAST(period_end AS VARCHAR) AS period_end, expected, received, on_time, late, rate, timeliness,
+		CAST(deadline AS VARCHAR) AS deadline, missing, province_reported
+		FROM mart_completeness ORDER BY province_code, period`},
+}
+
+const sourcesQuery = `SELECT indicator, unit_code, unit_name, unit_level, period, disaggregation, value, qualifier,
+	origin, report_id, source_file, source_ref, quote
+	FROM mart_sources WHERE province_code = ? AND year = ?
+	ORDER BY indicator, unit_level DESC, unit_code, period, disaggregation`
+
+func writeOutputs(ctx context.Context, q Querier, dir, runID string, asOf sql.NullString, opts Options) (map[string]Output, error) {
+	outs := map[string]Output{}
+	for _, t := range tables {
+		o, err := writeQuery(ctx, q, filepath.Join(dir, t.name), t.query)
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", t.name, err)
+		}
+		outs[t.name] = o
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sources"), 0o755); err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT province_code, year FROM mart_province_year ORDER BY 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("list province-years: %w", err)
+	}
+	type py struct {
+		p string
+		y int64
+	}
+	var pys []py
+	for rows.Next() {
+		var x py
+		if err := rows.Scan(&x.p, &x.y); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		pys = append(pys, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, x := range pys {
+		name := fmt.Sprintf("sources/%s-%d.json", x.p, x.y)
+		o, err := writeQuery(ctx, q, filepath.Join(dir, name), sourcesQuery, x.p, x.y)
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", name, err)
+		}
+		outs[name] = o
+	}
+	man, err := manifest(ctx, q, runID, asOf, opts, outs)
+	if err != nil {
+		return nil, fmt.Errorf("write manifest.json: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), man, 0o644); err != nil {
+		return nil, err
+	}
+	return outs, nil
+}
+
+func manifest(ctx context.Context, q Querier, runID string, asOf sql.NullString, opts Options, outs map[string]Output) ([]byte, error) {
+	rows, err := q.QueryContext(ctx, `SELECT source_file AS file, batch, status, rows_accepted, rows_rejected,
+		strftime(ingested_at, '%Y-%m-%dT%H:%M:%SZ') AS ingested_at
+		FROM wh_sources ORDER BY source_file, batch`)
+	if err != nil {
+		return nil, err
+	}
+	sources, err := collect(rows)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{
+		"contract_version": ContractVersion,
+		"run_id":           runID,
+		"data_as_of":       nil,
+		"demo":             opts.Demo,
+		"sources":          sources,
+		"outputs":          outs,
+	}
+	if asOf.Valid {
+		m["data_as_of"] = asOf.String
+	}
+	b, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+func collect(rows *sql.Rows) ([]any, error) {
+	defer rows.Close()
+	out := []any{}
+	err := eachRow(rows, func(m map[string]any) error { out = append(out, m); return nil })
+	return out, err
+}
+
+func eachRow(rows *sql.Rows, f func(map[string]any) error) error {
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		m := make(map[string]any, len(cols))
+		for i, c := range cols {
+			v, err := jsonValue(vals[i])
+			if err != nil {
+				return fmt.Errorf("column %s: %w", c, err)
+			}
+			m[c] = v
+		}
+		if err := f(m); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// jsonValue turns a DuckDB value into one encoding/json writes the same way
+// every time: dates as YYYY-MM-DD, lists as arrays (never null), structs as
+// objects (keys sorted by encoding/json), no NaN or infinity.
+func jsonValue(v any) (any, error) {
+	switch x := v.(type) {
+	case nil, string, bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64:
+		return x, nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("not a finite number: %v", x)
+		}
+		if x == 0 {
+			return 0.0, nil // no -0
+		}
+		return x, nil
+	case float32:
+		return jsonValue(float64(x))
+	case *big.Int:
+		return json.Number(x.String()), nil
+	case time.Time:
+		return x.UTC().Format("2006-01-02"), nil
+	case []any:
+		out := make([]any, 0, len(x))
+		for _, e := range x {
+			j, err := jsonValue(e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, j)
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			j, err := jsonValue(e)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = j
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unexpected value type %T", v)
+}
+
+// writeQuery writes the rows of query as a JSON array, one object a line.
+func writeQuery(ctx context.Context, q Querier, path, query string, args ...any) (Output, error) {
+	var o Output
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return o, err
+	}
+	defer rows.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return o, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	w := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16)
+	if err := writeArray(w, rows, &o); err != nil {
+		return o, err
+	}
+	if err := w.Flush(); err != nil {
+		return o, err
+	}
+	if err := f.Close(); err != nil {
+		return o, err
+	}
+	o.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return o, nil
+}
+
+func writeArray(w *bufio.Writer, rows *sql.Rows, o *Output) error {
+	w.WriteString("[")
+	err := eachRow(rows, func(m map[string]any) error {
+		b, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		if o.Rows > 0 {
+			w.WriteString(",")
+		}
+		w.WriteString("\n")
+		w.Write(b)
+		o.Rows++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if o.Rows > 0 {
+		w.WriteString("\n")
+	}
+	_, err = w.WriteString("]\n")
+	return err
+}
+
+// String renders a snapshot for logs.
+func (s Snapshot) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "snapshot %s (%d outputs)", s.Name, len(s.Outputs))
+	if s.Reused {
+		b.WriteString(", identical to an existing one")
+	}
+	if len(s.Pruned) > 0 {
+		fmt.Fprintf(&b, ", pruned %s", strings.Join(s.Pruned, " "))
+	}
+	return b.String()
+}

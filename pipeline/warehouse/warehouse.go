@@ -1,0 +1,491 @@
+// Package warehouse is DuckDB, in-process, over the committed Parquet facts:
+// read views for analysts (facts, facts_history, rejects, reports, files,
+// units, indicators, disaggregations, population), and the refresh that runs
+// the SQL models of sql/ into a DuckDB file under DIR/warehouse/, then the
+// SQL data tests.
+//
+// Only Parquet whose batch has a manifest record with status "loaded" is
+// visible: the manifest is the commit record (docs/design.md).
+//
+// The staging and intermediate tables are kept between refreshes, one
+// (province, year) partition at a time, each partition keyed by the set of
+// committed batches in it. A refresh rebuilds only the partitions whose batch
+// set changed, then the marts, which are small. Changing the models or the
+// reference data forces a full rebuild.
+package warehouse
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/danvan/danvan/pipeline"
+	models "github.com/danvan/danvan/sql"
+)
+
+// Options configure the warehouse. Zero fields take the defaults of
+// DefaultOptions.
+type Options struct {
+	Reference    *pipeline.Reference // nil: pipeline.DefaultReference()
+	Models       fs.FS               // the .sql files at the root; nil: the embedded sql/
+	MemoryLimit  string              // DuckDB memory_limit, "700MB"
+	Threads      int                 // DuckDB threads, 2
+	DeadlineDays int                 // a report is on time until period end + this many days, 15
+	// ReadOnly opens the database file read-only (for queries while no
+	// refresh runs): no views are recreated and Refresh is refused.
+	ReadOnly bool
+}
+
+// DefaultOptions returns the options used when a field is left zero.
+func DefaultOptions() Options {
+	return Options{MemoryLimit: "700MB", Threads: 2, DeadlineDays: 15}
+}
+
+func (o Options) withDefaults() (Options, error) {
+	d := DefaultOptions()
+	if o.MemoryLimit == "" {
+		o.MemoryLimit = d.MemoryLimit
+	}
+	if o.Threads <= 0 {
+		o.Threads = d.Threads
+	}
+	if o.DeadlineDays == 0 {
+		o.DeadlineDays = d.DeadlineDays
+	}
+	if o.Models == nil {
+		o.Models = models.FS
+	}
+	if o.Reference == nil {
+		ref, err := pipeline.DefaultReference()
+		if err != nil {
+			return o, fmt.Errorf("load reference: %w", err)
+		}
+		o.Reference = ref
+	}
+	return o, nil
+}
+
+// DBFile is the DuckDB database file, relative to the data directory.
+const DBFile = "warehouse/warehouse.duckdb"
+
+// Warehouse is an open DuckDB database over one data directory.
+type Warehouse struct {
+	db      *sql.DB
+	dir     string
+	opts    Options
+	refHash string
+	// viewFiles is the list of fact files the facts views were last built
+	// over, so a refresh rebinds them only when it changed.
+	viewFiles []string
+}
+
+// Open opens (creating if needed) the warehouse database of dataDir and
+// (unless read-only) loads the reference tables, the manifest and the views.
+// An empty warehouse (no Parquet yet) is fine: the views are empty.
+func Open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", dataDir, err)
+	}
+	path := filepath.Join(dir, DBFile)
+	tmp := filepath.Join(dir, "warehouse", "tmp", "duckdb")
+	q := url.Values{}
+	q.Set("threads", strconv.Itoa(opts.Threads))
+	q.Set("memory_limit", opts.MemoryLimit)
+	q.Set("autoinstall_known_extensions", "false")
+	q.Set("autoload_known_extensions", "false")
+	q.Set("preserve_insertion_order", "false")
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open warehouse %s read-only: %w", path, err)
+		}
+		q.Set("access_mode", "READ_ONLY")
+	} else {
+		if err := os.MkdirAll(tmp, 0o755); err != nil {
+			return nil, fmt.Errorf("open warehouse %s: %w", dataDir, err)
+		}
+		q.Set("temp_directory", tmp)
+	}
+	conn, err := duckdb.NewConnector(path+"?"+q.Encode(), func(ex driver.ExecerContext) error {
+		_, err := ex.ExecContext(context.Background(), "SET TimeZone = 'UTC'", nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb %s: %w", path, err)
+	}
+	w := &Warehouse{db: sql.OpenDB(conn), dir: dir, opts: opts}
+	if opts.ReadOnly {
+		return w, nil
+	}
+	if err := w.loadReference(ctx); err != nil {
+		w.db.Close()
+		return nil, err
+	}
+	if _, err := w.loadManifest(ctx); err != nil {
+		w.db.Close()
+		return nil, err
+	}
+	if err := w.buildViews(ctx); err != nil {
+		w.db.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// DB is the DuckDB connection pool; analysts' views and the marts live in it.
+func (w *Warehouse) DB() *sql.DB { return w.db }
+
+// Dir is the absolute data directory.
+func (w *Warehouse) Dir() string { return w.dir }
+
+// Close closes the database.
+func (w *Warehouse) Close() error { return w.db.Close() }
+
+// loadReference (re)creates the reference tables from opts.Reference and
+// remembers a hash of their content.
+func (w *Warehouse) loadReference(ctx context.Context) error {
+	ref := w.opts.Reference
+	h := sha256.New()
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("load reference: %w", err)
+	}
+	defer tx.Rollback()
+	stmts := []string{
+		`CREATE OR REPLACE TABLE units (code VARCHAR, name VARCHAR, type VARCHAR, level VARCHAR,
+			province_code VARCHAR, parent_code VARCHAR, valid_from DATE, valid_to DATE)`,
+		`CREATE OR REPLACE TABLE indicators (code VARCHAR, label_vi VARCHAR, label_en VARCHAR, unit VARCHAR,
+			kind VARCHAR, "integer" BOOLEAN, dimension VARCHAR, max_of VARCHAR)`,
+		`CREATE OR REPLACE TABLE disaggregations (dimension VARCHAR, code VARCHAR, label_vi VARCHAR, label_en VARCHAR)`,
+		`CREATE OR REPLACE TABLE population (unit_code VARCHAR, year INTEGER, population BIGINT, source VARCHAR)`,
+	}
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("load reference: %w", err)
+		}
+	}
+	insert := func(table string, n int, rows [][]any) error {
+		if len(rows) == 0 {
+			return nil
+		}
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
+		const chunk = 200
+		for i := 0; i < len(rows); i += chunk {
+			end := min(i+chunk, len(rows))
+			var args []any
+			vals := make([]string, 0, end-i)
+			for _, r := range rows[i:end] {
+				vals = append(vals, ph)
+				args = append(args, r...)
+				fmt.Fprintln(h, table, r)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+strings.Join(vals, ","), args...); err != nil {
+				return fmt.Errorf("load reference table %s: %w", table, err)
+			}
+		}
+		return nil
+	}
+	day := func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return t.Format("2006-01-02")
+	}
+	var rows [][]any
+	for _, u := range ref.Units {
+		rows = append(rows, []any{u.Code, u.Name, u.Type, string(u.Level), u.ProvinceCode, u.ParentCode, day(u.From), day(u.To)})
+	}
+	if err := insert("units", 8, rows); err != nil {
+		return err
+	}
+	rows = nil
+	for _, i := range ref.Indicators {
+		rows = append(rows, []any{i.Code, i.LabelVI, i.LabelEN, i.Unit, i.Kind, i.Integer, i.Dimension, i.MaxOf})
+	}
+	if err := insert("indicators", 8, rows); err != nil {
+		return err
+	}
+	rows = nil
+	for _, d := range ref.Disaggregations {
+		rows = append(rows, []any{d.Dimension, d.Code, d.LabelVI, d.LabelEN})
+	}
+	if err := insert("disaggregations", 4, rows); err != nil {
+		return err
+	}
+	rows = nil
+	for _, p := range ref.Population {
+		rows = append(rows, []any{p.UnitCode, p.Year, p.Value, p.Source})
+	}
+	if err := insert("population", 4, rows); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("load reference: %w", err)
+	}
+	w.refHash = hex.EncodeToString(h.Sum(nil))
+	return nil
+}
+
+// ManifestEntry is the commit record of one ingested file
+// (DIR/warehouse/manifest/<batch>.json); fields beyond these are ignored.
+type ManifestEntry struct {
+	Batch        string    `json:"batch"`
+	SourceFile   string    `json:"source_file"`
+	Status       string    `json:"status"`
+	RowsAccepted int64     `json:"rows_accepted"`
+	RowsRejected int64     `json:"rows_rejected"`
+	IngestedAt   time.Time `json:"ingested_at"`
+}
+
+// readManifest reads every commit record, sorted by batch.
+func readManifest(dir string) ([]ManifestEntry, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "warehouse", "manifest", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []ManifestEntry
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("read manifest: %w", err)
+		}
+		var m ManifestEntry
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("read manifest %s: %w", p, err)
+		}
+		if m.Batch == "" {
+			m.Batch = strings.TrimSuffix(filepath.Base(p), ".json")
+		}
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Batch < out[j].Batch })
+	return out, nil
+}
+
+// loadManifest replaces the files table with the manifest on disk.
+func (w *Warehouse) loadManifest(ctx context.Context) ([]ManifestEntry, error) {
+	man, err := readManifest(w.dir)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("load manifest: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TABLE files (batch VARCHAR, source_file VARCHAR,
+		status VARCHAR, rows_accepted BIGINT, rows_rejected BIGINT, ingested_at TIMESTAMP)`); err != nil {
+		return nil, fmt.Errorf("load manifest: %w", err)
+	}
+	for i := 0; i < len(man); i += 200 {
+		end := min(i+200, len(man))
+		var vals []string
+		var args []any
+		for _, m := range man[i:end] {
+			vals = append(vals, "(?,?,?,?,?,?)")
+			var at any
+			if !m.IngestedAt.IsZero() {
+				at = m.IngestedAt.UTC().Format("2006-01-02 15:04:05.999999")
+			}
+			args = append(args, m.Batch, m.SourceFile, m.Status, m.RowsAccepted, m.RowsRejected, at)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO files VALUES "+strings.Join(vals, ","), args...); err != nil {
+			return nil, fmt.Errorf("load manifest: %w", err)
+		}
+	}
+	return man, tx.Commit()
+}
+
+// factFile is one committed Parquet part.
+type factFile struct {
+	Province string
+	Year     int
+	Batch    string
+	Path     string
+}
+
+type partition struct {
+	Province string
+	Year     int
+}
+
+// committedFacts lists the Parquet parts whose batch is loaded, sorted.
+func committedFacts(dir string, man []ManifestEntry) ([]factFile, error) {
+	loaded := map[string]bool{}
+	for _, m := range man {
+		if m.Status == "loaded" {
+			loaded[m.Batch] = true
+		}
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "warehouse", "facts", "province=*", "year=*", "*.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	var out []factFile
+	for _, p := range paths {
+		batch := strings.TrimSuffix(filepath.Base(p), ".parquet")
+		if !loaded[batch] {
+			continue
+		}
+		yd, pd := filepath.Base(filepath.Dir(p)), filepath.Base(filepath.Dir(filepath.Dir(p)))
+		y, err := strconv.Atoi(strings.TrimPrefix(yd, "year="))
+		if err != nil {
+			return nil, fmt.Errorf("fact file %s: bad year directory", p)
+		}
+		out = append(out, factFile{strings.TrimPrefix(pd, "province="), y, batch, p})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// factColumns casts every column to the design.md type, so the views and
+// the staging table agree whatever Arrow types the writer chose.
+const factColumns = `CAST(province_code AS VARCHAR) AS province_code, CAST(province_name AS VARCHAR) AS province_name,
+	CAST(unit_code AS VARCHAR) AS unit_code, CAST(unit_name AS VARCHAR) AS unit_name,
+	CAST(unit_level AS VARCHAR) AS unit_level, CAST(period AS VARCHAR) AS period,
+	CAST(period_type AS VARCHAR) AS period_type, CAST(period_start AS DATE) AS period_start,
+	CAST(period_end AS DATE) AS period_end, CAST(year AS INTEGER) AS year,
+	CAST(indicator AS VARCHAR) AS indicator, CAST(disaggregation AS VARCHAR) AS disaggregation,
+	CAST(value AS DOUBLE) AS value, CAST(qualifier AS VARCHAR) AS qualifier, CAST(origin AS VARCHAR) AS origin,
+	CAST(quote AS VARCHAR) AS quote, CAST(note AS VARCHAR) AS note, CAST(report_id AS VARCHAR) AS report_id,
+	CAST(source_file AS VARCHAR) AS source_file, CAST(source_ref AS VARCHAR) AS source_ref,
+	CAST(submitted_at AS TIMESTAMP) AS submitted_at, CAST(ingested_at AS TIMESTAMP) AS ingested_at,
+	CAST(batch AS VARCHAR) AS batch, CAST(seq AS BIGINT) AS seq`
+
+const emptyFacts = `SELECT NULL::VARCHAR AS province_code, NULL::VARCHAR AS province_name, NULL::VARCHAR AS unit_code,
+	NULL::VARCHAR AS unit_name, NULL::VARCHAR AS unit_level, NULL::VARCHAR AS period, NULL::VARCHAR AS period_type,
+	NULL::DATE AS period_start, NULL::DATE AS period_end, NULL::INTEGER AS year, NULL::VARCHAR AS indicator,
+	NULL::VARCHAR AS disaggregation, NULL::DOUBLE AS value, NULL::VARCHAR AS qualifier, NULL::VARCHAR AS origin,
+	NULL::VARCHAR AS quote, NULL::VARCHAR AS note, NULL::VARCHAR AS report_id, NULL::VARCHAR AS source_file,
+	NULL::VARCHAR AS source_ref, NULL::TIMESTAMP AS submitted_at, NULL::TIMESTAMP AS ingested_at,
+	NULL::VARCHAR AS batch, NULL::BIGINT AS seq WHERE false`
+
+// sqlString quotes s as a SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// readFacts is a SELECT of the given Parquet parts with the facts columns.
+func readFacts(paths []string) string {
+	if len(paths) == 0 {
+		return emptyFacts
+	}
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = sqlString(p)
+	}
+	return "SELECT " + factColumns + " FROM read_parquet([" + strings.Join(q, ", ") +
+		"], union_by_name = true, hive_partitioning = false)"
+}
+
+// buildViews (re)creates the analysts' views over the committed Parquet.
+func (w *Warehouse) buildViews(ctx context.Context) error {
+	man, err := readManifest(w.dir)
+	if err != nil {
+		return err
+	}
+	files, err := committedFacts(w.dir, man)
+	if err != nil {
+		return err
+	}
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.Path
+	}
+	var rejects []string
+	for _, m := range man {
+		p := filepath.Join(w.dir, "warehouse", "rejects", m.Batch+".parquet")
+		if _, err := os.Stat(p); m.Status == "loaded" && err == nil {
+			rejects = append(rejects, sqlString(p))
+		}
+	}
+	rejectsSQL := `SELECT NULL::VARCHAR AS source_file, NULL::VARCHAR AS source_ref, NULL::VARCHAR AS "column",
+		NULL::VARCHAR AS value, NULL::VARCHAR AS code, NULL::VARCHAR AS reason, NULL::VARCHAR AS reason_en,
+		NULL::VARCHAR AS batch, NULL::TIMESTAMP AS ingested_at WHERE false`
+	if len(rejects) > 0 {
+		rejectsSQL = `SELECT CAST(source_file AS VARCHAR) AS source_file, CAST(source_ref AS VARCHAR) AS source_ref,
+			CAST("column" AS VARCHAR) AS "column", CAST(value AS VARCHAR) AS value, CAST(code AS VARCHAR) AS code,
+			CAST(reason AS VARCHAR) AS reason, CAST(reason_en AS VARCHAR) AS reason_en, CAST(batch AS VARCHAR) AS batch,
+			CAST(ingested_at AS TIMESTAMP) AS ingested_at
+			FROM read_parquet([` + strings.Join(rejects, ", ") + `], union_by_name = true)`
+	}
+	stmts := []string{
+		"CREATE OR REPLACE VIEW facts_raw AS " + readFacts(paths),
+		`CREATE OR REPLACE VIEW facts_history AS SELECT *, row_number() OVER (
+			PARTITION BY unit_code, period, indicator, disaggregation
+			ORDER BY ingested_at DESC, batch DESC, seq DESC) > 1 AS superseded FROM facts_raw`,
+		`CREATE OR REPLACE VIEW facts AS SELECT * EXCLUDE (superseded) FROM facts_history WHERE NOT superseded`,
+		"CREATE OR REPLACE VIEW rejects AS " + rejectsSQL,
+		`CREATE OR REPLACE VIEW reports AS SELECT report_id, province_code, unit_code, any_value(unit_name) AS unit_name,
+			unit_level, period, period_type, source_file, batch, min(submitted_at) AS submitted_at,
+			min(ingested_at) AS ingested_at, count(*) AS "values", count(*) FILTER (WHERE superseded) AS superseded_values
+			FROM facts_history
+			GROUP BY report_id, province_code, unit_code, unit_level, period, period_type, source_file, batch`,
+	}
+	for _, s := range stmts {
+		if _, err := w.db.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("create warehouse views: %w", err)
+		}
+	}
+	w.viewFiles = paths
+	return nil
+}
+
+// modelFile is one SQL file of the models directory.
+type modelFile struct {
+	Name  string // file name without .sql
+	Phase int    // the leading number
+	SQL   string
+}
+
+func loadModels(fsys fs.FS) ([]modelFile, error) {
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []modelFile
+	for _, n := range names {
+		num, _, ok := strings.Cut(n, "_")
+		p, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("model %s: name must start with a number and an underscore", n)
+		}
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, fmt.Errorf("read model %s: %w", n, err)
+		}
+		out = append(out, modelFile{strings.TrimSuffix(n, ".sql"), p, string(b)})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no SQL models found")
+	}
+	return out, nil
+}
+
+func hashModels(ms []modelFile, keep func(modelFile) bool) string {
+	h := sha256.New()
+	for _, m := range ms {
+		if keep(m) {
+			fmt.Fprintf(h, "%s\x00%d\x00%s\x00", m.Name, len(m.SQL), m.SQL)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,209 @@
+// Package whtest writes committed batches (facts Parquet in the design.md
+// schema, rejects Parquet, manifest JSON) into a data directory, the way the
+// store does, so warehouse and export tests run on real Parquet without
+// depending on the store package. DuckDB writes the Parquet.
+package whtest
+
+import (
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+// Fact is one accepted value. Zero fields get defaults: province name from
+// the reference, unit level from the code length, qualifier exact, origin
+// form, disaggregation total.
+type Fact struct {
+	Province, Unit, UnitName, Level string
+	Period                          string // canonical code: 2023, 2023-H1, 2023-Q3, 2023-07, to-date@2020-10
+	Indicator, Disaggregation       string
+	Value                           float64
+	Qualifier, Origin, Quote, Ref   string
+	SubmittedAt                     string // YYYY-MM-DD or ""
+}
+
+// Reject is one refused row.
+type Reject struct{ Ref, Column, Value, Code, Reason string }
+
+// Batch is one ingested file.
+type Batch struct {
+	SourceFile string
+	IngestedAt time.Time
+	Facts      []Fact
+	Rejects    []Reject
+	Status     string // "loaded" unless set
+	// NoManifest leaves the commit record out, as a crash before the commit would.
+	NoManifest bool
+}
+
+// Hash is the batch name: a hash of the source file name and ingestion time
+// (the store uses the file's bytes; any stable hex string does here).
+func (b Batch) Hash() string {
+	h := sha256.Sum256([]byte(b.SourceFile + "\x00" + b.IngestedAt.UTC().Format(time.RFC3339Nano)))
+	return hex.EncodeToString(h[:])
+}
+
+var ref *pipeline.Reference
+
+func reference(t testing.TB) *pipeline.Reference {
+	if ref == nil {
+		r, err := pipeline.DefaultReference()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref = r
+	}
+	return ref
+}
+
+// Write commits b into dataDir and returns its batch hash.
+func Write(t testing.TB, dataDir string, b Batch) string {
+	t.Helper()
+	r := reference(t)
+	batch := b.Hash()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatalf("whtest: %v\n%s", err, q)
+		}
+	}
+	exec(`CREATE TABLE f (province_code VARCHAR, province_name VARCHAR, unit_code VARCHAR, unit_name VARCHAR,
+		unit_level VARCHAR, period VARCHAR, period_type VARCHAR, period_start DATE, period_end DATE, year INTEGER,
+		indicator VARCHAR, disaggregation VARCHAR, value DOUBLE, qualifier VARCHAR, origin VARCHAR, quote VARCHAR,
+		note VARCHAR, report_id VARCHAR, source_file VARCHAR, source_ref VARCHAR, submitted_at TIMESTAMP,
+		ingested_at TIMESTAMP, batch VARCHAR, seq BIGINT)`)
+	parts := map[[2]string]bool{}
+	at := b.IngestedAt.UTC().Format("2006-01-02 15:04:05")
+	for i, f := range b.Facts {
+		p, err := pipeline.ParsePeriod(f.Period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prov := f.Province
+		if prov == "" {
+			prov = provinceOf(r, f.Unit)
+		}
+		level := f.Level
+		if level == "" {
+			level = map[int]string{2: "province", 3: "district", 5: "commune"}[len(f.Unit)]
+		}
+		name := f.UnitName
+		if name == "" {
+			name = unitName(r, f.Unit, pipeline.Level(level), p.End)
+		}
+		provName := unitName(r, prov, pipeline.LevelProvince, p.End)
+		dis := or(f.Disaggregation, "total")
+		q, origin, ref := or(f.Qualifier, "exact"), or(f.Origin, "form"), or(f.Ref, fmt.Sprintf("dòng %d", i+2))
+		rid := sha256.Sum256([]byte(batch + "\x00" + f.Unit + "\x00" + p.Code))
+		var quote, sub any
+		if f.Quote != "" {
+			quote = f.Quote
+		}
+		if f.SubmittedAt != "" {
+			sub = f.SubmittedAt
+		}
+		exec(`INSERT INTO f VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?,?,?,?,?,?)`,
+			prov, provName, f.Unit, name, level, p.Code, string(p.Type), p.Start.Format("2006-01-02"),
+			p.End.Format("2006-01-02"), p.Year(), f.Indicator, dis, f.Value, q, origin, quote,
+			hex.EncodeToString(rid[:])[:16], b.SourceFile, ref, sub, at, batch, int64(i))
+		parts[[2]string{prov, fmt.Sprint(p.Year())}] = true
+	}
+	for k := range parts {
+		dir := filepath.Join(dataDir, "warehouse", "facts", "province="+k[0], "year="+k[1])
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		exec(fmt.Sprintf(`COPY (SELECT * FROM f WHERE province_code = '%s' AND year = %s ORDER BY seq)
+			TO '%s' (FORMAT parquet)`, k[0], k[1], filepath.Join(dir, batch+".parquet")))
+	}
+	exec(`CREATE TABLE r (source_file VARCHAR, source_ref VARCHAR, "column" VARCHAR, value VARCHAR, code VARCHAR,
+		reason VARCHAR, reason_en VARCHAR, batch VARCHAR, ingested_at TIMESTAMP)`)
+	for _, x := range b.Rejects {
+		exec(`INSERT INTO r VALUES (?,?,?,?,?,?,?,?,?)`, b.SourceFile, x.Ref, x.Column, x.Value, x.Code, x.Reason, x.Reason, batch, at)
+	}
+	if len(b.Rejects) > 0 {
+		dir := filepath.Join(dataDir, "warehouse", "rejects")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		exec(fmt.Sprintf(`COPY r TO '%s' (FORMAT parquet)`, filepath.Join(dir, batch+".parquet")))
+	}
+	if b.NoManifest {
+		return batch
+	}
+	m := map[string]any{
+		"batch": batch, "source_file": b.SourceFile, "status": or(b.Status, "loaded"),
+		"rows_accepted": len(b.Facts), "rows_rejected": len(b.Rejects),
+		"ingested_at": b.IngestedAt.UTC().Format(time.RFC3339),
+	}
+	data, _ := json.Marshal(m)
+	dir := filepath.Join(dataDir, "warehouse", "manifest")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, batch+".json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return batch
+}
+
+// Remove deletes a batch's manifest and Parquet (a withdrawn file).
+func Remove(t testing.TB, dataDir, batch string) {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(dataDir, "warehouse", "facts", "*", "*", batch+".parquet"))
+	paths = append(paths, filepath.Join(dataDir, "warehouse", "manifest", batch+".json"))
+	for _, p := range paths {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func unitName(r *pipeline.Reference, code string, level pipeline.Level, on time.Time) string {
+	var names []string
+	for _, u := range r.Units {
+		if u.Code == code && u.Level == level {
+			if u.ValidOn(on) {
+				return u.Name
+			}
+			names = append(names, u.Name)
+		}
+	}
+	sort.Strings(names)
+	if len(names) > 0 {
+		return names[0]
+	}
+	return "?" + code
+}
+
+func provinceOf(r *pipeline.Reference, code string) string {
+	for _, u := range r.Units {
+		if u.Code == code {
+			return u.ProvinceCode
+		}
+	}
+	return code[:2]
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,29 @@
+-- One value per (unit, period, indicator): the unit's "total" when it gave
+-- one, otherwise the sum of its breakdowns (all breakdowns of an indicator
+-- belong to its single dimension, so they add up). Qualifiers combine: exact
+-- only if every part is exact; a mix with lower bounds is a lower bound, with
+-- upper bounds an upper bound; anything else is approximate.
+DELETE FROM int_unit_period
+WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year');
+
+INSERT INTO int_unit_period
+WITH f AS (
+    SELECT s.*, bool_or(s.disaggregation = 'total') OVER (PARTITION BY s.unit_code, s.period, s.indicator) AS has_total
+    FROM stg_facts s
+    WHERE s.province_code = getvariable('partition_province') AND s.year = getvariable('partition_year')
+)
+SELECT
+    province_code, unit_code, unit_level, any_value(unit_name) AS unit_name,
+    period, period_type, period_start, period_end, year, indicator,
+    sum(value) AS value,
+    CASE
+        WHEN bool_and(qualifier = 'exact') THEN 'exact'
+        WHEN bool_and(qualifier IN ('exact', 'at_least')) THEN 'at_least'
+        WHEN bool_and(qualifier IN ('exact', 'at_most')) THEN 'at_most'
+        ELSE 'approx'
+    END AS qualifier,
+    any_value(has_total) AS has_total,
+    count(*) AS n_facts
+FROM f
+WHERE (has_total AND disaggregation = 'total') OR NOT has_total
+GROUP BY province_code, unit_code, unit_level, period, period_type, period_start, period_end, year, indicator;

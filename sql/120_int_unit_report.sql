@@ -1,0 +1,14 @@
+-- Which unit sent a report for which period, and when it first arrived. The
+-- date is the submission date the report states (ngay_gui), or else the day
+-- the file was ingested. All accepted values count, superseded ones included:
+-- a later correction does not make an on-time report late.
+DELETE FROM int_unit_report
+WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year');
+
+INSERT INTO int_unit_report
+SELECT
+    province_code, unit_code, unit_level, period, period_type, period_start, period_end, year,
+    min(CAST(coalesce(submitted_at, ingested_at) AS DATE)) AS first_received,
+    bool_or(submitted_at IS NOT NULL) AS submitted_known
+FROM partition_facts
+GROUP BY province_code, unit_code, unit_level, period, period_type, period_start, period_end, year;
