@@ -1,0 +1,251 @@
+package narrative
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// lexiconFS is the Vietnamese word lists the rules read, as data: unit nouns,
+// cue words, rules, exclusions, qualifiers, time words and places.
+//
+//go:embed lexicon/*.tsv
+var lexiconFS embed.FS
+
+// entry is one line of a lexicon table: a phrase (as match keys) and the
+// other columns.
+type entry struct {
+	phrase string
+	words  []string
+	class  string
+	cols   []string // the columns after phrase and class
+}
+
+func (e *entry) col(i int) string {
+	if i < len(e.cols) {
+		return e.cols[i]
+	}
+	return ""
+}
+
+// table finds lexicon phrases in token runs.
+type table struct {
+	byFirst map[string][]*entry // longest first
+}
+
+func newTable(k *keyer, rows [][]string) *table {
+	t := &table{byFirst: map[string][]*entry{}}
+	for _, r := range rows {
+		e := &entry{phrase: r[0], words: k.phraseKeys(r[0])}
+		if len(r) > 1 {
+			e.class = r[1]
+		}
+		if len(r) > 2 {
+			e.cols = r[2:]
+		}
+		if len(e.words) == 0 {
+			continue
+		}
+		t.byFirst[e.words[0]] = append(t.byFirst[e.words[0]], e)
+	}
+	for _, list := range t.byFirst {
+		sort.SliceStable(list, func(i, j int) bool { return len(list[i].words) > len(list[j].words) })
+	}
+	return t
+}
+
+// at returns the entries of the longest phrase starting at toks[i] (several
+// when the phrase has several classes) and the index after it.
+func (t *table) at(toks []token, i int) ([]*entry, int) {
+	if i >= len(toks) || toks[i].kind == tPunct {
+		return nil, i
+	}
+	var found []*entry
+	end := i
+	for _, e := range t.byFirst[toks[i].key] {
+		if len(found) > 0 && len(e.words) < len(found[0].words) {
+			break
+		}
+		if j, ok := matchWords(toks, i, e.words); ok {
+			found = append(found, e)
+			end = j
+		}
+	}
+	return found, end
+}
+
+func matchWords(toks []token, i int, words []string) (int, bool) {
+	j := i
+	for n, w := range words {
+		if n > 0 {
+			for j < len(toks) && skippable(toks[j]) {
+				j++
+			}
+		}
+		if j >= len(toks) || toks[j].kind == tPunct || toks[j].key != w {
+			return i, false
+		}
+		j++
+	}
+	return j, true
+}
+
+// span is a phrase found in a sentence: tokens [start, end).
+type span struct {
+	start, end int
+	e          []*entry
+}
+
+func (s span) has(class string) bool {
+	for _, e := range s.e {
+		if e.class == class {
+			return true
+		}
+	}
+	return false
+}
+
+// spans segments toks greedily, longest phrase first, left to right.
+func (t *table) spans(toks []token) []span {
+	var out []span
+	for i := 0; i < len(toks); {
+		if es, j := t.at(toks, i); len(es) > 0 {
+			out = append(out, span{i, j, es})
+			i = j
+			continue
+		}
+		i++
+	}
+	return out
+}
+
+// endingAt returns the span that ends exactly at token index end.
+func endingAt(spans []span, end int) (span, bool) {
+	for _, s := range spans {
+		if s.end == end {
+			return s, true
+		}
+	}
+	return span{}, false
+}
+
+// lexicon holds the tables for one way of matching (with or without diacritics).
+type lexicon struct {
+	k                                           *keyer
+	units, mult, quals, cues, excl, time, place *table
+	fields                                      *table // disaggregation names: parts, not totals
+	rules                                       []rule
+	classes                                     map[string]unitClass
+}
+
+type rule struct {
+	unit      string
+	terms     []ruleTerm // all must hold; none means always
+	indicator string     // "-" drops the figure
+	line      int
+}
+
+type ruleTerm struct {
+	class  string
+	clause bool // look in the whole clause, not only near the figure
+}
+
+type unitClass struct {
+	govern map[string]bool
+	window int
+}
+
+// rawLexicon is the parsed TSV files, shared by both matching modes.
+type rawLexicon map[string][][]string
+
+func readLexicon(fsys fs.FS) (rawLexicon, error) {
+	raw := rawLexicon{}
+	for _, name := range []string{"units", "multipliers", "qualifiers", "cues", "exclusions", "time", "places", "rules", "classes"} {
+		f, err := fsys.Open("lexicon/" + name + ".tsv")
+		if err != nil {
+			return nil, fmt.Errorf("open lexicon %s: %w", name, err)
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := strings.TrimRight(sc.Text(), "\r")
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			cols := strings.Split(line, "\t")
+			for i := range cols {
+				cols[i] = strings.TrimSpace(cols[i])
+			}
+			raw[name] = append(raw[name], cols)
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("read lexicon %s: %w", name, err)
+		}
+	}
+	return raw, nil
+}
+
+func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators map[string]bool) (*lexicon, error) {
+	k := newKeyer(folded)
+	lx := &lexicon{
+		k: k, units: newTable(k, raw["units"]), mult: newTable(k, raw["multipliers"]),
+		quals: newTable(k, raw["qualifiers"]), cues: newTable(k, raw["cues"]), excl: newTable(k, raw["exclusions"]),
+		time: newTable(k, raw["time"]), place: newTable(k, raw["places"]), classes: map[string]unitClass{},
+	}
+	var fr [][]string
+	for _, n := range fieldNames {
+		fr = append(fr, []string{n, "field"})
+	}
+	fr = append(fr, []string{"lĩnh vực", "field"}, []string{"cấp tỉnh", "field"}, []string{"cấp huyện", "field"},
+		[]string{"cấp xã", "field"}, []string{"cấp cơ sở", "field"}, []string{"trung ương", "field"})
+	lx.fields = newTable(k, fr)
+	for _, r := range raw["units"] {
+		if len(r) < 4 {
+			return nil, fmt.Errorf("lexicon units: %q: want phrase, class, unit, factor", r[0])
+		}
+		if _, err := strconv.ParseFloat(r[3], 64); err != nil {
+			return nil, fmt.Errorf("lexicon units: %q: bad factor %q", r[0], r[3])
+		}
+	}
+	for _, r := range raw["classes"] {
+		if len(r) < 3 {
+			return nil, fmt.Errorf("lexicon classes: %q: want class, governing cues, window", r[0])
+		}
+		w, err := strconv.Atoi(r[2])
+		if err != nil {
+			return nil, fmt.Errorf("lexicon classes: %q: bad window %q", r[0], r[2])
+		}
+		uc := unitClass{govern: map[string]bool{}, window: w}
+		for _, c := range strings.Split(r[1], ",") {
+			uc.govern[strings.TrimSpace(c)] = true
+		}
+		lx.classes[r[0]] = uc
+	}
+	for i, r := range raw["rules"] {
+		if len(r) < 3 {
+			return nil, fmt.Errorf("lexicon rules line %d: want unit class, cues, indicator", i+1)
+		}
+		if r[2] != "-" && !indicators[r[2]] {
+			return nil, fmt.Errorf("lexicon rules line %d: unknown indicator %q", i+1, r[2])
+		}
+		if _, ok := lx.classes[r[0]]; !ok {
+			return nil, fmt.Errorf("lexicon rules line %d: unit class %q not in classes.tsv", i+1, r[0])
+		}
+		ru := rule{unit: r[0], indicator: r[2], line: i + 1}
+		if r[1] != "*" {
+			for _, t := range strings.Split(r[1], "+") {
+				term := ruleTerm{class: t}
+				if c, ok := strings.CutPrefix(t, "clause:"); ok {
+					term = ruleTerm{class: c, clause: true}
+				}
+				ru.terms = append(ru.terms, term)
+			}
+		}
+		lx.rules = append(lx.rules, ru)
+	}
+	return lx, nil
+}

@@ -1,0 +1,414 @@
+package narrative
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+type timeKind uint8
+
+const (
+	tkPeriod    timeKind = iota // a period of its own: năm 2023, giai đoạn 2016-2020
+	tkToDate                    // đến nay: cumulative as of the report date
+	tkDocYear                   // trong năm, năm qua: the year the report is about
+	tkDocPeriod                 // 10 năm qua: the period the report is about
+	tkDate                      // a day: 07/10/2020; never a figure's period
+)
+
+// timeExpr is a time adverbial found in a sentence, tokens [start, end).
+type timeExpr struct {
+	start, end int
+	kind       timeKind
+	p          pipeline.Period
+	comparison bool // "so với năm 2022": what the figure is compared with
+	half       int  // for "6 tháng đầu năm" without a year: 1 or 2
+}
+
+func numVal(t token) (int, bool) {
+	if t.kind != tNum || strings.ContainsAny(t.text, ".,") || len(t.text) > 4 {
+		return 0, false
+	}
+	v, err := strconv.Atoi(t.text)
+	return v, err == nil
+}
+
+func yearAt(toks []token, i int) (int, bool) {
+	if i >= len(toks) {
+		return 0, false
+	}
+	v, ok := numVal(toks[i])
+	if !ok || len(toks[i].text) != 4 || v < 1945 || v > 2100 {
+		return 0, false
+	}
+	return v, true
+}
+
+func isPunct(toks []token, i int, set string) bool {
+	return i < len(toks) && toks[i].kind == tPunct && strings.Contains(set, toks[i].text)
+}
+
+func isKey(toks []token, i int, keys ...string) bool {
+	if i >= len(toks) || toks[i].kind != tWord {
+		return false
+	}
+	for _, k := range keys {
+		if toks[i].key == k {
+			return true
+		}
+	}
+	return false
+}
+
+var romans = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+// dateAt reads a day at i: "07/10/2020", "14-7-2015", "ngày 15 tháng 10 năm
+// 2020" (without "ngày"). It returns the date and the index after it.
+func (x *extraction) dateAt(toks []token, i int) (time.Time, int, bool) {
+	d, ok := numVal(tokAt(toks, i))
+	if !ok || d < 1 || d > 31 {
+		return time.Time{}, i, false
+	}
+	if isPunct(toks, i+1, "/-.") && !toks[i+1].space {
+		m, ok := numVal(tokAt(toks, i+2))
+		if ok && m >= 1 && m <= 12 && isPunct(toks, i+3, "/-.") && !toks[i+3].space {
+			if y, ok := yearAt(toks, i+4); ok {
+				return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), i + 5, true
+			}
+		}
+		return time.Time{}, i, false
+	}
+	if isKey(toks, i+1, x.lx.k.of("tháng")) {
+		m, ok := numVal(tokAt(toks, i+2))
+		if ok && m >= 1 && m <= 12 && isKey(toks, i+3, x.lx.k.of("năm")) {
+			if y, ok := yearAt(toks, i+4); ok {
+				return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), i + 5, true
+			}
+		}
+	}
+	return time.Time{}, i, false
+}
+
+func tokAt(toks []token, i int) token {
+	if i < 0 || i >= len(toks) {
+		return token{kind: tPunct}
+	}
+	return toks[i]
+}
+
+// monthAt reads "tháng 10/2023", "tháng 10 năm 2023" at i (the word tháng).
+func (x *extraction) monthAt(toks []token, i int) (int, time.Month, int, bool) {
+	if !isKey(toks, i, x.lx.k.of("tháng")) {
+		return 0, 0, i, false
+	}
+	m, ok := numVal(tokAt(toks, i+1))
+	if !ok || m < 1 || m > 12 {
+		return 0, 0, i, false
+	}
+	if isPunct(toks, i+2, "/-") {
+		if y, ok := yearAt(toks, i+3); ok {
+			return y, time.Month(m), i + 4, true
+		}
+	}
+	if isKey(toks, i+2, x.lx.k.of("năm")) {
+		if y, ok := yearAt(toks, i+3); ok {
+			return y, time.Month(m), i + 4, true
+		}
+	}
+	return 0, 0, i, false
+}
+
+// untilAt reads what follows "đến": "nay", "tháng 10/2023", "30/9/2023",
+// "năm 2022", "cuối năm 2022", "hết năm 2022".
+func (x *extraction) untilAt(toks []token, i int) (timeExpr, bool) {
+	k := x.lx.k
+	for isKey(toks, i, k.of("hết"), k.of("cuối"), k.of("ngày")) {
+		i++
+	}
+	if isKey(toks, i, k.of("nay")) {
+		return timeExpr{end: i + 1, kind: tkToDate}, true
+	}
+	if y, m, j, ok := x.monthAt(toks, i); ok {
+		return timeExpr{end: j, kind: tkPeriod, p: pipeline.ToDatePeriod(y, m)}, true
+	}
+	if d, j, ok := x.dateAt(toks, i); ok {
+		return timeExpr{end: j, kind: tkPeriod, p: pipeline.ToDatePeriod(d.Year(), d.Month())}, true
+	}
+	if isKey(toks, i, k.of("năm")) {
+		if y, ok := yearAt(toks, i+1); ok {
+			return timeExpr{end: i + 2, kind: tkPeriod, p: pipeline.ToDatePeriod(y, 12)}, true
+		}
+	}
+	return timeExpr{}, false
+}
+
+// timeExprs finds the time adverbials of a sentence.
+func (x *extraction) timeExprs(toks []token) []timeExpr {
+	k := x.lx.k
+	var out []timeExpr
+	nam, thang, quy := k.of("năm"), k.of("tháng"), k.of("quý")
+	for i := 0; i < len(toks); {
+		e, ok := x.timeAt(toks, i, nam, thang, quy)
+		if !ok {
+			i++
+			continue
+		}
+		e.start = i
+		// "so với năm 2022", "so với cùng kỳ năm 2022"
+		for back := i - 1; back >= 0 && back >= i-3; back-- {
+			if es, j := x.lx.time.at(toks, back); j == i || (j > back && j <= i) {
+				if len(es) > 0 && es[0].class == "comparison" {
+					e.comparison = true
+				}
+			}
+		}
+		out = append(out, e)
+		i = max(e.end, i+1)
+	}
+	return out
+}
+
+func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeExpr, bool) {
+	k := x.lx.k
+	if d, j, ok := x.dateAt(toks, i); ok {
+		_ = d
+		return timeExpr{end: j, kind: tkDate}, true
+	}
+	es, j := x.lx.time.at(toks, i)
+	class := ""
+	if len(es) > 0 {
+		class = es[0].class
+	}
+	switch class {
+	case "todate":
+		return timeExpr{end: j, kind: tkToDate}, true
+	case "docyear":
+		if _, ok := yearAt(toks, j); ok {
+			break // "trong năm 2022" is read as năm 2022 below
+		}
+		if j-i == 1 && isKey(toks, i, k.of("trong")) {
+			break
+		}
+		return timeExpr{end: j, kind: tkDocYear}, true
+	case "until":
+		if e, ok := x.untilAt(toks, j); ok {
+			return e, true
+		}
+	case "from":
+		// từ [năm] Y (-|đến|tới) [năm] Y2 | từ [năm] Y đến nay | từ [năm] Y đến tháng M/Y2
+		j2 := j
+		if isKey(toks, j2, nam) {
+			j2++
+		}
+		if y, ok := yearAt(toks, j2); ok {
+			j2++
+			if isPunct(toks, j2, "-–—") {
+				if y2, ok := yearAt(toks, j2+1); ok && y2 > y {
+					return timeExpr{end: j2 + 2, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
+				}
+			}
+			if es2, j3 := x.lx.time.at(toks, j2); len(es2) > 0 && es2[0].class == "until" {
+				if isKey(toks, j3, nam) {
+					if y2, ok := yearAt(toks, j3+1); ok && y2 > y {
+						return timeExpr{end: j3 + 2, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
+					}
+				}
+				if y2, ok := yearAt(toks, j3); ok && y2 > y {
+					return timeExpr{end: j3 + 1, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
+				}
+				if e, ok := x.untilAt(toks, j3); ok {
+					return e, true
+				}
+			}
+			if j2-1 > j || isKey(toks, j-1, nam) {
+				return timeExpr{end: j2, kind: tkPeriod, p: pipeline.YearPeriod(y)}, true
+			}
+		}
+	case "range":
+		j2 := j
+		if isKey(toks, j2, nam) {
+			j2++
+		}
+		if y, ok := yearAt(toks, j2); ok {
+			if isPunct(toks, j2+1, "-–—") || isKey(toks, j2+1, k.of("đến"), k.of("tới")) {
+				if y2, ok := yearAt(toks, j2+2); ok && y2 > y {
+					return timeExpr{end: j2 + 3, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
+				}
+			}
+		}
+	}
+	t := toks[i]
+	switch {
+	case t.key == nam:
+		if y, ok := yearAt(toks, i+1); ok {
+			if isPunct(toks, i+2, "-–—") {
+				if y2, ok := yearAt(toks, i+3); ok && y2 > y {
+					return timeExpr{end: i + 4, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
+				}
+			}
+			return timeExpr{end: i + 2, kind: tkPeriod, p: pipeline.YearPeriod(y)}, true
+		}
+		if isKey(toks, i+1, k.of("qua")) {
+			return timeExpr{end: i + 2, kind: tkDocYear}, true
+		}
+	case t.kind == tNum && (t.text == "6" || t.text == "06") || t.key == k.of("sáu"):
+		// 6 tháng đầu năm [2023], 6 tháng cuối năm, 6 tháng năm 2023
+		if !isKey(toks, i+1, thang) {
+			break
+		}
+		j := i + 2
+		h := 1
+		if isKey(toks, j, k.of("đầu")) {
+			j++
+		} else if isKey(toks, j, k.of("cuối")) {
+			h = 2
+			j++
+		}
+		if isKey(toks, j, nam) {
+			j++
+			if y, ok := yearAt(toks, j); ok {
+				return timeExpr{end: j + 1, kind: tkPeriod, p: pipeline.HalfPeriod(y, h)}, true
+			}
+			return timeExpr{end: j, kind: tkDocYear, half: h}, true
+		}
+		if y, ok := yearAt(toks, j); ok {
+			return timeExpr{end: j + 1, kind: tkPeriod, p: pipeline.HalfPeriod(y, h)}, true
+		}
+	case t.key == quy:
+		q := 0
+		if n, ok := numVal(tokAt(toks, i+1)); ok && n >= 1 && n <= 4 {
+			q = n
+		} else if r, ok := romans[strings.ToLower(tokAt(toks, i+1).text)]; ok {
+			q = r
+		}
+		if q == 0 {
+			break
+		}
+		j := i + 2
+		if isPunct(toks, j, "/-") || isKey(toks, j, nam) {
+			if y, ok := yearAt(toks, j+1); ok {
+				return timeExpr{end: j + 2, kind: tkPeriod, p: pipeline.QuarterPeriod(y, q)}, true
+			}
+		}
+	case t.key == thang:
+		if y, m, j, ok := x.monthAt(toks, i); ok {
+			return timeExpr{end: j, kind: tkPeriod, p: pipeline.MonthPeriod(y, m)}, true
+		}
+	case t.kind == tNum:
+		// A bare range of years: "2016 - 2020", "từ 2017-2021" handled above.
+		if y, ok := yearAt(toks, i); ok && isPunct(toks, i+1, "-–—") {
+			if y2, ok := yearAt(toks, i+2); ok && y2 > y {
+				return timeExpr{end: i + 3, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
+			}
+		}
+		// "N năm qua": the span the report reviews.
+		if isKey(toks, i+1, nam) && isKey(toks, i+2, k.of("qua")) {
+			return timeExpr{end: i + 3, kind: tkDocPeriod}, true
+		}
+	}
+	return timeExpr{}, false
+}
+
+// reportDate finds the day the report was written: a "DATE:" header, a
+// dateline near the top (a date on a short line or next to a time of day), an
+// official dateline ("Hà Tĩnh, ngày 15 tháng 10 năm 2020"), then the caller's
+// Options.ReportDate, then the latest day mentioned in the text.
+func (x *extraction) reportDate(sents []sentence) (time.Time, bool) {
+	k := x.lx.k
+	for n, s := range sents {
+		if n >= 20 {
+			break
+		}
+		toks := s.toks
+		// "DATE: 2020-10-08"
+		if len(toks) >= 7 && toks[0].key == k.of("date") && isPunct(toks, 1, ":") {
+			txt := x.text[toks[2].start:s.end]
+			if t, ok := pipeline.ParseDate(strings.TrimSpace(txt)); ok {
+				return t, true
+			}
+		}
+	}
+	for n, s := range sents {
+		if n >= 15 {
+			break
+		}
+		short := s.end-s.start < 80
+		hasClock := false
+		for i := 0; i+2 < len(s.toks); i++ {
+			if s.toks[i].kind == tNum && isPunct(s.toks, i+1, ":") && s.toks[i+2].kind == tNum {
+				hasClock = true
+			}
+		}
+		if !short && !hasClock {
+			continue
+		}
+		for i := range s.toks {
+			if d, _, ok := x.dateAt(s.toks, i); ok {
+				return d, true
+			}
+		}
+	}
+	ngay := k.of("ngày")
+	for _, s := range sents {
+		for i := 1; i+1 < len(s.toks); i++ {
+			if isPunct(s.toks, i-1, ",") && s.toks[i].key == ngay {
+				if d, _, ok := x.dateAt(s.toks, i+1); ok && isKey(s.toks, i+2, k.of("tháng")) {
+					return d, true
+				}
+			}
+		}
+	}
+	if !x.opts.ReportDate.IsZero() {
+		y, m, d := x.opts.ReportDate.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), true
+	}
+	var latest time.Time
+	for _, s := range sents {
+		for i := range s.toks {
+			if d, _, ok := x.dateAt(s.toks, i); ok && d.After(latest) {
+				latest = d
+			}
+		}
+	}
+	return latest, !latest.IsZero()
+}
+
+// docPeriod is the period the report is about: the first period named within
+// a few words after "tổng kết", "sơ kết", "báo cáo", "kết quả".
+func (x *extraction) docPeriod(sents []sentence) (pipeline.Period, bool) {
+	for _, s := range sents {
+		spans := x.lx.time.spans(s.toks)
+		exprs := x.timeExprs(s.toks)
+		for _, sp := range spans {
+			if !sp.has("report") {
+				continue
+			}
+			for _, e := range exprs {
+				if e.start >= sp.end && words(s.toks, sp.end, e.start) <= 14 && !e.comparison {
+					switch e.kind {
+					case tkPeriod:
+						if x.valid(e.p) && e.p.Type != pipeline.ToDate {
+							return e.p, true
+						}
+					case tkDocYear:
+						if e.half > 0 && x.hasDate {
+							return pipeline.HalfPeriod(x.date.Year(), e.half), true
+						}
+					}
+				}
+			}
+		}
+	}
+	return pipeline.Period{}, false
+}
+
+// valid refuses periods that had not started on the report date or end in a
+// later year: those are plans and targets, not results.
+func (x *extraction) valid(p pipeline.Period) bool {
+	if !x.hasDate {
+		return true
+	}
+	return !p.Start.After(x.date) && p.End.Year() <= x.date.Year()
+}

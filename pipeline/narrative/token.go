@@ -1,0 +1,232 @@
+package narrative
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+type tokKind uint8
+
+const (
+	tWord tokKind = iota
+	tNum
+	tPunct
+)
+
+// token is a word, a number or one punctuation rune of the text, with its byte
+// span. key is the form lexicon phrases are matched against: pipeline.Key
+// (lower case, tone position normalised, diacritics kept) or, for a text
+// written without diacritics, pipeline.Fold.
+type token struct {
+	kind       tokKind
+	text       string
+	start, end int
+	key        string
+	space      bool // whitespace before it
+	nl         bool // a line break before it
+	upper      bool // starts with an upper-case letter
+	caps       bool // all letters upper case (titles)
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '²'
+}
+
+// tokenize splits text into tokens. Numbers are digits with "." or "," between
+// digits ("15.560", "4,3"); a number glued to letters ("500m2") is split.
+func tokenize(text string) []token {
+	var toks []token
+	space, nl := false, true
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
+			nl, space = true, true
+			i += size
+			continue
+		case unicode.IsSpace(r) || r == '\u00a0' || r == '\ufeff' || r == '\u200b':
+			space = true
+			i += size
+			continue
+		}
+		t := token{start: i, space: space, nl: nl}
+		space, nl = false, false
+		switch {
+		case r >= '0' && r <= '9':
+			j := i
+			for j < len(text) {
+				c := text[j]
+				if c >= '0' && c <= '9' {
+					j++
+					continue
+				}
+				if (c == '.' || c == ',') && j+1 < len(text) && text[j+1] >= '0' && text[j+1] <= '9' {
+					j++
+					continue
+				}
+				break
+			}
+			t.kind, t.end = tNum, j
+		case isWordRune(r):
+			j := i
+			for j < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[j:])
+				if !isWordRune(r2) {
+					break
+				}
+				j += s2
+			}
+			t.kind, t.end = tWord, j
+		default:
+			t.kind, t.end = tPunct, i+size
+		}
+		t.text = text[t.start:t.end]
+		if t.kind == tWord {
+			first, _ := utf8.DecodeRuneInString(t.text)
+			t.upper = unicode.IsUpper(first)
+			t.caps = strings.ToUpper(t.text) == t.text && strings.ToLower(t.text) != t.text
+		}
+		toks = append(toks, t)
+		i = t.end
+	}
+	return toks
+}
+
+// keyer computes match keys, cached: reports repeat their words a lot.
+type keyer struct {
+	folded bool
+	cache  map[string]string
+}
+
+func newKeyer(folded bool) *keyer { return &keyer{folded: folded, cache: map[string]string{}} }
+
+func (k *keyer) of(s string) string {
+	if v, ok := k.cache[s]; ok {
+		return v
+	}
+	in := strings.ReplaceAll(s, "²", "2")
+	var v string
+	if k.folded {
+		v = pipeline.Fold(in)
+	} else {
+		v = pipeline.Key(in)
+	}
+	if len(k.cache) < 1<<16 {
+		k.cache[s] = v
+	}
+	return v
+}
+
+// phraseKeys splits a lexicon phrase into the keys of its words.
+func (k *keyer) phraseKeys(s string) []string {
+	var out []string
+	for _, t := range tokenize(s) {
+		if t.kind == tPunct {
+			continue
+		}
+		out = append(out, k.of(t.text))
+	}
+	return out
+}
+
+// hasDiacritics tells a normal Vietnamese text from one typed without marks
+// ("Ha Tinh"), which is matched on folded forms instead.
+func hasDiacritics(text string) bool {
+	letters, marked := 0, 0
+	for _, r := range text {
+		if r < 128 {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+			continue
+		}
+		if unicode.IsLetter(r) {
+			letters++
+			if pipeline.Fold(string(r)) != strings.ToLower(string(r)) {
+				marked++
+			}
+		}
+		if letters > 20000 {
+			break
+		}
+	}
+	return letters == 0 || marked*50 >= letters
+}
+
+// sentence is a run of tokens ending at a full stop or a line break.
+type sentence struct {
+	index      int // 1-based, in the whole text
+	para       int
+	start, end int // byte span in the text
+	toks       []token
+}
+
+// abbreviations end with a dot that does not end a sentence (TP. Vinh, H. Kỳ Anh).
+var abbreviations = map[string]bool{"tp": true, "h": true, "tx": true, "tt": true, "ths": true, "ts": true,
+	"pgs": true, "gs": true, "bs": true, "ks": true, "th": true, "q": true, "p": true, "x": true, "đ/c": true, "st": true}
+
+const maxSentenceTokens = 600
+
+func splitSentences(text string, toks []token) []sentence {
+	var out []sentence
+	para := 0
+	begin := 0
+	flush := func(end int) {
+		if end > begin {
+			s := sentence{index: len(out) + 1, para: para, toks: toks[begin:end]}
+			s.start, s.end = s.toks[0].start, s.toks[len(s.toks)-1].end
+			out = append(out, s)
+		}
+		begin = end
+	}
+	for i := range toks {
+		// A "sentence" without stops (a table pasted as text, garbage) is cut,
+		// so the work per sentence stays bounded.
+		if i-begin >= maxSentenceTokens {
+			flush(i)
+		}
+		if i > begin && toks[i].nl {
+			flush(i)
+			para++
+		}
+		t := toks[i]
+		if t.kind != tPunct || !strings.ContainsAny(t.text, ".!?…") {
+			continue
+		}
+		if i+1 >= len(toks) {
+			continue
+		}
+		next := toks[i+1]
+		if next.nl || !next.space {
+			continue
+		}
+		if !(next.upper || next.kind == tNum || strings.ContainsAny(next.text, "\"“‘'([")) {
+			continue
+		}
+		if t.text == "." && i > begin && toks[i-1].kind == tWord && !toks[i].space {
+			w := strings.ToLower(toks[i-1].text)
+			if abbreviations[w] || (utf8.RuneCountInString(w) == 1 && toks[i-1].upper) {
+				continue
+			}
+		}
+		flush(i + 1)
+	}
+	flush(len(toks))
+	return out
+}
+
+// skippable punctuation may sit between the words of a phrase: "tiếp xúc,
+// đối thoại", "mô hình, điển hình", "Bà Rịa - Vũng Tàu", quotes.
+func skippable(t token) bool {
+	if t.kind != tPunct {
+		return false
+	}
+	switch t.text {
+	case ",", "-", "–", "—", "\"", "“", "”", "'", "‘", "’", "«", "»":
+		return true
+	}
+	return false
+}
