@@ -1,0 +1,230 @@
+package schedule
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// scrape parses the exposition into sample -> value, checking that every
+// sample belongs to a family declared with HELP and TYPE before it.
+func scrape(t *testing.T, r *Runner) map[string]float64 {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.WriteMetrics(&b); err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]float64{}
+	typed := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if f := strings.Fields(line); len(f) == 4 && f[0] == "#" && f[1] == "TYPE" {
+			typed[f[2]] = f[3]
+			continue
+		}
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, " ")
+		v, err := strconv.ParseFloat(value, 64)
+		if !ok || err != nil {
+			t.Fatalf("bad sample line %q", line)
+		}
+		family, _, _ := strings.Cut(name, "{")
+		if typed[family] == "" && typed[strings.TrimSuffix(strings.TrimSuffix(family, "_sum"), "_count")] != "summary" {
+			t.Errorf("sample %q without a TYPE line", line)
+		}
+		m[name] = v
+	}
+	return m
+}
+
+func TestMetrics(t *testing.T) {
+	dir := t.TempDir()
+	clk := &clock{t: time.Date(2025, 3, 10, 10, 0, 0, 0, Zone)}
+	fail := false
+	job := func(ctx context.Context) (Result, error) {
+		if fail {
+			clk.Add(2 * time.Second)
+			return Result{RowsAccepted: 1}, Permanent(errors.New("data test failed"))
+		}
+		clk.Add(5 * time.Second)
+		return Result{FilesIngested: 2, RowsAccepted: 10, RowsRejected: 2, Snapshot: "snap1"}, nil
+	}
+	r, _ := newRunner(t, dir, job, Options{Schedule: DefaultSchedule, Now: clk.Now})
+
+	var empty bytes.Buffer
+	if err := r.WriteMetrics(&empty); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(empty.String(), "danvan_last_success_timestamp_seconds") || strings.Contains(empty.String(), "danvan_snapshot_age_seconds") {
+		t.Errorf("success gauges before any success:\n%s", empty.String())
+	}
+
+	if _, err := r.RunNow(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(time.Minute)
+	fail = true
+	if _, err := r.RunNow(context.Background()); err == nil {
+		t.Fatal("failing run: no error")
+	}
+	unlock, err := Lock(context.Background(), dir, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.RunBy(context.Background(), TriggerSchedule); !errors.Is(err, ErrBusy) {
+		t.Fatalf("run under someone else's lock: %v", err)
+	}
+	// The lock is held by this process, not another: not "in progress" for us.
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(time.Hour - 67*time.Second)
+
+	want := `# HELP danvan_runs_total Refresh runs finished, by status.
+# TYPE danvan_runs_total counter
+danvan_runs_total{status="succeeded"} 1
+danvan_runs_total{status="failed"} 1
+danvan_runs_total{status="skipped"} 1
+# HELP danvan_run_duration_seconds Duration of finished refresh runs (skipped ones left out).
+# TYPE danvan_run_duration_seconds summary
+danvan_run_duration_seconds_sum 7
+danvan_run_duration_seconds_count 2
+# HELP danvan_rows_ingested_total Rows accepted into the warehouse by refresh runs.
+# TYPE danvan_rows_ingested_total counter
+danvan_rows_ingested_total 11
+# HELP danvan_rows_rejected_total Rows rejected (quarantined) by refresh runs.
+# TYPE danvan_rows_rejected_total counter
+danvan_rows_rejected_total 2
+# HELP danvan_last_run_duration_seconds Duration of the last finished refresh run.
+# TYPE danvan_last_run_duration_seconds gauge
+danvan_last_run_duration_seconds 2
+# HELP danvan_last_success_timestamp_seconds End of the last successful refresh, Unix time.
+# TYPE danvan_last_success_timestamp_seconds gauge
+danvan_last_success_timestamp_seconds 1.741575605e+09
+# HELP danvan_snapshot_age_seconds Age of the last snapshot published by a refresh.
+# TYPE danvan_snapshot_age_seconds gauge
+danvan_snapshot_age_seconds 3595
+# HELP danvan_run_in_progress 1 while a refresh is running (in this process or, on this host, another).
+# TYPE danvan_run_in_progress gauge
+danvan_run_in_progress 0
+# HELP danvan_next_run_timestamp_seconds Next scheduled refresh, Unix time.
+# TYPE danvan_next_run_timestamp_seconds gauge
+danvan_next_run_timestamp_seconds 1.7416332e+09
+`
+	var got bytes.Buffer
+	if err := r.WriteMetrics(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want {
+		t.Errorf("metrics:\n%s\nwant:\n%s", got.String(), want)
+	}
+	scrape(t, r) // well-formed
+
+	// A restart derives the counters from history; a run by another runner
+	// (another process, as far as the files go) is counted by both.
+	fail = false
+	r2, _ := newRunner(t, dir, job, Options{Now: clk.Now})
+	if m := scrape(t, r2); m[`danvan_runs_total{status="succeeded"}`] != 1 || m[`danvan_runs_total{status="skipped"}`] != 1 || m["danvan_rows_ingested_total"] != 11 {
+		t.Errorf("counters after restart: %v", m)
+	}
+	if _, err := r2.RunNow(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i, rr := range []*Runner{r, r2} {
+		m := scrape(t, rr)
+		if m[`danvan_runs_total{status="succeeded"}`] != 2 || m["danvan_rows_ingested_total"] != 21 || m["danvan_run_duration_seconds_count"] != 3 {
+			t.Errorf("runner %d counters after another run: %v", i+1, m)
+		}
+		// Scraping again does not count twice.
+		if m2 := scrape(t, rr); m2[`danvan_runs_total{status="succeeded"}`] != 2 {
+			t.Errorf("runner %d counted twice: %v", i+1, m2)
+		}
+	}
+}
+
+func TestMetricsInProgress(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	r, _ := newRunner(t, t.TempDir(), func(ctx context.Context) (Result, error) {
+		close(started)
+		<-release
+		return Result{}, nil
+	}, Options{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.RunNow(context.Background())
+	}()
+	<-started
+	m := scrape(t, r)
+	close(release)
+	<-done
+	if m["danvan_run_in_progress"] != 1 {
+		t.Errorf("in progress = %v during a run", m["danvan_run_in_progress"])
+	}
+	if _, ok := m["danvan_next_run_timestamp_seconds"]; ok {
+		t.Error("next run reported with the schedule off")
+	}
+	if m := scrape(t, r); m["danvan_run_in_progress"] != 0 {
+		t.Errorf("in progress = %v after the run", m["danvan_run_in_progress"])
+	}
+}
+
+func TestHealthy(t *testing.T) {
+	clk := &clock{t: time.Date(2025, 3, 10, 10, 0, 0, 0, Zone)}
+	fail := false
+	r, _ := newRunner(t, t.TempDir(), func(ctx context.Context) (Result, error) {
+		if fail {
+			return Result{}, Permanent(errors.New("warehouse unreadable"))
+		}
+		return Result{}, nil
+	}, Options{Now: clk.Now})
+	const maxAge = time.Hour
+	check := func(when string, want bool, contains ...string) {
+		t.Helper()
+		got, msg := r.Healthy(maxAge)
+		if got != want {
+			t.Errorf("%s: Healthy = %v (%s), want %v", when, got, msg, want)
+		}
+		for _, c := range contains {
+			if !strings.Contains(msg, c) {
+				t.Errorf("%s: message %q lacks %q", when, msg, c)
+			}
+		}
+	}
+	check("at startup", true, "startup grace")
+	clk.Add(2 * time.Hour)
+	check("never succeeded after grace", false, "no successful refresh yet")
+	if _, err := r.RunNow(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	check("just refreshed", true, "last successful refresh at 2025-03-10 12:00:00")
+	clk.Add(30 * time.Minute)
+	fail = true
+	r.RunNow(context.Background())
+	check("failed once, still fresh", true)
+	clk.Add(time.Hour)
+	check("stale", false, "older than 1h0m0s", "1h30m0s ago", "warehouse unreadable", "quá 1h0m0s")
+}
