@@ -159,7 +159,15 @@ func (r *Resolver) Unit(province *Unit, s string, p Period) (*Unit, *Problem) {
 	case 1:
 		return valid[0], nil
 	case 0:
+		// Name the unit of the level that reported in p's era: "Cửa Lò"
+		// in 2024 means the thị xã, not the phường created in 2025.
 		u := found[0]
+		for _, f := range found {
+			if (f.Level == LevelDistrict) == p.End.Before(ReformDate) {
+				u = f
+				break
+			}
+		}
 		return nil, problem("unit_not_valid_on_period",
 			"Đơn vị %s %s (mã %s) không tồn tại trong suốt kỳ %s (hiệu lực %s). Từ 01/07/2025 cấp huyện không còn; báo cáo theo xã, phường mới.",
 			"Unit %s %s (code %s) did not exist throughout period %s (valid %s). The district level ended on 2025-07-01; communes report since.",

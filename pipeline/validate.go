@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 )
@@ -264,82 +265,153 @@ func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError) {
 		}
 		recs = append(recs, rec)
 	}
-	recs, errs = v.duplicates(file, rows, recs, errs)
-	recs, errs = v.rules(file, recs, errs)
+	check := v.NewFileCheck(file, func(seq int) string { return recs[seq].Ref })
+	for i := range recs {
+		check.Add(i, &recs[i])
+	}
+	if refused := check.Finish(); len(refused) > 0 {
+		drop := make(map[int]bool, len(refused))
+		for _, r := range refused {
+			drop[r.Seq] = true
+			errs = append(errs, r.Err)
+		}
+		kept := recs[:0]
+		for i, r := range recs {
+			if !drop[i] {
+				kept = append(kept, r)
+			}
+		}
+		recs = kept
+	}
 	errs = append(errs, v.totals(file, rows, totals, recs)...)
 	return recs, errs
 }
 
-// duplicates keeps the first of identical values and refuses both of two
-// values that disagree, since nobody can tell which one is right.
-func (v *Validator) duplicates(file string, rows []RawRow, recs []Record, errs []RowError) ([]Record, []RowError) {
-	first := map[ValueKey]int{}
-	drop := map[int]*Problem{}
-	for i, r := range recs {
-		j, seen := first[r.ValueKey()]
-		if !seen {
-			first[r.ValueKey()] = i
-			continue
-		}
-		if recs[j].Value == r.Value {
-			drop[i] = problem("duplicate", "Trùng với %s (cùng đơn vị, kỳ, chỉ tiêu, phân tổ và giá trị); chỉ tính một lần.",
-				"Duplicate of %s (same unit, period, indicator, disaggregation and value); counted once.", recs[j].Ref)
-			continue
-		}
-		conflict := func(other, this Record) *Problem {
-			return problem("conflicting_duplicate",
-				"Mâu thuẫn với %s: cùng đơn vị, kỳ, chỉ tiêu, phân tổ nhưng giá trị khác (%s và %s); cả hai bị từ chối.",
-				"Conflicts with %s: same unit, period, indicator and disaggregation but different values (%s and %s); both refused.",
-				other.Ref, fmtValue(other.Value), fmtValue(this.Value))
-		}
-		drop[i] = conflict(recs[j], r)
-		if _, already := drop[j]; !already {
-			drop[j] = conflict(r, recs[j])
-		}
-	}
-	return v.drop(file, recs, errs, drop)
+// FileCheck is the whole-file part of File (duplicates, then the
+// catalogue's max_of rules) fed one record at a time, so a file of millions
+// of rows can be checked without holding its records: it keeps one small
+// entry per distinct value key.
+type FileCheck struct {
+	v    *Validator
+	file string
+	ref  func(seq int) string
+	ids  map[string]uint32
+	keys map[checkKey]keyState
+	// dups are refusals for duplicates, by seq; the first of a conflicting
+	// pair is refused only once something contradicts it.
+	dups    map[int]refusal
+	limited []limited
 }
 
-// rules applies the catalogue's max_of rules within the file.
-func (v *Validator) rules(file string, recs []Record, errs []RowError) ([]Record, []RowError) {
-	byKey := map[ValueKey]int{}
-	for i, r := range recs {
-		byKey[r.ValueKey()] = i
+type (
+	checkKey [4]uint32
+	// keyState is kept small: there is one per distinct value of the file.
+	keyState struct {
+		value    float64
+		first    uint32
+		conflict bool
 	}
-	drop := map[int]*Problem{}
-	for i, r := range recs {
-		if r.Indicator.MaxOf == "" {
+	refusal struct {
+		value float64
+		p     *Problem
+	}
+	limited struct {
+		seq        int
+		key, limit checkKey
+		rec        *Indicator
+		value      float64
+	}
+)
+
+// Refusal is a record FileCheck refuses: its seq as given to Add, and why.
+type Refusal struct {
+	Seq int
+	Err RowError
+}
+
+// NewFileCheck starts the whole-file checks of file. ref gives the Ref of
+// the record added with a seq, for messages that point at another row.
+func (v *Validator) NewFileCheck(file string, ref func(seq int) string) *FileCheck {
+	return &FileCheck{v: v, file: file, ref: ref, ids: map[string]uint32{}, keys: map[checkKey]keyState{}, dups: map[int]refusal{}}
+}
+
+func (c *FileCheck) id(s string) uint32 {
+	if id, ok := c.ids[s]; ok {
+		return id
+	}
+	id := uint32(len(c.ids))
+	c.ids[s] = id
+	return id
+}
+
+// Add takes the next record Row accepted; seqs must increase and fit in
+// 32 bits. It reports
+// whether the record still stands: false when it repeats or contradicts an
+// earlier one. A true answer can still be overturned by Finish.
+func (c *FileCheck) Add(seq int, r *Record) bool {
+	k := checkKey{c.id(r.Unit.Code), c.id(r.Period.Code), c.id(r.Indicator.Code), c.id(r.Disaggregation)}
+	st, seen := c.keys[k]
+	if !seen {
+		c.keys[k] = keyState{value: r.Value, first: uint32(seq)}
+		if r.Indicator.MaxOf != "" {
+			lk := k
+			lk[2] = c.id(r.Indicator.MaxOf)
+			c.limited = append(c.limited, limited{seq, k, lk, r.Indicator, r.Value})
+		}
+		return true
+	}
+	if st.value == r.Value {
+		c.dups[seq] = refusal{r.Value, problem("duplicate", "Trùng với %s (cùng đơn vị, kỳ, chỉ tiêu, phân tổ và giá trị); chỉ tính một lần.",
+			"Duplicate of %s (same unit, period, indicator, disaggregation and value); counted once.", c.ref(int(st.first)))}
+		return false
+	}
+	conflict := func(otherSeq int, other, this float64) *Problem {
+		return problem("conflicting_duplicate",
+			"Mâu thuẫn với %s: cùng đơn vị, kỳ, chỉ tiêu, phân tổ nhưng giá trị khác (%s và %s); cả hai bị từ chối.",
+			"Conflicts with %s: same unit, period, indicator and disaggregation but different values (%s and %s); both refused.",
+			c.ref(otherSeq), fmtValue(other), fmtValue(this))
+	}
+	c.dups[seq] = refusal{r.Value, conflict(int(st.first), st.value, r.Value)}
+	if !st.conflict {
+		st.conflict = true
+		c.keys[k] = st
+		c.dups[int(st.first)] = refusal{st.value, conflict(seq, r.Value, st.value)}
+	}
+	return false
+}
+
+// Finish returns the refused records in File's order: duplicates by seq,
+// then rule violations by seq. Rules only see values that survived the
+// duplicate check, as in File.
+func (c *FileCheck) Finish() []Refusal {
+	out := make([]Refusal, 0, len(c.dups))
+	seqs := make([]int, 0, len(c.dups))
+	for s := range c.dups {
+		seqs = append(seqs, s)
+	}
+	sort.Ints(seqs)
+	for _, s := range seqs {
+		out = append(out, c.refuse(s, c.dups[s]))
+	}
+	for _, l := range c.limited {
+		if c.keys[l.key].conflict {
 			continue
 		}
-		k := r.ValueKey()
-		k.Indicator = r.Indicator.MaxOf
-		j, ok := byKey[k]
-		if !ok || r.Value <= recs[j].Value {
+		lim, ok := c.keys[l.limit]
+		if !ok || lim.conflict || l.value <= lim.value {
 			continue
 		}
-		limit := recs[j].Indicator
-		drop[i] = problem("rule_violated", "%s (%s) lớn hơn %s (%s, %s); không thể như vậy.",
+		limit := c.v.Ref.Indicator(l.rec.MaxOf)
+		out = append(out, c.refuse(l.seq, refusal{l.value, problem("rule_violated", "%s (%s) lớn hơn %s (%s, %s); không thể như vậy.",
 			"%s (%s) exceeds %s (%s, %s), which cannot be.",
-			r.Indicator.LabelVI, fmtValue(r.Value), limit.LabelVI, fmtValue(recs[j].Value), recs[j].Ref)
+			l.rec.LabelVI, fmtValue(l.value), limit.LabelVI, fmtValue(lim.value), c.ref(int(lim.first)))}))
 	}
-	return v.drop(file, recs, errs, drop)
+	return out
 }
 
-func (v *Validator) drop(file string, recs []Record, errs []RowError, drop map[int]*Problem) ([]Record, []RowError) {
-	if len(drop) == 0 {
-		return recs, errs
-	}
-	kept := recs[:0]
-	for i, r := range recs {
-		p, bad := drop[i]
-		if !bad {
-			kept = append(kept, r)
-			continue
-		}
-		errs = append(errs, RowError{File: file, Ref: r.Ref, Column: string(FieldValue), Value: fmtValue(r.Value),
-			Code: p.Code, Reason: p.Reason, ReasonEN: p.ReasonEN})
-	}
-	return kept, errs
+func (c *FileCheck) refuse(seq int, r refusal) Refusal {
+	return Refusal{seq, RowError{File: c.file, Ref: c.ref(seq), Column: string(FieldValue), Value: fmtValue(r.value),
+		Code: r.p.Code, Reason: r.p.Reason, ReasonEN: r.p.ReasonEN}}
 }
 
 // totals checks form total rows against the sum of the accepted rows of

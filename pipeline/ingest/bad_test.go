@@ -1,0 +1,174 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+const header = "tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ngay_gui\n"
+
+// good is a valid row; each bad case puts it beside the bad one, so the
+// test also shows the rest of the file still loads.
+const good = "Hà Tĩnh,H. Cẩm Xuyên,Năm 2023,dialogues,,28,\n"
+
+type badCase struct {
+	name string
+	file string
+	data []byte
+	// A row-level problem: its code, ref, column and a fragment of the
+	// reason; accepted is how many values of the file still load.
+	code, ref, column, reason string
+	accepted                  int
+	// A file-level problem: its code and a fragment of the reason.
+	fileCode string
+}
+
+func csvCase(name, bad, code, ref, column, reason string) badCase {
+	return badCase{name: name, file: name + ".csv", data: []byte(header + good + bad), code: code, ref: ref, column: column, reason: reason, accepted: 1}
+}
+
+func badCases(t *testing.T) []badCase {
+	cases := []badCase{
+		csvCase("bad_period", "Hà Tĩnh,Thạch Hà,quý 5/2023,dialogues,,3,\n", "bad_period", "dòng 3", "ky_bao_cao", "Không đọc được kỳ báo cáo \"quý 5/2023\""),
+		csvCase("future_period", "Hà Tĩnh,Thạch Hà,6 tháng đầu năm 2026,dialogues,,3,\n", "future_period", "dòng 3", "ky_bao_cao", "2026-H1 chưa bắt đầu"),
+		csvCase("missing_period", "Hà Tĩnh,Thạch Hà,,dialogues,,3,\n", "missing_period", "dòng 3", "ky_bao_cao", "Thiếu kỳ báo cáo"),
+		csvCase("unknown_province", "Quảng Nam,Thạch Hà,2023,dialogues,,3,\n", "unknown_province", "dòng 3", "tinh", "Không nhận ra tỉnh \"Quảng Nam\""),
+		csvCase("unknown_unit", "Hà Tĩnh,Cẩm Xuân,2023,dialogues,,3,\n", "unknown_unit", "dòng 3", "don_vi", "Gần nhất: Cẩm Xuyên"),
+		csvCase("unit_gone_cua_lo", "Nghệ An,TX Cửa Lò,2024,dialogues,,3,\n", "unit_not_valid_on_period", "dòng 3", "don_vi", "không tồn tại trong suốt kỳ 2024"),
+		csvCase("district_after_reform", "Hà Tĩnh,H. Cẩm Xuyên,2025-H2,dialogues,,3,\n", "unit_not_valid_on_period", "dòng 3", "don_vi", "huyện Cẩm Xuyên (mã 446)"),
+		csvCase("ambiguous_ky_anh", "Hà Tĩnh,Kỳ Anh,2023,dialogues,,3,\n", "ambiguous_unit", "dòng 3", "don_vi", "thị xã Kỳ Anh (mã 449)"),
+		csvCase("unknown_indicator", "Hà Tĩnh,Thạch Hà,2023,Số hội nghị,,3,\n", "unknown_indicator", "dòng 3", "chi_tieu", "Không nhận ra chỉ tiêu \"Số hội nghị\""),
+		csvCase("missing_indicator", "Hà Tĩnh,Thạch Hà,2023,,,3,\n", "missing_indicator", "dòng 3", "chi_tieu", "Thiếu chỉ tiêu"),
+		csvCase("disaggregation_not_allowed", "Hà Tĩnh,Thạch Hà,2023,dialogues,kinh tế,3,\n", "disaggregation_not_allowed", "dòng 3", "phan_to", "không chia theo phân tổ"),
+		csvCase("unknown_disaggregation", "Hà Tĩnh,Thạch Hà,2023,models_registered,thể thao,3,\n", "unknown_disaggregation", "dòng 3", "phan_to", "Phân tổ \"thể thao\" không dùng"),
+		csvCase("negative", "Hà Tĩnh,Thạch Hà,2023,dialogues,,-3,\n", "negative_value", "dòng 3", "gia_tri", "âm"),
+		csvCase("non_integer_count", "Hà Tĩnh,Thạch Hà,2023,dialogues,,\"2,5\",\n", "not_whole_number", "dòng 3", "gia_tri", "phải là số nguyên"),
+		csvCase("wrong_unit", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12 ha,\n", "wrong_unit", "dòng 3", "gia_tri", "Đơn vị \"ha\" không phải đơn vị của chỉ tiêu dialogues"),
+		csvCase("nan_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,NaN,\n", "not_a_number", "dòng 3", "gia_tri", "\"NaN\" không phải là số"),
+		csvCase("inf_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,Inf,\n", "not_a_number", "dòng 3", "gia_tri", "\"Inf\" không phải là số"),
+		csvCase("missing_value", "Hà Tĩnh,Thạch Hà,2023,dialogues,,,\n", "missing_value", "dòng 3", "gia_tri", "Thiếu giá trị"),
+		csvCase("bad_date", "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,32/13/2023\n", "bad_date", "dòng 3", "ngay_gui", "Không đọc được ngày gửi \"32/13/2023\""),
+		csvCase("future_date", "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,01/02/2026\n", "future_date", "dòng 3", "ngay_gui", "ở tương lai"),
+		{name: "duplicate", file: "dup.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,\nHa Tinh,Thach Ha,năm 2023,dialogues,,3,\n"),
+			code: "duplicate", ref: "dòng 4", column: "gia_tri", reason: "Trùng với dòng 3", accepted: 2},
+		{name: "conflicting_duplicate", file: "conflict.csv", data: []byte(header + "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,\n" + good + "Hà Tĩnh,Thạch Hà,2023,dialogues,,4,\n"),
+			code: "conflicting_duplicate", ref: "dòng 2", column: "gia_tri", reason: "Mâu thuẫn với dòng 4", accepted: 1},
+		{name: "recognised_over_registered", file: "rule.csv", data: []byte(header + "Hà Tĩnh,Thạch Hà,2023,Số mô hình được công nhận,,46,\n" + good + "Hà Tĩnh,Thạch Hà,2023,models_registered,,45,\n"),
+			code: "rule_violated", ref: "dòng 2", column: "gia_tri", reason: "lớn hơn Số mô hình \"Dân vận khéo\" đăng ký xây dựng (45, dòng 4)", accepted: 2},
+		{name: "bad_qualifier", file: "q.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":1,"qualifier":"maybe"}]}`),
+			code: "bad_qualifier", ref: "values[1]", column: "qualifier", reason: "Không hiểu mức chính xác \"maybe\"", accepted: 1},
+		{name: "json_nan", file: "nan.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":"Infinity"}]}`),
+			code: "not_a_number", ref: "values[1]", column: "value", reason: "không phải là số", accepted: 1},
+		{name: "jsonl_bad_line", file: "rows.jsonl", data: []byte(`{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}` + "\n" + `{"tinh":"Hà Tĩnh", "gia_tri": }` + "\n"),
+			code: "bad_json_line", ref: "dòng 2", column: "", reason: "không phải một đối tượng JSON hợp lệ", accepted: 1},
+		{name: "form_total_mismatch", file: "form.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 10}, {2, "Can Lộc", 5}, {nil, "Tổng cộng", "=SUM(C4:C5)|16"},
+		}}), code: "total_mismatch", ref: "Biểu 1!C6", column: "Số cuộc tiếp xúc, đối thoại", reason: "Dòng tổng ghi 16 nhưng cộng các dòng được 15", accepted: 2},
+		{name: "form_unknown_indicator_column", file: "form2.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"Tỉnh", "Kỳ báo cáo", "Đơn vị", "dialogues", "Số hội thảo"},
+			{"Nghệ An", "2023", "Nam Đàn", 4, 2},
+		}}), code: "unknown_indicator", ref: "Sheet1!E2", column: "Số hội thảo", reason: "Không nhận ra chỉ tiêu \"Số hội thảo\"", accepted: 1},
+		{name: "form_text_not_number", file: "form3.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu", rows: [][]any{
+			{"Tỉnh:", "Thanh Hoá"}, {"Kỳ báo cáo:", "Quý III/2023"},
+			{"Đơn vị", "Hội thi \"Dân vận khéo\"", "dialogues"},
+			{"TP. Sầm Sơn", "ba", 7},
+		}}), code: "not_a_number", ref: "Biểu!B4", column: "Hội thi \"Dân vận khéo\"", reason: "\"ba\" không phải là số", accepted: 1},
+
+		// Files that cannot be read at all.
+		{name: "missing_column", file: "cols.csv", data: []byte("tinh,don_vi,chi_tieu,gia_tri\nHà Tĩnh,Thạch Hà,dialogues,3\n"), fileCode: "missing_column", reason: "ky_bao_cao (kỳ báo cáo)"},
+		{name: "no_header_csv", file: "nohead.csv", data: []byte("Hà Tĩnh,Thạch Hà,2023,dialogues,3\n"), fileCode: "no_header", reason: "Không tìm thấy dòng tiêu đề"},
+		{name: "empty_file", file: "empty.csv", data: nil, fileCode: "empty_file", reason: "Tệp rỗng"},
+		{name: "blank_file", file: "blank.csv", data: []byte(" \r\n\r\n"), fileCode: "empty_file", reason: "Tệp rỗng"},
+		{name: "header_only", file: "head.csv", data: []byte(header), fileCode: "", accepted: 0},
+		{name: "binary_as_csv", file: "bin.csv", data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), fileCode: "not_text", reason: "nhị phân"},
+		{name: "tcvn3", file: "tcvn3.csv", data: tcvn3CSV, fileCode: "legacy_encoding", reason: "bảng mã TCVN3 (ABC)"},
+		{name: "vni", file: "vni.csv", data: vniCSV, fileCode: "legacy_encoding", reason: "bảng mã VNI"},
+		{name: "bad_utf8", file: "utf8.csv", data: []byte(header + good + "Hà Tĩnh,Th\x81ch Hà,2023,dialogues,,3,\n"), fileCode: "bad_encoding", reason: "không phải văn bản UTF-8 hay Windows-1258"},
+		{name: "malformed_json", file: "broken.json", data: []byte("{\n  \"province\": \"Hà Tĩnh\",\n  \"values\": [\n    {\"indicator\": \"dialogues\", \"value\": 3,}\n  ]\n}\n"), fileCode: "malformed_json", reason: "dòng 4, cột 43"},
+		{name: "json_trailing", file: "two.json", data: []byte(`{"values":[{"value":1}]}` + "\n{}"), fileCode: "malformed_json", reason: "dòng 2, cột 1"},
+		{name: "json_not_report", file: "arr.json", data: []byte(`{"province":"Hà Tĩnh","values":{"a":1}}`), fileCode: "not_a_report", reason: "\"values\" phải là một mảng"},
+		{name: "xlsx_no_header", file: "nohead.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{{"Báo cáo"}, {"Cẩm Xuyên", 45, 41}}}), fileCode: "no_header", reason: "Không tìm thấy bảng số liệu trong trang nào (Sheet1)"},
+		{name: "xlsx_not_zip", file: "fake.xlsx", data: []byte("tinh,gia_tri\n"), fileCode: "not_spreadsheet", reason: "không phải bảng tính Excel"},
+		{name: "xls_old", file: "old.xls", data: []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"), fileCode: "old_excel", reason: ".xls"},
+		{name: "unknown_format", file: "report.pdf", data: []byte("%PDF-1.4 báo cáo năm 2023"), fileCode: "unknown_format", reason: "Không nhận ra loại tệp \"report.pdf\""},
+		{name: "txt_without_narrative", file: "bao-cao.txt", data: []byte("Năm 2023, toàn tỉnh có 392 cuộc đối thoại."), fileCode: "unknown_format", reason: "Không nhận ra loại tệp"},
+	}
+	return cases
+}
+
+// TestBadInputs checks each kind of bad input: its exact code, where it
+// points, why, and that the good rows of the same file were accepted.
+func TestBadInputs(t *testing.T) {
+	in := newTestIngester(t)
+	cases := badCases(t)
+	kinds := map[string]bool{}
+	for _, c := range cases {
+		kinds[c.code+c.fileCode] = true
+	}
+	if len(kinds) < 30 {
+		t.Errorf("only %d distinct kinds of bad input", len(kinds))
+	}
+	dir := t.TempDir()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, c.file)
+			if err := os.WriteFile(path, c.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sum, err := in.Check(context.Background(), []string{path})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := sum.Files[0]
+			if c.fileCode != "" {
+				if res.FileErr == nil || res.FileErr.Code != c.fileCode || !strings.Contains(res.FileErr.Reason, c.reason) {
+					t.Fatalf("file error = %+v, want code %s with %q", res.FileErr, c.fileCode, c.reason)
+				}
+				if res.Status != Quarantined || res.Accepted != 0 || res.FileErr.File != c.file {
+					t.Errorf("result = %+v, want the file quarantined whole", res)
+				}
+				return
+			}
+			if res.FileErr != nil {
+				t.Fatalf("unexpected file error %+v", res.FileErr)
+			}
+			if res.Accepted != c.accepted {
+				t.Errorf("accepted %d values, want %d (rejects %+v)", res.Accepted, c.accepted, res.Rejects)
+			}
+			if c.code == "" {
+				if len(res.Rejects) != 0 {
+					t.Errorf("rejects = %+v, want none", res.Rejects)
+				}
+				return
+			}
+			var found *pipeline.RowError
+			for i, e := range res.Rejects {
+				if e.Code == c.code && e.Ref == c.ref {
+					found = &res.Rejects[i]
+				}
+			}
+			if found == nil {
+				t.Fatalf("no %s at %s in %+v", c.code, c.ref, res.Rejects)
+			}
+			if found.Column != c.column || !strings.Contains(found.Reason, c.reason) || found.ReasonEN == "" || found.File != c.file {
+				t.Errorf("reject = %+v, want column %q and reason with %q", *found, c.column, c.reason)
+			}
+			// The in-memory path must agree with the streaming one.
+			if streamed(path) {
+				v := pipeline.NewValidator(in.opts.Reference, testNow)
+				recs, rejects, fe := in.validate(v, c.file, c.data)
+				if fe != nil || len(recs) != res.Accepted || !reflect.DeepEqual(rejects, res.Rejects) {
+					t.Errorf("in memory: %d records, %+v, %+v; streamed: %+v", len(recs), rejects, fe, res)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,157 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+// Reader turns one file's bytes into raw rows. Problems confined to one row
+// that the reader itself meets (a JSON Lines line that is not JSON) are
+// RowErrors; a file that cannot be read at all is a FileError.
+type Reader func(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError)
+
+// Readers maps a lower-case file extension to its reader. Narrative text is
+// read by package narrative; cmd plugs it in with one line, e.g.
+//
+//	ingest.Readers[".txt"] = narrativeReader
+//
+// Until then a .txt file is refused as an unknown format.
+var Readers = map[string]Reader{
+	".csv":    CSV,
+	".tsv":    CSV,
+	".xlsx":   XLSX,
+	".xlsm":   XLSX,
+	".json":   JSON,
+	".jsonl":  JSONL,
+	".ndjson": JSONL,
+}
+
+// Read reads one file with the reader its extension names, or, for an
+// extension without one, the reader its content looks like. It never
+// panics: a reader's panic becomes a FileError, so one bad file cannot stop
+// a batch.
+func Read(ref *pipeline.Reference, file string, data []byte) (rows []pipeline.RawRow, rejects []pipeline.RowError, fe *pipeline.FileError) {
+	defer func() {
+		if p := recover(); p != nil {
+			rows, rejects, fe = nil, nil, internalError(file, p)
+		}
+	}()
+	read, fe := readerFor(file, data)
+	if fe != nil {
+		return nil, nil, fe
+	}
+	return read(ref, file, data)
+}
+
+func internalError(file string, p any) *pipeline.FileError {
+	stack := string(debug.Stack())
+	if len(stack) > 2000 {
+		stack = stack[:2000]
+	}
+	return fileError(file, "internal_error",
+		"Lỗi nội bộ khi đọc tệp (%v); tệp được giữ lại để kiểm tra.",
+		"Internal error while reading the file (%v); the file is kept aside for inspection. %s", p, stack)
+}
+
+// readerFor chooses by extension first, since offices name files what they
+// are; content decides only when the name does not.
+func readerFor(file string, data []byte) (Reader, *pipeline.FileError) {
+	ext := strings.ToLower(filepath.Ext(file))
+	if r, ok := Readers[ext]; ok {
+		return r, nil
+	}
+	switch sniff(data) {
+	case "empty":
+		return nil, emptyFile(file)
+	case "xlsx":
+		return XLSX, nil
+	case "xls":
+		return nil, oldExcel(file)
+	case "json":
+		return JSON, nil
+	case "jsonl":
+		return JSONL, nil
+	case "csv":
+		return CSV, nil
+	case "text":
+		if r, ok := Readers[".txt"]; ok {
+			return r, nil
+		}
+	case "binary":
+		return nil, binaryFile(file)
+	}
+	return nil, fileError(file, "unknown_format",
+		"Không nhận ra loại tệp %q; gửi CSV, TSV, Excel (.xlsx), JSON hoặc JSON Lines.",
+		"Unknown file type %q; send CSV, TSV, Excel (.xlsx), JSON or JSON Lines.", filepath.Base(file))
+}
+
+// sniff names what data looks like: empty, xlsx, xls, json, jsonl, csv,
+// text or binary.
+func sniff(data []byte) string {
+	head := data
+	if len(head) > sniffSize {
+		head = head[:sniffSize]
+	}
+	switch {
+	case len(bytes.TrimSpace(head)) == 0:
+		return "empty"
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return "xlsx"
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return "xls"
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return "csv" // UTF-16 text comes from spreadsheets' "Unicode text" export
+	case isBinary(head):
+		return "binary"
+	}
+	t := bytes.TrimSpace(bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF}))
+	if len(t) == 0 {
+		return "empty"
+	}
+	switch t[0] {
+	case '[':
+		return "json"
+	case '{':
+		first, _, more := bytes.Cut(t, []byte("\n"))
+		if more && bytes.HasSuffix(bytes.TrimSpace(first), []byte("}")) {
+			return "jsonl"
+		}
+		return "json"
+	}
+	first, _, _ := bytes.Cut(t, []byte("\n"))
+	var fields []string
+	for _, f := range bytes.FieldsFunc(first, func(r rune) bool { return r == ',' || r == ';' || r == '\t' }) {
+		fields = append(fields, string(f))
+	}
+	if recognised(fields) >= 2 {
+		return "csv"
+	}
+	return "text"
+}
+
+func oldExcel(file string) *pipeline.FileError {
+	return fileError(file, "old_excel",
+		"Tệp Excel 97-2003 (.xls) chưa đọc được; hãy lưu lại dưới dạng .xlsx.",
+		"Excel 97-2003 (.xls) files are not read; save it as .xlsx.")
+}
+
+// cellRef is a spreadsheet cell reference, "Biểu 1!D7".
+func cellRef(sheet string, col, row int) string {
+	return fmt.Sprintf("%s!%s%d", sheet, colName(col), row)
+}
+
+// colName is the letters of a 1-based column number.
+func colName(col int) string {
+	var b []byte
+	for col > 0 {
+		col--
+		b = append([]byte{byte('A' + col%26)}, b...)
+		col /= 26
+	}
+	return string(b)
+}

@@ -1,0 +1,433 @@
+// Package ingest reads the files offices send (CSV/TSV, XLSX long tables and
+// forms, JSON reports, JSON Lines) into raw rows, validates them with
+// pipeline.Validator, and hands each file's outcome to a Sink in one piece:
+// a file is loaded, skipped (already committed), or quarantined whole.
+//
+// Large CSV files stream: rows are validated as they are read and reach a
+// StreamSink in chunks, so a file of ten million rows never sits in memory.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+// Sink stores what ingest produced. store.Store implements it.
+type Sink interface {
+	// Has reports whether the file with this content hash is committed.
+	Has(hash string) bool
+	// Commit stores one file's outcome atomically.
+	Commit(ctx context.Context, b Batch) error
+}
+
+// StreamSink is a Sink that can take a file's records in chunks. Ingest
+// uses it for CSV files, whose size is unbounded.
+type StreamSink interface {
+	Sink
+	// CommitStream stores b like Commit, with its records coming from
+	// records instead of b.Records: the sink calls records once, and
+	// records calls yield with consecutive chunks in file order. A chunk is
+	// reused after yield returns, so the sink must copy what it keeps.
+	// When records returns, b.Rejects is complete. If records returns an
+	// error (a *pipeline.FileError when the file turns out unreadable
+	// part-way, or a retry signal), the sink must discard everything it
+	// wrote for b and return that error (wrapped or not); ingest may then
+	// call CommitStream again for the same batch.
+	CommitStream(ctx context.Context, b *Batch, records func(yield func([]pipeline.Record) error) error) error
+}
+
+// Batch is one file's outcome. Exactly one of FileErr and (Records,
+// Rejects) is meaningful: a quarantined file has no records.
+type Batch struct {
+	Hash       string // hex SHA-256 of the file's bytes
+	SourceFile string // base name
+	SourcePath string
+	IngestedAt time.Time // UTC, the same for the whole file
+	Records    []pipeline.Record
+	Rejects    []pipeline.RowError
+	FileErr    *pipeline.FileError
+}
+
+// Status is what happened to a file.
+type Status string
+
+const (
+	Loaded      Status = "loaded"
+	Skipped     Status = "skipped"     // already committed, by content hash
+	Quarantined Status = "quarantined" // unreadable; kept aside whole
+	Checked     Status = "checked"     // read and validated by Check, not stored
+)
+
+// FileResult is one file's line of a Summary.
+type FileResult struct {
+	File     string // base name
+	Path     string
+	Hash     string
+	Status   Status
+	Accepted int
+	Rejected int
+	Rejects  []pipeline.RowError // filled by Check only; Files hands them to the sink
+	FileErr  *pipeline.FileError
+}
+
+// Summary lists the files of a run in the order they were read.
+type Summary struct {
+	Files []FileResult
+}
+
+// Totals adds up the summary.
+func (s Summary) Totals() (accepted, rejected, quarantined int) {
+	for _, f := range s.Files {
+		accepted += f.Accepted
+		rejected += f.Rejected
+		if f.Status == Quarantined {
+			quarantined++
+		}
+	}
+	return accepted, rejected, quarantined
+}
+
+// Options configure an Ingester.
+type Options struct {
+	// Now gives the time of the run: periods after its day are in the
+	// future, and files are stamped with it.
+	Now func() time.Time
+	// Reference is what rows are checked against; nil means the embedded
+	// reference data.
+	Reference *pipeline.Reference
+	// ChunkSize is how many records a StreamSink gets per chunk.
+	ChunkSize int
+}
+
+// DefaultOptions are the options of a production run.
+func DefaultOptions() Options {
+	return Options{Now: time.Now, ChunkSize: 16 << 10}
+}
+
+// Ingester reads, validates and commits files.
+type Ingester struct {
+	opts Options
+}
+
+// New returns an Ingester; zero fields of opts take their defaults.
+func New(opts Options) (*Ingester, error) {
+	def := DefaultOptions()
+	if opts.Now == nil {
+		opts.Now = def.Now
+	}
+	if opts.ChunkSize <= 0 {
+		opts.ChunkSize = def.ChunkSize
+	}
+	if opts.Reference == nil {
+		ref, err := pipeline.DefaultReference()
+		if err != nil {
+			return nil, fmt.Errorf("load reference data: %w", err)
+		}
+		opts.Reference = ref
+	}
+	return &Ingester{opts: opts}, nil
+}
+
+// Files ingests the files at paths (folders are walked) into sink, skipping
+// files it already has. Data problems are in the summary; the error is for
+// what stops the run (a sink that cannot write, a cancelled context).
+func (in *Ingester) Files(ctx context.Context, paths []string, sink Sink) (Summary, error) {
+	return in.run(ctx, paths, sink)
+}
+
+// Check reads and validates the files at paths like Files, without storing
+// anything: what `danvan validate` reports.
+func (in *Ingester) Check(ctx context.Context, paths []string) (Summary, error) {
+	return in.run(ctx, paths, nil)
+}
+
+func (in *Ingester) run(ctx context.Context, paths []string, sink Sink) (Summary, error) {
+	var sum Summary
+	files, err := Walk(paths)
+	if err != nil {
+		return sum, err
+	}
+	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
+	for _, path := range files {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		res, err := in.file(ctx, v, path, sink)
+		sum.Files = append(sum.Files, res)
+		if err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// Walk lists the files at paths: files as given, folders walked in lexical
+// order, skipping hidden entries and the reason.txt files of quarantine.
+func Walk(paths []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", root, err)
+		}
+		if !info.IsDir() {
+			add(root)
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := d.Name()
+			if p != root && strings.HasPrefix(name, ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && name != "reason.txt" {
+				add(p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", root, err)
+		}
+	}
+	return out, nil
+}
+
+// streamed reports whether a file goes through the streaming CSV path.
+func streamed(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".csv" || ext == ".tsv"
+}
+
+// file handles one file; the error is for what must stop the run.
+func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string, sink Sink) (FileResult, error) {
+	name := filepath.Base(path)
+	res := FileResult{File: name, Path: path, Status: Loaded}
+	if sink == nil {
+		res.Status = Checked
+	}
+	ss, canStream := sink.(StreamSink)
+	stream := streamed(path) && (sink == nil || canStream)
+	var data []byte
+	var err error
+	if stream {
+		res.Hash, err = hashFile(path)
+	} else {
+		data, err = os.ReadFile(path)
+		sum := sha256.Sum256(data)
+		res.Hash = hex.EncodeToString(sum[:])
+	}
+	if err != nil {
+		return res, fmt.Errorf("read %s: %w", path, err)
+	}
+	if sink != nil && sink.Has(res.Hash) {
+		res.Status = Skipped
+		return res, nil
+	}
+	b := &Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC()}
+	if stream {
+		return in.streamFile(ctx, v, path, b, ss, res)
+	}
+	b.Records, b.Rejects, b.FileErr = in.validate(v, name, data)
+	res.Accepted, res.Rejected, res.FileErr = len(b.Records), len(b.Rejects), b.FileErr
+	if b.FileErr != nil {
+		res.Status = Quarantined
+	}
+	if sink == nil {
+		res.Rejects = b.Rejects
+		return res, nil
+	}
+	if err := sink.Commit(ctx, *b); err != nil {
+		return res, fmt.Errorf("commit %s: %w", path, err)
+	}
+	return res, nil
+}
+
+// validate reads and validates a file held in memory.
+func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (recs []pipeline.Record, rejects []pipeline.RowError, fe *pipeline.FileError) {
+	rows, readRejects, fe := Read(in.opts.Reference, name, data)
+	if fe != nil {
+		return nil, nil, fe
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			recs, rejects, fe = nil, nil, internalError(name, p)
+		}
+	}()
+	recs, rejects = v.File(name, rows)
+	return recs, append(readRejects, rejects...), nil
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// errRetry asks the sink to discard a streamed batch: a later row overturned
+// a record already handed over (the first of two conflicting values, or a
+// value above its limit), so the file is streamed again knowing what to drop.
+var errRetry = errors.New("ingest: stream again, an earlier record was refused")
+
+func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path string, b *Batch, ss StreamSink, res FileResult) (FileResult, error) {
+	var pass passResult
+	var drop map[int]bool
+	records := func(yield func([]pipeline.Record) error) (err error) {
+		p, err := in.csvPass(ctx, v, b.SourceFile, path, drop, yield)
+		if err != nil {
+			return err
+		}
+		if drop == nil {
+			pass = p
+		}
+		b.Rejects = pass.rejects
+		if drop == nil && p.retro && yield != nil {
+			return errRetry
+		}
+		return nil
+	}
+	var err error
+	if ss == nil {
+		err = records(nil)
+	} else {
+		err = ss.CommitStream(ctx, b, records)
+		if errors.Is(err, errRetry) {
+			drop = make(map[int]bool, len(pass.refused))
+			for _, r := range pass.refused {
+				drop[r.Seq] = true
+			}
+			err = ss.CommitStream(ctx, b, records)
+		}
+	}
+	var fe *pipeline.FileError
+	switch {
+	case errors.As(err, &fe):
+		res.Status, res.FileErr = Quarantined, fe
+		if ss == nil {
+			return res, nil
+		}
+		q := Batch{Hash: b.Hash, SourceFile: b.SourceFile, SourcePath: b.SourcePath, IngestedAt: b.IngestedAt, FileErr: fe}
+		if err := ss.Commit(ctx, q); err != nil {
+			return res, fmt.Errorf("commit %s: %w", path, err)
+		}
+		return res, nil
+	case err != nil:
+		return res, fmt.Errorf("commit %s: %w", path, err)
+	}
+	res.Accepted, res.Rejected = pass.accepted, len(pass.rejects)
+	if ss == nil {
+		res.Rejects = pass.rejects
+	}
+	return res, nil
+}
+
+type passResult struct {
+	accepted int
+	rejects  []pipeline.RowError
+	refused  []pipeline.Refusal
+	// retro is set when a record handed over early was refused later.
+	retro bool
+}
+
+// csvPass streams one CSV file through validation. The first pass (drop
+// nil) hands over every record that stands so far and runs the whole-file
+// checks; a second pass hands over exactly the records not in drop.
+func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, path string, drop map[int]bool, yield func([]pipeline.Record) error) (res passResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = internalError(name, p)
+		}
+	}()
+	f, err := os.Open(path)
+	if err != nil {
+		return res, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	check := v.NewFileCheck(name, func(seq int) string { return "dòng " + strconv.Itoa(seq) })
+	chunk := make([]pipeline.Record, 0, in.opts.ChunkSize)
+	valid, n := 0, 0
+	fe, err := csvRows(name, f, func(line int, raw *pipeline.RawRow) error {
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rec, rerr := v.Row(name, *raw)
+		if rerr != nil {
+			if drop == nil {
+				res.rejects = append(res.rejects, *rerr)
+			}
+			return nil
+		}
+		valid++
+		keep := true
+		if drop == nil {
+			keep = check.Add(line, &rec)
+		} else {
+			keep = !drop[line]
+		}
+		if !keep || yield == nil {
+			return nil
+		}
+		chunk = append(chunk, rec)
+		if len(chunk) >= in.opts.ChunkSize {
+			err := yield(chunk)
+			chunk = chunk[:0]
+			return err
+		}
+		return nil
+	})
+	if fe != nil {
+		return res, fe
+	}
+	if err != nil {
+		return res, err
+	}
+	if len(chunk) > 0 {
+		if err := yield(chunk); err != nil {
+			return res, err
+		}
+	}
+	if drop != nil {
+		return res, nil
+	}
+	res.refused = check.Finish()
+	for _, r := range res.refused {
+		res.rejects = append(res.rejects, r.Err)
+		if r.Err.Code != "duplicate" {
+			res.retro = true
+		}
+	}
+	res.accepted = valid - len(res.refused)
+	return res, nil
+}

@@ -1,0 +1,156 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+// Long-table columns beyond the RawRow fields: the note, and extra columns
+// that are kept as notes.
+const (
+	fieldNote  pipeline.Field = "ghi_chu"
+	fieldExtra pipeline.Field = ""
+)
+
+// headerAliases maps a header name, folded and without spaces, to its column
+// (formats.md section 1).
+var headerAliases = map[string]pipeline.Field{}
+
+func init() {
+	for f, names := range map[pipeline.Field][]string{
+		pipeline.FieldProvince:       {"tinh", "tỉnh", "province"},
+		pipeline.FieldUnit:           {"don_vi", "đơn vị", "huyen", "huyện", "xa", "xã", "unit", "district", "commune"},
+		pipeline.FieldPeriod:         {"ky_bao_cao", "kỳ báo cáo", "ky", "kỳ", "period"},
+		pipeline.FieldIndicator:      {"chi_tieu", "chỉ tiêu", "indicator"},
+		pipeline.FieldDisaggregation: {"phan_to", "phân tổ", "linh_vuc", "lĩnh vực", "disaggregation"},
+		pipeline.FieldValue:          {"gia_tri", "giá trị", "so_lieu", "số liệu", "value"},
+		fieldNote:                    {"ghi_chu", "ghi chú", "note"},
+		pipeline.FieldSubmittedAt:    {"ngay_gui", "ngày gửi", "submitted_at"},
+		pipeline.FieldQualifier:      {"qualifier", "mức chính xác"},
+	} {
+		for _, n := range names {
+			headerAliases[headerKey(n)] = f
+		}
+	}
+}
+
+// headerKey is a header name without case, diacritics, spaces or underscores.
+func headerKey(s string) string {
+	return strings.ReplaceAll(pipeline.Fold(s), " ", "")
+}
+
+// required long-table columns, in the order messages name them.
+var required = []pipeline.Field{pipeline.FieldProvince, pipeline.FieldPeriod, pipeline.FieldIndicator, pipeline.FieldValue}
+
+var fieldLabels = map[pipeline.Field]string{
+	pipeline.FieldProvince: "tinh (tỉnh)", pipeline.FieldPeriod: "ky_bao_cao (kỳ báo cáo)",
+	pipeline.FieldIndicator: "chi_tieu (chỉ tiêu)", pipeline.FieldValue: "gia_tri (giá trị)",
+}
+
+// layout is a long table's header: which column holds which field.
+type layout struct {
+	fields  []pipeline.Field // per column; fieldExtra for columns kept as notes
+	header  []string
+	columns map[pipeline.Field]string // shared by every RawRow of the file
+}
+
+// recognised counts the header cells that name a long-table column.
+func recognised(header []string) int {
+	n := 0
+	for _, h := range header {
+		if _, ok := headerAliases[headerKey(h)]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+// newLayout maps header names to fields. A repeated column keeps its first
+// occurrence; the others become notes, since nobody can tell which is meant.
+func newLayout(file string, header []string) (*layout, *pipeline.FileError) {
+	l := &layout{fields: make([]pipeline.Field, len(header)), header: header, columns: map[pipeline.Field]string{}}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		l.header[i] = h
+		f, ok := headerAliases[headerKey(h)]
+		if _, dup := l.columns[f]; !ok || dup {
+			l.fields[i] = fieldExtra
+			continue
+		}
+		l.fields[i] = f
+		l.columns[f] = h
+	}
+	var missing []string
+	for _, f := range required {
+		if _, ok := l.columns[f]; !ok {
+			missing = append(missing, fieldLabels[f])
+		}
+	}
+	shown := strings.Join(header, " | ")
+	if len(shown) > 300 {
+		shown = shown[:300] + "…"
+	}
+	switch {
+	case len(l.columns) == 0:
+		return nil, fileError(file, "no_header",
+			"Không tìm thấy dòng tiêu đề (tinh, ky_bao_cao, chi_tieu, gia_tri, ...); dòng đầu đọc được: %q.",
+			"No header row found (tinh, ky_bao_cao, chi_tieu, gia_tri, ...); the first line reads: %q.", shown)
+	case len(missing) > 0:
+		m := strings.Join(missing, ", ")
+		return nil, fileError(file, "missing_column",
+			"Thiếu cột bắt buộc: %s. Dòng tiêu đề đọc được: %q.",
+			"Required column(s) missing: %s. Header found: %q.", m, shown)
+	}
+	return l, nil
+}
+
+// fill sets raw's fields from one row's cells. It reports false for a row
+// with nothing in it, which is no row at all.
+func (l *layout) fill(raw *pipeline.RawRow, cells []string) bool {
+	*raw = pipeline.RawRow{Columns: l.columns, Origin: pipeline.FromForm}
+	empty := true
+	var note, extra []string
+	for i, c := range cells {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		empty = false
+		f := fieldExtra
+		if i < len(l.fields) {
+			f = l.fields[i]
+		}
+		switch f {
+		case pipeline.FieldProvince:
+			raw.Province = c
+		case pipeline.FieldUnit:
+			raw.Unit = c
+		case pipeline.FieldPeriod:
+			raw.Period = c
+		case pipeline.FieldIndicator:
+			raw.Indicator = c
+		case pipeline.FieldDisaggregation:
+			raw.Disaggregation = c
+		case pipeline.FieldValue:
+			raw.Value = c
+		case pipeline.FieldSubmittedAt:
+			raw.SubmittedAt = c
+		case pipeline.FieldQualifier:
+			raw.Qualifier = c
+		case fieldNote:
+			note = append(note, c)
+		default:
+			name := fmt.Sprintf("cột %d", i+1)
+			if i < len(l.header) && l.header[i] != "" {
+				name = l.header[i]
+			}
+			extra = append(extra, name+": "+c)
+		}
+	}
+	if len(note)+len(extra) > 0 {
+		raw.Note = strings.Join(append(note, extra...), "; ")
+	}
+	return !empty
+}

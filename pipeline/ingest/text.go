@@ -1,0 +1,187 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/danvan/danvan/pipeline"
+	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// sniffSize is how much of a text file decides its encoding. Offices do not
+// switch encoding half-way, and a later bad byte is still caught line by line.
+const sniffSize = 64 << 10
+
+// encoding is how a text file's bytes become UTF-8.
+type encoding int
+
+const (
+	encUTF8 encoding = iota
+	encUTF16
+	encWindows1258
+)
+
+// openText decides the encoding of a text file from its first bytes and
+// returns a reader of UTF-8 text. Legacy Vietnamese font encodings (TCVN3,
+// VNI) decode without error into mojibake, so they are caught by the letters
+// they produce, before anything is stored.
+func openText(file string, r io.Reader) (*bufio.Reader, encoding, *pipeline.FileError) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	head, err := br.Peek(sniffSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, 0, fileError(file, "unreadable", "Không đọc được tệp: %v.", "Cannot read the file: %v.", err)
+	}
+	if len(bytes.TrimSpace(head)) == 0 {
+		return nil, 0, emptyFile(file)
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		_, _ = br.Discard(3)
+		head = head[3:]
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		dec := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder()
+		out := bufio.NewReaderSize(transform.NewReader(br, dec), 1<<20)
+		h, _ := out.Peek(sniffSize)
+		if fe := checkText(file, h); fe != nil {
+			return nil, 0, fe
+		}
+		return out, encUTF16, nil
+	}
+	if isBinary(head) {
+		return nil, 0, binaryFile(file)
+	}
+	if utf8.Valid(trimPartialRune(head)) {
+		if fe := checkText(file, head); fe != nil {
+			return nil, 0, fe
+		}
+		return br, encUTF8, nil
+	}
+	decoded, _ := charmap.Windows1258.NewDecoder().Bytes(head)
+	if bytes.ContainsRune(decoded, utf8.RuneError) || hasC1(decoded) {
+		return nil, 0, badEncoding(file)
+	}
+	if fe := checkText(file, norm.NFC.Bytes(decoded)); fe != nil {
+		return nil, 0, fe
+	}
+	return bufio.NewReaderSize(transform.NewReader(br, charmap.Windows1258.NewDecoder()), 1<<20), encWindows1258, nil
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence cut by the sniff window.
+func trimPartialRune(b []byte) []byte {
+	for i := 1; i <= 3 && i <= len(b); i++ {
+		c := b[len(b)-i]
+		if c < 0x80 {
+			return b
+		}
+		if c >= 0xC0 {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			return b
+		}
+	}
+	return b
+}
+
+// isBinary: text never holds NUL, and holds few other control bytes.
+func isBinary(b []byte) bool {
+	if bytes.IndexByte(b, 0) >= 0 {
+		return true
+	}
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			ctl++
+		}
+	}
+	return ctl > len(b)/20
+}
+
+func hasC1(b []byte) bool {
+	for _, r := range string(b) {
+		if r >= 0x80 && r < 0xA0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Letters that TCVN3 (ABC) and VNI text turn into when read as Latin-1,
+// Windows-1258 or UTF-8 converted from either, and that Vietnamese written
+// in Unicode never uses. TCVN3 puts whole letters in 0xA1-0xFF (à is 0xB5
+// "µ", á is 0xB8 "¸"); VNI writes a base letter followed by a mark byte
+// ("Haø" for Hà, "Ngheä" for Nghệ).
+var (
+	tcvn3Marks = []rune("¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹¼½¾ÇËÎÏ")
+	vniMarks   = []rune("øûïäåëüñæö")
+)
+
+// legacyEncoding names the legacy encoding text looks like, or "".
+func legacyEncoding(text []byte) string {
+	tcvn, vni := 0, 0
+	prevLetter := false
+	for _, r := range string(text) {
+		if prevLetter {
+			switch {
+			case containsRune(vniMarks, r):
+				vni++
+			case containsRune(tcvn3Marks, r):
+				tcvn++
+			}
+		}
+		prevLetter = unicode.IsLetter(r)
+	}
+	switch {
+	case tcvn >= 2 && tcvn >= vni:
+		return "TCVN3 (ABC)"
+	case vni >= 2:
+		return "VNI"
+	}
+	return ""
+}
+
+func containsRune(set []rune, r rune) bool {
+	for _, s := range set {
+		if s == r {
+			return true
+		}
+	}
+	return false
+}
+
+// checkText refuses decoded text in a legacy font encoding.
+func checkText(file string, text []byte) *pipeline.FileError {
+	if enc := legacyEncoding(text); enc != "" {
+		return fileError(file, "legacy_encoding",
+			"Tệp có vẻ được gõ bằng bảng mã %s (chữ hiện ra sai dấu); hãy chuyển sang Unicode (UTF-8) rồi gửi lại.",
+			"The file looks like %s-encoded text (letters come out garbled); convert it to Unicode (UTF-8) and send it again.", enc)
+	}
+	return nil
+}
+
+func fileError(file, code, vi, en string, args ...any) *pipeline.FileError {
+	return &pipeline.FileError{File: file, Code: code, Reason: fmt.Sprintf(vi, args...), ReasonEN: fmt.Sprintf(en, args...)}
+}
+
+func emptyFile(file string) *pipeline.FileError {
+	return fileError(file, "empty_file", "Tệp rỗng, không có số liệu.", "The file is empty.")
+}
+
+func binaryFile(file string) *pipeline.FileError {
+	return fileError(file, "not_text",
+		"Tệp không phải văn bản hay bảng tính đọc được (dữ liệu nhị phân).",
+		"The file is not readable text or a spreadsheet (binary data).")
+}
+
+func badEncoding(file string) *pipeline.FileError {
+	return fileError(file, "bad_encoding",
+		"Tệp không phải văn bản UTF-8 hay Windows-1258 hợp lệ; hãy lưu lại dưới dạng CSV UTF-8.",
+		"The file is neither valid UTF-8 nor Windows-1258 text; save it again as CSV UTF-8.")
+}
