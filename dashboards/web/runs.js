@@ -1,0 +1,31 @@
+// Runs: the recent refresh runs and the next scheduled one, from /api/runs.
+import { t, load, start, fail, ready, fmtDateTime, fmt, h, fill, table } from './app.js';
+
+async function main() {
+  const [{ manifest }, runs] = await Promise.all([
+    load().catch(() => ({ manifest: null })), // the runs page must work before any snapshot exists
+    fetch('/api/runs').then((r) => { if (!r.ok) throw new Error(`/api/runs: HTTP ${r.status}`); return r.json(); }),
+  ]);
+  start(manifest);
+  const next = document.getElementById('next-run');
+  next.textContent = runs.next ? fmtDateTime(runs.next) : t('runs.unscheduled');
+  if (runs.next) next.setAttribute('datetime', runs.next);
+  const duration = (r) => {
+    if (!r.finished_at) return t('none');
+    const s = (new Date(r.finished_at) - new Date(r.started_at)) / 1000;
+    return s < 120 ? `${fmt(s, 1)} s` : `${fmt(s / 60, 1)} min`;
+  };
+  fill('table-runs', runs.runs.length === 0 ? h('p', null, t('runs.none')) : table([
+    { label: t('col.run'), value: (r) => h('code', null, r.id) },
+    { label: t('col.trigger'), value: (r) => (r.trigger ? t(`trigger.${r.trigger}`, r.trigger) : t('none')) },
+    { label: t('col.status'), value: (r) => h('span', { class: `status ${r.status}` }, t(`status.${r.status}`)) },
+    { label: t('col.started'), nowrap: true, value: (r) => fmtDateTime(r.started_at) },
+    { label: t('col.finished'), nowrap: true, value: (r) => fmtDateTime(r.finished_at) },
+    { label: t('col.duration'), num: true, value: duration },
+    { label: t('col.published'), value: (r) => (r.published ? t('yes') : t('no')) },
+    { label: t('col.note'), value: (r) => r.error || r.summary || '' },
+  ], runs.runs, { id: 'runs' }));
+  ready();
+}
+
+main().catch(fail);

@@ -1,0 +1,256 @@
+package serve
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/danvan/danvan/dashboards"
+)
+
+// pages maps routes to the HTML file of each dashboard page.
+var pages = map[string]string{
+	"/{$}":          "overview.html",
+	"/trends":       "trends.html",
+	"/province":     "province.html",
+	"/completeness": "completeness.html",
+	"/runs":         "runs.html",
+}
+
+// asset is one embedded file, gzipped once at start when it is text.
+type asset struct {
+	body, gz []byte
+	ctype    string
+}
+
+// assets are the embedded dashboards. Pages refer to "/assets/x" and are
+// rewritten at start to "/assets/<version>/x", so assets can be cached for a
+// year: a new binary has a new version and so new URLs.
+type assets struct {
+	version string
+	files   map[string]*asset // path under web/
+}
+
+func loadAssets() (*assets, error) {
+	web, err := fs.Sub(dashboards.FS, "web")
+	if err != nil {
+		return nil, err
+	}
+	a := &assets{files: map[string]*asset{}}
+	h := sha256.New()
+	err = fs.WalkDir(web, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(web, p)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(p))
+		h.Write(b)
+		ct := mime.TypeByExtension(path.Ext(p))
+		switch path.Ext(p) {
+		case ".js", ".mjs":
+			ct = "text/javascript; charset=utf-8"
+		case ".html":
+			ct = "text/html; charset=utf-8"
+		case ".css":
+			ct = "text/css; charset=utf-8"
+		case "":
+			ct = "text/plain; charset=utf-8" // licence files
+		}
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		a.files[p] = &asset{body: b, ctype: ct}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.version = hex.EncodeToString(h.Sum(nil))[:12]
+	for p, f := range a.files {
+		if strings.HasSuffix(p, ".html") {
+			f.body = bytes.ReplaceAll(f.body, []byte(`"/assets/`), []byte(`"/assets/`+a.version+`/`))
+		}
+		if isText(f.ctype) {
+			f.gz = gzipBytes(f.body)
+		}
+	}
+	return a, nil
+}
+
+func (s *Server) page(file string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f := s.assets.files[file]
+		if f == nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		s.writeAsset(w, r, f, `"`+s.assets.version+`"`)
+	}
+}
+
+// asset serves /assets/<version>/<path> immutable, and /assets/<path> (or an
+// old version) revalidated, so a page from an older binary still loads.
+func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
+	p := r.PathValue("path")
+	immutable := false
+	if rest, ok := strings.CutPrefix(p, s.assets.version+"/"); ok {
+		p, immutable = rest, true
+	} else if i := strings.IndexByte(p, '/'); i > 0 && s.assets.files[p] == nil {
+		p = p[i+1:] // another version
+	}
+	f := s.assets.files[p]
+	if f == nil || strings.HasSuffix(p, ".html") {
+		http.NotFound(w, r)
+		return
+	}
+	if immutable {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	s.writeAsset(w, r, f, `"`+s.assets.version+`"`)
+}
+
+func (s *Server) writeAsset(w http.ResponseWriter, r *http.Request, f *asset, etag string) {
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Content-Type", f.ctype)
+	if f.gz != nil {
+		h.Add("Vary", "Accept-Encoding")
+	}
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := f.body
+	if f.gz != nil && acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		body = f.gz
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(body)
+}
+
+func isText(ctype string) bool {
+	return strings.HasPrefix(ctype, "text/") || strings.HasPrefix(ctype, "application/json") ||
+		strings.HasPrefix(ctype, "image/svg")
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(enc) == "gzip" && strings.ReplaceAll(strings.TrimSpace(q), " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+// etagMatch reports whether an If-None-Match header matches etag, comparing
+// weakly as RFC 9110 says for If-None-Match.
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for part := range strings.SplitSeq(header, ",") {
+		t := strings.TrimSpace(part)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// gzipText compresses responses whose handler did not set Content-Encoding
+// itself and whose type is text, for clients that accept gzip.
+func gzipText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !acceptsGzip(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		gw := &gzipWriter{ResponseWriter: w}
+		defer gw.close()
+		next.ServeHTTP(gw, r)
+	})
+}
+
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression); return w }}
+
+type gzipWriter struct {
+	http.ResponseWriter
+	decided bool
+	zw      *gzip.Writer
+}
+
+func (g *gzipWriter) WriteHeader(code int) {
+	if !g.decided {
+		g.decided = true
+		h := g.Header()
+		if code != http.StatusNoContent && code != http.StatusNotModified && code >= 200 &&
+			h.Get("Content-Encoding") == "" && isText(h.Get("Content-Type")) {
+			h.Set("Content-Encoding", "gzip")
+			h.Add("Vary", "Accept-Encoding")
+			h.Del("Content-Length")
+			g.zw = gzipPool.Get().(*gzip.Writer)
+			g.zw.Reset(g.ResponseWriter)
+		}
+	}
+	g.ResponseWriter.WriteHeader(code)
+}
+
+func (g *gzipWriter) Write(b []byte) (int, error) {
+	if !g.decided {
+		if g.Header().Get("Content-Type") == "" {
+			g.Header().Set("Content-Type", http.DetectContentType(b))
+		}
+		g.WriteHeader(http.StatusOK)
+	}
+	if g.zw != nil {
+		return g.zw.Write(b)
+	}
+	return g.ResponseWriter.Write(b)
+}
+
+func (g *gzipWriter) Flush() {
+	if g.zw != nil {
+		g.zw.Flush()
+	}
+	if f, ok := g.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
+
+func (g *gzipWriter) close() {
+	if g.zw != nil {
+		g.zw.Close()
+		gzipPool.Put(g.zw)
+		g.zw = nil
+	}
+}

@@ -1,0 +1,260 @@
+// Package serve is the HTTP side of danvan: the embedded leadership
+// dashboards, the published JSON snapshot under /data/, table downloads as
+// CSV and XLSX, the run history, /healthz, /metrics and, when wired by cmd,
+// a manual refresh trigger and the read-only SQL endpoint.
+//
+// Every response reads from one snapshot: the exports/current symlink is
+// resolved once per request, and the page scripts pin their follow-up
+// requests to the run id of the manifest they read first (?run=), so a
+// refresh that switches the snapshot mid-page never mixes two runs.
+package serve
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Run is one refresh run as the runs page shows it.
+type Run struct {
+	ID         string    `json:"id"`
+	Trigger    string    `json:"trigger,omitempty"` // schedule, manual, cli
+	Status     string    `json:"status"`            // running, ok, failed
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	Published  bool      `json:"published"` // switched exports/current
+	Summary    string    `json:"summary,omitempty"`
+	Error      string    `json:"error,omitempty"`
+}
+
+// RunsSource gives the run history, newest first, and the next scheduled run
+// (zero when nothing is scheduled). pipeline/schedule implements it through a
+// small adapter in cmd.
+type RunsSource interface {
+	History(n int) ([]Run, error)
+	Next() time.Time
+}
+
+// Metrics writes metrics in the Prometheus text format.
+type Metrics interface {
+	WriteMetrics(w io.Writer)
+}
+
+// Options configures a Server. Only DataDir is required.
+type Options struct {
+	DataDir string // holds exports/current (symlink) and exports/snapshots/
+	Addr    string // listen address for Serve; default 127.0.0.1:8080
+	Logger  *slog.Logger
+
+	Runs    RunsSource            // GET /api/runs; nil: empty history
+	Metrics Metrics               // GET /metrics; nil: 404
+	Health  func() (bool, string) // GET /healthz; nil: healthy when a snapshot is published
+
+	// Trigger starts a refresh (POST /api/run). It is called with the request's
+	// context, so it should start the run and return, not wait for it. The
+	// endpoint exists only when both Trigger and Token are set.
+	Trigger func(ctx context.Context) error
+	Token   string
+
+	SQL http.Handler // mounted at POST /api/sql when set
+
+	ShutdownGrace time.Duration // default 10s
+	RunsShown     int           // runs listed by /api/runs; default 30
+}
+
+// Server serves the dashboards and data of one data directory.
+type Server struct {
+	opts    Options
+	log     *slog.Logger
+	handler http.Handler
+	assets  *assets
+	data    *snapshots
+}
+
+// New checks the options and builds the routes.
+func New(opts Options) (*Server, error) {
+	if opts.DataDir == "" {
+		return nil, errors.New("serve: DataDir is required")
+	}
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:8080"
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = 10 * time.Second
+	}
+	if opts.RunsShown <= 0 {
+		opts.RunsShown = 30
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, fmt.Errorf("serve: load dashboards: %w", err)
+	}
+	s := &Server{opts: opts, log: opts.Logger, assets: a, data: newSnapshots(opts.DataDir)}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler is the server's whole HTTP handler, for tests and embedding.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve listens on Options.Addr and serves until ctx is done, then shuts down,
+// letting requests in flight finish within the grace period.
+func (s *Server) Serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", s.opts.Addr, err)
+	}
+	return s.ServeListener(ctx, ln)
+}
+
+// ServeListener is Serve on a listener the caller opened (tests use port 0).
+func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("serving dashboards", "addr", ln.Addr().String(), "data", s.opts.DataDir)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// csp allows only the binary's own assets: no inline script or style, no
+// framing, no plugin. ECharts styles its nodes through the CSSOM, which
+// style-src does not restrict.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	for path, file := range pages {
+		mux.HandleFunc("GET "+path, s.page(file))
+	}
+	mux.HandleFunc("GET /assets/{path...}", s.asset)
+	mux.HandleFunc("GET /data/{name}", s.dataFile)
+	mux.HandleFunc("GET /data/sources/{name}", s.dataFile)
+	mux.HandleFunc("GET /download/{file}", s.download)
+	mux.HandleFunc("GET /api/runs", s.runs)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	if s.opts.Metrics != nil {
+		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			s.opts.Metrics.WriteMetrics(w)
+		})
+	}
+	if s.opts.Trigger != nil && s.opts.Token != "" {
+		mux.HandleFunc("POST /api/run", s.trigger)
+	}
+	if s.opts.SQL != nil {
+		mux.Handle("POST /api/sql", s.opts.SQL)
+	}
+	return securityHeaders(gzipText(mux))
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) runs(w http.ResponseWriter, r *http.Request) {
+	type body struct {
+		Runs []Run     `json:"runs"`
+		Next time.Time `json:"next,omitzero"`
+	}
+	b := body{Runs: []Run{}}
+	if s.opts.Runs != nil {
+		runs, err := s.opts.Runs.History(s.opts.RunsShown)
+		if err != nil {
+			s.log.Error("read run history", "err", err)
+			httpError(w, http.StatusInternalServerError, "không đọc được lịch sử chạy / cannot read run history")
+			return
+		}
+		if runs != nil {
+			b.Runs = runs
+		}
+		b.Next = s.opts.Runs.Next()
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, b)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ok, msg := true, "ok"
+	if s.opts.Health != nil {
+		ok, msg = s.opts.Health()
+	} else if snap, err := s.data.current(); err != nil {
+		ok, msg = false, "no snapshot published: "+err.Error()
+	} else {
+		msg = "ok run " + snap.runID
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if !ok {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	fmt.Fprintln(w, msg)
+}
+
+func (s *Server) trigger(w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	tok, found := strings.CutPrefix(auth, "Bearer ")
+	if !found || subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.Token)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="danvan"`)
+		httpError(w, http.StatusUnauthorized, "thiếu hoặc sai mã truy cập / missing or wrong token")
+		return
+	}
+	if err := s.opts.Trigger(r.Context()); err != nil {
+		s.log.Warn("manual refresh not started", "err", err)
+		httpError(w, http.StatusConflict, err.Error())
+		return
+	}
+	s.log.Info("manual refresh started", "remote", r.RemoteAddr)
+	writeJSON(w, http.StatusAccepted, map[string]string{"status": "started"})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+func httpError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, code, map[string]string{"error": msg})
+}
