@@ -1,0 +1,229 @@
+package store
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// Columns of the facts schema (design.md), in order.
+const (
+	cProvinceCode = iota
+	cProvinceName
+	cUnitCode
+	cUnitName
+	cUnitLevel
+	cPeriod
+	cPeriodType
+	cPeriodStart
+	cPeriodEnd
+	cYear
+	cIndicator
+	cDisaggregation
+	cValue
+	cQualifier
+	cOrigin
+	cQuote
+	cNote
+	cReportID
+	cSourceFile
+	cSourceRef
+	cSubmittedAt
+	cIngestedAt
+	cBatch
+	cSeq
+	nCols
+)
+
+var (
+	dictString = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	tsUTC      = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+
+	// factsSchema writes low-cardinality strings as Arrow dictionaries: the
+	// Parquet writer puts each dictionary once and then only the indices,
+	// instead of hashing every string again. Readers see plain strings.
+	factsSchema = arrow.NewSchema([]arrow.Field{
+		cProvinceCode:   {Name: "province_code", Type: dictString},
+		cProvinceName:   {Name: "province_name", Type: dictString},
+		cUnitCode:       {Name: "unit_code", Type: dictString},
+		cUnitName:       {Name: "unit_name", Type: dictString},
+		cUnitLevel:      {Name: "unit_level", Type: dictString},
+		cPeriod:         {Name: "period", Type: dictString},
+		cPeriodType:     {Name: "period_type", Type: dictString},
+		cPeriodStart:    {Name: "period_start", Type: arrow.FixedWidthTypes.Date32},
+		cPeriodEnd:      {Name: "period_end", Type: arrow.FixedWidthTypes.Date32},
+		cYear:           {Name: "year", Type: arrow.PrimitiveTypes.Int32},
+		cIndicator:      {Name: "indicator", Type: dictString},
+		cDisaggregation: {Name: "disaggregation", Type: dictString},
+		cValue:          {Name: "value", Type: arrow.PrimitiveTypes.Float64},
+		cQualifier:      {Name: "qualifier", Type: dictString},
+		cOrigin:         {Name: "origin", Type: dictString},
+		cQuote:          {Name: "quote", Type: arrow.BinaryTypes.String, Nullable: true},
+		cNote:           {Name: "note", Type: arrow.BinaryTypes.String, Nullable: true},
+		cReportID:       {Name: "report_id", Type: dictString},
+		cSourceFile:     {Name: "source_file", Type: dictString},
+		cSourceRef:      {Name: "source_ref", Type: arrow.BinaryTypes.String},
+		cSubmittedAt:    {Name: "submitted_at", Type: tsUTC, Nullable: true},
+		cIngestedAt:     {Name: "ingested_at", Type: tsUTC},
+		cBatch:          {Name: "batch", Type: dictString},
+		cSeq:            {Name: "seq", Type: arrow.PrimitiveTypes.Int64},
+	}, nil)
+
+	rejectsSchema = arrow.NewSchema([]arrow.Field{
+		{Name: "source_file", Type: arrow.BinaryTypes.String},
+		{Name: "source_ref", Type: arrow.BinaryTypes.String},
+		{Name: "column", Type: arrow.BinaryTypes.String},
+		{Name: "value", Type: arrow.BinaryTypes.String},
+		{Name: "code", Type: arrow.BinaryTypes.String},
+		{Name: "reason", Type: arrow.BinaryTypes.String},
+		{Name: "reason_en", Type: arrow.BinaryTypes.String},
+		{Name: "batch", Type: arrow.BinaryTypes.String},
+		{Name: "ingested_at", Type: tsUTC},
+	}, nil)
+)
+
+func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
+	opts := []parquet.WriterProperty{
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithDictionaryDefault(true),
+		// seq and source_ref are (nearly) unique per row: a dictionary
+		// would only cost time and fall back to plain anyway.
+		parquet.WithDictionaryFor("seq", false),
+		parquet.WithDictionaryFor("source_ref", false),
+		parquet.WithMaxRowGroupLength(int64(chunk)),
+	}
+	// Min/max of a dictionary column costs a hash pass over its indices
+	// per row group; keep them where queries filter (unit, period,
+	// indicator, report) and drop them on the rest. Partition keys are in
+	// the path.
+	for _, c := range []int{cProvinceCode, cProvinceName, cUnitName, cUnitLevel, cPeriodType,
+		cDisaggregation, cQualifier, cOrigin, cSourceFile, cBatch} {
+		opts = append(opts, parquet.WithStatsFor(factsSchema.Field(c).Name, false))
+	}
+	return parquet.NewWriterProperties(opts...), pqarrow.DefaultWriterProps()
+}
+
+// dict assigns indices to the distinct strings of one column across a
+// transaction. The last value is remembered because rows of a report come
+// together, so most lookups skip the map.
+type dict struct {
+	m     map[string]int32
+	vals  []string
+	last  string
+	lastI int32
+	arr   arrow.Array // vals as a String array, rebuilt when vals grows
+}
+
+func newDict() *dict { return &dict{m: map[string]int32{}, lastI: -1} }
+
+func (d *dict) id(s string) int32 {
+	if d.lastI >= 0 && s == d.last {
+		return d.lastI
+	}
+	i, ok := d.m[s]
+	if !ok {
+		i = int32(len(d.vals))
+		d.vals = append(d.vals, s)
+		d.m[s] = i
+	}
+	d.last, d.lastI = s, i
+	return i
+}
+
+// array returns the dictionary so far; the caller releases it.
+func (d *dict) array() arrow.Array {
+	if d.arr == nil || d.arr.Len() != len(d.vals) {
+		if d.arr != nil {
+			d.arr.Release()
+		}
+		var c strCol
+		for _, v := range d.vals {
+			c.add(v, true)
+		}
+		d.arr = c.array()
+	}
+	d.arr.Retain()
+	return d.arr
+}
+
+func (d *dict) release() {
+	if d.arr != nil {
+		d.arr.Release()
+		d.arr = nil
+	}
+}
+
+// strCol accumulates a String column directly into Arrow's buffers.
+type strCol struct {
+	offsets []int32
+	data    []byte
+	valid   []byte
+	nulls   int
+	n       int
+}
+
+// reserve sizes c for n strings of about avg bytes.
+func (c *strCol) reserve(n, avg int) {
+	c.offsets = append(make([]int32, 0, n+1), 0)
+	c.data = make([]byte, 0, n*avg)
+	c.valid = make([]byte, 0, n/8+1)
+}
+
+func (c *strCol) add(s string, ok bool) {
+	if c.offsets == nil {
+		c.offsets = append(make([]int32, 0, 1024), 0)
+	}
+	if c.n%8 == 0 {
+		c.valid = append(c.valid, 0)
+	}
+	if ok {
+		c.valid[c.n/8] |= 1 << (c.n % 8)
+		c.data = append(c.data, s...)
+	} else {
+		c.nulls++
+	}
+	c.offsets = append(c.offsets, int32(len(c.data)))
+	c.n++
+}
+
+// array hands the buffers to a new String array and resets c.
+func (c *strCol) array() arrow.Array {
+	if c.offsets == nil {
+		c.offsets = []int32{0}
+	}
+	var valid *memory.Buffer
+	if c.nulls > 0 {
+		valid = memory.NewBufferBytes(c.valid)
+	}
+	data := array.NewData(arrow.BinaryTypes.String, c.n, []*memory.Buffer{
+		valid, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.offsets)), memory.NewBufferBytes(c.data),
+	}, nil, c.nulls, 0)
+	defer data.Release()
+	*c = strCol{}
+	return array.MakeFromData(data)
+}
+
+func fixedArray(t arrow.DataType, n int, values []byte, valid []byte, nulls int) arrow.Array {
+	var vb *memory.Buffer
+	if nulls > 0 {
+		vb = memory.NewBufferBytes(valid)
+	}
+	data := array.NewData(t, n, []*memory.Buffer{vb, memory.NewBufferBytes(values)}, nil, nulls, 0)
+	defer data.Release()
+	return array.MakeFromData(data)
+}
+
+func int32Array(s []int32) arrow.Array {
+	return fixedArray(arrow.PrimitiveTypes.Int32, len(s), arrow.Int32Traits.CastToBytes(s), nil, 0)
+}
+
+func dictArray(indices []int32, d *dict) arrow.Array {
+	idx := int32Array(indices)
+	defer idx.Release()
+	vals := d.array()
+	defer vals.Release()
+	return array.NewDictionaryArray(dictString, idx, vals)
+}

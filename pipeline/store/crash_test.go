@@ -1,0 +1,209 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/pipeline/store"
+)
+
+const (
+	crashEnv     = "DANVAN_STORE_CRASH_DIR"
+	crashRecords = 400000
+	crashRejects = 70000
+)
+
+var crashOpts = store.Options{ChunkRows: 16384, MaxBufferedRows: 65536}
+
+func crashBatch(f *fixture) store.Batch {
+	return store.Batch{Hash: hashOf("crash"), SourceFile: "lon.csv", SourcePath: "/inbox/lon.csv",
+		IngestedAt: ingestedAt, Records: f.records(crashRecords), Rejects: rejects(crashRejects)}
+}
+
+// TestHelperProcess is the child of TestCrash: it commits a large batch
+// and is killed somewhere along the way.
+func TestHelperProcess(t *testing.T) {
+	dir := os.Getenv(crashEnv)
+	if dir == "" {
+		t.Skip("helper process for TestCrash")
+	}
+	s, err := store.Open(dir, crashOpts)
+	if err != nil {
+		os.Exit(3)
+	}
+	if err := s.Commit(context.Background(), crashBatch(newFixture(t))); err != nil {
+		os.Stderr.WriteString(err.Error())
+		os.Exit(4)
+	}
+	os.Exit(0)
+}
+
+func runHelper(t *testing.T, dir string, killAfter time.Duration) (time.Duration, bool) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashEnv+"="+dir)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start helper: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	if killAfter < 0 {
+		if err := <-done; err != nil {
+			t.Fatalf("helper: %v", err)
+		}
+		return time.Since(start), true
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("helper: %v", err)
+		}
+		return time.Since(start), true
+	case <-time.After(killAfter):
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := <-done // reaps the child, so Open sees it gone
+		return time.Since(start), err == nil
+	}
+}
+
+// TestCrash kills a committing process at random moments and checks that
+// whatever it left is either invisible (no manifest entry) or complete, and
+// that a re-run commits exactly the batch.
+func TestCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	f := newFixture(t)
+	b := crashBatch(f)
+	wantParts := map[string]int64{}
+	for _, r := range b.Records {
+		wantParts[partitionOf(r)]++
+	}
+	db := openDB(t)
+
+	full, _ := runHelper(t, t.TempDir(), -1)
+	t.Logf("uninterrupted commit in a child process: %v", full)
+
+	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	committed := 0
+	const trials = 7
+	for trial := 0; trial < trials; trial++ {
+		dir := t.TempDir()
+		// half the trials aim at the end, where files are renamed and the
+		// manifest written
+		after := time.Duration(rng.Int63n(int64(full) * 11 / 10))
+		if trial%2 == 1 {
+			after = full*7/10 + time.Duration(rng.Int63n(int64(full)*4/10))
+		}
+		_, finished := runHelper(t, dir, after)
+		wh := filepath.Join(dir, "warehouse")
+
+		// No file under a final name is partial: each is a complete Parquet
+		// file with every row of its partition.
+		var factFiles []string
+		filepath.Walk(filepath.Join(wh, "facts"), func(p string, fi os.FileInfo, err error) error {
+			if err == nil && !fi.IsDir() {
+				factFiles = append(factFiles, p)
+			}
+			return nil
+		})
+		for _, p := range factFiles {
+			if !strings.HasSuffix(p, b.Hash+".parquet") {
+				t.Errorf("trial %d: unexpected file %s", trial, p)
+				continue
+			}
+			rel, _ := filepath.Rel(filepath.Join(wh, "facts"), filepath.Dir(p))
+			var n int64
+			if err := db.QueryRow("SELECT count(*) FROM read_parquet('" + filepath.ToSlash(p) + "')").Scan(&n); err != nil {
+				t.Errorf("trial %d: %s is not readable: %v", trial, rel, err)
+			} else if n != wantParts[filepath.ToSlash(rel)] {
+				t.Errorf("trial %d: %s has %d rows, want %d", trial, rel, n, wantParts[filepath.ToSlash(rel)])
+			}
+		}
+		rej := filepath.Join(wh, "rejects", b.Hash+".parquet")
+		if _, err := os.Stat(rej); err == nil {
+			if n := queryInt(t, db, "SELECT count(*) FROM read_parquet('"+filepath.ToSlash(rej)+"')"); n != crashRejects {
+				t.Errorf("trial %d: rejects file has %d rows", trial, n)
+			}
+		}
+		for _, sub := range []string{"rejects", "manifest"} {
+			des, _ := os.ReadDir(filepath.Join(wh, sub))
+			for _, de := range des {
+				if ext := filepath.Ext(de.Name()); ext != ".parquet" && ext != ".json" {
+					t.Errorf("trial %d: stray file %s/%s", trial, sub, de.Name())
+				}
+			}
+		}
+
+		// What the views see: only batches in the manifest, and all of them.
+		s, err := store.Open(dir, crashOpts)
+		if err != nil {
+			t.Fatalf("trial %d: open after crash: %v", trial, err)
+		}
+		assertNoTmp(t, dir) // the dead child's temp files are gone
+		m, err := s.Manifest()
+		if err != nil {
+			t.Fatalf("trial %d: manifest: %v", trial, err)
+		}
+		if finished && len(m) != 1 {
+			t.Errorf("trial %d: child finished but manifest has %d entries", trial, len(m))
+		}
+		if len(m) == 1 {
+			committed++
+			if got := visibleRows(t, db, dir, m); got != crashRecords {
+				t.Errorf("trial %d: committed batch shows %d rows, want %d", trial, got, crashRecords)
+			}
+			for _, p := range m[0].Partitions {
+				if _, err := os.Stat(filepath.Join(wh, "facts", filepath.FromSlash(p), b.Hash+".parquet")); err != nil {
+					t.Errorf("trial %d: manifest partition %s missing: %v", trial, p, err)
+				}
+			}
+		} else if got := visibleRows(t, db, dir, m); got != 0 {
+			t.Errorf("trial %d: uncommitted batch shows %d rows", trial, got)
+		}
+		t.Logf("trial %d: killed after %v: committed=%v, %d fact files on disk", trial, after, len(m) == 1, len(factFiles))
+
+		// The re-run completes and yields exactly the batch, once.
+		if err := s.Commit(context.Background(), b); err != nil {
+			t.Fatalf("trial %d: re-run: %v", trial, err)
+		}
+		m, err = s.Manifest()
+		if err != nil || len(m) != 1 || m[0].RowsAccepted != crashRecords || m[0].RowsRejected != crashRejects {
+			t.Fatalf("trial %d: manifest after re-run: %+v, %v", trial, m, err)
+		}
+		if got := visibleRows(t, db, dir, m); got != crashRecords {
+			t.Errorf("trial %d: after re-run %d rows, want %d", trial, got, crashRecords)
+		}
+		if n := queryInt(t, db, "SELECT count(*) FROM read_parquet('"+factsGlob(dir)+"', hive_partitioning=true)"); n != crashRecords {
+			t.Errorf("trial %d: %d rows on disk after re-run, want %d (duplicates?)", trial, n, crashRecords)
+		}
+		assertNoTmp(t, dir)
+		s.Close()
+	}
+	t.Logf("%d of %d killed children had committed", committed, trials)
+}
+
+// visibleRows counts facts the way the warehouse views read them: only
+// parts of batches with a manifest entry.
+func visibleRows(t *testing.T, db *sql.DB, dir string, m []store.ManifestEntry) int64 {
+	t.Helper()
+	matches, _ := filepath.Glob(filepath.Join(dir, "warehouse", "facts", "*", "*", "*.parquet"))
+	if len(matches) == 0 || len(m) == 0 {
+		return 0
+	}
+	var in []string
+	for _, e := range m {
+		in = append(in, "'"+e.Batch+"'")
+	}
+	return queryInt(t, db, "SELECT count(*) FROM read_parquet('"+factsGlob(dir)+"', hive_partitioning=true) WHERE batch IN ("+strings.Join(in, ",")+")")
+}
