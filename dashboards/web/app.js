@@ -67,11 +67,11 @@ const dict = {
     'level.district_long': 'Districts (until 30/06/2025)', 'level.commune_long': 'Communes (from 01/07/2025)',
     'measure.value': 'Absolute', 'measure.per_100k': 'Per 100,000 inhabitants',
     reform: 'Administrative reorganisation 01/07/2025', total: 'Province total',
-    yes: 'yes', no: 'no', 'status.ok': 'succeeded', 'status.failed': 'failed', 'status.running': 'running',
+    yes: 'yes', no: 'no', 'status.succeeded': 'succeeded', 'status.failed': 'failed', 'status.running': 'running', 'status.skipped': 'skipped',
     'diff.flag': 'Province report and sum of units differ',
     'no.data': 'No data for this choice.', 'per100k.short': 'per 100,000 inh.',
     'yoy.short': 'on previous year',
-    'trigger.schedule': 'scheduled', 'trigger.manual': 'manual', 'trigger.cli': 'command line',
+    'trigger.schedule': 'scheduled', 'trigger.manual': 'manual (danvan run)', 'trigger.api': 'API',
   },
 };
 // Vietnamese texts also used by scripts (the HTML carries the rest).
@@ -89,12 +89,12 @@ Object.assign(dict.vi, {
   'level.district_long': 'Cấp huyện (đến 30/06/2025)', 'level.commune_long': 'Cấp xã (từ 01/07/2025)',
   'measure.value': 'Số tuyệt đối', 'measure.per_100k': 'Trên 100.000 dân',
   reform: 'Sắp xếp đơn vị hành chính 01/07/2025', total: 'Toàn tỉnh',
-  yes: 'có', no: 'không', 'status.ok': 'thành công', 'status.failed': 'lỗi', 'status.running': 'đang chạy',
+  yes: 'có', no: 'không', 'status.succeeded': 'thành công', 'status.failed': 'lỗi', 'status.running': 'đang chạy', 'status.skipped': 'bỏ qua (đang bận)',
   'diff.flag': 'Báo cáo của tỉnh khác tổng các đơn vị',
   'no.data': 'Không có số liệu cho lựa chọn này.', 'per100k.short': 'trên 100.000 dân',
   'yoy.short': 'so với năm trước', 'runs.next': 'Lần chạy tiếp theo', 'runs.none': 'Chưa có lần chạy nào.',
   'runs.unscheduled': 'Không có lịch chạy.', 'f.all': 'Cả ba tỉnh',
-  'trigger.schedule': 'theo lịch', 'trigger.manual': 'thủ công', 'trigger.cli': 'dòng lệnh',
+  'trigger.schedule': 'theo lịch', 'trigger.manual': 'thủ công (danvan run)', 'trigger.api': 'API',
 });
 
 /**

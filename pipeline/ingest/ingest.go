@@ -78,7 +78,7 @@ type FileResult struct {
 	Status   Status
 	Accepted int
 	Rejected int
-	Rejects  []pipeline.RowError // filled by Check only; Files hands them to the sink
+	Rejects  []pipeline.RowError // the refused rows, also handed to the sink
 	FileErr  *pipeline.FileError
 }
 
@@ -174,7 +174,8 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink Sink) (Summary
 }
 
 // Walk lists the files at paths: files as given, folders walked in lexical
-// order, skipping hidden entries and the reason.txt files of quarantine.
+// order, skipping hidden entries, the reason.txt files of quarantine and
+// README files, which describe a folder rather than report anything.
 func Walk(paths []string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
@@ -204,7 +205,7 @@ func Walk(paths []string) ([]string, error) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && name != "reason.txt" {
+			if d.Type().IsRegular() && name != "reason.txt" && !strings.HasPrefix(strings.ToUpper(name), "README") {
 				add(p)
 			}
 			return nil
@@ -256,8 +257,8 @@ func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string
 	if b.FileErr != nil {
 		res.Status = Quarantined
 	}
+	res.Rejects = b.Rejects
 	if sink == nil {
-		res.Rejects = b.Rejects
 		return res, nil
 	}
 	if err := sink.Commit(ctx, *b); err != nil {
@@ -344,10 +345,7 @@ func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path 
 	case err != nil:
 		return res, fmt.Errorf("commit %s: %w", path, err)
 	}
-	res.Accepted, res.Rejected = pass.accepted, len(pass.rejects)
-	if ss == nil {
-		res.Rejects = pass.rejects
-	}
+	res.Accepted, res.Rejected, res.Rejects = pass.accepted, len(pass.rejects), pass.rejects
 	return res, nil
 }
 

@@ -26,8 +26,8 @@ import (
 // Run is one refresh run as the runs page shows it.
 type Run struct {
 	ID         string    `json:"id"`
-	Trigger    string    `json:"trigger,omitempty"` // schedule, manual, cli
-	Status     string    `json:"status"`            // running, ok, failed
+	Trigger    string    `json:"trigger,omitempty"` // schedule, manual, api
+	Status     string    `json:"status"`            // running, succeeded, failed, skipped
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	Published  bool      `json:"published"` // switched exports/current

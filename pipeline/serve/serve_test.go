@@ -390,7 +390,7 @@ type fakeRuns struct{ next time.Time }
 func (f fakeRuns) History(n int) ([]Run, error) {
 	t0 := time.Date(2025, 12, 1, 2, 0, 0, 0, time.UTC)
 	return []Run{
-		{ID: "20251201T020000Z-7f3a9c", Trigger: "schedule", Status: "ok", StartedAt: t0, FinishedAt: t0.Add(83 * time.Second), Published: true, Summary: "12 tệp, 410 số liệu"},
+		{ID: "20251201T020000Z-7f3a9c", Trigger: "schedule", Status: "succeeded", StartedAt: t0, FinishedAt: t0.Add(83 * time.Second), Published: true, Summary: "12 tệp, 410 số liệu"},
 		{ID: "20251130T020000Z-1a2b3c", Trigger: "schedule", Status: "failed", StartedAt: t0.Add(-24 * time.Hour), FinishedAt: t0.Add(-24*time.Hour + 9*time.Second), Error: "kiểm thử dữ liệu thất bại: <b>models_effective</b> > models_registered"},
 	}[:min(n, 2)], nil
 }

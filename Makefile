@@ -1,0 +1,55 @@
+# danvan: two commands on a fresh machine.
+#   make run    build, load the demo data, refresh, serve the dashboard
+#   make test   the whole test suite (installs Chromium for browser tests when missing)
+
+GO      ?= go
+BIN     := bin/danvan
+DATA    ?= data
+ADDR    ?= 127.0.0.1:8080
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2026.1
+
+.PHONY: all build run demo test test-short lint fuzz bench deps clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/danvan
+
+run: build
+	@if [ ! -d "$(DATA)/inbox" ]; then ./$(BIN) demo --data $(DATA); fi
+	./$(BIN) run --data $(DATA)
+	./$(BIN) serve --data $(DATA) --addr $(ADDR)
+
+# deps installs what the tests need beyond Go: Debian's chromium for the
+# browser tests and poppler-utils to look at printed pages.
+deps:
+	@bash .ci/deps
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 40m ./...
+
+test-short:
+	$(GO) test -short ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) mod tidy -diff
+
+# fuzz runs every fuzz target for a while; `make test` replays their seed corpora.
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+bench: build
+	$(GO) build -o bin/danvan-bench ./cmd/danvan-bench
+	./bin/danvan-bench --danvan $(BIN) --work $${BENCH_DIR:-.cache/bench}
+
+clean:
+	rm -rf bin .cache

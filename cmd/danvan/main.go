@@ -1,0 +1,93 @@
+// Command danvan ingests the reports of the mass-mobilisation commissions of
+// Thanh Hóa, Nghệ An and Hà Tĩnh into Parquet, refreshes the DuckDB models,
+// publishes JSON snapshots and serves the dashboards, all from one binary.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes: 0 done, 1 failed, 2 wrong usage.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	defaultData = "./data"
+)
+
+// errUsage marks errors that are the caller's mistake in the command line.
+var errUsage = errors.New("usage")
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "write the demo inbox (dữ liệu minh họa) into DIR/inbox", cmdDemo},
+		{"ingest", "ingest report files into the Parquet warehouse", cmdIngest},
+		{"validate", "check report files without writing anything", cmdValidate},
+		{"extract", "print the figures read out of narrative reports", cmdExtract},
+		{"run", "one full refresh: ingest the inbox, transform, test, publish", cmdRun},
+		{"serve", "serve the dashboards and API, refreshing on a schedule", cmdServe},
+		{"query", "read-only SQL over the warehouse", cmdQuery},
+		{"tables", "list the tables and views analysts can query", cmdTables},
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:], stdout, stderr)
+		switch {
+		case err == nil, errors.Is(err, errHelp):
+			return exitOK
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "danvan %s: %v\n", c.name, err)
+			return exitUsage
+		case errors.Is(err, errSilent):
+			return exitFailed
+		default:
+			fmt.Fprintf(stderr, "danvan %s: %v\n", c.name, err)
+			return exitFailed
+		}
+	}
+	fmt.Fprintf(stderr, "danvan: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+// errSilent is returned by a command that already told the user what failed.
+var errSilent = errors.New("failed")
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: danvan <command> [flags]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'danvan <command> -h' for the flags of a command.")
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/danvan/danvan/pipeline/schedule"
+	"github.com/danvan/danvan/pipeline/serve"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	o := refreshOptions{out: io.Discard}
+	data := dataFlag(fs)
+	refreshFlags(fs, &o)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	spec := fs.String("schedule", schedule.DefaultSchedule, `refresh schedule, cron syntax in Asia/Ho_Chi_Minh time, or "off"`)
+	timeout := fs.Duration("timeout", schedule.DefaultOptions().Timeout, "longest a refresh may take, retries included")
+	retries := fs.Int("retries", schedule.DefaultOptions().Retries, "retries of a refresh that failed for a transient reason")
+	maxAge := fs.Duration("max-age", 36*time.Hour, "/healthz turns unhealthy when the last successful refresh is older")
+	grace := fs.Duration("grace", 5*time.Minute, "on SIGTERM, how long a running refresh may go on before it is stopped")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	o.data = *data
+	logger, err := newLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	sopts := schedule.DefaultOptions()
+	sopts.Schedule, sopts.Timeout, sopts.Retries, sopts.Logger = *spec, *timeout, *retries, logger
+	if *retries == 0 {
+		sopts.Retries = -1 // the runner reads 0 as "default"
+	}
+	runner, err := schedule.New(o.data, func(ctx context.Context) (schedule.Result, error) { return refresh(ctx, o) }, sopts)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	token := os.Getenv("DANVAN_TOKEN")
+	sqlHandler, closeSQL, err := sqlEndpoint(o.data)
+	if err != nil {
+		return err
+	}
+	defer closeSQL()
+	srv, err := serve.New(serve.Options{
+		DataDir: o.data, Addr: *addr, Logger: logger,
+		Runs:    runsSource{runner},
+		Metrics: metricsSource{runner},
+		Health:  func() (bool, string) { return runner.Healthy(*maxAge) },
+		Trigger: func(context.Context) error {
+			// The request returns at once; the run goes on, recorded in
+			// the history like any other.
+			go func() {
+				if _, err := runner.RunBy(context.WithoutCancel(ctx), schedule.TriggerAPI); err != nil && !errors.Is(err, schedule.ErrBusy) {
+					logger.Error("refresh triggered by API failed", "err", err)
+				}
+			}()
+			return nil
+		},
+		Token: token,
+		SQL:   sqlHandler,
+	})
+	if err != nil {
+		return err
+	}
+	if err := runner.Start(ctx); err != nil {
+		return err
+	}
+	next := "off"
+	if n := runner.Next(); !n.IsZero() {
+		next = n.In(schedule.Zone).Format("2006-01-02 15:04 MST")
+	}
+	fmt.Fprintf(stdout, "danvan: bảng điều khiển tại http://%s/ (dashboard); làm mới tiếp theo (next refresh): %s\n", *addr, next)
+
+	// On SIGTERM: stop taking runs and let the running one finish (up to
+	// the grace period), and only then stop serving.
+	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopHTTP()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(httpCtx) }()
+	select {
+	case err := <-served:
+		stopRunner(runner, *grace, logger)
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "grace", grace.String())
+	stopRunner(runner, *grace, logger)
+	stopHTTP()
+	return <-served
+}
+
+func stopRunner(r *schedule.Runner, grace time.Duration, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := r.Stop(ctx); err != nil {
+		logger.Warn("refresh stopped before it finished", "err", err)
+	}
+}
+
+// runsSource shows the scheduler's history on the dashboard.
+type runsSource struct{ r *schedule.Runner }
+
+func (s runsSource) Next() time.Time { return s.r.Next() }
+
+func (s runsSource) History(n int) ([]serve.Run, error) {
+	runs, err := s.r.History(n)
+	out := make([]serve.Run, 0, len(runs))
+	for _, r := range runs {
+		summary := fmt.Sprintf("%d tệp, %d giá trị nhận, %d bị từ chối, %d kiểm thử đạt", r.FilesIngested, r.RowsAccepted, r.RowsRejected, r.TestsPassed)
+		if r.TestsFailed > 0 {
+			summary += fmt.Sprintf(", %d kiểm thử lỗi", r.TestsFailed)
+		}
+		out = append(out, serve.Run{
+			ID: r.ID, Trigger: string(r.Trigger), Status: string(r.Status), StartedAt: r.Start, FinishedAt: r.End,
+			Published: r.Snapshot != "", Summary: summary, Error: r.Error,
+		})
+	}
+	return out, err
+}
+
+type metricsSource struct{ r *schedule.Runner }
+
+func (m metricsSource) WriteMetrics(w io.Writer) { _ = m.r.WriteMetrics(w) }

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/danvan/danvan/pipeline/ingest"
+)
+
+// cmdValidate runs every check of ingest and writes nothing; it exits 1
+// when anything would be refused, so it can guard a submission.
+func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("validate", stderr)
+	show := fs.Int("show", 50, "rejected rows to print per file")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("%w: name the files or folders to check", errUsage)
+	}
+	in, err := ingest.New(ingest.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	sum, err := in.Check(ctx, fs.Args())
+	printSummary(stdout, sum, *show)
+	if err != nil {
+		return err
+	}
+	if _, rej, quar := sum.Totals(); rej > 0 || quar > 0 {
+		return errSilent
+	}
+	return nil
+}
