@@ -168,10 +168,19 @@ func (r *Resolver) Unit(province *Unit, s string, p Period) (*Unit, *Problem) {
 				break
 			}
 		}
-		return nil, problem("unit_not_valid_on_period",
-			"Đơn vị %s %s (mã %s) không tồn tại trong suốt kỳ %s (hiệu lực %s). Từ 01/07/2025 cấp huyện không còn; báo cáo theo xã, phường mới.",
-			"Unit %s %s (code %s) did not exist throughout period %s (valid %s). The district level ended on 2025-07-01; communes report since.",
-			typeLabel(u.Type), u.Name, u.Code, p.Code, r.validity(province.ProvinceCode, u))
+		vi := fmt.Sprintf("Đơn vị %s %s (mã %s) không tồn tại trong suốt kỳ %s (hiệu lực %s).",
+			typeLabel(u.Type), u.Name, u.Code, p.Code, r.validity(province.ProvinceCode, u, "trước 2015", "nay"))
+		en := fmt.Sprintf("Unit %s %s (code %s) did not exist throughout period %s (valid %s).",
+			typeLabel(u.Type), u.Name, u.Code, p.Code, r.validity(province.ProvinceCode, u, "before 2015", "now"))
+		switch {
+		case u.Level == LevelDistrict && !p.End.Before(ReformDate):
+			vi += " Từ 01/07/2025 cấp huyện không còn; báo cáo theo xã, phường mới."
+			en += " The district level ended on 2025-07-01; the new communes report since."
+		case u.Level == LevelCommune && p.Start.Before(ReformDate):
+			vi += " Xã, phường mới có từ 01/07/2025; kỳ trước đó báo cáo theo huyện."
+			en += " The new communes exist from 2025-07-01; earlier periods are reported by district."
+		}
+		return nil, &Problem{"unit_not_valid_on_period", vi, en}
 	}
 	var names []string
 	for _, u := range valid {
@@ -224,16 +233,16 @@ func (r *Resolver) versionThroughout(province string, u *Unit, p Period) *Unit {
 	return atEnd
 }
 
-func (r *Resolver) validity(province string, u *Unit) string {
+func (r *Resolver) validity(province string, u *Unit, before, now string) string {
 	var from, to string
 	for _, v := range r.codes[province+"|"+u.Code] {
 		if v.Level != u.Level {
 			continue
 		}
 		if from == "" || v.From.IsZero() {
-			from = fmtDate(v.From, "trước 2015")
+			from = fmtDate(v.From, before)
 		}
-		to = fmtDate(v.To, "nay")
+		to = fmtDate(v.To, now)
 	}
 	return from + " – " + to
 }

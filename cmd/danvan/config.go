@@ -2,8 +2,10 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // dataFlag registers --data, defaulting to $DANVAN_DATA or ./data.
@@ -22,4 +24,18 @@ func inboxDir(data string) string { return filepath.Join(data, "inbox") }
 func isDemo(data string) bool {
 	_, err := os.Stat(filepath.Join(inboxDir(data), "README-DEMO.txt"))
 	return err == nil
+}
+
+// clock is the time a run stamps on what it ingests. DANVAN_NOW (RFC 3339)
+// pins it, so a run can be reproduced byte for byte, as the crash tests do.
+func clock() (func() time.Time, error) {
+	s := os.Getenv("DANVAN_NOW")
+	if s == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: DANVAN_NOW must be an RFC 3339 time: %v", errUsage, err)
+	}
+	return func() time.Time { return t }, nil
 }

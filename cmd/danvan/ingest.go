@@ -33,7 +33,11 @@ func ingestPaths(ctx context.Context, data string, paths []string) (ingest.Summa
 		return ingest.Summary{}, err
 	}
 	defer st.Close()
-	in, err := ingest.New(ingest.DefaultOptions())
+	opts := ingest.DefaultOptions()
+	if opts.Now, err = clock(); err != nil {
+		return ingest.Summary{}, err
+	}
+	in, err := ingest.New(opts)
 	if err != nil {
 		return ingest.Summary{}, err
 	}

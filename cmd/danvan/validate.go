@@ -19,7 +19,12 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if fs.NArg() == 0 {
 		return fmt.Errorf("%w: name the files or folders to check", errUsage)
 	}
-	in, err := ingest.New(ingest.DefaultOptions())
+	opts := ingest.DefaultOptions()
+	var err error
+	if opts.Now, err = clock(); err != nil {
+		return err
+	}
+	in, err := ingest.New(opts)
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func badCases(t *testing.T) []badCase {
 		{name: "xlsx_not_zip", file: "fake.xlsx", data: []byte("tinh,gia_tri\n"), fileCode: "not_spreadsheet", reason: "không phải bảng tính Excel"},
 		{name: "xls_old", file: "old.xls", data: []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"), fileCode: "old_excel", reason: ".xls"},
 		{name: "unknown_format", file: "report.pdf", data: []byte("%PDF-1.4 báo cáo năm 2023"), fileCode: "unknown_format", reason: "Không nhận ra loại tệp \"report.pdf\""},
-		{name: "txt_without_narrative", file: "bao-cao.txt", data: []byte("Năm 2023, toàn tỉnh có 392 cuộc đối thoại."), fileCode: "unknown_format", reason: "Không nhận ra loại tệp"},
+		{name: "txt_without_figures", file: "bao-cao.txt", data: []byte("Báo cáo tình hình công tác dân vận tháng này; không có gì mới."), fileCode: "no_figures", reason: "Không tìm thấy số liệu nào"},
 	}
 	return cases
 }

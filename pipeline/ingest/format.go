@@ -78,10 +78,6 @@ func readerFor(file string, data []byte) (Reader, *pipeline.FileError) {
 		return JSONL, nil
 	case "csv":
 		return CSV, nil
-	case "text":
-		if r, ok := Readers[".txt"]; ok {
-			return r, nil
-		}
 	case "binary":
 		return nil, binaryFile(file)
 	}

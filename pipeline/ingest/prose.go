@@ -39,5 +39,11 @@ func Prose(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow
 	case err != nil:
 		return nil, nil, fileError(file, "unreadable_text", "Không đọc được văn bản: %v.", "Cannot read the text: %v.", err)
 	}
+	if len(rows) == 0 {
+		// Quarantined rather than loaded empty, so somebody reads it.
+		return nil, nil, fileError(file, "no_figures",
+			"Không tìm thấy số liệu nào trong văn bản (số kèm chỉ tiêu như \"392 cuộc tiếp xúc, đối thoại\"); tệp được giữ lại để xem xét.",
+			"No figures found in the text (a number with an indicator, like \"392 cuộc tiếp xúc, đối thoại\"); the file is kept aside for review.")
+	}
 	return rows, nil, nil
 }

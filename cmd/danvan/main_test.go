@@ -1,0 +1,469 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/pipeline/demo"
+)
+
+// These tests run the real binary: built once, against real data
+// directories, killed with real signals.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "danvan-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "danvan")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build danvan:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// fixedNow pins ingestion time so separate data directories can be
+// compared byte for byte.
+const fixedNow = "2026-09-15T08:00:00+07:00"
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func danvan(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("danvan %v: %v", args, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// smallInbox writes the demo and keeps a subset of it (Hà Tĩnh and the
+// deliberately bad files), so a refresh takes a couple of seconds.
+func smallInbox(t *testing.T, data string) {
+	t.Helper()
+	all := t.TempDir()
+	if _, err := demo.Write(all, demo.DefaultOptions()); err != nil {
+		t.Fatal(err)
+	}
+	inbox := filepath.Join(data, "inbox")
+	if err := os.MkdirAll(inbox, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, "demo-42-") && !strings.HasPrefix(name, "demo-loi-") && name != "README-DEMO.txt" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(all, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(inbox, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n < 20 {
+		t.Fatalf("small inbox has only %d files", n)
+	}
+}
+
+func TestUsageAndExitCodes(t *testing.T) {
+	if r := danvan(t, nil); r.code != exitUsage || !strings.Contains(r.stderr, "usage: danvan") {
+		t.Errorf("no command: code %d, stderr %q", r.code, r.stderr)
+	}
+	if r := danvan(t, nil, "frobnicate"); r.code != exitUsage {
+		t.Errorf("unknown command: code %d", r.code)
+	}
+	if r := danvan(t, nil, "ingest", "--bogus"); r.code != exitUsage {
+		t.Errorf("bad flag: code %d", r.code)
+	}
+	if r := danvan(t, nil, "validate"); r.code != exitUsage {
+		t.Errorf("validate without files: code %d", r.code)
+	}
+	if r := danvan(t, nil, "serve", "--schedule", "every full moon", "--data", t.TempDir()); r.code != exitUsage ||
+		!strings.Contains(r.stderr, "every full moon") {
+		t.Errorf("bad schedule: code %d, stderr %q", r.code, r.stderr)
+	}
+
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(good, []byte("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri\nHà Tĩnh,Cẩm Xuyên,2023,models_registered,kinh tế,45\nHa Tinh,H. Cẩm Xuyên,Năm 2023,Số mô hình được công nhận,,\"1.043\"\n"), 0o644)
+	os.WriteFile(bad, []byte("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri\nHà Tĩnh,Cẩm Xuyên,2023,dialogues,,12\nHà Tĩnh,Cẩm Xuyen Moi,2023,dialogues,,12\n"), 0o644)
+	if r := danvan(t, nil, "validate", good); r.code != exitOK {
+		t.Errorf("validate good file: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := danvan(t, nil, "validate", bad)
+	if r.code != exitFailed || !strings.Contains(r.stdout, "dòng 3, cột don_vi") || !strings.Contains(r.stdout, "Cẩm Xuyen Moi") {
+		t.Errorf("validate bad file: code %d, stdout %q", r.code, r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); err == nil {
+		t.Error("validate wrote a data directory")
+	}
+}
+
+// snapshotFiles reads every file of the published snapshot, checking it is
+// complete: the manifest lists each output with the hash of its bytes.
+func snapshotFiles(t *testing.T, data string) (map[string]string, bool) {
+	t.Helper()
+	cur := filepath.Join(data, "exports", "current")
+	target, err := filepath.EvalSymlinks(cur)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, false
+		}
+		t.Fatalf("exports/current: %v", err)
+	}
+	raw, err := os.ReadFile(filepath.Join(target, "manifest.json"))
+	if err != nil {
+		t.Fatalf("published snapshot %s has no manifest: %v", target, err)
+	}
+	var man struct {
+		Outputs map[string]struct {
+			SHA256 string `json:"sha256"`
+		} `json:"outputs"`
+	}
+	if err := json.Unmarshal(raw, &man); err != nil {
+		t.Fatalf("manifest of %s: %v", target, err)
+	}
+	files := map[string]string{"manifest.json": string(raw)}
+	for name, o := range man.Outputs {
+		b, err := os.ReadFile(filepath.Join(target, name))
+		if err != nil {
+			t.Fatalf("published snapshot %s lacks %s: %v", target, name, err)
+		}
+		sum := sha256.Sum256(b)
+		if hex.EncodeToString(sum[:]) != o.SHA256 {
+			t.Fatalf("published snapshot %s: %s does not match its manifest hash", target, name)
+		}
+		files[name] = string(b)
+	}
+	err = filepath.WalkDir(target, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(target, p)
+		if _, listed := files[rel]; !listed {
+			t.Errorf("published snapshot %s has a file its manifest does not list: %s", target, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, true
+}
+
+// TestRunKilledAtRandomMoments kills `danvan run` at random moments: the
+// published snapshot is always complete, and the run after the kills
+// publishes exactly what an uninterrupted run publishes.
+func TestRunKilledAtRandomMoments(t *testing.T) {
+	trials := 50
+	if testing.Short() {
+		trials = 5
+	}
+	env := []string{"DANVAN_NOW=" + fixedNow}
+	clean := t.TempDir()
+	smallInbox(t, clean)
+	start := time.Now()
+	if r := danvan(t, env, "run", "--data", clean); r.code != exitOK {
+		t.Fatalf("uninterrupted run: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	full := time.Since(start)
+	want, ok := snapshotFiles(t, clean)
+	if !ok {
+		t.Fatal("uninterrupted run published nothing")
+	}
+
+	killed := t.TempDir()
+	smallInbox(t, killed)
+	rng := rand.New(rand.NewPCG(1, 2))
+	published := 0
+	for i := range trials {
+		cmd := exec.Command(binary, "run", "--data", killed)
+		cmd.Env = append(os.Environ(), env...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.Int64N(int64(full))))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		if _, ok := snapshotFiles(t, killed); ok {
+			published++
+		}
+		if t.Failed() {
+			t.Fatalf("trial %d left a broken snapshot", i)
+		}
+	}
+	t.Logf("%d kills over %v runs; a snapshot was published after %d of them", trials, full.Round(time.Millisecond), published)
+	if r := danvan(t, env, "run", "--data", killed); r.code != exitOK {
+		t.Fatalf("run after kills: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	got, ok := snapshotFiles(t, killed)
+	if !ok {
+		t.Fatal("run after kills published nothing")
+	}
+	if len(got) != len(want) {
+		t.Errorf("after kills the snapshot has %d files, uninterrupted %d", len(got), len(want))
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s differs from the uninterrupted run", name)
+		}
+	}
+}
+
+// TestTwoRunsAtOnce starts two refreshes of one data directory at the same
+// moment: one refreshes, the other says clearly that one is running.
+func TestTwoRunsAtOnce(t *testing.T) {
+	data := t.TempDir()
+	if r := danvan(t, nil, "demo", "--data", data); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	type out struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan out, 2)
+	for range 2 {
+		go func() {
+			cmd := exec.Command(binary, "run", "--data", data)
+			var o, e bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &o, &e
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			done <- out{code, o.String(), e.String()}
+		}()
+	}
+	a, b := <-done, <-done
+	ok, busy := 0, 0
+	for _, r := range []out{a, b} {
+		switch {
+		case r.code == exitOK:
+			ok++
+		case r.code == exitFailed && strings.Contains(r.stderr, "một lần làm mới khác đang chạy") &&
+			strings.Contains(r.stderr, "another refresh is running"):
+			busy++
+		default:
+			t.Errorf("unexpected outcome: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+	}
+	if ok != 1 || busy != 1 {
+		t.Errorf("want one refresh and one clear refusal, got %d refreshed, %d refused", ok, busy)
+	}
+	if _, published := snapshotFiles(t, data); !published {
+		t.Error("no snapshot published")
+	}
+	if r := danvan(t, nil, "run", "--data", data); r.code != exitOK {
+		t.Errorf("a later run: code %d\n%s", r.code, r.stderr)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+type servedRun struct {
+	ID         string    `json:"id"`
+	Status     string    `json:"status"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+}
+
+func getJSON(url string, v any) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+func runsOf(t *testing.T, base string) []servedRun {
+	var body struct {
+		Runs []servedRun `json:"runs"`
+	}
+	if err := getJSON(base+"/api/runs", &body); err != nil {
+		return nil
+	}
+	return body.Runs
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", limit, what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func startServe(t *testing.T, data, addr string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(binary, "serve", "--data", data, "--addr", addr, "--schedule", "* * * * * *", "--retries", "0")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd
+}
+
+// TestServeRefreshesOnSchedule runs `danvan serve` with a per-second
+// schedule: refreshes happen and never overlap, history and metrics agree,
+// a new file in the inbox reaches the served JSON after a tick, and a
+// server killed mid-refresh recovers its lock on restart.
+func TestServeRefreshesOnSchedule(t *testing.T) {
+	data := t.TempDir()
+	smallInbox(t, data)
+	addr := freeAddr(t)
+	base := "http://" + addr
+	srv := startServe(t, data, addr)
+
+	succeeded := func(runs []servedRun) int {
+		n := 0
+		for _, r := range runs {
+			if r.Status == "succeeded" {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, "three successful scheduled refreshes", 3*time.Minute, func() bool { return succeeded(runsOf(t, base)) >= 3 })
+
+	runs := runsOf(t, base)
+	for i := 0; i+1 < len(runs); i++ { // newest first
+		newer, older := runs[i], runs[i+1]
+		if older.Status == "skipped" || newer.Status == "skipped" || older.FinishedAt.IsZero() {
+			continue
+		}
+		if newer.StartedAt.Before(older.FinishedAt) {
+			t.Errorf("runs overlap: %s started %v before %s finished %v", newer.ID, newer.StartedAt, older.ID, older.FinishedAt)
+		}
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metrics bytes.Buffer
+	metrics.ReadFrom(resp.Body)
+	resp.Body.Close()
+	var fromMetrics int
+	for _, line := range strings.Split(metrics.String(), "\n") {
+		if strings.HasPrefix(line, `danvan_runs_total{status="succeeded"}`) {
+			fmt.Sscanf(strings.Fields(line)[1], "%d", &fromMetrics)
+		}
+	}
+	if fromHistory := succeeded(runsOf(t, base)); fromMetrics < fromHistory-1 || fromMetrics > fromHistory+1 || fromMetrics == 0 {
+		// A run may finish between the two requests, hence ±1.
+		t.Errorf("metrics count %d successful runs, history %d\n%s", fromMetrics, fromHistory, metrics.String())
+	}
+
+	// A new report dropped in the inbox is served after the next tick.
+	newFile := "moi-ky-anh-2019.csv"
+	os.WriteFile(filepath.Join(data, "inbox", newFile),
+		[]byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri,ngay_gui\nHà Tĩnh,TX Kỳ Anh,Quý IV/2019,dialogues,7,10/01/2020\n"), 0o644)
+	served := func() bool {
+		var rows []struct {
+			SourceFile string `json:"source_file"`
+		}
+		if err := getJSON(base+"/data/sources/42-2019.json", &rows); err != nil {
+			return false
+		}
+		for _, r := range rows {
+			if r.SourceFile == newFile {
+				return true
+			}
+		}
+		return false
+	}
+	waitFor(t, "the new file in the served sources", 2*time.Minute, served)
+
+	// Kill the server in the middle of a refresh; the restarted one takes
+	// over the stale lock and refreshes again.
+	os.WriteFile(filepath.Join(data, "inbox", "moi-vu-quang-2019.csv"),
+		[]byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Vũ Quang,Quý IV/2019,dialogues,5\n"), 0o644)
+	waitFor(t, "a refresh in progress", time.Minute, func() bool {
+		_, err := os.Stat(filepath.Join(data, "runs", "run.lock"))
+		return err == nil
+	})
+	srv.Process.Signal(syscall.SIGKILL)
+	srv.Wait()
+	killedAt := time.Now()
+	addr2 := freeAddr(t)
+	base2 := "http://" + addr2
+	startServe(t, data, addr2)
+	waitFor(t, "a successful refresh after the restart", 2*time.Minute, func() bool {
+		for _, r := range runsOf(t, base2) {
+			if r.Status == "succeeded" && r.StartedAt.After(killedAt) {
+				return true
+			}
+		}
+		return false
+	})
+	for _, r := range runsOf(t, base2) {
+		if r.Status == "running" && r.StartedAt.Before(killedAt) {
+			t.Errorf("run %s of the killed server is still shown as running", r.ID)
+		}
+	}
+	resp, err = http.Get(base2 + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz after restart: %s", resp.Status)
+	}
+}
