@@ -6,7 +6,7 @@ GO      ?= go
 BIN     := bin/danvan
 DATA    ?= data
 ADDR    ?= 127.0.0.1:8080
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2026.1
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: all build run demo test test-short lint fuzz bench deps clean
 

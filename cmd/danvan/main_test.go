@@ -212,11 +212,30 @@ func TestRunKilledAtRandomMoments(t *testing.T) {
 		t.Fatal("uninterrupted run published nothing")
 	}
 
+	// The killed runs start from an empty inbox and get one more file
+	// before each trial, so every trial has real work to interrupt:
+	// ingesting, rebuilding partitions, publishing.
 	killed := t.TempDir()
-	smallInbox(t, killed)
+	pending, err := os.ReadDir(filepath.Join(clean, "inbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox := filepath.Join(killed, "inbox")
+	if err := os.MkdirAll(inbox, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	published := 0
 	for i := range trials {
+		if i < len(pending) {
+			b, err := os.ReadFile(filepath.Join(clean, "inbox", pending[i].Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(inbox, pending[i].Name()), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		cmd := exec.Command(binary, "run", "--data", killed)
 		cmd.Env = append(os.Environ(), env...)
 		if err := cmd.Start(); err != nil {
@@ -231,6 +250,13 @@ func TestRunKilledAtRandomMoments(t *testing.T) {
 		if t.Failed() {
 			t.Fatalf("trial %d left a broken snapshot", i)
 		}
+	}
+	for _, e := range pending[min(trials, len(pending)):] {
+		b, err := os.ReadFile(filepath.Join(clean, "inbox", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(inbox, e.Name()), b, 0o644)
 	}
 	t.Logf("%d kills over %v runs; a snapshot was published after %d of them", trials, full.Round(time.Millisecond), published)
 	if r := danvan(t, env, "run", "--data", killed); r.code != exitOK {
@@ -414,7 +440,7 @@ func TestServeRefreshesOnSchedule(t *testing.T) {
 	// A new report dropped in the inbox is served after the next tick.
 	newFile := "moi-ky-anh-2019.csv"
 	os.WriteFile(filepath.Join(data, "inbox", newFile),
-		[]byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri,ngay_gui\nHà Tĩnh,TX Kỳ Anh,Quý IV/2019,dialogues,7,10/01/2020\n"), 0o644)
+		[]byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri,ngay_gui\nHà Tĩnh,TX Kỳ Anh,Năm 2019,dialogues,7,10/01/2020\n"), 0o644)
 	served := func() bool {
 		var rows []struct {
 			SourceFile string `json:"source_file"`
@@ -434,7 +460,7 @@ func TestServeRefreshesOnSchedule(t *testing.T) {
 	// Kill the server in the middle of a refresh; the restarted one takes
 	// over the stale lock and refreshes again.
 	os.WriteFile(filepath.Join(data, "inbox", "moi-vu-quang-2019.csv"),
-		[]byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Vũ Quang,Quý IV/2019,dialogues,5\n"), 0o644)
+		[]byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Vũ Quang,Năm 2019,dialogues,5\n"), 0o644)
 	waitFor(t, "a refresh in progress", time.Minute, func() bool {
 		_, err := os.Stat(filepath.Join(data, "runs", "run.lock"))
 		return err == nil

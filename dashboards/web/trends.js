@@ -1,7 +1,7 @@
 // Trends: each province's series over the years, with the 2025 reform marked.
 import {
   t, param, setParams, load, start, fail, ready, fmt, fmtPct, fill, table, select, downloads,
-  chart, tip, provinceColors, showSources, figButton, valueNode, indicatorLabel, indicatorUnit, provinceName,
+  chart, tip, h, provinceColors, showSources, figButton, valueNode, indicatorLabel, indicatorUnit, provinceName,
 } from './app.js';
 
 let D;
@@ -44,12 +44,24 @@ function render() {
     yAxis: { type: 'value', axisLabel: { formatter: (v) => fmt(v, 1) } },
     tooltip: {
       trigger: 'axis',
-      formatter: (pts) => tip(pts[0].axisValue, pts.map((pt) => [provinces[pt.seriesIndex].province_code, pt.seriesName, fmt(pt.value)])),
+      formatter: (pts) => tip(pts[0].axisValue, pts.map((pt) => {
+        const r = get(provinces[pt.seriesIndex].province_code, years[pt.dataIndex]);
+        return [provinces[pt.seriesIndex].province_code, pt.seriesName, fmt(r?.[measure]) + (r?.partial ? ` (${t('partial')})` : '')];
+      })),
     },
     series: provinces.map((p, i) => ({
       name: p.province_name, type: 'line', symbolSize: 8, cursor: 'pointer',
       itemStyle: { color: provinceColors[p.province_code] }, lineStyle: { width: 3 },
-      data: years.map((y) => get(p.province_code, y)?.[measure] ?? null),
+      // A year known only in part (2026 with its first half) is a lower
+      // bound: drawn as a hollow diamond so nobody reads it as a fall.
+      data: years.map((y) => {
+        const r = get(p.province_code, y);
+        if (!r) return null;
+        return r.partial ? {
+          value: r[measure], symbol: 'emptyDiamond', symbolSize: 14,
+          itemStyle: { color: provinceColors[p.province_code], borderWidth: 2 },
+        } : r[measure];
+      }),
       markLine: i === 0 && years.includes(2025) ? {
         silent: true, symbol: 'none',
         lineStyle: { type: 'dashed', color: '#555' },
@@ -68,14 +80,17 @@ function render() {
       value: (y) => {
         const r = get(p.province_code, y);
         if (!r) return t('none');
-        return measure === 'value'
+        const fig = measure === 'value'
           ? figButton(valueNode(r.value, r.qualifier), () => open(p.province_code, y))
           : figButton(fmt(r.per_100k), () => open(p.province_code, y));
+        return r.partial ? h('span', { title: t('partial') }, fig, ' *') : fig;
       },
     }, {
       label: `${t('col.yoy_pct')}`, num: true, value: (y) => fmtPct(get(p.province_code, y)?.yoy_pct),
     }]),
-  ], years, { id: 'trend' }), downloads('province_year', { indicator }));
+  ], years, { id: 'trend' }),
+  rows.some((r) => r.indicator === indicator && r.partial) ? h('p', { class: 'note' }, t('partial.note')) : null,
+  downloads('province_year', { indicator }));
 }
 
 main().catch(fail);
