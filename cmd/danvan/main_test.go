@@ -175,6 +175,35 @@ func snapshotFiles(t *testing.T, data string) (map[string]string, bool) {
 		}
 		files[name] = string(b)
 	}
+	// The analysts' Parquet tables are listed, with their hashes, in
+	// tables/index.json rather than the JSON manifest.
+	if raw, err := os.ReadFile(filepath.Join(target, "tables", "index.json")); err == nil {
+		var ix struct {
+			Tables []struct {
+				Files []struct {
+					Path   string `json:"path"`
+					SHA256 string `json:"sha256"`
+				} `json:"files"`
+			} `json:"tables"`
+		}
+		if err := json.Unmarshal(raw, &ix); err != nil {
+			t.Fatalf("tables/index.json of %s: %v", target, err)
+		}
+		files["tables/index.json"] = string(raw)
+		for _, tb := range ix.Tables {
+			for _, f := range tb.Files {
+				name := filepath.Join("tables", f.Path)
+				b, err := os.ReadFile(filepath.Join(target, name))
+				if err != nil {
+					t.Fatalf("published snapshot %s lacks %s: %v", target, name, err)
+				}
+				if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f.SHA256 {
+					t.Fatalf("published snapshot %s: %s does not match its index hash", target, name)
+				}
+				files[name] = string(b)
+			}
+		}
+	}
 	err = filepath.WalkDir(target, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -13,7 +13,11 @@
 //  4. old snapshots beyond Options.Keep are renamed into tmp/ and removed.
 //
 // A crash before 3 leaves the previous snapshot serving; leftovers in tmp/
-// are removed by the next Publish. Outputs are deterministic: same warehouse
+// are removed by the next Publish.
+//
+// Beside the JSON, a snapshot holds the warehouse tables analysts query as
+// Parquet (tables.go), so the query sandbox reads a published snapshot and
+// never the warehouse database file. Outputs are deterministic: same warehouse
 // state, same bytes (sorted rows, sorted keys, no wall-clock time).
 package export
 
@@ -49,6 +53,9 @@ type Querier interface {
 type Options struct {
 	Keep int  // snapshots kept, the published one included; 5
 	Demo bool // the data is the demo inbox (shown on the dashboard)
+	// NoTables leaves the Parquet tables (tables.go) out of the snapshot;
+	// the query sandbox then has nothing to read.
+	NoTables bool
 }
 
 // DefaultOptions returns the defaults.
@@ -119,32 +126,43 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 		return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
 	}
 	snap.Outputs = outs
-	if err := syncTree(tmp); err != nil {
-		return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
-	}
-	if err := step("write"); err != nil {
-		return snap, err
-	}
 
-	// Same run id: the same inputs; reuse the snapshot if it has the same manifest.
+	// Same run id: the same inputs; reuse the snapshot if it has the same
+	// manifest (and the tables if they are wanted). The tables are written
+	// only when the snapshot is new: they are the bulk of the bytes.
 	newMan, err := os.ReadFile(filepath.Join(tmp, "manifest.json"))
 	if err != nil {
 		return snap, fmt.Errorf("publish: %w", err)
 	}
 	snap.Name = snap.RunID
 	for i := 2; ; i++ {
-		old, err := os.ReadFile(filepath.Join(snaps, snap.Name, "manifest.json"))
+		oldDir := filepath.Join(snaps, snap.Name)
+		old, err := os.ReadFile(filepath.Join(oldDir, "manifest.json"))
 		if errors.Is(err, os.ErrNotExist) {
-			if _, err := os.Stat(filepath.Join(snaps, snap.Name)); errors.Is(err, os.ErrNotExist) {
+			if _, err := os.Stat(oldDir); errors.Is(err, os.ErrNotExist) {
 				break
 			}
-		} else if err == nil && string(old) == string(newMan) {
+		} else if err == nil && string(old) == string(newMan) && hasTables(oldDir) == !opts.NoTables {
 			snap.Reused = true
 			break
 		}
 		snap.Name = fmt.Sprintf("%s.%d", snap.RunID, i)
 	}
 	snap.Dir = filepath.Join(snaps, snap.Name)
+	if !snap.Reused && !opts.NoTables {
+		prev, _ := Current(dataDir)
+		if _, err := writeTables(ctx, q, tmp, prev); err != nil {
+			return snap, fmt.Errorf("publish %s: tables: %w", snap.RunID, err)
+		}
+	}
+	if !snap.Reused {
+		if err := syncTree(tmp); err != nil {
+			return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
+		}
+	}
+	if err := step("write"); err != nil {
+		return snap, err
+	}
 	if !snap.Reused {
 		if err := os.Rename(tmp, snap.Dir); err != nil {
 			return snap, fmt.Errorf("publish: move snapshot into place: %w", err)

@@ -64,7 +64,7 @@ type Options struct {
 	Trigger func(ctx context.Context) error
 	Token   string
 
-	SQL http.Handler // mounted at POST /api/sql when set
+	SQL http.Handler // mounted at POST /api/sql when set; behind Token when one is set
 
 	ShutdownGrace time.Duration // default 10s
 	RunsShown     int           // runs listed by /api/runs; default 30
@@ -171,10 +171,16 @@ func (s *Server) routes() http.Handler {
 		})
 	}
 	if s.opts.Trigger != nil && s.opts.Token != "" {
-		mux.HandleFunc("POST /api/run", s.trigger)
+		mux.Handle("POST /api/run", s.authorized(http.HandlerFunc(s.trigger)))
 	}
 	if s.opts.SQL != nil {
-		mux.Handle("POST /api/sql", s.opts.SQL)
+		// Read-only and sandboxed, so open on a trusted network when no
+		// token is configured; behind the token when one is.
+		sql := s.opts.SQL
+		if s.opts.Token != "" {
+			sql = s.authorized(sql)
+		}
+		mux.Handle("POST /api/sql", sql)
 	}
 	return securityHeaders(gzipText(mux))
 }
@@ -229,14 +235,20 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, msg)
 }
 
+// authorized lets through requests bearing Options.Token.
+func (s *Server) authorized(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !found || subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.Token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="danvan"`)
+			httpError(w, http.StatusUnauthorized, "thiếu hoặc sai mã truy cập / missing or wrong token")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 func (s *Server) trigger(w http.ResponseWriter, r *http.Request) {
-	auth := r.Header.Get("Authorization")
-	tok, found := strings.CutPrefix(auth, "Bearer ")
-	if !found || subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.Token)) != 1 {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="danvan"`)
-		httpError(w, http.StatusUnauthorized, "thiếu hoặc sai mã truy cập / missing or wrong token")
-		return
-	}
 	if err := s.opts.Trigger(r.Context()); err != nil {
 		s.log.Warn("manual refresh not started", "err", err)
 		httpError(w, http.StatusConflict, err.Error())

@@ -448,8 +448,12 @@ func TestAPI(t *testing.T) {
 			t.Errorf("POST /api/run with %q: %s, want %d", c.token, res.Status, c.want)
 		}
 	}
-	if res := post("/api/sql", ""); res.StatusCode != 200 {
-		t.Errorf("POST /api/sql: %s", res.Status)
+	// With a token configured, SQL is behind it too.
+	if res := post("/api/sql", ""); res.StatusCode != 401 {
+		t.Errorf("POST /api/sql without token: %s, want 401", res.Status)
+	}
+	if res := post("/api/sql", "s3cret"); res.StatusCode != 200 {
+		t.Errorf("POST /api/sql with token: %s", res.Status)
 	}
 	if res, body := get(t, ts.URL+"/metrics"); res.StatusCode != 200 || !bytes.Contains(body, []byte("danvan_runs_total 3")) {
 		t.Errorf("metrics: %s %s", res.Status, body)

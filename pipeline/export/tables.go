@@ -1,0 +1,314 @@
+package export
+
+// Tables: the warehouse tables an analyst queries (pipeline/query), written
+// as Parquet into the snapshot beside the JSON, so the query sandbox reads
+// one published snapshot and never opens the warehouse database file, which
+// the nightly refresh writes.
+//
+// Layout, under DIR/exports/snapshots/<run-id>/tables/:
+//
+//	index.json                                   what is here (TableIndex), written last
+//	<name>.parquet                               small tables: marts, reference, files
+//	<name>/province=38/year=2023.parquet         the big ones, one file per warehouse partition
+//
+// The big tables (stg_facts and the int_* tables, 24M rows at full scale)
+// are partitioned like the warehouse's incremental refresh: a partition is
+// identified by a key derived from the warehouse state key (models and
+// reference), the partition's batch set and the DuckDB version. A partition
+// whose key is the same as in the current snapshot is hard-linked from it
+// instead of written again, so a nightly refresh that touched two partitions
+// writes two files per table, and the kept snapshots share the bytes of the
+// unchanged ones (a file disappears with the last snapshot that links it).
+// Every file is zstd-compressed and sorted, and written with insertion order
+// preserved, so the same warehouse state gives the same bytes.
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// TablesDir is the directory of a snapshot holding the Parquet tables.
+const TablesDir = "tables"
+
+// TableIndexFile lists the tables of a snapshot, relative to the snapshot.
+const TableIndexFile = "tables/index.json"
+
+// tablesFormat is bumped when the layout or the written columns change, so
+// no partition file of the old layout is linked into a new snapshot.
+const tablesFormat = 1
+
+// TableIndex is tables/index.json.
+type TableIndex struct {
+	Format int          `json:"format"`
+	Tables []TableEntry `json:"tables"` // sorted by name
+}
+
+// TableEntry is one table of the index.
+type TableEntry struct {
+	Name  string      `json:"name"`
+	Rows  int64       `json:"rows"`
+	Files []TableFile `json:"files"` // sorted by path; at least one (an empty table has one file of no rows)
+}
+
+// TableFile is one Parquet file of a table.
+type TableFile struct {
+	Path   string `json:"path"` // relative to the tables directory, slash-separated
+	Rows   int64  `json:"rows"`
+	SHA256 string `json:"sha256"`
+	Key    string `json:"key,omitempty"` // partition key; files with the same key have the same bytes
+}
+
+// exportTable is one warehouse table exported.
+type exportTable struct {
+	name        string // name in the snapshot (and the analysts' view)
+	from        string // warehouse table
+	order       string // ORDER BY, making the bytes deterministic
+	partitioned bool   // one file per (province_code, year)
+}
+
+var exportTables = []exportTable{
+	{"stg_facts", "stg_facts", "indicator, unit_level, unit_code, period, disaggregation", true},
+	{"int_unit_period", "int_unit_period", "indicator, unit_level, unit_code, period", true},
+	{"int_unit_report", "int_unit_report", "unit_level, unit_code, period", true},
+	{"int_unit_year", "int_unit_year", "indicator, unit_level, unit_code", true},
+	{"mart_province_year", "mart_province_year", "province_code, year, indicator", false},
+	{"mart_unit_year", "mart_unit_year", "province_code, year, indicator, series, unit_code", false},
+	{"mart_completeness", "mart_completeness", "province_code, period", false},
+	{"reporting_units", "reporting_units", "province_code, unit_level, unit_code", false},
+	{"province_population", "province_population", "province_code", false},
+	{"units", "units", "code, level, valid_from NULLS FIRST, name", false},
+	{"indicators", "indicators", "code", false},
+	{"disaggregations", "disaggregations", "dimension, code", false},
+	{"population", "population", "unit_code, year", false},
+	{"files", "wh_sources", "source_file, batch", false},
+	{"reports", "reports", "report_id, batch", false},
+	{"rejects", "rejects", "source_file, batch, source_ref, \"column\", code", false},
+}
+
+// ReadTableIndex reads tables/index.json of a snapshot directory.
+func ReadTableIndex(snapDir string) (TableIndex, error) {
+	var ix TableIndex
+	b, err := os.ReadFile(filepath.Join(snapDir, filepath.FromSlash(TableIndexFile)))
+	if err != nil {
+		return ix, fmt.Errorf("read table index of %s: %w", snapDir, err)
+	}
+	if err := json.Unmarshal(b, &ix); err != nil {
+		return ix, fmt.Errorf("read table index of %s: %w", snapDir, err)
+	}
+	if ix.Format != tablesFormat {
+		return ix, fmt.Errorf("read table index of %s: format %d, want %d", snapDir, ix.Format, tablesFormat)
+	}
+	return ix, nil
+}
+
+// writeTables writes the Parquet tables into dir/tables, linking unchanged
+// partitions from prevDir (the current snapshot, "" if none).
+func writeTables(ctx context.Context, q Querier, dir, prevDir string) (TableIndex, error) {
+	ix := TableIndex{Format: tablesFormat}
+	root := filepath.Join(dir, TablesDir)
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return ix, err
+	}
+	// Without insertion order the ORDER BY of a COPY is not kept in the
+	// file and the bytes vary from run to run. The setting is global, so
+	// put it back afterwards.
+	var keep string
+	if err := queryRow(ctx, q, `SELECT current_setting('preserve_insertion_order')::VARCHAR`, &keep); err != nil {
+		return ix, fmt.Errorf("read preserve_insertion_order: %w", err)
+	}
+	if err := exec(ctx, q, `SET preserve_insertion_order = true`); err != nil {
+		return ix, err
+	}
+	defer exec(context.WithoutCancel(ctx), q, `SET preserve_insertion_order = `+keep)
+
+	prev := map[string]TableFile{} // key -> file of the previous snapshot
+	if prevDir != "" {
+		if old, err := ReadTableIndex(prevDir); err == nil {
+			for _, t := range old.Tables {
+				for _, f := range t.Files {
+					if f.Key != "" {
+						prev[f.Key] = f
+					}
+				}
+			}
+		}
+	}
+	keys, err := partitionKeys(ctx, q)
+	if err != nil {
+		return ix, err
+	}
+	for _, t := range exportTables {
+		e := TableEntry{Name: t.name}
+		if !t.partitioned {
+			f, err := copyTable(ctx, q, root, t.name+".parquet",
+				fmt.Sprintf(`SELECT * FROM %s ORDER BY %s`, t.from, t.order))
+			if err != nil {
+				return ix, fmt.Errorf("table %s: %w", t.name, err)
+			}
+			e.Files = []TableFile{f}
+		} else {
+			parts, err := partitions(ctx, q, t.from)
+			if err != nil {
+				return ix, fmt.Errorf("table %s: %w", t.name, err)
+			}
+			for _, p := range parts {
+				rel := fmt.Sprintf("%s/province=%s/year=%d.parquet", t.name, p.province, p.year)
+				var key string
+				if k, ok := keys[p]; ok {
+					key = tableKey(k, t.name, p)
+				}
+				if old, ok := prev[key]; ok && key != "" && old.Path == rel {
+					if err := linkFile(filepath.Join(prevDir, TablesDir, filepath.FromSlash(rel)), filepath.Join(root, filepath.FromSlash(rel))); err == nil {
+						e.Files = append(e.Files, old)
+						continue
+					}
+				}
+				f, err := copyTable(ctx, q, root, rel, fmt.Sprintf(
+					`SELECT * FROM %s WHERE province_code = '%s' AND year = %d ORDER BY %s`,
+					t.from, strings.ReplaceAll(p.province, "'", "''"), p.year, t.order))
+				if err != nil {
+					return ix, fmt.Errorf("table %s: %w", t.name, err)
+				}
+				f.Key = key
+				e.Files = append(e.Files, f)
+			}
+			if len(e.Files) == 0 { // keep the columns of an empty table
+				f, err := copyTable(ctx, q, root, t.name+"/empty.parquet",
+					fmt.Sprintf(`SELECT * FROM %s LIMIT 0`, t.from))
+				if err != nil {
+					return ix, fmt.Errorf("table %s: %w", t.name, err)
+				}
+				e.Files = []TableFile{f}
+			}
+		}
+		sort.Slice(e.Files, func(i, j int) bool { return e.Files[i].Path < e.Files[j].Path })
+		for _, f := range e.Files {
+			e.Rows += f.Rows
+		}
+		ix.Tables = append(ix.Tables, e)
+	}
+	sort.Slice(ix.Tables, func(i, j int) bool { return ix.Tables[i].Name < ix.Tables[j].Name })
+	b, err := json.MarshalIndent(ix, "", " ")
+	if err != nil {
+		return ix, err
+	}
+	if err := os.WriteFile(filepath.Join(root, "index.json"), append(b, '\n'), 0o644); err != nil {
+		return ix, err
+	}
+	return ix, nil
+}
+
+type tablePart struct {
+	province string
+	year     int64
+}
+
+// partitionKeys reads the warehouse's key of each partition: the state key
+// (models, reference) and the partition's batch set, plus the DuckDB
+// version, which writes the bytes.
+func partitionKeys(ctx context.Context, q Querier) (map[tablePart]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.province_code, p.year, p.files_hash, s.key, version()
+		FROM wh_partitions p, (SELECT max(key) AS key FROM wh_state) s`)
+	if err != nil {
+		return nil, fmt.Errorf("read partition keys: %w", err)
+	}
+	defer rows.Close()
+	out := map[tablePart]string{}
+	for rows.Next() {
+		var p tablePart
+		var files, state, version string
+		if err := rows.Scan(&p.province, &p.year, &files, &state, &version); err != nil {
+			return nil, fmt.Errorf("read partition keys: %w", err)
+		}
+		out[p] = strings.Join([]string{state, files, version}, "\x00")
+	}
+	return out, rows.Err()
+}
+
+func tableKey(partKey, table string, p tablePart) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%d\x00%s\x00%s\x00%d\x00%s", tablesFormat, table, p.province, p.year, partKey)))
+	return hex.EncodeToString(h[:16])
+}
+
+func partitions(ctx context.Context, q Querier, table string) ([]tablePart, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT province_code, year FROM `+table+` ORDER BY 1, 2`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tablePart
+	for rows.Next() {
+		var p tablePart
+		if err := rows.Scan(&p.province, &p.year); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// copyTable writes the rows of query to root/rel with DuckDB's Parquet writer.
+func copyTable(ctx context.Context, q Querier, root, rel, query string) (TableFile, error) {
+	f := TableFile{Path: rel}
+	path := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return f, err
+	}
+	if err := queryRow(ctx, q, fmt.Sprintf(`COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd)`,
+		query, strings.ReplaceAll(path, "'", "''")), &f.Rows); err != nil {
+		return f, fmt.Errorf("write %s: %w", rel, err)
+	}
+	sum, err := hashFile(path)
+	if err != nil {
+		return f, err
+	}
+	f.SHA256 = sum
+	return f, nil
+}
+
+func hashFile(path string) (string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, fh); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// linkFile hard-links old to new; the snapshots share the bytes.
+func linkFile(old, new string) error {
+	if err := os.MkdirAll(filepath.Dir(new), 0o755); err != nil {
+		return err
+	}
+	if err := os.Link(old, new); err != nil {
+		return err
+	}
+	return nil
+}
+
+func exec(ctx context.Context, q Querier, stmt string) error {
+	rows, err := q.QueryContext(ctx, stmt)
+	if err != nil {
+		return fmt.Errorf("%s: %w", stmt, err)
+	}
+	return rows.Close()
+}
+
+// hasTables says whether a snapshot directory holds the Parquet tables.
+func hasTables(snapDir string) bool {
+	_, err := os.Stat(filepath.Join(snapDir, filepath.FromSlash(TableIndexFile)))
+	return !errors.Is(err, os.ErrNotExist)
+}

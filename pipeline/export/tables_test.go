@@ -1,0 +1,155 @@
+package export
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/danvan/danvan/pipeline/warehouse/whtest"
+)
+
+// checkTables: the index lists every file under tables/ with its hash and
+// row count, and nothing else is there.
+func checkTables(t *testing.T, snapDir string) {
+	t.Helper()
+	ix, err := ReadTableIndex(snapDir)
+	if err != nil {
+		t.Errorf("snapshot %s: %v", filepath.Base(snapDir), err)
+		return
+	}
+	listed := map[string]bool{"index.json": true}
+	for _, tb := range ix.Tables {
+		var rows int64
+		for _, f := range tb.Files {
+			listed[f.Path] = true
+			rows += f.Rows
+			b, err := os.ReadFile(filepath.Join(snapDir, TablesDir, filepath.FromSlash(f.Path)))
+			if err != nil {
+				t.Errorf("snapshot %s: %v", filepath.Base(snapDir), err)
+				continue
+			}
+			sum := sha256.Sum256(b)
+			if hex.EncodeToString(sum[:]) != f.SHA256 {
+				t.Errorf("snapshot %s: %s: hash differs from the index", filepath.Base(snapDir), f.Path)
+			}
+		}
+		if rows != tb.Rows {
+			t.Errorf("table %s: %d rows in files, index says %d", tb.Name, rows, tb.Rows)
+		}
+	}
+	filepath.WalkDir(filepath.Join(snapDir, TablesDir), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(filepath.Join(snapDir, TablesDir), p)
+			if !listed[filepath.ToSlash(rel)] {
+				t.Errorf("snapshot %s: %s not in the index", filepath.Base(snapDir), rel)
+			}
+		}
+		return nil
+	})
+}
+
+func inode(t *testing.T, path string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
+}
+
+// The Parquet tables hold exactly the warehouse tables, and a second
+// publish links the partitions no batch touched instead of writing them.
+func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
+	dir := t.TempDir()
+	w := setup(t, dir, batchA)
+	first := publish(t, w, dir, Options{Keep: 5})
+	checkTables(t, first.Dir)
+
+	ix, err := ReadTableIndex(first.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]TableEntry{}
+	for _, tb := range ix.Tables {
+		names[tb.Name] = tb
+	}
+	for _, et := range exportTables {
+		tb, ok := names[et.name]
+		if !ok {
+			t.Errorf("table %s missing from the index", et.name)
+			continue
+		}
+		// Same rows as the warehouse table: symmetric difference is empty.
+		var list []string
+		for _, f := range tb.Files {
+			list = append(list, "'"+filepath.Join(first.Dir, TablesDir, filepath.FromSlash(f.Path))+"'")
+		}
+		pq := "read_parquet([" + strings.Join(list, ",") + "], hive_partitioning = false)"
+		var diff, n int64
+		q := fmt.Sprintf(`SELECT (SELECT count(*) FROM ((FROM %[1]s EXCEPT ALL FROM %[2]s) UNION ALL (FROM %[2]s EXCEPT ALL FROM %[1]s))),
+			(SELECT count(*) FROM %[2]s)`, et.from, pq)
+		if err := w.DB().QueryRowContext(ctx, q).Scan(&diff, &n); err != nil {
+			t.Fatalf("%s: %v", et.name, err)
+		}
+		if diff != 0 || n != tb.Rows {
+			t.Errorf("table %s: %d rows differ from the warehouse; %d rows, index %d", et.name, diff, n, tb.Rows)
+		}
+	}
+	if names["stg_facts"].Rows != int64(len(batchA.Facts)) {
+		t.Errorf("stg_facts has %d rows, want %d", names["stg_facts"].Rows, len(batchA.Facts))
+	}
+	if len(names["stg_facts"].Files) < 4 {
+		t.Errorf("stg_facts: want one file per partition, got %+v", names["stg_facts"].Files)
+	}
+
+	// batchB touches Thanh Hóa 2023 only.
+	whtest.Write(t, dir, batchB)
+	if _, err := w.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	second := publish(t, w, dir, Options{Keep: 5})
+	checkTables(t, second.Dir)
+	for _, rel := range []string{"stg_facts/province=42/year=2022.parquet", "int_unit_year/province=38/year=2025.parquet"} {
+		a, b := filepath.Join(first.Dir, TablesDir, rel), filepath.Join(second.Dir, TablesDir, rel)
+		if inode(t, a) != inode(t, b) {
+			t.Errorf("%s: unchanged partition was written again, not linked", rel)
+		}
+	}
+	rel := "stg_facts/province=38/year=2023.parquet"
+	if inode(t, filepath.Join(first.Dir, TablesDir, rel)) == inode(t, filepath.Join(second.Dir, TablesDir, rel)) {
+		t.Errorf("%s: changed partition was linked from the old snapshot", rel)
+	}
+	// The changed partition has batchB's value.
+	var v float64
+	err = w.DB().QueryRowContext(ctx, `SELECT value FROM read_parquet(?) WHERE unit_code = '382'`,
+		filepath.Join(second.Dir, TablesDir, rel)).Scan(&v)
+	if err != nil || v != 5 {
+		t.Errorf("382 in the new partition: %v, %v", v, err)
+	}
+	// Pruning the first snapshot leaves the shared files readable in the second.
+	publishKeep1 := publish(t, w, dir, Options{Keep: 1})
+	if _, err := os.Stat(first.Dir); !os.IsNotExist(err) {
+		t.Fatalf("first snapshot not pruned: %v (%+v)", err, publishKeep1)
+	}
+	checkTables(t, second.Dir)
+}
+
+func TestNoTables(t *testing.T) {
+	dir := t.TempDir()
+	w := setup(t, dir, batchA)
+	s := publish(t, w, dir, Options{NoTables: true})
+	if _, err := os.Stat(filepath.Join(s.Dir, TablesDir)); !os.IsNotExist(err) {
+		t.Errorf("tables written with NoTables: %v", err)
+	}
+	// Asking for the tables again does not reuse the snapshot without them.
+	s2 := publish(t, w, dir, Options{})
+	if s2.Reused || s2.Dir == s.Dir {
+		t.Errorf("snapshot without tables reused: %+v", s2)
+	}
+	checkTables(t, s2.Dir)
+}
