@@ -94,7 +94,7 @@ var Catalog = map[string]TableDoc{
 	"population":          {Grain: "unit_code × year", About: "census population by unit"},
 	"files":               {Grain: "one ingested file (batch)", About: "every committed file the snapshot was built from, with row counts"},
 	"reports": {Grain: "one report: a file's values for one unit and period (report_id)",
-		About: "the reports behind the facts, with their submission date and how many of their values were superseded",
+		About:   "the reports behind the facts, with their submission date and how many of their values were superseded",
 		Columns: map[string]string{"values": "values the report gave", "superseded_values": "of which replaced by a later report"}},
 	"rejects": {Grain: "one refused value (file, row or cell, column)",
 		About: "every value refused at ingest, with the reason in Vietnamese and English",
