@@ -73,6 +73,25 @@ func ParseNumber(s string) (Number, error) {
 		n.Value = v
 		return n, nil
 	}
+	if grouping(s) {
+		// Digits with dots and commas only ("15.560", "2,5"): what the
+		// general path below comes to for them, without its allocations.
+		v, err := numeral(s)
+		if err != nil {
+			return n, err
+		}
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return n, errors.Join(ErrNotNumber, errors.New("too large"))
+		}
+		n.Value = v
+		return n, nil
+	}
+	return parseNumber(s)
+}
+
+// parseNumber is ParseNumber's general path.
+func parseNumber(s string) (Number, error) {
+	n := Number{Qualifier: Exact}
 	text := strings.TrimSpace(strings.ToLower(s))
 	if text == "" {
 		return n, errors.Join(ErrNotNumber, errors.New("empty"))
@@ -124,6 +143,20 @@ func plainInt(s string) (float64, bool) {
 		v = v*10 + int64(c-'0')
 	}
 	return float64(v), true
+}
+
+// grouping reports whether s is ASCII digits with dots and commas, starting
+// and ending with a digit.
+func grouping(s string) bool {
+	if len(s) == 0 || s[0] < '0' || s[0] > '9' || s[len(s)-1] < '0' || s[len(s)-1] > '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && c != '.' && c != ',' {
+			return false
+		}
+	}
+	return true
 }
 
 // dropWords removes the first n space-separated words of s.

@@ -19,6 +19,7 @@ type Validator struct {
 	Ref      *Reference
 	Resolver *Resolver
 	today    time.Time
+	tomorrow time.Time
 
 	periods    map[string]periodResult
 	provinces  map[string]provinceResult
@@ -56,7 +57,7 @@ type (
 func NewValidator(ref *Reference, now time.Time) *Validator {
 	y, m, d := now.In(Vietnam).Date()
 	return &Validator{
-		Ref: ref, Resolver: NewResolver(ref), today: date(y, m, d),
+		Ref: ref, Resolver: NewResolver(ref), today: date(y, m, d), tomorrow: date(y, m, d).AddDate(0, 0, 1),
 		periods: map[string]periodResult{}, provinces: map[string]provinceResult{},
 		units: map[unitQuery]provinceResult{}, indicators: map[string]indicatorResult{},
 		disaggs: map[[2]string]disaggResult{},
@@ -159,7 +160,7 @@ func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
 				"Không đọc được ngày gửi %q; viết ngày/tháng/năm, ví dụ 27/12/2022.",
 				"Cannot read submission date %q; write day/month/year, e.g. 27/12/2022.", raw.SubmittedAt))
 		}
-		if t.After(v.today.AddDate(0, 0, 1)) {
+		if t.After(v.tomorrow) {
 			return rec, v.rowError(file, raw, FieldSubmittedAt, raw.SubmittedAt, problem("future_date",
 				"Ngày gửi %s ở tương lai (hôm nay là %s).", "Submission date %s is in the future (today is %s).",
 				t.Format("02/01/2006"), v.today.Format("02/01/2006")))
@@ -230,6 +231,9 @@ func plainFloat(s string) (float64, bool) {
 // ParseDate reads a day as reports write it: 27/12/2022, 27-12-2022,
 // 2022-12-27, or an RFC 3339 date-time; a time of day is dropped.
 func ParseDate(s string) (time.Time, bool) {
+	if t, ok := isoDate(s); ok {
+		return t, true
+	}
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		y, m, d := t.In(Vietnam).Date()
@@ -244,6 +248,33 @@ func ParseDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// isoDate is ParseDate's fast path for the common YYYY-MM-DD: the same
+// answer time.Parse("2006-01-02", s) gives, without its allocations. It
+// reports false for anything else, which then takes the general path.
+func isoDate(s string) (time.Time, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	num := func(b string) (int, bool) {
+		n := 0
+		for i := 0; i < len(b); i++ {
+			c := b[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(s[:4])
+	m, ok2 := num(s[5:7])
+	d, ok3 := num(s[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > lastDay(y, time.Month(m)).Day() {
+		return time.Time{}, false
+	}
+	return date(y, time.Month(m), d), true
 }
 
 // File validates all rows of one file: each row, then the checks that need
@@ -295,8 +326,19 @@ type FileCheck struct {
 	v    *Validator
 	file string
 	ref  func(seq int) string
-	ids  map[string]uint32
-	keys map[checkKey]keyState
+	// ids number the distinct codes of each key part; a key is the four
+	// ids packed in one uint64 (keys), or, once an id outgrows its bits,
+	// side by side (wide).
+	ids  [4]map[string]uint32
+	keys map[uint64]keyState
+	wide map[checkKey]keyState
+	// last ids, since consecutive rows often share parts.
+	lastUnit *Unit
+	lastUID  uint32
+	lastInd  *Indicator
+	lastIID  uint32
+	lastPer  string
+	lastPID  uint32
 	// dups are refusals for duplicates, by seq; the first of a conflicting
 	// pair is refused only once something contradicts it.
 	dups    map[int]refusal
@@ -304,7 +346,7 @@ type FileCheck struct {
 }
 
 type (
-	checkKey [4]uint32
+	checkKey [4]uint32 // unit, period, indicator, disaggregation
 	// keyState is kept small: there is one per distinct value of the file.
 	keyState struct {
 		value    float64
@@ -323,6 +365,24 @@ type (
 	}
 )
 
+// Bits of each part in a packed key: unit, period, indicator, breakdown.
+const (
+	unitBits, periodBits, indBits, disBits = 20, 24, 10, 10
+)
+
+func (k checkKey) fits() bool {
+	return k[0] < 1<<unitBits && k[1] < 1<<periodBits && k[2] < 1<<indBits && k[3] < 1<<disBits
+}
+
+func (k checkKey) packed() uint64 {
+	return uint64(k[0])<<(periodBits+indBits+disBits) | uint64(k[1])<<(indBits+disBits) | uint64(k[2])<<disBits | uint64(k[3])
+}
+
+func unpack(p uint64) checkKey {
+	return checkKey{uint32(p >> (periodBits + indBits + disBits)), uint32(p>>(indBits+disBits)) & (1<<periodBits - 1),
+		uint32(p>>disBits) & (1<<indBits - 1), uint32(p) & (1<<disBits - 1)}
+}
+
 // Refusal is a record FileCheck refuses: its seq as given to Add, and why.
 type Refusal struct {
 	Seq int
@@ -332,16 +392,55 @@ type Refusal struct {
 // NewFileCheck starts the whole-file checks of file. ref gives the Ref of
 // the record added with a seq, for messages that point at another row.
 func (v *Validator) NewFileCheck(file string, ref func(seq int) string) *FileCheck {
-	return &FileCheck{v: v, file: file, ref: ref, ids: map[string]uint32{}, keys: map[checkKey]keyState{}, dups: map[int]refusal{}}
+	c := &FileCheck{v: v, file: file, ref: ref, keys: map[uint64]keyState{}, dups: map[int]refusal{}}
+	for i := range c.ids {
+		c.ids[i] = map[string]uint32{}
+	}
+	return c
 }
 
-func (c *FileCheck) id(s string) uint32 {
-	if id, ok := c.ids[s]; ok {
+func (c *FileCheck) id(part int, s string) uint32 {
+	m := c.ids[part]
+	if id, ok := m[s]; ok {
 		return id
 	}
-	id := uint32(len(c.ids))
-	c.ids[s] = id
+	id := uint32(len(m))
+	m[s] = id
 	return id
+}
+
+func (c *FileCheck) get(k checkKey) (keyState, bool) {
+	if c.wide == nil {
+		st, ok := c.keys[k.packed()]
+		return st, ok
+	}
+	st, ok := c.wide[k]
+	return st, ok
+}
+
+func (c *FileCheck) set(k checkKey, st keyState) {
+	if c.wide == nil {
+		c.keys[k.packed()] = st
+		return
+	}
+	c.wide[k] = st
+}
+
+// Expect sizes the check for about n records, so a large file's keys are
+// not rehashed as they grow. It does nothing once records were added.
+func (c *FileCheck) Expect(n int) {
+	if len(c.keys) == 0 && c.wide == nil && n > 0 {
+		c.keys = make(map[uint64]keyState, n)
+	}
+}
+
+// widen moves the keys to the wide map, once an id no longer fits.
+func (c *FileCheck) widen() {
+	c.wide = make(map[checkKey]keyState, len(c.keys))
+	for p, st := range c.keys {
+		c.wide[unpack(p)] = st
+	}
+	c.keys = nil
 }
 
 // Add takes the next record Row accepted; seqs must increase and fit in
@@ -349,13 +448,28 @@ func (c *FileCheck) id(s string) uint32 {
 // whether the record still stands: false when it repeats or contradicts an
 // earlier one. A true answer can still be overturned by Finish.
 func (c *FileCheck) Add(seq int, r *Record) bool {
-	k := checkKey{c.id(r.Unit.Code), c.id(r.Period.Code), c.id(r.Indicator.Code), c.id(r.Disaggregation)}
-	st, seen := c.keys[k]
+	if r.Unit != c.lastUnit {
+		c.lastUnit, c.lastUID = r.Unit, c.id(0, r.Unit.Code)
+	}
+	if r.Period.Code != c.lastPer {
+		c.lastPer, c.lastPID = r.Period.Code, c.id(1, r.Period.Code)
+	}
+	if r.Indicator != c.lastInd {
+		c.lastInd, c.lastIID = r.Indicator, c.id(2, r.Indicator.Code)
+	}
+	k := checkKey{c.lastUID, c.lastPID, c.lastIID, c.id(3, r.Disaggregation)}
+	if c.wide == nil && !k.fits() {
+		c.widen()
+	}
+	st, seen := c.get(k)
 	if !seen {
-		c.keys[k] = keyState{value: r.Value, first: uint32(seq)}
+		c.set(k, keyState{value: r.Value, first: uint32(seq)})
 		if r.Indicator.MaxOf != "" {
 			lk := k
-			lk[2] = c.id(r.Indicator.MaxOf)
+			lk[2] = c.id(2, r.Indicator.MaxOf)
+			if c.wide == nil && !lk.fits() {
+				c.widen()
+			}
 			c.limited = append(c.limited, limited{seq, k, lk, r.Indicator, r.Value})
 		}
 		return true
@@ -374,7 +488,7 @@ func (c *FileCheck) Add(seq int, r *Record) bool {
 	c.dups[seq] = refusal{r.Value, conflict(int(st.first), st.value, r.Value)}
 	if !st.conflict {
 		st.conflict = true
-		c.keys[k] = st
+		c.set(k, st)
 		c.dups[int(st.first)] = refusal{st.value, conflict(seq, r.Value, st.value)}
 	}
 	return false
@@ -394,10 +508,10 @@ func (c *FileCheck) Finish() []Refusal {
 		out = append(out, c.refuse(s, c.dups[s]))
 	}
 	for _, l := range c.limited {
-		if c.keys[l.key].conflict {
+		if st, _ := c.get(l.key); st.conflict {
 			continue
 		}
-		lim, ok := c.keys[l.limit]
+		lim, ok := c.get(l.limit)
 		if !ok || lim.conflict || l.value <= lim.value {
 			continue
 		}

@@ -41,6 +41,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	rows := fs.Int("rows", 10_000_000, "rows of the long CSV for the ingest benchmark")
 	facts := fs.Int("facts", 24_000_000, "facts for the refresh benchmark")
 	only := fs.String("only", "", "comma-separated subset: ingest,refresh,serve,query")
+	repeat := fs.Int("repeat", 3, "times each ingest comparison runs (the machine is shared: pairs are measured back to back)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	b := &bench{danvan: *danvan, work: *work, out: stdout}
 	want := func(name string) bool { return *only == "" || strings.Contains(*only, name) }
 	if want("ingest") {
-		if err := b.ingest(ctx, *rows); err != nil {
+		if err := b.ingest(ctx, *rows, *repeat); err != nil {
 			return fmt.Errorf("ingest benchmark: %w", err)
 		}
 	}
@@ -72,6 +73,9 @@ type measurement struct {
 	compare string // name of the measurement this one is compared with
 	limit   string // the target, in words
 	extra   string
+	stdout  string
+	ref     *measurement
+	cpu     time.Duration // user+system CPU of the process
 }
 
 type bench struct {
@@ -94,6 +98,17 @@ func (b *bench) timed(ctx context.Context, m measurement, name string, args ...s
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		m.rssKB = ru.Maxrss
+	}
+	m.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	m.stdout = out.String()
+	if m.compare != "" {
+		// Compare with the latest run of the reference, measured just before.
+		for i := len(b.results) - 1; i >= 0; i-- {
+			if b.results[i].name == m.compare {
+				m.ref = &b.results[i]
+				break
+			}
+		}
 	}
 	b.results = append(b.results, m)
 	return m, nil
@@ -130,26 +145,23 @@ func duckdbStep(ctx context.Context, args []string) error {
 
 func (b *bench) print() {
 	w := b.out
-	fmt.Fprintf(w, "\n%-44s %10s %12s %10s %8s  %s\n", "step", "wall", "rows/s", "peak RSS", "ratio", "target")
-	fmt.Fprintln(w, strings.Repeat("-", 110))
-	byName := map[string]measurement{}
-	for _, m := range b.results {
-		byName[m.name] = m
-	}
+	fmt.Fprintf(w, "\n%-50s %10s %10s %12s %10s %8s  %s\n", "step", "wall", "cpu", "rows/s", "peak RSS", "ratio", "target")
+	fmt.Fprintln(w, strings.Repeat("-", 130))
 	for _, m := range b.results {
 		rate := "-"
 		if m.rows > 0 && m.wall > 0 {
 			rate = fmt.Sprintf("%.0f", float64(m.rows)/m.wall.Seconds())
 		}
 		ratio := ""
-		if ref, ok := byName[m.compare]; ok && ref.wall > 0 {
-			ratio = fmt.Sprintf("%.2fx", m.wall.Seconds()/ref.wall.Seconds())
+		if m.ref != nil && m.ref.wall > 0 {
+			ratio = fmt.Sprintf("%.2fx", m.wall.Seconds()/m.ref.wall.Seconds())
 		}
 		rss := "-"
 		if m.rssKB > 0 {
 			rss = fmt.Sprintf("%d MiB", m.rssKB/1024)
 		}
-		fmt.Fprintf(w, "%-44s %10s %12s %10s %8s  %s %s\n", m.name, m.wall.Round(time.Millisecond), rate, rss, ratio, m.limit, m.extra)
+		fmt.Fprintf(w, "%-50s %10s %10s %12s %10s %8s  %s %s\n", m.name, m.wall.Round(time.Millisecond),
+			m.cpu.Round(time.Millisecond), rate, rss, ratio, m.limit, m.extra)
 	}
 }
 

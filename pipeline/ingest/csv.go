@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/danvan/danvan/pipeline"
 	"golang.org/x/text/unicode/norm"
@@ -76,14 +77,14 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 			return fe, nil
 		}
 		cells = cells[:0]
-		for _, f := range s.split(rec) {
-			cells = append(cells, s.str(f))
+		for i, f := range s.split(rec) {
+			cells = append(cells, s.cell(i, f))
 		}
 		if !l.fill(&raw, cells) {
 			continue
 		}
 		refBuf = strconv.AppendInt(refBuf[:prefix], int64(line), 10)
-		raw.Ref = string(refBuf)
+		raw.Ref = s.arenaString(refBuf)
 		if err := emit(line, &raw); err != nil {
 			return nil, err
 		}
@@ -106,6 +107,58 @@ type csvScanner struct {
 	fields [][]byte
 	unq    []byte
 	intern map[string]string
+	// per column: lookups and hits in intern, and whether it is worth it.
+	cols  []colStats
+	arena []byte // backs the strings of cells not interned
+}
+
+type colStats struct {
+	lookups, hits int
+	unique        bool // values rarely repeat: not interned
+}
+
+// cell is str for the cell of column i: a column whose values rarely
+// repeat (values, notes of every row) skips the intern table, its strings
+// cut from a shared arena instead of allocated one by one.
+func (s *csvScanner) cell(i int, b []byte) string {
+	for len(s.cols) <= i {
+		s.cols = append(s.cols, colStats{})
+	}
+	c := &s.cols[i]
+	if !c.unique {
+		c.lookups++
+		if c.lookups == 4096 {
+			c.unique = c.hits < c.lookups/2
+		}
+		if v, ok := s.intern[string(b)]; ok {
+			c.hits++
+			return v
+		}
+		return s.str(b)
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	for _, ch := range b {
+		if ch >= utf8.RuneSelf {
+			return s.str(b)
+		}
+	}
+	return s.arenaString(b)
+}
+
+// arenaString copies b into the arena.
+func (s *csvScanner) arenaString(b []byte) string {
+	if len(b) > 1024 {
+		return string(b)
+	}
+	if len(s.arena)+len(b) > cap(s.arena) {
+		s.arena = make([]byte, 0, 64<<10)
+	}
+	n := len(s.arena)
+	s.arena = append(s.arena, b...)
+	// The arena's bytes are never written again once handed out.
+	return unsafe.String(&s.arena[n], len(b))
 }
 
 // maxInterned bounds the intern table, so a file of unique texts costs one

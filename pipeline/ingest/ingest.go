@@ -8,6 +8,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -360,6 +361,10 @@ type passResult struct {
 // csvPass streams one CSV file through validation. The first pass (drop
 // nil) hands over every record that stands so far and runs the whole-file
 // checks; a second pass hands over exactly the records not in drop.
+//
+// Reading and row validation run in a goroutine of their own, a batch of
+// rows ahead of the whole-file checks and the sink, so the two halves use
+// two cores; rows still reach the checks and the sink in file order.
 func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, path string, drop map[int]bool, yield func([]pipeline.Record) error) (res passResult, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -371,45 +376,110 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 		return res, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer f.Close()
-	check := v.NewFileCheck(name, func(seq int) string { return "dòng " + strconv.Itoa(seq) })
-	chunk := make([]pipeline.Record, 0, in.opts.ChunkSize)
-	valid, n := 0, 0
-	fe, err := csvRows(name, f, func(line int, raw *pipeline.RawRow) error {
-		if n++; n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		rec, rerr := v.Row(name, *raw)
-		if rerr != nil {
-			if drop == nil {
-				res.rejects = append(res.rejects, *rerr)
-			}
-			return nil
-		}
-		valid++
-		keep := true
-		if drop == nil {
-			keep = check.Add(line, &rec)
-		} else {
-			keep = !drop[line]
-		}
-		if !keep || yield == nil {
-			return nil
-		}
-		chunk = append(chunk, rec)
-		if len(chunk) >= in.opts.ChunkSize {
-			err := yield(chunk)
-			chunk = chunk[:0]
-			return err
-		}
-		return nil
-	})
-	if fe != nil {
-		return res, fe
+
+	const batches, batchRows = 4, 1024
+	free := make(chan *rowBatch, batches)
+	full := make(chan *rowBatch, batches)
+	stop := make(chan struct{})
+	for range batches {
+		free <- &rowBatch{items: make([]rowItem, 0, batchRows)}
 	}
-	if err != nil {
-		return res, err
+	var readFE *pipeline.FileError
+	var readErr error
+	go func() {
+		defer close(full)
+		defer func() {
+			if p := recover(); p != nil {
+				readFE = internalError(name, p)
+			}
+		}()
+		b, n := <-free, 0
+		readFE, readErr = csvRows(name, f, func(line int, raw *pipeline.RawRow) error {
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			b.items = append(b.items, rowItem{line: line})
+			it := &b.items[len(b.items)-1]
+			it.rec, it.err = v.Row(name, *raw)
+			if len(b.items) < batchRows {
+				return nil
+			}
+			select {
+			case full <- b:
+			case <-stop:
+				return errStopped
+			}
+			select {
+			case b = <-free:
+				b.items = b.items[:0]
+			case <-stop:
+				return errStopped
+			}
+			return nil
+		})
+		if readFE == nil && readErr == nil && len(b.items) > 0 {
+			select {
+			case full <- b:
+			case <-stop:
+			}
+		}
+	}()
+	stopped := false
+	defer func() {
+		// Stop the reader and wait for it, whatever happened here.
+		if !stopped {
+			close(stop)
+		}
+		for range full {
+		}
+	}()
+
+	check := v.NewFileCheck(name, func(seq int) string { return "dòng " + strconv.Itoa(seq) })
+	if drop == nil {
+		check.Expect(estimateRows(f))
+	}
+	chunk := make([]pipeline.Record, 0, in.opts.ChunkSize)
+	valid := 0
+	for b := range full {
+		for i := range b.items {
+			it := &b.items[i]
+			if it.err != nil {
+				if drop == nil {
+					res.rejects = append(res.rejects, *it.err)
+				}
+				continue
+			}
+			valid++
+			keep := true
+			if drop == nil {
+				keep = check.Add(it.line, &it.rec)
+			} else {
+				keep = !drop[it.line]
+			}
+			if !keep || yield == nil {
+				continue
+			}
+			chunk = append(chunk, it.rec)
+			if len(chunk) >= in.opts.ChunkSize {
+				err := yield(chunk)
+				chunk = chunk[:0]
+				if err != nil {
+					return res, err
+				}
+			}
+		}
+		free <- b
+	}
+	// full is closed: the reader is done and its results are visible.
+	close(stop)
+	stopped = true
+	if readFE != nil {
+		return res, readFE
+	}
+	if readErr != nil {
+		return res, readErr
 	}
 	if len(chunk) > 0 {
 		if err := yield(chunk); err != nil {
@@ -429,3 +499,32 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	res.accepted = valid - len(res.refused)
 	return res, nil
 }
+
+// estimateRows guesses a text file's lines from its size and the lines of
+// its first 64 KiB; it only sizes tables.
+func estimateRows(f *os.File) int {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return 0
+	}
+	buf := make([]byte, 64<<10)
+	n, _ := f.ReadAt(buf, 0)
+	lines := bytes.Count(buf[:n], []byte{'\n'})
+	if n == 0 || lines == 0 {
+		return 0
+	}
+	return int(min(fi.Size()/int64(n)*int64(lines)+int64(lines), 1<<26))
+}
+
+// rowItem is one row as the reader goroutine validated it: a record, or
+// the error that refuses it.
+type rowItem struct {
+	line int
+	rec  pipeline.Record
+	err  *pipeline.RowError
+}
+
+type rowBatch struct{ items []rowItem }
+
+// errStopped ends the reader goroutine when its consumer gave up.
+var errStopped = errors.New("ingest: reader stopped")

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"sync"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -114,7 +116,6 @@ type dict struct {
 	vals  []string
 	last  string
 	lastI int32
-	arr   arrow.Array // vals as a String array, rebuilt when vals grows
 }
 
 func newDict() *dict { return &dict{m: map[string]int32{}, lastI: -1} }
@@ -131,29 +132,6 @@ func (d *dict) id(s string) int32 {
 	}
 	d.last, d.lastI = s, i
 	return i
-}
-
-// array returns the dictionary so far; the caller releases it.
-func (d *dict) array() arrow.Array {
-	if d.arr == nil || d.arr.Len() != len(d.vals) {
-		if d.arr != nil {
-			d.arr.Release()
-		}
-		var c strCol
-		for _, v := range d.vals {
-			c.add(v, true)
-		}
-		d.arr = c.array()
-	}
-	d.arr.Retain()
-	return d.arr
-}
-
-func (d *dict) release() {
-	if d.arr != nil {
-		d.arr.Release()
-		d.arr = nil
-	}
 }
 
 // strCol accumulates a String column directly into Arrow's buffers.
@@ -220,10 +198,44 @@ func int32Array(s []int32) arrow.Array {
 	return fixedArray(arrow.PrimitiveTypes.Int32, len(s), arrow.Int32Traits.CastToBytes(s), nil, 0)
 }
 
-func dictArray(indices []int32, d *dict) arrow.Array {
+// remapPool holds scratch tables from global dictionary ids to row-group
+// ids, all -1 between uses.
+var remapPool = sync.Pool{New: func() any { return new([]int32) }}
+
+// compactDict rewrites indices (ids into vals) in place to ids into a
+// dictionary of only the values they use, in order of first use, and
+// returns the dictionary array.
+func compactDict(indices []int32, vals []string) arrow.Array {
+	sp := remapPool.Get().(*[]int32)
+	m := *sp
+	for len(m) < len(vals) {
+		m = append(m, -1)
+	}
+	var used []int32
+	for i, g := range indices {
+		l := m[g]
+		if l < 0 {
+			l = int32(len(used))
+			m[g] = l
+			used = append(used, g)
+		}
+		indices[i] = l
+	}
+	var c strCol
+	size := 0
+	for _, g := range used {
+		size += len(vals[g])
+	}
+	c.reserve(len(used), size/max(len(used), 1)+1)
+	for _, g := range used {
+		c.add(vals[g], true)
+		m[g] = -1
+	}
+	*sp = m
+	remapPool.Put(sp)
 	idx := int32Array(indices)
 	defer idx.Release()
-	vals := d.array()
-	defer vals.Release()
-	return array.NewDictionaryArray(dictString, idx, vals)
+	dv := c.array()
+	defer dv.Release()
+	return array.NewDictionaryArray(dictString, idx, dv)
 }

@@ -146,7 +146,7 @@ type part struct {
 	quoteAvg, noteAvg, refAvg int
 
 	w  *fileWriter
-	ch chan arrow.RecordBatch
+	ch chan *chunk
 }
 
 var dictCols = []int{cProvinceCode, cProvinceName, cUnitCode, cUnitName, cUnitLevel, cPeriod, cPeriodType,
@@ -383,44 +383,75 @@ func (tx *Tx) largest() *part {
 	return big
 }
 
-// record turns the buffered rows into a record batch and empties p.
-func (tx *Tx) record(p *part) arrow.RecordBatch {
+// chunk is the buffered rows of one partition, handed from Add to the
+// partition's writer goroutine, which turns them into one row group.
+type chunk struct {
+	n      int
+	year   int32
+	at     arrow.Timestamp
+	idx    [nCols][]int32
+	vals   [nCols][]string // the dictionaries as of the hand-over (only ever appended to)
+	start  []arrow.Date32
+	end    []arrow.Date32
+	value  []float64
+	quote  strCol
+	note   strCol
+	ref    strCol
+	sub    []arrow.Timestamp
+	subOK  []byte
+	subNil int
+	seq    []int64
+}
+
+// take moves p's buffered rows into a chunk and empties p.
+func (tx *Tx) take(p *part) *chunk {
 	n := p.n
+	c := &chunk{n: n, year: p.year, at: tx.atTS, idx: p.idx, start: p.start, end: p.end, value: p.value,
+		quote: p.quote, note: p.note, ref: p.ref, sub: p.sub, subOK: p.subOK, subNil: p.subNil, seq: p.seq}
+	for _, col := range dictCols {
+		c.vals[col] = tx.dicts[col].vals
+	}
+	p.quoteAvg, p.noteAvg, p.refAvg = len(p.quote.data)/n+1, len(p.note.data)/n+1, len(p.ref.data)/n+1
+	p.idx = [nCols][]int32{}
+	p.quote, p.note, p.ref = strCol{}, strCol{}, strCol{}
+	p.start, p.end, p.value, p.sub, p.subOK, p.subNil, p.seq = nil, nil, nil, nil, nil, 0, nil
+	p.n = 0
+	return c
+}
+
+// record turns the chunk into a record batch. Each dictionary column gets
+// a dictionary of the values this row group uses, so the Parquet writer
+// hashes and stores only those rather than the whole transaction's.
+func (c *chunk) record() arrow.RecordBatch {
+	n := c.n
 	cols := make([]arrow.Array, nCols)
-	zeros := make([]int32, n)
 	years := make([]int32, n)
 	ingested := make([]arrow.Timestamp, n)
 	for i := range years {
-		years[i] = p.year
-		ingested[i] = tx.atTS
+		years[i] = c.year
+		ingested[i] = c.at
 	}
-	for _, c := range dictCols {
-		idx := p.idx[c]
-		if c == cSourceFile || c == cBatch {
-			idx = zeros
+	for _, col := range dictCols {
+		idx := c.idx[col]
+		if col == cSourceFile || col == cBatch {
+			idx = make([]int32, n)
 		}
-		cols[c] = dictArray(idx, tx.dicts[c])
+		cols[col] = compactDict(idx, c.vals[col])
 	}
-	cols[cPeriodStart] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(p.start), nil, 0)
-	cols[cPeriodEnd] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(p.end), nil, 0)
+	cols[cPeriodStart] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.start), nil, 0)
+	cols[cPeriodEnd] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.end), nil, 0)
 	cols[cYear] = int32Array(years)
-	cols[cValue] = fixedArray(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(p.value), nil, 0)
-	p.quoteAvg, p.noteAvg, p.refAvg = len(p.quote.data)/n+1, len(p.note.data)/n+1, len(p.ref.data)/n+1
-	cols[cQuote] = p.quote.array()
-	cols[cNote] = p.note.array()
-	cols[cSourceRef] = p.ref.array()
-	cols[cSubmittedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(p.sub), p.subOK, p.subNil)
+	cols[cValue] = fixedArray(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(c.value), nil, 0)
+	cols[cQuote] = c.quote.array()
+	cols[cNote] = c.note.array()
+	cols[cSourceRef] = c.ref.array()
+	cols[cSubmittedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(c.sub), c.subOK, c.subNil)
 	cols[cIngestedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(ingested), nil, 0)
-	cols[cSeq] = fixedArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(p.seq), nil, 0)
+	cols[cSeq] = fixedArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(c.seq), nil, 0)
 	rec := array.NewRecordBatch(factsSchema, cols, int64(n))
-	for _, c := range cols {
-		c.Release()
+	for _, a := range cols {
+		a.Release()
 	}
-	for i := range p.idx {
-		p.idx[i] = nil
-	}
-	p.start, p.end, p.value, p.sub, p.subOK, p.subNil, p.seq = nil, nil, nil, nil, nil, 0, nil
-	p.n = 0
 	return rec
 }
 
@@ -437,29 +468,31 @@ func (tx *Tx) flush(p *part) error {
 			return err
 		}
 		p.w = w
-		p.ch = make(chan arrow.RecordBatch, 2)
+		p.ch = make(chan *chunk, 2)
 		tx.wg.Add(1)
 		go tx.write(p, p.ch)
 	}
 	tx.buffered -= p.n
-	rec := tx.record(p)
+	c := tx.take(p)
 	tx.s.sem <- struct{}{}
-	p.ch <- rec
+	p.ch <- c
 	return tx.firstErr()
 }
 
-// write is the writer goroutine of one partition: row groups are encoded
-// and compressed here, in parallel with the caller building the next ones.
-func (tx *Tx) write(p *part, ch <-chan arrow.RecordBatch) {
+// write is the writer goroutine of one partition: row groups are built,
+// encoded and compressed here, in parallel with the caller buffering the
+// next ones.
+func (tx *Tx) write(p *part, ch <-chan *chunk) {
 	defer tx.wg.Done()
-	for rec := range ch {
+	for c := range ch {
 		if p.w.err == nil && !tx.aborted.Load() {
+			rec := c.record()
 			if err := p.w.fw.Write(rec); err != nil {
 				p.w.err = fmt.Errorf("write facts %s of %s: %w", p.name, tx.sourceFile, err)
 				tx.fail(p.w.err)
 			}
+			rec.Release()
 		}
-		rec.Release()
 		<-tx.s.sem
 	}
 	if err := p.w.close(tx.aborted.Load()); err != nil && !tx.aborted.Load() {
@@ -564,11 +597,6 @@ func (tx *Tx) drain(discard bool) error {
 	if tx.rejW != nil {
 		if err := tx.rejW.close(discard); err != nil && !discard {
 			tx.fail(fmt.Errorf("write rejects of %s: %w", tx.sourceFile, err))
-		}
-	}
-	for _, d := range tx.dicts {
-		if d != nil {
-			d.release()
 		}
 	}
 	return tx.firstErr()
