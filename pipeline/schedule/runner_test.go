@@ -204,7 +204,8 @@ func TestPanicIsFailedRun(t *testing.T) {
 	r, logs := newRunner(t, t.TempDir(), func(ctx context.Context) (Result, error) {
 		calls++
 		var m map[string]int
-		m["x"] = 1 // a real runtime panic
+		//lint:ignore SA5000 the test needs a real runtime panic
+		m["x"] = 1
 		return Result{}, nil
 	}, Options{Retries: 2, Backoff: time.Millisecond})
 	run, err := r.RunNow(context.Background())

@@ -52,29 +52,28 @@ type Tx struct {
 	parts    map[[2]int32]*part // (province_code id, year)
 	partList []*part
 
-	lastProv   *pipeline.Unit
-	lastProvI  [2]int32
-	lastUnit   *pipeline.Unit
-	lastUnitI  [3]int32
-	lastPer    string
-	lastPerI   periodInfo
-	lastInd    *pipeline.Indicator
-	lastIndI   int32
-	lastRep    [2]int32
-	lastRepI   int32
-	lastPart   *part
-	buffered   int
-	seq        int64
-	accepted   int64
-	rejected   int64
-	rej        []pipeline.RowError
-	rejW       *fileWriter
-	wg         sync.WaitGroup
-	errMu      sync.Mutex
-	err        error
-	aborted    atomic.Bool
-	finished   bool
-	hasRecords bool
+	lastProv  *pipeline.Unit
+	lastProvI [2]int32
+	lastUnit  *pipeline.Unit
+	lastUnitI [3]int32
+	lastPer   string
+	lastPerI  periodInfo
+	lastInd   *pipeline.Indicator
+	lastIndI  int32
+	lastRep   [2]int32
+	lastRepI  int32
+	lastPart  *part
+	buffered  int
+	seq       int64
+	accepted  int64
+	rejected  int64
+	rej       []pipeline.RowError
+	rejW      *fileWriter
+	wg        sync.WaitGroup
+	errMu     sync.Mutex
+	err       error
+	aborted   atomic.Bool
+	finished  bool
 }
 
 type periodInfo struct {
