@@ -8,7 +8,7 @@ WHERE province_code = getvariable('partition_province') AND year = getvariable('
 INSERT INTO int_unit_report
 SELECT
     province_code, unit_code, unit_level, period, period_type, period_start, period_end, year,
-    min(CAST(coalesce(submitted_at, ingested_at) AS DATE)) AS first_received,
-    bool_or(submitted_at IS NOT NULL) AS submitted_known
-FROM partition_facts
+    min(first_received) AS first_received, bool_or(submitted_known) AS submitted_known
+FROM int_reports
+WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year')
 GROUP BY province_code, unit_code, unit_level, period, period_type, period_start, period_end, year;

@@ -50,12 +50,21 @@ func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
 	}
 	opts := warehouse.DefaultOptions()
 	opts.DeadlineDays = o.deadlineDays
+	if os.Getenv("DANVAN_TRACE") != "" {
+		opts.Trace = func(what string, d time.Duration) {
+			fmt.Fprintf(os.Stderr, "trace %-40s %s\n", what, d.Round(time.Millisecond))
+		}
+	}
 	wh, err := warehouse.Open(ctx, o.data, opts)
 	if err != nil {
 		return res, fmt.Errorf("open warehouse: %w", err)
 	}
 	defer wh.Close()
+	t0 := time.Now()
 	rr, err := wh.Refresh(ctx)
+	if opts.Trace != nil {
+		opts.Trace("refresh", time.Since(t0))
+	}
 	for _, t := range rr.Tests {
 		if t.Failed == 0 {
 			res.TestsPassed++
@@ -71,7 +80,11 @@ func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("refresh models: %w", err)
 	}
+	t0 = time.Now()
 	snap, err := export.Publish(ctx, wh.DB(), o.data, export.Options{Keep: o.keep, Demo: isDemo(o.data)})
+	if opts.Trace != nil {
+		opts.Trace("publish", time.Since(t0))
+	}
 	if err != nil {
 		return res, fmt.Errorf("publish: %w", err)
 	}

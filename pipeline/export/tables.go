@@ -44,7 +44,7 @@ const TableIndexFile = "tables/index.json"
 
 // tablesFormat is bumped when the layout or the written columns change, so
 // no partition file of the old layout is linked into a new snapshot.
-const tablesFormat = 1
+const tablesFormat = 2
 
 // TableIndex is tables/index.json.
 type TableIndex struct {
@@ -90,7 +90,7 @@ var exportTables = []exportTable{
 	{"disaggregations", "disaggregations", "dimension, code", false},
 	{"population", "population", "unit_code, year", false},
 	{"files", "wh_sources", "source_file, batch", false},
-	{"reports", "reports", "report_id, batch", false},
+	{"reports", "int_reports", "unit_level, unit_code, period, report_id, batch", true},
 	{"rejects", "rejects", "source_file, batch, source_ref, \"column\", code", false},
 }
 

@@ -17,9 +17,12 @@ import (
 // rebuild when the Go side of the refresh changes.
 const stateVersion = "danvan-warehouse-1"
 
-// trace receives the duration of each statement of a refresh (tests and
-// benchmarks set it).
-var trace = func(string, time.Duration) {}
+// trace hands the duration of one refresh statement to Options.Trace.
+func (w *Warehouse) trace(what string, d time.Duration) {
+	if w.opts.Trace != nil {
+		w.opts.Trace(what, d)
+	}
+}
 
 // RefreshResult says what a refresh did.
 type RefreshResult struct {
@@ -105,7 +108,7 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("refresh: %s: %w", what, err)
 		}
-		trace(what, time.Since(t0))
+		w.trace(what, time.Since(t0))
 		return nil
 	}
 
@@ -120,7 +123,7 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 	}
 	full := have != stateKey
 	if full {
-		for _, t := range []string{"wh_partitions", "stg_facts", "int_unit_period", "int_unit_report", "int_unit_year"} {
+		for _, t := range []string{"wh_partitions", "stg_facts", "int_unit_period", "int_unit_report", "int_unit_year", "int_reports"} {
 			if err := exec("reset state", "DROP TABLE IF EXISTS "+t); err != nil {
 				return res, err
 			}
@@ -128,6 +131,11 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 	}
 	if err := exec("state", `CREATE TABLE IF NOT EXISTS wh_partitions (province_code VARCHAR, year INTEGER,
 		files_hash VARCHAR, batches VARCHAR[])`); err != nil {
+		return res, err
+	}
+	// One checkpoint at the end rather than one per partition rebuilt: the
+	// WAL holds the partitions meanwhile, and replays them after a crash.
+	if err := exec("settings", `SET checkpoint_threshold = '4GB'`); err != nil {
 		return res, err
 	}
 	if err := exec("settings", fmt.Sprintf(`CREATE OR REPLACE TABLE refresh_settings AS SELECT %d AS deadline_days`, w.opts.DeadlineDays)); err != nil {
@@ -268,7 +276,9 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 		if m.Phase < 900 {
 			continue
 		}
+		t0 := time.Now()
 		t, err := runTest(ctx, conn, m)
+		w.trace("test "+m.Name, time.Since(t0))
 		if err != nil {
 			rollback()
 			return res, err
@@ -309,7 +319,7 @@ func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []m
 		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("refresh %s: %s: %w", where, what, err)
 		}
-		trace(what, time.Since(t0))
+		w.trace(what, time.Since(t0))
 		return nil
 	}
 	// Variables, not a joined table: constant filters let DuckDB skip the

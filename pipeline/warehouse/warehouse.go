@@ -49,6 +49,9 @@ type Options struct {
 	// ReadOnly opens the database file read-only (for queries while no
 	// refresh runs): no views are recreated and Refresh is refused.
 	ReadOnly bool
+	// Trace, if set, receives the duration of each statement of a refresh
+	// (DANVAN_TRACE=1 logs them; benchmarks and tests read them).
+	Trace func(what string, d time.Duration)
 }
 
 // DefaultOptions returns the options used when a field is left zero.
@@ -433,11 +436,6 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 			ORDER BY ingested_at DESC, batch DESC, seq DESC) > 1 AS superseded FROM facts_raw`,
 		`CREATE OR REPLACE VIEW facts AS SELECT * EXCLUDE (superseded) FROM facts_history WHERE NOT superseded`,
 		"CREATE OR REPLACE VIEW rejects AS " + rejectsSQL,
-		`CREATE OR REPLACE VIEW reports AS SELECT report_id, province_code, unit_code, any_value(unit_name) AS unit_name,
-			unit_level, period, period_type, source_file, batch, min(submitted_at) AS submitted_at,
-			min(ingested_at) AS ingested_at, count(*) AS "values", count(*) FILTER (WHERE superseded) AS superseded_values
-			FROM facts_history
-			GROUP BY report_id, province_code, unit_code, unit_level, period, period_type, source_file, batch`,
 	}
 	for _, s := range stmts {
 		if _, err := w.db.ExecContext(ctx, s); err != nil {

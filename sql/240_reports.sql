@@ -1,0 +1,2 @@
+-- reports: the analysts' name for int_reports.
+CREATE OR REPLACE VIEW reports AS SELECT * FROM int_reports;
