@@ -34,10 +34,18 @@ func refreshFlags(fs interface {
 // snapshot published.
 func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
 	var res schedule.Result
+	trace := func(string, time.Duration) {}
+	if os.Getenv("DANVAN_TRACE") != "" {
+		trace = func(what string, d time.Duration) {
+			fmt.Fprintf(os.Stderr, "trace %-40s %s\n", what, d.Round(time.Millisecond))
+		}
+	}
 	if err := os.MkdirAll(inboxDir(o.data), 0o755); err != nil {
 		return res, schedule.Permanent(err)
 	}
+	t0 := time.Now()
 	sum, err := ingestPaths(ctx, o.data, []string{inboxDir(o.data)})
+	trace("ingest", time.Since(t0))
 	printSummary(o.out, sum, 3)
 	for _, f := range sum.Files {
 		if f.Status != "skipped" {
@@ -50,21 +58,21 @@ func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
 	}
 	opts := warehouse.DefaultOptions()
 	opts.DeadlineDays = o.deadlineDays
-	if os.Getenv("DANVAN_TRACE") != "" {
-		opts.Trace = func(what string, d time.Duration) {
-			fmt.Fprintf(os.Stderr, "trace %-40s %s\n", what, d.Round(time.Millisecond))
-		}
-	}
+	opts.Trace = trace
+	t0 = time.Now()
 	wh, err := warehouse.Open(ctx, o.data, opts)
+	trace("open warehouse", time.Since(t0))
 	if err != nil {
 		return res, fmt.Errorf("open warehouse: %w", err)
 	}
-	defer wh.Close()
-	t0 := time.Now()
+	defer func() {
+		t0 := time.Now()
+		wh.Close()
+		trace("close warehouse", time.Since(t0))
+	}()
+	t0 = time.Now()
 	rr, err := wh.Refresh(ctx)
-	if opts.Trace != nil {
-		opts.Trace("refresh", time.Since(t0))
-	}
+	trace("refresh", time.Since(t0))
 	for _, t := range rr.Tests {
 		if t.Failed == 0 {
 			res.TestsPassed++
@@ -82,9 +90,7 @@ func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
 	}
 	t0 = time.Now()
 	snap, err := export.Publish(ctx, wh.DB(), o.data, export.Options{Keep: o.keep, Demo: isDemo(o.data)})
-	if opts.Trace != nil {
-		opts.Trace("publish", time.Since(t0))
-	}
+	trace("publish", time.Since(t0))
 	if err != nil {
 		return res, fmt.Errorf("publish: %w", err)
 	}
