@@ -28,8 +28,9 @@ func (b *bench) refresh(ctx context.Context, facts int, want func(string) bool) 
 		return err
 	}
 	if want("refresh") {
-		for _, f := range []string{"warehouse.duckdb", "warehouse.duckdb.wal"} {
-			if err := os.Remove(filepath.Join(data, "warehouse", f)); err != nil && !os.IsNotExist(err) {
+		// From scratch: no warehouse state, no snapshot to reuse or link from.
+		for _, f := range []string{"warehouse/warehouse.duckdb", "warehouse/warehouse.duckdb.wal", "exports"} {
+			if err := os.RemoveAll(filepath.Join(data, f)); err != nil {
 				return err
 			}
 		}

@@ -43,7 +43,7 @@ import (
 type Options struct {
 	Reference    *pipeline.Reference // nil: pipeline.DefaultReference()
 	Models       fs.FS               // the .sql files at the root; nil: the embedded sql/
-	MemoryLimit  string              // DuckDB memory_limit, "700MB"
+	MemoryLimit  string              // DuckDB memory_limit, "600MB"
 	Threads      int                 // DuckDB threads, 2
 	DeadlineDays int                 // a report is on time until period end + this many days, 15
 	// ReadOnly opens the database file read-only (for queries while no
@@ -56,7 +56,7 @@ type Options struct {
 
 // DefaultOptions returns the options used when a field is left zero.
 func DefaultOptions() Options {
-	return Options{MemoryLimit: "700MB", Threads: 2, DeadlineDays: 15}
+	return Options{MemoryLimit: "600MB", Threads: 2, DeadlineDays: 15}
 }
 
 func (o Options) withDefaults() (Options, error) {
