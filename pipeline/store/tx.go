@@ -125,22 +125,11 @@ func (w *fileWriter) close(discard bool) error {
 
 // part buffers the rows of one (province, year) partition.
 type part struct {
-	name   string // province=38/year=2023
-	prov   int32  // province_code dictionary id
-	year   int32
-	rows   int64
-	n      int
-	idx    [nCols][]int32
-	start  []arrow.Date32
-	end    []arrow.Date32
-	value  []float64
-	quote  strCol
-	note   strCol
-	ref    strCol
-	sub    []arrow.Timestamp
-	subOK  []byte
-	subNil int
-	seq    []int64
+	name string // province=38/year=2023
+	prov int32  // province_code dictionary id
+	year int32
+	rows int64
+	buffer
 
 	quoteAvg, noteAvg, refAvg int
 
@@ -385,11 +374,17 @@ func (tx *Tx) largest() *part {
 // chunk is the buffered rows of one partition, handed from Add to the
 // partition's writer goroutine, which turns them into one row group.
 type chunk struct {
+	year int32
+	at   arrow.Timestamp
+	vals [nCols][]string // the dictionaries as of the hand-over (only ever appended to)
+	buffer
+}
+
+// buffer is rows held column by column: dictionary ids for the dictionary
+// columns, values for the others.
+type buffer struct {
 	n      int
-	year   int32
-	at     arrow.Timestamp
 	idx    [nCols][]int32
-	vals   [nCols][]string // the dictionaries as of the hand-over (only ever appended to)
 	start  []arrow.Date32
 	end    []arrow.Date32
 	value  []float64
@@ -405,16 +400,12 @@ type chunk struct {
 // take moves p's buffered rows into a chunk and empties p.
 func (tx *Tx) take(p *part) *chunk {
 	n := p.n
-	c := &chunk{n: n, year: p.year, at: tx.atTS, idx: p.idx, start: p.start, end: p.end, value: p.value,
-		quote: p.quote, note: p.note, ref: p.ref, sub: p.sub, subOK: p.subOK, subNil: p.subNil, seq: p.seq}
+	c := &chunk{year: p.year, at: tx.atTS, buffer: p.buffer}
 	for _, col := range dictCols {
 		c.vals[col] = tx.dicts[col].vals
 	}
 	p.quoteAvg, p.noteAvg, p.refAvg = len(p.quote.data)/n+1, len(p.note.data)/n+1, len(p.ref.data)/n+1
-	p.idx = [nCols][]int32{}
-	p.quote, p.note, p.ref = strCol{}, strCol{}, strCol{}
-	p.start, p.end, p.value, p.sub, p.subOK, p.subNil, p.seq = nil, nil, nil, nil, nil, 0, nil
-	p.n = 0
+	p.buffer = buffer{}
 	return c
 }
 
