@@ -34,6 +34,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // TablesDir is the directory of a snapshot holding the Parquet tables.
@@ -146,55 +147,78 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string) (TableInde
 	if err != nil {
 		return ix, err
 	}
+	// Unchanged partitions are linked here; the files to write become jobs,
+	// run on two connections at once (one COPY of a small partition keeps
+	// DuckDB's threads only half busy).
+	type job struct {
+		entry      int // index in ix.Tables
+		rel, query string
+		key        string
+	}
+	var jobs []job
 	for _, t := range exportTables {
-		e := TableEntry{Name: t.name}
+		ix.Tables = append(ix.Tables, TableEntry{Name: t.name})
+		e := &ix.Tables[len(ix.Tables)-1]
+		i := len(ix.Tables) - 1
 		if !t.partitioned {
-			f, err := copyTable(ctx, q, root, t.name+".parquet",
-				fmt.Sprintf(`SELECT * FROM %s ORDER BY %s`, t.from, t.order))
-			if err != nil {
-				return ix, fmt.Errorf("table %s: %w", t.name, err)
-			}
-			e.Files = []TableFile{f}
-		} else {
-			parts, err := partitions(ctx, q, t.from)
-			if err != nil {
-				return ix, fmt.Errorf("table %s: %w", t.name, err)
-			}
-			for _, p := range parts {
-				rel := fmt.Sprintf("%s/province=%s/year=%d.parquet", t.name, p.province, p.year)
-				var key string
-				if k, ok := keys[p]; ok {
-					key = tableKey(k, t.name, p)
-				}
-				if old, ok := prev[key]; ok && key != "" && old.Path == rel {
-					if err := linkFile(filepath.Join(prevDir, TablesDir, filepath.FromSlash(rel)), filepath.Join(root, filepath.FromSlash(rel))); err == nil {
-						e.Files = append(e.Files, old)
-						continue
-					}
-				}
-				f, err := copyTable(ctx, q, root, rel, fmt.Sprintf(
-					`SELECT * FROM %s WHERE province_code = '%s' AND year = %d ORDER BY %s`,
-					t.from, strings.ReplaceAll(p.province, "'", "''"), p.year, t.order))
-				if err != nil {
-					return ix, fmt.Errorf("table %s: %w", t.name, err)
-				}
-				f.Key = key
-				e.Files = append(e.Files, f)
-			}
-			if len(e.Files) == 0 { // keep the columns of an empty table
-				f, err := copyTable(ctx, q, root, t.name+"/empty.parquet",
-					fmt.Sprintf(`SELECT * FROM %s LIMIT 0`, t.from))
-				if err != nil {
-					return ix, fmt.Errorf("table %s: %w", t.name, err)
-				}
-				e.Files = []TableFile{f}
-			}
+			jobs = append(jobs, job{i, t.name + ".parquet", fmt.Sprintf(`SELECT * FROM %s ORDER BY %s`, t.from, t.order), ""})
+			continue
 		}
+		parts, err := partitions(ctx, q, t.from)
+		if err != nil {
+			return ix, fmt.Errorf("table %s: %w", t.name, err)
+		}
+		if len(parts) == 0 { // keep the columns of an empty table
+			jobs = append(jobs, job{i, t.name + "/empty.parquet", fmt.Sprintf(`SELECT * FROM %s LIMIT 0`, t.from), ""})
+		}
+		for _, p := range parts {
+			rel := fmt.Sprintf("%s/province=%s/year=%d.parquet", t.name, p.province, p.year)
+			var key string
+			if k, ok := keys[p]; ok {
+				key = tableKey(k, t.name, p)
+			}
+			if old, ok := prev[key]; ok && key != "" && old.Path == rel {
+				if err := linkFile(filepath.Join(prevDir, TablesDir, filepath.FromSlash(rel)), filepath.Join(root, filepath.FromSlash(rel))); err == nil {
+					e.Files = append(e.Files, old)
+					continue
+				}
+			}
+			jobs = append(jobs, job{i, rel, fmt.Sprintf(`SELECT * FROM %s WHERE province_code = '%s' AND year = %d ORDER BY %s`,
+				t.from, strings.ReplaceAll(p.province, "'", "''"), p.year, t.order), key})
+		}
+	}
+	written := make([]TableFile, len(jobs))
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				f, err := copyTable(ctx, q, root, jobs[j].rel, jobs[j].query)
+				f.Key = jobs[j].key
+				written[j], errs[j] = f, err
+			}
+		}()
+	}
+	for j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for j, jb := range jobs {
+		if errs[j] != nil {
+			return ix, fmt.Errorf("table %s: %w", ix.Tables[jb.entry].Name, errs[j])
+		}
+		ix.Tables[jb.entry].Files = append(ix.Tables[jb.entry].Files, written[j])
+	}
+	for i := range ix.Tables {
+		e := &ix.Tables[i]
 		sort.Slice(e.Files, func(i, j int) bool { return e.Files[i].Path < e.Files[j].Path })
 		for _, f := range e.Files {
 			e.Rows += f.Rows
 		}
-		ix.Tables = append(ix.Tables, e)
 	}
 	sort.Slice(ix.Tables, func(i, j int) bool { return ix.Tables[i].Name < ix.Tables[j].Name })
 	b, err := json.MarshalIndent(ix, "", " ")
