@@ -89,7 +89,7 @@ func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
 		return res, fmt.Errorf("refresh models: %w", err)
 	}
 	t0 = time.Now()
-	snap, err := export.Publish(ctx, wh.DB(), o.data, export.Options{Keep: o.keep, Demo: isDemo(o.data)})
+	snap, err := export.Publish(ctx, wh.DB(), o.data, export.Options{Keep: o.keep, Demo: isDemo(o.data), Trace: trace})
 	trace("publish", time.Since(t0))
 	if err != nil {
 		return res, fmt.Errorf("publish: %w", err)

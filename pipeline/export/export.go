@@ -56,6 +56,8 @@ type Options struct {
 	// NoTables leaves the Parquet tables (tables.go) out of the snapshot;
 	// the query sandbox then has nothing to read.
 	NoTables bool
+	// Trace, if set, receives the duration of each step of a publication.
+	Trace func(what string, d time.Duration)
 }
 
 // DefaultOptions returns the defaults.
@@ -121,7 +123,14 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 		return snap, fmt.Errorf("publish: %w", err)
 	}
 	defer os.RemoveAll(tmp) // nothing left once renamed
+	trace := func(what string, t0 time.Time) {
+		if opts.Trace != nil {
+			opts.Trace(what, time.Since(t0))
+		}
+	}
+	t0 := time.Now()
 	outs, err := writeOutputs(ctx, q, tmp, snap.RunID, asOf, opts)
+	trace("publish JSON outputs", t0)
 	if err != nil {
 		return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
 	}
@@ -151,14 +160,18 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 	snap.Dir = filepath.Join(snaps, snap.Name)
 	if !snap.Reused && !opts.NoTables {
 		prev, _ := Current(dataDir)
+		t0 := time.Now()
 		if _, err := writeTables(ctx, q, tmp, prev); err != nil {
 			return snap, fmt.Errorf("publish %s: tables: %w", snap.RunID, err)
 		}
+		trace("publish tables", t0)
 	}
 	if !snap.Reused {
+		t0 := time.Now()
 		if err := syncTree(tmp); err != nil {
 			return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
 		}
+		trace("publish sync", t0)
 	}
 	if err := step("write"); err != nil {
 		return snap, err

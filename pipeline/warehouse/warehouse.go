@@ -15,6 +15,7 @@
 package warehouse
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -95,6 +96,16 @@ type Warehouse struct {
 	// viewFiles is the list of fact files the facts views were last built
 	// over, so a refresh rebinds them only when it changed.
 	viewFiles []string
+	// manifest caches the parsed manifest records by path: a record lists
+	// every report of its file (megabytes for a large file) and is read
+	// several times per refresh, but only changes by being replaced.
+	manifest map[string]manifestFile
+}
+
+type manifestFile struct {
+	size  int64
+	mod   time.Time
+	entry ManifestEntry
 }
 
 // Open opens (creating if needed) the warehouse database of dataDir and
@@ -139,17 +150,20 @@ func Open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error)
 	if opts.ReadOnly {
 		return w, nil
 	}
-	if err := w.loadReference(ctx); err != nil {
-		w.db.Close()
-		return nil, err
-	}
-	if _, err := w.loadManifest(ctx); err != nil {
-		w.db.Close()
-		return nil, err
-	}
-	if err := w.buildViews(ctx); err != nil {
-		w.db.Close()
-		return nil, err
+	for _, step := range []struct {
+		what string
+		do   func(context.Context) error
+	}{
+		{"load reference", w.loadReference},
+		{"load manifest", func(ctx context.Context) error { _, err := w.loadManifest(ctx); return err }},
+		{"build views", w.buildViews},
+	} {
+		t0 := time.Now()
+		if err := step.do(ctx); err != nil {
+			w.db.Close()
+			return nil, err
+		}
+		w.trace(step.what, time.Since(t0))
 	}
 	return w, nil
 }
@@ -259,25 +273,69 @@ type ManifestEntry struct {
 	IngestedAt   time.Time `json:"ingested_at"`
 }
 
+// readManifestFile decodes the fields of ManifestEntry from one commit
+// record and stops at "reports": the store writes that list last, and it is
+// most of the bytes of a large file's record.
+func readManifestFile(path string) (ManifestEntry, error) {
+	var m ManifestEntry
+	f, err := os.Open(path)
+	if err != nil {
+		return m, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 16<<10))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return m, fmt.Errorf("not a JSON object (%v)", err)
+	}
+	fields := map[string]any{"batch": &m.Batch, "source_file": &m.SourceFile, "status": &m.Status,
+		"rows_accepted": &m.RowsAccepted, "rows_rejected": &m.RowsRejected, "ingested_at": &m.IngestedAt}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return m, err
+		}
+		key, _ := t.(string)
+		if key == "reports" {
+			break
+		}
+		dst, ok := fields[key]
+		if !ok {
+			dst = new(json.RawMessage)
+		}
+		if err := dec.Decode(dst); err != nil {
+			return m, fmt.Errorf("field %s: %w", key, err)
+		}
+	}
+	return m, nil
+}
+
 // readManifest reads every commit record, sorted by batch.
-func readManifest(dir string) ([]ManifestEntry, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "warehouse", "manifest", "*.json"))
+func (w *Warehouse) readManifest() ([]ManifestEntry, error) {
+	paths, err := filepath.Glob(filepath.Join(w.dir, "warehouse", "manifest", "*.json"))
 	if err != nil {
 		return nil, err
 	}
 	var out []ManifestEntry
+	seen := map[string]manifestFile{}
+	defer func() { w.manifest = seen }()
 	for _, p := range paths {
-		b, err := os.ReadFile(p)
+		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("read manifest: %w", err)
 		}
-		var m ManifestEntry
-		if err := json.Unmarshal(b, &m); err != nil {
+		if c, ok := w.manifest[p]; ok && c.size == fi.Size() && c.mod.Equal(fi.ModTime()) {
+			seen[p] = c
+			out = append(out, c.entry)
+			continue
+		}
+		m, err := readManifestFile(p)
+		if err != nil {
 			return nil, fmt.Errorf("read manifest %s: %w", p, err)
 		}
 		if m.Batch == "" {
 			m.Batch = strings.TrimSuffix(filepath.Base(p), ".json")
 		}
+		seen[p] = manifestFile{size: fi.Size(), mod: fi.ModTime(), entry: m}
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Batch < out[j].Batch })
@@ -286,7 +344,7 @@ func readManifest(dir string) ([]ManifestEntry, error) {
 
 // loadManifest replaces the files table with the manifest on disk.
 func (w *Warehouse) loadManifest(ctx context.Context) ([]ManifestEntry, error) {
-	man, err := readManifest(w.dir)
+	man, err := w.readManifest()
 	if err != nil {
 		return nil, err
 	}
@@ -403,7 +461,7 @@ func readFacts(paths []string) string {
 
 // buildViews (re)creates the analysts' views over the committed Parquet.
 func (w *Warehouse) buildViews(ctx context.Context) error {
-	man, err := readManifest(w.dir)
+	man, err := w.readManifest()
 	if err != nil {
 		return err
 	}
