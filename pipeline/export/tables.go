@@ -157,9 +157,8 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string) (TableInde
 	}
 	var jobs []job
 	for _, t := range exportTables {
+		i := len(ix.Tables)
 		ix.Tables = append(ix.Tables, TableEntry{Name: t.name})
-		e := &ix.Tables[len(ix.Tables)-1]
-		i := len(ix.Tables) - 1
 		if !t.partitioned {
 			jobs = append(jobs, job{i, t.name + ".parquet", fmt.Sprintf(`SELECT * FROM %s ORDER BY %s`, t.from, t.order), ""})
 			continue
@@ -179,7 +178,7 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string) (TableInde
 			}
 			if old, ok := prev[key]; ok && key != "" && old.Path == rel {
 				if err := linkFile(filepath.Join(prevDir, TablesDir, filepath.FromSlash(rel)), filepath.Join(root, filepath.FromSlash(rel))); err == nil {
-					e.Files = append(e.Files, old)
+					ix.Tables[i].Files = append(ix.Tables[i].Files, old)
 					continue
 				}
 			}

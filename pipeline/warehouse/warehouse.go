@@ -50,8 +50,8 @@ type Options struct {
 	// ReadOnly opens the database file read-only (for queries while no
 	// refresh runs): no views are recreated and Refresh is refused.
 	ReadOnly bool
-	// Trace, if set, receives the duration of each statement of a refresh
-	// (DANVAN_TRACE=1 logs them; benchmarks and tests read them).
+	// Trace, if set, receives the duration of each step and statement of
+	// Open and Refresh (danvan run logs them when DANVAN_TRACE is set).
 	Trace func(what string, d time.Duration)
 }
 
