@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// refreshFiles is the long CSV files of 2M rows the refresh benchmark
-// ingests: 12 of them make the 24M facts of national scale. The reference
+// refreshRowsPerFile is the size of the long CSV files the refresh
+// benchmark ingests: 12 of them make the 24M facts of national scale. The reference
 // (three provinces) holds ~2.4M distinct value keys, so the 24M facts are
 // ~10 submissions of each key and staging keeps the latest of each.
 const refreshRowsPerFile = 2_000_000
