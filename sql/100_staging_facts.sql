@@ -6,18 +6,46 @@
 -- stay in facts_history). Finding the latest on the key columns alone, then
 -- keeping the rows that match it, costs less than ranking whole rows (a
 -- window) or carrying them through an aggregate (arg_max).
+--
+-- A partition is either rebuilt (partition_facts reads all its batches and
+-- staging starts empty) or appended to (getvariable('partition_append'):
+-- partition_facts reads only the batches new since it was built). Appending
+-- keeps the staged values and lets a new one replace a staged one only when
+-- its version is greater, so both ways end in the same state.
 DELETE FROM stg_facts
-WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year');
+WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year')
+  AND NOT getvariable('partition_append');
+
+DELETE FROM stg_facts s
+USING (
+    SELECT unit_code, period, indicator, disaggregation, max((ingested_at, batch, seq)) AS version
+    FROM partition_facts
+    GROUP BY unit_code, period, indicator, disaggregation
+) l
+WHERE getvariable('partition_append')
+  AND s.province_code = getvariable('partition_province') AND s.year = getvariable('partition_year')
+  AND s.unit_code = l.unit_code AND s.period = l.period AND s.indicator = l.indicator
+  AND s.disaggregation IS NOT DISTINCT FROM l.disaggregation
+  AND (s.ingested_at, s.batch, s.seq) < l.version;
 
 INSERT INTO stg_facts BY NAME
 WITH latest AS (
     SELECT unit_code, period, indicator, disaggregation, max((ingested_at, batch, seq)) AS version
     FROM partition_facts
     GROUP BY unit_code, period, indicator, disaggregation
+),
+staged AS ( -- appending: the values still staged are newer than the new ones
+    SELECT unit_code, period, indicator, disaggregation
+    FROM stg_facts
+    WHERE getvariable('partition_append')
+      AND province_code = getvariable('partition_province') AND year = getvariable('partition_year')
 )
 SELECT f.*
 FROM partition_facts f
 SEMI JOIN latest l
     ON f.unit_code = l.unit_code AND f.period = l.period AND f.indicator = l.indicator
    AND f.disaggregation IS NOT DISTINCT FROM l.disaggregation
-   AND (f.ingested_at, f.batch, f.seq) = l.version;
+   AND (f.ingested_at, f.batch, f.seq) = l.version
+ANTI JOIN staged s
+    ON f.unit_code = s.unit_code AND f.period = s.period AND f.indicator = s.indicator
+   AND f.disaggregation IS NOT DISTINCT FROM s.disaggregation;

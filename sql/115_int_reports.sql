@@ -4,9 +4,11 @@
 -- alone, the rest taken with any_value: far cheaper than grouping by all).
 -- Its values that staging did not keep were superseded by a later report.
 -- The one scan of the partition's facts after staging: later models read
--- this table.
+-- this table. Appending (see 100_staging_facts) adds the new batches' reports
+-- and recounts what the new values superseded in the reports already kept.
 DELETE FROM int_reports
-WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year');
+WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year')
+  AND NOT getvariable('partition_append');
 
 INSERT INTO int_reports
 WITH kept AS (
@@ -33,3 +35,13 @@ SELECT
     r.submitted_known, r."values", r."values" - coalesce(k.n, 0) AS superseded_values
 FROM reports r
 LEFT JOIN kept k ON k.report_id = r.report_id AND k.batch = r.batch;
+
+UPDATE int_reports
+SET superseded_values = "values" - (
+    SELECT count(*)
+    FROM stg_facts s
+    WHERE s.province_code = getvariable('partition_province') AND s.year = getvariable('partition_year')
+      AND s.report_id = int_reports.report_id AND s.batch = int_reports.batch
+)
+WHERE getvariable('partition_append')
+  AND province_code = getvariable('partition_province') AND year = getvariable('partition_year');

@@ -7,7 +7,9 @@
 //	000-099  setup: tables and reference-derived tables, run once per refresh
 //	100-199  incremental models, run once per changed (province, year) partition,
 //	         reading the temp view partition_facts; getvariable('partition_province') and
-//	         getvariable('partition_year') name the partition
+//	         getvariable('partition_year') name the partition; getvariable('partition_append')
+//	         says partition_facts holds only the batches added since the partition was
+//	         built (merge them into what is kept) rather than all of them (rebuild)
 //	200-899  marts, rebuilt from the intermediate tables on every refresh
 //	900-999  data tests: each is one SELECT returning offending rows; any row fails the refresh
 package models

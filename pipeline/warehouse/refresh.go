@@ -243,12 +243,26 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 	}
 	for _, p := range changed {
 		fs := byPart[p]
-		paths := make([]string, len(fs))
-		batches := make([]string, len(fs))
-		for i, f := range fs {
-			paths[i], batches[i] = f.Path, f.Batch
+		// Only batches added since the partition was built (none removed):
+		// read the new ones alone and merge them into what is staged.
+		// Otherwise read them all and rebuild.
+		read := fs
+		if pv, ok := old[p]; ok && !full {
+			kept := map[string]bool{}
+			for _, b := range pv.batches {
+				kept[b] = true
+			}
+			var added []factFile
+			for _, f := range fs {
+				if !kept[f.Batch] {
+					added = append(added, f)
+				}
+			}
+			if len(fs)-len(added) == len(kept) && len(added) > 0 {
+				read = added
+			}
 		}
-		if err := w.rebuildPartition(ctx, conn, ms, p, paths, batches, &res); err != nil {
+		if err := w.rebuildPartition(ctx, conn, ms, p, fs, len(read) < len(fs), read, &res); err != nil {
 			return res, err
 		}
 		if err := exec("refreshed partitions", `INSERT INTO refreshed_partitions VALUES (?, ?)`, p.Province, p.Year); err != nil {
@@ -311,8 +325,10 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 	return res, nil
 }
 
-// rebuildPartition runs the incremental models (1xx) for one partition.
-func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []modelFile, p partition, paths, batches []string, res *RefreshResult) error {
+// rebuildPartition runs the incremental models (1xx) for one partition,
+// whose files are now fs: over all of them, or when appending over read, the
+// files of the batches added since it was last built.
+func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []modelFile, p partition, fs []factFile, appending bool, read []factFile, res *RefreshResult) error {
 	where := fmt.Sprintf("partition %s/%d", p.Province, p.Year)
 	exec := func(what, q string, args ...any) error {
 		t0 := time.Now()
@@ -329,6 +345,13 @@ func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []m
 	}
 	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_year = %d::INTEGER`, p.Year)); err != nil {
 		return err
+	}
+	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_append = %t`, appending)); err != nil {
+		return err
+	}
+	paths := make([]string, len(read))
+	for i, f := range read {
+		paths[i] = f.Path
 	}
 	if err := exec("partition facts", "CREATE OR REPLACE TEMP VIEW partition_facts AS "+readFacts(paths)); err != nil {
 		return err
@@ -355,7 +378,11 @@ func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []m
 	if err := exec("partition key", `DELETE FROM wh_partitions WHERE province_code = ? AND year = ?`, p.Province, p.Year); err != nil {
 		return fail(err)
 	}
-	if len(paths) > 0 {
+	if len(fs) > 0 {
+		batches := make([]string, len(fs))
+		for i, f := range fs {
+			batches[i] = f.Batch
+		}
 		list := "[" + strings.Join(quoteAll(batches), ", ") + "]::VARCHAR[]"
 		if err := exec("partition key", `INSERT INTO wh_partitions VALUES (?, ?, ?, `+list+`)`, p.Province, p.Year, hashStrings(batches)); err != nil {
 			return fail(err)

@@ -177,88 +177,96 @@ func (w *Warehouse) Dir() string { return w.dir }
 // Close closes the database.
 func (w *Warehouse) Close() error { return w.db.Close() }
 
-// loadReference (re)creates the reference tables from opts.Reference and
-// remembers a hash of their content.
+// loadReference (re)creates the reference tables from opts.Reference unless
+// the warehouse already holds this very content (wh_reference records the
+// hash of what was loaded, in the same transaction), and remembers the hash.
 func (w *Warehouse) loadReference(ctx context.Context) error {
 	ref := w.opts.Reference
-	h := sha256.New()
-	tx, err := w.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("load reference: %w", err)
-	}
-	defer tx.Rollback()
-	stmts := []string{
-		`CREATE OR REPLACE TABLE units (code VARCHAR, name VARCHAR, type VARCHAR, level VARCHAR,
-			province_code VARCHAR, parent_code VARCHAR, valid_from DATE, valid_to DATE)`,
-		`CREATE OR REPLACE TABLE indicators (code VARCHAR, label_vi VARCHAR, label_en VARCHAR, unit VARCHAR,
-			kind VARCHAR, "integer" BOOLEAN, dimension VARCHAR, max_of VARCHAR)`,
-		`CREATE OR REPLACE TABLE disaggregations (dimension VARCHAR, code VARCHAR, label_vi VARCHAR, label_en VARCHAR)`,
-		`CREATE OR REPLACE TABLE population (unit_code VARCHAR, year INTEGER, population BIGINT, source VARCHAR)`,
-	}
-	for _, s := range stmts {
-		if _, err := tx.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("load reference: %w", err)
-		}
-	}
-	insert := func(table string, n int, rows [][]any) error {
-		if len(rows) == 0 {
-			return nil
-		}
-		ph := "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
-		const chunk = 200
-		for i := 0; i < len(rows); i += chunk {
-			end := min(i+chunk, len(rows))
-			var args []any
-			vals := make([]string, 0, end-i)
-			for _, r := range rows[i:end] {
-				vals = append(vals, ph)
-				args = append(args, r...)
-				fmt.Fprintln(h, table, r)
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+strings.Join(vals, ","), args...); err != nil {
-				return fmt.Errorf("load reference table %s: %w", table, err)
-			}
-		}
-		return nil
-	}
 	day := func(t time.Time) any {
 		if t.IsZero() {
 			return nil
 		}
 		return t.Format("2006-01-02")
 	}
-	var rows [][]any
+	type table struct {
+		name, columns string
+		rows          [][]any
+	}
+	tables := []table{
+		{name: "units", columns: `code VARCHAR, name VARCHAR, type VARCHAR, level VARCHAR,
+			province_code VARCHAR, parent_code VARCHAR, valid_from DATE, valid_to DATE`},
+		{name: "indicators", columns: `code VARCHAR, label_vi VARCHAR, label_en VARCHAR, unit VARCHAR,
+			kind VARCHAR, "integer" BOOLEAN, dimension VARCHAR, max_of VARCHAR`},
+		{name: "disaggregations", columns: `dimension VARCHAR, code VARCHAR, label_vi VARCHAR, label_en VARCHAR`},
+		{name: "population", columns: `unit_code VARCHAR, year INTEGER, population BIGINT, source VARCHAR`},
+	}
 	for _, u := range ref.Units {
-		rows = append(rows, []any{u.Code, u.Name, u.Type, string(u.Level), u.ProvinceCode, u.ParentCode, day(u.From), day(u.To)})
+		tables[0].rows = append(tables[0].rows, []any{u.Code, u.Name, u.Type, string(u.Level), u.ProvinceCode, u.ParentCode, day(u.From), day(u.To)})
 	}
-	if err := insert("units", 8, rows); err != nil {
-		return err
-	}
-	rows = nil
 	for _, i := range ref.Indicators {
-		rows = append(rows, []any{i.Code, i.LabelVI, i.LabelEN, i.Unit, i.Kind, i.Integer, i.Dimension, i.MaxOf})
+		tables[1].rows = append(tables[1].rows, []any{i.Code, i.LabelVI, i.LabelEN, i.Unit, i.Kind, i.Integer, i.Dimension, i.MaxOf})
 	}
-	if err := insert("indicators", 8, rows); err != nil {
-		return err
-	}
-	rows = nil
 	for _, d := range ref.Disaggregations {
-		rows = append(rows, []any{d.Dimension, d.Code, d.LabelVI, d.LabelEN})
+		tables[2].rows = append(tables[2].rows, []any{d.Dimension, d.Code, d.LabelVI, d.LabelEN})
 	}
-	if err := insert("disaggregations", 4, rows); err != nil {
-		return err
-	}
-	rows = nil
 	for _, p := range ref.Population {
-		rows = append(rows, []any{p.UnitCode, p.Year, p.Value, p.Source})
+		tables[3].rows = append(tables[3].rows, []any{p.UnitCode, p.Year, p.Value, p.Source})
 	}
-	if err := insert("population", 4, rows); err != nil {
-		return err
+	h := sha256.New()
+	for _, t := range tables {
+		for _, r := range t.rows {
+			fmt.Fprintln(h, t.name, r)
+		}
+	}
+	w.refHash = hex.EncodeToString(h.Sum(nil))
+
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("load reference: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS wh_reference (hash VARCHAR)`); err != nil {
+		return fmt.Errorf("load reference: %w", err)
+	}
+	var have string
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(hash), '') FROM wh_reference`).Scan(&have); err != nil {
+		return fmt.Errorf("load reference: %w", err)
+	}
+	if have == w.refHash {
+		return nil
+	}
+	for _, t := range tables {
+		if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE "+t.name+" ("+t.columns+")"); err != nil {
+			return fmt.Errorf("load reference: %w", err)
+		}
+		if len(t.rows) == 0 {
+			continue
+		}
+		n := len(t.rows[0])
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
+		const chunk = 200
+		for i := 0; i < len(t.rows); i += chunk {
+			end := min(i+chunk, len(t.rows))
+			var args []any
+			vals := make([]string, 0, end-i)
+			for _, r := range t.rows[i:end] {
+				vals = append(vals, ph)
+				args = append(args, r...)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO "+t.name+" VALUES "+strings.Join(vals, ","), args...); err != nil {
+				return fmt.Errorf("load reference table %s: %w", t.name, err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM wh_reference`); err != nil {
+		return fmt.Errorf("load reference: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO wh_reference VALUES (?)`, w.refHash); err != nil {
+		return fmt.Errorf("load reference: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("load reference: %w", err)
 	}
-	w.refHash = hex.EncodeToString(h.Sum(nil))
 	return nil
 }
 

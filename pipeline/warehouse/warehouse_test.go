@@ -350,8 +350,9 @@ func TestSupersessionAndIncremental(t *testing.T) {
 	// A correction of 380 arrives later: it supersedes; only its partition is re-read.
 	b := whtest.Write(t, dir, whtest.Batch{SourceFile: "a-sua.csv", IngestedAt: day(3), Facts: []whtest.Fact{
 		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 12}}})
+	// Batches were only added: the new file alone is read and merged.
 	res := refresh(t, w)
-	if res.Mode != "incremental" || res.Partitions != 1 || res.RowsRead != 3 || !reflect.DeepEqual(res.NewBatches, []string{b}) {
+	if res.Mode != "incremental" || res.Partitions != 1 || res.RowsRead != 1 || !reflect.DeepEqual(res.NewBatches, []string{b}) {
 		t.Errorf("incremental: %+v", res)
 	}
 	if !strings.HasPrefix(res.Summary(), "incremental: 1 new batch(es)") {
@@ -374,25 +375,43 @@ func TestSupersessionAndIncremental(t *testing.T) {
 		[]string{"a-sua.csv|380|1|0", "a.csv|380|1|1", "a.csv|381|1|0", "a.csv|436|1|0"}) {
 		t.Errorf("reports: %v", got)
 	}
+	// Merging compares versions, not arrival order: a batch stamped before
+	// the correction (a clock set back) does not replace it, and its new
+	// key is staged.
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "late.csv", IngestedAt: day(2), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 50},
+		{Unit: "382", Period: "2023", Indicator: "dialogues", Value: 7}}})
+	if res := refresh(t, w); res.Mode != "incremental" || res.RowsRead != 2 {
+		t.Errorf("late batch: %+v", res)
+	}
+	if got := rows(t, w, `SELECT unit_code, value FROM facts WHERE unit_code IN ('380', '382') ORDER BY 1`); !reflect.DeepEqual(got, []string{"380|12", "382|7"}) {
+		t.Errorf("facts after the late batch: %v", got)
+	}
+	if got := rows(t, w, `SELECT source_file, unit_code, "values", superseded_values FROM reports WHERE source_file = 'late.csv' ORDER BY ALL`); !reflect.DeepEqual(got,
+		[]string{"late.csv|380|1|1", "late.csv|382|1|0"}) {
+		t.Errorf("reports of the late batch: %v", got)
+	}
 	// The incremental state equals a full rebuild from scratch.
 	dir2 := t.TempDir()
 	copyData(t, dir, dir2)
 	w2 := open(t, dir2, warehouse.Options{})
 	refresh(t, w2)
-	for _, m := range []string{"mart_province_year", "mart_unit_year", "mart_completeness", "stg_facts", "int_unit_year", "reports"} {
+	for _, m := range []string{"mart_province_year", "mart_unit_year", "mart_completeness", "stg_facts",
+		"int_unit_period", "int_unit_report", "int_unit_year", "reports"} {
 		inc := rows(t, w, "SELECT * FROM "+m+" ORDER BY ALL")
 		fresh := rows(t, w2, "SELECT * FROM "+m+" ORDER BY ALL")
 		if !reflect.DeepEqual(inc, fresh) || len(inc) == 0 {
 			t.Errorf("%s: incremental != full\n inc %v\nfull %v", m, inc, fresh)
 		}
 	}
-	// Withdrawing the correction brings the old value back.
+	// Withdrawing the correction brings the latest of the rest back: the
+	// late batch's 50 (50 + 1 + 7).
 	whtest.Remove(t, dir, b)
 	res = refresh(t, w)
 	if res.Mode != "incremental" || !reflect.DeepEqual(res.RemovedBatches, []string{b}) {
 		t.Errorf("removal: %+v", res)
 	}
-	if got := one(t, w, `SELECT value_sum_of_units FROM mart_province_year WHERE province_code = '38' AND year = 2023`); got != "11" {
+	if got := one(t, w, `SELECT value_sum_of_units FROM mart_province_year WHERE province_code = '38' AND year = 2023`); got != "58" {
 		t.Errorf("after removal: %s", got)
 	}
 }
@@ -432,5 +451,39 @@ func copyData(t *testing.T, from, to string) {
 			rel, _ := filepath.Rel(from, p)
 			copyFile(t, p, filepath.Join(to, rel))
 		}
+	}
+}
+
+// The reference tables are loaded once per content: reopening with the same
+// reference keeps them, a changed reference replaces them and rebuilds.
+func TestReferenceReloadedWhenChanged(t *testing.T) {
+	dir := t.TempDir()
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 10}}})
+	w := open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	label := one(t, w, `SELECT label_vi FROM indicators WHERE code = 'dialogues'`)
+	w.Close()
+
+	w = open(t, dir, warehouse.Options{})
+	if res := refresh(t, w); res.Mode != "unchanged" {
+		t.Errorf("same reference, refresh %s", res.Mode)
+	}
+	if got := one(t, w, `SELECT label_vi FROM indicators WHERE code = 'dialogues'`); got != label {
+		t.Errorf("same reference: label %q, want %q", got, label)
+	}
+	w.Close()
+
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref.Indicator("dialogues").LabelVI = "Đối thoại (đã sửa)"
+	w = open(t, dir, warehouse.Options{Reference: ref})
+	if got := one(t, w, `SELECT label_vi FROM indicators WHERE code = 'dialogues'`); got != "Đối thoại (đã sửa)" {
+		t.Errorf("changed reference: label %q", got)
+	}
+	if res := refresh(t, w); res.Mode != "full" {
+		t.Errorf("changed reference, refresh %s", res.Mode)
 	}
 }
