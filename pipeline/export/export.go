@@ -128,8 +128,9 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 			opts.Trace(what, time.Since(t0))
 		}
 	}
+	prev, _ := Current(dataDir) // "" when none: nothing to link from
 	t0 := time.Now()
-	outs, err := writeOutputs(ctx, q, tmp, snap.RunID, asOf, opts)
+	outs, sources, err := writeOutputs(ctx, q, tmp, prev, snap.RunID, asOf, opts)
 	trace("publish JSON outputs", t0)
 	if err != nil {
 		return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
@@ -159,9 +160,8 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 	}
 	snap.Dir = filepath.Join(snaps, snap.Name)
 	if !snap.Reused && !opts.NoTables {
-		prev, _ := Current(dataDir)
 		t0 := time.Now()
-		if _, err := writeTables(ctx, q, tmp, prev); err != nil {
+		if _, err := writeTables(ctx, q, tmp, prev, sources); err != nil {
 			return snap, fmt.Errorf("publish %s: tables: %w", snap.RunID, err)
 		}
 		trace("publish tables", t0)
@@ -349,60 +349,38 @@ var tables = []struct{ name, query string }{
 		FROM mart_completeness ORDER BY province_code, period`},
 }
 
-const sourcesQuery = `SELECT indicator, unit_code, unit_name, unit_level, period, disaggregation, value, qualifier,
-	origin, report_id, source_file, source_ref, quote
-	FROM mart_sources WHERE province_code = ? AND year = ?
-	ORDER BY indicator, unit_level DESC, unit_code, period, disaggregation`
-
-func writeOutputs(ctx context.Context, q Querier, dir, runID string, asOf sql.NullString, opts Options) (map[string]Output, error) {
+// writeOutputs writes the JSON outputs and manifest.json into dir, linking
+// the sources files of unchanged partitions from prevDir (sources.go), and
+// returns them with the keys of the sources files.
+func writeOutputs(ctx context.Context, q Querier, dir, prevDir, runID string, asOf sql.NullString, opts Options) (map[string]Output, map[string]SourceFile, error) {
 	outs := map[string]Output{}
 	for _, t := range tables {
+		t0 := time.Now()
 		o, err := writeQuery(ctx, q, filepath.Join(dir, t.name), t.query)
+		if opts.Trace != nil {
+			opts.Trace("output "+t.name, time.Since(t0))
+		}
 		if err != nil {
-			return nil, fmt.Errorf("write %s: %w", t.name, err)
+			return nil, nil, fmt.Errorf("write %s: %w", t.name, err)
 		}
 		outs[t.name] = o
 	}
-	if err := os.Mkdir(filepath.Join(dir, "sources"), 0o755); err != nil {
-		return nil, err
-	}
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT province_code, year FROM mart_province_year ORDER BY 1, 2`)
+	t0 := time.Now()
+	sources, err := writeSources(ctx, q, dir, prevDir, outs)
 	if err != nil {
-		return nil, fmt.Errorf("list province-years: %w", err)
+		return nil, nil, err
 	}
-	type py struct {
-		p string
-		y int64
-	}
-	var pys []py
-	for rows.Next() {
-		var x py
-		if err := rows.Scan(&x.p, &x.y); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		pys = append(pys, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, x := range pys {
-		name := fmt.Sprintf("sources/%s-%d.json", x.p, x.y)
-		o, err := writeQuery(ctx, q, filepath.Join(dir, name), sourcesQuery, x.p, x.y)
-		if err != nil {
-			return nil, fmt.Errorf("write %s: %w", name, err)
-		}
-		outs[name] = o
+	if opts.Trace != nil {
+		opts.Trace("output sources/*", time.Since(t0))
 	}
 	man, err := manifest(ctx, q, runID, asOf, opts, outs)
 	if err != nil {
-		return nil, fmt.Errorf("write manifest.json: %w", err)
+		return nil, nil, fmt.Errorf("write manifest.json: %w", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), man, 0o644); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return outs, nil
+	return outs, sources, nil
 }
 
 func manifest(ctx context.Context, q Querier, runID string, asOf sql.NullString, opts Options, outs map[string]Output) ([]byte, error) {
@@ -544,21 +522,26 @@ func writeQuery(ctx context.Context, q Querier, path, query string, args ...any)
 }
 
 func writeArray(w *bufio.Writer, rows *sql.Rows, o *Output) error {
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	e := newRowEncoder(cols)
 	w.WriteString("[")
-	err := eachRow(rows, func(m map[string]any) error {
-		b, err := json.Marshal(m)
-		if err != nil {
+	var buf []byte
+	for rows.Next() {
+		buf = buf[:0]
+		if o.Rows > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '\n')
+		if buf, err = e.appendRow(buf, rows, cols); err != nil {
 			return err
 		}
-		if o.Rows > 0 {
-			w.WriteString(",")
-		}
-		w.WriteString("\n")
-		w.Write(b)
+		w.Write(buf)
 		o.Rows++
-		return nil
-	})
-	if err != nil {
+	}
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	if o.Rows > 0 {

@@ -120,6 +120,22 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 			t.Errorf("%s: unchanged partition was written again, not linked", rel)
 		}
 	}
+	// The same for the sources JSON of each partition; a linked file has
+	// the bytes the query writes now.
+	if a, b := filepath.Join(first.Dir, "sources", "42-2022.json"), filepath.Join(second.Dir, "sources", "42-2022.json"); inode(t, a) != inode(t, b) {
+		t.Errorf("sources/42-2022.json: unchanged partition was written again, not linked")
+	} else {
+		fresh := filepath.Join(t.TempDir(), "42-2022.json")
+		o, err := writeQuery(ctx, w.DB(), fresh, sourcesQuery, "42", 2022)
+		linked, _ := os.ReadFile(b)
+		want, _ := os.ReadFile(fresh)
+		if err != nil || string(linked) != string(want) || second.Outputs["sources/42-2022.json"] != o {
+			t.Errorf("linked sources/42-2022.json differs from a fresh one (%v): %+v, want %+v", err, second.Outputs["sources/42-2022.json"], o)
+		}
+	}
+	if inode(t, filepath.Join(first.Dir, "sources", "38-2023.json")) == inode(t, filepath.Join(second.Dir, "sources", "38-2023.json")) {
+		t.Errorf("sources/38-2023.json: changed partition was linked from the old snapshot")
+	}
 	rel := "stg_facts/province=38/year=2023.parquet"
 	if inode(t, filepath.Join(first.Dir, TablesDir, rel)) == inode(t, filepath.Join(second.Dir, TablesDir, rel)) {
 		t.Errorf("%s: changed partition was linked from the old snapshot", rel)
