@@ -48,6 +48,7 @@ fuzz:
 	done
 
 bench: build
+	@bash .ci/deps --bench
 	$(GO) build -o bin/danvan-bench ./cmd/danvan-bench
 	./bin/danvan-bench --danvan $(BIN) --work $${BENCH_DIR:-.cache/bench}
 

@@ -35,6 +35,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "duckdb" {
 		return duckdbStep(ctx, args[1:])
 	}
+	if len(args) > 0 && args[0] == "floor" {
+		return floorStep(args[1:])
+	}
 	fs := flag.NewFlagSet("danvan-bench", flag.ContinueOnError)
 	danvan := fs.String("danvan", "bin/danvan", "the danvan binary to measure")
 	work := fs.String("work", ".cache/bench", "work directory (generated data is kept and reused)")
@@ -160,7 +163,11 @@ func (b *bench) print() {
 		if m.rssKB > 0 {
 			rss = fmt.Sprintf("%d MiB", m.rssKB/1024)
 		}
-		fmt.Fprintf(w, "%-50s %10s %10s %12s %10s %8s  %s %s\n", m.name, m.wall.Round(time.Millisecond),
+		wall := m.wall.Round(time.Millisecond)
+		if m.wall < time.Second {
+			wall = m.wall.Round(100 * time.Microsecond) // latencies
+		}
+		fmt.Fprintf(w, "%-50s %10s %10s %12s %10s %8s  %s %s\n", m.name, wall,
 			m.cpu.Round(time.Millisecond), rate, rss, ratio, m.limit, m.extra)
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -8,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -42,9 +45,18 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 		return err
 	}
 	if want("serve") {
-		if err := b.loadJSON(ctx, base, 100, 10*time.Second); err != nil {
+		floor, err := b.floor(ctx, data)
+		if err != nil {
+			return fmt.Errorf("net/http floor: %w", err)
+		}
+		m, err := b.loadJSON(ctx, base, 100, 10*time.Second)
+		if err != nil {
 			return err
 		}
+		m.name = fmt.Sprintf("served JSON, %d connections, %s", 100, 10*time.Second)
+		m.limit = "p99 <= 5 ms"
+		m.compare, m.ref = floor.name, &floor
+		b.results = append(b.results, floor, m)
 	}
 	if want("query") {
 		for _, q := range []struct{ name, sql string }{
@@ -76,21 +88,92 @@ func waitReady(ctx context.Context, url string) error {
 	return fmt.Errorf("danvan serve not ready at %s after 60 s", url)
 }
 
-// loadJSON keeps conns requests in flight for d and records each latency.
-func (b *bench) loadJSON(ctx context.Context, base string, conns int, d time.Duration) error {
-	paths := []string{"/data/province_year.json", "/data/completeness.json", "/data/indicators.json",
-		"/data/provinces.json", "/data/manifest.json"}
+// jsonPaths are the dashboard outputs the load goes round.
+var jsonPaths = []string{"/data/province_year.json", "/data/completeness.json", "/data/indicators.json",
+	"/data/provinces.json", "/data/manifest.json"}
+
+// floor serves the same bytes as danvan serve from a bare net/http handler
+// in a child process (`danvan-bench floor`), and measures it under the same
+// load: what the standard library can do on this machine.
+func (b *bench) floor(ctx context.Context, data string) (measurement, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return measurement{}, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		return measurement{}, err
+	}
+	cmd := exec.CommandContext(ctx, exe, "floor", data, addr)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return measurement{}, err
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	base := "http://" + addr
+	if err := waitReady(ctx, base+"/healthz"); err != nil {
+		return measurement{}, err
+	}
+	m, err := b.loadJSON(ctx, base, 100, 10*time.Second)
+	m.name = "bare net/http handler, same bytes (floor)"
+	return m, err
+}
+
+// floorStep is `danvan-bench floor DATA ADDR`: the current snapshot's JSON
+// outputs, gzipped once, written by the smallest handler net/http allows.
+func floorStep(args []string) error {
+	if len(args) != 2 {
+		return fmt.Errorf("usage: danvan-bench floor DATA ADDR")
+	}
+	bodies := map[string][]byte{}
+	for _, p := range jsonPaths {
+		raw, err := os.ReadFile(filepath.Join(args[0], "exports", "current", strings.TrimPrefix(p, "/data/")))
+		if err != nil {
+			return err
+		}
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(raw)
+		zw.Close()
+		bodies[p] = gz.Bytes()
+	}
+	return http.ListenAndServe(args[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := bodies[r.URL.Path]
+		if !ok {
+			w.WriteHeader(http.StatusOK) // /healthz
+			return
+		}
+		h := w.Header()
+		h["Content-Type"] = []string{"application/json; charset=utf-8"}
+		h["Content-Encoding"] = []string{"gzip"}
+		w.Write(body)
+	}))
+}
+
+// loadJSON keeps conns requests in flight for d, round-robin over the
+// dashboard outputs with gzip accepted, and reports the latency
+// distribution (wall = p99). wrk, when installed, generates the load: it
+// takes less of the two cores than a Go client would.
+func (b *bench) loadJSON(ctx context.Context, base string, conns int, d time.Duration) (measurement, error) {
+	if wrk, err := exec.LookPath("wrk"); err == nil {
+		return b.wrk(ctx, wrk, base, conns, d)
+	}
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: false}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	// Warm up: one of each, and check they are served.
-	var bytes int64
-	for _, p := range paths {
+	var size int64
+	for _, p := range jsonPaths {
 		n, err := get(client, base+p)
 		if err != nil {
-			return err
+			return measurement{}, err
 		}
-		bytes += n
+		size += n
 	}
 	var mu sync.Mutex
 	var lat []time.Duration
@@ -104,7 +187,7 @@ func (b *bench) loadJSON(ctx context.Context, base string, conns int, d time.Dur
 			var mine []time.Duration
 			for i := c; time.Now().Before(stop) && ctx.Err() == nil; i++ {
 				t := time.Now()
-				if _, err := get(client, base+paths[i%len(paths)]); err != nil {
+				if _, err := get(client, base+jsonPaths[i%len(jsonPaths)]); err != nil {
 					mu.Lock()
 					firstErr = err
 					mu.Unlock()
@@ -119,18 +202,64 @@ func (b *bench) loadJSON(ctx context.Context, base string, conns int, d time.Dur
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return firstErr
+		return measurement{}, firstErr
 	}
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	b.results = append(b.results, measurement{
-		name: fmt.Sprintf("served JSON, %d connections, %s", conns, d), wall: pct(0.99),
-		limit: "p99 <= 5 ms",
-		extra: fmt.Sprintf("(wall = p99; p50 %s, p90 %s, max %s; %d requests, %.0f req/s; outputs %d KiB gzip)",
+	return measurement{
+		wall: pct(0.99),
+		extra: fmt.Sprintf("(wall = p99; p50 %s, p90 %s, max %s; %d requests, %.0f req/s; Go load generator; outputs %d KiB gzip)",
 			pct(0.5).Round(10*time.Microsecond), pct(0.9).Round(10*time.Microsecond), lat[len(lat)-1].Round(time.Millisecond),
-			len(lat), float64(len(lat))/d.Seconds(), bytes/1024),
-	})
-	return nil
+			len(lat), float64(len(lat))/d.Seconds(), size/1024),
+	}, nil
+}
+
+// wrk runs `wrk --latency` with a script going round the outputs.
+func (b *bench) wrk(ctx context.Context, wrk, base string, conns int, d time.Duration) (measurement, error) {
+	script := filepath.Join(b.work, "round-robin.lua")
+	var lua strings.Builder
+	lua.WriteString("local paths = {")
+	for _, p := range jsonPaths {
+		fmt.Fprintf(&lua, "%q, ", p)
+	}
+	lua.WriteString(`}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], {["Accept-Encoding"] = "gzip"})
+end
+`)
+	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
+		return measurement{}, err
+	}
+	out, err := exec.CommandContext(ctx, wrk, "-t2", fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(d.Seconds())),
+		"--latency", "-s", script, base+"/").CombinedOutput()
+	if err != nil {
+		return measurement{}, fmt.Errorf("wrk: %w\n%s", err, out)
+	}
+	pct := map[string]time.Duration{}
+	var rps, errs string
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && strings.HasSuffix(f[0], "%"):
+			if d, err := time.ParseDuration(f[1]); err == nil {
+				pct[f[0]] = d
+			}
+		case len(f) == 2 && f[0] == "Requests/sec:":
+			rps = f[1]
+		case len(f) > 0 && (f[0] == "Non-2xx" || f[0] == "Socket"):
+			errs += " " + strings.TrimSpace(line)
+		}
+	}
+	if pct["99%"] == 0 || rps == "" || errs != "" {
+		return measurement{}, fmt.Errorf("wrk: unexpected output%s:\n%s", errs, out)
+	}
+	return measurement{
+		wall: pct["99%"],
+		extra: fmt.Sprintf("(wall = p99; p50 %s, p90 %s; %s req/s; wrk -t2 -c%d)",
+			pct["50%"].Round(10*time.Microsecond), pct["90%"].Round(10*time.Microsecond), rps, conns),
+	}, nil
 }
 
 // get fetches url with gzip accepted, as browsers do, and returns the bytes read.
