@@ -23,12 +23,10 @@ import (
 //   - a group-by of the analysts' SQL through POST /api/sql, warm (after a
 //     first run), over the current facts.
 func (b *bench) served(ctx context.Context, data string, want func(string) bool) error {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return err
 	}
-	addr := l.Addr().String()
-	l.Close()
 	const token = "bench-token"
 	cmd := exec.CommandContext(ctx, b.danvan, "serve", "--data", data, "--addr", addr, "--schedule", "off")
 	cmd.Env = append(os.Environ(), "DANVAN_TOKEN="+token)
@@ -70,6 +68,16 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 	return nil
 }
 
+// freeAddr returns a loopback address with a port free a moment ago.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
 func waitReady(ctx context.Context, url string) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
@@ -96,12 +104,10 @@ var jsonPaths = []string{"/data/province_year.json", "/data/completeness.json", 
 // in a child process (`danvan-bench floor`), and measures it under the same
 // load: what the standard library can do on this machine.
 func (b *bench) floor(ctx context.Context, data string) (measurement, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return measurement{}, err
 	}
-	addr := l.Addr().String()
-	l.Close()
 	exe, err := os.Executable()
 	if err != nil {
 		return measurement{}, err

@@ -41,24 +41,10 @@ func writeSources(ctx context.Context, q Querier, dir, prevDir string, outs map[
 	if err := os.Mkdir(filepath.Join(dir, "sources"), 0o755); err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT province_code, year FROM mart_province_year ORDER BY 1, 2`)
+	pys, err := partitions(ctx, q, "mart_province_year")
 	if err != nil {
 		return nil, fmt.Errorf("list province-years: %w", err)
 	}
-	var pys []tablePart
-	for rows.Next() {
-		var p tablePart
-		if err := rows.Scan(&p.province, &p.year); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("list province-years: %w", err)
-		}
-		pys = append(pys, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list province-years: %w", err)
-	}
-
 	keys, err := sourcesKeys(ctx, q)
 	if err != nil {
 		return nil, err

@@ -262,7 +262,7 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 				read = added
 			}
 		}
-		if err := w.rebuildPartition(ctx, conn, ms, p, fs, len(read) < len(fs), read, &res); err != nil {
+		if err := w.rebuildPartition(ctx, conn, ms, p, fs, read, &res); err != nil {
 			return res, err
 		}
 		if err := exec("refreshed partitions", `INSERT INTO refreshed_partitions VALUES (?, ?)`, p.Province, p.Year); err != nil {
@@ -326,9 +326,10 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 }
 
 // rebuildPartition runs the incremental models (1xx) for one partition,
-// whose files are now fs: over all of them, or when appending over read, the
-// files of the batches added since it was last built.
-func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []modelFile, p partition, fs []factFile, appending bool, read []factFile, res *RefreshResult) error {
+// whose files are now fs, over read: all of fs (rebuild) or the files of the
+// batches added since it was last built (append).
+func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []modelFile, p partition, fs, read []factFile, res *RefreshResult) error {
+	appending := len(read) < len(fs)
 	where := fmt.Sprintf("partition %s/%d", p.Province, p.Year)
 	exec := func(what, q string, args ...any) error {
 		t0 := time.Now()
