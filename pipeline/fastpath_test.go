@@ -3,6 +3,8 @@ package pipeline
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,41 +47,108 @@ func TestFastPathsAgree(t *testing.T) {
 	}
 }
 
-// FileCheck packs keys in 64 bits until an id outgrows its bits, then
-// carries on with wide keys: duplicates and conflicts are found either way.
-func TestFileCheckWidens(t *testing.T) {
+// FileCheck sorts its entries once at the end; it must refuse exactly what
+// checking the records one by one against a map of keys refuses, with the
+// same reasons, on files full of repeats, conflicts and limited values.
+func TestFileCheckAgreesWithSequential(t *testing.T) {
 	ref, err := DefaultReference()
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := NewValidator(ref, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
-	c := v.NewFileCheck("f.csv", func(seq int) string { return "row" })
-	ind, unit := ref.Indicators[0], ref.Units[0]
-	rec := func(dis string, value float64) *Record {
-		return &Record{Unit: unit, Period: YearPeriod(2020), Indicator: ind, Disaggregation: dis, Value: value}
-	}
-	const n = 1<<disBits + 10
-	for i := 0; i < n; i++ {
-		if !c.Add(i, rec("d"+strconvItoa(i), 1)) {
-			t.Fatalf("record %d refused", i)
-		}
-		if i == 5 && c.wide != nil {
-			t.Fatal("widened too early")
+	var units []*Unit
+	for _, u := range ref.Units {
+		if u.Level == LevelDistrict && len(units) < 3 {
+			units = append(units, u)
 		}
 	}
-	if c.wide == nil {
-		t.Fatal("did not widen")
+	inds := []*Indicator{ref.Indicator("models_registered"), ref.Indicator("models_effective"),
+		ref.Indicator("models_recognized"), ref.Indicator("dialogues")}
+	rng := rand.New(rand.NewPCG(3, 4))
+	refusals := 0
+	for trial := 0; trial < 300; trial++ {
+		// Small files take the comparison sort, large ones the radix sort.
+		n := rng.IntN(40)
+		if trial%10 == 0 {
+			n = 2000 + rng.IntN(2000)
+		}
+		var recs []Record
+		for i := n; i >= 0; i-- {
+			recs = append(recs, Record{Unit: units[rng.IntN(len(units))], Period: YearPeriod(2020 + rng.IntN(2)),
+				Indicator: inds[rng.IntN(len(inds))], Disaggregation: []string{Total, "kinh_te"}[rng.IntN(2)],
+				Value: float64(rng.IntN(4))})
+		}
+		refOf := func(seq int) string { return "row " + strconvItoa(seq) }
+		c := v.NewFileCheck("f.csv", refOf)
+		for i := range recs {
+			c.Add(i, &recs[i])
+		}
+		got := c.Finish()
+		want := sequentialCheck(ref, recs, refOf)
+		refusals += len(want)
+		if len(got) != len(want) {
+			t.Fatalf("trial %d: %d refusals, sequential check %d:\n%v\n%v", trial, len(got), len(want), got, want)
+		}
+		for i := range want {
+			if got[i].Seq != want[i].seq || got[i].Err.Code != want[i].code || !strings.Contains(got[i].Err.Reason, want[i].other) {
+				t.Fatalf("trial %d, refusal %d: got seq %d %s %q, want seq %d %s naming %s",
+					trial, i, got[i].Seq, got[i].Err.Code, got[i].Err.Reason, want[i].seq, want[i].code, want[i].other)
+			}
+		}
 	}
-	if c.Add(n, rec("d3", 1)) || c.Add(n+1, rec("d7", 2)) || !c.Add(n+2, rec("new", 1)) {
-		t.Fatal("duplicate or conflict missed after widening")
+	if refusals < 300 {
+		t.Fatalf("only %d refusals in all trials: the test data exercises too little", refusals)
 	}
-	got := map[string]int{}
-	for _, r := range c.Finish() {
-		got[r.Err.Code]++
+}
+
+type seqRefusal struct {
+	seq         int
+	code, other string
+}
+
+// sequentialCheck is the definition FileCheck implements: records in order,
+// the first of a key kept, a later equal value a duplicate, a different one
+// refusing both; then each kept first value above its limit's first value.
+func sequentialCheck(ref *Reference, recs []Record, refOf func(int) string) []seqRefusal {
+	type state struct {
+		first    int
+		conflict bool
 	}
-	if got["duplicate"] != 1 || got["conflicting_duplicate"] != 2 {
-		t.Fatalf("refusals %v", got)
+	seen := map[ValueKey]*state{}
+	var dups []seqRefusal
+	var firsts []int
+	for i, r := range recs {
+		st, ok := seen[r.ValueKey()]
+		if !ok {
+			seen[r.ValueKey()] = &state{first: i}
+			firsts = append(firsts, i)
+			continue
+		}
+		if r.Value == recs[st.first].Value {
+			dups = append(dups, seqRefusal{i, "duplicate", refOf(st.first)})
+			continue
+		}
+		dups = append(dups, seqRefusal{i, "conflicting_duplicate", refOf(st.first)})
+		if !st.conflict {
+			st.conflict = true
+			dups = append(dups, seqRefusal{st.first, "conflicting_duplicate", refOf(i)})
+		}
 	}
+	sort.Slice(dups, func(a, b int) bool { return dups[a].seq < dups[b].seq })
+	for _, i := range firsts {
+		r := recs[i]
+		if r.Indicator.MaxOf == "" || seen[r.ValueKey()].conflict {
+			continue
+		}
+		lk := r.ValueKey()
+		lk.Indicator = r.Indicator.MaxOf
+		lim, ok := seen[lk]
+		if !ok || lim.conflict || r.Value <= recs[lim.first].Value {
+			continue
+		}
+		dups = append(dups, seqRefusal{i, "rule_violated", refOf(lim.first)})
+	}
+	return dups
 }
 
 func strconvItoa(i int) string { return fmt.Sprint(i) }

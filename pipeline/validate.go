@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"math/bits"
+	"slices"
 	"strings"
 	"time"
 )
@@ -23,7 +25,8 @@ type Validator struct {
 
 	periods    map[string]periodResult
 	provinces  map[string]provinceResult
-	units      map[unitQuery]provinceResult
+	unitNames  map[unitName]uint32
+	units      map[uint64]provinceResult // unit name id << 32 | period id
 	indicators map[string]indicatorResult
 	disaggs    map[[2]string]disaggResult
 }
@@ -31,16 +34,18 @@ type Validator struct {
 type (
 	periodResult struct {
 		p   Period
+		id  uint32 // numbers the distinct period texts, for the units cache
 		err *Problem
 	}
 	provinceResult struct {
 		u   *Unit
 		err *Problem
 	}
-	unitQuery struct {
+	// unitName is a unit as written in a province; its resolution also
+	// depends on the period, whose id completes the cache key.
+	unitName struct {
 		province *Unit
 		name     string
-		period   string
 	}
 	indicatorResult struct {
 		ind *Indicator
@@ -59,7 +64,7 @@ func NewValidator(ref *Reference, now time.Time) *Validator {
 	return &Validator{
 		Ref: ref, Resolver: NewResolver(ref), today: date(y, m, d), tomorrow: date(y, m, d).AddDate(0, 0, 1),
 		periods: map[string]periodResult{}, provinces: map[string]provinceResult{},
-		units: map[unitQuery]provinceResult{}, indicators: map[string]indicatorResult{},
+		unitNames: map[unitName]uint32{}, units: map[uint64]provinceResult{}, indicators: map[string]indicatorResult{},
 		disaggs: map[[2]string]disaggResult{},
 	}
 }
@@ -70,8 +75,13 @@ func (v *Validator) rowError(file string, raw RawRow, f Field, value string, p *
 
 // Period parses s and refuses periods that have not started yet.
 func (v *Validator) Period(s string) (Period, *Problem) {
+	r := v.period(s)
+	return r.p, r.err
+}
+
+func (v *Validator) period(s string) periodResult {
 	if r, ok := v.periods[s]; ok {
-		return r.p, r.err
+		return r
 	}
 	p, err := ParsePeriod(s)
 	var pr *Problem
@@ -86,8 +96,9 @@ func (v *Validator) Period(s string) (Period, *Problem) {
 		pr = problem("future_period", "Kỳ báo cáo %s chưa bắt đầu (hôm nay là %s).",
 			"Period %s has not started yet (today is %s).", p.Code, v.today.Format("02/01/2006"))
 	}
-	v.periods[s] = periodResult{p, pr}
-	return p, pr
+	r := periodResult{p, uint32(len(v.periods)), pr}
+	v.periods[s] = r
+	return r
 }
 
 // Row validates one raw row on its own. Checks that need the whole file
@@ -97,10 +108,11 @@ func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
 	if rec.Origin == "" {
 		rec.Origin = FromForm
 	}
-	var pr *Problem
-	if rec.Period, pr = v.Period(raw.Period); pr != nil {
-		return rec, v.rowError(file, raw, FieldPeriod, raw.Period, pr)
+	per := v.period(raw.Period)
+	if per.err != nil {
+		return rec, v.rowError(file, raw, FieldPeriod, raw.Period, per.err)
 	}
+	rec.Period = per.p
 	pres, ok := v.provinces[raw.Province]
 	if !ok {
 		pres.u, pres.err = v.Resolver.Province(raw.Province)
@@ -110,7 +122,13 @@ func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
 		return rec, v.rowError(file, raw, FieldProvince, raw.Province, pres.err)
 	}
 	rec.Province = pres.u
-	q := unitQuery{pres.u, raw.Unit, rec.Period.Code}
+	n := unitName{pres.u, raw.Unit}
+	nid, ok := v.unitNames[n]
+	if !ok {
+		nid = uint32(len(v.unitNames))
+		v.unitNames[n] = nid
+	}
+	q := uint64(nid)<<32 | uint64(per.id)
 	ures, ok := v.units[q]
 	if !ok {
 		ures.u, ures.err = v.Resolver.Unit(pres.u, raw.Unit, rec.Period)
@@ -139,7 +157,7 @@ func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
 		return rec, v.rowError(file, raw, FieldDisaggregation, raw.Disaggregation, dres.err)
 	}
 	rec.Disaggregation = dres.code
-	if pr = v.value(&rec, raw); pr != nil {
+	if pr := v.value(&rec, raw); pr != nil {
 		return rec, v.rowError(file, raw, FieldValue, raw.Value, pr)
 	}
 	if raw.Qualifier != "" {
@@ -321,17 +339,16 @@ func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError) {
 // FileCheck is the whole-file part of File (duplicates, then the
 // catalogue's max_of rules) fed one record at a time, so a file of millions
 // of rows can be checked without holding its records: it keeps one small
-// entry per distinct value key.
+// entry per record and sorts them once at the end, which costs far less
+// than looking every key up in a hash table as it comes.
 type FileCheck struct {
 	v    *Validator
 	file string
 	ref  func(seq int) string
-	// ids number the distinct codes of each key part; a key is the four
-	// ids packed in one uint64 (keys), or, once an id outgrows its bits,
-	// side by side (wide).
+	// ids number the distinct codes of each key part: unit, period,
+	// indicator, disaggregation.
 	ids  [4]map[string]uint32
-	keys map[uint64]keyState
-	wide map[checkKey]keyState
+	inds []*Indicator // by indicator id
 	// last ids, since consecutive rows often share parts.
 	lastUnit *Unit
 	lastUID  uint32
@@ -339,48 +356,36 @@ type FileCheck struct {
 	lastIID  uint32
 	lastPer  string
 	lastPID  uint32
-	// dups are refusals for duplicates, by seq; the first of a conflicting
-	// pair is refused only once something contradicts it.
-	dups    map[int]refusal
-	limited []limited
+	lastDis  string
+	lastDID  uint32
+	entries  []checkEntry
 }
 
 type (
-	checkKey [4]uint32 // unit, period, indicator, disaggregation
-	// keyState is kept small: there is one per distinct value of the file.
-	keyState struct {
-		value    float64
-		first    uint32
-		conflict bool
+	// checkEntry is one record: its key (unit and period ids in hi,
+	// indicator and disaggregation ids in lo), seq and value.
+	checkEntry struct {
+		hi, lo uint64
+		seq    uint32
+		value  float64
 	}
 	refusal struct {
+		seq   int
 		value float64
 		p     *Problem
 	}
-	limited struct {
-		seq        int
-		key, limit checkKey
-		rec        *Indicator
-		value      float64
+)
+
+func (e *checkEntry) sameKey(o *checkEntry) bool { return e.hi == o.hi && e.lo == o.lo }
+
+func compareEntries(a, b checkEntry) int {
+	if c := cmp.Compare(a.hi, b.hi); c != 0 {
+		return c
 	}
-)
-
-// Bits of each part in a packed key: unit, period, indicator, breakdown.
-const (
-	unitBits, periodBits, indBits, disBits = 20, 24, 10, 10
-)
-
-func (k checkKey) fits() bool {
-	return k[0] < 1<<unitBits && k[1] < 1<<periodBits && k[2] < 1<<indBits && k[3] < 1<<disBits
-}
-
-func (k checkKey) packed() uint64 {
-	return uint64(k[0])<<(periodBits+indBits+disBits) | uint64(k[1])<<(indBits+disBits) | uint64(k[2])<<disBits | uint64(k[3])
-}
-
-func unpack(p uint64) checkKey {
-	return checkKey{uint32(p >> (periodBits + indBits + disBits)), uint32(p>>(indBits+disBits)) & (1<<periodBits - 1),
-		uint32(p>>disBits) & (1<<indBits - 1), uint32(p) & (1<<disBits - 1)}
+	if c := cmp.Compare(a.lo, b.lo); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.seq, b.seq)
 }
 
 // Refusal is a record FileCheck refuses: its seq as given to Add, and why.
@@ -392,7 +397,7 @@ type Refusal struct {
 // NewFileCheck starts the whole-file checks of file. ref gives the Ref of
 // the record added with a seq, for messages that point at another row.
 func (v *Validator) NewFileCheck(file string, ref func(seq int) string) *FileCheck {
-	c := &FileCheck{v: v, file: file, ref: ref, keys: map[uint64]keyState{}, dups: map[int]refusal{}}
+	c := &FileCheck{v: v, file: file, ref: ref}
 	for i := range c.ids {
 		c.ids[i] = map[string]uint32{}
 	}
@@ -409,45 +414,19 @@ func (c *FileCheck) id(part int, s string) uint32 {
 	return id
 }
 
-func (c *FileCheck) get(k checkKey) (keyState, bool) {
-	if c.wide == nil {
-		st, ok := c.keys[k.packed()]
-		return st, ok
-	}
-	st, ok := c.wide[k]
-	return st, ok
-}
-
-func (c *FileCheck) set(k checkKey, st keyState) {
-	if c.wide == nil {
-		c.keys[k.packed()] = st
-		return
-	}
-	c.wide[k] = st
-}
-
-// Expect sizes the check for about n records, so a large file's keys are
-// not rehashed as they grow. It does nothing once records were added.
+// Expect sizes the check for about n records, so a large file's entries
+// are not copied as they grow: n is an estimate, so it keeps an eighth
+// more. It does nothing once records were added.
 func (c *FileCheck) Expect(n int) {
-	if len(c.keys) == 0 && c.wide == nil && n > 0 {
-		c.keys = make(map[uint64]keyState, n)
+	if len(c.entries) == 0 && n > 0 {
+		c.entries = make([]checkEntry, 0, n+n/8)
 	}
-}
-
-// widen moves the keys to the wide map, once an id no longer fits.
-func (c *FileCheck) widen() {
-	c.wide = make(map[checkKey]keyState, len(c.keys))
-	for p, st := range c.keys {
-		c.wide[unpack(p)] = st
-	}
-	c.keys = nil
 }
 
 // Add takes the next record Row accepted; seqs must increase and fit in
-// 32 bits. It reports
-// whether the record still stands: false when it repeats or contradicts an
-// earlier one. A true answer can still be overturned by Finish.
-func (c *FileCheck) Add(seq int, r *Record) bool {
+// 32 bits. Whether
+// the record stands is known once Finish has seen the whole file.
+func (c *FileCheck) Add(seq int, r *Record) {
 	if r.Unit != c.lastUnit {
 		c.lastUnit, c.lastUID = r.Unit, c.id(0, r.Unit.Code)
 	}
@@ -456,75 +435,143 @@ func (c *FileCheck) Add(seq int, r *Record) bool {
 	}
 	if r.Indicator != c.lastInd {
 		c.lastInd, c.lastIID = r.Indicator, c.id(2, r.Indicator.Code)
-	}
-	k := checkKey{c.lastUID, c.lastPID, c.lastIID, c.id(3, r.Disaggregation)}
-	if c.wide == nil && !k.fits() {
-		c.widen()
-	}
-	st, seen := c.get(k)
-	if !seen {
-		c.set(k, keyState{value: r.Value, first: uint32(seq)})
-		if r.Indicator.MaxOf != "" {
-			lk := k
-			lk[2] = c.id(2, r.Indicator.MaxOf)
-			if c.wide == nil && !lk.fits() {
-				c.widen()
-			}
-			c.limited = append(c.limited, limited{seq, k, lk, r.Indicator, r.Value})
+		for int(c.lastIID) >= len(c.inds) {
+			c.inds = append(c.inds, nil)
 		}
-		return true
+		c.inds[c.lastIID] = r.Indicator
 	}
-	if st.value == r.Value {
-		c.dups[seq] = refusal{r.Value, problem("duplicate", "Trùng với %s (cùng đơn vị, kỳ, chỉ tiêu, phân tổ và giá trị); chỉ tính một lần.",
-			"Duplicate of %s (same unit, period, indicator, disaggregation and value); counted once.", c.ref(int(st.first)))}
-		return false
+	if r.Disaggregation != c.lastDis || len(c.entries) == 0 {
+		c.lastDis, c.lastDID = r.Disaggregation, c.id(3, r.Disaggregation)
 	}
-	conflict := func(otherSeq int, other, this float64) *Problem {
-		return problem("conflicting_duplicate",
-			"Mâu thuẫn với %s: cùng đơn vị, kỳ, chỉ tiêu, phân tổ nhưng giá trị khác (%s và %s); cả hai bị từ chối.",
-			"Conflicts with %s: same unit, period, indicator and disaggregation but different values (%s and %s); both refused.",
-			c.ref(otherSeq), fmtValue(other), fmtValue(this))
-	}
-	c.dups[seq] = refusal{r.Value, conflict(int(st.first), st.value, r.Value)}
-	if !st.conflict {
-		st.conflict = true
-		c.set(k, st)
-		c.dups[int(st.first)] = refusal{st.value, conflict(seq, r.Value, st.value)}
-	}
-	return false
+	c.entries = append(c.entries, checkEntry{
+		hi: uint64(c.lastUID)<<32 | uint64(c.lastPID), lo: uint64(c.lastIID)<<32 | uint64(c.lastDID),
+		seq: uint32(seq), value: r.Value,
+	})
 }
 
 // Finish returns the refused records in File's order: duplicates by seq,
-// then rule violations by seq. Rules only see values that survived the
-// duplicate check, as in File.
+// then rule violations by seq. Within one key the first record is kept and
+// later ones with the same value are duplicates; two different values
+// refuse both. Rules only see values that survived the duplicate check.
 func (c *FileCheck) Finish() []Refusal {
-	out := make([]Refusal, 0, len(c.dups))
-	seqs := make([]int, 0, len(c.dups))
-	for s := range c.dups {
-		seqs = append(seqs, s)
+	es := c.sortEntries()
+	var dups, rules []refusal
+	var conflicted map[uint32]bool // first seqs of keys with conflicting values
+	for g := 0; g < len(es); {
+		first := &es[g]
+		end := g + 1
+		for end < len(es) && es[end].sameKey(first) {
+			end++
+		}
+		for j := g + 1; j < end; j++ {
+			e := &es[j]
+			if e.value == first.value {
+				dups = append(dups, refusal{int(e.seq), e.value, problem("duplicate",
+					"Trùng với %s (cùng đơn vị, kỳ, chỉ tiêu, phân tổ và giá trị); chỉ tính một lần.",
+					"Duplicate of %s (same unit, period, indicator, disaggregation and value); counted once.", c.ref(int(first.seq)))})
+				continue
+			}
+			dups = append(dups, refusal{int(e.seq), e.value, c.conflict(int(first.seq), first.value, e.value)})
+			if !conflicted[first.seq] {
+				if conflicted == nil {
+					conflicted = map[uint32]bool{}
+				}
+				conflicted[first.seq] = true
+				dups = append(dups, refusal{int(first.seq), first.value, c.conflict(int(e.seq), e.value, first.value)})
+			}
+		}
+		g = end
 	}
-	sort.Ints(seqs)
-	for _, s := range seqs {
-		out = append(out, c.refuse(s, c.dups[s]))
-	}
-	for _, l := range c.limited {
-		if st, _ := c.get(l.key); st.conflict {
+	for i := range es {
+		first := &es[i]
+		if i > 0 && es[i-1].sameKey(first) {
 			continue
 		}
-		lim, ok := c.get(l.limit)
-		if !ok || lim.conflict || l.value <= lim.value {
+		ind := c.inds[first.lo>>32]
+		if ind.MaxOf == "" || conflicted[first.seq] {
 			continue
 		}
-		limit := c.v.Ref.Indicator(l.rec.MaxOf)
-		out = append(out, c.refuse(l.seq, refusal{l.value, problem("rule_violated", "%s (%s) lớn hơn %s (%s, %s); không thể như vậy.",
+		limitID, ok := c.ids[2][ind.MaxOf]
+		if !ok {
+			continue
+		}
+		want := checkEntry{hi: first.hi, lo: uint64(limitID)<<32 | first.lo&(1<<32-1)}
+		j, _ := slices.BinarySearchFunc(es, want, compareEntries)
+		if j == len(es) || !es[j].sameKey(&want) {
+			continue
+		}
+		lim := &es[j]
+		if conflicted[lim.seq] || first.value <= lim.value {
+			continue
+		}
+		limit := c.v.Ref.Indicator(ind.MaxOf)
+		rules = append(rules, refusal{int(first.seq), first.value, problem("rule_violated", "%s (%s) lớn hơn %s (%s, %s); không thể như vậy.",
 			"%s (%s) exceeds %s (%s, %s), which cannot be.",
-			l.rec.LabelVI, fmtValue(l.value), limit.LabelVI, fmtValue(lim.value), c.ref(int(lim.first)))}))
+			ind.LabelVI, fmtValue(first.value), limit.LabelVI, fmtValue(lim.value), c.ref(int(lim.seq)))})
+	}
+	bySeq := func(a, b refusal) int { return cmp.Compare(a.seq, b.seq) }
+	slices.SortFunc(dups, bySeq)
+	slices.SortFunc(rules, bySeq)
+	out := make([]Refusal, 0, len(dups)+len(rules))
+	for _, r := range append(dups, rules...) {
+		out = append(out, c.refuse(r))
 	}
 	return out
 }
 
-func (c *FileCheck) refuse(seq int, r refusal) Refusal {
-	return Refusal{seq, RowError{File: c.file, Ref: c.ref(seq), Column: string(FieldValue), Value: fmtValue(r.value),
+// sortEntries orders the entries by key, in seq order within a key. The
+// ids are dense, so a key usually packs into far fewer than 64 bits, and a
+// radix sort on those bits beats a comparison sort by an order of magnitude
+// on a file of millions of rows. Entries were added in seq order and the
+// radix sort is stable, so seqs stay in order within a key.
+func (c *FileCheck) sortEntries() []checkEntry {
+	es := c.entries
+	var width [4]int
+	total := 0
+	for i, m := range c.ids {
+		width[i] = bits.Len32(uint32(max(len(m), 1) - 1))
+		total += width[i]
+	}
+	if total > 64 || len(es) < 256 {
+		slices.SortFunc(es, compareEntries)
+		return es
+	}
+	key := func(e *checkEntry) uint64 {
+		return (e.hi>>32)<<(width[1]+width[2]+width[3]) | (e.hi&(1<<32-1))<<(width[2]+width[3]) |
+			(e.lo>>32)<<width[3] | e.lo&(1<<32-1)
+	}
+	const digit = 11
+	tmp := make([]checkEntry, len(es))
+	src, dst := es, tmp
+	for shift := 0; shift < total; shift += digit {
+		var count [1 << digit]int
+		for i := range src {
+			count[key(&src[i])>>shift&(1<<digit-1)]++
+		}
+		pos := 0
+		for d, n := range count {
+			count[d] = pos
+			pos += n
+		}
+		for i := range src {
+			d := key(&src[i]) >> shift & (1<<digit - 1)
+			dst[count[d]] = src[i]
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	return src
+}
+
+func (c *FileCheck) conflict(otherSeq int, other, this float64) *Problem {
+	return problem("conflicting_duplicate",
+		"Mâu thuẫn với %s: cùng đơn vị, kỳ, chỉ tiêu, phân tổ nhưng giá trị khác (%s và %s); cả hai bị từ chối.",
+		"Conflicts with %s: same unit, period, indicator and disaggregation but different values (%s and %s); both refused.",
+		c.ref(otherSeq), fmtValue(other), fmtValue(this))
+}
+
+func (c *FileCheck) refuse(r refusal) Refusal {
+	return Refusal{r.seq, RowError{File: c.file, Ref: c.ref(r.seq), Column: string(FieldValue), Value: fmtValue(r.value),
 		Code: r.p.Code, Reason: r.p.Reason, ReasonEN: r.p.ReasonEN}}
 }
 

@@ -73,12 +73,14 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 		if err != nil {
 			return readError(file, err), nil
 		}
-		if fe := s.check(file, rec, line); fe != nil {
-			return fe, nil
-		}
 		cells = cells[:0]
 		for i, f := range s.split(rec) {
 			cells = append(cells, s.cell(i, f))
+		}
+		if s.invalid {
+			// Every byte of a record but its separators and quotes is in
+			// some cell, and cell checks what it has not seen before.
+			return s.check(file, rec, line), nil
 		}
 		if !l.fill(&raw, cells) {
 			continue
@@ -107,6 +109,8 @@ type csvScanner struct {
 	fields [][]byte
 	unq    []byte
 	intern map[string]string
+	// invalid is set when a cell of a UTF-8 file is not valid UTF-8.
+	invalid bool
 	// per column: lookups and hits in intern, and whether it is worth it.
 	cols  []colStats
 	arena []byte // backs the strings of cells not interned
@@ -304,12 +308,18 @@ func (s *csvScanner) split(rec []byte) [][]byte {
 }
 
 // str turns a field into a string, NFC-normalised, sharing repeated ones.
+// Only valid text enters the intern table, so a cell found there needs no
+// UTF-8 check.
 func (s *csvScanner) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
 	if v, ok := s.intern[string(b)]; ok {
 		return v
+	}
+	if s.enc == encUTF8 && !utf8.Valid(b) {
+		s.invalid = true
+		return ""
 	}
 	v := string(b)
 	for _, c := range b {

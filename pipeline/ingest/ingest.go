@@ -296,9 +296,10 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// errRetry asks the sink to discard a streamed batch: a later row overturned
-// a record already handed over (the first of two conflicting values, or a
-// value above its limit), so the file is streamed again knowing what to drop.
+// errRetry asks the sink to discard a streamed batch: the whole-file checks
+// refused records already handed over (duplicates, conflicting values,
+// values above their limit), so the file is streamed again knowing what to
+// drop. Files with such rows are rare; the others are read once.
 var errRetry = errors.New("ingest: stream again, an earlier record was refused")
 
 func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path string, b *Batch, ss StreamSink, res FileResult) (FileResult, error) {
@@ -354,13 +355,13 @@ type passResult struct {
 	accepted int
 	rejects  []pipeline.RowError
 	refused  []pipeline.Refusal
-	// retro is set when a record handed over early was refused later.
+	// retro is set when a record handed over was refused at the end.
 	retro bool
 }
 
 // csvPass streams one CSV file through validation. The first pass (drop
-// nil) hands over every record that stands so far and runs the whole-file
-// checks; a second pass hands over exactly the records not in drop.
+// nil) hands over every record that passed the row checks and runs the
+// whole-file checks; a second pass hands over exactly the records not in drop.
 //
 // Reading and row validation run in a goroutine of their own, a batch of
 // rows ahead of the whole-file checks and the sink, so the two halves use
@@ -452,13 +453,12 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 				continue
 			}
 			valid++
-			keep := true
 			if drop == nil {
-				keep = check.Add(it.line, &it.rec)
-			} else {
-				keep = !drop[it.line]
+				check.Add(it.line, &it.rec)
+			} else if drop[it.line] {
+				continue
 			}
-			if !keep || yield == nil {
+			if yield == nil {
 				continue
 			}
 			chunk = append(chunk, it.rec)
@@ -492,10 +492,8 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	res.refused = check.Finish()
 	for _, r := range res.refused {
 		res.rejects = append(res.rejects, r.Err)
-		if r.Err.Code != "duplicate" {
-			res.retro = true
-		}
 	}
+	res.retro = len(res.refused) > 0
 	res.accepted = valid - len(res.refused)
 	return res, nil
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,9 +117,9 @@ func sinkBatches(s Sink) map[string]Batch {
 	return nil
 }
 
-// TestStreamRetry: when a later row overturns a record already streamed
-// (the first of two conflicting values, a value above its limit found
-// later), the stream is redone and the sink ends with exactly what the
+// TestStreamRetry: when the whole-file checks refuse records already
+// streamed (conflicting values, a value above its limit, a duplicate), the
+// stream is redone and the sink ends with exactly what the
 // in-memory path keeps.
 func TestStreamRetry(t *testing.T) {
 	data := header +
@@ -128,7 +129,7 @@ func TestStreamRetry(t *testing.T) {
 		"Hà Tĩnh,Thạch Hà,2023,contests,,1,\n" +
 		"Hà Tĩnh,Thạch Hà,2023,dialogues,,4,\n" +
 		"Hà Tĩnh,Thạch Hà,2023,models_registered,,45,\n" +
-		"Hà Tĩnh,Thạch Hà,2023,contests,,1,\n" // plain duplicate: no retry needed for it
+		"Hà Tĩnh,Thạch Hà,2023,contests,,1,\n" // plain duplicate
 	dir := writeTree(t, map[string]string{"r.csv": data})
 	sink := &streamSink{memSink{batches: map[string]Batch{}}}
 	in := newTestIngester(t)
@@ -195,5 +196,33 @@ func TestReadPanics(t *testing.T) {
 	if len(sum.Files) != 2 || sum.Files[0].FileErr == nil || sum.Files[0].FileErr.Code != "internal_error" ||
 		!strings.Contains(sum.Files[0].FileErr.Reason, "Lỗi nội bộ khi đọc tệp") || sum.Files[1].Accepted != 1 {
 		t.Errorf("summary = %+v", sum.Files)
+	}
+}
+
+// TestLateBadUTF8: bytes that are not UTF-8 after the part of the file its
+// encoding is guessed from quarantine the file, naming the line, whether
+// they sit in a column whose values repeat or in one whose values do not.
+func TestLateBadUTF8(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ghi_chu\n")
+	lines := 1
+	for b.Len() < sniffSize+1000 {
+		fmt.Fprintf(&b, "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,ghi chú %d\n", lines)
+		lines++
+	}
+	for _, bad := range []string{
+		"Hà Tĩnh,Th\x81ch Hà,2023,dialogues,,3,x\n",         // a repeated column
+		"Hà Tĩnh,Thạch Hà,2023,dialogues,,3,ghi ch\xfa 0\n", // the notes, all different
+	} {
+		data := b.String() + bad + strings.Repeat("Hà Tĩnh,Thạch Hà,2023,dialogues,,3,ghi chú\n", 10)
+		dir := writeTree(t, map[string]string{"late.csv": data})
+		sum, err := newTestIngester(t).Check(context.Background(), []string{dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fe := sum.Files[0].FileErr
+		if fe == nil || fe.Code != "bad_encoding" || !strings.Contains(fe.Reason, fmt.Sprintf("Dòng %d ", lines+1)) {
+			t.Errorf("%q: file error %+v, want bad_encoding on line %d", bad, fe, lines+1)
+		}
 	}
 }

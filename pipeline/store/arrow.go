@@ -90,6 +90,10 @@ var (
 func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
+		// Level 1: the dictionaries already did most of the work; a
+		// higher level costs a second of a 10M-row ingest for a few
+		// percent of size.
+		parquet.WithCompressionLevel(1),
 		parquet.WithDictionaryDefault(true),
 		// seq and source_ref are (nearly) unique per row: a dictionary
 		// would only cost time and fall back to plain anyway.
