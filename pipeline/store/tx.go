@@ -132,6 +132,10 @@ type part struct {
 	buffer
 
 	quoteAvg, noteAvg, refAvg int
+	// lastChunk is the rows of the previous chunk: a file spread over many
+	// partitions flushes them well before ChunkRows, and buffers sized for
+	// ChunkRows would mostly be allocated and cleared for nothing.
+	lastChunk int
 
 	w  *fileWriter
 	ch chan *chunk
@@ -300,7 +304,7 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 		tx.lastPart = p
 	}
 	if p.n == 0 {
-		p.grow(tx.s.opts.ChunkRows)
+		p.grow(min(tx.s.opts.ChunkRows, max(1024, p.lastChunk+p.lastChunk/4)))
 	}
 
 	p.idx[cProvinceCode] = append(p.idx[cProvinceCode], pv[0])
@@ -405,6 +409,7 @@ func (tx *Tx) take(p *part) *chunk {
 		c.vals[col] = tx.dicts[col].vals
 	}
 	p.quoteAvg, p.noteAvg, p.refAvg = len(p.quote.data)/n+1, len(p.note.data)/n+1, len(p.ref.data)/n+1
+	p.lastChunk = n
 	p.buffer = buffer{}
 	return c
 }
