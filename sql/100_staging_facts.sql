@@ -3,9 +3,15 @@
 -- in one partition (the unit fixes the province, the period fixes the year),
 -- so supersession never crosses partitions. Latest = greatest
 -- (ingested_at, batch, seq); earlier values are superseded and left out (they
--- stay in facts_history). Finding the latest on the key columns alone, then
--- keeping the rows that match it, costs less than ranking whole rows (a
--- window) or carrying them through an aggregate (arg_max).
+-- stay in facts_history).
+--
+-- partition_facts carries batch_version, a number that orders its batches as
+-- (ingested_at, batch) does. A batch holds a key at most once (ingest refuses
+-- duplicates within a file), so the latest value of a key is the row with the
+-- key's greatest batch_version and, from that batch, its seq: the pair
+-- (batch_version, seq) names one row, and finding it on numbers costs far
+-- less than ranking whole rows (a window), carrying them through an aggregate
+-- (arg_max) or comparing (ingested_at, batch, seq) structs.
 --
 -- A partition is either rebuilt (partition_facts reads all its batches and
 -- staging starts empty) or appended to (getvariable('partition_append'):
@@ -30,7 +36,7 @@ WHERE getvariable('partition_append')
 
 INSERT INTO stg_facts BY NAME
 WITH latest AS (
-    SELECT unit_code, period, indicator, disaggregation, max((ingested_at, batch, seq)) AS version
+    SELECT max(batch_version) AS batch_version, arg_max(seq, batch_version) AS seq
     FROM partition_facts
     GROUP BY unit_code, period, indicator, disaggregation
 ),
@@ -40,12 +46,9 @@ staged AS ( -- appending: the values still staged are newer than the new ones
     WHERE getvariable('partition_append')
       AND province_code = getvariable('partition_province') AND year = getvariable('partition_year')
 )
-SELECT f.*
+SELECT f.* EXCLUDE (batch_version)
 FROM partition_facts f
-SEMI JOIN latest l
-    ON f.unit_code = l.unit_code AND f.period = l.period AND f.indicator = l.indicator
-   AND f.disaggregation IS NOT DISTINCT FROM l.disaggregation
-   AND (f.ingested_at, f.batch, f.seq) = l.version
+SEMI JOIN latest l ON f.batch_version = l.batch_version AND f.seq = l.seq
 ANTI JOIN staged s
     ON f.unit_code = s.unit_code AND f.period = s.period AND f.indicator = s.indicator
    AND f.disaggregation IS NOT DISTINCT FROM s.disaggregation;

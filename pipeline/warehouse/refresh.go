@@ -350,11 +350,7 @@ func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []m
 	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_append = %t`, appending)); err != nil {
 		return err
 	}
-	paths := make([]string, len(read))
-	for i, f := range read {
-		paths[i] = f.Path
-	}
-	if err := exec("partition facts", "CREATE OR REPLACE TEMP VIEW partition_facts AS "+readFacts(paths)); err != nil {
+	if err := exec("partition facts", "CREATE OR REPLACE TEMP VIEW partition_facts AS "+readPartitionFacts(read)); err != nil {
 		return err
 	}
 	var n int64

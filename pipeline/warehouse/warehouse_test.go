@@ -487,3 +487,42 @@ func TestReferenceReloadedWhenChanged(t *testing.T) {
 		t.Errorf("changed reference, refresh %s", res.Mode)
 	}
 }
+
+// TestTiedStampsBrokenByBatch: batches stamped with the same instant are
+// ordered by their batch name, as the facts view (a window over the whole
+// version) orders them; staging must keep the same winner, whatever the
+// position of the value in its batch.
+func TestTiedStampsBrokenByBatch(t *testing.T) {
+	dir := t.TempDir()
+	var batches []whtest.Batch
+	for i, name := range []string{"x.csv", "y.csv", "z.csv", "w.csv"} {
+		facts := []whtest.Fact{{Unit: "381", Period: "2023", Indicator: "contests", Value: float64(i)}}
+		key := whtest.Fact{Unit: "380", Period: "2023", Indicator: "dialogues", Value: float64(100 + i)}
+		if i%2 == 0 {
+			facts = append([]whtest.Fact{key}, facts...)
+		} else {
+			facts = append(facts, key)
+		}
+		b := whtest.Batch{SourceFile: name, IngestedAt: day(5), Facts: facts}
+		if name == "w.csv" {
+			b.IngestedAt = day(4) // earlier: loses whatever its name
+		}
+		whtest.Write(t, dir, b)
+		batches = append(batches, b)
+	}
+	want := batches[0]
+	for _, b := range batches[:3] {
+		if b.Hash() > want.Hash() {
+			want = b
+		}
+	}
+	w := open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	got := rows(t, w, `SELECT unit_code, source_file FROM stg_facts ORDER BY 1`)
+	if wantRows := []string{"380|" + want.SourceFile, "381|" + want.SourceFile}; !reflect.DeepEqual(got, wantRows) {
+		t.Errorf("staged %v, want %v (the greatest batch of the tied stamp)", got, wantRows)
+	}
+	if facts := rows(t, w, `SELECT unit_code, source_file FROM facts ORDER BY 1`); !reflect.DeepEqual(facts, got) {
+		t.Errorf("the facts view keeps %v, staging %v", facts, got)
+	}
+}
