@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/internal/dense"
 )
 
 // Vietnam has kept UTC+7 without daylight saving since 1975; a fixed zone
@@ -26,7 +28,7 @@ type Validator struct {
 	periods    map[string]periodResult
 	provinces  map[string]provinceResult
 	unitNames  map[unitName]uint32
-	units      map[uint64]provinceResult // unit name id << 32 | period id
+	units      dense.Table[provinceResult] // by unit name id, period id
 	indicators map[string]indicatorResult
 	disaggs    map[[2]string]disaggResult
 }
@@ -64,7 +66,7 @@ func NewValidator(ref *Reference, now time.Time) *Validator {
 	return &Validator{
 		Ref: ref, Resolver: NewResolver(ref), today: date(y, m, d), tomorrow: date(y, m, d).AddDate(0, 0, 1),
 		periods: map[string]periodResult{}, provinces: map[string]provinceResult{},
-		unitNames: map[unitName]uint32{}, units: map[uint64]provinceResult{}, indicators: map[string]indicatorResult{},
+		unitNames: map[unitName]uint32{}, indicators: map[string]indicatorResult{},
 		disaggs: map[[2]string]disaggResult{},
 	}
 }
@@ -128,11 +130,10 @@ func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
 		nid = uint32(len(v.unitNames))
 		v.unitNames[n] = nid
 	}
-	q := uint64(nid)<<32 | uint64(per.id)
-	ures, ok := v.units[q]
+	ures, ok := v.units.Get(nid, per.id)
 	if !ok {
 		ures.u, ures.err = v.Resolver.Unit(pres.u, raw.Unit, rec.Period)
-		v.units[q] = ures
+		v.units.Set(nid, per.id, ures)
 	}
 	if ures.err != nil {
 		return rec, v.rowError(file, raw, FieldUnit, raw.Unit, ures.err)

@@ -22,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/internal/dense"
 )
 
 // Tx is the commit of one file, fed in pieces so a large file never has to
@@ -45,7 +46,7 @@ type Tx struct {
 	units    map[*pipeline.Unit][3]int32
 	periods  map[string]periodInfo
 	inds     map[*pipeline.Indicator]int32
-	reports  reportIndex
+	reports  dense.Table[int32] // (unit_code, period) dictionary ids -> report
 	repRows  []int64
 	repUnit  []string
 	repPer   []string
@@ -277,7 +278,7 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 
 	rk := [2]int32{un[0], pe.code}
 	if rk != tx.lastRep {
-		ri, ok := tx.reports.get(rk)
+		ri, ok := tx.reports.Get(uint32(rk[0]), uint32(rk[1]))
 		if !ok {
 			ri = d[cReportID].id(reportID(tx.hash, r.Unit.Code, r.Period.Code))
 			if int(ri) != len(tx.repRows) {
@@ -286,7 +287,7 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 			tx.repRows = append(tx.repRows, 0)
 			tx.repUnit = append(tx.repUnit, r.Unit.Code)
 			tx.repPer = append(tx.repPer, r.Period.Code)
-			tx.reports.set(rk, ri)
+			tx.reports.Set(uint32(rk[0]), uint32(rk[1]), ri)
 		}
 		tx.lastRep, tx.lastRepI = rk, ri
 	}
@@ -338,59 +339,6 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 	p.n++
 	p.rows++
 	return p, nil
-}
-
-// reportIndex finds the report of a (unit_code, period) pair of dictionary
-// ids. Rows of a large file come in any order, and a hash map of a hundred
-// thousand pairs missed the cache on nearly every row; both ids are dense,
-// so a table by unit then period is a couple of memory reads. Past
-// maxDenseReports cells (a file of very many units and periods) new pairs
-// go to a map.
-type reportIndex struct {
-	dense  [][]int32 // [unit][period] -> report + 1; 0 when none
-	cells  int
-	limit  int // cells at most; maxDenseReports when 0
-	sparse map[[2]int32]int32
-}
-
-const maxDenseReports = 1 << 22
-
-func (ix *reportIndex) get(k [2]int32) (int32, bool) {
-	if u, p := int(k[0]), int(k[1]); u < len(ix.dense) && p < len(ix.dense[u]) && ix.dense[u][p] > 0 {
-		return ix.dense[u][p] - 1, true
-	}
-	r, ok := ix.sparse[k]
-	return r, ok
-}
-
-func (ix *reportIndex) set(k [2]int32, r int32) {
-	u, p := int(k[0]), int(k[1])
-	grow := max(p+1-len(ix.row(u)), 0)
-	limit := ix.limit
-	if limit == 0 {
-		limit = maxDenseReports
-	}
-	if ix.cells+grow+max(u+1-len(ix.dense), 0) > limit {
-		if ix.sparse == nil {
-			ix.sparse = map[[2]int32]int32{}
-		}
-		ix.sparse[k] = r
-		return
-	}
-	for len(ix.dense) <= u {
-		ix.dense = append(ix.dense, nil)
-		ix.cells++
-	}
-	ix.dense[u] = append(ix.dense[u], make([]int32, grow)...)
-	ix.cells += grow
-	ix.dense[u][p] = r + 1
-}
-
-func (ix *reportIndex) row(u int) []int32 {
-	if u < len(ix.dense) {
-		return ix.dense[u]
-	}
-	return nil
 }
 
 // reportID is the stable id of a (file, unit, period) report.

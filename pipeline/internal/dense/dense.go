@@ -1,0 +1,65 @@
+// Package dense keeps values by a pair of small dense ids (a unit and a
+// period, say) in a table of rows rather than a hash map. Rows of a large
+// file come in any order, and a map of a few hundred thousand pairs misses
+// the cache on nearly every lookup; a table row is a couple of memory reads.
+package dense
+
+// DefaultLimit is the cells a Table holds when its Limit is zero.
+const DefaultLimit = 1 << 22
+
+// Table maps (a, b) to a V. Cells are allocated row by row up to the
+// largest b seen in that row; past Limit cells new pairs go to a map, so a
+// file of very many pairs costs what a map would.
+type Table[V any] struct {
+	Limit  int // cells at most; DefaultLimit when zero
+	rows   [][]cell[V]
+	cells  int
+	sparse map[[2]uint32]V
+}
+
+type cell[V any] struct {
+	v  V
+	ok bool
+}
+
+// Get returns the value of (a, b) and whether it was set.
+func (t *Table[V]) Get(a, b uint32) (V, bool) {
+	if int(a) < len(t.rows) && int(b) < len(t.rows[a]) {
+		if c := &t.rows[a][b]; c.ok {
+			return c.v, true
+		}
+	}
+	v, ok := t.sparse[[2]uint32{a, b}]
+	return v, ok
+}
+
+// Set sets the value of (a, b).
+func (t *Table[V]) Set(a, b uint32, v V) {
+	if int(a) < len(t.rows) && int(b) < len(t.rows[a]) {
+		t.rows[a][b] = cell[V]{v, true}
+		return
+	}
+	limit := t.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	newRows := max(int(a)+1-len(t.rows), 0)
+	var row int
+	if int(a) < len(t.rows) {
+		row = len(t.rows[a])
+	}
+	grow := int(b) + 1 - row
+	if t.cells+newRows+grow > limit {
+		if t.sparse == nil {
+			t.sparse = map[[2]uint32]V{}
+		}
+		t.sparse[[2]uint32{a, b}] = v
+		return
+	}
+	for len(t.rows) <= int(a) {
+		t.rows = append(t.rows, nil)
+	}
+	t.cells += newRows + grow
+	t.rows[a] = append(t.rows[a], make([]cell[V], grow)...)
+	t.rows[a][b] = cell[V]{v, true}
+}
