@@ -161,11 +161,14 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink Sink) (Summary
 		return sum, err
 	}
 	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
+	hctx, stop := context.WithCancel(ctx) // stops the hashing when the run does
+	defer stop()
+	hashes := prehash(hctx, files)
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		res, err := in.file(ctx, v, path, sink)
+		res, err := in.file(ctx, v, path, sink, hashes[path])
 		sum.Files = append(sum.Files, res)
 		if err != nil {
 			return sum, err
@@ -224,8 +227,39 @@ func streamed(path string) bool {
 	return ext == ".csv" || ext == ".tsv"
 }
 
-// file handles one file; the error is for what must stop the run.
-func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string, sink Sink) (FileResult, error) {
+// prehash hashes the streamed files in the background, one after the
+// other, so a file's hash is ready when its turn comes instead of keeping
+// one core busy alone before each file. Each channel gets one result.
+func prehash(ctx context.Context, files []string) map[string]chan hashed {
+	out := map[string]chan hashed{}
+	var todo []string
+	for _, p := range files {
+		if streamed(p) {
+			out[p] = make(chan hashed, 1)
+			todo = append(todo, p)
+		}
+	}
+	go func() {
+		for _, p := range todo {
+			if err := ctx.Err(); err != nil {
+				out[p] <- hashed{err: err}
+				continue
+			}
+			h, err := hashFile(p)
+			out[p] <- hashed{h, err}
+		}
+	}()
+	return out
+}
+
+type hashed struct {
+	hash string
+	err  error
+}
+
+// file handles one file; the error is for what must stop the run. hash
+// brings the content hash of a streamed file.
+func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string, sink Sink, hash <-chan hashed) (FileResult, error) {
 	name := filepath.Base(path)
 	res := FileResult{File: name, Path: path, Status: Loaded}
 	if sink == nil {
@@ -236,7 +270,8 @@ func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string
 	var data []byte
 	var err error
 	if stream {
-		res.Hash, err = hashFile(path)
+		h := <-hash
+		res.Hash, err = h.hash, h.err
 	} else {
 		data, err = os.ReadFile(path)
 		sum := sha256.Sum256(data)
