@@ -25,12 +25,15 @@ type Validator struct {
 	today    time.Time
 	tomorrow time.Time
 
-	periods    map[string]periodResult
-	provinces  map[string]provinceResult
-	unitNames  map[unitName]uint32
-	units      dense.Table[provinceResult] // by unit name id, period id
-	indicators map[string]indicatorResult
-	disaggs    map[[2]string]disaggResult
+	periods   map[string]periodResult
+	provinces map[string]provinceResult
+	unitNames map[unitName]uint32
+	// units indexes unitResults by unit name id and period id; the table
+	// holds small indexes, not results, so more of it stays in the cache.
+	units       dense.Table[int32]
+	unitResults []provinceResult
+	indicators  map[string]indicatorResult
+	disaggs     map[[2]string]disaggResult
 }
 
 type (
@@ -130,11 +133,15 @@ func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
 		nid = uint32(len(v.unitNames))
 		v.unitNames[n] = nid
 	}
-	ures, ok := v.units.Get(nid, per.id)
+	ui, ok := v.units.Get(nid, per.id)
 	if !ok {
-		ures.u, ures.err = v.Resolver.Unit(pres.u, raw.Unit, rec.Period)
-		v.units.Set(nid, per.id, ures)
+		var r provinceResult
+		r.u, r.err = v.Resolver.Unit(pres.u, raw.Unit, rec.Period)
+		ui = int32(len(v.unitResults))
+		v.unitResults = append(v.unitResults, r)
+		v.units.Set(nid, per.id, ui)
 	}
+	ures := v.unitResults[ui]
 	if ures.err != nil {
 		return rec, v.rowError(file, raw, FieldUnit, raw.Unit, ures.err)
 	}

@@ -64,6 +64,7 @@ type Tx struct {
 	lastRep   [2]int32
 	lastRepI  int32
 	lastPart  *part
+	lastChunk chunkSize // of any partition, for a partition's first chunk
 	buffered  int
 	seq       int64
 	accepted  int64
@@ -132,11 +133,9 @@ type part struct {
 	rows int64
 	buffer
 
-	quoteAvg, noteAvg, refAvg int
-	// lastChunk is the rows of the previous chunk: a file spread over many
-	// partitions flushes them well before ChunkRows, and buffers sized for
-	// ChunkRows would mostly be allocated and cleared for nothing.
-	lastChunk int
+	// last is the size of the partition's previous chunk, which sizes the
+	// next one's buffers.
+	last chunkSize
 
 	w  *fileWriter
 	ch chan *chunk
@@ -304,7 +303,11 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 		tx.lastPart = p
 	}
 	if p.n == 0 {
-		p.grow(min(tx.s.opts.ChunkRows, max(1024, p.lastChunk+p.lastChunk/4)))
+		size := p.last
+		if size.rows == 0 {
+			size = tx.lastChunk
+		}
+		p.grow(size, tx.s.opts.ChunkRows)
 	}
 
 	p.idx[cProvinceCode] = append(p.idx[cProvinceCode], pv[0])
@@ -347,7 +350,16 @@ func reportID(hash, unit, period string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func (p *part) grow(n int) {
+// chunkSize is the rows of a chunk and the average bytes of its strings.
+type chunkSize struct{ rows, quote, note, ref int }
+
+// grow gives p empty buffers for its next chunk, sized on the last one
+// (plus a quarter) up to limit rows: a file spread over many partitions
+// flushes them well before ChunkRows, and buffers sized for ChunkRows would
+// mostly be allocated and cleared for nothing, while buffers too small are
+// copied as they grow.
+func (p *part) grow(last chunkSize, limit int) {
+	n := min(limit, last.rows+last.rows/4+1024)
 	for _, c := range dictCols {
 		if c != cSourceFile && c != cBatch {
 			p.idx[c] = make([]int32, 0, n)
@@ -359,10 +371,9 @@ func (p *part) grow(n int) {
 	p.sub = make([]arrow.Timestamp, 0, n)
 	p.subOK = make([]byte, 0, n/8+1)
 	p.seq = make([]int64, 0, n)
-	// size the strings on the previous chunk, so they are not regrown
-	p.quote.reserve(n, p.quoteAvg)
-	p.note.reserve(n, p.noteAvg)
-	p.ref.reserve(n, p.refAvg)
+	p.quote.reserve(n, last.quote)
+	p.note.reserve(n, last.note)
+	p.ref.reserve(n, last.ref)
 }
 
 func (tx *Tx) largest() *part {
@@ -408,8 +419,8 @@ func (tx *Tx) take(p *part) *chunk {
 	for _, col := range dictCols {
 		c.vals[col] = tx.dicts[col].vals
 	}
-	p.quoteAvg, p.noteAvg, p.refAvg = len(p.quote.data)/n+1, len(p.note.data)/n+1, len(p.ref.data)/n+1
-	p.lastChunk = n
+	p.last = chunkSize{n, len(p.quote.data)/n + 1, len(p.note.data)/n + 1, len(p.ref.data)/n + 1}
+	tx.lastChunk = p.last
 	p.buffer = buffer{}
 	return c
 }
