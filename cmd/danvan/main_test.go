@@ -522,3 +522,24 @@ func TestServeRefreshesOnSchedule(t *testing.T) {
 		t.Errorf("healthz after restart: %s", resp.Status)
 	}
 }
+
+// DANVAN_CPUPROFILE writes a gzipped pprof profile of the command; a path
+// that cannot be written is said on stderr and the command still runs.
+func TestCPUProfile(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	cmd := exec.Command(binary, "help")
+	cmd.Env = append(os.Environ(), "DANVAN_CPUPROFILE="+prof)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("danvan help: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(prof)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Fatalf("profile %s: %d bytes, err %v; want a gzipped profile", prof, len(b), err)
+	}
+	cmd = exec.Command(binary, "help")
+	cmd.Env = append(os.Environ(), "DANVAN_CPUPROFILE="+filepath.Join(t.TempDir(), "missing", "cpu.prof"))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "DANVAN_CPUPROFILE: open") {
+		t.Errorf("unwritable profile: err %v, output %s", err, out)
+	}
+}
