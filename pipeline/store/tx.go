@@ -354,7 +354,7 @@ func reportID(hash, unit, period string) string {
 type chunkSize struct{ rows, quote, note, ref int }
 
 // grow gives p empty buffers for its next chunk, sized on the last one
-// (plus a quarter) up to limit rows: a file spread over many partitions
+// (plus a quarter and 1024 rows) up to limit rows: a file spread over many partitions
 // flushes them well before ChunkRows, and buffers sized for ChunkRows would
 // mostly be allocated and cleared for nothing, while buffers too small are
 // copied as they grow.
