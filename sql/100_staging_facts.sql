@@ -10,8 +10,8 @@
 -- duplicates within a file), so the latest value of a key is the row with the
 -- key's greatest batch_version and, from that batch, its seq: the pair
 -- (batch_version, seq) names one row, and finding it on numbers costs far
--- less than ranking whole rows (a window), carrying them through an aggregate
--- (arg_max) or comparing (ingested_at, batch, seq) structs.
+-- less than ranking whole rows (a window), carrying whole rows through
+-- arg_max or comparing (ingested_at, batch, seq) structs.
 --
 -- A partition is either rebuilt (partition_facts reads all its batches and
 -- staging starts empty) or appended to (getvariable('partition_append'):

@@ -133,8 +133,9 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 		files_hash VARCHAR, batches VARCHAR[])`); err != nil {
 		return res, err
 	}
-	// One checkpoint at the end rather than one per partition rebuilt: the
-	// WAL holds the partitions meanwhile, and replays them after a crash.
+	// One checkpoint when the warehouse closes rather than at the commits of
+	// the partitions and of the marts: the WAL holds what they wrote
+	// meanwhile, and replays it after a crash.
 	if err := exec("settings", `SET checkpoint_threshold = '4GB'`); err != nil {
 		return res, err
 	}
@@ -240,8 +241,8 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 	// transaction, so a crash leaves them all as they were. One transaction
 	// rather than one per partition: DuckDB then writes the new rows
 	// straight to the database file as they come, where a commit per
-	// partition went through the WAL and set off a checkpoint each time
-	// (a fifth of a full refresh).
+	// partition wrote them to the WAL first and the closing checkpoint
+	// wrote them again (a full refresh of 24M facts: 57-59 s -> 52-54 s).
 	if err := exec("refreshed partitions", `CREATE OR REPLACE TEMP TABLE refreshed_partitions (province_code VARCHAR, year INTEGER)`); err != nil {
 		return res, err
 	}
