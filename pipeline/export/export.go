@@ -60,6 +60,13 @@ type Options struct {
 	Trace func(what string, d time.Duration)
 }
 
+// trace hands Trace the time since t0 of step what.
+func (o Options) trace(what string, t0 time.Time) {
+	if o.Trace != nil {
+		o.Trace(what, time.Since(t0))
+	}
+}
+
 // DefaultOptions returns the defaults.
 func DefaultOptions() Options { return Options{Keep: 5} }
 
@@ -122,16 +129,11 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 	if err != nil {
 		return snap, fmt.Errorf("publish: %w", err)
 	}
-	defer os.RemoveAll(tmp) // nothing left once renamed
-	trace := func(what string, t0 time.Time) {
-		if opts.Trace != nil {
-			opts.Trace(what, time.Since(t0))
-		}
-	}
+	defer os.RemoveAll(tmp)     // nothing left once renamed
 	prev, _ := Current(dataDir) // "" when none: nothing to link from
 	t0 := time.Now()
 	outs, sources, err := writeOutputs(ctx, q, tmp, prev, snap.RunID, asOf, opts)
-	trace("publish JSON outputs", t0)
+	opts.trace("publish JSON outputs", t0)
 	if err != nil {
 		return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
 	}
@@ -164,14 +166,14 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 		if _, err := writeTables(ctx, q, tmp, prev, sources); err != nil {
 			return snap, fmt.Errorf("publish %s: tables: %w", snap.RunID, err)
 		}
-		trace("publish tables", t0)
+		opts.trace("publish tables", t0)
 	}
 	if !snap.Reused {
 		t0 := time.Now()
 		if err := syncTree(tmp); err != nil {
 			return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
 		}
-		trace("publish sync", t0)
+		opts.trace("publish sync", t0)
 	}
 	if err := step("write"); err != nil {
 		return snap, err
@@ -357,9 +359,7 @@ func writeOutputs(ctx context.Context, q Querier, dir, prevDir, runID string, as
 	for _, t := range tables {
 		t0 := time.Now()
 		o, err := writeQuery(ctx, q, filepath.Join(dir, t.name), t.query)
-		if opts.Trace != nil {
-			opts.Trace("output "+t.name, time.Since(t0))
-		}
+		opts.trace("output "+t.name, t0)
 		if err != nil {
 			return nil, nil, fmt.Errorf("write %s: %w", t.name, err)
 		}
@@ -370,9 +370,7 @@ func writeOutputs(ctx context.Context, q Querier, dir, prevDir, runID string, as
 	if err != nil {
 		return nil, nil, err
 	}
-	if opts.Trace != nil {
-		opts.Trace("output sources/*", time.Since(t0))
-	}
+	opts.trace("output sources/*", t0)
 	man, err := manifest(ctx, q, runID, asOf, opts, outs)
 	if err != nil {
 		return nil, nil, fmt.Errorf("write manifest.json: %w", err)
