@@ -163,7 +163,9 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink Sink) (Summary
 	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
 	hctx, stop := context.WithCancel(ctx) // stops the hashing when the run does
 	defer stop()
-	hashes := prehash(hctx, files)
+	// CSV files stream, unless the sink takes whole batches only.
+	_, canStream := sink.(StreamSink)
+	hashes := prehash(hctx, files, func(path string) bool { return streamed(path) && (sink == nil || canStream) })
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -227,14 +229,14 @@ func streamed(path string) bool {
 	return ext == ".csv" || ext == ".tsv"
 }
 
-// prehash hashes the streamed files in the background, one after the
+// prehash hashes the files to stream in the background, one after the
 // other, so a file's hash is ready when its turn comes instead of keeping
 // one core busy alone before each file. Each channel gets one result.
-func prehash(ctx context.Context, files []string) map[string]chan hashed {
+func prehash(ctx context.Context, files []string, stream func(path string) bool) map[string]chan hashed {
 	out := map[string]chan hashed{}
 	var todo []string
 	for _, p := range files {
-		if streamed(p) {
+		if stream(p) {
 			out[p] = make(chan hashed, 1)
 			todo = append(todo, p)
 		}
@@ -257,16 +259,17 @@ type hashed struct {
 	err  error
 }
 
-// file handles one file; the error is for what must stop the run. hash
-// brings the content hash of a streamed file.
+// file handles one file; the error is for what must stop the run. A file
+// to stream comes with hash, which brings its content hash; hash is nil for
+// a file read whole.
 func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string, sink Sink, hash <-chan hashed) (FileResult, error) {
 	name := filepath.Base(path)
 	res := FileResult{File: name, Path: path, Status: Loaded}
 	if sink == nil {
 		res.Status = Checked
 	}
-	ss, canStream := sink.(StreamSink)
-	stream := streamed(path) && (sink == nil || canStream)
+	ss, _ := sink.(StreamSink)
+	stream := hash != nil
 	var data []byte
 	var err error
 	if stream {
