@@ -297,10 +297,32 @@ func isoDate(s string) (time.Time, bool) {
 	y, ok1 := num(s[:4])
 	m, ok2 := num(s[5:7])
 	d, ok3 := num(s[8:])
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > lastDay(y, time.Month(m)).Day() {
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
 		return time.Time{}, false
 	}
-	return date(y, time.Month(m), d), true
+	// time.Date normalises and looks up zones; a row needs neither. The
+	// day count is Hinnant's days_from_civil.
+	if m <= 2 {
+		y-- // -1 for January of year 0
+	}
+	era := (y+400)/400 - 1
+	yoe := y - era*400
+	doy := (153*((m+9)%12)+2)/5 + d - 1
+	days := era*146097 + yoe*365 + yoe/4 - yoe/100 + doy - 719468
+	return time.Unix(int64(days)*86400, 0).UTC(), true
+}
+
+// daysIn is the number of days of month m of year y.
+func daysIn(y, m int) int {
+	switch {
+	case m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0):
+		return 29
+	case m == 2:
+		return 28
+	case m == 4 || m == 6 || m == 9 || m == 11:
+		return 30
+	}
+	return 31
 }
 
 // File validates all rows of one file: each row, then the checks that need
