@@ -162,3 +162,53 @@ func sequentialCheck(ref *Reference, recs []Record, refOf func(int) string) []se
 }
 
 func strconvItoa(i int) string { return fmt.Sprint(i) }
+
+// Row numbers what a record is about by code: spellings of one unit or
+// period share an id, different codes never do, and the ids are the ones
+// FileCheck gives a record that comes without them.
+func TestRowIDsFollowCodes(t *testing.T) {
+	ref, err := DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewValidator(ref, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	rows := []RawRow{
+		{Province: "Hà Tĩnh", Unit: "Cẩm Xuyên", Period: "2023", Indicator: "dialogues", Value: "1"},
+		{Province: "Ha Tinh", Unit: "huyện Cẩm Xuyên", Period: "năm 2023", Indicator: "dialogues", Value: "2"},
+		{Province: "Hà Tĩnh", Unit: "Cẩm Xuyên", Period: "2023-H1", Indicator: "dialogues", Value: "3"},
+		{Province: "Hà Tĩnh", Unit: "thị xã Kỳ Anh", Period: "2023", Indicator: "models_registered", Disaggregation: "kinh_te", Value: "4"},
+	}
+	byCode := map[[2]string]uint32{} // (part, code) -> id
+	ids := map[[2]uint32]string{}    // (part, id) -> code
+	for i, raw := range rows {
+		rec, rerr := v.Row("t.csv", raw)
+		if rerr != nil {
+			t.Fatalf("row %d: %v", i, rerr)
+		}
+		k := rec.IDs
+		for part, p := range []struct {
+			id   uint32
+			code string
+		}{{k.Unit, rec.Unit.Code}, {k.Period, rec.Period.Code}, {k.Indicator, rec.Indicator.Code}, {k.Disaggregation, rec.Disaggregation}} {
+			if p.id == 0 {
+				t.Fatalf("row %d: part %d has no id: %+v", i, part, k)
+			}
+			if id, ok := byCode[[2]string{strconvItoa(part), p.code}]; ok && id != p.id {
+				t.Fatalf("row %d: %s has id %d, earlier %d", i, p.code, p.id, id)
+			}
+			if code, ok := ids[[2]uint32{uint32(part), p.id}]; ok && code != p.code {
+				t.Fatalf("row %d: id %d stands for %s and %s", i, p.id, code, p.code)
+			}
+			byCode[[2]string{strconvItoa(part), p.code}] = p.id
+			ids[[2]uint32{uint32(part), p.id}] = p.code
+		}
+		bare := rec
+		bare.IDs = IDs{}
+		if got := v.number(&bare); got != k {
+			t.Fatalf("row %d: Row gave %+v, number gives %+v", i, k, got)
+		}
+	}
+	if len(byCode) != 8 { // two units, periods, indicators and disaggregations
+		t.Fatalf("%d distinct codes numbered, want 8: %v", len(byCode), byCode)
+	}
+}

@@ -78,7 +78,14 @@ type Record struct {
 	Note           string
 	SubmittedAt    time.Time // zero when the report did not say
 	Ref            string
+	IDs            IDs
 }
+
+// IDs number a record's unit, period, indicator and disaggregation codes as
+// the Validator that accepted it does, from 1 (0 in a record built
+// elsewhere), so later stages index arrays where they would hash the codes
+// of every row. Within one Validator an id always stands for one code.
+type IDs struct{ Unit, Period, Indicator, Disaggregation uint32 }
 
 // Total is the disaggregation code of an undivided value.
 const Total = "total"

@@ -34,16 +34,37 @@ type Validator struct {
 	unitResults []provinceResult
 	indicators  map[string]indicatorResult
 	disaggs     map[[2]string]disaggResult
+	num         numbering
+}
+
+// numbering gives the ids of Record.IDs, by code.
+type numbering struct{ units, periods, indicators, disaggs map[string]uint32 }
+
+func number(m map[string]uint32, code string) uint32 {
+	id, ok := m[code]
+	if !ok {
+		id = uint32(len(m) + 1)
+		m[code] = id
+	}
+	return id
+}
+
+// number gives r's IDs as Row does; for records built elsewhere.
+func (v *Validator) number(r *Record) IDs {
+	return IDs{number(v.num.units, r.Unit.Code), number(v.num.periods, r.Period.Code),
+		number(v.num.indicators, r.Indicator.Code), number(v.num.disaggs, r.Disaggregation)}
 }
 
 type (
 	periodResult struct {
 		p   Period
 		id  uint32 // numbers the distinct period texts, for the units cache
+		key uint32 // p's id in Record.IDs
 		err *Problem
 	}
 	provinceResult struct {
 		u   *Unit
+		key uint32 // u's id in Record.IDs (units only)
 		err *Problem
 	}
 	// unitName is a unit as written in a province; its resolution also
@@ -54,10 +75,12 @@ type (
 	}
 	indicatorResult struct {
 		ind *Indicator
+		key uint32
 		err *Problem
 	}
 	disaggResult struct {
 		code string
+		key  uint32
 		err  *Problem
 	}
 )
@@ -71,10 +94,12 @@ func NewValidator(ref *Reference, now time.Time) *Validator {
 		periods: map[string]periodResult{}, provinces: map[string]provinceResult{},
 		unitNames: map[unitName]uint32{}, indicators: map[string]indicatorResult{},
 		disaggs: map[[2]string]disaggResult{},
+		num: numbering{units: map[string]uint32{}, periods: map[string]uint32{},
+			indicators: map[string]uint32{}, disaggs: map[string]uint32{}},
 	}
 }
 
-func (v *Validator) rowError(file string, raw RawRow, f Field, value string, p *Problem) *RowError {
+func (v *Validator) rowError(file string, raw *RawRow, f Field, value string, p *Problem) *RowError {
 	return &RowError{File: file, Ref: raw.Ref, Column: raw.column(f), Value: value, Code: p.Code, Reason: p.Reason, ReasonEN: p.ReasonEN}
 }
 
@@ -101,7 +126,10 @@ func (v *Validator) period(s string) periodResult {
 		pr = problem("future_period", "Kỳ báo cáo %s chưa bắt đầu (hôm nay là %s).",
 			"Period %s has not started yet (today is %s).", p.Code, v.today.Format("02/01/2006"))
 	}
-	r := periodResult{p, uint32(len(v.periods)), pr}
+	r := periodResult{p: p, id: uint32(len(v.periods)), err: pr}
+	if pr == nil {
+		r.key = number(v.num.periods, p.Code)
+	}
 	v.periods[s] = r
 	return r
 }
@@ -109,13 +137,21 @@ func (v *Validator) period(s string) periodResult {
 // Row validates one raw row on its own. Checks that need the whole file
 // (duplicates, rules between indicators, totals) are done by File.
 func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
-	rec := Record{Origin: raw.Origin, Quote: raw.Quote, Note: raw.Note, Ref: raw.Ref}
+	var rec Record
+	err := v.RowTo(&rec, file, &raw)
+	return rec, err
+}
+
+// RowTo is Row writing into rec, for a reader of millions of rows that
+// would otherwise copy each row and record on the way.
+func (v *Validator) RowTo(rec *Record, file string, raw *RawRow) *RowError {
+	*rec = Record{Origin: raw.Origin, Quote: raw.Quote, Note: raw.Note, Ref: raw.Ref}
 	if rec.Origin == "" {
 		rec.Origin = FromForm
 	}
 	per := v.period(raw.Period)
 	if per.err != nil {
-		return rec, v.rowError(file, raw, FieldPeriod, raw.Period, per.err)
+		return v.rowError(file, raw, FieldPeriod, raw.Period, per.err)
 	}
 	rec.Period = per.p
 	pres, ok := v.provinces[raw.Province]
@@ -124,7 +160,7 @@ func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
 		v.provinces[raw.Province] = pres
 	}
 	if pres.err != nil {
-		return rec, v.rowError(file, raw, FieldProvince, raw.Province, pres.err)
+		return v.rowError(file, raw, FieldProvince, raw.Province, pres.err)
 	}
 	rec.Province = pres.u
 	n := unitName{pres.u, raw.Unit}
@@ -137,41 +173,51 @@ func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
 	if !ok {
 		var r provinceResult
 		r.u, r.err = v.Resolver.Unit(pres.u, raw.Unit, rec.Period)
+		if r.err == nil {
+			r.key = number(v.num.units, r.u.Code)
+		}
 		ui = int32(len(v.unitResults))
 		v.unitResults = append(v.unitResults, r)
 		v.units.Set(nid, per.id, ui)
 	}
 	ures := v.unitResults[ui]
 	if ures.err != nil {
-		return rec, v.rowError(file, raw, FieldUnit, raw.Unit, ures.err)
+		return v.rowError(file, raw, FieldUnit, raw.Unit, ures.err)
 	}
 	rec.Unit = ures.u
 	ires, ok := v.indicators[raw.Indicator]
 	if !ok {
 		ires.ind, ires.err = v.Resolver.Indicator(raw.Indicator)
+		if ires.err == nil {
+			ires.key = number(v.num.indicators, ires.ind.Code)
+		}
 		v.indicators[raw.Indicator] = ires
 	}
 	if ires.err != nil {
-		return rec, v.rowError(file, raw, FieldIndicator, raw.Indicator, ires.err)
+		return v.rowError(file, raw, FieldIndicator, raw.Indicator, ires.err)
 	}
 	rec.Indicator = ires.ind
 	dq := [2]string{ires.ind.Code, raw.Disaggregation}
 	dres, ok := v.disaggs[dq]
 	if !ok {
 		dres.code, dres.err = v.Resolver.Disaggregation(ires.ind, raw.Disaggregation)
+		if dres.err == nil {
+			dres.key = number(v.num.disaggs, dres.code)
+		}
 		v.disaggs[dq] = dres
 	}
 	if dres.err != nil {
-		return rec, v.rowError(file, raw, FieldDisaggregation, raw.Disaggregation, dres.err)
+		return v.rowError(file, raw, FieldDisaggregation, raw.Disaggregation, dres.err)
 	}
 	rec.Disaggregation = dres.code
-	if pr := v.value(&rec, raw); pr != nil {
-		return rec, v.rowError(file, raw, FieldValue, raw.Value, pr)
+	rec.IDs = IDs{ures.key, per.key, ires.key, dres.key}
+	if pr := v.value(rec, raw); pr != nil {
+		return v.rowError(file, raw, FieldValue, raw.Value, pr)
 	}
 	if raw.Qualifier != "" {
 		q, ok := ParseQualifier(raw.Qualifier)
 		if !ok {
-			return rec, v.rowError(file, raw, FieldQualifier, raw.Qualifier, problem("bad_qualifier",
+			return v.rowError(file, raw, FieldQualifier, raw.Qualifier, problem("bad_qualifier",
 				"Không hiểu mức chính xác %q; dùng: chính xác, gần/khoảng, trên/hơn, dưới.",
 				"Unknown qualifier %q; use exact, approx, at_least or at_most.", raw.Qualifier))
 		}
@@ -182,22 +228,22 @@ func (v *Validator) Row(file string, raw RawRow) (Record, *RowError) {
 	if raw.SubmittedAt != "" {
 		t, ok := ParseDate(raw.SubmittedAt)
 		if !ok {
-			return rec, v.rowError(file, raw, FieldSubmittedAt, raw.SubmittedAt, problem("bad_date",
+			return v.rowError(file, raw, FieldSubmittedAt, raw.SubmittedAt, problem("bad_date",
 				"Không đọc được ngày gửi %q; viết ngày/tháng/năm, ví dụ 27/12/2022.",
 				"Cannot read submission date %q; write day/month/year, e.g. 27/12/2022.", raw.SubmittedAt))
 		}
 		if t.After(v.tomorrow) {
-			return rec, v.rowError(file, raw, FieldSubmittedAt, raw.SubmittedAt, problem("future_date",
+			return v.rowError(file, raw, FieldSubmittedAt, raw.SubmittedAt, problem("future_date",
 				"Ngày gửi %s ở tương lai (hôm nay là %s).", "Submission date %s is in the future (today is %s).",
 				t.Format("02/01/2006"), v.today.Format("02/01/2006")))
 		}
 		rec.SubmittedAt = t
 	}
-	return rec, nil
+	return nil
 }
 
 // value reads raw.Value into rec in the indicator's unit.
-func (v *Validator) value(rec *Record, raw RawRow) *Problem {
+func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	ind := rec.Indicator
 	s := strings.TrimSpace(raw.Value)
 	if s == "" {
@@ -372,28 +418,17 @@ func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError) {
 // entry per record and sorts them once at the end, which costs far less
 // than looking every key up in a hash table as it comes.
 type FileCheck struct {
-	v    *Validator
-	file string
-	ref  func(seq int) string
-	// ids number the distinct codes of each key part: unit, period,
-	// indicator, disaggregation.
-	ids  [4]map[string]uint32
-	inds []*Indicator // by indicator id
-	// last ids, since consecutive rows often share parts.
-	lastUnit *Unit
-	lastUID  uint32
-	lastInd  *Indicator
-	lastIID  uint32
-	lastPer  string
-	lastPID  uint32
-	lastDis  string
-	lastDID  uint32
-	entries  []checkEntry
+	v       *Validator
+	file    string
+	ref     func(seq int) string
+	inds    []*Indicator // by id
+	lastInd *Indicator
+	entries []checkEntry
 }
 
 type (
-	// checkEntry is one record: its key (unit and period ids in hi,
-	// indicator and disaggregation ids in lo), seq and value.
+	// checkEntry is one record: its key (unit and period IDs in hi,
+	// indicator and disaggregation IDs in lo), seq and value.
 	checkEntry struct {
 		hi, lo uint64
 		seq    uint32
@@ -427,21 +462,7 @@ type Refusal struct {
 // NewFileCheck starts the whole-file checks of file. ref gives the Ref of
 // the record added with a seq, for messages that point at another row.
 func (v *Validator) NewFileCheck(file string, ref func(seq int) string) *FileCheck {
-	c := &FileCheck{v: v, file: file, ref: ref}
-	for i := range c.ids {
-		c.ids[i] = map[string]uint32{}
-	}
-	return c
-}
-
-func (c *FileCheck) id(part int, s string) uint32 {
-	m := c.ids[part]
-	if id, ok := m[s]; ok {
-		return id
-	}
-	id := uint32(len(m))
-	m[s] = id
-	return id
+	return &FileCheck{v: v, file: file, ref: ref}
 }
 
 // Expect sizes the check for about n records, so a large file's entries
@@ -453,28 +474,24 @@ func (c *FileCheck) Expect(n int) {
 	}
 }
 
-// Add takes the next record Row accepted; seqs must increase and fit in
-// 32 bits. Whether
-// the record stands is known once Finish has seen the whole file.
+// Add takes the next record c's Validator accepted (its IDs are that
+// Validator's; a record without IDs is numbered here); seqs must increase
+// and fit in 32 bits. Whether the record stands is known once Finish has
+// seen the whole file.
 func (c *FileCheck) Add(seq int, r *Record) {
-	if r.Unit != c.lastUnit {
-		c.lastUnit, c.lastUID = r.Unit, c.id(0, r.Unit.Code)
-	}
-	if r.Period.Code != c.lastPer {
-		c.lastPer, c.lastPID = r.Period.Code, c.id(1, r.Period.Code)
+	k := r.IDs
+	if k.Unit == 0 || k.Period == 0 || k.Indicator == 0 || k.Disaggregation == 0 {
+		k = c.v.number(r)
 	}
 	if r.Indicator != c.lastInd {
-		c.lastInd, c.lastIID = r.Indicator, c.id(2, r.Indicator.Code)
-		for int(c.lastIID) >= len(c.inds) {
+		c.lastInd = r.Indicator
+		for int(k.Indicator) >= len(c.inds) {
 			c.inds = append(c.inds, nil)
 		}
-		c.inds[c.lastIID] = r.Indicator
-	}
-	if r.Disaggregation != c.lastDis || len(c.entries) == 0 {
-		c.lastDis, c.lastDID = r.Disaggregation, c.id(3, r.Disaggregation)
+		c.inds[k.Indicator] = r.Indicator
 	}
 	c.entries = append(c.entries, checkEntry{
-		hi: uint64(c.lastUID)<<32 | uint64(c.lastPID), lo: uint64(c.lastIID)<<32 | uint64(c.lastDID),
+		hi: uint64(k.Unit)<<32 | uint64(k.Period), lo: uint64(k.Indicator)<<32 | uint64(k.Disaggregation),
 		seq: uint32(seq), value: r.Value,
 	})
 }
@@ -521,7 +538,7 @@ func (c *FileCheck) Finish() []Refusal {
 		if ind.MaxOf == "" || conflicted[first.seq] {
 			continue
 		}
-		limitID, ok := c.ids[2][ind.MaxOf]
+		limitID, ok := c.v.num.indicators[ind.MaxOf]
 		if !ok {
 			continue
 		}
@@ -550,16 +567,22 @@ func (c *FileCheck) Finish() []Refusal {
 }
 
 // sortEntries orders the entries by key, in seq order within a key. The
-// ids are dense, so a key usually packs into far fewer than 64 bits, and a
+// IDs are dense, so a key usually packs into far fewer than 64 bits, and a
 // radix sort on those bits beats a comparison sort by an order of magnitude
 // on a file of millions of rows. Entries were added in seq order and the
 // radix sort is stable, so seqs stay in order within a key.
 func (c *FileCheck) sortEntries() []checkEntry {
 	es := c.entries
+	var most [4]uint64
+	for i := range es {
+		e := &es[i]
+		most[0], most[1] = max(most[0], e.hi>>32), max(most[1], e.hi&(1<<32-1))
+		most[2], most[3] = max(most[2], e.lo>>32), max(most[3], e.lo&(1<<32-1))
+	}
 	var width [4]int
 	total := 0
-	for i, m := range c.ids {
-		width[i] = bits.Len32(uint32(max(len(m), 1) - 1))
+	for i, m := range most {
+		width[i] = bits.Len64(m)
 		total += width[i]
 	}
 	if total > 64 || len(es) < 256 {
@@ -639,14 +662,14 @@ func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Reco
 		case strings.TrimSpace(raw.Value) == "":
 			continue
 		case err != nil:
-			errs = append(errs, *v.rowError(file, raw, FieldValue, raw.Value, problem("not_a_number",
+			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("not_a_number",
 				"Dòng tổng có giá trị %q không phải là số.", "Total row value %q is not a number.", raw.Value)))
 		case counted[k] < members[k]:
-			errs = append(errs, *v.rowError(file, raw, FieldValue, raw.Value, problem("total_unchecked",
+			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("total_unchecked",
 				"Không kiểm tra được dòng tổng vì có dòng chi tiết bị từ chối.",
 				"The total cannot be checked because some detail rows were refused.")))
 		case math.Abs(n.Value-sums[k]) > 1e-6*math.Max(1, math.Abs(n.Value)):
-			errs = append(errs, *v.rowError(file, raw, FieldValue, raw.Value, problem("total_mismatch",
+			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("total_mismatch",
 				"Dòng tổng ghi %s nhưng cộng các dòng được %s.", "The total row says %s but the rows add up to %s.",
 				fmtValue(n.Value), fmtValue(sums[k]))))
 		}

@@ -23,7 +23,14 @@ func (s storeSink) CommitStream(ctx context.Context, b *ingest.Batch, records fu
 	if err != nil {
 		return err
 	}
-	if err := records(tx.Add); err != nil {
+	add := func(recs []pipeline.Record) error {
+		if len(recs) == 0 {
+			tx.Flush()
+			return nil
+		}
+		return tx.Add(recs)
+	}
+	if err := records(add); err != nil {
 		tx.Abort()
 		return err
 	}

@@ -41,6 +41,8 @@ type StreamSink interface {
 	// records instead of b.Records: the sink calls records once, and
 	// records calls yield with consecutive chunks in file order. A chunk is
 	// reused after yield returns, so the sink must copy what it keeps.
+	// An empty chunk says no more records follow: the sink may start
+	// writing what it holds while ingest finishes the whole-file checks.
 	// When records returns, b.Rejects is complete. If records returns an
 	// error (a *pipeline.FileError when the file turns out unreadable
 	// part-way, or a retry signal), the sink must discard everything it
@@ -423,7 +425,7 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	full := make(chan *rowBatch, batches)
 	stop := make(chan struct{})
 	for range batches {
-		free <- &rowBatch{items: make([]rowItem, 0, batchRows)}
+		free <- &rowBatch{recs: make([]pipeline.Record, 0, batchRows), lines: make([]int, 0, batchRows)}
 	}
 	var readFE *pipeline.FileError
 	var readErr error
@@ -441,10 +443,14 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 					return err
 				}
 			}
-			b.items = append(b.items, rowItem{line: line})
-			it := &b.items[len(b.items)-1]
-			it.rec, it.err = v.Row(name, *raw)
-			if len(b.items) < batchRows {
+			b.recs = append(b.recs, pipeline.Record{})
+			if err := v.RowTo(&b.recs[len(b.recs)-1], name, raw); err != nil {
+				b.recs = b.recs[:len(b.recs)-1]
+				b.errs = append(b.errs, *err)
+				return nil
+			}
+			b.lines = append(b.lines, line)
+			if len(b.recs) < batchRows {
 				return nil
 			}
 			select {
@@ -454,13 +460,13 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 			}
 			select {
 			case b = <-free:
-				b.items = b.items[:0]
+				b.reset()
 			case <-stop:
 				return errStopped
 			}
 			return nil
 		})
-		if readFE == nil && readErr == nil && len(b.items) > 0 {
+		if readFE == nil && readErr == nil && (len(b.recs) > 0 || len(b.errs) > 0) {
 			select {
 			case full <- b:
 			case <-stop:
@@ -481,34 +487,32 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	if drop == nil {
 		check.Expect(estimateRows(f))
 	}
-	chunk := make([]pipeline.Record, 0, in.opts.ChunkSize)
 	valid := 0
 	for b := range full {
-		for i := range b.items {
-			it := &b.items[i]
-			if it.err != nil {
-				if drop == nil {
-					res.rejects = append(res.rejects, *it.err)
-				}
-				continue
+		valid += len(b.recs)
+		recs := b.recs
+		if drop == nil {
+			res.rejects = append(res.rejects, b.errs...)
+			for i := range recs {
+				check.Add(b.lines[i], &recs[i])
 			}
-			valid++
-			if drop == nil {
-				check.Add(it.line, &it.rec)
-			} else if drop[it.line] {
-				continue
-			}
-			if yield == nil {
-				continue
-			}
-			chunk = append(chunk, it.rec)
-			if len(chunk) >= in.opts.ChunkSize {
-				err := yield(chunk)
-				chunk = chunk[:0]
-				if err != nil {
-					return res, err
+		} else {
+			kept := recs[:0]
+			for i := range recs {
+				if !drop[b.lines[i]] {
+					kept = append(kept, recs[i])
 				}
 			}
+			recs = kept
+		}
+		// The batch's records go to the sink as they are: a sink copies
+		// what it keeps, so they are not copied into chunks first.
+		for yield != nil && len(recs) > 0 {
+			n := min(len(recs), in.opts.ChunkSize)
+			if err := yield(recs[:n]); err != nil {
+				return res, err
+			}
+			recs = recs[n:]
 		}
 		free <- b
 	}
@@ -521,8 +525,8 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	if readErr != nil {
 		return res, readErr
 	}
-	if len(chunk) > 0 {
-		if err := yield(chunk); err != nil {
+	if yield != nil {
+		if err := yield(nil); err != nil {
 			return res, err
 		}
 	}
@@ -554,15 +558,18 @@ func estimateRows(f *os.File) int {
 	return int(min(fi.Size()/int64(n)*int64(lines)+int64(lines), 1<<26))
 }
 
-// rowItem is one row as the reader goroutine validated it: a record, or
-// the error that refuses it.
-type rowItem struct {
-	line int
-	rec  pipeline.Record
-	err  *pipeline.RowError
+// rowBatch is consecutive rows as the reader goroutine validated them: the
+// records that passed with the lines they start on, and the errors of the
+// others.
+type rowBatch struct {
+	recs  []pipeline.Record
+	lines []int
+	errs  []pipeline.RowError
 }
 
-type rowBatch struct{ items []rowItem }
+func (b *rowBatch) reset() {
+	b.recs, b.lines, b.errs = b.recs[:0], b.lines[:0], b.errs[:0]
+}
 
 // errStopped ends the reader goroutine when its consumer gave up.
 var errStopped = errors.New("ingest: reader stopped")

@@ -534,7 +534,11 @@ func TestStreamingTx(t *testing.T) {
 		if err := tx.Reject(rejects(2)...); err != nil {
 			t.Fatal(err)
 		}
+		if i%3 == 0 {
+			tx.Flush() // the rows so far are written while more come
+		}
 	}
+	tx.Flush()
 	if err := tx.Commit(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -572,6 +576,7 @@ func TestStreamingTx(t *testing.T) {
 	if err := tx.Add(all); err != nil {
 		t.Fatal(err)
 	}
+	tx.Flush()
 	tx.Abort()
 	if err := tx.Commit(context.Background()); err == nil {
 		t.Error("Commit after Abort succeeded")

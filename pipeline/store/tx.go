@@ -41,10 +41,13 @@ type Tx struct {
 	props    *parquet.WriterProperties
 	arrProps pqarrow.ArrowWriterProperties
 
-	dicts    [nCols]*dict
-	provs    map[*pipeline.Unit][2]int32
-	units    map[*pipeline.Unit][3]int32
-	periods  map[string]periodInfo
+	dicts   [nCols]*dict
+	provs   map[*pipeline.Unit][2]int32
+	units   map[*pipeline.Unit][3]int32
+	periods map[string]periodInfo
+	// perIDs caches periods by the record's IDs.Period, checked against
+	// its code: the id spares hashing the code, it is not trusted.
+	perIDs   []periodSlot
 	inds     map[*pipeline.Indicator]int32
 	reports  dense.Table[int32] // (unit_code, period) dictionary ids -> report
 	repRows  []int64
@@ -76,6 +79,12 @@ type Tx struct {
 	err       error
 	aborted   atomic.Bool
 	finished  bool
+	flushing  chan struct{} // closed when Flush has handed every partition over
+}
+
+type periodSlot struct {
+	code string
+	info periodInfo
 }
 
 type periodInfo struct {
@@ -194,6 +203,7 @@ func (tx *Tx) Add(recs []pipeline.Record) error {
 	if tx.finished {
 		return fmt.Errorf("add records to batch %s: transaction is finished", tx.hash)
 	}
+	tx.waitFlush()
 	if err := tx.firstErr(); err != nil {
 		return err
 	}
@@ -253,16 +263,7 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 	un := tx.lastUnitI
 
 	if tx.lastPer == "" || r.Period.Code != tx.lastPer {
-		pi, ok := tx.periods[r.Period.Code]
-		if !ok {
-			pi = periodInfo{
-				code: d[cPeriod].id(r.Period.Code), typ: d[cPeriodType].id(string(r.Period.Type)),
-				start: arrow.Date32FromTime(r.Period.Start), end: arrow.Date32FromTime(r.Period.End),
-				year: int32(r.Period.Year()),
-			}
-			tx.periods[r.Period.Code] = pi
-		}
-		tx.lastPer, tx.lastPerI = r.Period.Code, pi
+		tx.lastPer, tx.lastPerI = r.Period.Code, tx.period(r)
 	}
 	pe := tx.lastPerI
 
@@ -342,6 +343,30 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 	p.n++
 	p.rows++
 	return p, nil
+}
+
+func (tx *Tx) period(r *pipeline.Record) periodInfo {
+	id := int(r.IDs.Period)
+	if id < len(tx.perIDs) && id > 0 && tx.perIDs[id].code == r.Period.Code {
+		return tx.perIDs[id].info
+	}
+	pi, ok := tx.periods[r.Period.Code]
+	if !ok {
+		d := &tx.dicts
+		pi = periodInfo{
+			code: d[cPeriod].id(r.Period.Code), typ: d[cPeriodType].id(string(r.Period.Type)),
+			start: arrow.Date32FromTime(r.Period.Start), end: arrow.Date32FromTime(r.Period.End),
+			year: int32(r.Period.Year()),
+		}
+		tx.periods[r.Period.Code] = pi
+	}
+	if id > 0 && id < 1<<20 {
+		for len(tx.perIDs) <= id {
+			tx.perIDs = append(tx.perIDs, periodSlot{})
+		}
+		tx.perIDs[id] = periodSlot{r.Period.Code, pi}
+	}
+	return pi
 }
 
 // reportID is the stable id of a (file, unit, period) report.
@@ -506,11 +531,39 @@ func (tx *Tx) write(p *part, ch <-chan *chunk) {
 	}
 }
 
+// Flush starts writing every buffered row in the background, for a caller
+// that has no records for a while (the last ones came, the whole-file checks
+// are running): the writers get on with them meanwhile instead of when
+// Commit comes. The other methods wait for it to have handed them over.
+func (tx *Tx) Flush() {
+	if tx.finished || tx.flushing != nil {
+		return
+	}
+	done := make(chan struct{})
+	tx.flushing = done
+	go func() {
+		defer close(done)
+		for _, p := range tx.partList {
+			if tx.flush(p) != nil {
+				return
+			}
+		}
+	}()
+}
+
+func (tx *Tx) waitFlush() {
+	if tx.flushing != nil {
+		<-tx.flushing
+		tx.flushing = nil
+	}
+}
+
 // Reject appends refused rows.
 func (tx *Tx) Reject(errs ...pipeline.RowError) error {
 	if tx.finished {
 		return fmt.Errorf("add rejects to batch %s: transaction is finished", tx.hash)
 	}
+	tx.waitFlush()
 	for len(errs) > 0 {
 		room := tx.s.opts.ChunkRows - len(tx.rej)
 		if room > len(errs) {
@@ -626,6 +679,7 @@ func (tx *Tx) Abort() {
 		return
 	}
 	tx.finished = true
+	tx.waitFlush()
 	tx.drain(true)
 	tx.removeTmp()
 }
@@ -637,6 +691,7 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 		return fmt.Errorf("commit batch %s: transaction is finished", tx.hash)
 	}
 	tx.finished = true
+	tx.waitFlush()
 	defer func() {
 		if err != nil {
 			tx.removeTmp()
