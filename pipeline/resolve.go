@@ -106,42 +106,65 @@ var wholeProvince = map[string]bool{"": true, "toan tinh": true, "tinh": true, "
 // period p. An empty name, "toàn tỉnh" or "tỉnh <name>" means the province.
 // A bare name that is also the province's name ("Hà Tĩnh") means the city.
 func (r *Resolver) Unit(province *Unit, s string, p Period) (*Unit, *Problem) {
+	return r.unitOn(province, r.lookupUnit(province, s), p)
+}
+
+// unitLookup is what Unit finds from a name alone, before the period
+// decides: a Validator keeps it for every period the name comes with.
+type unitLookup struct {
+	raw, name, tried string
+	whole            bool    // the name means the province itself
+	found            []*Unit // every version of the units the name may mean
+}
+
+func (r *Resolver) lookupUnit(province *Unit, s string) unitLookup {
 	raw := strings.TrimSpace(s)
+	l := unitLookup{raw: raw, name: raw, tried: "mã"}
 	if wholeProvince[Fold(raw)] {
-		return province, nil
+		l.whole = true
+		return l
 	}
-	var found []*Unit
-	name, typ, tried := raw, "", "mã"
+	typ := ""
 	if isDigits(raw) {
-		found = r.codes[province.ProvinceCode+"|"+raw]
+		l.found = r.codes[province.ProvinceCode+"|"+raw]
 	} else {
 		// The whole text first: "Tĩnh Gia" is a name, not "tỉnh" + "Gia".
-		tried = "tên"
-		found = r.unitsNamed(province, raw)
-		if len(found) == 0 {
-			name, typ = splitType(raw)
-			if typ == "tinh" && r.provinces[Fold(name)] == province {
-				return province, nil
+		l.tried = "tên"
+		l.found = r.unitsNamed(province, raw)
+		if len(l.found) == 0 {
+			l.name, typ = splitType(raw)
+			if typ == "tinh" && r.provinces[Fold(l.name)] == province {
+				l.whole = true
+				return l
 			}
-			found = r.unitsNamed(province, name)
+			l.found = r.unitsNamed(province, l.name)
 		}
-	}
-	if len(found) == 0 {
-		return nil, problem("unknown_unit",
-			"Không tìm thấy đơn vị %q (theo %s) trong tỉnh %s. Gần nhất: %s.",
-			"No unit %q (by %s) in %s. Closest: %s.",
-			raw, tried, province.Name, r.suggestUnits(province, name, p))
 	}
 	if typ != "" {
 		var typed []*Unit
-		for _, u := range found {
+		for _, u := range l.found {
 			if u.Type == typ {
 				typed = append(typed, u)
 			}
 		}
 		if len(typed) > 0 {
-			found = typed
+			l.found = typed
 		}
+	}
+	return l
+}
+
+// unitOn is Unit for a name already looked up.
+func (r *Resolver) unitOn(province *Unit, l unitLookup, p Period) (*Unit, *Problem) {
+	if l.whole {
+		return province, nil
+	}
+	found, raw := l.found, l.raw
+	if len(found) == 0 {
+		return nil, problem("unknown_unit",
+			"Không tìm thấy đơn vị %q (theo %s) trong tỉnh %s. Gần nhất: %s.",
+			"No unit %q (by %s) in %s. Closest: %s.",
+			raw, l.tried, province.Name, r.suggestUnits(province, l.name, p))
 	}
 	// Group versions by code; keep the codes that existed throughout p.
 	var valid []*Unit

@@ -32,6 +32,8 @@ type Validator struct {
 	// holds small indexes, not results, so more of it stays in the cache.
 	units       dense.Table[int32]
 	unitResults []provinceResult
+	unitResult  map[*Unit]int32       // a unit's index in unitResults
+	unitLookups map[uint32]unitLookup // by unit name id
 	indicators  map[string]indicatorResult
 	disaggs     map[[2]string]disaggResult
 	num         numbering
@@ -92,8 +94,9 @@ func NewValidator(ref *Reference, now time.Time) *Validator {
 	return &Validator{
 		Ref: ref, Resolver: NewResolver(ref), today: date(y, m, d), tomorrow: date(y, m, d).AddDate(0, 0, 1),
 		periods: map[string]periodResult{}, provinces: map[string]provinceResult{},
-		unitNames: map[unitName]uint32{}, indicators: map[string]indicatorResult{},
-		disaggs: map[[2]string]disaggResult{},
+		unitNames: map[unitName]uint32{}, unitResult: map[*Unit]int32{}, unitLookups: map[uint32]unitLookup{},
+		indicators: map[string]indicatorResult{},
+		disaggs:    map[[2]string]disaggResult{},
 		num: numbering{units: map[string]uint32{}, periods: map[string]uint32{},
 			indicators: map[string]uint32{}, disaggs: map[string]uint32{}},
 	}
@@ -171,13 +174,7 @@ func (v *Validator) RowTo(rec *Record, file string, raw *RawRow) *RowError {
 	}
 	ui, ok := v.units.Get(nid, per.id)
 	if !ok {
-		var r provinceResult
-		r.u, r.err = v.Resolver.Unit(pres.u, raw.Unit, rec.Period)
-		if r.err == nil {
-			r.key = number(v.num.units, r.u.Code)
-		}
-		ui = int32(len(v.unitResults))
-		v.unitResults = append(v.unitResults, r)
+		ui = v.resolveUnit(pres.u, nid, raw.Unit, rec.Period)
 		v.units.Set(nid, per.id, ui)
 	}
 	ures := v.unitResults[ui]
@@ -240,6 +237,29 @@ func (v *Validator) RowTo(rec *Record, file string, raw *RawRow) *RowError {
 		rec.SubmittedAt = t
 	}
 	return nil
+}
+
+// resolveUnit resolves a unit name (numbered nid) for a period it has not
+// come with before, and returns the result's index in unitResults. A name
+// is looked up once, whatever the periods; results are kept once per unit,
+// so the table stays small enough to stay in the cache.
+func (v *Validator) resolveUnit(province *Unit, nid uint32, name string, p Period) int32 {
+	l, ok := v.unitLookups[nid]
+	if !ok {
+		l = v.Resolver.lookupUnit(province, name)
+		v.unitLookups[nid] = l
+	}
+	var r provinceResult
+	r.u, r.err = v.Resolver.unitOn(province, l, p)
+	if r.err == nil {
+		if i, ok := v.unitResult[r.u]; ok {
+			return i
+		}
+		r.key = number(v.num.units, r.u.Code)
+		v.unitResult[r.u] = int32(len(v.unitResults))
+	}
+	v.unitResults = append(v.unitResults, r)
+	return int32(len(v.unitResults) - 1)
 }
 
 // value reads raw.Value into rec in the indicator's unit.
