@@ -64,7 +64,7 @@ var (
 		cQualifier:      {Name: "qualifier", Type: dictString},
 		cOrigin:         {Name: "origin", Type: dictString},
 		cQuote:          {Name: "quote", Type: arrow.BinaryTypes.String, Nullable: true},
-		cNote:           {Name: "note", Type: arrow.BinaryTypes.String, Nullable: true},
+		cNote:           {Name: "note", Type: dictString, Nullable: true},
 		cReportID:       {Name: "report_id", Type: dictString},
 		cSourceFile:     {Name: "source_file", Type: dictString},
 		cSourceRef:      {Name: "source_ref", Type: arrow.BinaryTypes.String},
@@ -106,7 +106,7 @@ func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterPrope
 	// indicator, report) and drop them on the rest. Partition keys are in
 	// the path.
 	for _, c := range []int{cProvinceCode, cProvinceName, cUnitName, cUnitLevel, cPeriodType,
-		cDisaggregation, cQualifier, cOrigin, cSourceFile, cBatch} {
+		cDisaggregation, cQualifier, cOrigin, cNote, cSourceFile, cBatch} {
 		opts = append(opts, parquet.WithStatsFor(factsSchema.Field(c).Name, false))
 	}
 	return parquet.NewWriterProperties(opts...), pqarrow.DefaultWriterProps()
@@ -208,15 +208,28 @@ var remapPool = sync.Pool{New: func() any { return new([]int32) }}
 
 // compactDict rewrites indices (ids into vals) in place to ids into a
 // dictionary of only the values they use, in order of first use, and
-// returns the dictionary array.
-func compactDict(indices []int32, vals []string) arrow.Array {
+// returns the dictionary array. Id null, if not -1, is written as null.
+func compactDict(indices []int32, vals []string, null int32) arrow.Array {
 	sp := remapPool.Get().(*[]int32)
 	m := *sp
 	for len(m) < len(vals) {
 		m = append(m, -1)
 	}
 	var used []int32
+	var valid []byte
+	nulls := 0
+	if null >= 0 {
+		valid = make([]byte, len(indices)/8+1)
+	}
 	for i, g := range indices {
+		if g == null {
+			indices[i] = 0
+			nulls++
+			continue
+		}
+		if valid != nil {
+			valid[i/8] |= 1 << (i % 8)
+		}
 		l := m[g]
 		if l < 0 {
 			l = int32(len(used))
@@ -237,7 +250,7 @@ func compactDict(indices []int32, vals []string) arrow.Array {
 	}
 	*sp = m
 	remapPool.Put(sp)
-	idx := int32Array(indices)
+	idx := fixedArray(arrow.PrimitiveTypes.Int32, len(indices), arrow.Int32Traits.CastToBytes(indices), valid, nulls)
 	defer idx.Release()
 	dv := c.array()
 	defer dv.Release()

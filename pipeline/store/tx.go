@@ -151,7 +151,12 @@ type part struct {
 }
 
 var dictCols = []int{cProvinceCode, cProvinceName, cUnitCode, cUnitName, cUnitLevel, cPeriod, cPeriodType,
-	cIndicator, cDisaggregation, cQualifier, cOrigin, cReportID, cSourceFile, cBatch}
+	cIndicator, cDisaggregation, cQualifier, cOrigin, cNote, cReportID, cSourceFile, cBatch}
+
+// noNote is the note dictionary's id of "", written as null. Notes are
+// free text but mostly one per report or file, so a dictionary keeps them
+// once instead of copying and hashing the text of every row.
+const noNote = 0
 
 // Begin starts the commit of the file with content hash hash. sourceFile is
 // its base name, sourcePath where it was read (for the manifest and its
@@ -179,6 +184,7 @@ func (s *Store) Begin(hash, sourceFile, sourcePath string, ingestedAt time.Time)
 	for _, c := range dictCols {
 		tx.dicts[c] = newDict()
 	}
+	tx.dicts[cNote].id("") // noNote
 	tx.dicts[cSourceFile].id(base)
 	tx.dicts[cBatch].id(hash)
 	return tx, nil
@@ -327,7 +333,7 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 	p.end = append(p.end, pe.end)
 	p.value = append(p.value, r.Value)
 	p.quote.add(r.Quote, r.Quote != "")
-	p.note.add(r.Note, r.Note != "")
+	p.idx[cNote] = append(p.idx[cNote], d[cNote].id(r.Note))
 	p.ref.add(r.Ref, true)
 	if p.n%8 == 0 {
 		p.subOK = append(p.subOK, 0)
@@ -376,7 +382,7 @@ func reportID(hash, unit, period string) string {
 }
 
 // chunkSize is the rows of a chunk and the average bytes of its strings.
-type chunkSize struct{ rows, quote, note, ref int }
+type chunkSize struct{ rows, quote, ref int }
 
 // grow gives p empty buffers for its next chunk, sized on the last one
 // (plus a quarter and 1024 rows) up to limit rows: a file spread over many partitions
@@ -397,7 +403,6 @@ func (p *part) grow(last chunkSize, limit int) {
 	p.subOK = make([]byte, 0, n/8+1)
 	p.seq = make([]int64, 0, n)
 	p.quote.reserve(n, last.quote)
-	p.note.reserve(n, last.note)
 	p.ref.reserve(n, last.ref)
 }
 
@@ -429,7 +434,6 @@ type buffer struct {
 	end    []arrow.Date32
 	value  []float64
 	quote  strCol
-	note   strCol
 	ref    strCol
 	sub    []arrow.Timestamp
 	subOK  []byte
@@ -444,7 +448,7 @@ func (tx *Tx) take(p *part) *chunk {
 	for _, col := range dictCols {
 		c.vals[col] = tx.dicts[col].vals
 	}
-	p.last = chunkSize{n, len(p.quote.data)/n + 1, len(p.note.data)/n + 1, len(p.ref.data)/n + 1}
+	p.last = chunkSize{n, len(p.quote.data)/n + 1, len(p.ref.data)/n + 1}
 	tx.lastChunk = p.last
 	p.buffer = buffer{}
 	return c
@@ -467,14 +471,17 @@ func (c *chunk) record() arrow.RecordBatch {
 		if col == cSourceFile || col == cBatch {
 			idx = make([]int32, n)
 		}
-		cols[col] = compactDict(idx, c.vals[col])
+		null := int32(-1)
+		if col == cNote {
+			null = noNote
+		}
+		cols[col] = compactDict(idx, c.vals[col], null)
 	}
 	cols[cPeriodStart] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.start), nil, 0)
 	cols[cPeriodEnd] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.end), nil, 0)
 	cols[cYear] = int32Array(years)
 	cols[cValue] = fixedArray(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(c.value), nil, 0)
 	cols[cQuote] = c.quote.array()
-	cols[cNote] = c.note.array()
 	cols[cSourceRef] = c.ref.array()
 	cols[cSubmittedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(c.sub), c.subOK, c.subNil)
 	cols[cIngestedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(ingested), nil, 0)
