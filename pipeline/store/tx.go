@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -751,11 +753,8 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	for i := range reports {
 		reports[i] = Report{ReportID: tx.dicts[cReportID].vals[i], UnitCode: tx.repUnit[i], Period: tx.repPer[i], Rows: tx.repRows[i]}
 	}
-	sort.Slice(reports, func(i, j int) bool {
-		if reports[i].UnitCode != reports[j].UnitCode {
-			return reports[i].UnitCode < reports[j].UnitCode
-		}
-		return reports[i].Period < reports[j].Period
+	slices.SortFunc(reports, func(a, b Report) int {
+		return cmp.Or(strings.Compare(a.UnitCode, b.UnitCode), strings.Compare(a.Period, b.Period))
 	})
 	var size int64
 	if tx.sourcePath != "" {
