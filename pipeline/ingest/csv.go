@@ -61,6 +61,16 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 	if fe != nil {
 		return fe, nil
 	}
+	for i, f := range l.fields {
+		if f == pipeline.FieldValue || f == pipeline.FieldSubmittedAt {
+			// Values and dates are parsed and dropped: sharing their
+			// strings would only fill a table with numbers.
+			for len(s.cols) <= i {
+				s.cols = append(s.cols, colStats{})
+			}
+			s.cols[i].unique = true
+		}
+	}
 	var raw pipeline.RawRow
 	cells := make([]string, 0, len(names))
 	refBuf := []byte("dòng ")
