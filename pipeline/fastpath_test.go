@@ -212,3 +212,57 @@ func TestRowIDsFollowCodes(t *testing.T) {
 		t.Fatalf("%d distinct codes numbered, want 8: %v", len(byCode), byCode)
 	}
 }
+
+// A reader's cell numbers stand for texts within its Scope only: the
+// Validator must not carry what a number meant into another file's pass,
+// and must tell apart what one breakdown means under different indicators.
+func TestCellNumbersAreScoped(t *testing.T) {
+	ref, err := DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewValidator(ref, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	// Numbers as a reader gives them: by text, from 1 in each scope; so
+	// the first two rows' cells have the same numbers.
+	numbers := map[uint64]map[string]uint32{}
+	num := func(scope uint64, text string) uint32 {
+		if numbers[scope] == nil {
+			numbers[scope] = map[string]uint32{}
+		}
+		if _, ok := numbers[scope][text]; !ok {
+			numbers[scope][text] = uint32(len(numbers[scope]) + 1)
+		}
+		return numbers[scope][text]
+	}
+	row := func(scope uint64, unit, period, ind, dis string) RawRow {
+		return RawRow{Province: "Hà Tĩnh", Unit: unit, Period: period, Indicator: ind, Disaggregation: dis, Value: "1",
+			Cells: CellIDs{Scope: scope, Province: num(scope, "Hà Tĩnh"), Unit: num(scope, unit), Period: num(scope, period),
+				Indicator: num(scope, ind), Disaggregation: num(scope, dis)}}
+	}
+	first, second := NewCellScope(), NewCellScope()
+	cases := []struct {
+		raw                    RawRow
+		unit, period, ind, dis string // codes wanted; dis "" wants a refusal
+	}{
+		{row(first, "Cẩm Xuyên", "2023", "models_registered", "kinh_te"), "446", "2023", "models_registered", "kinh_te"},
+		{row(second, "thị xã Kỳ Anh", "2022-H1", "exemplars_total", "kinh_te"), "449", "2022-H1", "exemplars_total", "kinh_te"},
+		// The same numbers in the same scope, a breakdown the indicator does not have.
+		{row(second, "thị xã Kỳ Anh", "2022-H1", "dialogues", "kinh_te"), "", "", "", ""},
+	}
+	for i, c := range cases {
+		rec, rerr := v.Row("t.csv", c.raw)
+		if c.dis == "" {
+			if rerr == nil || rerr.Column != "phan_to" {
+				t.Fatalf("row %d: want the breakdown refused, got %+v, %v", i, rec, rerr)
+			}
+			continue
+		}
+		if rerr != nil {
+			t.Fatalf("row %d: %v", i, rerr)
+		}
+		if rec.Unit.Code != c.unit || rec.Period.Code != c.period || rec.Indicator.Code != c.ind || rec.Disaggregation != c.dis {
+			t.Fatalf("row %d: got %s %s %s %s, want %s %s %s %s", i, rec.Unit.Code, rec.Period.Code,
+				rec.Indicator.Code, rec.Disaggregation, c.unit, c.period, c.ind, c.dis)
+		}
+	}
+}

@@ -37,6 +37,7 @@ type Validator struct {
 	indicators  map[string]indicatorResult
 	disaggs     map[[2]string]disaggResult
 	num         numbering
+	cells       cellCache
 }
 
 // numbering gives the ids of Record.IDs, by code.
@@ -152,26 +153,20 @@ func (v *Validator) RowTo(rec *Record, file string, raw *RawRow) *RowError {
 	if rec.Origin == "" {
 		rec.Origin = FromForm
 	}
-	per := v.period(raw.Period)
+	if s := raw.Cells.Scope; s != 0 && s != v.cells.scope {
+		v.cells = cellCache{scope: s}
+	}
+	per := v.periodOf(raw)
 	if per.err != nil {
 		return v.rowError(file, raw, FieldPeriod, raw.Period, per.err)
 	}
 	rec.Period = per.p
-	pres, ok := v.provinces[raw.Province]
-	if !ok {
-		pres.u, pres.err = v.Resolver.Province(raw.Province)
-		v.provinces[raw.Province] = pres
-	}
+	pres := v.provinceOf(raw)
 	if pres.err != nil {
 		return v.rowError(file, raw, FieldProvince, raw.Province, pres.err)
 	}
 	rec.Province = pres.u
-	n := unitName{pres.u, raw.Unit}
-	nid, ok := v.unitNames[n]
-	if !ok {
-		nid = uint32(len(v.unitNames))
-		v.unitNames[n] = nid
-	}
+	nid := v.unitNameOf(raw, pres.u)
 	ui, ok := v.units.Get(nid, per.id)
 	if !ok {
 		ui = v.resolveUnit(pres.u, nid, raw.Unit, rec.Period)
@@ -182,27 +177,12 @@ func (v *Validator) RowTo(rec *Record, file string, raw *RawRow) *RowError {
 		return v.rowError(file, raw, FieldUnit, raw.Unit, ures.err)
 	}
 	rec.Unit = ures.u
-	ires, ok := v.indicators[raw.Indicator]
-	if !ok {
-		ires.ind, ires.err = v.Resolver.Indicator(raw.Indicator)
-		if ires.err == nil {
-			ires.key = number(v.num.indicators, ires.ind.Code)
-		}
-		v.indicators[raw.Indicator] = ires
-	}
+	ires := v.indicatorOf(raw)
 	if ires.err != nil {
 		return v.rowError(file, raw, FieldIndicator, raw.Indicator, ires.err)
 	}
 	rec.Indicator = ires.ind
-	dq := [2]string{ires.ind.Code, raw.Disaggregation}
-	dres, ok := v.disaggs[dq]
-	if !ok {
-		dres.code, dres.err = v.Resolver.Disaggregation(ires.ind, raw.Disaggregation)
-		if dres.err == nil {
-			dres.key = number(v.num.disaggs, dres.code)
-		}
-		v.disaggs[dq] = dres
-	}
+	dres := v.disaggOf(raw, ires)
 	if dres.err != nil {
 		return v.rowError(file, raw, FieldDisaggregation, raw.Disaggregation, dres.err)
 	}
@@ -237,6 +217,143 @@ func (v *Validator) RowTo(rec *Record, file string, raw *RawRow) *RowError {
 		rec.SubmittedAt = t
 	}
 	return nil
+}
+
+// cellCache keeps what the Validator found for the key cells of one
+// reader's pass (RawRow.Cells), by their numbers: a row of a large file then
+// costs a few array reads where it would hash the same five texts again.
+type cellCache struct {
+	scope      uint64
+	periods    []cached[periodResult]
+	provinces  []cached[provinceResult]
+	unitNames  []cached[unitNameID] // by unit cell; 0 is the empty cell
+	indicators []cached[indicatorResult]
+	disaggs    [][]cached[disaggResult] // by disaggregation cell (0: empty), then indicator key
+}
+
+type (
+	cached[T any] struct {
+		v  T
+		ok bool
+	}
+	// unitNameID is a unit cell's name id, for the province it came with.
+	unitNameID struct {
+		province *Unit
+		id       uint32
+	}
+)
+
+// slot returns s[id], growing s to hold it.
+func slot[T any](s *[]cached[T], id uint32) *cached[T] {
+	for len(*s) <= int(id) {
+		*s = append(*s, cached[T]{})
+	}
+	return &(*s)[id]
+}
+
+func (v *Validator) periodOf(raw *RawRow) periodResult {
+	if raw.Cells.Period == 0 {
+		return v.period(raw.Period)
+	}
+	c := slot(&v.cells.periods, raw.Cells.Period)
+	if !c.ok {
+		*c = cached[periodResult]{v.period(raw.Period), true}
+	}
+	return c.v
+}
+
+func (v *Validator) provinceOf(raw *RawRow) provinceResult {
+	if raw.Cells.Province == 0 {
+		return v.province(raw.Province)
+	}
+	c := slot(&v.cells.provinces, raw.Cells.Province)
+	if !c.ok {
+		*c = cached[provinceResult]{v.province(raw.Province), true}
+	}
+	return c.v
+}
+
+func (v *Validator) province(s string) provinceResult {
+	r, ok := v.provinces[s]
+	if !ok {
+		r.u, r.err = v.Resolver.Province(s)
+		v.provinces[s] = r
+	}
+	return r
+}
+
+// unitNameOf numbers the unit as written in province, for the units table.
+func (v *Validator) unitNameOf(raw *RawRow, province *Unit) uint32 {
+	if raw.Cells.Unit == 0 && raw.Unit != "" {
+		return v.unitName(province, raw.Unit)
+	}
+	c := slot(&v.cells.unitNames, raw.Cells.Unit)
+	if !c.ok || c.v.province != province {
+		*c = cached[unitNameID]{unitNameID{province, v.unitName(province, raw.Unit)}, true}
+	}
+	return c.v.id
+}
+
+func (v *Validator) unitName(province *Unit, s string) uint32 {
+	n := unitName{province, s}
+	id, ok := v.unitNames[n]
+	if !ok {
+		id = uint32(len(v.unitNames))
+		v.unitNames[n] = id
+	}
+	return id
+}
+
+func (v *Validator) indicatorOf(raw *RawRow) indicatorResult {
+	if raw.Cells.Indicator == 0 {
+		return v.indicator(raw.Indicator)
+	}
+	c := slot(&v.cells.indicators, raw.Cells.Indicator)
+	if !c.ok {
+		*c = cached[indicatorResult]{v.indicator(raw.Indicator), true}
+	}
+	return c.v
+}
+
+func (v *Validator) indicator(s string) indicatorResult {
+	r, ok := v.indicators[s]
+	if !ok {
+		r.ind, r.err = v.Resolver.Indicator(s)
+		if r.err == nil {
+			r.key = number(v.num.indicators, r.ind.Code)
+		}
+		v.indicators[s] = r
+	}
+	return r
+}
+
+// disaggOf resolves the row's breakdown for an indicator that resolved.
+func (v *Validator) disaggOf(raw *RawRow, ind indicatorResult) disaggResult {
+	id := raw.Cells.Disaggregation
+	if id == 0 && raw.Disaggregation != "" {
+		return v.disagg(ind.ind, raw.Disaggregation)
+	}
+	for len(v.cells.disaggs) <= int(id) {
+		v.cells.disaggs = append(v.cells.disaggs, nil)
+	}
+	c := slot(&v.cells.disaggs[id], ind.key)
+	if !c.ok {
+		*c = cached[disaggResult]{v.disagg(ind.ind, raw.Disaggregation), true}
+	}
+	return c.v
+}
+
+func (v *Validator) disagg(ind *Indicator, s string) disaggResult {
+	q := [2]string{ind.Code, s}
+	r, ok := v.disaggs[q]
+	if !ok {
+		r.code, r.err = v.Resolver.Disaggregation(ind, s)
+		if r.err == nil {
+			r.key = number(v.num.disaggs, r.code)
+		}
+		v.disaggs[q] = r
+	}
+	return r
 }
 
 // resolveUnit resolves a unit name (numbered nid) for a period it has not

@@ -34,7 +34,7 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 	if fe != nil {
 		return fe, nil
 	}
-	s := &csvScanner{br: br, enc: enc, intern: map[string]string{}}
+	s := &csvScanner{br: br, enc: enc, intern: map[string]interned{}}
 	var header []byte
 	for {
 		rec, line, err := s.next()
@@ -55,7 +55,8 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 	s.delim = sniffDelimiter(header)
 	names := make([]string, 0, 8)
 	for _, f := range s.split(header) {
-		names = append(names, s.str(f))
+		name, _ := s.str(f)
+		names = append(names, name)
 	}
 	l, fe := newLayout(file, names)
 	if fe != nil {
@@ -72,7 +73,9 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 		}
 	}
 	var raw pipeline.RawRow
+	scope := pipeline.NewCellScope()
 	cells := make([]string, 0, len(names))
+	ids := make([]uint32, 0, len(names))
 	refBuf := []byte("dòng ")
 	prefix := len(refBuf)
 	for {
@@ -83,16 +86,17 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 		if err != nil {
 			return readError(file, err), nil
 		}
-		cells = cells[:0]
+		cells, ids = cells[:0], ids[:0]
 		for i, f := range s.split(rec) {
-			cells = append(cells, s.cell(i, f))
+			c, id := s.cell(i, f)
+			cells, ids = append(cells, c), append(ids, id)
 		}
 		if s.invalid {
 			// Every byte of a record but its separators and quotes is in
 			// some cell, and cell checks what it has not seen before.
 			return s.check(file, rec, line), nil
 		}
-		if !l.fill(&raw, cells) {
+		if !l.fill(&raw, cells, ids, scope) {
 			continue
 		}
 		refBuf = strconv.AppendInt(refBuf[:prefix], int64(line), 10)
@@ -118,12 +122,18 @@ type csvScanner struct {
 	rec    []byte
 	fields [][]byte
 	unq    []byte
-	intern map[string]string
+	intern map[string]interned
 	// invalid is set when a cell of a UTF-8 file is not valid UTF-8.
 	invalid bool
 	// per column: lookups and hits in intern, and whether it is worth it.
 	cols  []colStats
 	arena []byte // backs the strings of cells not interned
+}
+
+// interned is a shared cell text and its number, from 1.
+type interned struct {
+	s  string
+	id uint32
 }
 
 type colStats struct {
@@ -133,8 +143,8 @@ type colStats struct {
 
 // cell is str for the cell of column i: a column whose values rarely
 // repeat (values, notes of every row) skips the intern table, its strings
-// cut from a shared arena instead of allocated one by one.
-func (s *csvScanner) cell(i int, b []byte) string {
+// cut from a shared arena instead of allocated one by one, and unnumbered.
+func (s *csvScanner) cell(i int, b []byte) (string, uint32) {
 	for len(s.cols) <= i {
 		s.cols = append(s.cols, colStats{})
 	}
@@ -146,19 +156,20 @@ func (s *csvScanner) cell(i int, b []byte) string {
 		}
 		if v, ok := s.intern[string(b)]; ok {
 			c.hits++
-			return v
+			return v.s, v.id
 		}
 		return s.str(b)
 	}
 	if len(b) == 0 {
-		return ""
+		return "", 0
 	}
 	for _, ch := range b {
 		if ch >= utf8.RuneSelf {
-			return s.str(b)
+			v, _ := s.str(b)
+			return v, 0
 		}
 	}
-	return s.arenaString(b)
+	return s.arenaString(b), 0
 }
 
 // arenaString copies b into the arena.
@@ -317,19 +328,19 @@ func (s *csvScanner) split(rec []byte) [][]byte {
 	}
 }
 
-// str turns a field into a string, NFC-normalised, sharing repeated ones.
-// Only valid text enters the intern table, so a cell found there needs no
-// UTF-8 check.
-func (s *csvScanner) str(b []byte) string {
+// str turns a field into a string, NFC-normalised, sharing repeated ones,
+// and its number when the intern table has it. Only valid text enters the
+// intern table, so a cell found there needs no UTF-8 check.
+func (s *csvScanner) str(b []byte) (string, uint32) {
 	if len(b) == 0 {
-		return ""
+		return "", 0
 	}
 	if v, ok := s.intern[string(b)]; ok {
-		return v
+		return v.s, v.id
 	}
 	if s.enc == encUTF8 && !utf8.Valid(b) {
 		s.invalid = true
-		return ""
+		return "", 0
 	}
 	v := string(b)
 	for _, c := range b {
@@ -339,8 +350,10 @@ func (s *csvScanner) str(b []byte) string {
 			break
 		}
 	}
-	if len(s.intern) < maxInterned {
-		s.intern[string(b)] = v
+	if len(s.intern) >= maxInterned {
+		return v, 0
 	}
-	return v
+	id := uint32(len(s.intern) + 1)
+	s.intern[string(b)] = interned{v, id}
+	return v, id
 }

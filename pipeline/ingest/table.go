@@ -106,10 +106,14 @@ func newLayout(file string, header []string) (*layout, *pipeline.FileError) {
 	return l, nil
 }
 
-// fill sets raw's fields from one row's cells. It reports false for a row
-// with nothing in it, which is no row at all.
-func (l *layout) fill(raw *pipeline.RawRow, cells []string) bool {
+// fill sets raw's fields from one row's cells, and their numbers from ids
+// (nil when the reader does not number its cells) in scope. It reports false
+// for a row with nothing in it, which is no row at all.
+func (l *layout) fill(raw *pipeline.RawRow, cells []string, ids []uint32, scope uint64) bool {
 	*raw = pipeline.RawRow{Columns: l.columns, Origin: pipeline.FromForm}
+	if ids != nil {
+		raw.Cells.Scope = scope
+	}
 	empty := true
 	var note, extra []string
 	for i, c := range cells {
@@ -122,17 +126,21 @@ func (l *layout) fill(raw *pipeline.RawRow, cells []string) bool {
 		if i < len(l.fields) {
 			f = l.fields[i]
 		}
+		var id uint32
+		if ids != nil {
+			id = ids[i]
+		}
 		switch f {
 		case pipeline.FieldProvince:
-			raw.Province = c
+			raw.Province, raw.Cells.Province = c, id
 		case pipeline.FieldUnit:
-			raw.Unit = c
+			raw.Unit, raw.Cells.Unit = c, id
 		case pipeline.FieldPeriod:
-			raw.Period = c
+			raw.Period, raw.Cells.Period = c, id
 		case pipeline.FieldIndicator:
-			raw.Indicator = c
+			raw.Indicator, raw.Cells.Indicator = c, id
 		case pipeline.FieldDisaggregation:
-			raw.Disaggregation = c
+			raw.Disaggregation, raw.Cells.Disaggregation = c, id
 		case pipeline.FieldValue:
 			raw.Value = c
 		case pipeline.FieldSubmittedAt:
