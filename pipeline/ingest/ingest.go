@@ -403,11 +403,12 @@ type passResult struct {
 // nil) hands over every record that passed the row checks and runs the
 // whole-file checks; a second pass hands over exactly the records not in drop.
 //
-// Reading and row validation run in a goroutine of their own, up to 16
-// batches of rows ahead of the whole-file checks and the sink, so the two
-// halves use two cores; rows still reach the checks and the sink in file
-// order. The halves' pace varies (a flush to the writers, a collection):
-// with 4 batches between them each waited on the other a third of the time.
+// Reading, row validation and feeding the whole-file checks (while the
+// record is still in this core's cache) run in a goroutine of their own, up
+// to 16 batches of rows ahead of the sink, so the two halves use two cores;
+// rows still reach the sink in file order. The halves' pace varies (a flush
+// to the writers, a collection): with 4 batches between them each waited on
+// the other a third of the time.
 func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, path string, drop map[int]bool, yield func([]pipeline.Record) error) (res passResult, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -427,6 +428,10 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	for range batches {
 		free <- &rowBatch{recs: make([]pipeline.Record, 0, batchRows), lines: make([]int, 0, batchRows)}
 	}
+	check := v.NewFileCheck(name, func(seq int) string { return "dòng " + strconv.Itoa(seq) })
+	if drop == nil {
+		check.Expect(estimateRows(f))
+	}
 	var readFE *pipeline.FileError
 	var readErr error
 	go func() {
@@ -444,10 +449,14 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 				}
 			}
 			b.recs = append(b.recs, pipeline.Record{})
-			if err := v.RowTo(&b.recs[len(b.recs)-1], name, raw); err != nil {
+			rec := &b.recs[len(b.recs)-1]
+			if err := v.RowTo(rec, name, raw); err != nil {
 				b.recs = b.recs[:len(b.recs)-1]
 				b.errs = append(b.errs, *err)
 				return nil
+			}
+			if drop == nil {
+				check.Add(line, rec)
 			}
 			b.lines = append(b.lines, line)
 			if len(b.recs) < batchRows {
@@ -483,19 +492,12 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 		}
 	}()
 
-	check := v.NewFileCheck(name, func(seq int) string { return "dòng " + strconv.Itoa(seq) })
-	if drop == nil {
-		check.Expect(estimateRows(f))
-	}
 	valid := 0
 	for b := range full {
 		valid += len(b.recs)
 		recs := b.recs
 		if drop == nil {
 			res.rejects = append(res.rejects, b.errs...)
-			for i := range recs {
-				check.Add(b.lines[i], &recs[i])
-			}
 		} else {
 			kept := recs[:0]
 			for i := range recs {
