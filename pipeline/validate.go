@@ -38,6 +38,8 @@ type Validator struct {
 	disaggs     map[[2]string]disaggResult
 	num         numbering
 	cells       cellCache
+	// spare holds the entry buffers of finished FileChecks for the next.
+	spare [][]checkEntry
 }
 
 // numbering gives the ids of Record.IDs, by code.
@@ -561,6 +563,7 @@ type FileCheck struct {
 	inds    []*Indicator // by id
 	lastInd *Indicator
 	entries []checkEntry
+	tmp     []checkEntry // the radix sort's other buffer
 }
 
 type (
@@ -607,8 +610,32 @@ func (v *Validator) NewFileCheck(file string, ref func(seq int) string) *FileChe
 // more. It does nothing once records were added.
 func (c *FileCheck) Expect(n int) {
 	if len(c.entries) == 0 && n > 0 {
-		c.entries = make([]checkEntry, 0, n+n/8)
+		c.entries = c.v.entryBuffer(n + n/8)
 	}
+}
+
+// entryBuffer returns an empty buffer for n entries, reusing one a finished
+// FileCheck gave back: a large file's entries take tens of megabytes, which
+// a fresh allocation zeroes and faults in page by page.
+func (v *Validator) entryBuffer(n int) []checkEntry {
+	for i, b := range v.spare {
+		if cap(b) >= n {
+			v.spare = slices.Delete(v.spare, i, i+1)
+			return b[:0]
+		}
+	}
+	return make([]checkEntry, 0, n)
+}
+
+// giveBack keeps the two largest of bufs and the spares for the next files.
+func (v *Validator) giveBack(bufs ...[]checkEntry) {
+	for _, b := range bufs {
+		if cap(b) >= 1<<16 {
+			v.spare = append(v.spare, b[:0])
+		}
+	}
+	slices.SortFunc(v.spare, func(a, b []checkEntry) int { return cmp.Compare(cap(b), cap(a)) })
+	v.spare = v.spare[:min(len(v.spare), 2)]
 }
 
 // Add takes the next record c's Validator accepted (its IDs are that
@@ -639,6 +666,10 @@ func (c *FileCheck) Add(seq int, r *Record) {
 // refuse both. Rules only see values that survived the duplicate check.
 func (c *FileCheck) Finish() []Refusal {
 	es := c.sortEntries()
+	defer func() {
+		c.v.giveBack(c.entries, c.tmp)
+		c.entries, c.tmp = nil, nil
+	}()
 	var dups, rules []refusal
 	var conflicted map[uint32]bool // first seqs of keys with conflicting values
 	for g := 0; g < len(es); {
@@ -731,7 +762,8 @@ func (c *FileCheck) sortEntries() []checkEntry {
 			(e.lo>>32)<<width[3] | e.lo&(1<<32-1)
 	}
 	const digit = 11
-	tmp := make([]checkEntry, len(es))
+	tmp := c.v.entryBuffer(len(es))[:len(es)]
+	c.tmp = tmp
 	src, dst := es, tmp
 	for shift := 0; shift < total; shift += digit {
 		var count [1 << digit]int
