@@ -109,7 +109,8 @@ func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterPrope
 		cDisaggregation, cQualifier, cOrigin, cNote, cSourceFile, cBatch} {
 		opts = append(opts, parquet.WithStatsFor(factsSchema.Field(c).Name, false))
 	}
-	return parquet.NewWriterProperties(opts...), pqarrow.DefaultWriterProps()
+	opts = append(opts, parquet.WithAllocator(pool))
+	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(pool))
 }
 
 // dict assigns indices to the distinct strings of one column across a
