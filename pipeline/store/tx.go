@@ -55,7 +55,7 @@ type Tx struct {
 	repRows  []int64
 	repUnit  []string
 	repPer   []string
-	parts    map[[2]int32]*part // (province_code id, year)
+	parts    dense.Table[*part] // (province_code id, year)
 	partList []*part
 
 	lastProv  *pipeline.Unit
@@ -179,7 +179,6 @@ func (s *Store) Begin(hash, sourceFile, sourcePath string, ingestedAt time.Time)
 		units:   map[*pipeline.Unit][3]int32{},
 		periods: map[string]periodInfo{},
 		inds:    map[*pipeline.Indicator]int32{},
-		parts:   map[[2]int32]*part{},
 		lastRep: [2]int32{-1, -1},
 	}
 	tx.props, tx.arrProps = writerProps(s.opts.ChunkRows)
@@ -303,10 +302,10 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 
 	p := tx.lastPart
 	if p == nil || p.year != pe.year || p.prov != pv[0] {
-		p = tx.parts[[2]int32{pv[0], pe.year}]
+		p, _ = tx.parts.Get(uint32(pv[0]), uint32(pe.year))
 		if p == nil {
 			p = &part{name: "province=" + r.Province.Code + "/year=" + strconv.Itoa(int(pe.year)), prov: pv[0], year: pe.year}
-			tx.parts[[2]int32{pv[0], pe.year}] = p
+			tx.parts.Set(uint32(pv[0]), uint32(pe.year), p)
 			tx.partList = append(tx.partList, p)
 		}
 		tx.lastPart = p
