@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
@@ -108,6 +109,11 @@ type Store struct {
 	wh   string
 	opts Options
 	sem  chan struct{} // bounds the record batches being encoded at once
+
+	// chunks remembers each partition's last chunk size, so the next file's
+	// buffers for it start at that size instead of growing from nothing.
+	chunksMu sync.Mutex
+	chunks   map[string]chunkSize
 }
 
 // Open prepares the warehouse directories under dataDir and removes temp
@@ -120,7 +126,7 @@ func Open(dataDir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", dataDir, err)
 	}
-	s := &Store{dir: abs, wh: filepath.Join(abs, "warehouse"), opts: opts.withDefaults()}
+	s := &Store{dir: abs, wh: filepath.Join(abs, "warehouse"), opts: opts.withDefaults(), chunks: map[string]chunkSize{}}
 	s.sem = make(chan struct{}, s.opts.Writers)
 	for _, d := range []string{s.factsDir(), s.rejectsDir(), s.manifestDir(), s.tmpDir(), s.quarantineDir()} {
 		if err := mkdirAllSync(d); err != nil {

@@ -305,6 +305,9 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 		p, _ = tx.parts.Get(uint32(pv[0]), uint32(pe.year))
 		if p == nil {
 			p = &part{name: "province=" + r.Province.Code + "/year=" + strconv.Itoa(int(pe.year)), prov: pv[0], year: pe.year}
+			tx.s.chunksMu.Lock()
+			p.last = tx.s.chunks[p.name]
+			tx.s.chunksMu.Unlock()
 			tx.parts.Set(uint32(pv[0]), uint32(pe.year), p)
 			tx.partList = append(tx.partList, p)
 		}
@@ -386,10 +389,11 @@ func reportID(hash, unit, period string) string {
 type chunkSize struct{ rows, quote, ref int }
 
 // grow gives p empty buffers for its next chunk, sized on the last one
-// (plus a quarter and 1024 rows) up to limit rows: a file spread over many partitions
-// flushes them well before ChunkRows, and buffers sized for ChunkRows would
-// mostly be allocated and cleared for nothing, while buffers too small are
-// copied as they grow.
+// (plus a quarter and 1024 rows; for a partition's first chunk in a file,
+// its last chunk in an earlier file) up to limit rows: a file spread over
+// many partitions flushes them well before ChunkRows, and buffers sized for
+// ChunkRows would mostly be allocated and cleared for nothing, while
+// buffers too small are copied as they grow.
 func (p *part) grow(last chunkSize, limit int) {
 	n := min(limit, last.rows+last.rows/4+1024)
 	for _, c := range dictCols {
@@ -451,6 +455,9 @@ func (tx *Tx) take(p *part) *chunk {
 	}
 	p.last = chunkSize{n, len(p.quote.data)/n + 1, len(p.ref.data)/n + 1}
 	tx.lastChunk = p.last
+	tx.s.chunksMu.Lock()
+	tx.s.chunks[p.name] = p.last
+	tx.s.chunksMu.Unlock()
 	p.buffer = buffer{}
 	return c
 }
