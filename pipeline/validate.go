@@ -158,12 +158,12 @@ func (v *Validator) RowTo(rec *Record, file string, raw *RawRow) *RowError {
 	if s := raw.Cells.Scope; s != 0 && s != v.cells.scope {
 		v.cells = cellCache{scope: s}
 	}
-	per := v.periodOf(raw)
+	per := byCell(&v.cells.periods, raw.Cells.Period, raw.Period, v.period)
 	if per.err != nil {
 		return v.rowError(file, raw, FieldPeriod, raw.Period, per.err)
 	}
 	rec.Period = per.p
-	pres := v.provinceOf(raw)
+	pres := byCell(&v.cells.provinces, raw.Cells.Province, raw.Province, v.province)
 	if pres.err != nil {
 		return v.rowError(file, raw, FieldProvince, raw.Province, pres.err)
 	}
@@ -179,7 +179,7 @@ func (v *Validator) RowTo(rec *Record, file string, raw *RawRow) *RowError {
 		return v.rowError(file, raw, FieldUnit, raw.Unit, ures.err)
 	}
 	rec.Unit = ures.u
-	ires := v.indicatorOf(raw)
+	ires := byCell(&v.cells.indicators, raw.Cells.Indicator, raw.Indicator, v.indicator)
 	if ires.err != nil {
 		return v.rowError(file, raw, FieldIndicator, raw.Indicator, ires.err)
 	}
@@ -253,24 +253,15 @@ func slot[T any](s *[]cached[T], id uint32) *cached[T] {
 	return &(*s)[id]
 }
 
-func (v *Validator) periodOf(raw *RawRow) periodResult {
-	if raw.Cells.Period == 0 {
-		return v.period(raw.Period)
+// byCell is find(text) for a cell numbered id, kept in s by the number; a
+// cell without a number (0) goes to find, which has maps of its own.
+func byCell[T any](s *[]cached[T], id uint32, text string, find func(string) T) T {
+	if id == 0 {
+		return find(text)
 	}
-	c := slot(&v.cells.periods, raw.Cells.Period)
+	c := slot(s, id)
 	if !c.ok {
-		*c = cached[periodResult]{v.period(raw.Period), true}
-	}
-	return c.v
-}
-
-func (v *Validator) provinceOf(raw *RawRow) provinceResult {
-	if raw.Cells.Province == 0 {
-		return v.province(raw.Province)
-	}
-	c := slot(&v.cells.provinces, raw.Cells.Province)
-	if !c.ok {
-		*c = cached[provinceResult]{v.province(raw.Province), true}
+		*c = cached[T]{find(text), true}
 	}
 	return c.v
 }
@@ -304,17 +295,6 @@ func (v *Validator) unitName(province *Unit, s string) uint32 {
 		v.unitNames[n] = id
 	}
 	return id
-}
-
-func (v *Validator) indicatorOf(raw *RawRow) indicatorResult {
-	if raw.Cells.Indicator == 0 {
-		return v.indicator(raw.Indicator)
-	}
-	c := slot(&v.cells.indicators, raw.Cells.Indicator)
-	if !c.ok {
-		*c = cached[indicatorResult]{v.indicator(raw.Indicator), true}
-	}
-	return c.v
 }
 
 func (v *Validator) indicator(s string) indicatorResult {
