@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // refreshRowsPerFile is the size of the long CSV files the refresh
@@ -29,12 +31,13 @@ func (b *bench) refresh(ctx context.Context, facts int, want func(string) bool) 
 	}
 	if want("refresh") {
 		// From scratch: no warehouse state, no snapshot to reuse or link from.
-		for _, f := range []string{"warehouse/warehouse.duckdb", "warehouse/warehouse.duckdb.wal", "exports"} {
-			if err := os.RemoveAll(filepath.Join(data, f)); err != nil {
+		d := layout.Dir(data)
+		for _, f := range []string{d.DuckDB(), d.DuckDB() + ".wal", d.Exports()} {
+			if err := os.RemoveAll(f); err != nil {
 				return err
 			}
 		}
-		glob := sqlQuote(abs(filepath.Join(data, "warehouse", "facts")) + "/**/*.parquet")
+		glob := sqlQuote(abs(d.Facts()) + "/**/*.parquet")
 		duck := measurement{name: "duckdb latest-per-key + province totals", rows: int64(facts)}
 		if _, err := b.duckdb(ctx, duck, `CREATE TABLE latest AS
 			SELECT province_code, unit_level, year, indicator, disaggregation, value
@@ -58,7 +61,7 @@ func (b *bench) refresh(ctx context.Context, facts int, want func(string) bool) 
 
 		// One district's annual report, new content each time so it is a new
 		// batch: a resubmission that supersedes two of its values.
-		file := filepath.Join(data, "inbox", "bench-district.csv")
+		file := filepath.Join(d.Inbox(), "bench-district.csv")
 		stamp := time.Now().Unix() % 100000
 		csv := fmt.Sprintf("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ghi_chu,ngay_gui\n"+
 			"Nghệ An,Huyện Quỳnh Lưu,2023,dialogues,,%d,bench,2024-01-10\n"+

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // served starts `danvan serve` on data and measures, from this process:
@@ -138,7 +140,7 @@ func floorStep(args []string) error {
 	}
 	bodies := map[string][]byte{}
 	for _, p := range jsonPaths {
-		raw, err := os.ReadFile(filepath.Join(args[0], "exports", "current", strings.TrimPrefix(p, "/data/")))
+		raw, err := os.ReadFile(filepath.Join(layout.Dir(args[0]).Current(), strings.TrimPrefix(p, "/data/")))
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // dataFlag registers --data, defaulting to $DANVAN_DATA or ./data.
@@ -17,12 +19,12 @@ func dataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", def, "data directory (inbox, warehouse, exports, runs); env DANVAN_DATA")
 }
 
-func inboxDir(data string) string { return filepath.Join(data, "inbox") }
+func inboxDir(data string) string { return layout.Dir(data).Inbox() }
 
 // isDemo reports whether the data directory holds the demo inbox, which
 // the dashboards then label as such.
 func isDemo(data string) bool {
-	_, err := os.Stat(filepath.Join(inboxDir(data), "README-DEMO.txt"))
+	_, err := os.Stat(filepath.Join(inboxDir(data), layout.DemoMarker))
 	return err == nil
 }
 

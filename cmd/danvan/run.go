@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/pipeline/export"
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/schedule"
 	"github.com/danvan/danvan/pipeline/warehouse"
 )
@@ -144,7 +145,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-func exportsCurrent(data string) string { return data + "/exports/current" }
+func exportsCurrent(data string) string { return layout.Dir(data).Current() }
 
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 	switch format {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // resubmission writes a corrected report of Diễn Châu (Nghệ An) for 2023,
@@ -308,5 +309,5 @@ Nội dung / Contents:
 		}
 	}
 	fmt.Fprintf(&b, "\nseed: %d\n", seed)
-	return &file{name: "README-DEMO.txt", format: "readme", data: []byte(b.String())}
+	return &file{name: layout.DemoMarker, format: "readme", data: []byte(b.String())}
 }

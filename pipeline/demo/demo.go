@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // DefaultSeed is the seed of the demo shipped with `danvan demo`.
@@ -98,27 +99,14 @@ func Write(dir string, opts Options) (Summary, error) {
 		return Summary{}, fmt.Errorf("create demo inbox %s: %w", dir, err)
 	}
 	for _, f := range in.files {
-		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data); err != nil {
-			return Summary{}, err
+		// Atomic, so an ingest running at the same time never reads half a file.
+		if err := layout.WriteFile(filepath.Join(dir, f.name), f.data); err != nil {
+			return Summary{}, fmt.Errorf("write demo file: %w", err)
 		}
 	}
 	s := in.summary
 	s.Dir = dir
 	return s, nil
-}
-
-// writeFileAtomic writes through a temp file and a rename, so an ingest
-// running at the same time never reads half a file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("write demo file %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write demo file %s: %w", path, err)
-	}
-	return nil
 }
 
 // inbox is the whole demo in memory.

@@ -24,7 +24,6 @@ package export
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -39,10 +38,12 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // ContractVersion is the version of the JSON output contract written.
-const ContractVersion = "1"
+const ContractVersion = layout.ContractVersion
 
 // Querier is what Publish needs of the warehouse: *sql.DB and *sql.Conn fit.
 type Querier interface {
@@ -71,10 +72,7 @@ func (o Options) trace(what string, t0 time.Time) {
 func DefaultOptions() Options { return Options{Keep: 5} }
 
 // Output is one file of a snapshot as listed in its manifest.
-type Output struct {
-	Rows   int    `json:"rows"`
-	SHA256 string `json:"sha256"`
-}
+type Output = layout.OutputFile
 
 // Snapshot is a published snapshot.
 type Snapshot struct {
@@ -90,19 +88,6 @@ type Snapshot struct {
 // simulate a crash between steps.
 var step = func(string) error { return nil }
 
-// Current returns the snapshot directory DIR/exports/current points to.
-func Current(dataDir string) (string, error) {
-	link := filepath.Join(dataDir, "exports", "current")
-	target, err := os.Readlink(link)
-	if err != nil {
-		return "", fmt.Errorf("read current snapshot: %w", err)
-	}
-	if !filepath.IsAbs(target) {
-		target = filepath.Join(filepath.Dir(link), target)
-	}
-	return target, nil
-}
-
 // Publish writes the outputs of the last successful refresh (wh_run) into a
 // new snapshot and makes it current.
 func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snapshot, error) {
@@ -114,9 +99,8 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 	if err := queryRow(ctx, q, `SELECT run_id, CAST(data_as_of AS VARCHAR) FROM wh_run`, &snap.RunID, &asOf); err != nil {
 		return snap, fmt.Errorf("publish: read last refresh (run a refresh first): %w", err)
 	}
-	exports := filepath.Join(dataDir, "exports")
-	snaps := filepath.Join(exports, "snapshots")
-	tmpRoot := filepath.Join(exports, "tmp")
+	d := layout.Dir(dataDir)
+	exports, snaps, tmpRoot := d.Exports(), d.Snapshots(), d.ExportsTmp()
 	for _, d := range []string{snaps, tmpRoot} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return snap, fmt.Errorf("publish: %w", err)
@@ -129,8 +113,8 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 	if err != nil {
 		return snap, fmt.Errorf("publish: %w", err)
 	}
-	defer os.RemoveAll(tmp)     // nothing left once renamed
-	prev, _ := Current(dataDir) // "" when none: nothing to link from
+	defer os.RemoveAll(tmp)        // nothing left once renamed
+	prev, _ := d.CurrentSnapshot() // "" when none: nothing to link from
 	t0 := time.Now()
 	outs, sources, err := writeOutputs(ctx, q, tmp, prev, snap.RunID, asOf, opts)
 	opts.trace("publish JSON outputs", t0)
@@ -142,14 +126,14 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 	// Same run id: the same inputs; reuse the snapshot if it has the same
 	// manifest (and the tables if they are wanted). The tables are written
 	// only when the snapshot is new: they are the bulk of the bytes.
-	newMan, err := os.ReadFile(filepath.Join(tmp, "manifest.json"))
+	newMan, err := os.ReadFile(filepath.Join(tmp, layout.SnapshotManifestFile))
 	if err != nil {
 		return snap, fmt.Errorf("publish: %w", err)
 	}
 	snap.Name = snap.RunID
 	for i := 2; ; i++ {
 		oldDir := filepath.Join(snaps, snap.Name)
-		old, err := os.ReadFile(filepath.Join(oldDir, "manifest.json"))
+		old, err := os.ReadFile(filepath.Join(oldDir, layout.SnapshotManifestFile))
 		if errors.Is(err, os.ErrNotExist) {
 			if _, err := os.Stat(oldDir); errors.Is(err, os.ErrNotExist) {
 				break
@@ -182,7 +166,7 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 		if err := os.Rename(tmp, snap.Dir); err != nil {
 			return snap, fmt.Errorf("publish: move snapshot into place: %w", err)
 		}
-		if err := syncDir(snaps); err != nil {
+		if err := layout.SyncDir(snaps); err != nil {
 			return snap, fmt.Errorf("publish: %w", err)
 		}
 	}
@@ -191,8 +175,8 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 	}
 	now := time.Now()
 	_ = os.Chtimes(snap.Dir, now, now) // publication order, for pruning
-	if err := switchCurrent(exports, snap.Name); err != nil {
-		return snap, err
+	if err := layout.Symlink(filepath.Join("snapshots", snap.Name), d.Current()); err != nil {
+		return snap, fmt.Errorf("publish: switch current: %w", err)
 	}
 	if err := step("switch"); err != nil {
 		return snap, err
@@ -216,29 +200,12 @@ func cleanTmp(exports, tmpRoot string) error {
 			return fmt.Errorf("publish: clean %s: %w", e.Name(), err)
 		}
 	}
+	// Links of versions that named them so, then layout.Symlink's.
 	links, _ := filepath.Glob(filepath.Join(exports, ".current-*"))
 	for _, l := range links {
 		os.Remove(l)
 	}
-	return nil
-}
-
-// switchCurrent points exports/current at snapshots/name in one rename.
-func switchCurrent(exports, name string) error {
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	tmpLink := filepath.Join(exports, ".current-"+hex.EncodeToString(rnd[:]))
-	if err := os.Symlink(filepath.Join("snapshots", name), tmpLink); err != nil {
-		return fmt.Errorf("publish: switch current: %w", err)
-	}
-	if err := os.Rename(tmpLink, filepath.Join(exports, "current")); err != nil {
-		os.Remove(tmpLink)
-		return fmt.Errorf("publish: switch current: %w", err)
-	}
-	if err := syncDir(exports); err != nil {
-		return fmt.Errorf("publish: switch current: %w", err)
-	}
-	return nil
+	return layout.CleanTemps(exports)
 }
 
 // prune keeps the keep most recently published snapshots (current among
@@ -289,15 +256,6 @@ func prune(snaps, tmpRoot, current string, keep int) ([]string, error) {
 	return pruned, nil
 }
 
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
-}
-
 // syncTree fsyncs every file and directory under root.
 func syncTree(root string) error {
 	return filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
@@ -331,24 +289,35 @@ func queryRow(ctx context.Context, q Querier, query string, dest ...any) error {
 	return rows.Close()
 }
 
-// The outputs: name, query (every column becomes a key; rows in query order).
-var tables = []struct{ name, query string }{
-	{"indicators.json", `SELECT code, label_vi, label_en, unit, kind, dimension FROM indicators ORDER BY code`},
-	{"provinces.json", `SELECT u.code AS province_code, u.name AS province_name, p.population, p.population_year
+// outputs are the JSON outputs with one file each: what the columns of
+// layout's Output are selected from, and their order. Every column becomes
+// a key (sorted: the column order does not matter), rows in query order.
+var outputs = []struct {
+	layout.Output
+	from, order string
+}{
+	{layout.Indicators, `indicators`, `code`},
+	{layout.Provinces, `(SELECT u.code AS province_code, u.name AS province_name, p.population, p.population_year
 		FROM units u LEFT JOIN province_population p ON p.province_code = u.code
-		WHERE u.level = 'province' ORDER BY u.code`},
-	{"province_year.json", `SELECT province_code, year, indicator, value, basis, value_province_report,
-		value_sum_of_units, difference, difference_flag, qualifier, year_basis, partial, units_reporting,
-		units_expected, per_100k, population, population_year, per_unit, per_unit_denominator,
-		yoy_change, yoy_pct, periods
-		FROM mart_province_year ORDER BY province_code, year, indicator`},
-	{"unit_year.json", `SELECT province_code, unit_code, unit_name, unit_level, year, period, indicator, value,
-		qualifier, year_basis, partial, rank, rank_of, per_100k, population, population_year, series
-		FROM mart_unit_year ORDER BY province_code, year, indicator, series, unit_code`},
-	{"completeness.json", `SELECT province_code, period, period_type, CAST(period_start AS VARCHAR) AS period_start,
-		CAST(period_end AS VARCHAR) AS period_end, expected, received, on_time, late, rate, timeliness,
-		CAST(deadline AS VARCHAR) AS deadline, missing, province_reported
-		FROM mart_completeness ORDER BY province_code, period`},
+		WHERE u.level = 'province')`, `province_code`},
+	{layout.ProvinceYear, `mart_province_year`, `province_code, year, indicator`},
+	{layout.UnitYear, `mart_unit_year`, `province_code, year, indicator, series, unit_code`},
+	{layout.Completeness, `(SELECT * REPLACE (CAST(period_start AS VARCHAR) AS period_start,
+		CAST(period_end AS VARCHAR) AS period_end, CAST(deadline AS VARCHAR) AS deadline) FROM mart_completeness)`,
+		`province_code, period`},
+}
+
+// selectColumns is the SELECT of an output's columns from from, in order.
+func selectColumns(o layout.Output, from, order string) string {
+	cols := make([]string, len(o.Columns))
+	for i, c := range o.Columns {
+		cols[i] = layout.QuoteIdent(c)
+	}
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + from
+	if order != "" {
+		q += " ORDER BY " + order
+	}
+	return q
 }
 
 // writeOutputs writes the JSON outputs and manifest.json into dir, linking
@@ -356,14 +325,14 @@ var tables = []struct{ name, query string }{
 // returns them with the keys of the sources files.
 func writeOutputs(ctx context.Context, q Querier, dir, prevDir, runID string, asOf sql.NullString, opts Options) (map[string]Output, map[string]SourceFile, error) {
 	outs := map[string]Output{}
-	for _, t := range tables {
+	for _, o := range outputs {
 		t0 := time.Now()
-		o, err := writeQuery(ctx, q, filepath.Join(dir, t.name), t.query)
-		opts.trace("output "+t.name, t0)
+		out, err := writeQuery(ctx, q, filepath.Join(dir, o.File()), selectColumns(o.Output, o.from, o.order))
+		opts.trace("output "+o.File(), t0)
 		if err != nil {
-			return nil, nil, fmt.Errorf("write %s: %w", t.name, err)
+			return nil, nil, fmt.Errorf("write %s: %w", o.File(), err)
 		}
-		outs[t.name] = o
+		outs[o.File()] = out
 	}
 	t0 := time.Now()
 	sources, err := writeSources(ctx, q, dir, prevDir, outs)
@@ -375,33 +344,40 @@ func writeOutputs(ctx context.Context, q Querier, dir, prevDir, runID string, as
 	if err != nil {
 		return nil, nil, fmt.Errorf("write manifest.json: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), man, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, layout.SnapshotManifestFile), man, 0o644); err != nil {
 		return nil, nil, err
 	}
 	return outs, sources, nil
 }
 
 func manifest(ctx context.Context, q Querier, runID string, asOf sql.NullString, opts Options, outs map[string]Output) ([]byte, error) {
-	rows, err := q.QueryContext(ctx, `SELECT source_file AS file, batch, status, rows_accepted, rows_rejected,
+	rows, err := q.QueryContext(ctx, `SELECT source_file, batch, status, rows_accepted, rows_rejected,
 		strftime(ingested_at, '%Y-%m-%dT%H:%M:%SZ') AS ingested_at
 		FROM wh_sources ORDER BY source_file, batch`)
 	if err != nil {
 		return nil, err
 	}
-	sources, err := collect(rows)
-	if err != nil {
+	defer rows.Close()
+	m := layout.SnapshotManifest{ContractVersion: ContractVersion, RunID: runID, Demo: opts.Demo,
+		Sources: []layout.SourceRecord{}, Outputs: outs}
+	for rows.Next() {
+		var s layout.SourceRecord
+		var status string
+		var at sql.NullString
+		if err := rows.Scan(&s.File, &s.Batch, &status, &s.RowsAccepted, &s.RowsRejected, &at); err != nil {
+			return nil, err
+		}
+		s.Status = layout.Status(status)
+		if at.Valid {
+			s.IngestedAt = &at.String
+		}
+		m.Sources = append(m.Sources, s)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	m := map[string]any{
-		"contract_version": ContractVersion,
-		"run_id":           runID,
-		"data_as_of":       nil,
-		"demo":             opts.Demo,
-		"sources":          sources,
-		"outputs":          outs,
-	}
 	if asOf.Valid {
-		m["data_as_of"] = asOf.String
+		m.DataAsOf = &asOf.String
 	}
 	b, err := json.MarshalIndent(m, "", " ")
 	if err != nil {

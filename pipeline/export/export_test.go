@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
 )
@@ -235,7 +236,7 @@ func TestCrashBetweenSteps(t *testing.T) {
 			if !errors.Is(err, crash) {
 				t.Fatalf("want crash, got %v", err)
 			}
-			cur, err := Current(dir)
+			cur, err := layout.Dir(dir).CurrentSnapshot()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -249,7 +250,7 @@ func TestCrashBetweenSteps(t *testing.T) {
 			checkSnapshotsComplete(t, dir)
 			// The next publish recovers and cleans up.
 			s := publish(t, w, dir, Options{Keep: 1})
-			if cur, _ := Current(dir); cur != s.Dir {
+			if cur, _ := layout.Dir(dir).CurrentSnapshot(); cur != s.Dir {
 				t.Errorf("after recovery current = %s, want %s", cur, s.Dir)
 			}
 			checkSnapshotsComplete(t, dir)
@@ -312,7 +313,7 @@ func TestFailedRefreshKeepsSnapshot(t *testing.T) {
 	if !s.Reused || s.Dir != first.Dir {
 		t.Errorf("published after a failed refresh: %+v", s)
 	}
-	if cur, _ := Current(dir); cur != first.Dir || !reflect.DeepEqual(readTree(t, cur), before) {
+	if cur, _ := layout.Dir(dir).CurrentSnapshot(); cur != first.Dir || !reflect.DeepEqual(readTree(t, cur), before) {
 		t.Errorf("current changed: %s", cur)
 	}
 }

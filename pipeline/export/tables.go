@@ -35,41 +35,17 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
-// TablesDir is the directory of a snapshot holding the Parquet tables.
-const TablesDir = "tables"
-
-// TableIndexFile lists the tables of a snapshot, relative to the snapshot.
-const TableIndexFile = "tables/index.json"
-
-// tablesFormat is bumped when the layout or the written columns change, so
-// no partition file of the old layout is linked into a new snapshot.
-const tablesFormat = 3
-
-// TableIndex is tables/index.json.
-type TableIndex struct {
-	Format int          `json:"format"`
-	Tables []TableEntry `json:"tables"` // sorted by name
-	// Sources are not tables: the snapshot's sources/*.json by file name,
-	// with their keys, so the next publication can link them (sources.go).
-	Sources map[string]SourceFile `json:"sources,omitempty"`
-}
-
-// TableEntry is one table of the index.
-type TableEntry struct {
-	Name  string      `json:"name"`
-	Rows  int64       `json:"rows"`
-	Files []TableFile `json:"files"` // sorted by path; at least one (an empty table has one file of no rows)
-}
-
-// TableFile is one Parquet file of a table.
-type TableFile struct {
-	Path   string `json:"path"` // relative to the tables directory, slash-separated
-	Rows   int64  `json:"rows"`
-	SHA256 string `json:"sha256"`
-	Key    string `json:"key,omitempty"` // partition key; files with the same key have the same bytes
-}
+// The table index's types are layout's; the names here keep export's API.
+type (
+	TableIndex = layout.TableIndex
+	TableEntry = layout.TableEntry
+	TableFile  = layout.TableFile
+	SourceFile = layout.SourceFile
+)
 
 // exportTable is one warehouse table exported.
 type exportTable struct {
@@ -98,28 +74,12 @@ var exportTables = []exportTable{
 	{"rejects", "rejects", "source_file, batch, source_ref, \"column\", code", false},
 }
 
-// ReadTableIndex reads tables/index.json of a snapshot directory.
-func ReadTableIndex(snapDir string) (TableIndex, error) {
-	var ix TableIndex
-	b, err := os.ReadFile(filepath.Join(snapDir, filepath.FromSlash(TableIndexFile)))
-	if err != nil {
-		return ix, fmt.Errorf("read table index of %s: %w", snapDir, err)
-	}
-	if err := json.Unmarshal(b, &ix); err != nil {
-		return ix, fmt.Errorf("read table index of %s: %w", snapDir, err)
-	}
-	if ix.Format != tablesFormat {
-		return ix, fmt.Errorf("read table index of %s: format %d, want %d", snapDir, ix.Format, tablesFormat)
-	}
-	return ix, nil
-}
-
 // writeTables writes the Parquet tables into dir/tables, linking unchanged
 // partitions from prevDir (the current snapshot, "" if none), and the index
 // with the keys of the sources files.
 func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources map[string]SourceFile) (TableIndex, error) {
-	ix := TableIndex{Format: tablesFormat, Sources: sources}
-	root := filepath.Join(dir, TablesDir)
+	ix := TableIndex{Format: layout.TablesFormat, Sources: sources}
+	root := filepath.Join(dir, layout.TablesDir)
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return ix, err
 	}
@@ -137,7 +97,7 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 
 	prev := map[string]TableFile{} // key -> file of the previous snapshot
 	if prevDir != "" {
-		if old, err := ReadTableIndex(prevDir); err == nil {
+		if old, err := layout.ReadTableIndex(prevDir); err == nil {
 			for _, t := range old.Tables {
 				for _, f := range t.Files {
 					if f.Key != "" {
@@ -175,19 +135,19 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 			jobs = append(jobs, job{i, t.name + "/empty.parquet", fmt.Sprintf(`SELECT * FROM %s LIMIT 0`, t.from), ""})
 		}
 		for _, p := range parts {
-			rel := fmt.Sprintf("%s/province=%s/year=%d.parquet", t.name, p.province, p.year)
+			rel := t.name + "/" + p.String() + ".parquet"
 			var key string
 			if k, ok := keys[p]; ok {
 				key = tableKey(k, t.name, p)
 			}
 			if old, ok := prev[key]; ok && key != "" && old.Path == rel {
-				if err := linkFile(filepath.Join(prevDir, TablesDir, filepath.FromSlash(rel)), filepath.Join(root, filepath.FromSlash(rel))); err == nil {
+				if err := linkFile(filepath.Join(prevDir, layout.TablesDir, filepath.FromSlash(rel)), filepath.Join(root, filepath.FromSlash(rel))); err == nil {
 					ix.Tables[i].Files = append(ix.Tables[i].Files, old)
 					continue
 				}
 			}
 			jobs = append(jobs, job{i, rel, fmt.Sprintf(`SELECT * FROM %s WHERE province_code = '%s' AND year = %d ORDER BY %s`,
-				t.from, strings.ReplaceAll(p.province, "'", "''"), p.year, t.order), key})
+				t.from, strings.ReplaceAll(p.Province, "'", "''"), p.Year, t.order), key})
 		}
 	}
 	written := make([]TableFile, len(jobs))
@@ -234,26 +194,21 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 	return ix, nil
 }
 
-type tablePart struct {
-	province string
-	year     int64
-}
-
 // partitionKeys reads the warehouse's key of each partition: the state key
 // (models, reference) and the partition's batch set, plus the DuckDB
 // version, which writes the bytes.
-func partitionKeys(ctx context.Context, q Querier) (map[tablePart]string, error) {
+func partitionKeys(ctx context.Context, q Querier) (map[layout.Partition]string, error) {
 	rows, err := q.QueryContext(ctx, `SELECT p.province_code, p.year, p.files_hash, s.key, version()
 		FROM wh_partitions p, (SELECT max(key) AS key FROM wh_state) s`)
 	if err != nil {
 		return nil, fmt.Errorf("read partition keys: %w", err)
 	}
 	defer rows.Close()
-	out := map[tablePart]string{}
+	out := map[layout.Partition]string{}
 	for rows.Next() {
-		var p tablePart
+		var p layout.Partition
 		var files, state, version string
-		if err := rows.Scan(&p.province, &p.year, &files, &state, &version); err != nil {
+		if err := rows.Scan(&p.Province, &p.Year, &files, &state, &version); err != nil {
 			return nil, fmt.Errorf("read partition keys: %w", err)
 		}
 		out[p] = strings.Join([]string{state, files, version}, "\x00")
@@ -261,21 +216,21 @@ func partitionKeys(ctx context.Context, q Querier) (map[tablePart]string, error)
 	return out, rows.Err()
 }
 
-func tableKey(partKey, table string, p tablePart) string {
-	h := sha256.Sum256([]byte(fmt.Sprintf("%d\x00%s\x00%s\x00%d\x00%s", tablesFormat, table, p.province, p.year, partKey)))
+func tableKey(partKey, table string, p layout.Partition) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%d\x00%s\x00%s\x00%d\x00%s", layout.TablesFormat, table, p.Province, p.Year, partKey)))
 	return hex.EncodeToString(h[:16])
 }
 
-func partitions(ctx context.Context, q Querier, table string) ([]tablePart, error) {
+func partitions(ctx context.Context, q Querier, table string) ([]layout.Partition, error) {
 	rows, err := q.QueryContext(ctx, `SELECT DISTINCT province_code, year FROM `+table+` ORDER BY 1, 2`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []tablePart
+	var out []layout.Partition
 	for rows.Next() {
-		var p tablePart
-		if err := rows.Scan(&p.province, &p.year); err != nil {
+		var p layout.Partition
+		if err := rows.Scan(&p.Province, &p.Year); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -337,6 +292,6 @@ func exec(ctx context.Context, q Querier, stmt string) error {
 
 // hasTables says whether a snapshot directory holds the Parquet tables.
 func hasTables(snapDir string) bool {
-	_, err := os.Stat(filepath.Join(snapDir, filepath.FromSlash(TableIndexFile)))
+	_, err := os.Stat(filepath.Join(snapDir, filepath.FromSlash(layout.TableIndexFile)))
 	return !errors.Is(err, os.ErrNotExist)
 }

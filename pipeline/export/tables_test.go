@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
 )
 
@@ -17,7 +18,7 @@ import (
 // row count, and nothing else is there.
 func checkTables(t *testing.T, snapDir string) {
 	t.Helper()
-	ix, err := ReadTableIndex(snapDir)
+	ix, err := layout.ReadTableIndex(snapDir)
 	if err != nil {
 		t.Errorf("snapshot %s: %v", filepath.Base(snapDir), err)
 		return
@@ -28,7 +29,7 @@ func checkTables(t *testing.T, snapDir string) {
 		for _, f := range tb.Files {
 			listed[f.Path] = true
 			rows += f.Rows
-			b, err := os.ReadFile(filepath.Join(snapDir, TablesDir, filepath.FromSlash(f.Path)))
+			b, err := os.ReadFile(filepath.Join(snapDir, layout.TablesDir, filepath.FromSlash(f.Path)))
 			if err != nil {
 				t.Errorf("snapshot %s: %v", filepath.Base(snapDir), err)
 				continue
@@ -42,9 +43,9 @@ func checkTables(t *testing.T, snapDir string) {
 			t.Errorf("table %s: %d rows in files, index says %d", tb.Name, rows, tb.Rows)
 		}
 	}
-	filepath.WalkDir(filepath.Join(snapDir, TablesDir), func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(filepath.Join(snapDir, layout.TablesDir), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(filepath.Join(snapDir, TablesDir), p)
+			rel, _ := filepath.Rel(filepath.Join(snapDir, layout.TablesDir), p)
 			if !listed[filepath.ToSlash(rel)] {
 				t.Errorf("snapshot %s: %s not in the index", filepath.Base(snapDir), rel)
 			}
@@ -70,7 +71,7 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 	first := publish(t, w, dir, Options{Keep: 5})
 	checkTables(t, first.Dir)
 
-	ix, err := ReadTableIndex(first.Dir)
+	ix, err := layout.ReadTableIndex(first.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 		// Same rows as the warehouse table: symmetric difference is empty.
 		var list []string
 		for _, f := range tb.Files {
-			list = append(list, "'"+filepath.Join(first.Dir, TablesDir, filepath.FromSlash(f.Path))+"'")
+			list = append(list, "'"+filepath.Join(first.Dir, layout.TablesDir, filepath.FromSlash(f.Path))+"'")
 		}
 		pq := "read_parquet([" + strings.Join(list, ",") + "], hive_partitioning = false)"
 		var diff, n int64
@@ -115,7 +116,7 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 	second := publish(t, w, dir, Options{Keep: 5})
 	checkTables(t, second.Dir)
 	for _, rel := range []string{"stg_facts/province=42/year=2022.parquet", "int_unit_year/province=38/year=2025.parquet"} {
-		a, b := filepath.Join(first.Dir, TablesDir, rel), filepath.Join(second.Dir, TablesDir, rel)
+		a, b := filepath.Join(first.Dir, layout.TablesDir, rel), filepath.Join(second.Dir, layout.TablesDir, rel)
 		if inode(t, a) != inode(t, b) {
 			t.Errorf("%s: unchanged partition was written again, not linked", rel)
 		}
@@ -137,13 +138,13 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 		t.Errorf("sources/38-2023.json: changed partition was linked from the old snapshot")
 	}
 	rel := "stg_facts/province=38/year=2023.parquet"
-	if inode(t, filepath.Join(first.Dir, TablesDir, rel)) == inode(t, filepath.Join(second.Dir, TablesDir, rel)) {
+	if inode(t, filepath.Join(first.Dir, layout.TablesDir, rel)) == inode(t, filepath.Join(second.Dir, layout.TablesDir, rel)) {
 		t.Errorf("%s: changed partition was linked from the old snapshot", rel)
 	}
 	// The changed partition has batchB's value.
 	var v float64
 	err = w.DB().QueryRowContext(ctx, `SELECT value FROM read_parquet(?) WHERE unit_code = '382'`,
-		filepath.Join(second.Dir, TablesDir, rel)).Scan(&v)
+		filepath.Join(second.Dir, layout.TablesDir, rel)).Scan(&v)
 	if err != nil || v != 5 {
 		t.Errorf("382 in the new partition: %v, %v", v, err)
 	}
@@ -159,7 +160,7 @@ func TestNoTables(t *testing.T) {
 	dir := t.TempDir()
 	w := setup(t, dir, batchA)
 	s := publish(t, w, dir, Options{NoTables: true})
-	if _, err := os.Stat(filepath.Join(s.Dir, TablesDir)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(s.Dir, layout.TablesDir)); !os.IsNotExist(err) {
 		t.Errorf("tables written with NoTables: %v", err)
 	}
 	// Asking for the tables again does not reuse the snapshot without them.

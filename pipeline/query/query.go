@@ -42,7 +42,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
-	"github.com/danvan/danvan/pipeline/export"
+	"github.com/danvan/danvan/pipeline/layout"
 	models "github.com/danvan/danvan/sql"
 )
 
@@ -130,7 +130,7 @@ type DB struct {
 
 // Open opens a sandbox over the snapshot DIR/exports/current points to now.
 func Open(ctx context.Context, dataDir string, opts Options) (*DB, error) {
-	dir, err := export.Current(dataDir)
+	dir, err := layout.Dir(dataDir).CurrentSnapshot()
 	if err != nil {
 		return nil, fmt.Errorf("open query sandbox: no published snapshot in %s (run a refresh first): %w", dataDir, err)
 	}
@@ -148,7 +148,7 @@ func OpenSnapshot(ctx context.Context, snapDir string, opts Options) (*DB, error
 	if err != nil {
 		return nil, fmt.Errorf("open query sandbox: %w", err)
 	}
-	ix, err := export.ReadTableIndex(dir)
+	ix, err := layout.ReadTableIndex(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open query sandbox: snapshot %s has no tables (published by an older version? run a refresh): %w", filepath.Base(dir), err)
 	}
@@ -174,8 +174,8 @@ func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 // setup creates the views, then closes the sandbox: the order matters, as
 // some settings cannot be changed once external access is off, and none
 // once the configuration is locked.
-func (d *DB) setup(ctx context.Context, ix export.TableIndex) error {
-	tablesDir := filepath.Join(d.snapshot, export.TablesDir)
+func (d *DB) setup(ctx context.Context, ix layout.TableIndex) error {
+	tablesDir := filepath.Join(d.snapshot, layout.TablesDir)
 	var stmts []string
 	for _, t := range ix.Tables {
 		files := make([]string, len(t.Files))
@@ -598,7 +598,7 @@ func stmtName(t duckdb.StmtType) string {
 
 // currentDir resolves DIR/exports/current to the snapshot's real path.
 func currentDir(dataDir string) (string, error) {
-	dir, err := export.Current(dataDir)
+	dir, err := layout.Dir(dataDir).CurrentSnapshot()
 	if err != nil {
 		return "", err
 	}

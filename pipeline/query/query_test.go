@@ -23,6 +23,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/danvan/danvan/pipeline/export"
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
 )
@@ -129,7 +130,7 @@ func run(t *testing.T, db *DB, q string) *Result {
 // readJSON reads a snapshot output as a list of objects.
 func readJSON(t *testing.T, name string) []map[string]any {
 	t.Helper()
-	dir, err := export.Current(snapshot(t))
+	dir, err := layout.Dir(snapshot(t)).CurrentSnapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +328,7 @@ func TestWorkedExamplesMatchDashboardJSON(t *testing.T) {
 func TestHostileQueries(t *testing.T) {
 	data := snapshot(t)
 	db := open(t, Options{MemoryLimit: "200MB"})
-	cur, _ := export.Current(data)
+	cur, _ := layout.Dir(data).CurrentSnapshot()
 	outside := filepath.Join(data, "warehouse", "manifest")
 	cases := []struct {
 		name, sql, code, msg string

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // Status of a run.
@@ -90,13 +92,14 @@ func runFile(r Run) string {
 	return r.Start.UTC().Format("20060102T150405.000000000Z") + "-" + r.ID + ".json"
 }
 
-const tmpPrefix = ".tmp-"
+// legacyTmpPrefix starts the temp files of versions that did not write
+// through layout.WriteFile.
+const legacyTmpPrefix = ".tmp-"
 
 // history is the run directory DIR/runs.
 type history struct{ dir string }
 
-// write replaces the run's record atomically: temp file, fsync, rename,
-// fsync of the directory.
+// write replaces the run's record atomically (layout.WriteFile).
 func (h history) write(r Run) error {
 	if err := os.MkdirAll(h.dir, 0o755); err != nil {
 		return fmt.Errorf("create run directory: %w", err)
@@ -105,27 +108,8 @@ func (h history) write(r Run) error {
 	if err != nil {
 		return fmt.Errorf("encode run %s: %w", r.ID, err)
 	}
-	f, err := os.CreateTemp(h.dir, tmpPrefix+r.ID+"-*")
-	if err != nil {
+	if err := layout.WriteFile(filepath.Join(h.dir, runFile(r)), append(b, '\n')); err != nil {
 		return fmt.Errorf("write run %s: %w", r.ID, err)
-	}
-	_, err = f.Write(append(b, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), filepath.Join(h.dir, runFile(r)))
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write run %s: %w", r.ID, err)
-	}
-	if d, err := os.Open(h.dir); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 	return nil
 }
@@ -181,16 +165,16 @@ func (h history) read(n int) ([]Run, error) {
 	return runs, nil
 }
 
-// prune removes the records beyond the newest keep, and temp files older
-// than a minute (left by a crash; younger ones may be in flight).
+// prune removes the records beyond the newest keep, and the temp files of
+// writers that are gone (left by a crash).
 func (h history) prune(keep int, now time.Time) error {
 	ents, err := os.ReadDir(h.dir)
 	if err != nil {
 		return fmt.Errorf("prune runs: %w", err)
 	}
-	var errs []error
+	errs := []error{layout.CleanTemps(h.dir)}
 	for _, e := range ents {
-		if !strings.HasPrefix(e.Name(), tmpPrefix) {
+		if !strings.HasPrefix(e.Name(), legacyTmpPrefix) {
 			continue
 		}
 		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > time.Minute {

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // ErrBusy is matched (errors.Is) by every *BusyError.
@@ -55,7 +57,7 @@ func (e *BusyError) Error() string {
 }
 
 // LockPath is the run lock of a data directory.
-func LockPath(dataDir string) string { return filepath.Join(dataDir, "runs", "run.lock") }
+func LockPath(dataDir string) string { return layout.Dir(dataDir).RunLock() }
 
 // Lock takes the run lock of dataDir, the one a refresh holds, so that
 // nothing else changes the warehouse under it. With wait 0 it tries once and

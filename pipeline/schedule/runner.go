@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sync"
 	"time"
 
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/robfig/cron/v3"
 )
 
@@ -174,7 +174,7 @@ func New(dataDir string, job Job, opts Options) (*Runner, error) {
 	}
 	r := &Runner{
 		dataDir: dataDir,
-		hist:    history{dir: filepath.Join(dataDir, "runs")},
+		hist:    history{dir: layout.Dir(dataDir).Runs()},
 		job:     job,
 		opts:    opts,
 		sched:   sched,

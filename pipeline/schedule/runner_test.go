@@ -102,7 +102,7 @@ func TestRunRecordsResult(t *testing.T) {
 	}
 	ents, _ := os.ReadDir(r.hist.dir)
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), tmpPrefix) {
+		if strings.HasSuffix(e.Name(), ".tmp") || strings.HasPrefix(e.Name(), legacyTmpPrefix) {
 			t.Errorf("temp file left: %s", e.Name())
 		}
 	}

@@ -12,23 +12,18 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/xuri/excelize/v2"
 )
 
 // columns of each downloadable output, in the order of the JSON contract;
 // keys a newer contract adds come after them, sorted.
-var columns = map[string][]string{
-	"indicators": {"code", "label_vi", "label_en", "unit", "kind"},
-	"provinces":  {"province_code", "province_name", "population", "population_year"},
-	"province_year": {"province_code", "year", "indicator", "value", "qualifier", "basis",
-		"value_province_report", "value_sum_of_units", "difference_flag", "units_reporting",
-		"per_100k", "population", "population_year", "yoy_change", "yoy_pct", "periods"},
-	"unit_year": {"province_code", "unit_code", "unit_name", "unit_level", "year", "period",
-		"indicator", "value", "qualifier", "rank", "rank_of", "per_100k", "population", "series"},
-	"completeness": {"province_code", "period", "expected", "received", "on_time", "late",
-		"rate", "timeliness", "deadline", "missing"},
-	"sources": {"indicator", "unit_code", "unit_name", "period", "disaggregation", "value",
-		"qualifier", "origin", "report_id", "source_file", "source_ref", "quote"},
+var columns = map[string][]string{}
+
+func init() {
+	for _, o := range append([]layout.Output{layout.Sources}, layout.Outputs...) {
+		columns[o.Name] = o.Columns
+	}
 }
 
 // table is an output flattened for download: every cell a string or a number.
@@ -49,9 +44,9 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	output, jsonName := base, base+".json"
+	output, jsonName := base, base+".json" // the file of layout.Output base
 	if rest, ok := strings.CutPrefix(base, "sources-"); ok {
-		output, jsonName = "sources", "sources/"+rest+".json"
+		output, jsonName = layout.Sources.Name, layout.SourcesDir+"/"+rest+".json"
 		if !sourceName.MatchString(rest + ".json") {
 			http.NotFound(w, r)
 			return

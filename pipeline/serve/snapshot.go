@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // errGone: a request pinned to a run whose snapshot is no longer kept.
@@ -27,7 +28,7 @@ type snapshot struct {
 // snapshot in memory, raw and gzipped. A snapshot directory never changes
 // once published, so the cache only has to notice the switch to a new one.
 type snapshots struct {
-	root string // DIR/exports
+	root layout.Dir
 
 	mu     sync.Mutex
 	runIDs map[string]string // resolved dir -> run id
@@ -36,19 +37,14 @@ type snapshots struct {
 }
 
 func newSnapshots(dataDir string) *snapshots {
-	return &snapshots{root: filepath.Join(dataDir, "exports"), runIDs: map[string]string{}, files: map[string]*asset{}}
+	return &snapshots{root: layout.Dir(dataDir), runIDs: map[string]string{}, files: map[string]*asset{}}
 }
 
 // current resolves exports/current once; the caller reads everything of its
 // request from the returned directory.
 func (s *snapshots) current() (snapshot, error) {
-	link := filepath.Join(s.root, "current")
-	dir, err := os.Readlink(link) // one system call; export writes a symlink
-	if err == nil {
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(s.root, dir)
-		}
-	} else if dir, err = filepath.EvalSymlinks(link); err != nil { // a plain directory, say
+	dir, err := s.root.CurrentSnapshot()
+	if err != nil {
 		return snapshot{}, fmt.Errorf("resolve exports/current: %w", err)
 	}
 	return s.at(dir)
@@ -61,15 +57,9 @@ func (s *snapshots) at(dir string) (snapshot, error) {
 	if ok {
 		return snapshot{dir: dir, runID: id}, nil
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	m, err := layout.ReadSnapshotManifest(dir)
 	if err != nil {
-		return snapshot{}, fmt.Errorf("read manifest of snapshot: %w", err)
-	}
-	var m struct {
-		RunID string `json:"run_id"`
-	}
-	if err := json.Unmarshal(b, &m); err != nil || m.RunID == "" {
-		return snapshot{}, fmt.Errorf("read manifest of snapshot %s: no run_id (%v)", filepath.Base(dir), err)
+		return snapshot{}, err
 	}
 	s.mu.Lock()
 	if len(s.runIDs) > 64 {
@@ -92,7 +82,7 @@ func (s *snapshots) pinned(id string) (snapshot, error) {
 	if !runIDPattern.MatchString(id) {
 		return snapshot{}, errGone
 	}
-	dir, err := filepath.EvalSymlinks(filepath.Join(s.root, "snapshots", id))
+	dir, err := filepath.EvalSymlinks(s.root.Snapshot(id))
 	if err != nil {
 		return snapshot{}, errGone
 	}
@@ -146,7 +136,7 @@ func (s *Server) dataFile(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 			return
 		}
-		name = "sources/" + name
+		name = layout.SourcesDir + "/" + name
 	} else if !dataName.MatchString(name) {
 		http.NotFound(w, r)
 		return

@@ -9,35 +9,37 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
-// Columns of the facts schema (design.md), in order.
+// The facts columns, by their place in layout.FactColumns.
 const (
-	cProvinceCode = iota
-	cProvinceName
-	cUnitCode
-	cUnitName
-	cUnitLevel
-	cPeriod
-	cPeriodType
-	cPeriodStart
-	cPeriodEnd
-	cYear
-	cIndicator
-	cDisaggregation
-	cValue
-	cQualifier
-	cOrigin
-	cQuote
-	cNote
-	cReportID
-	cSourceFile
-	cSourceRef
-	cSubmittedAt
-	cIngestedAt
-	cBatch
-	cSeq
-	nCols
+	cProvinceCode   = layout.FactProvinceCode
+	cProvinceName   = layout.FactProvinceName
+	cUnitCode       = layout.FactUnitCode
+	cUnitName       = layout.FactUnitName
+	cUnitLevel      = layout.FactUnitLevel
+	cPeriod         = layout.FactPeriod
+	cPeriodType     = layout.FactPeriodType
+	cPeriodStart    = layout.FactPeriodStart
+	cPeriodEnd      = layout.FactPeriodEnd
+	cYear           = layout.FactYear
+	cIndicator      = layout.FactIndicator
+	cDisaggregation = layout.FactDisaggregation
+	cValue          = layout.FactValue
+	cQualifier      = layout.FactQualifier
+	cOrigin         = layout.FactOrigin
+	cQuote          = layout.FactQuote
+	cNote           = layout.FactNote
+	cReportID       = layout.FactReportID
+	cSourceFile     = layout.FactSourceFile
+	cSourceRef      = layout.FactSourceRef
+	cSubmittedAt    = layout.FactSubmittedAt
+	cIngestedAt     = layout.FactIngestedAt
+	cBatch          = layout.FactBatch
+	cSeq            = layout.FactSeq
+	nCols           = layout.NumFactColumns
 )
 
 var (
@@ -47,45 +49,42 @@ var (
 	// factsSchema writes low-cardinality strings as Arrow dictionaries: the
 	// Parquet writer puts each dictionary once and then only the indices,
 	// instead of hashing every string again. Readers see plain strings.
-	factsSchema = arrow.NewSchema([]arrow.Field{
-		cProvinceCode:   {Name: "province_code", Type: dictString},
-		cProvinceName:   {Name: "province_name", Type: dictString},
-		cUnitCode:       {Name: "unit_code", Type: dictString},
-		cUnitName:       {Name: "unit_name", Type: dictString},
-		cUnitLevel:      {Name: "unit_level", Type: dictString},
-		cPeriod:         {Name: "period", Type: dictString},
-		cPeriodType:     {Name: "period_type", Type: dictString},
-		cPeriodStart:    {Name: "period_start", Type: arrow.FixedWidthTypes.Date32},
-		cPeriodEnd:      {Name: "period_end", Type: arrow.FixedWidthTypes.Date32},
-		cYear:           {Name: "year", Type: arrow.PrimitiveTypes.Int32},
-		cIndicator:      {Name: "indicator", Type: dictString},
-		cDisaggregation: {Name: "disaggregation", Type: dictString},
-		cValue:          {Name: "value", Type: arrow.PrimitiveTypes.Float64},
-		cQualifier:      {Name: "qualifier", Type: dictString},
-		cOrigin:         {Name: "origin", Type: dictString},
-		cQuote:          {Name: "quote", Type: arrow.BinaryTypes.String, Nullable: true},
-		cNote:           {Name: "note", Type: dictString, Nullable: true},
-		cReportID:       {Name: "report_id", Type: dictString},
-		cSourceFile:     {Name: "source_file", Type: dictString},
-		cSourceRef:      {Name: "source_ref", Type: arrow.BinaryTypes.String},
-		cSubmittedAt:    {Name: "submitted_at", Type: tsUTC, Nullable: true},
-		cIngestedAt:     {Name: "ingested_at", Type: tsUTC},
-		cBatch:          {Name: "batch", Type: dictString},
-		cSeq:            {Name: "seq", Type: arrow.PrimitiveTypes.Int64},
-	}, nil)
+	// quote and source_ref are (nearly) unique per row, so plain strings.
+	factsSchema = arrowSchema(layout.FactColumns[:], map[int]arrow.DataType{
+		cQuote: arrow.BinaryTypes.String, cSourceRef: arrow.BinaryTypes.String,
+	}, dictString)
 
-	rejectsSchema = arrow.NewSchema([]arrow.Field{
-		{Name: "source_file", Type: arrow.BinaryTypes.String},
-		{Name: "source_ref", Type: arrow.BinaryTypes.String},
-		{Name: "column", Type: arrow.BinaryTypes.String},
-		{Name: "value", Type: arrow.BinaryTypes.String},
-		{Name: "code", Type: arrow.BinaryTypes.String},
-		{Name: "reason", Type: arrow.BinaryTypes.String},
-		{Name: "reason_en", Type: arrow.BinaryTypes.String},
-		{Name: "batch", Type: arrow.BinaryTypes.String},
-		{Name: "ingested_at", Type: tsUTC},
-	}, nil)
+	rejectsSchema = arrowSchema(layout.RejectColumns, nil, arrow.BinaryTypes.String)
 )
+
+// arrowSchema gives the columns their Arrow types: strings as str unless
+// override says otherwise.
+func arrowSchema(cols []layout.Column, override map[int]arrow.DataType, str arrow.DataType) *arrow.Schema {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		t, ok := override[i]
+		if !ok {
+			switch c.Type {
+			case "VARCHAR":
+				t = str
+			case "DATE":
+				t = arrow.FixedWidthTypes.Date32
+			case "INTEGER":
+				t = arrow.PrimitiveTypes.Int32
+			case "BIGINT":
+				t = arrow.PrimitiveTypes.Int64
+			case "DOUBLE":
+				t = arrow.PrimitiveTypes.Float64
+			case "TIMESTAMP":
+				t = tsUTC
+			default:
+				panic("store: no Arrow type for column " + c.Name + " " + c.Type)
+			}
+		}
+		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: c.Nullable}
+	}
+	return arrow.NewSchema(fields, nil)
+}
 
 func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
 	opts := []parquet.WriterProperty{
@@ -97,8 +96,8 @@ func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterPrope
 		parquet.WithDictionaryDefault(true),
 		// seq and source_ref are (nearly) unique per row: a dictionary
 		// would only cost time and fall back to plain anyway.
-		parquet.WithDictionaryFor("seq", false),
-		parquet.WithDictionaryFor("source_ref", false),
+		parquet.WithDictionaryFor(layout.FactColumns[cSeq].Name, false),
+		parquet.WithDictionaryFor(layout.FactColumns[cSourceRef].Name, false),
 		parquet.WithMaxRowGroupLength(int64(chunk)),
 	}
 	// Min/max of a dictionary column costs a hash pass over its indices

@@ -21,6 +21,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/store"
 )
 
@@ -250,7 +251,7 @@ func TestCommitReadBack(t *testing.T) {
 	}
 
 	// manifest
-	m, err := s.Manifest()
+	m, err := layout.ReadManifest(layout.Dir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +259,7 @@ func TestCommitReadBack(t *testing.T) {
 		t.Fatalf("manifest has %d entries", len(m))
 	}
 	e := m[0]
-	if e.Batch != b.Hash || e.Status != store.StatusLoaded || e.RowsAccepted != 20000 || e.RowsRejected != 25 ||
+	if e.Batch != b.Hash || e.Status != layout.Loaded || e.RowsAccepted != 20000 || e.RowsRejected != 25 ||
 		e.SourceFile != "bao-cao.csv" || e.SourcePath != "/inbox/bao-cao.csv" || !e.IngestedAt.Equal(ingestedAt.Truncate(time.Microsecond)) {
 		t.Errorf("manifest entry = %+v", e)
 	}
@@ -274,14 +275,18 @@ func TestCommitReadBack(t *testing.T) {
 	for _, r := range b.Records {
 		wantReports[r.Unit.Code+"|"+r.Period.Code]++
 	}
-	if len(e.Reports) != len(wantReports) {
-		t.Errorf("%d reports, want %d", len(e.Reports), len(wantReports))
+	reports, err := layout.ReadReports(layout.Dir(dir), e.Batch)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i, r := range e.Reports {
+	if len(reports) != len(wantReports) {
+		t.Errorf("%d reports, want %d", len(reports), len(wantReports))
+	}
+	for i, r := range reports {
 		if r.Rows != wantReports[r.UnitCode+"|"+r.Period] || r.ReportID != wantReportID(b.Hash, r.UnitCode, r.Period) {
 			t.Errorf("report %+v: want %d rows, id %s", r, wantReports[r.UnitCode+"|"+r.Period], wantReportID(b.Hash, r.UnitCode, r.Period))
 		}
-		if i > 0 && e.Reports[i-1].UnitCode+"|"+e.Reports[i-1].Period >= r.UnitCode+"|"+r.Period {
+		if i > 0 && reports[i-1].UnitCode+"|"+reports[i-1].Period >= r.UnitCode+"|"+r.Period {
 			t.Errorf("reports not sorted at %d", i)
 		}
 	}
@@ -295,7 +300,7 @@ func TestCommitReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"batch", "source_file", "source_path", "size", "ingested_at", "status", "rows_accepted",
-		"rows_rejected", "reason", "reason_en", "partitions", "reports"} {
+		"rows_rejected", "reason", "reason_en", "partitions"} {
 		if _, ok := keys[k]; !ok {
 			t.Errorf("manifest lacks %q", k)
 		}
@@ -311,6 +316,14 @@ func assertNoTmp(t testing.TB, dir string) {
 	}
 	for _, de := range des {
 		t.Errorf("temp file left: %s", de.Name())
+	}
+	for _, sub := range []string{"manifest", "reports"} {
+		des, _ := os.ReadDir(filepath.Join(dir, "warehouse", sub))
+		for _, de := range des {
+			if strings.HasSuffix(de.Name(), ".tmp") {
+				t.Errorf("temp file left: %s/%s", sub, de.Name())
+			}
+		}
 	}
 }
 
@@ -363,7 +376,7 @@ func TestCommitTwiceIsIdempotent(t *testing.T) {
 	if n := queryInt(t, db, "SELECT count(*) FROM read_parquet('"+factsGlob(dir)+"', hive_partitioning=true)"); n != 9000 {
 		t.Errorf("rows after two commits = %d, want 9000", n)
 	}
-	m, err := s2.Manifest()
+	m, err := layout.ReadManifest(layout.Dir(dir))
 	if err != nil || len(m) != 1 {
 		t.Fatalf("manifest = %v, %v", m, err)
 	}
@@ -431,11 +444,11 @@ func TestQuarantine(t *testing.T) {
 			t.Errorf("reason.txt lacks %q:\n%s", want, reason)
 		}
 	}
-	m, err := s.Manifest()
+	m, err := layout.ReadManifest(layout.Dir(dir))
 	if err != nil || len(m) != 1 {
 		t.Fatalf("manifest = %v, %v", m, err)
 	}
-	if e := m[0]; e.Status != store.StatusQuarantined || e.Size != int64(len(content)) || e.Reason != b.FileErr.Reason ||
+	if e := m[0]; e.Status != layout.Quarantined || e.Size != int64(len(content)) || e.Reason != b.FileErr.Reason ||
 		e.ReasonEN != b.FileErr.ReasonEN || e.RowsAccepted != 0 || e.Partitions == nil {
 		t.Errorf("manifest entry = %+v", e)
 	}
@@ -457,14 +470,17 @@ func TestManifestSortedAndEmptyBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m, err := s.Manifest()
+	m, err := layout.ReadManifest(layout.Dir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m) != 2 || m[0].Batch != early.Hash || m[1].Batch != late.Hash {
+	if len(m) != 2 || m[0].Batch > m[1].Batch {
 		t.Fatalf("manifest order: %+v", m)
 	}
-	if m[0].RowsAccepted != 0 || m[0].RowsRejected != 4 || len(m[0].Partitions) != 0 || m[0].Status != store.StatusLoaded {
+	if m[0].Batch != early.Hash {
+		m[0], m[1] = m[1], m[0]
+	}
+	if m[0].RowsAccepted != 0 || m[0].RowsRejected != 4 || len(m[0].Partitions) != 0 || m[0].Status != layout.Loaded {
 		t.Errorf("all-rejected entry = %+v", m[0])
 	}
 }

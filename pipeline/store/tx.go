@@ -4,15 +4,12 @@ import (
 	"bufio"
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,6 +22,7 @@ import (
 
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/internal/dense"
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // Tx is the commit of one file, fed in pieces so a large file never has to
@@ -138,7 +136,8 @@ func (w *fileWriter) close(discard bool) error {
 
 // part buffers the rows of one (province, year) partition.
 type part struct {
-	name string // province=38/year=2023
+	key  layout.Partition
+	name string // key.String()
 	prov int32  // province_code dictionary id
 	year int32
 	rows int64
@@ -164,7 +163,7 @@ const noNote = 0
 // its base name, sourcePath where it was read (for the manifest and its
 // size), ingestedAt the time stamped on every row (now when zero).
 func (s *Store) Begin(hash, sourceFile, sourcePath string, ingestedAt time.Time) (*Tx, error) {
-	if err := checkHash(hash); err != nil {
+	if err := layout.CheckBatch(hash); err != nil {
 		return nil, fmt.Errorf("begin commit of %s: %w", sourceFile, err)
 	}
 	base, err := checkBase(sourceFile)
@@ -287,7 +286,7 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 	if rk != tx.lastRep {
 		ri, ok := tx.reports.Get(uint32(rk[0]), uint32(rk[1]))
 		if !ok {
-			ri = d[cReportID].id(reportID(tx.hash, r.Unit.Code, r.Period.Code))
+			ri = d[cReportID].id(layout.ReportID(tx.hash, r.Unit.Code, r.Period.Code))
 			if int(ri) != len(tx.repRows) {
 				return nil, fmt.Errorf("report id collision for unit %s, period %s", r.Unit.Code, r.Period.Code)
 			}
@@ -304,7 +303,8 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 	if p == nil || p.year != pe.year || p.prov != pv[0] {
 		p, _ = tx.parts.Get(uint32(pv[0]), uint32(pe.year))
 		if p == nil {
-			p = &part{name: "province=" + r.Province.Code + "/year=" + strconv.Itoa(int(pe.year)), prov: pv[0], year: pe.year}
+			key := layout.Partition{Province: r.Province.Code, Year: int(pe.year)}
+			p = &part{key: key, name: key.String(), prov: pv[0], year: pe.year}
 			tx.s.chunksMu.Lock()
 			p.last = tx.s.chunks[p.name]
 			tx.s.chunksMu.Unlock()
@@ -377,12 +377,6 @@ func (tx *Tx) period(r *pipeline.Record) periodInfo {
 		tx.perIDs[id] = periodSlot{r.Period.Code, pi}
 	}
 	return pi
-}
-
-// reportID is the stable id of a (file, unit, period) report.
-func reportID(hash, unit, period string) string {
-	sum := sha256.Sum256([]byte(hash + "|" + unit + "|" + period))
-	return hex.EncodeToString(sum[:8])
 }
 
 // chunkSize is the rows of a chunk and the average bytes of its strings.
@@ -727,27 +721,28 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	sort.Slice(parts, func(i, j int) bool { return parts[i].name < parts[j].name })
 	names := make([]string, 0, len(parts))
 	keep := map[string]bool{}
+	d := tx.s.dir
 	for _, p := range parts {
-		dir := filepath.Join(tx.s.factsDir(), filepath.FromSlash(p.name))
-		if err := mkdirAllSync(dir); err != nil {
+		dir := d.Partition(p.key)
+		if err := layout.MkdirAll(dir); err != nil {
 			return fmt.Errorf("commit %s: %w", tx.sourceFile, err)
 		}
-		if err := os.Rename(p.w.f.Name(), filepath.Join(dir, tx.hash+".parquet")); err != nil {
+		if err := os.Rename(p.w.f.Name(), d.FactFile(p.key, tx.hash)); err != nil {
 			return fmt.Errorf("commit %s: move facts %s into place: %w", tx.sourceFile, p.name, err)
 		}
 		names = append(names, p.name)
 		keep[p.name] = true
 	}
 	for _, p := range parts {
-		if err := syncDir(filepath.Join(tx.s.factsDir(), filepath.FromSlash(p.name))); err != nil {
+		if err := layout.SyncDir(d.Partition(p.key)); err != nil {
 			return fmt.Errorf("commit %s: %w", tx.sourceFile, err)
 		}
 	}
 	if tx.rejW != nil {
-		if err := os.Rename(tx.rejW.f.Name(), filepath.Join(tx.s.rejectsDir(), tx.hash+".parquet")); err != nil {
+		if err := os.Rename(tx.rejW.f.Name(), d.RejectsFile(tx.hash)); err != nil {
 			return fmt.Errorf("commit %s: move rejects into place: %w", tx.sourceFile, err)
 		}
-		if err := syncDir(tx.s.rejectsDir()); err != nil {
+		if err := layout.SyncDir(d.Rejects()); err != nil {
 			return fmt.Errorf("commit %s: %w", tx.sourceFile, err)
 		}
 	}
@@ -755,11 +750,11 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 		return fmt.Errorf("commit %s: %w", tx.sourceFile, err)
 	}
 
-	reports := make([]Report, len(tx.repRows))
+	reports := make([]layout.Report, len(tx.repRows))
 	for i := range reports {
-		reports[i] = Report{ReportID: tx.dicts[cReportID].vals[i], UnitCode: tx.repUnit[i], Period: tx.repPer[i], Rows: tx.repRows[i]}
+		reports[i] = layout.Report{ReportID: tx.dicts[cReportID].vals[i], UnitCode: tx.repUnit[i], Period: tx.repPer[i], Rows: tx.repRows[i]}
 	}
-	slices.SortFunc(reports, func(a, b Report) int {
+	slices.SortFunc(reports, func(a, b layout.Report) int {
 		return cmp.Or(strings.Compare(a.UnitCode, b.UnitCode), strings.Compare(a.Period, b.Period))
 	})
 	var size int64
@@ -768,12 +763,11 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 			size = fi.Size()
 		}
 	}
-	e := ManifestEntry{
+	e := layout.Entry{
 		Batch: tx.hash, SourceFile: tx.sourceFile, SourcePath: tx.sourcePath, Size: size, IngestedAt: tx.at,
-		Status: StatusLoaded, RowsAccepted: tx.accepted, RowsRejected: tx.rejected,
-		Partitions: names, Reports: reports,
+		Status: layout.Loaded, RowsAccepted: tx.accepted, RowsRejected: tx.rejected, Partitions: names,
 	}
-	if err := tx.s.writeManifest(e); err != nil {
+	if err := layout.Commit(d, e, reports); err != nil {
 		return fmt.Errorf("commit %s: %w", tx.sourceFile, err)
 	}
 	tx.s.removeStale(tx.hash, keep, tx.rejW != nil)

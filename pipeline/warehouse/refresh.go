@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // stateVersion names the layout of the kept tables; bump it to force a full
@@ -89,7 +91,7 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("refresh: %w", err)
 	}
-	files, err := committedFacts(w.dir, man)
+	files, err := committedFacts(w.layout, man)
 	if err != nil {
 		return res, fmt.Errorf("refresh: %w", err)
 	}
@@ -159,22 +161,22 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 	}
 
 	// Which partitions changed.
-	byPart := map[partition][]factFile{}
+	byPart := map[layout.Partition][]factFile{}
 	for _, f := range files {
-		p := partition{f.Province, f.Year}
+		p := f.Partition
 		byPart[p] = append(byPart[p], f)
 	}
 	type prev struct {
 		hash    string
 		batches []string
 	}
-	old := map[partition]prev{}
+	old := map[layout.Partition]prev{}
 	rows, err := conn.QueryContext(ctx, `SELECT province_code, year, files_hash, array_to_string(batches, ',') FROM wh_partitions`)
 	if err != nil {
 		return res, fmt.Errorf("refresh: read partitions: %w", err)
 	}
 	for rows.Next() {
-		var p partition
+		var p layout.Partition
 		var pv prev
 		var bs string
 		if err := rows.Scan(&p.Province, &p.Year, &pv.hash, &bs); err != nil {
@@ -211,7 +213,7 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 	}
 	sort.Strings(res.NewBatches)
 	sort.Strings(res.RemovedBatches)
-	var changed []partition
+	var changed []layout.Partition
 	for p, fs := range byPart {
 		if old[p].hash != partHash(fs) {
 			changed = append(changed, p)
@@ -344,7 +346,7 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 // whose files are now fs, over read: all of fs (rebuild) or the files of the
 // batches added since it was last built (append). It runs inside the
 // caller's transaction.
-func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []modelFile, p partition, fs, read []factFile, res *RefreshResult) error {
+func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []modelFile, p layout.Partition, fs, read []factFile, res *RefreshResult) error {
 	appending := len(read) < len(fs)
 	where := fmt.Sprintf("partition %s/%d", p.Province, p.Year)
 	exec := func(what, q string, args ...any) error {
@@ -434,13 +436,13 @@ func samePaths(fs []factFile, paths []string) bool {
 
 // runID derives the run id and data-as-of day from the inputs only, so the
 // same inputs give the same snapshot name and bytes.
-func runID(ms []modelFile, refHash string, deadline int, man []ManifestEntry) (id, asOf string) {
+func runID(ms []modelFile, refHash string, deadline int, man []layout.Entry) (id, asOf string) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%s\n%s\ndeadline=%d\n", stateVersion, hashModels(ms, func(modelFile) bool { return true }), refHash, deadline)
 	var latest time.Time
 	for _, m := range man {
 		fmt.Fprintf(h, "%s\t%s\t%s\t%d\t%d\t%s\n", m.Batch, m.Status, m.SourceFile, m.RowsAccepted, m.RowsRejected, m.IngestedAt.UTC().Format(time.RFC3339Nano))
-		if m.Status == "loaded" && m.IngestedAt.After(latest) {
+		if m.Status == layout.Loaded && m.IngestedAt.After(latest) {
 			latest = m.IngestedAt
 		}
 	}
@@ -452,7 +454,7 @@ func runID(ms []modelFile, refHash string, deadline int, man []ManifestEntry) (i
 
 // writeRun records what the marts were built from, inside the marts'
 // transaction, for export: wh_run (one row) and wh_sources (the manifest).
-func (w *Warehouse) writeRun(ctx context.Context, conn *sql.Conn, res RefreshResult, man []ManifestEntry) error {
+func (w *Warehouse) writeRun(ctx context.Context, conn *sql.Conn, res RefreshResult, man []layout.Entry) error {
 	var asOf any
 	if res.DataAsOf != "" {
 		asOf = res.DataAsOf

@@ -15,13 +15,11 @@
 package warehouse
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,6 +35,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/layout"
 	models "github.com/danvan/danvan/sql"
 )
 
@@ -85,13 +84,11 @@ func (o Options) withDefaults() (Options, error) {
 	return o, nil
 }
 
-// DBFile is the DuckDB database file, relative to the data directory.
-const DBFile = "warehouse/warehouse.duckdb"
-
 // Warehouse is an open DuckDB database over one data directory.
 type Warehouse struct {
 	db      *sql.DB
 	dir     string
+	layout  layout.Dir
 	opts    Options
 	refHash string
 	// viewFiles is the list of fact files the facts views were last built
@@ -106,7 +103,7 @@ type Warehouse struct {
 type manifestFile struct {
 	size  int64
 	mod   time.Time
-	entry ManifestEntry
+	entry layout.Entry
 }
 
 // Open opens (creating if needed) the warehouse database of dataDir and
@@ -121,8 +118,9 @@ func Open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error)
 	if err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", dataDir, err)
 	}
-	path := filepath.Join(dir, DBFile)
-	tmp := filepath.Join(dir, "warehouse", "tmp", "duckdb")
+	d := layout.Dir(dir)
+	path := d.DuckDB()
+	tmp := d.DuckDBTmp()
 	q := url.Values{}
 	q.Set("threads", strconv.Itoa(opts.Threads))
 	q.Set("memory_limit", opts.MemoryLimit)
@@ -147,7 +145,7 @@ func Open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error)
 	if err != nil {
 		return nil, fmt.Errorf("open duckdb %s: %w", path, err)
 	}
-	w := &Warehouse{db: sql.OpenDB(conn), dir: dir, opts: opts}
+	w := &Warehouse{db: sql.OpenDB(conn), dir: dir, layout: d, opts: opts}
 	if opts.ReadOnly {
 		return w, nil
 	}
@@ -271,60 +269,13 @@ func (w *Warehouse) loadReference(ctx context.Context) error {
 	return nil
 }
 
-// ManifestEntry is the commit record of one ingested file
-// (DIR/warehouse/manifest/<batch>.json); fields beyond these are ignored.
-type ManifestEntry struct {
-	Batch        string    `json:"batch"`
-	SourceFile   string    `json:"source_file"`
-	Status       string    `json:"status"`
-	RowsAccepted int64     `json:"rows_accepted"`
-	RowsRejected int64     `json:"rows_rejected"`
-	IngestedAt   time.Time `json:"ingested_at"`
-}
-
-// readManifestFile decodes the fields of ManifestEntry from one commit
-// record and stops at "reports": the store writes that list last, and it is
-// most of the bytes of a large file's record.
-func readManifestFile(path string) (ManifestEntry, error) {
-	var m ManifestEntry
-	f, err := os.Open(path)
-	if err != nil {
-		return m, err
-	}
-	defer f.Close()
-	dec := json.NewDecoder(bufio.NewReaderSize(f, 16<<10))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return m, fmt.Errorf("not a JSON object (%v)", err)
-	}
-	fields := map[string]any{"batch": &m.Batch, "source_file": &m.SourceFile, "status": &m.Status,
-		"rows_accepted": &m.RowsAccepted, "rows_rejected": &m.RowsRejected, "ingested_at": &m.IngestedAt}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return m, err
-		}
-		key, _ := t.(string)
-		if key == "reports" {
-			break
-		}
-		dst, ok := fields[key]
-		if !ok {
-			dst = new(json.RawMessage)
-		}
-		if err := dec.Decode(dst); err != nil {
-			return m, fmt.Errorf("field %s: %w", key, err)
-		}
-	}
-	return m, nil
-}
-
 // readManifest reads every commit record, sorted by batch.
-func (w *Warehouse) readManifest() ([]ManifestEntry, error) {
-	paths, err := filepath.Glob(filepath.Join(w.dir, "warehouse", "manifest", "*.json"))
+func (w *Warehouse) readManifest() ([]layout.Entry, error) {
+	paths, err := layout.ManifestFiles(w.layout)
 	if err != nil {
 		return nil, err
 	}
-	var out []ManifestEntry
+	var out []layout.Entry
 	seen := map[string]manifestFile{}
 	defer func() { w.manifest = seen }()
 	for _, p := range paths {
@@ -337,12 +288,9 @@ func (w *Warehouse) readManifest() ([]ManifestEntry, error) {
 			out = append(out, c.entry)
 			continue
 		}
-		m, err := readManifestFile(p)
+		m, err := layout.ReadEntry(p)
 		if err != nil {
-			return nil, fmt.Errorf("read manifest %s: %w", p, err)
-		}
-		if m.Batch == "" {
-			m.Batch = strings.TrimSuffix(filepath.Base(p), ".json")
+			return nil, fmt.Errorf("read manifest: %w", err)
 		}
 		seen[p] = manifestFile{size: fi.Size(), mod: fi.ModTime(), entry: m}
 		out = append(out, m)
@@ -352,7 +300,7 @@ func (w *Warehouse) readManifest() ([]ManifestEntry, error) {
 }
 
 // loadManifest replaces the files table with the manifest on disk.
-func (w *Warehouse) loadManifest(ctx context.Context) ([]ManifestEntry, error) {
+func (w *Warehouse) loadManifest(ctx context.Context) ([]layout.Entry, error) {
 	man, err := w.readManifest()
 	if err != nil {
 		return nil, err
@@ -376,7 +324,7 @@ func (w *Warehouse) loadManifest(ctx context.Context) ([]ManifestEntry, error) {
 			if !m.IngestedAt.IsZero() {
 				at = m.IngestedAt.UTC().Format("2006-01-02 15:04:05.999999")
 			}
-			args = append(args, m.Batch, m.SourceFile, m.Status, m.RowsAccepted, m.RowsRejected, at)
+			args = append(args, m.Batch, m.SourceFile, string(m.Status), m.RowsAccepted, m.RowsRejected, at)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO files VALUES "+strings.Join(vals, ","), args...); err != nil {
 			return nil, fmt.Errorf("load manifest: %w", err)
@@ -387,69 +335,46 @@ func (w *Warehouse) loadManifest(ctx context.Context) ([]ManifestEntry, error) {
 
 // factFile is one committed Parquet part.
 type factFile struct {
-	Province   string
-	Year       int
+	layout.Partition
 	Batch      string
 	Path       string
 	IngestedAt time.Time // of the batch, as in its rows (microseconds)
 }
 
-type partition struct {
-	Province string
-	Year     int
-}
-
 // committedFacts lists the Parquet parts whose batch is loaded, sorted.
-func committedFacts(dir string, man []ManifestEntry) ([]factFile, error) {
+func committedFacts(d layout.Dir, man []layout.Entry) ([]factFile, error) {
 	loaded := map[string]time.Time{}
 	for _, m := range man {
-		if m.Status == "loaded" {
+		if m.Status == layout.Loaded {
 			loaded[m.Batch] = m.IngestedAt
 		}
 	}
-	paths, err := filepath.Glob(filepath.Join(dir, "warehouse", "facts", "province=*", "year=*", "*.parquet"))
+	paths, err := filepath.Glob(d.FactFiles())
 	if err != nil {
 		return nil, err
 	}
 	var out []factFile
 	for _, p := range paths {
-		batch := strings.TrimSuffix(filepath.Base(p), ".parquet")
+		part, batch, err := layout.FactFilePartition(p)
+		if err != nil {
+			return nil, err
+		}
 		at, ok := loaded[batch]
 		if !ok {
 			continue
 		}
-		yd, pd := filepath.Base(filepath.Dir(p)), filepath.Base(filepath.Dir(filepath.Dir(p)))
-		y, err := strconv.Atoi(strings.TrimPrefix(yd, "year="))
-		if err != nil {
-			return nil, fmt.Errorf("fact file %s: bad year directory", p)
-		}
-		out = append(out, factFile{strings.TrimPrefix(pd, "province="), y, batch, p, at})
+		out = append(out, factFile{part, batch, p, at})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
 
-// factColumns casts every column to the design.md type, so the views and
-// the staging table agree whatever Arrow types the writer chose.
-const factColumns = `CAST(province_code AS VARCHAR) AS province_code, CAST(province_name AS VARCHAR) AS province_name,
-	CAST(unit_code AS VARCHAR) AS unit_code, CAST(unit_name AS VARCHAR) AS unit_name,
-	CAST(unit_level AS VARCHAR) AS unit_level, CAST(period AS VARCHAR) AS period,
-	CAST(period_type AS VARCHAR) AS period_type, CAST(period_start AS DATE) AS period_start,
-	CAST(period_end AS DATE) AS period_end, CAST(year AS INTEGER) AS year,
-	CAST(indicator AS VARCHAR) AS indicator, CAST(disaggregation AS VARCHAR) AS disaggregation,
-	CAST(value AS DOUBLE) AS value, CAST(qualifier AS VARCHAR) AS qualifier, CAST(origin AS VARCHAR) AS origin,
-	CAST(quote AS VARCHAR) AS quote, CAST(note AS VARCHAR) AS note, CAST(report_id AS VARCHAR) AS report_id,
-	CAST(source_file AS VARCHAR) AS source_file, CAST(source_ref AS VARCHAR) AS source_ref,
-	CAST(submitted_at AS TIMESTAMP) AS submitted_at, CAST(ingested_at AS TIMESTAMP) AS ingested_at,
-	CAST(batch AS VARCHAR) AS batch, CAST(seq AS BIGINT) AS seq`
-
-const emptyFacts = `SELECT NULL::VARCHAR AS province_code, NULL::VARCHAR AS province_name, NULL::VARCHAR AS unit_code,
-	NULL::VARCHAR AS unit_name, NULL::VARCHAR AS unit_level, NULL::VARCHAR AS period, NULL::VARCHAR AS period_type,
-	NULL::DATE AS period_start, NULL::DATE AS period_end, NULL::INTEGER AS year, NULL::VARCHAR AS indicator,
-	NULL::VARCHAR AS disaggregation, NULL::DOUBLE AS value, NULL::VARCHAR AS qualifier, NULL::VARCHAR AS origin,
-	NULL::VARCHAR AS quote, NULL::VARCHAR AS note, NULL::VARCHAR AS report_id, NULL::VARCHAR AS source_file,
-	NULL::VARCHAR AS source_ref, NULL::TIMESTAMP AS submitted_at, NULL::TIMESTAMP AS ingested_at,
-	NULL::VARCHAR AS batch, NULL::BIGINT AS seq WHERE false`
+// factColumns casts every column to its layout type, so the views and the
+// staging table agree whatever Arrow types the writer chose.
+var (
+	factColumns = layout.SQLCast(layout.FactColumns[:])
+	emptyFacts  = layout.SQLEmpty(layout.FactColumns[:])
+)
 
 // sqlString quotes s as a SQL string literal.
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
@@ -510,7 +435,7 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := committedFacts(w.dir, man)
+	files, err := committedFacts(w.layout, man)
 	if err != nil {
 		return err
 	}
@@ -520,20 +445,15 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 	}
 	var rejects []string
 	for _, m := range man {
-		p := filepath.Join(w.dir, "warehouse", "rejects", m.Batch+".parquet")
-		if _, err := os.Stat(p); m.Status == "loaded" && err == nil {
+		p := w.layout.RejectsFile(m.Batch)
+		if _, err := os.Stat(p); m.Status == layout.Loaded && err == nil {
 			rejects = append(rejects, sqlString(p))
 		}
 	}
-	rejectsSQL := `SELECT NULL::VARCHAR AS source_file, NULL::VARCHAR AS source_ref, NULL::VARCHAR AS "column",
-		NULL::VARCHAR AS value, NULL::VARCHAR AS code, NULL::VARCHAR AS reason, NULL::VARCHAR AS reason_en,
-		NULL::VARCHAR AS batch, NULL::TIMESTAMP AS ingested_at WHERE false`
+	rejectsSQL := layout.SQLEmpty(layout.RejectColumns)
 	if len(rejects) > 0 {
-		rejectsSQL = `SELECT CAST(source_file AS VARCHAR) AS source_file, CAST(source_ref AS VARCHAR) AS source_ref,
-			CAST("column" AS VARCHAR) AS "column", CAST(value AS VARCHAR) AS value, CAST(code AS VARCHAR) AS code,
-			CAST(reason AS VARCHAR) AS reason, CAST(reason_en AS VARCHAR) AS reason_en, CAST(batch AS VARCHAR) AS batch,
-			CAST(ingested_at AS TIMESTAMP) AS ingested_at
-			FROM read_parquet([` + strings.Join(rejects, ", ") + `], union_by_name = true)`
+		rejectsSQL = "SELECT " + layout.SQLCast(layout.RejectColumns) +
+			" FROM read_parquet([" + strings.Join(rejects, ", ") + "], union_by_name = true)"
 	}
 	stmts := []string{
 		"CREATE OR REPLACE VIEW facts_raw AS " + readFacts(paths),

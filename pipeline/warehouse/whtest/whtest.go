@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // Fact is one accepted value. Zero fields get defaults: province name from
@@ -42,7 +42,7 @@ type Batch struct {
 	IngestedAt time.Time
 	Facts      []Fact
 	Rejects    []Reject
-	Status     string // "loaded" unless set
+	Status     string // layout.Loaded unless set
 	// NoManifest leaves the commit record out, as a crash before the commit would.
 	NoManifest bool
 }
@@ -83,12 +83,8 @@ func Write(t testing.TB, dataDir string, b Batch) string {
 			t.Fatalf("whtest: %v\n%s", err, q)
 		}
 	}
-	exec(`CREATE TABLE f (province_code VARCHAR, province_name VARCHAR, unit_code VARCHAR, unit_name VARCHAR,
-		unit_level VARCHAR, period VARCHAR, period_type VARCHAR, period_start DATE, period_end DATE, year INTEGER,
-		indicator VARCHAR, disaggregation VARCHAR, value DOUBLE, qualifier VARCHAR, origin VARCHAR, quote VARCHAR,
-		note VARCHAR, report_id VARCHAR, source_file VARCHAR, source_ref VARCHAR, submitted_at TIMESTAMP,
-		ingested_at TIMESTAMP, batch VARCHAR, seq BIGINT)`)
-	parts := map[[2]string]bool{}
+	exec(`CREATE TABLE f (` + layout.SQLDefinition(layout.FactColumns[:]) + `)`)
+	parts := map[layout.Partition]bool{}
 	at := b.IngestedAt.UTC().Format("2006-01-02 15:04:05")
 	for i, f := range b.Facts {
 		p, err := pipeline.ParsePeriod(f.Period)
@@ -110,7 +106,6 @@ func Write(t testing.TB, dataDir string, b Batch) string {
 		provName := unitName(r, prov, pipeline.LevelProvince, p.End)
 		dis := or(f.Disaggregation, "total")
 		q, origin, ref := or(f.Qualifier, "exact"), or(f.Origin, "form"), or(f.Ref, fmt.Sprintf("dòng %d", i+2))
-		rid := sha256.Sum256([]byte(batch + "\x00" + f.Unit + "\x00" + p.Code))
 		var quote, sub any
 		if f.Quote != "" {
 			quote = f.Quote
@@ -121,43 +116,41 @@ func Write(t testing.TB, dataDir string, b Batch) string {
 		exec(`INSERT INTO f VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?,?,?,?,?,?)`,
 			prov, provName, f.Unit, name, level, p.Code, string(p.Type), p.Start.Format("2006-01-02"),
 			p.End.Format("2006-01-02"), p.Year(), f.Indicator, dis, f.Value, q, origin, quote,
-			hex.EncodeToString(rid[:])[:16], b.SourceFile, ref, sub, at, batch, int64(i))
-		parts[[2]string{prov, fmt.Sprint(p.Year())}] = true
+			layout.ReportID(batch, f.Unit, p.Code), b.SourceFile, ref, sub, at, batch, int64(i))
+		parts[layout.Partition{Province: prov, Year: p.Year()}] = true
 	}
+	d := layout.Dir(dataDir)
 	for k := range parts {
-		dir := filepath.Join(dataDir, "warehouse", "facts", "province="+k[0], "year="+k[1])
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(d.Partition(k), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		exec(fmt.Sprintf(`COPY (SELECT * FROM f WHERE province_code = '%s' AND year = %s ORDER BY seq)
-			TO '%s' (FORMAT parquet)`, k[0], k[1], filepath.Join(dir, batch+".parquet")))
+		exec(fmt.Sprintf(`COPY (SELECT * FROM f WHERE province_code = '%s' AND year = %d ORDER BY seq)
+			TO '%s' (FORMAT parquet)`, k.Province, k.Year, d.FactFile(k, batch)))
 	}
-	exec(`CREATE TABLE r (source_file VARCHAR, source_ref VARCHAR, "column" VARCHAR, value VARCHAR, code VARCHAR,
-		reason VARCHAR, reason_en VARCHAR, batch VARCHAR, ingested_at TIMESTAMP)`)
+	exec(`CREATE TABLE r (` + layout.SQLDefinition(layout.RejectColumns) + `)`)
 	for _, x := range b.Rejects {
 		exec(`INSERT INTO r VALUES (?,?,?,?,?,?,?,?,?)`, b.SourceFile, x.Ref, x.Column, x.Value, x.Code, x.Reason, x.Reason, batch, at)
 	}
 	if len(b.Rejects) > 0 {
-		dir := filepath.Join(dataDir, "warehouse", "rejects")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(d.Rejects(), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		exec(fmt.Sprintf(`COPY r TO '%s' (FORMAT parquet)`, filepath.Join(dir, batch+".parquet")))
+		exec(fmt.Sprintf(`COPY r TO '%s' (FORMAT parquet)`, d.RejectsFile(batch)))
 	}
 	if b.NoManifest {
 		return batch
 	}
-	m := map[string]any{
-		"batch": batch, "source_file": b.SourceFile, "status": or(b.Status, "loaded"),
-		"rows_accepted": len(b.Facts), "rows_rejected": len(b.Rejects),
-		"ingested_at": b.IngestedAt.UTC().Format(time.RFC3339),
-	}
-	data, _ := json.Marshal(m)
-	dir := filepath.Join(dataDir, "warehouse", "manifest")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(d.Manifest(), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, batch+".json"), data, 0o644); err != nil {
+	status := layout.Status(b.Status)
+	if status == "" {
+		status = layout.Loaded
+	}
+	e := layout.Entry{Batch: batch, SourceFile: b.SourceFile, Status: status,
+		RowsAccepted: int64(len(b.Facts)), RowsRejected: int64(len(b.Rejects)),
+		IngestedAt: b.IngestedAt.UTC().Truncate(time.Second)} // as the rows have it
+	if err := layout.Commit(d, e, nil); err != nil {
 		t.Fatal(err)
 	}
 	return batch
@@ -166,8 +159,12 @@ func Write(t testing.TB, dataDir string, b Batch) string {
 // Remove deletes a batch's manifest and Parquet (a withdrawn file).
 func Remove(t testing.TB, dataDir, batch string) {
 	t.Helper()
-	paths, _ := filepath.Glob(filepath.Join(dataDir, "warehouse", "facts", "*", "*", batch+".parquet"))
-	paths = append(paths, filepath.Join(dataDir, "warehouse", "manifest", batch+".json"))
+	d := layout.Dir(dataDir)
+	paths, _ := filepath.Glob(filepath.Join(d.Facts(), "*", "*", batch+".parquet"))
+	paths = append(paths, d.ManifestFile(batch))
+	if _, err := os.Stat(d.ReportsFile(batch)); err == nil {
+		paths = append(paths, d.ReportsFile(batch))
+	}
 	for _, p := range paths {
 		if err := os.Remove(p); err != nil {
 			t.Fatal(err)

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/danvan/danvan/pipeline/layout"
+)
+
+// testdata/datadir-v1 is a data directory as danvan wrote it before a
+// file's report list moved out of its commit record (warehouse/manifest
+// records with "reports", no warehouse/reports/): its inbox ingested with
+// DANVAN_NOW=fixedNow, one row refused, one file quarantined. Such a
+// directory is read as it is. Refreshing it publishes exactly what a
+// refresh of the same inbox ingested today publishes.
+func TestDataDirOfEarlierVersion(t *testing.T) {
+	old, fresh := t.TempDir(), t.TempDir()
+	copyTree(t, filepath.Join("testdata", "datadir-v1"), old)
+	copyTree(t, filepath.Join("testdata", "datadir-v1", "inbox"), filepath.Join(fresh, "inbox"))
+	env := []string{"DANVAN_NOW=" + fixedNow}
+
+	r := danvan(t, env, "ingest", "--data", old)
+	if r.code != exitOK || strings.Count(r.stdout, "bỏ qua") != 3 {
+		t.Fatalf("ingest over the old directory: code %d, want every file skipped:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, d := range []string{old, fresh} {
+		if r := danvan(t, env, "run", "--data", d); r.code != exitOK {
+			t.Fatalf("run --data %s: code %d\n%s%s", d, r.code, r.stdout, r.stderr)
+		}
+	}
+	got, ok1 := snapshotFiles(t, old)
+	want, ok2 := snapshotFiles(t, fresh)
+	if !ok1 || !ok2 {
+		t.Fatal("no snapshot published")
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d snapshot files, want %d", len(got), len(want))
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s differs between the old directory and a fresh one", name)
+		}
+	}
+
+	// Both forms of the report list read the same.
+	man, err := layout.ReadManifest(layout.Dir(old))
+	if err != nil || len(man) != 3 {
+		t.Fatalf("manifest of the old directory: %d records, %v", len(man), err)
+	}
+	for _, e := range man {
+		if e.Status != layout.Loaded {
+			continue
+		}
+		a, err1 := layout.ReadReports(layout.Dir(old), e.Batch)
+		b, err2 := layout.ReadReports(layout.Dir(fresh), e.Batch)
+		if err1 != nil || err2 != nil || len(a) == 0 || !reflect.DeepEqual(a, b) {
+			t.Errorf("reports of %s: old %+v (%v), fresh %+v (%v)", e.SourceFile, a, err1, b, err2)
+		}
+	}
+	if _, err := os.Stat(layout.Dir(old).ReportsFile(man[0].Batch)); err == nil {
+		t.Error("the old directory's commit records were rewritten")
+	}
+}
+
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

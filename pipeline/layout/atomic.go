@@ -1,0 +1,177 @@
+package layout
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+)
+
+// Every file of the data directory that someone reads while it may be
+// written (commit records, report lists, run records, quarantined files,
+// the demo inbox) is written the same way: into a temp file beside it,
+// synced, renamed over the final name, and the directory synced. A reader
+// sees the old bytes or the new, never part of them; a crash leaves at most
+// a temp file, which CleanTemps removes once its writer is gone.
+//
+// Temp files are named ".<name>.<pid>-<n>.tmp": hidden, so no reader here
+// takes one for data, and marked with the writing process, so a live
+// writer's file is told from a dead one's.
+
+var tempSeq atomic.Uint64
+
+func tempName(path string) string {
+	return filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.%d-%d.tmp", filepath.Base(path), os.Getpid(), tempSeq.Add(1)))
+}
+
+// WriteFile writes data to path atomically and durably.
+func WriteFile(path string, data []byte) error {
+	_, err := write(path, func(f *os.File) (int64, error) {
+		n, err := f.Write(data)
+		return int64(n), err
+	})
+	return err
+}
+
+// CopyFile copies the file src to dst atomically and durably and returns
+// the bytes copied.
+func CopyFile(dst, src string) (int64, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return 0, fmt.Errorf("open %s: %w", src, err)
+	}
+	defer in.Close()
+	return write(dst, func(f *os.File) (int64, error) { return io.Copy(f, in) })
+}
+
+func write(path string, fill func(*os.File) (int64, error)) (int64, error) {
+	tmp := tempName(path)
+	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return 0, fmt.Errorf("write %s: %w", path, err)
+	}
+	n, err := fill(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err == nil {
+		err = SyncDir(filepath.Dir(path))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, fmt.Errorf("write %s: %w", path, err)
+	}
+	return n, nil
+}
+
+// Symlink points link at target in one rename, so a reader resolving link
+// finds the old target or the new one.
+func Symlink(target, link string) error {
+	tmp := tempName(link)
+	if err := os.Symlink(target, tmp); err != nil {
+		return fmt.Errorf("link %s: %w", link, err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("link %s: %w", link, err)
+	}
+	if err := SyncDir(filepath.Dir(link)); err != nil {
+		return fmt.Errorf("link %s: %w", link, err)
+	}
+	return nil
+}
+
+// SyncDir makes the renames and creations inside dir durable.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync directory: %w", err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// MkdirAll creates dir and its missing parents, syncing the parent of each
+// directory it creates so the new entries survive a crash.
+func MkdirAll(dir string) error {
+	if fi, err := os.Stat(dir); err == nil {
+		if !fi.IsDir() {
+			return fmt.Errorf("create directory %s: not a directory", dir)
+		}
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := MkdirAll(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("create directory: %w", err)
+	}
+	return SyncDir(parent)
+}
+
+// CleanTemps removes the temp files of WriteFile, CopyFile and Symlink left
+// in dir by processes that no longer run. A missing dir is clean.
+func CleanTemps(dir string) error {
+	des, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("clean temp files of %s: %w", dir, err)
+	}
+	for _, de := range des {
+		pid, ok := tempPID(de.Name())
+		if !ok || Alive(pid) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, de.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("clean temp files of %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// tempPID reads the process id out of a temp file's name.
+func tempPID(name string) (int, bool) {
+	rest, ok := strings.CutSuffix(name, ".tmp")
+	if !ok || !strings.HasPrefix(name, ".") {
+		return 0, false
+	}
+	rest = rest[strings.LastIndexByte(rest, '.')+1:]
+	p, _, ok := strings.Cut(rest, "-")
+	pid, err := strconv.Atoi(p)
+	return pid, ok && err == nil && pid > 0
+}
+
+// Alive reports whether a process with this id runs on this machine.
+func Alive(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -1,0 +1,221 @@
+package layout
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	batchA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	batchB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+)
+
+func TestCommitReadBack(t *testing.T) {
+	d := Dir(t.TempDir())
+	if err := MkdirAll(d.Manifest()); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2024, 1, 2, 3, 4, 5, 6000, time.UTC)
+	loaded := Entry{Batch: batchB, SourceFile: "b.csv", SourcePath: "/in/b.csv", Size: 9, IngestedAt: at,
+		Status: Loaded, RowsAccepted: 7, RowsRejected: 2, Partitions: []string{"province=38/year=2023"}}
+	reports := []Report{{ReportID: "r1", UnitCode: "380", Period: "2023", Rows: 7}}
+	quarantined := Entry{Batch: batchA, SourceFile: "a.xlsx", IngestedAt: at, Status: Quarantined, Reason: "hỏng", ReasonEN: "broken"}
+	for _, c := range []struct {
+		e Entry
+		r []Report
+	}{{loaded, reports}, {quarantined, nil}} {
+		if Committed(d, c.e.Batch) {
+			t.Errorf("%s committed before Commit", c.e.SourceFile)
+		}
+		if err := Commit(d, c.e, c.r); err != nil {
+			t.Fatal(err)
+		}
+		if !Committed(d, c.e.Batch) {
+			t.Errorf("%s not committed after Commit", c.e.SourceFile)
+		}
+	}
+	got, err := ReadManifest(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quarantined.Partitions = []string{}
+	if want := []Entry{quarantined, loaded}; !reflect.DeepEqual(got, want) {
+		t.Errorf("manifest:\n%+v\nwant (by batch)\n%+v", got, want)
+	}
+	gotReports, err := ReadReports(d, batchB)
+	if err != nil || !reflect.DeepEqual(gotReports, reports) {
+		t.Errorf("reports = %+v, %v; want %+v", gotReports, err, reports)
+	}
+	// The commit record is small: the reports are not in it.
+	raw, err := os.ReadFile(d.ManifestFile(batchB))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), "report") || !strings.HasSuffix(string(raw), "}\n") {
+		t.Errorf("commit record: %s", raw)
+	}
+	if _, err := os.Stat(d.ReportsFile(batchA)); !os.IsNotExist(err) {
+		t.Errorf("a quarantined file has a report list: %v", err)
+	}
+	if err := Commit(d, Entry{Batch: "../x"}, nil); err == nil {
+		t.Error("a record with a bad batch name was written")
+	}
+}
+
+// A data directory written before the report list had a file of its own
+// keeps its lists in the commit records, anywhere among the fields.
+func TestReadRecordWithReports(t *testing.T) {
+	d := Dir(t.TempDir())
+	if err := MkdirAll(d.Manifest()); err != nil {
+		t.Fatal(err)
+	}
+	old := `{"batch":"` + batchA + `","reports":[{"report_id":"r1","unit_code":"380","period":"2023","rows":3}],` +
+		`"source_file":"a.csv","source_path":"/in/a.csv","size":5,"ingested_at":"2024-01-02T03:04:05Z",` +
+		`"status":"loaded","rows_accepted":3,"rows_rejected":0,"reason":"","reason_en":"","partitions":["province=38/year=2023"]}` + "\n"
+	if err := os.WriteFile(d.ManifestFile(batchA), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := ReadEntry(d.ManifestFile(batchA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != Loaded || e.RowsAccepted != 3 || e.SourceFile != "a.csv" || len(e.Partitions) != 1 {
+		t.Errorf("entry = %+v", e)
+	}
+	r, err := ReadReports(d, batchA)
+	if err != nil || len(r) != 1 || r[0] != (Report{"r1", "380", "2023", 3}) {
+		t.Errorf("reports = %+v, %v", r, err)
+	}
+	if err := os.WriteFile(d.ManifestFile(batchB), []byte(`[1, 2]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadManifest(d); err == nil {
+		t.Error("a record that is not an object was read")
+	}
+}
+
+func TestManifestFilesSkipsOthers(t *testing.T) {
+	d := Dir(t.TempDir())
+	if err := MkdirAll(d.Manifest()); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{batchA + ".json", "." + batchB + ".json.123-1.tmp", "notes.json", "ABCDEF0123456789.json"} {
+		if err := os.WriteFile(filepath.Join(d.Manifest(), name), []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ManifestFiles(d)
+	if err != nil || len(got) != 1 || filepath.Base(got[0]) != batchA+".json" {
+		t.Errorf("files = %v, %v", got, err)
+	}
+}
+
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.json")
+	for _, content := range []string{"one", "two, longer"} {
+		if err := WriteFile(path, []byte(content)); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != content {
+			t.Errorf("read %q, want %q", b, content)
+		}
+	}
+	des, _ := os.ReadDir(dir)
+	if len(des) != 1 {
+		t.Errorf("files left: %v", des)
+	}
+	if err := WriteFile(filepath.Join(dir, "missing", "x"), nil); err == nil {
+		t.Error("write into a missing directory succeeded")
+	}
+	n, err := CopyFile(filepath.Join(dir, "y"), path)
+	if b, _ := os.ReadFile(filepath.Join(dir, "y")); err != nil || n != 11 || string(b) != "two, longer" {
+		t.Errorf("copy = %d, %v, %q", n, err, b)
+	}
+}
+
+func TestCleanTemps(t *testing.T) {
+	dir := t.TempDir()
+	dead := ".x.json.2147483646-1.tmp" // no process has this id
+	live := ".x.json." + itoa(os.Getpid()) + "-9.tmp"
+	other := ".hidden"
+	for _, n := range []string{dead, live, other, "x.json"} {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := CleanTemps(dir); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	des, _ := os.ReadDir(dir)
+	for _, de := range des {
+		left = append(left, de.Name())
+	}
+	if want := []string{other, live, "x.json"}; !reflect.DeepEqual(left, want) {
+		t.Errorf("left %v, want %v", left, want)
+	}
+	if err := CleanTemps(filepath.Join(dir, "none")); err != nil {
+		t.Errorf("missing directory: %v", err)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestSymlinkAndCurrent(t *testing.T) {
+	d := Dir(t.TempDir())
+	if _, err := d.CurrentSnapshot(); err == nil {
+		t.Error("current snapshot found in an empty directory")
+	}
+	for _, name := range []string{"r1", "r2"} {
+		if err := MkdirAll(d.Snapshot(name)); err != nil {
+			t.Fatal(err)
+		}
+		if err := Symlink(filepath.Join("snapshots", name), d.Current()); err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.CurrentSnapshot()
+		if err != nil || got != d.Snapshot(name) {
+			t.Errorf("current = %q, %v; want %q", got, err, d.Snapshot(name))
+		}
+	}
+	// A plain directory in its place is taken as it is.
+	if err := os.Remove(d.Current()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(d.Current(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := d.CurrentSnapshot(); err != nil || got != d.Current() {
+		t.Errorf("current = %q, %v", got, err)
+	}
+}
+
+func TestPartition(t *testing.T) {
+	p := Partition{"38", 2023}
+	if p.String() != "province=38/year=2023" {
+		t.Errorf("String = %s", p)
+	}
+	q, err := ParsePartition(p.String())
+	if err != nil || q != p {
+		t.Errorf("parse = %v, %v", q, err)
+	}
+	for _, bad := range []string{"", "province=38", "province=/year=2023", "year=2023/province=38", "province=38/year=x"} {
+		if _, err := ParsePartition(bad); err == nil {
+			t.Errorf("ParsePartition(%q) accepted", bad)
+		}
+	}
+	d := Dir("/data")
+	got, batch, err := FactFilePartition(d.FactFile(p, batchA))
+	if err != nil || got != p || batch != batchA {
+		t.Errorf("FactFilePartition = %v %s %v", got, batch, err)
+	}
+	if (Partition{"38", 2024}).Compare(p) <= 0 || (Partition{"40", 2000}).Compare(p) <= 0 || p.Compare(p) != 0 {
+		t.Error("Compare does not order by province, then year")
+	}
+}

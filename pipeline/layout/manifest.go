@@ -1,0 +1,175 @@
+package layout
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Status is what became of an ingested file, as its commit record says.
+type Status string
+
+const (
+	// Loaded: the file's facts and rejects are committed and visible.
+	Loaded Status = "loaded"
+	// Quarantined: the file could not be read; it is kept whole in
+	// quarantine and contributes nothing.
+	Quarantined Status = "quarantined"
+)
+
+// Entry is the commit record of one ingested file,
+// warehouse/manifest/<batch>.json. A file is committed, and its Parquet
+// visible, once this record exists; it is written last.
+type Entry struct {
+	Batch        string    `json:"batch"`
+	SourceFile   string    `json:"source_file"`
+	SourcePath   string    `json:"source_path"`
+	Size         int64     `json:"size"`
+	IngestedAt   time.Time `json:"ingested_at"`
+	Status       Status    `json:"status"`
+	RowsAccepted int64     `json:"rows_accepted"`
+	RowsRejected int64     `json:"rows_rejected"`
+	Reason       string    `json:"reason"`
+	ReasonEN     string    `json:"reason_en"`
+	Partitions   []string  `json:"partitions"` // Partition.String of each partition with facts, sorted
+}
+
+// Report is one (unit, period) report found in a loaded file.
+type Report struct {
+	ReportID string `json:"report_id"`
+	UnitCode string `json:"unit_code"`
+	Period   string `json:"period"`
+	Rows     int64  `json:"rows"`
+}
+
+// Commit writes a file's report list, then its commit record: the commit
+// point. Both are compact JSON (a large file's list holds a hundred thousand
+// reports, which indenting made twice as long to write); the record stays
+// small because the list is a file of its own, so everything that lists the
+// manifest reads a few hundred bytes per file. Reports are written in the
+// order given.
+func Commit(d Dir, e Entry, reports []Report) error {
+	if err := CheckBatch(e.Batch); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if e.Partitions == nil {
+		e.Partitions = []string{}
+	}
+	if e.Status == Loaded {
+		if reports == nil {
+			reports = []Report{}
+		}
+		b, err := json.Marshal(reports)
+		if err != nil {
+			return fmt.Errorf("encode reports of %s: %w", e.Batch, err)
+		}
+		if err := MkdirAll(d.Reports()); err != nil {
+			return err
+		}
+		if err := WriteFile(d.ReportsFile(e.Batch), append(b, '\n')); err != nil {
+			return fmt.Errorf("write reports of %s: %w", e.Batch, err)
+		}
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode commit record %s: %w", e.Batch, err)
+	}
+	if err := WriteFile(d.ManifestFile(e.Batch), append(b, '\n')); err != nil {
+		return fmt.Errorf("write commit record %s: %w", e.Batch, err)
+	}
+	return nil
+}
+
+// Committed reports whether the file with this content hash is committed.
+func Committed(d Dir, batch string) bool {
+	if CheckBatch(batch) != nil {
+		return false
+	}
+	_, err := os.Stat(d.ManifestFile(batch))
+	return err == nil
+}
+
+// ReadEntry reads one commit record. Records written before the report list
+// had a file of its own carry the list as "reports"; it is skipped here
+// (ReadReports finds it).
+func ReadEntry(path string) (Entry, error) {
+	var e Entry
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return e, fmt.Errorf("read commit record: %w", err)
+	}
+	if err := json.Unmarshal(b, &e); err != nil {
+		return e, fmt.Errorf("read commit record %s: %w", path, err)
+	}
+	if e.Batch == "" {
+		e.Batch = strings.TrimSuffix(filepath.Base(path), ".json")
+	}
+	return e, nil
+}
+
+// ManifestFiles lists the commit records' paths, sorted by batch.
+func ManifestFiles(d Dir) ([]string, error) {
+	des, err := os.ReadDir(d.Manifest())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list manifest: %w", err)
+	}
+	var out []string
+	for _, de := range des {
+		name := de.Name()
+		batch, ok := strings.CutSuffix(name, ".json")
+		if de.IsDir() || !ok || CheckBatch(batch) != nil {
+			continue
+		}
+		out = append(out, filepath.Join(d.Manifest(), name))
+	}
+	return out, nil
+}
+
+// ReadManifest reads every commit record, sorted by batch.
+func ReadManifest(d Dir) ([]Entry, error) {
+	paths, err := ManifestFiles(d)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, 0, len(paths))
+	for _, p := range paths {
+		e, err := ReadEntry(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Batch, b.Batch) })
+	return out, nil
+}
+
+// ReadReports reads the report list of a committed batch: its own file, or
+// the "reports" of a commit record written before there was one.
+func ReadReports(d Dir, batch string) ([]Report, error) {
+	b, err := os.ReadFile(d.ReportsFile(batch))
+	var reports []Report
+	if errors.Is(err, os.ErrNotExist) {
+		if b, err = os.ReadFile(d.ManifestFile(batch)); err != nil {
+			return nil, fmt.Errorf("read reports of %s: %w", batch, err)
+		}
+		var old struct {
+			Reports []Report `json:"reports"`
+		}
+		err = json.Unmarshal(b, &old)
+		reports = old.Reports
+	} else if err == nil {
+		err = json.Unmarshal(b, &reports)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read reports of %s: %w", batch, err)
+	}
+	return reports, nil
+}

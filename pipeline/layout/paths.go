@@ -1,0 +1,180 @@
+// Package layout is the data directory's contract, written once: where each
+// thing lives, the status words of the commit records, the columns of the
+// facts and rejects files and of the published outputs, the manifest's
+// format with its one reader and one writer, the snapshot's table index, and
+// the one way every package writes a file so that a crash never leaves half
+// of it under its final name.
+//
+// It imports the standard library only, so every stage, the commands and
+// the tests can share it without importing each other.
+//
+//	DIR/inbox/                                        files to ingest
+//	DIR/warehouse/facts/province=38/year=2023/<batch>.parquet
+//	DIR/warehouse/rejects/<batch>.parquet
+//	DIR/warehouse/reports/<batch>.json                a loaded file's reports (written before its commit record)
+//	DIR/warehouse/manifest/<batch>.json               the commit record of one file (written last)
+//	DIR/warehouse/tmp/                                temp files; never read
+//	DIR/warehouse/warehouse.duckdb                    staging and marts
+//	DIR/quarantine/<batch>/<file>, reason.txt         unreadable files, whole
+//	DIR/exports/snapshots/<run-id>/                   one published snapshot
+//	DIR/exports/current -> snapshots/<run-id>         the published one
+//	DIR/exports/tmp/                                  snapshots being built
+//	DIR/runs/<start>-<id>.json, run.lock              run history and the run lock
+//
+// <batch> is the hex SHA-256 of the ingested file's bytes.
+package layout
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Dir is a data directory.
+type Dir string
+
+func (d Dir) path(elem ...string) string { return filepath.Join(append([]string{string(d)}, elem...)...) }
+
+// Inbox is where files wait to be ingested.
+func (d Dir) Inbox() string { return d.path("inbox") }
+
+// DemoMarker is the file the demo writes into the inbox; a data directory
+// with it holds demo data, and the dashboards say so.
+const DemoMarker = "README-DEMO.txt"
+
+// Warehouse holds the committed Parquet, the manifest and the DuckDB file.
+func (d Dir) Warehouse() string { return d.path("warehouse") }
+
+// Facts is the root of the Hive-partitioned facts.
+func (d Dir) Facts() string { return d.path("warehouse", "facts") }
+
+// Partition is the directory of one partition's facts.
+func (d Dir) Partition(p Partition) string {
+	return d.path("warehouse", "facts", "province="+p.Province, "year="+strconv.Itoa(p.Year))
+}
+
+// FactFile is one batch's facts in one partition.
+func (d Dir) FactFile(p Partition, batch string) string {
+	return filepath.Join(d.Partition(p), batch+".parquet")
+}
+
+// FactFiles is a glob of every fact file.
+func (d Dir) FactFiles() string {
+	return d.path("warehouse", "facts", "province=*", "year=*", "*.parquet")
+}
+
+// Rejects holds one Parquet file of refused rows per batch.
+func (d Dir) Rejects() string { return d.path("warehouse", "rejects") }
+
+// RejectsFile is one batch's refused rows.
+func (d Dir) RejectsFile(batch string) string { return d.path("warehouse", "rejects", batch+".parquet") }
+
+// Manifest holds the commit records, one per batch.
+func (d Dir) Manifest() string { return d.path("warehouse", "manifest") }
+
+// ManifestFile is one batch's commit record.
+func (d Dir) ManifestFile(batch string) string { return d.path("warehouse", "manifest", batch+".json") }
+
+// Reports holds the report lists of loaded batches.
+func (d Dir) Reports() string { return d.path("warehouse", "reports") }
+
+// ReportsFile is one batch's report list.
+func (d Dir) ReportsFile(batch string) string { return d.path("warehouse", "reports", batch+".json") }
+
+// Tmp holds temp files of the store and DuckDB's spill files; never read.
+func (d Dir) Tmp() string { return d.path("warehouse", "tmp") }
+
+// DuckDBTmp is DuckDB's temp directory.
+func (d Dir) DuckDBTmp() string { return d.path("warehouse", "tmp", "duckdb") }
+
+// DuckDB is the warehouse database file, written only under the run lock.
+func (d Dir) DuckDB() string { return d.path("warehouse", "warehouse.duckdb") }
+
+// Quarantine holds unreadable files.
+func (d Dir) Quarantine() string { return d.path("quarantine") }
+
+// QuarantineDir holds one unreadable file and its reason.txt.
+func (d Dir) QuarantineDir(batch string) string { return d.path("quarantine", batch) }
+
+// QuarantineReason is the file beside a quarantined file that says why.
+const QuarantineReason = "reason.txt"
+
+// Exports holds the snapshots and the current link.
+func (d Dir) Exports() string { return d.path("exports") }
+
+// Snapshots holds the published snapshots, one directory each.
+func (d Dir) Snapshots() string { return d.path("exports", "snapshots") }
+
+// Snapshot is the directory of the snapshot named name.
+func (d Dir) Snapshot(name string) string { return d.path("exports", "snapshots", name) }
+
+// Current is the symlink to the published snapshot.
+func (d Dir) Current() string { return d.path("exports", "current") }
+
+// ExportsTmp holds snapshots being built and snapshots being removed.
+func (d Dir) ExportsTmp() string { return d.path("exports", "tmp") }
+
+// Runs holds the run history.
+func (d Dir) Runs() string { return d.path("runs") }
+
+// RunLock is the lock the running refresh holds.
+func (d Dir) RunLock() string { return d.path("runs", "run.lock") }
+
+// Partition is a (province, year) partition of the facts: a value's unit
+// fixes its province and its period's end its year.
+type Partition struct {
+	Province string
+	Year     int
+}
+
+// String is the partition's path below the facts root, slash-separated:
+// "province=38/year=2023".
+func (p Partition) String() string { return "province=" + p.Province + "/year=" + strconv.Itoa(p.Year) }
+
+// Compare orders partitions by province, then year.
+func (p Partition) Compare(q Partition) int {
+	if c := strings.Compare(p.Province, q.Province); c != 0 {
+		return c
+	}
+	return p.Year - q.Year
+}
+
+// ParsePartition reads a String.
+func ParsePartition(s string) (Partition, error) {
+	prov, year, ok := strings.Cut(s, "/")
+	prov, ok1 := strings.CutPrefix(prov, "province=")
+	year, ok2 := strings.CutPrefix(year, "year=")
+	y, err := strconv.Atoi(year)
+	if !ok || !ok1 || !ok2 || err != nil || prov == "" {
+		return Partition{}, fmt.Errorf("partition %q: want province=<code>/year=<year>", s)
+	}
+	return Partition{prov, y}, nil
+}
+
+// FactFilePartition returns the partition and batch of a path d.FactFiles
+// matched.
+func FactFilePartition(path string) (Partition, string, error) {
+	batch := strings.TrimSuffix(filepath.Base(path), ".parquet")
+	yd, pd := filepath.Base(filepath.Dir(path)), filepath.Base(filepath.Dir(filepath.Dir(path)))
+	p, err := ParsePartition(pd + "/" + yd)
+	if err != nil {
+		return p, "", fmt.Errorf("fact file %s: %w", path, err)
+	}
+	return p, batch, nil
+}
+
+// CheckBatch reports whether b can name a batch: 16 to 128 lowercase hex
+// digits (a file's SHA-256 has 64).
+func CheckBatch(b string) error {
+	if len(b) < 16 || len(b) > 128 {
+		return fmt.Errorf("batch hash %q: want 16 to 128 lowercase hex digits", b)
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return fmt.Errorf("batch hash %q: want lowercase hex digits", b)
+		}
+	}
+	return nil
+}
