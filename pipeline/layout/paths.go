@@ -34,7 +34,9 @@ import (
 // Dir is a data directory.
 type Dir string
 
-func (d Dir) path(elem ...string) string { return filepath.Join(append([]string{string(d)}, elem...)...) }
+func (d Dir) path(elem ...string) string {
+	return filepath.Join(append([]string{string(d)}, elem...)...)
+}
 
 // Inbox is where files wait to be ingested.
 func (d Dir) Inbox() string { return d.path("inbox") }
@@ -68,7 +70,9 @@ func (d Dir) FactFiles() string {
 func (d Dir) Rejects() string { return d.path("warehouse", "rejects") }
 
 // RejectsFile is one batch's refused rows.
-func (d Dir) RejectsFile(batch string) string { return d.path("warehouse", "rejects", batch+".parquet") }
+func (d Dir) RejectsFile(batch string) string {
+	return d.path("warehouse", "rejects", batch+".parquet")
+}
 
 // Manifest holds the commit records, one per batch.
 func (d Dir) Manifest() string { return d.path("warehouse", "manifest") }
