@@ -386,13 +386,8 @@ func manifest(ctx context.Context, q Querier, runID string, asOf sql.NullString,
 	return append(b, '\n'), nil
 }
 
-func collect(rows *sql.Rows) ([]any, error) {
-	defer rows.Close()
-	out := []any{}
-	err := eachRow(rows, func(m map[string]any) error { out = append(out, m); return nil })
-	return out, err
-}
-
+// eachRow calls f with each row as a map of jsonValue values: the plain
+// form the row encoder (encode.go) must match, which its test checks.
 func eachRow(rows *sql.Rows, f func(map[string]any) error) error {
 	cols, err := rows.Columns()
 	if err != nil {
