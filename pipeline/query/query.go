@@ -39,6 +39,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -244,6 +245,10 @@ func (d *DB) setup(ctx context.Context, ix layout.TableIndex) error {
 		`SET GLOBAL TimeZone = 'UTC'`,
 		`SET preserve_insertion_order = true`,
 		`SET max_temp_directory_size = '0B'`,
+		// No temporary directory at all: DuckDB adds the one it has (.tmp
+		// under the working directory by default) to the directories
+		// SQL may read.
+		`SET temp_directory = ''`,
 		`SET memory_limit = ` + sqlString(d.opts.MemoryLimit),
 		`SET threads = ` + strconv.Itoa(d.opts.Threads),
 		`SET allow_community_extensions = false`,
@@ -283,6 +288,9 @@ type Result struct {
 func (d *DB) Run(ctx context.Context, query string, lim Limits) (*Result, error) {
 	lim = lim.withDefaults()
 	start := time.Now()
+	if err := checkUTF8(query); err != nil {
+		return nil, err
+	}
 	text := strings.TrimSpace(query)
 	if text == "" {
 		return nil, &Error{Code: CodeInvalid, Msg: "câu truy vấn trống / empty query"}
@@ -327,6 +335,25 @@ func (d *DB) Run(ctx context.Context, query string, lim Limits) (*Result, error)
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// checkUTF8 refuses text that is not UTF-8, naming the first bad byte:
+// DuckDB's own error for it has an empty message.
+func checkUTF8(text string) error {
+	if utf8.ValidString(text) {
+		return nil
+	}
+	at := 0
+	for at < len(text) {
+		r, n := utf8.DecodeRuneInString(text[at:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		at += n
+	}
+	return &Error{Code: CodeInvalid, Msg: fmt.Sprintf(
+		"câu truy vấn không phải văn bản UTF-8 hợp lệ (byte 0x%02x ở byte thứ %d); hãy lưu câu truy vấn dưới dạng UTF-8 / "+
+			"the query is not valid UTF-8 (byte 0x%02x at byte %d): save it as UTF-8", text[at], at+1, text[at], at+1)}
 }
 
 // parseCheck parses text with DuckDB's parser alone (json_serialize_sql,
@@ -387,21 +414,65 @@ func parseCheck(ctx context.Context, c *duckdb.Conn, text string) error {
 	return nil
 }
 
-// firstWord names a statement for a message: its first keyword.
+// firstWord names a statement for a message: its first keyword, after
+// the comments and parentheses that may come before it.
 func firstWord(text string) string {
-	for _, line := range strings.Split(text, "\n") {
-		if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "--") {
-			f := strings.Fields(strings.TrimLeft(l, "("))
-			if len(f) > 0 {
-				w := strings.ToUpper(strings.Trim(f[0], ";"))
-				if len(w) > 20 {
-					w = w[:20]
-				}
-				return w
+	f := strings.Fields(skipComments(text))
+	if len(f) == 0 {
+		return "non-SELECT"
+	}
+	w, _, _ := strings.Cut(f[0], ";")
+	if w, _, _ = strings.Cut(w, "/*"); w == "" {
+		return "non-SELECT"
+	}
+	w, _, _ = strings.Cut(w, "--")
+	w = strings.ToUpper(w)
+	if len(w) > 20 {
+		w = w[:20]
+	}
+	return w
+}
+
+// skipComments returns text from its first token: past white space,
+// opening parentheses, -- line comments and /* block comments */, which
+// nest in DuckDB's (PostgreSQL's) grammar. An unterminated block comment
+// leaves nothing.
+func skipComments(text string) string {
+	for {
+		text = strings.TrimLeft(text, " \t\r\n\f\v(")
+		switch {
+		case strings.HasPrefix(text, "--"):
+			_, rest, ok := strings.Cut(text, "\n")
+			if !ok {
+				return ""
 			}
+			text = rest
+		case strings.HasPrefix(text, "/*"):
+			depth, i := 0, 0
+			for i < len(text) {
+				switch {
+				case strings.HasPrefix(text[i:], "/*"):
+					depth++
+					i += 2
+				case strings.HasPrefix(text[i:], "*/"):
+					depth--
+					i += 2
+				default:
+					i++
+					continue
+				}
+				if depth == 0 {
+					break
+				}
+			}
+			if depth > 0 {
+				return ""
+			}
+			text = text[i:]
+		default:
+			return text
 		}
 	}
-	return "non-SELECT"
 }
 
 // checkStatement parses text with DuckDB and refuses anything but exactly
@@ -537,6 +608,9 @@ func (d *DB) classify(ctx context.Context, err error, lim Limits) error {
 			if strings.Contains(de.Msg, "configuration has been locked") {
 				return &Error{Code: CodeRefused, Err: err, Msg: "không được đổi cấu hình / settings cannot be changed: " + firstLine(de.Msg)}
 			}
+		}
+		if strings.TrimSpace(de.Msg) == "" {
+			return &Error{Code: CodeInvalid, Err: err, Msg: "DuckDB không chạy được câu truy vấn và không nói lý do / DuckDB could not run the query and gave no reason"}
 		}
 		return &Error{Code: CodeInvalid, Err: err, Msg: "lỗi SQL / SQL error: " + de.Msg}
 	}

@@ -327,6 +327,16 @@ func TestWorkedExamplesMatchDashboardJSON(t *testing.T) {
 // Every hostile query is refused or bounded, with an error that says why.
 func TestHostileQueries(t *testing.T) {
 	data := snapshot(t)
+	// A secret in .tmp under the working directory, where DuckDB puts its
+	// temporary files unless told otherwise.
+	wd := t.TempDir()
+	if err := os.Mkdir(filepath.Join(wd, ".tmp"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wd, ".tmp", "secret.txt"), []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(wd)
 	db := open(t, Options{MemoryLimit: "200MB"})
 	cur, _ := layout.Dir(data).CurrentSnapshot()
 	outside := filepath.Join(data, "warehouse", "manifest")
@@ -376,6 +386,15 @@ func TestHostileQueries(t *testing.T) {
 		{"query() with DDL", `SELECT * FROM query('CREATE TABLE z (a INT)')`, CodeInvalid, "Expected a single SELECT statement"},
 		{"memory", `SELECT list(range) FROM range(200000000)`, CodeLimit, "query needs more than the 200MB memory limit"},
 		{"result bytes", `SELECT repeat('x', 1000000) FROM range(200)`, CodeLimit, "result larger than 64 MiB"},
+		// Comments before the statement do not hide what it is.
+		{"COPY behind a block comment", `/* */ COPY (SELECT 1) TO '/tmp/danvan-x.csv'`, CodeRefused, "this is a COPY statement"},
+		{"INSERT behind nested and line comments", "/* a /* nested */ comment */ -- and a line\n\tINSERT INTO facts SELECT * FROM facts", CodeRefused, "this is a INSERT statement"},
+		// Bytes that are not UTF-8 are named, not an empty DuckDB message.
+		{"invalid UTF-8", "SELECT '\xff\xfe' AS x", CodeInvalid, "not valid UTF-8 (byte 0xff at byte 9)"},
+		// DuckDB's temporary directory (.tmp under the working directory
+		// by default) is not readable.
+		{"read_text of the temp directory", `SELECT * FROM read_text('.tmp/secret.txt')`, CodeRefused, "Cannot access file"},
+		{"glob of the temp directory", `SELECT * FROM glob('.tmp/*')`, CodeRefused, "Cannot access file"},
 	}
 	if len(cases) < 15 {
 		t.Fatal("fewer than 15 hostile queries")
