@@ -20,6 +20,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/danvan/danvan/pipeline"
 )
 
 // Formats a result can be written in.
@@ -166,19 +168,26 @@ func WriteTable(w io.Writer, r *Result) error {
 	return bw.Flush()
 }
 
-// WriteCSV writes RFC 4180 CSV with a header line.
+// WriteCSV writes RFC 4180 CSV with a header line. Text cells and column
+// names that a spreadsheet would run as a formula are neutralised
+// (pipeline.SpreadsheetText); numbers, dates, lists and the like are
+// written as they are.
 func WriteCSV(w io.Writer, r *Result) error {
 	cw := csv.NewWriter(w)
 	rec := make([]string, len(r.Columns))
 	for i, c := range r.Columns {
-		rec[i] = c.Name
+		rec[i] = pipeline.SpreadsheetText(c.Name)
 	}
 	if err := cw.Write(rec); err != nil {
 		return err
 	}
 	for _, row := range r.Rows {
 		for i, v := range row {
-			rec[i] = text(v)
+			if s, ok := v.(string); ok {
+				rec[i] = pipeline.SpreadsheetText(s)
+			} else {
+				rec[i] = text(v)
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -562,6 +562,30 @@ func TestFormatsRoundTrip(t *testing.T) {
 	}
 }
 
+// Every CSV cell a spreadsheet would take for a formula is neutralised,
+// with the one rule of pipeline.SpreadsheetText; numbers are not touched.
+func TestCSVFormulas(t *testing.T) {
+	r := &Result{
+		Columns: []Column{{"=cmd", "VARCHAR"}, {"v", "DOUBLE"}, {"n", "INTEGER"}, {"t", "VARCHAR"}, {"l", "VARCHAR[]"}},
+		Rows: [][]any{
+			{`=HYPERLINK("http://x","y")`, -5.0, int32(-3), "-5", []any{"=1"}},
+			{"+1-1", -0.5, int32(7), "	x", nil},
+			{"@SUM(A1)", 1.0, int32(0), "Hà Tĩnh", []any{}},
+		},
+	}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	want := "'=cmd,v,n,t,l\n" +
+		`"'=HYPERLINK(""http://x"",""y"")",-5,-3,-5,"[""=1""]"` + "\n" +
+		"'+1-1,-0.5,7,'\tx,\n" +
+		"'@SUM(A1),1,0,Hà Tĩnh,[]\n"
+	if got := buf.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
@@ -624,6 +648,12 @@ func TestHTTP(t *testing.T) {
 		if resp.StatusCode != c.status || e.Code != c.code || e.Error == "" {
 			t.Errorf("%s: %d %s", c.body, resp.StatusCode, body)
 		}
+	}
+	// CSV answers keep formulas dead: text cells and headers that a
+	// spreadsheet would run get an apostrophe, numbers stay numbers.
+	resp, body = post("application/json", `{"sql": "SELECT '=HYPERLINK(''http://x'',''y'')' AS link, -5 AS n, '-5' AS t, '@x' AS \"=h\"", "format": "csv"}`)
+	if want := "link,n,t,'=h\n\"'=HYPERLINK('http://x','y')\",-5,-5,'@x\n"; resp.StatusCode != 200 || body != want {
+		t.Errorf("csv formulas: %d\n got  %q\n want %q", resp.StatusCode, body, want)
 	}
 	// GET is not the endpoint.
 	if resp, err := http.Get(srv.URL); err != nil || resp.StatusCode != 405 {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/danvan/danvan/pipeline"
 )
 
 // columns of each downloadable output, in the order of the JSON contract;
@@ -186,21 +188,25 @@ func text(v any) string {
 }
 
 // csv writes UTF-8 with a byte order mark, which Excel needs to read
-// Vietnamese letters right. Text that a spreadsheet would take for a
-// formula is prefixed with an apostrophe.
+// Vietnamese letters right. Text cells and column names that a spreadsheet
+// would take for a formula are neutralised (pipeline.SpreadsheetText);
+// numbers are written as they are.
 func (t *table) csv() []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(&buf)
-	cw.Write(t.cols)
 	rec := make([]string, len(t.cols))
+	for i, c := range t.cols {
+		rec[i] = pipeline.SpreadsheetText(c)
+	}
+	cw.Write(rec)
 	for _, row := range t.rows {
 		for i, v := range row {
-			s := text(v)
-			if _, isText := v.(string); isText && s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-				s = "'" + s
+			if s, ok := v.(string); ok {
+				rec[i] = pipeline.SpreadsheetText(s)
+			} else {
+				rec[i] = text(v)
 			}
-			rec[i] = s
 		}
 		cw.Write(rec)
 	}

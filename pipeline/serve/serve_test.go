@@ -375,13 +375,17 @@ func TestDownloadXLSX(t *testing.T) {
 }
 
 func TestCSVFormulaGuard(t *testing.T) {
-	tb, err := flatten("provinces", []byte(`[{"province_code":"38","province_name":"=HYPERLINK(\"x\")","population":-5,"population_year":2019}]`), nil)
+	tb, err := flatten("provinces", []byte(`[{"province_code":"38","province_name":"=HYPERLINK(\"x\")","population":-5,"population_year":2019,"=x":"-5","note":"-1+2"}]`), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Text that a spreadsheet would run gets an apostrophe, header
+	// included; numbers, and text that is a plain number, are data.
 	got := string(tb.csv())
-	if !strings.Contains(got, `"'=HYPERLINK(""x"")"`) || !strings.Contains(got, ",-5,") {
-		t.Errorf("csv %q", got)
+	want := "\ufeffprovince_code,province_name,population,population_year,'=x,note\n" +
+		`38,"'=HYPERLINK(""x"")",-5,2019,-5,'-1+2` + "\n"
+	if got != want {
+		t.Errorf("csv\n got  %q\n want %q", got, want)
 	}
 }
 
