@@ -117,8 +117,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBody))
-	if err != nil {
+	var tooLong *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLong):
 		apiError(w, http.StatusRequestEntityTooLarge, CodeLimit, fmt.Sprintf("câu truy vấn quá dài / query longer than %d bytes", h.opts.MaxBody))
+		return
+	case err != nil:
+		apiError(w, http.StatusBadRequest, CodeInvalid, "không đọc được hết câu truy vấn / the query could not be read in full: "+err.Error())
 		return
 	}
 	req := request{SQL: string(body), Format: r.URL.Query().Get("format")}

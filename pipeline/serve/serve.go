@@ -68,6 +68,14 @@ type Options struct {
 
 	ShutdownGrace time.Duration // default 10s
 	RunsShown     int           // runs listed by /api/runs; default 30
+
+	// Connection timeouts (net/http.Server's). A client must send its
+	// headers within ReadHeaderTimeout (default 10s) and its whole request,
+	// body included, within ReadTimeout (default 30s: a SQL body is at
+	// most 64 KiB). WriteTimeout (default 10m) bounds an answer, the
+	// largest download over a slow line included; IdleTimeout (default
+	// 2m) closes kept-alive connections nobody uses.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
 
 // Server serves the dashboards and data of one data directory.
@@ -96,6 +104,15 @@ func New(opts Options) (*Server, error) {
 	if opts.RunsShown <= 0 {
 		opts.RunsShown = 30
 	}
+	for _, t := range []struct {
+		d   *time.Duration
+		def time.Duration
+	}{{&opts.ReadHeaderTimeout, 10 * time.Second}, {&opts.ReadTimeout, 30 * time.Second},
+		{&opts.WriteTimeout, 10 * time.Minute}, {&opts.IdleTimeout, 2 * time.Minute}} {
+		if *t.d <= 0 {
+			*t.d = t.def
+		}
+	}
 	a, err := loadAssets()
 	if err != nil {
 		return nil, fmt.Errorf("serve: load dashboards: %w", err)
@@ -122,8 +139,10 @@ func (s *Server) Serve(ctx context.Context) error {
 func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
+		ReadTimeout:       s.opts.ReadTimeout,
+		WriteTimeout:      s.opts.WriteTimeout,
+		IdleTimeout:       s.opts.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)

@@ -540,3 +540,74 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Error("still listening after shutdown")
 	}
 }
+
+// A client that sends its headers or its body a byte at a time is cut off
+// at the read timeouts instead of holding a connection and a handler.
+func TestSlowClientsCutOff(t *testing.T) {
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusRequestTimeout)
+			return
+		}
+		fmt.Fprintf(w, "read %d bytes", len(b))
+	})
+	s, err := New(Options{DataDir: dataDir(t), SQL: echo, ReadHeaderTimeout: 300 * time.Millisecond, ReadTimeout: 600 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.ServeListener(ctx, ln) }()
+	defer func() {
+		cancel()
+		<-served
+	}()
+
+	// trickle sends head at once, then rest one byte every 100 ms, and
+	// reports how many bytes of rest were sent when the server answered or
+	// closed the connection.
+	const restLen = 40 // 4 s at one byte per 100 ms
+	trickle := func(head, rest string) (sent int, answer string) {
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(10 * time.Second)) // a kept-alive connection is not waited for
+		if _, err := io.WriteString(conn, head); err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan string, 1)
+		go func() {
+			b, _ := io.ReadAll(conn)
+			got <- string(b)
+		}()
+		for sent < len(rest) {
+			select {
+			case a := <-got:
+				return sent, a
+			case <-time.After(100 * time.Millisecond):
+			}
+			if _, err := io.WriteString(conn, rest[sent:sent+1]); err != nil {
+				break
+			}
+			sent++
+		}
+		return sent, <-got
+	}
+	body := strings.Repeat("x", restLen)
+	sent, answer := trickle("POST /api/sql HTTP/1.1\r\nHost: x\r\nContent-Length: "+fmt.Sprint(restLen)+"\r\n\r\n", body)
+	if sent == restLen || strings.Contains(answer, "read 40 bytes") {
+		t.Errorf("slow body: all %d bytes accepted, answer %q", sent, answer)
+	}
+	headers := "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + strings.Repeat("y", restLen-len("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")) + "\r\n\r\n"
+	sent, answer = trickle("", headers)
+	if sent == len(headers) || strings.Contains(answer, "200 OK") {
+		t.Errorf("slow headers: all %d bytes accepted, answer %q", sent, answer)
+	}
+}
