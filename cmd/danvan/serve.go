@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -53,18 +52,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Runs:    runsSource{runner},
 		Metrics: metricsSource{runner},
 		Health:  func() (bool, string) { return runner.Healthy(*maxAge) },
-		Trigger: func(context.Context) error {
-			// The request returns at once; the run goes on, recorded in
-			// the history like any other.
-			go func() {
-				if _, err := runner.RunBy(context.WithoutCancel(ctx), schedule.TriggerAPI); err != nil && !errors.Is(err, schedule.ErrBusy) {
-					logger.Error("refresh triggered by API failed", "err", err)
-				}
-			}()
-			return nil
-		},
-		Token: token,
-		SQL:   sqlHandler,
+		Trigger: apiTrigger(ctx, runner),
+		Token:   token,
+		SQL:     sqlHandler,
 	})
 	if err != nil {
 		return err
@@ -94,6 +84,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	stopRunner(runner, *grace, logger)
 	stopHTTP()
 	return <-served
+}
+
+// apiTrigger is POST /api/run: it starts a refresh and returns once the
+// refresh holds the run lock (the run goes on, recorded in the history
+// like any other), or returns the runner's *BusyError when a refresh is
+// already running here or in another process, which the server answers
+// with 409. The run outlives the request, not the server's context.
+func apiTrigger(ctx context.Context, runner *schedule.Runner) func(context.Context) error {
+	return func(context.Context) error {
+		return runner.Go(context.WithoutCancel(ctx), schedule.TriggerAPI)
+	}
 }
 
 func stopRunner(r *schedule.Runner, grace time.Duration, logger *slog.Logger) {

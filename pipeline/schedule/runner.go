@@ -341,43 +341,91 @@ func (r *Runner) RunNow(ctx context.Context) (Run, error) {
 // client asking gets the error instead). A failed refresh returns the
 // recorded Run and an error wrapping the job's last error.
 func (r *Runner) RunBy(ctx context.Context, trigger Trigger) (Run, error) {
+	st, run, err := r.begin(ctx, trigger)
+	if err != nil {
+		return run, err
+	}
+	return st.finish()
+}
+
+// Go starts a refresh and returns as soon as it holds the run lock, leaving
+// it to run in the background (its outcome goes to the history and the
+// log). When a refresh is already running, in this process or another, the
+// refresh does not start and Go returns a *BusyError, as RunBy does; so a
+// caller such as POST /api/run can say "busy" instead of "started".
+func (r *Runner) Go(ctx context.Context, trigger Trigger) error {
+	st, _, err := r.begin(ctx, trigger)
+	if err != nil {
+		return err
+	}
+	go st.finish()
+	return nil
+}
+
+// started is a refresh that holds the run lock and has yet to run.
+type started struct {
+	r      *Runner
+	run    Run
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	a      *active
+	lock   *fileLock
+}
+
+// begin takes the runner's slot and the run lock for a new run.
+func (r *Runner) begin(ctx context.Context, trigger Trigger) (*started, Run, error) {
 	run := Run{ID: newID(), Trigger: trigger, Start: r.opts.Now(), Status: StatusRunning, PID: os.Getpid(), Host: hostname()}
 
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
-		return Run{}, ErrStopped
+		return nil, Run{}, ErrStopped
 	}
 	if r.cur != nil {
 		busy := &BusyError{Holder: Holder{PID: run.PID, Host: run.Host, Started: r.cur.run.Start, RunID: r.cur.run.ID}, InProcess: true}
 		r.mu.Unlock()
-		return r.skip(run, busy), busy
+		return nil, r.skip(run, busy), busy
 	}
 	runCtx, cancel := context.WithCancelCause(context.WithValue(ctx, ctxKey{}, run.ID))
-	defer cancel(nil)
 	a := &active{run: run, cancel: cancel, done: make(chan struct{})}
 	r.cur = a
 	r.mu.Unlock()
-	defer func() {
+	leave := func() {
+		cancel(nil)
 		r.mu.Lock()
 		r.cur = nil
 		r.mu.Unlock()
 		close(a.done)
-	}()
+	}
 
 	lock, err := acquire(LockPath(r.dataDir), Holder{Started: run.Start, RunID: run.ID}, r.log)
 	if err != nil {
+		leave()
 		var busy *BusyError
 		if errors.As(err, &busy) {
-			return r.skip(run, busy), err
+			return nil, r.skip(run, busy), err
 		}
 		if trigger == TriggerSchedule { // nobody else will hear of it
 			r.log.Error("scheduled refresh could not start", "run_id", run.ID, "err", err)
 		}
-		return Run{}, err
+		return nil, Run{}, err
 	}
+	return &started{r: r, run: run, ctx: runCtx, cancel: cancel, a: a, lock: lock}, run, nil
+}
+
+// finish runs the refresh begun, records it and lets go of the lock and the
+// runner's slot.
+func (st *started) finish() (Run, error) {
+	r, run, runCtx := st.r, st.run, st.ctx
 	defer func() {
-		if err := lock.release(); err != nil {
+		st.cancel(nil)
+		r.mu.Lock()
+		r.cur = nil
+		r.mu.Unlock()
+		close(st.a.done)
+	}()
+	defer func() {
+		if err := st.lock.release(); err != nil {
 			r.log.Error("release run lock", "err", err)
 		}
 	}()

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/pipeline/schedule"
+	"github.com/danvan/danvan/pipeline/serve"
+)
+
+// POST /api/run through the real runner: 202 when a refresh starts, 409
+// while one is running, in this process or in another one holding the
+// run lock.
+func TestAPIRunBusy(t *testing.T) {
+	data := t.TempDir()
+	release := make(chan struct{})
+	ran := make(chan struct{}, 10)
+	job := func(ctx context.Context) (schedule.Result, error) {
+		ran <- struct{}{}
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return schedule.Result{}, nil
+	}
+	logger := slog.New(slog.DiscardHandler)
+	runner, err := schedule.New(data, job, schedule.Options{Schedule: "off", Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer runner.Stop(context.Background())
+	srv, err := serve.New(serve.Options{DataDir: data, Token: "s3cret", Trigger: apiTrigger(context.Background(), runner), Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	post := func() (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", ts.URL+"/api/run", nil)
+		req.Header.Set("Authorization", "Bearer s3cret")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	idle := func() {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			runs, err := runner.History(1)
+			if err == nil && len(runs) == 1 && runs[0].Status == schedule.StatusSucceeded {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the refresh did not finish: %+v %v", runs, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	if code, body := post(); code != http.StatusAccepted {
+		t.Fatalf("first POST: %d %s", code, body)
+	}
+	<-ran // the refresh is running
+	code, body := post()
+	if code != http.StatusConflict || !strings.Contains(body, "một lần làm mới khác đang chạy") || !strings.Contains(body, "another refresh is running") {
+		t.Errorf("POST while a refresh runs: %d %s, want 409 saying so", code, body)
+	}
+	release <- struct{}{}
+	idle()
+
+	// Another process's refresh: the run lock is held outside the runner.
+	unlock, err := schedule.Lock(context.Background(), data, 0, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := post(); code != http.StatusConflict {
+		t.Errorf("POST while another process holds the run lock: %d %s, want 409", code, body)
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ran:
+		t.Fatal("a refresh ran while the lock was held elsewhere")
+	default:
+	}
+
+	if code, body := post(); code != http.StatusAccepted {
+		t.Errorf("POST once free again: %d %s", code, body)
+	}
+	<-ran
+	close(release)
+	idle()
+}
