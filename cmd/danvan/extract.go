@@ -15,8 +15,20 @@ import (
 func cmdExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("extract", stderr)
 	format := fs.String("format", "jsonl", "output: jsonl or table")
+	explain := fs.Bool("explain", false, "say on stderr why each number that is not a figure was left out")
+	evalDir := fs.String("eval", "", "score the extraction of the .txt/.docx documents of `DIR` against DIR/expected.jsonl")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	opts := narrative.Options{}
+	if *explain {
+		opts.Explain = stderr
+	}
+	if *evalDir != "" {
+		if fs.NArg() > 0 {
+			return fmt.Errorf("%w: --eval reads the documents of its folder; name no files beside it", errUsage)
+		}
+		return evaluate(*evalDir, stdout, opts)
 	}
 	if fs.NArg() == 0 {
 		return fmt.Errorf("%w: name the .txt or .docx reports to read", errUsage)
@@ -28,7 +40,7 @@ func cmdExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	x, err := narrative.New(ref, narrative.Options{})
+	x, err := narrative.New(ref, opts)
 	if err != nil {
 		return err
 	}
@@ -59,6 +71,27 @@ func cmdExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	return tw.Flush()
+}
+
+// evaluate prints precision, recall, and the misses and false finds by
+// indicator of the extraction of a folder with an answer key.
+func evaluate(dir string, stdout io.Writer, opts narrative.Options) error {
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		return err
+	}
+	x, err := narrative.New(ref, opts)
+	if err != nil {
+		return err
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("%w: --eval %s: not a folder", errUsage, dir)
+	}
+	v, err := x.EvaluateDir(os.DirFS(dir))
+	if err != nil {
+		return fmt.Errorf("evaluate %s: %w", dir, err)
+	}
+	return v.Write(stdout)
 }
 
 type figureJSON struct {

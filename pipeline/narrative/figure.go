@@ -8,8 +8,9 @@ import (
 	"github.com/danvan/danvan/pipeline"
 )
 
-// cand is a number that passed the checks of its own words, before the
-// sentence-level checks (breakdowns) and the period and place.
+// cand is a number with its unit, read in a sentence. refused says why it
+// is not a figure; a refused candidate still counts as the total that the
+// figures after it may be parts of.
 type cand struct {
 	qStart, numStart, numEnd, unitEnd int // token indexes
 	value                             float64
@@ -19,6 +20,10 @@ type cand struct {
 	govern                            int // token index of the governing left cue, -1 if none
 	quoteStart, quoteEnd              int
 	clauseStart, clauseEnd            int
+	npEnd                             int  // end of the noun phrase after the unit
+	bracket                           bool // in brackets right after another figure: "(72,7 ha)"
+	example                           bool // a named person, household or firm is its subject
+	refused                           string
 }
 
 // sentCtx is what the checks of one sentence share.
@@ -51,7 +56,7 @@ func words(toks []token, a, b int) int {
 	return n
 }
 
-func (x *extraction) sentenceFigures(s *sentence, ms []mention) []Figure {
+func (x *extraction) sentenceFigures(s *sentence, ms []mention) []fig {
 	toks := s.toks
 	hasNum := false
 	for _, t := range toks {
@@ -64,10 +69,16 @@ func (x *extraction) sentenceFigures(s *sentence, ms []mention) []Figure {
 		return nil
 	}
 	c := &sentCtx{s: s, toks: toks, cues: x.lx.cues.spans(toks), excl: x.lx.excl.spans(toks),
-		quals: x.lx.quals.spans(toks), field: x.lx.fields.spans(toks), times: x.timeExprs(toks), mentions: ms}
-	start := 0
+		quals: x.lx.quals.spans(toks), field: x.lx.fields.spans(toks), times: x.timesOf(s.index - 1), mentions: ms}
+	// Clauses end at ";", except in a list opened by a colon: its items
+	// share the verb before the colon ("hiến đất với kết quả: 10.450 m2 đất
+	// nông nghiệp; 3.180 m2 đất ở").
+	start, list := 0, false
 	for i, t := range toks {
-		if t.kind == tPunct && t.text == ";" {
+		if t.kind == tPunct && t.text == ":" {
+			list = true
+		}
+		if t.kind == tPunct && t.text == ";" && !list {
 			c.clauses = append(c.clauses, [2]int{start, i})
 			start = i + 1
 		}
@@ -76,26 +87,31 @@ func (x *extraction) sentenceFigures(s *sentence, ms []mention) []Figure {
 
 	var cands []*cand
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tNum || x.inTime(c, i) {
+		if toks[i].kind != tNum || toks[i].link || x.inTime(c, i) {
 			continue
 		}
 		if inQuotedName(toks, i) {
 			x.logf("câu %d: %q: inside a quoted name", s.index, toks[i].text)
 			continue
 		}
-		cd, why := x.candidate(c, i)
+		cd, why := x.measure(c, i)
 		if cd == nil {
 			if why != "" {
 				x.logf("câu %d: %q: %s", s.index, toks[i].text, why)
 			}
 			continue
 		}
+		x.classify(c, cd, cands)
 		cands = append(cands, cd)
 		i = cd.unitEnd - 1
 	}
-	cands = x.dropParts(c, cands)
-	var out []Figure
+	x.markParts(c, cands)
+	var out []fig
 	for _, cd := range cands {
+		if cd.refused != "" {
+			x.logf("câu %d: %q: %s", s.index, toks[cd.numStart].text, cd.refused)
+			continue
+		}
 		f, why := x.figure(c, cd)
 		if why != "" {
 			x.logf("câu %d: %q: %s", s.index, toks[cd.numStart].text, why)
@@ -115,9 +131,10 @@ func (x *extraction) inTime(c *sentCtx, i int) bool {
 	return false
 }
 
-// candidate reads the number at toks[i] with its qualifier and unit, and
-// decides its indicator, or says why it is not a figure.
-func (x *extraction) candidate(c *sentCtx, i int) (*cand, string) {
+// measure reads the number at toks[i] with its multipliers, qualifier and
+// unit noun. Without a unit it is no measurement (nil, with a reason when
+// the number is something else).
+func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	toks := c.toks
 	t := toks[i]
 	prev := tokAt(toks, i-1)
@@ -127,7 +144,7 @@ func (x *extraction) candidate(c *sentCtx, i int) (*cand, string) {
 	if i > 0 && !t.space && prev.kind == tWord {
 		return nil, "glued to a word"
 	}
-	// The number, with multipliers: "4,3 tỷ", "1 tỷ 250 triệu".
+	// The number, with multipliers: "4,3 tỷ", "6 tỷ 495 triệu".
 	parts := []string{t.text}
 	j := i + 1
 	mult := false
@@ -143,6 +160,13 @@ func (x *extraction) candidate(c *sentCtx, i int) (*cand, string) {
 			j = j3
 		}
 	}
+	numEnd := j
+	// "105/130 mô hình": 105 of the 130 planned or existing.
+	if !mult && isPunct(toks, j, "/") && !toks[j].space && tokAt(toks, j+1).kind == tNum && !toks[j+1].space {
+		if es, _ := x.lx.units.at(toks, j+2); len(es) > 0 && es[0].class != "money_after" {
+			j += 2
+		}
+	}
 	next := tokAt(toks, j)
 	if next.kind == tPunct && !next.space && strings.Contains("/-–", next.text) && tokAt(toks, j+1).kind != tPunct && !tokAt(toks, j+1).space {
 		return nil, "part of a date, range or document number"
@@ -151,22 +175,27 @@ func (x *extraction) candidate(c *sentCtx, i int) (*cand, string) {
 	if err != nil || math.IsNaN(n.Value) || math.IsInf(n.Value, 0) || n.Value < 0 || n.Value > 1e15 {
 		return nil, "not a number"
 	}
-	cd := &cand{qStart: i, numStart: i, numEnd: j, value: n.Value, qual: pipeline.Exact, govern: -1}
+	cd := &cand{qStart: i, numStart: i, numEnd: numEnd, value: n.Value, qual: pipeline.Exact, govern: -1}
 	cd.clauseStart, cd.clauseEnd = c.clauseOf(i)
-	// The unit noun.
+	// The unit noun. "tỷ", "triệu" with no unit after them are đồng when
+	// punctuation or a word that cannot be a unit follows ("4,3 tỷ để …").
 	es, ue := x.lx.units.at(toks, j)
 	factor := 1.0
 	switch {
-	case len(es) > 0:
+	case len(es) > 0 && es[0].class != "money_after":
 		cd.unitClass, cd.unit = es[0].class, es[0].col(0)
 		factor, _ = strconv.ParseFloat(es[0].col(1), 64)
 		cd.unitEnd = ue
-	case mult && (j >= len(toks) || toks[j].kind == tPunct):
+	case mult && (j >= len(toks) || toks[j].kind == tPunct || len(es) > 0):
 		cd.unitClass, cd.unit, cd.unitEnd = "money", "đồng", j
 	default:
 		return nil, ""
 	}
 	cd.value *= factor
+	// Money in whole đồng, land in whole m².
+	if cd.unitClass == "money" || cd.unitClass == "area" || cd.unitClass == "area_bare" {
+		cd.value = math.Round(cd.value)
+	}
 	// Qualifier before the number ("trên 15.560"), or after the unit ("trở lên").
 	if sp, ok := endingAt(c.quals, i); ok && sp.start >= cd.clauseStart {
 		for _, e := range sp.e {
@@ -180,58 +209,109 @@ func (x *extraction) candidate(c *sentCtx, i int) (*cand, string) {
 		cd.qual = pipeline.Qualifier(es[0].class)
 		cd.unitEnd = j2
 	}
+	return cd, ""
+}
+
+// classify decides the indicator of a measurement, or why it is none: the
+// words just before and after it, the rules, then plans and proposals.
+// earlier are the measurements before it in the sentence.
+func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
+	toks := c.toks
 	// Words just before: tăng 276 (a delta), số 32 (a document), lần thứ 3.
 	if sp, ok := endingAt(c.excl, cd.qStart); ok {
 		for _, e := range sp.e {
 			if e.col(0) == "immediate" && e.class != "allow" {
-				return nil, "after «" + e.phrase + "» (" + e.class + ")"
+				cd.refused = "after «" + e.phrase + "» (" + e.class + ")"
+				return
 			}
 		}
 	}
-	// Words just after: 200 mô hình mỗi năm, 5 triệu đồng/m2.
+	// Words just after: 200 mô hình mỗi năm, 5 triệu đồng/m2, 50 m tường rào.
 	if a := tokAt(toks, cd.unitEnd); a.kind == tPunct && a.text == "/" && tokAt(toks, cd.unitEnd+1).kind == tWord {
-		return nil, "a rate (per …)"
+		cd.refused = "a rate (per …)"
+		return
 	}
 	for _, sp := range c.excl {
-		if sp.start < cd.unitEnd || sp.start > cd.unitEnd+3 {
+		if sp.start < cd.unitEnd || sp.start > cd.unitEnd+4 || sp.start > cd.unitEnd && punctIn(toks, cd.unitEnd, sp.start) {
 			continue
 		}
 		for _, e := range sp.e {
 			w, _ := strconv.Atoi(e.col(1))
 			if e.col(0) == "after" && words(toks, cd.unitEnd, sp.start) < w {
-				return nil, "before «" + e.phrase + "» (" + e.class + ")"
+				cd.refused = "before «" + e.phrase + "» (" + e.class + ")"
+				return
 			}
 		}
 	}
-	if ind, ok := x.indicator(c, cd); !ok {
-		return nil, ind
-	} else {
-		cd.indicator = ind
+	// "(72,7 ha)" after "727.000 m2": the same figure in another unit.
+	if p := lastOf(earlier); p != nil && p.unitClass == cd.unitClass && isPunct(toks, cd.qStart-1, "(") &&
+		cd.qStart-1 >= p.unitEnd && words(toks, p.unitEnd, cd.qStart) <= 1 && roughly(p.value, cd.value) {
+		cd.bracket = true
+		cd.refused = "the figure before it, restated in brackets"
+		return
 	}
+	ind, ok := x.indicator(c, cd, earlier)
+	if !ok {
+		cd.refused = ind
+		if ind == "" {
+			cd.refused = "no rule of rules.tsv fits its unit (" + cd.unitClass + ") and the words around it"
+		}
+		return
+	}
+	cd.indicator = ind
 	if why := x.excludedBefore(c, cd); why != "" {
-		return nil, why
+		cd.refused = why
+		return
 	}
 	if x.e.ref.Indicator(cd.indicator).Integer && cd.value != math.Trunc(cd.value) {
-		return nil, "a count that is not a whole number"
+		cd.refused = "a count that is not a whole number"
 	}
-	return cd, ""
+}
+
+// punctIn tells whether toks [a, b) hold punctuation other than a dash.
+func punctIn(toks []token, a, b int) bool {
+	for i := a; i < b; i++ {
+		if toks[i].kind == tPunct && !strings.Contains("-–", toks[i].text) {
+			return true
+		}
+	}
+	return false
+}
+
+func lastOf(cs []*cand) *cand {
+	if len(cs) == 0 {
+		return nil
+	}
+	return cs[len(cs)-1]
 }
 
 // npEnd is the end of the noun phrase after the unit: up to punctuation that
-// ends a phrase, the next number, or ten words.
-func npEnd(toks []token, from, limit int) int {
+// ends a phrase, the next number, or ten words. A list of fields the noun is
+// counted over ("trên các lĩnh vực kinh tế, xã hội, quốc phòng …") belongs
+// to it, commas and all, so the predicate after the list ("… được triển
+// khai hiệu quả") is the noun's.
+func (x *extraction) npEnd(c *sentCtx, from, limit int) int {
+	toks := c.toks
 	w := 0
+	list := false
 	for j := from; j < limit; j++ {
 		t := toks[j]
 		if t.kind == tNum {
 			return j
 		}
+		if !list {
+			if sp, ok := spanAt(c.cues, j); ok && sp.has("field_all") {
+				list = true
+			}
+		}
 		if t.kind == tPunct && strings.Contains(",;:.()[]!?…", t.text) {
-			return j
+			if !(list && t.text == ",") {
+				return j
+			}
 		}
 		if t.kind == tWord {
 			w++
-			if w > 10 {
+			if w > 10 && !list || w > 40 {
 				return j
 			}
 		}
@@ -239,21 +319,44 @@ func npEnd(toks []token, from, limit int) int {
 	return limit
 }
 
-// indicator applies rules.tsv to the figure's unit and cues.
-func (x *extraction) indicator(c *sentCtx, cd *cand) (string, bool) {
+// spanAt returns the span starting at token i.
+func spanAt(spans []span, i int) (span, bool) {
+	for _, sp := range spans {
+		if sp.start == i {
+			return sp, true
+		}
+		if sp.start > i {
+			break
+		}
+	}
+	return span{}, false
+}
+
+// indicator applies rules.tsv to the figure's unit and cues: those in the
+// noun phrase after it, those after the last of a run of coordinated
+// figures, those scanning left up to the verb that governs it (and the verbs
+// chained to that one: "đăng ký và thực hiện", "vận động … ủng hộ"), a
+// field named as the sentence's topic, and, for a part written after a
+// model count ("55 mô hình (29 tập thể, 26 cá nhân)"), the pseudo-cue
+// of_model.
+func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, bool) {
 	toks := c.toks
 	uc := x.lx.classes[cd.unitClass]
 	near := map[string]int{} // class -> token index of the cue (for the quote)
 	nearEnd := map[string]int{}
-	end := npEnd(toks, cd.unitEnd, cd.clauseEnd)
-	for _, sp := range c.cues {
-		if sp.start >= cd.unitEnd && sp.start < end {
-			for _, e := range sp.e {
-				if _, ok := near[e.class]; !ok {
-					near[e.class] = sp.start
-				}
+	add := func(sp span, at int) {
+		for _, e := range sp.e {
+			if _, ok := near[e.class]; !ok {
+				near[e.class] = at
 				nearEnd[e.class] = sp.end
 			}
+		}
+	}
+	end := x.npEnd(c, cd.unitEnd, cd.clauseEnd)
+	cd.npEnd = end
+	for _, sp := range c.cues {
+		if sp.start >= cd.unitEnd && sp.start < end {
+			add(sp, sp.start)
 		}
 	}
 	// "2.120 tập thể, 3.540 cá nhân được khen thưởng": coordinated figures
@@ -278,18 +381,16 @@ func (x *extraction) indicator(c *sentCtx, cd *cand) (string, bool) {
 		if len(es) == 0 {
 			break
 		}
-		end = npEnd(toks, ue, cd.clauseEnd)
+		end = x.npEnd(c, ue, cd.clauseEnd)
 		for _, sp := range c.cues {
 			if sp.start >= ue && sp.start < end {
-				for _, e := range sp.e {
-					if _, ok := near[e.class]; !ok {
-						near[e.class] = -1
-					}
-				}
+				add(sp, -1)
 			}
 		}
 	}
-	// Left, nearest first, up to the governing cue.
+	// Left, nearest first, up to the governing cue and the verbs chained
+	// to it.
+	chain := -1 // index in c.cues of the governing cue
 	for n := len(c.cues) - 1; n >= 0; n-- {
 		sp := c.cues[n]
 		if sp.end > cd.qStart {
@@ -298,20 +399,21 @@ func (x *extraction) indicator(c *sentCtx, cd *cand) (string, bool) {
 		if sp.start < cd.clauseStart || words(toks, sp.end, cd.qStart) > uc.window {
 			break
 		}
-		stop := false
-		for _, e := range sp.e {
-			if _, ok := near[e.class]; !ok {
-				near[e.class] = sp.start
-				nearEnd[e.class] = sp.end
-			}
-			if uc.govern[e.class] {
-				stop = true
-			}
-		}
-		if stop {
-			cd.govern = sp.start
+		add(sp, sp.start)
+		if uc.governedBy(sp) {
+			cd.govern, chain = sp.start, n
 			break
 		}
+	}
+	for n, hops := chain-1, 0; chain >= 0 && n >= 0 && hops < maxChain; n, hops = n-1, hops+1 {
+		sp, next := c.cues[n], c.cues[n+1]
+		if sp.start < cd.clauseStart || words(toks, sp.end, next.start) > chainGap || numIn(toks, sp.end, next.start) {
+			break
+		}
+		add(sp, sp.start)
+	}
+	if p, _ := x.totalOf(c, cd, earlier); p != nil && modelClasses[p.unitClass] {
+		near["of_model"] = -1
 	}
 	clause := map[string]bool{}
 	for _, sp := range c.cues {
@@ -339,7 +441,7 @@ func (x *extraction) indicator(c *sentCtx, cd *cand) (string, bool) {
 			continue
 		}
 		if r.indicator == "-" {
-			return "refused by rule " + strconv.Itoa(r.line) + " (" + cd.unitClass + ")", false
+			return "refused by rule " + strconv.Itoa(r.line) + " (" + cd.unitClass + ": " + strings.Join(r.termNames(), "+") + ")", false
 		}
 		for _, t := range r.terms {
 			if t.clause {
@@ -364,9 +466,180 @@ func (x *extraction) indicator(c *sentCtx, cd *cand) (string, bool) {
 	return "", false
 }
 
-// excludedBefore refuses figures under a proposal, plan or target, a per-unit
-// norm, or a person's name: the words are looked for before the number and
-// before the verb that governs it, in the same clause.
+// chainGap is how many words may stand between two chained cues ("vận
+// động Nhân dân hiến", "đăng ký và thực hiện"), and maxChain how many cues
+// the chain takes ("vận động tặng quà, nhu yếu phẩm… tổng kinh phí").
+const (
+	chainGap = 3
+	maxChain = 5
+)
+
+func numIn(toks []token, a, b int) bool {
+	for i := a; i < b; i++ {
+		if toks[i].kind == tNum {
+			return true
+		}
+	}
+	return false
+}
+
+// modelClasses are the unit classes of model counts, whose parts split by
+// tập thể / cá nhân are exemplars.
+var modelClasses = map[string]bool{"model": true, "model_exemplar": true}
+
+// totalOf finds the figure cd is a part of: the measurement before a parts
+// opener that still holds at cd. Openers are an open bracket after a
+// figure, a breakdown word ("trong đó", "gồm", "cụ thể": exclusions.tsv,
+// kind breakdown), which holds to the end of its clause, and a colon, which
+// opens a list that runs across ";" to the end of the sentence. Once a list
+// is open, the figures in it are its items, not new totals.
+//
+// It returns the total and where cd's item of the list starts (after the
+// opener, the item before it, or the last ";", ":" or bracket).
+func (x *extraction) totalOf(c *sentCtx, cd *cand, earlier []*cand) (*cand, int) {
+	toks := c.toks
+	item := 0
+	type frame struct {
+		total int // index in earlier, -1 for none
+		open  bool
+	}
+	stack := []frame{{total: -1}}
+	list := false
+	next := 0
+	for j := 0; j < cd.qStart; j++ {
+		top := &stack[len(stack)-1]
+		if next < len(earlier) && earlier[next].qStart == j {
+			if !top.open {
+				top.total = next
+			}
+			j = max(earlier[next].unitEnd, earlier[next].npEnd) - 1
+			item = j + 1
+			next++
+			continue
+		}
+		if toks[j].kind == tPunct {
+			if strings.Contains("(:;", toks[j].text) {
+				item = j + 1
+			}
+			switch toks[j].text {
+			case "(":
+				stack = append(stack, frame{total: top.total, open: top.total >= 0})
+			case ")":
+				if len(stack) > 1 {
+					stack = stack[:len(stack)-1]
+				}
+			case ":":
+				if top.total >= 0 {
+					list, top.open = true, true
+				}
+			case ";":
+				if !list {
+					top.open = false
+				}
+			}
+			continue
+		}
+		if sp, ok := spanAt(c.excl, j); ok && sp.has("breakdown") && top.total >= 0 {
+			top.open = true
+			item = sp.end
+		}
+	}
+	top := stack[len(stack)-1]
+	if top.open && top.total >= 0 {
+		return earlier[top.total], item
+	}
+	return nil, 0
+}
+
+// markParts decides the figures written as parts of a total. Where the
+// parts of an indicator are a breakdown (indicators.tsv), a part labelled by
+// a sector, a level or another heading ("lĩnh vực kinh tế 450 mô hình", "57
+// mô hình cấp huyện") is no figure, unless the label is a place (a
+// commune's own figure); an unlabelled part is a category of the total and
+// a figure ("trong đó 147 mô hình và 54 điển hình"), counting what the
+// total counts when it says no more ("mô hình" of effective models). A
+// named example inside a total is no figure. Outside any total, a figure of
+// one sector ("3.200 mô hình trên lĩnh vực kinh tế") is no figure either.
+func (x *extraction) markParts(c *sentCtx, cands []*cand) {
+	for n, cd := range cands {
+		if cd.refused != "" {
+			continue
+		}
+		breakdown := x.lx.parts[cd.indicator] == "breakdown"
+		if breakdown && x.oneSector(c, cd) {
+			cd.refused = "a breakdown by sector"
+			continue
+		}
+		p, itemStart := x.totalOf(c, cd, cands[:n])
+		if p == nil || p.indicator == "" {
+			continue
+		}
+		same := p.indicator == cd.indicator || family(p.indicator) != "" && family(p.indicator) == cd.indicator
+		switch {
+		case !same:
+		case cd.example:
+			cd.refused = "an example inside the total before it"
+		case breakdown && (x.oneSector(c, cd) || x.labelledPart(c, cd, itemStart)):
+			cd.refused = "a part of the total before it (" + p.indicator + "), by sector or level"
+		case cd.indicator != p.indicator && p.refused == "":
+			cd.indicator = p.indicator
+		}
+	}
+}
+
+// family is the general indicator a more specific one is a kind of: a
+// breakdown of recognised models may say only "mô hình".
+func family(ind string) string {
+	if strings.HasPrefix(ind, "models_") {
+		return "models_total"
+	}
+	return ""
+}
+
+// oneSector: the figure is counted in one sector, named in its noun phrase
+// ("trên lĩnh vực kinh tế") or as the sentence's topic ("Trên lĩnh vực kinh
+// tế, …").
+func (x *extraction) oneSector(c *sentCtx, cd *cand) bool {
+	for _, sp := range c.cues {
+		if sp.has("field_one") && (sp.start >= cd.unitEnd && sp.start < cd.npEnd || sp.start <= 2 && sp.end <= cd.qStart) {
+			return true
+		}
+	}
+	return false
+}
+
+// labelledPart: words other than cues name the part before its number
+// ("văn hóa - xã hội 380 mô hình", "UBND tỉnh tặng Bằng khen 10 tập thể"),
+// or a sector or level follows its unit ("57 mô hình cấp huyện"); a place
+// as the label makes it a place's own figure, not a breakdown.
+func (x *extraction) labelledPart(c *sentCtx, cd *cand, itemStart int) bool {
+	toks := c.toks
+	for _, sp := range c.field {
+		if sp.start >= cd.unitEnd && sp.start < cd.npEnd {
+			return true
+		}
+	}
+	for _, m := range c.mentions {
+		if m.start >= itemStart && m.end <= cd.qStart {
+			return false
+		}
+	}
+	label := 0
+	for i := itemStart; i < cd.qStart; i++ {
+		if toks[i].kind != tWord || inSpans(c.cues, i) || inSpans(c.excl, i) || inSpans(c.quals, i) {
+			continue
+		}
+		label++
+	}
+	return label >= 2 || label >= 1 && inSpans(c.field, cd.qStart-1)
+}
+
+// excludedBefore refuses figures under a proposal, plan or target, or a
+// per-unit norm: the words are looked for before the number and before the
+// verb that governs it, in the same clause. A person's or a firm's name
+// there (kind example) does not refuse the figure but marks it: it is
+// dropped only when it itemises a total the text gives (examples in
+// narrative.go).
 func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 	toks := c.toks
 	anchors := []int{cd.qStart}
@@ -392,13 +665,17 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 				continue
 			}
 			flags := e.col(2)
-			if strings.Contains(flags, "name") {
+			if flags == "name" || flags == "named" {
 				nx := tokAt(toks, sp.end)
-				if toks[sp.start].upper || nx.kind != tWord || !nx.upper {
+				if nx.kind != tWord || !nx.upper || flags == "name" && toks[sp.start].upper && sp.start > 0 {
 					continue
 				}
 			}
 			if v, ok := strings.CutPrefix(flags, "notafter="); ok && sp.start > 0 && toks[sp.start-1].key == x.lx.k.of(v) {
+				continue
+			}
+			if e.class == "example" {
+				cd.example = true
 				continue
 			}
 			return "under «" + e.phrase + "» (" + e.class + ")"
@@ -407,85 +684,70 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 	return ""
 }
 
-// dropParts refuses the parts of a total given in the same clause: after
-// "trong đó", "gồm", in brackets, or named by a field (kinh tế 400 mô hình)
-// after an unlabelled total of the same indicator.
-func (x *extraction) dropParts(c *sentCtx, cands []*cand) []*cand {
-	toks := c.toks
-	labelled := func(cd *cand, from int) bool {
-		for _, sp := range c.field {
-			if sp.start >= from && sp.end <= cd.qStart && words(toks, sp.end, cd.qStart) <= 3 {
-				return true
-			}
-		}
-		return false
-	}
-	var kept []*cand
-	prevEnd := map[*cand]int{}
-	last := 0
-	for _, cd := range cands {
-		prevEnd[cd] = last
-		last = cd.unitEnd
-	}
-	for _, cd := range cands {
-		part := false
-		for _, p := range kept {
-			if p.clauseStart != cd.clauseStart {
-				continue
-			}
-			opener := -1
-			for j := p.unitEnd; j < cd.qStart; j++ {
-				if toks[j].kind == tPunct && (toks[j].text == "(" || toks[j].text == ":") {
-					opener = j
-				}
-				if toks[j].kind == tPunct && toks[j].text == ")" {
-					opener = -1
-				}
-			}
-			for _, sp := range c.excl {
-				if sp.start >= p.unitEnd && sp.end <= cd.qStart {
-					for _, e := range sp.e {
-						if e.class == "breakdown" && sp.start > opener {
-							opener = sp.start
-						}
-					}
-				}
-			}
-			if opener >= 0 && (cd.indicator == p.indicator || cd.govern < opener) {
-				part = true
-			}
-		}
-		// A labelled figure after an unlabelled one of the sentence is a part,
-		// also across ";" when the list runs on ("trong đó: kinh tế 400 mô
-		// hình; văn hóa - xã hội 300 mô hình").
-		for _, p := range kept {
-			if labelled(cd, prevEnd[cd]) && !labelled(p, prevEnd[p]) &&
-				(cd.indicator == p.indicator || cd.govern < cd.clauseStart || inSpans(c.field, cd.govern)) {
-				part = true
-			}
-		}
-		if part {
-			x.logf("câu %d: %q: part of a total given before it", c.s.index, toks[cd.numStart].text)
-			continue
-		}
-		kept = append(kept, cd)
-	}
-	return kept
+// fig is a figure with what deciding its repeats needs.
+type fig struct {
+	Figure
+	dated   bool // its period is written in its own sentence
+	placed  bool // its place is named in its own sentence
+	heading bool // it stands in a title, heading or caption
+	class   string
+	start   int  // byte offset of the number
+	example bool // a named person, household or firm is its subject
+	para    int
 }
 
 // figure gives a candidate its period and place.
-func (x *extraction) figure(c *sentCtx, cd *cand) (Figure, string) {
-	p, ok := x.period(c, cd)
-	if !ok {
-		return Figure{}, "no period (a cumulative total and no report date)"
+func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
+	p, src := x.period(c, cd)
+	code := UnknownPeriod
+	switch {
+	case src == srcOwn && !x.valid(p):
+		return fig{}, "period " + p.Code + " is after the report date: a plan or target"
+	case src == srcSentence && !x.valid(p):
+		p, src = x.contextPeriod(c.s.index-1, cd.indicator)
 	}
-	if !x.valid(p) {
-		return Figure{}, "period " + p.Code + " is after the report date: a plan or target"
+	if src != srcNone {
+		code = p.Code
 	}
-	prov, unit, utype := x.province, x.unit, x.utype
-	for n := len(c.mentions) - 1; n >= 0; n-- {
-		m := c.mentions[n]
-		if m.end > cd.qStart || m.start < cd.clauseStart {
+	prov, unit, utype, placed := x.place(c, cd)
+	toks := c.toks
+	qs, qe := toks[cd.quoteStart].start, toks[cd.quoteEnd-1].end
+	return fig{Figure: Figure{
+		Indicator: cd.indicator, Value: cd.value, Qualifier: cd.qual, Unit: cd.unit, Period: code,
+		Province: prov, District: unit, DistrictType: utype,
+		Quote: x.text[qs:qe], Sentence: x.text[c.s.start:c.s.end], SentenceIndex: c.s.index,
+	}, dated: src == srcOwn || src == srcSentence, placed: placed, heading: c.s.heading, class: cd.unitClass,
+		start: toks[cd.numStart].start, example: cd.example, para: c.s.para}, ""
+}
+
+// place is the unit a figure describes: the place named before it in its
+// clause, else the place the paragraph is about, else the report's.
+func (x *extraction) place(c *sentCtx, cd *cand) (prov, unit, utype string, placed bool) {
+	if m, ok := x.subject(c.mentions, cd.clauseStart, cd.qStart); ok {
+		prov, unit, utype = x.fromMention(m)
+		return prov, unit, utype, true
+	}
+	// A place that opens an earlier sentence of the paragraph ("Huyện Cẩm
+	// Xuyên … . Toàn huyện có …") stays the subject.
+	for n := c.s.index - 2; n >= 0 && x.sents[n].para == c.s.para; n-- {
+		if m, ok := x.subject(x.mentionsOf[n], 0, min(len(x.sents[n].toks), openingWords)); ok {
+			prov, unit, utype = x.fromMention(m)
+			return prov, unit, utype, false
+		}
+	}
+	return x.province, x.unit, x.utype, false
+}
+
+// openingWords is how far into a sentence an adverbial or a subject counts
+// as opening it ("Năm 2023, …", "Tại huyện Cẩm Xuyên, …").
+const openingWords = 8
+
+// subject finds the nearest place named in toks [from, to) that says whose a
+// figure is.
+func (x *extraction) subject(ms []mention, from, to int) (mention, bool) {
+	for n := len(ms) - 1; n >= 0; n-- {
+		m := ms[n]
+		if m.end > to || m.start < from {
 			continue
 		}
 		// An organisation of a district or commune acts within it ("Huyện ủy
@@ -494,34 +756,48 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (Figure, string) {
 		if m.org && m.kind != mLocal {
 			continue
 		}
-		switch m.kind {
-		case mScopeProvince:
-			unit, utype = "", ""
-		case mScopeLocal:
-		case mProvince:
-			prov, unit, utype = m.province, "", ""
-		case mLocal:
-			unit, utype = m.unit, m.utype
-			if m.province != "" {
-				prov = m.province
-			}
-		}
-		break
+		return m, true
 	}
-	toks := c.toks
-	qs, qe := toks[cd.quoteStart].start, toks[cd.quoteEnd-1].end
-	return Figure{
-		Indicator: cd.indicator, Value: cd.value, Qualifier: cd.qual, Unit: cd.unit, Period: p.Code,
-		Province: prov, District: unit, DistrictType: utype,
-		Quote: x.text[qs:qe], Sentence: x.text[c.s.start:c.s.end], SentenceIndex: c.s.index,
-	}, ""
+	return mention{}, false
 }
+
+func (x *extraction) fromMention(m mention) (prov, unit, utype string) {
+	prov = x.province
+	switch m.kind {
+	case mScopeProvince:
+	case mScopeLocal:
+		return prov, x.unit, x.utype
+	case mProvince:
+		prov = m.province
+	case mLocal:
+		unit, utype = m.unit, m.utype
+		if m.province != "" {
+			prov = m.province
+		}
+	}
+	return prov, unit, utype
+}
+
+// UnknownPeriod is the period of a figure that nothing in its report dates.
+const UnknownPeriod = "unknown"
+
+// periodSource says how a figure's period was found.
+type periodSource uint8
+
+const (
+	srcNone     periodSource = iota // nothing dates it
+	srcOwn                          // an adverbial of its own clause
+	srcSentence                     // an adverbial elsewhere in its sentence
+	srcContext                      // the document around it
+)
 
 // period picks the time adverbial that governs the figure: the nearest one
 // before it in its comma segment, then one after it in that segment, then the
-// nearest before it in the clause, then one opening the sentence, then the
-// report's period, then the report's year.
-func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, bool) {
+// nearest before it in the clause (all its own); then one opening the
+// sentence, then one after it in its clause, then one later in the sentence
+// (the closing "… giai đoạn 2016-2020" of an award); failing those, the
+// document's context (contextPeriod).
+func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource) {
 	toks := c.toks
 	segStart, segEnd := cd.qStart, cd.unitEnd
 	for segStart > cd.clauseStart && !(toks[segStart-1].kind == tPunct && toks[segStart-1].text == ",") {
@@ -530,7 +806,7 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, bool) {
 	for segEnd < cd.clauseEnd && !(toks[segEnd].kind == tPunct && toks[segEnd].text == ",") {
 		segEnd++
 	}
-	var before, after, inClause, opening *timeExpr
+	var before, after, inClause, opening, laterClause, later *timeExpr
 	for n := range c.times {
 		e := &c.times[n]
 		if e.kind == tkDate || e.comparison {
@@ -543,24 +819,101 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, bool) {
 			after = e
 		case e.end <= cd.qStart && e.start >= cd.clauseStart:
 			inClause = e
+		case e.start >= cd.unitEnd && e.end <= cd.clauseEnd && laterClause == nil:
+			laterClause = e
+		case e.start >= cd.unitEnd && later == nil:
+			later = e
 		}
 		if e.start <= 2 && e.end <= cd.qStart {
 			opening = e
 		}
 	}
-	for _, e := range []*timeExpr{before, after, inClause, opening} {
-		if e != nil {
-			return x.resolve(e)
+	for i, e := range []*timeExpr{before, after, inClause, opening, laterClause, later} {
+		if e == nil {
+			continue
+		}
+		p, ok := x.resolve(e)
+		if !ok {
+			continue
+		}
+		if i < 3 {
+			return p, srcOwn
+		}
+		if x.valid(p) {
+			return p, srcSentence
 		}
 	}
-	return x.fallbackPeriod()
+	return x.contextPeriod(c.s.index-1, cd.indicator)
 }
 
-func (x *extraction) fallbackPeriod() (pipeline.Period, bool) {
+// contextPeriod dates a figure whose sentence says nothing of time, from the
+// document around it: the adverbial that opens an earlier sentence of the
+// same paragraph ("Năm 2021, … . Toàn tỉnh đã …"), then the nearest heading
+// above it that names a period (a title "… năm 2022" covers the article),
+// then the period the report announces (tổng kết năm 2022, Hội thi … năm
+// 2024), then the year of the report's date. Nothing: not known.
+func (x *extraction) contextPeriod(n int, ind string) (pipeline.Period, periodSource) {
+	para := x.sents[n].para
+	for k := n - 1; k >= 0; k-- {
+		s := &x.sents[k]
+		if s.para == para {
+			if e := x.openingTime(k); e != nil {
+				if p, ok := x.resolve(e); ok && x.valid(p) {
+					return p, srcContext
+				}
+			}
+			continue
+		}
+		if s.heading {
+			for _, e := range x.timesOf(k) {
+				if e.kind != tkPeriod || e.comparison {
+					continue
+				}
+				if p, ok := x.resolve(&e); ok && x.valid(p) {
+					return p, srcContext
+				}
+			}
+		}
+	}
+	if p, ok := x.fallbackPeriod(ind); ok {
+		return p, srcContext
+	}
+	return pipeline.Period{}, srcNone
+}
+
+// openingTime is the adverbial that opens sentence k and sets the time of
+// what follows it ("Năm 2021, …", "Ba năm qua, …"); a cumulative "Đến
+// nay, …" is about its own sentence only.
+func (x *extraction) openingTime(k int) *timeExpr {
+	for _, e := range x.timesOf(k) {
+		if e.start <= 2 && e.kind != tkDate && e.kind != tkToDate && !e.comparison {
+			return &e
+		}
+	}
+	return nil
+}
+
+func (x *extraction) timesOf(k int) []timeExpr {
+	if x.times[k] == nil {
+		x.times[k] = x.timeExprs(x.sents[k].toks)
+		if x.times[k] == nil {
+			x.times[k] = []timeExpr{}
+		}
+	}
+	return x.times[k]
+}
+
+// fallbackPeriod is the period the report announces, else what the
+// report's date makes of a figure of the indicator (indicators.tsv: the
+// year of an event, or a total as of that month).
+func (x *extraction) fallbackPeriod(ind string) (pipeline.Period, bool) {
 	if x.hasDocP {
 		return x.docP, true
 	}
 	if x.hasDate {
+		if x.lx.undated[ind] == "todate" {
+			return pipeline.ToDatePeriod(x.date.Year(), x.date.Month()), true
+		}
 		return pipeline.YearPeriod(x.date.Year()), true
 	}
 	return pipeline.Period{}, false
@@ -569,10 +922,19 @@ func (x *extraction) fallbackPeriod() (pipeline.Period, bool) {
 func (x *extraction) resolve(e *timeExpr) (pipeline.Period, bool) {
 	switch e.kind {
 	case tkPeriod:
+		if e.from > 0 && e.from < e.p.End.Year() {
+			return pipeline.RangePeriod(e.from, e.p.End.Year()), true
+		}
 		return e.p, true
 	case tkToDate:
 		if !x.hasDate {
 			return pipeline.Period{}, false
+		}
+		if e.from > 0 {
+			if e.from < x.date.Year() {
+				return pipeline.RangePeriod(e.from, x.date.Year()), true
+			}
+			return pipeline.YearPeriod(e.from), true
 		}
 		return pipeline.ToDatePeriod(x.date.Year(), x.date.Month()), true
 	case tkDocYear:
@@ -592,8 +954,26 @@ func (x *extraction) resolve(e *timeExpr) (pipeline.Period, bool) {
 			return x.docP, true
 		}
 		return pipeline.YearPeriod(y), true
+	case tkDocPeriod:
+		if x.hasDocP && x.docP.Type == pipeline.Range {
+			return x.docP, true
+		}
+		if x.hasDate && e.years > 0 {
+			return pipeline.RangePeriod(x.date.Year()-e.years, x.date.Year()), true
+		}
+	case tkPrevTerm:
+		// The congress is for the term that starts in its year: the term
+		// before it ran as long, ending then.
+		if x.hasTerm {
+			n := x.term.End.Year() - x.term.Start.Year()
+			return pipeline.RangePeriod(x.term.Start.Year()-n, x.term.Start.Year()), true
+		}
+		if x.hasDate {
+			return pipeline.RangePeriod(x.date.Year()-5, x.date.Year()), true
+		}
+		return pipeline.Period{}, false
 	}
-	return x.fallbackPeriod()
+	return x.fallbackPeriod("")
 }
 
 // inQuotedName tells a number inside a short quotation, the name of a model

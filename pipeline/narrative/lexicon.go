@@ -140,6 +140,11 @@ type lexicon struct {
 	fields                                      *table // disaggregation names: parts, not totals
 	rules                                       []rule
 	classes                                     map[string]unitClass
+	// by indicator (indicators.tsv): what a figure with no date of its own
+	// counts (year: an event of the report's year; todate: a total as of
+	// the report's month), and what its parts after "trong đó" are
+	// (breakdown: by sector or level, not figures; tier: figures too).
+	undated, parts map[string]string
 }
 
 type rule struct {
@@ -154,9 +159,34 @@ type ruleTerm struct {
 	clause bool // look in the whole clause, not only near the figure
 }
 
+func (r rule) termNames() []string {
+	if len(r.terms) == 0 {
+		return []string{"*"}
+	}
+	out := make([]string, len(r.terms))
+	for i, t := range r.terms {
+		out[i] = t.class
+		if t.clause {
+			out[i] = "clause:" + t.class
+		}
+	}
+	return out
+}
+
 type unitClass struct {
 	govern map[string]bool
 	window int
+}
+
+// governedBy tells whether the cue is a verb that governs figures of the
+// class: the left scan stops there.
+func (u unitClass) governedBy(sp span) bool {
+	for _, e := range sp.e {
+		if u.govern[e.class] {
+			return true
+		}
+	}
+	return false
 }
 
 // rawLexicon is the parsed TSV files, shared by both matching modes.
@@ -164,7 +194,7 @@ type rawLexicon map[string][][]string
 
 func readLexicon(fsys fs.FS) (rawLexicon, error) {
 	raw := rawLexicon{}
-	for _, name := range []string{"units", "multipliers", "qualifiers", "cues", "exclusions", "time", "places", "rules", "classes"} {
+	for _, name := range []string{"units", "multipliers", "qualifiers", "cues", "exclusions", "time", "places", "rules", "classes", "indicators"} {
 		f, err := fsys.Open("lexicon/" + name + ".tsv")
 		if err != nil {
 			return nil, fmt.Errorf("open lexicon %s: %w", name, err)
@@ -224,6 +254,19 @@ func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators m
 			uc.govern[strings.TrimSpace(c)] = true
 		}
 		lx.classes[r[0]] = uc
+	}
+	lx.undated, lx.parts = map[string]string{}, map[string]string{}
+	for _, r := range raw["indicators"] {
+		if len(r) < 3 || !indicators[r[0]] {
+			return nil, fmt.Errorf("lexicon indicators: %q: want a known indicator, undated, parts", r[0])
+		}
+		if r[1] != "year" && r[1] != "todate" {
+			return nil, fmt.Errorf("lexicon indicators: %s: undated must be year or todate, not %q", r[0], r[1])
+		}
+		if r[2] != "breakdown" && r[2] != "tier" {
+			return nil, fmt.Errorf("lexicon indicators: %s: parts must be breakdown or tier, not %q", r[0], r[2])
+		}
+		lx.undated[r[0]], lx.parts[r[0]] = r[1], r[2]
 	}
 	for i, r := range raw["rules"] {
 		if len(r) < 3 {

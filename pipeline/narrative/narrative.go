@@ -22,7 +22,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"sort"
+	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,10 @@ type Options struct {
 	ReportDate time.Time
 	// Province and District are used when the text names no place.
 	Province, District string
+	// Explain, if set, receives one line for each number of the text that
+	// was not taken as a figure, saying why: what an analyst needs to
+	// grow the lexicon.
+	Explain io.Writer
 }
 
 // Figure is one indicator value read from a sentence.
@@ -131,11 +136,17 @@ func (e *Extractor) Rows(name string, data []byte) ([]pipeline.RawRow, error) {
 		if unit != "" && f.DistrictType != "" {
 			unit = typeWords[f.DistrictType] + " " + unit
 		}
+		period := f.Period
+		if period == UnknownPeriod {
+			// Nothing in the report dates it: validation says the period is
+			// missing and keeps the row, quote and all, for a person to date.
+			period = ""
+		}
 		rows = append(rows, pipeline.RawRow{
 			Ref:       fmt.Sprintf("câu %d", f.SentenceIndex),
 			Province:  f.Province,
 			Unit:      unit,
-			Period:    f.Period,
+			Period:    period,
 			Indicator: f.Indicator,
 			Value:     strconv.FormatFloat(f.Value, 'f', -1, 64),
 			Plain:     true,
@@ -188,7 +199,12 @@ type extraction struct {
 	hasDocP bool
 	// the report's own place
 	province, unit, utype string
-	debug                 func(format string, args ...any)
+	// per sentence: places named, time adverbials (computed when needed)
+	mentionsOf [][]mention
+	times      [][]timeExpr
+	// the congress term the report is about (nhiệm kỳ 2020-2025)
+	term    pipeline.Period
+	hasTerm bool
 }
 
 func (e *Extractor) newExtraction(text string) *extraction {
@@ -207,52 +223,108 @@ func (e *Extractor) newExtraction(text string) *extraction {
 }
 
 func (x *extraction) logf(format string, args ...any) {
-	if x.debug != nil {
-		x.debug(format, args...)
+	if x.opts.Explain != nil {
+		fmt.Fprintf(x.opts.Explain, format+"\n", args...)
 	}
 }
 
 func (x *extraction) run() []Figure {
+	x.times = make([][]timeExpr, len(x.sents))
 	x.date, x.hasDate = x.reportDate(x.sents)
-	x.docP, x.hasDocP = x.docPeriod(x.sents)
+	x.docP, x.hasDocP = x.docPeriod()
+	x.term, x.hasTerm = x.congressTerm()
 	all := make([][]mention, len(x.sents))
 	for n := range x.sents {
 		all[n] = x.mentions(x.sents[n].toks)
 	}
+	x.mentionsOf = all
 	x.province, x.unit, x.utype = x.docPlace(all)
-	var figs []Figure
+	var figs []fig
 	for n := range x.sents {
 		figs = append(figs, x.sentenceFigures(&x.sents[n], all[n])...)
 	}
 	return dedupe(figs)
 }
 
-// dedupe drops a figure repeated with the same meaning (a title and its
-// body, a caption): the occurrence in the longest sentence stays.
-func dedupe(figs []Figure) []Figure {
-	type key struct {
-		ind, period, prov, dist string
-		v                       float64
-		q                       pipeline.Qualifier
-	}
-	best := map[key]int{}
-	var order []key
-	for i, f := range figs {
-		k := key{f.Indicator, f.Period, f.Province, f.District, f.Value, f.Qualifier}
-		j, ok := best[k]
-		if !ok {
-			best[k] = i
-			order = append(order, k)
+// dedupe keeps one figure of each that the text repeats: a title, a caption
+// and the body saying the same thing. Figures with the same indicator, value
+// and qualifier in different sentences are one unless their own sentences
+// give them different periods or places; in one sentence they are two
+// (two bodies each awarding 60 people). The body's first statement is kept.
+// A heading's rounded figure ("hơn 8 triệu m2") gives way to the body's
+// exact one.
+//
+// A named person's, household's or firm's figure is dropped when a larger
+// total of the same indicator comes before it in its paragraph or the one
+// before: it is an example of that total, not a figure of its own.
+func dedupe(figs []fig) []Figure {
+	drop := make([]bool, len(figs))
+	for i := range figs {
+		if !figs[i].example {
 			continue
 		}
-		if utf8.RuneCountInString(f.Sentence) > utf8.RuneCountInString(figs[j].Sentence) && !strings.EqualFold(f.Sentence, figs[j].Sentence) {
-			best[k] = i
+		for j := range figs {
+			t := &figs[j]
+			if !t.example && t.start < figs[i].start && t.Indicator == figs[i].Indicator && t.Value > figs[i].Value && figs[i].para-t.para <= 1 {
+				drop[i] = true
+			}
 		}
 	}
-	out := make([]Figure, 0, len(order))
-	for _, k := range order {
-		out = append(out, figs[best[k]])
+	for i := range figs {
+		for j := range figs {
+			if i == j || drop[i] || drop[j] {
+				continue
+			}
+			a, b := &figs[i], &figs[j]
+			if a.SentenceIndex == b.SentenceIndex || !sameMeaning(a, b) {
+				continue
+			}
+			// Keep the body's first statement: drop b when a comes before
+			// it, unless a is a heading and b is not.
+			if better(a, b) && a.Value == b.Value && a.Qualifier == b.Qualifier {
+				drop[j] = true
+			} else if a.heading && !b.heading && a.Value != b.Value && roughly(a.Value, b.Value) {
+				drop[i] = true
+			}
+		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].SentenceIndex < out[j].SentenceIndex })
+	out := make([]Figure, 0, len(figs))
+	for i, f := range figs {
+		if !drop[i] {
+			out = append(out, f.Figure)
+		}
+	}
 	return out
+}
+
+// sameMeaning: the two could be one figure told twice. Counts of "mô hình,
+// điển hình" are models to one sentence and exemplars to another.
+func sameMeaning(a, b *fig) bool {
+	same := a.Indicator == b.Indicator ||
+		(a.class == "model_exemplar" || b.class == "model_exemplar") && exemplarOrModel[a.Indicator] && exemplarOrModel[b.Indicator]
+	if !same {
+		return false
+	}
+	if a.dated && b.dated && a.Period != b.Period {
+		return false
+	}
+	if a.placed && b.placed && (a.Province != b.Province || a.District != b.District) {
+		return false
+	}
+	return true
+}
+
+var exemplarOrModel = map[string]bool{"models_total": true, "exemplars_total": true}
+
+// better tells whether a is the statement to keep over b.
+func better(a, b *fig) bool {
+	if a.heading != b.heading {
+		return !a.heading
+	}
+	return a.start < b.start
+}
+
+// roughly: within the rounding of a headline (10%).
+func roughly(a, b float64) bool {
+	return math.Abs(a-b) <= 0.1*math.Max(math.Abs(a), math.Abs(b))
 }

@@ -16,6 +16,7 @@ const (
 	tkDocYear                   // trong năm, năm qua: the year the report is about
 	tkDocPeriod                 // 10 năm qua: the period the report is about
 	tkDate                      // a day: 07/10/2020; never a figure's period
+	tkPrevTerm                  // nhiệm kỳ qua: the term before the congress's
 )
 
 // timeExpr is a time adverbial found in a sentence, tokens [start, end).
@@ -25,6 +26,9 @@ type timeExpr struct {
 	p          pipeline.Period
 	comparison bool // "so với năm 2022": what the figure is compared with
 	half       int  // for "6 tháng đầu năm" without a year: 1 or 2
+	from       int  // the first year of "từ năm X đến nay / đến tháng M/Y"
+	years      int  // for tkDocPeriod: the N of "N năm qua"
+	term       bool // "nhiệm kỳ 2020-2025": a congress's term
 }
 
 func numVal(t token) (int, bool) {
@@ -63,6 +67,17 @@ func isKey(toks []token, i int, keys ...string) bool {
 }
 
 var romans = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+// numberWords are the counts written in words in "Ba năm qua", by match key
+// (with and without diacritics: both spellings are keys here).
+var numberWords = map[string]int{}
+
+func init() {
+	for w, n := range map[string]int{"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10} {
+		numberWords[pipeline.Key(w)] = n
+		numberWords[pipeline.Fold(w)] = n
+	}
+}
 
 // dateAt reads a day at i: "07/10/2020", "14-7-2015", "ngày 15 tháng 10 năm
 // 2020" (without "ngày"). It returns the date and the index after it.
@@ -130,6 +145,12 @@ func (x *extraction) untilAt(toks []token, i int) (timeExpr, bool) {
 	if isKey(toks, i, k.of("nay")) {
 		return timeExpr{end: i + 1, kind: tkToDate}, true
 	}
+	// "đến đầu năm 2019": as of the first month of that year.
+	if isKey(toks, i, k.of("đầu")) && isKey(toks, i+1, k.of("năm")) {
+		if y, ok := yearAt(toks, i+2); ok {
+			return timeExpr{end: i + 3, kind: tkPeriod, p: pipeline.ToDatePeriod(y, 1)}, true
+		}
+	}
 	if y, m, j, ok := x.monthAt(toks, i); ok {
 		return timeExpr{end: j, kind: tkPeriod, p: pipeline.ToDatePeriod(y, m)}, true
 	}
@@ -150,6 +171,10 @@ func (x *extraction) timeExprs(toks []token) []timeExpr {
 	var out []timeExpr
 	nam, thang, quy := k.of("năm"), k.of("tháng"), k.of("quý")
 	for i := 0; i < len(toks); {
+		if toks[i].link {
+			i++
+			continue
+		}
 		e, ok := x.timeAt(toks, i, nam, thang, quy)
 		if !ok {
 			i++
@@ -184,6 +209,8 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 	switch class {
 	case "todate":
 		return timeExpr{end: j, kind: tkToDate}, true
+	case "prevterm":
+		return timeExpr{end: j, kind: tkPrevTerm}, true
 	case "docyear":
 		if _, ok := yearAt(toks, j); ok {
 			break // "trong năm 2022" is read as năm 2022 below
@@ -209,6 +236,9 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 					return timeExpr{end: j2 + 2, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
 				}
 			}
+			if es2, j3 := x.lx.time.at(toks, j2); len(es2) > 0 && es2[0].class == "todate" {
+				return timeExpr{end: j3, kind: tkToDate, from: y}, true
+			}
 			if es2, j3 := x.lx.time.at(toks, j2); len(es2) > 0 && es2[0].class == "until" {
 				if isKey(toks, j3, nam) {
 					if y2, ok := yearAt(toks, j3+1); ok && y2 > y {
@@ -218,7 +248,10 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 				if y2, ok := yearAt(toks, j3); ok && y2 > y {
 					return timeExpr{end: j3 + 1, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
 				}
+				// "từ năm 2020 đến nay", "từ 2021 đến tháng 10/2023": a span
+				// from that year to the year it runs to.
 				if e, ok := x.untilAt(toks, j3); ok {
+					e.from = y
 					return e, true
 				}
 			}
@@ -226,7 +259,7 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 				return timeExpr{end: j2, kind: tkPeriod, p: pipeline.YearPeriod(y)}, true
 			}
 		}
-	case "range":
+	case "range", "term":
 		j2 := j
 		if isKey(toks, j2, nam) {
 			j2++
@@ -234,7 +267,7 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 		if y, ok := yearAt(toks, j2); ok {
 			if isPunct(toks, j2+1, "-–—") || isKey(toks, j2+1, k.of("đến"), k.of("tới")) {
 				if y2, ok := yearAt(toks, j2+2); ok && y2 > y {
-					return timeExpr{end: j2 + 3, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
+					return timeExpr{end: j2 + 3, kind: tkPeriod, p: pipeline.RangePeriod(y, y2), term: class == "term"}, true
 				}
 			}
 		}
@@ -303,9 +336,20 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 				return timeExpr{end: i + 3, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
 			}
 		}
+		// The year of a named campaign or event: "Tết Canh Tý 2020",
+		// "Hội thi Dân vận khéo 2024".
+		if y, ok := yearAt(toks, i); ok && i > 0 && toks[i-1].kind == tWord && toks[i-1].upper && !toks[i].nl &&
+			!(isPunct(toks, i+1, "/-–.") && !tokAt(toks, i+1).space) {
+			return timeExpr{end: i + 1, kind: tkPeriod, p: pipeline.YearPeriod(y)}, true
+		}
 		// "N năm qua": the span the report reviews.
+		if n, ok := numVal(t); ok && isKey(toks, i+1, nam) && isKey(toks, i+2, k.of("qua")) {
+			return timeExpr{end: i + 3, kind: tkDocPeriod, years: n}, true
+		}
+	case t.kind == tWord && numberWords[t.key] > 0:
+		// "Ba năm qua", "mười năm qua"
 		if isKey(toks, i+1, nam) && isKey(toks, i+2, k.of("qua")) {
-			return timeExpr{end: i + 3, kind: tkDocPeriod}, true
+			return timeExpr{end: i + 3, kind: tkDocPeriod, years: numberWords[t.key]}, true
 		}
 	}
 	return timeExpr{}, false
@@ -322,10 +366,13 @@ func (x *extraction) reportDate(sents []sentence) (time.Time, bool) {
 			break
 		}
 		toks := s.toks
-		// "DATE: 2020-10-08"
-		if len(toks) >= 7 && toks[0].key == k.of("date") && isPunct(toks, 1, ":") {
-			txt := x.text[toks[2].start:s.end]
-			if t, ok := pipeline.ParseDate(strings.TrimSpace(txt)); ok {
+		// "DATE: 2020-10-08", "DATE: 2021-12", "DATE: unknown"
+		if len(toks) >= 3 && toks[0].key == k.of("date") && isPunct(toks, 1, ":") {
+			txt := strings.TrimSpace(x.text[toks[2].start:s.end])
+			if t, ok := pipeline.ParseDate(txt); ok {
+				return t, true
+			}
+			if t, ok := monthDate(txt); ok {
 				return t, true
 			}
 		}
@@ -375,12 +422,32 @@ func (x *extraction) reportDate(sents []sentence) (time.Time, bool) {
 	return latest, !latest.IsZero()
 }
 
+// monthDate reads "2021-12" or "2021" as the last day of that month or year:
+// a publication date known to the month or the year.
+func monthDate(s string) (time.Time, bool) {
+	y, rest, _ := strings.Cut(s, "-")
+	if len(y) != 4 {
+		return time.Time{}, false
+	}
+	yv, err := strconv.Atoi(y)
+	if err != nil || yv < 1945 || yv > 2100 {
+		return time.Time{}, false
+	}
+	m := 12
+	if rest != "" {
+		if m, err = strconv.Atoi(rest); err != nil || m < 1 || m > 12 || len(rest) > 2 {
+			return time.Time{}, false
+		}
+	}
+	return time.Date(yv, time.Month(m)+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1), true
+}
+
 // docPeriod is the period the report is about: the first period named within
 // a few words after "tổng kết", "sơ kết", "báo cáo", "kết quả".
-func (x *extraction) docPeriod(sents []sentence) (pipeline.Period, bool) {
-	for _, s := range sents {
+func (x *extraction) docPeriod() (pipeline.Period, bool) {
+	for n, s := range x.sents {
 		spans := x.lx.time.spans(s.toks)
-		exprs := x.timeExprs(s.toks)
+		exprs := x.timesOf(n)
 		for _, sp := range spans {
 			if !sp.has("report") {
 				continue
@@ -398,6 +465,19 @@ func (x *extraction) docPeriod(sents []sentence) (pipeline.Period, bool) {
 						}
 					}
 				}
+			}
+		}
+	}
+	return pipeline.Period{}, false
+}
+
+// congressTerm is the term of the congress a report is about: the first
+// "nhiệm kỳ Y1-Y2" that has begun by the report's date.
+func (x *extraction) congressTerm() (pipeline.Period, bool) {
+	for n := range x.sents {
+		for _, e := range x.timesOf(n) {
+			if e.term && e.kind == tkPeriod && e.p.Type == pipeline.Range && (!x.hasDate || e.p.Start.Year() <= x.date.Year()) {
+				return e.p, true
 			}
 		}
 	}

@@ -29,6 +29,9 @@ type token struct {
 	nl         bool // a line break before it
 	upper      bool // starts with an upper-case letter
 	caps       bool // all letters upper case (titles)
+	// link marks a token inside a web address or a file name ("…/123-mo-hinh",
+	// "DSC_8825.jpg"): the numbers there are never figures.
+	link bool
 }
 
 func isWordRune(r rune) bool {
@@ -92,7 +95,61 @@ func tokenize(text string) []token {
 		toks = append(toks, t)
 		i = t.end
 	}
+	markLinks(text, toks)
 	return toks
+}
+
+// markLinks flags the tokens of whitespace-delimited chunks that are web
+// addresses or file names, and of short lines that end in a file name
+// ("DSC_8825 copy.jpg").
+func markLinks(text string, toks []token) {
+	defer markFileLines(text, toks)
+	for i := 0; i < len(toks); {
+		j := i + 1
+		for j < len(toks) && !toks[j].space {
+			j++
+		}
+		chunk := strings.ToLower(text[toks[i].start:toks[j-1].end])
+		if isLink(chunk) {
+			for k := i; k < j; k++ {
+				toks[k].link = true
+			}
+		}
+		i = j
+	}
+}
+
+// maxFileLineTokens bounds a line taken whole as a file name.
+const maxFileLineTokens = 12
+
+func markFileLines(text string, toks []token) {
+	for i := 0; i < len(toks); {
+		j := i + 1
+		for j < len(toks) && !toks[j].nl {
+			j++
+		}
+		if j-i <= maxFileLineTokens && toks[j-1].link {
+			for k := i; k < j; k++ {
+				toks[k].link = true
+			}
+		}
+		i = j
+	}
+}
+
+var fileExts = []string{".jpg", ".jpeg", ".png", ".gif", ".webp", ".htm", ".html", ".aspx", ".php", ".pdf"}
+
+func isLink(chunk string) bool {
+	if strings.Contains(chunk, "://") || strings.HasPrefix(chunk, "www.") {
+		return true
+	}
+	chunk = strings.TrimRight(chunk, ".,;:)]\"'”’")
+	for _, e := range fileExts {
+		if strings.HasSuffix(chunk, e) && len(chunk) > len(e) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyer computes match keys, cached: reports repeat their words a lot.
@@ -162,6 +219,9 @@ type sentence struct {
 	para       int
 	start, end int // byte span in the text
 	toks       []token
+	// heading: a line of its own without a full stop (a title, a section
+	// heading, a caption): its period may date what follows.
+	heading bool
 }
 
 // abbreviations end with a dot that does not end a sentence (TP. Vinh, H. Kỳ Anh).
@@ -215,8 +275,18 @@ func splitSentences(text string, toks []token) []sentence {
 		flush(i + 1)
 	}
 	flush(len(toks))
+	for n := range out {
+		s := &out[n]
+		alone := (n == 0 || out[n-1].para != s.para) && (n+1 == len(out) || out[n+1].para != s.para)
+		last := s.toks[len(s.toks)-1]
+		s.heading = alone && len(s.toks) <= maxHeadingTokens && !(last.kind == tPunct && strings.ContainsAny(last.text, ".!?…;"))
+	}
 	return out
 }
+
+// maxHeadingTokens bounds a heading: a longer line is a paragraph that lost
+// its full stop.
+const maxHeadingTokens = 40
 
 // skippable punctuation may sit between the words of a phrase: "tiếp xúc,
 // đối thoại", "mô hình, điển hình", "Bà Rịa - Vũng Tàu", quotes.
