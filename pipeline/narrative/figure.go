@@ -286,38 +286,56 @@ func lastOf(cs []*cand) *cand {
 }
 
 // npEnd is the end of the noun phrase after the unit: up to punctuation that
-// ends a phrase, the next number, or ten words. A list of fields the noun is
-// counted over ("trên các lĩnh vực kinh tế, xã hội, quốc phòng …") belongs
-// to it, commas and all, so the predicate after the list ("… được triển
-// khai hiệu quả") is the noun's.
-func (x *extraction) npEnd(c *sentCtx, from, limit int) int {
+// ends a phrase, the next number, "và" (what follows is another predicate:
+// "hiến 335.000 m2 đất và tự tháo dỡ …"), or ten words; twenty when a
+// passive names its agent ("… đã được UBND thành phố và Ban Dân vận khen
+// thưởng"). A list of fields the noun is counted over ("trên các lĩnh vực
+// kinh tế, xã hội, quốc phòng …") belongs to it, commas and all, so the
+// predicate after the list ("… được triển khai hiệu quả") is the noun's.
+func (x *extraction) npEnd(c *sentCtx, uc unitClass, from, limit int) int {
 	toks := c.toks
-	w := 0
-	list := false
+	w, cap := 0, npWords
+	list, passive, verb := false, false, false
 	for j := from; j < limit; j++ {
 		t := toks[j]
 		if t.kind == tNum {
 			return j
 		}
-		if !list {
-			if sp, ok := spanAt(c.cues, j); ok && sp.has("field_all") {
-				list = true
-			}
+		if sp, ok := spanAt(c.cues, j); ok {
+			list = list || sp.has("field_all")
+			verb = verb || uc.governedBy(sp)
 		}
 		if t.kind == tPunct && strings.Contains(",;:.()[]!?…", t.text) {
-			if !(list && t.text == ",") {
+			abbrev := t.text == "." && !tokAt(toks, j+1).space // "TP.Hội An"
+			if !(list && t.text == ",") && !abbrev {
 				return j
 			}
 		}
-		if t.kind == tWord {
-			w++
-			if w > 10 && !list || w > 40 {
-				return j
-			}
+		if t.kind != tWord {
+			continue
+		}
+		// "và" joins the agents of a passive before its verb ("được UBND
+		// thành phố và Ban Dân vận khen thưởng"); otherwise a new predicate.
+		if !list && t.key == x.lx.k.of("và") && !(passive && !verb) {
+			return j
+		}
+		if !passive && t.key == x.lx.k.of("được") {
+			passive, cap = true, npPassiveWords
+		}
+		w++
+		if list && w > npListWords || !list && w > cap {
+			return j
 		}
 	}
 	return limit
 }
+
+// Bounds of the noun phrase after a unit, in words.
+const (
+	npWords        = 10
+	npPassiveWords = 20
+	npListWords    = 40
+)
 
 // spanAt returns the span starting at token i.
 func spanAt(spans []span, i int) (span, bool) {
@@ -352,7 +370,7 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 			}
 		}
 	}
-	end := x.npEnd(c, cd.unitEnd, cd.clauseEnd)
+	end := x.npEnd(c, uc, cd.unitEnd, cd.clauseEnd)
 	cd.npEnd = end
 	for _, sp := range c.cues {
 		if sp.start >= cd.unitEnd && sp.start < end {
@@ -363,10 +381,18 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	// share the words after the last of them.
 	for n := 0; n < 3 && end < cd.clauseEnd; n++ {
 		j := end
-		for j < cd.clauseEnd && (isPunct(toks, j, ",") || isKey(toks, j, x.lx.k.of("và"))) {
-			j++
+		for j < cd.clauseEnd {
+			if isPunct(toks, j, ",") || isKey(toks, j, x.lx.k.of("và"), x.lx.k.of("cùng"), x.lx.k.of("với")) {
+				j++
+				continue
+			}
+			if es, j2 := x.lx.quals.at(toks, j); len(es) > 0 && es[0].col(0) == "before" {
+				j = j2
+				continue
+			}
+			break
 		}
-		if j == end || j >= cd.clauseEnd || toks[j].kind != tNum {
+		if j >= cd.clauseEnd || toks[j].kind != tNum {
 			break
 		}
 		j++
@@ -381,7 +407,7 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if len(es) == 0 {
 			break
 		}
-		end = x.npEnd(c, ue, cd.clauseEnd)
+		end = x.npEnd(c, uc, ue, cd.clauseEnd)
 		for _, sp := range c.cues {
 			if sp.start >= ue && sp.start < end {
 				add(sp, -1)
@@ -687,9 +713,10 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 // fig is a figure with what deciding its repeats needs.
 type fig struct {
 	Figure
-	dated   bool // its period is written in its own sentence
+	dated   bool // its period is written in its own clause
 	placed  bool // its place is named in its own sentence
 	heading bool // it stands in a title, heading or caption
+	lead    bool // … or in the first paragraph of the text
 	class   string
 	start   int  // byte offset of the number
 	example bool // a named person, household or firm is its subject
@@ -716,7 +743,7 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 		Indicator: cd.indicator, Value: cd.value, Qualifier: cd.qual, Unit: cd.unit, Period: code,
 		Province: prov, District: unit, DistrictType: utype,
 		Quote: x.text[qs:qe], Sentence: x.text[c.s.start:c.s.end], SentenceIndex: c.s.index,
-	}, dated: src == srcOwn || src == srcSentence, placed: placed, heading: c.s.heading, class: cd.unitClass,
+	}, dated: src == srcOwn, placed: placed, heading: c.s.heading, lead: c.s.heading || c.s.para == x.leadPara, class: cd.unitClass,
 		start: toks[cd.numStart].start, example: cd.example, para: c.s.para}, ""
 }
 
@@ -847,24 +874,29 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 }
 
 // contextPeriod dates a figure whose sentence says nothing of time, from the
-// document around it: the adverbial that opens an earlier sentence of the
-// same paragraph ("Năm 2021, … . Toàn tỉnh đã …"), then the nearest heading
-// above it that names a period (a title "… năm 2022" covers the article),
-// then the period the report announces (tổng kết năm 2022, Hội thi … năm
-// 2024), then the year of the report's date. Nothing: not known.
+// document around it: a sentence that goes on from the one before ("Trong
+// đó, …") takes that one's period; else the adverbial that opens the
+// nearest earlier sentence ("Năm 2021, … . Toàn tỉnh đã …"), up to the
+// heading of its section; then the nearest heading above it that names a
+// period (a title "… năm 2022" covers the article), then the period the
+// report announces (tổng kết năm 2022, Hội thi … năm 2024), then what the
+// report's date makes of it (fallbackPeriod). Nothing: not known.
 func (x *extraction) contextPeriod(n int, ind string) (pipeline.Period, periodSource) {
-	para := x.sents[n].para
-	for k := n - 1; k >= 0; k-- {
-		s := &x.sents[k]
-		if s.para == para {
-			if e := x.openingTime(k); e != nil {
-				if p, ok := x.resolve(e); ok && x.valid(p) {
+	if n > 0 && x.continues(n) {
+		ts := x.timesOf(n - 1)
+		for k := len(ts) - 1; k >= 0; k-- {
+			if e := ts[k]; e.kind != tkDate && !e.comparison {
+				if p, ok := x.resolve(&e); ok && x.valid(p) {
 					return p, srcContext
 				}
 			}
-			continue
 		}
+	}
+	inSection := true
+	for k := n - 1; k >= 0; k-- {
+		s := &x.sents[k]
 		if s.heading {
+			inSection = false
 			for _, e := range x.timesOf(k) {
 				if e.kind != tkPeriod || e.comparison {
 					continue
@@ -873,12 +905,34 @@ func (x *extraction) contextPeriod(n int, ind string) (pipeline.Period, periodSo
 					return p, srcContext
 				}
 			}
+			continue
+		}
+		if !inSection {
+			continue
+		}
+		if e := x.openingTime(k); e != nil {
+			if p, ok := x.resolve(e); ok && x.valid(p) {
+				return p, srcContext
+			}
 		}
 	}
 	if p, ok := x.fallbackPeriod(ind); ok {
 		return p, srcContext
 	}
 	return pipeline.Period{}, srcNone
+}
+
+// continues tells a sentence that goes on from the one before it: it opens
+// with a parts opener ("Trong đó, …", "Cụ thể: …").
+func (x *extraction) continues(n int) bool {
+	toks := x.sents[n].toks
+	es, _ := x.lx.excl.at(toks, 0)
+	for _, e := range es {
+		if e.class == "breakdown" {
+			return true
+		}
+	}
+	return false
 }
 
 // openingTime is the adverbial that opens sentence k and sets the time of

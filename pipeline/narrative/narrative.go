@@ -202,6 +202,8 @@ type extraction struct {
 	// per sentence: places named, time adverbials (computed when needed)
 	mentionsOf [][]mention
 	times      [][]timeExpr
+	// the paragraph after the header lines (URL:, DATE:): the lead
+	leadPara int
 	// the congress term the report is about (nhiệm kỳ 2020-2025)
 	term    pipeline.Period
 	hasTerm bool
@@ -230,6 +232,13 @@ func (x *extraction) logf(format string, args ...any) {
 
 func (x *extraction) run() []Figure {
 	x.times = make([][]timeExpr, len(x.sents))
+	x.leadPara = -1
+	for _, s := range x.sents {
+		if !isHeader(s.toks) {
+			x.leadPara = s.para
+			break
+		}
+	}
 	x.date, x.hasDate = x.reportDate(x.sents)
 	x.docP, x.hasDocP = x.docPeriod()
 	x.term, x.hasTerm = x.congressTerm()
@@ -246,6 +255,11 @@ func (x *extraction) run() []Figure {
 	return dedupe(figs)
 }
 
+// isHeader tells the "URL: …" and "DATE: …" lines of a saved page.
+func isHeader(toks []token) bool {
+	return len(toks) >= 2 && toks[0].kind == tWord && toks[0].caps && (toks[0].text == "URL" || toks[0].text == "DATE") && isPunct(toks, 1, ":")
+}
+
 // dedupe keeps one figure of each that the text repeats: a title, a caption
 // and the body saying the same thing. Figures with the same indicator, value
 // and qualifier in different sentences are one unless their own sentences
@@ -254,9 +268,9 @@ func (x *extraction) run() []Figure {
 // A heading's rounded figure ("hơn 8 triệu m2") gives way to the body's
 // exact one.
 //
-// A named person's, household's or firm's figure is dropped when a larger
-// total of the same indicator comes before it in its paragraph or the one
-// before: it is an example of that total, not a figure of its own.
+// A named person's, household's or firm's figure is dropped when the text
+// gives a larger total of the same indicator before it: it is an example of
+// that total, not a figure of its own.
 func dedupe(figs []fig) []Figure {
 	drop := make([]bool, len(figs))
 	for i := range figs {
@@ -265,7 +279,7 @@ func dedupe(figs []fig) []Figure {
 		}
 		for j := range figs {
 			t := &figs[j]
-			if !t.example && t.start < figs[i].start && t.Indicator == figs[i].Indicator && t.Value > figs[i].Value && figs[i].para-t.para <= 1 {
+			if !t.example && t.start < figs[i].start && t.Indicator == figs[i].Indicator && t.Value > figs[i].Value {
 				drop[i] = true
 			}
 		}
@@ -276,7 +290,14 @@ func dedupe(figs []fig) []Figure {
 				continue
 			}
 			a, b := &figs[i], &figs[j]
-			if a.SentenceIndex == b.SentenceIndex || !sameMeaning(a, b) {
+			if a.SentenceIndex == b.SentenceIndex {
+				continue
+			}
+			if rounds(a, b) {
+				drop[i] = true
+				continue
+			}
+			if !sameMeaning(a, b) {
 				continue
 			}
 			// Keep the body's first statement: drop b when a comes before
@@ -323,6 +344,25 @@ func better(a, b *fig) bool {
 	}
 	return a.start < b.start
 }
+
+// rounds: a is a title's or a lead's round figure ("hơn 500 mô hình") that
+// the body gives exactly (501 mô hình được đăng ký): same kind of count,
+// within 10%, on the side the qualifier says.
+func rounds(a, b *fig) bool {
+	if !a.lead || b.lead || a.Qualifier == pipeline.Exact || b.Qualifier != pipeline.Exact || !round(a.Value) || !roughly(a.Value, b.Value) {
+		return false
+	}
+	if a.Qualifier == pipeline.AtLeast && b.Value < a.Value || a.Qualifier == pipeline.AtMost && b.Value > a.Value {
+		return false
+	}
+	if a.dated && b.dated && a.Period != b.Period || a.placed && b.placed && a.District != b.District {
+		return false
+	}
+	return a.Indicator == b.Indicator || family(a.Indicator) != "" && family(a.Indicator) == family(b.Indicator)
+}
+
+// round: a value written to the hundred (500, 2.000, 8 triệu).
+func round(v float64) bool { return v >= 100 && math.Mod(v, 100) == 0 }
 
 // roughly: within the rounding of a headline (10%).
 func roughly(a, b float64) bool {
