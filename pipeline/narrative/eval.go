@@ -216,10 +216,14 @@ func Score(want []Expected, found []Found) *Evaluation {
 	return v
 }
 
-// sameValue compares values read from text: whole units after rounding
-// (money in đồng, land in m²), exactly otherwise.
+// sameValue compares values read from text: every indicator counts whole
+// units (đồng, m², models), so values agree when they round to the same
+// whole number; below one, to nine significant digits.
 func sameValue(a, b float64) bool {
-	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) || math.Round(a) == math.Round(b) && math.Abs(a) >= 1
+	if math.Abs(a) >= 1 || math.Abs(b) >= 1 {
+		return math.Round(a) == math.Round(b)
+	}
+	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
 }
 
 // Write prints the evaluation: precision and recall, a table by indicator,

@@ -710,6 +710,9 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 	return ""
 }
 
+// leadSentences is how many sentences of the first paragraph are its lead.
+const leadSentences = 3
+
 // fig is a figure with what deciding its repeats needs.
 type fig struct {
 	Figure
@@ -743,7 +746,7 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 		Indicator: cd.indicator, Value: cd.value, Qualifier: cd.qual, Unit: cd.unit, Period: code,
 		Province: prov, District: unit, DistrictType: utype,
 		Quote: x.text[qs:qe], Sentence: x.text[c.s.start:c.s.end], SentenceIndex: c.s.index,
-	}, dated: src == srcOwn, placed: placed, heading: c.s.heading, lead: c.s.heading || c.s.para == x.leadPara, class: cd.unitClass,
+	}, dated: src == srcOwn, placed: placed, heading: c.s.heading, lead: c.s.heading || c.s.para == x.leadPara && c.s.index-1 < x.leadFirst+leadSentences, class: cd.unitClass,
 		start: toks[cd.numStart].start, example: cd.example, para: c.s.para}, ""
 }
 
@@ -756,13 +759,34 @@ func (x *extraction) place(c *sentCtx, cd *cand) (prov, unit, utype string, plac
 	}
 	// A place that opens an earlier sentence of the paragraph ("Huyện Cẩm
 	// Xuyên … . Toàn huyện có …") stays the subject.
-	for n := c.s.index - 2; n >= 0 && x.sents[n].para == c.s.para; n-- {
-		if m, ok := x.subject(x.mentionsOf[n], 0, min(len(x.sents[n].toks), openingWords)); ok {
-			prov, unit, utype = x.fromMention(m)
-			return prov, unit, utype, false
-		}
+	if n := c.s.index - 1; n > 0 && x.paraSubject[n-1].ok && x.sents[n-1].para == c.s.para {
+		prov, unit, utype = x.fromMention(x.paraSubject[n-1].m)
+		return prov, unit, utype, false
 	}
 	return x.province, x.unit, x.utype, false
+}
+
+// subjectAt is the place opening a sentence, or the nearest before it in
+// its paragraph.
+type subjectAt struct {
+	m  mention
+	ok bool
+}
+
+// paraSubjects works out subjectAt for every sentence, in text order.
+func (x *extraction) paraSubjects() []subjectAt {
+	out := make([]subjectAt, len(x.sents))
+	var cur subjectAt
+	for k := range x.sents {
+		if k > 0 && x.sents[k].para != x.sents[k-1].para {
+			cur = subjectAt{}
+		}
+		if m, ok := x.subject(x.mentionsOf[k], 0, min(len(x.sents[k].toks), openingWords)); ok {
+			cur = subjectAt{m, true}
+		}
+		out[k] = cur
+	}
+	return out
 }
 
 // openingWords is how far into a sentence an adverbial or a subject counts
@@ -892,34 +916,51 @@ func (x *extraction) contextPeriod(n int, ind string) (pipeline.Period, periodSo
 			}
 		}
 	}
-	inSection := true
-	for k := n - 1; k >= 0; k-- {
-		s := &x.sents[k]
-		if s.heading {
-			inSection = false
-			for _, e := range x.timesOf(k) {
-				if e.kind != tkPeriod || e.comparison {
-					continue
-				}
-				if p, ok := x.resolve(&e); ok && x.valid(p) {
-					return p, srcContext
-				}
-			}
-			continue
-		}
-		if !inSection {
-			continue
-		}
-		if e := x.openingTime(k); e != nil {
-			if p, ok := x.resolve(e); ok && x.valid(p) {
-				return p, srcContext
-			}
+	if n > 0 {
+		if c := x.context[n-1]; c.hasOpen {
+			return c.open, srcContext
+		} else if c.hasHeading {
+			return c.heading, srcContext
 		}
 	}
 	if p, ok := x.fallbackPeriod(ind); ok {
 		return p, srcContext
 	}
 	return pipeline.Period{}, srcNone
+}
+
+// sentContext is what the document says of time up to and including a
+// sentence: the nearest opening adverbial in its section, the nearest
+// heading's period. Worked out once, in text order (contexts), so dating a
+// figure costs the same at the end of a long report as at its start.
+type sentContext struct {
+	open, heading       pipeline.Period
+	hasOpen, hasHeading bool
+}
+
+func (x *extraction) contexts() []sentContext {
+	out := make([]sentContext, len(x.sents))
+	var cur sentContext
+	for k := range x.sents {
+		if x.sents[k].heading {
+			cur.hasOpen = false // a new section
+			for _, e := range x.timesOf(k) {
+				if e.kind != tkPeriod || e.comparison {
+					continue
+				}
+				if p, ok := x.resolve(&e); ok && x.valid(p) {
+					cur.heading, cur.hasHeading = p, true
+					break
+				}
+			}
+		} else if e := x.openingTime(k); e != nil {
+			if p, ok := x.resolve(e); ok && x.valid(p) {
+				cur.open, cur.hasOpen = p, true
+			}
+		}
+		out[k] = cur
+	}
+	return out
 }
 
 // continues tells a sentence that goes on from the one before it: it opens

@@ -1,6 +1,7 @@
 package narrative
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -60,5 +61,18 @@ func TestLargeInput(t *testing.T) {
 	}
 	if len(figs) == 0 {
 		t.Error("no figures in a long text")
+	}
+	// Thousands of figures in one paragraph, nothing dating them: each is
+	// dated and placed from the document in one pass, not by reading back.
+	b.Reset()
+	for i := 0; b.Len() < 1<<20; i++ {
+		fmt.Fprintf(&b, "Nhân dân thôn %d đã hiến %d m2 đất làm đường. ", i, 100+i)
+	}
+	figs, err = x.Extract("undated.txt", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(figs) < 10000 || figs[0].Period != UnknownPeriod {
+		t.Errorf("%d figures, first %+v", len(figs), figs[0])
 	}
 }

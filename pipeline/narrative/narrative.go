@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -200,10 +201,13 @@ type extraction struct {
 	// the report's own place
 	province, unit, utype string
 	// per sentence: places named, time adverbials (computed when needed)
-	mentionsOf [][]mention
-	times      [][]timeExpr
-	// the paragraph after the header lines (URL:, DATE:): the lead
-	leadPara int
+	mentionsOf  [][]mention
+	times       [][]timeExpr
+	context     []sentContext
+	paraSubject []subjectAt
+	// the paragraph after the header lines (URL:, DATE:), whose first
+	// sentences are the lead
+	leadPara, leadFirst int
 	// the congress term the report is about (nhiệm kỳ 2020-2025)
 	term    pipeline.Period
 	hasTerm bool
@@ -235,18 +239,20 @@ func (x *extraction) run() []Figure {
 	x.leadPara = -1
 	for _, s := range x.sents {
 		if !isHeader(s.toks) {
-			x.leadPara = s.para
+			x.leadPara, x.leadFirst = s.para, s.index-1
 			break
 		}
 	}
 	x.date, x.hasDate = x.reportDate(x.sents)
 	x.docP, x.hasDocP = x.docPeriod()
 	x.term, x.hasTerm = x.congressTerm()
+	x.context = x.contexts()
 	all := make([][]mention, len(x.sents))
 	for n := range x.sents {
 		all[n] = x.mentions(x.sents[n].toks)
 	}
 	x.mentionsOf = all
+	x.paraSubject = x.paraSubjects()
 	x.province, x.unit, x.utype = x.docPlace(all)
 	var figs []fig
 	for n := range x.sents {
@@ -265,47 +271,76 @@ func isHeader(toks []token) bool {
 // and qualifier in different sentences are one unless their own sentences
 // give them different periods or places; in one sentence they are two
 // (two bodies each awarding 60 people). The body's first statement is kept.
-// A heading's rounded figure ("hơn 8 triệu m2") gives way to the body's
-// exact one.
+// A heading's or lead's rounded figure ("hơn 8 triệu m2") gives way to the
+// body's exact one.
 //
 // A named person's, household's or firm's figure is dropped when the text
 // gives a larger total of the same indicator before it: it is an example of
 // that total, not a figure of its own.
+//
+// Work is kept near linear in the number of figures, as a long report may
+// have thousands: repeats are compared within groups of equal value.
 func dedupe(figs []fig) []Figure {
 	drop := make([]bool, len(figs))
+	// Examples: figs are in text order.
+	largest := map[string]float64{}
 	for i := range figs {
-		if !figs[i].example {
+		f := &figs[i]
+		if f.example {
+			drop[i] = f.Value < largest[f.Indicator]
 			continue
 		}
-		for j := range figs {
-			t := &figs[j]
-			if !t.example && t.start < figs[i].start && t.Indicator == figs[i].Indicator && t.Value > figs[i].Value {
-				drop[i] = true
-			}
+		largest[f.Indicator] = max(largest[f.Indicator], f.Value)
+	}
+	// A title's or lead's rounding of a figure the body gives.
+	body := map[string][]int{}
+	for i := range figs {
+		if !figs[i].lead {
+			body[kind(figs[i].Indicator)] = append(body[kind(figs[i].Indicator)], i)
 		}
 	}
 	for i := range figs {
-		for j := range figs {
-			if i == j || drop[i] || drop[j] {
-				continue
-			}
-			a, b := &figs[i], &figs[j]
-			if a.SentenceIndex == b.SentenceIndex {
-				continue
-			}
-			if rounds(a, b) {
+		if !figs[i].lead || drop[i] {
+			continue
+		}
+		for _, j := range body[kind(figs[i].Indicator)] {
+			if !drop[j] && rounds(&figs[i], &figs[j]) {
 				drop[i] = true
-				continue
+				break
 			}
-			if !sameMeaning(a, b) {
-				continue
+		}
+	}
+	// Repeats: the same value and qualifier, grouped; the best statement
+	// of each group first.
+	type key struct {
+		kind string
+		v    float64
+		q    pipeline.Qualifier
+	}
+	groups := map[key][]int{}
+	for i := range figs {
+		if drop[i] {
+			continue
+		}
+		f := &figs[i]
+		k := key{f.Indicator, math.Round(f.Value), f.Qualifier}
+		if exemplarOrModel[f.Indicator] {
+			k.kind = "models or exemplars"
+		}
+		groups[k] = append(groups[k], i)
+	}
+	for _, g := range groups {
+		sort.SliceStable(g, func(a, b int) bool { return better(&figs[g[a]], &figs[g[b]]) })
+		var kept []int
+		for _, i := range g {
+			for _, k := range kept {
+				if figs[k].SentenceIndex != figs[i].SentenceIndex && sameMeaning(&figs[k], &figs[i]) {
+					drop[i] = true
+					break
+				}
 			}
-			// Keep the body's first statement: drop b when a comes before
-			// it, unless a is a heading and b is not.
-			if better(a, b) && a.Value == b.Value && a.Qualifier == b.Qualifier {
-				drop[j] = true
-			} else if a.heading && !b.heading && a.Value != b.Value && roughly(a.Value, b.Value) {
-				drop[i] = true
+			if !drop[i] {
+				kept = append(kept, i)
 			}
 		}
 	}
@@ -316,6 +351,15 @@ func dedupe(figs []fig) []Figure {
 		}
 	}
 	return out
+}
+
+// kind is the family of an indicator for rounding: any count of models is
+// one kind.
+func kind(ind string) string {
+	if f := family(ind); f != "" {
+		return f
+	}
+	return ind
 }
 
 // sameMeaning: the two could be one figure told twice. Counts of "mô hình,
@@ -349,7 +393,12 @@ func better(a, b *fig) bool {
 // the body gives exactly (501 mô hình được đăng ký): same kind of count,
 // within 10%, on the side the qualifier says.
 func rounds(a, b *fig) bool {
-	if !a.lead || b.lead || a.Qualifier == pipeline.Exact || b.Qualifier != pipeline.Exact || !round(a.Value) || !roughly(a.Value, b.Value) {
+	if !a.lead || b.lead || b.Qualifier != pipeline.Exact || a.Value == b.Value || !roughly(a.Value, b.Value) {
+		return false
+	}
+	// A heading may round without saying so ("8 triệu m2"); a lead says
+	// "hơn", "gần".
+	if !a.heading && (a.Qualifier == pipeline.Exact || !round(a.Value)) {
 		return false
 	}
 	if a.Qualifier == pipeline.AtLeast && b.Value < a.Value || a.Qualifier == pipeline.AtMost && b.Value > a.Value {
