@@ -13,6 +13,9 @@ import (
 
 const header = "tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ngay_gui\n"
 
+// headerNote has a note column last, where free text with quotes goes.
+const headerNote = "tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ghi_chu\n"
+
 // good is a valid row; each bad case puts it beside the bad one, so the
 // test also shows the rest of the file still loads.
 const good = "Hà Tĩnh,H. Cẩm Xuyên,Năm 2023,dialogues,,28,\n"
@@ -100,6 +103,36 @@ func badCases(t *testing.T) []badCase {
 		{name: "xls_old", file: "old.xls", data: []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"), fileCode: "old_excel", reason: ".xls"},
 		{name: "unknown_format", file: "report.pdf", data: []byte("%PDF-1.4 báo cáo năm 2023"), fileCode: "unknown_format", reason: "Không nhận ra loại tệp \"report.pdf\""},
 		{name: "txt_without_figures", file: "bao-cao.txt", data: []byte("Báo cáo tình hình công tác dân vận tháng này; không có gì mới."), fileCode: "no_figures", reason: "Không tìm thấy số liệu nào"},
+
+		// Quotes and line ends as spreadsheets and hand-made files write
+		// them (issue 14): nothing merged into another row, every row read
+		// or refused on its own line.
+		{name: "stray_quote_in_cell", file: "stray.csv", data: []byte(headerNote +
+			"Hà Tĩnh,Can Lộc,2023,models_registered,,45,Mô hình \"hay\n" +
+			"Hà Tĩnh,Can Lộc,2023,dialogues,,5,x\n" +
+			"Hà Tĩnh,Can Lộc,2023,contests,,2,y\n"), accepted: 3},
+		{name: "cr_only_line_ends", file: "mac.csv", data: []byte(strings.ReplaceAll(header+good+"Hà Tĩnh,Can Lộc,quý 5/2019,dialogues,,5,\n", "\n", "\r")),
+			code: "bad_period", ref: "dòng 3", column: "ky_bao_cao", reason: "quý 5/2019", accepted: 1},
+		{name: "crlf_line_ends", file: "dos.csv", data: []byte(strings.ReplaceAll(header+good+"Hà Tĩnh,Can Lộc,2023,dialogues,,-5,\n", "\n", "\r\n")),
+			code: "negative_value", ref: "dòng 3", column: "gia_tri", reason: "âm", accepted: 1},
+		{name: "mixed_line_ends", file: "mixed.csv", data: []byte("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ngay_gui\r\n" + good +
+			"Hà Tĩnh,Can Lộc,2023,dialogues,,5,\rHà Tĩnh,Can Lộc,2023,contests,,x,\r\n"),
+			code: "not_a_number", ref: "dòng 4", column: "gia_tri", reason: "\"x\" không phải là số", accepted: 2},
+		{name: "quoted_multiline_note", file: "multiline.csv", data: []byte(headerNote +
+			"Hà Tĩnh,Can Lộc,2023,dialogues,,5,\"dòng một\ndòng \"\"hai\"\"\"\n" +
+			"Hà Tĩnh,Cẩm Xuân,2023,dialogues,,5,x\n"),
+			code: "unknown_unit", ref: "dòng 4", column: "don_vi", reason: "Cẩm Xuân", accepted: 1},
+		{name: "unclosed_quote", file: "unclosed.csv", data: []byte(headerNote +
+			"Hà Tĩnh,Can Lộc,\"2023,dialogues,,5,x\n" +
+			"Hà Tĩnh,Can Lộc,2023,contests,,2,y\n" + "Hà Tĩnh,Thạch Hà,2023,dialogues,,7,\n"),
+			code: "unclosed_quote", ref: "dòng 2", column: "ky_bao_cao", reason: "mở ở dòng 2", accepted: 2},
+		{name: "quote_then_text", file: "quoted-word.csv", data: []byte(headerNote +
+			"Hà Tĩnh,Can Lộc,2023,dialogues,,5,\"Dân vận khéo\" cấp tỉnh\n" +
+			"Hà Tĩnh,Can Lộc,2023,contests,,2,\"a\"\n" + "Hà Tĩnh,Thạch Hà,2023,dialogues,,7,\n"),
+			code: "unclosed_quote", ref: "dòng 2", column: "ghi_chu", reason: "mở ở dòng 2", accepted: 2},
+		{name: "space_before_quote", file: "spaced.csv", data: []byte(header + "Hà Tĩnh, \"Can Lộc\", 2023, dialogues, , \"1.043\",\n"), accepted: 1},
+		{name: "blank_lines_between_rows", file: "blank-lines.csv", data: []byte(header + "\n" + good + "\r\n  \n" + "Hà Tĩnh,Can Lộc,2023,dialogues,,-5,\n"),
+			code: "negative_value", ref: "dòng 6", column: "gia_tri", reason: "âm", accepted: 1},
 	}
 	return cases
 }

@@ -3,8 +3,11 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
@@ -13,50 +16,59 @@ import (
 )
 
 // CSV reads a long table from CSV or TSV bytes. The streaming form, used for
-// large files, is csvRows; both give the same rows.
+// large files, is csvRows; both give the same rows. A row whose quotes
+// leave it unclear where a cell ends is refused on its own (see
+// csvScanner.next); the rows after it are read.
 func CSV(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
 	var rows []pipeline.RawRow
+	var rejects []pipeline.RowError
 	fe, _ := csvRows(file, bytes.NewReader(data), func(_ int, raw *pipeline.RawRow) error {
 		rows = append(rows, *raw)
 		return nil
-	})
+	}, func(e pipeline.RowError) { rejects = append(rejects, e) })
 	if fe != nil {
 		return nil, nil, fe
 	}
-	return rows, nil, nil
+	return rows, rejects, nil
 }
 
 // csvRows streams the rows of a long CSV/TSV table to emit, in file order,
-// with the physical line each starts on (the header is line 1). raw is
-// reused between calls. An error from emit stops the read and is returned.
-func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow) error) (*pipeline.FileError, error) {
-	br, enc, fe := openText(file, r)
+// with the physical line each starts on (the header is line 1), and the rows
+// the reader itself refuses to reject. raw is reused between calls. An
+// error from emit stops the read and is returned.
+func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow) error, reject func(pipeline.RowError)) (*pipeline.FileError, error) {
+	s, fe := newCSVScanner(file, r)
 	if fe != nil {
 		return fe, nil
 	}
-	s := &csvScanner{br: br, enc: enc, intern: map[string]interned{}}
-	var header []byte
+	names := make([]string, 0, 8)
 	for {
-		rec, line, err := s.next()
+		line, bad, err := s.next()
 		if err == io.EOF {
 			return emptyFile(file), nil
 		}
 		if err != nil {
 			return readError(file, err), nil
 		}
-		if fe := s.check(file, rec, line); fe != nil {
-			return fe, nil
+		if bad != nil {
+			if fe := s.checkBroken(file, line, bad); fe != nil {
+				return fe, nil
+			}
+			return brokenHeader(file, bad), nil
 		}
-		if len(bytes.TrimSpace(rec)) > 0 {
-			header = rec
+		names = names[:0]
+		blank := true
+		for _, f := range s.fields {
+			name, _ := s.str(f)
+			names = append(names, name)
+			blank = blank && strings.TrimSpace(name) == ""
+		}
+		if s.invalid {
+			return s.badLine(file, line), nil
+		}
+		if !blank {
 			break
 		}
-	}
-	s.delim = sniffDelimiter(header)
-	names := make([]string, 0, 8)
-	for _, f := range s.split(header) {
-		name, _ := s.str(f)
-		names = append(names, name)
 	}
 	l, fe := newLayout(file, names)
 	if fe != nil {
@@ -79,22 +91,29 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 	refBuf := []byte("dòng ")
 	prefix := len(refBuf)
 	for {
-		rec, line, err := s.next()
+		line, bad, err := s.next()
 		if err == io.EOF {
 			return nil, nil
 		}
 		if err != nil {
 			return readError(file, err), nil
 		}
+		if bad != nil {
+			if fe := s.checkBroken(file, line, bad); fe != nil {
+				return fe, nil
+			}
+			reject(brokenRow(file, line, bad, l))
+			continue
+		}
 		cells, ids = cells[:0], ids[:0]
-		for i, f := range s.split(rec) {
+		for i, f := range s.fields {
 			c, id := s.cell(i, f)
 			cells, ids = append(cells, c), append(ids, id)
 		}
 		if s.invalid {
 			// Every byte of a record but its separators and quotes is in
 			// some cell, and cell checks what it has not seen before.
-			return s.check(file, rec, line), nil
+			return s.badLine(file, line), nil
 		}
 		if !l.fill(&raw, cells, ids, scope) {
 			continue
@@ -111,23 +130,391 @@ func readError(file string, err error) *pipeline.FileError {
 	return fileError(file, "unreadable", "Không đọc được tệp: %v.", "Cannot read the file: %v.", err)
 }
 
+// brokenRow is the refusal of a row whose quote is not closed right.
+func brokenRow(file string, line int, b *brokenQuote, l *layout) pipeline.RowError {
+	col := fmt.Sprintf("cột %d", b.col+1)
+	if b.col < len(l.header) && l.header[b.col] != "" {
+		col = l.header[b.col]
+	}
+	vi, en := b.why()
+	return pipeline.RowError{File: file, Ref: "dòng " + strconv.Itoa(line), Column: col, Value: b.text, Code: "unclosed_quote",
+		Reason: fmt.Sprintf("Dấu ngoặc kép mở ở dòng %d (đầu ô cột %s) %s, nên không biết ô kết thúc ở đâu; "+
+			"dòng này không được nhận, các dòng sau vẫn được đọc. Sửa: bỏ dấu \" ở đầu ô, hoặc đặt cả ô trong ngoặc kép "+
+			"và viết mỗi dấu \" bên trong ô thành \"\".", b.line, col, vi),
+		ReasonEN: fmt.Sprintf("The quote opened on line %d (at the start of the %s cell) %s, so where the cell ends is unknown; "+
+			"this row is not loaded, the rows after it are still read. Fix: remove the \" at the start of the cell, or put "+
+			"the whole cell in quotes and write each \" inside it as \"\".", b.line, col, en)}
+}
+
+// brokenHeader refuses a file whose header row has a quote not closed right.
+func brokenHeader(file string, b *brokenQuote) *pipeline.FileError {
+	vi, en := b.why()
+	return &pipeline.FileError{File: file, Code: "unclosed_quote",
+		Reason: fmt.Sprintf("Dấu ngoặc kép mở ở dòng tiêu đề (dòng %d, cột %d) %s, nên không đọc được tên các cột. "+
+			"Sửa: bỏ dấu \" đó.", b.line, b.col+1, vi),
+		ReasonEN: fmt.Sprintf("The quote opened in the header row (line %d, column %d) %s, so the column names cannot be read. "+
+			"Fix: remove that \".", b.line, b.col+1, en)}
+}
+
 // csvScanner splits a text stream into CSV records without allocating per
 // field: fields are sub-slices of one buffer, and repeated values (province,
 // unit, period and indicator names repeat on every row) share one string.
+//
+// Records are read as RFC 4180 says and spreadsheets write them, with the
+// leniency of encoding/csv's LazyQuotes (FuzzCSV holds it to that reader):
+// a line ends at LF, CRLF or a lone CR (old Mac spreadsheets); a quote
+// inside a cell that does not start with one is text; a quoted cell may
+// span lines, "" is a quote in it, and a quote followed by anything but the
+// separator or the line end is text too. A cell may have spaces before its
+// opening quote, except in TSV. One thing LazyQuotes does is not followed:
+// it lets a quoted cell run on over line ends until some later quote
+// closes it, so one stray quote swallows the rows after it. Here a quoted
+// cell that goes over a line end must not hold a stray quote, nor reach the
+// end of the file or quoteLimit, or its row is refused (next reports it)
+// and reading starts again on the line after the one the quote opened on.
+//
+// The scanner is hand-written rather than encoding/csv because it is the
+// ingest's hot loop: encoding/csv allocates a string per field (a 2M-row
+// file has 16M of them) and cannot refuse one row and go on.
 type csvScanner struct {
-	br     *bufio.Reader
-	enc    encoding
-	delim  byte
-	line   int
-	rec    []byte
-	fields [][]byte
-	unq    []byte
+	br       *bufio.Reader
+	enc      encoding
+	delim    byte
+	trimLead bool // spaces before an opening quote are skipped (not in TSV)
+	line     int  // physical lines read
+	fields   [][]byte
+	unq      []byte // the cells of a record with quotes, unquoted
+	ends     []int  // where each cell ends in unq
+	long     []byte // a line longer than br's buffer
+	// After a broken quote, the lines read past the line it opened on,
+	// to be read again.
+	replay []byte
+	raw    []byte // lines read past the line of the quoted cell being read
+	opened []byte // that line, from the quote
 	intern map[string]interned
 	// invalid is set when a cell of a UTF-8 file is not valid UTF-8.
 	invalid bool
 	// per column: lookups and hits in intern, and whether it is worth it.
 	cols  []colStats
 	arena []byte // backs the strings of cells not interned
+}
+
+// quoteLimit is how much a quoted cell may hold once it runs over a line
+// end. A spreadsheet cell holds at most 32,767 characters (at most ~96 KiB
+// of UTF-8, twice that with every quote doubled); a cell open for longer
+// has lost its closing quote. The lines it ran over are kept to be read
+// again, so this also bounds that memory.
+const quoteLimit = 256 << 10
+
+// brokenQuote says where a quoted cell that could not be closed opened.
+type brokenQuote struct {
+	line int    // the line its quote is on
+	col  int    // its column, from 0
+	text string // the line from the quote on, shortened
+	kind int    // quoteStray, quoteEOF or quoteLong
+}
+
+const (
+	quoteStray = iota // a stray quote, and the cell runs over a line end
+	quoteEOF          // the file ends inside the cell
+	quoteLong         // more than quoteLimit over several lines
+)
+
+// why says in Vietnamese and English what is wrong with the quote.
+func (b *brokenQuote) why() (vi, en string) {
+	switch b.kind {
+	case quoteEOF:
+		return "không được đóng cho đến cuối tệp", "is never closed before the end of the file"
+	case quoteLong:
+		return fmt.Sprintf("không được đóng trong %d KiB tiếp theo", quoteLimit>>10),
+			fmt.Sprintf("is not closed within the next %d KiB", quoteLimit>>10)
+	}
+	return "không được đóng đúng (sau dấu \" đóng ô phải là dấu phân cách hoặc hết dòng)",
+		"is not closed right (a closing \" must be followed by the separator or the end of the line)"
+}
+
+// newCSVScanner decides the file's encoding and separator.
+func newCSVScanner(file string, r io.Reader) (*csvScanner, *pipeline.FileError) {
+	text, enc, fe := openText(file, r)
+	if fe != nil {
+		return nil, fe
+	}
+	s := &csvScanner{br: bufio.NewReaderSize(&lineEnds{r: text}, 1<<20), enc: enc, intern: map[string]interned{}}
+	head, _ := s.br.Peek(sniffSize)
+	s.delim = sniffDelimiter(firstLine(head))
+	s.trimLead = s.delim != '\t'
+	return s, nil
+}
+
+// firstLine is the first line of text that is not blank.
+func firstLine(text []byte) []byte {
+	for len(text) > 0 {
+		line, rest, _ := bytes.Cut(text, []byte{'\n'})
+		if len(bytes.TrimSpace(line)) > 0 {
+			return line
+		}
+		text = rest
+	}
+	return nil
+}
+
+// lineEnds turns CRLF and lone CR line ends into LF, in place, so the
+// scanner meets one kind. Inside a quoted cell they become LF too, as
+// encoding/csv makes them.
+type lineEnds struct {
+	r  io.Reader
+	cr bool // the last byte read was a CR: an LF first in the next read is its
+}
+
+func (l *lineEnds) Read(p []byte) (int, error) {
+	for {
+		n, err := l.r.Read(p)
+		b := p[:n]
+		w, r := 0, 0
+		if l.cr && n > 0 {
+			l.cr = false
+			if b[0] == '\n' {
+				r = 1
+			}
+		}
+		for {
+			i := bytes.IndexByte(b[r:], '\r')
+			if i < 0 {
+				if w != r {
+					copy(b[w:], b[r:])
+				}
+				w += n - r
+				break
+			}
+			if w != r {
+				copy(b[w:], b[r:r+i])
+			}
+			w += i
+			b[w] = '\n'
+			w++
+			r += i + 1
+			if r == n {
+				l.cr = true
+			} else if b[r] == '\n' {
+				r++
+			}
+		}
+		if w > 0 || n == 0 || err != nil {
+			return w, err
+		}
+		// The read was only the LF of a CRLF: read on.
+	}
+}
+
+// readLine returns the next line with its LF (a last line may have none),
+// valid until the next call, or io.EOF.
+func (s *csvScanner) readLine() ([]byte, error) {
+	if len(s.replay) > 0 {
+		b := s.replay
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[:i+1]
+		}
+		s.replay = s.replay[len(b):]
+		return b, nil
+	}
+	s.long = s.long[:0]
+	for {
+		b, err := s.br.ReadSlice('\n')
+		switch err {
+		case nil:
+			if len(s.long) > 0 {
+				s.long = append(s.long, b...)
+				return s.long, nil
+			}
+			return b, nil
+		case bufio.ErrBufferFull:
+			s.long = append(s.long, b...)
+		case io.EOF:
+			s.long = append(s.long, b...)
+			if len(s.long) == 0 {
+				return nil, io.EOF
+			}
+			return s.long, nil
+		default:
+			return nil, err
+		}
+	}
+}
+
+// next reads the next record into s.fields and returns the line it starts
+// on. When a quoted cell of it cannot be closed (see csvScanner), the record
+// is dropped and bad says where the quote opened; the lines read past that
+// line are read again by the next calls.
+func (s *csvScanner) next() (line int, bad *brokenQuote, err error) {
+	b, err := s.readLine()
+	if err != nil {
+		return 0, nil, err
+	}
+	s.line++
+	line = s.line
+	if bytes.IndexByte(b, '"') >= 0 {
+		return line, s.quoted(b), nil
+	}
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	s.fields = s.fields[:0]
+	for {
+		i := bytes.IndexByte(b, s.delim)
+		if i < 0 {
+			s.fields = append(s.fields, b)
+			return line, nil, nil
+		}
+		s.fields = append(s.fields, b[:i])
+		b = b[i+1:]
+	}
+}
+
+// quoted is next for a record whose first line, cur, holds a quote.
+func (s *csvScanner) quoted(cur []byte) *brokenQuote {
+	s.unq, s.ends = s.unq[:0], s.ends[:0]
+	i := 0
+	for {
+		j := i
+		if s.trimLead {
+			j = skipSpace(cur, i)
+		}
+		if j < len(cur) && cur[j] == '"' {
+			var bad *brokenQuote
+			if cur, i, bad = s.quotedCell(cur, j); bad != nil {
+				return bad
+			}
+			s.ends = append(s.ends, len(s.unq))
+			if i < len(cur) && cur[i] == s.delim {
+				i++
+				continue
+			}
+			break
+		}
+		end := len(cur)
+		if end > 0 && cur[end-1] == '\n' {
+			end--
+		}
+		k := bytes.IndexByte(cur[i:end], s.delim)
+		if k < 0 {
+			s.unq = append(s.unq, cur[i:end]...)
+			s.ends = append(s.ends, len(s.unq))
+			break
+		}
+		s.unq = append(s.unq, cur[i:i+k]...)
+		s.ends = append(s.ends, len(s.unq))
+		i += k + 1
+	}
+	s.fields = s.fields[:0]
+	from := 0
+	for _, to := range s.ends {
+		s.fields = append(s.fields, s.unq[from:to:to])
+		from = to
+	}
+	return nil
+}
+
+// quotedCell reads the quoted cell whose quote is cur[q] into s.unq. It
+// returns the line the cell ends on and where after its closing quote.
+func (s *csvScanner) quotedCell(cur []byte, q int) ([]byte, int, *brokenQuote) {
+	start, opened, col := len(s.unq), s.line, len(s.ends)
+	stray, crossed := false, false
+	s.raw = s.raw[:0]
+	broken := func(kind int) *brokenQuote {
+		text := s.opened
+		if !crossed {
+			text = cur[q:]
+		}
+		b := &brokenQuote{line: opened, col: col, text: shorten(text), kind: kind}
+		// Read again what was read past the line the quote is on.
+		if crossed {
+			s.replay = append(append(make([]byte, 0, len(s.raw)+len(s.replay)), s.raw...), s.replay...)
+			s.line = opened
+		}
+		return b
+	}
+	i := q + 1
+	for {
+		k := bytes.IndexByte(cur[i:], '"')
+		if k < 0 {
+			// The line ends inside the cell.
+			s.unq = append(s.unq, cur[i:]...)
+			if len(cur) == 0 || cur[len(cur)-1] != '\n' {
+				return nil, 0, broken(quoteEOF)
+			}
+			if stray {
+				return nil, 0, broken(quoteStray)
+			}
+			if !crossed {
+				s.opened = append(s.opened[:0], cur[q:len(cur)-1]...)
+				crossed = true
+			}
+			if len(s.unq)-start > quoteLimit {
+				return nil, 0, broken(quoteLong)
+			}
+			next, err := s.readLine()
+			if err != nil {
+				// A read error other than the end is rare enough to
+				// report as the quote's.
+				return nil, 0, broken(quoteEOF)
+			}
+			s.line++
+			s.raw = append(s.raw, next...)
+			cur, i = next, 0
+			continue
+		}
+		s.unq = append(s.unq, cur[i:i+k]...)
+		i += k + 1
+		switch {
+		case i < len(cur) && cur[i] == '"':
+			s.unq = append(s.unq, '"')
+			i++
+		case i == len(cur) || cur[i] == s.delim || cur[i] == '\n':
+			return cur, i, nil
+		default:
+			s.unq = append(s.unq, '"')
+			if crossed {
+				return nil, 0, broken(quoteStray)
+			}
+			stray = true
+		}
+	}
+}
+
+// skipSpace skips white space from b[i] as encoding/csv's
+// TrimLeadingSpace does (unicode.IsSpace).
+func skipSpace(b []byte, i int) int {
+	for i < len(b) {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if !unicode.IsSpace(r) {
+			return i
+		}
+		i += n
+	}
+	return i
+}
+
+// shorten cuts a line's text for a message, on a rune boundary.
+func shorten(b []byte) string {
+	if len(b) > 0 && b[len(b)-1] == '\n' {
+		b = b[:len(b)-1]
+	}
+	if len(b) <= 120 {
+		return string(b)
+	}
+	n := 120
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return string(b[:n]) + "…"
 }
 
 // interned is a shared cell text and its number, from 1.
@@ -190,64 +577,19 @@ func (s *csvScanner) arenaString(b []byte) string {
 // string per field and no more.
 const maxInterned = 1 << 16
 
-// next returns the next record without its line end, and the physical line
-// it starts on. A quoted field may span lines.
-func (s *csvScanner) next() ([]byte, int, error) {
-	first := s.line + 1
-	s.rec = s.rec[:0]
-	quotes, multi := 0, false
-	for {
-		b, err := s.br.ReadSlice('\n')
-		if len(b) > 0 && b[len(b)-1] == '\n' {
-			s.line++
-		} else if err == io.EOF && len(b) > 0 {
-			s.line++ // a last line without a line end
-		}
-		if bytes.IndexByte(b, '"') >= 0 {
-			quotes += bytes.Count(b, []byte{'"'})
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			s.rec = append(s.rec, b...)
-			multi = true
-			continue
-		case err == io.EOF:
-			if len(b) == 0 && !multi {
-				return nil, first, io.EOF
-			}
-		case err != nil:
-			return nil, first, err
-		case quotes%2 == 1:
-			s.rec = append(s.rec, b...)
-			multi = true
-			continue
-		}
-		if multi {
-			s.rec = append(s.rec, b...)
-			b = s.rec
-		}
-		return trimEOL(b), first, nil
-	}
-}
-
-func trimEOL(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-	}
-	if n := len(b); n > 0 && b[n-1] == '\r' {
-		b = b[:n-1]
-	}
-	return b
-}
-
-// check refuses bytes that are not UTF-8 in a file whose start was.
-func (s *csvScanner) check(file string, rec []byte, line int) *pipeline.FileError {
-	if s.enc != encUTF8 || utf8.Valid(rec) {
-		return nil
-	}
+// badLine refuses bytes that are not UTF-8 in a file whose start was.
+func (s *csvScanner) badLine(file string, line int) *pipeline.FileError {
 	return fileError(file, "bad_encoding",
 		"Dòng %d có byte không hợp lệ trong UTF-8 (tệp trộn nhiều bảng mã?); hãy lưu lại dưới dạng CSV UTF-8.",
 		"Line %d holds bytes that are not valid UTF-8 (mixed encodings?); save the file again as CSV UTF-8.", line)
+}
+
+// checkBroken checks the text of a refused record as cell would have.
+func (s *csvScanner) checkBroken(file string, line int, b *brokenQuote) *pipeline.FileError {
+	if s.enc == encUTF8 && (!utf8.ValidString(b.text) || !utf8.Valid(s.unq)) {
+		return s.badLine(file, line)
+	}
+	return nil
 }
 
 // sniffDelimiter picks the separator the header uses most, outside quotes.
@@ -269,63 +611,6 @@ func sniffDelimiter(header []byte) byte {
 		}
 	}
 	return best
-}
-
-// split cuts a record into fields, undoing RFC 4180 quoting. Quotes inside
-// an unquoted field are kept as written, as spreadsheets do.
-func (s *csvScanner) split(rec []byte) [][]byte {
-	s.fields = s.fields[:0]
-	if bytes.IndexByte(rec, '"') < 0 {
-		for {
-			i := bytes.IndexByte(rec, s.delim)
-			if i < 0 {
-				return append(s.fields, rec)
-			}
-			s.fields = append(s.fields, rec[:i])
-			rec = rec[i+1:]
-		}
-	}
-	s.unq = s.unq[:0]
-	for {
-		// Leading spaces before an opening quote are common by hand.
-		j := 0
-		for j < len(rec) && rec[j] == ' ' {
-			j++
-		}
-		if j < len(rec) && rec[j] == '"' {
-			start := len(s.unq)
-			i := j + 1
-			for i < len(rec) {
-				if rec[i] == '"' {
-					if i+1 < len(rec) && rec[i+1] == '"' {
-						s.unq = append(s.unq, '"')
-						i += 2
-						continue
-					}
-					i++
-					break
-				}
-				s.unq = append(s.unq, rec[i])
-				i++
-			}
-			// Text after the closing quote belongs to the field too.
-			k := bytes.IndexByte(rec[i:], s.delim)
-			if k < 0 {
-				s.unq = append(s.unq, rec[i:]...)
-				return append(s.fields, s.unq[start:len(s.unq):len(s.unq)])
-			}
-			s.unq = append(s.unq, rec[i:i+k]...)
-			s.fields = append(s.fields, s.unq[start:len(s.unq):len(s.unq)])
-			rec = rec[i+k+1:]
-			continue
-		}
-		i := bytes.IndexByte(rec, s.delim)
-		if i < 0 {
-			return append(s.fields, rec)
-		}
-		s.fields = append(s.fields, rec[:i])
-		rec = rec[i+1:]
-	}
 }
 
 // str turns a field into a string, NFC-normalised, sharing repeated ones,

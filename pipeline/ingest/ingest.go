@@ -434,6 +434,7 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	}
 	var readFE *pipeline.FileError
 	var readErr error
+	var readRejects []pipeline.RowError // the reader's own, before the validator's as in Read
 	go func() {
 		defer close(full)
 		defer func() {
@@ -474,7 +475,7 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 				return errStopped
 			}
 			return nil
-		})
+		}, func(e pipeline.RowError) { readRejects = append(readRejects, e) })
 		if readFE == nil && readErr == nil && (len(b.recs) > 0 || len(b.errs) > 0) {
 			select {
 			case full <- b:
@@ -535,6 +536,7 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	if drop != nil {
 		return res, nil
 	}
+	res.rejects = append(readRejects, res.rejects...)
 	res.refused = check.Finish()
 	for _, r := range res.refused {
 		res.rejects = append(res.rejects, r.Err)

@@ -1,0 +1,92 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// scanAll reads every record of a CSV text the way csvRows does, as
+// "line: cell|cell" strings, and each refused record as "line: broken N at
+// L" (N the kind, L the line of the quote).
+func scanAll(t testing.TB, data string) []string {
+	t.Helper()
+	s, fe := newCSVScanner("t.csv", strings.NewReader(data))
+	if fe != nil {
+		t.Fatalf("file error %+v", fe)
+	}
+	var out []string
+	for {
+		line, bad, err := s.next()
+		if err != nil {
+			return out
+		}
+		if bad != nil {
+			out = append(out, fmt.Sprintf("%d: broken %d at %d col %d %q", line, bad.kind, bad.line, bad.col, bad.text))
+			continue
+		}
+		cells := make([]string, len(s.fields))
+		for i, f := range s.fields {
+			cells[i] = string(f)
+		}
+		out = append(out, fmt.Sprintf("%d: %s", line, strings.Join(cells, "|")))
+	}
+}
+
+// TestCSVQuotes: quotes and line ends as RFC 4180, spreadsheets and
+// hand-made files write them, each record on the line it starts.
+func TestCSVQuotes(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"lf", "a,b\n1,2\n", []string{"1: a|b", "2: 1|2"}},
+		{"crlf", "a,b\r\n1,2\r\n", []string{"1: a|b", "2: 1|2"}},
+		{"cr only", "a,b\r1,2\r3,4", []string{"1: a|b", "2: 1|2", "3: 3|4"}},
+		{"mixed ends", "a,b\r\n1,2\n3,4\r5,6", []string{"1: a|b", "2: 1|2", "3: 3|4", "4: 5|6"}},
+		{"blank lines counted", "a,b\n\n\r\n1,2\n", []string{"1: a|b", "2: ", "3: ", "4: 1|2"}},
+		{"stray quote is text", "a,b\nMô hình \"hay,x\n1,2\n", []string{"1: a|b", "2: Mô hình \"hay|x", "3: 1|2"}},
+		{"quote mid cell", "a,b\nx\"y\"z,a\"\n", []string{"1: a|b", "2: x\"y\"z|a\""}},
+		{"rfc quoting", "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n", []string{"1: a|b", "2: x,y|say \"hi\""}},
+		{"multi-line cell", "a,b\n\"one\r\ntwo\rthree\",x\n1,2\n", []string{"1: a|b", "2: one\ntwo\nthree|x", "5: 1|2"}},
+		{"empty quoted", "a,b,c\n\"\",\"\",\n", []string{"1: a|b|c", "2: ||"}},
+		{"space before quote", "a,b\n \"x,y\", \"z\"\n", []string{"1: a|b", "2: x,y|z"}},
+		{"tsv keeps spaces", "a\tb\n \"x\ty\"\n", []string{"1: a|b", "2:  \"x|y\""}},
+		{"stray quote closed on its line", "a,b\n\"x\"y\",z\n", []string{"1: a|b", "2: x\"y|z"}},
+		{"semicolon", "a;b\n\"1,5\";x\n", []string{"1: a|b", "2: 1,5|x"}},
+		// A quote that is not closed right: its row is refused and the
+		// next line is read as a row of its own.
+		{"unclosed to eof", "a,b\n1,\"2\n3,4\n5,6\n", []string{"1: a|b", "2: broken 1 at 2 col 1 \"\\\"2\"", "3: 3|4", "4: 5|6"}},
+		{"unclosed on last line", "a,b\n1,\"2", []string{"1: a|b", "2: broken 1 at 2 col 1 \"\\\"2\""}},
+		{"quote then text", "a,b\n\"Dân vận khéo\" cấp tỉnh,x\n1,2\n", []string{"1: a|b", "2: broken 0 at 2 col 0 \"\\\"Dân vận khéo\\\" cấp tỉnh,x\"", "3: 1|2"}},
+		{"stray on a later line", "a,b\n1,\"x\n3,\"4\"\n5,6\n", []string{"1: a|b", "2: broken 0 at 2 col 1 \"\\\"x\"", "3: 3|4", "4: 5|6"}},
+		{"broken after a good multi-line cell", "a,b,c\n\"p\nq\",\"x\n\"y\",z\n7,8\n",
+			[]string{"1: a|b|c", "2: broken 0 at 3 col 1 \"\\\"x\"", "4: y|z", "5: 7|8"}},
+		{"broken in replayed lines", "a,b\n1,\"x\n2,\"y\n3,\"z\"w\"\n4,5\n",
+			[]string{"1: a|b", "2: broken 0 at 2 col 1 \"\\\"x\"", "3: broken 0 at 3 col 1 \"\\\"y\"", "4: 3|z\"w", "5: 4|5"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := scanAll(t, c.in); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got\n%q\nwant\n%q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestCSVQuoteLimit: a quoted cell running over lines for longer than any
+// spreadsheet cell is refused, and the lines it ran over are read again.
+func TestCSVQuoteLimit(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("a,b\n1,\"x\n")
+	n := 0
+	for b.Len() < quoteLimit+1000 {
+		n++
+		fmt.Fprintf(&b, "%d,y\n", n)
+	}
+	got := scanAll(t, b.String())
+	if len(got) < 3 || got[1] != "2: broken 2 at 2 col 1 \"\\\"x\"" || got[2] != "3: 1|y" || got[len(got)-1] != fmt.Sprintf("%d: %d|y", n+2, n) || len(got) != n+2 {
+		t.Errorf("got %d records, %q … %q", len(got), got[:min(4, len(got))], got[len(got)-1])
+	}
+}
