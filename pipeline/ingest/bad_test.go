@@ -130,6 +130,24 @@ func badCases(t *testing.T) []badCase {
 			"Hà Tĩnh,Can Lộc,2023,dialogues,,5,\"Dân vận khéo\" cấp tỉnh\n" +
 			"Hà Tĩnh,Can Lộc,2023,contests,,2,\"a\"\n" + "Hà Tĩnh,Thạch Hà,2023,dialogues,,7,\n"),
 			code: "unclosed_quote", ref: "dòng 2", column: "ghi_chu", reason: "mở ở dòng 2", accepted: 2},
+		// Same bytes, same result (issue 14): a JSON object that gives a key
+		// twice, or one field under two names with different texts, is
+		// refused, not read one way or the other by chance.
+		{name: "json_conflicting_unit_aliases", file: "alias.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","don_vi":"Can Lộc","period":"2023","values":[{"indicator":"dialogues","value":3}]}`),
+			fileCode: "conflicting_keys", reason: `Hai khóa "unit" và "don_vi" cùng ghi đơn vị nhưng khác nhau ("Thạch Hà" và "Can Lộc")`},
+		{name: "json_duplicate_report_key", file: "dup-key.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","period":"2024","values":[{"indicator":"dialogues","value":3}]}`),
+			fileCode: "duplicate_key", reason: `Khóa "period" được ghi hai lần`},
+		{name: "json_value_duplicate_key", file: "dup-value.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":1,"value":2}]}`),
+			code: "duplicate_key", ref: "values[1]", column: "value", reason: `Khóa "value" được ghi hai lần`, accepted: 1},
+		{name: "json_value_conflicting_aliases", file: "alias-value.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","chi_tieu":"dialogues","value":1}]}`),
+			code: "conflicting_keys", ref: "values[1]", column: "chi_tieu", reason: `Hai khóa "indicator" và "chi_tieu" cùng ghi chỉ tiêu nhưng khác nhau ("contests" và "dialogues")`, accepted: 1},
+		{name: "json_aliases_agree", file: "alias-same.json", data: []byte(`{"province":"Hà Tĩnh","tinh":"Hà Tĩnh","unit":"Thạch Hà","don_vi":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3,"gia_tri":3}]}`), accepted: 1},
+		{name: "jsonl_duplicate_key", file: "dup.jsonl", data: []byte(`{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}` + "\n" +
+			`{"tinh":"Hà Tĩnh","don_vi":"Can Lộc","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3,"gia_tri":4}` + "\n"),
+			code: "duplicate_key", ref: "dòng 2", column: "gia_tri", reason: `Khóa "gia_tri" được ghi hai lần`, accepted: 1},
+		{name: "jsonl_conflicting_aliases", file: "alias.jsonl", data: []byte(`{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}` + "\n" +
+			`{"tinh":"Hà Tĩnh","don_vi":"Can Lộc","huyen":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}` + "\n"),
+			code: "conflicting_keys", ref: "dòng 2", column: "huyen", reason: `Hai khóa "don_vi" và "huyen" cùng ghi đơn vị`, accepted: 1},
 		{name: "space_before_quote", file: "spaced.csv", data: []byte(header + "Hà Tĩnh, \"Can Lộc\", 2023, dialogues, , \"1.043\",\n"), accepted: 1},
 		{name: "blank_lines_between_rows", file: "blank-lines.csv", data: []byte(header + "\n" + good + "\r\n  \n" + "Hà Tĩnh,Can Lộc,2023,dialogues,,-5,\n"),
 			code: "negative_value", ref: "dòng 6", column: "gia_tri", reason: "âm", accepted: 1},

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,17 +15,12 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// jsonReport is a report as a web form sends it (formats.md section 3). A
-// value may name its own unit or period, overriding the report's.
-type jsonReport struct {
-	Province    json.RawMessage `json:"province"`
-	Unit        json.RawMessage `json:"unit"`
-	Period      json.RawMessage `json:"period"`
-	SubmittedAt json.RawMessage `json:"submitted_at"`
-	Values      []map[string]json.RawMessage
-}
-
-// JSON reads a JSON report.
+// JSON reads a JSON report (formats.md section 3). A value may name its own
+// unit or period, overriding the report's. Keys are read in the order
+// written, so a key given twice, or two spellings of one field with
+// different texts ("unit" and "don_vi"), are seen and refused instead of
+// one of them winning by chance: for the report's own keys the file, for a
+// value's keys that value.
 func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
 	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -33,11 +29,15 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 	if !utf8.Valid(data) {
 		return nil, nil, badEncoding(file)
 	}
-	var top map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	if err := dec.Decode(&top); err != nil {
-		return nil, nil, jsonFileError(file, data, err)
+	top, err := jsonObject(dec)
+	var no *notObject
+	switch {
+	case errors.As(err, &no):
+		return nil, nil, notReport(file, fmt.Sprintf("là %s / is %s", no.what, no.what))
+	case err != nil:
+		return nil, nil, jsonFileError(file, data, syntaxError(data, err))
 	}
 	if off := dec.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
 		next := off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n")))
@@ -46,81 +46,286 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 			"Tệp JSON sai cú pháp ở dòng %d, cột %d: còn nội dung sau khi báo cáo đã kết thúc.",
 			"Malformed JSON at line %d, column %d: text after the end of the report.", line, col)
 	}
-	if top == nil {
-		return nil, nil, notReport(file, "null")
+	if p := checkKeys(top, reportField); p != nil {
+		return nil, nil, &pipeline.FileError{File: file, Code: p.code, Reason: p.reason(), ReasonEN: p.reasonEN()}
 	}
-	var rep jsonReport
-	for k, v := range top {
-		switch strings.ToLower(k) {
-		case "province", "tinh":
-			rep.Province = v
-		case "unit", "don_vi":
-			rep.Unit = v
-		case "period", "ky_bao_cao":
-			rep.Period = v
-		case "submitted_at", "ngay_gui":
-			rep.SubmittedAt = v
-		case "values":
-			if err := decodeNumbers(v, &rep.Values); err != nil {
-				return nil, nil, notReport(file, `"values" phải là một mảng các đối tượng / must be an array of objects`)
-			}
+	var report pipeline.RawRow // the report's own province, unit, period, date
+	var values json.RawMessage
+	for _, f := range top {
+		s, _ := jsonText(f.raw)
+		switch fd, _ := reportField(f.key); fd {
+		case pipeline.FieldProvince:
+			report.Province = s
+		case pipeline.FieldUnit:
+			report.Unit = s
+		case pipeline.FieldPeriod:
+			report.Period = s
+		case pipeline.FieldSubmittedAt:
+			report.SubmittedAt = s
+		case fieldValues:
+			values = f.raw
 		}
 	}
-	if rep.Values == nil {
+	if values == nil {
 		return nil, nil, notReport(file, `thiếu "values" / no "values"`)
 	}
-	if len(rep.Values) == 0 {
+	objs, err := jsonObjects(values)
+	if err != nil {
+		return nil, nil, notReport(file, `"values" phải là một mảng các đối tượng / must be an array of objects`)
+	}
+	if len(objs) == 0 {
 		return nil, nil, fileError(file, "empty_file", "Báo cáo không có giá trị nào (\"values\" rỗng).", "The report has no values (\"values\" is empty).")
 	}
 	var rows []pipeline.RawRow
-	for i, v := range rep.Values {
-		raw := pipeline.RawRow{Ref: fmt.Sprintf("values[%d]", i), Origin: pipeline.FromForm, Columns: jsonColumns}
-		raw.Province, _ = jsonText(rep.Province)
-		raw.Unit, _ = jsonText(rep.Unit)
-		raw.Period, _ = jsonText(rep.Period)
-		raw.SubmittedAt, _ = jsonText(rep.SubmittedAt)
+	var rejects []pipeline.RowError
+	for i, v := range objs {
+		ref := fmt.Sprintf("values[%d]", i)
+		if p := checkKeys(v, valueField); p != nil {
+			rejects = append(rejects, p.rowError(file, ref))
+			continue
+		}
+		raw := pipeline.RawRow{Ref: ref, Origin: pipeline.FromForm, Columns: jsonColumns,
+			Province: report.Province, Unit: report.Unit, Period: report.Period, SubmittedAt: report.SubmittedAt}
 		var extra []string
-		for _, k := range sortedKeys(v) {
-			s, plain := jsonText(v[k])
-			switch strings.ToLower(k) {
-			case "indicator", "chi_tieu":
-				raw.Indicator = s
-			case "disaggregation", "phan_to":
-				raw.Disaggregation = s
-			case "value", "gia_tri":
-				raw.Value, raw.Plain = s, plain
-			case "qualifier":
-				raw.Qualifier = s
-			case "note", "ghi_chu":
+		sortFields(v)
+		for _, f := range v {
+			s, plain := jsonText(f.raw)
+			fd, known := valueField(f.key)
+			switch {
+			case !known && fd == fieldNote:
 				raw.Note = joinNote(s, raw.Note)
-			case "unit", "don_vi":
-				raw.Unit = s
-			case "period", "ky_bao_cao":
-				raw.Period = s
-			case "province", "tinh":
-				raw.Province = s
-			default:
+			case !known:
 				if s != "" {
-					extra = append(extra, k+": "+s)
+					extra = append(extra, f.key+": "+s)
 				}
+			case fd == pipeline.FieldIndicator:
+				raw.Indicator = s
+			case fd == pipeline.FieldDisaggregation:
+				raw.Disaggregation = s
+			case fd == pipeline.FieldValue:
+				raw.Value, raw.Plain = s, plain
+			case fd == pipeline.FieldQualifier:
+				raw.Qualifier = s
+			case fd == pipeline.FieldUnit:
+				raw.Unit = s
+			case fd == pipeline.FieldPeriod:
+				raw.Period = s
+			case fd == pipeline.FieldProvince:
+				raw.Province = s
 			}
 		}
 		raw.Note = joinNote(raw.Note, strings.Join(extra, "; "))
 		rows = append(rows, raw)
 	}
-	return rows, nil, nil
+	return rows, rejects, nil
+}
+
+// fieldValues is the report's "values" key, which must not be given twice
+// either.
+const fieldValues pipeline.Field = "values"
+
+// reportField is the field a key of a JSON report's top level gives.
+func reportField(key string) (pipeline.Field, bool) {
+	switch strings.ToLower(key) {
+	case "province", "tinh":
+		return pipeline.FieldProvince, true
+	case "unit", "don_vi":
+		return pipeline.FieldUnit, true
+	case "period", "ky_bao_cao":
+		return pipeline.FieldPeriod, true
+	case "submitted_at", "ngay_gui":
+		return pipeline.FieldSubmittedAt, true
+	case "values":
+		return fieldValues, true
+	}
+	return "", false
+}
+
+// valueField is the field a key of one of a JSON report's values gives.
+// Notes are not a field two keys can disagree on: every note is kept.
+func valueField(key string) (pipeline.Field, bool) {
+	switch strings.ToLower(key) {
+	case "indicator", "chi_tieu":
+		return pipeline.FieldIndicator, true
+	case "disaggregation", "phan_to":
+		return pipeline.FieldDisaggregation, true
+	case "value", "gia_tri":
+		return pipeline.FieldValue, true
+	case "qualifier":
+		return pipeline.FieldQualifier, true
+	case "note", "ghi_chu":
+		return fieldNote, false
+	}
+	return reportField(key)
+}
+
+// jsonField is one key of a JSON object and its value, as written.
+type jsonField struct {
+	key string
+	raw json.RawMessage
+}
+
+// notObject is a JSON value that should have been an object.
+type notObject struct{ what string }
+
+func (e *notObject) Error() string { return "not an object but " + e.what }
+
+// jsonObject reads one JSON object from dec keeping every key in the order
+// written: encoding/json decoding into a map keeps the last of two equal
+// keys, and a map has no order. The offset of a syntax error is not where
+// it is in the input (Decode counts only what it scanned): syntaxError
+// finds that.
+func jsonObject(dec *json.Decoder) (fields []jsonField, err error) {
+	defer func() {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+	}()
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		what := "null"
+		switch tok.(type) {
+		case json.Delim:
+			what = "array"
+		case string:
+			what = "string"
+		case json.Number:
+			what = "number"
+		case bool:
+			what = "bool"
+		}
+		return nil, &notObject{what}
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		var f jsonField
+		f.key, _ = tok.(string) // More and Token hold the grammar: a key is a string
+		if err := dec.Decode(&f.raw); err != nil {
+			return nil, err
+		}
+		fields = append(fields, f)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	return fields, nil
+}
+
+// syntaxError is err of jsonObject with the offset encoding/json gives
+// decoding all of data at once.
+func syntaxError(data []byte, err error) error {
+	var v json.RawMessage
+	if e := json.NewDecoder(bytes.NewReader(data)).Decode(&v); e != nil {
+		return e
+	}
+	return err
+}
+
+// jsonObjects reads a JSON array of objects.
+func jsonObjects(raw json.RawMessage) ([][]jsonField, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, &notObject{"not an array"}
+	}
+	var out [][]jsonField
+	for dec.More() {
+		obj, err := jsonObject(dec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, obj)
+	}
+	return out, nil
+}
+
+// sortFields orders an object's keys, so notes built from them come out
+// the same whatever order a sender writes its keys in.
+func sortFields(fields []jsonField) {
+	slices.SortStableFunc(fields, func(a, b jsonField) int { return strings.Compare(a.key, b.key) })
+}
+
+// keyProblem is a JSON object giving one key twice, or one field under two
+// keys with different texts.
+type keyProblem struct {
+	code       string // duplicate_key or conflicting_keys
+	key, other string
+	val, oval  string
+	field      pipeline.Field
+}
+
+// fieldWords name a field in Vietnamese and English.
+var fieldWords = map[pipeline.Field][2]string{
+	pipeline.FieldProvince: {"tỉnh", "province"}, pipeline.FieldUnit: {"đơn vị", "unit"},
+	pipeline.FieldPeriod: {"kỳ báo cáo", "period"}, pipeline.FieldSubmittedAt: {"ngày gửi", "submission date"},
+	pipeline.FieldIndicator: {"chỉ tiêu", "indicator"}, pipeline.FieldDisaggregation: {"phân tổ", "breakdown"},
+	pipeline.FieldValue: {"giá trị", "value"}, pipeline.FieldQualifier: {"mức chính xác", "qualifier"},
+	fieldValues: {"danh sách giá trị", "list of values"},
+}
+
+// checkKeys finds the first key problem of an object, in the order written.
+// Two spellings of one field with the same text agree and are accepted.
+func checkKeys(fields []jsonField, fieldOf func(string) (pipeline.Field, bool)) *keyProblem {
+	seen := make(map[string]bool, len(fields))
+	byField := map[pipeline.Field]int{}
+	for i, f := range fields {
+		if seen[f.key] {
+			s, _ := jsonText(f.raw)
+			return &keyProblem{code: "duplicate_key", key: f.key, val: s}
+		}
+		seen[f.key] = true
+		fd, ok := fieldOf(f.key)
+		if !ok {
+			continue
+		}
+		j, dup := byField[fd]
+		if !dup {
+			byField[fd] = i
+			continue
+		}
+		a, ap := jsonText(fields[j].raw)
+		b, bp := jsonText(f.raw)
+		if a != b || ap != bp {
+			return &keyProblem{code: "conflicting_keys", key: f.key, val: b, other: fields[j].key, oval: a, field: fd}
+		}
+	}
+	return nil
+}
+
+func (p *keyProblem) reason() string {
+	if p.code == "duplicate_key" {
+		return fmt.Sprintf("Khóa %q được ghi hai lần trong cùng một đối tượng JSON, nên không biết lấy giá trị nào; hãy giữ một.", p.key)
+	}
+	return fmt.Sprintf("Hai khóa %q và %q cùng ghi %s nhưng khác nhau (%q và %q), nên không biết lấy giá trị nào; hãy giữ một khóa.",
+		p.other, p.key, fieldWords[p.field][0], p.oval, p.val)
+}
+
+func (p *keyProblem) reasonEN() string {
+	if p.code == "duplicate_key" {
+		return fmt.Sprintf("Key %q is given twice in one JSON object, so which value is meant is unknown; keep one.", p.key)
+	}
+	return fmt.Sprintf("Keys %q and %q both give the %s but differ (%q and %q), so which is meant is unknown; keep one key.",
+		p.other, p.key, fieldWords[p.field][1], p.oval, p.val)
+}
+
+func (p *keyProblem) rowError(file, ref string) pipeline.RowError {
+	return pipeline.RowError{File: file, Ref: ref, Column: p.key, Value: p.val, Code: p.code, Reason: p.reason(), ReasonEN: p.reasonEN()}
 }
 
 var jsonColumns = map[pipeline.Field]string{
 	pipeline.FieldProvince: "province", pipeline.FieldUnit: "unit", pipeline.FieldPeriod: "period",
 	pipeline.FieldIndicator: "indicator", pipeline.FieldDisaggregation: "disaggregation",
 	pipeline.FieldValue: "value", pipeline.FieldQualifier: "qualifier", pipeline.FieldSubmittedAt: "submitted_at",
-}
-
-func decodeNumbers(raw json.RawMessage, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	return dec.Decode(v)
 }
 
 func joinNote(a, b string) string {
@@ -131,15 +336,6 @@ func joinNote(a, b string) string {
 		return a
 	}
 	return a + "; " + b
-}
-
-func sortedKeys(m map[string]json.RawMessage) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // jsonText renders a JSON scalar as the text a reader hands on; plain is
@@ -203,7 +399,9 @@ func lineCol(data []byte, off int64) (int, int) {
 }
 
 // JSONL reads JSON Lines: one long-table row per line, keyed by the column
-// names of a long table. A line that is not a JSON object is refused alone.
+// names of a long table. A line that is not a JSON object, or gives a key
+// twice, or one column under two names with different texts, is refused
+// alone.
 func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
 	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -217,6 +415,7 @@ func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, 
 	}
 	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
+	bad := 0 // lines that are not JSON objects
 	for n, rest := 1, data; len(rest) > 0; n++ {
 		var line []byte
 		line, rest, _ = bytes.Cut(rest, []byte("\n"))
@@ -225,10 +424,11 @@ func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, 
 			continue
 		}
 		ref := "dòng " + strconv.Itoa(n)
-		var obj map[string]json.RawMessage
-		err := decodeNumbers(line, &obj)
-		if err == nil && obj == nil {
-			err = errors.New("null")
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.UseNumber()
+		obj, err := jsonObject(dec)
+		if err == nil && dec.More() {
+			err = errors.New("text after the object")
 		}
 		if err != nil {
 			shown := string(line)
@@ -238,12 +438,19 @@ func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, 
 			rejects = append(rejects, pipeline.RowError{File: file, Ref: ref, Column: "", Value: shown, Code: "bad_json_line",
 				Reason:   fmt.Sprintf("Dòng này không phải một đối tượng JSON hợp lệ (%v); các dòng khác vẫn được nhận.", err),
 				ReasonEN: fmt.Sprintf("This line is not a valid JSON object (%v); the other lines still load.", err)})
+			bad++
+			continue
+		}
+		if p := checkKeys(obj, lineField); p != nil {
+			rejects = append(rejects, p.rowError(file, ref))
 			continue
 		}
 		raw := pipeline.RawRow{Ref: ref, Origin: pipeline.FromForm, Columns: map[pipeline.Field]string{}}
 		var note, extra []string
-		for _, k := range sortedKeys(obj) {
-			s, plain := jsonText(obj[k])
+		sortFields(obj)
+		for _, kv := range obj {
+			k := kv.key
+			s, plain := jsonText(kv.raw)
 			f, ok := headerAliases[headerKey(k)]
 			if !ok {
 				if s != "" {
@@ -276,10 +483,17 @@ func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, 
 		raw.Note = joinNote(strings.Join(note, "; "), strings.Join(extra, "; "))
 		rows = append(rows, raw)
 	}
-	if len(rows) == 0 && len(rejects) > 0 {
+	if len(rows) == 0 && bad > 0 && bad == len(rejects) {
 		return nil, nil, fileError(file, "malformed_json",
 			"Không dòng nào của tệp JSON Lines là JSON hợp lệ (%s: %s).", "No line of the JSON Lines file is valid JSON (%s: %s).",
 			rejects[0].Ref, rejects[0].ReasonEN)
 	}
 	return rows, rejects, nil
+}
+
+// lineField is the long-table column a key of a JSON Lines row gives; its
+// notes are all kept.
+func lineField(key string) (pipeline.Field, bool) {
+	f, ok := headerAliases[headerKey(key)]
+	return f, ok && f != fieldNote
 }
