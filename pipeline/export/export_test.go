@@ -211,6 +211,53 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// The same committed batches publish the same bytes whether the warehouse
+// took them in one refresh or one at a time: a partition's file, written
+// once and linked into later snapshots, holds nothing of the other
+// partitions that were there when it was written.
+func TestSameBytesWhateverTheHistory(t *testing.T) {
+	// Every value of Thanh Hóa 2023 has a submission date; none of Hà
+	// Tĩnh 2022's has. Taken one at a time, Thanh Hóa 2023's files are
+	// written while no value of the warehouse lacks a date, then linked.
+	dated := whtest.Batch{SourceFile: "thanh-hoa-2023.csv", IngestedAt: day(5), Facts: []whtest.Fact{
+		{Unit: "38", Period: "2023", Indicator: "dialogues", Value: 40, SubmittedAt: "2024-01-04"},
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 20, SubmittedAt: "2024-01-03"},
+	}}
+	undated := whtest.Batch{SourceFile: "ha-tinh-2022.csv", IngestedAt: day(9), Facts: []whtest.Fact{
+		{Unit: "436", Period: "2022", Indicator: "land_donated_m2", Value: 1500.5},
+	}}
+	once := t.TempDir()
+	w := setup(t, once, dated, undated)
+	want := readTree(t, publish(t, w, once, Options{}).Dir)
+
+	stepwise := t.TempDir()
+	w = setup(t, stepwise, dated)
+	publish(t, w, stepwise, Options{})
+	whtest.Write(t, stepwise, undated)
+	if _, err := w.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	last := publish(t, w, stepwise, Options{})
+	got := readTree(t, last.Dir)
+	if len(got) != len(want) {
+		t.Errorf("%d files published stepwise, %d at once", len(got), len(want))
+	}
+	for n := range want {
+		if !bytes.Equal(got[n], want[n]) {
+			t.Errorf("%s differs between the stepwise and the one-refresh warehouse", n)
+		}
+	}
+	// Nor in a partition file's schema: the partitions of a table agree.
+	var schemas int
+	err := w.DB().QueryRowContext(ctx, `SELECT count(DISTINCT s) FROM (
+		SELECT file_name, string_agg(name || ' ' || repetition_type, ', ' ORDER BY name) AS s
+		FROM parquet_schema(?) GROUP BY file_name)`,
+		filepath.Join(last.Dir, layout.TablesDir, "stg_facts", "*", "*.parquet")).Scan(&schemas)
+	if err != nil || schemas != 1 {
+		t.Errorf("the partitions of stg_facts have %d different schemas (%v)", schemas, err)
+	}
+}
+
 // A crash after any step leaves either the previous snapshot serving, intact,
 // or the new one; never a partial snapshot in snapshots/.
 func TestCrashBetweenSteps(t *testing.T) {

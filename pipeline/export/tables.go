@@ -83,17 +83,35 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return ix, err
 	}
-	// Without insertion order the ORDER BY of a COPY is not kept in the
-	// file and the bytes vary from run to run. The setting is global, so
-	// put it back afterwards.
-	var keep string
-	if err := queryRow(ctx, q, `SELECT current_setting('preserve_insertion_order')::VARCHAR`, &keep); err != nil {
-		return ix, fmt.Errorf("read preserve_insertion_order: %w", err)
+	// A file's bytes must depend on its rows only: it is linked into later
+	// snapshots by a key that knows its own partition's batches and nothing
+	// else. Two global settings, put back afterwards:
+	//  - preserve_insertion_order: without it the ORDER BY of a COPY is not
+	//    kept in the file and the bytes vary from run to run;
+	//  - no statistics_propagation: DuckDB 2.0's Parquet writer makes a
+	//    column REQUIRED when the optimizer's statistics for the COPY's
+	//    input say it holds no NULL, and those are the statistics of the
+	//    whole warehouse table, so a partition's file came out REQUIRED or
+	//    OPTIONAL depending on whether another partition had a NULL in that
+	//    column when it was written. Without them every column is OPTIONAL,
+	//    as DuckDB 1.x wrote them.
+	var keepOrder, keepOptimizers string
+	if err := queryRow(ctx, q, `SELECT current_setting('preserve_insertion_order')::VARCHAR,
+		current_setting('disabled_optimizers')::VARCHAR`, &keepOrder, &keepOptimizers); err != nil {
+		return ix, fmt.Errorf("read settings: %w", err)
+	}
+	optimizers := "statistics_propagation"
+	if keepOptimizers != "" {
+		optimizers = keepOptimizers + "," + optimizers
 	}
 	if err := exec(ctx, q, `SET preserve_insertion_order = true`); err != nil {
 		return ix, err
 	}
-	defer exec(context.WithoutCancel(ctx), q, `SET preserve_insertion_order = `+keep)
+	defer exec(context.WithoutCancel(ctx), q, `SET preserve_insertion_order = `+keepOrder)
+	if err := exec(ctx, q, `SET disabled_optimizers = '`+strings.ReplaceAll(optimizers, "'", "''")+"'"); err != nil {
+		return ix, err
+	}
+	defer exec(context.WithoutCancel(ctx), q, `SET disabled_optimizers = '`+strings.ReplaceAll(keepOptimizers, "'", "''")+"'")
 
 	prev := map[string]TableFile{} // key -> file of the previous snapshot
 	if prevDir != "" {
