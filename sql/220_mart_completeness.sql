@@ -37,7 +37,7 @@ SELECT
     round(count(*) FILTER (WHERE received) / count(*), 4) AS rate,
     round(count(*) FILTER (WHERE on_time) / nullif(count(*) FILTER (WHERE received), 0), 4) AS timeliness,
     list_filter(list(CASE WHEN NOT received THEN {'unit_code': unit_code, 'unit_name': unit_name} END
-                     ORDER BY unit_code), x -> x IS NOT NULL) AS missing,
+                     ORDER BY unit_code), lambda x: x IS NOT NULL) AS missing,
     any_value(own.period IS NOT NULL) AS province_reported
 FROM e
 LEFT JOIN own ON own.province_code = e.province_code AND own.period = e.period

@@ -404,6 +404,11 @@ func parseCheck(ctx context.Context, c *duckdb.Conn, text string) error {
 			st.Close()
 		}
 		return refused("chỉ cho phép câu lệnh SELECT (chỉ đọc) / only read-only SELECT statements are allowed, this is a %s statement", firstWord(text))
+	case out.Error && notAQuery[firstWord(text)]:
+		// A statement the sandbox refuses whatever its form, in a form
+		// DuckDB's parser does not know (RESET ALL since DuckDB 2.0): say
+		// that it is refused, not where its syntax went wrong.
+		return refused("chỉ cho phép câu lệnh SELECT (chỉ đọc) / only read-only SELECT statements are allowed, this is a %s statement", firstWord(text))
 	case out.Error:
 		return &Error{Code: CodeInvalid, Msg: "lỗi cú pháp / syntax error: " + out.Message}
 	case len(out.Statements) > 1:
@@ -668,6 +673,18 @@ func stmtName(t duckdb.StmtType) string {
 		return "multi-statement"
 	}
 	return "non-SELECT (type " + strconv.Itoa(int(t)) + ")"
+}
+
+// notAQuery holds the first keywords of DuckDB's statements that never
+// read-only query: parseCheck refuses such a statement as what it is even
+// when DuckDB cannot parse it.
+var notAQuery = map[string]bool{
+	"ABORT": true, "ALTER": true, "ANALYZE": true, "ATTACH": true, "BEGIN": true, "CALL": true,
+	"CHECKPOINT": true, "COMMENT": true, "COMMIT": true, "COPY": true, "CREATE": true, "DEALLOCATE": true,
+	"DELETE": true, "DETACH": true, "DROP": true, "END": true, "EXECUTE": true, "EXPORT": true,
+	"FORCE": true, "IMPORT": true, "INSERT": true, "INSTALL": true, "LOAD": true, "MERGE": true,
+	"PRAGMA": true, "PREPARE": true, "RESET": true, "ROLLBACK": true, "SET": true, "START": true,
+	"TRUNCATE": true, "UPDATE": true, "USE": true, "VACUUM": true,
 }
 
 // currentDir resolves DIR/exports/current to the snapshot's real path.

@@ -364,7 +364,10 @@ func TestHostileQueries(t *testing.T) {
 		{"DETACH", `DETACH memory`, CodeRefused, "DETACH statement"},
 		{"SET", `SET memory_limit = '100GB'`, CodeRefused, "this is a SET statement"},
 		{"SET external access", `SET enable_external_access = true`, CodeRefused, "this is a SET statement"},
-		{"RESET", `RESET ALL`, CodeInvalid, "Can only SET or RESET a variable"},
+		{"RESET", `RESET memory_limit`, CodeRefused, "this is a RESET statement"},
+		// Not a statement at all since DuckDB 2.0, refused all the same.
+		{"RESET ALL", `RESET ALL`, CodeRefused, "only read-only SELECT statements are allowed, this is a RESET statement"},
+		{"broken INSERT", `INSERT INTO facts VALUES (`, CodeRefused, "this is a INSERT statement"},
 		{"SET VARIABLE", `SET VARIABLE x = 1`, CodeRefused, "this is a SET statement"},
 		{"PRAGMA set", `PRAGMA memory_limit = '100GB'`, CodeRefused, "statement"},
 		{"PRAGMA database_list", `PRAGMA database_list`, CodeRefused, "statement"},
