@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"sync/atomic"
 	"time"
 )
 
@@ -34,23 +33,7 @@ type RawRow struct {
 	// rows of its Group, never stored.
 	Total bool
 	Group string
-	// Cells is set by a reader that numbers the texts of its cells.
-	Cells CellIDs
 }
-
-// CellIDs number the texts of a row's key cells, as written: within one
-// Scope (a reader's pass over one file) equal numbers mean equal texts, so
-// the Validator finds what it resolved before by number instead of hashing
-// the texts of every row. 0 means not numbered.
-type CellIDs struct {
-	Scope                                             uint64
-	Province, Unit, Period, Indicator, Disaggregation uint32
-}
-
-var cellScopes atomic.Uint64
-
-// NewCellScope returns a Scope no other pass has used.
-func NewCellScope() uint64 { return cellScopes.Add(1) }
 
 // Field names a RawRow field in errors.
 type Field string
@@ -95,14 +78,7 @@ type Record struct {
 	Note           string
 	SubmittedAt    time.Time // zero when the report did not say
 	Ref            string
-	IDs            IDs
 }
-
-// IDs number a record's unit, period, indicator and disaggregation codes as
-// the Validator that accepted it does, from 1 (0 in a record built
-// elsewhere), so later stages index arrays where they would hash the codes
-// of every row. Within one Validator an id always stands for one code.
-type IDs struct{ Unit, Period, Indicator, Disaggregation uint32 }
 
 // Total is the disaggregation code of an undivided value.
 const Total = "total"

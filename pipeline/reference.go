@@ -42,6 +42,11 @@ type Unit struct {
 	ProvinceCode string
 	ParentCode   string    // the district of a pre-2025 commune
 	From, To     time.Time // inclusive; zero means open
+	// Index is this version's place in Reference.Units, CodeIndex its
+	// code's place among the reference's codes (versions of a code share
+	// it): numbers from 0 the reference gives at load, so later stages keep
+	// what they learn of a unit in a table rather than a map.
+	Index, CodeIndex int
 }
 
 // ValidOn reports whether this version existed on day d.
@@ -60,12 +65,16 @@ type Indicator struct {
 	Dimension string // the disaggregation dimension allowed ("field", "level") or ""
 	MaxOf     string // this value may not exceed the same key's value of that indicator
 	Aliases   []string
+	Index     int // place in Reference.Indicators, from 0
 }
 
 // Disaggregation is an allowed breakdown value of a dimension.
 type Disaggregation struct {
 	Dimension, Code, LabelVI, LabelEN string
 	Aliases                           []string
+	// Index numbers the breakdown codes from 1 (0 is Total); a code
+	// allowed in two dimensions has one Index. See Reference.Breakdown.
+	Index int
 }
 
 // Population is a census count for a district.
@@ -97,10 +106,22 @@ type Reference struct {
 	Lineage         []Lineage
 	NameVariants    []NameVariant
 	indicators      map[string]*Indicator
+	breakdowns      map[string]int
 }
 
 // Indicator returns the catalogue entry with the given code, or nil.
 func (r *Reference) Indicator(code string) *Indicator { return r.indicators[code] }
+
+// Breakdown returns the index of a disaggregation code: 0 for Total, the
+// Disaggregation's Index for the others; false for a code the reference
+// does not have.
+func (r *Reference) Breakdown(code string) (int, bool) {
+	if code == Total {
+		return 0, true
+	}
+	i, ok := r.breakdowns[code]
+	return i, ok
+}
 
 // Provinces returns the three provinces in code order.
 func (r *Reference) Provinces() []*Unit {
@@ -137,7 +158,7 @@ func DefaultReference() (*Reference, error) {
 
 // LoadReference reads the reference CSVs from fsys.
 func LoadReference(fsys fs.FS) (*Reference, error) {
-	ref := &Reference{indicators: map[string]*Indicator{}}
+	ref := &Reference{indicators: map[string]*Indicator{}, breakdowns: map[string]int{}}
 	provinces := map[string]*Unit{}
 	err := readCSV(fsys, "units_pre2025.csv", func(c cols) error {
 		code := c.get("province_code")
@@ -182,7 +203,7 @@ func LoadReference(fsys fs.FS) (*Reference, error) {
 		ind := &Indicator{
 			Code: c.get("code"), LabelVI: c.get("label_vi"), LabelEN: c.get("label_en"), Unit: c.get("unit"),
 			Kind: c.get("kind"), Integer: c.get("integer") == "true", Dimension: c.get("dimension"),
-			MaxOf: c.get("max_of"), Aliases: c.list("aliases"),
+			MaxOf: c.get("max_of"), Aliases: c.list("aliases"), Index: len(ref.Indicators),
 		}
 		ref.Indicators = append(ref.Indicators, ind)
 		ref.indicators[ind.Code] = ind
@@ -192,10 +213,20 @@ func LoadReference(fsys fs.FS) (*Reference, error) {
 		return nil, err
 	}
 	err = readCSV(fsys, "disaggregations.csv", func(c cols) error {
-		ref.Disaggregations = append(ref.Disaggregations, &Disaggregation{
+		d := &Disaggregation{
 			Dimension: c.get("dimension"), Code: c.get("code"), LabelVI: c.get("label_vi"),
 			LabelEN: c.get("label_en"), Aliases: c.list("aliases"),
-		})
+		}
+		if d.Code == Total {
+			return fmt.Errorf("disaggregation code %q is reserved for the undivided value", Total)
+		}
+		if i, ok := ref.breakdowns[d.Code]; ok {
+			d.Index = i
+		} else {
+			d.Index = len(ref.breakdowns) + 1
+			ref.breakdowns[d.Code] = d.Index
+		}
+		ref.Disaggregations = append(ref.Disaggregations, d)
 		return nil
 	})
 	if err != nil {
@@ -233,6 +264,13 @@ func LoadReference(fsys fs.FS) (*Reference, error) {
 		}
 	}
 	sort.SliceStable(ref.Units, func(i, j int) bool { return ref.Units[i].Code < ref.Units[j].Code })
+	code := -1
+	for i, u := range ref.Units {
+		if i == 0 || u.Code != ref.Units[i-1].Code {
+			code++
+		}
+		u.Index, u.CodeIndex = i, code
+	}
 	return ref, nil
 }
 

@@ -41,7 +41,7 @@ func ingestPaths(ctx context.Context, data string, paths []string) (ingest.Summa
 	if err != nil {
 		return ingest.Summary{}, err
 	}
-	return in.Files(ctx, paths, storeSink{st})
+	return in.Files(ctx, paths, st)
 }
 
 // printSummary prints a line per file, then up to show refusals of each,

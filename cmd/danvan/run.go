@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/pipeline/export"
+	"github.com/danvan/danvan/pipeline/ingest"
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/schedule"
 	"github.com/danvan/danvan/pipeline/warehouse"
@@ -49,7 +50,7 @@ func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
 	trace("ingest", time.Since(t0))
 	printSummary(o.out, sum, 3)
 	for _, f := range sum.Files {
-		if f.Status != "skipped" {
+		if f.Status != ingest.Skipped {
 			res.FilesIngested++
 		}
 	}

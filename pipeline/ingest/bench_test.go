@@ -84,15 +84,20 @@ func writeBenchCSV(b *testing.B, path string, n int) (size int64, distinct int) 
 	return info.Size(), distinct
 }
 
-// countSink is a StreamSink that counts records: the cost of reading and
-// validating alone, without Parquet.
+// countSink is a Sink whose Writers count records: the cost of reading
+// and validating alone, without Parquet.
 type countSink struct{ n int }
 
-func (c *countSink) Has(string) bool                     { return false }
-func (c *countSink) Commit(context.Context, Batch) error { return nil }
-func (c *countSink) CommitStream(_ context.Context, b *Batch, records func(func([]pipeline.Record) error) error) error {
-	return records(func(chunk []pipeline.Record) error { c.n += len(chunk); return nil })
+func (c *countSink) Has(string) bool                              { return false }
+func (c *countSink) Open(pipeline.Batch) (pipeline.Writer, error) { return c, nil }
+func (c *countSink) Quarantine(context.Context, pipeline.Batch, *pipeline.FileError) error {
+	return nil
 }
+func (c *countSink) Add(recs []pipeline.Record) error { c.n += len(recs); return nil }
+func (c *countSink) Reject([]pipeline.RowError) error { return nil }
+func (c *countSink) Flush() error                     { return nil }
+func (c *countSink) Commit(context.Context) error     { return nil }
+func (c *countSink) Rollback() error                  { return nil }
 
 // BenchmarkCSV streams a generated long CSV through reading, validation and
 // a counting sink.

@@ -22,7 +22,7 @@ import (
 func CSV(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
 	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
-	fe, _ := csvRows(file, bytes.NewReader(data), func(_ int, raw *pipeline.RawRow) error {
+	fe, _ := csvRows(file, bytes.NewReader(data), func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
 		rows = append(rows, *raw)
 		return nil
 	}, func(e pipeline.RowError) { rejects = append(rejects, e) })
@@ -33,10 +33,11 @@ func CSV(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []
 }
 
 // csvRows streams the rows of a long CSV/TSV table to emit, in file order,
-// with the physical line each starts on (the header is line 1), and the rows
-// the reader itself refuses to reject. raw is reused between calls. An
-// error from emit stops the read and is returned.
-func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow) error, reject func(pipeline.RowError)) (*pipeline.FileError, error) {
+// with the physical line each starts on (the header is line 1) and the
+// numbers of its key cells' texts (cells.go), and the rows the reader itself
+// refuses to reject. raw and ids are reused between calls. An error from
+// emit stops the read and is returned.
+func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow, ids *cellIDs) error, reject func(pipeline.RowError)) (*pipeline.FileError, error) {
 	s, fe := newCSVScanner(file, r)
 	if fe != nil {
 		return fe, nil
@@ -85,7 +86,7 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 		}
 	}
 	var raw pipeline.RawRow
-	scope := pipeline.NewCellScope()
+	var keys cellIDs
 	cells := make([]string, 0, len(names))
 	ids := make([]uint32, 0, len(names))
 	refBuf := []byte("dòng ")
@@ -115,12 +116,12 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow)
 			// some cell, and cell checks what it has not seen before.
 			return s.badLine(file, line), nil
 		}
-		if !l.fill(&raw, cells, ids, scope) {
+		if !l.fill(&raw, &keys, cells, ids) {
 			continue
 		}
 		refBuf = strconv.AppendInt(refBuf[:prefix], int64(line), 10)
 		raw.Ref = s.arenaString(refBuf)
-		if err := emit(line, &raw); err != nil {
+		if err := emit(line, &raw, &keys); err != nil {
 			return nil, err
 		}
 	}

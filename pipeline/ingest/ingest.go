@@ -1,10 +1,14 @@
 // Package ingest reads the files offices send (CSV/TSV, XLSX long tables and
 // forms, JSON reports, JSON Lines) into raw rows, validates them with
-// pipeline.Validator, and hands each file's outcome to a Sink in one piece:
-// a file is loaded, skipped (already committed), or quarantined whole.
+// pipeline.Validator, and drives a pipeline.Writer per file, which a
+// pipeline.Sink (the store) opens: a file is loaded, skipped (already
+// committed), or quarantined whole.
 //
-// Large CSV files stream: rows are validated as they are read and reach a
-// StreamSink in chunks, so a file of ten million rows never sits in memory.
+// CSV files stream: rows are validated as they are read and handed to the
+// file's Writer in chunks, so a file of ten million rows never sits in
+// memory. The checks that need the whole file come at its end; if they
+// refuse rows already handed over, ingest rolls the Writer back and reads
+// the file again without them.
 package ingest
 
 import (
@@ -24,44 +28,6 @@ import (
 
 	"github.com/danvan/danvan/pipeline"
 )
-
-// Sink stores what ingest produced. store.Store implements it.
-type Sink interface {
-	// Has reports whether the file with this content hash is committed.
-	Has(hash string) bool
-	// Commit stores one file's outcome atomically.
-	Commit(ctx context.Context, b Batch) error
-}
-
-// StreamSink is a Sink that can take a file's records in chunks. Ingest
-// uses it for CSV files, whose size is unbounded.
-type StreamSink interface {
-	Sink
-	// CommitStream stores b like Commit, with its records coming from
-	// records instead of b.Records: the sink calls records once, and
-	// records calls yield with consecutive chunks in file order. A chunk is
-	// reused after yield returns, so the sink must copy what it keeps.
-	// An empty chunk says no more records follow: the sink may start
-	// writing what it holds while ingest finishes the whole-file checks.
-	// When records returns, b.Rejects is complete. If records returns an
-	// error (a *pipeline.FileError when the file turns out unreadable
-	// part-way, or a retry signal), the sink must discard everything it
-	// wrote for b and return that error (wrapped or not); ingest may then
-	// call CommitStream again for the same batch.
-	CommitStream(ctx context.Context, b *Batch, records func(yield func([]pipeline.Record) error) error) error
-}
-
-// Batch is one file's outcome. Exactly one of FileErr and (Records,
-// Rejects) is meaningful: a quarantined file has no records.
-type Batch struct {
-	Hash       string // hex SHA-256 of the file's bytes
-	SourceFile string // base name
-	SourcePath string
-	IngestedAt time.Time // UTC, the same for the whole file
-	Records    []pipeline.Record
-	Rejects    []pipeline.RowError
-	FileErr    *pipeline.FileError
-}
 
 // Status is what happened to a file.
 type Status string
@@ -110,7 +76,7 @@ type Options struct {
 	// Reference is what rows are checked against; nil means the embedded
 	// reference data.
 	Reference *pipeline.Reference
-	// ChunkSize is how many records a StreamSink gets per chunk.
+	// ChunkSize is how many records a Writer gets per Add of a streamed file.
 	ChunkSize int
 }
 
@@ -146,7 +112,7 @@ func New(opts Options) (*Ingester, error) {
 // Files ingests the files at paths (folders are walked) into sink, skipping
 // files it already has. Data problems are in the summary; the error is for
 // what stops the run (a sink that cannot write, a cancelled context).
-func (in *Ingester) Files(ctx context.Context, paths []string, sink Sink) (Summary, error) {
+func (in *Ingester) Files(ctx context.Context, paths []string, sink pipeline.Sink) (Summary, error) {
 	return in.run(ctx, paths, sink)
 }
 
@@ -156,7 +122,7 @@ func (in *Ingester) Check(ctx context.Context, paths []string) (Summary, error) 
 	return in.run(ctx, paths, nil)
 }
 
-func (in *Ingester) run(ctx context.Context, paths []string, sink Sink) (Summary, error) {
+func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink) (Summary, error) {
 	var sum Summary
 	files, err := Walk(paths)
 	if err != nil {
@@ -165,9 +131,7 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink Sink) (Summary
 	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
 	hctx, stop := context.WithCancel(ctx) // stops the hashing when the run does
 	defer stop()
-	// CSV files stream, unless the sink takes whole batches only.
-	_, canStream := sink.(StreamSink)
-	hashes := prehash(hctx, files, func(path string) bool { return streamed(path) && (sink == nil || canStream) })
+	hashes := prehash(hctx, files, streamed)
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -264,17 +228,15 @@ type hashed struct {
 // file handles one file; the error is for what must stop the run. A file
 // to stream comes with hash, which brings its content hash; hash is nil for
 // a file read whole.
-func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string, sink Sink, hash <-chan hashed) (FileResult, error) {
+func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string, sink pipeline.Sink, hash <-chan hashed) (FileResult, error) {
 	name := filepath.Base(path)
 	res := FileResult{File: name, Path: path, Status: Loaded}
 	if sink == nil {
 		res.Status = Checked
 	}
-	ss, _ := sink.(StreamSink)
-	stream := hash != nil
 	var data []byte
 	var err error
-	if stream {
+	if hash != nil {
 		h := <-hash
 		res.Hash, err = h.hash, h.err
 	} else {
@@ -289,23 +251,43 @@ func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string
 		res.Status = Skipped
 		return res, nil
 	}
-	b := &Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC()}
-	if stream {
-		return in.streamFile(ctx, v, path, b, ss, res)
+	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC()}
+	if hash != nil {
+		return in.streamFile(ctx, v, path, b, sink, res)
 	}
-	b.Records, b.Rejects, b.FileErr = in.validate(v, name, data)
-	res.Accepted, res.Rejected, res.FileErr = len(b.Records), len(b.Rejects), b.FileErr
-	if b.FileErr != nil {
+	recs, rejects, fe := in.validate(v, name, data)
+	res.Accepted, res.Rejected, res.Rejects, res.FileErr = len(recs), len(rejects), rejects, fe
+	if fe != nil {
 		res.Status = Quarantined
 	}
-	res.Rejects = b.Rejects
 	if sink == nil {
 		return res, nil
 	}
-	if err := sink.Commit(ctx, *b); err != nil {
+	if fe != nil {
+		err = sink.Quarantine(ctx, b, fe)
+	} else {
+		err = write(ctx, sink, b, recs, rejects)
+	}
+	if err != nil {
 		return res, fmt.Errorf("commit %s: %w", path, err)
 	}
 	return res, nil
+}
+
+// write stores a file read whole: one Writer, all of it, commit.
+func write(ctx context.Context, sink pipeline.Sink, b pipeline.Batch, recs []pipeline.Record, rejects []pipeline.RowError) error {
+	w, err := sink.Open(b)
+	if err != nil {
+		return err
+	}
+	defer w.Rollback()
+	if err := w.Add(recs); err != nil {
+		return err
+	}
+	if err := w.Reject(rejects); err != nil {
+		return err
+	}
+	return w.Commit(ctx)
 }
 
 // validate reads and validates a file held in memory.
@@ -336,72 +318,73 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// errRetry asks the sink to discard a streamed batch: the whole-file checks
-// refused records already handed over (duplicates, conflicting values,
-// values above their limit), so the file is streamed again knowing what to
-// drop. Files with such rows are rare; the others are read once.
-var errRetry = errors.New("ingest: stream again, an earlier record was refused")
-
-func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path string, b *Batch, ss StreamSink, res FileResult) (FileResult, error) {
-	var pass passResult
-	var drop map[int]bool
-	records := func(yield func([]pipeline.Record) error) (err error) {
-		p, err := in.csvPass(ctx, v, b.SourceFile, path, drop, yield)
-		if err != nil {
-			return err
-		}
-		if drop == nil {
-			pass = p
-		}
-		b.Rejects = pass.rejects
-		if drop == nil && p.retro && yield != nil {
-			return errRetry
-		}
-		return nil
-	}
+// streamFile streams a CSV file into a Writer of sink (through the checks
+// alone when sink is nil). The whole-file checks come at the end; when they
+// refuse records already handed over (duplicates, conflicting values,
+// values above their limit), the Writer is rolled back and the file
+// streamed again into a new one, knowing what to drop. Files with such rows
+// are rare; the others are read once.
+func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path string, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, error) {
+	var w pipeline.Writer
 	var err error
-	if ss == nil {
-		err = records(nil)
-	} else {
-		err = ss.CommitStream(ctx, b, records)
-		if errors.Is(err, errRetry) {
-			drop = make(map[int]bool, len(pass.refused))
-			for _, r := range pass.refused {
-				drop[r.Seq] = true
+	if sink != nil {
+		if w, err = sink.Open(b); err != nil {
+			return res, fmt.Errorf("commit %s: %w", path, err)
+		}
+		defer func() { w.Rollback() }() // w is the current Writer; after Commit this does nothing
+	}
+	pass, err := in.csvPass(ctx, v, b.SourceFile, path, nil, w)
+	if err == nil && w != nil && len(pass.refused) > 0 {
+		drop := make(map[int]bool, len(pass.refused))
+		for _, r := range pass.refused {
+			drop[r.Seq] = true
+		}
+		if err = w.Rollback(); err == nil {
+			var again pipeline.Writer
+			if again, err = sink.Open(b); err == nil {
+				w = again
+				_, err = in.csvPass(ctx, v, b.SourceFile, path, drop, w)
 			}
-			err = ss.CommitStream(ctx, b, records)
 		}
 	}
-	var fe *pipeline.FileError
-	switch {
-	case errors.As(err, &fe):
+	if fe := (*pipeline.FileError)(nil); errors.As(err, &fe) {
 		res.Status, res.FileErr = Quarantined, fe
-		if ss == nil {
+		if sink == nil {
 			return res, nil
 		}
-		q := Batch{Hash: b.Hash, SourceFile: b.SourceFile, SourcePath: b.SourcePath, IngestedAt: b.IngestedAt, FileErr: fe}
-		if err := ss.Commit(ctx, q); err != nil {
+		if err := w.Rollback(); err != nil {
+			return res, fmt.Errorf("commit %s: %w", path, err)
+		}
+		if err := sink.Quarantine(ctx, b, fe); err != nil {
 			return res, fmt.Errorf("commit %s: %w", path, err)
 		}
 		return res, nil
-	case err != nil:
+	}
+	if err == nil && w != nil {
+		err = w.Reject(pass.rejects)
+		if err == nil {
+			err = w.Commit(ctx)
+		}
+	}
+	if err != nil {
 		return res, fmt.Errorf("commit %s: %w", path, err)
 	}
 	res.Accepted, res.Rejected, res.Rejects = pass.accepted, len(pass.rejects), pass.rejects
 	return res, nil
 }
 
+// passResult is what a first pass over a CSV file found.
 type passResult struct {
 	accepted int
-	rejects  []pipeline.RowError
-	refused  []pipeline.Refusal
-	// retro is set when a record handed over was refused at the end.
-	retro bool
+	rejects  []pipeline.RowError // the row errors, then the whole-file checks' refusals
+	refused  []pipeline.Refusal  // records handed over that the whole-file checks refused
 }
 
-// csvPass streams one CSV file through validation. The first pass (drop
-// nil) hands over every record that passed the row checks and runs the
-// whole-file checks; a second pass hands over exactly the records not in drop.
+// csvPass streams one CSV file through validation into w (nil: nowhere).
+// The first pass (drop nil) hands over every record that passed the row
+// checks and runs the whole-file checks; a second pass hands over exactly
+// the records not in drop. Once the last record is handed over, w is
+// flushed, so its writers work while the whole-file checks sort the keys.
 //
 // Reading, row validation and feeding the whole-file checks (while the
 // record is still in this core's cache) run in a goroutine of their own, up
@@ -409,7 +392,7 @@ type passResult struct {
 // rows still reach the sink in file order. The halves' pace varies (a flush
 // to the writers, a collection): with 4 batches between them each waited on
 // the other a third of the time.
-func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, path string, drop map[int]bool, yield func([]pipeline.Record) error) (res passResult, err error) {
+func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, path string, drop map[int]bool, w pipeline.Writer) (res passResult, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = internalError(name, p)
@@ -443,7 +426,8 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 			}
 		}()
 		b, n := <-free, 0
-		readFE, readErr = csvRows(name, f, func(line int, raw *pipeline.RawRow) error {
+		cells := &cellCache{v: v}
+		readFE, readErr = csvRows(name, f, func(line int, raw *pipeline.RawRow, ids *cellIDs) error {
 			if n++; n%4096 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -451,7 +435,8 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 			}
 			b.recs = append(b.recs, pipeline.Record{})
 			rec := &b.recs[len(b.recs)-1]
-			if err := v.RowTo(rec, name, raw); err != nil {
+			cells.ids = ids
+			if err := v.RowWith(rec, name, raw, cells); err != nil {
 				b.recs = b.recs[:len(b.recs)-1]
 				b.errs = append(b.errs, *err)
 				return nil
@@ -508,11 +493,11 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 			}
 			recs = kept
 		}
-		// The batch's records go to the sink as they are: a sink copies
-		// what it keeps, so they are not copied into chunks first.
-		for yield != nil && len(recs) > 0 {
+		// The batch's records go to the Writer as they are: a Writer
+		// copies what it keeps, so they are not copied into chunks first.
+		for w != nil && len(recs) > 0 {
 			n := min(len(recs), in.opts.ChunkSize)
-			if err := yield(recs[:n]); err != nil {
+			if err := w.Add(recs[:n]); err != nil {
 				return res, err
 			}
 			recs = recs[n:]
@@ -528,8 +513,8 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	if readErr != nil {
 		return res, readErr
 	}
-	if yield != nil {
-		if err := yield(nil); err != nil {
+	if w != nil {
+		if err := w.Flush(); err != nil {
 			return res, err
 		}
 	}
@@ -541,7 +526,6 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	for _, r := range res.refused {
 		res.rejects = append(res.rejects, r.Err)
 	}
-	res.retro = len(res.refused) > 0
 	res.accepted = valid - len(res.refused)
 	return res, nil
 }

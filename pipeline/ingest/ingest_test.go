@@ -12,37 +12,104 @@ import (
 	"github.com/danvan/danvan/pipeline"
 )
 
-// memSink keeps committed batches in memory. store.Store is the real sink;
-// it lives in another package that ingest must not import.
+// memSink keeps committed files in memory and logs every call ingest makes
+// of it and of its Writers, so tests see the protocol ingest keeps.
+// store.Store is the real sink; it lives in a package ingest must not
+// import, and its own tests check its side of the protocol.
 type memSink struct {
-	batches map[string]Batch
-	streams int
+	files      map[string]memFile // committed, by hash
+	log        []string
+	failCommit error
 }
 
-func (m *memSink) Has(hash string) bool { _, ok := m.batches[hash]; return ok }
+type memFile struct {
+	pipeline.Batch
+	Records []pipeline.Record
+	Rejects []pipeline.RowError
+	FileErr *pipeline.FileError
+}
 
-func (m *memSink) Commit(_ context.Context, b Batch) error {
-	m.batches[b.Hash] = b
+func newMemSink() *memSink { return &memSink{files: map[string]memFile{}} }
+
+func (m *memSink) Has(hash string) bool { _, ok := m.files[hash]; return ok }
+
+func (m *memSink) Open(b pipeline.Batch) (pipeline.Writer, error) {
+	m.log = append(m.log, "open "+b.SourceFile)
+	return &memWriter{s: m, f: memFile{Batch: b}}, nil
+}
+
+func (m *memSink) Quarantine(_ context.Context, b pipeline.Batch, fe *pipeline.FileError) error {
+	m.log = append(m.log, "quarantine "+b.SourceFile)
+	m.files[b.Hash] = memFile{Batch: b, FileErr: fe}
 	return nil
 }
 
-// streamSink also takes records in chunks, discarding them when the
-// stream fails, as a store must.
-type streamSink struct{ memSink }
+// opens counts the Writers opened for file.
+func (m *memSink) opens(file string) int {
+	n := 0
+	for _, l := range m.log {
+		if l == "open "+file {
+			n++
+		}
+	}
+	return n
+}
 
-func (s *streamSink) CommitStream(_ context.Context, b *Batch, records func(func([]pipeline.Record) error) error) error {
-	s.streams++
-	var got []pipeline.Record
-	err := records(func(chunk []pipeline.Record) error {
-		got = append(got, chunk...)
-		return nil
-	})
-	if err != nil {
+// memWriter refuses calls out of protocol, as a Writer must.
+type memWriter struct {
+	s    *memSink
+	f    memFile
+	done bool
+}
+
+func (w *memWriter) call(what string) error {
+	if n := len(w.s.log); what == "add" && n > 0 && w.s.log[n-1] == "add" {
+		// consecutive Adds log once
+	} else {
+		w.s.log = append(w.s.log, what)
+	}
+	if w.done {
+		return errors.New(what + " after the Writer ended")
+	}
+	return nil
+}
+
+func (w *memWriter) Add(recs []pipeline.Record) error {
+	if err := w.call("add"); err != nil {
 		return err
 	}
-	c := *b
-	c.Records = got
-	s.batches[b.Hash] = c
+	w.f.Records = append(w.f.Records, recs...) // a copy: ingest reuses recs
+	return nil
+}
+
+func (w *memWriter) Reject(errs []pipeline.RowError) error {
+	if err := w.call("reject"); err != nil {
+		return err
+	}
+	w.f.Rejects = append(w.f.Rejects, errs...)
+	return nil
+}
+
+func (w *memWriter) Flush() error { return w.call("flush") }
+
+func (w *memWriter) Commit(context.Context) error {
+	if err := w.call("commit"); err != nil {
+		return err
+	}
+	w.done = true
+	if w.s.failCommit != nil {
+		return w.s.failCommit
+	}
+	w.s.files[w.f.Hash] = w.f
+	return nil
+}
+
+func (w *memWriter) Rollback() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	w.s.log = append(w.s.log, "rollback")
 	return nil
 }
 
@@ -70,7 +137,8 @@ func TestFiles(t *testing.T) {
 		"quarantine/x/reason.txt": "lý do",
 		"c/broken.json":           "{",
 	})
-	for _, sink := range []Sink{&memSink{batches: map[string]Batch{}}, &streamSink{memSink{batches: map[string]Batch{}}}} {
+	{
+		sink := newMemSink()
 		in := newTestIngester(t)
 		sum, err := in.Files(context.Background(), []string{dir}, sink)
 		if err != nil {
@@ -89,7 +157,7 @@ func TestFiles(t *testing.T) {
 			t.Errorf("totals = %d %d %d", a, r, q)
 		}
 		for _, f := range sum.Files {
-			b := sinkBatches(sink)[f.Hash]
+			b := sink.files[f.Hash]
 			if len(f.Hash) != 64 || b.SourceFile != f.File || b.IngestedAt.IsZero() || (f.Status == Quarantined) != (b.FileErr != nil) {
 				t.Errorf("batch of %s = %+v", f.File, b)
 			}
@@ -107,16 +175,6 @@ func TestFiles(t *testing.T) {
 	}
 }
 
-func sinkBatches(s Sink) map[string]Batch {
-	switch s := s.(type) {
-	case *memSink:
-		return s.batches
-	case *streamSink:
-		return s.batches
-	}
-	return nil
-}
-
 // TestStreamRetry: when the whole-file checks refuse records already
 // streamed (conflicting values, a value above its limit, a duplicate), the
 // stream is redone and the sink ends with exactly what the
@@ -131,16 +189,16 @@ func TestStreamRetry(t *testing.T) {
 		"Hà Tĩnh,Thạch Hà,2023,models_registered,,45,\n" +
 		"Hà Tĩnh,Thạch Hà,2023,contests,,1,\n" // plain duplicate
 	dir := writeTree(t, map[string]string{"r.csv": data})
-	sink := &streamSink{memSink{batches: map[string]Batch{}}}
+	sink := newMemSink()
 	in := newTestIngester(t)
 	sum, err := in.Files(context.Background(), []string{dir}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sink.streams != 2 {
-		t.Errorf("streamed %d times, want 2", sink.streams)
+	if n := sink.opens("r.csv"); n != 2 {
+		t.Errorf("streamed %d times, want 2", n)
 	}
-	b := sink.batches[sum.Files[0].Hash]
+	b := sink.files[sum.Files[0].Hash]
 	var refs []string
 	for _, r := range b.Records {
 		refs = append(refs, r.Ref)
@@ -160,15 +218,12 @@ func TestStreamRetry(t *testing.T) {
 	}
 }
 
-// failSink fails every commit: the run stops with the error.
-type failSink struct{ memSink }
-
-func (f *failSink) Commit(context.Context, Batch) error { return errors.New("disk full") }
-
 func TestFilesSinkError(t *testing.T) {
 	dir := writeTree(t, map[string]string{"a.json": `{"province":"Hà Tĩnh","period":"2023","values":[{"indicator":"dialogues","value":1}]}`, "b.json": "{}"})
 	in := newTestIngester(t)
-	sum, err := in.Files(context.Background(), []string{dir}, &failSink{memSink{batches: map[string]Batch{}}})
+	sink := newMemSink()
+	sink.failCommit = errors.New("disk full") // every commit fails: the run stops with the error
+	sum, err := in.Files(context.Background(), []string{dir}, sink)
 	if err == nil || !strings.Contains(err.Error(), "disk full") || len(sum.Files) != 1 {
 		t.Errorf("err = %v, files %+v", err, sum.Files)
 	}
@@ -224,5 +279,89 @@ func TestLateBadUTF8(t *testing.T) {
 		if fe == nil || fe.Code != "bad_encoding" || !strings.Contains(fe.Reason, fmt.Sprintf("Dòng %d ", lines+1)) {
 			t.Errorf("%q: file error %+v, want bad_encoding on line %d", bad, fe, lines+1)
 		}
+	}
+}
+
+// TestWriterCalls: the calls ingest makes of a Sink and its Writers, per
+// kind of file. A streamed file's Writer is flushed after its last record;
+// one whose whole-file checks refuse records already added is rolled back
+// and written again; an unreadable one is rolled back and quarantined.
+func TestWriterCalls(t *testing.T) {
+	var late strings.Builder
+	late.WriteString(header)
+	for late.Len() < sniffSize+1000 {
+		late.WriteString("Hà Tĩnh,Thạch Hà,2023,dialogues,,3,\n")
+	}
+	late.WriteString("Hà Tĩnh,Th\x81ch Hà,2023,dialogues,,3,\n")
+	retro := header + good + "Hà Tĩnh,Thạch Hà,2023,dialogues,,4,\n" + "Hà Tĩnh,Thạch Hà,2023,dialogues,,5,\n"
+	json := `{"province":"Hà Tĩnh","period":"2023","values":[{"indicator":"dialogues","value":1},{"indicator":"nope","value":1}]}`
+	cases := []struct {
+		name, file, data string
+		failCommit       bool
+		want             string
+	}{
+		{"streamed", "a.csv", header + good, false, "open a.csv|add|flush|reject|commit"},
+		{"streamed again without refused rows", "r.csv", retro, false,
+			"open r.csv|add|flush|rollback|open r.csv|add|flush|reject|commit"},
+		{"unreadable part-way", "late.csv", late.String(), false, "open late.csv|add|rollback|quarantine late.csv"},
+		{"read whole", "a.json", json, false, "open a.json|add|reject|commit"},
+		{"unreadable", "b.json", "{", false, "quarantine b.json"},
+		{"commit fails", "a.csv", header + good, true, "open a.csv|add|flush|reject|commit"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := writeTree(t, map[string]string{c.file: c.data})
+			sink := newMemSink()
+			if c.failCommit {
+				sink.failCommit = errors.New("disk full")
+			}
+			in := newTestIngester(t)
+			_, err := in.Files(context.Background(), []string{dir}, sink)
+			if (err != nil) != c.failCommit {
+				t.Fatalf("error %v, want one: %v", err, c.failCommit)
+			}
+			if got := strings.Join(sink.log, "|"); got != c.want {
+				t.Errorf("calls\n%s\nwant\n%s", got, c.want)
+			}
+			if c.failCommit {
+				return
+			}
+			// The same file again: committed, skipped, no Writer.
+			sink.log = nil
+			if _, err := in.Files(context.Background(), []string{dir}, sink); err != nil || len(sink.log) != 0 {
+				t.Errorf("second run: %v, calls %v", err, sink.log)
+			}
+		})
+	}
+}
+
+// The CSV reader's cell numbers stand for texts within one pass over one
+// file: the answers kept by number must not carry into another file read by
+// the same Validator, and a breakdown cell's answer depends on the
+// indicator it comes with.
+func TestCellNumbersStayInTheirFile(t *testing.T) {
+	// Both files number their cells in the same order, so "Cẩm Xuyên" of
+	// the first and "thị xã Kỳ Anh" of the second get the same numbers.
+	first := header + "Hà Tĩnh,Cẩm Xuyên,2023,models_registered,kinh tế,4,\n"
+	second := header + "Hà Tĩnh,thị xã Kỳ Anh,2022-H1,exemplars_total,kinh tế,5,\n" +
+		"Hà Tĩnh,thị xã Kỳ Anh,2022-H1,dialogues,kinh tế,6,\n" // dialogues has no breakdown
+	dir := writeTree(t, map[string]string{"1.csv": first, "2.csv": second})
+	sink := newMemSink()
+	sum, err := newTestIngester(t).Files(context.Background(), []string{dir}, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range sum.Files {
+		for _, r := range sink.files[f.Hash].Records {
+			got = append(got, r.Unit.Code+" "+r.Period.Code+" "+r.Indicator.Code+" "+r.Disaggregation)
+		}
+		for _, e := range f.Rejects {
+			got = append(got, e.Ref+" "+e.Column)
+		}
+	}
+	want := "446 2023 models_registered kinh_te|449 2022-H1 exemplars_total kinh_te|dòng 3 phan_to"
+	if strings.Join(got, "|") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "|"), want)
 	}
 }

@@ -106,13 +106,14 @@ func newLayout(file string, header []string) (*layout, *pipeline.FileError) {
 	return l, nil
 }
 
-// fill sets raw's fields from one row's cells, and their numbers from ids
-// (nil when the reader does not number its cells) in scope. It reports false
-// for a row with nothing in it, which is no row at all.
-func (l *layout) fill(raw *pipeline.RawRow, cells []string, ids []uint32, scope uint64) bool {
+// fill sets raw's fields from one row's cells, and the numbers of its key
+// cells in keys from ids (both nil when the reader does not number its
+// cells). It reports false for a row with nothing in it, which is no row at
+// all.
+func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids []uint32) bool {
 	*raw = pipeline.RawRow{Columns: l.columns, Origin: pipeline.FromForm}
-	if ids != nil {
-		raw.Cells.Scope = scope
+	if keys != nil {
+		*keys = cellIDs{}
 	}
 	empty := true
 	var note, extra []string
@@ -126,21 +127,24 @@ func (l *layout) fill(raw *pipeline.RawRow, cells []string, ids []uint32, scope 
 		if i < len(l.fields) {
 			f = l.fields[i]
 		}
-		var id uint32
-		if ids != nil {
-			id = ids[i]
+		var id *uint32
+		if keys != nil {
+			id = keys.of(f)
+		}
+		if id != nil {
+			*id = ids[i]
 		}
 		switch f {
 		case pipeline.FieldProvince:
-			raw.Province, raw.Cells.Province = c, id
+			raw.Province = c
 		case pipeline.FieldUnit:
-			raw.Unit, raw.Cells.Unit = c, id
+			raw.Unit = c
 		case pipeline.FieldPeriod:
-			raw.Period, raw.Cells.Period = c, id
+			raw.Period = c
 		case pipeline.FieldIndicator:
-			raw.Indicator, raw.Cells.Indicator = c, id
+			raw.Indicator = c
 		case pipeline.FieldDisaggregation:
-			raw.Disaggregation, raw.Cells.Disaggregation = c, id
+			raw.Disaggregation = c
 		case pipeline.FieldValue:
 			raw.Value = c
 		case pipeline.FieldSubmittedAt:

@@ -181,7 +181,7 @@ func (x *workbook) long(sheet string, grid [][]string, first int) ([]pipeline.Ra
 	var rows []pipeline.RawRow
 	for r := first + 1; r < len(grid); r++ {
 		var raw pipeline.RawRow
-		if !l.fill(&raw, grid[r], nil, 0) {
+		if !l.fill(&raw, nil, grid[r], nil) {
 			continue
 		}
 		raw.Ref = cellRef(sheet, valueCol+1, r+1)

@@ -112,6 +112,10 @@ func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterPrope
 	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(pool))
 }
 
+// dictCols are the columns written as Arrow dictionaries.
+var dictCols = []int{cProvinceCode, cProvinceName, cUnitCode, cUnitName, cUnitLevel, cPeriod, cPeriodType,
+	cIndicator, cDisaggregation, cQualifier, cOrigin, cNote, cReportID, cSourceFile, cBatch}
+
 // dict assigns indices to the distinct strings of one column across a
 // transaction. The last value is remembered because rows of a report come
 // together, so most lookups skip the map.

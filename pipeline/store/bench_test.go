@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/store"
 )
 
@@ -31,7 +32,7 @@ func BenchmarkCommit(b *testing.B) {
 		}
 		b.StartTimer()
 		start := time.Now()
-		tx, err := s.Begin(hashOf(fmt.Sprint("bench", i)), "bench.csv", "", ingestedAt)
+		tx, err := s.Open(pipeline.Batch{Hash: hashOf(fmt.Sprint("bench", i)), SourceFile: "bench.csv", IngestedAt: ingestedAt})
 		if err != nil {
 			b.Fatal(err)
 		}

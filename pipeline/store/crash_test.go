@@ -24,8 +24,8 @@ const (
 
 var crashOpts = store.Options{ChunkRows: 16384, MaxBufferedRows: 65536}
 
-func crashBatch(f *fixture) store.Batch {
-	return store.Batch{Hash: hashOf("crash"), SourceFile: "lon.csv", SourcePath: "/inbox/lon.csv",
+func crashBatch(f *fixture) batch {
+	return batch{Hash: hashOf("crash"), SourceFile: "lon.csv", SourcePath: "/inbox/lon.csv",
 		IngestedAt: ingestedAt, Records: f.records(crashRecords), Rejects: rejects(crashRejects)}
 }
 
@@ -40,7 +40,7 @@ func TestHelperProcess(t *testing.T) {
 	if err != nil {
 		os.Exit(3)
 	}
-	if err := s.Commit(context.Background(), crashBatch(newFixture(t))); err != nil {
+	if err := commit(context.Background(), s, crashBatch(newFixture(t))); err != nil {
 		os.Stderr.WriteString(err.Error())
 		os.Exit(4)
 	}
@@ -179,7 +179,7 @@ func TestCrash(t *testing.T) {
 		t.Logf("trial %d: killed after %v: committed=%v, %d fact files on disk", trial, after, len(m) == 1, len(factFiles))
 
 		// The re-run completes and yields exactly the batch, once.
-		if err := s.Commit(context.Background(), b); err != nil {
+		if err := commit(context.Background(), s, b); err != nil {
 			t.Fatalf("trial %d: re-run: %v", trial, err)
 		}
 		m, err = layout.ReadManifest(layout.Dir(dir))

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/store"
 )
 
 // fixture makes deterministic records from the real reference data.
@@ -105,4 +107,35 @@ func hashOf(s string) string {
 func wantReportID(hash, unit, period string) string {
 	sum := sha256.Sum256([]byte(hash + "|" + unit + "|" + period))
 	return hex.EncodeToString(sum[:])[:16]
+}
+
+// batch is one file's outcome as ingest has it.
+type batch struct {
+	Hash       string
+	SourceFile string
+	SourcePath string
+	IngestedAt time.Time
+	Records    []pipeline.Record
+	Rejects    []pipeline.RowError
+	FileErr    *pipeline.FileError
+}
+
+// commit stores b through the Store's Sink methods, as ingest does.
+func commit(ctx context.Context, s *store.Store, b batch) error {
+	pb := pipeline.Batch{Hash: b.Hash, SourceFile: b.SourceFile, SourcePath: b.SourcePath, IngestedAt: b.IngestedAt}
+	if b.FileErr != nil {
+		return s.Quarantine(ctx, pb, b.FileErr)
+	}
+	w, err := s.Open(pb)
+	if err != nil {
+		return err
+	}
+	defer w.Rollback()
+	if err := w.Add(b.Records); err != nil {
+		return err
+	}
+	if err := w.Reject(b.Rejects); err != nil {
+		return err
+	}
+	return w.Commit(ctx)
 }

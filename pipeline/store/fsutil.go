@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,9 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/danvan/danvan/pipeline/layout"
 )
 
@@ -63,4 +67,45 @@ func finishTmp(f *os.File) error {
 		return fmt.Errorf("close %s: %w", filepath.Base(f.Name()), err)
 	}
 	return nil
+}
+
+// fileWriter is one Parquet file being written to a temp file.
+type fileWriter struct {
+	f   *os.File
+	bw  *bufio.Writer
+	fw  *pqarrow.FileWriter
+	err error
+}
+
+func (s *Store) newFileWriter(label string, schema *arrow.Schema, props *parquet.WriterProperties, ap pqarrow.ArrowWriterProperties) (*fileWriter, error) {
+	f, err := s.createTmp(label)
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	fw, err := pqarrow.NewFileWriter(schema, bw, props, ap)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("start parquet file %s: %w", label, err)
+	}
+	return &fileWriter{f: f, bw: bw, fw: fw}, nil
+}
+
+// close finishes the Parquet file and makes it durable unless discard is
+// set. The temp file stays where it is.
+func (w *fileWriter) close(discard bool) error {
+	err := w.err
+	if cerr := w.fw.Close(); err == nil {
+		err = cerr
+	}
+	if discard || err != nil {
+		w.f.Close()
+		return err
+	}
+	if err := w.bw.Flush(); err != nil {
+		w.f.Close()
+		return fmt.Errorf("write %s: %w", filepath.Base(w.f.Name()), err)
+	}
+	return finishTmp(w.f)
 }

@@ -1,13 +1,21 @@
 // Package store writes what ingest accepted and refused into the warehouse:
 // facts as Hive-partitioned Parquet (one part per province and year of a
 // file), rejected rows as Parquet, unreadable files whole into quarantine,
-// and last a manifest entry per file, which is the commit point.
+// and last a commit record per file (pipeline/layout), which is the commit
+// point. Store is ingest's pipeline.Sink; a file's records go through a Tx,
+// its pipeline.Writer.
 //
 // Every file is written under warehouse/tmp, fsynced and renamed into place,
 // so a crash leaves no partial file under a final name. Names derive from
 // the file's content hash, so a re-run overwrites rather than duplicates, and
 // readers that only look at batches listed in the manifest never see an
 // interrupted commit.
+//
+// A Tx is cut by job, a file each: encode.go numbers a row's strings for
+// the Parquet dictionaries, reports.go counts the file's (unit, period)
+// reports, partition.go buffers rows per partition and writes them in a
+// goroutine per partition, rejects.go writes the refused rows, tx.go drives
+// them and commits.
 package store
 
 import (
@@ -16,7 +24,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
@@ -59,29 +66,16 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Batch is everything ingest learned about one file. It mirrors the Batch
-// ingest hands to its Sink; store cannot import ingest.
-type Batch struct {
-	Hash       string // hex SHA-256 of the file's bytes
-	SourceFile string // base name
-	SourcePath string
-	IngestedAt time.Time
-	Records    []pipeline.Record
-	Rejects    []pipeline.RowError
-	FileErr    *pipeline.FileError
-}
-
-// Store writes into one data directory.
+// Store writes into one data directory. Its methods may be called from
+// several goroutines; each Tx is used by one.
 type Store struct {
-	dir  layout.Dir
-	opts Options
-	sem  chan struct{} // bounds the record batches being encoded at once
-
-	// chunks remembers each partition's last chunk size, so the next file's
-	// buffers for it start at that size instead of growing from nothing.
-	chunksMu sync.Mutex
-	chunks   map[string]chunkSize
+	dir   layout.Dir
+	opts  Options
+	sem   chan struct{} // bounds the record batches being encoded at once
+	sizes chunkSizes    // each partition's last chunk, to size the next file's
 }
+
+var _ pipeline.Sink = (*Store)(nil)
 
 // Open prepares the warehouse directories under dataDir and removes temp
 // files left by processes that are gone.
@@ -93,7 +87,7 @@ func Open(dataDir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", dataDir, err)
 	}
-	s := &Store{dir: layout.Dir(abs), opts: opts.withDefaults(), chunks: map[string]chunkSize{}}
+	s := &Store{dir: layout.Dir(abs), opts: opts.withDefaults(), sizes: chunkSizes{m: map[string]chunkSize{}}}
 	s.sem = make(chan struct{}, s.opts.Writers)
 	d := s.dir
 	for _, dir := range []string{d.Facts(), d.Rejects(), d.Manifest(), d.Reports(), d.Tmp(), d.Quarantine()} {
@@ -119,70 +113,52 @@ func (s *Store) Close() error { return nil }
 // Has reports whether a file with this content hash has been committed.
 func (s *Store) Has(hash string) bool { return layout.Committed(s.dir, hash) }
 
-// Commit stores one file's outcome: its facts and rejects, or the file
-// itself in quarantine, then its manifest entry. Committing the same batch
-// again rewrites the same files.
-func (s *Store) Commit(ctx context.Context, b Batch) error {
-	if b.FileErr != nil {
-		return s.quarantine(ctx, b)
-	}
-	tx, err := s.Begin(b.Hash, b.SourceFile, b.SourcePath, b.IngestedAt)
-	if err != nil {
-		return err
-	}
-	if err := tx.Add(b.Records); err != nil {
-		tx.Abort()
-		return err
-	}
-	if err := tx.Reject(b.Rejects...); err != nil {
-		tx.Abort()
-		return err
-	}
-	return tx.Commit(ctx)
-}
+// Open starts the commit of b: a Tx. IngestedAt is stamped on every row
+// (now when zero).
+func (s *Store) Open(b pipeline.Batch) (pipeline.Writer, error) { return s.begin(b) }
 
-func checkBase(name string) (string, error) {
-	b := filepath.Base(name)
-	if name == "" || b == "." || b == ".." || b == string(filepath.Separator) {
-		return "", fmt.Errorf("source file name %q is not a file name", name)
+func checkBatch(b pipeline.Batch) (pipeline.Batch, error) {
+	if err := layout.CheckBatch(b.Hash); err != nil {
+		return b, fmt.Errorf("%s: %w", b.SourceFile, err)
 	}
+	base := filepath.Base(b.SourceFile)
+	if b.SourceFile == "" || base == "." || base == ".." || base == string(filepath.Separator) {
+		return b, fmt.Errorf("batch %s: source file name %q is not a file name", b.Hash, b.SourceFile)
+	}
+	b.SourceFile = base
+	b.IngestedAt = normTime(b.IngestedAt)
 	return b, nil
 }
 
-// quarantine copies an unreadable file whole, with reason.txt beside it,
+// Quarantine copies an unreadable file whole, with reason.txt beside it,
 // and records it in the manifest.
-func (s *Store) quarantine(ctx context.Context, b Batch) error {
-	if err := layout.CheckBatch(b.Hash); err != nil {
-		return fmt.Errorf("quarantine %s: %w", b.SourceFile, err)
-	}
-	base, err := checkBase(b.SourceFile)
+func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.FileError) error {
+	b, err := checkBatch(b)
 	if err != nil {
-		return fmt.Errorf("quarantine batch %s: %w", b.Hash, err)
+		return fmt.Errorf("quarantine %w", err)
 	}
-	at := normTime(b.IngestedAt)
 	dir := s.dir.QuarantineDir(b.Hash)
 	if err := layout.MkdirAll(dir); err != nil {
-		return fmt.Errorf("quarantine %s: %w", base, err)
+		return fmt.Errorf("quarantine %s: %w", b.SourceFile, err)
 	}
-	size, err := layout.CopyFile(filepath.Join(dir, base), b.SourcePath)
+	size, err := layout.CopyFile(filepath.Join(dir, b.SourceFile), b.SourcePath)
 	if err != nil {
-		return fmt.Errorf("quarantine %s: %w", base, err)
+		return fmt.Errorf("quarantine %s: %w", b.SourceFile, err)
 	}
-	fe := b.FileErr
 	reason := fmt.Sprintf("Tệp: %s\nMã lỗi: %s\nLý do: %s\nReason: %s\nBatch: %s\nIngested at: %s\n",
-		base, fe.Code, fe.Reason, fe.ReasonEN, b.Hash, at.Format(time.RFC3339))
+		b.SourceFile, fe.Code, fe.Reason, fe.ReasonEN, b.Hash, b.IngestedAt.Format(time.RFC3339))
 	if err := layout.WriteFile(filepath.Join(dir, layout.QuarantineReason), []byte(reason)); err != nil {
-		return fmt.Errorf("quarantine %s: %w", base, err)
+		return fmt.Errorf("quarantine %s: %w", b.SourceFile, err)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("quarantine %s: %w", base, err)
+		return fmt.Errorf("quarantine %s: %w", b.SourceFile, err)
 	}
 	e := layout.Entry{
-		Batch: b.Hash, SourceFile: base, SourcePath: b.SourcePath, Size: size, IngestedAt: at,
+		Batch: b.Hash, SourceFile: b.SourceFile, SourcePath: b.SourcePath, Size: size, IngestedAt: b.IngestedAt,
 		Status: layout.Quarantined, Reason: fe.Reason, ReasonEN: fe.ReasonEN,
 	}
 	if err := layout.Commit(s.dir, e, nil); err != nil {
-		return fmt.Errorf("quarantine %s: %w", base, err)
+		return fmt.Errorf("quarantine %s: %w", b.SourceFile, err)
 	}
 	// A file once loaded under this hash and now quarantined (the reader
 	// changed) must not keep its facts visible.
@@ -191,9 +167,10 @@ func (s *Store) quarantine(ctx context.Context, b Batch) error {
 }
 
 // removeStale deletes this batch's parts in partitions it no longer has
-// (and its rejects file when it has none). It runs after the manifest is
-// written, so a reader filtering on the manifest's partitions never sees
-// them; failures are harmless for the same reason and are ignored.
+// (and its rejects file when it has none, its report list when it has no
+// partitions to keep). It runs after the commit record is written, so a
+// reader filtering on the manifest's partitions never sees them; failures
+// are harmless for the same reason and are ignored.
 func (s *Store) removeStale(hash string, keep map[string]bool, keepRejects bool) {
 	paths, _ := filepath.Glob(s.dir.FactFiles())
 	for _, path := range paths {

@@ -50,9 +50,9 @@ func factsGlob(dir string) string {
 
 var ingestedAt = time.Date(2025, 3, 4, 5, 6, 7, 891234567, time.UTC)
 
-func testBatch(f *fixture, n, nrej int) store.Batch {
+func testBatch(f *fixture, n, nrej int) batch {
 	h := hashOf("bao-cao-" + string(rune('a'+n%26)))
-	return store.Batch{
+	return batch{
 		Hash: h, SourceFile: "bao-cao.csv", SourcePath: "/inbox/bao-cao.csv", IngestedAt: ingestedAt,
 		Records: f.records(n), Rejects: rejects(nrej),
 	}
@@ -77,7 +77,7 @@ func TestCommitReadBack(t *testing.T) {
 	if s.Has(b.Hash) {
 		t.Fatal("Has before commit = true")
 	}
-	if err := s.Commit(context.Background(), b); err != nil {
+	if err := commit(context.Background(), s, b); err != nil {
 		t.Fatalf("commit: %v", err)
 	}
 	if !s.Has(b.Hash) {
@@ -355,12 +355,12 @@ func TestCommitTwiceIsIdempotent(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, store.Options{ChunkRows: 4096})
 	b := testBatch(f, 9000, 3)
-	if err := s.Commit(context.Background(), b); err != nil {
+	if err := commit(context.Background(), s, b); err != nil {
 		t.Fatal(err)
 	}
 	first := fileHashes(t, dir)
 	s2 := open(t, dir, store.Options{ChunkRows: 4096})
-	if err := s2.Commit(context.Background(), b); err != nil {
+	if err := commit(context.Background(), s2, b); err != nil {
 		t.Fatal(err)
 	}
 	second := fileHashes(t, dir)
@@ -387,7 +387,7 @@ func TestRecommitDropsPartitionsItNoLongerHas(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, store.Options{})
 	b := testBatch(f, 3000, 2)
-	if err := s.Commit(context.Background(), b); err != nil {
+	if err := commit(context.Background(), s, b); err != nil {
 		t.Fatal(err)
 	}
 	// the same file read differently (a corrected reference): one partition left, no rejects
@@ -399,7 +399,7 @@ func TestRecommitDropsPartitionsItNoLongerHas(t *testing.T) {
 		}
 	}
 	b.Records, b.Rejects = recs, nil
-	if err := s.Commit(context.Background(), b); err != nil {
+	if err := commit(context.Background(), s, b); err != nil {
 		t.Fatal(err)
 	}
 	files := fileHashes(t, dir)
@@ -426,9 +426,9 @@ func TestQuarantine(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := hashOf(string(content))
-	b := store.Batch{Hash: h, SourceFile: "Báo cáo quý 3.xlsx", SourcePath: src, IngestedAt: ingestedAt,
+	b := batch{Hash: h, SourceFile: "Báo cáo quý 3.xlsx", SourcePath: src, IngestedAt: ingestedAt,
 		FileErr: &pipeline.FileError{File: src, Code: "unreadable_xlsx", Reason: "Không mở được tệp Excel.", ReasonEN: "The Excel file cannot be opened."}}
-	if err := s.Commit(context.Background(), b); err != nil {
+	if err := commit(context.Background(), s, b); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(filepath.Join(dir, "quarantine", h, "Báo cáo quý 3.xlsx"))
@@ -463,10 +463,10 @@ func TestManifestSortedAndEmptyBatch(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, store.Options{})
 	ctx := context.Background()
-	late := store.Batch{Hash: hashOf("late"), SourceFile: "b.json", IngestedAt: ingestedAt.Add(time.Hour), Records: f.records(10)}
-	early := store.Batch{Hash: hashOf("early"), SourceFile: "a.json", IngestedAt: ingestedAt, Rejects: rejects(4)}
-	for _, b := range []store.Batch{late, early} {
-		if err := s.Commit(ctx, b); err != nil {
+	late := batch{Hash: hashOf("late"), SourceFile: "b.json", IngestedAt: ingestedAt.Add(time.Hour), Records: f.records(10)}
+	early := batch{Hash: hashOf("early"), SourceFile: "a.json", IngestedAt: ingestedAt, Rejects: rejects(4)}
+	for _, b := range []batch{late, early} {
+		if err := commit(ctx, s, b); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -491,21 +491,21 @@ func TestBadInput(t *testing.T) {
 	s := open(t, dir, store.Options{ChunkRows: 100})
 	ctx := context.Background()
 	for _, h := range []string{"", "abc", strings.Repeat("G", 64), "../../" + strings.Repeat("a", 60)} {
-		if err := s.Commit(ctx, store.Batch{Hash: h, SourceFile: "x.csv"}); err == nil {
+		if err := commit(ctx, s, batch{Hash: h, SourceFile: "x.csv"}); err == nil {
 			t.Errorf("hash %q accepted", h)
 		}
 		if s.Has(h) {
 			t.Errorf("Has(%q) = true", h)
 		}
 	}
-	if err := s.Commit(ctx, store.Batch{Hash: hashOf("x"), SourceFile: ""}); err == nil {
+	if err := commit(ctx, s, batch{Hash: hashOf("x"), SourceFile: ""}); err == nil {
 		t.Error("empty source file accepted")
 	}
 	// a record without its unit fails the batch; nothing is committed, no temp file stays
 	recs := f.records(500)
 	recs[350].Unit = nil
-	b := store.Batch{Hash: hashOf("bad"), SourceFile: "x.csv", Records: recs}
-	err := s.Commit(ctx, b)
+	b := batch{Hash: hashOf("bad"), SourceFile: "x.csv", Records: recs}
+	err := commit(ctx, s, b)
 	if err == nil || !strings.Contains(err.Error(), "record 350") {
 		t.Errorf("commit with a nil unit: %v", err)
 	}
@@ -514,16 +514,16 @@ func TestBadInput(t *testing.T) {
 	}
 	assertNoTmp(t, dir)
 	// a missing quarantine source is an error, not a manifest entry
-	q := store.Batch{Hash: hashOf("q"), SourceFile: "gone.xlsx", SourcePath: filepath.Join(dir, "gone.xlsx"),
+	q := batch{Hash: hashOf("q"), SourceFile: "gone.xlsx", SourcePath: filepath.Join(dir, "gone.xlsx"),
 		FileErr: &pipeline.FileError{Code: "x", Reason: "r", ReasonEN: "r"}}
-	if err := s.Commit(ctx, q); err == nil || s.Has(q.Hash) {
+	if err := commit(ctx, s, q); err == nil || s.Has(q.Hash) {
 		t.Errorf("quarantine of a missing file: %v, Has=%v", err, s.Has(q.Hash))
 	}
 	// a cancelled context commits nothing
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	b = store.Batch{Hash: hashOf("cancelled"), SourceFile: "x.csv", Records: f.records(300)}
-	if err := s.Commit(cctx, b); !errors.Is(err, context.Canceled) {
+	b = batch{Hash: hashOf("cancelled"), SourceFile: "x.csv", Records: f.records(300)}
+	if err := commit(cctx, s, b); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled commit: %v", err)
 	}
 	if s.Has(b.Hash) {
@@ -537,7 +537,7 @@ func TestStreamingTx(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, store.Options{ChunkRows: 512, MaxBufferedRows: 1024})
 	h := hashOf("stream")
-	tx, err := s.Begin(h, "lon.jsonl", "", ingestedAt)
+	tx, err := s.Open(pipeline.Batch{Hash: h, SourceFile: "lon.jsonl", SourcePath: "", IngestedAt: ingestedAt})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -547,7 +547,7 @@ func TestStreamingTx(t *testing.T) {
 		if err := tx.Add(all[i:end]); err != nil {
 			t.Fatal(err)
 		}
-		if err := tx.Reject(rejects(2)...); err != nil {
+		if err := tx.Reject(rejects(2)); err != nil {
 			t.Fatal(err)
 		}
 		if i%3 == 0 {
@@ -561,7 +561,7 @@ func TestStreamingTx(t *testing.T) {
 	if err := tx.Add(all[:1]); err == nil {
 		t.Error("Add after Commit accepted")
 	}
-	tx.Abort() // no effect after Commit
+	tx.Rollback() // no effect after Commit
 	if !s.Has(h) {
 		t.Fatal("not committed")
 	}
@@ -585,7 +585,7 @@ func TestStreamingTx(t *testing.T) {
 
 	// Abort leaves nothing
 	h2 := hashOf("aborted")
-	tx, err = s.Begin(h2, "x.csv", "", time.Time{})
+	tx, err = s.Open(pipeline.Batch{Hash: h2, SourceFile: "x.csv", SourcePath: "", IngestedAt: time.Time{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -593,7 +593,7 @@ func TestStreamingTx(t *testing.T) {
 		t.Fatal(err)
 	}
 	tx.Flush()
-	tx.Abort()
+	tx.Rollback()
 	if err := tx.Commit(context.Background()); err == nil {
 		t.Error("Commit after Abort succeeded")
 	}

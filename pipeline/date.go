@@ -1,0 +1,81 @@
+package pipeline
+
+import (
+	"strings"
+	"time"
+)
+
+// Vietnam has kept UTC+7 without daylight saving since 1975; a fixed zone
+// avoids depending on the host's tzdata.
+var Vietnam = time.FixedZone("ICT", 7*3600)
+
+// ParseDate reads a day as reports write it: 27/12/2022, 27-12-2022,
+// 2022-12-27, or an RFC 3339 date-time; a time of day is dropped.
+func ParseDate(s string) (time.Time, bool) {
+	if t, ok := isoDate(s); ok {
+		return t, true
+	}
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		y, m, d := t.In(Vietnam).Date()
+		return date(y, m, d), true
+	}
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		s = s[:i]
+	}
+	for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// isoDate is ParseDate's fast path for the common YYYY-MM-DD: the same
+// answer time.Parse("2006-01-02", s) gives, without its allocations. It
+// reports false for anything else, which then takes the general path.
+func isoDate(s string) (time.Time, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	num := func(b string) (int, bool) {
+		n := 0
+		for i := 0; i < len(b); i++ {
+			c := b[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(s[:4])
+	m, ok2 := num(s[5:7])
+	d, ok3 := num(s[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return time.Time{}, false
+	}
+	// time.Date normalises and looks up zones; a row needs neither. The
+	// day count is Hinnant's days_from_civil.
+	if m <= 2 {
+		y-- // -1 for January of year 0
+	}
+	era := (y+400)/400 - 1
+	yoe := y - era*400
+	doy := (153*((m+9)%12)+2)/5 + d - 1
+	days := era*146097 + yoe*365 + yoe/4 - yoe/100 + doy - 719468
+	return time.Unix(int64(days)*86400, 0).UTC(), true
+}
+
+// daysIn is the number of days of month m of year y.
+func daysIn(y, m int) int {
+	switch {
+	case m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0):
+		return 29
+	case m == 2:
+		return 28
+	case m == 4 || m == 6 || m == 9 || m == 11:
+		return 30
+	}
+	return 31
+}

@@ -1,0 +1,360 @@
+package pipeline
+
+import (
+	"cmp"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+)
+
+// File validates all rows of one file: each row, then the checks that need
+// the whole file. Records come back in row order; every raw row is either
+// in records, in errors, or a form total row that checked out.
+func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError) {
+	var recs []Record
+	var errs []RowError
+	var totals []int
+	for i, raw := range rows {
+		if raw.Total {
+			totals = append(totals, i)
+			continue
+		}
+		rec, rerr := v.Row(file, raw)
+		if rerr != nil {
+			errs = append(errs, *rerr)
+			continue
+		}
+		recs = append(recs, rec)
+	}
+	check := v.NewFileCheck(file, func(seq int) string { return recs[seq].Ref })
+	for i := range recs {
+		check.Add(i, &recs[i])
+	}
+	if refused := check.Finish(); len(refused) > 0 {
+		drop := make(map[int]bool, len(refused))
+		for _, r := range refused {
+			drop[r.Seq] = true
+			errs = append(errs, r.Err)
+		}
+		kept := recs[:0]
+		for i, r := range recs {
+			if !drop[i] {
+				kept = append(kept, r)
+			}
+		}
+		recs = kept
+	}
+	errs = append(errs, v.totals(file, rows, totals, recs)...)
+	return recs, errs
+}
+
+// FileCheck is the whole-file part of File (duplicates, then the
+// catalogue's max_of rules) fed one record at a time, so a file of millions
+// of rows can be checked without holding its records: it keeps one small
+// entry per record and sorts them once at the end, which costs far less
+// than looking every key up in a hash table as it comes.
+type FileCheck struct {
+	v       *Validator
+	file    string
+	ref     func(seq int) string
+	entries []checkEntry
+	tmp     []checkEntry // the radix sort's other buffer
+	// The last breakdown seen and its index: rows mostly repeat one.
+	lastDis      string
+	lastDisIndex uint32
+	otherDis     map[string]uint32 // codes the reference lacks (records built elsewhere)
+}
+
+type (
+	// checkEntry is one record: its key (the unit's CodeIndex and the
+	// period's Key in hi, the indicator's Index and the breakdown's in lo),
+	// seq and value.
+	checkEntry struct {
+		hi, lo uint64
+		seq    uint32
+		value  float64
+	}
+	refusal struct {
+		seq   int
+		value float64
+		p     *Problem
+	}
+)
+
+func (e *checkEntry) sameKey(o *checkEntry) bool { return e.hi == o.hi && e.lo == o.lo }
+
+func compareEntries(a, b checkEntry) int {
+	if c := cmp.Compare(a.hi, b.hi); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.lo, b.lo); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.seq, b.seq)
+}
+
+// Refusal is a record FileCheck refuses: its seq as given to Add, and why.
+type Refusal struct {
+	Seq int
+	Err RowError
+}
+
+// NewFileCheck starts the whole-file checks of file. ref gives the Ref of
+// the record added with a seq, for messages that point at another row.
+func (v *Validator) NewFileCheck(file string, ref func(seq int) string) *FileCheck {
+	return &FileCheck{v: v, file: file, ref: ref}
+}
+
+// Expect sizes the check for about n records, so a large file's entries
+// are not copied as they grow: n is an estimate, so it keeps an eighth
+// more. It does nothing once records were added.
+func (c *FileCheck) Expect(n int) {
+	if len(c.entries) == 0 && n > 0 {
+		c.entries = c.v.entryBuffer(n + n/8)
+	}
+}
+
+// entryBuffer returns an empty buffer for n entries, reusing one a finished
+// FileCheck gave back: a large file's entries take tens of megabytes, which
+// a fresh allocation zeroes and faults in page by page.
+func (v *Validator) entryBuffer(n int) []checkEntry {
+	for i, b := range v.spare {
+		if cap(b) >= n {
+			v.spare = slices.Delete(v.spare, i, i+1)
+			return b[:0]
+		}
+	}
+	return make([]checkEntry, 0, n)
+}
+
+// giveBack keeps the two largest of bufs and the spares for the next files.
+func (v *Validator) giveBack(bufs ...[]checkEntry) {
+	for _, b := range bufs {
+		if cap(b) >= 1<<16 {
+			v.spare = append(v.spare, b[:0])
+		}
+	}
+	slices.SortFunc(v.spare, func(a, b []checkEntry) int { return cmp.Compare(cap(b), cap(a)) })
+	v.spare = v.spare[:min(len(v.spare), 2)]
+}
+
+// Add takes the next record; seqs must increase and fit in 32 bits.
+// Whether the record stands is known once Finish has seen the whole file.
+func (c *FileCheck) Add(seq int, r *Record) {
+	if r.Disaggregation != c.lastDis || c.lastDis == "" {
+		c.lastDis, c.lastDisIndex = r.Disaggregation, c.breakdown(r.Disaggregation)
+	}
+	c.entries = append(c.entries, checkEntry{
+		hi:  uint64(r.Unit.CodeIndex)<<32 | uint64(r.Period.Key()),
+		lo:  uint64(r.Indicator.Index)<<32 | uint64(c.lastDisIndex),
+		seq: uint32(seq), value: r.Value,
+	})
+}
+
+// breakdown is the index of a breakdown code: the reference's, or for a
+// code it lacks one above them all.
+func (c *FileCheck) breakdown(code string) uint32 {
+	if i, ok := c.v.Ref.Breakdown(code); ok {
+		return uint32(i)
+	}
+	i, ok := c.otherDis[code]
+	if !ok {
+		if c.otherDis == nil {
+			c.otherDis = map[string]uint32{}
+		}
+		i = uint32(len(c.v.Ref.Disaggregations) + 1 + len(c.otherDis))
+		c.otherDis[code] = i
+	}
+	return i
+}
+
+// Finish returns the refused records in File's order: duplicates by seq,
+// then rule violations by seq. Within one key the first record is kept and
+// later ones with the same value are duplicates; two different values
+// refuse both. Rules only see values that survived the duplicate check.
+func (c *FileCheck) Finish() []Refusal {
+	es := c.sortEntries()
+	defer func() {
+		c.v.giveBack(c.entries, c.tmp)
+		c.entries, c.tmp = nil, nil
+	}()
+	var dups, rules []refusal
+	var conflicted map[uint32]bool // first seqs of keys with conflicting values
+	for g := 0; g < len(es); {
+		first := &es[g]
+		end := g + 1
+		for end < len(es) && es[end].sameKey(first) {
+			end++
+		}
+		for j := g + 1; j < end; j++ {
+			e := &es[j]
+			if e.value == first.value {
+				dups = append(dups, refusal{int(e.seq), e.value, problem("duplicate",
+					"Trùng với %s (cùng đơn vị, kỳ, chỉ tiêu, phân tổ và giá trị); chỉ tính một lần.",
+					"Duplicate of %s (same unit, period, indicator, disaggregation and value); counted once.", c.ref(int(first.seq)))})
+				continue
+			}
+			dups = append(dups, refusal{int(e.seq), e.value, c.conflict(int(first.seq), first.value, e.value)})
+			if !conflicted[first.seq] {
+				if conflicted == nil {
+					conflicted = map[uint32]bool{}
+				}
+				conflicted[first.seq] = true
+				dups = append(dups, refusal{int(first.seq), first.value, c.conflict(int(e.seq), e.value, first.value)})
+			}
+		}
+		g = end
+	}
+	for i := range es {
+		first := &es[i]
+		if i > 0 && es[i-1].sameKey(first) {
+			continue
+		}
+		ind := c.v.Ref.Indicators[first.lo>>32]
+		if ind.MaxOf == "" || conflicted[first.seq] {
+			continue
+		}
+		limit := c.v.Ref.Indicator(ind.MaxOf)
+		want := checkEntry{hi: first.hi, lo: uint64(limit.Index)<<32 | first.lo&(1<<32-1)}
+		j, _ := slices.BinarySearchFunc(es, want, compareEntries)
+		if j == len(es) || !es[j].sameKey(&want) {
+			continue
+		}
+		lim := &es[j]
+		if conflicted[lim.seq] || first.value <= lim.value {
+			continue
+		}
+		rules = append(rules, refusal{int(first.seq), first.value, problem("rule_violated", "%s (%s) lớn hơn %s (%s, %s); không thể như vậy.",
+			"%s (%s) exceeds %s (%s, %s), which cannot be.",
+			ind.LabelVI, fmtValue(first.value), limit.LabelVI, fmtValue(lim.value), c.ref(int(lim.seq)))})
+	}
+	bySeq := func(a, b refusal) int { return cmp.Compare(a.seq, b.seq) }
+	slices.SortFunc(dups, bySeq)
+	slices.SortFunc(rules, bySeq)
+	out := make([]Refusal, 0, len(dups)+len(rules))
+	for _, r := range append(dups, rules...) {
+		out = append(out, c.refuse(r))
+	}
+	return out
+}
+
+// sortEntries orders the entries by key, in seq order within a key. The
+// four parts of a key are dense numbers, so within a file each spans far
+// fewer than 32 bits, and a radix sort on those bits (each part less its
+// least value) beats a comparison sort by an order of magnitude on a file
+// of millions of rows. Entries were added in seq order and the radix sort
+// is stable, so seqs stay in order within a key.
+func (c *FileCheck) sortEntries() []checkEntry {
+	es := c.entries
+	if len(es) < 256 {
+		slices.SortFunc(es, compareEntries)
+		return es
+	}
+	least := [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+	var most [4]uint64
+	for i := range es {
+		e := &es[i]
+		parts := [4]uint64{e.hi >> 32, e.hi & (1<<32 - 1), e.lo >> 32, e.lo & (1<<32 - 1)}
+		for j, p := range parts {
+			least[j], most[j] = min(least[j], p), max(most[j], p)
+		}
+	}
+	var width [4]int
+	total := 0
+	for i := range most {
+		width[i] = bits.Len64(most[i] - least[i])
+		total += width[i]
+	}
+	if total > 64 {
+		slices.SortFunc(es, compareEntries)
+		return es
+	}
+	key := func(e *checkEntry) uint64 {
+		return (e.hi>>32-least[0])<<(width[1]+width[2]+width[3]) | (e.hi&(1<<32-1)-least[1])<<(width[2]+width[3]) |
+			(e.lo>>32-least[2])<<width[3] | (e.lo&(1<<32-1) - least[3])
+	}
+	const digit = 11
+	tmp := c.v.entryBuffer(len(es))[:len(es)]
+	c.tmp = tmp
+	src, dst := es, tmp
+	for shift := 0; shift < total; shift += digit {
+		var count [1 << digit]int
+		for i := range src {
+			count[key(&src[i])>>shift&(1<<digit-1)]++
+		}
+		pos := 0
+		for d, n := range count {
+			count[d] = pos
+			pos += n
+		}
+		for i := range src {
+			d := key(&src[i]) >> shift & (1<<digit - 1)
+			dst[count[d]] = src[i]
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	return src
+}
+
+func (c *FileCheck) conflict(otherSeq int, other, this float64) *Problem {
+	return problem("conflicting_duplicate",
+		"Mâu thuẫn với %s: cùng đơn vị, kỳ, chỉ tiêu, phân tổ nhưng giá trị khác (%s và %s); cả hai bị từ chối.",
+		"Conflicts with %s: same unit, period, indicator and disaggregation but different values (%s and %s); both refused.",
+		c.ref(otherSeq), fmtValue(other), fmtValue(this))
+}
+
+func (c *FileCheck) refuse(r refusal) Refusal {
+	return Refusal{r.seq, RowError{File: c.file, Ref: c.ref(r.seq), Column: string(FieldValue), Value: fmtValue(r.value),
+		Code: r.p.Code, Reason: r.p.Reason, ReasonEN: r.p.ReasonEN}}
+}
+
+// totals checks form total rows against the sum of the accepted rows of
+// their group. A group with refused rows cannot be checked, and says so.
+func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Record) []RowError {
+	var errs []RowError
+	type gk struct{ group, ind, dis string }
+	keyOf := func(raw RawRow) gk { return gk{raw.Group, Fold(raw.Indicator), Fold(raw.Disaggregation)} }
+	accepted := map[string]float64{}
+	for _, r := range recs {
+		accepted[r.Ref] = r.Value
+	}
+	sums, members, counted := map[gk]float64{}, map[gk]int{}, map[gk]int{}
+	for _, raw := range rows {
+		if raw.Total || raw.Group == "" {
+			continue
+		}
+		k := keyOf(raw)
+		members[k]++
+		if val, ok := accepted[raw.Ref]; ok {
+			sums[k] += val
+			counted[k]++
+		}
+	}
+	for _, i := range totals {
+		raw := rows[i]
+		k := keyOf(raw)
+		n, err := ParseNumber(raw.Value)
+		if raw.Plain {
+			n.Value, _ = plainFloat(raw.Value)
+			err = nil
+		}
+		switch {
+		case strings.TrimSpace(raw.Value) == "":
+			continue
+		case err != nil:
+			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("not_a_number",
+				"Dòng tổng có giá trị %q không phải là số.", "Total row value %q is not a number.", raw.Value)))
+		case counted[k] < members[k]:
+			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("total_unchecked",
+				"Không kiểm tra được dòng tổng vì có dòng chi tiết bị từ chối.",
+				"The total cannot be checked because some detail rows were refused.")))
+		case math.Abs(n.Value-sums[k]) > 1e-6*math.Max(1, math.Abs(n.Value)):
+			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("total_mismatch",
+				"Dòng tổng ghi %s nhưng cộng các dòng được %s.", "The total row says %s but the rows add up to %s.",
+				fmtValue(n.Value), fmtValue(sums[k]))))
+		}
+	}
+	return errs
+}

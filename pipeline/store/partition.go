@@ -1,0 +1,275 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/internal/dense"
+	"github.com/danvan/danvan/pipeline/layout"
+)
+
+// Rows are buffered per (province, year) partition, column by column, and
+// handed as chunks to a goroutine per partition that turns each into a
+// Parquet row group of the partition's temp file, while the caller goes on
+// buffering. Who owns what:
+//
+//   - a part's buffer, its place in partitions and its writer field are
+//     the Tx caller's goroutine's;
+//   - a chunk, once handed over, and the part's fileWriter belong to the
+//     partition's writer goroutine until the Tx waits for it (drain);
+//   - Store.sem bounds the chunks between hand-over and the end of their
+//     encoding, across all transactions, which bounds memory.
+
+// part is one partition of a file: its buffered rows and its writer.
+type part struct {
+	key  layout.Partition
+	name string // key.String()
+	prov int32  // province_code dictionary id
+	year int32
+	buffer
+
+	// last is the size of the partition's previous chunk, which sizes the
+	// next one's buffers.
+	last chunkSize
+
+	w  *fileWriter // the partition's temp file, nil until its first chunk
+	ch chan *chunk // to the partition's writer goroutine
+}
+
+// partitions finds a row's partition by province and year.
+type partitions struct {
+	byKey dense.Table[*part] // (province_code id, year)
+	list  []*part            // in order of first row
+	last  *part              // the previous row's: rows of a report come together
+}
+
+func (ps *partitions) of(prov int32, year int32, province string, sizes *chunkSizes) *part {
+	p := ps.last
+	if p != nil && p.year == year && p.prov == prov {
+		return p
+	}
+	p, _ = ps.byKey.Get(uint32(prov), uint32(year))
+	if p == nil {
+		key := layout.Partition{Province: province, Year: int(year)}
+		p = &part{key: key, name: key.String(), prov: prov, year: year, last: sizes.get(key.String())}
+		ps.byKey.Set(uint32(prov), uint32(year), p)
+		ps.list = append(ps.list, p)
+	}
+	ps.last = p
+	return p
+}
+
+// largest is the partition with the most rows buffered.
+func (ps *partitions) largest() *part {
+	var big *part
+	for _, p := range ps.list {
+		if big == nil || p.n > big.n {
+			big = p
+		}
+	}
+	return big
+}
+
+// buffer is rows held column by column: dictionary ids for the dictionary
+// columns, values for the others.
+type buffer struct {
+	n      int
+	idx    [nCols][]int32
+	start  []arrow.Date32
+	end    []arrow.Date32
+	value  []float64
+	quote  strCol
+	ref    strCol
+	sub    []arrow.Timestamp
+	subOK  []byte
+	subNil int
+	seq    []int64
+}
+
+// row is what a record adds to its partition beyond the record itself.
+type row struct {
+	prov   provCodes
+	unit   unitCodes
+	period periodCodes
+	ind    int32
+	report int32
+	seq    int64
+}
+
+func (b *buffer) add(r *pipeline.Record, k *row, d *[nCols]*dict) {
+	b.idx[cProvinceCode] = append(b.idx[cProvinceCode], k.prov.code)
+	b.idx[cProvinceName] = append(b.idx[cProvinceName], k.prov.name)
+	b.idx[cUnitCode] = append(b.idx[cUnitCode], k.unit.code)
+	b.idx[cUnitName] = append(b.idx[cUnitName], k.unit.name)
+	b.idx[cUnitLevel] = append(b.idx[cUnitLevel], k.unit.level)
+	b.idx[cPeriod] = append(b.idx[cPeriod], k.period.code)
+	b.idx[cPeriodType] = append(b.idx[cPeriodType], k.period.typ)
+	b.idx[cIndicator] = append(b.idx[cIndicator], k.ind)
+	b.idx[cDisaggregation] = append(b.idx[cDisaggregation], d[cDisaggregation].id(r.Disaggregation))
+	b.idx[cQualifier] = append(b.idx[cQualifier], d[cQualifier].id(string(r.Qualifier)))
+	b.idx[cOrigin] = append(b.idx[cOrigin], d[cOrigin].id(string(r.Origin)))
+	b.idx[cReportID] = append(b.idx[cReportID], k.report)
+	b.start = append(b.start, k.period.start)
+	b.end = append(b.end, k.period.end)
+	b.value = append(b.value, r.Value)
+	b.quote.add(r.Quote, r.Quote != "")
+	b.idx[cNote] = append(b.idx[cNote], d[cNote].id(r.Note))
+	b.ref.add(r.Ref, true)
+	if b.n%8 == 0 {
+		b.subOK = append(b.subOK, 0)
+	}
+	if r.SubmittedAt.IsZero() {
+		b.sub = append(b.sub, 0)
+		b.subNil++
+	} else {
+		b.sub = append(b.sub, arrow.Timestamp(r.SubmittedAt.UnixMicro()))
+		b.subOK[b.n/8] |= 1 << (b.n % 8)
+	}
+	b.seq = append(b.seq, k.seq)
+	b.n++
+}
+
+// chunkSize is the rows of a chunk and the average bytes of its strings.
+type chunkSize struct{ rows, quote, ref int }
+
+// chunkSizes remembers each partition's last chunk across the files of a
+// Store, so the next file's buffers for it start at that size instead of
+// growing from nothing. Safe for concurrent use.
+type chunkSizes struct {
+	mu sync.Mutex
+	m  map[string]chunkSize
+}
+
+func (c *chunkSizes) get(name string) chunkSize {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[name]
+}
+
+func (c *chunkSizes) set(name string, s chunkSize) {
+	c.mu.Lock()
+	c.m[name] = s
+	c.mu.Unlock()
+}
+
+// grow gives p empty buffers for its next chunk, sized on the last one
+// (plus a quarter and 1024 rows; for a partition's first chunk in a file,
+// its last chunk in an earlier file) up to limit rows: a file spread over
+// many partitions flushes them well before ChunkRows, and buffers sized for
+// ChunkRows would mostly be allocated and cleared for nothing, while
+// buffers too small are copied as they grow.
+func (p *part) grow(last chunkSize, limit int) {
+	n := min(limit, last.rows+last.rows/4+1024)
+	for _, c := range dictCols {
+		if c != cSourceFile && c != cBatch {
+			p.idx[c] = make([]int32, 0, n)
+		}
+	}
+	p.start = make([]arrow.Date32, 0, n)
+	p.end = make([]arrow.Date32, 0, n)
+	p.value = make([]float64, 0, n)
+	p.sub = make([]arrow.Timestamp, 0, n)
+	p.subOK = make([]byte, 0, n/8+1)
+	p.seq = make([]int64, 0, n)
+	p.quote.reserve(n, last.quote)
+	p.ref.reserve(n, last.ref)
+}
+
+// chunk is the buffered rows of one partition, handed from the caller to
+// the partition's writer goroutine, which turns them into one row group.
+type chunk struct {
+	year int32
+	at   arrow.Timestamp
+	vals [nCols][]string // the dictionaries as of the hand-over (only ever appended to)
+	buffer
+}
+
+// take moves p's buffered rows into a chunk and empties p.
+func (p *part) take(at arrow.Timestamp, d *[nCols]*dict) *chunk {
+	n := p.n
+	c := &chunk{year: p.year, at: at, buffer: p.buffer}
+	for _, col := range dictCols {
+		c.vals[col] = d[col].vals
+	}
+	p.last = chunkSize{n, len(p.quote.data)/n + 1, len(p.ref.data)/n + 1}
+	p.buffer = buffer{}
+	return c
+}
+
+// record turns the chunk into a record batch. Each dictionary column gets
+// a dictionary of the values this row group uses, so the Parquet writer
+// hashes and stores only those rather than the whole transaction's.
+func (c *chunk) record() arrow.RecordBatch {
+	n := c.n
+	cols := make([]arrow.Array, nCols)
+	years := make([]int32, n)
+	ingested := make([]arrow.Timestamp, n)
+	for i := range years {
+		years[i] = c.year
+		ingested[i] = c.at
+	}
+	for _, col := range dictCols {
+		idx := c.idx[col]
+		if col == cSourceFile || col == cBatch {
+			idx = make([]int32, n)
+		}
+		null := int32(-1)
+		if col == cNote {
+			null = noNote
+		}
+		cols[col] = compactDict(idx, c.vals[col], null)
+	}
+	cols[cPeriodStart] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.start), nil, 0)
+	cols[cPeriodEnd] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.end), nil, 0)
+	cols[cYear] = int32Array(years)
+	cols[cValue] = fixedArray(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(c.value), nil, 0)
+	cols[cQuote] = c.quote.array()
+	cols[cSourceRef] = c.ref.array()
+	cols[cSubmittedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(c.sub), c.subOK, c.subNil)
+	cols[cIngestedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(ingested), nil, 0)
+	cols[cSeq] = fixedArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(c.seq), nil, 0)
+	rec := array.NewRecordBatch(factsSchema, cols, int64(n))
+	for _, a := range cols {
+		a.Release()
+	}
+	return rec
+}
+
+// start gives p its temp file and writer goroutine, before its first chunk.
+func (tx *Tx) start(p *part) error {
+	w, err := tx.s.newFileWriter(tx.b.Hash+"."+strings.NewReplacer("=", "", "/", "-").Replace(p.name), factsSchema, tx.props, tx.arrProps)
+	if err != nil {
+		return fmt.Errorf("write facts of %s: %w", tx.b.SourceFile, err)
+	}
+	p.w = w
+	p.ch = make(chan *chunk, 2)
+	tx.wg.Add(1)
+	go tx.write(p, p.ch)
+	return nil
+}
+
+// write is the writer goroutine of one partition: row groups are built,
+// encoded and compressed here, in parallel with the caller buffering the
+// next ones.
+func (tx *Tx) write(p *part, ch <-chan *chunk) {
+	defer tx.wg.Done()
+	for c := range ch {
+		if p.w.err == nil && !tx.aborted.Load() {
+			rec := c.record()
+			if err := p.w.fw.Write(rec); err != nil {
+				p.w.err = fmt.Errorf("write facts %s of %s: %w", p.name, tx.b.SourceFile, err)
+				tx.fail(p.w.err)
+			}
+			rec.Release()
+		}
+		<-tx.s.sem
+	}
+	if err := p.w.close(tx.aborted.Load()); err != nil && !tx.aborted.Load() {
+		tx.fail(fmt.Errorf("write facts %s of %s: %w", p.name, tx.b.SourceFile, err))
+	}
+}
