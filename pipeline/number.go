@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -63,6 +64,15 @@ type Number struct {
 // ErrNotNumber is wrapped by every ParseNumber error.
 var ErrNotNumber = errors.New("not a number")
 
+// ErrScientific and ErrHex are wrapped by ParseNumber's error for a number
+// in scientific ("1e6", "1,23E+11") or hexadecimal ("0x10") notation.
+// Reports write plain numbers; a spreadsheet shows 1,23E+11 for a number
+// too wide for its column, rounded, and a CSV saved from it keeps that.
+var (
+	ErrScientific = errors.New("scientific notation")
+	ErrHex        = errors.New("hexadecimal notation")
+)
+
 // ParseNumber reads a figure as Vietnamese reports write it: "15.560" is
 // 15560, "2,5" is 2.5, "1,2 tỷ" is 1.2e9, "gần 2.000" is approximately 2000,
 // "04 cá nhân" is 4. Plain machine forms ("1234.5") are read too: a dot is a
@@ -104,6 +114,9 @@ func parseNumber(s string) (Number, error) {
 			break
 		}
 	}
+	if err := notation(text); err != nil {
+		return n, err
+	}
 	total, rest, err := amount(text)
 	if err != nil {
 		return n, err
@@ -127,6 +140,55 @@ func parseNumber(s string) (Number, error) {
 		return n, errors.Join(ErrNotNumber, errors.New("too large"))
 	}
 	return n, nil
+}
+
+// numberProblem says why s is not a number, with the fix.
+func numberProblem(s string, err error) *Problem {
+	switch {
+	case errors.Is(err, ErrScientific):
+		return problem("not_plain_number",
+			"Giá trị %q viết dạng lũy thừa (có số mũ E); hãy ghi số bình thường, ví dụ 1.500.000 thay cho 1,5E+06. "+
+				"Nếu bảng tính hiện số như vậy vì cột hẹp, hãy định dạng cột là số (Number) rồi lưu lại.",
+			"Value %q is in scientific notation (with an exponent E); write it as a plain number, e.g. 1.500.000 for 1,5E+06. "+
+				"If the spreadsheet shows it so because the column is narrow, format the column as Number and save again.", s)
+	case errors.Is(err, ErrHex):
+		return problem("not_plain_number",
+			"Giá trị %q viết theo hệ thập lục phân (0x); hãy ghi số thập phân bình thường, ví dụ 16 thay cho 0x10.",
+			"Value %q is written in hexadecimal (0x); write it as a plain decimal number, e.g. 16 for 0x10.", s)
+	}
+	return problem("not_a_number", "Giá trị %q không phải là số (viết như 1.234 hoặc 2,5).",
+		"Value %q is not a number (write e.g. 1.234 or 2,5).", s)
+}
+
+// notation refuses a number in scientific or hexadecimal notation, which
+// would otherwise read as a number followed by a unit ("1" and "e309").
+func notation(s string) error {
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	start := i
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == ',') {
+		i++
+	}
+	if i == start || i+1 >= len(s) {
+		return nil
+	}
+	c, next := s[i]|0x20, s[i+1]
+	if c == 'x' && s[start:i] == "0" && isHexDigit(next) {
+		return errors.Join(ErrNotNumber, ErrHex)
+	}
+	if c == 'e' && (next == '+' || next == '-') && i+2 < len(s) {
+		next = s[i+2]
+	}
+	if c == 'e' && next >= '0' && next <= '9' {
+		return errors.Join(ErrNotNumber, ErrScientific)
+	}
+	return nil
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f'
 }
 
 // plainInt is the fast path for the common case: ASCII digits only.
@@ -300,19 +362,19 @@ func numeral(s string) (float64, error) {
 		}
 		v = v*10 + float64(c-'0')
 	}
-	scale := 0.1
 	for i := 0; i < len(frac); i++ {
-		c := frac[i]
-		if c < '0' || c > '9' {
+		if c := frac[i]; c < '0' || c > '9' {
 			return 0, errors.Join(ErrNotNumber, errors.New("bad digit"))
 		}
-		v += float64(c-'0') * scale
-		scale /= 10
 	}
 	if len(frac) > 0 {
-		// Round away the binary noise of digit-by-digit accumulation.
-		p := math.Pow(10, float64(len(frac)))
-		v = math.Round(v*p) / p
+		// Summed digit by digit, decimals gather binary noise that
+		// rounding to their count does not always remove ("0,5168804691962643"
+		// came out one ulp below); strconv rounds correctly.
+		var err error
+		if v, err = strconv.ParseFloat(intPart+"."+frac, 64); err != nil {
+			return 0, errors.Join(ErrNotNumber, err)
+		}
 	}
 	if neg {
 		v = -v

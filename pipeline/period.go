@@ -63,9 +63,15 @@ func RangePeriod(from, to int) Period {
 }
 
 // ToDatePeriod is a cumulative total as of the end of the given month. Its
-// start is unknown, so it is the start of the study window (2010).
+// start is unknown, so it is the start of the study window (2010), or of
+// the month itself for a total as of an earlier month, so that no period
+// ends before it starts.
 func ToDatePeriod(y int, m time.Month) Period {
-	return Period{fmt.Sprintf("to-date@%d-%02d", y, int(m)), ToDate, date(2010, 1, 1), lastDay(y, m)}
+	start, end := date(2010, 1, 1), lastDay(y, m)
+	if end.Before(start) {
+		start = date(y, m, 1)
+	}
+	return Period{fmt.Sprintf("to-date@%d-%02d", y, int(m)), ToDate, start, end}
 }
 
 var (
@@ -89,7 +95,7 @@ func ParsePeriod(s string) (Period, error) {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
 		if mo >= 1 && mo <= 12 {
-			return ToDatePeriod(y, time.Month(mo)), nil
+			return checkYear(ToDatePeriod(y, time.Month(mo)), s)
 		}
 	}
 	if m := reCanon.FindStringSubmatch(raw); m != nil {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -48,6 +49,10 @@ func TestParseNumber(t *testing.T) {
 		{"1 tỷ 250 triệu đồng", 1.25e9, Exact, "đồng"},
 		{"12 ha", 12, Exact, "ha"},
 		{"1,234,567", 1234567, Exact, ""},
+		// Decimals are read exactly, as strconv reads them: summed digit by
+		// digit this one came out one ulp below.
+		{"0,5168804691962643", 0.5168804691962643, Exact, ""},
+		{"14.675.622,151637424", 14675622.151637424, Exact, ""},
 	}
 	for _, c := range cases {
 		n, err := ParseNumber(c.in)
@@ -62,6 +67,19 @@ func TestParseNumber(t *testing.T) {
 	for _, bad := range []string{"", "abc", "NaN", "1.23.4", "2 3", "Inf", "--5"} {
 		if n, err := ParseNumber(bad); err == nil {
 			t.Errorf("ParseNumber(%q) = %+v, want error", bad, n)
+		}
+	}
+	// Scientific and hexadecimal notation are refused as such, not read
+	// as a number followed by the unit "e309".
+	for in, want := range map[string]error{"1e309": ErrScientific, "1,23E+11": ErrScientific, "2.5e-3": ErrScientific,
+		"gần 1E6": ErrScientific, "0x10": ErrHex, "0XfF đồng": ErrHex} {
+		if n, err := ParseNumber(in); !errors.Is(err, want) || !errors.Is(err, ErrNotNumber) {
+			t.Errorf("ParseNumber(%q) = %+v, %v; want %v", in, n, err, want)
+		}
+	}
+	for _, ok := range []string{"3 e", "2 ea", "0 xã", "10 x 2"} {
+		if _, err := ParseNumber(ok); errors.Is(err, ErrScientific) || errors.Is(err, ErrHex) {
+			t.Errorf("ParseNumber(%q): %v", ok, err)
 		}
 	}
 }
@@ -82,7 +100,12 @@ func TestParsePeriod(t *testing.T) {
 			t.Errorf("ParsePeriod(%q) = %q, %v; want %q", in, p.Code, err, want)
 		}
 	}
-	for _, bad := range []string{"", "27/12/2022", "quý 5/2023", "tháng 13/2023", "2020-2016", "hôm qua", "năm 1800"} {
+	// A total as of a month before the study window (2010) starts with
+	// that month, never after its end.
+	if p, err := ParsePeriod("to-date@1990-01"); err != nil || p.Start != date(1990, 1, 1) || p.End != date(1990, 1, 31) {
+		t.Errorf("ParsePeriod(to-date@1990-01) = %+v, %v", p, err)
+	}
+	for _, bad := range []string{"", "27/12/2022", "quý 5/2023", "tháng 13/2023", "2020-2016", "hôm qua", "năm 1800", "to-date@1800-01", "to-date@2101-01"} {
 		if p, err := ParsePeriod(bad); err == nil {
 			t.Errorf("ParsePeriod(%q) = %q, want error", bad, p.Code)
 		}

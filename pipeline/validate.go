@@ -155,8 +155,7 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	} else {
 		var err error
 		if n, err = ParseNumber(s); err != nil {
-			return problem("not_a_number", "Giá trị %q không phải là số (viết như 1.234 hoặc 2,5).",
-				"Value %q is not a number (write e.g. 1.234 or 2,5).", s)
+			return numberProblem(s, err)
 		}
 	}
 	switch {

@@ -148,6 +148,11 @@ func badCases(t *testing.T) []badCase {
 		{name: "jsonl_conflicting_aliases", file: "alias.jsonl", data: []byte(`{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}` + "\n" +
 			`{"tinh":"Hà Tĩnh","don_vi":"Can Lộc","huyen":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}` + "\n"),
 			code: "conflicting_keys", ref: "dòng 2", column: "huyen", reason: `Hai khóa "don_vi" và "huyen" cùng ghi đơn vị`, accepted: 1},
+		// Numbers in notations reports do not use (issue 14): said so, with
+		// the fix, instead of "unit e309 is not the indicator's unit".
+		csvCase("exponent_number", "Hà Tĩnh,Thạch Hà,2023,dialogues,,1e309,\n", "not_plain_number", "dòng 3", "gia_tri", "viết dạng lũy thừa (có số mũ E); hãy ghi số bình thường"),
+		csvCase("spreadsheet_exponent", "Hà Tĩnh,Thạch Hà,2023,funds_mobilized_vnd,,\"1,23E+11\",\n", "not_plain_number", "dòng 3", "gia_tri", "định dạng cột là số (Number)"),
+		csvCase("hex_number", "Hà Tĩnh,Thạch Hà,2023,dialogues,,0x10,\n", "not_plain_number", "dòng 3", "gia_tri", "hệ thập lục phân (0x); hãy ghi số thập phân bình thường, ví dụ 16"),
 		{name: "space_before_quote", file: "spaced.csv", data: []byte(header + "Hà Tĩnh, \"Can Lộc\", 2023, dialogues, , \"1.043\",\n"), accepted: 1},
 		{name: "blank_lines_between_rows", file: "blank-lines.csv", data: []byte(header + "\n" + good + "\r\n  \n" + "Hà Tĩnh,Can Lộc,2023,dialogues,,-5,\n"),
 			code: "negative_value", ref: "dòng 6", column: "gia_tri", reason: "âm", accepted: 1},
