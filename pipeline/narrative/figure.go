@@ -23,6 +23,7 @@ type cand struct {
 	npEnd                             int  // end of the noun phrase after the unit
 	bracket                           bool // in brackets right after another figure: "(72,7 ha)"
 	example                           bool // a named person, household or firm is its subject
+	subject                           int  // "Số mô hình được công nhận là 98": where "số" is; -1 if the unit follows the number
 	refused                           string
 }
 
@@ -175,7 +176,7 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	if err != nil || math.IsNaN(n.Value) || math.IsInf(n.Value, 0) || n.Value < 0 || n.Value > 1e15 {
 		return nil, "not a number"
 	}
-	cd := &cand{qStart: i, numStart: i, numEnd: numEnd, value: n.Value, qual: pipeline.Exact, govern: -1}
+	cd := &cand{qStart: i, numStart: i, numEnd: numEnd, value: n.Value, qual: pipeline.Exact, govern: -1, subject: -1}
 	cd.clauseStart, cd.clauseEnd = c.clauseOf(i)
 	// The unit noun. "tỷ", "triệu" with no unit after them are đồng when
 	// punctuation or a word that cannot be a unit follows ("4,3 tỷ để …").
@@ -189,7 +190,13 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	case mult && (j >= len(toks) || toks[j].kind == tPunct || len(es) > 0):
 		cd.unitClass, cd.unit, cd.unitEnd = "money", "đồng", j
 	default:
-		return nil, ""
+		e, at, ok := x.subjectUnit(c, i, j)
+		if !ok {
+			return nil, ""
+		}
+		cd.unitClass, cd.unit = e.class, e.col(0)
+		factor, _ = strconv.ParseFloat(e.col(1), 64)
+		cd.unitEnd, cd.subject = j, at
 	}
 	cd.value *= factor
 	// Money in whole đồng, land in whole m².
@@ -211,6 +218,41 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	}
 	return cd, ""
 }
+
+// subjectUnit reads the unit of a number written as the value of a "số …"
+// subject ("Số mô hình được công nhận là 98.", "Tổng số tập thể được khen
+// thưởng: 45"): the number ends its phrase and follows "là" or a colon, and
+// "số" and a unit noun open the subject, in the clause, a few words before.
+func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, bool) {
+	toks := c.toks
+	if end < len(toks) && toks[end].kind != tPunct {
+		return nil, 0, false
+	}
+	b := i
+	if sp, ok := endingAt(c.quals, i); ok {
+		b = sp.start
+	}
+	if !(isPunct(toks, b-1, ":") || isKey(toks, b-1, x.lx.k.of("là"))) {
+		return nil, 0, false
+	}
+	clauseStart, _ := c.clauseOf(i)
+	so := x.lx.k.of("số")
+	for k := b - 2; k >= clauseStart && words(toks, k, b) <= subjectWords; k-- {
+		if toks[k].kind == tNum {
+			break
+		}
+		if toks[k].key != so {
+			continue
+		}
+		if es, _ := x.lx.units.at(toks, k+1); len(es) > 0 && es[0].class != "money_after" && es[0].class != "place_team" {
+			return es[0], k, true
+		}
+	}
+	return nil, 0, false
+}
+
+// subjectWords bounds a "số …" subject.
+const subjectWords = 12
 
 // classify decides the indicator of a measurement, or why it is none: the
 // words just before and after it, the rules, then plans and proposals.
@@ -486,6 +528,9 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		}
 		if cd.govern >= 0 && cd.govern < cd.quoteStart && words(toks, cd.govern, cd.qStart) <= 8 {
 			cd.quoteStart = cd.govern
+		}
+		if cd.subject >= 0 && cd.subject < cd.quoteStart {
+			cd.quoteStart = cd.subject
 		}
 		return r.indicator, true
 	}

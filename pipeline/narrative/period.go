@@ -51,11 +51,11 @@ func yearAt(toks []token, i int) (int, bool) {
 }
 
 func isPunct(toks []token, i int, set string) bool {
-	return i < len(toks) && toks[i].kind == tPunct && strings.Contains(set, toks[i].text)
+	return i >= 0 && i < len(toks) && toks[i].kind == tPunct && strings.Contains(set, toks[i].text)
 }
 
 func isKey(toks []token, i int, keys ...string) bool {
-	if i >= len(toks) || toks[i].kind != tWord {
+	if i < 0 || i >= len(toks) || toks[i].kind != tWord {
 		return false
 	}
 	for _, k := range keys {

@@ -241,6 +241,16 @@ var ruleCases = []struct {
 	{"a reward per unit", "", "Đảng ủy xã đã thưởng nóng cho mỗi thôn là 5 triệu đồng.", nil},
 	{"money moved inside the fund system", "", "Năm 2023, Ủy ban MTTQ tỉnh chuyển về hỗ trợ huyện trên 1 tỷ đồng.", nil},
 
+	{"a count given as the value of its subject", "",
+		"Năm 2023, số mô hình được công nhận là 98; tổng số tập thể được khen thưởng: 45.",
+		[]want{w("models_recognized", 98, ex, "2023"), w("awards_collective", 45, ex, "2023")}},
+	{"a subject whose value is not a figure", "", "Số hộ nghèo của xã là 45.", nil},
+
+	{"contests on other subjects", "", "Năm 2023, Đoàn Thanh niên tổ chức 12 hội thi văn nghệ, thể thao và 5 cuộc thi tìm hiểu pháp luật.", nil},
+	{"the year of the contest reported", "2024-08-10",
+		"Sáng 9/8, huyện tổ chức chung kết Hội thi “Dân vận khéo” năm 2024.\nCác xã đã cử 19 đội thi tham gia vòng sơ khảo.",
+		[]want{w("contest_teams", 19, ex, "2024")}},
+
 	// Traps: numbers that are not figures.
 	{"numbers in a model's name", "", "Năm 2023, xây dựng mô hình “Mỗi cán bộ gắn với 01 mô hình” và mô hình “5 cá nhân giúp 1 hộ nghèo”.", nil},
 	{"a ratio of units", "", "Năm 2023, có 27/27 huyện, thị xã, thành phố tổ chức hội thi; đạt 112% kế hoạch.", nil},
