@@ -475,7 +475,12 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	}
 	for n, hops := chain-1, 0; chain >= 0 && n >= 0 && hops < maxChain; n, hops = n-1, hops+1 {
 		sp, next := c.cues[n], c.cues[n+1]
-		if sp.start < cd.clauseStart || words(toks, sp.end, next.start) > chainGap || numIn(toks, sp.end, next.start) {
+		// Words between chained verbs are their object ("vận động các doanh
+		// nghiệp hỗ trợ"); punctuation only separates cues listed one after
+		// another ("tặng quà, nhu yếu phẩm… tổng kinh phí"): after a comma
+		// and words, a new clause has begun ("hiến đất, Đảng ủy xã thưởng").
+		gap := words(toks, sp.end, next.start)
+		if sp.start < cd.clauseStart || gap > chainGap || numIn(toks, sp.end, next.start) || gap > 0 && punctIn(toks, sp.end, next.start) {
 			break
 		}
 		add(sp, sp.start)
@@ -668,9 +673,12 @@ func family(ind string) string {
 }
 
 // oneSector: the figure is counted in one sector, named in its noun phrase
-// ("trên lĩnh vực kinh tế") or as the sentence's topic ("Trên lĩnh vực kinh
-// tế, …").
+// ("trên lĩnh vực kinh tế"), right after its unit ("450 mô hình kinh tế") or
+// as the sentence's topic ("Trên lĩnh vực kinh tế, …").
 func (x *extraction) oneSector(c *sentCtx, cd *cand) bool {
+	if sp, ok := spanAt(c.field, cd.unitEnd); ok && !sp.has("level") {
+		return true
+	}
 	for _, sp := range c.cues {
 		if sp.has("field_one") && (sp.start >= cd.unitEnd && sp.start < cd.npEnd || sp.start <= 2 && sp.end <= cd.qStart) {
 			return true
@@ -798,7 +806,7 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 // place is the unit a figure describes: the place named before it in its
 // clause, else the place the paragraph is about, else the report's.
 func (x *extraction) place(c *sentCtx, cd *cand) (prov, unit, utype string, placed bool) {
-	if m, ok := x.subject(c.mentions, cd.clauseStart, cd.qStart); ok {
+	if m, ok := x.subject(c.toks, c.mentions, cd.clauseStart, cd.qStart); ok {
 		prov, unit, utype = x.fromMention(m)
 		return prov, unit, utype, true
 	}
@@ -826,7 +834,7 @@ func (x *extraction) paraSubjects() []subjectAt {
 		if k > 0 && x.sents[k].para != x.sents[k-1].para {
 			cur = subjectAt{}
 		}
-		if m, ok := x.subject(x.mentionsOf[k], 0, min(len(x.sents[k].toks), openingWords)); ok {
+		if m, ok := x.subject(x.sents[k].toks, x.mentionsOf[k], 0, min(len(x.sents[k].toks), openingWords)); ok {
 			cur = subjectAt{m, true}
 		}
 		out[k] = cur
@@ -840,7 +848,7 @@ const openingWords = 8
 
 // subject finds the nearest place named in toks [from, to) that says whose a
 // figure is.
-func (x *extraction) subject(ms []mention, from, to int) (mention, bool) {
+func (x *extraction) subject(toks []token, ms []mention, from, to int) (mention, bool) {
 	for n := len(ms) - 1; n >= 0; n-- {
 		m := ms[n]
 		if m.end > to || m.start < from {
@@ -852,9 +860,21 @@ func (x *extraction) subject(ms []mention, from, to int) (mention, bool) {
 		if m.org && m.kind != mLocal {
 			continue
 		}
+		// "huyện Hiệp Hòa, tỉnh Bắc Giang": the province says where the
+		// district is; the district is the subject.
+		if m.kind == mProvince && n > 0 && ms[n-1].kind == mLocal && ms[n-1].start >= from && apposed(toks, ms[n-1], m) {
+			l := ms[n-1]
+			l.province = m.province
+			return l, true
+		}
 		return m, true
 	}
 	return mention{}, false
+}
+
+// apposed tells "X, Y", "X (Y)", "X - Y": Y right after X.
+func apposed(toks []token, a, b mention) bool {
+	return b.start == a.end || b.start == a.end+1 && isPunct(toks, a.end, ",(-–")
 }
 
 func (x *extraction) fromMention(m mention) (prov, unit, utype string) {
@@ -890,7 +910,8 @@ const (
 // period picks the time adverbial that governs the figure: the nearest one
 // before it in its comma segment, then one after it in that segment, then the
 // nearest before it in the clause (all its own); then one opening the
-// sentence, then one after it in its clause, then one later in the sentence
+// sentence, then the nearest in an earlier clause, then one after it in
+// its clause, then one later in the sentence
 // (the closing "… giai đoạn 2016-2020" of an award); failing those, the
 // document's context (contextPeriod).
 func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource) {
@@ -902,7 +923,7 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 	for segEnd < cd.clauseEnd && !(toks[segEnd].kind == tPunct && toks[segEnd].text == ",") {
 		segEnd++
 	}
-	var before, after, inClause, opening, laterClause, later *timeExpr
+	var before, after, inClause, opening, earlier, laterClause, later *timeExpr
 	for n := range c.times {
 		e := &c.times[n]
 		if e.kind == tkDate || e.comparison {
@@ -915,6 +936,8 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 			after = e
 		case e.end <= cd.qStart && e.start >= cd.clauseStart:
 			inClause = e
+		case e.end <= cd.qStart:
+			earlier = e
 		case e.start >= cd.unitEnd && e.end <= cd.clauseEnd && laterClause == nil:
 			laterClause = e
 		case e.start >= cd.unitEnd && later == nil:
@@ -924,7 +947,7 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 			opening = e
 		}
 	}
-	for i, e := range []*timeExpr{before, after, inClause, opening, laterClause, later} {
+	for i, e := range []*timeExpr{before, after, inClause, opening, earlier, laterClause, later} {
 		if e == nil {
 			continue
 		}
@@ -959,6 +982,11 @@ func (x *extraction) contextPeriod(n int, ind string) (pipeline.Period, periodSo
 					return p, srcContext
 				}
 			}
+		}
+	}
+	if x.atEvent(n) {
+		if p, ok := x.fallbackPeriod(ind); ok {
+			return p, srcContext
 		}
 	}
 	if n > 0 {
@@ -1006,6 +1034,20 @@ func (x *extraction) contexts() []sentContext {
 		out[k] = cur
 	}
 	return out
+}
+
+// atEvent tells a sentence about the meeting or ceremony the report is of
+// ("Nhân dịp này, …", "Tại hội nghị, …").
+func (x *extraction) atEvent(n int) bool {
+	for _, sp := range x.lx.time.spans(x.sents[n].toks) {
+		if sp.start > 1 {
+			break
+		}
+		if sp.has("event") {
+			return true
+		}
+	}
+	return false
 }
 
 // continues tells a sentence that goes on from the one before it: it opens
@@ -1095,6 +1137,16 @@ func (x *extraction) resolve(e *timeExpr) (pipeline.Period, bool) {
 		}
 		return pipeline.YearPeriod(y), true
 	case tkDocPeriod:
+		// "5 năm qua": at a congress, the term before it; else a span of
+		// that length the report names (giai đoạn 2015-2020); else the N
+		// years to the report's date.
+		if x.hasTerm && x.hasDate && x.term.Start.Year() == x.date.Year() {
+			n := x.term.End.Year() - x.term.Start.Year()
+			return pipeline.RangePeriod(x.term.Start.Year()-n, x.term.Start.Year()), true
+		}
+		if x.hasDocRange && (e.years == 0 || x.docRange.End.Year()-x.docRange.Start.Year() == e.years) {
+			return x.docRange, true
+		}
 		if x.hasDocP && x.docP.Type == pipeline.Range {
 			return x.docP, true
 		}

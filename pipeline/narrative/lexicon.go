@@ -230,8 +230,8 @@ func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators m
 	for _, n := range fieldNames {
 		fr = append(fr, []string{n, "field"})
 	}
-	fr = append(fr, []string{"lĩnh vực", "field"}, []string{"cấp tỉnh", "field"}, []string{"cấp huyện", "field"},
-		[]string{"cấp xã", "field"}, []string{"cấp cơ sở", "field"}, []string{"trung ương", "field"})
+	fr = append(fr, []string{"lĩnh vực", "field"}, []string{"cấp tỉnh", "level"}, []string{"cấp huyện", "level"},
+		[]string{"cấp xã", "level"}, []string{"cấp cơ sở", "level"}, []string{"trung ương", "level"})
 	lx.fields = newTable(k, fr)
 	for _, r := range raw["units"] {
 		if len(r) < 4 {

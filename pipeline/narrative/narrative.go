@@ -211,6 +211,9 @@ type extraction struct {
 	// the congress term the report is about (nhiệm kỳ 2020-2025)
 	term    pipeline.Period
 	hasTerm bool
+	// the first span of years the report names in its title or lead
+	docRange    pipeline.Period
+	hasDocRange bool
 }
 
 func (e *Extractor) newExtraction(text string) *extraction {
@@ -246,6 +249,7 @@ func (x *extraction) run() []Figure {
 	x.date, x.hasDate = x.reportDate(x.sents)
 	x.docP, x.hasDocP = x.docPeriod()
 	x.term, x.hasTerm = x.congressTerm()
+	x.docRange, x.hasDocRange = x.leadRange()
 	x.context = x.contexts()
 	all := make([][]mention, len(x.sents))
 	for n := range x.sents {

@@ -226,6 +226,16 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 	case "from":
 		// từ [năm] Y (-|đến|tới) [năm] Y2 | từ [năm] Y đến nay | từ [năm] Y đến tháng M/Y2
 		j2 := j
+		// "từ đầu năm 2017 đến nay": a part of that year.
+		if isKey(toks, j2, k.of("đầu")) && isKey(toks, j2+1, nam) {
+			if y, ok := yearAt(toks, j2+2); ok {
+				end := j2 + 3
+				if es, j3 := x.lx.time.at(toks, end); len(es) > 0 && es[0].class == "todate" {
+					end = j3
+				}
+				return timeExpr{end: end, kind: tkPeriod, p: pipeline.YearPeriod(y)}, true
+			}
+		}
 		if isKey(toks, j2, nam) {
 			j2++
 		}
@@ -345,6 +355,17 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 		// "N năm qua": the span the report reviews.
 		if n, ok := numVal(t); ok && isKey(toks, i+1, nam) && isKey(toks, i+2, k.of("qua")) {
 			return timeExpr{end: i + 3, kind: tkDocPeriod, years: n}, true
+		}
+	case t.key == k.of("qua") || t.key == k.of("sau"):
+		// "Qua 5 năm, …", "sau 3 năm thực hiện": the same span.
+		n, ok := numVal(tokAt(toks, i+1))
+		if !ok {
+			n = numberWords[tokAt(toks, i+1).key]
+		}
+		if n > 0 && n <= 30 && isKey(toks, i+2, nam) && !isPunct(toks, i+3, "/-") {
+			if _, isYear := yearAt(toks, i+3); !isYear {
+				return timeExpr{end: i + 3, kind: tkDocPeriod, years: n}, true
+			}
 		}
 	case t.kind == tWord && numberWords[t.key] > 0:
 		// "Ba năm qua", "mười năm qua"
@@ -477,6 +498,23 @@ func (x *extraction) congressTerm() (pipeline.Period, bool) {
 	for n := range x.sents {
 		for _, e := range x.timesOf(n) {
 			if e.term && e.kind == tkPeriod && e.p.Type == pipeline.Range && (!x.hasDate || e.p.Start.Year() <= x.date.Year()) {
+				return e.p, true
+			}
+		}
+	}
+	return pipeline.Period{}, false
+}
+
+// leadRange is the first span of years named in the headings or the lead
+// paragraph ("… điển hình tiên tiến giai đoạn 2015-2020"): what "5 năm qua"
+// means when the report does not say when it was written.
+func (x *extraction) leadRange() (pipeline.Period, bool) {
+	for n, s := range x.sents {
+		if !s.heading && s.para != x.leadPara {
+			continue
+		}
+		for _, e := range x.timesOf(n) {
+			if e.kind == tkPeriod && e.p.Type == pipeline.Range && !e.comparison && x.valid(e.p) {
 				return e.p, true
 			}
 		}
