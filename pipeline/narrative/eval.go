@@ -81,6 +81,10 @@ type Evaluation struct {
 	// PeriodComparable (expected periods that are not "unknown"). Periods
 	// are not part of the match.
 	PeriodAgree, PeriodComparable int
+	// PlaceAgree counts matches whose province and district are the
+	// expected ones (district names compared without "TP", "TX", "xã"),
+	// out of PlaceComparable (expected with a province).
+	PlaceAgree, PlaceComparable int
 }
 
 // Precision is over all documents.
@@ -198,6 +202,16 @@ func Score(want []Expected, found []Found) *Evaluation {
 				v.PeriodAgree++
 			}
 		}
+		if w.Province != nil && *w.Province != "" {
+			v.PlaceComparable++
+			wd := ""
+			if w.District != nil {
+				wd = *w.District
+			}
+			if samePlace(*w.Province, found[hit].Province) && samePlace(wd, found[hit].District) {
+				v.PlaceAgree++
+			}
+		}
 	}
 	for i, f := range found {
 		t := tally(f.Indicator)
@@ -214,6 +228,20 @@ func Score(want []Expected, found []Found) *Evaluation {
 	}
 	sort.Slice(v.ByIndicator, func(i, j int) bool { return v.ByIndicator[i].Indicator < v.ByIndicator[j].Indicator })
 	return v
+}
+
+// samePlace compares names of places as annotators and the extractor
+// write them: "TP Hà Tĩnh" and "Hà Tĩnh", "Bà Rịa - Vũng Tàu" and "Bà Rịa –
+// Vũng Tàu" are one.
+func samePlace(a, b string) bool {
+	norm := func(s string) string {
+		s = pipeline.Fold(s)
+		for _, p := range []string{"tp ", "tx ", "xa ", "phuong ", "huyen ", "thi xa ", "thanh pho "} {
+			s = strings.TrimPrefix(s, p)
+		}
+		return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == '–' }), " ")
+	}
+	return norm(a) == norm(b)
 }
 
 // sameValue compares values read from text: every indicator counts whole
@@ -234,6 +262,9 @@ func (v *Evaluation) Write(w io.Writer) error {
 	fmt.Fprintf(bw, "precision: %.3f  recall: %.3f\n", v.Precision(), v.Recall())
 	if v.PeriodComparable > 0 {
 		fmt.Fprintf(bw, "periods of matched figures as expected: %d of %d\n", v.PeriodAgree, v.PeriodComparable)
+	}
+	if v.PlaceComparable > 0 {
+		fmt.Fprintf(bw, "places of matched figures as expected: %d of %d\n", v.PlaceAgree, v.PlaceComparable)
 	}
 	fmt.Fprintln(bw)
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', tabwriter.AlignRight)

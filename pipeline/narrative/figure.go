@@ -20,10 +20,11 @@ type cand struct {
 	govern                            int // token index of the governing left cue, -1 if none
 	quoteStart, quoteEnd              int
 	clauseStart, clauseEnd            int
-	npEnd                             int  // end of the noun phrase after the unit
-	bracket                           bool // in brackets right after another figure: "(72,7 ha)"
-	example                           bool // a named person, household or firm is its subject
-	subject                           int  // "Số mô hình được công nhận là 98": where "số" is; -1 if the unit follows the number
+	npEnd                             int            // end of the noun phrase after the unit
+	bracket                           bool           // in brackets right after another figure: "(72,7 ha)"
+	example                           bool           // a named person, household or firm is its subject
+	subject                           int            // "Số mô hình được công nhận là 98": where "số" is; -1 if the unit follows the number
+	left                              map[string]int // cue classes found left of it, for the next item of a list
 	refused                           string
 }
 
@@ -71,13 +72,22 @@ func (x *extraction) sentenceFigures(s *sentence, ms []mention) []fig {
 	}
 	c := &sentCtx{s: s, toks: toks, cues: x.lx.cues.spans(toks), excl: x.lx.excl.spans(toks),
 		quals: x.lx.quals.spans(toks), field: x.lx.fields.spans(toks), times: x.timesOf(s.index - 1), mentions: ms}
-	// Clauses end at ";", except in a list opened by a colon: its items
-	// share the verb before the colon ("hiến đất với kết quả: 10.450 m2 đất
-	// nông nghiệp; 3.180 m2 đất ở").
+	// Clauses end at ";", except in a list opened by a colon or a parts
+	// opener: its items share the verb before it ("hiến đất với kết quả:
+	// 10.450 m2 đất nông nghiệp; 3.180 m2 đất ở").
 	start, list := 0, false
 	for i, t := range toks {
 		if t.kind == tPunct && t.text == ":" {
 			list = true
+		}
+		// "…; trong đó A được 5 triệu; thôn B được 2 triệu; …" too, and
+		// the clause it opens goes on from the one before.
+		if sp, ok := spanAt(c.excl, i); ok && sp.has("breakdown") && i > 0 {
+			list = true
+			if i == start && len(c.clauses) > 0 {
+				start = c.clauses[len(c.clauses)-1][0]
+				c.clauses = c.clauses[:len(c.clauses)-1]
+			}
 		}
 		if t.kind == tPunct && t.text == ";" && !list {
 			c.clauses = append(c.clauses, [2]int{start, i})
@@ -358,7 +368,7 @@ func (x *extraction) npEnd(c *sentCtx, uc unitClass, from, limit int) int {
 		}
 		// "và" joins the agents of a passive before its verb ("được UBND
 		// thành phố và Ban Dân vận khen thưởng"); otherwise a new predicate.
-		if !list && t.key == x.lx.k.of("và") && !(passive && !verb) {
+		if !list && (t.key == x.lx.k.of("và") || t.key == x.lx.k.of("cùng")) && !(passive && !verb) {
 			return j
 		}
 		if !passive && t.key == x.lx.k.of("được") {
@@ -421,10 +431,16 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	}
 	// "2.120 tập thể, 3.540 cá nhân được khen thưởng": coordinated figures
 	// share the words after the last of them.
-	for n := 0; n < 3 && end < cd.clauseEnd; n++ {
+	for n, from := 0, cd.unitEnd; n < 3 && end < cd.clauseEnd; n++ {
+		// Only a list: the noun phrase ended at a comma or "và", or is
+		// empty ("3 tập thể 04 cá nhân"); one that ran into the next
+		// number has a verb of its own in it.
+		if toks[end].kind == tNum && end > from {
+			break
+		}
 		j := end
 		for j < cd.clauseEnd {
-			if isPunct(toks, j, ",") || isKey(toks, j, x.lx.k.of("và"), x.lx.k.of("cùng"), x.lx.k.of("với")) {
+			if isPunct(toks, j, ",") || isKey(toks, j, x.lx.k.of("và"), x.lx.k.of("cùng")) {
 				j++
 				continue
 			}
@@ -449,7 +465,7 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if len(es) == 0 {
 			break
 		}
-		end = x.npEnd(c, uc, ue, cd.clauseEnd)
+		end, from = x.npEnd(c, uc, ue, cd.clauseEnd), ue
 		for _, sp := range c.cues {
 			if sp.start >= ue && sp.start < end {
 				add(sp, -1)
@@ -473,6 +489,20 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 			break
 		}
 	}
+	var shared map[string]int
+	// An item of a list with no verb near it ("… như gia đình A 110m2, gia
+	// đình B 100m2, gia đình C 87m2") shares the verb of the item before it.
+	if chain < 0 {
+		if p := lastOf(earlier); p != nil && p.unitClass == cd.unitClass && p.clauseStart == cd.clauseStart && p.govern >= 0 && !numIn(toks, p.unitEnd, cd.qStart) {
+			shared = p.left
+			for cls := range p.left {
+				if _, ok := near[cls]; !ok {
+					near[cls] = -1
+				}
+			}
+			cd.govern = p.govern
+		}
+	}
 	for n, hops := chain-1, 0; chain >= 0 && n >= 0 && hops < maxChain; n, hops = n-1, hops+1 {
 		sp, next := c.cues[n], c.cues[n+1]
 		// Words between chained verbs are their object ("vận động các doanh
@@ -484,6 +514,15 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 			break
 		}
 		add(sp, sp.start)
+	}
+	cd.left = map[string]int{}
+	for cls, at := range shared {
+		cd.left[cls] = at
+	}
+	for cls, at := range near {
+		if at >= 0 && at < cd.qStart {
+			cd.left[cls] = at
+		}
 	}
 	if p, _ := x.totalOf(c, cd, earlier); p != nil && modelClasses[p.unitClass] {
 		near["of_model"] = -1
@@ -537,9 +576,30 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if cd.subject >= 0 && cd.subject < cd.quoteStart {
 			cd.quoteStart = cd.subject
 		}
+		if shared != nil || cd.quoteStart == cd.qStart {
+			// No verb close enough to quote: the item's own label.
+			cd.quoteStart = itemStart(toks, cd.quoteStart)
+		}
 		return r.indicator, true
 	}
 	return "", false
+}
+
+// itemStart is where the list item ending at i begins, for its quote
+// ("thôn Nà Lẹng được 1.500.000đ"): back to the separator before it, at
+// most eight words.
+func itemStart(toks []token, i int) int {
+	start := i
+	for j, w := i-1, 0; j >= 0 && w < 8; j-- {
+		if toks[j].kind == tNum || toks[j].kind == tPunct && strings.Contains(";,:(…", toks[j].text) {
+			break
+		}
+		if toks[j].kind == tWord {
+			w++
+			start = j
+		}
+	}
+	return start
 }
 
 // chainGap is how many words may stand between two chained cues ("vận
@@ -646,6 +706,12 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 			cd.refused = "a breakdown by sector"
 			continue
 		}
+		// "trong đó cấp tỉnh hơn 4 tỷ đồng, cấp huyện 5,6 tỷ đồng": a list of
+		// sectors or levels, whatever the indicator.
+		if x.inList(c, cd) && x.fieldLabel(c, cd) {
+			cd.refused = "an item of a breakdown by sector or level"
+			continue
+		}
 		p, itemStart := x.totalOf(c, cd, cands[:n])
 		if p == nil || p.indicator == "" {
 			continue
@@ -661,6 +727,32 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 			cd.indicator = p.indicator
 		}
 	}
+}
+
+// inList: a parts opener or a colon comes before the figure in its sentence.
+func (x *extraction) inList(c *sentCtx, cd *cand) bool {
+	for _, sp := range c.excl {
+		if sp.start < cd.qStart && sp.has("breakdown") {
+			return true
+		}
+	}
+	for i := 0; i < cd.qStart; i++ {
+		if isPunct(c.toks, i, ":") {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldLabel: a sector or level names the figure just before it ("cấp
+// huyện 5,6 tỷ đồng", "kinh tế 450 mô hình").
+func (x *extraction) fieldLabel(c *sentCtx, cd *cand) bool {
+	for _, sp := range c.field {
+		if sp.end <= cd.qStart && words(c.toks, sp.end, cd.qStart) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // family is the general indicator a more specific one is a kind of: a
@@ -886,6 +978,12 @@ func (x *extraction) fromMention(m mention) (prov, unit, utype string) {
 	case mProvince:
 		prov = m.province
 	case mLocal:
+		var ok bool
+		if m, ok = x.confirm(m); !ok {
+			// A commune's name the reference knows in another province
+			// than the text's: not enough to place the figure there.
+			return prov, x.unit, x.utype
+		}
 		unit, utype = m.unit, m.utype
 		if m.province != "" {
 			prov = m.province

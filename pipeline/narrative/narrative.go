@@ -205,6 +205,8 @@ type extraction struct {
 	times       [][]timeExpr
 	context     []sentContext
 	paraSubject []subjectAt
+	// provinces the text names (not only through a commune's name)
+	confirmed map[string]bool
 	// the paragraph after the header lines (URL:, DATE:), whose first
 	// sentences are the lead
 	leadPara, leadFirst int

@@ -2,6 +2,7 @@ package narrative
 
 import (
 	"strings"
+	"time"
 
 	"github.com/danvan/danvan/pipeline"
 )
@@ -21,9 +22,15 @@ type mention struct {
 	kind       mentionKind
 	org        bool // part of an organisation's name (Ban Dân vận Huyện ủy X): who acts, not where
 	typed      bool // written with its type word
-	province   string
-	unit       string // canonical name of the district or commune
-	utype      string // huyen, thi_xa, thanh_pho, xa, phuong, thi_tran
+	// weak: found by a commune's name only. Commune names repeat across the
+	// country, so its province counts only when the text names it too; alts
+	// are the communes of that name, one of which the text's province may
+	// confirm.
+	weak     bool
+	alts     []*pipeline.Unit
+	province string
+	unit     string // canonical name of the district or commune
+	utype    string // huyen, thi_xa, thanh_pho, xa, phuong, thi_tran
 }
 
 // gazetteer finds places: provinces from the lexicon and the reference, the
@@ -33,11 +40,12 @@ type gazetteer struct {
 	typedOnly map[string]bool             // province names that alone mean something else
 	units     map[string][]*pipeline.Unit // key -> unit versions
 	provName  map[string]string           // province code -> canonical name
+	district  map[string]*pipeline.Unit   // code -> a district-level version
 	bare      *table                      // district names written without a type word
 }
 
 func newGazetteer(k *keyer, ref *pipeline.Reference, raw rawLexicon) *gazetteer {
-	g := &gazetteer{provinces: map[string]string{}, typedOnly: map[string]bool{}, units: map[string][]*pipeline.Unit{}, provName: map[string]string{}}
+	g := &gazetteer{provinces: map[string]string{}, typedOnly: map[string]bool{}, units: map[string][]*pipeline.Unit{}, provName: map[string]string{}, district: map[string]*pipeline.Unit{}}
 	var bareRows [][]string
 	for _, r := range raw["places"] {
 		if len(r) >= 3 && r[1] == "province" {
@@ -55,6 +63,9 @@ func newGazetteer(k *keyer, ref *pipeline.Reference, raw rawLexicon) *gazetteer 
 			continue
 		}
 		g.units[key] = append(g.units[key], u)
+		if u.Level == pipeline.LevelDistrict {
+			g.district[u.Code] = u
+		}
 		if u.Level == pipeline.LevelDistrict && len(k.phraseKeys(u.Name)) >= 2 {
 			bareRows = append(bareRows, []string{u.Name, "district"})
 		}
@@ -101,6 +112,16 @@ func (x *extraction) mentions(toks []token) []mention {
 		case class == "scope_province":
 			out = append(out, mention{start: i, end: j, kind: mScopeProvince})
 		case class == "scope_local":
+			if typ := es[0].col(0); typ != "" {
+				if names := capsRun(toks, j); len(names) > 0 {
+					if m, ok := x.typedMention(toks, j, names, typ); ok {
+						m.start, m.typed = i, true
+						out = append(out, m)
+						i = m.end
+						continue
+					}
+				}
+			}
 			out = append(out, mention{start: i, end: j, kind: mScopeLocal})
 		case class == "province":
 			if m, ok := x.bareAt(toks, i); ok {
@@ -154,36 +175,122 @@ func (x *extraction) nameKey(toks []token, idx []int) string {
 
 func (x *extraction) typedMention(toks []token, j int, names []int, class string) (mention, bool) {
 	g := x.gaz
-	isProvinceType := strings.HasPrefix(class, "type_province") || strings.HasPrefix(class, "type_city")
+	isProvince := strings.HasPrefix(class, "type_province")
+	isCity := strings.HasPrefix(class, "type_city")
 	for n := len(names); n >= 1; n-- {
 		key := x.nameKey(toks, names[:n])
-		if isProvinceType {
+		// "thành phố Hà Tĩnh" is the provincial capital, a district-level
+		// unit; "thành phố Hà Nội" a province-level city.
+		if isCity {
+			if us := g.units[key]; len(us) > 0 {
+				m := x.localMention(pickUnit(us, "thanh_pho"))
+				m.end = names[n-1] + 1
+				return m, true
+			}
+			if p, ok := g.provinces[key]; ok && centralCities[key] {
+				return mention{end: names[n-1] + 1, kind: mProvince, province: p}, true
+			}
+			if p, ok := g.provinces[key]; ok {
+				return mention{end: names[n-1] + 1, kind: mLocal, province: p, unit: p, utype: "thanh_pho"}, true
+			}
+			continue
+		}
+		if isProvince {
 			if p, ok := g.provinces[key]; ok {
 				return mention{end: names[n-1] + 1, kind: mProvince, province: p}, true
 			}
-		}
-		if strings.HasPrefix(class, "type_province") {
 			continue
 		}
 		if us := g.units[key]; len(us) > 0 {
-			u := pickUnit(us, typeOf[class])
-			return mention{end: names[n-1] + 1, kind: mLocal, province: g.provName[u.ProvinceCode], unit: u.Name, utype: u.Type}, true
+			m := x.localMention(pickUnit(us, typeOf[class]))
+			if m.weak {
+				m.alts = us
+			}
+			m.end = names[n-1] + 1
+			return m, true
 		}
 	}
-	if strings.HasPrefix(class, "type_province") {
+	if isProvince {
 		return mention{}, false
 	}
 	// Not in the reference: a unit of another province. Names are mostly two
-	// syllables; all-caps titles are not trusted.
+	// syllables, three when the last is a direction (Hàm Thuận Bắc); all-caps
+	// titles are not trusted.
 	if toks[names[0]].caps && len([]rune(toks[names[0]].text)) > 1 {
 		return mention{}, false
 	}
 	n := min(len(names), 2)
+	if len(names) >= 3 && directions[toks[names[2]].key] {
+		n = 3
+	}
 	var words []string
 	for _, i := range names[:n] {
 		words = append(words, toks[i].text)
 	}
-	return mention{end: names[n-1] + 1, kind: mLocal, unit: strings.Join(words, " "), utype: typeOf[class]}, true
+	m := mention{end: names[n-1] + 1, kind: mLocal, unit: strings.Join(words, " "), utype: typeOf[class]}
+	// A commune of another province before the 2025 reform reports under
+	// its district, which the reference does not know: not the subject.
+	if (m.utype == "xa" || m.utype == "phuong" || m.utype == "thi_tran") && (!x.hasDate || x.date.Before(newCommunes)) {
+		m.weak = true
+	}
+	return m, true
+}
+
+// centralCities are the cities of province rank: "thành phố Hà Nội".
+var centralCities = map[string]bool{}
+
+// directions end three-syllable district names (Hàm Thuận Bắc, Triệu Phong
+// Nam…).
+var directions = map[string]bool{}
+
+func init() {
+	for _, c := range []string{"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế"} {
+		centralCities[pipeline.Key(c)] = true
+		centralCities[pipeline.Fold(c)] = true
+	}
+	for _, d := range []string{"Bắc", "Nam", "Đông", "Tây", "Trung", "Thượng", "Hạ"} {
+		directions[pipeline.Key(d)] = true
+		directions[pipeline.Fold(d)] = true
+	}
+}
+
+// confirm returns a weak mention resolved to the commune of its name in a
+// province the text names, if there is one.
+func (x *extraction) confirm(m mention) (mention, bool) {
+	if !m.weak {
+		return m, true
+	}
+	if m.province != "" && x.confirmed[m.province] {
+		return m, true
+	}
+	for _, u := range m.alts {
+		if x.confirmed[x.gaz.provName[u.ProvinceCode]] {
+			r := x.localMention(u)
+			r.start, r.end, r.org, r.typed = m.start, m.end, m.org, m.typed
+			return r, true
+		}
+	}
+	return m, false
+}
+
+// newCommunes is the day the communes of the 2025 reform replaced the
+// districts.
+var newCommunes = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+
+// localMention is the place a unit of the reference stands for in a report:
+// a commune of before the 2025 reform reports under its district ("figures
+// of one village stay under their district"); a commune is weak evidence
+// of its province.
+func (x *extraction) localMention(u *pipeline.Unit) mention {
+	m := mention{kind: mLocal, province: x.gaz.provName[u.ProvinceCode], unit: u.Name, utype: u.Type}
+	if u.Level != pipeline.LevelCommune {
+		return m
+	}
+	m.weak = true
+	if d := x.gaz.district[u.ParentCode]; d != nil && u.ParentCode != "" && (!x.hasDate || x.date.Before(newCommunes)) {
+		m.unit, m.utype = d.Name, d.Type
+	}
+	return m
 }
 
 func pickUnit(us []*pipeline.Unit, typ string) *pipeline.Unit {
@@ -260,6 +367,14 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 	var lorder []string
 	scopeProv, scopeLocal := 0, 0
 	pos := 0
+	x.confirmed = map[string]bool{x.opts.Province: x.opts.Province != ""}
+	for _, ms := range all {
+		for _, m := range ms {
+			if (m.kind == mProvince || m.kind == mLocal) && !m.weak && m.province != "" {
+				x.confirmed[m.province] = true
+			}
+		}
+	}
 	for _, ms := range all {
 		for _, m := range ms {
 			pos++
@@ -275,6 +390,10 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 					add(m.province, 1)
 				}
 			case mLocal:
+				var ok bool
+				if m, ok = x.confirm(m); !ok {
+					continue
+				}
 				add(m.province, 1)
 				key := x.lx.k.of(m.unit)
 				l := locals[key]

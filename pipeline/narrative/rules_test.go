@@ -251,6 +251,22 @@ var ruleCases = []struct {
 		"Sáng 9/8, huyện tổ chức chung kết Hội thi “Dân vận khéo” năm 2024.\nCác xã đã cử 19 đội thi tham gia vòng sơ khảo.",
 		[]want{w("contest_teams", 19, ex, "2024")}},
 
+	{"communes organising contests are not teams", "",
+		"Năm 2023, 27/27 xã, thị trấn tổ chức hội thi “Dân vận khéo” cấp cơ sở với 312 đội tham gia.",
+		[]want{w("contest_teams", 312, ex, "2023")}},
+
+	{"a list after trong đó over semicolons shares the verb", "",
+		"Năm 2023, Mặt trận xã vận động được 9.450.000đ; trong đó cán bộ, công chức được 6.100.000đ; thôn Bản Chang được 1.850.000đ; thôn Nà Lẹng được 1.500.000đ.",
+		[]want{w("funds_mobilized_vnd", 9450000, ex, "2023"), w("funds_mobilized_vnd", 6100000, ex, "2023"), w("funds_mobilized_vnd", 1850000, ex, "2023"), w("funds_mobilized_vnd", 1500000, ex, "2023")}},
+	{"a long list of households shares the verb of its first item", "",
+		"Năm 2023, nhiều hội viên đã sẵn sàng hiến đất với diện tích lớn như gia đình hội viên Nguyễn Văn Thuận 140m2, gia đình hội viên Trần Văn Lộc 95m2, gia đình hội viên Lê Thị Mai 72m2.",
+		[]want{w("land_donated_m2", 140, ex, "2023"), w("land_donated_m2", 95, ex, "2023"), w("land_donated_m2", 72, ex, "2023")}},
+	{"the range of what households gave", "", "Năm 2023, 12 hộ đều hiến đất, hộ ít nhất 15m2, hộ nhiều lên tới 80m2.", nil},
+
+	{"money listed by level after trong đó", "",
+		"Năm 2023, các cơ quan, đơn vị và Nhân dân ủng hộ Quỹ “Vì người nghèo” gần 12 tỷ đồng; trong đó cấp tỉnh hơn 5 tỷ đồng, cấp huyện 6,8 tỷ đồng.",
+		[]want{w("funds_mobilized_vnd", 12e9, ap, "2023")}},
+
 	// Traps: numbers that are not figures.
 	{"numbers in a model's name", "", "Năm 2023, xây dựng mô hình “Mỗi cán bộ gắn với 01 mô hình” và mô hình “5 cá nhân giúp 1 hộ nghèo”.", nil},
 	{"a ratio of units", "", "Năm 2023, có 27/27 huyện, thị xã, thành phố tổ chức hội thi; đạt 112% kế hoạch.", nil},
@@ -345,6 +361,15 @@ var ruleCases = []struct {
 		"Năm 2023, Nhân dân hiến đất, góp công xây dựng nhà văn hóa thôn với diện tích 250 m2.", nil},
 
 	// Periods and places from the document around the sentence.
+	{"a commune's figure stays under its district", "",
+		"Hà Tĩnh: năm 2023, Nhân dân xã Cẩm Dương đã hiến 900 m2 đất làm đường.",
+		[]want{w("land_donated_m2", 900, ex, "2023").at("Hà Tĩnh", "Cẩm Xuyên")}},
+	{"a commune's name alone does not say the province", "",
+		"Năm 2023, Nhân dân xã Cẩm Bình đã hiến 900 m2 đất làm đường.",
+		[]want{w("land_donated_m2", 900, ex, "2023").at("", "")}},
+	{"a provincial capital is a district-level city", "",
+		"Năm 2023, toàn thành phố Hà Tĩnh có 85 mô hình “Dân vận khéo”.",
+		[]want{w("models_total", 85, ex, "2023").at("Hà Tĩnh", "Hà Tĩnh")}},
 	{"a district named with its province", "",
 		"Hội Người cao tuổi huyện Hiệp Hòa, tỉnh Bắc Giang: hiến gần 18 nghìn m2 đất\n\nHơn 3 năm qua, hội viên huyện Hiệp Hòa đã hiến gần 18 nghìn m2 đất làm đường.",
 		[]want{w("land_donated_m2", 18000, ap, "2020..2023").at("Bắc Giang", "Hiệp Hòa")}},
