@@ -45,16 +45,19 @@ func ingestPaths(ctx context.Context, data string, paths []string) (ingest.Summa
 }
 
 // printSummary prints a line per file, then up to show refusals of each,
-// in words a clerk can act on.
+// in words a clerk can act on, then the entries of the folders that were
+// not read, with why. Text from the files and their names is printed with
+// its control characters escaped (printable).
 func printSummary(w io.Writer, sum ingest.Summary, show int) {
 	for _, f := range sum.Files {
+		name := printable(f.File)
 		switch f.Status {
 		case ingest.Quarantined:
-			fmt.Fprintf(w, "%-12s %s: %s\n", "cách ly", f.File, f.FileErr.Reason)
+			fmt.Fprintf(w, "%-12s %s: %s\n", "cách ly", name, printable(f.FileErr.Reason))
 		case ingest.Skipped:
-			fmt.Fprintf(w, "%-12s %s (đã nạp trước đó / already ingested)\n", "bỏ qua", f.File)
+			fmt.Fprintf(w, "%-12s %s (đã nạp trước đó / already ingested)\n", "bỏ qua", name)
 		default:
-			fmt.Fprintf(w, "%-12s %s: %d giá trị nhận, %d bị từ chối\n", statusLabel(f.Status), f.File, f.Accepted, f.Rejected)
+			fmt.Fprintf(w, "%-12s %s: %d giá trị nhận, %d bị từ chối\n", statusLabel(f.Status), name, f.Accepted, f.Rejected)
 		}
 		for i, e := range f.Rejects {
 			if i == show {
@@ -64,9 +67,16 @@ func printSummary(w io.Writer, sum ingest.Summary, show int) {
 			fmt.Fprintf(w, "    %s\n", rowErrorLine(e))
 		}
 	}
+	for _, ig := range sum.Ignored {
+		fmt.Fprintf(w, "%-12s %s: %s\n", "không đọc", printable(ig.Path), printable(ig.Reason))
+	}
 	acc, rej, quar := sum.Totals()
-	fmt.Fprintf(w, "tổng cộng (total): %d tệp, %d giá trị nhận (accepted), %d bị từ chối (rejected), %d tệp cách ly (quarantined)\n",
+	fmt.Fprintf(w, "tổng cộng (total): %d tệp, %d giá trị nhận (accepted), %d bị từ chối (rejected), %d tệp cách ly (quarantined)",
 		len(sum.Files), acc, rej, quar)
+	if n := len(sum.Ignored); n > 0 {
+		fmt.Fprintf(w, ", %d mục không đọc (not read)", n)
+	}
+	fmt.Fprintln(w)
 }
 
 func statusLabel(s ingest.Status) string {
@@ -80,5 +90,5 @@ func statusLabel(s ingest.Status) string {
 }
 
 func rowErrorLine(e pipeline.RowError) string {
-	return fmt.Sprintf("%s, cột %s, giá trị %q: %s", e.Ref, e.Column, e.Value, e.Reason)
+	return fmt.Sprintf("%s, cột %s, giá trị %q: %s", printable(e.Ref), printable(e.Column), e.Value, printable(e.Reason))
 }

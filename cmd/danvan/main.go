@@ -101,12 +101,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case err == nil, errors.Is(err, errHelp):
 			return exitOK
 		case errors.Is(err, errUsage):
-			fmt.Fprintf(stderr, "danvan %s: %v\n", c.name, err)
+			fmt.Fprintf(stderr, "danvan %s: %s\n", c.name, printableLines(err.Error()))
 			return exitUsage
 		case errors.Is(err, errSilent):
 			return exitFailed
 		default:
-			fmt.Fprintf(stderr, "danvan %s: %v\n", c.name, err)
+			fmt.Fprintf(stderr, "danvan %s: %s\n", c.name, printableLines(err.Error()))
 			return exitFailed
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/danvan/danvan/pipeline"
@@ -30,6 +31,30 @@ type badCase struct {
 	accepted                  int
 	// A file-level problem: its code and a fragment of the reason.
 	fileCode string
+	// An inbox entry that is not read at all: the code it is listed
+	// under and a fragment of the reason. make, when set, creates the
+	// entry at path instead of writing data there.
+	ignored string
+	make    func(t *testing.T, path string)
+}
+
+// ignoredCase is an entry of an inbox folder that is listed as not read.
+func ignoredCase(name, file, code, reason string, make func(t *testing.T, path string)) badCase {
+	return badCase{name: name, file: file, data: []byte(header + good), ignored: code, reason: reason, make: make}
+}
+
+func symlinkTo(target string) func(t *testing.T, path string) {
+	return func(t *testing.T, path string) {
+		t.Helper()
+		if !filepath.IsAbs(target) {
+			if err := os.WriteFile(filepath.Join(filepath.Dir(path), target), []byte(header+good), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Symlink(target, path); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func csvCase(name, bad, code, ref, column, reason string) badCase {
@@ -157,6 +182,23 @@ func badCases(t *testing.T) []badCase {
 		{name: "blank_lines_between_rows", file: "blank-lines.csv", data: []byte(header + "\n" + good + "\r\n  \n" + "Hà Tĩnh,Can Lộc,2023,dialogues,,-5,\n"),
 			code: "negative_value", ref: "dòng 6", column: "gia_tri", reason: "âm", accepted: 1},
 	}
+	// Entries of an inbox that are not reports (issue 14): listed as not
+	// read, with why, instead of passed over without a word.
+	cases = append(cases,
+		ignoredCase("hidden_file", ".bao-cao.csv", "hidden", "Tệp ẩn", nil),
+		ignoredCase("excel_lock_file", "~$bao-cao.xlsx", "lock_file", "Tệp khóa tạm", nil),
+		ignoredCase("libreoffice_lock_file", ".~lock.bao-cao.xlsx#", "lock_file", "Tệp khóa tạm", nil),
+		ignoredCase("editor_backup", "bao-cao.csv~", "temp_file", "bản sao lưu của trình soạn thảo", nil),
+		ignoredCase("partial_copy", "bao-cao.csv.part", "temp_file", "tệp đang chép dở", nil),
+		ignoredCase("readme", "README.txt", "readme", "README mô tả thư mục", nil),
+		ignoredCase("symlink_inside_inbox", "link.csv", "symlink", `Liên kết (symlink) tới "that.csv" trong chính hộp thư`, symlinkTo("that.csv")),
+		ignoredCase("symlink_outside_inbox", "out.csv", "symlink", "Hãy chép chính tệp đó vào hộp thư", symlinkTo("/etc/hostname")),
+		ignoredCase("named_pipe", "pipe.csv", "not_regular", "ống có tên (FIFO)", func(t *testing.T, path string) {
+			if err := syscall.Mkfifo(path, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}),
+	)
 	return cases
 }
 
@@ -167,14 +209,50 @@ func TestBadInputs(t *testing.T) {
 	cases := badCases(t)
 	kinds := map[string]bool{}
 	for _, c := range cases {
-		kinds[c.code+c.fileCode] = true
+		kinds[c.code+c.fileCode+c.ignored] = true
 	}
 	if len(kinds) < 30 {
 		t.Errorf("only %d distinct kinds of bad input", len(kinds))
 	}
+	names := map[string]bool{}
+	for _, c := range cases {
+		names[c.name] = true
+	}
+	if len(names) != len(cases) || len(cases) < 70 {
+		t.Errorf("%d cases, %d names: want at least 70 kinds, each named once", len(cases), len(names))
+	}
 	dir := t.TempDir()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if c.ignored != "" {
+				// A folder holding the entry alone, walked as an inbox.
+				inbox := t.TempDir()
+				path := filepath.Join(inbox, c.file)
+				if c.make != nil {
+					c.make(t, path)
+				} else if err := os.WriteFile(path, c.data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				sum, err := in.Check(context.Background(), []string{inbox})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range sum.Files {
+					if f.Path == path {
+						t.Errorf("%s was read: %+v", c.file, f)
+					}
+				}
+				for _, ig := range sum.Ignored {
+					if ig.Path == path {
+						if ig.Code != c.ignored || !strings.Contains(ig.Reason, c.reason) || ig.ReasonEN == "" {
+							t.Errorf("listed as %+v, want %s with %q", ig, c.ignored, c.reason)
+						}
+						return
+					}
+				}
+				t.Errorf("%s neither read nor listed: %+v", c.file, sum)
+				return
+			}
 			path := filepath.Join(dir, c.file)
 			if err := os.WriteFile(path, c.data, 0o644); err != nil {
 				t.Fatal(err)

@@ -51,9 +51,21 @@ type FileResult struct {
 	FileErr  *pipeline.FileError
 }
 
-// Summary lists the files of a run in the order they were read.
+// Summary lists the files of a run in the order they were read, and the
+// entries of the folders walked that were not read, with why.
 type Summary struct {
-	Files []FileResult
+	Files   []FileResult
+	Ignored []Ignored
+}
+
+// Ignored is an entry of a folder that ingest does not read: a hidden or
+// temporary file, a link, a named pipe or socket, a README. Each is listed
+// so that nothing in an inbox is passed over without a word.
+type Ignored struct {
+	Path     string
+	Code     string // hidden, lock_file, temp_file, symlink, not_regular, readme
+	Reason   string
+	ReasonEN string
 }
 
 // Totals adds up the summary.
@@ -124,7 +136,8 @@ func (in *Ingester) Check(ctx context.Context, paths []string) (Summary, error) 
 
 func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink) (Summary, error) {
 	var sum Summary
-	files, err := Walk(paths)
+	files, ignored, err := Walk(paths)
+	sum.Ignored = ignored
 	if err != nil {
 		return sum, err
 	}
@@ -145,11 +158,12 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 	return sum, nil
 }
 
-// Walk lists the files at paths: files as given, folders walked in lexical
-// order, skipping hidden entries, the reason.txt files of quarantine and
-// README files, which describe a folder rather than report anything.
-func Walk(paths []string) ([]string, error) {
+// Walk lists the files at paths: files as given (a link named on the
+// command line is followed), folders walked in lexical order. What a folder
+// holds besides report files is listed as ignored, with why (see skip).
+func Walk(paths []string) ([]string, []Ignored, error) {
 	var out []string
+	var ignored []Ignored
 	seen := map[string]bool{}
 	add := func(p string) {
 		if !seen[p] {
@@ -160,7 +174,7 @@ func Walk(paths []string) ([]string, error) {
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", root, err)
+			return nil, ignored, fmt.Errorf("list %s: %w", root, err)
 		}
 		if !info.IsDir() {
 			add(root)
@@ -170,23 +184,94 @@ func Walk(paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			name := d.Name()
-			if p != root && strings.HasPrefix(name, ".") {
+			if p == root {
+				return nil
+			}
+			if ig := skip(root, p, d); ig != nil {
+				ignored = append(ignored, *ig)
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && name != "reason.txt" && !strings.HasPrefix(strings.ToUpper(name), "README") {
+			if !d.IsDir() {
 				add(p)
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("walk %s: %w", root, err)
+			return nil, ignored, fmt.Errorf("walk %s: %w", root, err)
 		}
 	}
-	return out, nil
+	return out, ignored, nil
+}
+
+// skip says why the folder entry p under root is not read, or nil for a
+// folder to walk or a file to read. Decided:
+//   - hidden files and folders (".DS_Store", ".git"), the lock files office
+//     programs keep beside an open document ("~$x.xlsx", ".~lock.x.xlsx#"),
+//     editor backups and files still being copied ("x.csv~", "x.part") are
+//     not reports;
+//   - a link is not followed: one to a file in the inbox would read it
+//     twice, one to a file elsewhere would let the inbox reach outside it;
+//     the message says to copy the file in;
+//   - named pipes, sockets and devices are not files (reading a pipe would
+//     wait for ever);
+//   - README files describe a folder; reason.txt is quarantine's own.
+func skip(root, p string, d fs.DirEntry) *Ignored {
+	name := d.Name()
+	ig := func(code, vi, en string) *Ignored {
+		return &Ignored{Path: p, Code: code, Reason: vi, ReasonEN: en}
+	}
+	lower := strings.ToLower(name)
+	switch {
+	case strings.HasPrefix(name, "~$"), strings.HasPrefix(name, ".~lock."):
+		return ig("lock_file", "Tệp khóa tạm mà Excel, Word hay LibreOffice giữ khi một tài liệu đang mở; không phải báo cáo, bỏ qua (tài liệu đó vẫn được đọc).",
+			"A lock file Excel, Word or LibreOffice keeps while a document is open; not a report, not read (the document itself is).")
+	case strings.HasPrefix(name, ".") && d.IsDir():
+		return ig("hidden", "Thư mục ẩn (tên bắt đầu bằng dấu chấm); không đọc các tệp bên trong.",
+			"Hidden folder (its name starts with a dot); the files in it are not read.")
+	case strings.HasPrefix(name, "."):
+		return ig("hidden", "Tệp ẩn (tên bắt đầu bằng dấu chấm), không phải báo cáo; bỏ qua.",
+			"Hidden file (its name starts with a dot), not a report; not read.")
+	case d.Type()&fs.ModeSymlink != 0:
+		in := root
+		if r, err := filepath.EvalSymlinks(root); err == nil {
+			in = r
+		}
+		target, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			target, err = filepath.Rel(in, target)
+		}
+		if rel := target; err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return ig("symlink", fmt.Sprintf("Liên kết (symlink) tới %q trong chính hộp thư; không đi theo liên kết, tệp đó được đọc theo tên của nó.", rel),
+				fmt.Sprintf("Symbolic link to %q in the inbox itself; links are not followed, that file is read under its own name.", rel))
+		}
+		return ig("symlink", "Liên kết (symlink) tới một tệp hay thư mục ngoài hộp thư, hoặc không còn tồn tại; danvan chỉ đọc tệp thật nằm trong hộp thư. Hãy chép chính tệp đó vào hộp thư.",
+			"Symbolic link to a file or folder outside the inbox, or to nothing; danvan reads only real files in the inbox. Copy the file itself into the inbox.")
+	case !d.IsDir() && !d.Type().IsRegular():
+		vi, en := "tệp đặc biệt", "special file"
+		switch t := d.Type(); {
+		case t&fs.ModeNamedPipe != 0:
+			vi, en = "ống có tên (FIFO)", "named pipe (FIFO)"
+		case t&fs.ModeSocket != 0:
+			vi, en = "socket", "socket"
+		case t&fs.ModeDevice != 0:
+			vi, en = "thiết bị", "device"
+		}
+		return ig("not_regular", "Không phải tệp thường mà là "+vi+"; không đọc.", "Not a regular file but a "+en+"; not read.")
+	case d.IsDir():
+		return nil
+	case strings.HasSuffix(name, "~") || strings.HasSuffix(lower, ".tmp") || strings.HasSuffix(lower, ".part") ||
+		strings.HasSuffix(lower, ".partial") || strings.HasSuffix(lower, ".crdownload") || strings.HasSuffix(lower, ".filepart"):
+		return ig("temp_file", "Tệp tạm (bản sao lưu của trình soạn thảo, hoặc tệp đang chép dở); bỏ qua. Nếu đây là báo cáo, hãy đổi tên cho đúng loại tệp (.csv, .xlsx, .json…).",
+			"Temporary file (an editor's backup, or a file still being copied); not read. If it is a report, give it its proper extension (.csv, .xlsx, .json, ...).")
+	case strings.HasPrefix(strings.ToUpper(name), "README"):
+		return ig("readme", "Tệp README mô tả thư mục, không phải báo cáo; bỏ qua.", "A README describes the folder, it is not a report; not read.")
+	case name == "reason.txt":
+		return ig("readme", "Tệp ghi lý do cách ly của danvan, không phải báo cáo; bỏ qua.", "danvan's quarantine reason file, not a report; not read.")
+	}
+	return nil
 }
 
 // streamed reports whether a file goes through the streaming CSV path.
