@@ -177,6 +177,10 @@ func Walk(paths []string) ([]string, []Ignored, error) {
 			return nil, ignored, fmt.Errorf("list %s: %w", root, err)
 		}
 		if !info.IsDir() {
+			if ig := notRegular(root, info.Mode()); ig != nil {
+				ignored = append(ignored, *ig)
+				continue
+			}
 			add(root)
 			continue
 		}
@@ -204,6 +208,25 @@ func Walk(paths []string) ([]string, []Ignored, error) {
 		}
 	}
 	return out, ignored, nil
+}
+
+// notRegular lists a named pipe, socket or device at p as not read, or
+// says nil for a regular file or a folder.
+func notRegular(p string, t fs.FileMode) *Ignored {
+	if t.IsRegular() || t.IsDir() {
+		return nil
+	}
+	vi, en := "tệp đặc biệt", "special file"
+	switch {
+	case t&fs.ModeNamedPipe != 0:
+		vi, en = "ống có tên (FIFO)", "named pipe (FIFO)"
+	case t&fs.ModeSocket != 0:
+		vi, en = "socket", "socket"
+	case t&fs.ModeDevice != 0:
+		vi, en = "thiết bị", "device"
+	}
+	return &Ignored{Path: p, Code: "not_regular", Reason: "Không phải tệp thường mà là " + vi + "; không đọc.",
+		ReasonEN: "Not a regular file but a " + en + "; not read."}
 }
 
 // skip says why the folder entry p under root is not read, or nil for a
@@ -250,16 +273,7 @@ func skip(root, p string, d fs.DirEntry) *Ignored {
 		return ig("symlink", "Liên kết (symlink) tới một tệp hay thư mục ngoài hộp thư, hoặc không còn tồn tại; danvan chỉ đọc tệp thật nằm trong hộp thư. Hãy chép chính tệp đó vào hộp thư.",
 			"Symbolic link to a file or folder outside the inbox, or to nothing; danvan reads only real files in the inbox. Copy the file itself into the inbox.")
 	case !d.IsDir() && !d.Type().IsRegular():
-		vi, en := "tệp đặc biệt", "special file"
-		switch t := d.Type(); {
-		case t&fs.ModeNamedPipe != 0:
-			vi, en = "ống có tên (FIFO)", "named pipe (FIFO)"
-		case t&fs.ModeSocket != 0:
-			vi, en = "socket", "socket"
-		case t&fs.ModeDevice != 0:
-			vi, en = "thiết bị", "device"
-		}
-		return ig("not_regular", "Không phải tệp thường mà là "+vi+"; không đọc.", "Not a regular file but a "+en+"; not read.")
+		return notRegular(p, d.Type())
 	case d.IsDir():
 		return nil
 	case strings.HasSuffix(name, "~") || strings.HasSuffix(lower, ".tmp") || strings.HasSuffix(lower, ".part") ||

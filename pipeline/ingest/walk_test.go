@@ -113,6 +113,11 @@ func TestWalkListsWhatItSkips(t *testing.T) {
 			}
 		}
 	}
+	// A pipe named on the command line is not opened either.
+	sum, err = newTestIngester(t).Check(context.Background(), []string{filepath.Join(inbox, "pipe.csv")})
+	if err != nil || len(sum.Files) != 0 || len(sum.Ignored) != 1 || sum.Ignored[0].Code != "not_regular" {
+		t.Errorf("pipe named on the command line: %+v, %v", sum, err)
+	}
 	// A link named on the command line is what its user asked to read.
 	sum, err = newTestIngester(t).Check(context.Background(), []string{filepath.Join(inbox, "link-out.csv")})
 	if err != nil || len(sum.Files) != 1 || sum.Files[0].Accepted != 1 || len(sum.Ignored) != 0 {
