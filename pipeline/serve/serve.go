@@ -20,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -64,7 +65,11 @@ type Options struct {
 	Trigger func(ctx context.Context) error
 	Token   string
 
-	SQL http.Handler // mounted at POST /api/sql when set; behind Token when one is set
+	// SQL is mounted at POST /api/sql when set: behind Token when one is
+	// set; without one, it answers only while the server listens on
+	// loopback (whoever reaches 127.0.0.1 is on this machine and could run
+	// danvan query there), and is refused, saying so, beyond it.
+	SQL http.Handler
 
 	ShutdownGrace time.Duration // default 10s
 	RunsShown     int           // runs listed by /api/runs; default 30
@@ -85,6 +90,7 @@ type Server struct {
 	handler http.Handler
 	assets  *assets
 	data    *snapshots
+	public  atomic.Bool // listening beyond loopback
 }
 
 // New checks the options and builds the routes.
@@ -145,9 +151,25 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       s.opts.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	public := !loopback(ln.Addr())
+	s.public.Store(public)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	s.log.Info("serving dashboards", "addr", ln.Addr().String(), "data", s.opts.DataDir)
+	sql := "off"
+	switch {
+	case s.opts.SQL == nil:
+	case s.opts.Token != "":
+		sql = "bearer token (DANVAN_TOKEN)"
+	case public:
+		sql = "refused (no DANVAN_TOKEN)"
+	default:
+		sql = "open to this machine only (loopback, no DANVAN_TOKEN)"
+	}
+	s.log.Info("serving dashboards", "addr", ln.Addr().String(), "data", s.opts.DataDir, "sql", sql)
+	if s.opts.SQL != nil && s.opts.Token == "" && public {
+		s.log.Warn("POST /api/sql refused: the server listens beyond loopback and DANVAN_TOKEN is not set; set it to open the SQL endpoint",
+			"addr", ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -193,11 +215,11 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("POST /api/run", s.authorized(http.HandlerFunc(s.trigger)))
 	}
 	if s.opts.SQL != nil {
-		// Read-only and sandboxed, so open on a trusted network when no
-		// token is configured; behind the token when one is.
 		sql := s.opts.SQL
 		if s.opts.Token != "" {
 			sql = s.authorized(sql)
+		} else {
+			sql = s.loopbackOnly(sql)
 		}
 		mux.Handle("POST /api/sql", sql)
 	}
@@ -265,6 +287,26 @@ func (s *Server) authorized(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// loopbackOnly lets a request through only while the server listens on
+// loopback alone, and the request came in on it.
+func (s *Server) loopbackOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		local, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+		if s.public.Load() || local == nil || !loopback(local) {
+			httpError(w, http.StatusForbidden, "máy chủ nghe ngoài máy này nên POST /api/sql cần mã truy cập: hãy đặt DANVAN_TOKEN / "+
+				"POST /api/sql needs a token when the server listens beyond this machine: set DANVAN_TOKEN")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loopback reports whether a listening or local address is a loopback one.
+func loopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 func (s *Server) trigger(w http.ResponseWriter, r *http.Request) {

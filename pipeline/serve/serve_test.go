@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -610,4 +612,73 @@ func TestSlowClientsCutOff(t *testing.T) {
 	if sent == len(headers) || strings.Contains(answer, "200 OK") {
 		t.Errorf("slow headers: all %d bytes accepted, answer %q", sent, answer)
 	}
+}
+
+// POST /api/sql without a token answers only while the server listens on
+// loopback; listening beyond it, the endpoint needs DANVAN_TOKEN, and the
+// server says so when it starts.
+func TestSQLNeedsTokenBeyondLoopback(t *testing.T) {
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"rows":[[42]]}`) })
+	for _, c := range []struct {
+		listen, token, auth string
+		want                int
+		log                 string
+	}{
+		{"127.0.0.1:0", "", "", 200, "open to this machine only"},
+		{"0.0.0.0:0", "", "", 403, "POST /api/sql refused: the server listens beyond loopback and DANVAN_TOKEN is not set"},
+		{"0.0.0.0:0", "s3cret", "", 401, "bearer token"},
+		{"0.0.0.0:0", "s3cret", "s3cret", 200, "bearer token"},
+	} {
+		var logs lockedBuffer
+		s, err := New(Options{DataDir: dataDir(t), SQL: echo, Token: c.token, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", c.listen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() { served <- s.ServeListener(ctx, ln) }()
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		req, _ := http.NewRequest("POST", "http://127.0.0.1:"+port+"/api/sql", strings.NewReader("SELECT 42"))
+		if c.auth != "" {
+			req.Header.Set("Authorization", "Bearer "+c.auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		cancel()
+		<-served
+		if res.StatusCode != c.want {
+			t.Errorf("listening on %s, token %q, sent %q: %s %s, want %d", c.listen, c.token, c.auth, res.Status, body, c.want)
+		}
+		if c.want == 403 && !strings.Contains(string(body), "DANVAN_TOKEN") {
+			t.Errorf("403 without saying what to do: %s", body)
+		}
+		if !strings.Contains(logs.String(), c.log) {
+			t.Errorf("listening on %s, token %q: start log does not say %q:\n%s", c.listen, c.token, c.log, logs.String())
+		}
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
