@@ -92,7 +92,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	for _, c := range commands() {
+	// Not listed: the child process each query runs in.
+	cmds := append(commands(), command{queryWorkerCommand, "", cmdQueryWorker})
+	for _, c := range cmds {
 		if c.name != args[0] {
 			continue
 		}

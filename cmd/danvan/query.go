@@ -18,7 +18,10 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := dataFlag(fs)
 	format := fs.String("format", "table", "output: table, csv, json, parquet or xlsx")
 	out := fs.String("out", "", "write to this file instead of standard output (required for parquet and xlsx on a terminal)")
-	timeout := fs.Duration("timeout", query.DefaultLimits().Timeout, "stop a query that runs longer")
+	def := query.DefaultLimits()
+	timeout := fs.Duration("timeout", def.Timeout, "stop a query that runs longer")
+	cpu := fs.Duration("cpu", def.CPU, "stop a query that uses more CPU time")
+	memory := fs.Int64("memory-mib", def.Memory>>20, "stop a query whose process needs more memory (MiB)")
 	maxRows := fs.Int("max-rows", 1_000_000, "rows returned at most; the result says when it was cut")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -31,18 +34,24 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	default:
 		return fmt.Errorf("%w: --format must be table, csv, json, parquet or xlsx", errUsage)
 	}
-	db, err := query.Open(ctx, *data, query.DefaultOptions())
+	if *memory < query.MinMemory>>20 {
+		return fmt.Errorf("%w: --memory-mib must be at least %d: a query's process needs that much to start", errUsage, query.MinMemory>>20)
+	}
+	snap, err := query.CurrentSnapshot(*data)
+	if err != nil {
+		return fmt.Errorf("no published snapshot in %s (run a refresh first): %w", *data, err)
+	}
+	runner, err := queryRunner()
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	lim := query.DefaultLimits()
-	lim.Timeout, lim.MaxRows = *timeout, *maxRows
-	lim.MaxBytes = 0 // a local user may fetch large results; memory_limit still bounds the query
-	res, err := db.Run(ctx, fs.Arg(0), lim)
+	lim := query.Limits{Timeout: *timeout, CPU: *cpu, Memory: *memory << 20, MaxRows: *maxRows}
+	lim.MaxBytes = 1 << 62 // a local user may fetch large results; the process's memory still bounds the query
+	ans, err := runner.Run(ctx, snap, "", query.Request{SQL: fs.Arg(0), Format: *format, Limits: lim})
 	if err != nil {
 		return err
 	}
+	defer ans.Close()
 	w := stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -52,16 +61,38 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer f.Close()
 		w = f
 	}
-	if err := query.Write(w, res, *format); err != nil {
+	if _, err := ans.WriteTo(w); err != nil {
 		return err
 	}
-	if res.Truncated {
+	if ans.Truncated {
 		fmt.Fprintf(stderr, "kết quả bị cắt ở %d dòng (--max-rows); result truncated\n", *maxRows)
 	}
 	if *out != "" {
-		fmt.Fprintf(stderr, "%d dòng → %s (%s)\n", len(res.Rows), *out, res.Elapsed.Round(time.Millisecond))
+		fmt.Fprintf(stderr, "%d dòng → %s (%s)\n", ans.Rows, *out, ans.Elapsed.Round(time.Millisecond))
 	}
 	return nil
+}
+
+// queryWorkerCommand is the hidden subcommand a query runs in: this binary
+// again, as a child process with the kernel's limits (query.Runner).
+const queryWorkerCommand = "query-worker"
+
+// queryRunner runs queries in children of this very binary.
+func queryRunner() (*query.Runner, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find the danvan executable for query workers: %w", err)
+	}
+	return query.NewRunner(query.RunnerOptions{Worker: query.Worker{Path: exe, Args: []string{queryWorkerCommand}}})
+}
+
+// cmdQueryWorker is a query's child process: it reads its query from
+// standard input and answers on standard output (query.ServeWorker).
+func cmdQueryWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) != 0 {
+		return fmt.Errorf("%w: %s takes no arguments: danvan starts it for each query", errUsage, queryWorkerCommand)
+	}
+	return query.ServeWorker(ctx, os.Stdin, stdout)
 }
 
 // cmdTables is the \d of the warehouse: every table and view analysts can
@@ -100,9 +131,13 @@ func cmdTables(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// sqlEndpoint is POST /api/sql: the same sandbox as danvan query, with
-// tighter limits, over whatever snapshot is published at each request.
-func sqlEndpoint(data string) (http.Handler, func(), error) {
-	h := query.NewHandler(data, query.HandlerOptions{})
-	return h, func() { h.Close() }, nil
+// sqlEndpoint is POST /api/sql: the same workers as danvan query, with
+// the tighter limits of query.DefaultLimits, over whatever snapshot is
+// published at each request.
+func sqlEndpoint(data string) (http.Handler, error) {
+	runner, err := queryRunner()
+	if err != nil {
+		return nil, err
+	}
+	return query.NewHandler(data, runner, query.HandlerOptions{}), nil
 }

@@ -2,105 +2,56 @@ package query
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
 )
 
 // HandlerOptions configure the POST /api/sql handler.
 type HandlerOptions struct {
-	Sandbox Options
 	Limits  Limits // upper bounds; a request may ask for fewer rows, never more
 	MaxBody int64  // bytes of SQL accepted; 64 KiB
+	// Client names who asks, for the Runner's fair queue; default: the
+	// remote IP address (behind a reverse proxy, everyone is the proxy).
+	Client func(*http.Request) string
 }
 
 // Handler answers POST /api/sql over the snapshot exports/current points to
-// when the request arrives. The body is SQL text, or JSON
-// {"sql": "...", "format": "json"|"csv", "limit": N}; the answer is
-// JSONResult or CSV, or {"error": "...", "code": "refused"|"invalid"|"timeout"|"limit"}.
-// Token checking is the server's job.
+// when the request arrives, each query in a worker process of the Runner.
+// The body is SQL text, or JSON {"sql": "...", "format": "json"|"csv",
+// "limit": N}; the answer is JSONResult or CSV, or {"error": "...", "code":
+// "refused"|"invalid"|"timeout"|"limit"|"busy"}; busy comes with 429 and
+// Retry-After. Token checking is the server's job.
 type Handler struct {
 	dataDir string
+	runner  *Runner
 	opts    HandlerOptions
-
-	mu  sync.Mutex
-	cur *shared // sandbox over the current snapshot; replaced when current moves
 }
 
-// shared is a sandbox with a count of requests using it, so an old one is
-// closed only when its last query is done.
-type shared struct {
-	db    *DB
-	users int
-	stale bool
-}
-
-// NewHandler returns the handler; sandboxes are opened on first use.
-func NewHandler(dataDir string, opts HandlerOptions) *Handler {
+// NewHandler returns the handler.
+func NewHandler(dataDir string, runner *Runner, opts HandlerOptions) *Handler {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = 64 << 10
 	}
+	if opts.Client == nil {
+		opts.Client = remoteIP
+	}
 	opts.Limits = opts.Limits.withDefaults()
-	return &Handler{dataDir: dataDir, opts: opts}
+	return &Handler{dataDir: dataDir, runner: runner, opts: opts}
 }
 
-// Close closes the sandbox (queries in flight finish first).
-func (h *Handler) Close() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.cur == nil {
-		return nil
-	}
-	s := h.cur
-	h.cur = nil
-	s.stale = true
-	if s.users == 0 {
-		return s.db.Close()
-	}
-	return nil
-}
-
-// acquire returns the sandbox of the current snapshot, opening a new one
-// when exports/current moved since the last request.
-func (h *Handler) acquire(ctx context.Context) (*shared, error) {
-	dir, err := currentDir(h.dataDir)
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return nil, err
+		return r.RemoteAddr
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.cur != nil && h.cur.db.Snapshot() != dir {
-		old := h.cur
-		h.cur = nil
-		old.stale = true
-		if old.users == 0 {
-			old.db.Close()
-		}
-	}
-	if h.cur == nil {
-		db, err := OpenSnapshot(ctx, dir, h.opts.Sandbox)
-		if err != nil {
-			return nil, err
-		}
-		h.cur = &shared{db: db}
-	}
-	h.cur.users++
-	return h.cur, nil
-}
-
-func (h *Handler) release(s *shared) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s.users--
-	if s.stale && s.users == 0 {
-		s.db.Close()
-	}
+	return host
 }
 
 // request is the JSON body.
@@ -155,40 +106,38 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if req.Limit > 0 && req.Limit < lim.MaxRows {
 		lim.MaxRows = req.Limit
 	}
-	s, err := h.acquire(r.Context())
+	snap, err := CurrentSnapshot(h.dataDir)
 	if err != nil {
 		apiError(w, http.StatusServiceUnavailable, "unavailable", "chưa có dữ liệu để truy vấn / no snapshot to query: "+err.Error())
 		return
 	}
-	defer h.release(s)
-	res, err := s.db.Run(r.Context(), req.SQL, lim)
+	ans, err := h.runner.Run(r.Context(), snap, h.opts.Client(r), Request{SQL: req.SQL, Format: req.Format, Limits: lim})
 	if err != nil {
 		var qe *Error
 		if !errors.As(err, &qe) {
-			apiError(w, http.StatusInternalServerError, "internal", err.Error())
+			apiError(w, http.StatusInternalServerError, CodeInternal, err.Error())
 			return
+		}
+		if qe.Code == CodeBusy {
+			w.Header().Set("Retry-After", strconv.Itoa(int(qe.RetryAfter.Seconds())))
 		}
 		apiError(w, statusOf(qe.Code), qe.Code, qe.Msg)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Danvan-Snapshot", res.Snapshot)
-	if res.Truncated {
-		w.Header().Set("X-Danvan-Truncated", "true")
+	defer ans.Close()
+	hd := w.Header()
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Danvan-Snapshot", ans.Snapshot)
+	if ans.Truncated {
+		hd.Set("X-Danvan-Truncated", "true")
 	}
-	var buf bytes.Buffer
 	if req.Format == FormatCSV {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		err = WriteCSV(&buf, res)
+		hd.Set("Content-Type", "text/csv; charset=utf-8")
 	} else {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		err = WriteJSON(&buf, res)
+		hd.Set("Content-Type", "application/json; charset=utf-8")
 	}
-	if err != nil {
-		apiError(w, http.StatusInternalServerError, "internal", err.Error())
-		return
-	}
-	w.Write(buf.Bytes())
+	hd.Set("Content-Length", strconv.FormatInt(ans.Size, 10))
+	ans.WriteTo(w)
 }
 
 func statusOf(code string) int {
@@ -199,6 +148,10 @@ func statusOf(code string) int {
 		return http.StatusGatewayTimeout
 	case CodeLimit:
 		return http.StatusRequestEntityTooLarge
+	case CodeBusy:
+		return http.StatusTooManyRequests
+	case CodeInternal:
+		return http.StatusInternalServerError
 	}
 	return http.StatusBadRequest
 }

@@ -23,6 +23,10 @@
 //   - Limits per query: rows (the query is wrapped in a LIMIT, so DuckDB
 //     stops early), bytes of the result, and time (the context's deadline
 //     interrupts DuckDB).
+//   - A process per query (Runner, worker.go): analysts' queries run in a
+//     child process of the binary under the kernel's limits on memory and
+//     CPU time, killed past the wall clock, behind a fair queue, so no
+//     query can take the server's memory or starve the others.
 package query
 
 import (
@@ -71,16 +75,27 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Limits bound one query. Zero fields take the defaults.
+// Limits bound one query. Zero fields take the defaults. CPU and Memory
+// bound the query's own process, so they hold for queries run by a Runner;
+// DB.Run in the caller's process has DuckDB's memory_limit only.
 type Limits struct {
 	MaxRows  int           // rows returned; more are cut and Result.Truncated set; 10,000
 	MaxBytes int64         // approximate size of the result in memory; 64 MiB
-	Timeout  time.Duration // 30s
+	Timeout  time.Duration // wall clock; 30s
+	CPU      time.Duration // CPU time of the query's process (RLIMIT_CPU); 30s
+	Memory   int64         // memory of the query's process (RLIMIT_DATA); 1 GiB
 }
+
+// MinMemory is the least Limits.Memory a worker can start with: Go's
+// runtime, DuckDB 2.0 and their threads commit about 230 MiB before a
+// query runs (VmData, measured on Linux with two DuckDB threads); at 200
+// MiB workers crash at random places. A Runner raises a smaller limit to
+// it.
+const MinMemory = 384 << 20
 
 // DefaultLimits returns the defaults.
 func DefaultLimits() Limits {
-	return Limits{MaxRows: 10000, MaxBytes: 64 << 20, Timeout: 30 * time.Second}
+	return Limits{MaxRows: 10000, MaxBytes: 64 << 20, Timeout: 30 * time.Second, CPU: 30 * time.Second, Memory: 1 << 30}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -94,23 +109,32 @@ func (l Limits) withDefaults() Limits {
 	if l.Timeout <= 0 {
 		l.Timeout = d.Timeout
 	}
+	if l.CPU <= 0 {
+		l.CPU = d.CPU
+	}
+	if l.Memory <= 0 {
+		l.Memory = d.Memory
+	}
 	return l
 }
 
 // Error codes of *Error.
 const (
-	CodeRefused = "refused" // the sandbox does not allow it
-	CodeInvalid = "invalid" // the SQL is wrong (syntax, unknown table, ...)
-	CodeTimeout = "timeout" // the query ran longer than Limits.Timeout
-	CodeLimit   = "limit"   // the query needed more memory, or its result more bytes, than allowed
+	CodeRefused  = "refused"  // the sandbox does not allow it
+	CodeInvalid  = "invalid"  // the SQL is wrong (syntax, unknown table, ...)
+	CodeTimeout  = "timeout"  // the query ran longer than Limits.Timeout
+	CodeLimit    = "limit"    // the query needed more memory, or its result more bytes, than allowed
+	CodeBusy     = "busy"     // no room for the query now; Error.RetryAfter says when to try again
+	CodeInternal = "internal" // the query could not be run for a reason not the analyst's
 )
 
 // Error is a query the sandbox refused or could not run. Msg is for the
 // analyst, Vietnamese first.
 type Error struct {
-	Code string
-	Msg  string
-	Err  error // DuckDB's error, if any
+	Code       string
+	Msg        string
+	Err        error         // DuckDB's error, if any
+	RetryAfter time.Duration // CodeBusy: when a query could find room at the latest
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -127,6 +151,7 @@ type DB struct {
 	runID    string
 	tables   []string // views, sorted
 	opts     Options
+	memory   string // the memory limit as messages name it
 }
 
 // Open opens a sandbox over the snapshot DIR/exports/current points to now.
@@ -160,7 +185,7 @@ func OpenSnapshot(ctx context.Context, snapDir string, opts Options) (*DB, error
 	if err != nil {
 		return nil, fmt.Errorf("open query sandbox: %w", err)
 	}
-	d := &DB{db: sql.OpenDB(conn), snapshot: dir, runID: filepath.Base(dir), opts: opts}
+	d := &DB{db: sql.OpenDB(conn), snapshot: dir, runID: filepath.Base(dir), opts: opts, memory: opts.MemoryLimit}
 	d.db.SetMaxOpenConns(opts.MaxConns)
 	d.db.SetMaxIdleConns(opts.MaxConns)
 	if err := d.setup(ctx, ix); err != nil {
@@ -591,8 +616,9 @@ func (d *DB) classify(ctx context.Context, err error, lim Limits) error {
 		return qe
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Code: CodeTimeout, Err: err, Msg: fmt.Sprintf(
-			"truy vấn chạy quá %s nên đã bị dừng / query stopped after the %s time limit", lim.Timeout, lim.Timeout)}
+		e := timeLimit(lim.Timeout)
+		e.Err = err
+		return e
 	}
 	if errors.Is(err, context.Canceled) {
 		return &Error{Code: CodeTimeout, Err: err, Msg: "truy vấn đã bị huỷ / query cancelled"}
@@ -604,11 +630,13 @@ func (d *DB) classify(ctx context.Context, err error, lim Limits) error {
 			return &Error{Code: CodeRefused, Err: err, Msg: "không được phép truy cập tệp, mạng hay tiện ích ngoài kho dữ liệu / " +
 				"access outside the published tables is not allowed: " + firstLine(de.Msg)}
 		case duckdb.ErrorTypeOutOfMemory:
-			return &Error{Code: CodeLimit, Err: err, Msg: fmt.Sprintf("truy vấn cần quá %s bộ nhớ / query needs more than the %s memory limit: "+
-				"aggregate, filter or select fewer columns", d.opts.MemoryLimit, d.opts.MemoryLimit)}
+			e := memoryLimit(d.memory)
+			e.Err = err
+			return e
 		case duckdb.ErrorTypeInterrupt:
-			return &Error{Code: CodeTimeout, Err: err, Msg: fmt.Sprintf(
-				"truy vấn chạy quá %s nên đã bị dừng / query stopped after the %s time limit", lim.Timeout, lim.Timeout)}
+			e := timeLimit(lim.Timeout)
+			e.Err = err
+			return e
 		case duckdb.ErrorTypeInvalidInput:
 			if strings.Contains(de.Msg, "configuration has been locked") {
 				return &Error{Code: CodeRefused, Err: err, Msg: "không được đổi cấu hình / settings cannot be changed: " + firstLine(de.Msg)}
@@ -687,8 +715,9 @@ var notAQuery = map[string]bool{
 	"TRUNCATE": true, "UPDATE": true, "USE": true, "VACUUM": true,
 }
 
-// currentDir resolves DIR/exports/current to the snapshot's real path.
-func currentDir(dataDir string) (string, error) {
+// CurrentSnapshot resolves DIR/exports/current to the snapshot directory's
+// real path, for Runner.Run.
+func CurrentSnapshot(dataDir string) (string, error) {
 	dir, err := layout.Dir(dataDir).CurrentSnapshot()
 	if err != nil {
 		return "", err

@@ -100,12 +100,37 @@ func snapshot(t *testing.T) string {
 	return fixDir
 }
 
+// workerEnv makes the test binary a query worker (see testWorker).
+const workerEnv = "DANVAN_QUERY_TEST_WORKER"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(workerEnv) == "1" {
+		if err := ServeWorker(context.Background(), os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	code := m.Run()
 	if fixDir != "" {
 		os.RemoveAll(fixDir)
 	}
 	os.Exit(code)
+}
+
+// newRunner runs queries in workers that are this test binary.
+func newRunner(t *testing.T, opts RunnerOptions) *Runner {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Worker = Worker{Path: exe, Env: []string{workerEnv + "=1"}}
+	r, err := NewRunner(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func open(t *testing.T, opts Options) *DB {
@@ -324,11 +349,13 @@ func TestWorkedExamplesMatchDashboardJSON(t *testing.T) {
 	})
 }
 
-// Every hostile query is refused or bounded, with an error that says why.
+// Every hostile query, run as the server runs it (a worker process per
+// query), is refused or stopped within its limits with an error that says
+// why, and the serving process's memory does not move.
 func TestHostileQueries(t *testing.T) {
 	data := snapshot(t)
-	// A secret in .tmp under the working directory, where DuckDB puts its
-	// temporary files unless told otherwise.
+	// A secret in .tmp under the server's working directory, where DuckDB
+	// puts its temporary files unless told otherwise.
 	wd := t.TempDir()
 	if err := os.Mkdir(filepath.Join(wd, ".tmp"), 0o700); err != nil {
 		t.Fatal(err)
@@ -337,7 +364,13 @@ func TestHostileQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(wd)
-	db := open(t, Options{MemoryLimit: "200MB"})
+	private := t.TempDir() // where the workers' own directories go
+	runner := newRunner(t, RunnerOptions{TempDir: private})
+	snap, err := CurrentSnapshot(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := Limits{Timeout: 5 * time.Second, CPU: 5 * time.Second} // memory: the default 1 GiB
 	cur, _ := layout.Dir(data).CurrentSnapshot()
 	outside := filepath.Join(data, "warehouse", "manifest")
 	cases := []struct {
@@ -387,7 +420,7 @@ func TestHostileQueries(t *testing.T) {
 		{"smuggled COPY", `SELECT 1; COPY (SELECT 1) TO '/tmp/danvan-x.csv'`, CodeRefused, "only one statement per query is allowed"},
 		{"smuggled through the LIMIT wrapper", `SELECT 1) AS x; DROP VIEW facts; SELECT * FROM (SELECT 1`, CodeInvalid, "syntax error at or near"},
 		{"query() with DDL", `SELECT * FROM query('CREATE TABLE z (a INT)')`, CodeInvalid, "Expected a single SELECT statement"},
-		{"memory", `SELECT list(range) FROM range(200000000)`, CodeLimit, "query needs more than the 200MB memory limit"},
+		{"memory", `SELECT list(range) FROM range(200000000)`, CodeLimit + "|" + CodeTimeout, "the query used too much"}, // memory, unless a busy machine makes it time first
 		{"result bytes", `SELECT repeat('x', 1000000) FROM range(200)`, CodeLimit, "result larger than 64 MiB"},
 		// Comments before the statement do not hide what it is.
 		{"COPY behind a block comment", `/* */ COPY (SELECT 1) TO '/tmp/danvan-x.csv'`, CodeRefused, "this is a COPY statement"},
@@ -398,18 +431,51 @@ func TestHostileQueries(t *testing.T) {
 		// by default) is not readable.
 		{"read_text of the temp directory", `SELECT * FROM read_text('.tmp/secret.txt')`, CodeRefused, "Cannot access file"},
 		{"glob of the temp directory", `SELECT * FROM glob('.tmp/*')`, CodeRefused, "Cannot access file"},
+		// The worker's own directory (its working directory, where its
+		// result goes) is not readable either.
+		{"glob of the worker's directory", `SELECT * FROM glob('*')`, CodeRefused, "Cannot access file"},
+		{"glob of the workers' directories", `SELECT * FROM glob('` + private + `/**')`, CodeRefused, "Cannot access file"},
+		{"read another worker's result", `SELECT * FROM read_text('` + private + `/*/result')`, CodeRefused, "Cannot access file"},
+		{"read the process's environment", `SELECT * FROM read_text('/proc/self/environ')`, CodeRefused, "Cannot access file"},
+		{"read /dev/zero", `SELECT * FROM read_csv('/dev/zero')`, CodeRefused, "Cannot access file"},
+		// Memory bombs: stopped at the worker's memory limit, whether
+		// DuckDB's buffer manager sees the allocation or not.
+		{"repeat 2 GB", `SELECT length(repeat('x', 2000000000))`, CodeLimit, "the query used too much memory (limit 1024 MiB)"},
+		{"list of 300M", `SELECT len(range(300000000))`, CodeLimit, "the query used too much memory (limit 1024 MiB)"},
+		{"lpad 1.5 GB", `SELECT length(lpad('x', 1500000000, 'y'))`, CodeLimit + "|" + CodeTimeout, "the query used too much"},
+		{"string_agg 2 GB", `SELECT length(string_agg(repeat('x', 1000), '')) FROM range(2000000)`, CodeLimit + "|" + CodeTimeout, "the query used too much"},
+		{"JSON of 100M", `SELECT length(to_json(list(range))) FROM range(100000000)`, CodeLimit + "|" + CodeTimeout, "the query used too much"},
+		{"distinct 1e9", `SELECT count(DISTINCT range) FROM range(1000000000)`, CodeLimit + "|" + CodeTimeout, "the query used too much"},
+		{"sort 1e9", `SELECT range FROM range(1000000000) ORDER BY random() LIMIT 1`, CodeLimit + "|" + CodeTimeout, "the query used too much"},
+		{"endless recursion", `WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r`, CodeLimit + "|" + CodeTimeout, "the query used too much"},
+		// CPU bombs: stopped at the time or CPU limit.
+		{"count to 1e12", `SELECT count(*) FROM range(1e12::BIGINT)`, CodeTimeout, "the query used too much"},
+		{"hash 1e12", `SELECT sum(hash(range)) FROM range(1e12::BIGINT)`, CodeTimeout, "the query used too much"},
+		{"vector of 100 MB strings", `SELECT max(length(repeat('ab', 50000000 + range::INTEGER))) FROM range(100)`, CodeLimit + "|" + CodeTimeout, "the query used too much"},
 	}
-	if len(cases) < 15 {
-		t.Fatal("fewer than 15 hostile queries")
+	if len(cases) < 40 {
+		t.Fatalf("%d hostile queries, want at least 40", len(cases))
 	}
+	// A worker is killed at its time limit plus killGrace; the rest of the
+	// allowance is for starting it on a busy machine.
+	allowance := 2 * (lim.Timeout + killGrace)
+	before := peakRSS(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := db.Run(ctx, c.sql, Limits{Timeout: 3 * time.Second})
+			start := time.Now()
+			ans, err := runner.Run(ctx, snap, "hostile", Request{SQL: c.sql, Limits: lim})
+			took := time.Since(start)
+			if ans != nil {
+				ans.Close()
+			}
 			var qe *Error
 			if !errors.As(err, &qe) {
 				t.Fatalf("%s: want refused, got %v", c.sql, err)
 			}
-			t.Logf("%s -> %s: %s", c.sql, qe.Code, firstLine(qe.Msg))
+			t.Logf("%s -> %s in %s: %s", c.sql, qe.Code, took.Round(time.Millisecond), firstLine(qe.Msg))
+			if took > allowance {
+				t.Errorf("%s: answered after %s, past its limits (%s)", c.sql, took, allowance)
+			}
 			if !strings.Contains("|"+c.code+"|", "|"+qe.Code+"|") || !strings.Contains(qe.Msg, c.msg) {
 				t.Errorf("%s:\n got  %s: %s\n want %s: …%s…", c.sql, qe.Code, qe.Msg, c.code, c.msg)
 			}
@@ -421,9 +487,65 @@ func TestHostileQueries(t *testing.T) {
 			t.Errorf("%s was written", p)
 		}
 	}
-	r := run(t, db, `SELECT current_setting('enable_external_access')::VARCHAR, current_setting('lock_configuration')::VARCHAR, (SELECT count(*) FROM facts)`)
-	if got := fmt.Sprint(r.Rows[0]); got != "[false true 15]" {
-		t.Errorf("after the hostile queries: %s", got)
+	ans, err := runner.Run(ctx, snap, "hostile", Request{Format: FormatCSV, Limits: lim,
+		SQL: `SELECT current_setting('enable_external_access')::VARCHAR, current_setting('lock_configuration')::VARCHAR, current_setting('temp_directory'), (SELECT count(*) FROM facts)`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	ans.WriteTo(&out)
+	ans.Close()
+	if got := strings.SplitN(out.String(), "\n", 2)[1]; got != "false,true,,15\n" {
+		t.Errorf("settings after the hostile queries: %q", got)
+	}
+	// Every worker's directory is gone, and the serving process never
+	// held the bombs' memory.
+	if left, _ := os.ReadDir(private); len(left) > 0 {
+		t.Errorf("workers left %d directories behind: %v", len(left), left[0].Name())
+	}
+	hwm := peakRSS(t)
+	t.Logf("peak RSS of the serving process: %d MiB before the hostile queries, %d MiB after", before>>20, hwm>>20)
+	if hwm >= 1<<30 || hwm-before > 64<<20 {
+		t.Errorf("peak RSS of the serving process went from %d to %d MiB, want it not to move (and under 1 GiB)", before>>20, hwm>>20)
+	}
+}
+
+// peakRSS is this process's peak resident set size (VmHWM).
+func peakRSS(t *testing.T) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skip("no /proc/self/status here:", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc/self/status")
+	return 0
+}
+
+// DuckDB's temporary directory is not readable from SQL in any sandbox,
+// in-process too (the worker's own directory is checked above).
+func TestTempDirectoryNotReadable(t *testing.T) {
+	wd := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(wd, ".tmp"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wd, ".tmp", "secret.txt"), []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(wd)
+	db := open(t, Options{})
+	for _, q := range []string{`SELECT * FROM read_text('.tmp/secret.txt')`, `SELECT * FROM glob('.tmp/*')`, `SELECT * FROM glob('` + wd + `/.tmp/*')`} {
+		_, err := db.Run(ctx, q, Limits{})
+		var qe *Error
+		if !errors.As(err, &qe) || qe.Code != CodeRefused || !strings.Contains(qe.Msg, "Cannot access file") {
+			t.Errorf("%s: %v, want refused", q, err)
+		}
 	}
 }
 
@@ -432,7 +554,7 @@ func TestTimeout(t *testing.T) {
 	start := time.Now()
 	_, err := db.Run(ctx, `SELECT count(*) FROM range(100000000000) WHERE hash(range) % 7 = 0`, Limits{Timeout: 300 * time.Millisecond})
 	var qe *Error
-	if !errors.As(err, &qe) || qe.Code != CodeTimeout || !strings.Contains(qe.Msg, "query stopped after the 300ms time limit") {
+	if !errors.As(err, &qe) || qe.Code != CodeTimeout || !strings.Contains(qe.Msg, "the query used too much time (limit 300ms)") {
 		t.Fatalf("want timeout, got %v", err)
 	}
 	if d := time.Since(start); d > 10*time.Second {
@@ -598,8 +720,7 @@ func must[T any](v T, err error) T {
 
 func TestHTTP(t *testing.T) {
 	data := snapshot(t)
-	h := NewHandler(data, HandlerOptions{Limits: Limits{MaxRows: 3, Timeout: 5 * time.Second}})
-	defer h.Close()
+	h := NewHandler(data, newRunner(t, RunnerOptions{}), HandlerOptions{Limits: Limits{MaxRows: 3, Timeout: 5 * time.Second}})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	post := func(ct, body string) (*http.Response, string) {
