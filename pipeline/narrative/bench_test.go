@@ -15,7 +15,7 @@ const pageBytes = 3000
 func report50Pages() string {
 	var b strings.Builder
 	b.WriteString("BAN DÂN VẬN HUYỆN ỦY CẨM XUYÊN\nCẩm Xuyên, ngày 20 tháng 12 năm 2023\n\nBÁO CÁO TỔNG KẾT CÔNG TÁC DÂN VẬN NĂM 2023\n\n")
-	prose := "Công tác dân vận của hệ thống chính trị tiếp tục được quan tâm, bám sát thực tiễn, gắn với nhiệm vụ chính trị của địa phương, cơ quan, đơn vị; phương châm “Dân biết, dân bàn, dân làm, dân kiểm tra, dân giám sát, dân thụ hưởng” được thực hiện nghiêm túc. "
+	prose := "Các chi bộ thôn thường xuyên nắm bắt tâm tư của bà con, họp dân đúng định kỳ, công khai từng khoản đóng góp và lắng nghe ý kiến trước khi làm đường, nên việc gì cũng được bà con đồng tình. "
 	for n := 0; b.Len() < 50*pageBytes; n++ {
 		if n%len(ruleCases) == 0 {
 			fmt.Fprintf(&b, "\nPHẦN %d. KẾT QUẢ THỰC HIỆN NĂM %d\n\n", n/len(ruleCases)+1, 2010+n/len(ruleCases)%14)

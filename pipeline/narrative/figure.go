@@ -172,7 +172,7 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 		}
 	}
 	numEnd := j
-	// "105/130 mô hình": 105 of the 130 planned or existing.
+	// "48/50 mô hình": 48 of the 50 planned or existing.
 	if !mult && isPunct(toks, j, "/") && !toks[j].space && tokAt(toks, j+1).kind == tNum && !toks[j+1].space {
 		if es, _ := x.lx.units.at(toks, j+2); len(es) > 0 && es[0].class != "money_after" {
 			j += 2
@@ -339,7 +339,7 @@ func lastOf(cs []*cand) *cand {
 
 // npEnd is the end of the noun phrase after the unit: up to punctuation that
 // ends a phrase, the next number, "và" (what follows is another predicate:
-// "hiến 335.000 m2 đất và tự tháo dỡ …"), or ten words; twenty when a
+// "hiến 4.500 m2 đất và tự tháo dỡ …"), or ten words; twenty when a
 // passive names its agent ("… đã được UBND thành phố và Ban Dân vận khen
 // thưởng"). A list of fields the noun is counted over ("trên các lĩnh vực
 // kinh tế, xã hội, quốc phòng …") belongs to it, commas and all, so the
@@ -407,7 +407,7 @@ func spanAt(spans []span, i int) (span, bool) {
 // figures, those scanning left up to the verb that governs it (and the verbs
 // chained to that one: "đăng ký và thực hiện", "vận động … ủng hộ"), a
 // field named as the sentence's topic, and, for a part written after a
-// model count ("55 mô hình (29 tập thể, 26 cá nhân)"), the pseudo-cue
+// model count ("73 mô hình (51 tập thể, 22 cá nhân)"), the pseudo-cue
 // of_model.
 func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, bool) {
 	toks := c.toks
@@ -490,8 +490,8 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		}
 	}
 	var shared map[string]int
-	// An item of a list with no verb near it ("… như gia đình A 110m2, gia
-	// đình B 100m2, gia đình C 87m2") shares the verb of the item before it.
+	// An item of a list with no verb near it ("… như gia đình A 140m2, gia
+	// đình B 95m2, gia đình C 72m2") shares the verb of the item before it.
 	if chain < 0 {
 		if p := lastOf(earlier); p != nil && p.unitClass == cd.unitClass && p.clauseStart == cd.clauseStart && p.govern >= 0 && !numIn(toks, p.unitEnd, cd.qStart) {
 			shared = p.left
@@ -604,7 +604,7 @@ func itemStart(toks []token, i int) int {
 
 // chainGap is how many words may stand between two chained cues ("vận
 // động Nhân dân hiến", "đăng ký và thực hiện"), and maxChain how many cues
-// the chain takes ("vận động tặng quà, nhu yếu phẩm… tổng kinh phí").
+// the chain takes ("quyên góp áo ấm, sách vở… tổng kinh phí").
 const (
 	chainGap = 3
 	maxChain = 5
@@ -692,7 +692,7 @@ func (x *extraction) totalOf(c *sentCtx, cd *cand, earlier []*cand) (*cand, int)
 // a sector, a level or another heading ("lĩnh vực kinh tế 450 mô hình", "57
 // mô hình cấp huyện") is no figure, unless the label is a place (a
 // commune's own figure); an unlabelled part is a category of the total and
-// a figure ("trong đó 147 mô hình và 54 điển hình"), counting what the
+// a figure ("trong đó 71 mô hình và 25 điển hình"), counting what the
 // total counts when it says no more ("mô hình" of effective models). A
 // named example inside a total is no figure. Outside any total, a figure of
 // one sector ("3.200 mô hình trên lĩnh vực kinh tế") is no figure either.
@@ -706,7 +706,7 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 			cd.refused = "a breakdown by sector"
 			continue
 		}
-		// "trong đó cấp tỉnh hơn 4 tỷ đồng, cấp huyện 5,6 tỷ đồng": a list of
+		// "trong đó cấp tỉnh hơn 5 tỷ đồng, cấp huyện 6,8 tỷ đồng": a list of
 		// sectors or levels, whatever the indicator.
 		if x.inList(c, cd) && x.fieldLabel(c, cd) {
 			cd.refused = "an item of a breakdown by sector or level"
@@ -745,7 +745,7 @@ func (x *extraction) inList(c *sentCtx, cd *cand) bool {
 }
 
 // fieldLabel: a sector or level names the figure just before it ("cấp
-// huyện 5,6 tỷ đồng", "kinh tế 450 mô hình").
+// huyện 6,8 tỷ đồng", "kinh tế 450 mô hình").
 func (x *extraction) fieldLabel(c *sentCtx, cd *cand) bool {
 	for _, sp := range c.field {
 		if sp.end <= cd.qStart && words(c.toks, sp.end, cd.qStart) == 0 {
@@ -952,7 +952,7 @@ func (x *extraction) subject(toks []token, ms []mention, from, to int) (mention,
 		if m.org && m.kind != mLocal {
 			continue
 		}
-		// "huyện Hiệp Hòa, tỉnh Bắc Giang": the province says where the
+		// "huyện Cẩm Xuyên, tỉnh Hà Tĩnh": the province says where the
 		// district is; the district is the subject.
 		if m.kind == mProvince && n > 0 && ms[n-1].kind == mLocal && ms[n-1].start >= from && apposed(toks, ms[n-1], m) {
 			l := ms[n-1]

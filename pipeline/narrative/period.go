@@ -346,7 +346,7 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 				return timeExpr{end: i + 3, kind: tkPeriod, p: pipeline.RangePeriod(y, y2)}, true
 			}
 		}
-		// The year of a named campaign or event: "Tết Canh Tý 2020",
+		// The year of a named campaign or event: "Tết Nhâm Dần 2022",
 		// "Hội thi Dân vận khéo 2024".
 		if y, ok := yearAt(toks, i); ok && i > 0 && toks[i-1].kind == tWord && toks[i-1].upper && !toks[i].nl &&
 			!(isPunct(toks, i+1, "/-–.") && !tokAt(toks, i+1).space) {

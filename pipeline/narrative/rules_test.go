@@ -58,7 +58,7 @@ var ruleCases = []struct {
 		"Qua đánh giá, phân loại cuối năm, có 287 mô hình đạt hiệu quả, 25 mô hình chưa đạt yêu cầu.",
 		[]want{w("models_effective", 287, ex, "to-date@2023-12")}},
 	{"effective: the predicate after a list of fields", "",
-		"Năm 2023, có 1.146 mô hình trên các lĩnh vực kinh tế, văn hóa, xã hội, quốc phòng, an ninh, xây dựng Đảng được triển khai hiệu quả.",
+		"Năm 2023, 1.146 mô hình thuộc các lĩnh vực kinh tế, văn hóa, an ninh trật tự, xây dựng Đảng đã được đánh giá hoạt động hiệu quả.",
 		[]want{w("models_effective", 1146, ex, "2023")}},
 	{"effective: maintained effectively", "",
 		"Cùng với đó, các xã tiếp tục duy trì 64 mô hình “Dân vận khéo” hiệu quả từ những năm trước.",
@@ -73,7 +73,7 @@ var ruleCases = []struct {
 		"Hội đồng thẩm định đã công nhận 73 mô hình (51 tập thể, 22 cá nhân) đạt danh hiệu “Dân vận khéo” năm 2022.",
 		[]want{w("models_recognized", 73, ex, "2022"), w("exemplars_collective", 51, ex, "2022"), w("exemplars_individual", 22, ex, "2022")}},
 	{"the split after trong đó inside brackets", "",
-		"Năm 2023, thành phố công nhận 140 lượt mô hình, điển hình “Dân vận khéo” (trong đó có 118 tập thể và 22 cá nhân).",
+		"Năm 2023, Thành ủy công nhận 140 lượt mô hình (trong đó có 118 tập thể và 22 cá nhân) sau khi thẩm định.",
 		[]want{w("models_recognized", 140, ex, "2023"), w("exemplars_collective", 118, ex, "2023"), w("exemplars_individual", 22, ex, "2023")}},
 	{"a share of a plan: 48 of 50", "",
 		"Năm 2023, các xã đã hoàn thành 48/50 mô hình “Dân vận khéo” đã đăng ký.",
@@ -82,7 +82,7 @@ var ruleCases = []struct {
 		"Năm 2023, Hà Tĩnh xây dựng 1.950 mô hình “Dân vận khéo”\n\nNăm 2023, toàn tỉnh Hà Tĩnh xây dựng 1.950 mô hình “Dân vận khéo” trên các lĩnh vực, góp phần phát triển kinh tế - xã hội.",
 		[]want{w("models_total", 1950, ex, "2023").at("Hà Tĩnh", "")}},
 	{"approximate total over all fields", "",
-		"Năm 2021, toàn tỉnh có khoảng 1.500 mô hình “Dân vận khéo” trên các lĩnh vực kinh tế, văn hóa - xã hội, quốc phòng - an ninh.",
+		"Năm 2021, toàn tỉnh có khoảng 1.500 mô hình hoạt động ở các lĩnh vực kinh tế, văn hóa - xã hội, quốc phòng - an ninh.",
 		[]want{w("models_total", 1500, ap, "2021")}},
 
 	// Exemplars and awards.
@@ -93,10 +93,10 @@ var ruleCases = []struct {
 		"Tại hội nghị, lãnh đạo huyện đã trao Giấy khen cho 12 tập thể, 25 cá nhân có thành tích xuất sắc năm 2023.",
 		[]want{w("awards_collective", 12, ex, "2023"), w("awards_individual", 25, ex, "2023")}},
 	{"awards for a span, period at the end", "",
-		"Nhân dịp này, UBND tỉnh tặng Bằng khen cho 15 tập thể và 20 cá nhân có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” giai đoạn 2016 - 2020.",
-		[]want{w("awards_collective", 15, ex, "2016..2020"), w("awards_individual", 20, ex, "2016..2020")}},
+		"Tại hội nghị, Chủ tịch UBND huyện tặng Giấy khen cho 17 tập thể và 26 cá nhân vì nhiều đóng góp cho phong trào giai đoạn 2016 - 2020.",
+		[]want{w("awards_collective", 17, ex, "2016..2020"), w("awards_individual", 26, ex, "2016..2020")}},
 	{"two bodies each award the same number", "",
-		"Dịp này, UBND tỉnh tặng Bằng khen 35 cá nhân; Ủy ban MTTQ tỉnh tặng Bằng khen 35 cá nhân có thành tích xuất sắc giai đoạn 2019 - 2023.",
+		"Tại lễ tổng kết, Sở Nội vụ trao Giấy khen cho 35 cá nhân; Hội Nông dân tỉnh trao Giấy khen cho 35 cá nhân khác, giai đoạn 2019 - 2023.",
 		[]want{w("awards_individual", 35, ex, "2019..2023"), w("awards_individual", 35, ex, "2019..2023")}},
 	{"coordinated figures share the predicate after them", "",
 		"Năm 2022, đã có 2.120 tập thể, 3.540 cá nhân được khen thưởng các cấp.",
@@ -108,7 +108,7 @@ var ruleCases = []struct {
 		"Năm 2023, toàn tỉnh có 1.250 điển hình tập thể và 2.130 điển hình cá nhân “Dân vận khéo” được biểu dương.",
 		[]want{w("exemplars_collective", 1250, ex, "2023"), w("exemplars_individual", 2130, ex, "2023")}},
 	{"exemplars counted together", "",
-		"Từ năm 2010 đến nay, toàn tỉnh đã có trên 9.300 tập thể, cá nhân điển hình “Dân vận khéo”.",
+		"Từ năm 2010 đến nay, tỉnh đã phát hiện, bồi dưỡng trên 9.300 tập thể, cá nhân điển hình.",
 		[]want{w("exemplars_total", 9300, al, "2010..2023")}},
 	{"exemplary people introduced", "",
 		"Năm 2023, MTTQ và các đoàn thể đã giới thiệu 235 gương điển hình tiên tiến trong phong trào.",
@@ -221,8 +221,8 @@ var ruleCases = []struct {
 		"Thị xã có hơn 300 mô hình “Dân vận khéo”\n\nSáng 12/12, Ban Dân vận Thị ủy tổ chức hội nghị.\n\nĐến nay, toàn thị xã có 312 mô hình “Dân vận khéo” được đăng ký.",
 		[]want{w("models_registered", 312, ex, "to-date@2023-12")}},
 	{"effects described are not an evaluation", "",
-		"Từ phong trào, đến nay đã xuất hiện 145 mô hình đem lại hiệu quả thiết thực trên tất cả các lĩnh vực.",
-		[]want{w("models_total", 145, ex, "to-date@2023-12")}},
+		"Sau ba năm, các chi bộ đã nhân rộng 145 mô hình mang lại hiệu quả thiết thực cho người dân.",
+		[]want{w("models_total", 145, ex, "2020..2023")}},
 	{"a land total with the copula", "",
 		"Sáng 8/10, 17 hộ dân thôn 2 tự nguyện hiến đất mở đường. Tổng diện tích hiến đất của các hộ là 915m2.",
 		[]want{w("land_donated_m2", 915, ex, "to-date@2023-12")}},
@@ -236,7 +236,7 @@ var ruleCases = []struct {
 		"Năm 2022, toàn huyện có 610 hộ hiến 31.500m2 đất. Điển hình có xã Sơn Tiến với 120 hộ hiến 8.400m2.",
 		[]want{w("land_donated_m2", 31500, ex, "2022"), w("land_donated_m2", 8400, ex, "2022")}},
 	{"a length given up is not an area", "", "Năm 2023, gia đình bà Lan hiến 60m chiều dài đất mặt đường.", nil},
-	{"people counted in lượt take part", "", "Năm 2023, các cấp tổ chức 45 cuộc đối thoại với 8.500 lượt cán bộ và nhân dân tham gia.",
+	{"people counted in lượt take part", "", "Năm 2023, các cấp tổ chức 45 cuộc đối thoại với 8.500 lượt người dân dự.",
 		[]want{w("dialogues", 45, ex, "2023")}},
 	{"a reward per unit", "", "Đảng ủy xã đã thưởng nóng cho mỗi thôn là 5 triệu đồng.", nil},
 	{"money moved inside the fund system", "", "Năm 2023, Ủy ban MTTQ tỉnh chuyển về hỗ trợ huyện trên 1 tỷ đồng.", nil},
@@ -277,7 +277,7 @@ var ruleCases = []struct {
 	{"more than as a delta", "", "Năm 2022 có 1.200 mô hình, nhiều hơn 150 mô hình so với năm 2021.",
 		[]want{w("models_total", 1200, ex, "2022")}},
 	{"twice as many", "", "Số mô hình năm 2023 gấp 2 lần năm 2020.", nil},
-	{"decree number and dates", "", "Ban Thường vụ Tỉnh ủy ban hành Chỉ thị số 32-CT/TU ngày 20/5/2022 về tăng cường xây dựng mô hình “Dân vận khéo”; Kết luận số 114-KL/TW, ngày 14-7-2015 của Ban Bí thư.", nil},
+	{"decree number and dates", "", "Ban Thường vụ Tỉnh ủy ban hành Chỉ thị số 32-CT/TU ngày 20/5/2022 về tăng cường xây dựng mô hình “Dân vận khéo”; Quy định số 109-QĐ/TW, ngày 3-1-2018 của Ban Bí thư.", nil},
 	{"a proposal", "", "Ban Dân vận Tỉnh ủy đề nghị UBND tỉnh khen thưởng 18 mô hình tiêu biểu.", nil},
 	{"a proposal over a list", "", "Ban Chỉ đạo đề nghị Chủ tịch UBND tỉnh tặng Bằng khen cho 5 tập thể, 12 cá nhân.", nil},
 	{"awards still to be considered", "", "Hội đồng Thi đua - Khen thưởng huyện sẽ xét khen thưởng 16 tập thể và 24 cá nhân.", nil},
@@ -305,10 +305,10 @@ var ruleCases = []struct {
 		"Đến nay, toàn huyện có 210 mô hình “Dân vận khéo”, trong đó có 38 mô hình cấp huyện.",
 		[]want{w("models_total", 210, ex, "to-date@2023-12")}},
 	{"a category part takes the total's meaning", "",
-		"Năm 2023, toàn thị xã có 96 mô hình, điển hình “Dân vận khéo” đạt hiệu quả (trong đó 71 mô hình và 25 điển hình).",
+		"Năm 2023, qua đánh giá, thị xã có 96 mô hình, điển hình được xếp loại đạt hiệu quả (trong đó 71 mô hình và 25 điển hình).",
 		[]want{w("models_effective", 96, ex, "2023"), w("models_effective", 71, ex, "2023"), w("exemplars_total", 25, ex, "2023")}},
 	{"sector parts after a total of another wording", "",
-		"Đến nay đã có 140 mô hình; trong đó có 40 điển hình trên lĩnh vực kinh tế, 100 điển hình trên lĩnh vực văn hóa - xã hội.",
+		"Đến nay đã có 140 mô hình; trong đó có 40 điển hình thuộc lĩnh vực kinh tế, 100 điển hình thuộc lĩnh vực văn hóa - xã hội.",
 		[]want{w("models_total", 140, ex, "to-date@2023-12")}},
 	{"a named household as an example of a total", "",
 		"Năm 2023, toàn huyện có 250 hộ hiến đất với tổng diện tích 36.000 m2 đất.\nTiêu biểu như gia đình ông Trần Văn Bình hiến 400 m2 đất vườn.",
@@ -319,7 +319,7 @@ var ruleCases = []struct {
 	{"walls and gates are not land", "",
 		"Năm 2023, Nhân dân hiến 4.500 m2 đất, tự tháo dỡ 320 m2 tường rào và 45 cổng ngõ.",
 		[]want{w("land_donated_m2", 4500, ex, "2023")}},
-	{"a net house is not land", "", "Ông Xuân đầu tư 2.000 m2 nhà lưới trồng dưa.", nil},
+	{"a net house is not land", "", "Anh Hùng đầu tư 1.500 m2 nhà lưới trồng rau sạch.", nil},
 	{"page furniture", "", "Lượt xem: 2.869\nĐang online: 56\nKhách online: 2329\nBài viết có 1.245 lượt xem.", nil},
 	{"numbers in a web address and a file name", "",
 		"Nguồn: https://example.vn/tin/hien-4500-m2-dat-2023.html\nDSC_8825 copy.jpg\n1200 ngay cong.jpg", nil},
@@ -394,10 +394,10 @@ var ruleCases = []struct {
 		"Huyện Quỳnh Lưu tổng kết phong trào “Dân vận khéo” năm 2022\n\nCác chi bộ đã đăng ký 210 mô hình, công nhận 184 mô hình.",
 		[]want{w("models_registered", 210, ex, "2022"), w("models_recognized", 184, ex, "2022")}},
 	{"a cumulative total in a dated report", "2024-04-18",
-		"Lực lượng vũ trang tỉnh phối hợp xây dựng và duy trì 132 mô hình “Dân vận khéo” ở các xã biên giới.",
+		"Bộ đội Biên phòng tỉnh cùng các xã biên giới đang duy trì 132 mô hình “Dân vận khéo”.",
 		[]want{w("models_total", 132, ex, "to-date@2024-04")}},
 	{"an award at the conference reported", "2024-04-18",
-		"Tại hội nghị, Ban Dân vận Tỉnh ủy trao Giấy khen cho 16 tập thể.",
+		"Tại hội nghị, Thường trực Huyện ủy tặng Giấy khen cho 16 tập thể.",
 		[]want{w("awards_collective", 16, ex, "2024")}},
 	{"to date since a year", "",
 		"Từ năm 2019 đến nay, Nhân dân trong tỉnh đã hiến hơn 1,2 triệu m2 đất.",
@@ -406,8 +406,8 @@ var ruleCases = []struct {
 		"Đến nay, toàn tỉnh có 4.200 mô hình “Dân vận khéo”.",
 		[]want{w("models_total", 4200, ex, "to-date@2023-12")}},
 	{"as of the start of a year", "-",
-		"Tính đến đầu năm 2019, nhân dân trong huyện đã hiến được 460 ha đất.",
-		[]want{w("land_donated_m2", 4.6e6, ex, "to-date@2019-01")}},
+		"Tính đến đầu năm 2021, bà con trong huyện hiến tổng cộng 215 ha đất.",
+		[]want{w("land_donated_m2", 2.15e6, ex, "to-date@2021-01")}},
 	{"a date known to the month", "2021-12",
 		"Đến nay, toàn huyện có 75 mô hình “Dân vận khéo”.",
 		[]want{w("models_total", 75, ex, "to-date@2021-12")}},
@@ -507,11 +507,11 @@ func TestReportDateFromOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	figs, err := x.Extract("t.txt", []byte("Đến nay, toàn huyện có 50 mô hình dân vận khéo."))
+	figs, err := x.Extract("t.txt", []byte("Đến nay, toàn huyện có 64 mô hình “Dân vận khéo” đang hoạt động."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigures(t, figs, []want{w("models_total", 50, ex, "to-date@2021-06").at("Nghệ An", "Nam Đàn")})
+	checkFigures(t, figs, []want{w("models_total", 64, ex, "to-date@2021-06").at("Nghệ An", "Nam Đàn")})
 }
 
 func TestRows(t *testing.T) {
