@@ -2,14 +2,9 @@
 -- (province_code, year) partition of each at a time; the warehouse drops them
 -- all when the models or the reference data change, which forces a full rebuild.
 
--- stg_facts: the winning value per (unit_code, period, indicator, disaggregation).
-CREATE TABLE IF NOT EXISTS stg_facts (
-    province_code VARCHAR, province_name VARCHAR, unit_code VARCHAR, unit_name VARCHAR,
-    unit_level VARCHAR, period VARCHAR, period_type VARCHAR, period_start DATE, period_end DATE,
-    year INTEGER, indicator VARCHAR, disaggregation VARCHAR, value DOUBLE, qualifier VARCHAR,
-    origin VARCHAR, quote VARCHAR, note VARCHAR, report_id VARCHAR, source_file VARCHAR,
-    source_ref VARCHAR, submitted_at TIMESTAMP, ingested_at TIMESTAMP, batch VARCHAR, seq BIGINT
-);
+-- stg_facts: the winning value per (unit_code, period, indicator, disaggregation),
+-- with the facts columns (pipeline/layout) as the facts_raw view casts them.
+CREATE TABLE IF NOT EXISTS stg_facts AS FROM facts_raw LIMIT 0;
 
 -- int_unit_period: one value per (unit_code, period, indicator): the "total"
 -- if the unit reported one, else the sum of its breakdowns.

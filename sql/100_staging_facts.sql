@@ -1,17 +1,17 @@
 -- Staging, one (province_code, year) partition at a time: the latest accepted
 -- value per (unit_code, period, indicator, disaggregation). A key always falls
 -- in one partition (the unit fixes the province, the period fixes the year),
--- so supersession never crosses partitions. Latest = greatest
--- (ingested_at, batch, seq); earlier values are superseded and left out (they
--- stay in facts_history).
+-- so supersession never crosses partitions. Latest = greatest fact_version
+-- (005_macros); earlier values are superseded and left out (they stay in
+-- facts_history).
 --
 -- partition_facts carries batch_version, a number that orders its batches as
--- (ingested_at, batch) does. A batch holds a key at most once (ingest refuses
+-- fact_version does (its first two fields). A batch holds a key at most once (ingest refuses
 -- duplicates within a file), so the latest value of a key is the row with the
 -- key's greatest batch_version and, from that batch, its seq: the pair
 -- (batch_version, seq) names one row, and finding it on numbers costs far
 -- less than ranking whole rows (a window), carrying whole rows through
--- arg_max or comparing (ingested_at, batch, seq) structs.
+-- arg_max or comparing fact_version structs.
 --
 -- A partition is either rebuilt (partition_facts reads all its batches and
 -- staging starts empty) or appended to (getvariable('partition_append'):
@@ -24,7 +24,7 @@ WHERE province_code = getvariable('partition_province') AND year = getvariable('
 
 DELETE FROM stg_facts s
 USING (
-    SELECT unit_code, period, indicator, disaggregation, max((ingested_at, batch, seq)) AS version
+    SELECT unit_code, period, indicator, disaggregation, max(fact_version(ingested_at, batch, seq)) AS version
     FROM partition_facts
     GROUP BY unit_code, period, indicator, disaggregation
 ) l
@@ -32,7 +32,7 @@ WHERE getvariable('partition_append')
   AND s.province_code = getvariable('partition_province') AND s.year = getvariable('partition_year')
   AND s.unit_code = l.unit_code AND s.period = l.period AND s.indicator = l.indicator
   AND s.disaggregation IS NOT DISTINCT FROM l.disaggregation
-  AND (s.ingested_at, s.batch, s.seq) < l.version;
+  AND fact_version(s.ingested_at, s.batch, s.seq) < l.version;
 
 INSERT INTO stg_facts BY NAME
 WITH latest AS (

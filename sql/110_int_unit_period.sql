@@ -1,8 +1,7 @@
 -- One value per (unit, period, indicator): the unit's "total" when it gave
 -- one, otherwise the sum of its breakdowns (all breakdowns of an indicator
--- belong to its single dimension, so they add up). Qualifiers combine: exact
--- only if every part is exact; a mix with lower bounds is a lower bound, with
--- upper bounds an upper bound; anything else is approximate.
+-- belong to its single dimension, so they add up). Qualifiers combine by
+-- combined_qualifier (005_macros).
 DELETE FROM int_unit_period
 WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year');
 
@@ -16,12 +15,7 @@ SELECT
     province_code, unit_code, unit_level, any_value(unit_name) AS unit_name,
     period, period_type, period_start, period_end, year, indicator,
     sum(value) AS value,
-    CASE
-        WHEN bool_and(qualifier = 'exact') THEN 'exact'
-        WHEN bool_and(qualifier IN ('exact', 'at_least')) THEN 'at_least'
-        WHEN bool_and(qualifier IN ('exact', 'at_most')) THEN 'at_most'
-        ELSE 'approx'
-    END AS qualifier,
+    combined_qualifier(qualifier) AS qualifier,
     any_value(has_total) AS has_total,
     count(*) AS n_facts
 FROM f

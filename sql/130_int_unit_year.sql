@@ -44,12 +44,7 @@ t AS (
     SELECT province_code, unit_code, unit_level, series, year, indicator, kind, period_type,
         count(*) AS n,
         sum(value) AS total,
-        CASE
-            WHEN bool_and(qualifier = 'exact') THEN 'exact'
-            WHEN bool_and(qualifier IN ('exact', 'at_least')) THEN 'at_least'
-            WHEN bool_and(qualifier IN ('exact', 'at_most')) THEN 'at_most'
-            ELSE 'approx'
-        END AS qualifier,
+        combined_qualifier(qualifier) AS qualifier,
         list(period ORDER BY period) AS periods,
         arg_max(value, period_end) AS last_value,
         arg_max(qualifier, period_end) AS last_qualifier,

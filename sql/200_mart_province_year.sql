@@ -15,12 +15,7 @@ WITH pr AS (
 su AS (
     SELECT province_code, year, indicator,
         sum(value) AS value,
-        CASE
-            WHEN bool_and(qualifier = 'exact') THEN 'exact'
-            WHEN bool_and(qualifier IN ('exact', 'at_least')) THEN 'at_least'
-            WHEN bool_and(qualifier IN ('exact', 'at_most')) THEN 'at_most'
-            ELSE 'approx'
-        END AS qualifier,
+        combined_qualifier(qualifier) AS qualifier,
         count(*) AS units_reporting,
         bool_and(complete) AS complete,
         list_sort(list_distinct(flatten(list(periods)))) AS periods

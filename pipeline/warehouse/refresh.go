@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -28,11 +27,9 @@ func (w *Warehouse) trace(what string, d time.Duration) {
 
 // RefreshResult says what a refresh did.
 type RefreshResult struct {
-	RunID    string // hash of the inputs, the models, the reference and the options
-	DataAsOf string // YYYY-MM-DD: latest ingestion day of a loaded batch; "" when empty
-	// Mode is "full" (state rebuilt from scratch), "incremental" (only the
-	// partitions whose batches changed) or "unchanged" (nothing to re-read).
-	Mode           string
+	RunID          string // hash of the inputs, the models, the reference and the options
+	DataAsOf       string // YYYY-MM-DD: latest ingestion day of a loaded batch; "" when empty
+	Mode           Mode
 	NewBatches     []string
 	RemovedBatches []string
 	Partitions     int   // (province, year) partitions rebuilt
@@ -44,9 +41,9 @@ type RefreshResult struct {
 // Summary is one line for logs and the run history.
 func (r RefreshResult) Summary() string {
 	switch r.Mode {
-	case "unchanged":
+	case Unchanged:
 		return "unchanged: no new batch, marts recomputed"
-	case "incremental":
+	case Incremental:
 		return fmt.Sprintf("incremental: %d new batch(es), %d removed, %d partition(s), %d rows",
 			len(r.NewBatches), len(r.RemovedBatches), r.Partitions, r.RowsRead)
 	}
@@ -72,11 +69,28 @@ func (e *DataTestError) Error() string {
 	return "data tests failed: " + strings.Join(parts, " | ")
 }
 
+// execer runs statements: the refresh's connection, or a transaction on it.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// exec runs one statement of the refresh on ex, tracing its time.
+func (w *Warehouse) exec(ctx context.Context, ex execer, what, q string, args ...any) error {
+	t0 := time.Now()
+	if _, err := ex.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("refresh: %s: %w", what, err)
+	}
+	w.trace(what, time.Since(t0))
+	return nil
+}
+
 // Refresh brings staging up to date with the committed Parquet (only the
 // changed partitions unless the models or reference changed), rebuilds the
-// marts and runs the data tests, all on one connection. Marts and tests run
-// in one transaction: a failing test rolls the marts back, so the previous
-// good marts (and wh_run) stay for export.
+// marts and runs the data tests, all on one connection. It decides first
+// (plan), then runs the plan in two transactions: the changed partitions'
+// models (1xx) with their keys in wh_partitions, so a crash leaves them all
+// as they were; then the marts and the data tests, so a failing test rolls
+// the marts back and the previous good marts (and wh_run) stay for export.
 func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 	start := time.Now()
 	var res RefreshResult
@@ -105,214 +119,169 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 		return res, fmt.Errorf("refresh: %w", err)
 	}
 	defer conn.Close()
-	exec := func(what, q string, args ...any) error {
-		t0 := time.Now()
-		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("refresh: %s: %w", what, err)
-		}
-		w.trace(what, time.Since(t0))
-		return nil
-	}
 
-	// State key: what the kept tables were built with.
-	stateKey := stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < 200 }) + "/" + w.refHash
-	if err := exec("state table", `CREATE TABLE IF NOT EXISTS wh_state (key VARCHAR)`); err != nil {
+	full, err := w.prepare(ctx, conn, ms)
+	if err != nil {
 		return res, err
+	}
+	var prev map[layout.Partition]built
+	if !full {
+		if prev, err = readBuilt(ctx, conn); err != nil {
+			return res, err
+		}
+	}
+	p := plan(prev, files, full)
+	res.Mode, res.NewBatches, res.RemovedBatches = p.Mode, p.NewBatches, p.RemovedBatches
+
+	// The partitions, in one transaction rather than one per partition:
+	// DuckDB then writes the new rows straight to the database file as they
+	// come, where a commit per partition wrote them to the WAL first and the
+	// closing checkpoint wrote them again (a full refresh of 24M facts:
+	// 57-59 s -> 52-54 s).
+	if err := w.exec(ctx, conn, "refreshed partitions", `CREATE OR REPLACE TEMP TABLE refreshed_partitions (province_code VARCHAR, year INTEGER)`); err != nil {
+		return res, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("refresh: begin: %w", err)
+	}
+	for _, st := range p.Steps {
+		if err := w.rebuildPartition(ctx, tx, ms, st, &res); err != nil {
+			tx.Rollback()
+			return res, err
+		}
+	}
+	t0 := time.Now()
+	if err := tx.Commit(); err != nil {
+		return res, fmt.Errorf("refresh: commit partitions: %w", err)
+	}
+	w.trace("commit partitions", time.Since(t0))
+	res.Partitions = len(p.Steps)
+
+	// Marts and data tests, all or nothing.
+	res.RunID, res.DataAsOf = runID(ms, w.refHash, w.opts.DeadlineDays, man)
+	failed, err := w.marts(ctx, conn, ms, man, &res)
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		return res, err
+	}
+	if len(failed) > 0 {
+		// Staging of these partitions is committed but failed its tests:
+		// forget their keys so the next refresh rebuilds and tests them again.
+		if err := w.exec(ctx, conn, "forget failed partitions", `DELETE FROM wh_partitions USING refreshed_partitions r
+			WHERE wh_partitions.province_code = r.province_code AND wh_partitions.year = r.year`); err != nil {
+			return res, errors.Join(&DataTestError{failed}, err)
+		}
+		return res, &DataTestError{failed}
+	}
+	return res, nil
+}
+
+// prepare readies conn for a refresh: it decides whether the kept tables
+// must be rebuilt from scratch (the models before the marts, the reference
+// or stateVersion changed) and drops them if so, then runs the setup models.
+func (w *Warehouse) prepare(ctx context.Context, conn *sql.Conn, ms []modelFile) (full bool, err error) {
+	stateKey := stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < 200 }) + "/" + w.refHash
+	if err := w.exec(ctx, conn, "state table", `CREATE TABLE IF NOT EXISTS wh_state (key VARCHAR)`); err != nil {
+		return false, err
 	}
 	var have string
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(key), '') FROM wh_state`).Scan(&have); err != nil {
-		return res, fmt.Errorf("refresh: read state: %w", err)
+		return false, fmt.Errorf("refresh: read state: %w", err)
 	}
-	full := have != stateKey
+	full = have != stateKey
 	if full {
 		for _, t := range []string{"wh_partitions", "stg_facts", "int_unit_period", "int_unit_report", "int_unit_year", "int_reports"} {
-			if err := exec("reset state", "DROP TABLE IF EXISTS "+t); err != nil {
-				return res, err
+			if err := w.exec(ctx, conn, "reset state", "DROP TABLE IF EXISTS "+t); err != nil {
+				return false, err
 			}
 		}
 	}
-	if err := exec("state", `CREATE TABLE IF NOT EXISTS wh_partitions (province_code VARCHAR, year INTEGER,
+	if err := w.exec(ctx, conn, "state", `CREATE TABLE IF NOT EXISTS wh_partitions (province_code VARCHAR, year INTEGER,
 		files_hash VARCHAR, batches VARCHAR[])`); err != nil {
-		return res, err
+		return false, err
 	}
 	// One checkpoint when the warehouse closes rather than at the commits of
 	// the partitions and of the marts: the WAL holds what they wrote
 	// meanwhile, and replays it after a crash.
-	if err := exec("settings", `SET checkpoint_threshold = '4GB'`); err != nil {
-		return res, err
+	if err := w.exec(ctx, conn, "settings", `SET checkpoint_threshold = '4GB'`); err != nil {
+		return false, err
 	}
-	if err := exec("settings", fmt.Sprintf(`CREATE OR REPLACE TABLE refresh_settings AS SELECT %d AS deadline_days`, w.opts.DeadlineDays)); err != nil {
-		return res, err
+	if err := w.exec(ctx, conn, "settings", fmt.Sprintf(`CREATE OR REPLACE TABLE refresh_settings AS SELECT %d AS deadline_days`, w.opts.DeadlineDays)); err != nil {
+		return false, err
 	}
 	for _, m := range ms {
 		if m.Phase < 100 {
-			if err := exec("model "+m.Name, m.SQL); err != nil {
-				return res, err
+			if err := w.exec(ctx, conn, "model "+m.Name, m.SQL); err != nil {
+				return false, err
 			}
 		}
 	}
 	if full {
-		if err := exec("state", `DELETE FROM wh_state`); err != nil {
-			return res, err
+		if err := w.exec(ctx, conn, "state", `DELETE FROM wh_state`); err != nil {
+			return false, err
 		}
-		if err := exec("state", `INSERT INTO wh_state VALUES (?)`, stateKey); err != nil {
-			return res, err
+		if err := w.exec(ctx, conn, "state", `INSERT INTO wh_state VALUES (?)`, stateKey); err != nil {
+			return false, err
 		}
 	}
+	return full, nil
+}
 
-	// Which partitions changed.
-	byPart := map[layout.Partition][]factFile{}
-	for _, f := range files {
-		p := f.Partition
-		byPart[p] = append(byPart[p], f)
-	}
-	type prev struct {
-		hash    string
-		batches []string
-	}
-	old := map[layout.Partition]prev{}
+// readBuilt reads what each partition was last built from.
+func readBuilt(ctx context.Context, conn *sql.Conn) (map[layout.Partition]built, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT province_code, year, files_hash, array_to_string(batches, ',') FROM wh_partitions`)
 	if err != nil {
-		return res, fmt.Errorf("refresh: read partitions: %w", err)
+		return nil, fmt.Errorf("refresh: read partitions: %w", err)
 	}
+	defer rows.Close()
+	out := map[layout.Partition]built{}
 	for rows.Next() {
 		var p layout.Partition
-		var pv prev
+		var b built
 		var bs string
-		if err := rows.Scan(&p.Province, &p.Year, &pv.hash, &bs); err != nil {
-			rows.Close()
-			return res, fmt.Errorf("refresh: read partitions: %w", err)
+		if err := rows.Scan(&p.Province, &p.Year, &b.hash, &bs); err != nil {
+			return nil, fmt.Errorf("refresh: read partitions: %w", err)
 		}
 		if bs != "" {
-			pv.batches = strings.Split(bs, ",")
+			b.batches = strings.Split(bs, ",")
 		}
-		old[p] = pv
+		out[p] = b
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return res, fmt.Errorf("refresh: read partitions: %w", err)
+		return nil, fmt.Errorf("refresh: read partitions: %w", err)
 	}
-	oldBatches, newBatches := map[string]bool{}, map[string]bool{}
-	for _, pv := range old {
-		for _, b := range pv.batches {
-			oldBatches[b] = true
-		}
-	}
-	for _, f := range files {
-		newBatches[f.Batch] = true
-	}
-	for b := range newBatches {
-		if !oldBatches[b] {
-			res.NewBatches = append(res.NewBatches, b)
-		}
-	}
-	for b := range oldBatches {
-		if !newBatches[b] {
-			res.RemovedBatches = append(res.RemovedBatches, b)
-		}
-	}
-	sort.Strings(res.NewBatches)
-	sort.Strings(res.RemovedBatches)
-	var changed []layout.Partition
-	for p, fs := range byPart {
-		if old[p].hash != partHash(fs) {
-			changed = append(changed, p)
-		}
-	}
-	for p := range old {
-		if _, ok := byPart[p]; !ok {
-			changed = append(changed, p)
-		}
-	}
-	sort.Slice(changed, func(i, j int) bool {
-		if changed[i].Province != changed[j].Province {
-			return changed[i].Province < changed[j].Province
-		}
-		return changed[i].Year < changed[j].Year
-	})
-	switch {
-	case full:
-		res.Mode = "full"
-	case len(changed) == 0:
-		res.Mode = "unchanged"
-	default:
-		res.Mode = "incremental"
-	}
+	return out, nil
+}
 
-	// Rebuild the changed partitions, with their wh_partitions rows, in one
-	// transaction, so a crash leaves them all as they were. One transaction
-	// rather than one per partition: DuckDB then writes the new rows
-	// straight to the database file as they come, where a commit per
-	// partition wrote them to the WAL first and the closing checkpoint
-	// wrote them again (a full refresh of 24M facts: 57-59 s -> 52-54 s).
-	if err := exec("refreshed partitions", `CREATE OR REPLACE TEMP TABLE refreshed_partitions (province_code VARCHAR, year INTEGER)`); err != nil {
-		return res, err
+// marts rebuilds the marts and runs the data tests in one transaction, and
+// records the run (wh_run) in it; the tests that failed roll it back.
+func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, man []layout.Entry, res *RefreshResult) (failed []TestResult, err error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("refresh: begin marts: %w", err)
 	}
-	if err := exec("begin", "BEGIN TRANSACTION"); err != nil {
-		return res, err
-	}
-	abort := func(err error) (RefreshResult, error) {
-		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		return res, err
-	}
-	for _, p := range changed {
-		fs := byPart[p]
-		// Only batches added since the partition was built (none removed):
-		// read the new ones alone and merge them into what is staged.
-		// Otherwise read them all and rebuild.
-		read := fs
-		if pv, ok := old[p]; ok && !full {
-			kept := map[string]bool{}
-			for _, b := range pv.batches {
-				kept[b] = true
-			}
-			var added []factFile
-			for _, f := range fs {
-				if !kept[f.Batch] {
-					added = append(added, f)
-				}
-			}
-			if len(fs)-len(added) == len(kept) && len(added) > 0 {
-				read = added
-			}
+	defer func() {
+		if err != nil || len(failed) > 0 {
+			tx.Rollback()
 		}
-		if err := w.rebuildPartition(ctx, conn, ms, p, fs, read, &res); err != nil {
-			return abort(err)
-		}
-		if err := exec("refreshed partitions", `INSERT INTO refreshed_partitions VALUES (?, ?)`, p.Province, p.Year); err != nil {
-			return abort(err)
-		}
-	}
-	if err := exec("commit", "COMMIT"); err != nil {
-		return abort(err)
-	}
-	res.Partitions = len(changed)
-
-	// Marts and data tests, all or nothing.
-	res.RunID, res.DataAsOf = runID(ms, w.refHash, w.opts.DeadlineDays, man)
-	if err := exec("begin marts", "BEGIN TRANSACTION"); err != nil {
-		return res, err
-	}
-	rollback := func() { conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK") }
+	}()
 	for _, m := range ms {
 		if m.Phase >= 200 && m.Phase < 900 {
-			if err := exec("model "+m.Name, m.SQL); err != nil {
-				rollback()
-				return res, err
+			if err := w.exec(ctx, tx, "model "+m.Name, m.SQL); err != nil {
+				return nil, err
 			}
 		}
 	}
-	var failed []TestResult
 	for _, m := range ms {
 		if m.Phase < 900 {
 			continue
 		}
 		t0 := time.Now()
-		t, err := runTest(ctx, conn, m)
+		t, err := runTest(ctx, tx, m)
 		w.trace("test "+m.Name, time.Since(t0))
 		if err != nil {
-			rollback()
-			return res, err
+			return nil, err
 		}
 		res.Tests = append(res.Tests, t)
 		if t.Failed > 0 {
@@ -320,59 +289,46 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 		}
 	}
 	if len(failed) > 0 {
-		rollback()
-		// Staging of these partitions is committed but failed its tests:
-		// forget their keys so the next refresh rebuilds and tests them again.
-		if err := exec("forget failed partitions", `DELETE FROM wh_partitions USING refreshed_partitions r
-			WHERE wh_partitions.province_code = r.province_code AND wh_partitions.year = r.year`); err != nil {
-			return res, errors.Join(&DataTestError{failed}, err)
-		}
-		res.Elapsed = time.Since(start)
-		return res, &DataTestError{failed}
+		return failed, nil
 	}
-	if err := w.writeRun(ctx, conn, res, man); err != nil {
-		rollback()
-		return res, err
+	if err := w.writeRun(ctx, tx, *res); err != nil {
+		return nil, err
 	}
-	if err := exec("commit marts", "COMMIT"); err != nil {
-		rollback()
-		return res, err
+	t0 := time.Now()
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("refresh: commit marts: %w", err)
 	}
-	res.Elapsed = time.Since(start)
-	return res, nil
+	w.trace("commit marts", time.Since(t0))
+	return nil, nil
 }
 
-// rebuildPartition runs the incremental models (1xx) for one partition,
-// whose files are now fs, over read: all of fs (rebuild) or the files of the
-// batches added since it was last built (append). It runs inside the
-// caller's transaction.
-func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []modelFile, p layout.Partition, fs, read []factFile, res *RefreshResult) error {
-	appending := len(read) < len(fs)
-	where := fmt.Sprintf("partition %s/%d", p.Province, p.Year)
+// rebuildPartition runs the incremental models (1xx) for one partition as
+// st says, and records the partition's key, inside the caller's
+// transaction.
+func (w *Warehouse) rebuildPartition(ctx context.Context, tx *sql.Tx, ms []modelFile, st step, res *RefreshResult) error {
+	where := fmt.Sprintf("partition %s/%d", st.Province, st.Year)
 	exec := func(what, q string, args ...any) error {
-		t0 := time.Now()
-		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("refresh %s: %s: %w", where, what, err)
+		if err := w.exec(ctx, tx, what, q, args...); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
 		}
-		w.trace(what, time.Since(t0))
 		return nil
 	}
 	// Variables, not a joined table: constant filters let DuckDB skip the
 	// row groups of other partitions.
-	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_province = %s::VARCHAR`, sqlString(p.Province))); err != nil {
+	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_province = %s::VARCHAR`, sqlString(st.Province))); err != nil {
 		return err
 	}
-	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_year = %d::INTEGER`, p.Year)); err != nil {
+	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_year = %d::INTEGER`, st.Year)); err != nil {
 		return err
 	}
-	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_append = %t`, appending)); err != nil {
+	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_append = %t`, st.Action == Append)); err != nil {
 		return err
 	}
-	if err := exec("partition facts", "CREATE OR REPLACE TEMP VIEW partition_facts AS "+readPartitionFacts(read)); err != nil {
+	if err := exec("partition facts", "CREATE OR REPLACE TEMP VIEW partition_facts AS "+readPartitionFacts(st.Read)); err != nil {
 		return err
 	}
 	var n int64
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM partition_facts").Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM partition_facts").Scan(&n); err != nil {
 		return fmt.Errorf("refresh %s: count: %w", where, err)
 	}
 	res.RowsRead += n
@@ -383,20 +339,17 @@ func (w *Warehouse) rebuildPartition(ctx context.Context, conn *sql.Conn, ms []m
 			}
 		}
 	}
-	if err := exec("partition key", `DELETE FROM wh_partitions WHERE province_code = ? AND year = ?`, p.Province, p.Year); err != nil {
+	if err := exec("partition key", `DELETE FROM wh_partitions WHERE province_code = ? AND year = ?`, st.Province, st.Year); err != nil {
 		return err
 	}
-	if len(fs) > 0 {
-		batches := make([]string, len(fs))
-		for i, f := range fs {
-			batches[i] = f.Batch
-		}
+	if len(st.Files) > 0 {
+		batches := batchesOf(st.Files)
 		list := "[" + strings.Join(quoteAll(batches), ", ") + "]::VARCHAR[]"
-		if err := exec("partition key", `INSERT INTO wh_partitions VALUES (?, ?, ?, `+list+`)`, p.Province, p.Year, hashStrings(batches)); err != nil {
+		if err := exec("partition key", `INSERT INTO wh_partitions VALUES (?, ?, ?, `+list+`)`, st.Province, st.Year, hashBatches(batches)); err != nil {
 			return err
 		}
 	}
-	return nil
+	return exec("refreshed partitions", `INSERT INTO refreshed_partitions VALUES (?, ?)`, st.Province, st.Year)
 }
 
 func quoteAll(ss []string) []string {
@@ -405,21 +358,6 @@ func quoteAll(ss []string) []string {
 		out[i] = sqlString(s)
 	}
 	return out
-}
-
-func partHash(fs []factFile) string {
-	bs := make([]string, len(fs))
-	for i, f := range fs {
-		bs[i] = f.Batch
-	}
-	return hashStrings(bs)
-}
-
-func hashStrings(ss []string) string {
-	s := append([]string(nil), ss...)
-	sort.Strings(s)
-	h := sha256.Sum256([]byte(strings.Join(s, "\n")))
-	return hex.EncodeToString(h[:])
 }
 
 func samePaths(fs []factFile, paths []string) bool {
@@ -454,7 +392,7 @@ func runID(ms []modelFile, refHash string, deadline int, man []layout.Entry) (id
 
 // writeRun records what the marts were built from, inside the marts'
 // transaction, for export: wh_run (one row) and wh_sources (the manifest).
-func (w *Warehouse) writeRun(ctx context.Context, conn *sql.Conn, res RefreshResult, man []layout.Entry) error {
+func (w *Warehouse) writeRun(ctx context.Context, conn execer, res RefreshResult) error {
 	var asOf any
 	if res.DataAsOf != "" {
 		asOf = res.DataAsOf
@@ -471,7 +409,7 @@ func (w *Warehouse) writeRun(ctx context.Context, conn *sql.Conn, res RefreshRes
 }
 
 // runTest runs one data test: its rows are the offences.
-func runTest(ctx context.Context, conn *sql.Conn, m modelFile) (TestResult, error) {
+func runTest(ctx context.Context, conn *sql.Tx, m modelFile) (TestResult, error) {
 	t := TestResult{Name: m.Name}
 	q := strings.TrimRight(strings.TrimSpace(m.SQL), ";")
 	rows, err := conn.QueryContext(ctx, q)

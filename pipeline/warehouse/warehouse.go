@@ -156,6 +156,8 @@ func Open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error)
 		{"load reference", w.loadReference},
 		{"load manifest", func(ctx context.Context) error { _, err := w.loadManifest(ctx); return err }},
 		{"build views", w.buildViews},
+		{"set up models", w.setup},
+		{"build views", w.factViews},
 	} {
 		t0 := time.Now()
 		if err := step.do(ctx); err != nil {
@@ -404,9 +406,17 @@ func readFacts(paths []string) string {
 // breaks the tie.
 func readPartitionFacts(files []factFile) string {
 	paths := make([]string, len(files))
-	tied := map[int64][]string{}
 	for i, f := range files {
 		paths[i] = f.Path
+	}
+	return "SELECT *, " + batchVersion(files) + " AS batch_version FROM (" + readFacts(paths) + ")"
+}
+
+// batchVersion is the expression of batch_version over the rows of files:
+// it orders their batches as fact_version (sql/005_macros.sql) does.
+func batchVersion(files []factFile) string {
+	tied := map[int64][]string{}
+	for _, f := range files {
 		at := f.IngestedAt.UnixMicro()
 		if !slices.Contains(tied[at], f.Batch) {
 			tied[at] = append(tied[at], f.Batch)
@@ -421,15 +431,15 @@ func readPartitionFacts(files []factFile) string {
 			when = append(when, fmt.Sprintf("WHEN %s THEN %d", sqlString(b), i+1))
 		}
 	}
-	version := "epoch_us(ingested_at)"
-	if len(when) > 0 {
-		sort.Strings(when) // deterministic SQL text
-		version = fmt.Sprintf("epoch_us(ingested_at)::HUGEINT * %d + CASE batch %s ELSE 0 END", k, strings.Join(when, " "))
+	if len(when) == 0 {
+		return "epoch_us(ingested_at)"
 	}
-	return "SELECT *, " + version + " AS batch_version FROM (" + readFacts(paths) + ")"
+	sort.Strings(when) // deterministic SQL text
+	return fmt.Sprintf("epoch_us(ingested_at)::HUGEINT * %d + CASE batch %s ELSE 0 END", k, strings.Join(when, " "))
 }
 
-// buildViews (re)creates the analysts' views over the committed Parquet.
+// buildViews (re)creates the views over the committed Parquet: facts_raw,
+// every fact, and rejects.
 func (w *Warehouse) buildViews(ctx context.Context) error {
 	man, err := w.readManifest()
 	if err != nil {
@@ -457,10 +467,6 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 	}
 	stmts := []string{
 		"CREATE OR REPLACE VIEW facts_raw AS " + readFacts(paths),
-		`CREATE OR REPLACE VIEW facts_history AS SELECT *, row_number() OVER (
-			PARTITION BY unit_code, period, indicator, disaggregation
-			ORDER BY ingested_at DESC, batch DESC, seq DESC) > 1 AS superseded FROM facts_raw`,
-		`CREATE OR REPLACE VIEW facts AS SELECT * EXCLUDE (superseded) FROM facts_history WHERE NOT superseded`,
 		"CREATE OR REPLACE VIEW rejects AS " + rejectsSQL,
 	}
 	for _, s := range stmts {
@@ -469,6 +475,40 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 		}
 	}
 	w.viewFiles = paths
+	return nil
+}
+
+// setup runs the setup models (0xx: the macros, the kept tables, the
+// reporting units), which the views of the models need.
+func (w *Warehouse) setup(ctx context.Context) error {
+	ms, err := loadModels(w.opts.Models)
+	if err != nil {
+		return fmt.Errorf("set up models: %w", err)
+	}
+	for _, m := range ms {
+		if m.Phase < 100 {
+			if _, err := w.db.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("set up models: %s: %w", m.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// factViews (re)creates the views of the facts that use the models' rules:
+// facts_history marks what a later value superseded (fact_version), facts
+// is the rest.
+func (w *Warehouse) factViews(ctx context.Context) error {
+	for _, s := range []string{
+		`CREATE OR REPLACE VIEW facts_history AS SELECT *, row_number() OVER (
+			PARTITION BY unit_code, period, indicator, disaggregation
+			ORDER BY fact_version(ingested_at, batch, seq) DESC) > 1 AS superseded FROM facts_raw`,
+		`CREATE OR REPLACE VIEW facts AS SELECT * EXCLUDE (superseded) FROM facts_history WHERE NOT superseded`,
+	} {
+		if _, err := w.db.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("create warehouse views: %w", err)
+		}
+	}
 	return nil
 }
 

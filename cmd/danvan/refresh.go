@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/export"
+	"github.com/danvan/danvan/pipeline/ingest"
+	"github.com/danvan/danvan/pipeline/schedule"
+	"github.com/danvan/danvan/pipeline/warehouse"
+)
+
+// refresh is the job the runner runs for `danvan run`, the schedule and the
+// API trigger: the pipeline.Refresher over this binary's stages. Any failure
+// leaves the previous snapshot published.
+func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
+	var res schedule.Result
+	if err := os.MkdirAll(inboxDir(o.data), 0o755); err != nil {
+		return res, schedule.Permanent(err)
+	}
+	rep, err := newRefresher(o).Run(ctx)
+	res = schedule.Result{
+		FilesIngested: rep.Files, RowsAccepted: rep.Accepted, RowsRejected: rep.Rejected,
+		TestsPassed: rep.TestsPassed, TestsFailed: rep.TestsFailed,
+	}
+	var dte *warehouse.DataTestError
+	if errors.As(err, &dte) {
+		// The data, not the machine, is wrong: retrying cannot help.
+		return res, schedule.Permanent(fmt.Errorf("data tests failed, previous snapshot kept: %w", err))
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Snapshot, res.Detail = rep.Snapshot, rep.Detail()
+	return res, nil
+}
+
+// newRefresher wires the stages: ingest into the store, the warehouse,
+// export.
+func newRefresher(o refreshOptions) *pipeline.Refresher {
+	trace := func(string, time.Duration) {}
+	if os.Getenv("DANVAN_TRACE") != "" {
+		trace = func(what string, d time.Duration) {
+			fmt.Fprintf(os.Stderr, "trace %-40s %s\n", what, d.Round(time.Millisecond))
+		}
+	}
+	return &pipeline.Refresher{Inbox: inboxStage{o}, Warehouse: warehouseStage{o, trace}, Trace: trace}
+}
+
+// inboxStage ingests the inbox into the store and prints a line per file.
+type inboxStage struct{ o refreshOptions }
+
+func (s inboxStage) Ingest(ctx context.Context) (pipeline.Ingested, error) {
+	sum, err := ingestPaths(ctx, s.o.data, []string{inboxDir(s.o.data)})
+	printSummary(s.o.out, sum, 3)
+	var in pipeline.Ingested
+	for _, f := range sum.Files {
+		if f.Status != ingest.Skipped {
+			in.Files++
+		}
+	}
+	in.Accepted, in.Rejected, _ = sum.Totals()
+	return in, err
+}
+
+// warehouseStage opens the warehouse; the warehouse refreshes the models
+// and export publishes them.
+type warehouseStage struct {
+	o     refreshOptions
+	trace func(string, time.Duration)
+}
+
+func (s warehouseStage) OpenWarehouse(ctx context.Context) (pipeline.Warehouse, error) {
+	opts := warehouse.DefaultOptions()
+	opts.DeadlineDays = s.o.deadlineDays
+	opts.Trace = s.trace
+	wh, err := warehouse.Open(ctx, s.o.data, opts)
+	if err != nil {
+		return nil, err
+	}
+	return openWarehouse{wh, s}, nil
+}
+
+type openWarehouse struct {
+	*warehouse.Warehouse
+	s warehouseStage
+}
+
+func (w openWarehouse) Refresh(ctx context.Context) (pipeline.Refreshed, error) {
+	rr, err := w.Warehouse.Refresh(ctx)
+	var r pipeline.Refreshed
+	for _, t := range rr.Tests {
+		if t.Failed == 0 {
+			r.TestsPassed++
+		} else {
+			r.TestsFailed++
+		}
+	}
+	r.Summary = rr.Summary()
+	return r, err
+}
+
+func (w openWarehouse) Publish(ctx context.Context) (pipeline.Published, error) {
+	snap, err := export.Publish(ctx, w.DB(), w.s.o.data, export.Options{Keep: w.s.o.keep, Demo: isDemo(w.s.o.data), Trace: w.s.trace})
+	return pipeline.Published{Snapshot: snap.RunID, Summary: snap.String()}, err
+}
