@@ -50,7 +50,7 @@ func (s *stage) Close() error { return s.call("close") }
 func TestRefresherChain(t *testing.T) {
 	cases := []struct {
 		fail, calls, err string
-		published       bool
+		published        bool
 	}{
 		{"", "ingest open refresh publish close", "", true},
 		{"ingest", "ingest", "ingest: ingest broke", false},

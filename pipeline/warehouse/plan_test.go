@@ -24,12 +24,12 @@ func TestPlan(t *testing.T) {
 	}
 	builtOf := func(batches ...string) built { return built{hash: hashBatches(batches), batches: batches} }
 	cases := []struct {
-		name  string
-		prev  map[layout.Partition]built
-		files []factFile
-		full  bool
-		mode  Mode
-		steps []string // "partition action: files read"
+		name           string
+		prev           map[layout.Partition]built
+		files          []factFile
+		full           bool
+		mode           Mode
+		steps          []string // "partition action: files read"
 		added, removed string
 	}{
 		{name: "nothing at all", mode: Unchanged},
