@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -19,7 +18,8 @@ func problem(code, vi, en string, args ...any) *Problem {
 }
 
 // Resolver finds provinces, units, indicators and disaggregations by code,
-// canonical name or any written variant of it.
+// canonical name or any written variant of it. It keeps the suggestions it
+// computed for unknown names, so it is not safe for concurrent use.
 type Resolver struct {
 	ref        *Reference
 	provinces  map[string]*Unit
@@ -27,13 +27,14 @@ type Resolver struct {
 	codes      map[string][]*Unit // province|code -> versions
 	indicators map[string]*Indicator
 	disaggs    map[string]*Disaggregation // key -> value, any dimension
+	near       nearest                    // suggestions for unknown names (suggest.go)
 }
 
 // NewResolver indexes ref.
 func NewResolver(ref *Reference) *Resolver {
 	r := &Resolver{
 		ref: ref, provinces: map[string]*Unit{}, units: map[string][]*Unit{}, codes: map[string][]*Unit{},
-		indicators: map[string]*Indicator{}, disaggs: map[string]*Disaggregation{},
+		indicators: map[string]*Indicator{}, disaggs: map[string]*Disaggregation{}, near: newNearest(),
 	}
 	variants := map[string][]string{}
 	for _, v := range ref.NameVariants {
@@ -161,10 +162,16 @@ func (r *Resolver) unitOn(province *Unit, l unitLookup, p Period) (*Unit, *Probl
 	}
 	found, raw := l.found, l.raw
 	if len(found) == 0 {
+		near, ok := r.suggestUnits(province, l.name, p)
+		if !ok {
+			return nil, problem("unknown_unit",
+				"Không tìm thấy đơn vị %q (theo %s) trong tỉnh %s.", "No unit %q (by %s) in %s.",
+				raw, l.tried, province.Name)
+		}
 		return nil, problem("unknown_unit",
 			"Không tìm thấy đơn vị %q (theo %s) trong tỉnh %s. Gần nhất: %s.",
 			"No unit %q (by %s) in %s. Closest: %s.",
-			raw, l.tried, province.Name, r.suggestUnits(province, l.name, p))
+			raw, l.tried, province.Name, near)
 	}
 	// Group versions by code; keep the codes that existed throughout p.
 	var valid []*Unit
@@ -284,60 +291,6 @@ var typeLabels = map[string]string{
 
 func typeLabel(t string) string { return typeLabels[t] }
 
-// suggestUnits names the three reporting units of the province whose folded
-// names are closest to name.
-func (r *Resolver) suggestUnits(province *Unit, name string, p Period) string {
-	var cands []string
-	seen := map[string]bool{}
-	for _, list := range r.codes {
-		for _, u := range list {
-			if u.ProvinceCode != province.ProvinceCode || !u.ValidOn(p.End) || seen[u.Name] {
-				continue
-			}
-			seen[u.Name] = true
-			cands = append(cands, u.Name)
-		}
-	}
-	return closest(name, cands)
-}
-
-// closest returns up to three candidates nearest to s by edit distance of
-// their folded forms, in a stable order.
-func closest(s string, cands []string) string {
-	f := []rune(Fold(s))
-	sort.Strings(cands)
-	sort.SliceStable(cands, func(i, j int) bool {
-		return editDistance(f, []rune(Fold(cands[i]))) < editDistance(f, []rune(Fold(cands[j])))
-	})
-	if len(cands) > 3 {
-		cands = cands[:3]
-	}
-	if len(cands) == 0 {
-		return "(không có)"
-	}
-	return strings.Join(cands, ", ")
-}
-
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 func isDigits(s string) bool {
 	if s == "" {
 		return false
@@ -361,12 +314,12 @@ func (r *Resolver) Indicator(s string) (*Indicator, *Problem) {
 	if strings.TrimSpace(s) == "" {
 		return nil, problem("missing_indicator", "Thiếu chỉ tiêu.", "The indicator is missing.")
 	}
-	var cands []string
-	for _, ind := range r.ref.Indicators {
-		cands = append(cands, ind.LabelVI+" ("+ind.Code+")")
+	near, ok := r.suggestIndicators(s)
+	if !ok {
+		return nil, problem("unknown_indicator", "Không nhận ra chỉ tiêu %q.", "Unknown indicator %q.", s)
 	}
 	return nil, problem("unknown_indicator",
-		"Không nhận ra chỉ tiêu %q. Gần nhất: %s.", "Unknown indicator %q. Closest: %s.", s, closest(s, cands))
+		"Không nhận ra chỉ tiêu %q. Gần nhất: %s.", "Unknown indicator %q. Closest: %s.", s, near)
 }
 
 var totalWords = map[string]bool{"": true, "tong": true, "tong so": true, "tong cong": true, "total": true, "chung": true}

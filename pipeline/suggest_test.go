@@ -1,0 +1,132 @@
+package pipeline
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// periodTexts are the months, quarters, halves and years of 1990-2024.
+func periodTexts() []string {
+	var ps []string
+	for y := 1990; y <= 2024; y++ {
+		for m := 1; m <= 12; m++ {
+			ps = append(ps, fmt.Sprintf("tháng %d/%d", m, y))
+		}
+		for q := 1; q <= 4; q++ {
+			ps = append(ps, fmt.Sprintf("%d-Q%d", y, q))
+		}
+		ps = append(ps, fmt.Sprintf("%d-H1", y), fmt.Sprintf("%d-H2", y), fmt.Sprint(y))
+	}
+	return ps
+}
+
+// TestUnknownUnitSuggestionsOncePerName: 100,000 rows naming 50 unknown
+// units over 665 periods compute a suggestion once per name and list of
+// units, not once per name and period (33,250 times before).
+func TestUnknownUnitSuggestionsOncePerName(t *testing.T) {
+	v := newTestValidator(t)
+	periods := periodTexts()
+	const rows, names = 100_000, 50
+	for i := range rows {
+		raw := RawRow{Ref: fmt.Sprint(i), Province: "Hà Tĩnh", Unit: fmt.Sprintf("Xã Không Có %d", i%names),
+			Period: periods[(i/names)%len(periods)], Indicator: "dialogues", Value: "3"}
+		_, err := v.Row("f.csv", raw)
+		if err == nil || err.Code != "unknown_unit" || !strings.Contains(err.Reason, "Gần nhất: ") || !strings.Contains(err.ReasonEN, "Closest: ") {
+			t.Fatalf("row %d: %+v, want unknown_unit with suggestions", i, err)
+		}
+	}
+	lists := len(v.Resolver.near.byNames)
+	if got := v.Resolver.near.computed; got < names || got > names*lists {
+		t.Errorf("%d suggestions computed for %d names and %d lists of units, want between %d and %d", got, names, lists, names, names*lists)
+	}
+	if lists > 10 {
+		t.Errorf("%d lists of units for one province over 35 years, want the days with the same units to share one", lists)
+	}
+}
+
+// TestUnknownUnitSuggestionsBounded: 100,000 rows each naming a different
+// unknown unit cost at most maxSuggestions suggestions; the rows past that
+// are refused with the same code and no candidates.
+func TestUnknownUnitSuggestionsBounded(t *testing.T) {
+	v := newTestValidator(t)
+	without := 0
+	for i := range 100_000 {
+		raw := RawRow{Ref: fmt.Sprint(i), Province: "Hà Tĩnh", Unit: fmt.Sprintf("Xã Không Có %d", i), Period: "2023", Indicator: "dialogues", Value: "3"}
+		_, err := v.Row("f.csv", raw)
+		if err == nil || err.Code != "unknown_unit" || !strings.Contains(err.Reason, fmt.Sprintf("%q", raw.Unit)) {
+			t.Fatalf("row %d: %+v, want unknown_unit naming the unit", i, err)
+		}
+		if !strings.Contains(err.Reason, "Gần nhất: ") {
+			without++
+			if strings.Contains(err.ReasonEN, "Closest") || !strings.HasSuffix(err.Reason, "trong tỉnh Hà Tĩnh.") {
+				t.Fatalf("row %d: %+v, want no candidates in either language", i, err)
+			}
+		}
+	}
+	if got := v.Resolver.near.computed; got != maxSuggestions {
+		t.Errorf("%d suggestions computed, want the bound %d", got, maxSuggestions)
+	}
+	if want := 100_000 - maxSuggestions; without != want {
+		t.Errorf("%d rows without candidates, want %d", without, want)
+	}
+	// A name answered before the bound is still answered after it.
+	_, err := v.Row("f.csv", RawRow{Province: "Hà Tĩnh", Unit: "Xã Không Có 7", Period: "2022", Indicator: "dialogues", Value: "3"})
+	if err == nil || !strings.Contains(err.Reason, "Gần nhất: ") {
+		t.Errorf("a name answered before: %+v", err)
+	}
+}
+
+// TestUnknownIndicatorSuggestionsBounded: the same bound for indicators.
+func TestUnknownIndicatorSuggestionsBounded(t *testing.T) {
+	r := newTestValidator(t).Resolver
+	for i := range 3 * maxSuggestions {
+		_, p := r.Indicator(fmt.Sprintf("Số hội nghị %d", i%(2*maxSuggestions)))
+		if p == nil || p.Code != "unknown_indicator" {
+			t.Fatalf("indicator %d: %+v", i, p)
+		}
+	}
+	if r.near.computed != maxSuggestions {
+		t.Errorf("%d suggestions computed, want %d", r.near.computed, maxSuggestions)
+	}
+}
+
+// TestClosestAsSorted holds closest to what it replaced: every candidate's
+// distance, a stable sort, the first three.
+func TestClosestAsSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	letters := []rune("aăâbcdđeêghiklmnoôơpqrstuưvxy ")
+	word := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteRune(letters[rng.IntN(len(letters))])
+		}
+		return b.String()
+	}
+	plain := func(a, b []rune) int { d, _ := editDistance(a, b, -1); return d }
+	for trial := range 2000 {
+		var names []string
+		for range rng.IntN(12) {
+			names = append(names, word(1+rng.IntN(10)))
+		}
+		n := newNearest()
+		l := n.list("k", func() []string { return append([]string(nil), names...) })
+		s := word(rng.IntN(12))
+		got, _ := n.suggest(l, s)
+
+		want := append([]string(nil), names...)
+		f := []rune(Fold(s))
+		sort.Strings(want)
+		sort.SliceStable(want, func(i, j int) bool { return plain(f, []rune(Fold(want[i]))) < plain(f, []rune(Fold(want[j]))) })
+		want = want[:min(3, len(want))]
+		w := strings.Join(want, ", ")
+		if len(want) == 0 {
+			w = "(không có)"
+		}
+		if got != w {
+			t.Fatalf("trial %d: closest to %q among %q = %q, want %q", trial, s, names, got, w)
+		}
+	}
+}
