@@ -41,7 +41,7 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("no published snapshot in %s (run a refresh first): %w", *data, err)
 	}
-	runner, err := queryRunner()
+	runner, err := queryRunner(false)
 	if err != nil {
 		return err
 	}
@@ -77,13 +77,14 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // again, as a child process with the kernel's limits (query.Runner).
 const queryWorkerCommand = "query-worker"
 
-// queryRunner runs queries in children of this very binary.
-func queryRunner() (*query.Runner, error) {
+// queryRunner runs queries in children of this very binary; spare keeps
+// one started ahead (for the server).
+func queryRunner(spare bool) (*query.Runner, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find the danvan executable for query workers: %w", err)
 	}
-	return query.NewRunner(query.RunnerOptions{Worker: query.Worker{Path: exe, Args: []string{queryWorkerCommand}}})
+	return query.NewRunner(query.RunnerOptions{Worker: query.Worker{Path: exe, Args: []string{queryWorkerCommand}}, Spare: spare})
 }
 
 // cmdQueryWorker is a query's child process: it reads its query from
@@ -133,11 +134,12 @@ func cmdTables(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // sqlEndpoint is POST /api/sql: the same workers as danvan query, with
 // the tighter limits of query.DefaultLimits, over whatever snapshot is
-// published at each request.
-func sqlEndpoint(data string) (http.Handler, error) {
-	runner, err := queryRunner()
+// published at each request, and a spare worker started ahead; close
+// stops it.
+func sqlEndpoint(data string) (h http.Handler, close func() error, err error) {
+	runner, err := queryRunner(true)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return query.NewHandler(data, runner, query.HandlerOptions{}), nil
+	return query.NewHandler(data, runner, query.HandlerOptions{}), runner.Close, nil
 }

@@ -42,10 +42,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	token := os.Getenv("DANVAN_TOKEN")
-	sqlHandler, err := sqlEndpoint(o.data)
+	sqlHandler, closeSQL, err := sqlEndpoint(o.data)
 	if err != nil {
 		return err
 	}
+	defer closeSQL()
 	srv, err := serve.New(serve.Options{
 		DataDir: o.data, Addr: *addr, Logger: logger,
 		Runs:    runsSource{runner},

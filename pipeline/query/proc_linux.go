@@ -19,14 +19,14 @@ const addressSlack = 4 << 30
 // alike, so that nothing in the process can raise them again: memory
 // (RLIMIT_DATA; RLIMIT_AS as a backstop), CPU time (RLIMIT_CPU: SIGXCPU at
 // the limit, SIGKILL a second later), and no core dump.
-func setLimits(lim Limits) error {
-	cpu := uint64((lim.CPU + time.Second - 1) / time.Second)
+func setLimits(memory int64, cpuTime time.Duration) error {
+	cpu := uint64((cpuTime + time.Second - 1) / time.Second)
 	for _, l := range []struct {
 		res      int
 		cur, max uint64
 	}{
-		{syscall.RLIMIT_DATA, uint64(lim.Memory), uint64(lim.Memory)},
-		{syscall.RLIMIT_AS, uint64(lim.Memory) + addressSlack, uint64(lim.Memory) + addressSlack},
+		{syscall.RLIMIT_DATA, uint64(memory), uint64(memory)},
+		{syscall.RLIMIT_AS, uint64(memory) + addressSlack, uint64(memory) + addressSlack},
 		{syscall.RLIMIT_CPU, cpu, cpu + 1},
 		{syscall.RLIMIT_CORE, 0, 0},
 	} {

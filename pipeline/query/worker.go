@@ -38,6 +38,13 @@ import (
 // directory) as its working and temporary directory; it holds the result
 // file and is removed with it. DuckDB itself has no temporary directory
 // (see setup), so SQL can read nothing there.
+//
+// The parent writes two lines to the worker's standard input: what to open
+// and the process's limits (workOpen), then the query (workQuery). A spare
+// worker (RunnerOptions.Spare) has had the first line and opened its
+// sandbox before any query came, so a query over the same snapshot, with
+// the same limits, does not wait for a process to start and open DuckDB
+// (0.2-0.6 s on a busy machine, most of it creating the views).
 
 // Worker says how to start this binary as a query worker: the executable,
 // the arguments that make it call ServeWorker, and environment to add.
@@ -58,6 +65,12 @@ type RunnerOptions struct {
 	PerClient  int           // workers of one client at once; 2
 	QueueWait  time.Duration // how long a query waits for a free worker before 429; 2s
 	Demote     time.Duration // a query running longer drops to the lowest CPU priority; 1s
+
+	// Spare keeps one worker started ahead, its sandbox open over the
+	// snapshot and with the limits of the last query, so the next query
+	// does not wait for a process to start (a server's choice; a command
+	// running one query has no use for it). Close stops it.
+	Spare bool
 }
 
 // DefaultRunnerOptions returns the defaults (Worker is left empty).
@@ -96,6 +109,11 @@ const killGrace = 2 * time.Second
 type Runner struct {
 	opts RunnerOptions
 	adm  admission
+
+	mu        sync.Mutex
+	spare     *worker // started, sandbox open, waiting for a query
+	refilling bool
+	closed    bool
 }
 
 // NewRunner returns a Runner, removing the private directories that
@@ -171,17 +189,96 @@ func (r *Runner) Run(ctx context.Context, snapshot, client string, req Request) 
 		return nil, err
 	}
 	defer release()
-	return r.spawn(ctx, snapshot, req, lim)
+	open := workOpen{Snapshot: snapshot, Memory: lim.Memory, CPU: lim.CPU, Sandbox: r.opts.Sandbox}
+	if open.Sandbox.MemoryLimit == "" {
+		open.Sandbox.MemoryLimit = strconv.FormatInt(lim.Memory/2>>20, 10) + "MiB"
+	}
+	w := r.takeSpare(open)
+	if w == nil {
+		if w, err = r.start(open); err != nil {
+			return nil, err
+		}
+	}
+	ans, err := w.run(ctx, workQuery{SQL: req.SQL, Format: req.Format, Limits: lim}, r.opts.Demote)
+	if r.opts.Spare {
+		// After the query, not beside it: starting a process costs the
+		// CPU the query would have had.
+		go r.refill(open)
+	}
+	return ans, err
 }
 
-// workRequest is what the parent sends a worker on its standard input.
-type workRequest struct {
-	Snapshot string  `json:"snapshot"`
-	SQL      string  `json:"sql"`
-	Format   string  `json:"format"`
-	Limits   Limits  `json:"limits"`
-	Sandbox  Options `json:"sandbox"`
-	Out      string  `json:"out"`
+// Close stops the spare worker, if there is one.
+func (r *Runner) Close() error {
+	r.mu.Lock()
+	w := r.spare
+	r.spare, r.closed = nil, true
+	r.mu.Unlock()
+	if w != nil {
+		w.discard()
+	}
+	return nil
+}
+
+// takeSpare returns the spare worker if it was opened as o wants and is
+// still alive, discarding it otherwise.
+func (r *Runner) takeSpare(o workOpen) *worker {
+	r.mu.Lock()
+	w := r.spare
+	r.spare = nil
+	r.mu.Unlock()
+	if w == nil {
+		return nil
+	}
+	select {
+	case <-w.done:
+	default:
+		if w.open == o {
+			return w
+		}
+	}
+	w.discard()
+	return nil
+}
+
+// refill starts a spare worker opened as o, unless one is there.
+func (r *Runner) refill(o workOpen) {
+	r.mu.Lock()
+	busy := r.spare != nil || r.refilling || r.closed
+	r.refilling = !busy
+	r.mu.Unlock()
+	if busy {
+		return
+	}
+	w, err := r.start(o)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refilling = false
+	if err != nil {
+		return // the next query starts its own
+	}
+	if r.spare != nil || r.closed {
+		go w.discard()
+		return
+	}
+	r.spare = w
+}
+
+// workOpen is the first line the parent sends a worker: what to open, and
+// the process's limits, which the worker sets before it opens anything.
+type workOpen struct {
+	Snapshot string        `json:"snapshot"`
+	Memory   int64         `json:"memory"`
+	CPU      time.Duration `json:"cpu"`
+	Sandbox  Options       `json:"sandbox"`
+}
+
+// workQuery is the second line: the query, and where its result goes.
+type workQuery struct {
+	SQL    string `json:"sql"`
+	Format string `json:"format"`
+	Limits Limits `json:"limits"`
+	Out    string `json:"out"`
 }
 
 // workAnswer is the one line a worker writes on its standard output.
@@ -195,83 +292,126 @@ type workAnswer struct {
 	Elapsed   time.Duration `json:"elapsed"`
 }
 
-func (r *Runner) spawn(ctx context.Context, snapshot string, req Request, lim Limits) (ans *Answer, err error) {
+// worker is a started worker process waiting for its query.
+type worker struct {
+	open   workOpen
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout bytes.Buffer
+	stderr *tail
+	dir    string
+	done   chan struct{} // closed when the process has ended
+	err    error         // of Wait, once done
+}
+
+// start starts a worker and sends it o; it opens the sandbox while no
+// query waits for it yet.
+func (r *Runner) start(o workOpen) (*worker, error) {
 	dir, err := os.MkdirTemp(r.opts.TempDir, fmt.Sprintf("%s%d-", dirPrefix, os.Getpid()))
 	if err != nil {
 		return nil, fmt.Errorf("query worker: %w", err)
 	}
-	defer func() {
-		if ans == nil {
-			os.RemoveAll(dir)
-		}
-	}()
-	sb := r.opts.Sandbox
-	if sb.MemoryLimit == "" {
-		sb.MemoryLimit = strconv.FormatInt(lim.Memory/2>>20, 10) + "MiB"
-	}
-	in, err := json.Marshal(workRequest{Snapshot: snapshot, SQL: req.SQL, Format: req.Format, Limits: lim, Sandbox: sb,
-		Out: filepath.Join(dir, resultFile)})
+	line, err := json.Marshal(o)
 	if err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
-	w := r.opts.Worker
-	cmd := exec.Command(w.Path, w.Args...)
+	wk := r.opts.Worker
+	cmd := exec.Command(wk.Path, wk.Args...)
 	cmd.Dir = dir
 	// Not the server's environment (its token, say): only what a worker
 	// needs. GOMEMLIMIT makes Go collect before the result's values reach
 	// the process limit; MALLOC_ARENA_MAX keeps glibc from spreading
 	// DuckDB's allocations over one arena per thread.
 	cmd.Env = append([]string{"TMPDIR=" + dir, "HOME=" + dir, "MALLOC_ARENA_MAX=2",
-		"GOMEMLIMIT=" + strconv.FormatInt(lim.Memory/2, 10)}, w.Env...)
-	cmd.Stdin = bytes.NewReader(in)
-	var stdout bytes.Buffer
-	stderr := &tail{max: 4 << 10}
-	cmd.Stdout = &limitWriter{w: &stdout, n: 1 << 20}
-	cmd.Stderr = stderr
+		"GOMEMLIMIT=" + strconv.FormatInt(o.Memory/2, 10)}, wk.Env...)
+	w := &worker{open: o, cmd: cmd, stderr: &tail{max: 4 << 10}, dir: dir, done: make(chan struct{})}
+	cmd.Stdout = &limitWriter{w: &w.stdout, n: 1 << 20}
+	cmd.Stderr = w.stderr
 	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("query worker: start %s: %w", w.Path, err)
+	if w.stdin, err = cmd.StdinPipe(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("query worker: %w", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("query worker: start %s: %w", wk.Path, err)
+	}
+	go func() {
+		w.err = cmd.Wait()
+		close(w.done)
+	}()
+	// The pipe holds far more than one line: this does not wait for the
+	// worker to read it.
+	if _, err := w.stdin.Write(append(line, '\n')); err != nil {
+		w.discard()
+		return nil, fmt.Errorf("query worker: %w", err)
+	}
+	return w, nil
+}
+
+// discard kills a worker that will run no query and removes its directory.
+func (w *worker) discard() {
+	w.cmd.Process.Kill()
+	<-w.done
+	os.RemoveAll(w.dir)
+}
+
+// run sends the worker its query and waits for the answer, killing the
+// worker past the wall clock or when ctx ends, and lowering its priority
+// once it has run longer than demote.
+func (w *worker) run(ctx context.Context, q workQuery, demote time.Duration) (ans *Answer, err error) {
+	defer func() {
+		if ans == nil {
+			os.RemoveAll(w.dir)
+		}
+	}()
+	lim := q.Limits
+	q.Out = filepath.Join(w.dir, resultFile)
+	line, err := json.Marshal(q)
+	if err != nil {
+		w.discard()
+		return nil, err
+	}
+	w.stdin.Write(append(line, '\n')) // a worker that died already answers below
+	w.stdin.Close()
 	wall := time.NewTimer(lim.Timeout + killGrace)
 	defer wall.Stop()
-	demote := time.NewTimer(r.opts.Demote)
-	defer demote.Stop()
+	lower := time.NewTimer(demote)
+	defer lower.Stop()
 	var killed string
-	var waitErr error
 wait:
 	for {
 		select {
-		case waitErr = <-done:
+		case <-w.done:
 			break wait
-		case <-demote.C:
-			lowerPriority(cmd.Process.Pid)
+		case <-lower.C:
+			lowerPriority(w.cmd.Process.Pid)
 		case <-wall.C:
 			if killed == "" {
 				killed = "time"
-				cmd.Process.Kill()
+				w.cmd.Process.Kill()
 			}
 		case <-ctx.Done():
 			if killed == "" {
 				killed = "cancelled"
-				cmd.Process.Kill()
+				w.cmd.Process.Kill()
 			}
 		}
 	}
 	var wa workAnswer
-	if killed == "" && json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), &wa) == nil {
+	if killed == "" && json.Unmarshal(bytes.TrimSpace(w.stdout.Bytes()), &wa) == nil {
 		if wa.Code != "" {
 			return nil, &Error{Code: wa.Code, Msg: wa.Msg}
 		}
-		st, err := os.Stat(filepath.Join(dir, resultFile))
+		st, err := os.Stat(q.Out)
 		if err != nil {
 			return nil, fmt.Errorf("query worker: result: %w", err)
 		}
 		return &Answer{Columns: wa.Columns, Rows: wa.Rows, Truncated: wa.Truncated, Snapshot: wa.Snapshot,
-			Elapsed: wa.Elapsed, Size: st.Size(), dir: dir}, nil
+			Elapsed: wa.Elapsed, Size: st.Size(), dir: w.dir}, nil
 	}
-	return nil, died(killed, cmd.ProcessState, waitErr, stderr.String(), lim)
+	return nil, died(killed, w.cmd.ProcessState, w.err, w.stderr.String(), lim)
 }
 
 // died explains a worker that ended without answering.

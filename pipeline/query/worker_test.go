@@ -195,3 +195,70 @@ func TestSweepLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// With Spare, a worker waits ready for the next query over the same
+// snapshot and limits; a query asking other limits does not get it (it is
+// stopped), and Close stops the last one, leaving no directory behind.
+func TestSpareWorker(t *testing.T) {
+	snap, err := CurrentSnapshot(snapshot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	r := newRunner(t, RunnerOptions{TempDir: tmp, Spare: true})
+	query := func(lim Limits) time.Duration {
+		t.Helper()
+		start := time.Now()
+		a, err := r.Run(ctx, snap, "", Request{SQL: "SELECT 42 AS n", Format: FormatCSV, Limits: lim})
+		took := time.Since(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		a.WriteTo(&b)
+		a.Close()
+		if b.String() != "n\n42\n" {
+			t.Fatalf("answer %q", b.String())
+		}
+		return took
+	}
+	spare := func() *worker {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			r.mu.Lock()
+			w := r.spare
+			r.mu.Unlock()
+			if w != nil {
+				return w
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no spare worker after 30 s")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	cold := query(Limits{})
+	w := spare()
+	time.Sleep(time.Second) // let it open its sandbox, as it has time to between an analyst's queries
+	warm := query(Limits{})
+	select {
+	case <-w.done: // the spare ran the query and ended
+	case <-time.After(10 * time.Second):
+		t.Fatal("the spare worker did not run the second query")
+	}
+	t.Logf("SELECT 42: %s with a worker to start, %s with the spare", cold.Round(time.Millisecond), warm.Round(time.Millisecond))
+
+	w = spare()
+	query(Limits{Memory: 512 << 20}) // other limits: not the spare's
+	select {
+	case <-w.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the spare with other limits was not stopped")
+	}
+	spare()
+	r.Close()
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("%d worker directories left after Close: %s", len(left), left[0].Name())
+	}
+}
