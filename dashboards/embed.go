@@ -6,8 +6,10 @@ package dashboards
 
 import "embed"
 
-// FS holds web/: one HTML file per page, app.js (shared), one module per
-// page, app.css and vendor/ (ECharts with its licence).
+// FS holds web/: one HTML file per page (html/template templates: each
+// starts with top.html's "top", the head and the navigation, written once),
+// app.js (shared), one module per page, app.css and vendor/ (ECharts with
+// its licence).
 //
 //go:embed web
 var FS embed.FS

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/pipeline/demo"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // These tests run the real binary: built once, against real data
@@ -455,10 +457,17 @@ func TestServeRefreshesOnSchedule(t *testing.T) {
 	var metrics bytes.Buffer
 	metrics.ReadFrom(resp.Body)
 	resp.Body.Close()
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(metrics.Bytes()))
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v\n%s", err, metrics.String())
+	}
 	var fromMetrics int
-	for _, line := range strings.Split(metrics.String(), "\n") {
-		if strings.HasPrefix(line, `danvan_runs_total{status="succeeded"}`) {
-			fmt.Sscanf(strings.Fields(line)[1], "%d", &fromMetrics)
+	for _, m := range families["danvan_runs_total"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "status" && l.GetValue() == "succeeded" {
+				fromMetrics = int(m.GetCounter().GetValue())
+			}
 		}
 	}
 	if fromHistory := succeeded(runsOf(t, base)); fromMetrics < fromHistory-1 || fromMetrics > fromHistory+1 || fromMetrics == 0 {

@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -20,6 +20,7 @@ import (
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 var ctx = context.Background()
@@ -111,15 +112,12 @@ func TestOutputsValidateAgainstSchemas(t *testing.T) {
 		if strings.HasPrefix(name, "sources/") {
 			schemaName = "sources"
 		}
-		schema := loadSchema(t, schemaName)
-		var doc any
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		if err := dec.Decode(&doc); err != nil {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if errs := validate(schema, doc, name); len(errs) > 0 {
-			t.Errorf("%s does not validate:\n%s", name, strings.Join(errs[:min(len(errs), 10)], "\n"))
+		if err := schema(t, schemaName).Validate(doc); err != nil {
+			t.Errorf("%s does not validate: %v", name, err)
 		}
 		if arr, ok := doc.([]any); ok && len(arr) == 0 {
 			t.Errorf("%s is empty", name)
@@ -391,141 +389,63 @@ func TestPruneKeepsLastN(t *testing.T) {
 	}
 }
 
-// --- a JSON Schema checker for the subset the schemas use: type (one or a
-// list), properties, required, additionalProperties (bool or schema), items,
-// enum, pattern, minimum, maximum.
-
-func loadSchema(t *testing.T, name string) map[string]any {
+// schema compiles dashboards/schemas/<name>.schema.json (JSON Schema 2020-12).
+func schema(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "dashboards", "schemas", name+".schema.json"))
+	sch, err := jsonschema.NewCompiler().Compile(filepath.Join("..", "..", "dashboards", "schemas", name+".schema.json"))
+	if err != nil {
+		t.Fatalf("schema %s: %v", name, err)
+	}
+	return sch
+}
+
+// The schemas refuse what breaks the contract: a document with six faults
+// is refused for each of them.
+func TestSchemaCatchesErrors(t *testing.T) {
+	bad := `[{"province_code": "99", "period": "2023", "period_type": "year", "period_start": "2023-01-01",
+		"period_end": "2023-12-31", "expected": 3, "received": 1.5, "on_time": 1, "late": 0, "rate": 2,
+		"timeliness": null, "deadline": "x", "missing": [], "extra": true}]`
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(bad))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s map[string]any
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatalf("schema %s: %v", name, err)
+	err = schema(t, "completeness").Validate(doc)
+	if err == nil {
+		t.Fatal("a broken completeness.json validates")
 	}
-	return s
+	for _, want := range []string{"/0/province_code", "/0/received", "/0/rate", "/0/deadline", "extra", "province_reported"} {
+		if !strings.Contains(fmt.Sprintf("%#v", err), want) {
+			t.Errorf("validation missed %q:\n%#v", want, err)
+		}
+	}
 }
 
-func validate(s map[string]any, v any, path string) []string {
-	var errs []string
-	fail := func(f string, a ...any) { errs = append(errs, path+": "+fmt.Sprintf(f, a...)) }
-	if ty, ok := s["type"]; ok {
-		var types []string
-		switch x := ty.(type) {
-		case string:
-			types = []string{x}
-		case []any:
-			for _, y := range x {
-				types = append(types, y.(string))
-			}
+// Each output's columns (pipeline/layout: the CSV downloads' columns, the
+// export's SELECT) are its schema's keys, all of them required.
+func TestOutputColumnsAreTheSchemas(t *testing.T) {
+	for _, o := range append([]layout.Output{layout.Sources}, layout.Outputs...) {
+		b, err := os.ReadFile(filepath.Join("..", "..", "dashboards", "schemas", o.Name+".schema.json"))
+		if err != nil {
+			t.Fatal(err)
 		}
-		match := false
-		for _, ty := range types {
-			match = match || typeOf(v, ty)
+		var s struct {
+			Items struct {
+				Required   []string                   `json:"required"`
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"items"`
 		}
-		if !match {
-			fail("type %v, want %v", v, types)
-			return errs
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if en, ok := s["enum"].([]any); ok {
-		found := false
-		for _, e := range en {
-			found = found || e == v
+		var props []string
+		for k := range s.Items.Properties {
+			props = append(props, k)
 		}
-		if !found {
-			fail("%v not in %v", v, en)
-		}
-	}
-	if p, ok := s["pattern"].(string); ok {
-		if str, ok := v.(string); ok && !regexp.MustCompile(p).MatchString(str) {
-			fail("%q does not match %s", str, p)
-		}
-	}
-	if n, ok := v.(json.Number); ok {
-		f, _ := n.Float64()
-		if m, ok := s["minimum"].(float64); ok && f < m {
-			fail("%v < minimum %v", f, m)
-		}
-		if m, ok := s["maximum"].(float64); ok && f > m {
-			fail("%v > maximum %v", f, m)
-		}
-	}
-	if obj, ok := v.(map[string]any); ok {
-		props, _ := s["properties"].(map[string]any)
-		for _, r := range asList(s["required"]) {
-			if _, ok := obj[r.(string)]; !ok {
-				fail("missing %s", r)
-			}
-		}
-		for k, val := range obj {
-			if ps, ok := props[k].(map[string]any); ok {
-				errs = append(errs, validate(ps, val, path+"."+k)...)
-				continue
-			}
-			switch ap := s["additionalProperties"].(type) {
-			case bool:
-				if !ap {
-					fail("unexpected key %s", k)
-				}
-			case map[string]any:
-				errs = append(errs, validate(ap, val, path+"."+k)...)
-			}
-		}
-	}
-	if arr, ok := v.([]any); ok {
-		if it, ok := s["items"].(map[string]any); ok {
-			for i, e := range arr {
-				errs = append(errs, validate(it, e, fmt.Sprintf("%s[%d]", path, i))...)
-			}
-		}
-	}
-	return errs
-}
-
-func asList(v any) []any { l, _ := v.([]any); return l }
-
-func typeOf(v any, ty string) bool {
-	switch ty {
-	case "null":
-		return v == nil
-	case "string":
-		_, ok := v.(string)
-		return ok
-	case "boolean":
-		_, ok := v.(bool)
-		return ok
-	case "object":
-		_, ok := v.(map[string]any)
-		return ok
-	case "array":
-		_, ok := v.([]any)
-		return ok
-	case "number":
-		_, ok := v.(json.Number)
-		return ok
-	case "integer":
-		n, ok := v.(json.Number)
-		if !ok {
-			return false
-		}
-		_, err := n.Int64()
-		return err == nil
-	}
-	return false
-}
-
-func TestSchemaCheckerCatchesErrors(t *testing.T) {
-	s := loadSchema(t, "completeness")
-	bad := []any{map[string]any{"province_code": "99", "period": "2023", "period_type": "year", "period_start": "2023-01-01",
-		"period_end": "2023-12-31", "expected": json.Number("3"), "received": json.Number("1.5"), "on_time": json.Number("1"),
-		"late": json.Number("0"), "rate": json.Number("2"), "timeliness": nil, "deadline": "x", "missing": []any{}, "extra": true}}
-	errs := validate(s, bad, "doc")
-	for _, want := range []string{"not in", "1.5", "maximum", "does not match", "unexpected key extra", "missing province_reported"} {
-		if !strings.Contains(strings.Join(errs, "\n"), want) {
-			t.Errorf("checker missed %q: %v", want, errs)
+		cols := slices.Sorted(slices.Values(o.Columns))
+		sort.Strings(props)
+		sort.Strings(s.Items.Required)
+		if !reflect.DeepEqual(cols, props) || !reflect.DeepEqual(cols, s.Items.Required) {
+			t.Errorf("%s: columns %v\nschema properties %v\nrequired %v", o.Name, cols, props, s.Items.Required)
 		}
 	}
 }

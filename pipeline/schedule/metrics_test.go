@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"strconv"
+	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 type clock struct {
@@ -28,34 +33,52 @@ func (c *clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// scrape parses the exposition into sample -> value, checking that every
-// sample belongs to a family declared with HELP and TYPE before it.
+// scrape parses the exposition with Prometheus's own text parser (which
+// refuses a sample without its family's TYPE, a family declared twice, a
+// malformed line) into sample -> value, a sample named as it is written:
+// name{label="value",...}, or name_sum and name_count for a summary.
 func scrape(t *testing.T, r *Runner) map[string]float64 {
 	t.Helper()
 	var b bytes.Buffer
 	if err := r.WriteMetrics(&b); err != nil {
 		t.Fatal(err)
 	}
+	return parseMetrics(t, &b)
+}
+
+func parseMetrics(t *testing.T, in io.Reader) map[string]float64 {
+	t.Helper()
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	families, err := p.TextToMetricFamilies(in)
+	if err != nil {
+		t.Fatalf("exposition does not parse: %v", err)
+	}
 	m := map[string]float64{}
-	typed := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
-		if f := strings.Fields(line); len(f) == 4 && f[0] == "#" && f[1] == "TYPE" {
-			typed[f[2]] = f[3]
-			continue
+	for name, f := range families {
+		if f.GetHelp() == "" {
+			t.Errorf("%s has no HELP", name)
 		}
-		if strings.HasPrefix(line, "#") {
-			continue
+		for _, s := range f.GetMetric() {
+			key := name
+			if len(s.GetLabel()) > 0 {
+				var ls []string
+				for _, l := range s.GetLabel() {
+					ls = append(ls, fmt.Sprintf("%s=%q", l.GetName(), l.GetValue()))
+				}
+				key += "{" + strings.Join(ls, ",") + "}"
+			}
+			switch f.GetType() {
+			case dto.MetricType_COUNTER:
+				m[key] = s.GetCounter().GetValue()
+			case dto.MetricType_GAUGE:
+				m[key] = s.GetGauge().GetValue()
+			case dto.MetricType_SUMMARY:
+				m[name+"_sum"] = s.GetSummary().GetSampleSum()
+				m[name+"_count"] = float64(s.GetSummary().GetSampleCount())
+			default:
+				t.Errorf("%s: unexpected type %s", name, f.GetType())
+			}
 		}
-		name, value, ok := strings.Cut(line, " ")
-		v, err := strconv.ParseFloat(value, 64)
-		if !ok || err != nil {
-			t.Fatalf("bad sample line %q", line)
-		}
-		family, _, _ := strings.Cut(name, "{")
-		if typed[family] == "" && typed[strings.TrimSuffix(strings.TrimSuffix(family, "_sum"), "_count")] != "summary" {
-			t.Errorf("sample %q without a TYPE line", line)
-		}
-		m[name] = v
 	}
 	return m
 }

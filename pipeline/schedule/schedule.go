@@ -65,23 +65,23 @@ func (s Schedule) String() string {
 	return s.spec
 }
 
-var (
-	parser5 = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-	parser6 = cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-)
+// parser is robfig/cron's, for 5 fields or 6 (seconds first), the
+// descriptors, "@every <duration>" and a leading CRON_TZ= or TZ= zone.
+var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
-// ParseSchedule reads a schedule:
+// ParseSchedule reads a schedule with robfig/cron's parser:
 //
 //   - standard cron with 5 fields, minute hour day-of-month month day-of-week
 //     ("0 2 * * *" is 02:00 every day);
 //   - 6 fields, with seconds first ("*/5 * * * * *"), meant for tests;
 //   - descriptors: @yearly, @monthly, @weekly, @daily, @midnight, @hourly and
-//     "@every <duration>" (whole seconds, at least 1s);
-//   - "off" (any case) to disable scheduling.
+//     "@every <duration>" (cron runs it every whole second at least);
+//   - a leading "CRON_TZ=<zone> " (or "TZ=<zone> ").
 //
-// Times are read in Asia/Ho_Chi_Minh unless the spec starts with
-// "CRON_TZ=<zone> " (or "TZ=<zone> "). A spec that can never fire (such as
-// 30 February) is refused.
+// What it adds to cron's: "off" (any case) disables scheduling; a spec
+// without a zone is read in Asia/Ho_Chi_Minh, not the machine's zone; a spec
+// that can never fire (such as 30 February) is refused; errors say what is
+// wrong in Vietnamese, then in cron's English.
 func ParseSchedule(spec string) (s Schedule, err error) {
 	text := strings.TrimSpace(spec)
 	if strings.EqualFold(text, Off) {
@@ -94,6 +94,11 @@ func ParseSchedule(spec string) (s Schedule, err error) {
 		return fail("lịch trống; dùng biểu thức cron như \"0 2 * * *\" hoặc \"off\"",
 			"empty; use a cron expression such as \"0 2 * * *\" or \"off\"")
 	}
+	zoned := strings.HasPrefix(text, "TZ=") || strings.HasPrefix(text, "CRON_TZ=")
+	if zoned && !strings.Contains(text, " ") {
+		// cron slices past the end of such a spec.
+		return fail("thiếu biểu thức cron sau múi giờ", "missing the cron expression after the time zone")
+	}
 	// The cron parser has panicked on odd input before; a bad spec from a
 	// config file must be an error, not a crash.
 	defer func() {
@@ -101,56 +106,16 @@ func ParseSchedule(spec string) (s Schedule, err error) {
 			s, err = fail("sai cú pháp cron", fmt.Sprint(r))
 		}
 	}()
-
+	sched, perr := parser.Parse(text)
+	if perr != nil {
+		return fail("sai cú pháp cron (phút giờ ngày tháng thứ, có thể thêm giây ở đầu; hoặc @daily, @every 1h)", perr.Error())
+	}
 	loc := Zone
-	if strings.HasPrefix(text, "TZ=") || strings.HasPrefix(text, "CRON_TZ=") {
-		name, rest, ok := strings.Cut(text[strings.Index(text, "=")+1:], " ")
-		rest = strings.TrimSpace(rest)
-		if !ok || rest == "" {
-			return fail("thiếu biểu thức cron sau múi giờ", "missing the cron expression after the time zone")
-		}
-		l, lerr := time.LoadLocation(name)
-		if lerr != nil || name == "" {
-			return fail(fmt.Sprintf("không biết múi giờ %q", name), fmt.Sprintf("unknown time zone %q", name))
-		}
-		loc, text = l, rest
-	}
-
-	var sched cron.Schedule
-	if strings.HasPrefix(text, "@") {
-		if d, ok := strings.CutPrefix(text, "@every "); ok {
-			dur, derr := time.ParseDuration(strings.TrimSpace(d))
-			switch {
-			case derr != nil:
-				return fail(fmt.Sprintf("khoảng thời gian %q không đọc được", d), fmt.Sprintf("cannot read duration %q", d))
-			case dur < time.Second || dur%time.Second != 0:
-				return fail("@every cần số giây nguyên, ít nhất 1s", "@every needs whole seconds, at least 1s")
-			}
-			return Schedule{spec: spec, sched: cron.Every(dur)}, nil
-		}
-		var perr error
-		if sched, perr = parser5.Parse(text); perr != nil {
-			return fail("không biết mô tả này; dùng @daily, @hourly, @weekly, @monthly, @yearly hoặc @every 1h",
-				"unknown descriptor; use @daily, @hourly, @weekly, @monthly, @yearly or @every 1h")
-		}
-	} else {
-		fields := strings.Fields(text)
-		p := parser5
-		switch len(fields) {
-		case 5:
-		case 6:
-			p = parser6
-		default:
-			return fail(fmt.Sprintf("cần 5 trường (phút giờ ngày tháng thứ) hoặc 6 trường (giây trước), có %d", len(fields)),
-				fmt.Sprintf("need 5 fields (minute hour day month weekday) or 6 (seconds first), got %d", len(fields)))
-		}
-		var perr error
-		if sched, perr = p.Parse(strings.Join(fields, " ")); perr != nil {
-			return fail("sai cú pháp cron", perr.Error())
-		}
-	}
 	if ss, ok := sched.(*cron.SpecSchedule); ok {
-		ss.Location = loc
+		if !zoned {
+			ss.Location = Zone
+		}
+		loc = ss.Location
 	}
 	if sched.Next(time.Now().In(loc)).IsZero() {
 		return fail("lịch này không bao giờ chạy", "it never fires")

@@ -5,15 +5,17 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"html/template"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/danvan/danvan/dashboards"
+	"github.com/klauspost/compress/gzhttp"
 )
 
 // pages maps routes to the HTML file of each dashboard page.
@@ -77,6 +79,9 @@ func loadAssets() (*assets, error) {
 		return nil, err
 	}
 	a.version = hex.EncodeToString(h.Sum(nil))[:12]
+	if err := a.renderPages(web); err != nil {
+		return nil, err
+	}
 	for p, f := range a.files {
 		if strings.HasSuffix(p, ".html") {
 			f.body = bytes.ReplaceAll(f.body, []byte(`"/assets/`), []byte(`"/assets/`+a.version+`/`))
@@ -86,6 +91,24 @@ func loadAssets() (*assets, error) {
 		}
 	}
 	return a, nil
+}
+
+// renderPages puts the parts the pages share (header.html: the navigation
+// and what surrounds it) into each page, once, at start: the pages are
+// html/template templates, given their own name.
+func (a *assets) renderPages(web fs.FS) error {
+	t, err := template.ParseFS(web, "*.html")
+	if err != nil {
+		return fmt.Errorf("read pages: %w", err)
+	}
+	for _, file := range pages {
+		var b bytes.Buffer
+		if err := t.ExecuteTemplate(&b, file, strings.TrimSuffix(file, ".html")); err != nil {
+			return fmt.Errorf("render page %s: %w", file, err)
+		}
+		a.files[file].body = b.Bytes()
+	}
+	return nil
 }
 
 func (s *Server) page(file string) http.HandlerFunc {
@@ -185,72 +208,15 @@ func gzipBytes(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// gzipText compresses responses whose handler did not set Content-Encoding
-// itself and whose type is text, for clients that accept gzip.
+// gzipText compresses, for clients that accept gzip, the responses whose
+// handler did not set Content-Encoding itself (pages, assets and snapshot
+// files are gzipped once, ahead, and served as they are) and whose type is
+// text: the API's JSON, /metrics, the CSV downloads. It is klauspost's
+// gzhttp, told to take text only, of any size.
 func gzipText(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !acceptsGzip(r) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		gw := &gzipWriter{ResponseWriter: w}
-		defer gw.close()
-		next.ServeHTTP(gw, r)
-	})
-}
-
-var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression); return w }}
-
-type gzipWriter struct {
-	http.ResponseWriter
-	decided bool
-	zw      *gzip.Writer
-}
-
-func (g *gzipWriter) WriteHeader(code int) {
-	if !g.decided {
-		g.decided = true
-		h := g.Header()
-		if code != http.StatusNoContent && code != http.StatusNotModified && code >= 200 &&
-			h.Get("Content-Encoding") == "" && isText(h.Get("Content-Type")) {
-			h.Set("Content-Encoding", "gzip")
-			h.Add("Vary", "Accept-Encoding")
-			h.Del("Content-Length")
-			g.zw = gzipPool.Get().(*gzip.Writer)
-			g.zw.Reset(g.ResponseWriter)
-		}
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(0), gzhttp.ContentTypeFilter(isText))
+	if err != nil {
+		panic("serve: gzip options: " + err.Error()) // constant options: a programming error
 	}
-	g.ResponseWriter.WriteHeader(code)
-}
-
-func (g *gzipWriter) Write(b []byte) (int, error) {
-	if !g.decided {
-		if g.Header().Get("Content-Type") == "" {
-			g.Header().Set("Content-Type", http.DetectContentType(b))
-		}
-		g.WriteHeader(http.StatusOK)
-	}
-	if g.zw != nil {
-		return g.zw.Write(b)
-	}
-	return g.ResponseWriter.Write(b)
-}
-
-func (g *gzipWriter) Flush() {
-	if g.zw != nil {
-		g.zw.Flush()
-	}
-	if f, ok := g.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
-
-func (g *gzipWriter) close() {
-	if g.zw != nil {
-		g.zw.Close()
-		gzipPool.Put(g.zw)
-		g.zw = nil
-	}
+	return wrap(next)
 }
