@@ -11,6 +11,7 @@ SELECT
     province_code,
     level AS unit_level,
     arg_max(name, coalesce(valid_from, DATE '1900-01-01')) AS unit_name,
+    arg_max(type, coalesce(valid_from, DATE '1900-01-01')) AS unit_type,
     min(coalesce(valid_from, DATE '1900-01-01')) AS valid_from,
     max(coalesce(valid_to, DATE '9999-12-31')) AS valid_to,
     CASE level WHEN 'district' THEN 'district_until_2025H1' ELSE 'commune_from_2025H2' END AS series

@@ -5,7 +5,9 @@
 -- report is the published value when there is one; a difference is flagged.
 -- Per capita: per 100,000 inhabitants of the 2019 census (sum of districts).
 -- Per unit: per reporting unit standing at the end of the year.
--- Year-over-year change only between two years that are both not partial.
+-- Year-over-year change only between two years that are both not partial;
+-- yoy_note says why when there is none, periods_lacking which half-years a
+-- partial figure lacks.
 CREATE OR REPLACE TABLE mart_province_year AS
 WITH pr AS (
     SELECT province_code, year, indicator, value, qualifier, year_basis, complete, periods
@@ -67,7 +69,15 @@ f AS (
 SELECT f.*,
     CASE WHEN NOT f.partial AND NOT prev.partial THEN f.value - prev.value END AS yoy_change,
     CASE WHEN NOT f.partial AND NOT prev.partial
-         THEN round((f.value - prev.value) / nullif(prev.value, 0) * 100, 2) END AS yoy_pct
+         THEN round((f.value - prev.value) / nullif(prev.value, 0) * 100, 2) END AS yoy_pct,
+    -- Why there is no change on the previous year (NULL when there is one):
+    -- a part-year is never compared with a whole one.
+    CASE WHEN f.partial THEN 'part_year'
+         WHEN prev.value IS NULL THEN 'no_previous_year'
+         WHEN prev.partial THEN 'previous_part_year'
+         WHEN prev.value = 0 THEN 'previous_zero'
+    END AS yoy_note,
+    CASE WHEN f.partial THEN halves_lacking(f.year, f.periods) ELSE []::VARCHAR[] END AS periods_lacking
 FROM f
 LEFT JOIN f AS prev
   ON prev.province_code = f.province_code AND prev.indicator = f.indicator AND prev.year = f.year - 1;

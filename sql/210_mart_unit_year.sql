@@ -3,25 +3,52 @@
 -- begins at 2025-H2: their 2025 rows carry period 2025-H1 / 2025-H2.
 -- Rank: within (province, year, indicator, series), largest value first,
 -- ties share a rank; rank_of is how many units were ranked.
+-- Comparable rank: a ranking compares only figures that cover the same
+-- periods. The units whose figure covers the whole span of the year they
+-- existed in (an annual report, or both halves) are compared; when none
+-- does (a part-year such as 2026 with its first half only), those that
+-- sent the periods most of them sent. The others are not ranked
+-- (comparable false, comparable_rank NULL) and are listed apart with the
+-- periods they sent (periods) and lack (periods_lacking).
 -- Per capita for districts uses their 2019 census count; communes created in
 -- 2025 have no census count, so theirs is null.
 CREATE OR REPLACE TABLE mart_unit_year AS
+WITH u AS (
+    SELECT y.*, CASE WHEN y.complete THEN 'whole' ELSE array_to_string(y.periods, ',') END AS coverage
+    FROM int_unit_year y
+    WHERE y.unit_level <> 'province'
+),
+main AS (
+    SELECT province_code, year, indicator, series, coverage
+    FROM (SELECT province_code, year, indicator, series, coverage, count(*) AS n, bool_or(complete) AS whole
+          FROM u GROUP BY province_code, year, indicator, series, coverage)
+    QUALIFY row_number() OVER (PARTITION BY province_code, year, indicator, series ORDER BY whole DESC, n DESC, coverage) = 1
+),
+c AS (
+    SELECT u.*, u.coverage = m.coverage AS comparable
+    FROM u
+    JOIN main m ON m.province_code = u.province_code AND m.year = u.year AND m.indicator = u.indicator AND m.series = u.series
+)
 SELECT
-    y.province_code, y.unit_code, r.unit_name, y.unit_level, y.series, y.year,
+    y.province_code, y.unit_code, r.unit_name, r.unit_type, y.unit_level, y.series, y.year,
     CASE
         WHEN y.series = 'district_until_2025H1' AND y.year = 2025 THEN '2025-H1'
         WHEN y.series = 'commune_from_2025H2' AND y.year = 2025 THEN '2025-H2'
         ELSE CAST(y.year AS VARCHAR)
     END AS period,
     y.indicator, y.value, y.qualifier, y.year_basis, NOT y.complete AS partial, y.periods,
+    CASE WHEN y.complete THEN []::VARCHAR[] ELSE halves_lacking(y.year, y.periods) END AS periods_lacking,
     rank() OVER w AS rank,
     count(*) OVER (PARTITION BY y.province_code, y.year, y.indicator, y.series) AS rank_of,
+    y.comparable,
+    CASE WHEN y.comparable THEN rank() OVER wc END AS comparable_rank,
+    CASE WHEN y.comparable THEN count(*) OVER (PARTITION BY y.province_code, y.year, y.indicator, y.series, y.comparable) END AS comparable_of,
     round(y.value / p.population * 100000, 4) AS per_100k,
     p.population,
     p.year AS population_year
-FROM int_unit_year y
+FROM c y
 JOIN reporting_units r
   ON r.unit_code = y.unit_code AND r.unit_level = y.unit_level AND r.province_code = y.province_code
 LEFT JOIN population p ON p.unit_code = y.unit_code AND y.unit_level = 'district' AND p.year = 2019
-WHERE y.unit_level <> 'province'
-WINDOW w AS (PARTITION BY y.province_code, y.year, y.indicator, y.series ORDER BY y.value DESC);
+WINDOW w AS (PARTITION BY y.province_code, y.year, y.indicator, y.series ORDER BY y.value DESC),
+       wc AS (PARTITION BY y.province_code, y.year, y.indicator, y.series, y.comparable ORDER BY y.value DESC);

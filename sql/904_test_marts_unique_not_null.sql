@@ -19,3 +19,19 @@ WHERE value IS NULL OR unit_name IS NULL OR rank IS NULL OR rank > rank_of
 UNION ALL
 SELECT 'mart_completeness', province_code || '/' || period, count(*)
 FROM mart_completeness GROUP BY province_code, period HAVING count(*) > 1
+UNION ALL
+SELECT 'mart_reporting', unit_level || '/' || unit_code || '/' || period, count(*)
+FROM mart_reporting GROUP BY unit_level, unit_code, period HAVING count(*) > 1
+UNION ALL
+SELECT 'mart_reporting', unit_level || '/' || unit_code || '/' || period, 1
+FROM mart_reporting
+WHERE status NOT IN ('on_time', 'late', 'missing', 'pending') OR deadline IS NULL OR unit_name IS NULL
+   OR (status IN ('on_time', 'late')) <> (first_received IS NOT NULL)
+UNION ALL
+SELECT 'mart_years', CAST(year AS VARCHAR), count(*)
+FROM mart_years GROUP BY year HAVING count(*) > 1
+UNION ALL
+SELECT 'mart_unit_year', unit_code || '/' || year || '/' || indicator, 1
+FROM mart_unit_year
+WHERE comparable IS NULL OR (comparable AND (comparable_rank IS NULL OR comparable_rank > comparable_of))
+   OR (NOT comparable AND comparable_rank IS NOT NULL)

@@ -305,6 +305,10 @@ var outputs = []struct {
 	{layout.Completeness, `(SELECT * REPLACE (CAST(period_start AS VARCHAR) AS period_start,
 		CAST(period_end AS VARCHAR) AS period_end, CAST(deadline AS VARCHAR) AS deadline) FROM mart_completeness)`,
 		`province_code, period`},
+	{layout.Reporting, `(SELECT * REPLACE (CAST(deadline AS VARCHAR) AS deadline,
+		CAST(first_received AS VARCHAR) AS first_received) FROM mart_reporting)`,
+		`province_code, period_end, period_start DESC, unit_level, unit_code`},
+	{layout.Years, `mart_years`, `year`},
 }
 
 // selectColumns is the SELECT of an output's columns from from, in order.

@@ -94,7 +94,8 @@ func TestOutputsValidateAgainstSchemas(t *testing.T) {
 	s := publish(t, w, dir, Options{Demo: true})
 	files := readTree(t, s.Dir)
 	want := []string{"completeness.json", "indicators.json", "manifest.json", "province_year.json", "provinces.json",
-		"sources/38-2023.json", "sources/38-2025.json", "sources/42-2022.json", "sources/42-2023.json", "unit_year.json"}
+		"reporting.json", "sources/38-2023.json", "sources/38-2025.json", "sources/42-2022.json", "sources/42-2023.json",
+		"unit_year.json", "years.json"}
 	var names []string
 	for n := range files {
 		if strings.HasPrefix(n, "tables/") { // Parquet, checked in tables_test.go

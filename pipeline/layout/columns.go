@@ -139,22 +139,34 @@ var (
 	ProvinceYear = Output{"province_year", []string{"province_code", "year", "indicator", "value", "qualifier", "basis",
 		"value_province_report", "value_sum_of_units", "difference_flag", "units_reporting",
 		"per_100k", "population", "population_year", "yoy_change", "yoy_pct", "periods",
-		"difference", "partial", "per_unit", "per_unit_denominator", "units_expected", "year_basis"}}
+		"difference", "partial", "per_unit", "per_unit_denominator", "periods_lacking", "units_expected", "year_basis",
+		"yoy_note"}}
 
 	UnitYear = Output{"unit_year", []string{"province_code", "unit_code", "unit_name", "unit_level", "year", "period",
 		"indicator", "value", "qualifier", "rank", "rank_of", "per_100k", "population", "series",
-		"partial", "population_year", "year_basis"}}
+		"comparable", "comparable_of", "comparable_rank", "partial", "periods", "periods_lacking", "population_year",
+		"unit_type", "year_basis"}}
 
 	Completeness = Output{"completeness", []string{"province_code", "period", "expected", "received", "on_time", "late",
 		"rate", "timeliness", "deadline", "missing",
-		"period_end", "period_start", "period_type", "province_reported"}}
+		"missing_parts_cover", "pending", "period_end", "period_start", "period_type", "province_reported"}}
+
+	// Reporting is every report a district or commune owed by the reporting
+	// calendar, with what became of it.
+	Reporting = Output{"reporting", []string{"province_code", "unit_code", "unit_name", "unit_type", "unit_level", "year",
+		"period", "period_type", "deadline", "status", "first_received", "parts_received", "parts_cover", "source_files",
+		"report_label_vi", "report_label_en"}}
+
+	// Years says which periods the figures of each year hold and lack.
+	Years = Output{"years", []string{"year", "complete", "months_covered", "periods", "periods_lacking",
+		"provinces_complete", "label_vi", "label_en"}}
 
 	Sources = Output{"sources", []string{"indicator", "unit_code", "unit_name", "period", "disaggregation", "value",
 		"qualifier", "origin", "report_id", "source_file", "source_ref", "quote",
 		"unit_level"}}
 
 	// Outputs are the outputs with one file each, in publication order.
-	Outputs = []Output{Indicators, Provinces, ProvinceYear, UnitYear, Completeness}
+	Outputs = []Output{Indicators, Provinces, ProvinceYear, UnitYear, Completeness, Reporting, Years}
 )
 
 // ReportID is the report_id of the facts a file (batch) gives for one unit

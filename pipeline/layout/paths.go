@@ -9,6 +9,7 @@
 // the tests can share it without importing each other.
 //
 //	DIR/inbox/                                        files to ingest
+//	DIR/reference/reporting_calendar.csv              the data directory's own reporting calendar (optional)
 //	DIR/warehouse/facts/province=38/year=2023/<batch>.parquet
 //	DIR/warehouse/rejects/<batch>.parquet
 //	DIR/warehouse/reports/<batch>.json                a loaded file's reports (written before its commit record)
@@ -40,6 +41,14 @@ func (d Dir) path(elem ...string) string {
 
 // Inbox is where files wait to be ingested.
 func (d Dir) Inbox() string { return d.path("inbox") }
+
+// CalendarFile is the name of the reporting calendar, among the embedded
+// reference files and in a data directory's reference/.
+const CalendarFile = "reporting_calendar.csv"
+
+// Calendar is the data directory's own reporting calendar; when present it
+// replaces the embedded one (pipeline.CalendarFor).
+func (d Dir) Calendar() string { return d.path("reference", CalendarFile) }
 
 // DemoMarker is the file the demo writes into the inbox; a data directory
 // with it holds demo data, and the dashboards say so.

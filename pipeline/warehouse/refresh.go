@@ -266,6 +266,9 @@ func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, m
 			tx.Rollback()
 		}
 	}()
+	if err := w.loadStandings(ctx, tx, res.DataAsOf); err != nil {
+		return nil, err
+	}
 	for _, m := range ms {
 		if m.Phase >= 200 && m.Phase < 900 {
 			if err := w.exec(ctx, tx, "model "+m.Name, m.SQL); err != nil {

@@ -47,6 +47,10 @@ type Options struct {
 	MemoryLimit  string              // DuckDB memory_limit, "600MB"
 	Threads      int                 // DuckDB threads, 2
 	DeadlineDays int                 // a report is on time until period end + this many days, 15
+	// Calendar is the reporting calendar completeness is measured against;
+	// nil: the data directory's reference/reporting_calendar.csv if it has
+	// one, else the embedded one (pipeline.CalendarFor).
+	Calendar *pipeline.Calendar
 	// ReadOnly opens the database file read-only (for queries while no
 	// refresh runs): no views are recreated and Refresh is refused.
 	ReadOnly bool
@@ -119,6 +123,11 @@ func Open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error)
 		return nil, fmt.Errorf("open warehouse %s: %w", dataDir, err)
 	}
 	d := layout.Dir(dir)
+	if opts.Calendar == nil && !opts.ReadOnly {
+		if opts.Calendar, err = pipeline.CalendarFor(d); err != nil {
+			return nil, fmt.Errorf("open warehouse %s: %w", dataDir, err)
+		}
+	}
 	path := d.DuckDB()
 	tmp := d.DuckDBTmp()
 	q := url.Values{}
@@ -200,6 +209,8 @@ func (w *Warehouse) loadReference(ctx context.Context) error {
 			kind VARCHAR, "integer" BOOLEAN, dimension VARCHAR, max_of VARCHAR`},
 		{name: "disaggregations", columns: `dimension VARCHAR, code VARCHAR, label_vi VARCHAR, label_en VARCHAR`},
 		{name: "population", columns: `unit_code VARCHAR, year INTEGER, population BIGINT, source VARCHAR`},
+		{name: "reporting_calendar", columns: `rule INTEGER, level VARCHAR, report VARCHAR, "from" VARCHAR, "until" VARCHAR,
+			deadline_days INTEGER, label_vi VARCHAR, label_en VARCHAR`, rows: calendarRows(w.opts.Calendar)},
 	}
 	for _, u := range ref.Units {
 		tables[0].rows = append(tables[0].rows, []any{u.Code, u.Name, u.Type, string(u.Level), u.ProvinceCode, u.ParentCode, day(u.From), day(u.To)})
