@@ -77,6 +77,7 @@ type (
 	}
 	refusal struct {
 		seq   int
+		hi    uint64 // the entry's: the unit's CodeIndex in its upper half
 		value float64
 		p     *Problem
 	}
@@ -190,18 +191,18 @@ func (c *FileCheck) Finish() []Refusal {
 		for j := g + 1; j < end; j++ {
 			e := &es[j]
 			if e.value == first.value {
-				dups = append(dups, refusal{int(e.seq), e.value, problem("duplicate",
+				dups = append(dups, refusal{int(e.seq), e.hi, e.value, problem("duplicate",
 					"Trùng với %s (cùng đơn vị, kỳ, chỉ tiêu, phân tổ và giá trị); chỉ tính một lần.",
 					"Duplicate of %s (same unit, period, indicator, disaggregation and value); counted once.", c.ref(int(first.seq)))})
 				continue
 			}
-			dups = append(dups, refusal{int(e.seq), e.value, c.conflict(int(first.seq), first.value, e.value)})
+			dups = append(dups, refusal{int(e.seq), e.hi, e.value, c.conflict(int(first.seq), first.value, e.value)})
 			if !conflicted[first.seq] {
 				if conflicted == nil {
 					conflicted = map[uint32]bool{}
 				}
 				conflicted[first.seq] = true
-				dups = append(dups, refusal{int(first.seq), first.value, c.conflict(int(e.seq), e.value, first.value)})
+				dups = append(dups, refusal{int(first.seq), first.hi, first.value, c.conflict(int(e.seq), e.value, first.value)})
 			}
 		}
 		g = end
@@ -225,7 +226,7 @@ func (c *FileCheck) Finish() []Refusal {
 		if conflicted[lim.seq] || first.value <= lim.value {
 			continue
 		}
-		rules = append(rules, refusal{int(first.seq), first.value, problem("rule_violated", "%s (%s) lớn hơn %s (%s, %s); không thể như vậy.",
+		rules = append(rules, refusal{int(first.seq), first.hi, first.value, problem("rule_violated", "%s (%s) lớn hơn %s (%s, %s); không thể như vậy.",
 			"%s (%s) exceeds %s (%s, %s), which cannot be.",
 			ind.LabelVI, fmtValue(first.value), limit.LabelVI, fmtValue(lim.value), c.ref(int(lim.seq)))})
 	}
@@ -306,8 +307,16 @@ func (c *FileCheck) conflict(otherSeq int, other, this float64) *Problem {
 }
 
 func (c *FileCheck) refuse(r refusal) Refusal {
-	return Refusal{r.seq, RowError{File: c.file, Ref: c.ref(r.seq), Column: string(FieldValue), Value: fmtValue(r.value),
-		Code: r.p.Code, Reason: r.p.Reason, ReasonEN: r.p.ReasonEN}}
+	e := RowError{File: c.file, Ref: c.ref(r.seq), Column: string(FieldValue), Value: fmtValue(r.value),
+		Code: r.p.Code, Reason: r.p.Reason, ReasonEN: r.p.ReasonEN}
+	// The unit of a record the check saw: the versions of a code share its
+	// CodeIndex, and the reference sorts units by code.
+	ci := int(r.hi >> 32)
+	us := c.v.Ref.Units
+	if i, ok := slices.BinarySearchFunc(us, ci, func(u *Unit, ci int) int { return cmp.Compare(u.CodeIndex, ci) }); ok {
+		e.ProvinceCode, e.UnitCode, e.Unit = us[i].ProvinceCode, us[i].Code, us[i].Name
+	}
+	return Refusal{r.seq, e}
 }
 
 // totals checks form total rows against the sum of the accepted rows of

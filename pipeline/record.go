@@ -94,6 +94,11 @@ func (r Record) ValueKey() ValueKey {
 
 // RowError is a refused value: where it was, what it said, and why, in
 // Vietnamese and English. Code is a stable kind for tests and tools.
+// ProvinceCode, UnitCode and Unit say whose report the row was, so a
+// province office can sort the refusals by the unit that has to fix them:
+// the codes when the row's province and unit could be resolved (empty when
+// not: the refusal may be about them); Unit the unit's canonical name when
+// it resolved, else as the row wrote it.
 type RowError struct {
 	File     string
 	Ref      string
@@ -102,6 +107,8 @@ type RowError struct {
 	Code     string
 	Reason   string
 	ReasonEN string
+
+	ProvinceCode, UnitCode, Unit string
 }
 
 func (e *RowError) Error() string {

@@ -49,7 +49,32 @@ func NewValidator(ref *Reference, now time.Time) *Validator {
 }
 
 func (v *Validator) rowError(file string, raw *RawRow, f Field, value string, p *Problem) *RowError {
-	return &RowError{File: file, Ref: raw.Ref, Column: raw.column(f), Value: value, Code: p.Code, Reason: p.Reason, ReasonEN: p.ReasonEN}
+	e := &RowError{File: file, Ref: raw.Ref, Column: raw.column(f), Value: value, Code: p.Code, Reason: p.Reason, ReasonEN: p.ReasonEN,
+		Unit: raw.Unit}
+	v.whose(e, raw)
+	return e
+}
+
+// whose fills in the province and unit a refused row was about, as far as
+// they resolve: a refusal is rare, so resolving them again (from the
+// caches) costs nothing that matters.
+func (v *Validator) whose(e *RowError, raw *RawRow) {
+	prov := v.ResolveProvince(raw.Province)
+	if prov.err != nil {
+		return
+	}
+	e.ProvinceCode = prov.u.Code
+	if strings.TrimSpace(raw.Unit) == "" {
+		e.UnitCode, e.Unit = prov.u.Code, prov.u.Name
+		return
+	}
+	per := v.ResolvePeriod(raw.Period)
+	if per.err != nil {
+		return
+	}
+	if u := v.unitOn(v.NameUnit(prov.u, raw.Unit), raw.Unit, per); u.err == nil {
+		e.UnitCode, e.Unit = u.u.Code, u.u.Name
+	}
 }
 
 // Period parses s and refuses periods that have not started yet.

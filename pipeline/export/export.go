@@ -309,6 +309,9 @@ var outputs = []struct {
 		CAST(first_received AS VARCHAR) AS first_received) FROM mart_reporting)`,
 		`province_code, period_end, period_start DESC, unit_level, unit_code`},
 	{layout.Years, `mart_years`, `year`},
+	{layout.Files, `(SELECT * REPLACE (strftime(ingested_at, '%Y-%m-%dT%H:%M:%SZ') AS ingested_at) FROM mart_files)`,
+		`source_file, batch`},
+	{layout.Refusals, `mart_refusals`, `source_file, batch, length(source_ref), source_ref, "column", code`},
 }
 
 // selectColumns is the SELECT of an output's columns from from, in order.

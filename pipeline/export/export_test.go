@@ -93,8 +93,8 @@ func TestOutputsValidateAgainstSchemas(t *testing.T) {
 	w := setup(t, dir, batchA, batchB)
 	s := publish(t, w, dir, Options{Demo: true})
 	files := readTree(t, s.Dir)
-	want := []string{"completeness.json", "indicators.json", "manifest.json", "province_year.json", "provinces.json",
-		"reporting.json", "sources/38-2023.json", "sources/38-2025.json", "sources/42-2022.json", "sources/42-2023.json",
+	want := []string{"completeness.json", "files.json", "indicators.json", "manifest.json", "province_year.json", "provinces.json",
+		"refusals.json", "reporting.json", "sources/38-2023.json", "sources/38-2025.json", "sources/42-2022.json", "sources/42-2023.json",
 		"unit_year.json", "years.json"}
 	var names []string
 	for n := range files {

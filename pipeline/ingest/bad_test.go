@@ -262,6 +262,11 @@ func TestBadInputs(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := sum.Files[0]
+			if kind := c.code + c.fileCode; kind != "" {
+				if _, ok := pipeline.FixFor(kind); !ok {
+					t.Errorf("no fix for refusals of kind %s (pipeline/fix.go)", kind)
+				}
+			}
 			if c.fileCode != "" {
 				if res.FileErr == nil || res.FileErr.Code != c.fileCode || !strings.Contains(res.FileErr.Reason, c.reason) {
 					t.Fatalf("file error = %+v, want code %s with %q", res.FileErr, c.fileCode, c.reason)
@@ -294,6 +299,29 @@ func TestBadInputs(t *testing.T) {
 			}
 			if found.Column != c.column || !strings.Contains(found.Reason, c.reason) || found.ReasonEN == "" || found.File != c.file {
 				t.Errorf("reject = %+v, want column %q and reason with %q", *found, c.column, c.reason)
+			}
+			// Whose report it was, for the refusals page's filters: the
+			// province when it resolves (not for a refusal of the
+			// province itself, nor for one the reader makes before
+			// the row has fields), the unit when it does too.
+			switch c.code {
+			case "unknown_province", "bad_json_line", "unclosed_quote", "duplicate_key", "conflicting_keys":
+				if found.ProvinceCode != "" {
+					t.Errorf("province %q for a %s refusal", found.ProvinceCode, c.code)
+				}
+			default:
+				if found.ProvinceCode != "38" && found.ProvinceCode != "40" && found.ProvinceCode != "42" {
+					t.Errorf("reject = %+v, want the province it was about", *found)
+				}
+			}
+			if c.name == "negative" && (found.UnitCode != "445" || found.Unit != "Thạch Hà") {
+				t.Errorf("negative value of Thạch Hà: unit %q %q", found.UnitCode, found.Unit)
+			}
+			if c.name == "unknown_unit" && (found.UnitCode != "" || found.Unit != "Cẩm Xuân") {
+				t.Errorf("unknown unit: unit %q %q", found.UnitCode, found.Unit)
+			}
+			if c.name == "recognised_over_registered" && (found.UnitCode != "445" || found.ProvinceCode != "42") {
+				t.Errorf("a whole-file refusal: unit %q province %q", found.UnitCode, found.ProvinceCode)
 			}
 			// The in-memory path must agree with the streaming one.
 			if streamed(path) {

@@ -84,6 +84,11 @@ var RejectColumns = []Column{
 	{"reason_en", "VARCHAR", false},
 	{"batch", "VARCHAR", false},
 	{"ingested_at", "TIMESTAMP", false},
+	// Whose report the row was, as far as it resolved (pipeline.RowError);
+	// files written before these columns existed read them as NULL.
+	{"province_code", "VARCHAR", true},
+	{"unit_code", "VARCHAR", true},
+	{"unit", "VARCHAR", true},
 }
 
 // QuoteIdent quotes a SQL identifier.
@@ -165,8 +170,16 @@ var (
 		"qualifier", "origin", "report_id", "source_file", "source_ref", "quote",
 		"unit_level"}}
 
+	// Files is every ingested file and what became of it.
+	Files = Output{"files", []string{"source_file", "batch", "status", "ingested_at", "rows_accepted", "rows_rejected",
+		"provinces", "code", "reason", "reason_en", "fix_vi", "fix_en"}}
+
+	// Refusals is every value refused at ingest, with how to fix it.
+	Refusals = Output{"refusals", []string{"source_file", "batch", "source_ref", "column", "value", "code", "reason",
+		"reason_en", "fix_vi", "fix_en", "province_code", "unit_code", "unit"}}
+
 	// Outputs are the outputs with one file each, in publication order.
-	Outputs = []Output{Indicators, Provinces, ProvinceYear, UnitYear, Completeness, Reporting, Years}
+	Outputs = []Output{Indicators, Provinces, ProvinceYear, UnitYear, Completeness, Reporting, Years, Files, Refusals}
 )
 
 // ReportID is the report_id of the facts a file (batch) gives for one unit

@@ -36,7 +36,8 @@ type Entry struct {
 	RowsRejected int64     `json:"rows_rejected"`
 	Reason       string    `json:"reason"`
 	ReasonEN     string    `json:"reason_en"`
-	Partitions   []string  `json:"partitions"` // Partition.String of each partition with facts, sorted
+	Code         string    `json:"code,omitempty"` // the kind of a quarantined file's problem (pipeline.FileError.Code)
+	Partitions   []string  `json:"partitions"`     // Partition.String of each partition with facts, sorted
 }
 
 // Report is one (unit, period) report found in a loaded file.

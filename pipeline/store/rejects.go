@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // rejects buffers a file's refused rows and writes them, ChunkRows at a
@@ -49,8 +50,12 @@ func (tx *Tx) flushRejects() error {
 		r.w = w
 	}
 	var c [8]strCol
+	var whose [3]strCol // province_code, unit_code, unit: after ingested_at
 	ts := make([]arrow.Timestamp, len(r.rows))
 	for i, e := range r.rows {
+		whose[0].add(e.ProvinceCode, e.ProvinceCode != "")
+		whose[1].add(e.UnitCode, e.UnitCode != "")
+		whose[2].add(e.Unit, e.Unit != "")
 		c[0].add(tx.b.SourceFile, true)
 		c[1].add(e.Ref, true)
 		c[2].add(e.Column, true)
@@ -61,11 +66,14 @@ func (tx *Tx) flushRejects() error {
 		c[7].add(tx.b.Hash, true)
 		ts[i] = tx.atTS
 	}
-	cols := make([]arrow.Array, 0, 9)
+	cols := make([]arrow.Array, 0, len(layout.RejectColumns))
 	for i := range c {
 		cols = append(cols, c[i].array())
 	}
 	cols = append(cols, fixedArray(tsUTC, len(ts), arrow.TimestampTraits.CastToBytes(ts), nil, 0))
+	for i := range whose {
+		cols = append(cols, whose[i].array())
+	}
 	rec := array.NewRecordBatch(rejectsSchema, cols, int64(len(ts)))
 	for _, a := range cols {
 		a.Release()

@@ -155,7 +155,7 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 	}
 	e := layout.Entry{
 		Batch: b.Hash, SourceFile: b.SourceFile, SourcePath: b.SourcePath, Size: size, IngestedAt: b.IngestedAt,
-		Status: layout.Quarantined, Reason: fe.Reason, ReasonEN: fe.ReasonEN,
+		Status: layout.Quarantined, Reason: fe.Reason, ReasonEN: fe.ReasonEN, Code: fe.Code,
 	}
 	if err := layout.Commit(s.dir, e, nil); err != nil {
 		return fmt.Errorf("quarantine %s: %w", b.SourceFile, err)

@@ -12,6 +12,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -36,6 +37,23 @@ func calendarRows(cal *pipeline.Calendar) [][]any {
 			deadline, r.LabelVI, r.LabelEN})
 	}
 	return rows
+}
+
+// fixRows are the fixes of every kind of refusal (pipeline.FixFor), sorted
+// by code, and the general one under "*".
+func fixRows() [][]any {
+	fixes := pipeline.Fixes()
+	codes := make([]string, 0, len(fixes))
+	for c := range fixes {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	rows := make([][]any, 0, len(codes)+1)
+	for _, c := range codes {
+		rows = append(rows, []any{c, fixes[c].VI, fixes[c].EN})
+	}
+	g, _ := pipeline.FixFor("")
+	return append(rows, []any{"*", g.VI, g.EN})
 }
 
 func nullString(s string) any {

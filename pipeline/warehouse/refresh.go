@@ -405,7 +405,7 @@ func (w *Warehouse) writeRun(ctx context.Context, conn execer, res RefreshResult
 		return fmt.Errorf("refresh: write run: %w", err)
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TABLE wh_sources AS
-		SELECT batch, source_file, status, rows_accepted, rows_rejected, ingested_at FROM files`); err != nil {
+		SELECT batch, source_file, status, rows_accepted, rows_rejected, ingested_at, code, reason, reason_en FROM files`); err != nil {
 		return fmt.Errorf("refresh: write run: %w", err)
 	}
 	return nil

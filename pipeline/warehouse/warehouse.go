@@ -209,6 +209,7 @@ func (w *Warehouse) loadReference(ctx context.Context) error {
 			kind VARCHAR, "integer" BOOLEAN, dimension VARCHAR, max_of VARCHAR`},
 		{name: "disaggregations", columns: `dimension VARCHAR, code VARCHAR, label_vi VARCHAR, label_en VARCHAR`},
 		{name: "population", columns: `unit_code VARCHAR, year INTEGER, population BIGINT, source VARCHAR`},
+		{name: "refusal_fixes", columns: `code VARCHAR, fix_vi VARCHAR, fix_en VARCHAR`, rows: fixRows()},
 		{name: "reporting_calendar", columns: `rule INTEGER, level VARCHAR, report VARCHAR, "from" VARCHAR, "until" VARCHAR,
 			deadline_days INTEGER, label_vi VARCHAR, label_en VARCHAR`, rows: calendarRows(w.opts.Calendar)},
 	}
@@ -324,7 +325,8 @@ func (w *Warehouse) loadManifest(ctx context.Context) ([]layout.Entry, error) {
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TABLE files (batch VARCHAR, source_file VARCHAR,
-		status VARCHAR, rows_accepted BIGINT, rows_rejected BIGINT, ingested_at TIMESTAMP)`); err != nil {
+		status VARCHAR, rows_accepted BIGINT, rows_rejected BIGINT, ingested_at TIMESTAMP,
+		code VARCHAR, reason VARCHAR, reason_en VARCHAR)`); err != nil {
 		return nil, fmt.Errorf("load manifest: %w", err)
 	}
 	for i := 0; i < len(man); i += 200 {
@@ -332,12 +334,16 @@ func (w *Warehouse) loadManifest(ctx context.Context) ([]layout.Entry, error) {
 		var vals []string
 		var args []any
 		for _, m := range man[i:end] {
-			vals = append(vals, "(?,?,?,?,?,?)")
+			vals = append(vals, "(?,?,?,?,?,?,?,?,?)")
 			var at any
 			if !m.IngestedAt.IsZero() {
 				at = m.IngestedAt.UTC().Format("2006-01-02 15:04:05.999999")
 			}
-			args = append(args, m.Batch, m.SourceFile, string(m.Status), m.RowsAccepted, m.RowsRejected, at)
+			var code, reason, reasonEN any // a quarantined file's; older records have no code
+			if m.Status == layout.Quarantined {
+				code, reason, reasonEN = m.Code, m.Reason, m.ReasonEN
+			}
+			args = append(args, m.Batch, m.SourceFile, string(m.Status), m.RowsAccepted, m.RowsRejected, at, code, reason, reasonEN)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO files VALUES "+strings.Join(vals, ","), args...); err != nil {
 			return nil, fmt.Errorf("load manifest: %w", err)
@@ -473,8 +479,10 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 	}
 	rejectsSQL := layout.SQLEmpty(layout.RejectColumns)
 	if len(rejects) > 0 {
-		rejectsSQL = "SELECT " + layout.SQLCast(layout.RejectColumns) +
-			" FROM read_parquet([" + strings.Join(rejects, ", ") + "], union_by_name = true)"
+		// By name under a typed empty relation, so the columns a newer
+		// version added read as NULL in the files written before them.
+		rejectsSQL = "SELECT " + layout.SQLCast(layout.RejectColumns) + " FROM (" + layout.SQLEmpty(layout.RejectColumns) +
+			" UNION ALL BY NAME SELECT * FROM read_parquet([" + strings.Join(rejects, ", ") + "], union_by_name = true))"
 	}
 	stmts := []string{
 		"CREATE OR REPLACE VIEW facts_raw AS " + readFacts(paths),

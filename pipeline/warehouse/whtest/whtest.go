@@ -33,8 +33,9 @@ type Fact struct {
 	SubmittedAt                     string // YYYY-MM-DD or ""
 }
 
-// Reject is one refused row.
-type Reject struct{ Ref, Column, Value, Code, Reason string }
+// Reject is one refused row; Province and Unit are the codes it was about
+// (empty: not resolved), UnitText the unit as written.
+type Reject struct{ Ref, Column, Value, Code, Reason, Province, Unit, UnitText string }
 
 // Batch is one ingested file.
 type Batch struct {
@@ -129,7 +130,8 @@ func Write(t testing.TB, dataDir string, b Batch) string {
 	}
 	exec(`CREATE TABLE r (` + layout.SQLDefinition(layout.RejectColumns) + `)`)
 	for _, x := range b.Rejects {
-		exec(`INSERT INTO r VALUES (?,?,?,?,?,?,?,?,?)`, b.SourceFile, x.Ref, x.Column, x.Value, x.Code, x.Reason, x.Reason, batch, at)
+		exec(`INSERT INTO r VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, b.SourceFile, x.Ref, x.Column, x.Value, x.Code, x.Reason, x.Reason, batch, at,
+			nullIfEmpty(x.Province), nullIfEmpty(x.Unit), nullIfEmpty(x.UnitText))
 	}
 	if len(b.Rejects) > 0 {
 		if err := os.MkdirAll(d.Rejects(), 0o755); err != nil {
@@ -201,6 +203,13 @@ func provinceOf(r *pipeline.Reference, code string) string {
 func or(s, def string) string {
 	if s == "" {
 		return def
+	}
+	return s
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
 	}
 	return s
 }

@@ -1,0 +1,115 @@
+package pipeline
+
+// How to fix each kind of refusal, in words the clerk who filled the report
+// in can act on. The reason (RowError.Reason, FileError.Reason) says what is
+// wrong with this row; the fix says what to do about it, and goes into the
+// feedback workbook the province office sends back with the refused rows.
+
+// Fix is what to do about one kind of refusal, in Vietnamese and English.
+type Fix struct{ VI, EN string }
+
+var fixes = map[string]Fix{
+	// The row's province, unit and period.
+	"missing_province": {"Điền tên tỉnh (Thanh Hóa, Nghệ An, Hà Tĩnh) hoặc mã tỉnh (38, 40, 42) vào cột Tỉnh.",
+		"Fill in the province (Thanh Hóa, Nghệ An, Hà Tĩnh) or its code (38, 40, 42)."},
+	"unknown_province": {"Ghi đúng tên tỉnh (Thanh Hóa, Nghệ An, Hà Tĩnh) hoặc mã tỉnh (38, 40, 42).",
+		"Write the province's name (Thanh Hóa, Nghệ An, Hà Tĩnh) or its code (38, 40, 42)."},
+	"unknown_unit": {"Sửa tên đơn vị theo danh mục đơn vị hành chính (xem các tên gần nhất trong lý do) hoặc ghi mã đơn vị.",
+		"Correct the unit's name as in the list of administrative units (see the closest names in the reason), or give its code."},
+	"ambiguous_unit": {"Ghi rõ loại đơn vị (huyện, thị xã, thành phố, xã, phường) trước tên, hoặc ghi mã đơn vị.",
+		"Put the unit's type (huyện, thị xã, thành phố, xã, phường) before its name, or give its code."},
+	"unit_not_valid_on_period": {"Kiểm tra kỳ báo cáo và đơn vị: từ 01/07/2025 không còn cấp huyện, báo cáo theo xã, phường mới; đơn vị đã sáp nhập thì báo cáo theo đơn vị mới.",
+		"Check the period and the unit: from 01/07/2025 there are no districts, report for the new communes; a merged unit reports as the unit it merged into."},
+	"missing_period": {"Ghi kỳ báo cáo, ví dụ: Năm 2024, 6 tháng đầu năm 2024, Quý III/2024, tháng 7/2024.",
+		"Write the period, e.g. Năm 2024, 6 tháng đầu năm 2024, Quý III/2024, tháng 7/2024."},
+	"bad_period": {"Ghi kỳ báo cáo theo một trong các dạng: Năm 2024, 6 tháng đầu năm 2024, Quý III/2024, tháng 7/2024.",
+		"Write the period in one of these forms: Năm 2024, 6 tháng đầu năm 2024, Quý III/2024, tháng 7/2024."},
+	"future_period": {"Sửa kỳ báo cáo (thường do gõ nhầm năm); chỉ báo cáo cho kỳ đã bắt đầu.",
+		"Correct the period (usually a mistyped year); report only for periods that have begun."},
+	// What the value counts.
+	"missing_indicator": {"Ghi chỉ tiêu theo danh mục: mã (như dialogues) hoặc tên (như Số cuộc tiếp xúc, đối thoại).",
+		"Write the indicator from the catalogue: its code (e.g. dialogues) or its name."},
+	"unknown_indicator": {"Ghi chỉ tiêu theo danh mục: mã (như dialogues) hoặc đúng tên (như Số cuộc tiếp xúc, đối thoại).",
+		"Write the indicator from the catalogue: its code (e.g. dialogues) or its exact name."},
+	"unknown_disaggregation": {"Ghi phân tổ theo danh mục (lĩnh vực: kinh tế, văn hóa – xã hội, quốc phòng – an ninh, xây dựng hệ thống chính trị; cấp khen: cấp cơ sở, cấp tỉnh, trung ương) hoặc để trống nếu là số tổng.",
+		"Write a breakdown from the catalogue (fields; award levels) or leave it empty for the total."},
+	"disaggregation_not_allowed": {"Chỉ tiêu này không chia phân tổ: để trống cột Phân tổ và ghi số tổng.",
+		"This indicator has no breakdown: leave the breakdown empty and give the total."},
+	// The value itself.
+	"missing_value": {"Điền số liệu; nếu không báo cáo chỉ tiêu này thì xóa dòng (ô trống là chưa báo cáo, không phải số 0).",
+		"Fill in the figure, or delete the row if the indicator is not reported (an empty cell is not a zero)."},
+	"not_a_number": {"Ghi giá trị bằng số, như 1.234 hoặc 2,5; có thể kèm chữ khoảng, gần, trên.",
+		"Write the value as a number, e.g. 1.234 or 2,5; khoảng, gần, trên may go before it."},
+	"negative_value": {"Ghi số không âm; kiểm tra dấu trừ gõ nhầm.", "Write a number that is not negative; check for a stray minus sign."},
+	"not_whole_number": {"Chỉ tiêu đếm số lượng phải là số nguyên; kiểm tra dấu phẩy và dấu chấm (1.234 là một nghìn hai trăm ba mươi tư).",
+		"A count must be a whole number; check the comma and the point (1.234 is one thousand two hundred and thirty-four)."},
+	"wrong_unit": {"Ghi số theo đơn vị tính của chỉ tiêu (m², đồng, ngày công, …) hoặc bỏ chữ đơn vị.",
+		"Give the figure in the indicator's unit (m², đồng, workdays, …) or drop the unit word."},
+	"bad_qualifier": {"Ghi mức chính xác: chính xác, khoảng, trên hoặc dưới; hoặc để trống.",
+		"Write the qualifier as chính xác, khoảng, trên or dưới, or leave it empty."},
+	"bad_date":    {"Ghi ngày gửi dạng ngày/tháng/năm, ví dụ 15/01/2025.", "Write the submission date as day/month/year, e.g. 15/01/2025."},
+	"future_date": {"Sửa ngày gửi: không thể muộn hơn hôm nay.", "Correct the submission date: it cannot be later than today."},
+	// Checks over the whole file.
+	"duplicate": {"Xóa dòng trùng; số liệu đã được tính một lần.", "Delete the repeated row; the figure was counted once."},
+	"conflicting_duplicate": {"Giữ một dòng với số đúng, xóa dòng kia, rồi gửi lại tệp.",
+		"Keep one row with the right figure, delete the other, and send the file again."},
+	"rule_violated": {"Kiểm tra lại hai số: số mô hình được công nhận hoặc đạt hiệu quả không thể lớn hơn số mô hình đăng ký.",
+		"Check both figures: models recognised or effective cannot exceed models registered."},
+	"total_mismatch": {"Sửa dòng Tổng cộng cho bằng tổng các dòng, hoặc sửa dòng chi tiết bị sai.",
+		"Make the total row equal the sum of the rows, or correct the wrong row."},
+	"total_unchecked": {"Sửa các dòng chi tiết bị từ chối; dòng tổng sẽ được kiểm tra khi gửi lại.",
+		"Correct the refused detail rows; the total is checked when the file is sent again."},
+	// How the file is written.
+	"unclosed_quote": {"Đóng dấu ngoặc kép (\") của ô hoặc xóa dấu ngoặc thừa, rồi lưu lại tệp CSV.",
+		"Close the cell's quote (\") or delete the stray one, then save the CSV again."},
+	"bad_json_line":  {"Sửa dòng cho đúng cú pháp JSON (mỗi dòng một đối tượng {…}).", "Make the line valid JSON (one {…} object a line)."},
+	"malformed_json": {"Sửa tệp cho đúng cú pháp JSON tại vị trí nêu trong lý do.", "Fix the JSON syntax at the place the reason gives."},
+	"duplicate_key":  {"Mỗi khóa chỉ ghi một lần; xóa khóa bị lặp.", "Give each key once; delete the repeated one."},
+	"conflicting_keys": {"Chỉ dùng một tên cho mỗi trường (ví dụ unit hoặc don_vi), xóa tên kia.",
+		"Use one name for each field (e.g. unit or don_vi) and delete the other."},
+	"not_a_report": {"Gửi báo cáo đúng mẫu JSON: tỉnh, đơn vị, kỳ báo cáo và mảng values.",
+		"Send the report in the JSON form: province, unit, period and a values array."},
+	"missing_column": {"Thêm các cột còn thiếu vào dòng tiêu đề: Tỉnh, Đơn vị, Kỳ báo cáo, Chỉ tiêu, Giá trị.",
+		"Add the missing columns to the header: Tỉnh, Đơn vị, Kỳ báo cáo, Chỉ tiêu, Giá trị."},
+	"no_header": {"Thêm dòng tiêu đề (Tỉnh, Đơn vị, Kỳ báo cáo, Chỉ tiêu, Giá trị) hoặc dùng biểu mẫu có cột Đơn vị.",
+		"Add a header row (Tỉnh, Đơn vị, Kỳ báo cáo, Chỉ tiêu, Giá trị) or use the form with a Đơn vị column."},
+	"empty_file": {"Gửi lại tệp có số liệu.", "Send the file again with its figures."},
+	"legacy_encoding": {"Chuyển tệp sang bảng mã Unicode (UTF-8), ví dụ bằng Unikey (Công cụ chuyển mã), rồi gửi lại.",
+		"Convert the file to Unicode (UTF-8), e.g. with Unikey's converter, and send it again."},
+	"bad_encoding": {"Lưu lại tệp dạng CSV UTF-8 rồi gửi lại.", "Save the file as CSV UTF-8 and send it again."},
+	"not_text":     {"Gửi tệp CSV, Excel (.xlsx), JSON hoặc văn bản (.txt, .docx).", "Send a CSV, Excel (.xlsx), JSON or text (.txt, .docx) file."},
+	"not_spreadsheet": {"Mở tệp bằng Excel, lưu lại dạng Sổ làm việc Excel (.xlsx), rồi gửi lại.",
+		"Open the file in Excel, save it as an Excel Workbook (.xlsx), and send it again."},
+	"unreadable_xlsx": {"Mở tệp bằng Excel, lưu lại dạng Sổ làm việc Excel (.xlsx), rồi gửi lại.",
+		"Open the file in Excel, save it as an Excel Workbook (.xlsx), and send it again."},
+	"old_excel":       {"Lưu lại dạng .xlsx (Excel 2007 trở lên) rồi gửi lại.", "Save it as .xlsx (Excel 2007 or later) and send it again."},
+	"unreadable_docx": {"Mở tệp bằng Word, lưu lại dạng .docx, rồi gửi lại.", "Open the file in Word, save it as .docx, and send it again."},
+	"unknown_format":  {"Gửi tệp CSV, Excel (.xlsx), JSON hoặc văn bản (.txt, .docx).", "Send a CSV, Excel (.xlsx), JSON or text (.txt, .docx) file."},
+	"too_large":       {"Chia tệp thành nhiều tệp nhỏ hơn rồi gửi lại.", "Split the file into smaller ones and send them again."},
+	"no_figures": {"Kiểm tra tệp có phải báo cáo số liệu không; ghi rõ các con số kèm đơn vị (mô hình, cuộc, m², đồng).",
+		"Check that the file is a report with figures; write each figure with its unit (mô hình, cuộc, m², đồng)."},
+}
+
+// generalFix is the fix of a kind of refusal the list does not know.
+var generalFix = Fix{"Sửa theo lý do nêu bên cạnh rồi gửi lại tệp.", "Correct it as the reason says and send the file again."}
+
+// FixFor returns how to fix a refusal of kind code (RowError.Code,
+// FileError.Code), and whether the kind has a fix of its own; an unknown
+// kind gets a general one.
+func FixFor(code string) (Fix, bool) {
+	f, ok := fixes[code]
+	if !ok {
+		return generalFix, false
+	}
+	return f, true
+}
+
+// Fixes lists every kind of refusal with its fix, for the warehouse's
+// refusal_fixes table.
+func Fixes() map[string]Fix {
+	out := make(map[string]Fix, len(fixes))
+	for k, v := range fixes {
+		out[k] = v
+	}
+	return out
+}
