@@ -60,6 +60,7 @@ type Indicator struct {
 	LabelVI   string
 	LabelEN   string
 	Unit      string // mô hình, m², đồng, ...
+	UnitEN    string // the unit in English: models, m², VND, ...
 	Kind      string // flow or stock
 	Integer   bool   // counts must be whole numbers
 	Dimension string // the disaggregation dimension allowed ("field", "level") or ""
@@ -201,7 +202,7 @@ func LoadReference(fsys fs.FS) (*Reference, error) {
 	}
 	err = readCSV(fsys, "indicators.csv", func(c cols) error {
 		ind := &Indicator{
-			Code: c.get("code"), LabelVI: c.get("label_vi"), LabelEN: c.get("label_en"), Unit: c.get("unit"),
+			Code: c.get("code"), LabelVI: c.get("label_vi"), LabelEN: c.get("label_en"), Unit: c.get("unit"), UnitEN: c.get("unit_en"),
 			Kind: c.get("kind"), Integer: c.get("integer") == "true", Dimension: c.get("dimension"),
 			MaxOf: c.get("max_of"), Aliases: c.list("aliases"), Index: len(ref.Indicators),
 		}

@@ -138,7 +138,7 @@ func (o Output) File() string { return o.Name + ".json" }
 
 // The outputs.
 var (
-	Indicators = Output{"indicators", []string{"code", "label_vi", "label_en", "unit", "kind", "dimension"}}
+	Indicators = Output{"indicators", []string{"code", "label_vi", "label_en", "unit", "kind", "dimension", "unit_en"}}
 	Provinces  = Output{"provinces", []string{"province_code", "province_name", "population", "population_year"}}
 
 	ProvinceYear = Output{"province_year", []string{"province_code", "year", "indicator", "value", "qualifier", "basis",

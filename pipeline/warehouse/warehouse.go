@@ -206,7 +206,7 @@ func (w *Warehouse) loadReference(ctx context.Context) error {
 		{name: "units", columns: `code VARCHAR, name VARCHAR, type VARCHAR, level VARCHAR,
 			province_code VARCHAR, parent_code VARCHAR, valid_from DATE, valid_to DATE`},
 		{name: "indicators", columns: `code VARCHAR, label_vi VARCHAR, label_en VARCHAR, unit VARCHAR,
-			kind VARCHAR, "integer" BOOLEAN, dimension VARCHAR, max_of VARCHAR`},
+			kind VARCHAR, "integer" BOOLEAN, dimension VARCHAR, max_of VARCHAR, unit_en VARCHAR`},
 		{name: "disaggregations", columns: `dimension VARCHAR, code VARCHAR, label_vi VARCHAR, label_en VARCHAR`},
 		{name: "population", columns: `unit_code VARCHAR, year INTEGER, population BIGINT, source VARCHAR`},
 		{name: "refusal_fixes", columns: `code VARCHAR, fix_vi VARCHAR, fix_en VARCHAR`, rows: fixRows()},
@@ -217,7 +217,7 @@ func (w *Warehouse) loadReference(ctx context.Context) error {
 		tables[0].rows = append(tables[0].rows, []any{u.Code, u.Name, u.Type, string(u.Level), u.ProvinceCode, u.ParentCode, day(u.From), day(u.To)})
 	}
 	for _, i := range ref.Indicators {
-		tables[1].rows = append(tables[1].rows, []any{i.Code, i.LabelVI, i.LabelEN, i.Unit, i.Kind, i.Integer, i.Dimension, i.MaxOf})
+		tables[1].rows = append(tables[1].rows, []any{i.Code, i.LabelVI, i.LabelEN, i.Unit, i.Kind, i.Integer, i.Dimension, i.MaxOf, i.UnitEN})
 	}
 	for _, d := range ref.Disaggregations {
 		tables[2].rows = append(tables[2].rows, []any{d.Dimension, d.Code, d.LabelVI, d.LabelEN})
