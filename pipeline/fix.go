@@ -41,6 +41,8 @@ var fixes = map[string]Fix{
 	"not_a_number": {"Ghi giá trị bằng số, như 1.234 hoặc 2,5; có thể kèm chữ khoảng, gần, trên.",
 		"Write the value as a number, e.g. 1.234 or 2,5; khoảng, gần, trên may go before it."},
 	"negative_value": {"Ghi số không âm; kiểm tra dấu trừ gõ nhầm.", "Write a number that is not negative; check for a stray minus sign."},
+	"not_plain_number": {"Ghi số bình thường (1.500.000), không dạng lũy thừa (1,5E+06) hay thập lục phân; nếu bảng tính tự đổi, định dạng cột là số (Number) rồi lưu lại.",
+		"Write a plain number (1.500.000), not in scientific notation (1,5E+06) or hexadecimal; if the spreadsheet changed it, format the column as Number and save again."},
 	"not_whole_number": {"Chỉ tiêu đếm số lượng phải là số nguyên; kiểm tra dấu phẩy và dấu chấm (1.234 là một nghìn hai trăm ba mươi tư).",
 		"A count must be a whole number; check the comma and the point (1.234 is one thousand two hundred and thirty-four)."},
 	"wrong_unit": {"Ghi số theo đơn vị tính của chỉ tiêu (m², đồng, ngày công, …) hoặc bỏ chữ đơn vị.",

@@ -341,7 +341,10 @@ func (w *Warehouse) loadManifest(ctx context.Context) ([]layout.Entry, error) {
 			}
 			var code, reason, reasonEN any // a quarantined file's; older records have no code
 			if m.Status == layout.Quarantined {
-				code, reason, reasonEN = m.Code, m.Reason, m.ReasonEN
+				reason, reasonEN = m.Reason, m.ReasonEN
+				if m.Code != "" {
+					code = m.Code
+				}
 			}
 			args = append(args, m.Batch, m.SourceFile, string(m.Status), m.RowsAccepted, m.RowsRejected, at, code, reason, reasonEN)
 		}
