@@ -66,6 +66,27 @@ func (g *gen) resubmission() error {
 	return nil
 }
 
+// strayFiles writes the reports outside the usual rhythm (dataset.strays):
+// Can Lộc's 2024-H2 report in a CSV of its own, and a commune's monthly
+// reports as JSON Lines.
+func (g *gen) strayFiles() error {
+	r := g.data.halves
+	st := longStyle{province: "Hà Tĩnh", names: nameTyped, period: periodWords, ind: indAlias, num: numVN}
+	data, raws, err := csvFile(longHeaders["vi"], g.longRows([]*report{r}, st), ',', encUTF8, false, false)
+	if err != nil {
+		return err
+	}
+	g.add(&file{name: fmt.Sprintf("%s-%s.csv", g.baseName(r.prov, r.period), slug(r.unit.Name)), format: "csv", data: data, rows: raws}, r)
+	m := g.data.monthly
+	st = longStyle{province: "Nghệ An", names: namePlain, period: periodWords, ind: indCode, num: numPlain, typed: 1}
+	data, raws, err = jsonlFile(g.longRows(m, st))
+	if err != nil {
+		return err
+	}
+	g.add(&file{name: fmt.Sprintf("demo-40-nghe-an-2026-thang-%s.jsonl", slug(m[0].unit.Name)), format: "jsonl", data: data, rows: raws}, m...)
+	return nil
+}
+
 // badRow is one hand-made long-table row of a bad file.
 type badRow struct {
 	prov, unit, period, ind, dis, val, date string

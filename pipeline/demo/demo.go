@@ -1,7 +1,10 @@
 // Package demo writes a deterministic demo inbox: reports of the three
 // provinces' districts (2019 to 2025-H1), communes (2025-H2, 2026-H1) and
 // the provinces themselves, in every format the pipeline accepts, with
-// realistic spelling variety and a few deliberately bad files. The same seed
+// realistic spelling variety and a few deliberately bad files. 2026 is a
+// part-year (its first half only); one district sent both half-years of
+// 2024 and no annual report; stray monthly and quarterly files cover
+// periods the reporting calendar does not ask for. The same seed
 // always gives byte-identical files, so the demo can back tests and
 // screenshots. Every file says it is demo data: names start with "demo-",
 // values carry the note "Dữ liệu minh họa (demo)", and README-DEMO.txt
@@ -141,9 +144,14 @@ func generate(opts Options) (*inbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("draw demo data: %w", err)
 	}
+	// Drawn after the rest, from a stream of their own, so the rest of
+	// the data stays as it was.
+	if err := ds.strays(ref, rand.New(rand.NewPCG(opts.Seed, 3))); err != nil {
+		return nil, fmt.Errorf("draw demo data: %w", err)
+	}
 	style := rand.New(rand.NewPCG(opts.Seed, 2))
 	g := &gen{ref: ref, data: ds, rng: style, sp: &speller{ref: ref, res: pipeline.NewResolver(ref), rng: style}}
-	steps := []func() error{g.groupFiles, g.provinceFiles, g.resubmission, g.badFiles}
+	steps := []func() error{g.groupFiles, g.provinceFiles, g.resubmission, g.strayFiles, g.badFiles}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err

@@ -207,6 +207,52 @@ type dataset struct {
 	// provinceReports[province code][year] is the province's annual report.
 	provinceReports map[string]map[int]*report
 	missing         int
+	// halves is a district's second half-year report sent instead of its
+	// annual one; monthly are a commune's reports of single months.
+	halves  *report
+	monthly []*report
+}
+
+// strays reshapes a little of the data the way real reporting goes, from an
+// rng of its own: Can Lộc (Hà Tĩnh) sends 2024-H2 and no 2024 annual
+// report, so its year is the sum of its halves; a commune of Nghệ An sends
+// two monthly reports in 2026, which no calendar asks for.
+func (ds *dataset) strays(ref *pipeline.Reference, rng *rand.Rand) error {
+	res := pipeline.NewResolver(ref)
+	prov, _ := res.Province("42")
+	year := ds.groups["42"]["2024"]
+	for i, r := range year {
+		if r.unit.Name != "Can Lộc" {
+			continue
+		}
+		h2 := pipeline.HalfPeriod(2024, 2)
+		u, pr := res.Unit(prov, r.unit.Code, h2)
+		if pr != nil {
+			return fmt.Errorf("Can Lộc 2024-H2: %s", pr.ReasonEN)
+		}
+		ds.halves = &report{prov: prov, unit: u, period: h2, values: genValues(rng, 0.55*1.22*math.Pow(1.07, 5), 2024)}
+		ds.halves.submitted = submission(rng, h2)
+		ds.groups["42"]["2024"] = append(year[:i:i], year[i+1:]...)
+		ds.missing++
+		break
+	}
+	if ds.halves == nil {
+		return fmt.Errorf("no 2024 annual report of Can Lộc to replace by its halves")
+	}
+	nghean, _ := res.Province("40")
+	communes := ref.UnitsOn("40", pipeline.LevelCommune, pipeline.ReformDate)
+	cu := communes[rng.IntN(len(communes))]
+	for _, m := range []time.Month{3, 4} {
+		p := pipeline.MonthPeriod(2026, m)
+		u, pr := res.Unit(nghean, cu.Code, p)
+		if pr != nil {
+			return fmt.Errorf("commune %s %s: %s", cu.Code, p.Code, pr.ReasonEN)
+		}
+		r := &report{prov: nghean, unit: u, period: p, submitted: p.End.AddDate(0, 0, 1+rng.IntN(5)),
+			values: []value{{ind: "dialogues", v: float64(1 + rng.IntN(4))}, {ind: "contests", v: float64(rng.IntN(2))}}}
+		ds.monthly = append(ds.monthly, r)
+	}
+	return nil
 }
 
 // build draws the whole dataset from rng. Only the data rng is used here, so
