@@ -187,10 +187,12 @@ func (r *Runner) Healthy(maxAge time.Duration) (bool, string) {
 		return false, fmt.Sprintf("chưa có lần làm mới nào thành công (no successful refresh yet)%s", lastErr)
 	}
 	age := now.Sub(lastOK.End).Round(time.Second)
+	// Every time people read says its clock.
 	at := lastOK.End.In(Zone).Format("2006-01-02 15:04:05")
+	atVI, atEN := at+" giờ Việt Nam", at+" Vietnam time (UTC+7)"
 	if age > maxAge {
 		return false, fmt.Sprintf("lần làm mới thành công gần nhất lúc %s, cách đây %s, quá %s (last successful refresh at %s, %s ago, older than %s)%s",
-			at, age, maxAge, at, age, maxAge, lastErr)
+			atVI, age, maxAge, atEN, age, maxAge, lastErr)
 	}
-	return true, fmt.Sprintf("lần làm mới thành công gần nhất lúc %s, cách đây %s (last successful refresh at %s, %s ago)", at, age, at, age)
+	return true, fmt.Sprintf("lần làm mới thành công gần nhất lúc %s, cách đây %s (last successful refresh at %s, %s ago)", atVI, age, atEN, age)
 }

@@ -243,7 +243,7 @@ func TestHealthy(t *testing.T) {
 	if _, err := r.RunNow(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	check("just refreshed", true, "last successful refresh at 2025-03-10 12:00:00")
+	check("just refreshed", true, "last successful refresh at 2025-03-10 12:00:00 Vietnam time (UTC+7)", "lúc 2025-03-10 12:00:00 giờ Việt Nam")
 	clk.Add(30 * time.Minute)
 	fail = true
 	r.RunNow(context.Background())
