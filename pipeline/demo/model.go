@@ -228,7 +228,7 @@ func (ds *dataset) strays(ref *pipeline.Reference, rng *rand.Rand) error {
 		h2 := pipeline.HalfPeriod(2024, 2)
 		u, pr := res.Unit(prov, r.unit.Code, h2)
 		if pr != nil {
-			return fmt.Errorf("Can Lộc 2024-H2: %s", pr.ReasonEN)
+			return fmt.Errorf("the 2024-H2 report of Can Lộc: %s", pr.ReasonEN)
 		}
 		ds.halves = &report{prov: prov, unit: u, period: h2, values: genValues(rng, 0.55*1.22*math.Pow(1.07, 5), 2024)}
 		ds.halves.submitted = submission(rng, h2)
