@@ -25,8 +25,12 @@ type Inbox interface {
 }
 
 // Ingested is what an ingest did: files read (not skipped), values
-// accepted and rejected.
-type Ingested struct{ Files, Accepted, Rejected int }
+// accepted and rejected, and the faults of the files that did not load
+// (unreadable this time, quarantined), which do not stop the chain.
+type Ingested struct {
+	Files, Accepted, Rejected int
+	Faults                    []Fault
+}
 
 // WarehouseOpener opens the warehouse over what is committed; it is opened
 // after ingest, since it reads the manifest when it opens.

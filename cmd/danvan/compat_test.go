@@ -28,9 +28,11 @@ func TestDataDirOfEarlierVersion(t *testing.T) {
 	if r.code != exitOK || strings.Count(r.stdout, "bỏ qua") != 3 {
 		t.Fatalf("ingest over the old directory: code %d, want every file skipped:\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	for _, d := range []string{old, fresh} {
-		if r := danvan(t, env, "run", "--data", d); r.code != exitOK {
-			t.Fatalf("run --data %s: code %d\n%s%s", d, r.code, r.stdout, r.stderr)
+	// The fresh directory quarantines hong.xlsx in its run: done, with
+	// that problem; the old one did so long ago.
+	for d, want := range map[string]int{old: exitOK, fresh: exitProblems} {
+		if r := danvan(t, env, "run", "--data", d); r.code != want {
+			t.Fatalf("run --data %s: code %d, want %d\n%s%s", d, r.code, want, r.stdout, r.stderr)
 		}
 	}
 	got, ok1 := snapshotFiles(t, old)

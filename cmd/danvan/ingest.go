@@ -23,6 +23,9 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	sum, err := ingestPaths(ctx, *data, paths)
 	printSummary(stdout, sum, *show)
+	if err == nil && len(sum.Faults()) > 0 {
+		return errProblems
+	}
 	return err
 }
 
@@ -54,6 +57,8 @@ func printSummary(w io.Writer, sum ingest.Summary, show int) {
 		switch f.Status {
 		case ingest.Quarantined:
 			fmt.Fprintf(w, "%-12s %s: %s\n", "cách ly", name, printable(f.FileErr.Reason))
+		case ingest.Unreadable:
+			fmt.Fprintf(w, "%-12s %s: %s\n", "không đọc được", name, printable(f.FileErr.Reason))
 		case ingest.Skipped:
 			fmt.Fprintf(w, "%-12s %s (đã nạp trước đó / already ingested)\n", "bỏ qua", name)
 		default:

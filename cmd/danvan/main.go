@@ -55,12 +55,15 @@ func startProfile(path string, stderr io.Writer) func() {
 	}
 }
 
-// Exit codes: 0 done, 1 failed, 2 wrong usage.
+// Exit codes: 0 done, 1 failed, 2 wrong usage, 3 done with problems (what
+// could be done was, and published; some input did not get in, or the
+// data directory has a fault: the output says what and how to fix it).
 const (
-	exitOK      = 0
-	exitFailed  = 1
-	exitUsage   = 2
-	defaultData = "./data"
+	exitOK       = 0
+	exitFailed   = 1
+	exitUsage    = 2
+	exitProblems = 3
+	defaultData  = "./data"
 )
 
 // errUsage marks errors that are the caller's mistake in the command line.
@@ -107,6 +110,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		case errors.Is(err, errSilent):
 			return exitFailed
+		case errors.Is(err, errProblems):
+			return exitProblems
 		default:
 			fmt.Fprintf(stderr, "danvan %s: %s\n", c.name, printableLines(err.Error()))
 			return exitFailed
@@ -119,6 +124,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // errSilent is returned by a command that already told the user what failed.
 var errSilent = errors.New("failed")
+
+// errProblems is returned by a command that did its work and already told
+// the user of the problems it met.
+var errProblems = errors.New("done with problems")
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: danvan <command> [flags]")

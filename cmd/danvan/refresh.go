@@ -25,7 +25,7 @@ func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
 	rep, err := newRefresher(o).Run(ctx)
 	res = schedule.Result{
 		FilesIngested: rep.Files, RowsAccepted: rep.Accepted, RowsRejected: rep.Rejected,
-		TestsPassed: rep.TestsPassed, TestsFailed: rep.TestsFailed,
+		TestsPassed: rep.TestsPassed, TestsFailed: rep.TestsFailed, Faults: inData(o.data, rep.Ingested.Faults),
 	}
 	var dte *warehouse.DataTestError
 	if errors.As(err, &dte) {
@@ -64,6 +64,7 @@ func (s inboxStage) Ingest(ctx context.Context) (pipeline.Ingested, error) {
 		}
 	}
 	in.Accepted, in.Rejected, _ = sum.Totals()
+	in.Faults = sum.Faults()
 	return in, err
 }
 

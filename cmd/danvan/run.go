@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/export"
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/schedule"
@@ -65,12 +67,46 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	if r.Status != schedule.StatusSucceeded {
+	if !r.Status.Published() {
 		return fmt.Errorf("refresh %s failed after %d attempt(s): %s", r.ID, r.Attempts, r.Error)
 	}
 	fmt.Fprintf(stdout, "làm mới xong (refresh done) trong %s: %s\nsnapshot %s đã công bố tại %s\n",
 		time.Since(start).Round(time.Millisecond), r.Detail, r.Snapshot, exportsCurrent(o.data))
+	if len(r.Problems) > 0 {
+		printFaults(stdout, fmt.Sprintf("nhưng có %d vấn đề cần xem (but %d problem(s) to look at):", len(r.Problems), len(r.Problems)), r.Problems)
+		return errProblems
+	}
 	return nil
+}
+
+// inData makes the paths of faults inside the data directory relative to
+// it: "inbox/a.csv" says where to look, wherever the directory is.
+func inData(data string, faults []pipeline.Fault) []pipeline.Fault {
+	abs, err := filepath.Abs(data)
+	for i, f := range faults {
+		p, err2 := filepath.Abs(f.Path)
+		rel, err3 := filepath.Rel(abs, p)
+		if err == nil && err2 == nil && err3 == nil && filepath.IsLocal(rel) {
+			faults[i].Path = filepath.ToSlash(rel)
+		}
+	}
+	return faults
+}
+
+// printFaults prints faults under a heading, each with its fix.
+func printFaults(w io.Writer, heading string, faults []pipeline.Fault) {
+	fmt.Fprintln(w, heading)
+	for _, f := range faults {
+		fmt.Fprintf(w, "  - %s: %s\n", f.Path, f.Reason)
+		if f.Fix != "" {
+			fmt.Fprintf(w, "    cách sửa: %s\n", f.Fix)
+		}
+		fmt.Fprintf(w, "    (%s", f.ReasonEN)
+		if f.FixEN != "" {
+			fmt.Fprintf(w, " Fix: %s", f.FixEN)
+		}
+		fmt.Fprintln(w, ")")
+	}
 }
 
 func exportsCurrent(data string) string { return layout.Dir(data).Current() }

@@ -120,7 +120,7 @@ func (s runsSource) History(n int) ([]serve.Run, error) {
 		}
 		out = append(out, serve.Run{
 			ID: r.ID, Trigger: string(r.Trigger), Status: string(r.Status), StartedAt: r.Start, FinishedAt: r.End,
-			Published: r.Snapshot != "", Summary: summary, Error: r.Error,
+			Published: r.Snapshot != "", Summary: summary, Error: r.Error, Problems: r.Problems,
 		})
 	}
 	return out, err

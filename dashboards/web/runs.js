@@ -1,5 +1,5 @@
 // Runs: the recent refresh runs and the next scheduled one, from /api/runs.
-import { t, load, start, fail, ready, fmtDateTime, fmt, h, fill, table } from './app.js';
+import { t, lang, load, start, fail, ready, fmtDateTime, fmt, h, fill, table } from './app.js';
 
 async function main() {
   const [{ manifest }, runs] = await Promise.all([
@@ -15,6 +15,11 @@ async function main() {
     const s = (new Date(r.finished_at) - new Date(r.started_at)) / 1000;
     return s < 120 ? `${fmt(s, 1)} s` : `${fmt(s / 60, 1)} min`;
   };
+  // A run that published with problems lists each, with its fix.
+  const problems = (r) => h('ul', { class: 'problems' }, ...r.problems.map((p) => {
+    const [reason, fix] = lang === 'en' ? [p.reason_en, p.fix_en] : [p.reason, p.fix];
+    return h('li', null, h('code', null, p.path), ': ', reason, fix ? ` ${t('runs.fix')}: ${fix}` : '');
+  }));
   fill('table-runs', runs.runs.length === 0 ? h('p', null, t('runs.none')) : table([
     { label: t('col.run'), value: (r) => h('code', null, r.id) },
     { label: t('col.trigger'), value: (r) => (r.trigger ? t(`trigger.${r.trigger}`, r.trigger) : t('none')) },
@@ -23,7 +28,7 @@ async function main() {
     { label: t('col.finished'), nowrap: true, value: (r) => fmtDateTime(r.finished_at) },
     { label: t('col.duration'), num: true, value: duration },
     { label: t('col.published'), value: (r) => (r.published ? t('yes') : t('no')) },
-    { label: t('col.note'), value: (r) => r.error || r.summary || '' },
+    { label: t('col.note'), value: (r) => (r.problems?.length ? h('div', null, r.summary || '', problems(r)) : r.error || r.summary || '') },
   ], runs.runs, { id: 'runs' }));
   ready();
 }

@@ -35,8 +35,13 @@ type Status string
 const (
 	Loaded      Status = "loaded"
 	Skipped     Status = "skipped"     // already committed, by content hash
-	Quarantined Status = "quarantined" // unreadable; kept aside whole
+	Quarantined Status = "quarantined" // its content cannot be read; kept aside whole
 	Checked     Status = "checked"     // read and validated by Check, not stored
+	// Unreadable: the file could not be read this time (permission,
+	// vanished, locked, changed while read, disk error), which is not its
+	// content's fault: nothing of it is recorded and the next run tries
+	// again (unreadable.go). FileErr says why.
+	Unreadable Status = "unreadable"
 )
 
 // FileResult is one file's line of a Summary.
@@ -48,7 +53,7 @@ type FileResult struct {
 	Accepted int
 	Rejected int
 	Rejects  []pipeline.RowError // the refused rows, also handed to the sink
-	FileErr  *pipeline.FileError
+	FileErr  *pipeline.FileError // why it was quarantined or could not be read
 }
 
 // Summary lists the files of a run in the order they were read, and the
@@ -78,6 +83,27 @@ func (s Summary) Totals() (accepted, rejected, quarantined int) {
 		}
 	}
 	return accepted, rejected, quarantined
+}
+
+// Faults are the files of the summary that did not load: those that
+// could not be read (tried again next run) and those quarantined, each
+// with why and what to do.
+func (s Summary) Faults() []pipeline.Fault {
+	var out []pipeline.Fault
+	for _, f := range s.Files {
+		switch {
+		case f.FileErr == nil:
+		case f.Status == Unreadable:
+			out = append(out, pipeline.Fault{Code: f.FileErr.Code, Path: f.Path, Reason: f.FileErr.Reason, ReasonEN: f.FileErr.ReasonEN})
+		case f.Status == Quarantined:
+			out = append(out, pipeline.Fault{Code: "quarantined", Path: f.Path,
+				Reason:   "Tệp bị cách ly, không có giá trị nào được nạp: " + f.FileErr.Reason,
+				ReasonEN: "The file was quarantined and none of its values loaded: " + f.FileErr.ReasonEN,
+				Fix:      "Sửa tệp theo lý do trên rồi gửi lại (tệp gốc được giữ nguyên trong thư mục quarantine, kèm reason.txt).",
+				FixEN:    "Fix the file as the reason says and send it again (the original is kept whole in the quarantine folder, with reason.txt)."})
+		}
+	}
+	return out
 }
 
 // Options configure an Ingester.
@@ -136,19 +162,31 @@ func (in *Ingester) Check(ctx context.Context, paths []string) (Summary, error) 
 
 func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink) (Summary, error) {
 	var sum Summary
-	files, ignored, err := Walk(paths)
+	entries, ignored, err := walk(paths)
 	sum.Ignored = ignored
 	if err != nil {
 		return sum, err
+	}
+	var files []string
+	for _, e := range entries {
+		if e.err == nil {
+			files = append(files, e.path)
+		}
 	}
 	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
 	hctx, stop := context.WithCancel(ctx) // stops the hashing when the run does
 	defer stop()
 	hashes := prehash(hctx, files, streamed)
-	for _, path := range files {
+	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
+		if e.err != nil { // a folder that cannot be listed
+			name := filepath.Base(e.path)
+			sum.Files = append(sum.Files, FileResult{File: name, Path: e.path, Status: Unreadable, FileErr: unreadable(name, e.path, e.err)})
+			continue
+		}
+		path := e.path
 		res, err := in.file(ctx, v, path, sink, hashes[path])
 		sum.Files = append(sum.Files, res)
 		if err != nil {
@@ -161,14 +199,32 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 // Walk lists the files at paths: files as given (a link named on the
 // command line is followed), folders walked in lexical order. What a folder
 // holds besides report files is listed as ignored, with why (see skip).
+// Folders that cannot be listed are left out (the ingest reports them).
 func Walk(paths []string) ([]string, []Ignored, error) {
+	entries, ignored, err := walk(paths)
 	var out []string
+	for _, e := range entries {
+		if e.err == nil {
+			out = append(out, e.path)
+		}
+	}
+	return out, ignored, err
+}
+
+// entry is a file to read, or a folder that could not be listed (err).
+type entry struct {
+	path string
+	err  error
+}
+
+func walk(paths []string) ([]entry, []Ignored, error) {
+	var out []entry
 	var ignored []Ignored
 	seen := map[string]bool{}
-	add := func(p string) {
+	add := func(p string, err error) {
 		if !seen[p] {
 			seen[p] = true
-			out = append(out, p)
+			out = append(out, entry{p, err})
 		}
 	}
 	for _, root := range paths {
@@ -181,12 +237,18 @@ func Walk(paths []string) ([]string, []Ignored, error) {
 				ignored = append(ignored, *ig)
 				continue
 			}
-			add(root)
+			add(root, nil)
 			continue
 		}
 		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				// A folder that cannot be listed is reported, not fatal:
+				// the files of the others are read.
+				add(p, err)
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			if p == root {
 				return nil
@@ -199,7 +261,7 @@ func Walk(paths []string) ([]string, []Ignored, error) {
 				return nil
 			}
 			if !d.IsDir() {
-				add(p)
+				add(p, nil)
 			}
 			return nil
 		})
@@ -312,8 +374,11 @@ func prehash(ctx context.Context, files []string, stream func(path string) bool)
 				out[p] <- hashed{err: err}
 				continue
 			}
-			h, err := hashFile(p)
-			out[p] <- hashed{h, err}
+			var h hashed
+			if h.at, h.err = stampOf(p); h.err == nil {
+				h.hash, h.err = hashFile(p)
+			}
+			out[p] <- h
 		}
 	}()
 	return out
@@ -321,6 +386,7 @@ func prehash(ctx context.Context, files []string, stream func(path string) bool)
 
 type hashed struct {
 	hash string
+	at   stamp // the file before it was hashed
 	err  error
 }
 
@@ -334,17 +400,29 @@ func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string
 		res.Status = Checked
 	}
 	var data []byte
-	var err error
+	var at stamp
+	err := readable(path)
 	if hash != nil {
 		h := <-hash
-		res.Hash, err = h.hash, h.err
-	} else {
-		data, err = os.ReadFile(path)
+		if err == nil {
+			res.Hash, at, err = h.hash, h.at, h.err
+		}
+	} else if err == nil {
+		if at, err = stampOf(path); err == nil {
+			data, err = os.ReadFile(path)
+		}
+		if err == nil {
+			err = at.same(path)
+		}
 		sum := sha256.Sum256(data)
 		res.Hash = hex.EncodeToString(sum[:])
 	}
 	if err != nil {
-		return res, fmt.Errorf("read %s: %w", path, err)
+		if cerr := ctx.Err(); cerr != nil {
+			return res, cerr
+		}
+		res.Status, res.FileErr = Unreadable, unreadable(name, path, err)
+		return res, nil
 	}
 	if sink != nil && sink.Has(res.Hash) {
 		res.Status = Skipped
@@ -352,7 +430,7 @@ func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string
 	}
 	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC()}
 	if hash != nil {
-		return in.streamFile(ctx, v, path, b, sink, res)
+		return in.streamFile(ctx, v, path, at, b, sink, res)
 	}
 	recs, rejects, fe := in.validate(v, name, data)
 	res.Accepted, res.Rejected, res.Rejects, res.FileErr = len(recs), len(rejects), rejects, fe
@@ -423,7 +501,7 @@ func hashFile(path string) (string, error) {
 // values above their limit), the Writer is rolled back and the file
 // streamed again into a new one, knowing what to drop. Files with such rows
 // are rare; the others are read once.
-func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path string, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, error) {
+func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path string, at stamp, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, error) {
 	var w pipeline.Writer
 	var err error
 	if sink != nil {
@@ -445,6 +523,23 @@ func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path 
 				_, err = in.csvPass(ctx, v, b.SourceFile, path, drop, w)
 			}
 		}
+	}
+	if err == nil {
+		// The hash was taken before the file was read: it must still be
+		// the file hashed, or the batch would name other bytes.
+		err = at.same(path)
+		if err != nil {
+			err = &inputError{err}
+		}
+	}
+	if ie := (*inputError)(nil); errors.As(err, &ie) {
+		res.Status, res.FileErr = Unreadable, unreadable(b.SourceFile, path, ie.err)
+		if w != nil {
+			if err := w.Rollback(); err != nil {
+				return res, fmt.Errorf("roll back %s: %w", path, err)
+			}
+		}
+		return res, nil
 	}
 	if fe := (*pipeline.FileError)(nil); errors.As(err, &fe) {
 		res.Status, res.FileErr = Quarantined, fe
@@ -499,9 +594,10 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	}()
 	f, err := os.Open(path)
 	if err != nil {
-		return res, fmt.Errorf("read %s: %w", path, err)
+		return res, &inputError{err}
 	}
 	defer f.Close()
+	input := &inputReader{r: f}
 
 	const batches, batchRows = 16, 1024
 	free := make(chan *rowBatch, batches)
@@ -526,7 +622,7 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 		}()
 		b, n := <-free, 0
 		cells := &cellCache{v: v}
-		readFE, readErr = csvRows(name, f, func(line int, raw *pipeline.RawRow, ids *cellIDs) error {
+		readFE, readErr = csvRows(name, input, func(line int, raw *pipeline.RawRow, ids *cellIDs) error {
 			if n++; n%4096 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -606,6 +702,9 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	// full is closed: the reader is done and its results are visible.
 	close(stop)
 	stopped = true
+	if input.err != nil { // however the reader reported it
+		return res, &inputError{input.err}
+	}
 	if readFE != nil {
 		return res, readFE
 	}

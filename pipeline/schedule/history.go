@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/layout"
 )
 
@@ -24,7 +25,16 @@ const (
 	StatusSucceeded Status = "succeeded"
 	StatusFailed    Status = "failed"
 	StatusSkipped   Status = "skipped" // another refresh was running
+	// StatusProblems: the refresh published, but some of its input did
+	// not get in (a file unreadable this time, a file quarantined, a
+	// damaged file set aside) or the data directory has a fault; the run
+	// record lists each, with its fix.
+	StatusProblems Status = "succeeded_with_problems"
 )
+
+// Published reports whether a run of this status ended with its snapshot
+// published: succeeded, with or without problems.
+func (s Status) Published() bool { return s == StatusSucceeded || s == StatusProblems }
 
 // Trigger says who asked for a run.
 type Trigger string
@@ -44,6 +54,9 @@ type Result struct {
 	TestsFailed   int
 	Snapshot      string // run id of the snapshot published, "" if none
 	Detail        string // free text for people
+	// Faults are what a person must know of a refresh that published:
+	// any makes the run "succeeded with problems".
+	Faults []pipeline.Fault
 }
 
 // Run is one refresh as recorded in DIR/runs/<start>-<id>.json.
@@ -62,8 +75,11 @@ type Run struct {
 	Snapshot      string    `json:"snapshot,omitempty"`
 	Detail        string    `json:"detail,omitempty"`
 	Error         string    `json:"error,omitempty"`
-	PID           int       `json:"pid"`
-	Host          string    `json:"host,omitempty"`
+	// Problems of a run that published anyway (StatusProblems), each
+	// with its fix.
+	Problems []pipeline.Fault `json:"problems,omitempty"`
+	PID      int              `json:"pid"`
+	Host     string           `json:"host,omitempty"`
 }
 
 // Duration is End-Start, zero while running.
@@ -77,7 +93,7 @@ func (r Run) Duration() time.Duration {
 func (r *Run) setResult(res Result) {
 	r.FilesIngested, r.RowsAccepted, r.RowsRejected = res.FilesIngested, res.RowsAccepted, res.RowsRejected
 	r.TestsPassed, r.TestsFailed = res.TestsPassed, res.TestsFailed
-	r.Snapshot, r.Detail = res.Snapshot, res.Detail
+	r.Snapshot, r.Detail, r.Problems = res.Snapshot, res.Detail, res.Faults
 }
 
 func newID() string {

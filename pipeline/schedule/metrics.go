@@ -92,7 +92,7 @@ func (r *Runner) WriteMetrics(w io.Writer) error {
 
 	r.metrics.mu.Lock()
 	family("danvan_runs_total", "counter", "Refresh runs finished, by status.")
-	for _, s := range []Status{StatusSucceeded, StatusFailed, StatusSkipped} {
+	for _, s := range []Status{StatusSucceeded, StatusProblems, StatusFailed, StatusSkipped} {
 		sample(`danvan_runs_total{status="`+string(s)+`"}`, r.metrics.byStatus[s])
 	}
 	family("danvan_run_duration_seconds", "summary", "Duration of finished refresh runs (skipped ones left out).")
@@ -108,6 +108,8 @@ func (r *Runner) WriteMetrics(w io.Writer) error {
 	if !last.End.IsZero() {
 		family("danvan_last_run_duration_seconds", "gauge", "Duration of the last finished refresh run.")
 		sample("danvan_last_run_duration_seconds", last.Duration().Seconds())
+		family("danvan_last_run_problems", "gauge", "Problems of the last finished refresh run (files not read or quarantined, faults of the data directory); see /api/runs.")
+		sample("danvan_last_run_problems", float64(len(last.Problems)))
 	}
 	if !lastOK.End.IsZero() {
 		family("danvan_last_success_timestamp_seconds", "gauge", "End of the last successful refresh, Unix time.")
@@ -134,10 +136,10 @@ func (r *Runner) WriteMetrics(w io.Writer) error {
 // the last success and the last success that published a snapshot.
 func latest(runs []Run) (last, lastOK, lastSnap Run) {
 	for _, run := range runs {
-		if last.End.IsZero() && (run.Status == StatusSucceeded || run.Status == StatusFailed) {
+		if last.End.IsZero() && (run.Status.Published() || run.Status == StatusFailed) {
 			last = run
 		}
-		if run.Status == StatusSucceeded {
+		if run.Status.Published() {
 			if lastOK.End.IsZero() {
 				lastOK = run
 			}
@@ -194,5 +196,13 @@ func (r *Runner) Healthy(maxAge time.Duration) (bool, string) {
 		return false, fmt.Sprintf("lần làm mới thành công gần nhất lúc %s, cách đây %s, quá %s (last successful refresh at %s, %s ago, older than %s)%s",
 			atVI, age, maxAge, atEN, age, maxAge, lastErr)
 	}
-	return true, fmt.Sprintf("lần làm mới thành công gần nhất lúc %s, cách đây %s (last successful refresh at %s, %s ago)", atVI, age, atEN, age)
+	msg := fmt.Sprintf("lần làm mới thành công gần nhất lúc %s, cách đây %s (last successful refresh at %s, %s ago)", atVI, age, atEN, age)
+	if last.Status == StatusProblems {
+		// Fresh, so healthy; but someone has to look.
+		msg += fmt.Sprintf("; lần chạy cuối xong nhưng có %d vấn đề (the last run succeeded with %d problem(s)):", len(last.Problems), len(last.Problems))
+		for _, f := range last.Problems {
+			msg += "\n  " + f.String()
+		}
+	}
+	return true, msg
 }

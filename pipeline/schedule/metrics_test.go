@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -129,6 +130,7 @@ func TestMetrics(t *testing.T) {
 	want := `# HELP danvan_runs_total Refresh runs finished, by status.
 # TYPE danvan_runs_total counter
 danvan_runs_total{status="succeeded"} 1
+danvan_runs_total{status="succeeded_with_problems"} 0
 danvan_runs_total{status="failed"} 1
 danvan_runs_total{status="skipped"} 1
 # HELP danvan_run_duration_seconds Duration of finished refresh runs (skipped ones left out).
@@ -144,6 +146,9 @@ danvan_rows_rejected_total 2
 # HELP danvan_last_run_duration_seconds Duration of the last finished refresh run.
 # TYPE danvan_last_run_duration_seconds gauge
 danvan_last_run_duration_seconds 2
+# HELP danvan_last_run_problems Problems of the last finished refresh run (files not read or quarantined, faults of the data directory); see /api/runs.
+# TYPE danvan_last_run_problems gauge
+danvan_last_run_problems 0
 # HELP danvan_last_success_timestamp_seconds End of the last successful refresh, Unix time.
 # TYPE danvan_last_success_timestamp_seconds gauge
 danvan_last_success_timestamp_seconds 1.741575605e+09
@@ -250,4 +255,38 @@ func TestHealthy(t *testing.T) {
 	check("failed once, still fresh", true)
 	clk.Add(time.Hour)
 	check("stale", false, "older than 1h0m0s", "1h30m0s ago", "warehouse unreadable", "quá 1h0m0s")
+}
+
+// A refresh that published but met problems is recorded, logged, counted
+// and reported by /healthz as such, and counts as fresh data.
+func TestRunWithProblems(t *testing.T) {
+	dir := t.TempDir()
+	clk := &clock{t: time.Date(2025, 3, 10, 10, 0, 0, 0, Zone)}
+	fault := pipeline.Fault{Code: "permission_denied", Path: "inbox/a.csv", Reason: "Không có quyền đọc tệp.", ReasonEN: "Permission denied.",
+		Fix: "chmod a+r inbox/a.csv", FixEN: "chmod a+r inbox/a.csv"}
+	r, logs := newRunner(t, dir, func(ctx context.Context) (Result, error) {
+		return Result{FilesIngested: 1, Snapshot: "snap", Faults: []pipeline.Fault{fault}}, nil
+	}, Options{Now: clk.Now})
+	run, err := r.RunNow(context.Background())
+	if err != nil {
+		t.Fatalf("a run with problems is not a failure: %v", err)
+	}
+	if run.Status != StatusProblems || run.Attempts != 1 || len(run.Problems) != 1 || run.Problems[0] != fault {
+		t.Errorf("run = %+v, want succeeded_with_problems with the fault", run)
+	}
+	if got := onDisk(t, r, run.ID); got.Status != StatusProblems || len(got.Problems) != 1 || got.Problems[0] != fault {
+		t.Errorf("recorded %+v", got)
+	}
+	if !strings.Contains(logs.String(), `msg="refresh succeeded with problems"`) || !strings.Contains(logs.String(), "inbox/a.csv") {
+		t.Errorf("no warning naming the problem:\n%s", logs)
+	}
+	m := scrape(t, r)
+	if m[`danvan_runs_total{status="succeeded_with_problems"}`] != 1 || m[`danvan_runs_total{status="succeeded"}`] != 0 ||
+		m["danvan_last_run_problems"] != 1 || m["danvan_last_success_timestamp_seconds"] == 0 {
+		t.Errorf("metrics: %v", m)
+	}
+	ok, msg := r.Healthy(time.Hour)
+	if !ok || !strings.Contains(msg, "1 problem") || !strings.Contains(msg, "inbox/a.csv") || !strings.Contains(msg, "chmod a+r") {
+		t.Errorf("Healthy = %v, %q; want healthy, naming the problem and its fix", ok, msg)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/danvan/danvan/pipeline/layout"
@@ -32,7 +33,9 @@ type Options struct {
 	Backoff    time.Duration
 	MaxBackoff time.Duration
 	// Retryable decides whether a failed attempt is tried again. Default:
-	// every error not marked with Permanent (panics are permanent).
+	// IsTransient, so a failure that would fail the same way again (a
+	// permission, a damaged file, a failed data test, a panic) fails the
+	// run at once instead of after every retry's wait.
 	Retryable func(error) bool
 	// History is how many run records DIR/runs keeps. Negative: all.
 	History int
@@ -49,7 +52,7 @@ func DefaultOptions() Options {
 		Retries:    2,
 		Backoff:    30 * time.Second,
 		MaxBackoff: 30 * time.Minute,
-		Retryable:  func(err error) bool { return !IsPermanent(err) },
+		Retryable:  IsTransient,
 		History:    100,
 		Logger:     slog.Default(),
 		Now:        time.Now,
@@ -105,6 +108,40 @@ func IsPermanent(err error) bool {
 	var p *permanentError
 	return errors.As(err, &p)
 }
+
+// Transient marks err as worth retrying: what failed may pass (another
+// process holding a lock, memory short for a while). Transient(nil) is nil.
+func Transient(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &transientError{err}
+}
+
+// IsTransient reports whether a failed attempt may succeed if tried again:
+// err is not marked Permanent, and it is marked Transient or carries a
+// system error that says so (interrupted call, resource temporarily
+// unavailable, too many open files, timed out, no memory, no space left).
+func IsTransient(err error) bool {
+	if err == nil || IsPermanent(err) {
+		return false
+	}
+	var t *transientError
+	if errors.As(err, &t) {
+		return true
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Temporary() || errno == syscall.ENOMEM || errno == syscall.ENOSPC
+	}
+	var tmp interface{ Temporary() bool }
+	return errors.As(err, &tmp) && tmp.Temporary()
+}
+
+type transientError struct{ err error }
+
+func (e *transientError) Error() string { return e.err.Error() }
+func (e *transientError) Unwrap() error { return e.err }
 
 type permanentError struct{ err error }
 
@@ -439,6 +476,9 @@ func (st *started) finish() (Run, error) {
 	jobErr := r.attempts(runCtx, &run)
 	run.End = r.opts.Now()
 	run.Status = StatusSucceeded
+	if len(run.Problems) > 0 {
+		run.Status = StatusProblems
+	}
 	if jobErr != nil {
 		run.Status = StatusFailed
 		if runCtx.Err() != nil {
@@ -537,8 +577,15 @@ func (r *Runner) logEnd(run Run) {
 		"rows_accepted", run.RowsAccepted, "rows_rejected", run.RowsRejected,
 		"tests_passed", run.TestsPassed, "tests_failed", run.TestsFailed, "snapshot", run.Snapshot,
 	}
-	if run.Status == StatusSucceeded {
+	switch run.Status {
+	case StatusSucceeded:
 		r.log.Info("refresh succeeded", attrs...)
+		return
+	case StatusProblems:
+		for _, f := range run.Problems {
+			attrs = append(attrs, "problem", f.String())
+		}
+		r.log.Warn("refresh succeeded with problems", attrs...)
 		return
 	}
 	r.log.Error("refresh failed", append(attrs, "err", run.Error)...)

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -86,12 +89,12 @@ func TestRunRecordsResult(t *testing.T) {
 	}
 	want := Run{ID: seenID, Trigger: TriggerManual, Start: run.Start, End: run.End, Status: StatusSucceeded, Attempts: 1,
 		FilesIngested: 3, RowsAccepted: 120, RowsRejected: 4, TestsPassed: 9, Snapshot: seenID, Detail: "ok", PID: os.Getpid(), Host: hostname()}
-	if run != want {
+	if !reflect.DeepEqual(run, want) {
 		t.Errorf("run = %+v\nwant %+v", run, want)
 	}
 	if got := onDisk(t, r, run.ID); !got.Start.Equal(want.Start) || !got.End.Equal(want.End) {
 		t.Errorf("recorded times %v..%v, want %v..%v", got.Start, got.End, want.Start, want.End)
-	} else if got.Start, got.End = want.Start, want.End; got != want {
+	} else if got.Start, got.End = want.Start, want.End; !reflect.DeepEqual(got, want) {
 		t.Errorf("recorded %+v\nwant %+v", got, want)
 	}
 	if _, err := os.Stat(LockPath(dir)); !errors.Is(err, os.ErrNotExist) {
@@ -113,7 +116,7 @@ func TestRetriesWithBackoff(t *testing.T) {
 	r, logs := newRunner(t, t.TempDir(), func(ctx context.Context) (Result, error) {
 		times = append(times, time.Now())
 		if len(times) < 3 {
-			return Result{}, errors.New("disk busy")
+			return Result{}, &os.PathError{Op: "open", Path: "warehouse.duckdb", Err: syscall.EAGAIN}
 		}
 		return Result{RowsAccepted: 5}, nil
 	}, Options{Retries: 2, Backoff: 20 * time.Millisecond})
@@ -135,8 +138,10 @@ func TestRetriesWithBackoff(t *testing.T) {
 }
 
 func TestRetryLimits(t *testing.T) {
-	errTransient := errors.New("network down")
+	errTransient := Transient(errors.New("database locked by another process"))
 	errBad := errors.New("bad config")
+	errDenied := &os.PathError{Op: "open", Path: "inbox/a.csv", Err: syscall.EACCES}
+	errFull := fmt.Errorf("write: %w", &os.PathError{Op: "write", Path: "tmp/x", Err: syscall.ENOSPC})
 	tests := []struct {
 		name      string
 		opts      Options
@@ -145,6 +150,10 @@ func TestRetryLimits(t *testing.T) {
 		permanent bool
 	}{
 		{"transient exhausts retries", Options{Retries: 2}, errTransient, 3, false},
+		{"a full disk is retried", Options{Retries: 2}, errFull, 3, false},
+		{"an error not known to pass is not retried", Options{Retries: 2}, errBad, 1, false},
+		{"permission denied is not retried", Options{Retries: 2}, errDenied, 1, false},
+		{"permanent wins over transient", Options{Retries: 2}, Permanent(errTransient), 1, true},
 		{"permanent is not retried", Options{Retries: 2}, Permanent(errBad), 1, true},
 		{"wrapped permanent is not retried", Options{Retries: 2}, errors.Join(errors.New("publish"), Permanent(errBad)), 1, true},
 		{"no retries", Options{Retries: -1}, errTransient, 1, false},
@@ -170,8 +179,8 @@ func TestRetryLimits(t *testing.T) {
 			}
 		})
 	}
-	if Permanent(nil) != nil {
-		t.Error("Permanent(nil) != nil")
+	if Permanent(nil) != nil || Transient(nil) != nil {
+		t.Error("Permanent(nil) or Transient(nil) != nil")
 	}
 }
 

@@ -22,18 +22,22 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/danvan/danvan/pipeline"
 )
 
 // Run is one refresh run as the runs page shows it.
 type Run struct {
 	ID         string    `json:"id"`
 	Trigger    string    `json:"trigger,omitempty"` // schedule, manual, api
-	Status     string    `json:"status"`            // running, succeeded, failed, skipped
+	Status     string    `json:"status"`            // running, succeeded, succeeded_with_problems, failed, skipped
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	Published  bool      `json:"published"` // switched exports/current
 	Summary    string    `json:"summary,omitempty"`
 	Error      string    `json:"error,omitempty"`
+	// Problems of a run that published all the same, each with its fix.
+	Problems []pipeline.Fault `json:"problems,omitempty"`
 }
 
 // RunsSource gives the run history, newest first, and the next scheduled run

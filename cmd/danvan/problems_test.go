@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// These tests put real faults in a data directory (a file the kernel
+// refuses to read, a file locked by another process, damaged bytes) and
+// run the real binary over it.
+
+// nobody is the user the binary runs as when the tests run as root: root
+// reads a file of mode 000, nobody does not.
+const nobody = 65534
+
+// userDir returns a new directory that the user the binary runs as owns.
+// t.TempDir is of no use when the binary runs as nobody: its parents are
+// private to root.
+func userDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "danvan-user-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if os.Getuid() == 0 {
+		if err := os.Chown(dir, nobody, nobody); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// danvanAs runs the binary as the user of userDir: nobody when the tests
+// run as root, the caller otherwise.
+func danvanAs(t *testing.T, data string, env []string, args ...string) result {
+	t.Helper()
+	own(t, data)
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	if os.Getuid() == 0 {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("danvan %v: %v", args, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// writeFile writes a file (and its folders) with the given mode.
+func writeFile(t *testing.T, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// own gives the tree at dir to the user the binary runs as.
+func own(t *testing.T, dir string) {
+	t.Helper()
+	if os.Getuid() != 0 {
+		return
+	}
+	err := filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, nobody, nobody)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+const (
+	csvHeader = "tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri,ngay_gui\n"
+	okCSV     = csvHeader + "Hà Tĩnh,Cẩm Xuyên,Năm 2023,dialogues,12,10/01/2024\n"
+	laterCSV  = csvHeader + "Hà Tĩnh,Vũ Quang,Năm 2023,dialogues,5,10/01/2024\n"
+)
+
+// lastRun reads the newest record of the run history.
+func lastRun(t *testing.T, data string) map[string]any {
+	t.Helper()
+	names, _ := filepath.Glob(filepath.Join(data, "runs", "*.json"))
+	if len(names) == 0 {
+		t.Fatal("no run recorded")
+	}
+	b, err := os.ReadFile(names[len(names)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run map[string]any
+	if err := json.Unmarshal(b, &run); err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+// sourcesOf lists the source files behind the published sources file of
+// one province-year.
+func sourcesOf(t *testing.T, data, name string) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(data, "exports", "current", "sources", name))
+	if err != nil {
+		t.Fatalf("published %s: %v", name, err)
+	}
+	var rows []struct {
+		SourceFile string `json:"source_file"`
+	}
+	if err := json.Unmarshal(b, &rows); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, r := range rows {
+		out[r.SourceFile] = true
+	}
+	return out
+}
+
+// A file the kernel refuses to read is reported and skipped: the others are
+// published, the run ends "succeeded with problems" at the first attempt,
+// and the next run reads the file once it can be read.
+func TestUnreadableFileDoesNotStopTheRun(t *testing.T) {
+	data := userDir(t)
+	inbox := filepath.Join(data, "inbox")
+	writeFile(t, filepath.Join(inbox, "cam-xuyen.csv"), okCSV, 0o644)
+	writeFile(t, filepath.Join(inbox, "vu-quang.csv"), laterCSV, 0o000)
+	writeFile(t, filepath.Join(inbox, "khoa", "huong-son.csv"), strings.Replace(laterCSV, "Vũ Quang", "Hương Sơn", 1), 0o644)
+	if err := os.Chmod(filepath.Join(inbox, "khoa"), 0o000); err != nil { // a folder nobody may list
+		t.Fatal(err)
+	}
+	env := []string{"DANVAN_NOW=" + fixedNow, "HOME=" + data}
+
+	r := danvanAs(t, data, env, "run", "--data", data)
+	if r.code != exitProblems {
+		t.Fatalf("run with an unreadable file: code %d, want %d\n%s%s", r.code, exitProblems, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"vu-quang.csv", "Không có quyền đọc", "chmod a+r", "lần chạy sau sẽ đọc lại"} {
+		if !strings.Contains(r.stdout+r.stderr, want) {
+			t.Errorf("output does not say %q:\n%s%s", want, r.stdout, r.stderr)
+		}
+	}
+	if strings.Contains(r.stdout, "đã nạp       vu-quang.csv") {
+		t.Errorf("the unreadable file is reported as loaded:\n%s", r.stdout)
+	}
+	if got := sourcesOf(t, data, "42-2023.json"); !got["cam-xuyen.csv"] || got["vu-quang.csv"] {
+		t.Errorf("published sources: %v, want cam-xuyen.csv alone", got)
+	}
+	run := lastRun(t, data)
+	if run["status"] != "succeeded_with_problems" || run["attempts"] != 1.0 {
+		t.Errorf("run record: status %v after %v attempt(s), want succeeded_with_problems after 1", run["status"], run["attempts"])
+	}
+	var paths []string
+	ps, _ := run["problems"].([]any)
+	for _, p := range ps {
+		paths = append(paths, p.(map[string]any)["path"].(string)+" "+p.(map[string]any)["code"].(string))
+	}
+	if strings.Join(paths, ", ") != "inbox/khoa permission_denied, inbox/vu-quang.csv permission_denied" {
+		t.Errorf("run record problems: %v", paths)
+	}
+
+	// Once it can be read, the next run loads it: nothing was recorded
+	// that would skip it.
+	for _, p := range []string{"vu-quang.csv", "khoa"} {
+		if err := os.Chmod(filepath.Join(inbox, p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = danvanAs(t, data, env, "run", "--data", data)
+	if r.code != exitOK {
+		t.Fatalf("run once the file is readable: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := sourcesOf(t, data, "42-2023.json"); !got["cam-xuyen.csv"] || !got["vu-quang.csv"] || !got["huong-son.csv"] {
+		t.Errorf("published sources: %v, want the three files\n%s", got, r.stdout)
+	}
+}

@@ -1,0 +1,36 @@
+package pipeline
+
+import "fmt"
+
+// Fault is a problem a person has to know about that did not stop a run:
+// a file that could not be read this time, a file set aside, a fault found
+// in the data directory. A run that had problems still publishes what it
+// could; it ends "succeeded with problems", and each problem says what
+// happened, to what, and what to do about it, in Vietnamese and English.
+type Fault struct {
+	// Code is a stable snake_case kind (unreadable, vanished, locked,
+	// quarantined, damaged_facts, ...); tests and tools match on it.
+	Code string `json:"code"`
+	// Path is what it is about: an inbox file, or a path in the data
+	// directory, relative to it where it lies inside.
+	Path     string `json:"path"`
+	Reason   string `json:"reason"`
+	ReasonEN string `json:"reason_en"`
+	// Fix says what to do; empty when nothing is needed (the next run
+	// retries on its own).
+	Fix   string `json:"fix,omitempty"`
+	FixEN string `json:"fix_en,omitempty"`
+}
+
+// String is the problem in one line, Vietnamese then English.
+func (p Fault) String() string {
+	s := fmt.Sprintf("%s: %s", p.Path, p.Reason)
+	if p.Fix != "" {
+		s += " Cách sửa: " + p.Fix
+	}
+	s += " (" + p.ReasonEN
+	if p.FixEN != "" {
+		s += " Fix: " + p.FixEN
+	}
+	return s + ")"
+}
