@@ -99,8 +99,8 @@ func (s Summary) Faults() []pipeline.Fault {
 			out = append(out, pipeline.Fault{Code: "quarantined", Path: f.Path,
 				Reason:   "Tệp bị cách ly, không có giá trị nào được nạp: " + f.FileErr.Reason,
 				ReasonEN: "The file was quarantined and none of its values loaded: " + f.FileErr.ReasonEN,
-				Fix:      "Sửa tệp theo lý do trên rồi gửi lại (tệp gốc được giữ nguyên trong thư mục quarantine, kèm reason.txt).",
-				FixEN:    "Fix the file as the reason says and send it again (the original is kept whole in the quarantine folder, with reason.txt)."})
+				Fix:      "chỉnh tệp theo lý do trên rồi gửi lại (tệp gốc được giữ nguyên trong thư mục quarantine, kèm reason.txt).",
+				FixEN:    "correct the file as the reason says and send it again (the original is kept whole in the quarantine folder, with reason.txt)."})
 		}
 	}
 	return out
