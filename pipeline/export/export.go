@@ -82,6 +82,10 @@ type Snapshot struct {
 	Reused  bool // an identical snapshot already existed and was re-published
 	Outputs map[string]Output
 	Pruned  []string
+	// Repaired are the files of the previous snapshot found damaged (not
+	// the bytes its manifest lists), written afresh instead of linked; or
+	// of an identical snapshot that was therefore not re-published.
+	Repaired []Damage
 }
 
 // step is called after each publication step; tests make it fail to
@@ -116,12 +120,13 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 	defer os.RemoveAll(tmp)        // nothing left once renamed
 	prev, _ := d.CurrentSnapshot() // "" when none: nothing to link from
 	t0 := time.Now()
-	outs, sources, err := writeOutputs(ctx, q, tmp, prev, snap.RunID, asOf, opts)
+	outs, sources, damaged, err := writeOutputs(ctx, q, tmp, prev, snap.RunID, asOf, opts)
 	opts.trace("publish JSON outputs", t0)
 	if err != nil {
 		return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
 	}
 	snap.Outputs = outs
+	snap.Repaired = damaged
 
 	// Same run id: the same inputs; reuse the snapshot if it has the same
 	// manifest (and the tables if they are wanted). The tables are written
@@ -139,17 +144,28 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 				break
 			}
 		} else if err == nil && string(old) == string(newMan) && hasTables(oldDir) == !opts.NoTables {
-			snap.Reused = true
-			break
+			// Re-published as it is only if its bytes are still those its
+			// manifest lists; a damaged one is left for pruning.
+			bad, err := Verify(oldDir)
+			if err == nil && len(bad) == 0 {
+				snap.Reused = true
+				break
+			}
+			for _, d := range bad {
+				d.Path = snap.Name + "/" + d.Path
+				snap.Repaired = append(snap.Repaired, d)
+			}
 		}
 		snap.Name = fmt.Sprintf("%s.%d", snap.RunID, i)
 	}
 	snap.Dir = filepath.Join(snaps, snap.Name)
 	if !snap.Reused && !opts.NoTables {
 		t0 := time.Now()
-		if _, err := writeTables(ctx, q, tmp, prev, sources); err != nil {
+		_, damaged, err := writeTables(ctx, q, tmp, prev, sources)
+		if err != nil {
 			return snap, fmt.Errorf("publish %s: tables: %w", snap.RunID, err)
 		}
+		snap.Repaired = append(snap.Repaired, damaged...)
 		opts.trace("publish tables", t0)
 	}
 	if !snap.Reused {
@@ -329,32 +345,33 @@ func selectColumns(o layout.Output, from, order string) string {
 
 // writeOutputs writes the JSON outputs and manifest.json into dir, linking
 // the sources files of unchanged partitions from prevDir (sources.go), and
-// returns them with the keys of the sources files.
-func writeOutputs(ctx context.Context, q Querier, dir, prevDir, runID string, asOf sql.NullString, opts Options) (map[string]Output, map[string]SourceFile, error) {
+// returns them with the keys of the sources files and the damaged files of
+// prevDir written afresh.
+func writeOutputs(ctx context.Context, q Querier, dir, prevDir, runID string, asOf sql.NullString, opts Options) (map[string]Output, map[string]SourceFile, []Damage, error) {
 	outs := map[string]Output{}
 	for _, o := range outputs {
 		t0 := time.Now()
 		out, err := writeQuery(ctx, q, filepath.Join(dir, o.File()), selectColumns(o.Output, o.from, o.order))
 		opts.trace("output "+o.File(), t0)
 		if err != nil {
-			return nil, nil, fmt.Errorf("write %s: %w", o.File(), err)
+			return nil, nil, nil, fmt.Errorf("write %s: %w", o.File(), err)
 		}
 		outs[o.File()] = out
 	}
 	t0 := time.Now()
-	sources, err := writeSources(ctx, q, dir, prevDir, outs)
+	sources, damaged, err := writeSources(ctx, q, dir, prevDir, outs)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	opts.trace("output sources/*", t0)
 	man, err := manifest(ctx, q, runID, asOf, opts, outs)
 	if err != nil {
-		return nil, nil, fmt.Errorf("write manifest.json: %w", err)
+		return nil, nil, nil, fmt.Errorf("write manifest.json: %w", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, layout.SnapshotManifestFile), man, 0o644); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return outs, sources, nil
+	return outs, sources, damaged, nil
 }
 
 func manifest(ctx context.Context, q Querier, runID string, asOf sql.NullString, opts Options, outs map[string]Output) ([]byte, error) {
@@ -536,6 +553,9 @@ func (s Snapshot) String() string {
 	}
 	if len(s.Pruned) > 0 {
 		fmt.Fprintf(&b, ", pruned %s", strings.Join(s.Pruned, " "))
+	}
+	if len(s.Repaired) > 0 {
+		fmt.Fprintf(&b, ", %d damaged file(s) of the previous snapshot written afresh", len(s.Repaired))
 	}
 	return b.String()
 }

@@ -30,18 +30,20 @@ var sourcesQuery = selectColumns(layout.Sources, `mart_sources WHERE province_co
 	`indicator, unit_level DESC, unit_code, period, disaggregation`)
 
 // writeSources writes dir/sources/*.json, one per province-year of
-// mart_province_year, adds them to outs and returns their keys by file name.
-func writeSources(ctx context.Context, q Querier, dir, prevDir string, outs map[string]Output) (map[string]SourceFile, error) {
+// mart_province_year, adds them to outs and returns their keys by file name,
+// and the damaged files of prevDir it wrote afresh instead of linking them
+// (verify.go).
+func writeSources(ctx context.Context, q Querier, dir, prevDir string, outs map[string]Output) (map[string]SourceFile, []Damage, error) {
 	if err := os.Mkdir(filepath.Join(dir, layout.SourcesDir), 0o755); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pys, err := partitions(ctx, q, "mart_province_year")
 	if err != nil {
-		return nil, fmt.Errorf("list province-years: %w", err)
+		return nil, nil, fmt.Errorf("list province-years: %w", err)
 	}
 	keys, err := sourcesKeys(ctx, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var prev map[string]SourceFile
 	if prevDir != "" {
@@ -49,29 +51,58 @@ func writeSources(ctx context.Context, q Querier, dir, prevDir string, outs map[
 			prev = ix.Sources
 		}
 	}
+	// The files to link are checked first, two at a time.
+	type candidate struct {
+		old  SourceFile
+		size int64
+		err  error
+	}
+	linkable := make([]*candidate, len(pys))
+	var check []int
+	for i, p := range pys {
+		if old, ok := prev[path.Base(layout.SourcesFile(p))]; ok && keys[p] != "" && old.Key == keys[p] {
+			linkable[i] = &candidate{old: old}
+			check = append(check, i)
+		}
+	}
+	checkFiles(len(check), func(k int) {
+		c := linkable[check[k]]
+		c.size, c.err = checkFile(filepath.Join(prevDir, filepath.FromSlash(layout.SourcesFile(pys[check[k]]))), c.old.Size, c.old.SHA256)
+	})
+	var damaged []Damage
 	now := map[string]SourceFile{}
-	for _, p := range pys {
+	for i, p := range pys {
 		name := layout.SourcesFile(p)
 		base := path.Base(name)
 		key := keys[p]
-		if old, ok := prev[base]; ok && key != "" && old.Key == key {
-			err := linkFile(filepath.Join(prevDir, filepath.FromSlash(name)), filepath.Join(dir, filepath.FromSlash(name)))
+		if c := linkable[i]; c != nil {
+			err := c.err
 			if err == nil {
-				outs[name] = old.OutputFile
-				now[base] = old
+				err = linkFile(filepath.Join(prevDir, filepath.FromSlash(name)), filepath.Join(dir, filepath.FromSlash(name)))
+			}
+			if err == nil {
+				c.old.Size = c.size // whatever the old index said
+				outs[name] = c.old.OutputFile
+				now[base] = c.old
 				continue
 			}
+			damaged = append(damaged, Damage{name, err})
 		}
-		o, err := writeQuery(ctx, q, filepath.Join(dir, filepath.FromSlash(name)), sourcesQuery, p.Province, p.Year)
+		target := filepath.Join(dir, filepath.FromSlash(name))
+		o, err := writeQuery(ctx, q, target, sourcesQuery, p.Province, p.Year)
 		if err != nil {
-			return nil, fmt.Errorf("write %s: %w", name, err)
+			return nil, nil, fmt.Errorf("write %s: %w", name, err)
 		}
 		outs[name] = o
 		if key != "" {
-			now[base] = SourceFile{Key: key, OutputFile: o}
+			fi, err := os.Stat(target)
+			if err != nil {
+				return nil, nil, err
+			}
+			now[base] = SourceFile{Key: key, Size: fi.Size(), OutputFile: o}
 		}
 	}
-	return now, nil
+	return now, damaged, nil
 }
 
 // sourcesKeys returns the key of each partition's sources file; a partition

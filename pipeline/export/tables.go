@@ -81,13 +81,14 @@ var exportTables = []exportTable{
 }
 
 // writeTables writes the Parquet tables into dir/tables, linking unchanged
-// partitions from prevDir (the current snapshot, "" if none), and the index
-// with the keys of the sources files.
-func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources map[string]SourceFile) (TableIndex, error) {
-	ix := TableIndex{Format: layout.TablesFormat, Sources: sources}
+// partitions from prevDir (the current snapshot, "" if none) when their
+// bytes are intact (verify.go), and the index with the keys of the sources
+// files. It returns the damaged files of prevDir it wrote afresh.
+func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources map[string]SourceFile) (ix TableIndex, damaged []Damage, err error) {
+	ix = TableIndex{Format: layout.TablesFormat, Sources: sources}
 	root := filepath.Join(dir, layout.TablesDir)
 	if err := os.MkdirAll(root, 0o755); err != nil {
-		return ix, err
+		return ix, nil, err
 	}
 	// A file's bytes must depend on its rows only: it is linked into later
 	// snapshots by a key that knows its own partition's batches and nothing
@@ -104,18 +105,18 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 	var keepOrder, keepOptimizers string
 	if err := queryRow(ctx, q, `SELECT current_setting('preserve_insertion_order')::VARCHAR,
 		current_setting('disabled_optimizers')::VARCHAR`, &keepOrder, &keepOptimizers); err != nil {
-		return ix, fmt.Errorf("read settings: %w", err)
+		return ix, nil, fmt.Errorf("read settings: %w", err)
 	}
 	optimizers := "statistics_propagation"
 	if keepOptimizers != "" {
 		optimizers = keepOptimizers + "," + optimizers
 	}
 	if err := exec(ctx, q, `SET preserve_insertion_order = true`); err != nil {
-		return ix, err
+		return ix, nil, err
 	}
 	defer exec(context.WithoutCancel(ctx), q, `SET preserve_insertion_order = `+keepOrder)
 	if err := exec(ctx, q, `SET disabled_optimizers = '`+strings.ReplaceAll(optimizers, "'", "''")+"'"); err != nil {
-		return ix, err
+		return ix, nil, err
 	}
 	defer exec(context.WithoutCancel(ctx), q, `SET disabled_optimizers = '`+strings.ReplaceAll(keepOptimizers, "'", "''")+"'")
 
@@ -133,30 +134,34 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 	}
 	keys, err := partitionKeys(ctx, q)
 	if err != nil {
-		return ix, err
+		return ix, nil, err
 	}
-	// Unchanged partitions are linked here; the files to write become jobs,
-	// run on two connections at once (one COPY of a small partition keeps
-	// DuckDB's threads only half busy).
+	// Every file is a job, run on two connections at once (one COPY of a
+	// small partition keeps DuckDB's threads only half busy): an unchanged
+	// partition's is linked from the previous snapshot once its bytes are
+	// checked, which the other worker's COPY overlaps, and written if they
+	// are damaged.
 	type job struct {
 		entry      int // index in ix.Tables
 		rel, query string
 		key        string
+		link       string    // the previous snapshot's file, "" for none
+		old        TableFile // its index entry
 	}
 	var jobs []job
 	for _, t := range exportTables {
 		i := len(ix.Tables)
 		ix.Tables = append(ix.Tables, TableEntry{Name: t.name})
 		if !t.partitioned {
-			jobs = append(jobs, job{i, t.name + ".parquet", fmt.Sprintf(`SELECT * FROM %s ORDER BY %s`, t.from, t.order), ""})
+			jobs = append(jobs, job{entry: i, rel: t.name + ".parquet", query: fmt.Sprintf(`SELECT * FROM %s ORDER BY %s`, t.from, t.order)})
 			continue
 		}
 		parts, err := partitions(ctx, q, t.from)
 		if err != nil {
-			return ix, fmt.Errorf("table %s: %w", t.name, err)
+			return ix, nil, fmt.Errorf("table %s: %w", t.name, err)
 		}
 		if len(parts) == 0 { // keep the columns of an empty table
-			jobs = append(jobs, job{i, t.name + "/empty.parquet", fmt.Sprintf(`SELECT * FROM %s LIMIT 0`, t.from), ""})
+			jobs = append(jobs, job{entry: i, rel: t.name + "/empty.parquet", query: fmt.Sprintf(`SELECT * FROM %s LIMIT 0`, t.from)})
 		}
 		for _, p := range parts {
 			rel := t.name + "/" + p.String() + ".parquet"
@@ -164,18 +169,17 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 			if k, ok := keys[p]; ok {
 				key = tableKey(k, t.name, p)
 			}
+			jb := job{entry: i, rel: rel, key: key, query: fmt.Sprintf(`SELECT * FROM %s WHERE province_code = '%s' AND year = %d ORDER BY %s`,
+				t.from, strings.ReplaceAll(p.Province, "'", "''"), p.Year, t.order)}
 			if old, ok := prev[key]; ok && key != "" && old.Path == rel {
-				if err := linkFile(filepath.Join(prevDir, layout.TablesDir, filepath.FromSlash(rel)), filepath.Join(root, filepath.FromSlash(rel))); err == nil {
-					ix.Tables[i].Files = append(ix.Tables[i].Files, old)
-					continue
-				}
+				jb.link, jb.old = filepath.Join(prevDir, layout.TablesDir, filepath.FromSlash(rel)), old
 			}
-			jobs = append(jobs, job{i, rel, fmt.Sprintf(`SELECT * FROM %s WHERE province_code = '%s' AND year = %d ORDER BY %s`,
-				t.from, strings.ReplaceAll(p.Province, "'", "''"), p.Year, t.order), key})
+			jobs = append(jobs, jb)
 		}
 	}
 	written := make([]TableFile, len(jobs))
 	errs := make([]error, len(jobs))
+	damage := make([]error, len(jobs))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range 2 {
@@ -183,8 +187,20 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				f, err := copyTable(ctx, q, root, jobs[j].rel, jobs[j].query)
-				f.Key = jobs[j].key
+				jb := jobs[j]
+				if jb.link != "" {
+					size, err := checkFile(jb.link, jb.old.Size, jb.old.SHA256)
+					if err == nil {
+						if err = linkFile(jb.link, filepath.Join(root, filepath.FromSlash(jb.rel))); err == nil {
+							jb.old.Size = size // whatever the old index said
+							written[j] = jb.old
+							continue
+						}
+					}
+					damage[j] = err
+				}
+				f, err := copyTable(ctx, q, root, jb.rel, jb.query)
+				f.Key = jb.key
 				written[j], errs[j] = f, err
 			}
 		}()
@@ -196,7 +212,10 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 	wg.Wait()
 	for j, jb := range jobs {
 		if errs[j] != nil {
-			return ix, fmt.Errorf("table %s: %w", ix.Tables[jb.entry].Name, errs[j])
+			return ix, nil, fmt.Errorf("table %s: %w", ix.Tables[jb.entry].Name, errs[j])
+		}
+		if damage[j] != nil {
+			damaged = append(damaged, Damage{layout.TablesDir + "/" + jb.rel, damage[j]})
 		}
 		ix.Tables[jb.entry].Files = append(ix.Tables[jb.entry].Files, written[j])
 	}
@@ -210,12 +229,12 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 	sort.Slice(ix.Tables, func(i, j int) bool { return ix.Tables[i].Name < ix.Tables[j].Name })
 	b, err := json.MarshalIndent(ix, "", " ")
 	if err != nil {
-		return ix, err
+		return ix, nil, err
 	}
 	if err := os.WriteFile(filepath.Join(root, "index.json"), append(b, '\n'), 0o644); err != nil {
-		return ix, err
+		return ix, nil, err
 	}
-	return ix, nil
+	return ix, damaged, nil
 }
 
 // partitionKeys reads the warehouse's key of each partition: the state key
@@ -274,25 +293,23 @@ func copyTable(ctx context.Context, q Querier, root, rel, query string) (TableFi
 		query, strings.ReplaceAll(path, "'", "''")), &f.Rows); err != nil {
 		return f, fmt.Errorf("write %s: %w", rel, err)
 	}
-	sum, err := hashFile(path)
-	if err != nil {
-		return f, err
-	}
-	f.SHA256 = sum
-	return f, nil
+	var err error
+	f.SHA256, f.Size, err = hashFile(path)
+	return f, err
 }
 
-func hashFile(path string) (string, error) {
+func hashFile(path string) (string, int64, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	defer fh.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, fh); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
+	n, err := io.Copy(h, fh)
+	if err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", path, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // linkFile hard-links old to new; the snapshots share the bytes.

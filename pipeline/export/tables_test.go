@@ -170,3 +170,78 @@ func TestNoTables(t *testing.T) {
 	}
 	checkTables(t, s2.Dir)
 }
+
+// truncate cuts a file in place to half its size, as a full disk or a
+// crash of the file system can leave it; every hard link to it sees the
+// damage.
+func truncate(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A file of the current snapshot damaged on disk is not linked into the
+// next: it is written afresh, the next snapshot's manifest tells the truth
+// about every file, its tables answer queries, and the repair is reported.
+// An identical snapshot that is damaged is not re-published as it is.
+func TestDamagedFilesAreNotCarriedForward(t *testing.T) {
+	dir := t.TempDir()
+	w := setup(t, dir, batchA)
+	first := publish(t, w, dir, Options{Keep: 5})
+	table := "tables/stg_facts/province=42/year=2022.parquet"
+	for _, rel := range []string{"sources/42-2022.json", table} {
+		truncate(t, filepath.Join(first.Dir, filepath.FromSlash(rel)))
+	}
+	if bad, err := Verify(first.Dir); err != nil || len(bad) != 2 || bad[0].Path != "sources/42-2022.json" || bad[1].Path != table {
+		t.Fatalf("Verify of the damaged snapshot = %v, %v; want both files named", bad, err)
+	}
+
+	// An unrelated partition changes; the damaged ones did not.
+	whtest.Write(t, dir, batchB)
+	if _, err := w.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	second := publish(t, w, dir, Options{Keep: 5})
+	if bad, err := Verify(second.Dir); err != nil || len(bad) != 0 {
+		t.Errorf("the next snapshot carries damage: %v, %v", bad, err)
+	}
+	checkTables(t, second.Dir)
+	var repaired []string
+	for _, d := range second.Repaired {
+		repaired = append(repaired, d.Path)
+	}
+	if strings.Join(repaired, " ") != "sources/42-2022.json "+table {
+		t.Errorf("Repaired = %v, want the two damaged files", second.Repaired)
+	}
+	var n int64
+	if err := w.DB().QueryRowContext(ctx, `SELECT count(*) FROM read_parquet(?)`, filepath.Join(second.Dir, filepath.FromSlash(table))).Scan(&n); err != nil || n == 0 {
+		t.Errorf("the rewritten table: %d rows, %v", n, err)
+	}
+	// Undamaged files are still shared.
+	if rel := "tables/stg_facts/province=38/year=2025.parquet"; inode(t, filepath.Join(first.Dir, rel)) != inode(t, filepath.Join(second.Dir, rel)) {
+		t.Errorf("%s: intact unchanged file written again instead of linked", rel)
+	}
+
+	// Nothing changes, but the current snapshot is damaged: it is not
+	// re-published as it is.
+	truncate(t, filepath.Join(second.Dir, "sources", "38-2025.json"))
+	third := publish(t, w, dir, Options{Keep: 5})
+	if third.Reused || third.Dir == second.Dir {
+		t.Errorf("damaged identical snapshot re-published: %+v", third)
+	}
+	if bad, err := Verify(third.Dir); err != nil || len(bad) != 0 {
+		t.Errorf("the republished snapshot carries damage: %v, %v", bad, err)
+	}
+	if len(third.Repaired) == 0 || !strings.HasSuffix(third.Repaired[0].Path, "sources/38-2025.json") {
+		t.Errorf("Repaired = %v, want the damaged sources file", third.Repaired)
+	}
+	// Intact, it is.
+	if fourth := publish(t, w, dir, Options{Keep: 5}); !fourth.Reused || fourth.Dir != third.Dir {
+		t.Errorf("intact identical snapshot not re-published: %+v", fourth)
+	}
+}

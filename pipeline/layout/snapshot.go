@@ -118,13 +118,17 @@ type TableFile struct {
 	Path   string `json:"path"` // relative to the tables directory, slash-separated
 	Rows   int64  `json:"rows"`
 	SHA256 string `json:"sha256"`
-	Key    string `json:"key,omitempty"` // partition key; files with the same key have the same bytes
+	Size   int64  `json:"size,omitempty"` // bytes; 0 in indexes written before sizes were recorded
+	Key    string `json:"key,omitempty"`  // partition key; files with the same key have the same bytes
 }
 
 // SourceFile is a sources file as the table index records it: the key it
-// was written from and its manifest entry.
+// was written from, its size in bytes and its manifest entry. Before the
+// next publication links it, its size and hash are checked against these
+// (0 size: recorded before sizes were, checked by hash alone).
 type SourceFile struct {
-	Key string `json:"key"`
+	Key  string `json:"key"`
+	Size int64  `json:"size,omitempty"`
 	OutputFile
 }
 
