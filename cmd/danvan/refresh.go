@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/export"
 	"github.com/danvan/danvan/pipeline/ingest"
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/schedule"
 	"github.com/danvan/danvan/pipeline/warehouse"
 )
@@ -83,16 +86,30 @@ func (s warehouseStage) OpenWarehouse(ctx context.Context) (pipeline.Warehouse, 
 	if err != nil {
 		return nil, err
 	}
-	return openWarehouse{wh, s}, nil
+	w := &openWarehouse{Warehouse: wh, s: s}
+	w.logRebuilt()
+	return w, nil
 }
 
 type openWarehouse struct {
 	*warehouse.Warehouse
-	s warehouseStage
+	s      warehouseStage
+	logged int // of Rebuilt
 }
 
-func (w openWarehouse) Refresh(ctx context.Context) (pipeline.Refreshed, error) {
+// logRebuilt says, once each, which damaged database files the warehouse
+// moved aside and rebuilt.
+func (w *openWarehouse) logRebuilt() {
+	for _, r := range w.Rebuilt()[w.logged:] {
+		w.s.o.logger().Warn("warehouse.duckdb was damaged: moved aside and rebuilt from the Parquet store",
+			"moved_to", r.MovedTo, "damage", r.Cause)
+	}
+	w.logged = len(w.Rebuilt())
+}
+
+func (w *openWarehouse) Refresh(ctx context.Context) (pipeline.Refreshed, error) {
 	rr, err := w.Warehouse.Refresh(ctx)
+	w.logRebuilt()
 	var r pipeline.Refreshed
 	for _, t := range rr.Tests {
 		if t.Failed == 0 {
@@ -105,7 +122,32 @@ func (w openWarehouse) Refresh(ctx context.Context) (pipeline.Refreshed, error) 
 	return r, err
 }
 
-func (w openWarehouse) Publish(ctx context.Context) (pipeline.Published, error) {
-	snap, err := export.Publish(ctx, w.DB(), w.s.o.data, export.Options{Keep: w.s.o.keep, Demo: isDemo(w.s.o.data), Trace: w.s.trace})
+func (w *openWarehouse) Publish(ctx context.Context) (pipeline.Published, error) {
+	publish := func() (export.Snapshot, error) {
+		return export.Publish(ctx, w.DB(), w.s.o.data, export.Options{Keep: w.s.o.keep, Demo: isDemo(w.s.o.data), Trace: w.s.trace})
+	}
+	snap, err := publish()
+	if w.Damaged(err) {
+		// A damaged block only the export reads (a partition's staging):
+		// rebuild the database, refresh it in full and publish again.
+		if err = w.Rebuild(ctx, err); err == nil {
+			_, err = w.Warehouse.Refresh(ctx)
+		}
+		w.logRebuilt()
+		if err == nil {
+			snap, err = publish()
+		}
+	}
+	for _, d := range snap.Repaired {
+		w.s.o.logger().Warn("damaged snapshot file written afresh, not carried forward",
+			"file", filepath.Join(layout.Dir(w.s.o.data).Snapshots(), d.Path), "damage", d.Err.Error())
+	}
 	return pipeline.Published{Snapshot: snap.RunID, Summary: snap.String()}, err
+}
+
+func (o refreshOptions) logger() *slog.Logger {
+	if o.log == nil {
+		return slog.Default()
+	}
+	return o.log
 }

@@ -20,7 +20,8 @@ type refreshOptions struct {
 	data         string
 	deadlineDays int
 	keep         int
-	out          io.Writer // per-file ingest lines; io.Discard when serving
+	out          io.Writer    // per-file ingest lines; io.Discard when serving
+	log          *slog.Logger // what the refresh repaired on its own; nil: slog.Default()
 }
 
 func refreshFlags(fs interface {
@@ -45,6 +46,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	o.log = logger
 	if *wait > 0 {
 		unlock, err := schedule.Lock(ctx, o.data, *wait, logger)
 		if err != nil {

@@ -32,6 +32,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	o.log = logger
 	sopts := schedule.DefaultOptions()
 	sopts.Schedule, sopts.Timeout, sopts.Retries, sopts.Logger = *spec, *timeout, *retries, logger
 	if *retries == 0 {

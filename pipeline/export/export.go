@@ -84,7 +84,8 @@ type Snapshot struct {
 	Pruned  []string
 	// Repaired are the files of the previous snapshot found damaged (not
 	// the bytes its manifest lists), written afresh instead of linked; or
-	// of an identical snapshot that was therefore not re-published.
+	// of an identical snapshot that was therefore not re-published. Their
+	// paths are relative to exports/snapshots.
 	Repaired []Damage
 }
 
@@ -126,7 +127,7 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 		return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
 	}
 	snap.Outputs = outs
-	snap.Repaired = damaged
+	snap.Repaired = inSnapshot(filepath.Base(prev), damaged)
 
 	// Same run id: the same inputs; reuse the snapshot if it has the same
 	// manifest (and the tables if they are wanted). The tables are written
@@ -151,10 +152,7 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 				snap.Reused = true
 				break
 			}
-			for _, d := range bad {
-				d.Path = snap.Name + "/" + d.Path
-				snap.Repaired = append(snap.Repaired, d)
-			}
+			snap.Repaired = append(snap.Repaired, inSnapshot(snap.Name, bad)...)
 		}
 		snap.Name = fmt.Sprintf("%s.%d", snap.RunID, i)
 	}
@@ -165,7 +163,7 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 		if err != nil {
 			return snap, fmt.Errorf("publish %s: tables: %w", snap.RunID, err)
 		}
-		snap.Repaired = append(snap.Repaired, damaged...)
+		snap.Repaired = append(snap.Repaired, inSnapshot(filepath.Base(prev), damaged)...)
 		opts.trace("publish tables", t0)
 	}
 	if !snap.Reused {

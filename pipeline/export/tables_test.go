@@ -215,7 +215,7 @@ func TestDamagedFilesAreNotCarriedForward(t *testing.T) {
 	for _, d := range second.Repaired {
 		repaired = append(repaired, d.Path)
 	}
-	if strings.Join(repaired, " ") != "sources/42-2022.json "+table {
+	if strings.Join(repaired, " ") != first.Name+"/sources/42-2022.json "+first.Name+"/"+table {
 		t.Errorf("Repaired = %v, want the two damaged files", second.Repaired)
 	}
 	var n int64

@@ -124,3 +124,11 @@ func Verify(snapDir string) ([]Damage, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
+
+// inSnapshot makes the paths of damage relative to exports/snapshots.
+func inSnapshot(name string, damage []Damage) []Damage {
+	for i := range damage {
+		damage[i].Path = name + "/" + damage[i].Path
+	}
+	return damage
+}

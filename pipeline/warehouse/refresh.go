@@ -84,14 +84,14 @@ func (w *Warehouse) exec(ctx context.Context, ex execer, what, q string, args ..
 	return nil
 }
 
-// Refresh brings staging up to date with the committed Parquet (only the
+// refresh brings staging up to date with the committed Parquet (only the
 // changed partitions unless the models or reference changed), rebuilds the
 // marts and runs the data tests, all on one connection. It decides first
 // (plan), then runs the plan in two transactions: the changed partitions'
 // models (1xx) with their keys in wh_partitions, so a crash leaves them all
 // as they were; then the marts and the data tests, so a failing test rolls
 // the marts back and the previous good marts (and wh_run) stay for export.
-func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
+func (w *Warehouse) refresh(ctx context.Context) (RefreshResult, error) {
 	start := time.Now()
 	var res RefreshResult
 	if w.opts.ReadOnly {

@@ -102,6 +102,7 @@ type Warehouse struct {
 	// every report of its file (megabytes for a large file) and is read
 	// several times per refresh, but only changes by being replaced.
 	manifest map[string]manifestFile
+	rebuilt  []Rebuilt // repair.go
 }
 
 type manifestFile struct {
@@ -110,19 +111,26 @@ type manifestFile struct {
 	entry layout.Entry
 }
 
-// Open opens (creating if needed) the warehouse database of dataDir and
-// (unless read-only) loads the reference tables, the manifest and the views.
-// An empty warehouse (no Parquet yet) is fine: the views are empty.
-func Open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error) {
+// dirOf is the absolute data directory.
+func dirOf(dataDir string) (layout.Dir, error) {
+	dir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", fmt.Errorf("open warehouse %s: %w", dataDir, err)
+	}
+	return layout.Dir(dir), nil
+}
+
+// open is Open without the repair of a damaged file (repair.go).
+func open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := filepath.Abs(dataDir)
+	d, err := dirOf(dataDir)
 	if err != nil {
-		return nil, fmt.Errorf("open warehouse %s: %w", dataDir, err)
+		return nil, err
 	}
-	d := layout.Dir(dir)
+	dir := string(d)
 	if opts.Calendar == nil && !opts.ReadOnly {
 		if opts.Calendar, err = pipeline.CalendarFor(d); err != nil {
 			return nil, fmt.Errorf("open warehouse %s: %w", dataDir, err)
