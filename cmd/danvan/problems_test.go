@@ -192,3 +192,59 @@ func TestUnreadableFileDoesNotStopTheRun(t *testing.T) {
 		t.Errorf("published sources: %v, want the three files\n%s", got, r.stdout)
 	}
 }
+
+// The corruptions an adversarial pass found carried forward or never
+// repaired: a truncated sources file and table Parquet in exports/current
+// and a warehouse.duckdb whose blocks fail their checksums. The next run
+// repairs them on its own, says so in its log, and publishes a snapshot
+// whose every file is what its manifest says, which answers queries.
+func TestRunRepairsDamagedDerivedFiles(t *testing.T) {
+	data := t.TempDir()
+	inbox := filepath.Join(data, "inbox")
+	writeFile(t, filepath.Join(inbox, "cam-xuyen.csv"), okCSV, 0o644)
+	writeFile(t, filepath.Join(inbox, "nam-dan.csv"), csvHeader+"Nghệ An,Nam Đàn,Năm 2021,dialogues,9,10/01/2022\n", 0o644)
+	env := []string{"DANVAN_NOW=" + fixedNow}
+	if r := danvan(t, env, "run", "--data", data); r.code != exitOK {
+		t.Fatalf("first run: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	cur := filepath.Join(data, "exports", "current")
+	for _, rel := range []string{"sources/40-2021.json", "tables/stg_facts/province=40/year=2021.parquet"} {
+		p := filepath.Join(cur, filepath.FromSlash(rel))
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(p, fi.Size()/2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(data, "warehouse", "warehouse.duckdb")
+	f, err := os.OpenFile(db, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	for off := int64(3 * 4096); off < fi.Size(); off += 64 << 10 {
+		f.WriteAt(bytes.Repeat([]byte{0xA5}, 64), off)
+	}
+	f.Close()
+
+	// A report for another partition arrives; the damaged ones are unchanged.
+	writeFile(t, filepath.Join(inbox, "vu-quang.csv"), laterCSV, 0o644)
+	r := danvan(t, env, "run", "--data", data)
+	if r.code != exitOK {
+		t.Fatalf("run over the damage: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"warehouse.duckdb was damaged: moved aside and rebuilt", "damaged snapshot file written afresh", "40-2021.json", "stg_facts/province=40/year=2021.parquet"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("the log does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	if _, ok := snapshotFiles(t, data); !ok { // every file checked against its manifest
+		t.Fatal("nothing published")
+	}
+	q := danvan(t, nil, "query", "--data", data, "--format", "csv", "SELECT province_code, count(*) AS n FROM facts GROUP BY 1 ORDER BY 1")
+	if want := "province_code,n\n40,1\n42,2\n"; q.code != exitOK || q.stdout != want {
+		t.Errorf("facts after the repair: code %d\n got  %q\n want %q\n%s", q.code, q.stdout, want, q.stderr)
+	}
+}
