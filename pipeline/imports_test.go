@@ -15,7 +15,7 @@ import (
 // stages meet in cmd, through pipeline's interfaces. ingest's narrative is
 // a parser, not a stage.
 var imports = map[string][]string{
-	"pipeline":                  {"pipeline/internal/dense"},
+	"pipeline":                  {"pipeline/internal/dense", "pipeline/layout"},
 	"pipeline/internal/dense":   {},
 	"pipeline/layout":           {}, // and the standard library only
 	"pipeline/narrative":        {"pipeline"},
