@@ -25,7 +25,7 @@ var imports = map[string][]string{
 	"pipeline/warehouse/whtest": {"pipeline", "pipeline/layout"},
 	"pipeline/export":           {"pipeline/layout"},
 	"pipeline/query":            {"pipeline", "pipeline/layout", "sql"},
-	"pipeline/schedule":         {"pipeline/layout"},
+	"pipeline/schedule":         {"pipeline", "pipeline/layout"},
 	"pipeline/serve":            {"pipeline", "pipeline/layout", "dashboards"},
 	"pipeline/demo":             {"pipeline", "pipeline/layout"},
 	"sql":                       {},
