@@ -1,6 +1,9 @@
 package pipeline
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Fault is a problem a person has to know about that did not stop a run:
 // a file that could not be read this time, a file set aside, a fault found
@@ -33,4 +36,27 @@ func (p Fault) String() string {
 		s += " Fix: " + p.FixEN
 	}
 	return s + ")"
+}
+
+// DamagedFile is a stored file of a batch whose bytes are not those its
+// commit record lists (truncated, overwritten, gone): the batch must be set
+// aside and its file ingested again.
+type DamagedFile struct {
+	Batch      string
+	SourceFile string // the file the batch was read from
+	Path       string // the damaged file, relative to the data directory
+	Err        error  // how it differs
+}
+
+// DamagedError is what a refresh returns when files it was about to read
+// are damaged; it has read and changed nothing.
+type DamagedError struct{ Files []DamagedFile }
+
+func (e *DamagedError) Error() string {
+	var b strings.Builder
+	b.WriteString("damaged stored files:")
+	for _, f := range e.Files {
+		fmt.Fprintf(&b, " %s (of %s): %v;", f.Path, f.SourceFile, f.Err)
+	}
+	return strings.TrimSuffix(b.String(), ";")
 }

@@ -38,6 +38,10 @@ type Entry struct {
 	ReasonEN     string    `json:"reason_en"`
 	Code         string    `json:"code,omitempty"` // the kind of a quarantined file's problem (pipeline.FileError.Code)
 	Partitions   []string  `json:"partitions"`     // Partition.String of each partition with facts, sorted
+	// Files are the batch's facts and rejects files with their size and
+	// SHA-256, sorted by path, so that a damaged one is found before it is
+	// read (sums.go). Records written before they were kept have none.
+	Files []FileSum `json:"files,omitempty"`
 }
 
 // Report is one (unit, period) report found in a loaded file.

@@ -17,6 +17,7 @@
 //	DIR/warehouse/tmp/                                temp files; never read
 //	DIR/warehouse/warehouse.duckdb                    staging and marts
 //	DIR/quarantine/<batch>/<file>, reason.txt         unreadable files, whole
+//	DIR/quarantine/<batch>/set-aside.json, reason.txt a batch whose stored files were damaged
 //	DIR/exports/snapshots/<run-id>/                   one published snapshot
 //	DIR/exports/current -> snapshots/<run-id>         the published one
 //	DIR/exports/tmp/                                  snapshots being built
@@ -112,6 +113,17 @@ func (d Dir) QuarantineDir(batch string) string { return d.path("quarantine", ba
 
 // QuarantineReason is the file beside a quarantined file that says why.
 const QuarantineReason = "reason.txt"
+
+// SetAsideRecord is the commit record of a batch whose stored files were
+// found damaged and taken out of the store (sums.go), kept in its
+// quarantine folder until the file is ingested again.
+func (d Dir) SetAsideRecord(batch string) string {
+	return d.path("quarantine", batch, "set-aside.json")
+}
+
+// DuckDBDamaged is where a damaged warehouse database is moved before it is
+// rebuilt; one copy is kept.
+func (d Dir) DuckDBDamaged() string { return d.path("warehouse", "warehouse.duckdb.damaged") }
 
 // Exports holds the snapshots and the current link.
 func (d Dir) Exports() string { return d.path("exports") }

@@ -2,7 +2,11 @@ package store
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -69,12 +73,33 @@ func finishTmp(f *os.File) error {
 	return nil
 }
 
-// fileWriter is one Parquet file being written to a temp file.
+// fileWriter is one Parquet file being written to a temp file. Its bytes
+// are hashed on their way, for the commit record (layout.FileSum): a
+// second read of a file just written would cost more.
 type fileWriter struct {
-	f   *os.File
-	bw  *bufio.Writer
-	fw  *pqarrow.FileWriter
-	err error
+	f    *os.File
+	bw   *bufio.Writer
+	fw   *pqarrow.FileWriter
+	hash hash.Hash
+	size int64
+	err  error
+}
+
+// sum is the written file's FileSum, once closed, named as path will be.
+func (w *fileWriter) sum(d layout.Dir, path string) layout.FileSum {
+	return layout.FileSum{Path: d.Rel(path), Size: w.size, SHA256: hex.EncodeToString(w.hash.Sum(nil))}
+}
+
+// countWriter counts the bytes it passes on.
+type countWriter struct {
+	w io.Writer
+	n *int64
+}
+
+func (c countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	*c.n += int64(n)
+	return n, err
 }
 
 func (s *Store) newFileWriter(label string, schema *arrow.Schema, props *parquet.WriterProperties, ap pqarrow.ArrowWriterProperties) (*fileWriter, error) {
@@ -82,14 +107,16 @@ func (s *Store) newFileWriter(label string, schema *arrow.Schema, props *parquet
 	if err != nil {
 		return nil, err
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	fw, err := pqarrow.NewFileWriter(schema, bw, props, ap)
+	w := &fileWriter{f: f, hash: sha256.New()}
+	w.bw = bufio.NewWriterSize(countWriter{io.MultiWriter(f, w.hash), &w.size}, 1<<20)
+	fw, err := pqarrow.NewFileWriter(schema, w.bw, props, ap)
 	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("start parquet file %s: %w", label, err)
 	}
-	return &fileWriter{f: f, bw: bw, fw: fw}, nil
+	w.fw = fw
+	return w, nil
 }
 
 // close finishes the Parquet file and makes it durable unless discard is

@@ -114,8 +114,15 @@ func (s *Store) Close() error { return nil }
 func (s *Store) Has(hash string) bool { return layout.Committed(s.dir, hash) }
 
 // Open starts the commit of b: a Tx. IngestedAt is stamped on every row
-// (now when zero).
-func (s *Store) Open(b pipeline.Batch) (pipeline.Writer, error) { return s.begin(b) }
+// (now when zero), unless the batch was set aside (repair.go): then it
+// keeps the stamp it had, so a file sent again after its stored copy was
+// damaged takes back its place among the others' values.
+func (s *Store) Open(b pipeline.Batch) (pipeline.Writer, error) {
+	if rec, ok, _ := layout.ReadSetAside(s.dir, b.Hash); ok && !rec.IngestedAt.IsZero() {
+		b.IngestedAt = rec.IngestedAt
+	}
+	return s.begin(b)
+}
 
 func checkBatch(b pipeline.Batch) (pipeline.Batch, error) {
 	if err := layout.CheckBatch(b.Hash); err != nil {
@@ -163,6 +170,7 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 	// A file once loaded under this hash and now quarantined (the reader
 	// changed) must not keep its facts visible.
 	s.removeStale(b.Hash, nil, false)
+	s.resolveSetAside(b.Hash)
 	return nil
 }
 

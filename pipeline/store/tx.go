@@ -333,13 +333,16 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	names := make([]string, 0, len(parts))
 	keep := map[string]bool{}
 	d := tx.s.dir
+	var sums []layout.FileSum
 	for _, p := range parts {
 		if err := layout.MkdirAll(d.Partition(p.key)); err != nil {
 			return fmt.Errorf("commit %s: %w", name, err)
 		}
-		if err := os.Rename(p.w.f.Name(), d.FactFile(p.key, tx.b.Hash)); err != nil {
+		path := d.FactFile(p.key, tx.b.Hash)
+		if err := os.Rename(p.w.f.Name(), path); err != nil {
 			return fmt.Errorf("commit %s: move facts %s into place: %w", name, p.name, err)
 		}
+		sums = append(sums, p.w.sum(d, path))
 		names = append(names, p.name)
 		keep[p.name] = true
 	}
@@ -352,6 +355,7 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 		if err := os.Rename(w.f.Name(), d.RejectsFile(tx.b.Hash)); err != nil {
 			return fmt.Errorf("commit %s: move rejects into place: %w", name, err)
 		}
+		sums = append(sums, w.sum(d, d.RejectsFile(tx.b.Hash)))
 		if err := layout.SyncDir(d.Rejects()); err != nil {
 			return fmt.Errorf("commit %s: %w", name, err)
 		}
@@ -367,11 +371,13 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	}
 	e := layout.Entry{
 		Batch: tx.b.Hash, SourceFile: name, SourcePath: tx.b.SourcePath, Size: size, IngestedAt: tx.b.IngestedAt,
-		Status: layout.Loaded, RowsAccepted: tx.seq, RowsRejected: tx.rej.count, Partitions: names,
+		Status: layout.Loaded, RowsAccepted: tx.seq, RowsRejected: tx.rej.count, Partitions: names, Files: sums,
 	}
+	sort.Slice(e.Files, func(i, j int) bool { return e.Files[i].Path < e.Files[j].Path })
 	if err := layout.Commit(d, e, tx.reports.list()); err != nil {
 		return fmt.Errorf("commit %s: %w", name, err)
 	}
 	tx.s.removeStale(tx.b.Hash, keep, tx.rej.w != nil)
+	tx.s.resolveSetAside(tx.b.Hash)
 	return nil
 }
