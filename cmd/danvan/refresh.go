@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
@@ -14,6 +15,7 @@ import (
 	"github.com/danvan/danvan/pipeline/ingest"
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/schedule"
+	"github.com/danvan/danvan/pipeline/store"
 	"github.com/danvan/danvan/pipeline/warehouse"
 )
 
@@ -51,7 +53,7 @@ func newRefresher(o refreshOptions) *pipeline.Refresher {
 			fmt.Fprintf(os.Stderr, "trace %-40s %s\n", what, d.Round(time.Millisecond))
 		}
 	}
-	return &pipeline.Refresher{Inbox: inboxStage{o}, Warehouse: warehouseStage{o, trace}, Trace: trace}
+	return &pipeline.Refresher{Inbox: inboxStage{o}, Warehouse: warehouseStage{o, trace}, Store: storeStage{o}, Trace: trace}
 }
 
 // inboxStage ingests the inbox into the store and prints a line per file.
@@ -150,4 +152,57 @@ func (o refreshOptions) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return o.log
+}
+
+// storeStage repairs and checks the Parquet store for the chain.
+type storeStage struct{ o refreshOptions }
+
+func (s storeStage) open() (*store.Store, error) { return store.Open(s.o.data, store.DefaultOptions()) }
+
+func (s storeStage) Repair(ctx context.Context) ([]pipeline.Fault, error) {
+	st, err := s.open()
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	set, err := st.Repair(ctx)
+	s.setAside(set) // the check after the ingest reports those still set aside
+	return nil, err
+}
+
+func (s storeStage) Check(ctx context.Context) ([]pipeline.Fault, error) {
+	st, err := s.open()
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.Check(ctx, false)
+}
+
+func (s storeStage) SetAside(ctx context.Context, damaged []pipeline.DamagedFile) ([]pipeline.Fault, error) {
+	st, err := s.open()
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	set, err := st.SetAside(ctx, damaged)
+	return s.setAside(set), err
+}
+
+// setAside logs every batch set aside; those whose file is not at hand to
+// load again are faults, with the fix: send it again.
+func (s storeStage) setAside(set []store.SetAsideBatch) []pipeline.Fault {
+	var faults []pipeline.Fault
+	for _, b := range set {
+		var files []string
+		for _, d := range b.Damaged {
+			files = append(files, fmt.Sprintf("%s (%v)", d.Path, d.Err))
+		}
+		s.o.logger().Warn("stored values damaged: batch set aside", "file", printable(b.Entry.SourceFile), "batch", b.Entry.Batch,
+			"damaged", strings.Join(files, "; "), "reloaded_from_inbox", b.Reload)
+		if !b.Reload {
+			faults = append(faults, b.Fault())
+		}
+	}
+	return faults
 }

@@ -132,6 +132,11 @@ func (w *Warehouse) refresh(ctx context.Context) (RefreshResult, error) {
 	}
 	p := plan(prev, files, full)
 	res.Mode, res.NewBatches, res.RemovedBatches = p.Mode, p.NewBatches, p.RemovedBatches
+	tv := time.Now()
+	if err := w.verify(man, p); err != nil {
+		return res, err
+	}
+	w.trace("verify stored files", time.Since(tv))
 
 	// The partitions, in one transaction rather than one per partition:
 	// DuckDB then writes the new rows straight to the database file as they

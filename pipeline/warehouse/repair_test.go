@@ -2,6 +2,7 @@ package warehouse_test
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
@@ -170,3 +172,45 @@ func TestDatabaseHeldByAnotherProcessIsNotDamage(t *testing.T) {
 type lockErr struct{ s string }
 
 func (e *lockErr) Error() string { return e.s }
+
+// A facts file the refresh is about to read, damaged, stops the refresh
+// before it changes anything, naming the file and its batch, so that the
+// caller sets the batch aside (pipeline.Refresher) instead of every refresh
+// failing on it.
+func TestRefreshNamesDamagedFactsBeforeReading(t *testing.T) {
+	dir := t.TempDir()
+	a := whtest.Batch{SourceFile: "a.csv", IngestedAt: day(5), Facts: []whtest.Fact{{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 20}}}
+	whtest.Write(t, dir, a)
+	w := open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	before := rows(t, w, `SELECT province_code, year, indicator, value FROM mart_province_year ORDER BY ALL`)
+
+	// b lands in the same partition; its file is damaged on its way.
+	b := whtest.Batch{SourceFile: "b.csv", IngestedAt: day(6), Facts: []whtest.Fact{{Unit: "381", Period: "2023", Indicator: "dialogues", Value: 7}}}
+	whtest.Write(t, dir, b)
+	files, _ := filepath.Glob(filepath.Join(dir, "warehouse", "facts", "province=38", "year=2023", "*.parquet"))
+	if len(files) != 2 {
+		t.Fatalf("facts files: %v", files)
+	}
+	var victim string
+	for _, f := range files {
+		if r := rows(t, w, `SELECT DISTINCT source_file FROM read_parquet(?)`, f); len(r) == 1 && r[0] == "b.csv" {
+			victim = f
+		}
+	}
+	fi, _ := os.Stat(victim)
+	os.Truncate(victim, fi.Size()-10)
+
+	_, err := w.Refresh(ctx)
+	var dmg *pipeline.DamagedError
+	if !errors.As(err, &dmg) || len(dmg.Files) != 1 || dmg.Files[0].SourceFile != "b.csv" ||
+		dmg.Files[0].Path != "warehouse/facts/province=38/year=2023/"+filepath.Base(victim) {
+		t.Fatalf("refresh over a truncated facts file: %v, want a DamagedError naming it", err)
+	}
+	if len(w.Rebuilt()) != 0 {
+		t.Error("a damaged Parquet file taken for a damaged database")
+	}
+	if got := rows(t, w, `SELECT province_code, year, indicator, value FROM mart_province_year ORDER BY ALL`); !reflect.DeepEqual(got, before) {
+		t.Errorf("the refresh changed the marts before it stopped: %v, was %v", got, before)
+	}
+}

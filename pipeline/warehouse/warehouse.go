@@ -477,6 +477,9 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := w.verifyViews(man, files); err != nil {
+		return err
+	}
 	paths := make([]string, len(files))
 	for i, f := range files {
 		paths[i] = f.Path
