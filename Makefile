@@ -8,7 +8,7 @@ DATA    ?= data
 ADDR    ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build run demo test test-short lint fuzz bench deps clean
+.PHONY: all build run demo test test-short test-long lint fuzz bench deps clean
 
 all: build
 
@@ -32,6 +32,12 @@ test: deps
 
 test-short:
 	$(GO) test -short ./...
+
+# test-long kills `danvan run` at 100 random moments (make test: 50) and
+# checks the run after converges to the uninterrupted run's bytes.
+KILL_TRIALS ?= 100
+test-long:
+	DANVAN_KILL_TRIALS=$(KILL_TRIALS) $(GO) test -count=1 -timeout 60m -run '^TestRunKilledAtRandomMoments$$' -v ./cmd/danvan/
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

@@ -84,6 +84,7 @@ func commands() []command {
 		{"serve", "serve the dashboards and API, refreshing on a schedule", cmdServe},
 		{"query", "read-only SQL over the warehouse", cmdQuery},
 		{"tables", "list the tables and views analysts can query", cmdTables},
+		{"check", "list every inconsistency of the data directory, with its fix", cmdCheck},
 	}
 }
 

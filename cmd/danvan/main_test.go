@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -227,12 +228,17 @@ func snapshotFiles(t *testing.T, data string) (map[string]string, bool) {
 }
 
 // TestRunKilledAtRandomMoments kills `danvan run` at random moments: the
-// published snapshot is always complete, and the run after the kills
-// publishes exactly what an uninterrupted run publishes.
+// published snapshot is always complete, the run after the kills publishes
+// exactly what an uninterrupted run publishes, and `danvan check` then
+// finds nothing wrong in the data directory. DANVAN_KILL_TRIALS sets the
+// number of kills (`make test-long` asks for 100).
 func TestRunKilledAtRandomMoments(t *testing.T) {
 	trials := 50
 	if testing.Short() {
 		trials = 5
+	}
+	if n, err := strconv.Atoi(os.Getenv("DANVAN_KILL_TRIALS")); err == nil && n > 0 {
+		trials = n
 	}
 	env := []string{"DANVAN_NOW=" + fixedNow}
 	clean := t.TempDir()
@@ -310,6 +316,9 @@ func TestRunKilledAtRandomMoments(t *testing.T) {
 		if got[name] != w {
 			t.Errorf("%s differs from the uninterrupted run", name)
 		}
+	}
+	if c := danvan(t, nil, "check", "--data", killed); c.code != exitOK {
+		t.Errorf("check after the kills: code %d\n%s%s", c.code, c.stdout, c.stderr)
 	}
 }
 

@@ -248,3 +248,147 @@ func TestRunRepairsDamagedDerivedFiles(t *testing.T) {
 		t.Errorf("facts after the repair: code %d\n got  %q\n want %q\n%s", q.code, q.stdout, want, q.stderr)
 	}
 }
+
+// threeFiles is an inbox of three small reports in two partitions.
+func threeFiles(t *testing.T, data string) {
+	t.Helper()
+	inbox := filepath.Join(data, "inbox")
+	writeFile(t, filepath.Join(inbox, "cam-xuyen.csv"), okCSV, 0o644)
+	writeFile(t, filepath.Join(inbox, "vu-quang.csv"), laterCSV, 0o644)
+	writeFile(t, filepath.Join(inbox, "nam-dan.csv"), csvHeader+"Nghệ An,Nam Đàn,Năm 2021,dialogues,9,10/01/2022\n", 0o644)
+}
+
+// factsFileOf is the one facts file of Nghệ An 2021, nam-dan.csv's.
+func namDanFacts(t *testing.T, data string) string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(data, "warehouse", "facts", "province=40", "year=2021", "*.parquet"))
+	if len(files) != 1 {
+		t.Fatalf("facts of 40/2021: %v", files)
+	}
+	return files[0]
+}
+
+func truncateHalf(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sameSnapshot(t *testing.T, when string, got, want map[string]string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d snapshot files, want %d", when, len(got), len(want))
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: %s differs from the snapshot before the damage", when, name)
+		}
+	}
+}
+
+// A truncated facts Parquet file used to block every province's refresh.
+// Now its batch is set aside: reloaded at once from the inbox when its file
+// is there (the snapshot is the one before the damage, byte for byte);
+// otherwise the rest refreshes, the run ends with the problem and its fix
+// (send the file again), `danvan check` says the same, and sending the
+// file again restores everything.
+func TestRunSetsDamagedFactsAside(t *testing.T) {
+	data := t.TempDir()
+	threeFiles(t, data)
+	env := []string{"DANVAN_NOW=" + fixedNow}
+	if r := danvan(t, env, "run", "--data", data); r.code != exitOK {
+		t.Fatalf("first run: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	want, _ := snapshotFiles(t, data)
+
+	truncateHalf(t, namDanFacts(t, data))
+	r := danvan(t, env, "run", "--data", data)
+	if r.code != exitOK || !strings.Contains(r.stderr, "batch set aside") || !strings.Contains(r.stderr, "reloaded_from_inbox=true") {
+		t.Fatalf("run over a truncated facts file, its report in the inbox: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got, _ := snapshotFiles(t, data)
+	sameSnapshot(t, "reloaded from the inbox", got, want)
+
+	// Damaged again, and the report is no longer in the inbox.
+	truncateHalf(t, namDanFacts(t, data))
+	kept, err := os.ReadFile(filepath.Join(data, "inbox", "nam-dan.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(data, "inbox", "nam-dan.csv"))
+	for i := range 2 { // said every run until it is sent again
+		r = danvan(t, env, "run", "--data", data)
+		if r.code != exitProblems || !strings.Contains(r.stdout, "nam-dan.csv") || !strings.Contains(r.stdout, "gửi lại tệp") || !strings.Contains(r.stdout, "send \"nam-dan.csv\" again") {
+			t.Fatalf("run %d without the report: code %d, want %d naming nam-dan.csv and the fix\n%s%s", i+1, r.code, exitProblems, r.stdout, r.stderr)
+		}
+	}
+	if got := sourcesOf(t, data, "42-2023.json"); !got["cam-xuyen.csv"] || !got["vu-quang.csv"] {
+		t.Errorf("the rest did not refresh: %v", got)
+	}
+	if _, err := os.Stat(filepath.Join(data, "exports", "current", "sources", "40-2021.json")); !os.IsNotExist(err) {
+		t.Errorf("values of the set-aside file still published: %v", err)
+	}
+	if lastRun(t, data)["status"] != "succeeded_with_problems" {
+		t.Errorf("run record: %v", lastRun(t, data))
+	}
+	c := danvan(t, nil, "check", "--data", data)
+	if c.code != exitFailed || !strings.Contains(c.stdout, "[damaged_facts]") || !strings.Contains(c.stdout, "nam-dan.csv") || !strings.Contains(c.stdout, "cách sửa") {
+		t.Errorf("check: code %d, want 1 naming nam-dan.csv with its fix\n%s%s", c.code, c.stdout, c.stderr)
+	}
+
+	// Sent again: everything as before the damage.
+	writeFile(t, filepath.Join(data, "inbox", "nam-dan.csv"), string(kept), 0o644)
+	if r := danvan(t, env, "run", "--data", data); r.code != exitOK {
+		t.Fatalf("run once the report is back: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got, _ = snapshotFiles(t, data)
+	sameSnapshot(t, "sent again", got, want)
+	if c := danvan(t, nil, "check", "--data", data); c.code != exitOK || !strings.Contains(c.stdout, "no inconsistency") {
+		t.Errorf("check once repaired: code %d\n%s%s", c.code, c.stdout, c.stderr)
+	}
+}
+
+// A commit record lost together with its inbox file used to drop that
+// file's values without a word. `danvan check` names the file and the fix,
+// exits 1, and every run ends with the problem until the file is back.
+func TestCheckReportsLostCommitRecord(t *testing.T) {
+	data := t.TempDir()
+	threeFiles(t, data)
+	env := []string{"DANVAN_NOW=" + fixedNow}
+	if r := danvan(t, env, "run", "--data", data); r.code != exitOK {
+		t.Fatalf("first run: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if c := danvan(t, nil, "check", "--data", data); c.code != exitOK || !strings.Contains(c.stdout, "không có vấn đề nào") {
+		t.Fatalf("check of a sound directory: code %d\n%s%s", c.code, c.stdout, c.stderr)
+	}
+	want, _ := snapshotFiles(t, data)
+	batch := strings.TrimSuffix(filepath.Base(namDanFacts(t, data)), ".parquet")
+	kept, _ := os.ReadFile(filepath.Join(data, "inbox", "nam-dan.csv"))
+	os.Remove(filepath.Join(data, "warehouse", "manifest", batch+".json"))
+	os.Remove(filepath.Join(data, "inbox", "nam-dan.csv"))
+
+	c := danvan(t, nil, "check", "--data", data)
+	if c.code != exitFailed || !strings.Contains(c.stdout, "[orphan_facts]") || !strings.Contains(c.stdout, "nam-dan.csv") || !strings.Contains(c.stdout, "không có bản ghi nạp") ||
+		!strings.Contains(c.stdout, "put nam-dan.csv back in the inbox") {
+		t.Errorf("check: code %d, want 1 naming nam-dan.csv and the fix\n%s%s", c.code, c.stdout, c.stderr)
+	}
+	r := danvan(t, env, "run", "--data", data)
+	if r.code != exitProblems || !strings.Contains(r.stdout, "nam-dan.csv") {
+		t.Errorf("run: code %d, want %d naming nam-dan.csv\n%s%s", r.code, exitProblems, r.stdout, r.stderr)
+	}
+
+	writeFile(t, filepath.Join(data, "inbox", "nam-dan.csv"), string(kept), 0o644)
+	if r := danvan(t, env, "run", "--data", data); r.code != exitOK {
+		t.Fatalf("run once the report is back: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got, _ := snapshotFiles(t, data)
+	sameSnapshot(t, "file back", got, want)
+	if c := danvan(t, nil, "check", "--data", data); c.code != exitOK {
+		t.Errorf("check once repaired: code %d\n%s%s", c.code, c.stdout, c.stderr)
+	}
+}

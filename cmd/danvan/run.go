@@ -99,7 +99,7 @@ func inData(data string, faults []pipeline.Fault) []pipeline.Fault {
 func printFaults(w io.Writer, heading string, faults []pipeline.Fault) {
 	fmt.Fprintln(w, heading)
 	for _, f := range faults {
-		fmt.Fprintf(w, "  - %s: %s\n", f.Path, f.Reason)
+		fmt.Fprintf(w, "  - [%s] %s: %s\n", f.Code, printable(f.Path), f.Reason)
 		if f.Fix != "" {
 			fmt.Fprintf(w, "    cách sửa: %s\n", f.Fix)
 		}

@@ -19,6 +19,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // Rebuilt is a warehouse.duckdb found damaged, moved aside and rebuilt.
@@ -48,6 +50,12 @@ func (e *LockedError) Temporary() bool { return true }
 // unreadable, as opposed to a fault of a query, of a Parquet file, or of
 // another process holding the file.
 func (w *Warehouse) Damaged(err error) bool { return damaged(err, w.layout.DuckDB()) }
+
+// IsDamaged is Damaged for the warehouse of dataDir, without opening it.
+func IsDamaged(dataDir string, err error) bool {
+	d, derr := dirOf(dataDir)
+	return derr == nil && damaged(err, d.DuckDB())
+}
 
 func damaged(err error, path string) bool {
 	if err == nil {
@@ -85,8 +93,8 @@ func asLocked(err error) error {
 
 // moveAside renames the damaged database file (and its write-ahead log)
 // to warehouse.duckdb.damaged, replacing an older damaged copy.
-func moveAside(path string) (string, error) {
-	to := path + ".damaged"
+func moveAside(d layout.Dir) (string, error) {
+	path, to := d.DuckDB(), d.DuckDBDamaged()
 	for _, ext := range []string{"", ".wal"} {
 		if err := os.Rename(path+ext, to+ext); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return "", fmt.Errorf("move damaged %s aside: %w", path+ext, err)
@@ -115,7 +123,7 @@ func Open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error)
 	if derr != nil || !damaged(err, d.DuckDB()) {
 		return nil, asLocked(err)
 	}
-	moved, merr := moveAside(d.DuckDB())
+	moved, merr := moveAside(d)
 	if merr != nil {
 		return nil, errors.Join(err, merr)
 	}
@@ -148,7 +156,7 @@ func (w *Warehouse) Refresh(ctx context.Context) (RefreshResult, error) {
 func (w *Warehouse) Rebuild(ctx context.Context, cause error) error {
 	t0 := time.Now()
 	w.db.Close()
-	moved, err := moveAside(w.layout.DuckDB())
+	moved, err := moveAside(w.layout)
 	if err != nil {
 		return err
 	}
@@ -160,5 +168,51 @@ func (w *Warehouse) Rebuild(ctx context.Context, cause error) error {
 	*w = *nw
 	w.rebuilt = rebuilt
 	w.trace("rebuild damaged warehouse", time.Since(t0))
+	return nil
+}
+
+// Verify reads every table of the warehouse database of dataDir, read-only,
+// so that DuckDB checks the checksum of every block: what `danvan check`
+// asks. A refresh reads only what it needs, so a damaged block of a table
+// it does not read stays unseen until a refresh does; Verify finds it. No
+// database file is not an error (the first refresh makes one).
+func Verify(ctx context.Context, dataDir string) error {
+	d, err := dirOf(dataDir)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(d.DuckDB()); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	w, err := open(ctx, dataDir, Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	rows, err := w.db.QueryContext(ctx, `SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY ALL`)
+	if err != nil {
+		return err
+	}
+	var tables [][2]string
+	for rows.Next() {
+		var t [2]string
+		if err := rows.Scan(&t[0], &t[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		// hash of the whole row reads every column of every row group.
+		name := layout.QuoteIdent(t[0]) + "." + layout.QuoteIdent(t[1])
+		var n int64
+		if err := w.db.QueryRowContext(ctx, `SELECT count(hash(t)) FROM `+name+` AS t`).Scan(&n); err != nil {
+			return fmt.Errorf("read table %s: %w", t[1], err)
+		}
+	}
 	return nil
 }
