@@ -614,8 +614,12 @@ func TestBrowser(t *testing.T) {
 		tb := newTab(t, bctx)
 		tb.open(ts.URL + "/runs")
 		rows := eval[[][]string](tb, `[...document.querySelectorAll('#runs tbody tr')].map(tr => [...tr.cells].map(c => c.textContent))`)
-		if len(rows) != 2 || rows[0][0] != "20251201T020000Z-7f3a9c" || rows[0][1] != "theo lịch" || !strings.Contains(rows[1][7], "<b>models_effective</b>") {
+		if len(rows) != 3 || rows[0][0] != "20251201T020000Z-7f3a9c" || rows[0][1] != "theo lịch" || !strings.Contains(rows[1][7], "<b>models_effective</b>") {
 			t.Errorf("runs table %q", rows)
+		}
+		// A run that published with problems says so, and lists each with its fix.
+		if len(rows) == 3 && (rows[2][2] != "xong, có vấn đề" || !strings.Contains(rows[2][7], "inbox/<i>vu-quang</i>.csv: Không có quyền đọc tệp. Cách sửa: chmod a+r")) {
+			t.Errorf("run with problems: %q", rows[2])
 		}
 		if next := eval[string](tb, `document.getElementById('next-run').textContent`); next != "02/12/2025 09:00" { // 02:00 UTC in Vietnam time
 			t.Errorf("next run %q", next)

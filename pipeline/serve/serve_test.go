@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/danvan/danvan/pipeline"
 )
 
 const fixtureSnapshot = "testdata/snapshot"
@@ -398,7 +400,10 @@ func (f fakeRuns) History(n int) ([]Run, error) {
 	return []Run{
 		{ID: "20251201T020000Z-7f3a9c", Trigger: "schedule", Status: "succeeded", StartedAt: t0, FinishedAt: t0.Add(83 * time.Second), Published: true, Summary: "12 tệp, 410 số liệu"},
 		{ID: "20251130T020000Z-1a2b3c", Trigger: "schedule", Status: "failed", StartedAt: t0.Add(-24 * time.Hour), FinishedAt: t0.Add(-24*time.Hour + 9*time.Second), Error: "kiểm thử dữ liệu thất bại: <b>models_effective</b> > models_registered"},
-	}[:min(n, 2)], nil
+		{ID: "20251129T020000Z-9e8d7c", Trigger: "schedule", Status: "succeeded_with_problems", StartedAt: t0.Add(-48 * time.Hour), FinishedAt: t0.Add(-48*time.Hour + 61*time.Second),
+			Published: true, Summary: "11 tệp, 402 số liệu", Problems: []pipeline.Fault{{Code: "permission_denied", Path: "inbox/<i>vu-quang</i>.csv",
+				Reason: "Không có quyền đọc tệp.", ReasonEN: "Permission denied.", Fix: "chmod a+r inbox/vu-quang.csv", FixEN: "chmod a+r inbox/vu-quang.csv"}}},
+	}[:min(n, 3)], nil
 }
 func (f fakeRuns) Next() time.Time { return f.next }
 
@@ -427,7 +432,8 @@ func TestAPI(t *testing.T) {
 	if err := json.Unmarshal(body, &got); err != nil || res.StatusCode != 200 {
 		t.Fatalf("%s %v %s", res.Status, err, body)
 	}
-	if len(got.Runs) != 2 || !got.Next.Equal(next) || got.Runs[1].Status != "failed" {
+	if len(got.Runs) != 3 || !got.Next.Equal(next) || got.Runs[1].Status != "failed" ||
+		got.Runs[2].Status != "succeeded_with_problems" || len(got.Runs[2].Problems) != 1 || got.Runs[2].Problems[0].Fix == "" {
 		t.Errorf("runs %+v", got)
 	}
 	if res.Header.Get("Cache-Control") != "no-store" {
