@@ -242,9 +242,11 @@ func (s *Store) scan(hash bool) (storeState, error) {
 	if err != nil {
 		return st, err
 	}
+	unreadable := map[string]bool{} // batches whose record cannot be read
 	for _, p := range paths {
 		e, err := layout.ReadEntry(p)
 		if err != nil {
+			unreadable[strings.TrimSuffix(filepath.Base(p), ".json")] = true
 			rel := d.Rel(p)
 			st.faults = append(st.faults, pipeline.Fault{Code: "bad_record", Path: rel,
 				Reason:   fmt.Sprintf("Bản ghi nạp (commit record) không đọc được (%v): tệp đó coi như chưa nạp, nhưng các giá trị của nó vẫn nằm trong kho.", err),
@@ -300,7 +302,7 @@ func (s *Store) scan(hash bool) (storeState, error) {
 	// Files of no committed batch.
 	orphans := make([]string, 0)
 	for b := range onDisk {
-		if _, ok := st.entries[b]; !ok {
+		if _, ok := st.entries[b]; !ok && !unreadable[b] { // one fault for a bad record, not two
 			orphans = append(orphans, b)
 		}
 	}
