@@ -22,7 +22,7 @@ const ingestFiles = 5
 // ingest compares one `danvan ingest` process over the long CSV files (full
 // validation, Parquet written with Arrow) with one DuckDB process running
 // COPY (FROM read_csv([...])) TO parquet over the same files.
-func (b *bench) ingest(ctx context.Context, rows, repeat int) error {
+func (b *bench) ingest(ctx context.Context, rows int) error {
 	per := rows / ingestFiles
 	var files, quoted []string
 	for i := 1; i <= ingestFiles; i++ {
@@ -34,36 +34,38 @@ func (b *bench) ingest(ctx context.Context, rows, repeat int) error {
 			}
 		}
 		files = append(files, abs(csv))
-		quoted = append(quoted, "'"+abs(csv)+"'")
+		quoted = append(quoted, sqlQuote(abs(csv)))
 	}
 	total := int64(per * ingestFiles)
 	label := strconv.Itoa(ingestFiles) + "x" + strconv.Itoa(per)
 	out := filepath.Join(b.work, "duckdb-copy.parquet")
 	data := filepath.Join(b.work, "ingest-data")
-	for r := 0; r < repeat; r++ {
-		duck := measurement{name: "duckdb COPY read_csv -> parquet " + label, rows: total}
+	c := &comparison{name: "ingest " + label + " CSV rows", limit: "<= 1.0x wall and CPU, RSS < 1 GiB", wall: 1.0, cpu: 1.0}
+	printed := false
+	err := b.compare(c, func() (measurement, error) {
 		os.Remove(out)
-		if _, err := b.duckdb(ctx, duck, fmt.Sprintf("COPY (FROM read_csv([%s])) TO '%s' (FORMAT parquet)",
-			strings.Join(quoted, ", "), abs(out))); err != nil {
-			return err
-		}
+		return b.duckdb(ctx, measurement{name: "duckdb COPY read_csv -> parquet", rows: total},
+			fmt.Sprintf("COPY (FROM read_csv([%s])) TO %s (FORMAT parquet)", strings.Join(quoted, ", "), sqlQuote(abs(out))))
+	}, func() (measurement, error) {
 		if err := os.RemoveAll(data); err != nil {
-			return err
+			return measurement{}, err
 		}
-		m := measurement{name: "danvan ingest " + label + " (validated, Parquet)", rows: total,
-			compare: duck.name, limit: "<= 0.70x, RSS < 1024 MiB"}
-		m, err := b.timed(ctx, m, b.danvan, append([]string{"ingest", "--data", data}, files...)...)
+		m, err := b.timed(ctx, measurement{name: "danvan ingest (validated, Parquet)", rows: total}, nil,
+			b.danvan, append([]string{"ingest", "--data", data}, files...)...)
 		if err != nil {
-			return err
+			return m, err
 		}
 		if want := fmt.Sprintf("%d tệp, %d giá trị nhận (accepted), 0 bị từ chối (rejected), 0 tệp cách ly", ingestFiles, total); !strings.Contains(m.stdout, want) {
-			return fmt.Errorf("danvan ingest did not load the %d files:\n%s", ingestFiles, m.stdout)
+			return m, fmt.Errorf("danvan ingest did not load the %d files:\n%s", ingestFiles, m.stdout)
 		}
-		if r == 0 {
-			fmt.Fprint(b.out, m.stdout)
+		if !printed {
+			fmt.Fprint(b.out, lastLines(m.stdout, 1))
+			printed = true
 		}
-	}
-	return nil
+		return m, nil
+	})
+	os.Remove(out)
+	return err
 }
 
 func writeLongCSV(path string, rows int, seed uint64) error {

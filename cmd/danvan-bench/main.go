@@ -1,13 +1,21 @@
-// Command danvan-bench measures danvan against DuckDB's own readers on the
-// same data in the same run, and prints a table (make bench).
+// Command danvan-bench measures danvan against a floor on the same data in
+// the same run (DuckDB's own readers, excelize's own read, a bare net/http
+// handler), and prints a table (make bench).
 //
-// Each measured step runs in its own process so wall time and peak RSS
-// (getrusage of the child) belong to that step alone.
+// Each measured step runs in its own process, so its wall time, CPU time
+// (user+system, from the child's rusage) and peak RSS belong to that step
+// alone. A comparison is a pair, the floor then danvan, measured back to
+// back and repeated (--pairs); before each process the bench waits a while
+// (--settle) for the machine's load average to fall below --quiet, records
+// the load it started at, and a pair either side of which started above it
+// is marked noisy and measured again, up to --retries times. The summary
+// gives each comparison's worst pair, wall and CPU ratio side by side.
 package main
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,6 +23,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -31,31 +40,64 @@ func main() {
 	}
 }
 
+// steps are the parts of the bench, in the order they run.
+var steps = []string{"demo", "workbook", "drop", "ingest", "refresh", "serve", "query"}
+
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) > 0 && args[0] == "duckdb" {
-		return duckdbStep(ctx, args[1:])
-	}
-	if len(args) > 0 && args[0] == "floor" {
-		return floorStep(args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "duckdb":
+			return duckdbStep(ctx, args[1:])
+		case "floor":
+			return floorStep(args[1:])
+		case "excelize":
+			return excelizeStep(args[1:])
+		}
 	}
 	fs := flag.NewFlagSet("danvan-bench", flag.ContinueOnError)
 	danvan := fs.String("danvan", "bin/danvan", "the danvan binary to measure")
 	work := fs.String("work", ".cache/bench", "work directory (generated data is kept and reused)")
 	rows := fs.Int("rows", 10_000_000, "rows of the long CSV for the ingest benchmark")
 	facts := fs.Int("facts", 24_000_000, "facts for the refresh benchmark")
-	only := fs.String("only", "", "comma-separated subset: ingest,refresh,serve,query")
-	repeat := fs.Int("repeat", 3, "times each ingest comparison runs (the machine is shared: pairs are measured back to back)")
+	only := fs.String("only", "", "comma-separated subset of: "+strings.Join(steps, ","))
+	pairs := fs.Int("pairs", 3, "pairs (floor, danvan) measured per comparison; the worst is reported")
+	quiet := fs.Float64("quiet", 0.5, "load average (1 min) below which the machine counts as quiet")
+	settle := fs.Duration("settle", 90*time.Second, "how long to wait, before each measured process, for the load average to fall below --quiet")
+	retries := fs.Int("retries", 2, "times a noisy pair is measured again")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*work, 0o755); err != nil {
 		return err
 	}
-	b := &bench{danvan: *danvan, work: *work, out: stdout}
-	want := func(name string) bool { return *only == "" || strings.Contains(*only, name) }
-	if want("ingest") {
-		if err := b.ingest(ctx, *rows, *repeat); err != nil {
-			return fmt.Errorf("ingest benchmark: %w", err)
+	set := map[string]bool{}
+	for _, s := range strings.Split(*only, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			if !strings.Contains(","+strings.Join(steps, ",")+",", ","+s+",") {
+				return fmt.Errorf("--only: no step %q (steps: %s)", s, strings.Join(steps, ","))
+			}
+			set[s] = true
+		}
+	}
+	b := &bench{danvan: abs(*danvan), work: *work, out: stdout, pairs: max(*pairs, 1),
+		quiet: *quiet, settle: *settle, retries: max(*retries, 0)}
+	want := func(name string) bool { return len(set) == 0 || set[name] }
+	fmt.Fprintf(stdout, "danvan-bench: %s, %d pairs per comparison, quiet below load %.2f (waiting up to %s), %d retries of a noisy pair\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), b.pairs, b.quiet, b.settle, b.retries)
+	type part struct {
+		name string
+		run  func() error
+	}
+	for _, p := range []part{
+		{"demo", func() error { return b.demo(ctx) }},
+		{"workbook", func() error { return b.workbook(ctx) }},
+		{"drop", func() error { return b.drop(ctx) }},
+		{"ingest", func() error { return b.ingest(ctx, *rows) }},
+	} {
+		if want(p.name) {
+			if err := p.run(); err != nil {
+				return fmt.Errorf("%s benchmark: %w", p.name, err)
+			}
 		}
 	}
 	if want("refresh") || want("serve") || want("query") {
@@ -67,63 +109,202 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// measurement is one timed process.
+// measurement is one timed process (or a floor made of several).
 type measurement struct {
-	name    string
-	wall    time.Duration
-	rssKB   int64
-	rows    int64
-	compare string // name of the measurement this one is compared with
-	limit   string // the target, in words
-	extra   string
-	stdout  string
-	ref     *measurement
-	cpu     time.Duration // user+system CPU of the process
+	name   string
+	wall   time.Duration
+	cpu    time.Duration // user+system CPU time of the process
+	rssKB  int64
+	rows   int64
+	load   float64 // 1-minute load average when it started
+	extra  string
+	stdout string
+}
+
+// comparison is a step measured in pairs beside its floor.
+type comparison struct {
+	name   string
+	limit  string        // the target, in words
+	wall   float64       // target wall ratio, 0 for none
+	cpu    float64       // target CPU ratio, 0 for none
+	abs    time.Duration // target wall time of danvan's side, 0 for none
+	pairs  []pair
+	noisy  int // pairs measured again because they were noisy
+	single bool
+}
+
+type pair struct {
+	floor, danvan measurement
+}
+
+func (p pair) wallRatio() float64 { return ratio(p.danvan.wall, p.floor.wall) }
+func (p pair) cpuRatio() float64  { return ratio(p.danvan.cpu, p.floor.cpu) }
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return a.Seconds() / b.Seconds()
 }
 
 type bench struct {
 	danvan, work string
 	out          io.Writer
-	results      []measurement
+	pairs        int
+	quiet        float64
+	settle       time.Duration
+	retries      int
+	results      []*comparison
 }
 
-// timed runs a command and records its wall time and peak RSS.
-func (b *bench) timed(ctx context.Context, m measurement, name string, args ...string) (measurement, error) {
+// loadAvg is the 1-minute load average.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+// wait gives the machine up to --settle to become quiet (the bench's own
+// last step raises the load average for a minute or two), and returns the
+// load average then.
+func (b *bench) wait(ctx context.Context) float64 {
+	deadline := time.Now().Add(b.settle)
+	for {
+		l := loadAvg()
+		if l < 0 || l < b.quiet || !time.Now().Before(deadline) {
+			return l
+		}
+		select {
+		case <-ctx.Done():
+			return l
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+// timed runs a command, after waiting for quiet, and records its wall
+// time, CPU time and peak RSS. env is added to the environment.
+func (b *bench) timed(ctx context.Context, m measurement, env []string, name string, args ...string) (measurement, error) {
+	m.load = b.wait(ctx)
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stderr = os.Stderr
+	cmd.Env = append(os.Environ(), env...)
 	var out strings.Builder
 	cmd.Stdout = &out
 	start := time.Now()
 	err := cmd.Run()
 	m.wall = time.Since(start)
-	if err != nil {
-		return m, fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, out.String())
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.rssKB = ru.Maxrss
-	}
-	m.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	m.stdout = out.String()
-	if m.compare != "" {
-		// Compare with the latest run of the reference, measured just before.
-		for i := len(b.results) - 1; i >= 0; i-- {
-			if b.results[i].name == m.compare {
-				m.ref = &b.results[i]
-				break
-			}
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			m.rssKB = ru.Maxrss
+		}
+		m.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	if err != nil {
+		// danvan run exits 3 when it succeeded with problems (the demo's
+		// deliberately bad files): a measurement all the same.
+		var ee *exec.ExitError
+		if !(errors.As(err, &ee) && ee.ExitCode() == 3 && name == b.danvan) {
+			return m, fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, m.stdout)
 		}
 	}
-	b.results = append(b.results, m)
 	return m, nil
 }
 
-// self runs this binary's duckdb step in a child process.
-func (b *bench) duckdb(ctx context.Context, m measurement, query string) (measurement, error) {
+// combine makes one floor of several processes run one after the other:
+// their times add up; the peak RSS and the load are the highest.
+func combine(name string, ms ...measurement) measurement {
+	c := measurement{name: name}
+	var parts []string
+	for _, m := range ms {
+		c.wall += m.wall
+		c.cpu += m.cpu
+		c.rssKB = max(c.rssKB, m.rssKB)
+		c.load = max(c.load, m.load)
+		c.rows += m.rows
+		parts = append(parts, fmt.Sprintf("%s %s", m.name, m.wall.Round(time.Millisecond)))
+	}
+	c.extra = "(" + strings.Join(parts, " + ") + ")"
+	return c
+}
+
+// compare measures c in pairs: floor then danvan, --pairs times; a pair
+// either side of which started above --quiet is measured again, up to
+// --retries times, and the last measurement kept.
+func (b *bench) compare(c *comparison, floor, danvan func() (measurement, error)) error {
+	b.results = append(b.results, c)
+	for i := 0; i < b.pairs; i++ {
+		for try := 0; ; try++ {
+			f, err := floor()
+			if err != nil {
+				return err
+			}
+			d, err := danvan()
+			if err != nil {
+				return err
+			}
+			p := pair{f, d}
+			fmt.Fprintf(b.out, "  %s, pair %d: %s (load %.2f) vs %s (load %.2f): %.2fx wall, %.2fx CPU\n", c.name, i+1,
+				d.wall.Round(time.Millisecond), d.load, f.wall.Round(time.Millisecond), f.load, p.wallRatio(), p.cpuRatio())
+			if b.noisy(p) && try < b.retries {
+				c.noisy++
+				continue
+			}
+			c.pairs = append(c.pairs, p)
+			break
+		}
+	}
+	return nil
+}
+
+// repeat measures a step without a floor --pairs times.
+func (b *bench) repeat(c *comparison, danvan func() (measurement, error)) error {
+	c.single = true
+	b.results = append(b.results, c)
+	for i := 0; i < b.pairs; i++ {
+		for try := 0; ; try++ {
+			d, err := danvan()
+			if err != nil {
+				return err
+			}
+			if d.load >= b.quiet && try < b.retries {
+				c.noisy++
+				continue
+			}
+			c.pairs = append(c.pairs, pair{danvan: d})
+			break
+		}
+	}
+	return nil
+}
+
+func (b *bench) noisy(p pair) bool {
+	return p.floor.load >= b.quiet || p.danvan.load >= b.quiet
+}
+
+// self runs one of this binary's floor steps in a child process.
+func (b *bench) self(ctx context.Context, m measurement, args ...string) (measurement, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return m, err
 	}
-	return b.timed(ctx, m, exe, "duckdb", query)
+	return b.timed(ctx, m, nil, exe, args...)
+}
+
+// duckdb runs a SQL script in a child process's in-memory DuckDB.
+func (b *bench) duckdb(ctx context.Context, m measurement, query string) (measurement, error) {
+	return b.self(ctx, m, "duckdb", query)
 }
 
 // duckdbStep runs one SQL script in an in-memory DuckDB: the reference the
@@ -146,30 +327,102 @@ func duckdbStep(ctx context.Context, args []string) error {
 	return err
 }
 
+// worst is the pair with the highest wall ratio (the slowest run when
+// there is no floor).
+func (c *comparison) worst() pair {
+	w := c.pairs[0]
+	for _, p := range c.pairs[1:] {
+		if c.single && p.danvan.wall > w.danvan.wall || !c.single && p.wallRatio() > w.wallRatio() {
+			w = p
+		}
+	}
+	return w
+}
+
+// met says whether the worst pair meets the targets, and what was noisy.
+func (c *comparison) met(quiet float64) string {
+	w := c.worst()
+	ok := true
+	if c.wall > 0 && w.wallRatio() > c.wall {
+		ok = false
+	}
+	if c.cpu > 0 && w.cpuRatio() > c.cpu {
+		ok = false
+	}
+	if c.abs > 0 && w.danvan.wall > c.abs {
+		ok = false
+	}
+	for _, p := range c.pairs {
+		if p.danvan.rssKB > 1024*1024 {
+			ok = false
+		}
+	}
+	s := "no"
+	if ok {
+		s = "yes"
+	}
+	for _, p := range c.pairs {
+		if p.floor.load >= quiet || p.danvan.load >= quiet {
+			return s + " (noisy: load above " + strconv.FormatFloat(quiet, 'f', 2, 64) + ")"
+		}
+	}
+	return s
+}
+
 func (b *bench) print() {
 	w := b.out
-	fmt.Fprintf(w, "\n%-50s %10s %10s %12s %10s %8s  %s\n", "step", "wall", "cpu", "rows/s", "peak RSS", "ratio", "target")
-	fmt.Fprintln(w, strings.Repeat("-", 130))
-	for _, m := range b.results {
-		rate := "-"
-		if m.rows > 0 && m.wall > 0 {
-			rate = fmt.Sprintf("%.0f", float64(m.rows)/m.wall.Seconds())
+	fmt.Fprintf(w, "\n%-52s %6s %10s %10s %10s %8s %8s\n", "step (every pair, floor first)", "load", "wall", "cpu", "peak RSS", "wall x", "cpu x")
+	fmt.Fprintln(w, strings.Repeat("-", 110))
+	for _, c := range b.results {
+		for i, p := range c.pairs {
+			if !c.single {
+				b.row(p.floor, "", "")
+			}
+			wr, cr := "", ""
+			if !c.single {
+				wr, cr = fmt.Sprintf("%.2fx", p.wallRatio()), fmt.Sprintf("%.2fx", p.cpuRatio())
+			}
+			d := p.danvan
+			d.name = fmt.Sprintf("%s [%d]", c.name, i+1)
+			b.row(d, wr, cr)
 		}
-		ratio := ""
-		if m.ref != nil && m.ref.wall > 0 {
-			ratio = fmt.Sprintf("%.2fx", m.wall.Seconds()/m.ref.wall.Seconds())
-		}
-		rss := "-"
-		if m.rssKB > 0 {
-			rss = fmt.Sprintf("%d MiB", m.rssKB/1024)
-		}
-		wall := m.wall.Round(time.Millisecond)
-		if m.wall < time.Second {
-			wall = m.wall.Round(100 * time.Microsecond) // latencies
-		}
-		fmt.Fprintf(w, "%-50s %10s %10s %12s %10s %8s  %s %s\n", m.name, wall,
-			m.cpu.Round(time.Millisecond), rate, rss, ratio, m.limit, m.extra)
 	}
+	fmt.Fprintf(w, "\n%-52s %8s %8s %10s %10s  %s\n", "worst pair of each", "wall x", "cpu x", "danvan", "floor", "target: met?")
+	fmt.Fprintln(w, strings.Repeat("-", 110))
+	for _, c := range b.results {
+		if len(c.pairs) == 0 {
+			continue
+		}
+		p := c.worst()
+		wr, cr, fl := "-", "-", "-"
+		if !c.single {
+			wr, cr, fl = fmt.Sprintf("%.2fx", p.wallRatio()), fmt.Sprintf("%.2fx", p.cpuRatio()), dur(p.floor.wall)
+		}
+		noisy := ""
+		if c.noisy > 0 {
+			noisy = fmt.Sprintf("; %d noisy pair(s) measured again", c.noisy)
+		}
+		fmt.Fprintf(w, "%-52s %8s %8s %10s %10s  %s: %s%s\n", c.name, wr, cr, dur(p.danvan.wall), fl, c.limit, c.met(b.quiet), noisy)
+	}
+}
+
+func (b *bench) row(m measurement, wr, cr string) {
+	rss := "-"
+	if m.rssKB > 0 {
+		rss = fmt.Sprintf("%d MiB", m.rssKB/1024)
+	}
+	rate := ""
+	if m.rows > 0 && m.wall > time.Second {
+		rate = fmt.Sprintf("%.0f rows/s ", float64(m.rows)/m.wall.Seconds())
+	}
+	fmt.Fprintf(b.out, "%-52s %6.2f %10s %10s %10s %8s %8s  %s%s\n", m.name, m.load, dur(m.wall), dur(m.cpu), rss, wr, cr, rate, m.extra)
+}
+
+func dur(d time.Duration) string {
+	if d < time.Second {
+		return d.Round(100 * time.Microsecond).String() // latencies
+	}
+	return d.Round(time.Millisecond).String()
 }
 
 func abs(p string) string {

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -45,18 +46,25 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 		return err
 	}
 	if want("serve") {
-		floor, err := b.floor(ctx, data)
+		floorBase, floorPID, stop, err := b.startFloor(ctx, data)
 		if err != nil {
 			return fmt.Errorf("net/http floor: %w", err)
 		}
-		m, err := b.loadJSON(ctx, base, 100, 10*time.Second)
+		defer stop()
+		const conns, d = 100, 10 * time.Second
+		c := &comparison{name: fmt.Sprintf("served JSON p99, %d connections, %s", conns, d), limit: "p99 <= 1.15x", wall: 1.15}
+		err = b.compare(c, func() (measurement, error) {
+			m, err := b.loadJSON(ctx, floorBase, floorPID, conns, d)
+			m.name = "bare net/http handler, same bytes (p99)"
+			return m, err
+		}, func() (measurement, error) {
+			m, err := b.loadJSON(ctx, base, cmd.Process.Pid, conns, d)
+			m.name = "danvan serve (p99)"
+			return m, err
+		})
 		if err != nil {
 			return err
 		}
-		m.name = fmt.Sprintf("served JSON, %d connections, %s", 100, 10*time.Second)
-		m.limit = "p99 <= 5 ms"
-		m.compare, m.ref = floor.name, &floor
-		b.results = append(b.results, floor, m)
 	}
 	if want("query") {
 		for _, q := range []struct{ name, sql string }{
@@ -102,34 +110,33 @@ func waitReady(ctx context.Context, url string) error {
 var jsonPaths = []string{"/data/province_year.json", "/data/completeness.json", "/data/indicators.json",
 	"/data/provinces.json", "/data/manifest.json"}
 
-// floor serves the same bytes as danvan serve from a bare net/http handler
-// in a child process (`danvan-bench floor`), and measures it under the same
-// load: what the standard library can do on this machine.
-func (b *bench) floor(ctx context.Context, data string) (measurement, error) {
+// startFloor serves the same bytes as danvan serve from a bare net/http
+// handler in a child process (`danvan-bench floor`): what the standard
+// library can do on this machine under the same load.
+func (b *bench) startFloor(ctx context.Context, data string) (string, int, func(), error) {
 	addr, err := freeAddr()
 	if err != nil {
-		return measurement{}, err
+		return "", 0, nil, err
 	}
 	exe, err := os.Executable()
 	if err != nil {
-		return measurement{}, err
+		return "", 0, nil, err
 	}
 	cmd := exec.CommandContext(ctx, exe, "floor", data, addr)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return measurement{}, err
+		return "", 0, nil, err
 	}
-	defer func() {
+	stop := func() {
 		cmd.Process.Kill()
 		cmd.Wait()
-	}()
+	}
 	base := "http://" + addr
 	if err := waitReady(ctx, base+"/healthz"); err != nil {
-		return measurement{}, err
+		stop()
+		return "", 0, nil, err
 	}
-	m, err := b.loadJSON(ctx, base, 100, 10*time.Second)
-	m.name = "bare net/http handler, same bytes (floor)"
-	return m, err
+	return base, cmd.Process.Pid, stop, nil
 }
 
 // floorStep is `danvan-bench floor DATA ADDR`: the current snapshot's JSON
@@ -167,7 +174,51 @@ func floorStep(args []string) error {
 // dashboard outputs with gzip accepted, and reports the latency
 // distribution (wall = p99). wrk, when installed, generates the load: it
 // takes less of the two cores than a Go client would.
-func (b *bench) loadJSON(ctx context.Context, base string, conns int, d time.Duration) (measurement, error) {
+func (b *bench) loadJSON(ctx context.Context, base string, pid, conns int, d time.Duration) (measurement, error) {
+	load := b.wait(ctx)
+	cpu0 := procCPU(pid)
+	m, err := b.generate(ctx, base, conns, d)
+	m.load, m.cpu = load, procCPU(pid)-cpu0
+	m.rssKB = procRSS(pid)
+	return m, err
+}
+
+// procCPU is the user+system CPU time a running process has used so far.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses: state is
+	// field 3, utime and stime fields 14 and 15, in clock ticks (USER_HZ,
+	// 100 on Linux).
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// procRSS is a running process's peak RSS so far, in KiB.
+func procRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			n, _ := strconv.ParseInt(f[1], 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// generate keeps conns requests in flight on base for d.
+func (b *bench) generate(ctx context.Context, base string, conns int, d time.Duration) (measurement, error) {
 	if wrk, err := exec.LookPath("wrk"); err == nil {
 		return b.wrk(ctx, wrk, base, conns, d)
 	}
@@ -290,7 +341,7 @@ func get(c *http.Client, url string) (int64, error) {
 }
 
 // querySQL runs one query through /api/sql: once cold, then five times
-// warm, and records the median warm time.
+// warm; its time is the median warm one.
 func (b *bench) querySQL(ctx context.Context, base, token, name, query string) error {
 	run := func() (time.Duration, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/sql", strings.NewReader(query))
@@ -311,22 +362,23 @@ func (b *bench) querySQL(ctx context.Context, base, token, name, query string) e
 		}
 		return time.Since(t), err
 	}
-	cold, err := run()
-	if err != nil {
-		return err
-	}
-	var warm []time.Duration
-	for range 5 {
-		d, err := run()
+	c := &comparison{name: "query group-by over " + name, limit: "<= 300 ms warm", abs: 300 * time.Millisecond}
+	return b.repeat(c, func() (measurement, error) {
+		load := b.wait(ctx)
+		cold, err := run()
 		if err != nil {
-			return err
+			return measurement{}, err
 		}
-		warm = append(warm, d)
-	}
-	slices.Sort(warm)
-	b.results = append(b.results, measurement{
-		name: "query group-by over " + name, wall: warm[len(warm)/2], limit: "<= 300 ms warm",
-		extra: fmt.Sprintf("(wall = median of 5 warm; cold %s, slowest warm %s)", cold.Round(time.Millisecond), warm[len(warm)-1].Round(time.Millisecond)),
+		var warm []time.Duration
+		for range 5 {
+			d, err := run()
+			if err != nil {
+				return measurement{}, err
+			}
+			warm = append(warm, d)
+		}
+		slices.Sort(warm)
+		return measurement{name: "query", wall: warm[len(warm)/2], load: load,
+			extra: fmt.Sprintf("(wall = median of 5 warm; cold %s, slowest warm %s)", cold.Round(time.Millisecond), warm[len(warm)-1].Round(time.Millisecond))}, nil
 	})
-	return nil
 }

@@ -654,3 +654,56 @@ func BenchmarkLongCSV(b *testing.B) {
 		}
 	}
 }
+
+// TestCommuneForms checks the benchmark's half-year drop: one form per
+// commune of the three provinces, every value read back as drawn, the same
+// bytes from the same seed.
+func TestCommuneForms(t *testing.T) {
+	p := pipeline.HalfPeriod(2026, 2)
+	fs, err := communeForms(p, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ref(t)
+	communes := 0
+	for _, prov := range r.Provinces() {
+		communes += len(r.UnitsOn(prov.Code, pipeline.LevelCommune, p.Start))
+	}
+	if len(fs) != communes || communes != 365 {
+		t.Fatalf("%d forms for %d communes, want 365", len(fs), communes)
+	}
+	names := map[string]bool{}
+	for _, f := range fs {
+		if names[f.name] {
+			t.Fatalf("form name %s twice", f.name)
+		}
+		names[f.name] = true
+		recs, errs := pipeline.NewValidator(r, p.End.AddDate(0, 3, 0)).File(f.name, f.rows)
+		for _, e := range errs {
+			t.Errorf("%s: %s", f.name, e.Error())
+		}
+		if len(recs) != len(f.want) || len(recs) == 0 {
+			t.Errorf("%s: %d values read, want %d", f.name, len(recs), len(f.want))
+		}
+		for _, rec := range recs {
+			if w, ok := f.want[rec.ValueKey()]; !ok || math.Abs(rec.Value-w.v) > 1e-6 {
+				t.Errorf("%s %s: value %v of %v, want %v", f.name, rec.Ref, rec.Value, rec.ValueKey(), w.v)
+			}
+		}
+	}
+	if testing.Short() {
+		return
+	}
+	again, err := communeForms(p, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fs {
+		if !bytes.Equal(fs[i].data, again[i].data) {
+			t.Fatalf("%s: other bytes the second time", fs[i].name)
+		}
+	}
+	if _, err := communeForms(pipeline.HalfPeriod(2025, 1), DefaultOptions()); err == nil {
+		t.Error("forms for communes before the reform were written")
+	}
+}
