@@ -108,6 +108,7 @@ type Reference struct {
 	NameVariants    []NameVariant
 	indicators      map[string]*Indicator
 	breakdowns      map[string]int
+	names           *sharedNames // the Resolvers' index, built on first use (resolve.go)
 }
 
 // Indicator returns the catalogue entry with the given code, or nil.
@@ -159,7 +160,7 @@ func DefaultReference() (*Reference, error) {
 
 // LoadReference reads the reference CSVs from fsys.
 func LoadReference(fsys fs.FS) (*Reference, error) {
-	ref := &Reference{indicators: map[string]*Indicator{}, breakdowns: map[string]int{}}
+	ref := &Reference{indicators: map[string]*Indicator{}, breakdowns: map[string]int{}, names: &sharedNames{}}
 	provinces := map[string]*Unit{}
 	err := readCSV(fsys, "units_pre2025.csv", func(c cols) error {
 		code := c.get("province_code")

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -19,22 +20,49 @@ func problem(code, vi, en string, args ...any) *Problem {
 
 // Resolver finds provinces, units, indicators and disaggregations by code,
 // canonical name or any written variant of it. It keeps the suggestions it
-// computed for unknown names, so it is not safe for concurrent use.
+// computed for unknown names, so it is not safe for concurrent use; its
+// index of names is the Reference's, built once and shared.
 type Resolver struct {
-	ref        *Reference
+	ref *Reference
+	*nameIndex
+	near nearest // suggestions for unknown names (suggest.go)
+}
+
+// nameIndex is every name a Resolver looks up, by the keys of Key and
+// Fold. It is read-only once built.
+type nameIndex struct {
 	provinces  map[string]*Unit
 	units      map[string][]*Unit // province|key -> versions; see unitKeys
 	codes      map[string][]*Unit // province|code -> versions
 	indicators map[string]*Indicator
 	disaggs    map[string]*Disaggregation // key -> value, any dimension
-	near       nearest                    // suggestions for unknown names (suggest.go)
 }
 
-// NewResolver indexes ref.
+// NewResolver returns a Resolver over ref. The index of names is built
+// the first time for a Reference that LoadReference made (a few ms: it
+// folds every spelling) and shared by the Resolvers after it, so a reader
+// may take a Resolver per file.
 func NewResolver(ref *Reference) *Resolver {
-	r := &Resolver{
-		ref: ref, provinces: map[string]*Unit{}, units: map[string][]*Unit{}, codes: map[string][]*Unit{},
-		indicators: map[string]*Indicator{}, disaggs: map[string]*Disaggregation{}, near: newNearest(),
+	var ix *nameIndex
+	if ref.names != nil {
+		ref.names.once.Do(func() { ref.names.ix = indexNames(ref) })
+		ix = ref.names.ix
+	} else {
+		ix = indexNames(ref)
+	}
+	return &Resolver{ref: ref, nameIndex: ix, near: newNearest()}
+}
+
+// sharedNames holds a Reference's index of names, built once.
+type sharedNames struct {
+	once sync.Once
+	ix   *nameIndex
+}
+
+func indexNames(ref *Reference) *nameIndex {
+	r := &nameIndex{
+		provinces: map[string]*Unit{}, units: map[string][]*Unit{}, codes: map[string][]*Unit{},
+		indicators: map[string]*Indicator{}, disaggs: map[string]*Disaggregation{},
 	}
 	variants := map[string][]string{}
 	for _, v := range ref.NameVariants {

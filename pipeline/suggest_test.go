@@ -130,3 +130,28 @@ func TestClosestAsSorted(t *testing.T) {
 		}
 	}
 }
+
+// TestResolversShareTheIndex: a reader takes a Resolver per file, so the
+// index of names must be built once per Reference, not once per Resolver.
+func TestResolversShareTheIndex(t *testing.T) {
+	ref, err := DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := NewResolver(ref), NewResolver(ref)
+	if a.nameIndex != b.nameIndex {
+		t.Error("two Resolvers of one Reference built the index of names twice")
+	}
+	a.near.answers[answerKey{}] = "x"
+	if len(b.near.answers) != 0 {
+		t.Error("the Resolvers share their suggestion caches (not safe across goroutines)")
+	}
+	// Both find what one Resolver alone finds.
+	prov, pr := b.Province("Nghệ An")
+	if pr != nil {
+		t.Fatal(pr.ReasonEN)
+	}
+	if u, pr := a.Unit(prov, "H. Quỳnh Lưu", YearPeriod(2023)); pr != nil || u.Name != "Quỳnh Lưu" {
+		t.Errorf("Quỳnh Lưu: %v %v", u, pr)
+	}
+}

@@ -76,6 +76,12 @@ func (d Dir) FactFiles() string {
 	return d.path("warehouse", "facts", "province=*", "year=*", "*.parquet")
 }
 
+// BatchFactFiles is a glob of one batch's fact files, whatever their
+// partitions: it lists the partition directories, not every file.
+func (d Dir) BatchFactFiles(batch string) string {
+	return d.path("warehouse", "facts", "province=*", "year=*", batch+".parquet")
+}
+
 // Rejects holds one Parquet file of refused rows per batch.
 func (d Dir) Rejects() string { return d.path("warehouse", "rejects") }
 
