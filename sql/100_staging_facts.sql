@@ -1,4 +1,4 @@
--- Staging, one (province_code, year) partition at a time: the latest accepted
+-- Staging, over the partitions being refreshed (in_refresh): the latest accepted
 -- value per (unit_code, period, indicator, disaggregation). A key always falls
 -- in one partition (the unit fixes the province, the period fixes the year),
 -- so supersession never crosses partitions. Latest = greatest fact_version
@@ -19,7 +19,7 @@
 -- keeps the staged values and lets a new one replace a staged one only when
 -- its version is greater, so both ways end in the same state.
 DELETE FROM stg_facts
-WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year')
+WHERE in_refresh(province_code, year)
   AND NOT getvariable('partition_append');
 
 DELETE FROM stg_facts s
@@ -29,7 +29,7 @@ USING (
     GROUP BY unit_code, period, indicator, disaggregation
 ) l
 WHERE getvariable('partition_append')
-  AND s.province_code = getvariable('partition_province') AND s.year = getvariable('partition_year')
+  AND in_refresh(s.province_code, s.year)
   AND s.unit_code = l.unit_code AND s.period = l.period AND s.indicator = l.indicator
   AND s.disaggregation IS NOT DISTINCT FROM l.disaggregation
   AND fact_version(s.ingested_at, s.batch, s.seq) < l.version;
@@ -44,7 +44,7 @@ staged AS ( -- appending: the values still staged are newer than the new ones
     SELECT unit_code, period, indicator, disaggregation
     FROM stg_facts
     WHERE getvariable('partition_append')
-      AND province_code = getvariable('partition_province') AND year = getvariable('partition_year')
+      AND in_refresh(province_code, year)
 )
 SELECT f.* EXCLUDE (batch_version)
 FROM partition_facts f

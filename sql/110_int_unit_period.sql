@@ -3,13 +3,13 @@
 -- belong to its single dimension, so they add up). Qualifiers combine by
 -- combined_qualifier (005_macros).
 DELETE FROM int_unit_period
-WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year');
+WHERE in_refresh(province_code, year);
 
 INSERT INTO int_unit_period
 WITH f AS (
     SELECT s.*, bool_or(s.disaggregation = 'total') OVER (PARTITION BY s.unit_code, s.period, s.indicator) AS has_total
     FROM stg_facts s
-    WHERE s.province_code = getvariable('partition_province') AND s.year = getvariable('partition_year')
+    WHERE in_refresh(s.province_code, s.year)
 )
 SELECT
     province_code, unit_code, unit_level, any_value(unit_name) AS unit_name,

@@ -1,4 +1,4 @@
--- The reports behind the facts, one partition at a time: a report is a file's
+-- The reports behind the facts, over the partitions being refreshed: a report is a file's
 -- values for one unit and period, so it never spans partitions, and its
 -- report_id and batch fix everything else about it (grouped by those two
 -- alone, the rest taken with any_value: far cheaper than grouping by all).
@@ -7,14 +7,14 @@
 -- this table. Appending (see 100_staging_facts) adds the new batches' reports
 -- and recounts what the new values superseded in the reports already kept.
 DELETE FROM int_reports
-WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year')
+WHERE in_refresh(province_code, year)
   AND NOT getvariable('partition_append');
 
 INSERT INTO int_reports
 WITH kept AS (
     SELECT report_id, batch, count(*) AS n
     FROM stg_facts
-    WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year')
+    WHERE in_refresh(province_code, year)
     GROUP BY report_id, batch
 ),
 reports AS (
@@ -43,8 +43,8 @@ UPDATE int_reports
 SET superseded_values = "values" - (
     SELECT count(*)
     FROM stg_facts s
-    WHERE s.province_code = getvariable('partition_province') AND s.year = getvariable('partition_year')
+    WHERE in_refresh(s.province_code, s.year)
       AND s.report_id = int_reports.report_id AND s.batch = int_reports.batch
 )
 WHERE getvariable('partition_append')
-  AND province_code = getvariable('partition_province') AND year = getvariable('partition_year');
+  AND in_refresh(province_code, year);

@@ -3,12 +3,12 @@
 -- the file was ingested. All accepted values count, superseded ones included:
 -- a later correction does not make an on-time report late.
 DELETE FROM int_unit_report
-WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year');
+WHERE in_refresh(province_code, year);
 
 INSERT INTO int_unit_report
 SELECT
     province_code, unit_code, unit_level, period, period_type, period_start, period_end, year,
     min(first_received) AS first_received, bool_or(submitted_known) AS submitted_known
 FROM int_reports
-WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year')
+WHERE in_refresh(province_code, year)
 GROUP BY province_code, unit_code, unit_level, period, period_type, period_start, period_end, year;

@@ -8,7 +8,7 @@
 -- "Every half the unit existed in" is what makes 2025 work: a district's 2025
 -- is its 2025-H1, a commune's 2025 is its 2025-H2.
 DELETE FROM int_unit_year
-WHERE province_code = getvariable('partition_province') AND year = getvariable('partition_year');
+WHERE in_refresh(province_code, year);
 
 INSERT INTO int_unit_year
 WITH p AS (
@@ -18,7 +18,7 @@ WITH p AS (
                           ELSE 'commune_from_2025H2' END AS series
     FROM int_unit_period v
     JOIN indicators i ON i.code = v.indicator
-    WHERE v.province_code = getvariable('partition_province') AND v.year = getvariable('partition_year')
+    WHERE in_refresh(v.province_code, v.year)
       AND (v.period_type IN ('year', 'half', 'quarter', 'month') OR (v.period_type = 'to_date' AND i.kind = 'stock'))
       AND (v.unit_level <> 'commune' OR v.period_end >= DATE '2025-07-01')
 ),

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -150,8 +151,8 @@ func (w *Warehouse) refresh(ctx context.Context) (RefreshResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("refresh: begin: %w", err)
 	}
-	for _, st := range p.Steps {
-		if err := w.rebuildPartition(ctx, tx, ms, st, &res); err != nil {
+	for _, g := range groupSteps(p.Steps, groupBytes) {
+		if err := w.refreshGroup(ctx, tx, ms, g, &res); err != nil {
 			tx.Rollback()
 			return res, err
 		}
@@ -310,29 +311,35 @@ func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, m
 	return nil, nil
 }
 
-// rebuildPartition runs the incremental models (1xx) for one partition as
-// st says, and records the partition's key, inside the caller's
-// transaction.
-func (w *Warehouse) rebuildPartition(ctx context.Context, tx *sql.Tx, ms []modelFile, st step, res *RefreshResult) error {
-	where := fmt.Sprintf("partition %s/%d", st.Province, st.Year)
+// refreshGroup runs the incremental models (1xx) over a group of
+// partitions at once, as its steps say, and records the partitions' keys,
+// inside the caller's transaction.
+func (w *Warehouse) refreshGroup(ctx context.Context, tx *sql.Tx, ms []modelFile, g []step, res *RefreshResult) error {
+	where := "partition " + g[0].Partition.String()
+	if len(g) > 1 {
+		where = fmt.Sprintf("partitions %s..%s", g[0].Partition, g[len(g)-1].Partition)
+	}
 	exec := func(what, q string, args ...any) error {
 		if err := w.exec(ctx, tx, what, q, args...); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
 		return nil
 	}
-	// Variables, not a joined table: constant filters let DuckDB skip the
-	// row groups of other partitions.
-	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_province = %s::VARCHAR`, sqlString(st.Province))); err != nil {
+	// The group as constants in a macro, not a joined table: constant
+	// filters let DuckDB skip the row groups of other partitions.
+	if err := exec("current partitions", "CREATE OR REPLACE TEMP MACRO in_refresh(p, y) AS "+inGroup(g)); err != nil {
 		return err
 	}
-	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_year = %d::INTEGER`, st.Year)); err != nil {
+	if err := exec("current partitions", fmt.Sprintf(`SET VARIABLE partition_append = %t`, g[0].Action == Append)); err != nil {
 		return err
 	}
-	if err := exec("current partition", fmt.Sprintf(`SET VARIABLE partition_append = %t`, st.Action == Append)); err != nil {
-		return err
+	var read []factFile
+	for _, st := range g {
+		read = append(read, st.Read...)
 	}
-	if err := exec("partition facts", "CREATE OR REPLACE TEMP VIEW partition_facts AS "+readPartitionFacts(st.Read)); err != nil {
+	// Read once: the models scan the group's facts three or four times,
+	// and a small file costs more to open than to read.
+	if err := exec("partition facts", "CREATE OR REPLACE TEMP TABLE partition_facts AS "+readPartitionFacts(read)); err != nil {
 		return err
 	}
 	var n int64
@@ -347,17 +354,78 @@ func (w *Warehouse) rebuildPartition(ctx context.Context, tx *sql.Tx, ms []model
 			}
 		}
 	}
-	if err := exec("partition key", `DELETE FROM wh_partitions WHERE province_code = ? AND year = ?`, st.Province, st.Year); err != nil {
+	if err := exec("partition facts", "DROP TABLE partition_facts"); err != nil {
 		return err
 	}
-	if len(st.Files) > 0 {
-		batches := batchesOf(st.Files)
-		list := "[" + strings.Join(quoteAll(batches), ", ") + "]::VARCHAR[]"
-		if err := exec("partition key", `INSERT INTO wh_partitions VALUES (?, ?, ?, `+list+`)`, st.Province, st.Year, hashBatches(batches)); err != nil {
+	if err := exec("partition key", `DELETE FROM wh_partitions WHERE in_refresh(province_code, year)`); err != nil {
+		return err
+	}
+	var keys, parts []string
+	for _, st := range g {
+		parts = append(parts, fmt.Sprintf("(%s, %d)", sqlString(st.Province), st.Year))
+		if len(st.Files) > 0 {
+			batches := batchesOf(st.Files)
+			keys = append(keys, fmt.Sprintf("(%s, %d, %s, [%s]::VARCHAR[])", sqlString(st.Province), st.Year,
+				sqlString(hashBatches(batches)), strings.Join(quoteAll(batches), ", ")))
+		}
+	}
+	if len(keys) > 0 {
+		if err := exec("partition key", `INSERT INTO wh_partitions VALUES `+strings.Join(keys, ", ")); err != nil {
 			return err
 		}
 	}
-	return exec("refreshed partitions", `INSERT INTO refreshed_partitions VALUES (?, ?)`, st.Province, st.Year)
+	return exec("refreshed partitions", `INSERT INTO refreshed_partitions VALUES `+strings.Join(parts, ", "))
+}
+
+// groupBytes bounds the facts a group of partitions reads at once: the demo
+// (a few hundred kB a partition) goes in one group, a partition of the 24M
+// facts (tens of MB) stays alone.
+var groupBytes int64 = 16 << 20
+
+// groupSteps cuts the plan's steps, in order, into the groups the models
+// run over at once: steps of one kind (appending, or rebuilding and
+// dropping) whose files to read add up to at most maxBytes. Twelve
+// statements per partition cost more than the rows of a small one, so
+// small partitions go together; a large one stays alone.
+func groupSteps(steps []step, maxBytes int64) [][]step {
+	var out [][]step
+	var size int64
+	for _, st := range steps {
+		var n int64
+		for _, f := range st.Read {
+			n += f.Size
+		}
+		if k := len(out); k > 0 {
+			last := out[k-1]
+			if (last[0].Action == Append) == (st.Action == Append) && size+n <= maxBytes {
+				out[k-1] = append(last, st)
+				size += n
+				continue
+			}
+		}
+		out = append(out, []step{st})
+		size = n
+	}
+	return out
+}
+
+// inGroup is the body of the in_refresh(p, y) macro: whether a row's
+// partition is one of g's.
+func inGroup(g []step) string {
+	years := map[string][]string{}
+	var provinces []string
+	for _, st := range g {
+		if years[st.Province] == nil {
+			provinces = append(provinces, st.Province)
+		}
+		years[st.Province] = append(years[st.Province], strconv.Itoa(st.Year))
+	}
+	sort.Strings(provinces)
+	var or []string
+	for _, p := range provinces {
+		or = append(or, fmt.Sprintf("(p = %s AND y IN (%s))", sqlString(p), strings.Join(years[p], ", ")))
+	}
+	return strings.Join(or, " OR ")
 }
 
 func quoteAll(ss []string) []string {

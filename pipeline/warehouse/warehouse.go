@@ -369,6 +369,7 @@ type factFile struct {
 	Batch      string
 	Path       string
 	IngestedAt time.Time // of the batch, as in its rows (microseconds)
+	Size       int64     // bytes, for grouping partitions (groupSteps)
 }
 
 // committedFacts lists the Parquet parts whose batch is loaded, sorted.
@@ -393,7 +394,11 @@ func committedFacts(d layout.Dir, man []layout.Entry) ([]factFile, error) {
 		if !ok {
 			continue
 		}
-		out = append(out, factFile{part, batch, p, at})
+		f := factFile{Partition: part, Batch: batch, Path: p, IngestedAt: at}
+		if fi, err := os.Stat(p); err == nil {
+			f.Size = fi.Size()
+		}
+		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil

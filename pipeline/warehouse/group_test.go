@@ -1,0 +1,164 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
+	"github.com/danvan/danvan/pipeline/warehouse/whtest"
+)
+
+// The models give the same tables whether the changed partitions run one
+// by one or together, rebuilt, appended to or dropped.
+func TestGroupedPartitionsEqualOneByOne(t *testing.T) {
+	ctx := context.Background()
+	at := func(d int) time.Time { return time.Date(2024, 1, d, 8, 0, 0, 0, time.UTC) }
+	one, all := t.TempDir(), t.TempDir()
+	write := func(b whtest.Batch) string {
+		h := whtest.Write(t, one, b)
+		if h2 := whtest.Write(t, all, b); h2 != h {
+			t.Fatalf("batch written twice with different hashes")
+		}
+		return h
+	}
+	remove := func(h string) { whtest.Remove(t, one, h); whtest.Remove(t, all, h) }
+	facts := func(v float64, units ...string) []whtest.Fact {
+		var fs []whtest.Fact
+		for i, u := range units {
+			for _, p := range []string{"2022", "2023", "2023-H1", "2023-H2"} {
+				fs = append(fs, whtest.Fact{Unit: u, Period: p, Indicator: "dialogues", Value: v + float64(i)},
+					whtest.Fact{Unit: u, Period: p, Indicator: "models_registered", Disaggregation: "kinh_te", Value: 2 * v},
+					whtest.Fact{Unit: u, Period: p, Indicator: "models_registered", Value: 3 * v})
+			}
+		}
+		return fs
+	}
+	write(whtest.Batch{SourceFile: "a.csv", IngestedAt: at(1), Facts: facts(10, "380", "381", "412", "436")})
+	b := write(whtest.Batch{SourceFile: "b.csv", IngestedAt: at(2), Facts: facts(20, "380", "412")})
+	wOne, wAll := openAt(t, one), openAt(t, all)
+	steps := func(w *Warehouse, bytes int64) RefreshResult {
+		t.Helper()
+		keep := groupBytes
+		groupBytes = bytes
+		defer func() { groupBytes = keep }()
+		res, err := w.Refresh(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	same := func(when string, partitions int) {
+		t.Helper()
+		r1, r2 := steps(wOne, 0), steps(wAll, 1<<40)
+		if r1.Partitions != partitions || r2.Partitions != partitions || r1.RowsRead != r2.RowsRead {
+			t.Errorf("%s: one by one %+v, together %+v; want %d partitions", when, r1, r2, partitions)
+		}
+		for _, tbl := range []string{"stg_facts", "int_unit_period", "int_unit_report", "int_unit_year", "int_reports",
+			"wh_partitions", "mart_province_year", "mart_unit_year", "mart_completeness"} {
+			a, b := dump(t, wOne, tbl), dump(t, wAll, tbl)
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("%s: %s one by one:\n%s\ntogether:\n%s", when, tbl, strings.Join(a, "\n"), strings.Join(b, "\n"))
+			}
+			if len(a) == 0 && tbl != "mart_completeness" {
+				t.Errorf("%s: %s is empty", when, tbl)
+			}
+		}
+	}
+	same("full", 6)
+	// Appends in four partitions, in one of them a new unit.
+	write(whtest.Batch{SourceFile: "c.csv", IngestedAt: at(3), Facts: facts(30, "381", "436", "437")[:20]})
+	same("appended", 4)
+	// A removal (rebuilds) beside an append; the removed batch's partitions
+	// of 40 keep a.csv.
+	remove(b)
+	write(whtest.Batch{SourceFile: "d.csv", IngestedAt: at(4), Facts: facts(40, "436")})
+	same("rebuilt and appended", 6)
+	// A partition of its own batch, then that batch goes: dropped, beside
+	// an append elsewhere.
+	e := write(whtest.Batch{SourceFile: "e.csv", IngestedAt: at(5), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2021", Indicator: "dialogues", Value: 5}}})
+	same("a partition of one batch", 1)
+	remove(e)
+	write(whtest.Batch{SourceFile: "f.csv", IngestedAt: at(6), Facts: facts(50, "412")[:3]})
+	same("dropped and appended", 2)
+}
+
+func openAt(t *testing.T, dir string) *Warehouse {
+	t.Helper()
+	w, err := Open(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
+}
+
+func dump(t *testing.T, w *Warehouse, table string) []string {
+	t.Helper()
+	r, err := w.DB().Query("SELECT * FROM " + table + " ORDER BY ALL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cols, _ := r.Columns()
+	var out []string
+	for r.Next() {
+		v := make([]any, len(cols))
+		p := make([]any, len(cols))
+		for i := range v {
+			p[i] = &v[i]
+		}
+		if err := r.Scan(p...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(v...))
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Steps go together only with steps of their kind and within the bytes.
+func TestGroupSteps(t *testing.T) {
+	dir := t.TempDir()
+	f := func(n int64) []factFile {
+		p := filepath.Join(dir, fmt.Sprint(n))
+		return []factFile{{Path: p, Size: n}}
+	}
+	_ = os.MkdirAll(dir, 0o755)
+	st := func(prov string, year int, a Action, size int64) step {
+		s := step{Partition: layout.Partition{Province: prov, Year: year}, Action: a}
+		if a != Drop {
+			s.Read = f(size)
+		}
+		return s
+	}
+	steps := []step{st("38", 2022, Rebuild, 10), st("38", 2023, Drop, 0), st("38", 2024, Rebuild, 10),
+		st("40", 2022, Append, 5), st("40", 2023, Append, 30), st("42", 2022, Rebuild, 5)}
+	var got []string
+	for _, g := range groupSteps(steps, 20) {
+		var s []string
+		for _, st := range g {
+			s = append(s, st.Partition.String())
+		}
+		got = append(got, strings.Join(s, "+"))
+	}
+	want := []string{"province=38/year=2022+province=38/year=2023+province=38/year=2024",
+		"province=40/year=2022", "province=40/year=2023", "province=42/year=2022"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groups %q, want %q", got, want)
+	}
+	if got := len(groupSteps(steps, 0)); got != len(steps) {
+		t.Errorf("with no bytes: %d groups, want one per step", got)
+	}
+	if got := inGroup(steps[:3]); got != "(p = '38' AND y IN (2022, 2023, 2024))" {
+		t.Errorf("inGroup: %s", got)
+	}
+}
