@@ -138,7 +138,15 @@ type pair struct {
 }
 
 func (p pair) wallRatio() float64 { return ratio(p.danvan.wall, p.floor.wall) }
-func (p pair) cpuRatio() float64  { return ratio(p.danvan.cpu, p.floor.cpu) }
+
+// cpuRatio compares CPU time, per row (request) when both sides count
+// them: a server under load for a fixed time serves more or fewer.
+func (p pair) cpuRatio() float64 {
+	if p.danvan.rows > 0 && p.floor.rows > 0 && p.danvan.rows != p.floor.rows {
+		return ratio(p.danvan.cpu, p.floor.cpu) * float64(p.floor.rows) / float64(p.danvan.rows)
+	}
+	return ratio(p.danvan.cpu, p.floor.cpu)
+}
 
 func ratio(a, b time.Duration) float64 {
 	if b <= 0 {

@@ -180,6 +180,9 @@ func (b *bench) loadJSON(ctx context.Context, base string, pid, conns int, d tim
 	m, err := b.generate(ctx, base, conns, d)
 	m.load, m.cpu = load, procCPU(pid)-cpu0
 	m.rssKB = procRSS(pid)
+	if m.rows > 0 {
+		m.extra += fmt.Sprintf(" %.0f µs CPU/request", float64(m.cpu.Microseconds())/float64(m.rows))
+	}
 	return m, err
 }
 
@@ -266,7 +269,7 @@ func (b *bench) generate(ctx context.Context, base string, conns int, d time.Dur
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 	return measurement{
-		wall: pct(0.99),
+		wall: pct(0.99), rows: int64(len(lat)),
 		extra: fmt.Sprintf("(wall = p99; p50 %s, p90 %s, max %s; %d requests, %.0f req/s; Go load generator; outputs %d KiB gzip)",
 			pct(0.5).Round(10*time.Microsecond), pct(0.9).Round(10*time.Microsecond), lat[len(lat)-1].Round(time.Millisecond),
 			len(lat), float64(len(lat))/d.Seconds(), size/1024),
@@ -298,6 +301,7 @@ end
 	}
 	pct := map[string]time.Duration{}
 	var rps, errs string
+	var requests int64
 	for _, line := range strings.Split(string(out), "\n") {
 		f := strings.Fields(line)
 		switch {
@@ -307,6 +311,8 @@ end
 			}
 		case len(f) == 2 && f[0] == "Requests/sec:":
 			rps = f[1]
+		case len(f) > 3 && f[1] == "requests" && f[2] == "in":
+			requests, _ = strconv.ParseInt(f[0], 10, 64)
 		case len(f) > 0 && (f[0] == "Non-2xx" || f[0] == "Socket"):
 			errs += " " + strings.TrimSpace(line)
 		}
@@ -315,7 +321,7 @@ end
 		return measurement{}, fmt.Errorf("wrk: unexpected output%s:\n%s", errs, out)
 	}
 	return measurement{
-		wall: pct["99%"],
+		wall: pct["99%"], rows: requests,
 		extra: fmt.Sprintf("(wall = p99; p50 %s, p90 %s; %s req/s; wrk -t2 -c%d)",
 			pct["50%"].Round(10*time.Microsecond), pct["90%"].Round(10*time.Microsecond), rps, conns),
 	}, nil
