@@ -31,6 +31,39 @@ var pages = map[string]string{
 type asset struct {
 	body, gz []byte
 	ctype    string
+	hdr      assetHeaders // prepared once (prepare)
+}
+
+// assetHeaders are the header values of an asset's answers, made once
+// when the asset is loaded (at start, or when a snapshot's file is first
+// read), so serving it assigns prepared slices instead of building them on
+// every request. The slices are shared and never written to: net/http
+// only reads them, and a handler that adds to one gets a new one (their
+// capacity is their length).
+type assetHeaders struct {
+	etag, ctype, run []string
+	lenBody, lenGz   []string
+	etagValue        string
+}
+
+var (
+	varyEncoding   = []string{"Accept-Encoding"}
+	encodingGzip   = []string{"gzip"}
+	noCache        = []string{"no-cache"}
+	immutableCache = []string{"public, max-age=31536000, immutable"}
+)
+
+// prepare makes the asset's headers; etag is its entity tag, run the run
+// id it belongs to ("" for none).
+func (f *asset) prepare(etag, run string) *asset {
+	f.hdr = assetHeaders{etag: []string{etag}, ctype: []string{f.ctype}, lenBody: []string{strconv.Itoa(len(f.body))}, etagValue: etag}
+	if f.gz != nil {
+		f.hdr.lenGz = []string{strconv.Itoa(len(f.gz))}
+	}
+	if run != "" {
+		f.hdr.run = []string{run}
+	}
+	return f
 }
 
 // assets are the embedded dashboards. Pages refer to "/assets/x" and are
@@ -89,6 +122,7 @@ func loadAssets() (*assets, error) {
 		if isText(f.ctype) {
 			f.gz = gzipBytes(f.body)
 		}
+		f.prepare(`"`+a.version+`"`, "")
 	}
 	return a, nil
 }
@@ -118,8 +152,8 @@ func (s *Server) page(file string) http.HandlerFunc {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "no-cache")
-		s.writeAsset(w, r, f, `"`+s.assets.version+`"`)
+		w.Header()["Cache-Control"] = noCache
+		s.writeAsset(w, r, f)
 	}
 }
 
@@ -139,30 +173,38 @@ func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if immutable {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header()["Cache-Control"] = immutableCache
 	} else {
-		w.Header().Set("Cache-Control", "no-cache")
+		w.Header()["Cache-Control"] = noCache
 	}
-	s.writeAsset(w, r, f, `"`+s.assets.version+`"`)
+	s.writeAsset(w, r, f)
 }
 
-func (s *Server) writeAsset(w http.ResponseWriter, r *http.Request, f *asset, etag string) {
+// writeAsset answers with f, with the headers prepared for it.
+func (s *Server) writeAsset(w http.ResponseWriter, r *http.Request, f *asset) {
 	h := w.Header()
-	h.Set("ETag", etag)
-	h.Set("Content-Type", f.ctype)
-	if f.gz != nil {
-		h.Add("Vary", "Accept-Encoding")
+	h["Etag"] = f.hdr.etag
+	h["Content-Type"] = f.hdr.ctype
+	if f.hdr.run != nil {
+		h["X-Danvan-Run"] = f.hdr.run
 	}
-	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+	if f.gz != nil {
+		if v := h["Vary"]; len(v) == 0 {
+			h["Vary"] = varyEncoding
+		} else {
+			h["Vary"] = append(v, varyEncoding...)
+		}
+	}
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagMatch(inm[0], f.hdr.etagValue) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body := f.body
+	body, n := f.body, f.hdr.lenBody
 	if f.gz != nil && acceptsGzip(r) {
-		h.Set("Content-Encoding", "gzip")
-		body = f.gz
+		h["Content-Encoding"] = encodingGzip
+		body, n = f.gz, f.hdr.lenGz
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = n
 	if r.Method == http.MethodHead {
 		return
 	}
@@ -175,7 +217,14 @@ func isText(ctype string) bool {
 }
 
 func acceptsGzip(r *http.Request) bool {
-	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
+	ae := r.Header["Accept-Encoding"]
+	if len(ae) == 0 {
+		return false
+	}
+	if ae[0] == "gzip" || ae[0] == "gzip, deflate" || ae[0] == "gzip, deflate, br" || ae[0] == "gzip, deflate, br, zstd" {
+		return true // what clients send, without splitting
+	}
+	for part := range strings.SplitSeq(ae[0], ",") {
 		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.TrimSpace(enc) == "gzip" && strings.ReplaceAll(strings.TrimSpace(q), " ", "") != "q=0" {
 			return true

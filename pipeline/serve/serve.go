@@ -199,24 +199,27 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	// Pages, assets and snapshot files are gzipped once, ahead, and
+	// served as they are; gzhttp wraps the answers made per request.
+	gz := gzipText
 	for path, file := range pages {
 		mux.HandleFunc("GET "+path, s.page(file))
 	}
 	mux.HandleFunc("GET /assets/{path...}", s.asset)
 	mux.HandleFunc("GET /data/{name}", s.dataFile)
 	mux.HandleFunc("GET /data/sources/{name}", s.dataFile)
-	mux.HandleFunc("GET /download/{file}", s.download)
-	mux.HandleFunc("GET /api/runs", s.runs)
-	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /download/{file}", gz(http.HandlerFunc(s.download)))
+	mux.Handle("GET /api/runs", gz(http.HandlerFunc(s.runs)))
+	mux.Handle("GET /healthz", gz(http.HandlerFunc(s.healthz)))
 	if s.opts.Metrics != nil {
-		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		mux.Handle("GET /metrics", gz(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-store")
 			s.opts.Metrics.WriteMetrics(w)
-		})
+		})))
 	}
 	if s.opts.Trigger != nil && s.opts.Token != "" {
-		mux.Handle("POST /api/run", s.authorized(http.HandlerFunc(s.trigger)))
+		mux.Handle("POST /api/run", gz(s.authorized(http.HandlerFunc(s.trigger))))
 	}
 	if s.opts.SQL != nil {
 		sql := s.opts.SQL
@@ -225,18 +228,26 @@ func (s *Server) routes() http.Handler {
 		} else {
 			sql = s.loopbackOnly(sql)
 		}
-		mux.Handle("POST /api/sql", sql)
+		mux.Handle("POST /api/sql", gz(sql))
 	}
-	return securityHeaders(gzipText(mux))
+	return securityHeaders(mux)
 }
+
+// The security headers' values, shared by every answer (see assetHeaders).
+var (
+	cspHeader       = []string{csp}
+	nosniffHeader   = []string{"nosniff"}
+	referrerHeader  = []string{"no-referrer"}
+	frameDenyHeader = []string{"DENY"}
+)
 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
+		h["Content-Security-Policy"] = cspHeader
+		h["X-Content-Type-Options"] = nosniffHeader
+		h["Referrer-Policy"] = referrerHeader
+		h["X-Frame-Options"] = frameDenyHeader
 		next.ServeHTTP(w, r)
 	})
 }

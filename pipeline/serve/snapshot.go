@@ -107,7 +107,7 @@ func (s *snapshots) read(snap snapshot, name string) (*asset, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &asset{body: b, gz: gzipBytes(b), ctype: "application/json; charset=utf-8"}
+	f := (&asset{body: b, gz: gzipBytes(b), ctype: "application/json; charset=utf-8"}).prepare(`W/"`+snap.runID+`"`, snap.runID)
 	cur, err := s.current()
 	if err != nil || cur.dir != snap.dir {
 		return f, nil // only the current snapshot is cached
@@ -141,7 +141,11 @@ func (s *Server) dataFile(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	snap, err := s.data.pinned(r.URL.Query().Get("run"))
+	var run string
+	if r.URL.RawQuery != "" {
+		run = r.URL.Query().Get("run")
+	}
+	snap, err := s.data.pinned(run)
 	if err != nil {
 		s.snapshotError(w, err)
 		return
@@ -156,9 +160,8 @@ func (s *Server) dataFile(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusInternalServerError, "không đọc được dữ liệu / cannot read data")
 		return
 	}
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("X-Danvan-Run", snap.runID)
-	s.writeAsset(w, r, f, `W/"`+snap.runID+`"`)
+	w.Header()["Cache-Control"] = noCache
+	s.writeAsset(w, r, f)
 }
 
 func (s *Server) snapshotError(w http.ResponseWriter, err error) {
