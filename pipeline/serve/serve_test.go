@@ -297,7 +297,7 @@ func TestNoSnapshot(t *testing.T) {
 
 func TestDownloadCSV(t *testing.T) {
 	_, ts := newTestServer(t, Options{DataDir: dataDir(t)})
-	res, body := get(t, ts.URL+"/download/unit_year.csv?province_code=42&year=2024&indicator=dialogues&lang=en", "Accept-Encoding", "gzip")
+	res, body := get(t, ts.URL+"/download/unit_year.csv?province_code=42&year=2024&indicator=dialogues&format=machine", "Accept-Encoding", "gzip")
 	if res.StatusCode != 200 {
 		t.Fatal(res.Status)
 	}
@@ -342,12 +342,41 @@ func TestDownloadCSV(t *testing.T) {
 		}
 	}
 
-	res, body = get(t, ts.URL+"/download/completeness.csv?province_code=42&period=2024")
+	res, body = get(t, ts.URL+"/download/completeness.csv?province_code=42&period=2024&format=machine")
 	recs, _ = csv.NewReader(bytes.NewReader(body[3:])).ReadAll()
 	if res.StatusCode != 200 || len(recs) != 2 || recs[1][9] != "Vũ Quang (441); <img src=x onerror=alert(1)> (442)" {
 		t.Errorf("completeness CSV: %s %q", res.Status, recs)
 	}
-	for _, p := range []string{"/download/nope.csv", "/download/unit_year.pdf", "/download/sources-4-2024.csv", "/download/sources-42-1999.csv"} {
+
+	// For people (the default): Vietnamese headers, names beside codes,
+	// the unit in the header, ";" between cells and a decimal comma.
+	res, body = get(t, ts.URL+"/download/province_year.csv?province_code=42&year=2024&indicator=land_donated_m2")
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))))
+	r.Comma = ';'
+	recs, err = r.ReadAll()
+	if err != nil || res.StatusCode != 200 || len(recs) != 2 {
+		t.Fatalf("people's CSV: %s %v %q", res.Status, err, recs)
+	}
+	if got := strings.Join(recs[0][:8], "|"); got != "Tỉnh|Mã tỉnh|Năm|Chỉ tiêu|Mã chỉ tiêu|Đơn vị tính|Giá trị (m²)|Mức chính xác" {
+		t.Errorf("people's header %q", got)
+	}
+	var pys []map[string]any
+	readJSON(t, filepath.Join(fixtureSnapshot, "province_year.json"), &pys)
+	for _, py := range pys {
+		if py["province_code"] == "42" && py["year"] == 2024.0 && py["indicator"] == "land_donated_m2" {
+			want := strings.Replace(fmt.Sprint(py["value"]), ".", ",", 1)
+			if recs[1][0] != "Hà Tĩnh" || recs[1][1] != "42" || recs[1][6] != want || !strings.HasPrefix(recs[1][3], "Diện tích đất") {
+				t.Errorf("people's row %q, want value %s", recs[1], want)
+			}
+		}
+	}
+	// Both forms of a sources file's address work.
+	for _, p := range []string{"/download/sources-42-2024.csv", "/download/sources/42-2024.csv"} {
+		if res, body := get(t, ts.URL+p); res.StatusCode != 200 || !bytes.Contains(body, []byte("Hà Tĩnh;42;")) {
+			t.Errorf("GET %s: %s %.200q", p, res.Status, body)
+		}
+	}
+	for _, p := range []string{"/download/nope.csv", "/download/unit_year.pdf", "/download/sources-4-2024.csv", "/download/sources-42-1999.csv", "/download/sources/42-1999.csv"} {
 		if res, _ := get(t, ts.URL+p); res.StatusCode != 404 {
 			t.Errorf("GET %s: %s, want 404", p, res.Status)
 		}
@@ -369,10 +398,10 @@ func TestDownloadXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || rows[0][2] != "unit_name" || rows[1][2] != "<img src=x onerror=alert(1)>" {
+	if len(rows) != 2 || rows[0][5] != "Đơn vị" || rows[1][5] != "<img src=x onerror=alert(1)>" || rows[0][10] != "Giá trị (mô hình)" {
 		t.Fatalf("rows %q", rows)
 	}
-	typ, _ := f.GetCellType("sources-42-2024", "F2")
+	typ, _ := f.GetCellType("sources-42-2024", "K2")
 	if typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("value cell type %v, want a number", typ)
 	}
@@ -385,7 +414,7 @@ func TestCSVFormulaGuard(t *testing.T) {
 	}
 	// Text that a spreadsheet would run gets an apostrophe, header
 	// included; numbers, and text that is a plain number, are data.
-	got := string(tb.csv())
+	got := string(tb.csv(',', '.'))
 	want := "\ufeffprovince_code,province_name,population,population_year,'=x,note\n" +
 		`38,"'=HYPERLINK(""x"")",-5,2019,-5,'-1+2` + "\n"
 	if got != want {
