@@ -122,6 +122,8 @@ func (s runsSource) History(n int) ([]serve.Run, error) {
 		out = append(out, serve.Run{
 			ID: r.ID, Trigger: string(r.Trigger), Status: string(r.Status), StartedAt: r.Start, FinishedAt: r.End,
 			Published: r.Snapshot != "", Summary: summary, Error: r.Error, Problems: r.Problems,
+			FilesIngested: r.FilesIngested, RowsAccepted: r.RowsAccepted, RowsRejected: r.RowsRejected,
+			TestsPassed: r.TestsPassed, TestsFailed: r.TestsFailed,
 		})
 	}
 	return out, err

@@ -25,6 +25,7 @@ var pages = map[string]string{
 	"/province":     "province.html",
 	"/completeness": "completeness.html",
 	"/runs":         "runs.html",
+	"/refusals":     "refusals.html",
 }
 
 // asset is one embedded file, gzipped once at start when it is text.

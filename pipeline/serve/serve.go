@@ -19,11 +19,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // Run is one refresh run as the runs page shows it.
@@ -38,6 +40,12 @@ type Run struct {
 	Error      string    `json:"error,omitempty"`
 	// Problems of a run that published all the same, each with its fix.
 	Problems []pipeline.Fault `json:"problems,omitempty"`
+	// What the run did, for the page to write with its own separators.
+	FilesIngested int `json:"files_ingested"`
+	RowsAccepted  int `json:"rows_accepted"`
+	RowsRejected  int `json:"rows_rejected"`
+	TestsPassed   int `json:"tests_passed"`
+	TestsFailed   int `json:"tests_failed"`
 }
 
 // RunsSource gives the run history, newest first, and the next scheduled run
@@ -209,6 +217,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /data/{name}", s.dataFile)
 	mux.HandleFunc("GET /data/sources/{name}", s.dataFile)
 	mux.Handle("GET /download/{file}", gz(http.HandlerFunc(s.download)))
+	mux.Handle("GET /download/sources/{file}", gz(http.HandlerFunc(s.download)))
+	mux.HandleFunc("GET /download/feedback/{file}", s.feedback) // a workbook is a zip already
+	mux.Handle("GET /brief", gz(http.HandlerFunc(s.briefPage)))
 	mux.Handle("GET /api/runs", gz(http.HandlerFunc(s.runs)))
 	mux.Handle("GET /healthz", gz(http.HandlerFunc(s.healthz)))
 	if s.opts.Metrics != nil {
@@ -289,6 +300,57 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
 	fmt.Fprintln(w, msg)
+	if line := s.refusalsLine(); line != "" {
+		fmt.Fprintln(w, line)
+	}
+}
+
+// refusalsLine says in /healthz what the published snapshot refused, and
+// where to see it; "" when no snapshot is published.
+func (s *Server) refusalsLine() string {
+	snap, err := s.data.current()
+	if err != nil {
+		return ""
+	}
+	m, err := layout.ReadSnapshotManifest(snap.dir)
+	if err != nil {
+		return ""
+	}
+	var refused, files, quarantined int64
+	for _, f := range m.Sources {
+		refused += f.RowsRejected
+		if f.RowsRejected > 0 {
+			files++
+		}
+		if f.Status == layout.Quarantined {
+			quarantined++
+		}
+	}
+	return fmt.Sprintf("dữ liệu bị từ chối: %s giá trị trong %s tệp, %s tệp bị cách ly; xem /refusals "+
+		"(refused data: %s values in %s files, %s files quarantined; see /refusals)",
+		groupVI(refused), groupVI(files), groupVI(quarantined), groupEN(refused), groupEN(files), groupEN(quarantined))
+}
+
+// groupVI writes a count with "." between thousands (55.479), groupEN
+// with "," (55,479).
+func groupVI(n int64) string { return group(n, '.') }
+func groupEN(n int64) string { return group(n, ',') }
+
+func group(n int64, sep byte) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, sep)
+		}
+		b = append(b, s[i])
+	}
+	if neg {
+		return "-" + string(b)
+	}
+	return string(b)
 }
 
 // authorized lets through requests bearing Options.Token.
