@@ -74,6 +74,33 @@ const dict = {
     'no.data': 'No data for this choice.', 'per100k.short': 'per 100,000 inh.',
     'yoy.short': 'on previous year',
     'trigger.schedule': 'scheduled', 'trigger.manual': 'manual (danvan run)', 'trigger.api': 'API',
+    tz: 'Vietnam time', 'nav.refusals': 'Refused data',
+    'year.partial': (label) => label, 'year.option': (y, label) => (label && label !== String(y) ? `${label}` : String(y)),
+    'yoy.none.part_year': 'not compared: part of the year only',
+    'yoy.none.previous_part_year': 'not compared: the previous year is incomplete',
+    'yoy.none.no_previous_year': 'no figure for the previous year',
+    'yoy.none.previous_zero': 'previous year was 0',
+    'partial.short': 'part-year', 'partial.marker': 'part of the year only',
+    'periods.sent': (p) => `sent ${p}`, 'periods.lacking': (p) => `lacks ${p}`,
+    'rank.apart': 'Not ranked: figure covers other periods', 'rank.apart.note': 'These units sent other periods than the ranked ones; their figures are not comparable.',
+    'rank.top': 'Top 15', 'rank.bottom': 'Bottom 15', 'rank.chart': 'Highest and lowest 15',
+    'rank.printed': (n) => `Printed: the first and last 15 rows; the ${n} in between are on the screen and in the download.`,
+    'card.open': 'Open the province page', 'units.open': 'Show the units behind this count',
+    'comp.units': (n) => `${n} units`, 'comp.status.on_time': 'on time', 'comp.status.late': 'late',
+    'comp.status.missing': 'not reported', 'comp.status.pending': 'not yet due',
+    'comp.parts': (p) => `sent ${p}`, 'comp.parts_cover': 'halves cover the year',
+    'col.pending': 'Not yet due', 'col.received_on': 'Received', 'col.report': 'Report',
+    'col.deadline_short': 'Deadline', 'col.files': 'File',
+    'runs.summary': (f, a, r, tp) => [`${f} files, ${a} values accepted, `, r, `, ${tp} tests passed`],
+    'runs.refused': 'refused', 'runs.tests_failed': (n) => `${n} tests failed`,
+    'refusals.title': 'Refused data', 'refusals.none': 'No value was refused.',
+    'refusals.summary': (files, acc, ref, quar) => `${files} files · ${acc} values accepted · ${ref} values refused · ${quar} files quarantined`,
+    'refusals.run': 'Refresh run', 'refusals.run.all': 'All runs', 'refusals.run.manual': 'Ingested outside a refresh',
+    'refusals.unit': 'Unit', 'refusals.unit.all': 'All units', 'refusals.unit.unknown': '(not resolved)',
+    'refusals.feedback': 'Feedback workbook (Excel)', 'refusals.quarantined': 'Quarantined (the file could not be read)',
+    'refusals.clean': (n) => `${n} other files loaded with no refusal.`, 'col.fix': 'How to fix it', 'col.reason': 'Reason',
+    'col.column': 'Column', 'col.given': 'Value as written', 'col.accepted': 'Accepted', 'col.refused': 'Refused',
+    'status.loaded': 'loaded', 'status.quarantined': 'quarantined',
   },
 };
 // Vietnamese texts also used by scripts (the HTML carries the rest).
@@ -99,6 +126,35 @@ Object.assign(dict.vi, {
   'yoy.short': 'so với năm trước', 'runs.next': 'Lần chạy tiếp theo', 'runs.none': 'Chưa có lần chạy nào.',
   'runs.unscheduled': 'Không có lịch chạy.', 'f.all': 'Cả ba tỉnh',
   'trigger.schedule': 'theo lịch', 'trigger.manual': 'thủ công (danvan run)', 'trigger.api': 'API',
+  tz: 'giờ Việt Nam', 'nav.refusals': 'Dữ liệu bị từ chối',
+  'completeness.title': 'Tình hình báo cáo', 'province.ranked': 'Xếp hạng các đơn vị',
+  'province.none_missing': 'Tất cả đơn vị đã báo cáo.',
+  'year.option': (y, label) => (label && label !== String(y) ? label : String(y)),
+  'yoy.none.part_year': 'không so sánh: năm chưa đủ',
+  'yoy.none.previous_part_year': 'không so sánh: năm trước chưa đủ',
+  'yoy.none.no_previous_year': 'không có số liệu năm trước',
+  'yoy.none.previous_zero': 'năm trước bằng 0',
+  'partial.short': 'chưa đủ năm', 'partial.marker': 'chưa đủ năm',
+  'periods.sent': (p) => `đã gửi ${p}`, 'periods.lacking': (p) => `thiếu ${p}`,
+  'rank.apart': 'Không xếp hạng: số liệu khác kỳ', 'rank.apart.note': 'Các đơn vị này gửi số liệu cho kỳ khác với các đơn vị được xếp hạng nên không so sánh được.',
+  'rank.top': '15 đơn vị cao nhất', 'rank.bottom': '15 đơn vị thấp nhất', 'rank.chart': 'Cao nhất và thấp nhất (15 đơn vị)',
+  'rank.printed': (n) => `Bản in: 15 dòng đầu và 15 dòng cuối; ${n} đơn vị ở giữa xem trên màn hình hoặc tệp tải xuống.`,
+  'card.open': 'Xem trang chi tiết tỉnh', 'units.open': 'Xem các đơn vị của số này',
+  'comp.units': (n) => `${n} đơn vị`, 'comp.status.on_time': 'đúng hạn', 'comp.status.late': 'trễ hạn',
+  'comp.status.missing': 'chưa báo cáo', 'comp.status.pending': 'chưa đến hạn',
+  'comp.parts': (p) => `đã gửi ${p}`, 'comp.parts_cover': 'hai kỳ 6 tháng đủ cả năm',
+  'col.pending': 'Chưa đến hạn', 'col.received_on': 'Ngày nhận', 'col.report': 'Báo cáo',
+  'col.deadline_short': 'Hạn nộp', 'col.files': 'Tệp',
+  'runs.summary': (f, a, r, tp) => [`${f} tệp, ${a} giá trị nhận, `, r, `, ${tp} kiểm thử đạt`],
+  'runs.refused': 'bị từ chối', 'runs.tests_failed': (n) => `${n} kiểm thử lỗi`,
+  'refusals.title': 'Dữ liệu bị từ chối', 'refusals.none': 'Không có giá trị nào bị từ chối.',
+  'refusals.summary': (files, acc, ref, quar) => `${files} tệp · ${acc} giá trị được nhận · ${ref} giá trị bị từ chối · ${quar} tệp bị cách ly`,
+  'refusals.run': 'Lần làm mới', 'refusals.run.all': 'Tất cả các lần', 'refusals.run.manual': 'Nạp ngoài lần làm mới',
+  'refusals.unit': 'Đơn vị', 'refusals.unit.all': 'Tất cả đơn vị', 'refusals.unit.unknown': '(không xác định)',
+  'refusals.feedback': 'Tệp phản hồi (Excel)', 'refusals.quarantined': 'Cách ly (không đọc được tệp)',
+  'refusals.clean': (n) => `${n} tệp khác được nạp, không có giá trị nào bị từ chối.`, 'col.fix': 'Cách sửa', 'col.reason': 'Lý do',
+  'col.column': 'Cột', 'col.given': 'Giá trị đã ghi', 'col.accepted': 'Được nhận', 'col.refused': 'Bị từ chối',
+  'status.loaded': 'đã nạp', 'status.quarantined': 'cách ly',
 });
 
 /**
@@ -167,12 +223,31 @@ export function fmt(v, digits = 1) {
 export function fmtSigned(v, digits = 1) {
   return v == null ? t('none') : numFormat(digits, true).format(v);
 }
-export function fmtPct(v, digits = 1) {
-  return v == null ? t('none') : `${numFormat(digits, true).format(v)}%`;
+const fixedFormats = new Map();
+function fixedFormat(digits, signed) {
+  const key = `${digits}/${signed}`;
+  if (!fixedFormats.has(key)) {
+    fixedFormats.set(key, new Intl.NumberFormat(locale, {
+      minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay: signed ? 'exceptZero' : 'auto',
+    }));
+  }
+  return fixedFormats.get(key);
 }
-/** fmtRate formats a share (0..1) as a percentage. */
+/** fmtPct formats a change in percent with one decimal always: +11,0%, +5,6%. */
+export function fmtPct(v) {
+  return v == null ? t('none') : `${fixedFormat(1, true).format(v)}%`;
+}
+/** fmtRate formats a share (0..1) as a percentage with one decimal always. */
 export function fmtRate(v) {
-  return v == null ? t('none') : `${numFormat(1, false).format(v * 100)}%`;
+  return v == null ? t('none') : `${fixedFormat(1, false).format(v * 100)}%`;
+}
+/** fmtPer formats a per-capita figure with one decimal always: 3,0 and 3,8. */
+export function fmtPer(v) {
+  return v == null || Number.isNaN(v) ? t('none') : fixedFormat(1, false).format(v);
+}
+/** fmtInt formats a count with thousands separators: 55.479. */
+export function fmtInt(v) {
+  return v == null ? t('none') : numFormat(0, false).format(v);
 }
 /** fmtDate turns YYYY-MM-DD into DD/MM/YYYY. */
 export function fmtDate(iso) {
@@ -183,16 +258,31 @@ const dtFormat = new Intl.DateTimeFormat(locale, {
   day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
   hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh',
 });
-/** fmtDateTime shows an instant as DD/MM/YYYY HH:MM, Vietnam time. */
+/** fmtDateTime shows an instant as DD/MM/YYYY HH:MM in Vietnam time, and says so. */
 export function fmtDateTime(iso) {
   if (!iso) return t('none');
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const p = Object.fromEntries(dtFormat.formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute} (${t('tz')})`;
+}
+
+// unitPrefix marks cities and towns, so "TP. Thanh Hóa" is never read as the
+// province: the one place a unit's type goes before its name.
+const unitPrefix = { vi: { thanh_pho: 'TP. ', thi_xa: 'TX. ' }, en: {} };
+const unitSuffix = { vi: {}, en: { thanh_pho: ' (city)', thi_xa: ' (town)' } };
+/** unitLabel is a unit's name as pages show it. */
+export function unitLabel(name, type) {
+  return `${unitPrefix[lang][type] || ''}${name ?? ''}${unitSuffix[lang][type] || ''}`;
 }
 
 export const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
+
+/** periodOrder sorts 2024-H1 before 2024 before 2025-H1: by the period's end, a half-year before the year it ends. */
+export function periodOrder(a, b) {
+  const end = (p) => (p.length === 4 ? `${p}-12-31` : p.endsWith('H1') ? `${p.slice(0, 4)}-06-30` : `${p.slice(0, 4)}-12-30`);
+  return collator.compare(end(a), end(b)) || collator.compare(a, b);
+}
 export const byName = (key) => (a, b) => collator.compare(a[key] ?? '', b[key] ?? '');
 
 const qualifierMark = { approx: '≈', at_least: '≥', at_most: '≤' };
@@ -243,14 +333,14 @@ export function fill(id, ...children) {
  * table renders rows. A column is {label, value(row) -> Node|string, num,
  * nowrap, rowHeader}. Numeric columns align right.
  */
-export function table(columns, rows, { caption, id } = {}) {
-  return h('div', { class: 'table-wrap' }, h('table', { id },
+export function table(columns, rows, { caption, id, stack } = {}) {
+  return h('div', { class: 'table-wrap' }, h('table', { id, class: stack ? 'stack' : null },
     caption ? h('caption', null, caption) : null,
     h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
     h('tbody', null, rows.map((r) => h('tr', null, columns.map((c, i) => {
       const cellTag = i === 0 && c.rowHeader ? 'th' : 'td';
       const cls = [c.num ? 'num' : '', c.nowrap ? 'nowrap' : ''].join(' ').trim() || null;
-      return h(cellTag, { class: cls, scope: cellTag === 'th' ? 'row' : null }, c.value(r));
+      return h(cellTag, { class: cls, scope: cellTag === 'th' ? 'row' : null, 'data-label': typeof c.label === 'string' ? c.label : null }, c.value(r));
     }))))));
 }
 
@@ -259,6 +349,7 @@ export function downloads(output, filters) {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(filters || {})) if (v !== '' && v != null) p.set(k, v);
   if (snapshotRun) p.set('run', snapshotRun);
+  if (lang === 'en') p.set('lang', 'en');
   const qs = p.toString() ? `?${p}` : '';
   return h('p', { class: 'downloads' },
     h('a', { href: `/download/${output}.csv${qs}`, download: '' }, t('dl.csv')), ' · ',
@@ -312,7 +403,34 @@ export function indicatorLabel(indicators, code) {
 }
 export function indicatorUnit(indicators, code) {
   const ind = indicators.find((i) => i.code === code);
-  return ind ? ind.unit : '';
+  if (!ind) return '';
+  return lang === 'en' ? ind.unit_en || ind.unit : ind.unit;
+}
+
+// ---- years: whole and part ------------------------------------------------
+
+/** yearInfo is the years.json row of a year (complete, label, periods). */
+export function yearInfo(years, y) {
+  return (years || []).find((r) => r.year === y) || { year: y, complete: true, label_vi: String(y), label_en: String(y), periods_lacking: [] };
+}
+/** yearLabel is "2025", or "6 tháng đầu năm 2026 (chưa đủ năm)" for a part-year. */
+export function yearLabel(years, y) {
+  const info = yearInfo(years, y);
+  return info.complete ? String(y) : (lang === 'en' ? info.label_en : info.label_vi);
+}
+/** defaultYear is the latest complete year among those given, else the latest. */
+export function defaultYear(years, available) {
+  const sorted = [...available].sort((a, b) => b - a);
+  return sorted.find((y) => yearInfo(years, y).complete) ?? sorted[0];
+}
+/** yearOptions are the choices of a year filter, part-years named as such. */
+export function yearOptions(years, available) {
+  return [...available].sort((a, b) => b - a).map((y) => ({ value: String(y), label: yearLabel(years, y) }));
+}
+/** partMark marks a figure of part of a year: a visible word, not only a sign. */
+export function partMark(lacking) {
+  const title = lacking?.length ? t('periods.lacking', lacking.join(', ')) : t('partial.marker');
+  return h('span', { class: 'part-mark', title }, ` (${t('partial.short')})`);
 }
 
 // ---- page frame ---------------------------------------------------------
@@ -388,7 +506,7 @@ window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 window.addEventListener('beforeprint', () => charts.forEach((c) => {
   const el = c.getDom();
   const half = el.closest('.charts.two') !== null;
-  const height = el.id === 'chart-rank' ? el.clientHeight : half ? 230 : 300;
+  const height = el.dataset.printHeight ? Number(el.dataset.printHeight) : el.id === 'chart-rank' ? el.clientHeight : half ? 230 : 300;
   c.resize({ width: half ? 325 : 680, height });
   c.getZr().refreshImmediately(); // printing captures the page before the next animation frame
 }));
@@ -408,34 +526,43 @@ const sourceCache = new Map();
 /**
  * showSources opens the panel listing the facts behind a figure, read from
  * sources/<province>-<year>.json: unit, period, value, file, row and quote.
- * sel: {province, year, indicator, unitCode?, periods?, title}.
+ * sel: {province, year, indicator, unitCode?, periods?, preferUnit?, unitsOnly?, title},
+ * or {parts: [such selections], title} for a figure made of several (a
+ * change on the previous year: both years).
  */
 export async function showSources(sel, indicators) {
-  const dlg = drillDialog();
-  const body = dlg.querySelector('.drill-body');
-  dlg.querySelector('#drill-title').textContent = sel.title || t('drill.title');
-  body.replaceChildren(h('p', null, t('loading')));
-  if (!dlg.open) dlg.showModal();
-  const name = `${sel.province}-${sel.year}`;
-  let facts;
+  const body = openPanel(sel.title || t('drill.title'));
+  const parts = sel.parts || [sel];
+  let rows = [];
   try {
-    if (!sourceCache.has(name)) sourceCache.set(name, data(`sources/${name}`));
-    facts = await sourceCache.get(name);
+    for (const p of parts) {
+      const name = `${p.province}-${p.year}`;
+      if (!sourceCache.has(name)) sourceCache.set(name, data(`sources/${name}`));
+      let facts;
+      try {
+        facts = await sourceCache.get(name);
+      } catch (err) {
+        sourceCache.delete(name);
+        throw err;
+      }
+      let r = facts.filter((f) => f.indicator === p.indicator);
+      if (p.unitCode) r = r.filter((f) => f.unit_code === p.unitCode);
+      if (p.unitsOnly) r = r.filter((f) => f.unit_level !== 'province');
+      // A count of units opens each unit's own facts (their periods, not
+      // the province report's).
+      if (p.periods?.length && !p.unitsOnly) r = r.filter((f) => p.periods.includes(f.period));
+      if (p.preferUnit && r.some((f) => f.unit_code === p.preferUnit)) r = r.filter((f) => f.unit_code === p.preferUnit);
+      rows = rows.concat(r.map((f) => ({ ...f, file: name })));
+    }
   } catch (err) {
-    sourceCache.delete(name);
     body.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('err.load')));
     return;
   }
-  let rows = facts.filter((f) => f.indicator === sel.indicator);
-  if (sel.unitCode) rows = rows.filter((f) => f.unit_code === sel.unitCode);
-  if (sel.periods?.length) rows = rows.filter((f) => sel.periods.includes(f.period));
-  if (sel.preferUnit && rows.some((f) => f.unit_code === sel.preferUnit)) {
-    rows = rows.filter((f) => f.unit_code === sel.preferUnit);
-  }
   rows.sort((a, b) => collator.compare(a.period, b.period) || collator.compare(a.unit_name, b.unit_name));
-  const unit = indicatorUnit(indicators, sel.indicator);
+  const ind = parts[0].indicator;
+  const unit = indicatorUnit(indicators, ind);
   body.replaceChildren(
-    h('p', { class: 'drill-sub' }, indicatorLabel(indicators, sel.indicator), unit ? ` (${unit})` : '',
+    h('p', { class: 'drill-sub' }, indicatorLabel(indicators, ind), unit ? ` (${unit})` : '',
       ' · ', t('drill.count', rows.length)),
     rows.length === 0 ? h('p', null, t('drill.empty')) : table([
       { label: t('col.unit'), value: (f) => f.unit_name },
@@ -447,8 +574,32 @@ export async function showSources(sel, indicators) {
       { label: t('col.quote'), value: (f) => (f.quote ? h('q', null, f.quote) : '') },
       { label: t('col.report'), value: (f) => h('code', null, f.report_id) },
     ], rows, { id: 'drill-table' }),
-    downloads(`sources-${name}`, { indicator: sel.indicator, unit_code: sel.unitCode }),
+    [...new Set(parts.map((p) => `${p.province}-${p.year}`))].map((name) => downloads(`sources-${name}`, {
+      indicator: ind, unit_code: parts.length === 1 ? parts[0].unitCode : undefined,
+    })),
   );
+}
+
+/**
+ * showList opens the panel with a table of rows behind a count (the units
+ * of a completeness figure): columns as for table().
+ */
+export function showList(title, sub, columns, rows, dl) {
+  const body = openPanel(title);
+  body.replaceChildren(
+    h('p', { class: 'drill-sub' }, sub, ' · ', t('comp.units', fmtInt(rows.length))),
+    rows.length === 0 ? h('p', null, t('drill.empty')) : table(columns, rows, { id: 'drill-table' }),
+    dl || null,
+  );
+}
+
+function openPanel(title) {
+  const dlg = drillDialog();
+  const body = dlg.querySelector('.drill-body');
+  dlg.querySelector('#drill-title').textContent = title;
+  body.replaceChildren(h('p', null, t('loading')));
+  if (!dlg.open) dlg.showModal();
+  return body;
 }
 
 function drillDialog() {

@@ -1,5 +1,7 @@
-// Runs: the recent refresh runs and the next scheduled one, from /api/runs.
-import { t, lang, load, start, fail, ready, fmtDateTime, fmt, h, fill, table } from './app.js';
+// Runs: the recent refresh runs and the next scheduled one, from /api/runs;
+// each run's refused values link to the refusals page, and a run that
+// published with problems lists them.
+import { t, load, start, fail, ready, fmtDateTime, fmt, fmtInt, h, fill, table, lang } from './app.js';
 
 async function main() {
   const [{ manifest }, runs] = await Promise.all([
@@ -28,9 +30,25 @@ async function main() {
     { label: t('col.finished'), nowrap: true, value: (r) => fmtDateTime(r.finished_at) },
     { label: t('col.duration'), num: true, value: duration },
     { label: t('col.published'), value: (r) => (r.published ? t('yes') : t('no')) },
-    { label: t('col.note'), value: (r) => (r.problems?.length ? h('div', null, r.summary || '', problems(r)) : r.error || r.summary || '') },
+    { label: t('col.note'), value: (r) => {
+      if (r.error) return r.error;
+      const said = r.files_ingested || r.rows_accepted || r.rows_rejected || r.tests_passed ? note(r) : r.summary || '';
+      return r.problems?.length ? h('div', null, said, problems(r)) : said;
+    } },
   ], runs.runs, { id: 'runs' }));
   ready();
+}
+
+// note says what a run did, counts with their separators (55.479), the
+// refused values a link to the refusals of that run.
+function note(r) {
+  const q = new URLSearchParams({ refresh: r.id });
+  if (lang === 'en') q.set('lang', 'en');
+  const refused = r.rows_rejected > 0
+    ? h('a', { href: `/refusals?${q}`, 'data-field': 'refused' }, `${fmtInt(r.rows_rejected)} ${t('runs.refused')}`)
+    : `${fmtInt(0)} ${t('runs.refused')}`;
+  return [t('runs.summary', fmtInt(r.files_ingested), fmtInt(r.rows_accepted), refused, fmtInt(r.tests_passed)),
+    r.tests_failed > 0 ? `, ${t('runs.tests_failed', fmtInt(r.tests_failed))}` : ''];
 }
 
 main().catch(fail);
