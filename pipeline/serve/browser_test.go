@@ -301,6 +301,17 @@ func viNum(v float64, digits int) string {
 	return out
 }
 
+// viFixed formats with exactly digits decimals, as the pages show per-capita
+// figures and percentages: 3,0 and 3,8.
+func viFixed(v float64, digits int) string {
+	s := viNum(v, digits)
+	if digits == 0 {
+		return s
+	}
+	ip, frac, _ := strings.Cut(s, ",")
+	return ip + "," + frac + strings.Repeat("0", digits-len(frac))
+}
+
 func TestVINum(t *testing.T) {
 	for _, c := range []struct {
 		v    float64
@@ -309,6 +320,14 @@ func TestVINum(t *testing.T) {
 	}{{1234.5, 1, "1.234,5"}, {15560, 1, "15.560"}, {412500000000, 1, "412.500.000.000"}, {2.25, 1, "2,3"}, {-3.04, 1, "-3"}, {999.96, 1, "1.000"}} {
 		if got := viNum(c.v, c.d); got != c.want {
 			t.Errorf("viNum(%v, %d) = %q, want %q", c.v, c.d, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{{3, "3,0"}, {3.84, "3,8"}, {1234.56, "1.234,6"}, {-0.04, "0,0"}} {
+		if got := viFixed(c.v, 1); got != c.want {
+			t.Errorf("viFixed(%v, 1) = %q, want %q", c.v, got, c.want)
 		}
 	}
 }
@@ -425,8 +444,8 @@ func TestBrowser(t *testing.T) {
 		for _, pc := range []string{"38", "40", "42"} {
 			r := findPY(pc, 2024, "dialogues")
 			c := cards[pc]
-			if c["value"] != viNum(r.Value, 1) || c["per"] != viNum(*r.Per100k, 1) {
-				t.Errorf("card %s: shows %q / %q per 100k, JSON has %s / %s", pc, c["value"], c["per"], viNum(r.Value, 1), viNum(*r.Per100k, 1))
+			if c["value"] != viNum(r.Value, 1) || c["per"] != viFixed(*r.Per100k, 1) {
+				t.Errorf("card %s: shows %q / %q per 100k, JSON has %s / %s", pc, c["value"], c["per"], viNum(r.Value, 1), viFixed(*r.Per100k, 1))
 			}
 		}
 		if cards["40"]["name"] != "Nghệ An" || cards["42"]["name"] != "Hà Tĩnh" {
@@ -603,7 +622,7 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("%d rows, want %d", len(rates), len(cs))
 		}
 		for i, c := range cs { // the page orders by province, then period, as the fixture does
-			if want := viNum(c.Rate*100, 1) + "%"; rates[i] != want {
+			if want := viFixed(c.Rate*100, 1) + "%"; rates[i] != want {
 				t.Errorf("rate %s %s: %q, want %q", c.ProvinceCode, c.Period, rates[i], want)
 			}
 		}
@@ -621,7 +640,7 @@ func TestBrowser(t *testing.T) {
 		if len(rows) == 3 && (rows[2][2] != "xong, có vấn đề" || !strings.Contains(rows[2][7], "inbox/<i>vu-quang</i>.csv: Không có quyền đọc tệp. Cách sửa: chmod a+r")) {
 			t.Errorf("run with problems: %q", rows[2])
 		}
-		if next := eval[string](tb, `document.getElementById('next-run').textContent`); next != "02/12/2025 09:00" { // 02:00 UTC in Vietnam time
+		if next := eval[string](tb, `document.getElementById('next-run').textContent`); next != "02/12/2025 09:00 (giờ Việt Nam)" { // 02:00 UTC in Vietnam time, and says so
 			t.Errorf("next run %q", next)
 		}
 		art.screenshot(tb, "runs")
