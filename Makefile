@@ -26,9 +26,13 @@ run: build
 deps:
 	@bash .ci/deps
 
+# The browser tests save screenshots (1366 and 390 px) and printed PDFs of
+# every page here, to look at.
+ARTIFACTS ?= $(CURDIR)/.cache/test-artifacts
+
 test: deps
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 40m ./...
+	DANVAN_SCREENSHOTS=$${DANVAN_SCREENSHOTS:-$(ARTIFACTS)} $(GO) test -count=1 -timeout 40m ./...
 
 test-short:
 	$(GO) test -short ./...

@@ -291,10 +291,13 @@ func TestDemoBrowser(t *testing.T) {
 			}
 		}, 2},
 		{"refusals", "/refusals", func(t *testing.T, tb *tab) {
-			checkRefusals(t, tb, sum, "")
+			checkRefusals(t, tb, sum, "", "")
 		}, 0},
 		{"refusals-42", "/refusals?province=42", func(t *testing.T, tb *tab) {
-			checkRefusals(t, tb, sum, "42")
+			checkRefusals(t, tb, sum, "42", "")
+		}, 0},
+		{"refusals-unit", "/refusals?province=40&unit=421", func(t *testing.T, tb *tab) {
+			checkRefusals(t, tb, sum, "40", "421")
 		}, 0},
 		{"runs", "/runs", func(t *testing.T, tb *tab) {
 			acc, rej, _ := sum.Totals()
@@ -339,13 +342,14 @@ func TestDemoBrowser(t *testing.T) {
 
 // checkRefusals compares the refusals page with what ingest refused: every
 // refused row (file, place, column, value, reason), and every quarantined
-// file with its reason; of province pc only when pc is set.
-func checkRefusals(t *testing.T, tb *tab, sum ingest.Summary, pc string) {
+// file with its reason; of province pc only when pc is set, of unit code
+// unit when that is.
+func checkRefusals(t *testing.T, tb *tab, sum ingest.Summary, pc, unit string) {
 	t.Helper()
 	var want, quarantined []string
 	for _, f := range sum.Files {
 		for _, e := range f.Rejects {
-			if pc == "" || e.ProvinceCode == pc {
+			if (pc == "" || e.ProvinceCode == pc) && (unit == "" || e.UnitCode == unit) {
 				want = append(want, strings.Join([]string{f.File, e.Ref, e.Column, e.Value, e.Reason}, " | "))
 			}
 		}

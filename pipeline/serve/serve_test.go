@@ -502,6 +502,11 @@ func TestAPI(t *testing.T) {
 	if res, body := get(t, ts.URL+"/healthz"); res.StatusCode != 200 || !bytes.Contains(body, []byte(fixtureRunID(t))) {
 		t.Errorf("healthz: %s %s", res.Status, body)
 	}
+	// The summary says what was refused, and where to see it.
+	if _, body := get(t, ts.URL+"/healthz"); !bytes.Contains(body, []byte("\ndữ liệu bị từ chối: 1 giá trị trong 1 tệp, 0 tệp bị cách ly; xem /refusals")) ||
+		!bytes.Contains(body, []byte("(refused data: 1 values in 1 files, 0 files quarantined; see /refusals)")) {
+		t.Errorf("healthz does not sum up the refusals: %s", body)
+	}
 }
 
 func TestOptionalEndpointsOff(t *testing.T) {
