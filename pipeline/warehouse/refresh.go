@@ -272,9 +272,11 @@ func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, m
 			tx.Rollback()
 		}
 	}()
+	ts := time.Now()
 	if err := w.loadStandings(ctx, tx, res.DataAsOf); err != nil {
 		return nil, err
 	}
+	w.trace("unit standing (reporting calendar)", time.Since(ts))
 	for _, m := range ms {
 		if m.Phase >= 200 && m.Phase < 900 {
 			if err := w.exec(ctx, tx, "model "+m.Name, m.SQL); err != nil {
