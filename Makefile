@@ -37,8 +37,9 @@ test: deps
 test-short:
 	$(GO) test -short ./...
 
-# test-long kills `danvan run` at 100 random moments (make test: 50) and
-# checks the run after converges to the uninterrupted run's bytes.
+# test-long kills `danvan run` at 100 random moments (make test: 50), each
+# before the run ended, and checks that the run after the kills converges to
+# the uninterrupted run's bytes.
 KILL_TRIALS ?= 100
 test-long:
 	DANVAN_KILL_TRIALS=$(KILL_TRIALS) $(GO) test -count=1 -timeout 60m -run '^TestRunKilledAtRandomMoments$$' -v ./cmd/danvan/

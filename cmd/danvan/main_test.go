@@ -231,7 +231,8 @@ func snapshotFiles(t *testing.T, data string) (map[string]string, bool) {
 // published snapshot is always complete, the run after the kills publishes
 // exactly what an uninterrupted run publishes, and `danvan check` then
 // finds nothing wrong in the data directory. DANVAN_KILL_TRIALS sets the
-// number of kills (`make test-long` asks for 100).
+// number of kills (`make test-long` asks for 100); past the number of
+// files they come in rounds, each from an empty data directory.
 func TestRunKilledAtRandomMoments(t *testing.T) {
 	trials := 50
 	if testing.Short() {
@@ -256,52 +257,104 @@ func TestRunKilledAtRandomMoments(t *testing.T) {
 	}
 
 	// The killed runs start from an empty inbox and get one more file
-	// before each trial, so every trial has real work to interrupt:
-	// ingesting, rebuilding partitions, publishing.
-	killed := t.TempDir()
+	// before each run, so every run has real work to interrupt: ingesting,
+	// rebuilding partitions, publishing. The kill comes at a random moment
+	// of the time the last run that ended on its own took, and a quarter
+	// more (at first, of the uninterrupted run's), a tenth more after each
+	// kill; a run that ends before it does not count as a kill. When the files run out, a round ends: the rest of the files, a
+	// run that must publish exactly what the uninterrupted run published and
+	// a check that finds nothing; the next round starts again from an empty
+	// data directory.
 	pending, err := os.ReadDir(filepath.Join(clean, "inbox"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	k := killer{rng: rand.New(rand.NewPCG(1, 2)), span: full}
+	rounds := 0
+	for ; k.kills < trials && k.runs < 4*trials; rounds++ {
+		k.round(t, env, clean, pending, trials, want)
+	}
+	t.Logf("%d kill -9 of danvan run in %d round(s) (%d runs, the others ended before their kill; an uninterrupted run %v): %d while ingesting, %d while refreshing or publishing, %d while ending",
+		k.kills, rounds, k.runs, full.Round(time.Millisecond), k.phases[0], k.phases[1], k.phases[2])
+	if k.kills < trials {
+		t.Logf("only %d of the %d kills asked for came before their run ended", k.kills, trials)
+	}
+}
+
+// killer kills runs of danvan at random moments.
+type killer struct {
+	rng   *rand.Rand
+	span  time.Duration // kills come at a random moment of it
+	kills int           // runs killed
+	runs  int           // runs started
+	// phases counts the kills by what the run had printed: nothing of the
+	// ingest's total yet (ingesting), the total but not "refresh done"
+	// (refreshing the warehouse, publishing), both (ending).
+	phases [3]int
+}
+
+// round feeds pending, one file before each run, into a new data directory
+// until kills reaches trials, then the rest, runs once more and checks that
+// the outputs are the uninterrupted run's (want) and that `danvan check`
+// finds nothing.
+func (k *killer) round(t *testing.T, env []string, clean string, pending []os.DirEntry, trials int, want map[string]string) {
+	t.Helper()
+	killed := t.TempDir()
 	inbox := filepath.Join(killed, "inbox")
 	if err := os.MkdirAll(inbox, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	published := 0
-	for i := range trials {
-		if i < len(pending) {
-			b, err := os.ReadFile(filepath.Join(clean, "inbox", pending[i].Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(inbox, pending[i].Name()), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cmd := exec.Command(binary, "run", "--data", killed)
-		cmd.Env = append(os.Environ(), env...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(rng.Int64N(int64(full))))
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		if _, ok := snapshotFiles(t, killed); ok {
-			published++
-		}
-		if t.Failed() {
-			t.Fatalf("trial %d left a broken snapshot", i)
-		}
-	}
-	for _, e := range pending[min(trials, len(pending)):] {
+	add := func(e os.DirEntry) {
 		b, err := os.ReadFile(filepath.Join(clean, "inbox", e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		os.WriteFile(filepath.Join(inbox, e.Name()), b, 0o644)
+		if err := os.WriteFile(filepath.Join(inbox, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	t.Logf("%d kills over %v runs; a snapshot was published after %d of them", trials, full.Round(time.Millisecond), published)
+	n := 0
+	for ; n < len(pending) && k.kills < trials; n++ {
+		add(pending[n])
+		cmd := exec.Command(binary, "run", "--data", killed)
+		cmd.Env = append(os.Environ(), env...)
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		k.runs++
+		ended := make(chan struct{})
+		go func() { cmd.Wait(); close(ended) }()
+		select {
+		case <-ended:
+			d := time.Since(start)
+			k.span = d + d/4 // the next run has one more file
+		case <-time.After(time.Duration(k.rng.Int64N(int64(k.span)))):
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-ended
+			if !cmd.ProcessState.Exited() { // not ended between the timer and the signal
+				k.kills++
+				k.span += k.span / 10 // this run was longer: reach further
+				switch {
+				case !strings.Contains(out.String(), "tổng cộng"):
+					k.phases[0]++
+				case !strings.Contains(out.String(), "làm mới xong"):
+					k.phases[1]++
+				default:
+					k.phases[2]++
+				}
+			}
+		}
+		snapshotFiles(t, killed) // whatever is published is whole: every file its manifest lists, with its hash
+		if t.Failed() {
+			t.Fatalf("run %d left a broken snapshot", k.runs)
+		}
+	}
+	for _, e := range pending[n:] {
+		add(e)
+	}
 	if r := danvan(t, env, "run", "--data", killed); r.code != exitOK && r.code != exitProblems {
 		t.Fatalf("run after kills: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -319,6 +372,9 @@ func TestRunKilledAtRandomMoments(t *testing.T) {
 	}
 	if c := danvan(t, nil, "check", "--data", killed); c.code != exitOK {
 		t.Errorf("check after the kills: code %d\n%s%s", c.code, c.stdout, c.stderr)
+	}
+	if t.Failed() {
+		t.FailNow()
 	}
 }
 
