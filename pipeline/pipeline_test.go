@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -140,10 +141,11 @@ func TestResolveUnits(t *testing.T) {
 		{"Hà Tĩnh", "TX Kỳ Anh", "2023", "449", ""},
 		{"Hà Tĩnh", "huyện Kỳ Anh", "2023", "447", ""},
 		{"Hà Tĩnh", "Nghi Xuân", "2023", "442", ""},
-		{"Nghệ An", "Nghi Xuân", "2023", "", "unknown_unit"},
+		{"Nghệ An", "Nghi Xuân", "2023", "", "commune_before_reform"},
 		{"Nghệ An", "Cửa Lò", "2024-H1", "413", ""},
 		{"Nghệ An", "Cửa Lò", "2024", "", "unit_not_valid_on_period"},
-		{"Nghệ An", "Cẩm Xuyen", "2023", "", "unknown_unit"},
+		{"Nghệ An", "Cẩm Xuyen", "2023", "", "unit_in_other_province"},
+		{"Hà Tĩnh", "Cẩm Xuân", "2023", "", "unknown_unit"},
 		{"Nghệ An", "Thái Hoà", "2023", "414", ""},
 		{"Hà Tĩnh", "", "2023", "42", ""},
 		{"Hà Tĩnh", "Hà Tĩnh", "2023", "436", ""},
@@ -184,7 +186,7 @@ func TestValidatorFileRules(t *testing.T) {
 		row("dòng 9", "dialogues", "kinh tế", "1"),
 		row("dòng 10", "land_donated_m2", "", "1,5 ha"),
 	}
-	recs, errs := v.File("t.csv", rows)
+	recs, errs, _ := v.File("t.csv", rows)
 	got := map[string]string{}
 	for _, e := range errs {
 		got[e.Ref] = e.Code
@@ -201,5 +203,58 @@ func TestValidatorFileRules(t *testing.T) {
 	}
 	if len(recs) != 3 || recs[2].Value != 15000 {
 		t.Errorf("records = %+v", recs)
+	}
+}
+
+// TestUnitAnswers checks what a name that is no unit of its province is
+// told: where it belongs instead, what it is, or the units it is close to,
+// and nothing at random.
+func TestUnitAnswers(t *testing.T) {
+	v := newTestValidator(t)
+	cases := []struct {
+		province, unit, period, code string
+		want, wantEN                 []string // fragments of the reasons
+		not                          []string // fragments the Vietnamese reason must not have
+	}{
+		{"Hà Tĩnh", "Nam Đàn", "2023", "unit_in_other_province",
+			[]string{"Nam Đàn thuộc tỉnh Nghệ An, không thuộc Hà Tĩnh", "huyện Nam Đàn (mã 430"},
+			[]string{"Nam Đàn is in Nghệ An province, not in Hà Tĩnh", "Nam Đàn (district, code 430"}, []string{"Có phải"}},
+		{"Hà Tĩnh", "H. Nam Đàn", "2023", "unit_in_other_province", []string{"Nam Đàn thuộc tỉnh Nghệ An"}, nil, nil},
+		{"Thanh Hóa", "Nghệ An", "2023", "unit_in_other_province", []string{"\"Nghệ An\" là tỉnh Nghệ An"}, []string{"is the province of Nghệ An"}, nil},
+		{"Hà Tĩnh", "Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh", "2023", "not_administrative_unit",
+			[]string{"không phải đơn vị hành chính", "báo cáo theo đơn vị hành chính"},
+			[]string{"is not an administrative unit", "reported by administrative unit"}, []string{"Có phải", "Ghi"}},
+		{"Nghệ An", "Huyện ủy Nam Đàn", "2023", "not_administrative_unit", []string{"Nếu đây là số liệu của huyện Nam Đàn, ghi \"Nam Đàn\""},
+			[]string{"If these are the figures of Nam Đàn (district), write \"Nam Đàn\""}, nil},
+		{"Hà Tĩnh", "Khối huyện", "2023", "not_administrative_unit", []string{"không phải đơn vị hành chính"}, nil, nil},
+		{"Hà Tĩnh", "Hội Nông dân tỉnh", "2023", "not_administrative_unit", []string{"không phải đơn vị hành chính"}, nil, nil},
+		{"Hà Tĩnh", "Cẩm Xuân", "2023", "unknown_unit", []string{"Có phải: Cẩm Xuyên?"}, []string{"Did you mean: Cẩm Xuyên?"}, nil},
+		{"Hà Tĩnh", "Người lập biểu", "2023", "unknown_unit", []string{"Không tìm thấy đơn vị \"Người lập biểu\" (theo tên)"},
+			[]string{"(by name)"}, []string{"Có phải", "Gần nhất"}},
+		{"Hà Tĩnh", "(2)", "2023", "unknown_unit", nil, nil, []string{"Có phải", "Gần nhất"}},
+		{"Nghệ An", "Nghi Xuân", "2023", "commune_before_reform", []string{"xã Nghi Xuân thuộc", "không báo cáo riêng"}, nil, nil},
+		{"Hà Tĩnh", "Thạch Trung", "2025-H2", "commune_merged", []string{"Từ 01/07/2025 phường Thạch Trung (cũ) đã nhập vào"}, []string{"became part of"}, nil},
+	}
+	for _, c := range cases {
+		_, err := v.Row("t.csv", RawRow{Ref: "dòng 2", Province: c.province, Unit: c.unit, Period: c.period, Indicator: "dialogues", Value: "1"})
+		if err == nil || err.Code != c.code {
+			t.Errorf("%s/%s/%s: got %v, want %s", c.province, c.unit, c.period, err, c.code)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Reason, w) {
+				t.Errorf("%s/%s: reason %q lacks %q", c.province, c.unit, err.Reason, w)
+			}
+		}
+		for _, w := range c.wantEN {
+			if !strings.Contains(err.ReasonEN, w) {
+				t.Errorf("%s/%s: English reason %q lacks %q", c.province, c.unit, err.ReasonEN, w)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(err.Reason, w) {
+				t.Errorf("%s/%s: reason %q has %q", c.province, c.unit, err.Reason, w)
+			}
+		}
 	}
 }

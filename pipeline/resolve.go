@@ -36,6 +36,11 @@ type nameIndex struct {
 	codes      map[string][]*Unit // province|code -> versions
 	indicators map[string]*Indicator
 	disaggs    map[string]*Disaggregation // key -> value, any dimension
+	// The pre-2025 communes, which never reported on their own: by
+	// province|k:key and province|f:fold of their names, and each code's
+	// new communes; only messages use them (unknown.go).
+	oldCommunes map[string][]*Unit
+	mergedInto  map[string][]string
 }
 
 // NewResolver returns a Resolver over ref. The index of names is built
@@ -63,6 +68,10 @@ func indexNames(ref *Reference) *nameIndex {
 	r := &nameIndex{
 		provinces: map[string]*Unit{}, units: map[string][]*Unit{}, codes: map[string][]*Unit{},
 		indicators: map[string]*Indicator{}, disaggs: map[string]*Disaggregation{},
+		oldCommunes: map[string][]*Unit{}, mergedInto: map[string][]string{},
+	}
+	for _, l := range ref.Lineage {
+		r.mergedInto[l.OldCode] = append(r.mergedInto[l.OldCode], l.NewCode)
 	}
 	variants := map[string][]string{}
 	for _, v := range ref.NameVariants {
@@ -78,6 +87,9 @@ func indexNames(ref *Reference) *nameIndex {
 		case u.Level == LevelCommune && !u.From.Equal(ReformDate):
 			// Before the reform communes reported through their district;
 			// only districts and the new communes are reporting units.
+			for _, k := range []string{"k:" + Key(u.Name), "f:" + Fold(u.Name)} {
+				r.oldCommunes[u.ProvinceCode+"|"+k] = append(r.oldCommunes[u.ProvinceCode+"|"+k], u)
+			}
 			continue
 		}
 		r.codes[u.ProvinceCode+"|"+u.Code] = append(r.codes[u.ProvinceCode+"|"+u.Code], u)
@@ -190,16 +202,7 @@ func (r *Resolver) unitOn(province *Unit, l unitLookup, p Period) (*Unit, *Probl
 	}
 	found, raw := l.found, l.raw
 	if len(found) == 0 {
-		near, ok := r.suggestUnits(province, l.name, p)
-		if !ok {
-			return nil, problem("unknown_unit",
-				"Không tìm thấy đơn vị %q (theo %s) trong tỉnh %s.", "No unit %q (by %s) in %s.",
-				raw, l.tried, province.Name)
-		}
-		return nil, problem("unknown_unit",
-			"Không tìm thấy đơn vị %q (theo %s) trong tỉnh %s. Gần nhất: %s.",
-			"No unit %q (by %s) in %s. Closest: %s.",
-			raw, l.tried, province.Name, near)
+		return nil, r.unknownUnit(province, l, p)
 	}
 	// Group versions by code; keep the codes that existed throughout p.
 	var valid []*Unit
@@ -227,9 +230,9 @@ func (r *Resolver) unitOn(province *Unit, l unitLookup, p Period) (*Unit, *Probl
 			}
 		}
 		vi := fmt.Sprintf("Đơn vị %s %s (mã %s) không tồn tại trong suốt kỳ %s (hiệu lực %s).",
-			typeLabel(u.Type), u.Name, u.Code, p.Code, r.validity(province.ProvinceCode, u, "trước 2015", "nay"))
-		en := fmt.Sprintf("Unit %s %s (code %s) did not exist throughout period %s (valid %s).",
-			typeLabel(u.Type), u.Name, u.Code, p.Code, r.validity(province.ProvinceCode, u, "before 2015", "now"))
+			typeLabel(u.Type), u.Name, u.Code, p.Code, r.validity(province.ProvinceCode, u, "trước 2015", "nay", "02/01/2006"))
+		en := fmt.Sprintf("Unit %s (%s, code %s) did not exist throughout period %s (valid %s).",
+			u.Name, typeLabelEN(u.Type), u.Code, p.Code, r.validity(province.ProvinceCode, u, "before 2015", "now", time.DateOnly))
 		switch {
 		case u.Level == LevelDistrict && !p.End.Before(ReformDate):
 			vi += " Từ 01/07/2025 cấp huyện không còn; báo cáo theo xã, phường mới."
@@ -240,14 +243,14 @@ func (r *Resolver) unitOn(province *Unit, l unitLookup, p Period) (*Unit, *Probl
 		}
 		return nil, &Problem{"unit_not_valid_on_period", vi, en}
 	}
-	var names []string
+	var names, namesEN []string
 	for _, u := range valid {
 		names = append(names, fmt.Sprintf("%s %s (mã %s)", typeLabel(u.Type), u.Name, u.Code))
+		namesEN = append(namesEN, fmt.Sprintf("%s (%s, code %s)", u.Name, typeLabelEN(u.Type), u.Code))
 	}
-	return nil, problem("ambiguous_unit",
-		"Tên %q chỉ nhiều đơn vị: %s. Ghi rõ loại (huyện, thị xã, thành phố, xã, phường) hoặc mã.",
-		"Name %q matches several units: %s. Write the type (huyện, thị xã, ...) or the code.",
-		raw, strings.Join(names, "; "))
+	return nil, &Problem{"ambiguous_unit",
+		fmt.Sprintf("Tên %q chỉ nhiều đơn vị: %s. Ghi rõ loại (huyện, thị xã, thành phố, xã, phường) hoặc mã.", raw, strings.Join(names, "; ")),
+		fmt.Sprintf("Name %q matches several units: %s. Write the type before the name (\"huyện\", \"thị xã\", \"thành phố\", \"xã\", \"phường\") or the code.", raw, strings.Join(namesEN, "; "))}
 }
 
 func (r *Resolver) unitsNamed(province *Unit, name string) []*Unit {
@@ -291,25 +294,26 @@ func (r *Resolver) versionThroughout(province string, u *Unit, p Period) *Unit {
 	return atEnd
 }
 
-func (r *Resolver) validity(province string, u *Unit, before, now string) string {
+// validity is when u's code existed, dates written in layout.
+func (r *Resolver) validity(province string, u *Unit, before, now, layout string) string {
 	var from, to string
 	for _, v := range r.codes[province+"|"+u.Code] {
 		if v.Level != u.Level {
 			continue
 		}
 		if from == "" || v.From.IsZero() {
-			from = fmtDate(v.From, before)
+			from = fmtDate(v.From, before, layout)
 		}
-		to = fmtDate(v.To, now)
+		to = fmtDate(v.To, now, layout)
 	}
 	return from + " – " + to
 }
 
-func fmtDate(t time.Time, zero string) string {
+func fmtDate(t time.Time, zero, layout string) string {
 	if t.IsZero() {
 		return zero
 	}
-	return t.Format("02/01/2006")
+	return t.Format(layout)
 }
 
 var typeLabels = map[string]string{
@@ -333,21 +337,30 @@ func isDigits(s string) bool {
 
 // Indicator resolves an indicator by code, Vietnamese label or a known alias.
 func (r *Resolver) Indicator(s string) (*Indicator, *Problem) {
-	if ind := r.indicators["k:"+Key(s)]; ind != nil {
-		return ind, nil
-	}
-	if ind := r.indicators["f:"+Fold(s)]; ind != nil {
+	if ind := r.IndicatorNamed(s); ind != nil {
 		return ind, nil
 	}
 	if strings.TrimSpace(s) == "" {
 		return nil, problem("missing_indicator", "Thiếu chỉ tiêu.", "The indicator is missing.")
 	}
-	near, ok := r.suggestIndicators(s)
-	if !ok {
-		return nil, problem("unknown_indicator", "Không nhận ra chỉ tiêu %q.", "Unknown indicator %q.", s)
+	vi := fmt.Sprintf("Không nhận ra chỉ tiêu %q.", s)
+	en := fmt.Sprintf("Unknown indicator %q.", s)
+	if nearVI, nearEN := r.suggestIndicators(s); nearVI != "" {
+		vi += " Có phải: " + nearVI + "?"
+		en += " Did you mean: " + nearEN + "?"
 	}
-	return nil, problem("unknown_indicator",
-		"Không nhận ra chỉ tiêu %q. Gần nhất: %s.", "Unknown indicator %q. Closest: %s.", s, near)
+	return nil, &Problem{"unknown_indicator", vi, en}
+}
+
+// IndicatorNamed is the indicator s names, or nil: Indicator without the
+// message, for a reader that asks of every header cell whether it names an
+// indicator. Most cells do not, and the message's suggestions cost an edit
+// distance per indicator, which made them 80 % of a form's reading time.
+func (r *Resolver) IndicatorNamed(s string) *Indicator {
+	if ind := r.indicators["k:"+Key(s)]; ind != nil {
+		return ind
+	}
+	return r.indicators["f:"+Fold(s)]
 }
 
 var totalWords = map[string]bool{"": true, "tong": true, "tong so": true, "tong cong": true, "total": true, "chung": true}

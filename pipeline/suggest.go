@@ -1,22 +1,27 @@
 package pipeline
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
 )
 
-// Suggestions for unknown names ("Gần nhất: Cẩm Xuyên, ..."): the three
-// candidates nearest by edit distance of their folded forms. A file can name
-// an unknown unit on every one of its million rows, each name different, so
-// what they cost is bounded three ways:
+// Suggestions for unknown names ("Có phải: Cẩm Xuyên?"): the candidates
+// near the name by edit distance of their folded forms, at most three,
+// nearer first. Near means a distance of at most a third of the name's
+// length (one for a name of up to five letters): a typo of a unit gets the
+// unit, a name that is nothing like any (a signature line, a column number,
+// a party committee) gets none, rather than three at random. A file can
+// name an unknown unit on every one of its million rows, each name
+// different, so what they cost is bounded three ways:
 //
 //   - each distinct name is answered once per list of candidates (the units
 //     of a province on a day; days with the same units share one list), and
 //     the answer kept;
 //   - an answer costs at most one edit distance per candidate, over at most
 //     maxSuggestRunes of the name, cut short once a candidate cannot be
-//     among the three nearest;
+//     near enough or among the three nearest;
 //   - a Resolver computes at most maxSuggestions answers. Past that, the
 //     message names no candidate: a file with thousands of different unknown
 //     names is not a few typos, and its clerk is better served by the first
@@ -32,18 +37,26 @@ const (
 type nearest struct {
 	lists    map[string]*candidates // province code|day, or "indicators" -> list
 	byNames  map[string]*candidates // the list's names joined -> list
-	answers  map[answerKey]string
+	answers  map[answerKey]answer
 	computed int // answers computed, not taken from answers
 }
 
 func newNearest() nearest {
-	return nearest{lists: map[string]*candidates{}, byNames: map[string]*candidates{}, answers: map[answerKey]string{}}
+	return nearest{lists: map[string]*candidates{}, byNames: map[string]*candidates{}, answers: map[answerKey]answer{}}
 }
 
-// candidates are names to suggest, sorted, with their folded forms.
-type candidates struct {
+// suggestion is one candidate: the names it may be written as, and how a
+// message shows it in each language.
+type suggestion struct {
 	names  []string
-	folded [][]rune
+	vi, en string
+}
+
+// candidates are suggestions, sorted by how they show, with the folded
+// forms of their names.
+type candidates struct {
+	list   []suggestion
+	folded [][][]rune
 }
 
 type answerKey struct {
@@ -51,20 +64,30 @@ type answerKey struct {
 	name string // folded, at most maxSuggestRunes
 }
 
-// list returns the candidate list stored under key, building it from names
+// answer is what a message says: the candidates shown in each language,
+// empty when none is near.
+type answer struct{ vi, en string }
+
+// list returns the candidate list stored under key, building it from cands
 // (called only when there is none yet) and sharing it with an equal list.
-func (n *nearest) list(key string, names func() []string) *candidates {
+func (n *nearest) list(key string, cands func() []suggestion) *candidates {
 	if l, ok := n.lists[key]; ok {
 		return l
 	}
-	ns := names()
-	sort.Strings(ns)
-	joined := strings.Join(ns, "\x00")
+	cs := cands()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].vi < cs[j].vi })
+	var b strings.Builder
+	for _, c := range cs {
+		b.WriteString(c.vi + "\x01" + strings.Join(c.names, "\x02") + "\x00")
+	}
+	joined := b.String()
 	l, ok := n.byNames[joined]
 	if !ok {
-		l = &candidates{names: ns, folded: make([][]rune, len(ns))}
-		for i, s := range ns {
-			l.folded[i] = []rune(Fold(s))
+		l = &candidates{list: cs, folded: make([][][]rune, len(cs))}
+		for i, c := range cs {
+			for _, name := range c.names {
+				l.folded[i] = append(l.folded[i], []rune(Fold(name)))
+			}
 		}
 		n.byNames[joined] = l
 	}
@@ -72,44 +95,54 @@ func (n *nearest) list(key string, names func() []string) *candidates {
 	return l
 }
 
-// suggest names the three candidates of l nearest to s, in a stable order
-// ("(không có)" when l is empty); ok is false when the bound on answers is
-// reached and s has not been answered before.
-func (n *nearest) suggest(l *candidates, s string) (string, bool) {
+// suggest names the candidates of l near s (see the top of this file),
+// in Vietnamese and English, "" when none is; ok is false when the bound on
+// answers is reached and s has not been answered before.
+func (n *nearest) suggest(l *candidates, s string) (vi, en string, ok bool) {
 	f := []rune(Fold(s))
 	if len(f) > maxSuggestRunes {
 		f = f[:maxSuggestRunes]
 	}
 	k := answerKey{l, string(f)}
 	if a, ok := n.answers[k]; ok {
-		return a, true
+		return a.vi, a.en, true
 	}
 	if n.computed >= maxSuggestions {
-		return "", false
+		return "", "", false
 	}
 	n.computed++
 	a := l.closest(f)
 	n.answers[k] = a
-	return a, true
+	return a.vi, a.en, true
 }
 
-// closest is the three names nearest to f, nearer first, ties in name
-// order: each candidate's distance is computed once, and not at all when
-// the difference in length alone puts it behind the third.
-func (l *candidates) closest(f []rune) string {
+// near is how far a name of n letters may be from a candidate to have it
+// suggested: a third of its length, at least one.
+func near(n int) int { return max(1, n/3) }
+
+// closest is the (at most) three candidates near f, nearer first, ties in
+// the order they show: each candidate's distance is computed once (the
+// least over its names), and not at all when the difference in length
+// alone puts it too far or behind the third.
+func (l *candidates) closest(f []rune) answer {
 	type hit struct{ d, i int }
 	var best [3]hit
 	n := 0
-	for i, c := range l.folded {
-		limit := -1 // none: fewer than three so far
+	for i, names := range l.folded {
+		limit := near(len(f)) + 1 // a distance must be below it
 		if n == len(best) {
-			limit = best[n-1].d
+			limit = min(limit, best[n-1].d)
+		}
+		d, found := -1, false
+		for _, c := range names {
 			if abs(len(c)-len(f)) >= limit {
 				continue
 			}
+			if x, ok := editDistance(f, c, limit); ok {
+				d, found, limit = x, true, x
+			}
 		}
-		d, ok := editDistance(f, c, limit)
-		if !ok {
+		if !found {
 			continue
 		}
 		j := min(n, len(best)-1)
@@ -120,14 +153,11 @@ func (l *candidates) closest(f []rune) string {
 		best[j] = hit{d, i}
 		n = min(n+1, len(best))
 	}
-	if n == 0 {
-		return "(không có)"
+	vi, en := make([]string, n), make([]string, n)
+	for j := range n {
+		vi[j], en[j] = l.list[best[j].i].vi, l.list[best[j].i].en
 	}
-	out := make([]string, n)
-	for j := range out {
-		out[j] = l.names[best[j].i]
-	}
-	return strings.Join(out, ", ")
+	return answer{strings.Join(vi, ", "), strings.Join(en, ", ")}
 }
 
 // editDistance is the Levenshtein distance of a and b. With limit ≥ 0 it
@@ -165,11 +195,11 @@ func abs(x int) int {
 	return x
 }
 
-// suggestUnits names the three reporting units of the province valid at the
-// end of p whose folded names are closest to name.
-func (r *Resolver) suggestUnits(province *Unit, name string, p Period) (string, bool) {
-	l := r.near.list(province.ProvinceCode+"|"+p.End.Format(time.DateOnly), func() []string {
-		var names []string
+// suggestUnits names the reporting units of the province valid at the end
+// of p near name, in Vietnamese and English ("" when none is).
+func (r *Resolver) suggestUnits(province *Unit, name string, p Period) (vi, en string) {
+	l := r.near.list(province.ProvinceCode+"|"+p.End.Format(time.DateOnly), func() []suggestion {
+		var cs []suggestion
 		seen := map[string]bool{}
 		for _, list := range r.codes {
 			for _, u := range list {
@@ -177,23 +207,24 @@ func (r *Resolver) suggestUnits(province *Unit, name string, p Period) (string, 
 					continue
 				}
 				seen[u.Name] = true
-				names = append(names, u.Name)
+				cs = append(cs, suggestion{[]string{u.Name}, u.Name, u.Name})
 			}
 		}
-		return names
+		return cs
 	})
-	return r.near.suggest(l, name)
+	vi, en, _ = r.near.suggest(l, name)
+	return vi, en
 }
 
-// suggestIndicators names the three indicators whose labels are closest to
-// s.
-func (r *Resolver) suggestIndicators(s string) (string, bool) {
-	l := r.near.list("indicators", func() []string {
-		var names []string
+// suggestIndicators names the indicators whose label or code is near s.
+func (r *Resolver) suggestIndicators(s string) (vi, en string) {
+	l := r.near.list("indicators", func() []suggestion {
+		var cs []suggestion
 		for _, ind := range r.ref.Indicators {
-			names = append(names, ind.LabelVI+" ("+ind.Code+")")
+			cs = append(cs, suggestion{[]string{ind.LabelVI, ind.Code}, ind.LabelVI + " (" + ind.Code + ")", fmt.Sprintf("%s (%q)", ind.Code, ind.LabelVI)})
 		}
-		return names
+		return cs
 	})
-	return r.near.suggest(l, s)
+	vi, en, _ = r.near.suggest(l, s)
+	return vi, en
 }

@@ -23,6 +23,19 @@ func periodTexts() []string {
 	return ps
 }
 
+// typo is the i-th of many distinct misspellings of a name: the name with
+// up to four letters after it, near enough to it to be suggested.
+func typo(name string, i int) string {
+	suffix := []byte{}
+	for n := i; ; n /= 26 {
+		suffix = append(suffix, byte('a'+n%26))
+		if n < 26 {
+			break
+		}
+	}
+	return name + string(suffix)
+}
+
 // TestUnknownUnitSuggestionsOncePerName: 100,000 rows naming 50 unknown
 // units over 665 periods compute a suggestion once per name and list of
 // units, not once per name and period (33,250 times before).
@@ -31,10 +44,10 @@ func TestUnknownUnitSuggestionsOncePerName(t *testing.T) {
 	periods := periodTexts()
 	const rows, names = 100_000, 50
 	for i := range rows {
-		raw := RawRow{Ref: fmt.Sprint(i), Province: "Hà Tĩnh", Unit: fmt.Sprintf("Xã Không Có %d", i%names),
+		raw := RawRow{Ref: fmt.Sprint(i), Province: "Hà Tĩnh", Unit: typo("Cẩm Xuyên", i%names),
 			Period: periods[(i/names)%len(periods)], Indicator: "dialogues", Value: "3"}
 		_, err := v.Row("f.csv", raw)
-		if err == nil || err.Code != "unknown_unit" || !strings.Contains(err.Reason, "Gần nhất: ") || !strings.Contains(err.ReasonEN, "Closest: ") {
+		if err == nil || err.Code != "unknown_unit" || !strings.Contains(err.Reason, "Có phải: Cẩm Xuyên") || !strings.Contains(err.ReasonEN, "Did you mean: Cẩm Xuyên") {
 			t.Fatalf("row %d: %+v, want unknown_unit with suggestions", i, err)
 		}
 	}
@@ -54,14 +67,14 @@ func TestUnknownUnitSuggestionsBounded(t *testing.T) {
 	v := newTestValidator(t)
 	without := 0
 	for i := range 100_000 {
-		raw := RawRow{Ref: fmt.Sprint(i), Province: "Hà Tĩnh", Unit: fmt.Sprintf("Xã Không Có %d", i), Period: "2023", Indicator: "dialogues", Value: "3"}
+		raw := RawRow{Ref: fmt.Sprint(i), Province: "Hà Tĩnh", Unit: typo("Cẩm Xuyên", i), Period: "2023", Indicator: "dialogues", Value: "3"}
 		_, err := v.Row("f.csv", raw)
 		if err == nil || err.Code != "unknown_unit" || !strings.Contains(err.Reason, fmt.Sprintf("%q", raw.Unit)) {
 			t.Fatalf("row %d: %+v, want unknown_unit naming the unit", i, err)
 		}
-		if !strings.Contains(err.Reason, "Gần nhất: ") {
+		if !strings.Contains(err.Reason, "Có phải: ") {
 			without++
-			if strings.Contains(err.ReasonEN, "Closest") || !strings.HasSuffix(err.Reason, "trong tỉnh Hà Tĩnh.") {
+			if strings.Contains(err.ReasonEN, "Did you mean") || !strings.HasSuffix(err.Reason, "trong tỉnh Hà Tĩnh.") {
 				t.Fatalf("row %d: %+v, want no candidates in either language", i, err)
 			}
 		}
@@ -73,8 +86,8 @@ func TestUnknownUnitSuggestionsBounded(t *testing.T) {
 		t.Errorf("%d rows without candidates, want %d", without, want)
 	}
 	// A name answered before the bound is still answered after it.
-	_, err := v.Row("f.csv", RawRow{Province: "Hà Tĩnh", Unit: "Xã Không Có 7", Period: "2022", Indicator: "dialogues", Value: "3"})
-	if err == nil || !strings.Contains(err.Reason, "Gần nhất: ") {
+	_, err := v.Row("f.csv", RawRow{Province: "Hà Tĩnh", Unit: typo("Cẩm Xuyên", 7), Period: "2022", Indicator: "dialogues", Value: "3"})
+	if err == nil || !strings.Contains(err.Reason, "Có phải: ") {
 		t.Errorf("a name answered before: %+v", err)
 	}
 }
@@ -93,8 +106,9 @@ func TestUnknownIndicatorSuggestionsBounded(t *testing.T) {
 	}
 }
 
-// TestClosestAsSorted holds closest to what it replaced: every candidate's
-// distance, a stable sort, the first three.
+// TestClosestAsSorted holds closest to its plain meaning: every
+// candidate's distance, those near enough (near), a stable sort, the first
+// three.
 func TestClosestAsSorted(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	letters := []rune("aăâbcdđeêghiklmnoôơpqrstuưvxy ")
@@ -106,27 +120,34 @@ func TestClosestAsSorted(t *testing.T) {
 		return b.String()
 	}
 	plain := func(a, b []rune) int { d, _ := editDistance(a, b, -1); return d }
-	for trial := range 2000 {
+	for trial := range 4000 {
 		var names []string
 		for range rng.IntN(12) {
 			names = append(names, word(1+rng.IntN(10)))
 		}
 		n := newNearest()
-		l := n.list("k", func() []string { return append([]string(nil), names...) })
+		l := n.list("k", func() []suggestion {
+			var cs []suggestion
+			for _, name := range names {
+				cs = append(cs, suggestion{[]string{name}, name, name})
+			}
+			return cs
+		})
 		s := word(rng.IntN(12))
-		got, _ := n.suggest(l, s)
+		got, _, _ := n.suggest(l, s)
 
-		want := append([]string(nil), names...)
 		f := []rune(Fold(s))
+		var want []string
+		for _, name := range names {
+			if plain(f, []rune(Fold(name))) <= near(len(f)) {
+				want = append(want, name)
+			}
+		}
 		sort.Strings(want)
 		sort.SliceStable(want, func(i, j int) bool { return plain(f, []rune(Fold(want[i]))) < plain(f, []rune(Fold(want[j]))) })
 		want = want[:min(3, len(want))]
-		w := strings.Join(want, ", ")
-		if len(want) == 0 {
-			w = "(không có)"
-		}
-		if got != w {
-			t.Fatalf("trial %d: closest to %q among %q = %q, want %q", trial, s, names, got, w)
+		if w := strings.Join(want, ", "); got != w {
+			t.Fatalf("trial %d: near %q among %q = %q, want %q", trial, s, names, got, w)
 		}
 	}
 }
@@ -142,7 +163,7 @@ func TestResolversShareTheIndex(t *testing.T) {
 	if a.nameIndex != b.nameIndex {
 		t.Error("two Resolvers of one Reference built the index of names twice")
 	}
-	a.near.answers[answerKey{}] = "x"
+	a.near.answers[answerKey{}] = answer{"x", "x"}
 	if len(b.near.answers) != 0 {
 		t.Error("the Resolvers share their suggestion caches (not safe across goroutines)")
 	}
@@ -153,5 +174,26 @@ func TestResolversShareTheIndex(t *testing.T) {
 	}
 	if u, pr := a.Unit(prov, "H. Quỳnh Lưu", YearPeriod(2023)); pr != nil || u.Name != "Quỳnh Lưu" {
 		t.Errorf("Quỳnh Lưu: %v %v", u, pr)
+	}
+}
+
+// TestSuggestionsOnlyNear: a typo gets its unit, a name like nothing gets
+// nothing, a short name is held to one letter.
+func TestSuggestionsOnlyNear(t *testing.T) {
+	r := newTestValidator(t).Resolver
+	p, _ := ParsePeriod("2023")
+	ht, _ := r.Province("Hà Tĩnh")
+	for name, want := range map[string]string{
+		"Cẩm Xuân": "Cẩm Xuyên", "Thach Ha": "Thạch Hà", "Người lập biểu": "", "PHÓ TRƯỞNG BAN": "", "(2)": "", "Khối huyện": "",
+	} {
+		if got, _ := r.suggestUnits(ht, name, p); got != want {
+			t.Errorf("suggestions for %q: %q, want %q", name, got, want)
+		}
+	}
+	if vi, en := r.suggestIndicators("Số cuộc tiếp xúc đối thọai"); !strings.HasPrefix(vi, "Cuộc tiếp xúc") && !strings.Contains(vi, "(dialogues)") || !strings.HasPrefix(en, "dialogues") {
+		t.Errorf("indicator suggestions: %q / %q", vi, en)
+	}
+	if vi, _ := r.suggestIndicators("Số hội thảo"); vi != "" {
+		t.Errorf("suggestions for an indicator like none: %q", vi)
 	}
 }
