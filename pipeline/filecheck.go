@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/bits"
 	"slices"
@@ -10,8 +11,10 @@ import (
 
 // File validates all rows of one file: each row, then the checks that need
 // the whole file. Records come back in row order; every raw row is either
-// in records, in errors, or a form total row that checked out.
-func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError) {
+// in records, in errors, or a form total row, which is never stored: it
+// checked out, or it is in errors (it does not add up), or in warnings (a
+// row it adds up was refused, so it could not be checked).
+func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError, []Warning) {
 	var recs []Record
 	var errs []RowError
 	var totals []int
@@ -45,8 +48,8 @@ func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError) {
 		}
 		recs = kept
 	}
-	errs = append(errs, v.totals(file, rows, totals, recs)...)
-	return recs, errs
+	terrs, warns := v.totals(file, rows, totals, recs)
+	return recs, append(errs, terrs...), warns
 }
 
 // FileCheck is the whole-file part of File (duplicates, then the
@@ -319,51 +322,81 @@ func (c *FileCheck) refuse(r refusal) Refusal {
 	return Refusal{r.seq, e}
 }
 
-// totals checks form total rows against the sum of the accepted rows of
-// their group. A group with refused rows cannot be checked, and says so.
-func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Record) []RowError {
+// totals checks form total rows against the sum of the accepted rows they
+// add up: the rows of the same column (indicator and breakdown) whose Group
+// is the total's or lies within it (see RawRow.Group). A total whose rows
+// were not all accepted cannot be checked: that is a warning naming the
+// refused rows, not a refusal, since nothing of the total is lost.
+func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Record) ([]RowError, []Warning) {
+	if len(totals) == 0 {
+		return nil, nil
+	}
 	var errs []RowError
-	type gk struct{ group, ind, dis string }
-	keyOf := func(raw RawRow) gk { return gk{raw.Group, Fold(raw.Indicator), Fold(raw.Disaggregation)} }
-	accepted := map[string]float64{}
+	var warns []Warning
+	type column struct{ ind, dis string }
+	colOf := func(raw *RawRow) column { return column{Fold(raw.Indicator), Fold(raw.Disaggregation)} }
+	accepted := make(map[string]float64, len(recs))
 	for _, r := range recs {
 		accepted[r.Ref] = r.Value
 	}
-	sums, members, counted := map[gk]float64{}, map[gk]int{}, map[gk]int{}
-	for _, raw := range rows {
-		if raw.Total || raw.Group == "" {
-			continue
-		}
-		k := keyOf(raw)
-		members[k]++
-		if val, ok := accepted[raw.Ref]; ok {
-			sums[k] += val
-			counted[k]++
+	// The detail rows of each column, in row order.
+	details := map[column][]int{}
+	for i := range rows {
+		if raw := &rows[i]; !raw.Total && raw.Group != "" {
+			details[colOf(raw)] = append(details[colOf(raw)], i)
 		}
 	}
 	for _, i := range totals {
 		raw := rows[i]
-		k := keyOf(raw)
+		if strings.TrimSpace(raw.Value) == "" {
+			continue
+		}
 		n, err := ParseNumber(raw.Value)
 		if raw.Plain {
 			n.Value, _ = plainFloat(raw.Value)
 			err = nil
 		}
-		switch {
-		case strings.TrimSpace(raw.Value) == "":
-			continue
-		case err != nil:
+		if err != nil {
 			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("not_a_number",
 				"Dòng tổng có giá trị %q không phải là số.", "Total row value %q is not a number.", raw.Value)))
-		case counted[k] < members[k]:
-			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("total_unchecked",
-				"Không kiểm tra được dòng tổng vì có dòng chi tiết bị từ chối.",
-				"The total cannot be checked because some detail rows were refused.")))
-		case math.Abs(n.Value-sums[k]) > 1e-6*math.Max(1, math.Abs(n.Value)):
+			continue
+		}
+		sum := 0.0
+		var refused []string
+		for _, j := range details[colOf(&raw)] {
+			d := &rows[j]
+			if !InGroup(d.Group, raw.Group) {
+				continue
+			}
+			if val, ok := accepted[d.Ref]; ok {
+				sum += val
+			} else {
+				refused = append(refused, d.Ref)
+			}
+		}
+		switch {
+		case len(refused) > 0:
+			shown := refused
+			more, moreEN := "", ""
+			if len(shown) > 3 {
+				shown = shown[:3]
+				more, moreEN = fmt.Sprintf(" và %d ô khác", len(refused)-3), fmt.Sprintf(" and %d more", len(refused)-3)
+			}
+			list := strings.Join(shown, ", ")
+			warns = append(warns, Warning(*v.rowError(file, &raw, FieldValue, raw.Value, &Problem{"total_unchecked",
+				"Không kiểm tra được dòng tổng vì số liệu chi tiết bị từ chối: " + list + more + ". Sửa các ô đó thì dòng tổng được kiểm tra.",
+				"The total could not be checked because detail values were refused: " + list + moreEN + ". Correct those cells and the total is checked."})))
+		case math.Abs(n.Value-sum) > 1e-6*math.Max(1, math.Abs(n.Value)):
 			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("total_mismatch",
 				"Dòng tổng ghi %s nhưng cộng các dòng được %s.", "The total row says %s but the rows add up to %s.",
-				fmtValue(n.Value), fmtValue(sums[k]))))
+				fmtValue(n.Value), fmtValue(sum))))
 		}
 	}
-	return errs
+	return errs, warns
+}
+
+// InGroup reports whether a row of group g is one that a total row of
+// group total adds up: g is total, or lies within it (RawRow.Group).
+func InGroup(g, total string) bool {
+	return g == total || (len(g) > len(total) && g[len(total)] == GroupSep && g[:len(total)] == total)
 }

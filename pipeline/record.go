@@ -29,10 +29,56 @@ type RawRow struct {
 	// from, so errors can point at it. Missing entries fall back to the
 	// long-table column names.
 	Columns map[Field]string
+	// Cells names, per field, where its text was read when that is not
+	// Ref, the value's own place: a form's unit cell, the title line its
+	// province came from. A refusal names the place of the text it quotes.
+	Cells map[Field]string
+	// Stated holds the fields the row shares with its sheet or file rather
+	// than states in a cell of its own, and where they were read (a line
+	// above a form's table, its title, the file name). Cells names that
+	// place too.
+	Stated map[Field]Stated
 	// Total marks a form sheet's total row: checked against the sum of the
-	// rows of its Group, never stored.
+	// rows it adds up, never stored. A total adds up the rows of its column
+	// whose Group is its Group or lies within it: a Group is a path of
+	// names joined by GroupSep (the sheet, then its section), so a
+	// section's total adds up the section, the sheet's total the sheet.
 	Total bool
 	Group string
+}
+
+// GroupSep joins the names of a RawRow.Group.
+const GroupSep = '\x1f'
+
+// Warning is something a clerk should look at that refused nothing: a
+// form's total that could not be checked because a row it adds up was
+// refused. Warnings are reported with the file, never stored as refusals.
+type Warning RowError
+
+// Stated is where a form stated a text its rows share.
+type Stated struct {
+	By   StatedBy
+	Cell string // "Biểu 1!A3"; the file name for ByFileName
+}
+
+// StatedBy is the kind of place a text was stated in.
+type StatedBy string
+
+const (
+	ByKeyLine  StatedBy = "key_line"  // "Kỳ báo cáo: Năm 2023" above the table
+	ByTitle    StatedBy = "title"     // "ĐẢNG BỘ TỈNH NGHỆ AN"
+	ByFileName StatedBy = "file_name" // "bao-cao-nghe-an-2023.xlsx"
+)
+
+// Words names the kind of place in Vietnamese and English.
+func (b StatedBy) Words() (vi, en string) {
+	switch b {
+	case ByTitle:
+		return "tiêu đề", "the title"
+	case ByFileName:
+		return "tên tệp", "the file name"
+	}
+	return "dòng khai báo trên bảng", "the line above the table"
 }
 
 // Field names a RawRow field in errors.
@@ -48,6 +94,13 @@ const (
 	FieldQualifier      Field = "qualifier"
 	FieldSubmittedAt    Field = "ngay_gui"
 )
+
+func (r *RawRow) cell(f Field) string {
+	if c, ok := r.Cells[f]; ok {
+		return c
+	}
+	return r.Ref
+}
 
 func (r RawRow) column(f Field) string {
 	if c, ok := r.Columns[f]; ok {

@@ -49,7 +49,7 @@ func NewValidator(ref *Reference, now time.Time) *Validator {
 }
 
 func (v *Validator) rowError(file string, raw *RawRow, f Field, value string, p *Problem) *RowError {
-	e := &RowError{File: file, Ref: raw.Ref, Column: raw.column(f), Value: value, Code: p.Code, Reason: p.Reason, ReasonEN: p.ReasonEN,
+	e := &RowError{File: file, Ref: raw.cell(f), Column: raw.column(f), Value: value, Code: p.Code, Reason: p.Reason, ReasonEN: p.ReasonEN,
 		Unit: raw.Unit}
 	v.whose(e, raw)
 	return e
@@ -108,12 +108,12 @@ func (v *Validator) RowWith(rec *Record, file string, raw *RawRow, cells KeyCell
 	}
 	per := cells.Period(raw)
 	if per.err != nil {
-		return v.rowError(file, raw, FieldPeriod, raw.Period, per.err)
+		return v.rowError(file, raw, FieldPeriod, raw.Period, withFix(raw, FieldPeriod, per.err))
 	}
 	rec.Period = per.p
 	pres := cells.Province(raw)
 	if pres.err != nil {
-		return v.rowError(file, raw, FieldProvince, raw.Province, pres.err)
+		return v.rowError(file, raw, FieldProvince, raw.Province, withFix(raw, FieldProvince, pres.err))
 	}
 	rec.Province = pres.u
 	ures := v.unitOn(cells.UnitName(raw, pres.u), raw.Unit, per)
@@ -217,4 +217,23 @@ func plainFloat(s string) (float64, bool) {
 		}
 	}
 	return f, true
+}
+
+// withFix adds to the problem of a row without its province or period where
+// to write it: in the table's column for it, or, for a form without one,
+// in a line above the table.
+func withFix(raw *RawRow, f Field, p *Problem) *Problem {
+	if p.Code != "missing_province" && p.Code != "missing_period" {
+		return p
+	}
+	what, whatEN, line := "tên tỉnh", "the province", "Tỉnh: Nghệ An"
+	if f == FieldPeriod {
+		what, whatEN, line = "kỳ báo cáo", "the reporting period", "Kỳ báo cáo: Năm 2023"
+	}
+	if col, ok := raw.Columns[f]; ok {
+		return &Problem{p.Code, p.Reason + fmt.Sprintf(" Ghi %s vào cột %q.", what, col),
+			p.ReasonEN + fmt.Sprintf(" Write %s in the column %q.", whatEN, col)}
+	}
+	return &Problem{p.Code, p.Reason + fmt.Sprintf(" Thêm dòng %q (%s của báo cáo) phía trên bảng.", line, what),
+		p.ReasonEN + fmt.Sprintf(" Add a line such as %q (%s of the report) above the table.", line, whatEN)}
 }

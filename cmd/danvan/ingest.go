@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/ingest"
@@ -47,10 +48,12 @@ func ingestPaths(ctx context.Context, data string, paths []string) (ingest.Summa
 	return in.Files(ctx, paths, st)
 }
 
-// printSummary prints a line per file, then up to show refusals of each,
-// in words a clerk can act on, then the entries of the folders that were
-// not read, with why. Text from the files and their names is printed with
-// its control characters escaped (printable).
+// printSummary prints a line per file (for a loaded file, with where its
+// province, period and date came from when its rows did not say), then
+// each problem of the file once, up to show of them, in words a clerk can
+// act on, then the warnings, then the entries of the folders that were not
+// read, with why. Text from the files and their names is printed with its
+// control characters escaped (printable).
 func printSummary(w io.Writer, sum ingest.Summary, show int) {
 	for _, f := range sum.Files {
 		name := printable(f.File)
@@ -62,14 +65,25 @@ func printSummary(w io.Writer, sum ingest.Summary, show int) {
 		case ingest.Skipped:
 			fmt.Fprintf(w, "%-12s %s (đã nạp trước đó / already ingested)\n", "bỏ qua", name)
 		default:
-			fmt.Fprintf(w, "%-12s %s: %d giá trị nhận, %d bị từ chối\n", statusLabel(f.Status), name, f.Accepted, f.Rejected)
+			line := fmt.Sprintf("%-12s %s: %d giá trị nhận, %d bị từ chối", statusLabel(f.Status), name, f.Accepted, f.Rejected)
+			if n := len(f.Warnings); n > 0 {
+				line += fmt.Sprintf(", %d cảnh báo", n)
+			}
+			if c := contextText(f.Context); c != "" {
+				line += "; " + c
+			}
+			fmt.Fprintln(w, line)
 		}
-		for i, e := range f.Rejects {
+		problems := ingest.Problems(f.Rejects)
+		for i, p := range problems {
 			if i == show {
-				fmt.Fprintf(w, "    … và %d lỗi khác\n", len(f.Rejects)-show)
+				fmt.Fprintf(w, "    … và %d lỗi khác\n", len(problems)-show)
 				break
 			}
-			fmt.Fprintf(w, "    %s\n", rowErrorLine(e))
+			fmt.Fprintf(w, "    %s\n", problemLine(p))
+		}
+		for _, p := range ingest.Problems(warningErrors(f.Warnings)) {
+			fmt.Fprintf(w, "    cảnh báo: %s\n", problemLine(p))
 		}
 	}
 	for _, ig := range sum.Ignored {
@@ -84,6 +98,39 @@ func printSummary(w io.Writer, sum ingest.Summary, show int) {
 	fmt.Fprintln(w)
 }
 
+func warningErrors(ws []pipeline.Warning) []pipeline.RowError {
+	out := make([]pipeline.RowError, len(ws))
+	for i, w := range ws {
+		out[i] = pipeline.RowError(w)
+	}
+	return out
+}
+
+// contextText says where a file's province, period and date came from:
+// "tỉnh Nghệ An theo tiêu đề (Biểu 1!A1)".
+func contextText(cs []ingest.Context) string {
+	var parts []string
+	for _, c := range cs {
+		what := map[pipeline.Field]string{pipeline.FieldProvince: "tỉnh", pipeline.FieldPeriod: "kỳ", pipeline.FieldSubmittedAt: "ngày gửi"}[c.Field]
+		by, _ := c.By.Words()
+		where := c.Cells[0]
+		if n := len(c.Cells) - 1; n > 0 {
+			where += fmt.Sprintf(" và %d chỗ khác", n)
+		}
+		parts = append(parts, fmt.Sprintf("%s %s theo %s (%s)", what, printable(c.Text), by, printable(where)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// problemLine is one problem: where, column, value, reason.
+func problemLine(p ingest.Problem) string {
+	where, _ := p.Places()
+	if p.Values > 1 {
+		where += fmt.Sprintf(" (%d giá trị)", p.Values)
+	}
+	return fmt.Sprintf("%s, cột %s, giá trị %q: %s", printable(where), printable(p.Column), p.Value, printable(p.Reason))
+}
+
 func statusLabel(s ingest.Status) string {
 	switch s {
 	case ingest.Loaded:
@@ -92,8 +139,4 @@ func statusLabel(s ingest.Status) string {
 		return "đã kiểm tra"
 	}
 	return string(s)
-}
-
-func rowErrorLine(e pipeline.RowError) string {
-	return fmt.Sprintf("%s, cột %s, giá trị %q: %s", printable(e.Ref), printable(e.Column), e.Value, printable(e.Reason))
 }

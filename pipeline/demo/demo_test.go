@@ -201,7 +201,7 @@ func TestFilesValidate(t *testing.T) {
 			continue
 		}
 		v := pipeline.NewValidator(r, AsOf)
-		recs, errs := v.File(f.name, f.rows)
+		recs, errs, _ := v.File(f.name, f.rows)
 		got := map[string]int{}
 		for i, e := range errs {
 			got[e.Code]++
@@ -443,7 +443,7 @@ func TestResubmissionSupersedes(t *testing.T) {
 	records := func(name string) map[pipeline.ValueKey]pipeline.Record {
 		for _, f := range in.files {
 			if f.name == name {
-				recs, errs := pipeline.NewValidator(r, AsOf).File(f.name, f.rows)
+				recs, errs, _ := pipeline.NewValidator(r, AsOf).File(f.name, f.rows)
 				if len(errs) > 0 {
 					t.Fatalf("%s: %v", name, errs[0].Error())
 				}
@@ -618,7 +618,7 @@ func TestLongCSV(t *testing.T) {
 		rows = append(rows, pipeline.RawRow{Ref: strconv.Itoa(i + 2), Province: rec[0], Unit: rec[1], Period: rec[2],
 			Indicator: rec[3], Disaggregation: rec[4], Value: rec[5], Note: rec[6], SubmittedAt: rec[7]})
 	}
-	out, errs := pipeline.NewValidator(ref(t), AsOf).File("long.csv", rows)
+	out, errs, _ := pipeline.NewValidator(ref(t), AsOf).File("long.csv", rows)
 	for i, e := range errs {
 		if i < 10 {
 			t.Error(e.Error())

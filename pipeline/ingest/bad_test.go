@@ -67,7 +67,7 @@ func badCases(t *testing.T) []badCase {
 		csvCase("future_period", "Hà Tĩnh,Thạch Hà,6 tháng đầu năm 2026,dialogues,,3,\n", "future_period", "dòng 3", "ky_bao_cao", "2026-H1 chưa bắt đầu"),
 		csvCase("missing_period", "Hà Tĩnh,Thạch Hà,,dialogues,,3,\n", "missing_period", "dòng 3", "ky_bao_cao", "Thiếu kỳ báo cáo"),
 		csvCase("unknown_province", "Quảng Nam,Thạch Hà,2023,dialogues,,3,\n", "unknown_province", "dòng 3", "tinh", "Không nhận ra tỉnh \"Quảng Nam\""),
-		csvCase("unknown_unit", "Hà Tĩnh,Cẩm Xuân,2023,dialogues,,3,\n", "unknown_unit", "dòng 3", "don_vi", "Gần nhất: Cẩm Xuyên"),
+		csvCase("unknown_unit", "Hà Tĩnh,Cẩm Xuân,2023,dialogues,,3,\n", "unknown_unit", "dòng 3", "don_vi", "Có phải: Cẩm Xuyên?"),
 		csvCase("unit_gone_cua_lo", "Nghệ An,TX Cửa Lò,2024,dialogues,,3,\n", "unit_not_valid_on_period", "dòng 3", "don_vi", "không tồn tại trong suốt kỳ 2024"),
 		csvCase("district_after_reform", "Hà Tĩnh,H. Cẩm Xuyên,2025-H2,dialogues,,3,\n", "unit_not_valid_on_period", "dòng 3", "don_vi", "huyện Cẩm Xuyên (mã 446)"),
 		csvCase("ambiguous_ky_anh", "Hà Tĩnh,Kỳ Anh,2023,dialogues,,3,\n", "ambiguous_unit", "dòng 3", "don_vi", "thị xã Kỳ Anh (mã 449)"),
@@ -113,10 +113,34 @@ func badCases(t *testing.T) []badCase {
 		// Files that cannot be read at all.
 		{name: "missing_column", file: "cols.csv", data: []byte("tinh,don_vi,chi_tieu,gia_tri\nHà Tĩnh,Thạch Hà,dialogues,3\n"), fileCode: "missing_column", reason: "ky_bao_cao (kỳ báo cáo)"},
 		{name: "no_header_csv", file: "nohead.csv", data: []byte("Hà Tĩnh,Thạch Hà,2023,dialogues,3\n"), fileCode: "no_header", reason: "Không tìm thấy dòng tiêu đề"},
-		{name: "empty_file", file: "empty.csv", data: nil, fileCode: "empty_file", reason: "Tệp rỗng"},
-		{name: "blank_file", file: "blank.csv", data: []byte(" \r\n\r\n"), fileCode: "empty_file", reason: "Tệp rỗng"},
-		{name: "header_only", file: "head.csv", data: []byte(header), fileCode: "", accepted: 0},
-		{name: "binary_as_csv", file: "bin.csv", data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), fileCode: "not_text", reason: "nhị phân"},
+		{name: "empty_file", file: "empty.csv", data: nil, fileCode: "no_values", reason: "Tệp không có số liệu nào: tệp rỗng"},
+		{name: "blank_file", file: "blank.csv", data: []byte(" \r\n\r\n"), fileCode: "no_values", reason: "Tệp không có số liệu nào: tệp rỗng"},
+		{name: "header_only", file: "head.csv", data: []byte(header), fileCode: "no_values", reason: "Tệp không có số liệu nào: chỉ có dòng tiêu đề"},
+		{name: "header_and_blank_rows", file: "head2.csv", data: []byte(header + ",,,,,,\n , ,\n\n"), fileCode: "no_values", reason: "Tệp không có số liệu nào: chỉ có dòng tiêu đề"},
+		{name: "empty_xlsx", file: "empty.xlsx", data: nil, fileCode: "no_values", reason: "Tệp không có số liệu nào: tệp rỗng"},
+		{name: "json_no_values", file: "none.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[]}`), fileCode: "no_values", reason: "Tệp không có số liệu nào: danh sách \"values\" rỗng"},
+		{name: "jsonl_blank", file: "none.jsonl", data: []byte("\n\n  \n"), fileCode: "no_values", reason: "Tệp không có số liệu nào"},
+		{name: "xlsx_form_blank", file: "blank-form.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", "Hội thi \"Dân vận khéo\""},
+			{1, "Thạch Hà"}, {2, "Can Lộc"}, {nil, "Tổng cộng"},
+		}}), fileCode: "no_values", reason: "Tệp không có số liệu nào: bảng có dòng tiêu đề nhưng không ô số liệu nào được điền"},
+		{name: "xlsx_long_header_only", file: "blank-long.xlsx", data: fixtureXLSX(t, xsheet{name: "Dữ liệu", rows: [][]any{
+			{"Tỉnh", "Đơn vị", "Kỳ báo cáo", "Chỉ tiêu", "Giá trị"},
+		}}), fileCode: "no_values", reason: "Tệp không có số liệu nào"},
+		{name: "binary_as_csv", file: "bin.csv", data: []byte("\x00\x01\x02binary\x00\x00\x00data\x00\x00"), fileCode: "not_text", reason: "nhị phân"},
+		{name: "png_as_csv", file: "anh.csv", data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), fileCode: "wrong_file_type", reason: "Tệp này là ảnh PNG"},
+		{name: "png_as_xlsx", file: "anh.xlsx", data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), fileCode: "wrong_file_type", reason: "Tệp này là ảnh PNG"},
+		{name: "jpeg_as_xlsx", file: "chup.xlsx", data: []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01"), fileCode: "wrong_file_type", reason: "Tệp này là ảnh JPEG"},
+		{name: "pdf_as_csv", file: "bao-cao.csv", data: []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), fileCode: "wrong_file_type", reason: "Tệp này là tài liệu PDF"},
+		{name: "pdf_as_xlsx", file: "bao-cao.xlsx", data: []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), fileCode: "wrong_file_type", reason: "Tệp này là tài liệu PDF"},
+		{name: "docx_as_xlsx", file: "bao-cao-word.xlsx", data: zipOf(t, "[Content_Types].xml", "word/document.xml"), fileCode: "wrong_file_type", reason: "Tệp này là văn bản Word (.docx)"},
+		{name: "doc_as_xlsx", file: "bao-cao-word.xlsx", data: oleOf("WordDocument"), fileCode: "wrong_file_type", reason: "Tệp này là văn bản Word 97-2003 (.doc)"},
+		{name: "xlsx_as_csv", file: "bang.csv", data: fixtureXLSX(t, longSheet()), fileCode: "wrong_file_type", reason: "Tệp này là bảng tính Excel (.xlsx)"},
+		{name: "xlsx_as_docx", file: "bang.docx", data: fixtureXLSX(t, longSheet()), fileCode: "wrong_file_type", reason: "Đổi đuôi tệp thành .xlsx"},
+		{name: "ods_as_xlsx", file: "bang.xlsx", data: zipOf(t, "mimetype:application/vnd.oasis.opendocument.spreadsheet", "content.xml"), fileCode: "wrong_file_type", reason: "bảng tính OpenDocument (.ods)"},
+		{name: "zip_as_xlsx", file: "nhieu-tep.xlsx", data: zipOf(t, "a.csv", "b.csv"), fileCode: "wrong_file_type", reason: "tệp nén ZIP"},
+		{name: "html_as_xlsx", file: "xuat.xlsx", data: []byte("<!DOCTYPE html>\n<html><body><table><tr><td>Hà Tĩnh</td></tr></table></body></html>"), fileCode: "wrong_file_type", reason: "trang web (HTML)"},
 		{name: "tcvn3", file: "tcvn3.csv", data: tcvn3CSV, fileCode: "legacy_encoding", reason: "bảng mã TCVN3 (ABC)"},
 		{name: "vni", file: "vni.csv", data: vniCSV, fileCode: "legacy_encoding", reason: "bảng mã VNI"},
 		{name: "bad_utf8", file: "utf8.csv", data: []byte(header + good + "Hà Tĩnh,Th\x81ch Hà,2023,dialogues,,3,\n"), fileCode: "bad_encoding", reason: "không phải văn bản UTF-8 hay Windows-1258"},
@@ -126,7 +150,8 @@ func badCases(t *testing.T) []badCase {
 		{name: "xlsx_no_header", file: "nohead.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{{"Báo cáo"}, {"Cẩm Xuyên", 45, 41}}}), fileCode: "no_header", reason: "Không tìm thấy bảng số liệu trong trang nào (Sheet1)"},
 		{name: "xlsx_not_zip", file: "fake.xlsx", data: []byte("tinh,gia_tri\n"), fileCode: "not_spreadsheet", reason: "không phải bảng tính Excel"},
 		{name: "xls_old", file: "old.xls", data: []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"), fileCode: "old_excel", reason: ".xls"},
-		{name: "unknown_format", file: "report.pdf", data: []byte("%PDF-1.4 báo cáo năm 2023"), fileCode: "unknown_format", reason: "Không nhận ra loại tệp \"report.pdf\""},
+		{name: "pdf_file", file: "report.pdf", data: []byte("%PDF-1.4 báo cáo năm 2023"), fileCode: "wrong_file_type", reason: "Tệp này là tài liệu PDF"},
+		{name: "unknown_format", file: "report.dat", data: []byte("báo cáo năm 2023"), fileCode: "unknown_format", reason: "Không nhận ra loại tệp \"report.dat\""},
 		{name: "txt_without_figures", file: "bao-cao.txt", data: []byte("Báo cáo tình hình công tác dân vận tháng này; không có gì mới."), fileCode: "no_figures", reason: "Không tìm thấy số liệu nào"},
 
 		// Quotes and line ends as spreadsheets and hand-made files write
@@ -326,7 +351,8 @@ func TestBadInputs(t *testing.T) {
 			// The in-memory path must agree with the streaming one.
 			if streamed(path) {
 				v := pipeline.NewValidator(in.opts.Reference, testNow)
-				recs, rejects, fe := in.validate(v, c.file, c.data)
+				out := in.validate(v, c.file, c.data)
+				recs, rejects, fe := out.recs, out.rejects, out.fe
 				if fe != nil || len(recs) != res.Accepted || !reflect.DeepEqual(rejects, res.Rejects) {
 					t.Errorf("in memory: %d records, %+v, %+v; streamed: %+v", len(recs), rejects, fe, res)
 				}

@@ -91,9 +91,13 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow,
 	ids := make([]uint32, 0, len(names))
 	refBuf := []byte("dòng ")
 	prefix := len(refBuf)
+	rows := 0 // rows emitted or refused
 	for {
 		line, bad, err := s.next()
 		if err == io.EOF {
+			if rows == 0 {
+				return noValues(file, "chỉ có dòng tiêu đề, không có dòng số liệu nào", "it has a header line and no rows"), nil
+			}
 			return nil, nil
 		}
 		if err != nil {
@@ -104,6 +108,7 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow,
 				return fe, nil
 			}
 			reject(brokenRow(file, line, bad, l))
+			rows++
 			continue
 		}
 		cells, ids = cells[:0], ids[:0]
@@ -119,6 +124,7 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow,
 		if !l.fill(&raw, &keys, cells, ids) {
 			continue
 		}
+		rows++
 		refBuf = strconv.AppendInt(refBuf[:prefix], int64(line), 10)
 		raw.Ref = s.arenaString(refBuf)
 		if err := emit(line, &raw, &keys); err != nil {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"archive/zip"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -210,4 +211,41 @@ func writeFixtures(t *testing.T, dir string) {
 		"Nghệ An\tCửa Lò\ttháng 7/2024\tdialogues\t3\t\r\n"))
 	write("xlsx_form/input.xlsx", fixtureXLSX(t, formSheet(), xsheet{name: "Hướng dẫn", rows: [][]any{{"Điền số liệu vào Biểu 1."}}}))
 	write("xlsx_long/input.xlsx", fixtureXLSX(t, longSheet()))
+}
+
+// zipOf is a ZIP package with the named parts (empty), as Office and
+// OpenDocument files are; a name "mimetype:TEXT" is a stored part
+// "mimetype" holding TEXT, first as OpenDocument writes it.
+func zipOf(t testing.TB, names ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, n := range names {
+		name, body, isMime := strings.Cut(n, ":")
+		if !isMime {
+			body = ""
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// oleOf is the start of an OLE compound file (old Office formats) whose
+// directory names a stream, in UTF-16 as the format stores it.
+func oleOf(stream string) []byte {
+	b := []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+	b = append(b, make([]byte, 504)...)
+	for i := 0; i < len(stream); i++ {
+		b = append(b, stream[i], 0)
+	}
+	return append(b, make([]byte, 64)...)
 }

@@ -41,6 +41,9 @@ func Read(ref *pipeline.Reference, file string, data []byte) (rows []pipeline.Ra
 			rows, rejects, fe = nil, nil, internalError(file, p)
 		}
 	}()
+	if fe := misnamed(file, data); fe != nil {
+		return nil, nil, fe
+	}
 	read, fe := readerFor(file, data)
 	if fe != nil {
 		return nil, nil, fe

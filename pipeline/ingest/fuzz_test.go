@@ -36,7 +36,7 @@ func accountFor(t *testing.T, v *pipeline.Validator, file string, rows []pipelin
 			details++
 		}
 	}
-	recs, errs := v.File(file, rows)
+	recs, errs, _ := v.File(file, rows)
 	refused := 0
 	total := map[string]bool{}
 	for _, r := range rows {

@@ -86,7 +86,8 @@ func TestGolden(t *testing.T) {
 			}
 			in := newTestIngester(t)
 			v := pipeline.NewValidator(in.opts.Reference, testNow)
-			recs, rejects, fe := in.validate(v, filepath.Base(path), data)
+			out := in.validate(v, filepath.Base(path), data)
+			recs, rejects, fe := out.recs, out.rejects, out.fe
 			got := toGolden(recs, rejects, fe)
 			gotJSON, err := json.MarshalIndent(got, "", "  ")
 			if err != nil {

@@ -53,7 +53,13 @@ type FileResult struct {
 	Accepted int
 	Rejected int
 	Rejects  []pipeline.RowError // the refused rows, also handed to the sink
-	FileErr  *pipeline.FileError // why it was quarantined or could not be read
+	// Warnings are what a clerk should look at that refused nothing (a
+	// form total that could not be checked); not stored, not counted.
+	Warnings []pipeline.Warning
+	// Context says where the values took a province, period or date that
+	// their rows do not state (a form's title or key lines, the file name).
+	Context []Context
+	FileErr *pipeline.FileError // why it was quarantined or could not be read
 }
 
 // Summary lists the files of a run in the order they were read, and the
@@ -432,8 +438,10 @@ func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string
 	if hash != nil {
 		return in.streamFile(ctx, v, path, at, b, sink, res)
 	}
-	recs, rejects, fe := in.validate(v, name, data)
+	out := in.validate(v, name, data)
+	recs, rejects, fe := out.recs, out.rejects, out.fe
 	res.Accepted, res.Rejected, res.Rejects, res.FileErr = len(recs), len(rejects), rejects, fe
+	res.Warnings, res.Context = out.warnings, out.context
 	if fe != nil {
 		res.Status = Quarantined
 	}
@@ -467,19 +475,32 @@ func write(ctx context.Context, sink pipeline.Sink, b pipeline.Batch, recs []pip
 	return w.Commit(ctx)
 }
 
+// validated is what validate found in a file held in memory.
+type validated struct {
+	recs     []pipeline.Record
+	rejects  []pipeline.RowError
+	warnings []pipeline.Warning
+	context  []Context
+	fe       *pipeline.FileError
+}
+
 // validate reads and validates a file held in memory.
-func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (recs []pipeline.Record, rejects []pipeline.RowError, fe *pipeline.FileError) {
+func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (out validated) {
 	rows, readRejects, fe := Read(in.opts.Reference, name, data)
 	if fe != nil {
-		return nil, nil, fe
+		return validated{fe: fe}
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			recs, rejects, fe = nil, nil, internalError(name, p)
+			out = validated{fe: internalError(name, p)}
 		}
 	}()
-	recs, rejects = v.File(name, rows)
-	return recs, append(readRejects, rejects...), nil
+	recs, rejects, warnings := v.File(name, rows)
+	rejects = append(readRejects, rejects...)
+	if fe := oneCause(name, len(recs), rejects); fe != nil {
+		return validated{fe: fe}
+	}
+	return validated{recs: recs, rejects: rejects, warnings: warnings, context: contexts(rows)}
 }
 
 func hashFile(path string) (string, error) {
@@ -511,6 +532,11 @@ func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path 
 		defer func() { w.Rollback() }() // w is the current Writer; after Commit this does nothing
 	}
 	pass, err := in.csvPass(ctx, v, b.SourceFile, path, nil, w)
+	if err == nil {
+		if fe := oneCause(b.SourceFile, pass.accepted, pass.rejects); fe != nil {
+			err = fe
+		}
+	}
 	if err == nil && w != nil && len(pass.refused) > 0 {
 		drop := make(map[int]bool, len(pass.refused))
 		for _, r := range pass.refused {

@@ -207,7 +207,8 @@ func TestStreamRetry(t *testing.T) {
 		t.Errorf("records %s, want dòng 4,dòng 5,dòng 7", got)
 	}
 	v := pipeline.NewValidator(in.opts.Reference, testNow)
-	recs, rejects, _ := in.validate(v, "r.csv", []byte(data))
+	out := in.validate(v, "r.csv", []byte(data))
+	recs, rejects := out.recs, out.rejects
 	if len(recs) != len(b.Records) || len(rejects) != len(b.Rejects) || sum.Files[0].Rejected != 4 {
 		t.Errorf("stream kept %d/%d, in memory %d/%d", len(b.Records), len(b.Rejects), len(recs), len(rejects))
 	}

@@ -74,7 +74,7 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 		return nil, nil, notReport(file, `"values" phải là một mảng các đối tượng / must be an array of objects`)
 	}
 	if len(objs) == 0 {
-		return nil, nil, fileError(file, "empty_file", "Báo cáo không có giá trị nào (\"values\" rỗng).", "The report has no values (\"values\" is empty).")
+		return nil, nil, noValues(file, `danh sách "values" rỗng`, `its "values" list is empty`)
 	}
 	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
@@ -482,6 +482,9 @@ func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, 
 		}
 		raw.Note = joinNote(strings.Join(note, "; "), strings.Join(extra, "; "))
 		rows = append(rows, raw)
+	}
+	if len(rows) == 0 && len(rejects) == 0 {
+		return nil, nil, noValues(file, "không có dòng số liệu nào", "it has no rows")
 	}
 	if len(rows) == 0 && bad > 0 && bad == len(rejects) {
 		return nil, nil, fileError(file, "malformed_json",

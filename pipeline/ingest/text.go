@@ -41,6 +41,9 @@ func openText(file string, r io.Reader) (*bufio.Reader, encoding, *pipeline.File
 	if len(bytes.TrimSpace(head)) == 0 {
 		return nil, 0, emptyFile(file)
 	}
+	if fe := misnamed(file, head); fe != nil {
+		return nil, 0, fe
+	}
 	switch {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		_, _ = br.Discard(3)
@@ -170,8 +173,18 @@ func fileError(file, code, vi, en string, args ...any) *pipeline.FileError {
 	return &pipeline.FileError{File: file, Code: code, Reason: fmt.Sprintf(vi, args...), ReasonEN: fmt.Sprintf(en, args...)}
 }
 
+// noValues is the one reason for a file that holds no value, whatever its
+// shape: empty, a header alone, a form with no cell filled in. To the
+// clerk who sent it these are the same mistake (a blank template, the
+// wrong file), so they get the same code and the same kind of sentence.
+func noValues(file, what, whatEN string) *pipeline.FileError {
+	return &pipeline.FileError{File: file, Code: "no_values",
+		Reason:   "Tệp không có số liệu nào: " + what + ". Hãy điền số liệu (ô trống là chưa báo cáo, ghi 0 nếu bằng không) rồi gửi lại.",
+		ReasonEN: "The file holds no values: " + whatEN + ". Fill in the figures (an empty cell means not reported; write 0 for zero) and send it again."}
+}
+
 func emptyFile(file string) *pipeline.FileError {
-	return fileError(file, "empty_file", "Tệp rỗng, không có số liệu.", "The file is empty.")
+	return noValues(file, "tệp rỗng", "it is empty")
 }
 
 func binaryFile(file string) *pipeline.FileError {

@@ -50,8 +50,8 @@ func XLSX(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow,
 			"No table found in any sheet (%s): expected a header row with an \"Đơn vị\" cell and indicator names, or the columns tinh, ky_bao_cao, chi_tieu, gia_tri.",
 			strings.Join(sheets, ", "))
 	case len(rows) == 0:
-		return nil, nil, fileError(file, "no_values",
-			"Bảng không có ô số liệu nào (ô trống là chưa báo cáo).", "The table has no values (empty cells mean not reported).")
+		return nil, nil, noValues(file, "bảng có dòng tiêu đề nhưng không ô số liệu nào được điền",
+			"the table has a header but no cell of figures is filled in")
 	}
 	return rows, nil, nil
 }
@@ -370,7 +370,7 @@ func (x *workbook) findHeader(grid [][]string) (row, unitCol int) {
 				unitCol = c
 				continue
 			}
-			if _, p := x.res.Indicator(t); p == nil {
+			if x.res.IndicatorNamed(t) != nil {
 				indicators++
 			}
 		}

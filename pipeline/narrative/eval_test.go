@@ -123,7 +123,7 @@ func TestRowsUnknownPeriod(t *testing.T) {
 	if len(rows) != 1 || rows[0].Period != "" || rows[0].Quote != text {
 		t.Fatalf("rows %+v", rows)
 	}
-	_, errs := pipeline.NewValidator(x.ref, time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC)).File("r.txt", rows)
+	_, errs, _ := pipeline.NewValidator(x.ref, time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC)).File("r.txt", rows)
 	if len(errs) != 1 || errs[0].Code != "missing_period" {
 		t.Errorf("validation errors %+v", errs)
 	}

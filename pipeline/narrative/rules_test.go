@@ -531,7 +531,7 @@ func TestRows(t *testing.T) {
 	}
 	// The rows pass the pipeline's own validation.
 	v := pipeline.NewValidator(x.ref, time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC))
-	recs, errs := v.File("cx.txt", rows)
+	recs, errs, _ := v.File("cx.txt", rows)
 	if len(errs) != 0 || len(recs) != 2 {
 		t.Errorf("validation: %d records, errors %v", len(recs), errs)
 	}
