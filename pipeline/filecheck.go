@@ -194,9 +194,10 @@ func (c *FileCheck) Finish() []Refusal {
 		for j := g + 1; j < end; j++ {
 			e := &es[j]
 			if e.value == first.value {
-				dups = append(dups, refusal{int(e.seq), e.hi, e.value, problem("duplicate",
-					"Trùng với %s (cùng đơn vị, kỳ, chỉ tiêu, phân tổ và giá trị); chỉ tính một lần.",
-					"Duplicate of %s (same unit, period, indicator, disaggregation and value); counted once.", c.ref(int(first.seq)))})
+				at := c.ref(int(first.seq))
+				dups = append(dups, refusal{int(e.seq), e.hi, e.value, &Problem{"duplicate",
+					fmt.Sprintf("Trùng với %s (cùng đơn vị, kỳ, chỉ tiêu, phân tổ và giá trị); chỉ tính một lần.", at),
+					fmt.Sprintf("Duplicate of %s (same unit, period, indicator, disaggregation and value); counted once.", RefEN(at))}})
 				continue
 			}
 			dups = append(dups, refusal{int(e.seq), e.hi, e.value, c.conflict(int(first.seq), first.value, e.value)})
@@ -229,9 +230,10 @@ func (c *FileCheck) Finish() []Refusal {
 		if conflicted[lim.seq] || first.value <= lim.value {
 			continue
 		}
-		rules = append(rules, refusal{int(first.seq), first.hi, first.value, problem("rule_violated", "%s (%s) lớn hơn %s (%s, %s); không thể như vậy.",
-			"%s (%s) exceeds %s (%s, %s), which cannot be.",
-			ind.LabelVI, fmtValue(first.value), limit.LabelVI, fmtValue(lim.value), c.ref(int(lim.seq)))})
+		at := c.ref(int(lim.seq))
+		rules = append(rules, refusal{int(first.seq), first.hi, first.value, &Problem{"rule_violated",
+			fmt.Sprintf("%s (%s) lớn hơn %s (%s, %s); không thể như vậy.", ind.LabelVI, fmtValue(first.value), limit.LabelVI, fmtValue(lim.value), at),
+			fmt.Sprintf("%s (%s) exceeds %s (%s, %s), which cannot be.", ind.LabelEN, fmtValueEN(first.value), limit.LabelEN, fmtValueEN(lim.value), RefEN(at))}})
 	}
 	bySeq := func(a, b refusal) int { return cmp.Compare(a.seq, b.seq) }
 	slices.SortFunc(dups, bySeq)
@@ -303,10 +305,10 @@ func (c *FileCheck) sortEntries() []checkEntry {
 }
 
 func (c *FileCheck) conflict(otherSeq int, other, this float64) *Problem {
-	return problem("conflicting_duplicate",
-		"Mâu thuẫn với %s: cùng đơn vị, kỳ, chỉ tiêu, phân tổ nhưng giá trị khác (%s và %s); cả hai bị từ chối.",
-		"Conflicts with %s: same unit, period, indicator and disaggregation but different values (%s and %s); both refused.",
-		c.ref(otherSeq), fmtValue(other), fmtValue(this))
+	at := c.ref(otherSeq)
+	return &Problem{"conflicting_duplicate",
+		fmt.Sprintf("Mâu thuẫn với %s: cùng đơn vị, kỳ, chỉ tiêu, phân tổ nhưng giá trị khác (%s và %s); cả hai bị từ chối.", at, fmtValue(other), fmtValue(this)),
+		fmt.Sprintf("Conflicts with %s: same unit, period, indicator and disaggregation but different values (%s and %s); both refused.", RefEN(at), fmtValueEN(other), fmtValueEN(this))}
 }
 
 func (c *FileCheck) refuse(r refusal) Refusal {
@@ -383,13 +385,17 @@ func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Reco
 				more, moreEN = fmt.Sprintf(" và %d ô khác", len(refused)-3), fmt.Sprintf(" and %d more", len(refused)-3)
 			}
 			list := strings.Join(shown, ", ")
+			listEN := make([]string, len(shown))
+			for i, r := range shown {
+				listEN[i] = RefEN(r)
+			}
 			warns = append(warns, Warning(*v.rowError(file, &raw, FieldValue, raw.Value, &Problem{"total_unchecked",
 				"Không kiểm tra được dòng tổng vì số liệu chi tiết bị từ chối: " + list + more + ". Sửa các ô đó thì dòng tổng được kiểm tra.",
-				"The total could not be checked because detail values were refused: " + list + moreEN + ". Correct those cells and the total is checked."})))
+				"The total could not be checked because detail values were refused: " + strings.Join(listEN, ", ") + moreEN + ". Correct those cells and the total is checked."})))
 		case math.Abs(n.Value-sum) > 1e-6*math.Max(1, math.Abs(n.Value)):
-			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("total_mismatch",
-				"Dòng tổng ghi %s nhưng cộng các dòng được %s.", "The total row says %s but the rows add up to %s.",
-				fmtValue(n.Value), fmtValue(sum))))
+			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, &Problem{"total_mismatch",
+				fmt.Sprintf("Dòng tổng ghi %s nhưng cộng các dòng được %s.", fmtValue(n.Value), fmtValue(sum)),
+				fmt.Sprintf("The total row says %s but the rows add up to %s.", fmtValueEN(n.Value), fmtValueEN(sum))}))
 		}
 	}
 	return errs, warns

@@ -29,3 +29,17 @@ func fmtValue(f float64) string {
 	}
 	return b.String()
 }
+
+// fmtValueEN writes a number the English way: 1,234.5.
+func fmtValueEN(f float64) string {
+	vi := fmtValue(f)
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '.':
+			return ','
+		case ',':
+			return '.'
+		}
+		return r
+	}, vi)
+}

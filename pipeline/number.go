@@ -148,7 +148,7 @@ func numberProblem(s string, err error) *Problem {
 	case errors.Is(err, ErrScientific):
 		return problem("not_plain_number",
 			"Giá trị %q viết dạng lũy thừa (có số mũ E); hãy ghi số bình thường, ví dụ 1.500.000 thay cho 1,5E+06. "+
-				"Nếu bảng tính hiện số như vậy vì cột hẹp, hãy định dạng cột là số (Number) rồi lưu lại.",
+				"Nếu bảng tính hiện số như vậy vì cột hẹp, hãy định dạng cột là số (\"Number\") rồi lưu lại.",
 			"Value %q is in scientific notation (with an exponent E); write it as a plain number, e.g. 1.500.000 for 1,5E+06. "+
 				"If the spreadsheet shows it so because the column is narrow, format the column as Number and save again.", s)
 	case errors.Is(err, ErrHex):

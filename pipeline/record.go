@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -68,6 +69,7 @@ const (
 	ByKeyLine  StatedBy = "key_line"  // "Kỳ báo cáo: Năm 2023" above the table
 	ByTitle    StatedBy = "title"     // "ĐẢNG BỘ TỈNH NGHỆ AN"
 	ByFileName StatedBy = "file_name" // "bao-cao-nghe-an-2023.xlsx"
+	ByDateLine StatedBy = "date_line" // "Hà Tĩnh, ngày 15 tháng 12 năm 2023"
 )
 
 // Words names the kind of place in Vietnamese and English.
@@ -77,6 +79,8 @@ func (b StatedBy) Words() (vi, en string) {
 		return "tiêu đề", "the title"
 	case ByFileName:
 		return "tên tệp", "the file name"
+	case ByDateLine:
+		return "dòng ngày tháng", "the date line"
 	}
 	return "dòng khai báo trên bảng", "the line above the table"
 }
@@ -178,4 +182,16 @@ type FileError struct {
 
 func (e *FileError) Error() string {
 	return fmt.Sprintf("%s: %s (%s)", e.File, e.Reason, e.ReasonEN)
+}
+
+// RefEN is a place (RowError.Ref) in English: "dòng 12" is "line 12",
+// "câu 3" is "sentence 3"; a cell ("Biểu 1!D7") or a JSON path stays.
+func RefEN(ref string) string {
+	switch {
+	case strings.HasPrefix(ref, "dòng "):
+		return "line " + ref[len("dòng "):]
+	case strings.HasPrefix(ref, "câu "):
+		return "sentence " + ref[len("câu "):]
+	}
+	return ref
 }

@@ -378,10 +378,10 @@ func (r *Resolver) Disaggregation(ind *Indicator, s string) (string, *Problem) {
 			}
 		}
 	}
-	var allowed []string
+	var allowed, allowedEN []string
 	for _, d := range r.ref.Disaggregations {
 		if d.Dimension == ind.Dimension {
-			allowed = append(allowed, d.LabelVI)
+			allowed, allowedEN = append(allowed, d.LabelVI), append(allowedEN, d.LabelEN)
 		}
 	}
 	if len(allowed) == 0 {
@@ -389,7 +389,7 @@ func (r *Resolver) Disaggregation(ind *Indicator, s string) (string, *Problem) {
 			"Chỉ tiêu %s không chia theo phân tổ; để trống cột phân tổ.",
 			"Indicator %s has no breakdown; leave the disaggregation empty.", ind.Code)
 	}
-	return "", problem("unknown_disaggregation",
-		"Phân tổ %q không dùng cho chỉ tiêu %s; dùng một trong: %s.",
-		"Disaggregation %q is not allowed for %s; use one of: %s.", s, ind.Code, strings.Join(allowed, ", "))
+	return "", &Problem{"unknown_disaggregation",
+		fmt.Sprintf("Phân tổ %q không dùng cho chỉ tiêu %s; dùng một trong: %s.", s, ind.Code, strings.Join(allowed, ", ")),
+		fmt.Sprintf("Disaggregation %q is not allowed for %s; use one of: %s.", s, ind.Code, strings.Join(allowedEN, ", "))}
 }

@@ -69,8 +69,8 @@ func (r *Resolver) unknownUnit(province *Unit, l unitLookup, p Period) *Problem 
 		return pr
 	}
 	if rest, ok := body(l.raw); ok {
-		vi := fmt.Sprintf("%q không phải đơn vị hành chính. Số liệu báo cáo theo đơn vị hành chính: huyện, thị xã, thành phố (đến 30/06/2025) hoặc xã, phường (từ 01/07/2025); để trống ô đơn vị cho số liệu của cả tỉnh.", l.raw)
-		en := fmt.Sprintf("%q is not an administrative unit. Figures are reported by administrative unit: district, town or city (until 2025-06-30), commune or ward (from 2025-07-01); leave the unit empty for the whole province's figures.", l.raw)
+		vi := fmt.Sprintf("%q không phải đơn vị hành chính. Số liệu báo cáo theo đơn vị hành chính: huyện, thị xã, thành phố (đến 30/06/2025) hoặc xã, phường (từ 01/07/2025); số liệu của cả tỉnh ghi là \"Toàn tỉnh\".", l.raw)
+		en := fmt.Sprintf("%q is not an administrative unit. Figures are reported by administrative unit: district, town or city (until 2025-06-30), commune or ward (from 2025-07-01); the whole province's figures go under \"Toàn tỉnh\".", l.raw)
 		if u := r.unitIn(province, rest, p); u != nil {
 			vi += fmt.Sprintf(" Nếu đây là số liệu của %s %s, ghi %q.", typeLabel(u.Type), u.Name, u.Name)
 			en += fmt.Sprintf(" If these are the figures of %s (%s), write %q.", u.Name, typeLabelEN(u.Type), u.Name)

@@ -107,17 +107,41 @@ func warningErrors(ws []pipeline.Warning) []pipeline.RowError {
 }
 
 // contextText says where a file's province, period and date came from:
-// "tỉnh Nghệ An theo tiêu đề (Biểu 1!A1)".
+// "tỉnh Nghệ An theo tiêu đề (Biểu 1!A1)"; for a workbook whose sheets
+// state them each, how many sheets and different texts.
 func contextText(cs []ingest.Context) string {
-	var parts []string
+	type key struct {
+		f  pipeline.Field
+		by pipeline.StatedBy
+	}
+	var order []key
+	groups := map[key][]ingest.Context{}
 	for _, c := range cs {
-		what := map[pipeline.Field]string{pipeline.FieldProvince: "tỉnh", pipeline.FieldPeriod: "kỳ", pipeline.FieldSubmittedAt: "ngày gửi"}[c.Field]
-		by, _ := c.By.Words()
-		where := c.Cells[0]
-		if n := len(c.Cells) - 1; n > 0 {
-			where += fmt.Sprintf(" và %d chỗ khác", n)
+		k := key{c.Field, c.By}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
 		}
-		parts = append(parts, fmt.Sprintf("%s %s theo %s (%s)", what, printable(c.Text), by, printable(where)))
+		groups[k] = append(groups[k], c)
+	}
+	var parts []string
+	for _, k := range order {
+		g := groups[k]
+		what := map[pipeline.Field]string{pipeline.FieldProvince: "tỉnh", pipeline.FieldPeriod: "kỳ", pipeline.FieldSubmittedAt: "ngày gửi"}[k.f]
+		by, _ := k.by.Words()
+		places := 0
+		for _, c := range g {
+			places += len(c.Cells)
+		}
+		switch {
+		case len(g) > 1:
+			parts = append(parts, fmt.Sprintf("%s theo %s (%d chỗ, %d giá trị khác nhau)", what, by, places, len(g)))
+		case k.by == pipeline.ByFileName:
+			parts = append(parts, fmt.Sprintf("%s %s theo %s", what, printable(g[0].Text), by))
+		case places > 1:
+			parts = append(parts, fmt.Sprintf("%s %s theo %s (%s và %d chỗ khác)", what, printable(g[0].Text), by, printable(g[0].Cells[0]), places-1))
+		default:
+			parts = append(parts, fmt.Sprintf("%s %s theo %s (%s)", what, printable(g[0].Text), by, printable(g[0].Cells[0])))
+		}
 	}
 	return strings.Join(parts, "; ")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,7 +36,7 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 	var no *notObject
 	switch {
 	case errors.As(err, &no):
-		return nil, nil, notReport(file, fmt.Sprintf("là %s / is %s", no.what, no.what))
+		return nil, nil, notReport(file, "là "+jsonKindVI[no.what], "is "+jsonKindEN[no.what])
 	case err != nil:
 		return nil, nil, jsonFileError(file, data, syntaxError(data, err))
 	}
@@ -67,11 +68,11 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 		}
 	}
 	if values == nil {
-		return nil, nil, notReport(file, `thiếu "values" / no "values"`)
+		return nil, nil, notReport(file, `thiếu "values"`, `no "values"`)
 	}
 	objs, err := jsonObjects(values)
 	if err != nil {
-		return nil, nil, notReport(file, `"values" phải là một mảng các đối tượng / must be an array of objects`)
+		return nil, nil, notReport(file, `"values" phải là một mảng các đối tượng`, `"values" must be an array of objects`)
 	}
 	if len(objs) == 0 {
 		return nil, nil, noValues(file, `danh sách "values" rỗng`, `its "values" list is empty`)
@@ -368,20 +369,62 @@ func jsonFileError(file string, data []byte, err error) *pipeline.FileError {
 		// Offset counts the bytes read, the offending one included.
 		off = se.Offset - 1
 	case errors.As(err, &te):
-		return notReport(file, fmt.Sprintf("%s là %s / %s is a %s", te.Field, te.Value, te.Field, te.Value))
+		return notReport(file, fmt.Sprintf("%q là %s", te.Field, jsonKindVI[te.Value]), fmt.Sprintf("%q is %s", te.Field, jsonKindEN[te.Value]))
 	}
 	line, col := lineCol(data, off)
 	if off < 0 {
 		line, col = lineCol(data, int64(len(data)))
 	}
-	return fileError(file, "malformed_json",
-		"Tệp JSON sai cú pháp ở dòng %d, cột %d: %v.", "Malformed JSON at line %d, column %d: %v.", line, col, err)
+	return &pipeline.FileError{File: file, Code: "malformed_json",
+		Reason:   fmt.Sprintf("Tệp JSON sai cú pháp ở dòng %d, cột %d: %s.", line, col, jsonProblemVI(err)),
+		ReasonEN: fmt.Sprintf("Malformed JSON at line %d, column %d: %v.", line, col, err)}
 }
 
-func notReport(file, what string) *pipeline.FileError {
-	return fileError(file, "not_a_report",
-		"Tệp JSON không phải một báo cáo {\"province\", \"unit\", \"period\", \"values\": [...]}: %s.",
-		"The JSON file is not a report {\"province\", \"unit\", \"period\", \"values\": [...]}: %s.", what)
+// jsonKindVI and jsonKindEN name the kinds of JSON value.
+var (
+	jsonKindVI = map[string]string{"array": "một mảng", "string": "một chuỗi", "number": "một số", "bool": "giá trị đúng/sai",
+		"null": "null", "object": "một đối tượng", "not an array": "không phải một mảng"}
+	jsonKindEN = map[string]string{"array": "an array", "string": "a string", "number": "a number", "bool": "a boolean",
+		"null": "null", "object": "an object", "not an array": "not an array"}
+)
+
+// reJSONChar is the start of encoding/json's syntax errors.
+var reJSONChar = regexp.MustCompile(`^invalid character ('.+?'|.+?) (.*)$`)
+
+// jsonProblemVI says in Vietnamese what encoding/json's (English) error
+// says.
+func jsonProblemVI(err error) string {
+	msg := err.Error()
+	if m := reJSONChar.FindStringSubmatch(msg); m != nil {
+		switch m[2] {
+		case "looking for beginning of value":
+			return "ký tự " + m[1] + " ở chỗ cần một giá trị"
+		case "after object key":
+			return "ký tự " + m[1] + " sau tên khóa (thiếu dấu hai chấm)"
+		case "after object key:value pair":
+			return "ký tự " + m[1] + " sau một cặp khóa – giá trị (thiếu dấu phẩy hoặc dấu đóng ngoặc })"
+		case "after array element":
+			return "ký tự " + m[1] + " sau một phần tử của mảng (thiếu dấu phẩy hoặc dấu đóng ngoặc ])"
+		case "looking for beginning of object key string":
+			return "ký tự " + m[1] + " ở chỗ cần tên khóa trong ngoặc kép (có dấu phẩy thừa?)"
+		case "in string literal":
+			return "ký tự " + m[1] + " không được có trong chuỗi"
+		}
+		return "ký tự " + m[1] + " không đúng chỗ"
+	}
+	switch {
+	case strings.Contains(msg, "unexpected end of JSON input"), strings.Contains(msg, "unexpected EOF"):
+		return "văn bản hết khi đối tượng chưa đóng"
+	case strings.Contains(msg, "text after the object"):
+		return "còn nội dung sau khi đối tượng đã đóng"
+	}
+	return "sai cú pháp"
+}
+
+func notReport(file, what, whatEN string) *pipeline.FileError {
+	return &pipeline.FileError{File: file, Code: "not_a_report",
+		Reason:   "Tệp JSON không phải một báo cáo {\"province\", \"unit\", \"period\", \"values\": [...]}: " + what + ".",
+		ReasonEN: "The JSON file is not a report {\"province\", \"unit\", \"period\", \"values\": [...]}: " + whatEN + "."}
 }
 
 // lineCol turns a byte offset into a 1-based line and column (in runes).
@@ -436,7 +479,7 @@ func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, 
 				shown = shown[:200] + "…"
 			}
 			rejects = append(rejects, pipeline.RowError{File: file, Ref: ref, Column: "", Value: shown, Code: "bad_json_line",
-				Reason:   fmt.Sprintf("Dòng này không phải một đối tượng JSON hợp lệ (%v); các dòng khác vẫn được nhận.", err),
+				Reason:   fmt.Sprintf("Dòng này không phải một đối tượng JSON hợp lệ (%s); các dòng khác vẫn được nhận.", jsonProblemVI(err)),
 				ReasonEN: fmt.Sprintf("This line is not a valid JSON object (%v); the other lines still load.", err)})
 			bad++
 			continue
@@ -487,9 +530,9 @@ func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, 
 		return nil, nil, noValues(file, "không có dòng số liệu nào", "it has no rows")
 	}
 	if len(rows) == 0 && bad > 0 && bad == len(rejects) {
-		return nil, nil, fileError(file, "malformed_json",
-			"Không dòng nào của tệp JSON Lines là JSON hợp lệ (%s: %s).", "No line of the JSON Lines file is valid JSON (%s: %s).",
-			rejects[0].Ref, rejects[0].ReasonEN)
+		return nil, nil, &pipeline.FileError{File: file, Code: "malformed_json",
+			Reason:   fmt.Sprintf("Không dòng nào của tệp JSON Lines là JSON hợp lệ (%s: %s).", rejects[0].Ref, rejects[0].Reason),
+			ReasonEN: fmt.Sprintf("No line of the JSON Lines file is valid JSON (%s: %s).", pipeline.RefEN(rejects[0].Ref), rejects[0].ReasonEN)}
 	}
 	return rows, rejects, nil
 }

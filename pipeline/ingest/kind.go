@@ -129,10 +129,13 @@ func oleKind(data []byte) *fileKind {
 
 // zipKind tells Office and OpenDocument packages from a plain archive by
 // their parts' names: from the central directory when data is the whole
-// file, else from the local headers in the part of it that is there.
+// file, else from the local headers in the part of it that is there (and
+// then only a known package is named: a damaged workbook is no archive).
 func zipKind(data []byte) *fileKind {
 	var names []string
+	whole := false // the central directory was read: a ZIP file, whatever its parts
 	if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
+		whole = true
 		for _, f := range zr.File {
 			names = append(names, f.Name)
 		}
@@ -180,6 +183,9 @@ func zipKind(data []byte) *fileKind {
 		case strings.HasPrefix(n, "mimetype:application/vnd.oasis.opendocument.text"):
 			return kindODT
 		}
+	}
+	if !whole {
+		return nil // a damaged file, or the start of one: its reader says so
 	}
 	return kindArchive("ZIP", "ZIP")
 }

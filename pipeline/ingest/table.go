@@ -44,9 +44,9 @@ func headerKey(s string) string {
 // required long-table columns, in the order messages name them.
 var required = []pipeline.Field{pipeline.FieldProvince, pipeline.FieldPeriod, pipeline.FieldIndicator, pipeline.FieldValue}
 
-var fieldLabels = map[pipeline.Field]string{
-	pipeline.FieldProvince: "tinh (tỉnh)", pipeline.FieldPeriod: "ky_bao_cao (kỳ báo cáo)",
-	pipeline.FieldIndicator: "chi_tieu (chỉ tiêu)", pipeline.FieldValue: "gia_tri (giá trị)",
+var fieldLabels = map[pipeline.Field][2]string{
+	pipeline.FieldProvince: {"tinh (tỉnh)", "tinh (province)"}, pipeline.FieldPeriod: {"ky_bao_cao (kỳ báo cáo)", "ky_bao_cao (period)"},
+	pipeline.FieldIndicator: {"chi_tieu (chỉ tiêu)", "chi_tieu (indicator)"}, pipeline.FieldValue: {"gia_tri (giá trị)", "gia_tri (value)"},
 }
 
 // layout is a long table's header: which column holds which field.
@@ -82,10 +82,10 @@ func newLayout(file string, header []string) (*layout, *pipeline.FileError) {
 		l.fields[i] = f
 		l.columns[f] = h
 	}
-	var missing []string
+	var missing, missingEN []string
 	for _, f := range required {
 		if _, ok := l.columns[f]; !ok {
-			missing = append(missing, fieldLabels[f])
+			missing, missingEN = append(missing, fieldLabels[f][0]), append(missingEN, fieldLabels[f][1])
 		}
 	}
 	shown := strings.Join(header, " | ")
@@ -98,10 +98,9 @@ func newLayout(file string, header []string) (*layout, *pipeline.FileError) {
 			"Không tìm thấy dòng tiêu đề (tinh, ky_bao_cao, chi_tieu, gia_tri, ...); dòng đầu đọc được: %q.",
 			"No header row found (tinh, ky_bao_cao, chi_tieu, gia_tri, ...); the first line reads: %q.", shown)
 	case len(missing) > 0:
-		m := strings.Join(missing, ", ")
-		return nil, fileError(file, "missing_column",
-			"Thiếu cột bắt buộc: %s. Dòng tiêu đề đọc được: %q.",
-			"Required column(s) missing: %s. Header found: %q.", m, shown)
+		return nil, &pipeline.FileError{File: file, Code: "missing_column",
+			Reason:   fmt.Sprintf("Thiếu cột bắt buộc: %s. Dòng tiêu đề đọc được: %q.", strings.Join(missing, ", "), shown),
+			ReasonEN: fmt.Sprintf("Required column(s) missing: %s. Header found: %q.", strings.Join(missingEN, ", "), shown)}
 	}
 	return l, nil
 }

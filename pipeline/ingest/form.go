@@ -1,0 +1,984 @@
+package ingest
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+// Reading a form sheet ("biểu mẫu", formats.md section 2) as offices make
+// them: title rows on top (merged across the table), maybe key lines
+// ("Tỉnh: Hà Tĩnh"), a header of one to three rows, maybe a row of column
+// numbers under it ("(1) (2) (3) (4)=(5)+(6)"), unit rows grouped in
+// sections ("I", "II", "A.", "Khối huyện") with their subtotals, a total
+// row, then whatever follows the table: notes, the date line, the
+// signature block ("Người lập biểu", "(Ký, ghi rõ họ tên)", "K/T TRƯỞNG
+// BAN", names), "Nơi nhận:" with its list.
+//
+// What a row is, is decided by what it holds, never by where it is: a row
+// is data when its unit cell names a unit of the province, or when it holds
+// numbers in the value columns (then a name nobody knows is refused, with
+// why); a total when its unit cell says so; a section when its number is a
+// Roman numeral or a letter, or its name opens like one ("Khối …"); a row
+// of column numbers when every cell is a marker. The table ends at its last
+// row of data: after it, a row without a number in its value cells is not
+// data, whatever it says, and a row with numbers still is (so a data row
+// below a blank line is kept, and a signature never becomes a unit).
+//
+// Province, period and submission date come from the table's columns, else
+// from the key lines, else from the title rows (the province or the unit a
+// title names, "6 THÁNG ĐẦU NĂM 2024"), the date line ("Hà Tĩnh, ngày 15
+// tháng 12 năm 2023"), else from the file name; each row says where
+// (RawRow.Stated), and refusals name the cell of the text they quote.
+
+// sheetGrid is one sheet as the form reader sees it.
+type sheetGrid struct {
+	name string
+	// rows holds the cells' texts (NFC, trimmed), row by row from 0.
+	rows [][]string
+	// number gives a cell's value in machine form when the cell holds a
+	// number (typed, or a formula's cached number).
+	number func(r, c int) (string, bool)
+	// merges are the merged ranges, from 0, corners included.
+	merges []cellRange
+}
+
+type cellRange struct{ r1, c1, r2, c2 int }
+
+// formReader reads the form sheets of one file.
+type formReader struct {
+	file string
+	res  *pipeline.Resolver
+	name fileContext // what the file name says
+}
+
+// form is one sheet being read.
+type form struct {
+	fr     *formReader
+	g      *sheetGrid
+	filled [][]string        // rows with each merged range's text in all its cells
+	origin map[[2]int][2]int // a merged cell -> the top-left cell of its range
+}
+
+func (f *form) text(r, c int) string { return cell(f.g.rows, r, c) }
+
+// shown is the text a cell shows: its merged range's.
+func (f *form) shown(r, c int) string { return cell(f.filled, r, c) }
+
+// ref names the cell that holds what cell (r, c) shows: the top-left cell
+// of its merged range.
+func (f *form) ref(r, c int) string {
+	if o, ok := f.origin[[2]int{r, c}]; ok {
+		r, c = o[0], o[1]
+	}
+	return cellRef(f.g.name, c+1, r+1)
+}
+
+func newForm(fr *formReader, g *sheetGrid) *form {
+	f := &form{fr: fr, g: g, origin: map[[2]int][2]int{}}
+	f.filled = make([][]string, len(g.rows))
+	for r := range g.rows {
+		f.filled[r] = append([]string(nil), g.rows[r]...)
+	}
+	for _, m := range g.merges {
+		if m.r1 >= len(g.rows) || m.r1 < 0 || m.c1 < 0 {
+			continue
+		}
+		v := cell(g.rows, m.r1, m.c1)
+		for r := m.r1; r <= m.r2 && r < len(f.filled); r++ {
+			for c := m.c1; c <= m.c2 && c < 1<<14; c++ {
+				for len(f.filled[r]) <= c {
+					f.filled[r] = append(f.filled[r], "")
+				}
+				if f.filled[r][c] == "" {
+					f.filled[r][c] = v
+				}
+				if r != m.r1 || c != m.c1 {
+					f.origin[[2]int{r, c}] = [2]int{m.r1, m.c1}
+				}
+			}
+		}
+	}
+	return f
+}
+
+// unitHeader reports whether a header cell names the unit column.
+func unitHeader(t string) bool {
+	f := pipeline.Fold(t)
+	switch f {
+	case "don vi", "ten don vi", "don vi bao cao", "unit", "dia phuong", "ten dia phuong", "don vi hanh chinh",
+		"huyen", "ten huyen", "xa", "ten xa", "xa phuong", "ten xa phuong", "huyen thi xa thanh pho",
+		"ten huyen thi xa thanh pho", "huyen thi thanh pho", "dia ban":
+		return true
+	}
+	return false
+}
+
+// totalRow reports whether a unit cell marks a total row: "Tổng cộng",
+// "Tổng số", "Cộng", "Tổng cộng (I+II)". grand is set for the sheet's
+// total ("Tổng cộng ..."), unset for a section's ("Cộng khối huyện").
+func totalRow(t string) (total, grand bool) {
+	f := pipeline.Fold(t)
+	switch {
+	case f == "tong cong" || strings.HasPrefix(f, "tong cong "), f == "tong so", f == "tong", f == "total":
+		return true, true
+	case f == "cong" || strings.HasPrefix(f, "cong "), strings.HasPrefix(f, "tong so "), strings.HasPrefix(f, "tong "):
+		return true, false
+	}
+	return false, false
+}
+
+var (
+	// reMarker is one column-number cell: "1", "(2)", "A", "(B)",
+	// "(4)=(5)+(6)", "4 = 5 + 6".
+	reMarker = regexp.MustCompile(`^(?:\(?[0-9]{1,2}\)?|\(?[A-Za-z]\)?)(?:\s*[=+\-*/x]\s*(?:\(?[0-9]{1,2}\)?|\(?[A-Za-z]\)?))*$`)
+	// reSection is a section's number: a Roman numeral or a capital
+	// letter, maybe with a dot or a parenthesis.
+	reSection = regexp.MustCompile(`^(?:[IVX]{1,5}|[A-H])[.)]?$`)
+	// sectionWords open a section's name in the unit column.
+	sectionWords = []string{"khoi", "cum", "nhom", "phan", "muc", "khu vuc", "cac huyen", "cac xa", "cac phuong", "cac don vi", "cap huyen", "cap xa", "cap tinh"}
+)
+
+// markerRow reports whether the cells are a row of column numbers.
+func markerRow(cells []string) bool {
+	n, last, increasing, marked := 0, -1, true, false
+	for _, t := range cells {
+		if t == "" {
+			continue
+		}
+		if !reMarker.MatchString(t) {
+			return false
+		}
+		n++
+		if strings.ContainsAny(t, "()=+") || !strings.ContainsAny(t, "0123456789") {
+			marked = true
+			continue
+		}
+		v, _ := strconv.Atoi(t)
+		if v <= last {
+			increasing = false
+		}
+		last = v
+	}
+	// Bare numbers count as column numbers only when they go up, as
+	// column numbers do.
+	return n >= 2 && (marked || increasing)
+}
+
+func sectionName(t string) bool {
+	f := pipeline.Fold(t)
+	for _, w := range sectionWords {
+		if f == w || strings.HasPrefix(f, w+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+func numeric(t string) bool {
+	if t == "" {
+		return false
+	}
+	_, err := pipeline.ParseNumber(t)
+	return err == nil
+}
+
+// formColumn is one column of a form's table.
+type formColumn struct {
+	field     pipeline.Field // FieldValue for an indicator column, "" for none
+	indicator string
+	disagg    string
+	headerRef string                    // the cell naming the indicator
+	columns   map[pipeline.Field]string // header names, for messages
+}
+
+// tableHeader is a form's header: where it is and what its columns are.
+type tableHeader struct {
+	row, last int // first and last row of the header
+	unitCol   int
+	sttCol    int // -1 when none
+	cols      []formColumn
+}
+
+// findHeader finds the header by content: a cell naming the unit column,
+// and a cell naming an indicator in that row or the two below it (a
+// header of two or three rows, the indicators under a group's name).
+func (f *form) findHeader() (h tableHeader, ok bool) {
+	for r, cells := range f.filled {
+		unitCol := -1
+		for c, t := range cells {
+			if t != "" && unitHeader(t) {
+				unitCol = c
+				break
+			}
+		}
+		if unitCol < 0 {
+			continue
+		}
+		for k := r; k < len(f.filled) && k <= r+2; k++ {
+			if k > r && !f.headerContinues(r, k, unitCol) {
+				break
+			}
+			for c, t := range f.filled[k] {
+				if c != unitCol && t != "" && f.fr.res.IndicatorNamed(t) != nil {
+					return f.layout(r, unitCol), true
+				}
+			}
+		}
+	}
+	return tableHeader{}, false
+}
+
+// headerContinues reports whether row k is still the header begun at row
+// r: its unit cell is the header's (merged down) or empty, it is no row of
+// column numbers and it holds no number.
+func (f *form) headerContinues(r, k, unitCol int) bool {
+	if u := f.shown(k, unitCol); u != "" && u != f.shown(r, unitCol) {
+		return false
+	}
+	if markerRow(f.g.rows[k]) {
+		return false
+	}
+	empty := true
+	for c, t := range f.g.rows[k] {
+		if t == "" {
+			continue
+		}
+		empty = false
+		if _, ok := f.g.number(k, c); ok {
+			return false
+		}
+	}
+	return !empty
+}
+
+// layout reads the columns of the header that starts at row r.
+func (f *form) layout(r, unitCol int) tableHeader {
+	h := tableHeader{row: r, last: r, unitCol: unitCol, sttCol: -1}
+	for k := r + 1; k < len(f.filled) && k <= r+2 && f.headerContinues(r, k, unitCol); k++ {
+		h.last = k
+	}
+	width := 0
+	for k := h.row; k <= h.last; k++ {
+		width = max(width, len(f.filled[k]))
+	}
+	h.cols = make([]formColumn, width)
+	for c := range width {
+		if c == unitCol {
+			h.cols[c].field = pipeline.FieldUnit
+			continue
+		}
+		// The header's texts from the top down, each once.
+		var path []string
+		var refs []string
+		for k := h.row; k <= h.last; k++ {
+			t := f.shown(k, c)
+			if t != "" && (len(path) == 0 || path[len(path)-1] != t) {
+				path, refs = append(path, t), append(refs, f.ref(k, c))
+			}
+		}
+		if len(path) == 0 {
+			continue
+		}
+		top := path[0]
+		if sttHeaders[pipeline.Fold(top)] {
+			if h.sttCol < 0 {
+				h.sttCol = c
+			}
+			continue
+		}
+		if fd, ok := headerAliases[headerKey(top)]; ok && fd != pipeline.FieldValue && fd != pipeline.FieldIndicator {
+			h.cols[c].field = fd
+			h.cols[c].columns = map[pipeline.Field]string{fd: top}
+			continue
+		}
+		h.cols[c] = f.valueColumn(path, refs)
+	}
+	if h.sttCol < 0 && unitCol > 0 && h.cols[unitCol-1].field == "" {
+		// An unnamed column left of the units holds their numbers.
+		h.sttCol = unitCol - 1
+	}
+	return h
+}
+
+// valueColumn makes an indicator column of its header texts, top down: the
+// deepest text that names an indicator (alone, or after the text above it:
+// "Mô hình" over "đăng ký") is the indicator, the text under it its
+// breakdown. When none names one, the column's name is refused for each of
+// its values as an unknown indicator.
+func (f *form) valueColumn(path, refs []string) formColumn {
+	col := formColumn{field: pipeline.FieldValue}
+	at := -1
+	name := ""
+	for i := len(path) - 1; i >= 0 && at < 0; i-- {
+		switch {
+		case f.fr.res.IndicatorNamed(path[i]) != nil:
+			at, name = i, path[i]
+		case i > 0 && f.fr.res.IndicatorNamed(path[i-1]+" "+path[i]) != nil:
+			at, name = i, path[i-1]+" "+path[i]
+		}
+	}
+	if at < 0 {
+		at, name = 0, path[0]
+		if len(path) > 1 && !f.breakdownWord(path[1]) {
+			at, name = len(path)-1, strings.Join(path, " / ")
+		}
+	}
+	col.indicator, col.headerRef = name, refs[at]
+	shown := name
+	if at+1 < len(path) {
+		d := path[at+1]
+		if !totalUnits[pipeline.Fold(d)] {
+			col.disagg = d
+		}
+		shown = name + " / " + d
+	}
+	col.columns = map[pipeline.Field]string{
+		pipeline.FieldIndicator: name, pipeline.FieldDisaggregation: shown, pipeline.FieldValue: shown,
+	}
+	return col
+}
+
+// breakdownWord reports whether t names a breakdown of any indicator, or
+// the total.
+func (f *form) breakdownWord(t string) bool {
+	if totalUnits[pipeline.Fold(t)] {
+		return true
+	}
+	for _, ind := range f.fr.res.Reference().Indicators {
+		if ind.Dimension == "" {
+			continue
+		}
+		if _, p := f.fr.res.Disaggregation(ind, t); p == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// stated is a province, period or date a sheet states once for its rows,
+// and where.
+type stated struct {
+	text   string
+	column string // the name to show for it in messages
+	at     pipeline.Stated
+}
+
+// sheetContext is what a sheet states above (and below) its table.
+type sheetContext map[pipeline.Field]stated
+
+// keyLines reads the "key: value" lines above the table: "Tỉnh: Hà
+// Tĩnh", or "Kỳ báo cáo:" with the value in a cell to its right.
+func (f *form) keyLines(h tableHeader, ctx sheetContext) {
+	for r := 0; r < h.row; r++ {
+		for c, t := range f.g.rows[r] {
+			k, v, ok := strings.Cut(t, ":")
+			if !ok {
+				continue
+			}
+			fd, known := headerAliases[headerKey(k)]
+			if !known || (fd != pipeline.FieldProvince && fd != pipeline.FieldPeriod && fd != pipeline.FieldSubmittedAt) {
+				continue
+			}
+			v = strings.TrimSpace(v)
+			vc := c
+			if v == "" {
+				for j := c + 1; j < len(f.g.rows[r]); j++ {
+					if f.g.rows[r][j] != "" {
+						v, vc = f.g.rows[r][j], j
+						break
+					}
+				}
+			}
+			if fd == pipeline.FieldSubmittedAt && vc != c {
+				v = f.date(r, vc, v)
+			}
+			if _, seen := ctx[fd]; !seen && v != "" {
+				ctx[fd] = stated{v, strings.TrimSpace(k), pipeline.Stated{By: pipeline.ByKeyLine, Cell: f.ref(r, vc)}}
+			}
+		}
+	}
+}
+
+// date renders a date cell (a serial day number) as a date.
+func (f *form) date(r, c int, v string) string {
+	s, ok := f.g.number(r, c)
+	if !ok {
+		return v
+	}
+	return serialDate(s, v)
+}
+
+var (
+	// reDateline is a document's date line, folded: "Hà Tĩnh, ngày 15
+	// tháng 12 năm 2023".
+	reDateline = regexp.MustCompile(`(?:^|[ ,])ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b`)
+	// reDate is a written date: 15/12/2023, 15-12-2023, 15.12.2023.
+	reDate = regexp.MustCompile(`\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b`)
+)
+
+// titles reads what the rows above the table say of the province, the
+// unit and the period, and the date line above or below it, into what ctx
+// does not have yet. A title counts only when it says one thing: two
+// provinces, or two periods, say nothing.
+func (f *form) titles(h tableHeader, end int, ctx sheetContext) {
+	type hit struct {
+		text string
+		ref  string
+	}
+	var provinces, periods []hit
+	var dates []hit
+	seen := map[[2]int]bool{}
+	scan := func(r int, title bool) {
+		for c, t := range f.g.rows[r] {
+			if t == "" {
+				continue
+			}
+			if o, ok := f.origin[[2]int{r, c}]; ok && seen[o] {
+				continue
+			}
+			seen[[2]int{r, c}] = true
+			folded := pipeline.Fold(reDate.ReplaceAllString(strings.ToLower(t), " "))
+			if m := reDateline.FindStringSubmatch(folded); m != nil {
+				dates = append(dates, hit{m[1] + "/" + m[2] + "/" + m[3], f.ref(r, c)})
+			}
+			if !title {
+				continue
+			}
+			if _, _, isKey := strings.Cut(t, ":"); isKey {
+				if k, _, _ := strings.Cut(t, ":"); headerAliases[headerKey(k)] != "" {
+					continue // a key line, read by keyLines
+				}
+			}
+			text := reDateline.ReplaceAllString(folded, " ")
+			if p := f.provinceIn(text); p != nil {
+				provinces = append(provinces, hit{p.Name, f.ref(r, c)})
+			}
+			if p := periodIn(text); p != "" {
+				periods = append(periods, hit{p, f.ref(r, c)})
+			}
+		}
+	}
+	for r := 0; r < h.row; r++ {
+		scan(r, true)
+	}
+	for r := end + 1; r < len(f.g.rows); r++ {
+		scan(r, false)
+	}
+	one := func(hs []hit, fd pipeline.Field, by pipeline.StatedBy, column string) {
+		if _, have := ctx[fd]; have || len(hs) == 0 {
+			return
+		}
+		for _, x := range hs[1:] {
+			if x.text != hs[0].text {
+				return
+			}
+		}
+		ctx[fd] = stated{hs[0].text, column, pipeline.Stated{By: by, Cell: hs[0].ref}}
+	}
+	one(provinces, pipeline.FieldProvince, pipeline.ByTitle, "tiêu đề")
+	one(periods, pipeline.FieldPeriod, pipeline.ByTitle, "tiêu đề")
+	one(dates, pipeline.FieldSubmittedAt, pipeline.ByDateLine, "dòng ngày tháng")
+}
+
+// provinceIn is the one province a folded title names: by its name
+// ("ĐẢNG BỘ TỈNH NGHỆ AN"), or by a unit whose name is in one province
+// only ("BAN DÂN VẬN HUYỆN ỦY NAM ĐÀN").
+func (f *form) provinceIn(title string) *pipeline.Unit {
+	words := strings.Fields(title)
+	var found *pipeline.Unit
+	add := func(p *pipeline.Unit) bool {
+		if found != nil && found != p {
+			found = nil
+			return false
+		}
+		found = p
+		return true
+	}
+	for _, p := range f.fr.res.Reference().Provinces() {
+		if strings.Contains(" "+title+" ", " "+pipeline.Fold(p.Name)+" ") && !add(p) {
+			return nil
+		}
+	}
+	if found != nil {
+		return found
+	}
+	// The words after a committee's or a unit's type words:
+	// "huyen uy nam dan", "dang bo huyen can loc", "thi uy ky anh".
+	for i, w := range words {
+		if w != "uy" && w != "huyen" && w != "xa" && w != "phuong" && w != "pho" && w != "bo" {
+			continue
+		}
+		for n := min(len(words)-i-1, 4); n >= 1; n-- {
+			name := strings.Join(words[i+1:i+1+n], " ")
+			units := f.fr.res.UnitsNamed(name)
+			if len(units) == 0 {
+				continue
+			}
+			var p *pipeline.Unit
+			for _, u := range units {
+				up := f.fr.res.ProvinceNamed(u.ProvinceCode)
+				if p != nil && up != p {
+					return nil // a name of two provinces says neither
+				}
+				p = up
+			}
+			return p
+		}
+	}
+	return nil
+}
+
+// periodIn is the first period a folded title names, as written: the
+// longest run of its words that reads as a period, leftmost first; words
+// of digits alone are not a period ("số 125").
+func periodIn(title string) string {
+	words := strings.Fields(strings.NewReplacer("/", " ", "-", " - ", "–", " - ").Replace(title))
+	for i := range words {
+		for n := min(len(words)-i, 7); n >= 2; n-- {
+			s := strings.Join(words[i:i+n], " ")
+			p, err := pipeline.ParsePeriod(s)
+			switch {
+			case err != nil, !strings.ContainsFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' || r == '-' }),
+				p.Type == pipeline.Month && words[i] != "thang":
+				continue
+			case p.Type == pipeline.Year && i >= 2 && words[i-1] == "thang" && words[i-2] != "12":
+				// "9 THÁNG NĂM 2024" is no year, nor any period.
+				return ""
+			}
+			return p.Code
+		}
+	}
+	return ""
+}
+
+// fileContext is what a file's name says of its province and period, for
+// the forms that say it nowhere else.
+type fileContext struct {
+	province *pipeline.Unit
+	period   string
+	name     string
+}
+
+// nameContext reads a file name: "bao-cao-nghe-an-6-thang-dau-nam-2024.xlsx",
+// "BC DVK Ha Tinh nam 2023.xlsx", "HaTinh_2023.xlsx". A name that names two
+// provinces, or two years, says nothing of them.
+func nameContext(res *pipeline.Resolver, file string) fileContext {
+	base := filepath.Base(file)
+	fc := fileContext{name: base}
+	words := pipeline.Fold(strings.TrimSuffix(base, filepath.Ext(base)))
+	squashed := strings.ReplaceAll(words, " ", "")
+	for _, p := range res.Reference().Provinces() {
+		n := pipeline.Fold(p.Name)
+		if strings.Contains(" "+words+" ", " "+n+" ") || strings.Contains(squashed, strings.ReplaceAll(n, " ", "")) {
+			if fc.province != nil && fc.province != p {
+				fc.province = nil
+				break
+			}
+			fc.province = p
+		}
+	}
+	if fc.period = periodIn(words); fc.period == "" {
+		var years []string
+		for _, w := range strings.Fields(words) {
+			if y, err := strconv.Atoi(w); err == nil && len(w) == 4 && y >= 2000 && y < 2100 {
+				years = append(years, w)
+			}
+		}
+		if len(years) == 1 {
+			fc.period = years[0]
+		}
+	}
+	return fc
+}
+
+// fromName adds to ctx what the file name says and the sheet does not.
+func (fc fileContext) fill(ctx sheetContext) {
+	at := pipeline.Stated{By: pipeline.ByFileName, Cell: fc.name}
+	if _, ok := ctx[pipeline.FieldProvince]; !ok && fc.province != nil {
+		ctx[pipeline.FieldProvince] = stated{fc.province.Name, "tên tệp", at}
+	}
+	if _, ok := ctx[pipeline.FieldPeriod]; !ok && fc.period != "" {
+		ctx[pipeline.FieldPeriod] = stated{fc.period, "tên tệp", at}
+	}
+}
+
+// rowKind is what a row under a form's header is.
+type rowKind int
+
+const (
+	rowBlank   rowKind = iota
+	rowMarkers         // column numbers
+	rowText            // text and no value: a heading, a note, a signature, a repeated header
+	rowUnit            // a unit's row
+	rowTotal           // a total row
+	rowSection         // a section's heading, maybe with its subtotal
+	rowOther           // values beside a name that is no unit, or none
+)
+
+type tableRow struct {
+	r       int
+	kind    rowKind
+	unit    string
+	grand   bool // a total of the whole sheet
+	label   string
+	values  int // value cells filled
+	numbers int // value cells holding a number
+}
+
+// classify says what row r is.
+func (f *form) classify(h tableHeader, r int, province func(r int) *pipeline.Unit) tableRow {
+	tr := tableRow{r: r}
+	empty := true
+	for _, t := range f.g.rows[r] {
+		if t != "" {
+			empty = false
+			break
+		}
+	}
+	if empty {
+		tr.kind = rowBlank
+		return tr
+	}
+	if markerRow(f.g.rows[r]) {
+		tr.kind = rowMarkers
+		return tr
+	}
+	for c, col := range h.cols {
+		if col.field != pipeline.FieldValue {
+			continue
+		}
+		t := f.text(r, c)
+		if t == "" {
+			continue
+		}
+		tr.values++
+		if _, ok := f.g.number(r, c); ok || numeric(t) {
+			tr.numbers++
+		}
+	}
+	tr.unit = f.shown(r, h.unitCol)
+	stt := ""
+	if h.sttCol >= 0 && h.sttCol != h.unitCol {
+		stt = f.shown(r, h.sttCol)
+	}
+	total, grand := totalRow(tr.unit)
+	if !total && tr.unit == "" {
+		total, grand = totalRow(stt)
+	}
+	switch {
+	case total:
+		tr.kind, tr.grand = rowTotal, grand
+	case tr.unit != "" && unitHeader(tr.unit):
+		tr.kind = rowText // the header again, on a new page
+	case tr.unit != "" && f.namesUnit(province(r), tr.unit):
+		tr.kind = rowUnit
+	case reSection.MatchString(stt) || (stt == "" && reSection.MatchString(tr.unit)) || (tr.unit != "" && sectionName(tr.unit)):
+		tr.kind, tr.label = rowSection, strings.TrimSpace(stt+" "+tr.unit)
+	case tr.values > 0:
+		tr.kind = rowOther
+	default:
+		tr.kind = rowText
+	}
+	return tr
+}
+
+// namesUnit reports whether t names a unit of province, or of any of the
+// provinces when it is not known.
+func (f *form) namesUnit(province *pipeline.Unit, t string) bool {
+	if province != nil {
+		return f.fr.res.NamesUnit(province, t)
+	}
+	for _, p := range f.fr.res.Reference().Provinces() {
+		if f.fr.res.NamesUnit(p, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// rows reads the table under header h.
+func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipeline.RowError, int) {
+	// The row's province when a column gives it, else the sheet's.
+	var sheetProvince *pipeline.Unit
+	if s, ok := ctx[pipeline.FieldProvince]; ok {
+		sheetProvince = f.fr.res.ProvinceNamed(s.text)
+	}
+	provinceCol := -1
+	for c, col := range h.cols {
+		if col.field == pipeline.FieldProvince {
+			provinceCol = c
+		}
+	}
+	province := func(r int) *pipeline.Unit {
+		if provinceCol >= 0 {
+			if t := f.shown(r, provinceCol); t != "" {
+				return f.fr.res.ProvinceNamed(t)
+			}
+		}
+		return sheetProvince
+	}
+	var table []tableRow
+	last := -1 // the last row of units or totals
+	for r := h.last + 1; r < len(f.g.rows); r++ {
+		tr := f.classify(h, r, province)
+		table = append(table, tr)
+		if tr.kind == rowUnit || tr.kind == rowTotal || (tr.kind == rowSection && tr.numbers > 0) {
+			last = r
+		}
+	}
+	// After the last unit or total, only a row with a number is data.
+	end := last
+	for _, tr := range table {
+		if tr.r > last && tr.numbers > 0 && (tr.kind == rowOther || tr.kind == rowSection) {
+			end = tr.r
+		}
+	}
+
+	// What every row of the sheet shares.
+	stat := map[pipeline.Field]pipeline.Stated{}
+	shared := map[pipeline.Field]string{pipeline.FieldUnit: f.shown(h.row, h.unitCol)}
+	cells := map[pipeline.Field]string{}
+	for fd, s := range ctx {
+		stat[fd] = s.at
+		shared[fd] = s.column
+		cells[fd] = s.at.Cell
+	}
+	for c, col := range h.cols {
+		if col.field == pipeline.FieldProvince || col.field == pipeline.FieldPeriod || col.field == pipeline.FieldSubmittedAt {
+			shared[col.field] = f.shown(h.row, c)
+		}
+	}
+	for c := range h.cols {
+		if h.cols[c].field != pipeline.FieldValue {
+			continue
+		}
+		for fd, n := range shared {
+			h.cols[c].columns[fd] = n
+		}
+	}
+
+	var out []pipeline.RawRow
+	var rejects []pipeline.RowError
+	group := f.g.name
+	for _, tr := range table {
+		if tr.r > end {
+			break
+		}
+		switch tr.kind {
+		case rowBlank, rowMarkers, rowText:
+			continue
+		case rowSection:
+			group = f.g.name + string(pipeline.GroupSep) + tr.label
+			if tr.numbers == 0 {
+				continue
+			}
+		}
+		base := pipeline.RawRow{Origin: pipeline.FromForm, Group: group, Unit: tr.unit}
+		rowCells := map[pipeline.Field]string{pipeline.FieldUnit: f.ref(tr.r, h.unitCol)}
+		rowStated := stat
+		for fd, c := range cells {
+			rowCells[fd] = c
+		}
+		if s, ok := ctx[pipeline.FieldProvince]; ok {
+			base.Province = s.text
+		}
+		if s, ok := ctx[pipeline.FieldPeriod]; ok {
+			base.Period = s.text
+		}
+		if s, ok := ctx[pipeline.FieldSubmittedAt]; ok {
+			base.SubmittedAt = s.text
+		}
+		switch tr.kind {
+		case rowTotal:
+			base.Total, base.Unit = true, ""
+			if tr.grand {
+				base.Group = f.g.name
+			}
+		case rowSection:
+			base.Total, base.Unit = true, ""
+		}
+		var notes []string
+		for c, col := range h.cols {
+			v := f.text(tr.r, c)
+			if v == "" {
+				continue
+			}
+			switch col.field {
+			case pipeline.FieldProvince, pipeline.FieldPeriod, pipeline.FieldSubmittedAt:
+				if rowStated != nil && rowStated[col.field] != (pipeline.Stated{}) {
+					rowStated = copyStated(rowStated)
+					delete(rowStated, col.field)
+				}
+				rowCells[col.field] = f.ref(tr.r, c)
+				switch col.field {
+				case pipeline.FieldProvince:
+					base.Province = v
+				case pipeline.FieldPeriod:
+					base.Period = v
+				default:
+					base.SubmittedAt = f.date(tr.r, c, v)
+				}
+			case fieldNote:
+				notes = append(notes, v)
+			}
+		}
+		base.Note = strings.Join(notes, "; ")
+		if len(rowStated) > 0 {
+			base.Stated = rowStated
+		}
+		for c, col := range h.cols {
+			v := f.text(tr.r, c)
+			if col.field != pipeline.FieldValue || v == "" {
+				continue
+			}
+			raw := base
+			raw.Ref = cellRef(f.g.name, c+1, tr.r+1)
+			raw.Indicator, raw.Disaggregation, raw.Columns = col.indicator, col.disagg, col.columns
+			if n, ok := f.g.number(tr.r, c); ok {
+				raw.Value, raw.Plain = n, true
+			} else {
+				raw.Value = v
+			}
+			// The indicator and breakdown are quoted from the header.
+			raw.Cells = copyCells(rowCells)
+			raw.Cells[pipeline.FieldIndicator] = col.headerRef
+			raw.Cells[pipeline.FieldDisaggregation] = col.headerRef
+			if !raw.Total && tr.unit == "" {
+				rejects = append(rejects, pipeline.RowError{File: f.fr.file, Ref: rowCells[pipeline.FieldUnit],
+					Column: shared[pipeline.FieldUnit], Value: "", Code: "missing_unit",
+					Reason:   "Dòng có số liệu nhưng ô đơn vị trống: ghi tên đơn vị (huyện, thị xã, thành phố; xã, phường từ 01/07/2025), hoặc \"Toàn tỉnh\" cho số liệu của cả tỉnh.",
+					ReasonEN: "The row has figures but its unit cell is empty: write the unit (district, town, city; commune or ward from 2025-07-01), or \"Toàn tỉnh\" for the whole province's figures."})
+				continue
+			}
+			out = append(out, raw)
+		}
+	}
+	return out, rejects, end
+}
+
+func copyStated(m map[pipeline.Field]pipeline.Stated) map[pipeline.Field]pipeline.Stated {
+	out := make(map[pipeline.Field]pipeline.Stated, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func copyCells(m map[pipeline.Field]string) map[pipeline.Field]string {
+	out := make(map[pipeline.Field]string, len(m)+2)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// read reads one sheet; found reports whether it held a form's table.
+func (f *form) read() (rows []pipeline.RawRow, rejects []pipeline.RowError, found bool) {
+	h, ok := f.findHeader()
+	if !ok {
+		return nil, nil, false
+	}
+	ctx := sheetContext{}
+	f.keyLines(h, ctx)
+	// Titles first with the table's end unknown: the province they name
+	// tells unit rows from the rest.
+	f.titles(h, len(f.g.rows), ctx)
+	f.fr.name.fill(ctx)
+	rows, rejects, end := f.rows(h, ctx)
+	if _, ok := ctx[pipeline.FieldSubmittedAt]; !ok {
+		// The date line is below the table, with the signature.
+		f.titles(h, end, ctx)
+		if s, ok := ctx[pipeline.FieldSubmittedAt]; ok {
+			for i := range rows {
+				if rows[i].SubmittedAt == "" {
+					rows[i].SubmittedAt = s.text
+					rows[i].Stated = copyStated(rows[i].Stated)
+					rows[i].Stated[pipeline.FieldSubmittedAt] = s.at
+					rows[i].Cells = copyCells(rows[i].Cells)
+					rows[i].Cells[pipeline.FieldSubmittedAt] = s.at.Cell
+					rows[i].Columns = copyCells(rows[i].Columns)
+					rows[i].Columns[pipeline.FieldSubmittedAt] = s.column
+				}
+			}
+		}
+	}
+	return rows, rejects, true
+}
+
+// unstated is the one problem of a workbook whose forms state no
+// province, or no period, for any of their rows: said once, with what to
+// add, instead of once per cell. When the units of the table are all of
+// one province, the message names it.
+func (fr *formReader) unstated(rows []pipeline.RawRow) *pipeline.FileError {
+	if len(rows) == 0 {
+		return nil
+	}
+	noProvince, noPeriod := true, true
+	for i := range rows {
+		noProvince = noProvince && rows[i].Province == ""
+		noPeriod = noPeriod && rows[i].Period == ""
+	}
+	if !noProvince && !noPeriod {
+		return nil
+	}
+	var vi, en []string
+	if noProvince {
+		line, why, whyEN := "Tỉnh: <tên tỉnh>", "", ""
+		if p, units := fr.provinceOfUnits(rows); p != nil {
+			line = "Tỉnh: " + p.Name
+			why = fmt.Sprintf(" Các đơn vị trong bảng (%s) thuộc tỉnh %s.", strings.Join(units, ", "), p.Name)
+			whyEN = fmt.Sprintf(" The units of the table (%s) are in %s.", strings.Join(units, ", "), p.Name)
+		}
+		vi = append(vi, fmt.Sprintf("Biểu mẫu không ghi tỉnh: không có dòng \"Tỉnh:\" hay cột tỉnh, tiêu đề và tên tệp không nêu tỉnh.%s Thêm dòng %q phía trên bảng.", why, line))
+		en = append(en, fmt.Sprintf("The form does not say its province: no \"Tỉnh:\" line or province column, and neither the title nor the file name names one.%s Add the line %q above the table.", whyEN, line))
+	}
+	if noPeriod {
+		vi = append(vi, "Biểu mẫu không ghi kỳ báo cáo: không có dòng \"Kỳ báo cáo:\" hay cột kỳ, tiêu đề và tên tệp không nêu kỳ. Thêm dòng \"Kỳ báo cáo: <kỳ>\" phía trên bảng, ví dụ \"Kỳ báo cáo: Năm 2023\" hoặc \"Kỳ báo cáo: 6 tháng đầu năm 2024\".")
+		en = append(en, "The form does not say its reporting period: no \"Kỳ báo cáo:\" line or period column, and neither the title nor the file name names one. Add a line such as \"Kỳ báo cáo: Năm 2023\" or \"Kỳ báo cáo: 6 tháng đầu năm 2024\" above the table.")
+	}
+	code := "missing_province"
+	if !noProvince {
+		code = "missing_period"
+	}
+	return &pipeline.FileError{File: fr.file, Code: code,
+		Reason:   fmt.Sprintf("Không nhận được giá trị nào (%d ô số liệu). ", len(rows)) + strings.Join(vi, " "),
+		ReasonEN: fmt.Sprintf("No value could be accepted (%d cells of figures). ", len(rows)) + strings.Join(en, " ")}
+}
+
+// provinceOfUnits is the one province every unit named in rows belongs to,
+// with those units' names, or nil.
+func (fr *formReader) provinceOfUnits(rows []pipeline.RawRow) (*pipeline.Unit, []string) {
+	var names []string
+	seen := map[string]bool{}
+	for i := range rows {
+		if u := rows[i].Unit; u != "" && !seen[u] {
+			seen[u] = true
+			names = append(names, u)
+		}
+	}
+	if len(names) == 0 {
+		return nil, nil
+	}
+	var found *pipeline.Unit
+	for _, p := range fr.res.Reference().Provinces() {
+		all := true
+		for _, n := range names {
+			all = all && fr.res.NamesUnit(p, n)
+		}
+		if all {
+			if found != nil {
+				return nil, nil
+			}
+			found = p
+		}
+	}
+	if len(names) > 5 {
+		names = append(names[:5], "…")
+	}
+	return found, names
+}

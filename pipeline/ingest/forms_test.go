@@ -1,0 +1,471 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+// Report workbooks made the way district and provincial offices make them
+// (issue 16): titles in merged rows, two- and three-row headers, rows of
+// column numbers, sections numbered I, II with their subtotals, totals by
+// formula with their cached values, numbers typed as text ("12.450",
+// "1.250.000.000"), an empty cell beside a real 0, a data row below a blank
+// line, the date line, the signature block and "Nơi nhận:", a sheet of
+// instructions, the province only in the title or in the file name. They
+// are written by formWorkbooks below into testdata/forms (go test -run
+// TestForms -update); testdata/forms-want holds, per file, the values
+// accepted, the refusals, the warnings, where the province and period came
+// from, and the file's own problem, each reviewed by hand.
+
+const (
+	formsDir     = "testdata/forms"
+	formsWantDir = "testdata/forms-want"
+)
+
+// sheetBuilder lays out a sheet row by row.
+type sheetBuilder struct {
+	s     xsheet
+	width int // columns of the table, for titles merged across it
+}
+
+func newSheet(name string, width int) *sheetBuilder {
+	return &sheetBuilder{s: xsheet{name: name}, width: width}
+}
+
+// row adds a row of cells (nil is an empty cell) and returns its number.
+func (b *sheetBuilder) row(cells ...any) int {
+	b.s.rows = append(b.s.rows, cells)
+	return len(b.s.rows)
+}
+
+func (b *sheetBuilder) blank() { b.row() }
+
+// title adds a title merged across the table.
+func (b *sheetBuilder) title(text string) {
+	r := b.row(text)
+	b.merge(1, r, b.width, r)
+}
+
+// heading adds the two blocks Vietnamese documents open with: the sender
+// on the left, the motto or the date line on the right, each merged.
+func (b *sheetBuilder) heading(left, right string) {
+	half := b.width / 2
+	cells := make([]any, half+1)
+	if left != "" {
+		cells[0] = left
+	}
+	if right != "" {
+		cells[half] = right
+	}
+	r := b.row(cells...)
+	b.merge(1, r, half, r)
+	b.merge(half+1, r, b.width, r)
+}
+
+// at puts cells in row r from column col on (both from 1).
+func (b *sheetBuilder) at(r, col int, cells ...any) {
+	for len(b.s.rows) < r {
+		b.s.rows = append(b.s.rows, nil)
+	}
+	row := b.s.rows[r-1]
+	for len(row) < col-1+len(cells) {
+		row = append(row, nil)
+	}
+	copy(row[col-1:], cells)
+	b.s.rows[r-1] = row
+}
+
+func (b *sheetBuilder) merge(c1, r1, c2, r2 int) {
+	if c1 == c2 && r1 == r2 {
+		return
+	}
+	b.s.merges = append(b.s.merges, [2]string{fmt.Sprintf("%s%d", colName(c1), r1), fmt.Sprintf("%s%d", colName(c2), r2)})
+}
+
+// sum is a SUM formula over a column's rows, with its cached value.
+func sum(col, from, to int, cached int) string {
+	return fmt.Sprintf("=SUM(%s%d:%s%d)|%d", colName(col), from, colName(col), to, cached)
+}
+
+// signature adds the block under a table: "Nơi nhận:" and its list on the
+// left, the signer's title, the signing note and the name on the right.
+func (b *sheetBuilder) signature(recipients []string, right ...string) {
+	start := len(b.s.rows) + 1
+	n := max(len(recipients)+1, len(right))
+	for i := 0; i < n; i++ {
+		b.blank()
+	}
+	half := b.width/2 + 1
+	if recipients != nil {
+		b.at(start, 1, "Nơi nhận:")
+		for i, r := range recipients {
+			b.at(start+1+i, 1, r)
+		}
+	}
+	for i, t := range right {
+		if t == "" {
+			continue
+		}
+		b.at(start+i, half, t)
+		b.merge(half, start+i, b.width, start+i)
+	}
+}
+
+// realForm is a workbook of testdata/forms and what the test knows of it
+// besides its golden file.
+type realForm struct {
+	file   string
+	sheets []xsheet
+	// correct: no refusal, no warning, no file error.
+	correct bool
+	// refusedAt: exactly one refusal, a total's, at this cell.
+	refusedAt string
+}
+
+// formWorkbooks are the realistic forms.
+func formWorkbooks() []realForm {
+	var forms []realForm
+
+	// 1. A province's summary of its districts for a year: the sender and
+	// the date line as the two blocks of the heading, the province only
+	// there, the year only in the title; a two-row header with a
+	// breakdown, a row of column numbers with a formula's marker, "Tổng
+	// số" by formula, money typed as text, a merged "Tổng cộng", the
+	// signature block, and a sheet of instructions whose example table
+	// must not be read.
+	{
+		b := newSheet("Biểu 01", 9)
+		b.heading("TỈNH ỦY HÀ TĨNH", "ĐẢNG CỘNG SẢN VIỆT NAM")
+		b.heading("BAN DÂN VẬN", "Hà Tĩnh, ngày 15 tháng 12 năm 2023")
+		b.blank()
+		b.title("BÁO CÁO TỔNG HỢP KẾT QUẢ PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO” NĂM 2023")
+		b.title("(Kèm theo Báo cáo số 125-BC/BDVTU ngày 15/12/2023 của Ban Dân vận Tỉnh ủy)")
+		b.blank()
+		h := b.row("STT", "Đơn vị", "Số mô hình đăng ký", nil, nil, "Số mô hình được công nhận", "Số cuộc tiếp xúc, đối thoại",
+			"Kinh phí Nhân dân đóng góp, huy động (đồng)", "Ghi chú")
+		b.row(nil, nil, "Tổng số", "Kinh tế", "Văn hóa – xã hội")
+		for _, c := range []int{1, 2, 6, 7, 8, 9} {
+			b.merge(c, h, c, h+1)
+		}
+		b.merge(3, h, 5, h)
+		b.row("(1)", "(2)", "(3)=(4)+(5)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)")
+		units := []struct {
+			name                 string
+			econ, culture, recog int
+			dialogues            int
+			funds                string
+			note                 string
+			fundsValue           int
+		}{
+			{name: "Thành phố Hà Tĩnh", econ: 18, culture: 12, recog: 25, dialogues: 14, funds: "1.250.000.000", fundsValue: 1250000000},
+			{name: "Thị xã Hồng Lĩnh", econ: 9, culture: 6, recog: 13, dialogues: 8, funds: "640.500.000", fundsValue: 640500000, note: "Số liệu đến 10/12"},
+			{name: "Huyện Cẩm Xuyên", econ: 21, culture: 15, recog: 30, dialogues: 22, funds: "2.015.000.000", fundsValue: 2015000000},
+			{name: "H. Thạch Hà", econ: 17, culture: 11, recog: 24, dialogues: 19, funds: "1.105.000.000", fundsValue: 1105000000},
+		}
+		first := h + 3
+		var totals [6]int
+		for i, u := range units {
+			r := first + i
+			var note any
+			if u.note != "" {
+				note = u.note
+			}
+			b.row(i+1, u.name, fmt.Sprintf("=SUM(D%d:E%d)|%d", r, r, u.econ+u.culture), u.econ, u.culture, u.recog, u.dialogues, u.funds, note)
+			totals[0] += u.econ + u.culture
+			totals[1] += u.econ
+			totals[2] += u.culture
+			totals[3] += u.recog
+			totals[4] += u.dialogues
+			totals[5] += u.fundsValue
+		}
+		last := first + len(units) - 1
+		t := b.row("Tổng cộng", nil, sum(3, first, last, totals[0]), sum(4, first, last, totals[1]), sum(5, first, last, totals[2]),
+			sum(6, first, last, totals[3]), sum(7, first, last, totals[4]), sum(8, first, last, totals[5]))
+		b.merge(1, t, 2, t)
+		b.blank()
+		b.signature([]string{"- Ban Dân vận Trung ương;", "- Thường trực Tỉnh ủy;", "- Lưu VP."},
+			"K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "(Ký tên, đóng dấu)", "", "Nguyễn Văn Hùng")
+		help := newSheet("Hướng dẫn", 3)
+		help.row("HƯỚNG DẪN GHI BIỂU")
+		help.row("Cột (3) bằng tổng cột (4) và (5). Ô để trống là chưa báo cáo; ghi 0 nếu bằng không.")
+		help.row("Ví dụ:")
+		help.row("Đơn vị", "Số mô hình đăng ký", "Số cuộc tiếp xúc, đối thoại")
+		help.row("Huyện A", 12, 3)
+		forms = append(forms, realForm{file: "ha-tinh-2023-tong-hop-huyen.xlsx", sheets: []xsheet{b.s, help.s}, correct: true})
+	}
+
+	// 2. A district's half-year report: the province only in the title
+	// ("ĐẢNG BỘ TỈNH NGHỆ AN", "BAN DÂN VẬN HUYỆN ỦY NAM ĐÀN"), the period
+	// only in the title, bare column numbers, numbers typed as text with
+	// thousands dots, a real 0 beside an empty cell, a signature block
+	// with the clerk and the signer side by side.
+	{
+		b := newSheet("BC 6 thang", 10)
+		b.heading("ĐẢNG BỘ TỈNH NGHỆ AN", "ĐẢNG CỘNG SẢN VIỆT NAM")
+		b.heading("BAN DÂN VẬN HUYỆN ỦY NAM ĐÀN", "")
+		b.heading("*", "Nam Đàn, ngày 20 tháng 6 năm 2024")
+		b.blank()
+		b.title("BÁO CÁO")
+		b.title("Kết quả thực hiện phong trào thi đua “Dân vận khéo” 6 tháng đầu năm 2024")
+		b.blank()
+		b.row("TT", "Đơn vị", "Số mô hình đăng ký", "Số mô hình được công nhận", "Điển hình tập thể", "Điển hình cá nhân",
+			"Hội thi “Dân vận khéo”", "Số đội, đơn vị tham gia hội thi", "Ngày công đóng góp", "Kinh phí Nhân dân đóng góp, huy động (đồng)")
+		b.row(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+		b.row(1, "Huyện Nam Đàn", 37, 30, 6, 11, 0, nil, "12.450", "1.250.000.000")
+		b.blank()
+		r := b.row(nil, "Người lập biểu")
+		b.at(r, 7, "TM. BAN THƯỜNG VỤ")
+		b.merge(7, r, 10, r)
+		r = b.row(nil, "(Ký, ghi rõ họ tên)")
+		b.at(r, 7, "PHÓ BÍ THƯ")
+		b.merge(7, r, 10, r)
+		b.blank()
+		b.blank()
+		r = b.row(nil, "Trần Thị Lan")
+		b.at(r, 7, "Lê Văn Bình")
+		b.merge(7, r, 10, r)
+		forms = append(forms, realForm{file: "nam-dan-bao-cao-6-thang.xlsx", sheets: []xsheet{b.s}, correct: true})
+	}
+
+	// 3. A province's districts in sections (I, II) with their subtotals
+	// on the section rows, a row of column letters and numbers, a key line
+	// with its value in the next cell, a data row below a blank line, a
+	// grand total "(I+II)", a note and signatures after the table.
+	{
+		b := newSheet("Tổng hợp", 6)
+		b.title("BAN DÂN VẬN TỈNH ỦY THANH HÓA")
+		b.title("TỔNG HỢP KẾT QUẢ PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO” NĂM 2023")
+		b.row("Tỉnh:", "Thanh Hoá")
+		b.row("Kỳ báo cáo: Năm 2023")
+		b.blank()
+		b.row("STT", "Đơn vị", "Số mô hình đăng ký", "Số mô hình được công nhận", "Số cuộc tiếp xúc, đối thoại", "Diện tích đất Nhân dân hiến (m²)")
+		b.row("A", "B", 1, 2, 3, 4)
+		type unit struct {
+			stt  int
+			name string
+			v    [4]any
+		}
+		section := func(stt, name string, units []unit, blankBefore int) (int, [4]int) {
+			r := len(b.s.rows) + 1
+			var s [4]int
+			for _, u := range units {
+				for k, v := range u.v {
+					switch x := v.(type) {
+					case int:
+						s[k] += x
+					case string:
+						s[k] += int(mustFloat(strings.ReplaceAll(x, ".", "")))
+					}
+				}
+			}
+			b.row(stt, name, s[0], s[1], s[2], s[3])
+			for i, u := range units {
+				if i == blankBefore {
+					b.blank()
+				}
+				b.row(u.stt, u.name, u.v[0], u.v[1], u.v[2], u.v[3])
+			}
+			return r, s
+		}
+		_, s1 := section("I", "Khối thành phố, thị xã", []unit{
+			{1, "TP. Sầm Sơn", [4]any{24, 20, 15, 1200}},
+			{2, "Thị xã Bỉm Sơn", [4]any{18, 15, 9, "2.500"}},
+			{3, "Thị xã Nghi Sơn", [4]any{31, 27, 21, 5400}},
+		}, -1)
+		_, s2 := section("II", "Khối huyện", []unit{
+			{1, "Thọ Xuân", [4]any{42, 38, 30, 12000}},
+			{2, "Huyện Quảng Xương", [4]any{35, 30, 26, 8750}},
+			{3, "Hoằng Hóa", [4]any{40, 36, 28, 9100}},
+		}, 2)
+		b.row(nil, "Tổng cộng (I+II)", s1[0]+s2[0], s1[1]+s2[1], s1[2]+s2[2], s1[3]+s2[3])
+		b.blank()
+		b.row("Ghi chú: số liệu tính đến ngày 15/12/2023; diện tích tính bằng m².")
+		r := b.row(nil, "Người tổng hợp", nil, nil, "TRƯỞNG BAN")
+		b.blank()
+		b.at(r+2, 2, "Lê Thị Mai")
+		b.at(r+2, 5, "Phạm Văn Nam")
+		forms = append(forms, realForm{file: "thanh-hoa-2023-theo-khoi.xlsx", sheets: []xsheet{b.s}, correct: true})
+	}
+
+	// 4. A quarterly form whose total of one column is wrong: exactly one
+	// refusal, on that total's cell.
+	{
+		b := newSheet("Quý III", 5)
+		b.title("BAN DÂN VẬN TỈNH ỦY HÀ TĨNH")
+		b.title("BÁO CÁO SỐ CUỘC TIẾP XÚC, ĐỐI THOẠI VÀ HỘI THI QUÝ III NĂM 2024")
+		b.row("Tỉnh: Hà Tĩnh")
+		b.row("Kỳ báo cáo: Quý III/2024")
+		b.row("Ngày gửi: 10/10/2024")
+		b.blank()
+		b.row("STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", "Hội thi “Dân vận khéo”", "Ghi chú")
+		b.row(1, "Can Lộc", 6, 1)
+		b.row(2, "Đức Thọ", 4, 0, "Chưa tổ chức hội thi")
+		b.row(3, "Hương Sơn", 5, 2)
+		b.row(nil, "Tổng cộng", 16, 3)
+		b.signature([]string{"- Như trên;", "- Lưu."}, "TRƯỞNG BAN", "", "", "Đặng Quốc Vinh")
+		forms = append(forms, realForm{file: "ha-tinh-quy-3-2024-tong-sai.xlsx", sheets: []xsheet{b.s}, refusedAt: "Quý III!C11"})
+	}
+
+	// 5. Communes after the 2025 reform, half-year: a three-row header (a
+	// group over indicators over breakdowns, "Mô hình" over "đăng ký"),
+	// the merged commission's name, the date line in the heading, and a
+	// sheet of notes.
+	{
+		b := newSheet("Biểu mẫu", 8)
+		b.heading("ĐẢNG BỘ TỈNH NGHỆ AN", "ĐẢNG CỘNG SẢN VIỆT NAM")
+		b.heading("BAN TUYÊN GIÁO VÀ DÂN VẬN", "Nghệ An, ngày 05 tháng 12 năm 2025")
+		b.blank()
+		b.title("BÁO CÁO SƠ KẾT PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO” 6 THÁNG CUỐI NĂM 2025")
+		b.blank()
+		h := b.row("STT", "Tên xã, phường", "Kết quả phong trào thi đua", nil, nil, nil, "Khen thưởng")
+		b.row(nil, nil, "Mô hình", nil, "Số cuộc tiếp xúc, đối thoại", "Hội thi “Dân vận khéo”", "Tập thể được khen thưởng")
+		b.row(nil, nil, "đăng ký", "được công nhận", nil, nil, "Cấp tỉnh", "Cấp xã")
+		b.merge(1, h, 1, h+2)
+		b.merge(2, h, 2, h+2)
+		b.merge(3, h, 6, h)
+		b.merge(7, h, 8, h)
+		b.merge(3, h+1, 4, h+1)
+		b.merge(5, h+1, 5, h+2)
+		b.merge(6, h+1, 6, h+2)
+		b.merge(7, h+1, 8, h+1)
+		b.row(1, "Phường Vinh Phú", 12, 9, 4, 1, 1, 3)
+		b.row(2, "Xã Nam Đàn", 8, 6, 3, nil, nil, 2)
+		b.row(3, "Anh Sơn", 7, 7, 2, 1, 0, 1)
+		r := b.row(nil, "Tổng cộng", 27, 22, 9, 2, 1, 6)
+		_ = r
+		b.signature([]string{"- Thường trực Tỉnh ủy (b/c);", "- Lưu VT."}, "TRƯỞNG BAN", "", "", "Nguyễn Thị Hoa")
+		notes := newSheet("Ghi chú", 2)
+		notes.row("Số liệu tổng hợp từ báo cáo của các xã, phường gửi về.")
+		forms = append(forms, realForm{file: "nghe-an-xa-phuong-2025.xlsx", sheets: []xsheet{b.s, notes.s}, correct: true})
+	}
+
+	// 6. A form that says its province nowhere: one problem, said once,
+	// naming the province its units are in.
+	{
+		b := newSheet("Sheet1", 4)
+		b.title("BÁO CÁO KẾT QUẢ PHONG TRÀO “DÂN VẬN KHÉO” NĂM 2023")
+		b.blank()
+		b.row("STT", "Đơn vị", "Số mô hình đăng ký", "Số mô hình được công nhận")
+		b.row(1, "Cẩm Xuyên", 45, 41)
+		b.row(2, "Thạch Hà", 30, 28)
+		b.row(3, "Kỳ Anh (huyện)", nil, nil)
+		b.signature(nil, "NGƯỜI LẬP BIỂU", "", "Hoàng Văn Tú")
+		forms = append(forms, realForm{file: "bieu-mau-khong-ghi-tinh.xlsx", sheets: []xsheet{b.s}})
+	}
+
+	// 7. Rows that are not units of the province: a district of another
+	// province, a party committee that is no administrative unit, a typo.
+	// Each is one problem, said once; the total of the columns they are in
+	// cannot be checked, which is a warning, not a refusal.
+	{
+		b := newSheet("Biểu 1", 4)
+		b.title("BAN DÂN VẬN TỈNH ỦY HÀ TĨNH")
+		b.title("KẾT QUẢ “DÂN VẬN KHÉO” NĂM 2024")
+		b.blank()
+		b.row("STT", "Đơn vị", "Số mô hình đăng ký", "Số cuộc tiếp xúc, đối thoại")
+		b.row(1, "Can Lộc", 20, 7)
+		b.row(2, "Nam Đàn", 15, 4)
+		b.row(3, "Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh", 6, 2)
+		b.row(4, "Cẩm Xuyeen", 25, 9)
+		b.row(nil, "Tổng cộng", 66, 22)
+		b.signature(nil, "TRƯỞNG BAN", "", "Võ Thị Hương")
+		forms = append(forms, realForm{file: "ha-tinh-2024-don-vi-sai.xlsx", sheets: []xsheet{b.s}})
+	}
+
+	// 8. The province and the period only in the file name.
+	{
+		b := newSheet("Sheet1", 4)
+		b.title("BÁO CÁO KẾT QUẢ PHONG TRÀO “DÂN VẬN KHÉO”")
+		b.blank()
+		b.row("TT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", "Tập thể được khen thưởng")
+		b.row(1, "Hương Khê", 11, 4)
+		b.row(2, "Vũ Quang", 5, 2)
+		b.signature(nil, "Người lập biểu", "", "Phan Thị Thu")
+		forms = append(forms, realForm{file: "bao-cao-dvk-ha-tinh-nam-2022.xlsx", sheets: []xsheet{b.s}, correct: true})
+	}
+	return forms
+}
+
+// formGolden is what a form file comes to, as a reviewer reads it.
+type formGolden struct {
+	Records   []goldenRecord      `json:"records"`
+	Rejects   []pipeline.RowError `json:"rejects"`
+	Warnings  []pipeline.Warning  `json:"warnings"`
+	Context   []Context           `json:"context"`
+	FileError *pipeline.FileError `json:"file_error,omitempty"`
+}
+
+// TestForms reads every workbook of testdata/forms and compares the
+// outcome with its golden file; a correct form must also come out without
+// a refusal or a warning, and the form with one wrong total with exactly
+// one refusal, on that total's cell.
+func TestForms(t *testing.T) {
+	forms := formWorkbooks()
+	if *update {
+		if err := os.MkdirAll(formsDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(formsWantDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range forms {
+			if err := os.WriteFile(filepath.Join(formsDir, f.file), fixtureXLSX(t, f.sheets...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	in := newTestIngester(t)
+	for _, f := range forms {
+		t.Run(strings.TrimSuffix(f.file, ".xlsx"), func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(formsDir, f.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := pipeline.NewValidator(in.opts.Reference, testNow)
+			out := in.validate(v, f.file, data)
+			g := formGolden{Records: toGolden(out.recs, nil, nil).Records, Rejects: out.rejects, Warnings: out.warnings,
+				Context: out.context, FileError: out.fe}
+			if g.Rejects == nil {
+				g.Rejects = []pipeline.RowError{}
+			}
+			if g.Warnings == nil {
+				g.Warnings = []pipeline.Warning{}
+			}
+			if g.Context == nil {
+				g.Context = []Context{}
+			}
+			got, err := json.MarshalIndent(g, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			want := filepath.Join(formsWantDir, strings.TrimSuffix(f.file, ".xlsx")+".json")
+			if *update {
+				if err := os.WriteFile(want, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w, err := os.ReadFile(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, w) {
+				t.Errorf("outcome differs from %s (run with -update and review the diff):\n%s", want, got)
+			}
+			if f.refusedAt != "" && (len(out.rejects) != 1 || out.rejects[0].Ref != f.refusedAt || out.rejects[0].Code != "total_mismatch" ||
+				len(out.warnings) > 0 || out.fe != nil) {
+				t.Errorf("one wrong total: want one total_mismatch at %s, got refusals %+v, warnings %+v, file error %+v", f.refusedAt, out.rejects, out.warnings, out.fe)
+			}
+			if f.correct && (len(out.rejects) > 0 || len(out.warnings) > 0 || out.fe != nil || len(out.recs) == 0) {
+				t.Errorf("a correct form: %d values, refusals %+v, warnings %+v, file error %+v", len(out.recs), out.rejects, out.warnings, out.fe)
+			}
+		})
+	}
+}
