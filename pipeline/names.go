@@ -42,3 +42,7 @@ func (r *Resolver) ProvinceNamed(s string) *Unit {
 
 // Reference is what the Resolver resolves against.
 func (r *Resolver) Reference() *Reference { return r.ref }
+
+// Suggestions is how many suggestion lists the Resolver computed for
+// messages: a reader that only looks names up computes none.
+func (r *Resolver) Suggestions() int { return r.near.computed }

@@ -216,12 +216,14 @@ func (r *Resolver) suggestUnits(province *Unit, name string, p Period) (vi, en s
 	return vi, en
 }
 
-// suggestIndicators names the indicators whose label or code is near s.
+// suggestIndicators names the indicators whose label, code or one of whose
+// aliases is near s.
 func (r *Resolver) suggestIndicators(s string) (vi, en string) {
 	l := r.near.list("indicators", func() []suggestion {
 		var cs []suggestion
 		for _, ind := range r.ref.Indicators {
-			cs = append(cs, suggestion{[]string{ind.LabelVI, ind.Code}, ind.LabelVI + " (" + ind.Code + ")", fmt.Sprintf("%s (%q)", ind.Code, ind.LabelVI)})
+			names := append([]string{ind.LabelVI, ind.Code}, ind.Aliases...)
+			cs = append(cs, suggestion{names, ind.LabelVI + " (" + ind.Code + ")", fmt.Sprintf("%s (%q)", ind.Code, ind.LabelVI)})
 		}
 		return cs
 	})

@@ -193,7 +193,7 @@ func TestSuggestionsOnlyNear(t *testing.T) {
 	if vi, en := r.suggestIndicators("Số cuộc tiếp xúc đối thọai"); !strings.HasPrefix(vi, "Cuộc tiếp xúc") && !strings.Contains(vi, "(dialogues)") || !strings.HasPrefix(en, "dialogues") {
 		t.Errorf("indicator suggestions: %q / %q", vi, en)
 	}
-	if vi, _ := r.suggestIndicators("Số hội thảo"); vi != "" {
+	if vi, _ := r.suggestIndicators("Số người tham gia tập huấn"); vi != "" {
 		t.Errorf("suggestions for an indicator like none: %q", vi)
 	}
 }
