@@ -3,15 +3,19 @@ package ingest
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/xuri/excelize/v2"
 )
 
 // accountFor checks the invariants every reader keeps: each row has its own
@@ -42,9 +46,18 @@ func accountFor(t *testing.T, v *pipeline.Validator, file string, rows []pipelin
 	for _, r := range rows {
 		total[r.Ref] = r.Total
 	}
+	// A refusal names a row's place, or the place of a text the row quotes
+	// (a form's unit cell, its header).
+	places := map[string]bool{}
+	for _, r := range rows {
+		places[r.Ref] = true
+		for _, c := range r.Cells {
+			places[c] = true
+		}
+	}
 	for _, e := range errs {
-		if !refs[e.Ref] {
-			t.Fatalf("refusal at unknown Ref %q", e.Ref)
+		if !places[e.Ref] {
+			t.Fatalf("refusal at unknown place %q", e.Ref)
 		}
 		if !total[e.Ref] {
 			refused++
@@ -344,6 +357,7 @@ func FuzzJSONL(f *testing.F) {
 
 func FuzzXLSX(f *testing.F) {
 	seeds(f, "testdata/*/input.xlsx")
+	seeds(f, "testdata/forms/*.xlsx")
 	in := newTestIngester(f)
 	// One validator for all inputs: building its resolver is the slow part.
 	v := pipeline.NewValidator(in.opts.Reference, testNow)
@@ -367,4 +381,132 @@ func FuzzRead(f *testing.F) {
 		}
 		accountFor(t, v, "inbox-file", rows, fe)
 	})
+}
+
+// FuzzForm reads any grid of texts as a form sheet: lines are rows, tabs
+// separate cells, a cell "#n" holds the number n, a line "merge r1 c1 r2 c2"
+// merges a range. The seeds are the test forms. Never a panic, and what is
+// read comes from the grid: every value from a value cell of its own row
+// (the number or text in it), every place named within the sheet, every
+// row accounted for by validation.
+func FuzzForm(f *testing.F) {
+	for _, fw := range formWorkbooks() {
+		for _, s := range fw.sheets {
+			f.Add(gridText(s))
+		}
+	}
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		f.Fatal(err)
+	}
+	res := pipeline.NewResolver(ref)
+	v := pipeline.NewValidator(ref, testNow)
+	f.Fuzz(func(t *testing.T, text string) {
+		g := parseGrid(text)
+		fr := &formReader{file: "f.xlsx", res: res, name: nameContext(res, "bao-cao-ha-tinh-2023.xlsx")}
+		rows, rejects, _ := newForm(fr, g).read()
+		inSheet := func(ref string) bool {
+			sheet, cellName, ok := strings.Cut(ref, "!")
+			if !ok || sheet != g.name {
+				return false
+			}
+			c, r, err := excelize.CellNameToCoordinates(cellName)
+			return err == nil && r >= 1 && c >= 1 && r <= len(g.rows)
+		}
+		for _, raw := range rows {
+			sheet, cellName, _ := strings.Cut(raw.Ref, "!")
+			c, r, err := excelize.CellNameToCoordinates(cellName)
+			if sheet != g.name || err != nil {
+				t.Fatalf("row at %q", raw.Ref)
+			}
+			want := cell(g.rows, r-1, c-1)
+			if n, ok := g.number(r-1, c-1); ok {
+				want = n
+			}
+			if want == "" || raw.Value != want {
+				t.Fatalf("value %q at %s, the cell holds %q", raw.Value, raw.Ref, want)
+			}
+			for f, place := range raw.Cells {
+				if f != pipeline.FieldSubmittedAt && f != pipeline.FieldProvince && f != pipeline.FieldPeriod && !inSheet(place) {
+					t.Fatalf("%s of %s at %q, outside the sheet", f, raw.Ref, place)
+				}
+			}
+		}
+		for _, e := range rejects {
+			if !inSheet(e.Ref) || e.Code == "" || e.Reason == "" || e.ReasonEN == "" {
+				t.Fatalf("refusal %+v", e)
+			}
+		}
+		accountFor(t, v, "f.xlsx", rows, nil)
+	})
+}
+
+// gridText writes a test sheet as FuzzForm's text.
+func gridText(s xsheet) string {
+	var b strings.Builder
+	for _, row := range s.rows {
+		for i, v := range row {
+			if i > 0 {
+				b.WriteByte('\t')
+			}
+			switch x := v.(type) {
+			case nil:
+			case int:
+				fmt.Fprintf(&b, "#%d", x)
+			case float64:
+				fmt.Fprintf(&b, "#%g", x)
+			case string:
+				if _, cached, formula := strings.Cut(x, "|"); formula && strings.HasPrefix(x, "=") {
+					b.WriteString("#" + cached)
+				} else {
+					b.WriteString(x)
+				}
+			}
+		}
+		b.WriteByte('\n')
+	}
+	for _, m := range s.merges {
+		c1, r1, _ := excelize.CellNameToCoordinates(m[0])
+		c2, r2, _ := excelize.CellNameToCoordinates(m[1])
+		fmt.Fprintf(&b, "merge %d %d %d %d\n", r1-1, c1-1, r2-1, c2-1)
+	}
+	return b.String()
+}
+
+// parseGrid reads FuzzForm's text.
+func parseGrid(text string) *sheetGrid {
+	g := &sheetGrid{name: "Biểu 1"}
+	nums := map[[2]int]string{}
+	for _, line := range strings.Split(text, "\n") {
+		var m cellRange
+		if n, _ := fmt.Sscanf(line, "merge %d %d %d %d", &m.r1, &m.c1, &m.r2, &m.c2); n == 4 {
+			if m.r1 >= 0 && m.c1 >= 0 && m.r2 >= m.r1 && m.c2 >= m.c1 && m.r2 < 1000 && m.c2 < 100 {
+				g.merges = append(g.merges, m)
+			}
+			continue
+		}
+		if len(g.rows) >= 1000 {
+			break
+		}
+		var row []string
+		for c, t := range strings.Split(line, "\t") {
+			if c >= 100 {
+				break
+			}
+			t = strings.TrimSpace(t)
+			if n, ok := strings.CutPrefix(t, "#"); ok {
+				if f, err := strconv.ParseFloat(n, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+					t = strconv.FormatFloat(f, 'f', -1, 64)
+					nums[[2]int{len(g.rows), c}] = t
+				}
+			}
+			row = append(row, t)
+		}
+		g.rows = append(g.rows, row)
+	}
+	g.number = func(r, c int) (string, bool) {
+		n, ok := nums[[2]int{r, c}]
+		return n, ok
+	}
+	return g
 }
