@@ -32,11 +32,14 @@ CREATE TABLE IF NOT EXISTS int_unit_year (
 );
 
 -- int_reports: one row per report (a file's values for one unit and period),
--- with how many of its values a later report superseded, and when it arrived
--- (first_received: the stated submission date, else the ingestion day).
+-- with how many of its values a later report replaced with a different value
+-- or qualifier (superseded) and how many a later report sent again unchanged
+-- (confirmed), and when it arrived (first_received: the stated submission
+-- date, else the ingestion day).
 CREATE TABLE IF NOT EXISTS int_reports (
     report_id VARCHAR, province_code VARCHAR, year INTEGER, unit_code VARCHAR, unit_name VARCHAR,
     unit_level VARCHAR, period VARCHAR, period_type VARCHAR, period_start DATE, period_end DATE,
     source_file VARCHAR, batch VARCHAR, submitted_at TIMESTAMP, ingested_at TIMESTAMP,
-    first_received DATE, submitted_known BOOLEAN, "values" BIGINT, superseded_values BIGINT
+    first_received DATE, submitted_known BOOLEAN, "values" BIGINT, superseded_values BIGINT,
+    confirmed_values BIGINT
 );

@@ -344,6 +344,26 @@ func (w *Warehouse) refreshGroup(ctx context.Context, tx *sql.Tx, ms []modelFile
 	if err := exec("partition facts", "CREATE OR REPLACE TEMP TABLE partition_facts AS "+readPartitionFacts(read)); err != nil {
 		return err
 	}
+	// The facts of the batches read before, when appending: the reports
+	// model recounts what the new values superseded in them.
+	var earlier []string
+	for _, st := range g {
+		if st.Action != Append {
+			continue
+		}
+		fresh := map[string]bool{}
+		for _, f := range st.Read {
+			fresh[f.Path] = true
+		}
+		for _, f := range st.Files {
+			if !fresh[f.Path] {
+				earlier = append(earlier, f.Path)
+			}
+		}
+	}
+	if err := exec("partition facts", "CREATE OR REPLACE TEMP VIEW partition_earlier AS "+readFacts(earlier)); err != nil {
+		return err
+	}
 	var n int64
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM partition_facts").Scan(&n); err != nil {
 		return fmt.Errorf("refresh %s: count: %w", where, err)

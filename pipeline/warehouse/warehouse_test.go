@@ -416,6 +416,59 @@ func TestSupersessionAndIncremental(t *testing.T) {
 	}
 }
 
+// TestSupersededMeansChanged: a corrected resubmission that changes one
+// value of five supersedes one and confirms four; a value whose qualifier
+// changed is superseded too; a third report that sends a value back to what
+// the first said confirms the first's and supersedes the second's. Counted
+// the same when the resubmissions are appended to staging one by one and
+// when everything is rebuilt at once.
+func TestSupersededMeansChanged(t *testing.T) {
+	dir := t.TempDir()
+	fact := func(ind string, v float64, q string) whtest.Fact {
+		return whtest.Fact{Unit: "446", Period: "2023", Indicator: ind, Value: v, Qualifier: q}
+	}
+	first := []whtest.Fact{fact("models_registered", 45, ""), fact("models_recognized", 41, ""), fact("dialogues", 28, ""),
+		fact("contests", 2, ""), fact("land_donated_m2", 1200, "approx")}
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: day(1), Facts: first})
+	w := open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	reports := func(w *warehouse.Warehouse) []string {
+		return rows(t, w, `SELECT source_file, "values", superseded_values, confirmed_values FROM reports ORDER BY source_file`)
+	}
+	if got := reports(w); !reflect.DeepEqual(got, []string{"a.csv|5|0|0"}) {
+		t.Errorf("one report: %v", got)
+	}
+	// The correction: dialogues 28 -> 30, the rest sent again unchanged.
+	second := append([]whtest.Fact(nil), first...)
+	second[2] = fact("dialogues", 30, "")
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "b.csv", IngestedAt: day(2), Facts: second})
+	if res := refresh(t, w); res.Mode != "incremental" {
+		t.Errorf("correction: %+v", res)
+	}
+	if got := reports(w); !reflect.DeepEqual(got, []string{"a.csv|5|1|4", "b.csv|5|0|0"}) {
+		t.Errorf("after a correction of one value of five: %v", got)
+	}
+	// A third: dialogues back to 28 (a.csv's figure, confirmed again), land
+	// the same figure but exact now (a.csv's and b.csv's approximate one
+	// superseded).
+	third := []whtest.Fact{fact("dialogues", 28, ""), fact("land_donated_m2", 1200, "exact")}
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "c.csv", IngestedAt: day(3), Facts: third})
+	refresh(t, w)
+	want := []string{"a.csv|5|1|4", "b.csv|5|2|0", "c.csv|2|0|0"}
+	if got := reports(w); !reflect.DeepEqual(got, want) {
+		t.Errorf("after a third report: %v, want %v", got, want)
+	}
+	dir2 := t.TempDir()
+	copyData(t, dir, dir2)
+	w2 := open(t, dir2, warehouse.Options{})
+	if res := refresh(t, w2); res.Mode != "full" {
+		t.Errorf("rebuild: %+v", res)
+	}
+	if got := reports(w2); !reflect.DeepEqual(got, want) {
+		t.Errorf("rebuilt from scratch: %v, want %v", got, want)
+	}
+}
+
 func TestDataTestFailureRollsBackMarts(t *testing.T) {
 	dir := t.TempDir()
 	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: day(1), Facts: []whtest.Fact{
