@@ -189,7 +189,7 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 		n.Value *= 10000
 	default:
 		return &Problem{"wrong_unit", fmt.Sprintf("Đơn vị %q không phải đơn vị của chỉ tiêu %s (%s).", n.Unit, ind.Code, ind.Unit),
-			fmt.Sprintf("Unit %q is not the unit of %s (%s).", n.Unit, ind.Code, UnitEN(ind.Unit))}
+			fmt.Sprintf("Unit %q is not the unit of %s (%s).", n.Unit, ind.Code, ind.UnitEN)}
 	}
 	switch {
 	case math.IsNaN(n.Value) || math.IsInf(n.Value, 0) || math.Abs(n.Value) > 1e15:
@@ -198,7 +198,7 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 		return problem("negative_value", "Giá trị %s âm; số liệu báo cáo không được âm.", "Value %s is negative; reported figures cannot be.", s)
 	case ind.Integer && n.Value != math.Trunc(n.Value):
 		return &Problem{"not_whole_number", fmt.Sprintf("Chỉ tiêu %s đếm %s nên phải là số nguyên, không phải %s.", ind.Code, ind.Unit, s),
-			fmt.Sprintf("%s counts %s and must be a whole number, not %s.", ind.Code, UnitEN(ind.Unit), s)}
+			fmt.Sprintf("%s counts %s and must be a whole number, not %s.", ind.Code, ind.UnitEN, s)}
 	}
 	rec.Value, rec.Qualifier = n.Value, n.Qualifier
 	return nil
@@ -236,18 +236,4 @@ func withFix(raw *RawRow, f Field, p *Problem) *Problem {
 	}
 	return &Problem{p.Code, p.Reason + fmt.Sprintf(" Thêm dòng %q (%s của báo cáo) phía trên bảng.", line, what),
 		p.ReasonEN + fmt.Sprintf(" Add a line such as %q (%s of the report) above the table.", line, whatEN)}
-}
-
-// unitsEN are the catalogue's units of measure in English.
-var unitsEN = map[string]string{
-	"mô hình": "models", "tập thể": "collectives", "cá nhân": "individuals", "lượt": "entries",
-	"cuộc": "meetings", "hội thi": "contests", "đội": "teams", "m²": "m²", "đồng": "VND", "ngày công": "workdays",
-}
-
-// UnitEN is a unit of measure of the catalogue in English.
-func UnitEN(u string) string {
-	if en, ok := unitsEN[u]; ok {
-		return en
-	}
-	return u
 }

@@ -105,7 +105,8 @@ type reasonPair struct {
 
 // reasonTemplates finds every pair of reason templates in the Go files of
 // dirs: the calls of problem, fileError, noValues and notSpreadsheet, and
-// the literals of Problem, FileError, RowError, Ignored and fileKind.
+// the literals of Problem, FileError, RowError, Ignored, fileKind and Fix
+// (the fixes of pipeline/fix.go).
 func reasonTemplates(t *testing.T, dirs ...string) []reasonPair {
 	t.Helper()
 	var out []reasonPair
@@ -147,6 +148,17 @@ func reasonTemplates(t *testing.T, dirs ...string) []reasonPair {
 						add(x.Args[0], x.Args[1])
 					}
 				case *ast.CompositeLit:
+					if mt, ok := x.Type.(*ast.MapType); ok {
+						if id, ok := mt.Value.(*ast.Ident); ok && id.Name == "Fix" {
+							for _, e := range x.Elts {
+								if kv, ok := e.(*ast.KeyValueExpr); ok {
+									if v, ok := kv.Value.(*ast.CompositeLit); ok && len(v.Elts) == 2 {
+										add(v.Elts[0], v.Elts[1])
+									}
+								}
+							}
+						}
+					}
 					typ := ""
 					switch tt := x.Type.(type) {
 					case *ast.Ident:
@@ -158,6 +170,10 @@ func reasonTemplates(t *testing.T, dirs ...string) []reasonPair {
 					case "Problem":
 						if len(x.Elts) == 3 {
 							add(x.Elts[1], x.Elts[2])
+						}
+					case "Fix":
+						if len(x.Elts) == 2 {
+							add(x.Elts[0], x.Elts[1])
 						}
 					case "fileKind":
 						if len(x.Elts) >= 4 {
