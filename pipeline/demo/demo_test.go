@@ -376,14 +376,16 @@ func checkWorkbook(t *testing.T, f *file) {
 	if strings.Contains(f.name, "phan-to") && formulas == 0 {
 		t.Errorf("%s: a breakdown form without formulas", f.name)
 	}
-	// The header row is found by content: "Đơn vị" and an indicator label.
+	// The header row is found by content: "Đơn vị" and an indicator label;
+	// the province is stated by a "Tỉnh:" line or by a title naming it
+	// ("BAN DÂN VẬN TỈNH ỦY HÀ TĨNH").
 	sheets := x.GetSheetList()
 	rows, _ := x.GetRows(sheets[0])
 	var found, tinh, ky bool
 	for _, row := range rows {
 		for _, c := range row {
 			found = found || c == "Đơn vị"
-			tinh = tinh || strings.HasPrefix(c, "Tỉnh: ")
+			tinh = tinh || strings.HasPrefix(c, "Tỉnh: ") || strings.Contains(c, "TỈNH ỦY ")
 			ky = ky || strings.HasPrefix(c, "Kỳ báo cáo: ")
 		}
 	}

@@ -131,7 +131,13 @@ func (g *gen) formWorkbook(prov *pipeline.Unit, p pipeline.Period, reps []*repor
 				"(" + Note + ")",
 			},
 			province: provText, period: periodText(p, periodSt), cols: cols, total: true,
-			formulaTotals: kind == formTwoRow,
+			formulaTotals: kind == formTwoRow, columnNumbers: true, signature: signer(prov.Code),
+		}
+		if kind == formSimple {
+			// The titles name the province; no "Tỉnh:" line.
+			s.provinceInTitle = true
+		} else {
+			reps, s.sections = bySection(reps)
 		}
 		var dates []time.Time
 		for _, r := range reps {
@@ -152,6 +158,9 @@ func (g *gen) formWorkbook(prov *pipeline.Unit, p pipeline.Period, reps []*repor
 			dates = append(dates, r.submitted)
 		}
 		s.submitted = dateText(median(dates), false)
+		if kind == formSimple {
+			s.dateLine = dateLine(prov.Name, median(dates))
+		}
 		sheets = append(sheets, s)
 	case formPerUnit:
 		used := map[string]bool{}
@@ -167,6 +176,7 @@ func (g *gen) formWorkbook(prov *pipeline.Unit, p pipeline.Period, reps []*repor
 				},
 				province: provText, period: periodText(p, periodSt), submitted: dateText(r.submitted, false),
 				cols: cols, rows: []formRow{rowOf(r, cols, unit)}, total: g.rng.IntN(2) == 0, formulaTotals: true,
+				dateLine: dateLine(r.unit.Name, r.submitted), signature: signer(r.unit.Code),
 			})
 		}
 	}
@@ -174,8 +184,88 @@ func (g *gen) formWorkbook(prov *pipeline.Unit, p pipeline.Period, reps []*repor
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if kind == formTwoRow {
+		if err := instructions(f); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	data, err := finish(f)
 	return data, raws, cols, err
+}
+
+// bySection orders reps as a province's form groups its units: cities and
+// towns (or wards) first, then districts (or communes), each group under a
+// numbered heading.
+func bySection(reps []*report) ([]*report, []formSection) {
+	first := func(r *report) bool {
+		return r.unit.Type == "thanh_pho" || r.unit.Type == "thi_xa" || r.unit.Type == "phuong"
+	}
+	var a, b []*report
+	for _, r := range reps {
+		if first(r) {
+			a = append(a, r)
+		} else {
+			b = append(b, r)
+		}
+	}
+	names := [2]string{"Khối thành phố, thị xã", "Khối huyện"}
+	if len(reps) > 0 && reps[0].unit.Level == pipeline.LevelCommune {
+		names = [2]string{"Khối phường", "Khối xã"}
+	}
+	var secs []formSection
+	if len(a) > 0 {
+		secs = append(secs, formSection{number: "I", name: names[0], from: 0, to: len(a)})
+	}
+	if len(b) > 0 {
+		secs = append(secs, formSection{number: []string{"I", "II"}[len(secs)], name: names[1], from: len(a), to: len(a) + len(b)})
+	}
+	return append(a, b...), secs
+}
+
+// dateLine is a document's date line: "Hà Tĩnh, ngày 15 tháng 12 năm 2023".
+func dateLine(place string, d time.Time) string {
+	return fmt.Sprintf("%s, ngày %d tháng %d năm %d", place, d.Day(), int(d.Month()), d.Year())
+}
+
+// signers are the demo's made-up signers.
+var signers = [][2]string{
+	{"K/T TRƯỞNG BAN", "Nguyễn Văn An"}, {"TRƯỞNG BAN", "Trần Thị Bình"}, {"PHÓ TRƯỞNG BAN", "Lê Văn Cường"},
+	{"TM. BAN THƯỜNG VỤ", "Phạm Thị Dung"}, {"K/T TRƯỞNG BAN", "Hoàng Văn Em"},
+}
+
+// signer is the signature block of a form from the office of code: the
+// signer's title, the signing note, the name (chosen by the code, so the
+// demo's formatting draws nothing more from its random source).
+func signer(code string) []string {
+	n := 0
+	for _, c := range code {
+		n += int(c)
+	}
+	s := signers[n%len(signers)]
+	return []string{s[0], "(Ký tên, đóng dấu)", "", s[1]}
+}
+
+// instructions adds a sheet of instructions, with an example table that is
+// no report, as offices' templates have.
+func instructions(f *excelize.File) error {
+	const sheet = "Hướng dẫn"
+	if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	for i, row := range [][]any{
+		{"HƯỚNG DẪN GHI BIỂU"},
+		{"Ghi số liệu của từng đơn vị; cột \"Tổng số\" bằng tổng các cột lĩnh vực. Ô để trống là chưa báo cáo; ghi 0 nếu bằng không."},
+		{"Ví dụ:"},
+		{"Đơn vị", "Số mô hình đăng ký", "Số cuộc tiếp xúc, đối thoại"},
+		{"Huyện A", 12, 3},
+	} {
+		for j, v := range row {
+			if err := f.SetCellValue(sheet, cellName(j+1, i+1), v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // sheetName makes a valid, unique sheet name (31 characters at most).

@@ -274,6 +274,26 @@ type formSheet struct {
 	total, formulaTotals bool
 	// badTotals replaces the total of some columns, for the bad file.
 	badTotals map[int]float64
+
+	// What offices put around a table, none of it data (issue 16):
+	// provinceInTitle leaves out the "Tỉnh:" line, the titles naming the
+	// province; dateLine ("Hà Tĩnh, ngày 15 tháng 12 năm 2023") replaces the
+	// "Ngày gửi:" line; columnNumbers puts a row of "(1) (2) (3)=(4)+(5)"
+	// under the header; sections groups the rows, each under a numbered
+	// heading row carrying its subtotal; signature ends the sheet with
+	// "Nơi nhận:" and the signer's block.
+	provinceInTitle bool
+	dateLine        string
+	columnNumbers   bool
+	sections        []formSection
+	signature       []string
+}
+
+// formSection is a numbered group of a form's rows ("I", "Khối huyện"),
+// rows[from:to].
+type formSection struct {
+	number, name string
+	from, to     int
 }
 
 // writeForm lays s out on a sheet of f and returns the rows a form reader
@@ -292,7 +312,23 @@ func writeForm(f *excelize.File, s formSheet) ([]pipeline.RawRow, error) {
 		}
 		row++
 	}
-	lines := []string{"Tỉnh: " + s.province, "Kỳ báo cáo: " + s.period, "Ngày gửi: " + s.submitted}
+	if s.dateLine != "" {
+		if err := set(cellName(1, row), s.dateLine); err != nil {
+			return nil, err
+		}
+		if err := f.MergeCell(s.name, cellName(1, row), cellName(width, row)); err != nil {
+			return nil, err
+		}
+		row++
+	}
+	var lines []string
+	if !s.provinceInTitle {
+		lines = append(lines, "Tỉnh: "+s.province)
+	}
+	lines = append(lines, "Kỳ báo cáo: "+s.period)
+	if s.dateLine == "" {
+		lines = append(lines, "Ngày gửi: "+s.submitted)
+	}
 	for _, l := range lines {
 		if err := set(cellName(1, row), l); err != nil {
 			return nil, err
@@ -351,17 +387,96 @@ func writeForm(f *excelize.File, s formSheet) ([]pipeline.RawRow, error) {
 		i = j + 1
 	}
 	var raws []pipeline.RawRow
+	group := s.name
 	rawFor := func(col formCol, ref, unit, v string, plainNum, total bool) pipeline.RawRow {
 		return pipeline.RawRow{
 			Ref: s.name + "!" + ref, Province: s.province, Unit: unit, Period: s.period,
 			Indicator: col.top, Disaggregation: col.sub, Value: v, Plain: plainNum,
-			SubmittedAt: s.submitted, Total: total, Group: s.name,
+			SubmittedAt: s.submitted, Total: total, Group: group,
 		}
 	}
 	first := last + 1
+	if s.columnNumbers {
+		// "(1) (2) (3) ...", a sum column as "(3)=(4)+(5)".
+		if err := set(cellName(1, first), "(1)"); err != nil {
+			return nil, err
+		}
+		if err := set(cellName(2, first), "(2)"); err != nil {
+			return nil, err
+		}
+		for ci, col := range s.cols {
+			mark := fmt.Sprintf("(%d)", firstCol+ci)
+			if len(col.sumOfCols) > 0 {
+				var parts []string
+				for _, k := range col.sumOfCols {
+					parts = append(parts, fmt.Sprintf("(%d)", firstCol+k))
+				}
+				mark += "=" + strings.Join(parts, "+")
+			}
+			if err := set(cellName(firstCol+ci, first), mark); err != nil {
+				return nil, err
+			}
+		}
+		first++
+	}
+	// A column's total over rows, as a formula with its cached value: a
+	// plain sum, or SUBTOTAL(9, …) when there are sections, so the
+	// total of the sheet leaves out the sections' subtotals as Excel does.
+	writeTotal := func(rn, from, to int, rows []formRow, label string) error {
+		fn := "SUM"
+		if len(s.sections) > 0 {
+			fn = "SUBTOTAL(9,"
+		}
+		for ci, col := range s.cols {
+			ref := cellName(firstCol+ci, rn)
+			tot := 0.0
+			for _, r := range rows {
+				tot += r.values[ci]
+			}
+			if bad, ok := s.badTotals[ci]; ok && label == "Tổng cộng" {
+				tot = bad
+			}
+			if err := f.SetCellFloat(s.name, ref, tot, -1, 64); err != nil {
+				return err
+			}
+			if s.formulaTotals {
+				rng := cellName(firstCol+ci, from) + ":" + cellName(firstCol+ci, to)
+				formula := fn + "(" + rng + ")"
+				if fn != "SUM" {
+					formula = fn + rng + ")"
+				}
+				if err := f.SetCellFormula(s.name, ref, formula); err != nil {
+					return err
+				}
+			}
+			raws = append(raws, rawFor(col, ref, label, plain(tot), true, true))
+		}
+		return nil
+	}
+	sectionAt := map[int]formSection{}
+	for _, sec := range s.sections {
+		sectionAt[sec.from] = sec
+	}
+	rn := first
+	n := 0 // the rows' own numbers, from 1 in each section
 	for i, r := range s.rows {
-		rn := first + i
-		if err := set(cellName(1, rn), i+1); err != nil {
+		if sec, ok := sectionAt[i]; ok {
+			group = s.name
+			if err := set(cellName(1, rn), sec.number); err != nil {
+				return nil, err
+			}
+			if err := set(cellName(2, rn), sec.name); err != nil {
+				return nil, err
+			}
+			group = s.name + string(pipeline.GroupSep) + sec.number + " " + sec.name
+			if err := writeTotal(rn, rn+1, rn+sec.to-sec.from, s.rows[sec.from:sec.to], sec.name); err != nil {
+				return nil, err
+			}
+			rn++
+			n = 0
+		}
+		n++
+		if err := set(cellName(1, rn), n); err != nil {
 			return nil, err
 		}
 		if err := set(cellName(2, rn), r.unit); err != nil {
@@ -396,31 +511,40 @@ func writeForm(f *excelize.File, s formSheet) ([]pipeline.RawRow, error) {
 				raws = append(raws, rawFor(col, ref, r.unit, plain(v), true, false))
 			}
 		}
+		rn++
 	}
+	group = s.name
 	if s.total && len(s.rows) > 0 {
-		rn := first + len(s.rows)
 		if err := set(cellName(2, rn), "Tổng cộng"); err != nil {
 			return nil, err
 		}
-		for ci, col := range s.cols {
-			ref := cellName(firstCol+ci, rn)
-			tot := 0.0
-			for _, r := range s.rows {
-				tot += r.values[ci]
-			}
-			if bad, ok := s.badTotals[ci]; ok {
-				tot = bad
-			}
-			if err := f.SetCellFloat(s.name, ref, tot, -1, 64); err != nil {
-				return nil, err
-			}
-			if s.formulaTotals {
-				formula := fmt.Sprintf("SUM(%s:%s)", cellName(firstCol+ci, first), cellName(firstCol+ci, rn-1))
-				if err := f.SetCellFormula(s.name, ref, formula); err != nil {
+		if err := writeTotal(rn, first, rn-1, s.rows, "Tổng cộng"); err != nil {
+			return nil, err
+		}
+		rn++
+	}
+	if len(s.signature) > 0 {
+		// A blank line, then "Nơi nhận:" and its list on the left, the
+		// signer's block on the right, merged over the value columns.
+		rn++
+		left := []string{"Nơi nhận:", "- Ban Dân vận Tỉnh ủy;", "- Lưu VP."}
+		for k := 0; k < max(len(left), len(s.signature)); k++ {
+			if k < len(left) {
+				if err := set(cellName(1, rn+k), left[k]); err != nil {
 					return nil, err
 				}
 			}
-			raws = append(raws, rawFor(col, ref, "Tổng cộng", plain(tot), true, true))
+			if k < len(s.signature) && s.signature[k] != "" {
+				from := firstCol + len(s.cols)/2
+				if err := set(cellName(from, rn+k), s.signature[k]); err != nil {
+					return nil, err
+				}
+				if from < width {
+					if err := f.MergeCell(s.name, cellName(from, rn+k), cellName(width, rn+k)); err != nil {
+						return nil, err
+					}
+				}
+			}
 		}
 	}
 	if err := f.SetColWidth(s.name, "B", "B", 22); err != nil {
