@@ -126,7 +126,7 @@ func contextText(cs []ingest.Context) string {
 	var parts []string
 	for _, k := range order {
 		g := groups[k]
-		what := map[pipeline.Field]string{pipeline.FieldProvince: "tỉnh", pipeline.FieldPeriod: "kỳ", pipeline.FieldSubmittedAt: "ngày gửi"}[k.f]
+		what := map[pipeline.Field]string{pipeline.FieldProvince: "tỉnh", pipeline.FieldUnit: "đơn vị", pipeline.FieldPeriod: "kỳ", pipeline.FieldSubmittedAt: "ngày gửi"}[k.f]
 		by, _ := k.by.Words()
 		places := 0
 		for _, c := range g {

@@ -430,7 +430,7 @@ func (f *form) titles(h tableHeader, end int, ctx sheetContext) {
 		text string
 		ref  string
 	}
-	var provinces, periods []hit
+	var provinces, periods, units []hit
 	var dates []hit
 	seen := map[[2]int]bool{}
 	scan := func(r int, title bool) {
@@ -458,6 +458,9 @@ func (f *form) titles(h tableHeader, end int, ctx sheetContext) {
 			if p := f.provinceIn(text); p != nil {
 				provinces = append(provinces, hit{p.Name, f.ref(r, c)})
 			}
+			if u, _ := f.unitIn(text); u != nil {
+				units = append(units, hit{u.Name, f.ref(r, c)})
+			}
 			if p := periodIn(text); p != "" {
 				periods = append(periods, hit{p, f.ref(r, c)})
 			}
@@ -481,6 +484,7 @@ func (f *form) titles(h tableHeader, end int, ctx sheetContext) {
 		ctx[fd] = stated{hs[0].text, column, pipeline.Stated{By: by, Cell: hs[0].ref}}
 	}
 	one(provinces, pipeline.FieldProvince, pipeline.ByTitle, "tiêu đề")
+	one(units, pipeline.FieldUnit, pipeline.ByTitle, "tiêu đề")
 	one(periods, pipeline.FieldPeriod, pipeline.ByTitle, "tiêu đề")
 	one(dates, pipeline.FieldSubmittedAt, pipeline.ByDateLine, "dòng ngày tháng")
 }
@@ -489,26 +493,29 @@ func (f *form) titles(h tableHeader, end int, ctx sheetContext) {
 // ("ĐẢNG BỘ TỈNH NGHỆ AN"), or by a unit whose name is in one province
 // only ("BAN DÂN VẬN HUYỆN ỦY NAM ĐÀN").
 func (f *form) provinceIn(title string) *pipeline.Unit {
-	words := strings.Fields(title)
 	var found *pipeline.Unit
-	add := func(p *pipeline.Unit) bool {
-		if found != nil && found != p {
-			found = nil
-			return false
-		}
-		found = p
-		return true
-	}
 	for _, p := range f.fr.res.Reference().Provinces() {
-		if strings.Contains(" "+title+" ", " "+pipeline.Fold(p.Name)+" ") && !add(p) {
-			return nil
+		if strings.Contains(" "+title+" ", " "+pipeline.Fold(p.Name)+" ") {
+			if found != nil {
+				return nil // two provinces say neither
+			}
+			found = p
 		}
 	}
 	if found != nil {
 		return found
 	}
-	// The words after a committee's or a unit's type words:
-	// "huyen uy nam dan", "dang bo huyen can loc", "thi uy ky anh".
+	_, p := f.unitIn(title)
+	return p
+}
+
+// unitIn is the reporting unit a folded title names after a committee's or
+// a unit's type words ("huyen uy nam dan", "dang bo huyen can loc", "thi uy
+// ky anh"), and its province; nil when the name is no unit's, or the
+// units of two provinces'. The unit is nil when the name is of several
+// units of one province.
+func (f *form) unitIn(title string) (unit, province *pipeline.Unit) {
+	words := strings.Fields(title)
 	for i, w := range words {
 		if w != "uy" && w != "huyen" && w != "xa" && w != "phuong" && w != "pho" && w != "bo" {
 			continue
@@ -519,18 +526,22 @@ func (f *form) provinceIn(title string) *pipeline.Unit {
 			if len(units) == 0 {
 				continue
 			}
-			var p *pipeline.Unit
 			for _, u := range units {
 				up := f.fr.res.ProvinceNamed(u.ProvinceCode)
-				if p != nil && up != p {
-					return nil // a name of two provinces says neither
+				if province != nil && up != province {
+					return nil, nil // a name of two provinces says neither
 				}
-				p = up
+				province = up
+				if unit == nil || unit.Name == u.Name {
+					unit = u
+				} else {
+					unit = nil
+				}
 			}
-			return p
+			return unit, province
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // periodIn is the first period a folded title names, as written: the
@@ -743,7 +754,11 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 	stat := map[pipeline.Field]pipeline.Stated{}
 	shared := map[pipeline.Field]string{pipeline.FieldUnit: f.shown(h.row, h.unitCol)}
 	cells := map[pipeline.Field]string{}
+	titleUnit, hasTitleUnit := ctx[pipeline.FieldUnit]
 	for fd, s := range ctx {
+		if fd == pipeline.FieldUnit {
+			continue // for the rows whose unit cell is empty only, below
+		}
 		stat[fd] = s.at
 		shared[fd] = s.column
 		cells[fd] = s.at.Cell
@@ -828,6 +843,13 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 			}
 		}
 		base.Note = strings.Join(notes, "; ")
+		if tr.kind == rowOther && tr.unit == "" && hasTitleUnit {
+			// The unit the title names, for a row that names none.
+			base.Unit = titleUnit.text
+			rowStated = copyStated(rowStated)
+			rowStated[pipeline.FieldUnit] = titleUnit.at
+			rowCells[pipeline.FieldUnit] = titleUnit.at.Cell
+		}
 		if len(rowStated) > 0 {
 			base.Stated = rowStated
 		}
@@ -848,7 +870,7 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 			raw.Cells = copyCells(rowCells)
 			raw.Cells[pipeline.FieldIndicator] = col.headerRef
 			raw.Cells[pipeline.FieldDisaggregation] = col.headerRef
-			if !raw.Total && tr.unit == "" {
+			if !raw.Total && raw.Unit == "" {
 				rejects = append(rejects, pipeline.RowError{File: f.fr.file, Ref: rowCells[pipeline.FieldUnit],
 					Column: shared[pipeline.FieldUnit], Value: "", Code: "missing_unit",
 					Reason:   "Dòng có số liệu nhưng ô đơn vị trống: ghi tên đơn vị (huyện, thị xã, thành phố; xã, phường từ 01/07/2025), hoặc \"Toàn tỉnh\" cho số liệu của cả tỉnh.",

@@ -390,6 +390,21 @@ func formWorkbooks() []realForm {
 		b.signature(nil, "Người lập biểu", "", "Phan Thị Thu")
 		forms = append(forms, realForm{file: "bao-cao-dvk-ha-tinh-nam-2022.xlsx", sheets: []xsheet{b.s}, correct: true})
 	}
+	// 9. A district's own report whose one row leaves the unit cell empty:
+	// the title names the unit, and so the province; the period is in the
+	// title, the date in the date line.
+	{
+		b := newSheet("Sheet1", 5)
+		b.heading("HUYỆN ỦY CAN LỘC", "ĐẢNG CỘNG SẢN VIỆT NAM")
+		b.heading("BAN DÂN VẬN", "Can Lộc, ngày 28 tháng 6 năm 2024")
+		b.blank()
+		b.title("BÁO CÁO KẾT QUẢ CÔNG TÁC DÂN VẬN QUÝ II NĂM 2024")
+		b.blank()
+		b.row("STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", "Hội thi “Dân vận khéo”", "Số đội, đơn vị tham gia hội thi")
+		b.row(1, nil, 7, 1, 12)
+		b.signature([]string{"- Ban Dân vận Tỉnh ủy;", "- Lưu."}, "TRƯỞNG BAN", "", "", "Nguyễn Thị Hà")
+		forms = append(forms, realForm{file: "bao-cao-quy-2.xlsx", sheets: []xsheet{b.s}, correct: true})
+	}
 	return forms
 }
 

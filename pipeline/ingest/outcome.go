@@ -88,7 +88,7 @@ func oneCause(file string, accepted int, rejects []pipeline.RowError) *pipeline.
 }
 
 // Context is where a file's values took a text their rows do not state in
-// a cell of their own (province, period, submission date): a line above a
+// a cell of their own (province, unit, period, submission date): a line above a
 // form's table, its title, its file name. An accepted file's summary says
 // it, so a clerk can see why the values landed where they did.
 type Context struct {
@@ -98,8 +98,8 @@ type Context struct {
 	Cells []string // where, each once, in file order
 }
 
-// contexts lists the distinct stated texts of rows, province first, then
-// period, then date.
+// contexts lists the distinct stated texts of rows: province, unit,
+// period, date.
 func contexts(rows []pipeline.RawRow) []Context {
 	var out []Context
 	type key struct {
@@ -108,7 +108,7 @@ func contexts(rows []pipeline.RawRow) []Context {
 		by   pipeline.StatedBy
 	}
 	at := map[key]int{}
-	for _, f := range []pipeline.Field{pipeline.FieldProvince, pipeline.FieldPeriod, pipeline.FieldSubmittedAt} {
+	for _, f := range []pipeline.Field{pipeline.FieldProvince, pipeline.FieldUnit, pipeline.FieldPeriod, pipeline.FieldSubmittedAt} {
 		for i := range rows {
 			s, ok := rows[i].Stated[f]
 			if !ok {
@@ -133,6 +133,8 @@ func fieldText(r *pipeline.RawRow, f pipeline.Field) string {
 	switch f {
 	case pipeline.FieldProvince:
 		return r.Province
+	case pipeline.FieldUnit:
+		return r.Unit
 	case pipeline.FieldPeriod:
 		return r.Period
 	case pipeline.FieldSubmittedAt:
