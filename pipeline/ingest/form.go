@@ -106,14 +106,24 @@ func newForm(fr *formReader, g *sheetGrid) *form {
 	return f
 }
 
-// unitHeader reports whether a header cell names the unit column.
+// unitHeader reports whether a header cell names the unit column: "Đơn
+// vị", "Tên đơn vị báo cáo", "Đơn vị (huyện, thị xã, thành phố)", "Địa
+// phương", "Huyện, thị xã, thành phố", "Xã, phường", but not "Đơn vị tính"
+// (the unit of measure).
 func unitHeader(t string) bool {
 	f := pipeline.Fold(t)
 	switch f {
-	case "don vi", "ten don vi", "don vi bao cao", "unit", "dia phuong", "ten dia phuong", "don vi hanh chinh",
-		"huyen", "ten huyen", "xa", "ten xa", "xa phuong", "ten xa phuong", "huyen thi xa thanh pho",
-		"ten huyen thi xa thanh pho", "huyen thi thanh pho", "dia ban":
+	case "unit", "huyen", "xa", "dia ban":
 		return true
+	}
+	if strings.HasPrefix(f, "don vi tinh") || f == "dvt" {
+		return false
+	}
+	for _, p := range []string{"don vi", "ten don vi", "dia phuong", "ten dia phuong", "ten huyen", "ten xa",
+		"huyen thi", "xa phuong", "xa thi tran"} {
+		if f == p || strings.HasPrefix(f, p+" ") {
+			return true
+		}
 	}
 	return false
 }
@@ -137,8 +147,10 @@ var (
 	// "(4)=(5)+(6)", "4 = 5 + 6".
 	reMarker = regexp.MustCompile(`^(?:\(?[0-9]{1,2}\)?|\(?[A-Za-z]\)?)(?:\s*[=+\-*/x]\s*(?:\(?[0-9]{1,2}\)?|\(?[A-Za-z]\)?))*$`)
 	// reSection is a section's number: a Roman numeral or a capital
-	// letter, maybe with a dot or a parenthesis.
-	reSection = regexp.MustCompile(`^(?:[IVX]{1,5}|[A-H])[.)]?$`)
+	// letter, maybe with a dot or a parenthesis; reSectionName a section's
+	// name led by its number ("A. Khối huyện", "II) Các xã").
+	reSection     = regexp.MustCompile(`^(?:[IVX]{1,5}|[A-H])[.)]?$`)
+	reSectionName = regexp.MustCompile(`^(?:[IVX]{1,5}|[A-H])[.)]\s*\S`)
 	// sectionWords open a section's name in the unit column.
 	sectionWords = []string{"khoi", "cum", "nhom", "phan", "muc", "khu vuc", "cac huyen", "cac xa", "cac phuong", "cac don vi", "cap huyen", "cap xa", "cap tinh"}
 )
@@ -224,7 +236,7 @@ func (f *form) findHeader() (h tableHeader, ok bool) {
 				break
 			}
 			for c, t := range f.filled[k] {
-				if c != unitCol && t != "" && f.fr.res.IndicatorNamed(t) != nil {
+				if c != unitCol && t != "" && f.indicatorNamed(t) != "" {
 					return f.layout(r, unitCol), true
 				}
 			}
@@ -316,10 +328,10 @@ func (f *form) valueColumn(path, refs []string) formColumn {
 	name := ""
 	for i := len(path) - 1; i >= 0 && at < 0; i-- {
 		switch {
-		case f.fr.res.IndicatorNamed(path[i]) != nil:
-			at, name = i, path[i]
-		case i > 0 && f.fr.res.IndicatorNamed(path[i-1]+" "+path[i]) != nil:
-			at, name = i, path[i-1]+" "+path[i]
+		case f.indicatorNamed(path[i]) != "":
+			at, name = i, f.indicatorNamed(path[i])
+		case i > 0 && f.indicatorNamed(path[i-1]+" "+path[i]) != "":
+			at, name = i, f.indicatorNamed(path[i-1]+" "+path[i])
 		}
 	}
 	if at < 0 {
@@ -341,6 +353,29 @@ func (f *form) valueColumn(path, refs []string) formColumn {
 		pipeline.FieldIndicator: name, pipeline.FieldDisaggregation: shown, pipeline.FieldValue: shown,
 	}
 	return col
+}
+
+// sameScaleUnits are the folded units of measure a header may add in
+// parentheses without changing what its numbers are in: "(m²)", "(đồng)",
+// "(cuộc)". A unit that scales them ("triệu đồng", "ha") is left in, so
+// the header is refused rather than its numbers read a million times
+// too small.
+var sameScaleUnits = map[string]bool{"m2": true, "m": true, "dong": true, "vnd": true, "mo hinh": true, "cuoc": true,
+	"hoi thi": true, "doi": true, "tap the": true, "ca nhan": true, "ngay cong": true, "luot": true, "so luong": true}
+
+// indicatorNamed is the text by which a header cell names an indicator:
+// itself, or itself without a unit of measure in parentheses at its end;
+// "" when it names none.
+func (f *form) indicatorNamed(t string) string {
+	if f.fr.res.IndicatorNamed(t) != nil {
+		return t
+	}
+	if i := strings.LastIndex(t, "("); i > 0 && strings.HasSuffix(t, ")") && sameScaleUnits[pipeline.Fold(t[i+1:len(t)-1])] {
+		if name := strings.TrimSpace(t[:i]); f.fr.res.IndicatorNamed(name) != nil {
+			return name
+		}
+	}
+	return ""
 }
 
 // breakdownWord reports whether t names a breakdown of any indicator, or
@@ -688,7 +723,8 @@ func (f *form) classify(h tableHeader, r int, province func(r int) *pipeline.Uni
 		tr.kind = rowText // the header again, on a new page
 	case tr.unit != "" && f.namesUnit(province(r), tr.unit):
 		tr.kind = rowUnit
-	case reSection.MatchString(stt) || (stt == "" && reSection.MatchString(tr.unit)) || (tr.unit != "" && sectionName(tr.unit)):
+	case reSection.MatchString(stt) || (stt == "" && reSection.MatchString(tr.unit)) ||
+		(tr.unit != "" && (sectionName(tr.unit) || reSectionName.MatchString(tr.unit))):
 		tr.kind, tr.label = rowSection, strings.TrimSpace(stt+" "+tr.unit)
 	case tr.values > 0:
 		tr.kind = rowOther
@@ -902,7 +938,7 @@ func copyCells(m map[pipeline.Field]string) map[pipeline.Field]string {
 // read reads one sheet; found reports whether it held a form's table.
 func (f *form) read() (rows []pipeline.RawRow, rejects []pipeline.RowError, found bool) {
 	h, ok := f.findHeader()
-	if !ok {
+	if !ok || f.instructions(h) {
 		return nil, nil, false
 	}
 	ctx := sheetContext{}
@@ -1003,4 +1039,25 @@ func (fr *formReader) provinceOfUnits(rows []pipeline.RawRow) (*pipeline.Unit, [
 		names = append(names[:5], "…")
 	}
 	return found, names
+}
+
+// instructions reports whether the text above the table says the sheet
+// explains how to fill the form in ("HƯỚNG DẪN GHI BIỂU", "Ví dụ:"): its
+// table is an example, not a report.
+func (f *form) instructions(h tableHeader) bool {
+	for r := 0; r < h.row; r++ {
+		for _, t := range f.g.rows[r] {
+			if t == "" {
+				continue
+			}
+			fd := pipeline.Fold(t)
+			// Not "Hướng dẫn số 05-HD/BDVTU", the guideline a form follows.
+			for _, w := range []string{"huong dan", "huong dan ghi", "huong dan dien", "huong dan cach", "huong dan lap", "vi du"} {
+				if fd == w || (w != "huong dan" && strings.HasPrefix(fd, w+" ")) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

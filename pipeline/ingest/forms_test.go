@@ -405,6 +405,38 @@ func formWorkbooks() []realForm {
 		b.signature([]string{"- Ban Dân vận Tỉnh ủy;", "- Lưu."}, "TRƯỞNG BAN", "", "", "Nguyễn Thị Hà")
 		forms = append(forms, realForm{file: "bao-cao-quy-2.xlsx", sheets: []xsheet{b.s}, correct: true})
 	}
+	// 10. The total on top ("Tổng số" first), sections named with their
+	// letter in the unit column ("A. ...") and their subtotals below them
+	// ("Cộng A"), headers with a unit of measure in parentheses, the unit
+	// column headed "Đơn vị (huyện, thị xã, thành phố)", the guideline the
+	// form follows in a title ("Hướng dẫn số 05-HD/BDVTU"), and a second
+	// sheet of instructions with an example table under an ordinary name.
+	{
+		b := newSheet("Biểu số 2", 5)
+		b.title("BAN DÂN VẬN TỈNH ỦY NGHỆ AN")
+		b.title("Hướng dẫn số 05-HD/BDVTU")
+		b.title("BÁO CÁO TỔNG KẾT PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO” NĂM 2024")
+		b.row("Tỉnh: Nghệ An")
+		b.blank()
+		b.row("TT", "Đơn vị (huyện, thị xã, thành phố)", "Số mô hình đăng ký", "Số cuộc đối thoại (cuộc)", "Ngày công đóng góp (ngày công)")
+		b.row(nil, "Tổng số", 150, 61, "24.500")
+		b.row(nil, "A. Khối thành phố, thị xã")
+		b.row(1, "TP. Vinh", 40, 20, 8000)
+		b.row(2, "TX Thái Hòa", 25, 9, 3500)
+		b.row(3, "TX Hoàng Mai", 22, 8, 3000)
+		b.row(nil, "Cộng A", 87, 37, 14500)
+		b.row(nil, "B. Các huyện")
+		b.row(1, "Nam Đàn", 33, 14, 5200)
+		b.row(2, "Hưng Nguyên", 30, 10, 4800)
+		b.row(nil, "Cộng B", 63, 24, 10000)
+		b.signature(nil, "TRƯỞNG BAN", "", "Đinh Văn Quang")
+		help := newSheet("Sheet2", 3)
+		help.row("HƯỚNG DẪN GHI BIỂU")
+		help.row("Ví dụ:")
+		help.row("Đơn vị", "Số mô hình đăng ký", "Số cuộc đối thoại (cuộc)")
+		help.row("Nam Đàn", 5, 2)
+		forms = append(forms, realForm{file: "nghe-an-2024-tong-tren.xlsx", sheets: []xsheet{b.s, help.s}, correct: true})
+	}
 	return forms
 }
 
