@@ -616,7 +616,8 @@ type fileContext struct {
 func nameContext(res *pipeline.Resolver, file string) fileContext {
 	base := filepath.Base(file)
 	fc := fileContext{name: base}
-	words := pipeline.Fold(strings.TrimSuffix(base, filepath.Ext(base)))
+	// A date in the name is the day it was written, not its period.
+	words := pipeline.Fold(reDate.ReplaceAllString(strings.TrimSuffix(base, filepath.Ext(base)), " "))
 	squashed := strings.ReplaceAll(words, " ", "")
 	for _, p := range res.Reference().Provinces() {
 		n := pipeline.Fold(p.Name)
@@ -629,17 +630,43 @@ func nameContext(res *pipeline.Resolver, file string) fileContext {
 		}
 	}
 	if fc.period = periodIn(words); fc.period == "" {
-		var years []string
-		for _, w := range strings.Fields(words) {
-			if y, err := strconv.Atoi(w); err == nil && len(w) == 4 && y >= 2000 && y < 2100 {
-				years = append(years, w)
-			}
-		}
-		if len(years) == 1 {
-			fc.period = years[0]
-		}
+		fc.period = namePeriod(strings.Fields(words))
 	}
 	return fc
+}
+
+// namePeriod reads what periodIn does not in a file name's words: a year
+// with its half or quarter ("2023 h1", "q3 2024"), or a year alone when no
+// other word hints at a shorter period ("thang", "quy", "h1" that do not
+// read as one leave the period unsaid rather than guessed as the year).
+func namePeriod(words []string) string {
+	year := func(w string) bool {
+		y, err := strconv.Atoi(w)
+		return err == nil && len(w) == 4 && y >= 2000 && y < 2100
+	}
+	part := func(w string) bool {
+		return len(w) == 2 && ((w[0] == 'h' && (w[1] == '1' || w[1] == '2')) || (w[0] == 'q' && w[1] >= '1' && w[1] <= '4'))
+	}
+	var years []string
+	hint := false
+	for i, w := range words {
+		switch {
+		case year(w):
+			years = append(years, w)
+			if i+1 < len(words) && part(words[i+1]) {
+				return w + "-" + strings.ToUpper(words[i+1])
+			}
+			if i > 0 && part(words[i-1]) {
+				return w + "-" + strings.ToUpper(words[i-1])
+			}
+		case part(w), w == "thang", w == "quy", w == "ky", w == "6t", w == "9t", w == "giai":
+			hint = true
+		}
+	}
+	if len(years) == 1 && !hint {
+		return years[0]
+	}
+	return ""
 }
 
 // fromName adds to ctx what the file name says and the sheet does not.

@@ -556,3 +556,36 @@ func TestFormHeadersWithoutSuggestions(t *testing.T) {
 		t.Errorf("reading the forms computed %d suggestions, want none", got)
 	}
 }
+
+// TestNameContext: what a file name says of its province and period, and
+// what it leaves unsaid rather than guessed.
+func TestNameContext(t *testing.T) {
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pipeline.NewResolver(ref)
+	for name, want := range map[string][2]string{
+		"bao-cao-dvk-ha-tinh-nam-2022.xlsx":           {"Hà Tĩnh", "2022"},
+		"BC DVK Nghe An 6 thang dau nam 2024.xlsx":    {"Nghệ An", "2024-H1"},
+		"ThanhHoa_2023.xlsx":                          {"Thanh Hóa", "2023"},
+		"demo-42-ha-tinh-2023-H1-bieu-mau.xlsx":       {"Hà Tĩnh", "2023-H1"},
+		"q3-2024-hatinh.xlsx":                         {"Hà Tĩnh", "2024-Q3"},
+		"bao-cao-quy-III-2023.xlsx":                   {"", "2023-Q3"},
+		"bao-cao-9-thang-2024.xlsx":                   {"", ""},
+		"nghe-an-va-ha-tinh-2023.xlsx":                {"", "2023"},
+		"bieu-mau-2023-2024.xlsx":                     {"", ""},
+		"so-lieu-thang-13-2024.xlsx":                  {"", ""},
+		"Báo cáo tháng 7 năm 2024 - Thanh Hoá.xlsx":   {"Thanh Hóa", "2024-07"},
+		"bao cao so 125 ngay 15-12-2023 nghe an.xlsx": {"Nghệ An", ""},
+	} {
+		fc := nameContext(res, name)
+		got := [2]string{"", fc.period}
+		if fc.province != nil {
+			got[0] = fc.province.Name
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+}
