@@ -59,7 +59,7 @@ func printSummary(w io.Writer, sum ingest.Summary, show int) {
 		name := printable(f.File)
 		switch f.Status {
 		case ingest.Quarantined:
-			fmt.Fprintf(w, "%-12s %s: %s\n", "cách ly", name, printable(f.FileErr.Reason))
+			fmt.Fprintf(w, "%-12s %s: %s%s\n", "cách ly", name, printable(f.FileErr.Reason), fixText(f.FileErr.Code))
 		case ingest.Unreadable:
 			fmt.Fprintf(w, "%-12s %s: %s\n", "không đọc được", name, printable(f.FileErr.Reason))
 		case ingest.Skipped:
@@ -152,7 +152,17 @@ func problemLine(p ingest.Problem) string {
 	if p.Values > 1 {
 		where += fmt.Sprintf(" (%d giá trị)", p.Values)
 	}
-	return fmt.Sprintf("%s, cột %s, giá trị %q: %s", printable(where), printable(p.Column), p.Value, printable(p.Reason))
+	return fmt.Sprintf("%s, cột %s, giá trị %q: %s%s", printable(where), printable(p.Column), p.Value, printable(p.Reason), fixText(p.Code))
+}
+
+// fixText is how to fix a kind of problem, to follow its reason on the
+// same line: " Cách sửa: …", or nothing for a kind without a fix of its
+// own (the reason says it).
+func fixText(code string) string {
+	if fix, ok := pipeline.FixFor(code); ok {
+		return " Cách sửa: " + fix.VI
+	}
+	return ""
 }
 
 func statusLabel(s ingest.Status) string {
