@@ -104,6 +104,18 @@ var recordedSince = map[string][]string{
 	"files.json":    {"code", "fix_vi", "fix_en"},
 }
 
+// reworded are reasons the old directory recorded in words danvan has
+// changed since (issue 16: a Vietnamese reason quotes no English error, an
+// English one no Vietnamese word, and a unit far from every name gets no
+// "closest" list): the old directory keeps what it recorded, and a fresh one
+// says the new words. Each pair is spelled out, so any other difference
+// still fails.
+var reworded = map[any]string{
+	`Không tìm thấy đơn vị "Huyện Không Có" (theo tên) trong tỉnh Hà Tĩnh. Gần nhất: Hương Sơn, Hương Khê, Hồng Lĩnh.`: `Không tìm thấy đơn vị "Huyện Không Có" (theo tên) trong tỉnh Hà Tĩnh.`,
+	`No unit "Huyện Không Có" (by tên) in Hà Tĩnh. Closest: Hương Sơn, Hương Khê, Hồng Lĩnh.`:                          `No unit "Huyện Không Có" (by name) in Hà Tĩnh.`,
+	`Tệp không phải bảng tính Excel (.xlsx) đọc được (zip: not a valid zip file).`:                                     `Tệp không phải bảng tính Excel (.xlsx) đọc được (tệp bị hỏng hoặc không đúng định dạng).`,
+}
+
 // sameButRecordedSince reports whether an output of the old directory is
 // the fresh one but for the fields recorded since (or, for the files that
 // hold them in their bytes, the tables and the manifest's hashes).
@@ -133,6 +145,11 @@ func sameButRecordedSince(t *testing.T, name, old, fresh string) bool {
 		return false
 	}
 	for i := range b {
+		for _, f := range []string{"reason", "reason_en"} {
+			if w, ok := reworded[a[i][f]]; ok && b[i][f] == w {
+				a[i][f] = w
+			}
+		}
 		for _, f := range fields {
 			if a[i][f] != nil && f != "fix_vi" && f != "fix_en" { // without a code, the general fix
 				t.Errorf("%s row %d: the old directory has %s = %v, which it never recorded", name, i, f, a[i][f])
