@@ -680,9 +680,12 @@ func TestCommuneForms(t *testing.T) {
 			t.Fatalf("form name %s twice", f.name)
 		}
 		names[f.name] = true
-		recs, errs := pipeline.NewValidator(r, p.End.AddDate(0, 3, 0)).File(f.name, f.rows)
+		recs, errs, warns := pipeline.NewValidator(r, p.End.AddDate(0, 3, 0)).File(f.name, f.rows)
 		for _, e := range errs {
 			t.Errorf("%s: %s", f.name, e.Error())
+		}
+		for _, w := range warns {
+			t.Errorf("%s: warning %s at %s", f.name, w.Reason, w.Ref)
 		}
 		if len(recs) != len(f.want) || len(recs) == 0 {
 			t.Errorf("%s: %d values read, want %d", f.name, len(recs), len(f.want))
