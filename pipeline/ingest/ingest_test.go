@@ -20,6 +20,7 @@ type memSink struct {
 	files      map[string]memFile // committed, by hash
 	log        []string
 	failCommit error
+	failAdd    error // every Add fails with it
 }
 
 type memFile struct {
@@ -77,6 +78,9 @@ func (w *memWriter) call(what string) error {
 func (w *memWriter) Add(recs []pipeline.Record) error {
 	if err := w.call("add"); err != nil {
 		return err
+	}
+	if w.s.failAdd != nil {
+		return w.s.failAdd
 	}
 	w.f.Records = append(w.f.Records, recs...) // a copy: ingest reuses recs
 	return nil
@@ -298,33 +302,39 @@ func TestWriterCalls(t *testing.T) {
 	json := `{"province":"Hà Tĩnh","period":"2023","values":[{"indicator":"dialogues","value":1},{"indicator":"nope","value":1}]}`
 	cases := []struct {
 		name, file, data string
-		failCommit       bool
+		fail             string // the Writer call that fails: commit, add
 		want             string
 	}{
-		{"streamed", "a.csv", header + good, false, "open a.csv|add|flush|reject|commit"},
-		{"streamed again without refused rows", "r.csv", retro, false,
+		{"streamed", "a.csv", header + good, "", "open a.csv|add|flush|reject|commit"},
+		{"streamed again without refused rows", "r.csv", retro, "",
 			"open r.csv|add|flush|rollback|open r.csv|add|flush|reject|commit"},
-		{"unreadable part-way", "late.csv", late.String(), false, "open late.csv|add|rollback|quarantine late.csv"},
-		{"read whole", "a.json", json, false, "open a.json|add|reject|commit"},
-		{"unreadable", "b.json", "{", false, "quarantine b.json"},
-		{"commit fails", "a.csv", header + good, true, "open a.csv|add|flush|reject|commit"},
+		{"unreadable part-way", "late.csv", late.String(), "", "open late.csv|add|rollback|quarantine late.csv"},
+		{"read whole", "a.json", json, "", "open a.json|add|reject|commit"},
+		{"unreadable", "b.json", "{", "", "quarantine b.json"},
+		{"commit fails", "a.csv", header + good, "commit", "open a.csv|add|flush|reject|commit"},
+		// A failed Add ends the Writer: rolled back, whichever way the file is read.
+		{"add fails, streamed", "a.csv", header + good, "add", "open a.csv|add|rollback"},
+		{"add fails, read whole", "a.json", json, "add", "open a.json|add|rollback"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeTree(t, map[string]string{c.file: c.data})
 			sink := newMemSink()
-			if c.failCommit {
+			switch c.fail {
+			case "commit":
 				sink.failCommit = errors.New("disk full")
+			case "add":
+				sink.failAdd = errors.New("disk full")
 			}
 			in := newTestIngester(t)
 			_, err := in.Files(context.Background(), []string{dir}, sink)
-			if (err != nil) != c.failCommit {
-				t.Fatalf("error %v, want one: %v", err, c.failCommit)
+			if (err != nil) != (c.fail != "") {
+				t.Fatalf("error %v, want one: %v", err, c.fail != "")
 			}
 			if got := strings.Join(sink.log, "|"); got != c.want {
 				t.Errorf("calls\n%s\nwant\n%s", got, c.want)
 			}
-			if c.failCommit {
+			if c.fail != "" {
 				return
 			}
 			// The same file again: committed, skipped, no Writer.
