@@ -79,6 +79,17 @@ func (b byText) Breakdown(raw *RawRow, ind *Indicator) ResolvedBreakdown {
 	return b.v.ResolveBreakdown(ind, raw.Disaggregation)
 }
 
+// What a Validator remembers is bounded: a file can name a different
+// unknown unit, or write a different unreadable period, on each of its
+// million rows, and an answer kept per text costs a few hundred bytes.
+// Past maxRemembered texts of a kind, or answers of unit names for
+// periods, new ones are answered each time they come, and not kept; what
+// was kept still answers. Files of offices repeat a few hundred texts.
+const maxRemembered = 1 << 16
+
+// unnumbered is the id of a text the Validator did not keep.
+const unnumbered = ^uint32(0)
+
 // ResolvePeriod reads a period text and refuses periods that have not
 // started yet.
 func (v *Validator) ResolvePeriod(s string) ResolvedPeriod {
@@ -99,6 +110,10 @@ func (v *Validator) ResolvePeriod(s string) ResolvedPeriod {
 			"Period %s has not started yet (today is %s).", p.Code, v.today.Format("02/01/2006"))
 	}
 	r := ResolvedPeriod{p: p, id: uint32(len(v.periods)), err: pr}
+	if len(v.periods) >= maxRemembered {
+		r.id = unnumbered
+		return r
+	}
 	v.periods[s] = r
 	return r
 }
@@ -108,7 +123,9 @@ func (v *Validator) ResolveProvince(s string) ResolvedUnit {
 	r, ok := v.provinces[s]
 	if !ok {
 		r.u, r.err = v.Resolver.Province(s)
-		v.provinces[s] = r
+		if len(v.provinces) < maxRemembered {
+			v.provinces[s] = r
+		}
 	}
 	return r
 }
@@ -118,6 +135,9 @@ func (v *Validator) NameUnit(province *Unit, s string) UnitName {
 	n := unitName{province, s}
 	id, ok := v.unitNames[n]
 	if !ok {
+		if len(v.unitNames) >= maxRemembered {
+			return UnitName{province, unnumbered}
+		}
 		id = uint32(len(v.unitNames))
 		v.unitNames[n] = id
 	}
@@ -126,19 +146,28 @@ func (v *Validator) NameUnit(province *Unit, s string) UnitName {
 
 // unitOn resolves the unit named n (text s) for the period per.
 func (v *Validator) unitOn(n UnitName, s string, per ResolvedPeriod) ResolvedUnit {
+	if n.id == unnumbered || per.id == unnumbered {
+		var r ResolvedUnit
+		r.u, r.err = v.Resolver.Unit(n.province, s, per.p)
+		return r
+	}
 	ui, ok := v.units.Get(n.id, per.id)
 	if !ok {
-		ui = v.resolveUnit(n, s, per.p)
+		var r ResolvedUnit
+		if ui, r = v.resolveUnit(n, s, per.p); ui < 0 {
+			return r
+		}
 		v.units.Set(n.id, per.id, ui)
 	}
 	return v.unitResults[ui]
 }
 
 // resolveUnit resolves a unit name for a period it has not come with
-// before, and returns the result's index in unitResults. A name is looked up
-// once, whatever the periods; results are kept once per unit, so the table
-// stays small enough to stay in the cache.
-func (v *Validator) resolveUnit(n UnitName, s string, p Period) int32 {
+// before, and returns the result's index in unitResults, or -1 and the
+// result when it is not kept. A name is looked up once, whatever the
+// periods; results are kept once per unit, so the table stays small enough
+// to stay in the cache, and refusals up to maxRemembered.
+func (v *Validator) resolveUnit(n UnitName, s string, p Period) (int32, ResolvedUnit) {
 	l, ok := v.unitLookups[n.id]
 	if !ok {
 		l = v.Resolver.lookupUnit(n.province, s)
@@ -151,12 +180,14 @@ func (v *Validator) resolveUnit(n UnitName, s string, p Period) int32 {
 			v.unitResult = append(v.unitResult, 0)
 		}
 		if i := v.unitResult[r.u.Index]; i > 0 {
-			return i - 1
+			return i - 1, r
 		}
 		v.unitResult[r.u.Index] = int32(len(v.unitResults)) + 1
+	} else if len(v.unitResults) >= maxRemembered {
+		return -1, r
 	}
 	v.unitResults = append(v.unitResults, r)
-	return int32(len(v.unitResults) - 1)
+	return int32(len(v.unitResults) - 1), r
 }
 
 // ResolveIndicator resolves an indicator text.
@@ -164,7 +195,9 @@ func (v *Validator) ResolveIndicator(s string) ResolvedIndicator {
 	r, ok := v.indicators[s]
 	if !ok {
 		r.ind, r.err = v.Resolver.Indicator(s)
-		v.indicators[s] = r
+		if len(v.indicators) < maxRemembered {
+			v.indicators[s] = r
+		}
 	}
 	return r
 }
@@ -176,7 +209,9 @@ func (v *Validator) ResolveBreakdown(ind *Indicator, s string) ResolvedBreakdown
 	r, ok := v.breakdowns[q]
 	if !ok {
 		r.code, r.err = v.Resolver.Disaggregation(ind, s)
-		v.breakdowns[q] = r
+		if len(v.breakdowns) < maxRemembered {
+			v.breakdowns[q] = r
+		}
 	}
 	return r
 }

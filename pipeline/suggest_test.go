@@ -197,3 +197,44 @@ func TestSuggestionsOnlyNear(t *testing.T) {
 		t.Errorf("suggestions for an indicator like none: %q", vi)
 	}
 }
+
+// TestValidatorRemembersBoundedly: 200,000 rows each with a different
+// unknown unit and a different unreadable period keep at most
+// maxRemembered answers of each kind, and the rows past the bound are
+// still answered, as a new Validator answers them.
+func TestValidatorRemembersBoundedly(t *testing.T) {
+	v := newTestValidator(t)
+	fresh := newTestValidator(t)
+	for i := range 200_000 {
+		raw := RawRow{Ref: fmt.Sprint(i), Province: "Hà Tĩnh", Unit: fmt.Sprintf("Xã Không Có %d", i), Period: "2023", Indicator: "dialogues", Value: "3"}
+		bad := raw
+		bad.Period = fmt.Sprintf("quý %d/2023", 5+i)
+		if i < 5 || i > 199_995 {
+			_, got := v.Row("f.csv", raw)
+			_, want := fresh.Row("f.csv", raw)
+			fresh = newTestValidator(t)
+			if got == nil || want == nil || got.Code != want.Code || got.Column != want.Column || !strings.Contains(got.Reason, fmt.Sprintf("%q", raw.Unit)) {
+				t.Fatalf("row %d: %+v, a new Validator says %+v", i, got, want)
+			}
+		} else if _, err := v.Row("f.csv", raw); err == nil || err.Code != "unknown_unit" {
+			t.Fatalf("row %d: %+v", i, err)
+		}
+		if _, err := v.Row("f.csv", bad); err == nil || err.Code != "bad_period" || !strings.Contains(err.Reason, bad.Period) {
+			t.Fatalf("row %d: %+v, want bad_period", i, err)
+		}
+	}
+	if n := len(v.unitNames); n > maxRemembered {
+		t.Errorf("%d unit names kept, want at most %d", n, maxRemembered)
+	}
+	if n := len(v.unitResults); n > maxRemembered+len(v.Ref.Units) {
+		t.Errorf("%d unit answers kept, want at most %d", n, maxRemembered)
+	}
+	if n := len(v.periods); n > maxRemembered {
+		t.Errorf("%d periods kept, want at most %d", n, maxRemembered)
+	}
+	// What was kept still answers, the same as before.
+	_, err := v.Row("f.csv", RawRow{Province: "Hà Tĩnh", Unit: "Can Lộc", Period: "2023", Indicator: "dialogues", Value: "3"})
+	if err != nil {
+		t.Errorf("a valid row: %+v", err)
+	}
+}
