@@ -15,21 +15,22 @@ import (
 // stages meet in cmd, through pipeline's interfaces. ingest's narrative is
 // a parser, not a stage.
 var imports = map[string][]string{
-	"pipeline":                  {"pipeline/internal/dense", "pipeline/layout"},
-	"pipeline/internal/dense":   {},
-	"pipeline/layout":           {}, // and the standard library only
-	"pipeline/narrative":        {"pipeline"},
-	"pipeline/ingest":           {"pipeline", "pipeline/narrative"},
-	"pipeline/store":            {"pipeline", "pipeline/layout", "pipeline/internal/dense"},
-	"pipeline/warehouse":        {"pipeline", "pipeline/layout", "sql"},
-	"pipeline/warehouse/whtest": {"pipeline", "pipeline/layout"},
-	"pipeline/export":           {"pipeline/layout"},
-	"pipeline/query":            {"pipeline", "pipeline/layout", "sql"},
-	"pipeline/schedule":         {"pipeline", "pipeline/layout"},
-	"pipeline/serve":            {"pipeline", "pipeline/layout", "dashboards"},
-	"pipeline/demo":             {"pipeline", "pipeline/layout"},
-	"sql":                       {},
-	"dashboards":                {},
+	"pipeline":                          {"pipeline/internal/dense", "pipeline/layout"},
+	"pipeline/internal/dense":           {},
+	"pipeline/layout":                   {}, // and the standard library only
+	"pipeline/narrative":                {"pipeline"},
+	"pipeline/ingest":                   {"pipeline", "pipeline/narrative"},
+	"pipeline/ingest/internal/workbook": {},
+	"pipeline/store":                    {"pipeline", "pipeline/layout", "pipeline/internal/dense"},
+	"pipeline/warehouse":                {"pipeline", "pipeline/layout", "sql"},
+	"pipeline/warehouse/whtest":         {"pipeline", "pipeline/layout"},
+	"pipeline/export":                   {"pipeline/layout"},
+	"pipeline/query":                    {"pipeline", "pipeline/layout", "sql"},
+	"pipeline/schedule":                 {"pipeline", "pipeline/layout"},
+	"pipeline/serve":                    {"pipeline", "pipeline/layout", "dashboards"},
+	"pipeline/demo":                     {"pipeline", "pipeline/layout"},
+	"sql":                               {},
+	"dashboards":                        {},
 }
 
 const module = "github.com/danvan/danvan/"

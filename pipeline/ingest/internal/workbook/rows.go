@@ -1,0 +1,357 @@
+package workbook
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Kind is what a cell holds, from its type attribute.
+type Kind uint8
+
+const (
+	Number Kind = iota // no type, "n", or a type this reader does not know (as excelize)
+	Text               // a shared string, an inline string, a formula's text result
+	Bool               // "0" or "1"
+	Error              // "#N/A", "#DIV/0!", ...
+	Date               // an ISO 8601 date, rare: Excel writes dates as numbers
+)
+
+// Cell is one cell with a value. Text is the value as written in the file:
+// a number in machine form ("1234.5", "1E-3"), a string as typed.
+type Cell struct {
+	Col  int // from 1 (column A)
+	Text string
+	Kind Kind
+}
+
+// Range is a merged range of cells, corners included, from 1.
+type Range struct {
+	FromCol, FromRow, ToCol, ToRow int
+}
+
+// Rows reads one sheet's rows in file order. Rows without a value are
+// skipped.
+type Rows struct {
+	b       *Book
+	rc      io.Closer
+	dec     *xml.Decoder
+	part    string
+	row     int
+	cells   []Cell
+	merges  []Range
+	keep    bool // keep the merged ranges
+	err     error
+	done    bool
+	scratch strings.Builder
+}
+
+// maxMerges bounds the merged ranges kept: a form has a few dozen.
+const maxMerges = 1 << 16
+
+// Rows starts reading sheet i.
+func (b *Book) Rows(i int) (*Rows, error) {
+	s := b.sheets[i]
+	r := &Rows{b: b, part: s.name}
+	if s.file == nil {
+		r.done = true
+		return r, nil
+	}
+	rc, err := s.file.Open()
+	if err != nil {
+		return nil, &FormatError{Part: s.name, Err: err}
+	}
+	r.rc = rc
+	r.dec = xml.NewDecoder(guardOf(rc, s.name, b.lim))
+	return r, nil
+}
+
+// KeepMerges makes the reader keep the sheet's merged ranges, which come
+// after its rows, for Merges.
+func (r *Rows) KeepMerges() { r.keep = true }
+
+// Next advances to the next row with a value; false at the end of the
+// sheet or on an error (Err).
+func (r *Rows) Next() bool {
+	if r.done {
+		return false
+	}
+	for {
+		tok, err := r.dec.RawToken()
+		if err == io.EOF {
+			r.finish(nil)
+			return false
+		}
+		if err != nil {
+			r.finish(err)
+			return false
+		}
+		start, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch start.Name.Local {
+		case "row":
+			n := r.row + 1
+			if v, ok := attr(start, "r"); ok {
+				if n, err = strconv.Atoi(v); err != nil || n < 1 || n > maxRow {
+					r.finish(fmt.Errorf("row number %q", v))
+					return false
+				}
+			}
+			r.row = n
+			if err := r.readRow(); err != nil {
+				r.finish(err)
+				return false
+			}
+			if len(r.cells) > 0 {
+				return true
+			}
+		case "mergeCell":
+			if !r.keep {
+				continue
+			}
+			if len(r.merges) >= maxMerges {
+				r.finish(&LimitError{Limit: LimitUnzipped, Figure: maxMerges + 1, Max: maxMerges, Part: r.part})
+				return false
+			}
+			if v, ok := attr(start, "ref"); ok {
+				if m, ok := parseRange(v); ok {
+					r.merges = append(r.merges, m)
+				}
+			}
+		}
+	}
+}
+
+func (r *Rows) finish(err error) {
+	r.done = true
+	if err != nil {
+		r.err = partError(r.part, err)
+	}
+	if r.rc != nil {
+		r.rc.Close()
+		r.rc = nil
+	}
+}
+
+// Row is the current row's number, from 1.
+func (r *Rows) Row() int { return r.row }
+
+// Cells are the current row's cells with a value, by column; valid until
+// the next call to Next.
+func (r *Rows) Cells() []Cell { return r.cells }
+
+// Merges are the sheet's merged ranges, once Next returned false (only
+// with KeepMerges).
+func (r *Rows) Merges() []Range { return r.merges }
+
+// Err is what stopped the reading, nil at the end of the sheet.
+func (r *Rows) Err() error { return r.err }
+
+// Close stops reading; the Rows may be closed before its end.
+func (r *Rows) Close() error {
+	if r.rc != nil {
+		r.done = true
+		err := r.rc.Close()
+		r.rc = nil
+		return err
+	}
+	return nil
+}
+
+// readRow reads the cells of the <row> just started.
+func (r *Rows) readRow() error {
+	r.cells = r.cells[:0]
+	col := 0
+	for {
+		tok, err := r.dec.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name.Local == "row" {
+				return nil
+			}
+		case xml.StartElement:
+			if t.Name.Local != "c" {
+				continue
+			}
+			col++
+			typ := ""
+			for _, a := range t.Attr {
+				switch a.Name.Local {
+				case "r":
+					c, _, ok := cellName(a.Value)
+					if !ok {
+						return fmt.Errorf("cell reference %q", a.Value)
+					}
+					col = c
+				case "t":
+					typ = a.Value
+				}
+			}
+			c, err := r.readCell(col, typ)
+			if err != nil {
+				return err
+			}
+			if c.Text != "" {
+				r.cells = append(r.cells, c)
+			}
+		}
+	}
+}
+
+// readCell reads the value of the <c> just started.
+func (r *Rows) readCell(col int, typ string) (Cell, error) {
+	c := Cell{Col: col}
+	var v string
+	hasV := false
+	inline := false // inside <is>
+	phonetic := 0
+	text := false // inside a <v>, or a <t> of <is>
+	r.scratch.Reset()
+	for {
+		tok, err := r.dec.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return c, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch {
+			case t.Name.Local == "v" && !inline:
+				text, hasV = true, true
+			case t.Name.Local == "is":
+				inline = true
+			case t.Name.Local == "rPh" && inline:
+				phonetic++
+			case t.Name.Local == "t" && inline && phonetic == 0:
+				text = true
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "c":
+				if hasV && !inline {
+					v = r.scratch.String()
+				}
+				return r.value(c, typ, v, inline)
+			case "v":
+				text = false
+			case "t":
+				text = false
+			case "rPh":
+				phonetic = max(0, phonetic-1)
+			case "is":
+				inline = false
+				if typ == "inlineStr" {
+					v = unescape(r.scratch.String())
+				}
+				r.scratch.Reset()
+				text = false
+			}
+		case xml.CharData:
+			if text {
+				r.scratch.Write(t)
+			}
+		}
+	}
+}
+
+// value sets c's text and kind from the cell's type and <v> (or inline
+// string) text.
+func (r *Rows) value(c Cell, typ, v string, inline bool) (Cell, error) {
+	switch typ {
+	case "s":
+		if v == "" {
+			return c, nil
+		}
+		i, err := strconv.Atoi(strings.TrimSpace(v))
+		s, ok := r.b.sst.get(i)
+		if err != nil || !ok {
+			return c, fmt.Errorf("cell %s%d: shared string %q not in the table of %d", colName(c.Col), r.row, v, len(r.b.sst.ends))
+		}
+		c.Text, c.Kind = s, Text
+	case "inlineStr":
+		c.Text, c.Kind = v, Text
+	case "str":
+		c.Text, c.Kind = v, Text
+	case "b":
+		c.Text, c.Kind = v, Bool
+	case "e":
+		c.Text, c.Kind = v, Error
+	case "d":
+		c.Text, c.Kind = v, Date
+	default:
+		c.Text, c.Kind = v, Number
+	}
+	return c, nil
+}
+
+func attr(e xml.StartElement, name string) (string, bool) {
+	for _, a := range e.Attr {
+		if a.Name.Local == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// maxCol and maxRow are Excel's: XFD, 1,048,576.
+const (
+	maxCol = 16384
+	maxRow = 1 << 20
+)
+
+// cellName reads "B7" as column 2, row 7.
+func cellName(s string) (col, row int, ok bool) {
+	i := 0
+	for i < len(s) && i < 4 {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a'+1)
+		i++
+	}
+	if i == 0 || col > maxCol {
+		return 0, 0, false
+	}
+	n, err := strconv.Atoi(s[i:])
+	if err != nil || n < 1 || n > maxRow {
+		return 0, 0, false
+	}
+	return col, n, true
+}
+
+func parseRange(s string) (Range, bool) {
+	a, b, ok := strings.Cut(s, ":")
+	if !ok {
+		b = a
+	}
+	c1, r1, ok1 := cellName(a)
+	c2, r2, ok2 := cellName(b)
+	if !ok1 || !ok2 {
+		return Range{}, false
+	}
+	return Range{min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)}, true
+}
+
+// colName is the letters of a column number, for messages.
+func colName(col int) string {
+	var b []byte
+	for col > 0 {
+		col--
+		b = append([]byte{byte('A' + col%26)}, b...)
+		col /= 26
+	}
+	return string(b)
+}

@@ -1,0 +1,326 @@
+package workbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// excelizeRead is the oracle: every sheet's rows as excelize's GetRows
+// gives them (raw values), and the cell kinds as GetCellType says, for the
+// non-empty cells.
+func excelizeRead(t testing.TB, data []byte) (names []string, grids [][][]string, kinds []map[[2]int]Kind) {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("excelize: %v", err)
+	}
+	defer f.Close()
+	for _, name := range f.GetSheetList() {
+		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatalf("excelize GetRows %q: %v", name, err)
+		}
+		k := map[[2]int]Kind{}
+		for r, row := range rows {
+			for c, v := range row {
+				if v == "" {
+					continue
+				}
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				typ, err := f.GetCellType(name, cell)
+				if err != nil {
+					t.Fatal(err)
+				}
+				k[[2]int{r + 1, c + 1}] = map[excelize.CellType]Kind{
+					excelize.CellTypeUnset: Number, excelize.CellTypeNumber: Number, excelize.CellTypeBool: Bool,
+					excelize.CellTypeDate: Date, excelize.CellTypeError: Error, excelize.CellTypeFormula: Text,
+					excelize.CellTypeInlineString: Text, excelize.CellTypeSharedString: Text,
+				}[typ]
+			}
+		}
+		names = append(names, name)
+		grids = append(grids, rows)
+		kinds = append(kinds, k)
+	}
+	return names, grids, kinds
+}
+
+// read gives the same from this package.
+func read(t testing.TB, data []byte, lim Limits) (names []string, grids [][][]string, kinds []map[[2]int]Kind, merges [][]Range, err error) {
+	t.Helper()
+	b, err := Open(bytes.NewReader(data), int64(len(data)), lim)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	names = b.Sheets()
+	for i := range names {
+		rows, err := b.Rows(i)
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		rows.KeepMerges()
+		var grid [][]string
+		k := map[[2]int]Kind{}
+		for rows.Next() {
+			for len(grid) < rows.Row() {
+				grid = append(grid, nil)
+			}
+			row := &grid[rows.Row()-1]
+			for _, c := range rows.Cells() {
+				for len(*row) < c.Col {
+					*row = append(*row, "")
+				}
+				(*row)[c.Col-1] = c.Text
+				k[[2]int{rows.Row(), c.Col}] = c.Kind
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		grids = append(grids, grid)
+		kinds = append(kinds, k)
+		merges = append(merges, rows.Merges())
+	}
+	return names, grids, kinds, merges, nil
+}
+
+// sample is a workbook with what offices' files hold: shared and inline
+// strings, rich text, numbers, formulas with cached values, booleans,
+// empty rows and cells, merged header cells, a second sheet.
+func sample(t testing.TB) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	s := "Biểu 1"
+	if err := f.SetSheetName("Sheet1", s); err != nil {
+		t.Fatal(err)
+	}
+	set := func(sheet, cell string, v any) {
+		t.Helper()
+		if err := f.SetCellValue(sheet, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(s, "A1", "Tỉnh: Hà Tĩnh")
+	set(s, "A3", "Đơn vị")
+	set(s, "B3", "Số cuộc tiếp xúc, đối thoại")
+	set(s, "A4", "Thạch Hà")
+	set(s, "B4", 10)
+	set(s, "C4", 0.1)
+	set(s, "D4", "1.043")
+	set(s, "E4", true)
+	set(s, "A6", "Tổng cộng")
+	if err := f.SetCellFormula(s, "B6", "SUM(B4:B5)"); err != nil {
+		t.Fatal(err)
+	}
+	set(s, "XFD7", "far")
+	set(s, "A8", "dòng _x000D_ và _x005F_ và <&>")
+	if err := f.SetCellRichText(s, "A9", []excelize.RichTextRun{{Text: "Dân "}, {Text: "vận", Font: &excelize.Font{Bold: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.MergeCell(s, "B2", "D2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewSheet("Hướng dẫn"); err != nil {
+		t.Fatal(err)
+	}
+	set("Hướng dẫn", "A1", "Điền số liệu vào Biểu 1.")
+	// A large sheet written by the stream writer, with inline strings.
+	sw, err := f.NewStreamWriter("Hướng dẫn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 1; r <= 300; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		if err := sw.SetRow(cell, []any{fmt.Sprintf("dòng %d", r), r, float64(r) / 7, nil, "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestAsExcelize(t *testing.T) {
+	data := sample(t)
+	wantNames, wantGrids, wantKinds := excelizeRead(t, data)
+	names, grids, kinds, merges, err := read(t, data, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(names, wantNames) {
+		t.Fatalf("sheets %q, want %q", names, wantNames)
+	}
+	compare(t, names, grids, kinds, wantGrids, wantKinds)
+	if want := []Range{{2, 2, 4, 2}}; !reflect.DeepEqual(merges[0], want) {
+		t.Errorf("merges %v, want %v", merges[0], want)
+	}
+	if grids[0][7][0] != "dòng \r và _ và <&>" {
+		t.Errorf("escapes read as %q", grids[0][7][0])
+	}
+	if kinds[0][[2]int{4, 4}] != Text || kinds[0][[2]int{4, 3}] != Number || grids[0][3][2] != "0.1" {
+		t.Errorf("the text 1.043 and the number 0.1 are told apart wrong: %v", kinds[0])
+	}
+}
+
+func compare(t *testing.T, names []string, grids [][][]string, kinds []map[[2]int]Kind, wantGrids [][][]string, wantKinds []map[[2]int]Kind) {
+	t.Helper()
+	for i := range names {
+		if r := diffGrids(grids[i], wantGrids[i]); r >= 0 {
+			row := func(g [][]string) string {
+				if r >= len(g) {
+					return "(none)"
+				}
+				s := fmt.Sprintf("%q", g[r])
+				if len(s) > 300 {
+					s = s[:300] + "…"
+				}
+				return s
+			}
+			t.Errorf("sheet %q row %d:\n got %s\nwant %s", names[i], r+1, row(grids[i]), row(wantGrids[i]))
+		}
+		if wantKinds != nil && !reflect.DeepEqual(kinds[i], wantKinds[i]) {
+			t.Errorf("sheet %q kinds:\n got %v\nwant %v", names[i], kinds[i], wantKinds[i])
+		}
+	}
+}
+
+// diffGrids is the first row where a and b differ, ignoring trailing empty
+// cells and rows; -1 when they agree.
+func diffGrids(a, b [][]string) int {
+	trim := func(g [][]string) [][]string {
+		var out [][]string
+		for _, r := range g {
+			for len(r) > 0 && r[len(r)-1] == "" {
+				r = r[:len(r)-1]
+			}
+			if len(r) == 0 {
+				r = nil
+			}
+			out = append(out, r)
+		}
+		for len(out) > 0 && len(out[len(out)-1]) == 0 {
+			out = out[:len(out)-1]
+		}
+		return out
+	}
+	a, b = trim(a), trim(b)
+	for r := range max(len(a), len(b)) {
+		if r >= len(a) || r >= len(b) || !reflect.DeepEqual(a[r], b[r]) {
+			return r
+		}
+	}
+	return -1
+}
+
+// rezip copies a workbook, replacing or adding parts.
+func rezip(t testing.TB, data []byte, parts map[string][]byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	done := map[string]bool{}
+	for _, f := range zr.File {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, ok := parts[f.Name]; ok {
+			w.Write(p)
+			done[f.Name] = true
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := new(bytes.Buffer)
+		b.ReadFrom(rc)
+		rc.Close()
+		w.Write(b.Bytes())
+	}
+	for name, p := range parts {
+		if !done[name] {
+			w, _ := zw.Create(name)
+			w.Write(p)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestHandWrittenCells: cell types excelize does not write but other
+// programs do, read as excelize reads them.
+func TestHandWrittenCells(t *testing.T) {
+	sheet := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="2"><c r="A2" t="str"><f>A1&amp;"x"</f><v>abc</v></c><c r="B2" t="e"><v>#N/A</v></c><c r="C2" t="b"><v>1</v></c>` +
+		`<c r="D2" t="d"><v>2023-05-01T00:00:00Z</v></c><c r="E2" t="n"><v>1.5E-3</v></c><c r="F2"><v> 7 </v></c></row>` +
+		`<row><c t="inlineStr"><is><r><t>Tổng </t></r><r><t xml:space="preserve">cộng </t></r><rPh><t>x</t></rPh></is></c><c/><c t="inlineStr"><is><t>_x0041_</t></is></c></row>` +
+		`<row r="5" spans="1:3"><c r="C5" t="s"><v>0</v></c></row>` +
+		`</sheetData><mergeCells count="1"><mergeCell ref="A2:B3"/></mergeCells></worksheet>`
+	data := rezip(t, sample(t), map[string][]byte{"xl/worksheets/sheet2.xml": []byte(sheet)})
+	// GetCellType disagrees with excelize's own GetRows on rows and cells
+	// without a reference, so the kinds are checked by hand here.
+	wantNames, wantGrids, _ := excelizeRead(t, data)
+	names, grids, kinds, merges, err := read(t, data, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(names, wantNames) {
+		t.Fatalf("sheets %q, want %q", names, wantNames)
+	}
+	compare(t, names, grids, kinds, wantGrids, nil)
+	if want := []Range{{1, 2, 2, 3}}; !reflect.DeepEqual(merges[1], want) {
+		t.Errorf("merges %v, want %v", merges[1], want)
+	}
+	want := map[[2]int]Kind{{2, 1}: Text, {2, 2}: Error, {2, 3}: Bool, {2, 4}: Date, {2, 5}: Number, {2, 6}: Number, {3, 1}: Text, {3, 3}: Text, {5, 3}: Text}
+	if !reflect.DeepEqual(kinds[1], want) {
+		t.Errorf("kinds %v, want %v", kinds[1], want)
+	}
+	if got := grids[1][2]; len(got) != 3 || got[0] != "Tổng cộng " || got[2] != "A" {
+		t.Errorf("inline strings read as %q", got)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	data := sample(t)
+	bigCell := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>` +
+		strings.Repeat("x", 3<<20) + `</t></is></c></row></sheetData></worksheet>`
+	manyStrings := `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + strings.Repeat("<si><t>a</t></si>", 200_000) + `</sst>`
+	for _, c := range []struct {
+		name  string
+		data  []byte
+		lim   Limits
+		limit Limit
+	}{
+		{"unzipped", data, Limits{Unzipped: 4 << 10}, LimitUnzipped},
+		{"token", rezip(t, data, map[string][]byte{"xl/worksheets/sheet1.xml": []byte(bigCell)}), Limits{Token: 1 << 20}, LimitToken},
+		{"shared_strings", rezip(t, data, map[string][]byte{"xl/sharedStrings.xml": []byte(manyStrings)}), Limits{SharedStrings: 100_000}, LimitSharedStrings},
+		{"shared_bytes", rezip(t, data, map[string][]byte{"xl/sharedStrings.xml": []byte(manyStrings)}), Limits{SharedBytes: 1 << 20}, LimitSharedBytes},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, _, _, err := read(t, c.data, c.lim)
+			var le *LimitError
+			if !errors.As(err, &le) || le.Limit != c.limit || le.Figure <= le.Max {
+				t.Fatalf("err = %v, want the %s limit", err, c.limit)
+			}
+		})
+	}
+}
