@@ -36,7 +36,7 @@ const dict = {
     'f.measure': 'Measure', 'f.all': 'All three provinces',
     'overview.title': 'The three provinces side by side',
     'overview.abs': 'Absolute', 'overview.per': 'Per 100,000 inhabitants',
-    'overview.table': 'Comparison table', 'overview.all': 'All indicators of the year',
+    'overview.table': 'Comparison table', 'overview.all': 'All indicators',
     'trends.title': 'Trends by year', 'trends.table': 'Values by year',
     'province.title': 'Province detail', 'province.missing': 'Units that have not reported',
     'province.ranked': 'Units ranked', 'province.none_missing': 'All units have reported.',
@@ -46,7 +46,7 @@ const dict = {
     'runs.unscheduled': 'No scheduled run.',
     'unit.models': 'models', none: '–', sources: 'Sources',
     partial: 'part of the year only',
-    'partial.note': '* part of the year only (e.g. the first half-year): a lower bound, not comparable with full years.',
+    'partial.note': (lacking) => `* part-year (${lacking ? `lacks ${lacking}` : 'not all of its reporting periods yet'}): a lower bound, not comparable with full years.`,
     'drill.title': 'Sources of the figure', 'drill.count': (n) => `${n} source values`,
     'drill.empty': 'No source value for this cell.', 'drill.close': 'Close',
     'col.unit': 'Unit', 'col.period': 'Period', 'col.value': 'Value', 'col.origin': 'Origin',
@@ -119,7 +119,7 @@ Object.assign(dict.vi, {
   'measure.value': 'Số tuyệt đối', 'measure.per_100k': 'Trên 100.000 dân',
   reform: 'Sắp xếp đơn vị hành chính 01/07/2025', total: 'Toàn tỉnh',
   partial: 'chưa đủ năm',
-  'partial.note': '* chưa đủ năm (ví dụ mới có 6 tháng đầu năm): là cận dưới, không so sánh được với năm đủ.',
+  'partial.note': (lacking) => `* chưa đủ năm (${lacking ? `thiếu ${lacking}` : 'chưa có đủ các kỳ báo cáo của năm'}): là cận dưới, không so sánh được với năm đủ.`,
   yes: 'có', no: 'không', 'status.succeeded': 'thành công', 'status.succeeded_with_problems': 'xong, có vấn đề', 'status.failed': 'lỗi', 'status.running': 'đang chạy', 'status.skipped': 'bỏ qua (đang bận)', 'runs.fix': 'Cách sửa',
   'diff.flag': 'Báo cáo của tỉnh khác tổng các đơn vị',
   'no.data': 'Không có số liệu cho lựa chọn này.', 'per100k.short': 'trên 100.000 dân',
@@ -260,11 +260,21 @@ const dtFormat = new Intl.DateTimeFormat(locale, {
 });
 /** fmtDateTime shows an instant as DD/MM/YYYY HH:MM in Vietnam time, and says so. */
 export function fmtDateTime(iso) {
-  if (!iso) return t('none');
+  const [when, zone] = dateTimeParts(iso);
+  return zone ? `${when} ${zone}` : when;
+}
+/** dateTimeNode is fmtDateTime's text for a table cell: it may break
+ * before the time zone, never inside the date and time or the zone. */
+export function dateTimeNode(iso) {
+  const [when, zone] = dateTimeParts(iso);
+  return zone ? h('span', null, h('span', { class: 'nowrap' }, when), ' ', h('span', { class: 'nowrap' }, zone)) : when;
+}
+function dateTimeParts(iso) {
+  if (!iso) return [t('none'), ''];
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
+  if (Number.isNaN(d.getTime())) return [iso, ''];
   const p = Object.fromEntries(dtFormat.formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute} (${t('tz')})`;
+  return [`${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`, `(${t('tz')})`];
 }
 
 // unitPrefix marks cities and towns, so "TP. Thanh Hóa" is never read as the

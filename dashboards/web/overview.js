@@ -32,8 +32,9 @@ function render() {
   const unit = indicatorUnit(D.indicators, indicator);
   fill('ind-title', indicatorLabel(D.indicators, indicator), ` (${unit}) – `,
     h('span', { class: info.complete ? null : 'part-year', 'data-field': 'year-label' }, yearLabel(D.years, year)));
+  const lacking = info.periods_lacking?.length ? info.periods_lacking.join(', ') : '';
   fill('part-note', info.complete ? null : h('p', { class: 'part-note', role: 'note' },
-    t('partial.note')));
+    t('partial.note', lacking)));
   const provinces = [...D.provinces].sort((a, b) => a.province_code.localeCompare(b.province_code));
   const find = (pc, y, ind) => rows.find((r) => r.province_code === pc && r.year === y && r.indicator === ind);
   const sel = provinces.map((p) => ({ p, r: find(p.province_code, year, indicator) }));
@@ -137,7 +138,7 @@ function render() {
       },
     })),
   ], inds, { id: 'all' }),
-  rows.some((r) => r.year === year && r.partial) ? h('p', { class: 'note' }, t('partial.note')) : null,
+  rows.some((r) => r.year === year && r.partial) ? h('p', { class: 'note' }, t('partial.note', lacking)) : null,
   downloads('province_year', { year }));
 }
 

@@ -94,7 +94,7 @@ function render() {
   fill('table-rank', ranked.length ? table([
     { label: t('col.rank'), num: true, value: (r) => (r.comparable_rank != null ? `${r.comparable_rank}/${r.comparable_of}` : `${r.rank}/${r.rank_of}`) },
     { label: t('col.unit'), rowHeader: false, value: (r) => h('span', { 'data-field': 'unit_name' }, name(r)) },
-    { label: t('col.period'), value: (r) => r.period },
+    { label: t('col.period'), value: (r) => (r.periods?.length ? r.periods : [r.period]).join(', ') },
     {
       label: `${t('col.value')} (${unit})`, num: true,
       value: (r) => [figButton(valueNode(r.value, r.qualifier), () => openUnit(r)), r.partial ? partMark(r.periods_lacking) : null],

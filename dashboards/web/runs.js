@@ -1,7 +1,7 @@
 // Runs: the recent refresh runs and the next scheduled one, from /api/runs;
 // each run's refused values link to the refusals page, and a run that
 // published with problems lists them.
-import { t, load, start, fail, ready, fmtDateTime, fmt, fmtInt, h, fill, table, lang } from './app.js';
+import { t, load, start, fail, ready, fmtDateTime, dateTimeNode, fmt, fmtInt, h, fill, table, lang } from './app.js';
 
 async function main() {
   const [{ manifest }, runs] = await Promise.all([
@@ -26,8 +26,8 @@ async function main() {
     { label: t('col.run'), value: (r) => h('code', null, r.id) },
     { label: t('col.trigger'), value: (r) => (r.trigger ? t(`trigger.${r.trigger}`, r.trigger) : t('none')) },
     { label: t('col.status'), value: (r) => h('span', { class: `status ${r.status}` }, t(`status.${r.status}`)) },
-    { label: t('col.started'), nowrap: true, value: (r) => fmtDateTime(r.started_at) },
-    { label: t('col.finished'), nowrap: true, value: (r) => fmtDateTime(r.finished_at) },
+    { label: t('col.started'), value: (r) => dateTimeNode(r.started_at) },
+    { label: t('col.finished'), value: (r) => dateTimeNode(r.finished_at) },
     { label: t('col.duration'), num: true, value: duration },
     { label: t('col.published'), value: (r) => (r.published ? t('yes') : t('no')) },
     { label: t('col.note'), value: (r) => {

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/danvan/danvan/pipeline/ingest"
@@ -168,6 +170,12 @@ func TestDemoBrowser(t *testing.T) {
 			if n := eval[int](tb, `document.querySelectorAll('#cards .part-mark').length`); n != 3 {
 				t.Errorf("%d of 3 cards marked as part of the year", n)
 			}
+			if got := strings.Join(strings.Fields(textOf(tb, "#all-title")), " "); got != "Tất cả chỉ tiêu – "+part.LabelVI {
+				t.Errorf("heading of the table of all indicators %q", got)
+			}
+			if got := textOf(tb, ".part-note"); !strings.Contains(got, "thiếu 2026-H2") {
+				t.Errorf("the part-year's note %q does not say what the year lacks", got)
+			}
 			notes := textsOf(tb, "#cards [data-field=yoy_note]")
 			if len(notes) != 3 || notes[0] != "không so sánh: năm chưa đủ" || textOf(tb, "#cards [data-field=yoy_change]") != "" {
 				t.Errorf("a part-year compared with a whole one: %q", notes)
@@ -273,6 +281,13 @@ func TestDemoBrowser(t *testing.T) {
 			if textOf(tb, "#province-total .part-mark") == "" {
 				t.Error("the province total of a part-year is not marked")
 			}
+			// Each ranked unit says the periods its figure holds.
+			for _, p := range textsOf(tb, "#rank tbody tr td:nth-child(3)") {
+				if p != "2026-H1" {
+					t.Errorf("a ranked unit of the part-year holds %q, want 2026-H1", p)
+					break
+				}
+			}
 		}, 0},
 		{"completeness", "/completeness", func(t *testing.T, tb *tab) {
 			var comp []struct {
@@ -308,6 +323,21 @@ func TestDemoBrowser(t *testing.T) {
 			href := eval[string](tb, `document.querySelector('#runs [data-field=refused]').getAttribute('href')`)
 			if href != "/refusals?refresh=20260901T023000Z-demo01" {
 				t.Errorf("refused values link to %q", href)
+			}
+			for _, f := range sum.Files {
+				if f.Status == ingest.Quarantined && !strings.Contains(note, f.File) {
+					t.Errorf("runs note %q does not list the quarantined %s", note, f.File)
+				}
+			}
+			// The note, which lists the problems, is not squeezed by the times.
+			if w := eval[float64](tb, `document.querySelector('#runs tbody tr td:last-child').getBoundingClientRect().width`); w < 320 {
+				t.Errorf("the runs' note column is %.0f px wide at 1366 px", w)
+			}
+			if over := eval[float64](tb, `(() => { const t = document.getElementById('runs'); return t.getBoundingClientRect().right - t.parentElement.getBoundingClientRect().right; })()`); over > 0.5 {
+				t.Errorf("the runs table is %.0f px wider than its box at 1366 px", over)
+			}
+			if got := textOf(tb, "#runs tbody tr td:nth-child(3)"); got != "xong, có vấn đề" {
+				t.Errorf("status %q", got)
 			}
 			if got := textOf(tb, "#runs tbody tr td:nth-child(4)"); !strings.HasSuffix(got, "(giờ Việt Nam)") {
 				t.Errorf("start time %q says no time zone", got)
@@ -383,6 +413,25 @@ func checkBrief(t *testing.T, tb *tab, yearLabel string) {
 	if got := textOf(tb, "[data-field=year-label]"); got != yearLabel {
 		t.Errorf("brief of %q, want %q", got, yearLabel)
 	}
+	// No figure spills out of its cell, nor the table out of the page, on
+	// the screen and as printed.
+	for _, media := range []string{"screen", "print"} {
+		tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+			return err
+		}))
+		spill := eval[[]string](tb, `[...document.querySelectorAll('#brief-table td, #brief-comp td')].filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.id + ' ' + c.textContent)`)
+		if len(spill) > 0 {
+			t.Errorf("%s: figures wider than their cells: %q", media, spill)
+		}
+		if eval[bool](tb, `document.getElementById('brief-table').getBoundingClientRect().right > document.querySelector('main.brief').getBoundingClientRect().right + 0.5`) {
+			t.Errorf("%s: the table sticks out of the page", media)
+		}
+	}
+	tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return err
+	}))
 	n := eval[int](tb, `document.querySelectorAll('#sentences li').length`)
 	if n < 3 || n > 5 {
 		t.Errorf("%d sentences, want 3 to 5", n)

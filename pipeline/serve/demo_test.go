@@ -102,15 +102,20 @@ func buildDemo() (dir string, sum ingest.Summary, err error) {
 }
 
 // demoRuns is the run history of the demo: one scheduled run that ingested
-// it all.
+// it all and published with problems (its quarantined files), as a run of
+// the demo does.
 type demoRuns struct{ sum ingest.Summary }
 
 func (d demoRuns) History(n int) ([]Run, error) {
 	acc, rej, _ := d.sum.Totals()
+	problems := d.sum.Faults()
+	for i := range problems {
+		problems[i].Path = "inbox/" + filepath.Base(problems[i].Path) // as the runner says it: relative to the data directory
+	}
 	return []Run{{
-		ID: "20260901T023000Z-demo01", Trigger: "schedule", Status: "succeeded", Published: true,
+		ID: "20260901T023000Z-demo01", Trigger: "schedule", Status: "succeeded_with_problems", Published: true,
 		StartedAt: demoNow.Add(-time.Minute), FinishedAt: demoNow.Add(3 * time.Minute),
-		FilesIngested: len(d.sum.Files), RowsAccepted: acc, RowsRejected: rej, TestsPassed: 6,
+		FilesIngested: len(d.sum.Files), RowsAccepted: acc, RowsRejected: rej, TestsPassed: 6, Problems: problems,
 	}}, nil
 }
 func (d demoRuns) Next() time.Time { return demoNow.Add(24 * time.Hour) }
