@@ -324,6 +324,15 @@ func (c *FileCheck) refuse(r refusal) Refusal {
 	return Refusal{r.seq, e}
 }
 
+// roundingOf bounds the error of adding up n float64 values whose
+// magnitudes add up to size, and of reading the total itself: each step
+// rounds by at most half an ulp of the running magnitude. A total that
+// differs by more is wrong, however large: a relative tolerance (it was
+// 1e-6) let a money total of 5.010.500.000 đồng be thousands of đồng off.
+func roundingOf(n int, size float64) float64 {
+	return float64(n+2) * 0x1p-52 * size
+}
+
 // totals checks form total rows against the sum of the accepted rows they
 // add up: the rows of the same column (indicator and breakdown) whose Group
 // is the total's or lies within it (see RawRow.Group). A total whose rows
@@ -363,7 +372,7 @@ func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Reco
 				"Dòng tổng có giá trị %q không phải là số.", "Total row value %q is not a number.", raw.Value)))
 			continue
 		}
-		sum := 0.0
+		sum, size, added := 0.0, math.Abs(n.Value), 0
 		var refused []string
 		for _, j := range details[colOf(&raw)] {
 			d := &rows[j]
@@ -372,6 +381,8 @@ func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Reco
 			}
 			if val, ok := accepted[d.Ref]; ok {
 				sum += val
+				size += math.Abs(val)
+				added++
 			} else {
 				refused = append(refused, d.Ref)
 			}
@@ -392,7 +403,7 @@ func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Reco
 			warns = append(warns, Warning(*v.rowError(file, &raw, FieldValue, raw.Value, &Problem{"total_unchecked",
 				"Không kiểm tra được dòng tổng vì số liệu chi tiết bị từ chối: " + list + more + ". Sửa các ô đó thì dòng tổng được kiểm tra.",
 				"The total could not be checked because detail values were refused: " + strings.Join(listEN, ", ") + moreEN + ". Correct those cells and the total is checked."})))
-		case math.Abs(n.Value-sum) > 1e-6*math.Max(1, math.Abs(n.Value)):
+		case math.Abs(n.Value-sum) > roundingOf(added, size):
 			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, &Problem{"total_mismatch",
 				fmt.Sprintf("Dòng tổng ghi %s nhưng cộng các dòng được %s.", fmtValue(n.Value), fmtValue(sum)),
 				fmt.Sprintf("The total row says %s but the rows add up to %s.", fmtValueEN(n.Value), fmtValueEN(sum))}))
