@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -148,9 +149,9 @@ func setCached(f *excelize.File, sheet, cell, v string) error {
 }
 
 func mustFloat(s string) float64 {
-	var f float64
-	for _, c := range s {
-		f = f*10 + float64(c-'0')
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		panic(err)
 	}
 	return f
 }

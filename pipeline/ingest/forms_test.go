@@ -589,3 +589,169 @@ func TestNameContext(t *testing.T) {
 		}
 	}
 }
+
+// TestFormsAreTheGenerators: testdata/forms is what formWorkbooks writes,
+// so the golden files speak of the forms this file describes.
+func TestFormsAreTheGenerators(t *testing.T) {
+	for _, f := range formWorkbooks() {
+		got, err := os.ReadFile(filepath.Join(formsDir, f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, fixtureXLSX(t, f.sheets...)) {
+			t.Errorf("%s is not what formWorkbooks writes (go test -run TestForms -update, and review the golden diff)", f.file)
+		}
+	}
+}
+
+// TestFormsOneWrongTotal makes each figure of each total and subtotal row
+// of every correct form wrong in turn: exactly one refusal, a
+// total_mismatch on that cell, no warning, and every other value accepted
+// as before. A total row is found here by what the clerk wrote in its
+// first two cells ("Tổng ...", "Cộng ...", or a section's numeral with
+// figures), not by the reader's own judgement.
+func TestFormsOneWrongTotal(t *testing.T) {
+	in := newTestIngester(t)
+	read := func(sheets []xsheet) validated {
+		v := pipeline.NewValidator(in.opts.Reference, testNow)
+		return in.validate(v, "f.xlsx", fixtureXLSX(t, sheets...))
+	}
+	tried := 0
+	for _, f := range formWorkbooks() {
+		if !f.correct {
+			continue
+		}
+		base := read(f.sheets)
+		for si, s := range f.sheets {
+			for r, row := range s.rows {
+				if !isTotalRow(row) {
+					continue
+				}
+				for c := 2; c < len(row); c++ {
+					wrong, ok := wrongFigure(row[c])
+					if !ok {
+						continue
+					}
+					tried++
+					sheets := cloneSheets(f.sheets)
+					sheets[si].rows[r][c] = wrong
+					cell := fmt.Sprintf("%s!%s%d", s.name, colName(c+1), r+1)
+					out := read(sheets)
+					if len(out.rejects) != 1 || out.rejects[0].Ref != cell || out.rejects[0].Code != "total_mismatch" ||
+						len(out.warnings) > 0 || out.fe != nil {
+						t.Errorf("%s, %s made %v: want one total_mismatch at %s, got refusals %+v, warnings %+v, file error %+v",
+							f.file, cell, wrong, cell, out.rejects, out.warnings, out.fe)
+						continue
+					}
+					if len(out.recs) != len(base.recs) {
+						t.Errorf("%s, %s wrong: %d values accepted, want the %d of the correct form", f.file, cell, len(out.recs), len(base.recs))
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d total cells made wrong", tried)
+	if tried < 30 {
+		t.Fatalf("only %d total cells tried: the test no longer finds the forms' totals", tried)
+	}
+}
+
+// isTotalRow: a row the clerk marked as a total or a section's subtotal.
+func isTotalRow(row []any) bool {
+	for c := 0; c < 2 && c < len(row); c++ {
+		s, ok := row[c].(string)
+		if !ok {
+			continue
+		}
+		l := strings.ToLower(s)
+		if strings.HasPrefix(l, "tổng") || strings.HasPrefix(l, "cộng") {
+			return true
+		}
+		if c == 0 && (s == "I" || s == "II") && len(row) > 2 && row[2] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// wrongFigure is a figure made wrong the way it was written: a number one
+// more, a formula's cached result one more, a number typed as text with
+// thousands dots a thousand more.
+func wrongFigure(v any) (any, bool) {
+	switch x := v.(type) {
+	case int:
+		return x + 1, true
+	case string:
+		if formula, cached, ok := strings.Cut(x, "|"); ok && strings.HasPrefix(x, "=") {
+			return fmt.Sprintf("%s|%d", formula, int(mustFloat(cached))+1), true
+		}
+		digits := strings.ReplaceAll(x, ".", "")
+		if digits == "" || strings.Trim(digits, "0123456789") != "" {
+			return nil, false
+		}
+		n := int(mustFloat(digits)) + 1000
+		s := fmt.Sprint(n)
+		var b strings.Builder
+		for i, d := range s {
+			if i > 0 && (len(s)-i)%3 == 0 {
+				b.WriteByte('.')
+			}
+			b.WriteRune(d)
+		}
+		return b.String(), true
+	}
+	return nil, false
+}
+
+func cloneSheets(sheets []xsheet) []xsheet {
+	out := make([]xsheet, len(sheets))
+	for i, s := range sheets {
+		out[i] = s
+		out[i].rows = make([][]any, len(s.rows))
+		for r, row := range s.rows {
+			out[i].rows[r] = append([]any(nil), row...)
+		}
+	}
+	return out
+}
+
+// TestFormTotalsExact: a total agrees when it is the sum of its rows as
+// written, decimals included, and disagrees however small the difference
+// is beside the figures: a money total one đồng off among billions, or an
+// area total off in its last decimal.
+func TestFormTotalsExact(t *testing.T) {
+	in := newTestIngester(t)
+	form := func(area, money any) []byte {
+		return fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+			{"STT", "Đơn vị", "Diện tích đất Nhân dân hiến (m²)", "Kinh phí Nhân dân đóng góp, huy động (đồng)"},
+			{1, "Thạch Hà", "0,1", "1.250.000.000"},
+			{2, "Can Lộc", "0,2", "2.015.000.000"},
+			{3, "Hương Sơn", "1.234,55", "1.745.500.000"},
+			{nil, "Tổng cộng", area, money},
+		}})
+	}
+	for _, c := range []struct {
+		area, money any
+		refused     []string
+	}{
+		{"1.234,85", "5.010.500.000", nil},
+		{"=SUM(C4:C6)|1234.85", "=SUM(D4:D6)|5010500000", nil},
+		{"1.234,86", "5.010.500.000", []string{"Biểu 1!C7"}},
+		{"1.234,85", "5.010.500.001", []string{"Biểu 1!D7"}},
+		{"1.234,85", "=SUM(D4:D6)|5010499999", []string{"Biểu 1!D7"}},
+	} {
+		out := in.validate(pipeline.NewValidator(in.opts.Reference, testNow), "f.xlsx", form(c.area, c.money))
+		var got []string
+		for _, r := range out.rejects {
+			if r.Code != "total_mismatch" {
+				t.Errorf("%v, %v: refusal %+v", c.area, c.money, r)
+			}
+			got = append(got, r.Ref)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.refused) || len(out.recs) != 6 || len(out.warnings) > 0 || out.fe != nil {
+			t.Errorf("total %v, %v: refused at %v, want %v; %d values, warnings %+v, file error %+v",
+				c.area, c.money, got, c.refused, len(out.recs), out.warnings, out.fe)
+		}
+	}
+}
