@@ -128,6 +128,12 @@ func contextText(cs []ingest.Context) string {
 		g := groups[k]
 		what := map[pipeline.Field]string{pipeline.FieldProvince: "tỉnh", pipeline.FieldUnit: "đơn vị", pipeline.FieldPeriod: "kỳ", pipeline.FieldSubmittedAt: "ngày gửi"}[k.f]
 		by, _ := k.by.Words()
+		said := func(text string) string { // "tỉnh Thanh Hóa", not "tỉnh Tỉnh Thanh Hóa"
+			if first, _, _ := strings.Cut(text, " "); strings.EqualFold(first, what) {
+				return printable(text)
+			}
+			return what + " " + printable(text)
+		}
 		places := 0
 		for _, c := range g {
 			places += len(c.Cells)
@@ -136,11 +142,11 @@ func contextText(cs []ingest.Context) string {
 		case len(g) > 1:
 			parts = append(parts, fmt.Sprintf("%s theo %s (%d chỗ, %d giá trị khác nhau)", what, by, places, len(g)))
 		case k.by == pipeline.ByFileName:
-			parts = append(parts, fmt.Sprintf("%s %s theo %s", what, printable(g[0].Text), by))
+			parts = append(parts, fmt.Sprintf("%s theo %s", said(g[0].Text), by))
 		case places > 1:
-			parts = append(parts, fmt.Sprintf("%s %s theo %s (%s và %d chỗ khác)", what, printable(g[0].Text), by, printable(g[0].Cells[0]), places-1))
+			parts = append(parts, fmt.Sprintf("%s theo %s (%s và %d chỗ khác)", said(g[0].Text), by, printable(g[0].Cells[0]), places-1))
 		default:
-			parts = append(parts, fmt.Sprintf("%s %s theo %s (%s)", what, printable(g[0].Text), by, printable(g[0].Cells[0])))
+			parts = append(parts, fmt.Sprintf("%s theo %s (%s)", said(g[0].Text), by, printable(g[0].Cells[0])))
 		}
 	}
 	return strings.Join(parts, "; ")
