@@ -101,6 +101,11 @@ var fixes = map[string]Fix{
 	"unreadable_docx": {"Mở tệp bằng Word, lưu lại dạng .docx, rồi gửi lại.", "Open the file in Word, save it as .docx, and send it again."},
 	"unknown_format":  {"Gửi tệp CSV, Excel (.xlsx), JSON hoặc văn bản (.txt, .docx).", "Send a CSV, Excel (.xlsx), JSON or text (.txt, .docx) file."},
 	"too_large":       {"Chia tệp thành nhiều tệp nhỏ hơn rồi gửi lại.", "Split the file into smaller ones and send them again."},
+	// The poison rule: files that stopped runs.
+	"file_timed_out": {"Không cần làm gì nếu tệp đọc được ở lần chạy sau; nếu tệp rất lớn, chia thành nhiều tệp nhỏ hơn rồi gửi lại.",
+		"Nothing, if the next run reads it; if the file is very large, split it into smaller ones and send them again."},
+	"poison": {"Kiểm tra tệp (có thể quá lớn hoặc bị hỏng), sửa hoặc chia thành nhiều tệp nhỏ hơn rồi gửi lại.",
+		"Check the file (it may be too large or damaged), fix it or split it into smaller files and send it again."},
 	"no_figures": {"Kiểm tra tệp có phải báo cáo số liệu không; ghi rõ các con số kèm đơn vị (mô hình, cuộc, m², đồng).",
 		"Check that the file is a report with figures; write each figure with its unit (\"mô hình\", \"cuộc\", \"m²\", \"đồng\")."},
 }

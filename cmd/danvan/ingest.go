@@ -15,6 +15,8 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("ingest", stderr)
 	data := dataFlag(fs)
 	show := fs.Int("show", 5, "rejected rows to print per file")
+	var read readOptions
+	readFlagsInto(fs, &read)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -22,7 +24,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(paths) == 0 {
 		paths = []string{inboxDir(*data)}
 	}
-	sum, err := ingestPaths(ctx, *data, paths)
+	sum, err := ingestPaths(ctx, *data, read, paths)
 	printSummary(stdout, sum, *show)
 	if err == nil && len(sum.Faults()) > 0 {
 		return errProblems
@@ -31,13 +33,15 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // ingestPaths ingests files or folders into the warehouse of data.
-func ingestPaths(ctx context.Context, data string, paths []string) (ingest.Summary, error) {
+func ingestPaths(ctx context.Context, data string, read readOptions, paths []string) (ingest.Summary, error) {
 	st, err := store.Open(data, store.DefaultOptions())
 	if err != nil {
 		return ingest.Summary{}, err
 	}
 	defer st.Close()
 	opts := ingest.DefaultOptions()
+	read.apply(&opts)
+	opts.Tracker = st
 	if opts.Now, err = clock(); err != nil {
 		return ingest.Summary{}, err
 	}
@@ -64,6 +68,8 @@ func printSummary(w io.Writer, sum ingest.Summary, show int) {
 			fmt.Fprintf(w, "%-12s %s: %s\n", "không đọc được", name, printable(f.FileErr.Reason))
 		case ingest.Skipped:
 			fmt.Fprintf(w, "%-12s %s (đã nạp trước đó / already ingested)\n", "bỏ qua", name)
+		case ingest.Failed:
+			fmt.Fprintf(w, "%-12s %s: %s\n", "chưa đọc xong", name, printable(f.FileErr.Reason))
 		default:
 			line := fmt.Sprintf("%-12s %s: %d giá trị nhận, %d bị từ chối", statusLabel(f.Status), name, f.Accepted, f.Rejected)
 			if n := len(f.Warnings); n > 0 {

@@ -316,7 +316,7 @@ func (k *killer) round(t *testing.T, env []string, clean string, pending []os.Di
 	n := 0
 	for ; n < len(pending) && k.kills < trials; n++ {
 		add(pending[n])
-		cmd := exec.Command(binary, "run", "--data", killed)
+		cmd := exec.Command(binary, "run", "--data", killed, "--poison-after", "0")
 		cmd.Env = append(os.Environ(), env...)
 		var out bytes.Buffer
 		cmd.Stdout = &out
@@ -355,7 +355,7 @@ func (k *killer) round(t *testing.T, env []string, clean string, pending []os.Di
 	for _, e := range pending[n:] {
 		add(e)
 	}
-	if r := danvan(t, env, "run", "--data", killed); r.code != exitOK && r.code != exitProblems {
+	if r := danvan(t, env, "run", "--data", killed, "--poison-after", "0"); r.code != exitOK && r.code != exitProblems {
 		t.Fatalf("run after kills: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	got, ok := snapshotFiles(t, killed)

@@ -60,7 +60,7 @@ func newRefresher(o refreshOptions) *pipeline.Refresher {
 type inboxStage struct{ o refreshOptions }
 
 func (s inboxStage) Ingest(ctx context.Context) (pipeline.Ingested, error) {
-	sum, err := ingestPaths(ctx, s.o.data, []string{inboxDir(s.o.data)})
+	sum, err := ingestPaths(ctx, s.o.data, s.o.read, []string{inboxDir(s.o.data)})
 	printSummary(s.o.out, sum, 3)
 	var in pipeline.Ingested
 	for _, f := range sum.Files {

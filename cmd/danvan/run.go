@@ -20,15 +20,19 @@ type refreshOptions struct {
 	data         string
 	deadlineDays int
 	keep         int
+	read         readOptions
 	out          io.Writer    // per-file ingest lines; io.Discard when serving
 	log          *slog.Logger // what the refresh repaired on its own; nil: slog.Default()
 }
 
+// refreshFlags registers the settings of a refresh.
 func refreshFlags(fs interface {
 	IntVar(*int, string, int, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
 }, o *refreshOptions) {
 	fs.IntVar(&o.deadlineDays, "deadline-days", warehouse.DefaultOptions().DeadlineDays, "a report is on time until this many days after its period ends")
 	fs.IntVar(&o.keep, "keep", export.DefaultOptions().Keep, "published snapshots to keep")
+	readFlagsInto(fs, &o.read)
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {

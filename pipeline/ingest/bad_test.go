@@ -2,14 +2,19 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/danvan/danvan/pipeline"
+	dd "github.com/danvan/danvan/pipeline/layout"
+	"github.com/danvan/danvan/pipeline/store"
 )
 
 const header = "tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ngay_gui\n"
@@ -36,6 +41,12 @@ type badCase struct {
 	// entry at path instead of writing data there.
 	ignored string
 	make    func(t *testing.T, path string)
+	// The poison rule: strikes the file has from earlier runs, the time a
+	// file may take; such a case is ingested into a store. failed: the
+	// file is left for the run (Failed), fileCode the reason's code.
+	strikes []pipeline.Strike
+	timeout time.Duration
+	failed  bool
 }
 
 // ignoredCase is an entry of an inbox folder that is listed as not read.
@@ -224,6 +235,17 @@ func badCases(t *testing.T) []badCase {
 			}
 		}),
 	)
+	// The poison rule: a file that takes longer than a file may is left
+	// for the run; one that stopped two runs in a row is set aside.
+	cases = append(cases,
+		badCase{name: "file_timed_out", file: "cham.csv", data: []byte(header + strings.Repeat(good, 10_000)), timeout: time.Nanosecond, failed: true,
+			fileCode: "file_timed_out", reason: "Đọc tệp quá 0 giây, giới hạn cho một tệp, nên lần chạy này bỏ qua tệp"},
+		badCase{name: "poison", file: "doc.csv", data: []byte(header + good), fileCode: "poison", reason: "Tệp đã làm 2 lần chạy liên tiếp không đọc xong",
+			strikes: []pipeline.Strike{
+				{At: testNow.Add(-48 * time.Hour), Kind: pipeline.StrikeTimedOut, Reason: "đọc tệp quá 10 phút, giới hạn cho một tệp", ReasonEN: "reading the file took over 10m0s"},
+				{At: testNow.Add(-24 * time.Hour), Kind: pipeline.StrikeDied, Reason: "lần chạy dừng đột ngột khi đang đọc tệp", ReasonEN: "the run stopped abruptly"},
+			}},
+	)
 	return cases
 }
 
@@ -281,6 +303,10 @@ func TestBadInputs(t *testing.T) {
 			path := filepath.Join(dir, c.file)
 			if err := os.WriteFile(path, c.data, 0o644); err != nil {
 				t.Fatal(err)
+			}
+			if c.strikes != nil || c.timeout > 0 {
+				poisonCase(t, c, path)
+				return
 			}
 			sum, err := in.Check(context.Background(), []string{path})
 			if err != nil {
@@ -358,5 +384,46 @@ func TestBadInputs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// poisonCase ingests a case of the poison rule into a store, with the
+// strikes its file has from earlier runs.
+func poisonCase(t *testing.T, c badCase, path string) {
+	t.Helper()
+	data := t.TempDir()
+	st, err := store.Open(data, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if c.strikes != nil {
+		sum := sha256.Sum256(c.data)
+		if err := dd.WriteAttempt(dd.Dir(data), dd.Attempt{Batch: hex.EncodeToString(sum[:]), SourceFile: c.file, Strikes: c.strikes}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	timeout := c.timeout
+	if timeout == 0 {
+		timeout = time.Hour
+	}
+	in, err := New(Options{Now: func() time.Time { return testNow }, Tracker: st, PoisonAfter: 2, FileTimeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := in.Files(context.Background(), []string{path}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := sum.Files[0]
+	if _, ok := pipeline.FixFor(c.fileCode); !ok {
+		t.Errorf("no fix for refusals of kind %s (pipeline/fix.go)", c.fileCode)
+	}
+	want := Quarantined
+	if c.failed {
+		want = Failed
+	}
+	if res.Status != want || res.FileErr == nil || res.FileErr.Code != c.fileCode || !strings.Contains(res.FileErr.Reason, c.reason) || res.FileErr.ReasonEN == "" {
+		t.Errorf("%s %+v, want %s with %s %q", res.Status, res.FileErr, want, c.fileCode, c.reason)
 	}
 }

@@ -42,6 +42,12 @@ const (
 	// content's fault: nothing of it is recorded and the next run tries
 	// again (unreadable.go). FileErr says why.
 	Unreadable Status = "unreadable"
+	// Failed: reading the file took longer than Options.FileTimeout (or
+	// failed for a reason no reader names), so it was left for this run;
+	// FileErr says why. The next run reads it again; after
+	// Options.PoisonAfter runs in a row that failed, timed out or died on
+	// it, it is quarantined as poison (poison.go).
+	Failed Status = "failed"
 )
 
 // FileResult is one file's line of a Summary.
@@ -92,14 +98,14 @@ func (s Summary) Totals() (accepted, rejected, quarantined int) {
 }
 
 // Faults are the files of the summary that did not load: those that
-// could not be read (tried again next run) and those quarantined, each
-// with why and what to do.
+// could not be read or took too long (tried again next run) and those
+// quarantined, each with why and what to do.
 func (s Summary) Faults() []pipeline.Fault {
 	var out []pipeline.Fault
 	for _, f := range s.Files {
 		switch {
 		case f.FileErr == nil:
-		case f.Status == Unreadable:
+		case f.Status == Unreadable, f.Status == Failed:
 			out = append(out, pipeline.Fault{Code: f.FileErr.Code, Path: f.Path, Reason: f.FileErr.Reason, ReasonEN: f.FileErr.ReasonEN})
 		case f.Status == Quarantined:
 			out = append(out, pipeline.Fault{Code: "quarantined", Path: f.Path,
@@ -122,11 +128,20 @@ type Options struct {
 	Reference *pipeline.Reference
 	// ChunkSize is how many records a Writer gets per Add of a streamed file.
 	ChunkSize int
+	// Tracker, when set, remembers the files a run failed, timed out or
+	// died on, and a file that stopped PoisonAfter runs in a row is
+	// quarantined as poison instead of read again (poison.go). 0 or less:
+	// never.
+	Tracker     pipeline.Tracker
+	PoisonAfter int
+	// FileTimeout bounds the reading of one file: past it the file is left
+	// for this run (Failed) and the others are read.
+	FileTimeout time.Duration
 }
 
 // DefaultOptions are the options of a production run.
 func DefaultOptions() Options {
-	return Options{Now: time.Now, ChunkSize: 16 << 10}
+	return Options{Now: time.Now, ChunkSize: 16 << 10, PoisonAfter: 2, FileTimeout: 10 * time.Minute}
 }
 
 // Ingester reads, validates and commits files.
@@ -142,6 +157,9 @@ func New(opts Options) (*Ingester, error) {
 	}
 	if opts.ChunkSize <= 0 {
 		opts.ChunkSize = def.ChunkSize
+	}
+	if opts.FileTimeout <= 0 {
+		opts.FileTimeout = def.FileTimeout
 	}
 	if opts.Reference == nil {
 		ref, err := pipeline.DefaultReference()
@@ -193,7 +211,7 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 			continue
 		}
 		path := e.path
-		res, err := in.file(ctx, v, path, sink, hashes[path])
+		res, err := in.file(ctx, &v, path, sink, hashes[path])
 		sum.Files = append(sum.Files, res)
 		if err != nil {
 			return sum, err
@@ -398,8 +416,9 @@ type hashed struct {
 
 // file handles one file; the error is for what must stop the run. A file
 // to stream comes with hash, which brings its content hash; hash is nil for
-// a file read whole.
-func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string, sink pipeline.Sink, hash <-chan hashed) (FileResult, error) {
+// a file read whole. *vp is the run's Validator; file replaces it when a
+// reader it had to abandon still holds it (readWhole).
+func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path string, sink pipeline.Sink, hash <-chan hashed) (FileResult, error) {
 	name := filepath.Base(path)
 	res := FileResult{File: name, Path: path, Status: Loaded}
 	if sink == nil {
@@ -435,10 +454,57 @@ func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string
 		return res, nil
 	}
 	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC()}
-	if hash != nil {
-		return in.streamFile(ctx, v, path, at, b, sink, res)
+	tr := in.opts.Tracker
+	if sink == nil {
+		tr = nil
 	}
-	out := in.validate(v, name, data)
+	var strikes []pipeline.Strike
+	if tr != nil {
+		if strikes, err = tr.Begin(b); err != nil {
+			return res, err
+		}
+		if in.opts.PoisonAfter > 0 && len(strikes) >= in.opts.PoisonAfter {
+			fe := poison(name, strikes)
+			res.Status, res.FileErr = Quarantined, fe
+			if err := sink.Quarantine(ctx, b, fe); err != nil {
+				return res, fmt.Errorf("commit %s: %w", path, err)
+			}
+			return res, tr.Done(b)
+		}
+	}
+	// The file's own time: what is stored is committed under the run's
+	// ctx, whatever the file's.
+	fctx, cancel := context.WithTimeout(ctx, in.opts.FileTimeout)
+	defer cancel()
+	if hash != nil {
+		res, err = in.streamFile(ctx, fctx, *vp, path, at, b, sink, res)
+	} else {
+		res, err = in.readWhole(ctx, fctx, vp, data, b, sink, res)
+	}
+	return in.outcome(ctx, tr, b, strikes, res, err)
+}
+
+// readWhole validates a file held in memory (data) and stores it. The
+// readers of whole files (excelize's workbooks, JSON) do not stop when
+// asked, so the reading runs in a goroutine; when the file's time (fctx)
+// is up first, the goroutine is left to finish on its own, its result
+// dropped, and *vp, which it still uses, replaced by a new Validator for
+// the files after.
+func (in *Ingester) readWhole(ctx, fctx context.Context, vp **pipeline.Validator, data []byte, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, error) {
+	name, path := b.SourceFile, b.SourcePath
+	if err := fctx.Err(); err != nil {
+		return res, err
+	}
+	v := *vp
+	done := make(chan validated, 1)
+	go func() { done <- in.validate(v, name, data) }()
+	var out validated
+	select {
+	case out = <-done:
+	case <-fctx.Done():
+		*vp = pipeline.NewValidator(in.opts.Reference, in.opts.Now())
+		return res, fctx.Err()
+	}
 	recs, rejects, fe := out.recs, out.rejects, out.fe
 	res.Accepted, res.Rejected, res.Rejects, res.FileErr = len(recs), len(rejects), rejects, fe
 	res.Warnings, res.Context = out.warnings, out.context
@@ -448,13 +514,14 @@ func (in *Ingester) file(ctx context.Context, v *pipeline.Validator, path string
 	if sink == nil {
 		return res, nil
 	}
+	var err error
 	if fe != nil {
 		err = sink.Quarantine(ctx, b, fe)
 	} else {
 		err = write(ctx, sink, b, recs, rejects)
 	}
 	if err != nil {
-		return res, fmt.Errorf("commit %s: %w", path, err)
+		return res, &writeError{fmt.Errorf("commit %s: %w", path, err)}
 	}
 	return res, nil
 }
@@ -522,16 +589,23 @@ func hashFile(path string) (string, error) {
 // values above their limit), the Writer is rolled back and the file
 // streamed again into a new one, knowing what to drop. Files with such rows
 // are rare; the others are read once.
-func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path string, at stamp, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, error) {
+// fctx is the file's time: the reading stops when it is up.
+func (in *Ingester) streamFile(ctx, fctx context.Context, v *pipeline.Validator, path string, at stamp, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, error) {
 	var w pipeline.Writer
 	var err error
+	wrote := func(err error) error { // the store's error
+		if err == nil {
+			return nil
+		}
+		return &writeError{fmt.Errorf("commit %s: %w", path, err)}
+	}
 	if sink != nil {
 		if w, err = sink.Open(b); err != nil {
-			return res, fmt.Errorf("commit %s: %w", path, err)
+			return res, wrote(err)
 		}
 		defer func() { w.Rollback() }() // w is the current Writer; after Commit this does nothing
 	}
-	pass, err := in.csvPass(ctx, v, b.SourceFile, path, nil, w)
+	pass, err := in.csvPass(fctx, v, b.SourceFile, path, nil, w)
 	if err == nil {
 		if fe := oneCause(b.SourceFile, pass.accepted, pass.rejects); fe != nil {
 			err = fe
@@ -542,11 +616,13 @@ func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path 
 		for _, r := range pass.refused {
 			drop[r.Seq] = true
 		}
-		if err = w.Rollback(); err == nil {
+		if err = wrote(w.Rollback()); err == nil {
 			var again pipeline.Writer
-			if again, err = sink.Open(b); err == nil {
+			if again, err = sink.Open(b); err != nil {
+				err = wrote(err)
+			} else {
 				w = again
-				_, err = in.csvPass(ctx, v, b.SourceFile, path, drop, w)
+				_, err = in.csvPass(fctx, v, b.SourceFile, path, drop, w)
 			}
 		}
 	}
@@ -562,7 +638,7 @@ func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path 
 		res.Status, res.FileErr = Unreadable, unreadable(b.SourceFile, path, ie.err)
 		if w != nil {
 			if err := w.Rollback(); err != nil {
-				return res, fmt.Errorf("roll back %s: %w", path, err)
+				return res, wrote(err)
 			}
 		}
 		return res, nil
@@ -573,21 +649,23 @@ func (in *Ingester) streamFile(ctx context.Context, v *pipeline.Validator, path 
 			return res, nil
 		}
 		if err := w.Rollback(); err != nil {
-			return res, fmt.Errorf("commit %s: %w", path, err)
+			return res, wrote(err)
 		}
 		if err := sink.Quarantine(ctx, b, fe); err != nil {
-			return res, fmt.Errorf("commit %s: %w", path, err)
+			return res, wrote(err)
 		}
 		return res, nil
 	}
 	if err == nil && w != nil {
-		err = w.Reject(pass.rejects)
-		if err == nil {
-			err = w.Commit(ctx)
+		if err = wrote(w.Reject(pass.rejects)); err == nil {
+			err = wrote(w.Commit(ctx))
 		}
 	}
 	if err != nil {
-		return res, fmt.Errorf("commit %s: %w", path, err)
+		if we := (*writeError)(nil); !errors.As(err, &we) {
+			err = fmt.Errorf("read %s: %w", path, err)
+		}
+		return res, err
 	}
 	res.Accepted, res.Rejected, res.Rejects = pass.accepted, len(pass.rejects), pass.rejects
 	return res, nil
@@ -719,7 +797,7 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 		for w != nil && len(recs) > 0 {
 			n := min(len(recs), in.opts.ChunkSize)
 			if err := w.Add(recs[:n]); err != nil {
-				return res, err
+				return res, &writeError{err}
 			}
 			recs = recs[n:]
 		}
@@ -739,7 +817,7 @@ func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, pa
 	}
 	if w != nil {
 		if err := w.Flush(); err != nil {
-			return res, err
+			return res, &writeError{err}
 		}
 	}
 	if drop != nil {

@@ -15,6 +15,7 @@
 //	DIR/warehouse/reports/<batch>.json                a loaded file's reports (written before its commit record)
 //	DIR/warehouse/manifest/<batch>.json               the commit record of one file (written last)
 //	DIR/warehouse/tmp/                                temp files; never read
+//	DIR/warehouse/attempts/<batch>.json               a file being read, or that stopped runs (the poison rule)
 //	DIR/warehouse/warehouse.duckdb                    staging and marts
 //	DIR/quarantine/<batch>/<file>, reason.txt         unreadable files, whole
 //	DIR/quarantine/<batch>/set-aside.json, reason.txt a batch whose stored files were damaged
@@ -101,6 +102,14 @@ func (d Dir) Reports() string { return d.path("warehouse", "reports") }
 
 // ReportsFile is one batch's report list.
 func (d Dir) ReportsFile(batch string) string { return d.path("warehouse", "reports", batch+".json") }
+
+// Attempts holds a record per file that ingest is reading, or that failed,
+// timed out or was being read when a run died, since it was last read to
+// the end (attempt.go).
+func (d Dir) Attempts() string { return d.path("warehouse", "attempts") }
+
+// AttemptFile is one batch's attempt record.
+func (d Dir) AttemptFile(batch string) string { return d.path("warehouse", "attempts", batch+".json") }
 
 // Tmp holds temp files of the store and DuckDB's spill files; never read.
 func (d Dir) Tmp() string { return d.path("warehouse", "tmp") }

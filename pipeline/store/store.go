@@ -98,7 +98,7 @@ func Open(dataDir string, opts Options) (*Store, error) {
 	if err := s.cleanTmp(); err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", dataDir, err)
 	}
-	for _, dir := range []string{d.Manifest(), d.Reports()} {
+	for _, dir := range []string{d.Manifest(), d.Reports(), d.Attempts()} {
 		if err := layout.CleanTemps(dir); err != nil {
 			return nil, fmt.Errorf("open store in %s: %w", dataDir, err)
 		}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+// writeRows writes a long CSV of n rows: valid ones over 57 districts, 13
+// indicators and 1425 periods (distinct up to 1,055,925 rows), or rows
+// each naming a different unknown unit.
+func writeRows(t *testing.T, path string, n int, unknown bool) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := newBufWriter(f)
+	w.WriteString("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ghi_chu\n")
+	rows := longRows()
+	for i := range n {
+		r := rows(i)
+		if unknown {
+			r[1] = fmt.Sprintf("Xã Không Có %d", i)
+		}
+		fmt.Fprintf(w, "%s,%s,%s,%s,,%s,%s\n", r[0], r[1], r[2], r[3], r[4], r[5])
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// longRows gives row i of a long table of valid values: 57 districts that
+// existed from before 1950 to 2024 (by code), 13 indicators, the months,
+// quarters, halves and years of 1950-2024; distinct for 1,055,925 rows.
+func longRows() func(i int) [6]string {
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		panic(err)
+	}
+	type unit struct{ province, code string }
+	var units []unit
+	end := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
+	for _, p := range ref.Provinces() {
+		for _, u := range ref.UnitsOn(p.Code, pipeline.LevelDistrict, end) {
+			if u.From.IsZero() {
+				units = append(units, unit{p.Name, u.Code})
+			}
+		}
+	}
+	var inds []string
+	for _, ind := range ref.Indicators {
+		if ind.MaxOf == "" {
+			inds = append(inds, ind.Code)
+		}
+	}
+	var periods []string
+	for y := 1950; y <= 2024; y++ {
+		for m := 1; m <= 12; m++ {
+			periods = append(periods, fmt.Sprintf("tháng %d/%d", m, y))
+		}
+		periods = append(periods, fmt.Sprintf("Quý I/%d", y), fmt.Sprintf("Quý II/%d", y), fmt.Sprintf("Quý III/%d", y),
+			fmt.Sprintf("Quý IV/%d", y), fmt.Sprintf("6 tháng đầu năm %d", y), fmt.Sprintf("6 tháng cuối năm %d", y), fmt.Sprintf("Năm %d", y))
+	}
+	return func(i int) [6]string {
+		u := units[i%len(units)]
+		k := i / len(units)
+		return [6]string{u.province, u.code, periods[(k/len(inds))%len(periods)], inds[k%len(inds)], strconv.Itoa(i % 1000), "dòng " + strconv.Itoa(i)}
+	}
+}
+
+func newBufWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 1<<20) }
