@@ -137,6 +137,11 @@ type Options struct {
 	// FileTimeout bounds the reading of one file: past it the file is left
 	// for this run (Failed) and the others are read.
 	FileTimeout time.Duration
+	// TempDir is where a reader that needs temp files writes them
+	// (excelize, for a sheet over 16 MiB unzipped); "" is the system's.
+	// danvan gives each process its own folder in the store's temp
+	// folder, which the next run removes when the process is gone.
+	TempDir string
 }
 
 // DefaultOptions are the options of a production run.
@@ -553,7 +558,7 @@ type validated struct {
 
 // validate reads and validates a file held in memory.
 func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (out validated) {
-	rows, readRejects, fe := Read(in.opts.Reference, name, data)
+	rows, readRejects, fe := readIn(in.opts.Reference, name, data, in.opts.TempDir)
 	if fe != nil {
 		return validated{fe: fe}
 	}

@@ -16,6 +16,12 @@ import (
 // ("biểu mẫu", one report per sheet). Sheets with neither are skipped
 // (instructions, charts); a workbook where no sheet has a table is refused.
 func XLSX(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+	return xlsxIn(ref, file, data, "")
+}
+
+// xlsxIn is XLSX with excelize's temp files (a sheet over 16 MiB
+// unzipped) in tmp; "" is the system's temp folder.
+func xlsxIn(ref *pipeline.Reference, file string, data []byte, tmp string) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
 		return nil, nil, emptyFile(file)
@@ -24,7 +30,7 @@ func XLSX(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow,
 	case !bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return nil, nil, notSpreadsheet(file, "không phải tệp nén Office Open XML", "not an Office Open XML package")
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{TmpDir: tmp})
 	if err != nil {
 		return nil, nil, notSpreadsheet(file, "tệp bị hỏng hoặc không đúng định dạng", err.Error())
 	}
