@@ -101,6 +101,11 @@ var fixes = map[string]Fix{
 	"unreadable_docx": {"Mở tệp bằng Word, lưu lại dạng .docx, rồi gửi lại.", "Open the file in Word, save it as .docx, and send it again."},
 	"unknown_format":  {"Gửi tệp CSV, Excel (.xlsx), JSON hoặc văn bản (.txt, .docx).", "Send a CSV, Excel (.xlsx), JSON or text (.txt, .docx) file."},
 	"too_large":       {"Chia tệp thành nhiều tệp nhỏ hơn rồi gửi lại.", "Split the file into smaller ones and send them again."},
+	// Reading limits.
+	"file_too_large": {"Chia tệp thành nhiều tệp nhỏ hơn (ví dụ theo tỉnh hoặc theo năm) rồi gửi lại.",
+		"Split the file into smaller ones (by province or by year, say) and send them again."},
+	"unzipped_too_large": {"Chia bảng thành nhiều tệp nhỏ hơn; nếu tệp không lớn như vậy thì tệp bị hỏng: mở bằng Excel, lưu lại rồi gửi lại.",
+		"Split the table into smaller files; if it is not that big, the file is damaged: open it in Excel, save it again and send it again."},
 	// The poison rule: files that stopped runs.
 	"file_timed_out": {"Không cần làm gì nếu tệp đọc được ở lần chạy sau; nếu tệp rất lớn, chia thành nhiều tệp nhỏ hơn rồi gửi lại.",
 		"Nothing, if the next run reads it; if the file is very large, split it into smaller ones and send them again."},

@@ -1,29 +1,80 @@
 package main
 
 import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/danvan/danvan/pipeline/ingest"
 )
 
 // readOptions are the settings of how ingest reads files, from flags: the
-// time one file may take and the poison rule.
+// limits of what one file may cost, the time one file may take and the
+// poison rule.
 type readOptions struct {
+	limits      ingest.Limits
 	poisonAfter int
 	fileTimeout time.Duration
 }
 
 // readFlagsInto registers the read options of o on fs.
 func readFlagsInto(fs interface {
+	Var(flag.Value, string, string)
 	IntVar(*int, string, int, string)
 	DurationVar(*time.Duration, string, time.Duration, string)
 }, o *readOptions) {
 	def := ingest.DefaultOptions()
 	fs.IntVar(&o.poisonAfter, "poison-after", def.PoisonAfter, "quarantine a file as poison once this many runs in a row failed, timed out or died on it (0: never)")
 	fs.DurationVar(&o.fileTimeout, "file-timeout", def.FileTimeout, "leave a file that takes longer than this for the next run, and read the others")
+	o.limits = def.Limits
+	fs.Var(sizeFlag{&o.limits.FileBytes}, "max-file-size", "quarantine a file larger than this (e.g. 512MiB, 2GiB)")
+	fs.Var(sizeFlag{&o.limits.UnzippedBytes}, "max-unzipped", "quarantine a workbook whose parts unzip to more than this (e.g. 1GiB)")
 }
 
 // apply sets o on ingest options.
 func (o readOptions) apply(opts *ingest.Options) {
-	opts.PoisonAfter, opts.FileTimeout = o.poisonAfter, o.fileTimeout
+	opts.Limits, opts.PoisonAfter, opts.FileTimeout = o.limits, o.poisonAfter, o.fileTimeout
+}
+
+// sizeFlag is a size in bytes written "512MiB", "2GiB", "64KiB", "1500000"
+// (bytes) or with decimal units ("500MB").
+type sizeFlag struct{ v *int64 }
+
+func (f sizeFlag) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return strconv.FormatInt(*f.v, 10)
+}
+
+func (f sizeFlag) Set(s string) error {
+	n, err := parseSize(s)
+	if err != nil {
+		return err
+	}
+	*f.v = n
+	return nil
+}
+
+var sizeUnits = []struct {
+	suffix string
+	n      int64
+}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40}, {"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12}, {"b", 1}}
+
+func parseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range sizeUnits {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(rest), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || n <= 0 || n*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("size %q: write a positive number of bytes, or with a unit: 64KiB, 512MiB, 2GiB", s)
+	}
+	return int64(n * float64(mult)), nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,6 +28,7 @@ type refreshOptions struct {
 
 // refreshFlags registers the settings of a refresh.
 func refreshFlags(fs interface {
+	Var(flag.Value, string, string)
 	IntVar(*int, string, int, string)
 	DurationVar(*time.Duration, string, time.Duration, string)
 }, o *refreshOptions) {

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -47,6 +49,9 @@ type badCase struct {
 	strikes []pipeline.Strike
 	timeout time.Duration
 	failed  bool
+	// limits, when set, are the reading limits of the case (small, to
+	// show each limit on a small file).
+	limits *Limits
 }
 
 // ignoredCase is an entry of an inbox folder that is listed as not read.
@@ -246,7 +251,40 @@ func badCases(t *testing.T) []badCase {
 				{At: testNow.Add(-24 * time.Hour), Kind: pipeline.StrikeDied, Reason: "lần chạy dừng đột ngột khi đang đọc tệp", ReasonEN: "the run stopped abruptly"},
 			}},
 	)
+	// Reading limits: over one, the file is quarantined naming it.
+	book, err := os.ReadFile(filepath.Join("testdata", "xlsx_long", "input.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases,
+		badCase{name: "file_too_large", file: "lon.csv", data: []byte(header + good), limits: &Limits{FileBytes: 10},
+			fileCode: "file_too_large", reason: "quá giới hạn 10 byte cho một tệp (--max-file-size)"},
+		badCase{name: "unzipped_too_large", file: "lon.xlsx", data: book, limits: &Limits{UnzippedBytes: 1000},
+			fileCode: "unzipped_too_large", reason: "quá giới hạn 1000 byte (--max-unzipped); tệp không được giải nén"},
+		// A zip bomb: a sheet whose zip directory says 4 GiB, refused from
+		// the directory under the default limits, never decompressed.
+		badCase{name: "zip_bomb", file: "bom.xlsx", data: zipDeclaring(t, 4<<30),
+			fileCode: "unzipped_too_large", reason: "Tệp Excel khi giải nén lớn 4,0 GiB, quá giới hạn 1,0 GiB"},
+	)
 	return cases
+}
+
+// zipDeclaring is a small workbook-shaped zip whose one sheet declares
+// size bytes unzipped.
+func zipDeclaring(t *testing.T, size uint64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Store,
+		CompressedSize64: 5, UncompressedSize64: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("<a/>\n"))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // TestBadInputs checks each kind of bad input: its exact code, where it
@@ -307,6 +345,13 @@ func TestBadInputs(t *testing.T) {
 			if c.strikes != nil || c.timeout > 0 {
 				poisonCase(t, c, path)
 				return
+			}
+			in := in
+			if c.limits != nil {
+				var err error
+				if in, err = New(Options{Now: func() time.Time { return testNow }, Limits: *c.limits}); err != nil {
+					t.Fatal(err)
+				}
 			}
 			sum, err := in.Check(context.Background(), []string{path})
 			if err != nil {

@@ -37,13 +37,13 @@ var Readers = map[string]Reader{
 // panics: a reader's panic becomes a FileError, so one bad file cannot stop
 // a batch.
 func Read(ref *pipeline.Reference, file string, data []byte) (rows []pipeline.RawRow, rejects []pipeline.RowError, fe *pipeline.FileError) {
-	return readIn(ref, file, data, "")
+	return readIn(ref, file, data, readOpts{})
 }
 
-// readIn is Read with tmp, the folder where the workbook reader (excelize)
-// writes the temp files of sheets over 16 MiB unzipped; "" is the
-// system's temp folder.
-func readIn(ref *pipeline.Reference, file string, data []byte, tmp string) (rows []pipeline.RawRow, rejects []pipeline.RowError, fe *pipeline.FileError) {
+// readIn is Read with o: the folder where the workbook reader (excelize)
+// writes the temp files of sheets over 16 MiB unzipped, and the limit of
+// what a workbook may unzip to.
+func readIn(ref *pipeline.Reference, file string, data []byte, o readOpts) (rows []pipeline.RawRow, rejects []pipeline.RowError, fe *pipeline.FileError) {
 	defer func() {
 		if p := recover(); p != nil {
 			rows, rejects, fe = nil, nil, internalError(file, p)
@@ -56,10 +56,10 @@ func readIn(ref *pipeline.Reference, file string, data []byte, tmp string) (rows
 	if fe != nil {
 		return nil, nil, fe
 	}
-	// A Reader has no place for the temp folder; the one reader that
-	// writes temp files is told it here (functions compare by their code).
-	if tmp != "" && reflect.ValueOf(read).Pointer() == reflect.ValueOf(XLSX).Pointer() {
-		return xlsxIn(ref, file, data, tmp)
+	// A Reader has no place for o; the one reader that needs it is told
+	// it here (functions compare by their code).
+	if o != (readOpts{}) && reflect.ValueOf(read).Pointer() == reflect.ValueOf(XLSX).Pointer() {
+		return xlsxIn(ref, file, data, o)
 	}
 	return read(ref, file, data)
 }

@@ -142,11 +142,14 @@ type Options struct {
 	// danvan gives each process its own folder in the store's temp
 	// folder, which the next run removes when the process is gone.
 	TempDir string
+	// Limits bound what one file may cost; zero fields take
+	// DefaultLimits'.
+	Limits Limits
 }
 
 // DefaultOptions are the options of a production run.
 func DefaultOptions() Options {
-	return Options{Now: time.Now, ChunkSize: 16 << 10, PoisonAfter: 2, FileTimeout: 10 * time.Minute}
+	return Options{Now: time.Now, ChunkSize: 16 << 10, PoisonAfter: 2, FileTimeout: 10 * time.Minute, Limits: DefaultLimits()}
 }
 
 // Ingester reads, validates and commits files.
@@ -166,6 +169,7 @@ func New(opts Options) (*Ingester, error) {
 	if opts.FileTimeout <= 0 {
 		opts.FileTimeout = def.FileTimeout
 	}
+	opts.Limits = opts.Limits.withDefaults()
 	if opts.Reference == nil {
 		ref, err := pipeline.DefaultReference()
 		if err != nil {
@@ -438,14 +442,19 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 			res.Hash, at, err = h.hash, h.at, h.err
 		}
 	} else if err == nil {
-		if at, err = stampOf(path); err == nil {
-			data, err = os.ReadFile(path)
+		if at, err = stampOf(path); err == nil && at.info.Size() > in.opts.Limits.FileBytes {
+			// Too large to read: hashed as it streams by, never held.
+			res.Hash, err = hashFile(path)
+		} else {
+			if err == nil {
+				data, err = os.ReadFile(path)
+			}
+			sum := sha256.Sum256(data)
+			res.Hash = hex.EncodeToString(sum[:])
 		}
 		if err == nil {
 			err = at.same(path)
 		}
-		sum := sha256.Sum256(data)
-		res.Hash = hex.EncodeToString(sum[:])
 	}
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
@@ -459,6 +468,16 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 		return res, nil
 	}
 	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC()}
+	if size := at.info.Size(); size > in.opts.Limits.FileBytes {
+		fe := fileTooLarge(name, size, in.opts.Limits.FileBytes)
+		res.Status, res.FileErr = Quarantined, fe
+		if sink != nil {
+			if err := sink.Quarantine(ctx, b, fe); err != nil {
+				return res, fmt.Errorf("commit %s: %w", path, err)
+			}
+		}
+		return res, nil
+	}
 	tr := in.opts.Tracker
 	if sink == nil {
 		tr = nil
@@ -558,7 +577,7 @@ type validated struct {
 
 // validate reads and validates a file held in memory.
 func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (out validated) {
-	rows, readRejects, fe := readIn(in.opts.Reference, name, data, in.opts.TempDir)
+	rows, readRejects, fe := readIn(in.opts.Reference, name, data, readOpts{tmp: in.opts.TempDir, unzipped: in.opts.Limits.UnzippedBytes})
 	if fe != nil {
 		return validated{fe: fe}
 	}

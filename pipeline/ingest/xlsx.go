@@ -16,12 +16,14 @@ import (
 // ("biểu mẫu", one report per sheet). Sheets with neither are skipped
 // (instructions, charts); a workbook where no sheet has a table is refused.
 func XLSX(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	return xlsxIn(ref, file, data, "")
+	return xlsxIn(ref, file, data, readOpts{})
 }
 
 // xlsxIn is XLSX with excelize's temp files (a sheet over 16 MiB
-// unzipped) in tmp; "" is the system's temp folder.
-func xlsxIn(ref *pipeline.Reference, file string, data []byte, tmp string) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+// unzipped) in o.tmp, and a workbook that unzips to more than o.unzipped
+// (when set) refused from its zip directory, before excelize decompresses
+// anything.
+func xlsxIn(ref *pipeline.Reference, file string, data []byte, o readOpts) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
 		return nil, nil, emptyFile(file)
@@ -30,7 +32,14 @@ func xlsxIn(ref *pipeline.Reference, file string, data []byte, tmp string) ([]pi
 	case !bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return nil, nil, notSpreadsheet(file, "không phải tệp nén Office Open XML", "not an Office Open XML package")
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{TmpDir: tmp})
+	xo := excelize.Options{TmpDir: o.tmp}
+	if o.unzipped > 0 {
+		if n, ok := unzippedSize(data); ok && n > o.unzipped {
+			return nil, nil, unzippedTooLarge(file, n, o.unzipped)
+		}
+		xo.UnzipSizeLimit, xo.UnzipXMLSizeLimit = o.unzipped, min(o.unzipped, excelize.StreamChunkSize)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), xo)
 	if err != nil {
 		return nil, nil, notSpreadsheet(file, "tệp bị hỏng hoặc không đúng định dạng", err.Error())
 	}
