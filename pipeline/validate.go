@@ -34,6 +34,9 @@ type Validator struct {
 	breakdowns  map[breakdownText]ResolvedBreakdown
 	// spare holds the entry buffers of finished FileChecks for the next.
 	spare [][]checkEntry
+	// submission, when set, is the portal submission the rows come from
+	// (SetSubmission).
+	submission *Submission
 }
 
 // NewValidator checks against ref; periods starting after now's date (in
@@ -158,6 +161,16 @@ func (v *Validator) RowWith(rec *Record, file string, raw *RawRow, cells KeyCell
 				t.Format("02/01/2006"), v.today.Format("02/01/2006")))
 		}
 		rec.SubmittedAt = t
+	}
+	if s := v.submission; s != nil {
+		if p := s.allows(rec.Unit); p != nil {
+			f, val := FieldUnit, raw.Unit
+			if rec.Unit.Level == LevelProvince && raw.Unit == "" {
+				f, val = FieldProvince, raw.Province
+			}
+			return v.rowError(file, raw, f, val, p)
+		}
+		rec.SubmittedAt = s.ReceivedAt
 	}
 	return nil
 }

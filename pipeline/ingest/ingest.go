@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
+	datadir "github.com/danvan/danvan/pipeline/layout" // "layout" is a long table's header here
 )
 
 // Status is what happened to a file.
@@ -220,13 +221,52 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 			continue
 		}
 		path := e.path
-		res, err := in.file(ctx, &v, path, sink, hashes[path])
+		sub, refuse := in.received(path)
+		v.SetSubmission(sub)
+		res, err := in.file(ctx, &v, path, sink, hashes[path], refuse)
 		sum.Files = append(sum.Files, res)
 		if err != nil {
 			return sum, err
 		}
 	}
 	return sum, nil
+}
+
+// Submitted checks (sink nil) or ingests one file the submission portal
+// received, as Files does for a file of the inbox, holding its rows to s
+// (pipeline.Submission): the portal's preview and the night's ingest of
+// the same file run the same checks.
+func (in *Ingester) Submitted(ctx context.Context, path string, s pipeline.Submission, sink pipeline.Sink) (FileResult, error) {
+	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
+	v.SetSubmission(&s)
+	var hash chan hashed
+	if streamed(path) {
+		hash = make(chan hashed, 1)
+		var h hashed
+		if h.at, h.err = stampOf(path); h.err == nil {
+			h.hash, h.err = hashFile(path)
+		}
+		hash <- h
+	}
+	return in.file(ctx, &v, path, sink, hash, nil)
+}
+
+// received says what the path of a file the portal committed to the inbox
+// says (datadir.ParseReceived): who sent it and when. A file elsewhere is no
+// submission (nil, nil); one in the folder of a code no unit can send with
+// is refused whole.
+func (in *Ingester) received(path string) (*pipeline.Submission, *pipeline.FileError) {
+	r, ok := datadir.ParseReceived(path)
+	if !ok {
+		return nil, nil
+	}
+	sender, p := in.opts.Reference.Sender(r.Unit)
+	if p != nil {
+		return nil, &pipeline.FileError{File: filepath.Base(path), Code: "unknown_sender",
+			Reason:   fmt.Sprintf("Tệp nằm trong thư mục cổng nộp của mã %s, nhưng mã này không nộp báo cáo được: %s", r.Unit, p.Reason),
+			ReasonEN: fmt.Sprintf("The file is in the portal folder of code %s, which cannot send reports: %s", r.Unit, p.ReasonEN)}
+	}
+	return &pipeline.Submission{Sender: sender, ReceivedAt: r.At}, nil
 }
 
 // Walk lists the files at paths: files as given (a link named on the
@@ -427,7 +467,10 @@ type hashed struct {
 // to stream comes with hash, which brings its content hash; hash is nil for
 // a file read whole. *vp is the run's Validator; file replaces it when a
 // reader it had to abandon still holds it (readWhole).
-func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path string, sink pipeline.Sink, hash <-chan hashed) (FileResult, error) {
+//
+// A file refuse is not nil for is not read: it is quarantined with that
+// reason.
+func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path string, sink pipeline.Sink, hash <-chan hashed, refuse *pipeline.FileError) (FileResult, error) {
 	name := filepath.Base(path)
 	res := FileResult{File: name, Path: path, Status: Loaded}
 	if sink == nil {
@@ -468,6 +511,15 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 		return res, nil
 	}
 	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC()}
+	if refuse != nil {
+		res.Status, res.FileErr = Quarantined, refuse
+		if sink != nil {
+			if err := sink.Quarantine(ctx, b, refuse); err != nil {
+				return res, fmt.Errorf("commit %s: %w", path, err)
+			}
+		}
+		return res, nil
+	}
 	if size := at.info.Size(); size > in.opts.Limits.FileBytes {
 		fe := fileTooLarge(name, size, in.opts.Limits.FileBytes)
 		res.Status, res.FileErr = Quarantined, fe
