@@ -86,6 +86,7 @@ func commands() []command {
 		{"tables", "list the tables and views analysts can query", cmdTables},
 		{"check", "list every inconsistency of the data directory, with its fix", cmdCheck},
 		{"brief", "the one-page brief of a year (bản tin so sánh), as PDF or HTML", cmdBrief},
+		{"access", "issue, list and revoke the units' submission links", cmdAccess},
 	}
 }
 

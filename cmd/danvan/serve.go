@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"time"
 
+	"github.com/danvan/danvan/pipeline/portal"
 	"github.com/danvan/danvan/pipeline/schedule"
 	"github.com/danvan/danvan/pipeline/serve"
 )
@@ -24,6 +26,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxAge := fs.Duration("max-age", 36*time.Hour, "/healthz turns unhealthy when the last successful refresh is older")
 	grace := fs.Duration("grace", 5*time.Minute, "on SIGTERM, how long a running refresh may go on before it is stopped")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	refreshOnSubmit := fs.Bool("refresh-on-submit", false, "refresh as soon as a file is received through the submission portal (under the run lock) instead of at the next scheduled refresh")
+	maxUpload := fs.Int("max-upload-mb", portal.DefaultMaxBytes>>20, "largest file the submission portal accepts, in MB")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -42,6 +46,26 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	if *maxUpload <= 0 {
+		return fmt.Errorf("%w: --max-upload-mb must be positive", errUsage)
+	}
+	now, err := clock()
+	if err != nil {
+		return err
+	}
+	popts := portal.DefaultOptions()
+	popts.DataDir, popts.Logger, popts.Now, popts.DeadlineDays = o.data, logger, now, o.deadlineDays
+	popts.MaxBytes = int64(*maxUpload) << 20
+	popts.NextRefresh = runner.Next
+	if *refreshOnSubmit {
+		sr := &submitRefresher{runner: runner, log: logger, kick: make(chan struct{}, 1)}
+		go sr.loop(ctx)
+		popts.Refresh = sr.Kick
+	}
+	nop, err := portal.New(popts)
+	if err != nil {
+		return err
+	}
 	token := os.Getenv("DANVAN_TOKEN")
 	sqlHandler, closeSQL, err := sqlEndpoint(o.data)
 	if err != nil {
@@ -51,11 +75,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv, err := serve.New(serve.Options{
 		DataDir: o.data, Addr: *addr, Logger: logger,
 		Runs:    runsSource{runner},
-		Metrics: metricsSource{runner},
+		Metrics: metricsSource{runner, nop},
 		Health:  func() (bool, string) { return runner.Healthy(*maxAge) },
 		Trigger: apiTrigger(ctx, runner),
 		Token:   token,
 		SQL:     sqlHandler,
+		Portal:  nop,
 	})
 	if err != nil {
 		return err
@@ -129,6 +154,55 @@ func (s runsSource) History(n int) ([]serve.Run, error) {
 	return out, err
 }
 
-type metricsSource struct{ r *schedule.Runner }
+type metricsSource struct {
+	r *schedule.Runner
+	p *portal.Portal
+}
 
-func (m metricsSource) WriteMetrics(w io.Writer) { _ = m.r.WriteMetrics(w) }
+func (m metricsSource) WriteMetrics(w io.Writer) {
+	_ = m.r.WriteMetrics(w)
+	_ = m.p.WriteMetrics(w)
+}
+
+// submitRefresher runs a refresh after files arrive through the portal
+// (serve --refresh-on-submit): at once when no refresh runs, else as soon
+// as the running one ends, since it may have listed the inbox before the
+// file came. Files that arrive meanwhile share the next refresh: Kick
+// never queues more than one.
+type submitRefresher struct {
+	runner *schedule.Runner
+	log    *slog.Logger
+	kick   chan struct{}
+}
+
+// Kick asks for a refresh; it never blocks.
+func (s *submitRefresher) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (s *submitRefresher) loop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.kick:
+		}
+		for {
+			_, err := s.runner.RunBy(context.WithoutCancel(ctx), schedule.TriggerPortal)
+			if !errors.Is(err, schedule.ErrBusy) {
+				if err != nil {
+					s.log.Warn("refresh after a portal submission failed", "err", err)
+				}
+				break
+			}
+			select { // another refresh runs: try again when it may be over
+			case <-ctx.Done():
+				return
+			case <-time.After(5 * time.Second):
+			}
+		}
+	}
+}

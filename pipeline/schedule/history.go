@@ -43,6 +43,7 @@ const (
 	TriggerSchedule Trigger = "schedule" // the cron schedule
 	TriggerManual   Trigger = "manual"   // `danvan run`
 	TriggerAPI      Trigger = "api"      // the server's POST trigger
+	TriggerPortal   Trigger = "portal"   // a file received through the submission portal (serve --refresh-on-submit)
 )
 
 // Result is what a Job reports about the refresh it did.

@@ -83,6 +83,12 @@ type Options struct {
 	// danvan query there), and is refused, saying so, beyond it.
 	SQL http.Handler
 
+	// Portal is the submission portal (pipeline/portal), mounted when set:
+	// its page GET /nop/{secret} and its API under /api/submissions, and
+	// the list of files it received, GET /api/portal/submissions. It
+	// authenticates its own requests (a secret per link).
+	Portal http.Handler
+
 	ShutdownGrace time.Duration // default 10s
 	RunsShown     int           // runs listed by /api/runs; default 30
 
@@ -240,6 +246,11 @@ func (s *Server) routes() http.Handler {
 			sql = s.loopbackOnly(sql)
 		}
 		mux.Handle("POST /api/sql", gz(sql))
+	}
+	if s.opts.Portal != nil {
+		for _, p := range []string{"/nop/", "/api/submissions", "/api/submissions/", "/api/portal/"} {
+			mux.Handle(p, gz(s.opts.Portal))
+		}
 	}
 	return securityHeaders(mux)
 }
