@@ -50,6 +50,7 @@ const dict = {
     'files.none': 'Chưa nộp tệp nào qua cổng.',
     'too.big': (mb) => `Tệp lớn hơn giới hạn ${mb} MB nên không gửi được.`,
     'err.net': 'Không kết nối được máy chủ; hãy kiểm tra mạng rồi thử lại.',
+    more: (n, shown) => `… và ${n} dòng nữa (chỉ hiện ${shown} dòng đầu).`,
     total: 'Tổng số', yes: 'có', no: 'không',
     q: { approx: 'khoảng', at_least: 'trên', at_most: 'dưới' },
   },
@@ -93,6 +94,7 @@ const dict = {
     'files.none': 'No file sent through the portal yet.',
     'too.big': (mb) => `The file is larger than the ${mb} MB limit and cannot be sent.`,
     'err.net': 'Cannot reach the server; check the network and try again.',
+    more: (n, shown) => `… and ${n} more rows (the first ${shown} are shown).`,
     total: 'Total', yes: 'yes', no: 'no',
     q: { approx: 'about', at_least: 'more than', at_most: 'less than' },
   },
@@ -256,7 +258,7 @@ function renderPreview(pv) {
       { label: t('col.given'), value: (e) => e.value },
       { label: t('col.reason'), value: (e) => (lang === 'en' ? e.reason_en : e.reason) },
       { label: t('col.fix'), value: (e) => (lang === 'en' ? e.fix_en : e.fix) || '' },
-    ], pv.refused, { id: 'refused' }), h('p', { class: 'hint' }, t('ref.note')));
+    ], pv.refused, { id: 'refused' }), more(pv.refused_count, pv.refused.length), h('p', { class: 'hint' }, t('ref.note')));
   }
   if (pv.accepted.length > 0) {
     const rows = [];
@@ -273,10 +275,15 @@ function renderPreview(pv) {
       { label: t('col.value'), num: true, value: (r) => h('span', null, valueText(r.v.value, r.v.qualifier), ' ', h('span', { class: 'unit' }, r.g.unit)) },
       { label: t('col.ref'), nowrap: true, value: (r) => r.v.ref },
     );
-    parts.push(h('h3', null, t('acc.title')), table(cols, rows, { id: 'accepted' }));
+    parts.push(h('h3', null, t('acc.title')), table(cols, rows, { id: 'accepted' }), more(pv.accepted_count, rows.length));
   }
   if (pv.changes) parts.push(renderChanges(pv.changes));
   fill('result', parts);
+}
+
+/** more says how many rows a list left out (the server lists the first ones). */
+function more(total, shown) {
+  return total > shown ? h('p', { class: 'hint' }, t('more', total - shown, shown)) : null;
 }
 
 function renderChanges(ch) {
@@ -290,14 +297,14 @@ function renderChanges(ch) {
     return h('div', { id: 'changes' }, out);
   }
   if (ch.changed.length > 0) {
-    out.push(h('p', null, t('ch.replaces', ch.changed.length)), table([
+    out.push(h('p', null, t('ch.replaces', ch.changed_count)), table([
       { label: t('col.period'), nowrap: true, value: (c) => periodLabel(c.period) },
       { label: t('col.indicator'), value: (c) => c.indicator },
       { label: t('col.breakdown'), value: (c) => (c.disaggregation === 'total' ? t('total') : c.disaggregation) },
       { label: t('col.old'), num: true, value: (c) => valueText(c.old, c.old_qualifier) },
       { label: t('col.new'), num: true, value: (c) => valueText(c.new, c.new_qualifier) },
       { label: t('col.source'), value: (c) => `${c.old_source}${c.pending ? ` (${t('ch.pending')})` : ''}` },
-    ], ch.changed, { id: 'changed' }));
+    ], ch.changed, { id: 'changed' }), more(ch.changed_count, ch.changed.length));
   }
   const notes = [];
   if (ch.same > 0) notes.push(t('ch.same', ch.same));

@@ -102,12 +102,6 @@ func readerFor(file string, data []byte) (Reader, *pipeline.FileError) {
 		"Unknown file type %q; send CSV, TSV, Excel (.xlsx), JSON or JSON Lines.", filepath.Base(file))
 }
 
-// Sniff names what a file whose first bytes are head looks like: empty,
-// xlsx (any zip), xls (any OLE compound file), json, jsonl, csv, text or
-// binary. The submission portal decides an upload's type with it, as
-// ingest does for a file without an extension it knows.
-func Sniff(head []byte) string { return sniff(head) }
-
 // sniff names what data looks like: empty, xlsx, xls, json, jsonl, csv,
 // text or binary.
 func sniff(data []byte) string {

@@ -251,6 +251,12 @@ func (in *Ingester) Submitted(ctx context.Context, path string, s pipeline.Submi
 	return in.file(ctx, &v, path, sink, hash, nil)
 }
 
+// Sniff names what a file whose first bytes are head looks like: empty,
+// xlsx (any zip), xls (any OLE compound file), json, jsonl, csv, text or
+// binary. The submission portal decides an upload's type with it, as
+// ingest does for a file without an extension it knows.
+func Sniff(head []byte) string { return sniff(head) }
+
 // received says what the path of a file the portal committed to the inbox
 // says (datadir.ParseReceived): who sent it and when. A file elsewhere is no
 // submission (nil, nil); one in the folder of a code no unit can send with

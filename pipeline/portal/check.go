@@ -163,17 +163,26 @@ type Earlier struct {
 // units and periods: the published ones and those of portal submissions
 // waiting for the next refresh.
 type Changes struct {
-	Snapshot  string    `json:"snapshot,omitempty"` // run id of the published snapshot compared with
-	Changed   []Change  `json:"changed"`
-	Same      int       `json:"same"`      // values equal to what was received before
-	New       int       `json:"new"`       // values of keys nobody had given
-	Kept      int       `json:"kept"`      // earlier values of the same units and periods the file does not give: they stay
-	Earlier   []Earlier `json:"earlier"`   // the earlier reports concerned
-	Replaces  bool      `json:"replaces"`  // the file replaces some earlier value
-	Published bool      `json:"published"` // there was a snapshot to compare with
+	Snapshot     string    `json:"snapshot,omitempty"` // run id of the published snapshot compared with
+	Changed      []Change  `json:"changed"`
+	ChangedCount int       `json:"changed_count"`
+	Same         int       `json:"same"`      // values equal to what was received before
+	New          int       `json:"new"`       // values of keys nobody had given
+	Kept         int       `json:"kept"`      // earlier values of the same units and periods the file does not give: they stay
+	Earlier      []Earlier `json:"earlier"`   // the earlier reports concerned
+	Replaces     bool      `json:"replaces"`  // the file replaces some earlier value
+	Published    bool      `json:"published"` // there was a snapshot to compare with
 }
 
-// Preview is the answer to a dry run: what the file would bring.
+// maxShown bounds the values and refusals a preview lists (and the changes
+// it details): a district's report has a few dozen; a file with a hundred
+// thousand refused rows is told by its counts and its first rows, not
+// sent back whole.
+const maxShown = 500
+
+// Preview is the answer to a dry run: what the file would bring. Accepted,
+// Refused and Changes.Changed list at most maxShown entries; the counts
+// are the file's.
 type Preview struct {
 	File          FileInfo  `json:"file"`
 	Unit          UnitInfo  `json:"unit"`
@@ -236,14 +245,14 @@ func (p *Portal) preview(ctx context.Context, u *upload, sender *pipeline.Unit, 
 		pv.FileError = &Refused{Code: c.fe.Code, Reason: c.fe.Reason, ReasonEN: c.fe.ReasonEN}
 		pv.FileError.Fix, pv.FileError.FixEN = fixFor(c.fe.Code)
 	}
-	for _, e := range c.rejects {
+	for _, e := range c.rejects[:min(len(c.rejects), maxShown)] {
 		r := Refused{Ref: e.Ref, Column: e.Column, Value: e.Value, Code: e.Code, Reason: e.Reason, ReasonEN: e.ReasonEN}
 		r.Fix, r.FixEN = fixFor(e.Code)
 		pv.Refused = append(pv.Refused, r)
 	}
-	pv.RefusedCount = len(pv.Refused)
+	pv.RefusedCount = len(c.rejects)
 	pv.AcceptedCount = len(c.recs)
-	pv.Accepted = p.groups(c.recs)
+	pv.Accepted = p.groups(c.recs[:min(len(c.recs), maxShown)])
 	if len(c.recs) > 0 {
 		ch, err := p.changes(ctx, c.recs, u.hash)
 		if err != nil {
@@ -363,6 +372,7 @@ func (p *Portal) changes(ctx context.Context, recs []pipeline.Record, self strin
 		return nil, err
 	}
 	ch.Snapshot, ch.Published = snap.RunID, snap.RunID != ""
+	p.forgetPublished(snap.Batches)
 	for _, v := range snap.Values {
 		if !wanted[up{v.Key.Unit, v.Key.Period}] {
 			continue
@@ -381,14 +391,13 @@ func (p *Portal) changes(ctx context.Context, recs []pipeline.Record, self strin
 		return nil, err
 	}
 	for _, f := range pending {
-		c, err := p.checkReceived(ctx, f.path)
+		vals, err := p.pendingValues(ctx, f)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range c.recs {
-			k := r.ValueKey()
-			if wanted[up{k.Unit, k.Period}] {
-				cur[k] = current{value: r.Value, qualifier: string(r.Qualifier), source: filepath.Base(f.path), received: f.at, pending: true}
+		for _, v := range vals {
+			if wanted[up{v.key.Unit, v.key.Period}] {
+				cur[v.key] = current{value: v.value, qualifier: v.qualifier, source: filepath.Base(f.path), received: f.at, pending: true}
 			}
 		}
 	}
@@ -416,6 +425,7 @@ func (p *Portal) changes(ctx context.Context, recs []pipeline.Record, self strin
 		}
 	}
 	ch.Replaces = len(ch.Changed) > 0
+	ch.ChangedCount = len(ch.Changed)
 	for e := range earlier {
 		ch.Earlier = append(ch.Earlier, e)
 	}
@@ -425,7 +435,59 @@ func (p *Portal) changes(ctx context.Context, recs []pipeline.Record, self strin
 	slices.SortFunc(ch.Changed, func(a, b Change) int {
 		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), comparePeriods(a.Period, b.Period), cmp.Compare(a.Indicator, b.Indicator), cmp.Compare(a.Disaggregation, b.Disaggregation))
 	})
+	ch.Changed = ch.Changed[:min(len(ch.Changed), maxShown)]
 	return ch, nil
+}
+
+// keyed is a value of a received file, as the comparison needs it.
+type keyed struct {
+	key       pipeline.ValueKey
+	value     float64
+	qualifier string
+}
+
+func keyedOf(recs []pipeline.Record) []keyed {
+	out := make([]keyed, len(recs))
+	for i, r := range recs {
+		out[i] = keyed{r.ValueKey(), r.Value, string(r.Qualifier)}
+	}
+	return out
+}
+
+// pendingValues returns the values of a received file that is not
+// published yet: checked once, then kept by its hash until it is published
+// (forget), since every preview of its unit compares with it.
+func (p *Portal) pendingValues(ctx context.Context, f receivedFile) ([]keyed, error) {
+	p.mu.Lock()
+	vals, ok := p.pending[f.Hash]
+	p.mu.Unlock()
+	if ok {
+		return vals, nil
+	}
+	c, err := p.checkReceived(ctx, f.path)
+	if err != nil {
+		return nil, err
+	}
+	vals = keyedOf(c.recs)
+	p.keepPending(f.Hash, vals)
+	return vals, nil
+}
+
+func (p *Portal) keepPending(hash string, vals []keyed) {
+	p.mu.Lock()
+	p.pending[hash] = vals
+	p.mu.Unlock()
+}
+
+// forgetPublished drops the kept values of files the snapshot holds.
+func (p *Portal) forgetPublished(batches map[string]bool) {
+	p.mu.Lock()
+	for h := range p.pending {
+		if batches[h] {
+			delete(p.pending, h)
+		}
+	}
+	p.mu.Unlock()
 }
 
 // receivedFile is a file in the portal inbox.

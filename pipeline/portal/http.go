@@ -308,6 +308,7 @@ func (p *Portal) submit(w http.ResponseWriter, r *http.Request) {
 		refused(p.internal(err), u)
 		return
 	}
+	p.keepPending(u.hash, keyedOf(c.recs))
 	rc.Preview = pv
 	answer(w, http.StatusCreated, Answer{Status: "received", Receipt: rc})
 }

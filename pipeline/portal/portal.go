@@ -131,7 +131,8 @@ type Portal struct {
 	metrics  counters
 
 	mu       sync.Mutex
-	received map[string]Event // the received (and recovered) events, by hash
+	received map[string]Event   // the received (and recovered) events, by hash
+	pending  map[string][]keyed // the values of received files not published yet, by hash (pendingValues)
 	opened   map[string]time.Time
 }
 
@@ -192,7 +193,7 @@ func New(opts Options) (*Portal, error) {
 		checking: make(chan struct{}, opts.Checks),
 		perLink:  newLimiter(opts.LinkRate, opts.LinkBurst),
 		perAddr:  newLimiter(opts.AddressRate, opts.AddressBurst),
-		received: map[string]Event{}, opened: map[string]time.Time{},
+		received: map[string]Event{}, opened: map[string]time.Time{}, pending: map[string][]keyed{},
 	}
 	if err := layout.MkdirAll(d.Portal()); err != nil {
 		return nil, fmt.Errorf("portal: %w", err)

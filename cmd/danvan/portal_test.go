@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/pipeline/ingest"
+	"github.com/danvan/danvan/pipeline/layout"
+)
+
+// issueLink runs `danvan access issue` and returns the link it printed.
+func issueLink(t *testing.T, data, unit string, args ...string) string {
+	t.Helper()
+	r := danvan(t, nil, append([]string{"access", "issue", "--data", data, "--unit", unit}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("access issue: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(line, "/nop/") {
+			return strings.TrimSpace(line)
+		}
+	}
+	t.Fatalf("access issue printed no link:\n%s", r.stdout)
+	return ""
+}
+
+func secretOf(link string) string { return link[strings.LastIndex(link, "/")+1:] }
+
+// startPortal starts `danvan serve` with no schedule and waits until it
+// answers.
+func startPortal(t *testing.T, data, addr string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve", "--data", data, "--addr", addr, "--schedule", "off"}, args...)...)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitFor(t, "the server to answer", 30*time.Second, func() bool {
+		res, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			res.Body.Close()
+		}
+		return err == nil
+	})
+	return cmd
+}
+
+func killNine(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+}
+
+func sha256hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// postFile sends a file to the portal: "" commits, "dry_run=true" checks.
+func postFile(t *testing.T, addr, secret, query, name string, data []byte) (int, map[string]any) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	w, _ := mw.CreateFormFile("file", name)
+	w.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", "http://"+addr+"/api/submissions?"+query, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+secret)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("post %s: %v", name, err)
+	}
+	defer res.Body.Close()
+	var body map[string]any
+	json.NewDecoder(res.Body).Decode(&body)
+	return res.StatusCode, body
+}
+
+// inboxFiles are the files a refresh would read from the inbox.
+func inboxFiles(t *testing.T, data string) []string {
+	t.Helper()
+	files, _, err := ingest.Walk([]string{layout.Dir(data).Inbox()})
+	if err != nil && !os.IsNotExist(err) && !strings.Contains(err.Error(), "no such file") {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// checkPortalInbox asserts that every file a refresh would read from the
+// portal inbox is whole: its bytes hash to the hash its name gives.
+func checkPortalInbox(t *testing.T, data string) int {
+	t.Helper()
+	n := 0
+	for _, p := range inboxFiles(t, data) {
+		r, ok := layout.ParseReceived(p)
+		if !ok {
+			t.Errorf("a file that is no portal file in the inbox: %s", p)
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sha256hex(b) != r.Hash {
+			t.Errorf("half-written file in the inbox: %s (%d bytes)", p, len(b))
+		}
+		n++
+	}
+	return n
+}
+
+// A server killed (kill -9) after it received every byte of a file and
+// before it committed it leaves nothing in the inbox; the next server
+// sweeps the upload, and the clerk's retry lands whole.
+func TestPortalKilledBeforeCommit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts servers")
+	}
+	data := t.TempDir()
+	secret := secretOf(issueLink(t, data, "446"))
+	file := bytes.Repeat([]byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Cẩm Xuyên,2024,dialogues,12\n"), 1)
+	addr := freeAddr(t)
+	srv := startPortal(t, data, addr)
+
+	// Every byte of the file, but not the multipart's closing boundary:
+	// the server holds the whole file and cannot commit yet.
+	var head bytes.Buffer
+	mw := multipart.NewWriter(&head)
+	mw.CreateFormFile("file", "bao-cao.csv")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	tail := "\r\n--" + mw.Boundary() + "--\r\n"
+	fmt.Fprintf(conn, "POST /api/submissions HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
+		addr, secret, mw.FormDataContentType(), head.Len()+len(file)+len(tail))
+	conn.Write(head.Bytes())
+	conn.Write(file)
+	uploads := layout.Dir(data).PortalUploads()
+	waitFor(t, "the server to hold the whole file", 20*time.Second, func() bool {
+		des, _ := os.ReadDir(uploads)
+		for _, de := range des {
+			if fi, err := de.Info(); err == nil && fi.Size() == int64(len(file)) {
+				return true
+			}
+		}
+		return false
+	})
+	killNine(t, srv)
+
+	if got := inboxFiles(t, data); len(got) != 0 {
+		t.Fatalf("the inbox holds %v after the kill", got)
+	}
+	if des, _ := os.ReadDir(uploads); len(des) != 1 {
+		t.Fatalf("uploads after the kill: %d files, want the one cut short", len(des))
+	}
+	srv = startPortal(t, data, addr)
+	if des, _ := os.ReadDir(uploads); len(des) != 0 {
+		t.Errorf("the restarted server left %d uploads of the dead one", len(des))
+	}
+	status, body := postFile(t, addr, secret, "", "bao-cao.csv", file)
+	if status != 201 || body["status"] != "received" {
+		t.Fatalf("the retry: %d %v", status, body)
+	}
+	if n := checkPortalInbox(t, data); n != 1 {
+		t.Errorf("%d files in the inbox after the retry, want 1", n)
+	}
+	killNine(t, srv)
+}
+
+// Killed at random moments while files are being sent and committed, the
+// server never leaves a half-written file where a refresh reads, and after
+// each restart every file it answered 201 for is there.
+func TestPortalKilledAtRandomMoments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts servers")
+	}
+	data := t.TempDir()
+	secret := secretOf(issueLink(t, data, "446"))
+	addr := freeAddr(t)
+	rng := rand.New(rand.NewPCG(18, 2026))
+	// A file large enough that copying it into the inbox takes a while.
+	big := bytes.NewBufferString("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\n")
+	for big.Len() < 1<<20 {
+		big.WriteString("Hà Tĩnh,Cẩm Xuyên,2024,dialogues,12\n")
+	}
+	confirmed := map[string]bool{}
+	for round := range 8 {
+		srv := startPortal(t, data, addr)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := 0; ; i++ {
+				// A different file each time (the last row differs), so
+				// none is a duplicate.
+				file := append(bytes.Clone(big.Bytes()), fmt.Sprintf("Hà Tĩnh,Cẩm Xuyên,2024,contests,%d\n", round*1000+i)...)
+				status, body, err := tryPost(addr, secret, file)
+				if err != nil {
+					return // killed
+				}
+				switch status {
+				case 201:
+					confirmed[sha256hex(file)] = true
+				case 409:
+				case 429: // the link's rate limit: enough for this round
+					return
+				default:
+					t.Errorf("round %d: %d %v", round, status, body)
+					return
+				}
+			}
+		}()
+		time.Sleep(time.Duration(500+rng.IntN(2500)) * time.Millisecond)
+		killNine(t, srv)
+		<-done
+		checkPortalInbox(t, data)
+		for hash := range confirmed {
+			found := false
+			for _, p := range inboxFiles(t, data) {
+				if r, _ := layout.ParseReceived(p); r.Hash == hash {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("round %d: a file answered 201 is not in the inbox (%s)", round, hash[:12])
+			}
+		}
+	}
+	srv := startPortal(t, data, addr)
+	defer killNine(t, srv)
+	if des, _ := os.ReadDir(layout.Dir(data).PortalUploads()); len(des) != 0 {
+		t.Errorf("uploads left after the last restart: %d", len(des))
+	}
+	n := checkPortalInbox(t, data)
+	t.Logf("%d files received over 8 kills, %d confirmed", n, len(confirmed))
+	if len(confirmed) == 0 {
+		t.Error("no file was ever received: the test tested nothing")
+	}
+	// Every file in the portal inbox has its audit line (added at start
+	// for one whose line the kill cut off).
+	audit, _ := os.ReadFile(layout.Dir(data).PortalAudit())
+	for _, p := range inboxFiles(t, data) {
+		r, _ := layout.ParseReceived(p)
+		if !bytes.Contains(audit, []byte(r.Hash)) {
+			t.Errorf("no audit line for %s", filepath.Base(p))
+		}
+	}
+}
+
+func tryPost(addr, secret string, data []byte) (int, string, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	w, _ := mw.CreateFormFile("file", "r.csv")
+	w.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", "http://"+addr+"/api/submissions", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+secret)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), err
+}
