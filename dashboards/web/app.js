@@ -101,6 +101,12 @@ const dict = {
     'refusals.clean': (n) => `${n} other files loaded with no refusal.`, 'col.fix': 'How to fix it', 'col.reason': 'Reason',
     'col.column': 'Column', 'col.given': 'Value as written', 'col.accepted': 'Accepted', 'col.refused': 'Refused',
     'status.loaded': 'loaded', 'status.quarantined': 'quarantined',
+    'trigger.portal': 'file sent through the portal',
+    'portal.title': 'Reports sent through the submission portal', 'portal.none': 'No file sent through the portal yet.',
+    'portal.time': 'Time', 'portal.accepted': 'Accepted values',
+    'portal.code': 'Confirmation code', 'portal.rejected': 'Refused values', 'portal.refused': 'file refused',
+    'portal.duplicate': 'already received before', 'portal.ingested': 'taken in by a refresh',
+    'portal.waiting': 'waiting for the next refresh',
   },
 };
 // Vietnamese texts also used by scripts (the HTML carries the rest).
@@ -155,6 +161,11 @@ Object.assign(dict.vi, {
   'refusals.clean': (n) => `${n} tệp khác được nạp, không có giá trị nào bị từ chối.`, 'col.fix': 'Cách sửa', 'col.reason': 'Lý do',
   'col.column': 'Cột', 'col.given': 'Giá trị đã ghi', 'col.accepted': 'Được nhận', 'col.refused': 'Bị từ chối',
   'status.loaded': 'đã nạp', 'status.quarantined': 'cách ly',
+  'trigger.portal': 'có tệp nộp qua cổng',
+  'portal.none': 'Chưa có tệp nào nộp qua cổng.', 'portal.time': 'Thời điểm', 'portal.accepted': 'Giá trị nhận',
+  'portal.code': 'Mã xác nhận', 'portal.rejected': 'Giá trị bị từ chối',
+  'portal.refused': 'tệp bị từ chối', 'portal.duplicate': 'đã nhận trước đó', 'portal.ingested': 'đã nạp vào kho',
+  'portal.waiting': 'chờ lần làm mới tiếp theo',
 });
 
 /**

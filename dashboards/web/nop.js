@@ -15,7 +15,7 @@ const dict = {
     commit: 'Nộp', cancel: 'Hủy', receipt: 'Biên nhận nộp báo cáo', print: 'In biên nhận', again: 'Nộp tệp khác',
     periods: 'Các kỳ báo cáo', files: 'Các tệp đã nộp qua cổng',
     limits: (mb) => `Nhận tệp Excel (.xlsx: biểu mẫu hoặc bảng dài), CSV, JSON, văn bản (.txt, .docx); tối đa ${mb} MB. Tệp được kiểm tra trước, chỉ được nộp khi bấm Nộp.`,
-    link: (id, exp) => `Mã liên kết ${id}${exp ? ` · hiệu lực đến ${exp}` : ''}`,
+    link: (id, exp) => `Mã liên kết ${id}${exp ? ` · hiệu lực đến hết ngày ${exp}` : ''}`,
     checking: (name) => `Đang kiểm tra tệp ${name}…`,
     sending: 'Đang nộp…',
     checked: (ms) => `Đã kiểm tra trong ${ms} ms.`,
@@ -59,7 +59,7 @@ const dict = {
     commit: 'Send', cancel: 'Cancel', receipt: 'Receipt of the report', print: 'Print the receipt', again: 'Send another file',
     periods: 'Reporting periods', files: 'Files sent through this portal',
     limits: (mb) => `Excel (.xlsx: form or long table), CSV, JSON and text (.txt, .docx) files, up to ${mb} MB. A file is checked first and sent only when you press Send.`,
-    link: (id, exp) => `Link ${id}${exp ? ` · valid until ${exp}` : ''}`,
+    link: (id, exp) => `Link ${id}${exp ? ` · valid through ${exp}` : ''}`,
     checking: (name) => `Checking ${name}…`,
     sending: 'Sending…',
     checked: (ms) => `Checked in ${ms} ms.`,
@@ -168,7 +168,7 @@ async function loadContext() {
   ctx = r.body;
   const u = ctx.unit;
   fill('unit-title', u.level === 'province' ? u.title : `${u.title} · ${u.province_name}`);
-  fill('link-line', t('link', ctx.link.id, ctx.link.expires ? fmtDateTime(ctx.link.expires) : ''));
+  fill('link-line', t('link', ctx.link.id, ctx.link.last_day ? fmtDate(ctx.link.last_day) : ''));
   fill('limits', t('limits', mb(ctx.max_bytes)));
   renderSent();
   renderFiles();
@@ -192,7 +192,7 @@ function renderFiles() {
     { label: t('col.code'), nowrap: true, value: (f) => h('a', { href: `?${new URLSearchParams({ ...(lang === 'en' ? { lang: 'en' } : {}), receipt: f.file.sha256 })}` }, h('code', null, f.file.code)) },
     { label: t('col.accepted'), num: true, value: (f) => fmt(f.accepted, 0) },
     { label: t('col.refused'), num: true, value: (f) => fmt(f.refused, 0) },
-    { label: t('col.dashboard'), value: (f) => dashboardText(f.dashboard) },
+    { label: t('col.dashboard'), value: (f) => h('span', { title: dashboardText(f.dashboard) }, f.dashboard.when === 'published' ? t('sent.on') : t('sent.pending')) },
   ], rows, { id: 'files-table' }));
 }
 
@@ -252,13 +252,11 @@ function renderPreview(pv) {
       pv.file_error.fix ? h('p', null, lang === 'en' ? pv.file_error.fix_en : pv.file_error.fix) : null));
   }
   if (pv.refused.length > 0) {
-    parts.push(h('h3', null, t('ref.title')), table([
-      { label: t('col.cell'), nowrap: true, value: (e) => e.ref },
-      { label: t('col.column'), value: (e) => e.column },
-      { label: t('col.given'), value: (e) => e.value },
-      { label: t('col.reason'), value: (e) => (lang === 'en' ? e.reason_en : e.reason) },
-      { label: t('col.fix'), value: (e) => (lang === 'en' ? e.fix_en : e.fix) || '' },
-    ], pv.refused, { id: 'refused' }), more(pv.refused_count, pv.refused.length), h('p', { class: 'hint' }, t('ref.note')));
+    parts.push(h('h3', null, t('ref.title')), h('ol', { class: 'refusals', id: 'refused' }, pv.refused.map((e) => h('li', null,
+      h('p', { class: 'where' }, e.ref, e.column ? ` · ${t('col.column')} ${e.column}` : '', e.value !== '' ? ` · ${t('col.given')} “${e.value}”` : ''),
+      h('p', { class: 'reason' }, lang === 'en' ? e.reason_en : e.reason),
+      (lang === 'en' ? e.fix_en : e.fix) ? h('p', { class: 'fix' }, lang === 'en' ? e.fix_en : e.fix) : null))),
+    more(pv.refused_count, pv.refused.length), h('p', { class: 'hint' }, t('ref.note')));
   }
   if (pv.accepted.length > 0) {
     const rows = [];

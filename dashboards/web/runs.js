@@ -36,6 +36,7 @@ async function main() {
       return r.problems?.length ? h('div', null, said, problems(r)) : said;
     } },
   ], runs.runs, { id: 'runs' }));
+  await portal();
   ready();
 }
 
@@ -49,6 +50,32 @@ function note(r) {
     : `${fmtInt(0)} ${t('runs.refused')}`;
   return [t('runs.summary', fmtInt(r.files_ingested), fmtInt(r.rows_accepted), refused, fmtInt(r.tests_passed)),
     r.tests_failed > 0 ? `, ${t('runs.tests_failed', fmtInt(r.tests_failed))}` : ''];
+}
+
+// portal lists the files the submission portal received or refused, when
+// the server has one (GET /api/portal/submissions): which unit, when, what
+// came of it, and whether a refresh has taken the file in.
+async function portal() {
+  const res = await fetch('/api/portal/submissions');
+  if (!res.ok) return; // no portal on this server
+  const { submissions } = await res.json();
+  const section = document.getElementById('portal');
+  section.hidden = false;
+  const received = (s) => s.event === 'received' || s.event === 'recovered';
+  const outcome = (s) => {
+    if (s.event === 'refused') return h('span', { class: 'status failed' }, `${t('portal.refused')}: ${s.reason || s.code}`);
+    if (s.event === 'duplicate') return t('portal.duplicate');
+    return s.ingested ? t('portal.ingested') : t('portal.waiting');
+  };
+  fill('table-portal', submissions.length === 0 ? h('p', null, t('portal.none')) : table([
+    { label: t('portal.time'), nowrap: true, value: (s) => fmtDateTime(s.time) },
+    { label: t('col.unit'), value: (s) => (s.unit_name ? `${s.unit_name} (${s.unit})` : s.unit || t('none')) },
+    { label: t('col.file'), value: (s) => s.file || t('none') },
+    { label: t('portal.code'), nowrap: true, value: (s) => (s.confirmation ? h('code', null, s.confirmation) : t('none')) },
+    { label: t('portal.accepted'), num: true, value: (s) => (received(s) ? fmt(s.accepted || 0, 0) : t('none')) },
+    { label: t('portal.rejected'), num: true, value: (s) => (received(s) ? fmt(s.refused || 0, 0) : t('none')) },
+    { label: t('col.status'), value: outcome },
+  ], submissions, { id: 'portal-submissions' }));
 }
 
 main().catch(fail);

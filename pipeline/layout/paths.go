@@ -23,6 +23,8 @@
 //	DIR/exports/current -> snapshots/<run-id>         the published one
 //	DIR/exports/tmp/                                  snapshots being built
 //	DIR/runs/<start>-<id>.json, run.lock              run history and the run lock
+//	DIR/inbox/portal/<unit>/<time>-<batch>.<ext>      files received through the submission portal (portal.go)
+//	DIR/portal/links.json, audit.jsonl, uploads/      the portal's links, audit log and uploads in progress
 //
 // <batch> is the hex SHA-256 of the ingested file's bytes.
 package layout

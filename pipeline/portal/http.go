@@ -68,6 +68,7 @@ type LinkInfo struct {
 	ID      string    `json:"id"`
 	State   State     `json:"state"`
 	Expires time.Time `json:"expires,omitzero"`
+	LastDay string    `json:"last_day,omitempty"` // the last day it works, Vietnam time (YYYY-MM-DD)
 	Revoked time.Time `json:"revoked,omitzero"`
 	Unit    string    `json:"unit"`
 }
@@ -113,7 +114,11 @@ func (p *Portal) authorize(w http.ResponseWriter, r *http.Request, secret string
 }
 
 func (p *Portal) linkInfo(l Link) *LinkInfo {
-	return &LinkInfo{ID: l.ID, State: l.State(p.opts.Now()), Expires: l.Expires, Revoked: l.Revoked, Unit: l.UnitName}
+	info := &LinkInfo{ID: l.ID, State: l.State(p.opts.Now()), Expires: l.Expires, Revoked: l.Revoked, Unit: l.UnitName}
+	if !l.Expires.IsZero() {
+		info.LastDay = l.Expires.Add(-time.Nanosecond).In(pipeline.Vietnam).Format("2006-01-02")
+	}
+	return info
 }
 
 // linkStateWords says why a link no longer works and what to do.

@@ -40,7 +40,6 @@
 package portal
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -346,14 +345,4 @@ func (p *Portal) dashboard() Dashboard {
 type Dashboard struct {
 	When string    `json:"when"` // published, refreshing, scheduled, manual
 	Next time.Time `json:"next,omitzero"`
-}
-
-var errStopped = errors.New("portal: request ended")
-
-// ctxErr is the request's end, when it ended.
-func ctxErr(ctx context.Context) error {
-	if ctx.Err() != nil {
-		return errStopped
-	}
-	return nil
 }
