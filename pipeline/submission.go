@@ -13,7 +13,8 @@ import (
 // moment the portal received the file is the report's submission time
 // (submitted_at), which decides whether it came on time: a date typed into
 // the file (ngay_gui) is what the clerk says, the portal's clock is what
-// happened.
+// happened. A figure read out of a prose report that names no place is
+// the sender's own.
 
 // Submission is what is known of a file received through the portal.
 type Submission struct {
@@ -83,6 +84,23 @@ func (s *Submission) allows(u *Unit) *Problem {
 		"Đường dẫn nộp này là của %s; dòng này là số liệu của %s. Mỗi đơn vị chỉ nộp báo cáo của mình, bằng đường dẫn của mình.",
 		"This submission link is %s's; this row is about %s. Each unit sends its own report, with its own link.",
 		sender.Title(), u.Title())
+}
+
+// place gives a figure read out of prose that names no place at all the
+// sender's place: a district's report says "28 cuộc tiếp xúc, đối thoại"
+// of itself (the narrative extractor's Options.Province and District, for
+// a file whose sender is known). A figure whose sentence names a place
+// keeps it, and is held to the sender like any row.
+func (s *Submission) place(raw *RawRow) *RawRow {
+	if raw.Origin != FromExtracted || raw.Province != "" || raw.Unit != "" {
+		return raw
+	}
+	r := *raw
+	r.Province = s.Sender.ProvinceCode
+	if s.Sender.Level != LevelProvince {
+		r.Unit = s.Sender.Code
+	}
+	return &r
 }
 
 // SetSubmission holds the rows validated from now on to s: a row about a

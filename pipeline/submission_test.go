@@ -141,6 +141,54 @@ func TestSubmissionOldCommune(t *testing.T) {
 	}
 }
 
+// A figure read out of prose that names no place is the sender's; one that
+// names a place keeps it.
+func TestSubmissionProsePlace(t *testing.T) {
+	ref, err := DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig := func(province, unit string) RawRow {
+		return RawRow{Ref: "câu 2", Province: province, Unit: unit, Period: "2024", Indicator: "dialogues", Value: "28", Plain: true, Origin: FromExtracted}
+	}
+	for _, c := range []struct {
+		sender  string
+		raw     RawRow
+		unit    string // the record's, or the refusal's code
+		refused bool
+	}{
+		{"446", fig("", ""), "446", false},
+		{"42", fig("", ""), "42", false},
+		{"446", fig("Hà Tĩnh", ""), "other_unit", true}, // the province's figure, quoted in a district's report
+		{"446", fig("Hà Tĩnh", "huyện Hương Khê"), "other_unit", true},
+		{"446", fig("Hà Tĩnh", "huyện Cẩm Xuyên"), "446", false},
+	} {
+		u, _ := ref.Sender(c.sender)
+		v := NewValidator(ref, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+		v.SetSubmission(&Submission{Sender: u, ReceivedAt: time.Now()})
+		raw := c.raw
+		var rec Record
+		rerr := v.RowTo(&rec, "r.txt", &raw)
+		switch {
+		case c.refused && (rerr == nil || rerr.Code != c.unit):
+			t.Errorf("%s, %+v: %+v, want %s", c.sender, c.raw, rerr, c.unit)
+		case !c.refused && (rerr != nil || rec.Unit.Code != c.unit):
+			t.Errorf("%s, %+v: %+v %v, want unit %s", c.sender, c.raw, rec.Unit, rerr, c.unit)
+		}
+		if raw.Province != c.raw.Province || raw.Unit != c.raw.Unit {
+			t.Errorf("the caller's row was changed")
+		}
+	}
+	// A table row with no place is no figure of prose: it stays the
+	// province's (and is refused for a district).
+	u, _ := ref.Sender("446")
+	v := NewValidator(ref, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+	v.SetSubmission(&Submission{Sender: u, ReceivedAt: time.Now()})
+	if _, rerr := v.Row("r.csv", RawRow{Ref: "dòng 2", Period: "2024", Indicator: "dialogues", Value: "28"}); rerr == nil || rerr.Code != "missing_province" {
+		t.Errorf("a table row without province: %+v", rerr)
+	}
+}
+
 func TestSubmissionMessage(t *testing.T) {
 	ref, err := DefaultReference()
 	if err != nil {

@@ -105,6 +105,9 @@ func (v *Validator) RowTo(rec *Record, file string, raw *RawRow) *RowError {
 // keeps the answers by its own numbers instead of the Validator hashing the
 // same texts again.
 func (v *Validator) RowWith(rec *Record, file string, raw *RawRow, cells KeyCells) *RowError {
+	if v.submission != nil {
+		raw = v.submission.place(raw)
+	}
 	*rec = Record{Origin: raw.Origin, Quote: raw.Quote, Note: raw.Note, Ref: raw.Ref}
 	if rec.Origin == "" {
 		rec.Origin = FromForm

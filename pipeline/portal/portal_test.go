@@ -560,3 +560,20 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// A district's prose report: figures that name no place are the
+// district's, dated by the text.
+func TestProseReport(t *testing.T) {
+	f := newFixture(t, nil)
+	_, secret := f.issue("446", time.Time{})
+	text := "BÁO CÁO KẾT QUẢ CÔNG TÁC DÂN VẬN NĂM 2024\n\nTrong năm 2024, người đứng đầu cấp ủy, chính quyền đã tổ chức 28 cuộc tiếp xúc, đối thoại với Nhân dân.\n"
+	r := f.send(secret, "dry_run=true", "bao-cao.txt", []byte(text))
+	if r.status != 200 || r.num("preview", "accepted_count") != 1 {
+		t.Fatalf("%d %s", r.status, r.raw)
+	}
+	g := r.list("preview", "accepted")[0].(map[string]any)
+	v := g["values"].([]any)[0].(map[string]any)
+	if g["unit_code"] != "446" || g["period"] != "2024" || g["indicator"] != "dialogues" || v["value"] != 28.0 {
+		t.Errorf("read %v", g)
+	}
+}
