@@ -36,7 +36,7 @@ async function main() {
       return r.problems?.length ? h('div', null, said, problems(r)) : said;
     } },
   ], runs.runs, { id: 'runs' }));
-  await portal();
+  if (runs.portal) await portal();
   ready();
 }
 
@@ -52,12 +52,12 @@ function note(r) {
     r.tests_failed > 0 ? `, ${t('runs.tests_failed', fmtInt(r.tests_failed))}` : ''];
 }
 
-// portal lists the files the submission portal received or refused, when
-// the server has one (GET /api/portal/submissions): which unit, when, what
-// came of it, and whether a refresh has taken the file in.
+// portal lists the files the submission portal received or refused (GET
+// /api/portal/submissions): which unit, when, what came of it, and whether
+// a refresh has taken the file in.
 async function portal() {
   const res = await fetch('/api/portal/submissions');
-  if (!res.ok) return; // no portal on this server
+  if (!res.ok) throw new Error(`/api/portal/submissions: HTTP ${res.status}`);
   const { submissions } = await res.json();
   const section = document.getElementById('portal');
   section.hidden = false;

@@ -278,8 +278,11 @@ func (s *Server) runs(w http.ResponseWriter, r *http.Request) {
 	type body struct {
 		Runs []Run     `json:"runs"`
 		Next time.Time `json:"next,omitzero"`
+		// Portal says the submission portal is mounted, so the page lists
+		// its files (GET /api/portal/submissions).
+		Portal bool `json:"portal"`
 	}
-	b := body{Runs: []Run{}}
+	b := body{Runs: []Run{}, Portal: s.opts.Portal != nil}
 	if s.opts.Runs != nil {
 		runs, err := s.opts.Runs.History(s.opts.RunsShown)
 		if err != nil {
