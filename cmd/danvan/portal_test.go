@@ -284,3 +284,139 @@ func tryPost(addr, secret string, data []byte) (int, string, error) {
 	b, err := io.ReadAll(res.Body)
 	return res.StatusCode, string(b), err
 }
+
+// `danvan access`: a link per unit, the CSV of a province's links, the
+// list with when each was last used, revocation.
+func TestAccessCommands(t *testing.T) {
+	data := t.TempDir()
+	link := issueLink(t, data, "446", "--url", "https://danvan.example/", "--expires", "31/12/2030", "--note", "chị Lan")
+	if !strings.HasPrefix(link, "https://danvan.example/nop/") || len(secretOf(link)) != 52 {
+		t.Errorf("link %q", link)
+	}
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"access", "issue", "--data", data, "--unit", "18077"}, "30/06/2025"}, // an old commune
+		{[]string{"access", "issue", "--data", data, "--unit", "99999"}, "99999"},      // nobody
+		{[]string{"access", "issue", "--data", data, "--unit", "446", "--expires", "01/01/2020"}, "past"},
+		{[]string{"access", "issue", "--data", data}, "--unit"},
+		{[]string{"access", "issue", "--data", data, "--province", "42"}, "--out"},
+		{[]string{"access", "frobnicate"}, "issue, list or revoke"},
+	} {
+		if r := danvan(t, nil, c.args...); r.code != 2 || !strings.Contains(r.stderr, c.says) {
+			t.Errorf("%v: exit %d, %s", c.args, r.code, r.stderr)
+		}
+	}
+
+	// A province's communes (Hà Tĩnh has 69 since 01/07/2025) into a CSV.
+	out := filepath.Join(t.TempDir(), "links.csv")
+	r := danvan(t, []string{"DANVAN_NOW=2026-03-02T10:00:00+07:00"}, "access", "issue", "--data", data, "--province", "42", "--out", out, "--url", "https://danvan.example")
+	if r.code != 0 {
+		t.Fatalf("issue --province: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("the CSV of links is %v, want readable by its owner only", fi.Mode().Perm())
+	}
+	b, _ := os.ReadFile(out)
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(b), "\uFEFF")), "\n")
+	if len(lines) != 70 || !strings.HasPrefix(lines[0], "ma_don_vi,don_vi,cap,ma_lien_ket,duong_dan,het_han") {
+		t.Fatalf("CSV: %d lines, header %q", len(lines), lines[0])
+	}
+	if !strings.Contains(string(b), "18754,phường Sông Trí,xã,") || !strings.Contains(string(b), "https://danvan.example/nop/") {
+		t.Errorf("CSV lacks Sông Trí's line:\n%s", lines[1])
+	}
+	if r := danvan(t, nil, "access", "issue", "--data", data, "--province", "42", "--out", out); r.code != 2 || !strings.Contains(r.stderr, "exists") {
+		t.Errorf("over an existing CSV: %d %s", r.code, r.stderr)
+	}
+	// Before the reform, the province's districts.
+	r = danvan(t, nil, "access", "issue", "--data", data, "--province", "42", "--on", "2024-12-31", "--out", "-")
+	if n := strings.Count(r.stdout, "/nop/"); r.code != 0 || n != 13 {
+		t.Errorf("districts of Hà Tĩnh at the end of 2024: %d links (exit %d %s)", n, r.code, r.stderr)
+	}
+
+	// Using a link shows in the list.
+	addr := freeAddr(t)
+	srv := startPortal(t, data, addr)
+	if res, err := http.Get("http://" + addr + "/nop/" + secretOf(link)); err != nil || res.StatusCode != 200 {
+		t.Fatalf("open the link: %v %v", res, err)
+	}
+	killNine(t, srv)
+	r = danvan(t, []string{"DANVAN_NOW=2026-03-02T10:00:00+07:00"}, "access", "list", "--data", data, "--unit", "446")
+	var used string // the line of the link opened
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(line, "chị Lan") {
+			used = line
+		}
+	}
+	// The province's district links of 2024 include one for 446 too,
+	// never used.
+	if r.code != 0 || strings.Count(r.stdout, "huyện Cẩm Xuyên (446)") != 2 || strings.Contains(used, "chưa dùng") || !strings.Contains(r.stdout, "chưa dùng") ||
+		!strings.Contains(used, "31/12/2030") || !strings.Contains(used, "hiệu lực (active)") {
+		t.Errorf("list:\n%s%s", r.stdout, r.stderr)
+	}
+	id := strings.Fields(used)[0]
+	if r := danvan(t, nil, "access", "revoke", "--data", data, id); r.code != 0 {
+		t.Fatalf("revoke: %s %s", r.stdout, r.stderr)
+	}
+	if r := danvan(t, nil, "access", "list", "--data", data, "--unit", "446"); strings.Count(r.stdout, "thu hồi (revoked)") != 1 {
+		t.Errorf("after revoke:\n%s", r.stdout)
+	}
+	if r := danvan(t, nil, "access", "revoke", "--data", data, "nosuch"); r.code != 1 || !strings.Contains(r.stderr, "nosuch") {
+		t.Errorf("revoke nosuch: %d %s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, secretOf(link)) {
+		t.Error("a secret was printed again")
+	}
+}
+
+// serve --refresh-on-submit: a file received starts a refresh (trigger
+// "portal"), and the dashboard then holds it.
+func TestRefreshOnSubmit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server and runs a refresh")
+	}
+	data := t.TempDir()
+	secret := secretOf(issueLink(t, data, "446"))
+	addr := freeAddr(t)
+	srv := startPortal(t, data, addr, "--refresh-on-submit")
+	defer killNine(t, srv)
+	file := []byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Cẩm Xuyên,2024,dialogues,12\n")
+	status, body := postFile(t, addr, secret, "", "r.csv", file)
+	if status != 201 {
+		t.Fatalf("commit: %d %v", status, body)
+	}
+	if when := body["receipt"].(map[string]any)["dashboard"].(map[string]any)["when"]; when != "refreshing" {
+		t.Errorf("the receipt says the dashboard shows it %v, want refreshing", when)
+	}
+	hash := sha256hex(file)
+	waitFor(t, "a refresh that publishes the file", 3*time.Minute, func() bool {
+		var m struct {
+			Sources []struct {
+				Batch string `json:"batch"`
+			} `json:"sources"`
+		}
+		if getJSON("http://"+addr+"/data/manifest.json", &m) != nil {
+			return false
+		}
+		for _, s := range m.Sources {
+			if s.Batch == hash {
+				return true
+			}
+		}
+		return false
+	})
+	var runs struct {
+		Runs []struct {
+			Trigger string `json:"trigger"`
+			Status  string `json:"status"`
+		} `json:"runs"`
+	}
+	if err := getJSON("http://"+addr+"/api/runs", &runs); err != nil || len(runs.Runs) == 0 || runs.Runs[0].Trigger != "portal" {
+		t.Errorf("runs: %+v %v", runs, err)
+	}
+}
