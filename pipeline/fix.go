@@ -27,6 +27,13 @@ var fixes = map[string]Fix{
 		"Write the unit in the row's unit cell, or \"Toàn tỉnh\" for the whole province's figures."},
 	"ambiguous_unit": {"Ghi rõ loại đơn vị (huyện, thị xã, thành phố, xã, phường) trước tên, hoặc ghi mã đơn vị.",
 		"Put the unit's type (\"huyện\", \"thị xã\", \"thành phố\", \"xã\", \"phường\") before its name, or give its code."},
+	// A file sent through the submission portal (submission.go).
+	"other_unit": {"Xóa dòng này khỏi tệp (hoặc để đơn vị đó tự nộp bằng đường dẫn của họ); nếu tên đơn vị gõ nhầm, sửa lại cho đúng tên đơn vị mình.",
+		"Delete the row from the file (or let that unit send it with its own link); if the unit's name is mistyped, correct it to your own unit."},
+	"outside_province": {"Xóa các dòng của tỉnh khác khỏi tệp; mỗi tỉnh nộp bằng đường dẫn của mình.",
+		"Delete the rows of the other province from the file; each province sends with its own link."},
+	"unknown_sender": {"Chuyển tệp ra khỏi thư mục inbox/portal (chỉ cổng nộp ghi vào đó) hoặc đổi tên thư mục thành mã của đơn vị đã gửi.",
+		"Move the file out of inbox/portal (only the portal writes there), or rename the folder to the code of the unit that sent it."},
 	"unit_not_valid_on_period": {"Kiểm tra kỳ báo cáo và đơn vị: từ 01/07/2025 không còn cấp huyện, báo cáo theo xã, phường mới; đơn vị đã sáp nhập thì báo cáo theo đơn vị mới.",
 		"Check the period and the unit: from 2025-07-01 there are no districts, report for the new communes; a merged unit reports as the unit it merged into."},
 	"missing_period": {"Ghi kỳ báo cáo, ví dụ: Năm 2024, 6 tháng đầu năm 2024, Quý III/2024, tháng 7/2024.",

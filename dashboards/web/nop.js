@@ -47,6 +47,9 @@ const dict = {
     'dash.manual': 'Số liệu sẽ lên bảng điều khiển ở lần cập nhật dữ liệu tiếp theo.',
     'sent.none': 'Chưa có báo cáo nào của đơn vị trên bảng điều khiển.',
     'sent.pending': 'đã nộp, chờ cập nhật', 'sent.on': 'đã có trên bảng điều khiển',
+    'sent.others': 'Các kỳ khác đã gửi', 'col.deadline': 'Hạn nộp',
+    'owed.on_time': 'đã nộp đúng hạn', 'owed.late': 'đã nộp, trễ hạn', 'owed.missing': 'chưa nộp, đã quá hạn',
+    'owed.pending': 'chưa nộp, chưa đến hạn', 'owed.parts': 'đã có',
     'files.none': 'Chưa nộp tệp nào qua cổng.',
     'too.big': (mb) => `Tệp lớn hơn giới hạn ${mb} MB nên không gửi được.`,
     'err.net': 'Không kết nối được máy chủ; hãy kiểm tra mạng rồi thử lại.',
@@ -91,6 +94,9 @@ const dict = {
     'dash.manual': 'The figures will be on the dashboard after the next data update.',
     'sent.none': 'No report of the unit is on the dashboard yet.',
     'sent.pending': 'sent, waiting for the update', 'sent.on': 'on the dashboard',
+    'sent.others': 'Other periods sent', 'col.deadline': 'Deadline',
+    'owed.on_time': 'sent on time', 'owed.late': 'sent late', 'owed.missing': 'not sent, overdue',
+    'owed.pending': 'not sent yet, not due yet', 'owed.parts': 'received',
     'files.none': 'No file sent through the portal yet.',
     'too.big': (mb) => `The file is larger than the ${mb} MB limit and cannot be sent.`,
     'err.net': 'Cannot reach the server; check the network and try again.',
@@ -176,12 +182,26 @@ async function loadContext() {
 }
 
 function renderSent() {
-  const rows = ctx.sent || [];
-  fill('periods-body', rows.length === 0 ? h('p', { class: 'hint' }, t('sent.none')) : table([
+  const owed = ctx.owed || [];
+  const sent = ctx.sent || [];
+  if (owed.length > 0) {
+    const owedCodes = new Set(owed.map((o) => o.period));
+    const others = sent.filter((s) => !owedCodes.has(s.period));
+    fill('periods-body', table([
+      { label: t('col.period'), value: (o) => [periodLabel(o.period), h('br'), h('span', { class: 'hint' }, lang === 'en' ? o.label_en : o.label_vi)] },
+      { label: t('col.deadline'), nowrap: true, value: (o) => fmtDate(o.deadline) },
+      { label: t('col.status'), value: (o) => h('span', { class: `owed ${o.status}` }, t(`owed.${o.status}`),
+        o.parts.length ? ` (${t('owed.parts')}: ${o.parts.map(periodLabel).join(', ')})` : '') },
+      { label: t('col.received'), nowrap: true, value: (o) => (o.received ? [fmtDate(o.received), o.waiting ? h('span', { class: 'hint' }, ` · ${t('sent.pending')}`) : ''] : '–') },
+    ], owed, { id: 'owed' }),
+    others.length ? h('p', { class: 'hint' }, `${t('sent.others')}: `, others.map((s) => periodLabel(s.period)).join(', ')) : null);
+    return;
+  }
+  fill('periods-body', sent.length === 0 ? h('p', { class: 'hint' }, t('sent.none')) : table([
     { label: t('col.period'), value: (s) => periodLabel(s.period) },
     { label: t('col.received'), nowrap: true, value: (s) => (s.received ? fmtDate(s.received.slice(0, 10)) : '–') },
     { label: t('col.status'), value: (s) => (s.pending ? t('sent.pending') : t('sent.on')) },
-  ], rows, { id: 'sent' }));
+  ], sent, { id: 'sent' }));
 }
 
 function renderFiles() {

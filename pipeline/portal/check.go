@@ -537,16 +537,8 @@ func (p *Portal) receivedFiles(sender string) ([]receivedFile, error) {
 	return out, nil
 }
 
-// fixFor says how to fix a refusal of this kind, when the portal knows
-// better than the reason does.
+// fixFor says how to fix a refusal of this kind (pipeline.FixFor).
 func fixFor(code string) (string, string) {
-	switch code {
-	case "other_unit":
-		return "Xóa dòng này khỏi tệp (hoặc để đơn vị đó tự nộp bằng đường dẫn của họ); nếu tên đơn vị gõ nhầm, sửa lại cho đúng tên đơn vị mình.",
-			"Delete the row from the file (or let that unit send it with its own link); if the unit's name is mistyped, correct it to your own unit."
-	case "outside_province":
-		return "Xóa các dòng của tỉnh khác khỏi tệp; mỗi tỉnh nộp bằng đường dẫn của mình.",
-			"Delete the rows of the other province from the file; each province sends with its own link."
-	}
-	return "", ""
+	f, _ := pipeline.FixFor(code)
+	return f.VI, f.EN
 }

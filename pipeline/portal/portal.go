@@ -65,6 +65,9 @@ type Options struct {
 	// Published is what the dashboard shows now; nil: the snapshot of
 	// DataDir, read with DuckDB.
 	Published Published
+	// Calendar is the reporting calendar, which says what a unit owes;
+	// nil: the data directory's (pipeline.CalendarFor).
+	Calendar *pipeline.Calendar
 	// DeadlineDays is the default number of days after a period's end a
 	// report is on time (the calendar's rules may set their own).
 	DeadlineDays int
@@ -116,6 +119,7 @@ type Portal struct {
 	opts      Options
 	dir       layout.Dir
 	ref       *pipeline.Reference
+	cal       *pipeline.Calendar
 	links     *Links
 	audit     *audit
 	ingest    *ingest.Ingester
@@ -179,6 +183,13 @@ func New(opts Options) (*Portal, error) {
 		opts.Reference = ref
 	}
 	d := layout.Dir(opts.DataDir)
+	if opts.Calendar == nil {
+		cal, err := pipeline.CalendarFor(d)
+		if err != nil {
+			return nil, fmt.Errorf("portal: %w", err)
+		}
+		opts.Calendar = cal
+	}
 	if opts.Published == nil {
 		opts.Published = newSnapshotTables(d)
 	}
@@ -187,7 +198,7 @@ func New(opts Options) (*Portal, error) {
 		return nil, fmt.Errorf("portal: %w", err)
 	}
 	p := &Portal{
-		opts: opts, dir: d, ref: opts.Reference, links: OpenLinks(d), audit: &audit{path: d.PortalAudit()},
+		opts: opts, dir: d, ref: opts.Reference, cal: opts.Calendar, links: OpenLinks(d), audit: &audit{path: d.PortalAudit()},
 		ingest: in, published: opts.Published, log: opts.Logger,
 		checking: make(chan struct{}, opts.Checks),
 		perLink:  newLimiter(opts.LinkRate, opts.LinkBurst),

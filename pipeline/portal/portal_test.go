@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -575,5 +576,43 @@ func TestProseReport(t *testing.T) {
 	v := g["values"].([]any)[0].(map[string]any)
 	if g["unit_code"] != "446" || g["period"] != "2024" || g["indicator"] != "dialogues" || v["value"] != 28.0 {
 		t.Errorf("read %v", g)
+	}
+}
+
+// The page lists what the reporting calendar asks of the unit and what
+// became of it, counting a file sent through the portal and not yet
+// published.
+func TestOwed(t *testing.T) {
+	f := newFixture(t, nil)
+	_, district := f.issue("446", time.Time{})
+	f.pub.run = "run1"
+	f.pub.values = []PublishedValue{{Key: pipeline.ValueKey{Unit: "446", Period: "2024", Indicator: "dialogues", Disaggregation: "total"},
+		Value: 10, Received: time.Date(2025, 1, 5, 0, 0, 0, 0, time.UTC)}}
+	if c := f.send(district, "", "h1.csv", csvReport("Hà Tĩnh,Cẩm Xuyên,6 tháng đầu năm 2025,dialogues,4")); c.status != 201 {
+		t.Fatalf("%d %s", c.status, c.raw)
+	}
+	owed := func(secret string) []string {
+		var out []string
+		for _, o := range f.get(secret, "/api/submissions").list("owed") {
+			m := o.(map[string]any)
+			out = append(out, fmt.Sprintf("%s %s %s %v %v", m["period"], m["status"], m["deadline"], m["received"], m["waiting"]))
+		}
+		return out
+	}
+	want := []string{
+		"2025-H1 late 2025-07-15 2026-03-02 true", // sent just now, through the portal
+		"2024 on_time 2025-01-15 2025-01-05 false",
+		"2024-H1 missing 2024-07-15 <nil> false",
+	}
+	if got := owed(district); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("a district owes\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	_, commune := f.issue("18754", time.Time{})
+	if got := owed(commune); strings.Join(got, "\n") != "2025-H2 missing 2026-01-15 <nil> false" {
+		t.Errorf("a new commune owes %q", got)
+	}
+	_, office := f.issue("42", time.Time{})
+	if got := owed(office); len(got) != 0 {
+		t.Errorf("a province office owes %q", got)
 	}
 }
