@@ -1,13 +1,16 @@
 package portal
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -230,5 +233,74 @@ func TestManyTabsRace(t *testing.T) {
 	got := files(t, f.dir.PortalInbox())
 	if landed == 0 || len(got) != landed {
 		t.Errorf("%d landed, the inbox holds %v", landed, got)
+	}
+}
+
+// withBomb is a workbook with one more part, 300 MB of zeros that zip to
+// a few hundred KB: a zip bomb around a readable form.
+func withBomb(t *testing.T, workbook []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(workbook), int64(len(workbook)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestCompression) })
+	w, err := zw.Create("xl/media/image1.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for range 300 {
+		w.Write(zeros)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// An XLSX bomb is refused with the reason and its fix on the preview and
+// on a commit, without being unpacked (the check allocates a few MB, not
+// the 300 MB: counted with runtime.MemStats, not timed); nothing is kept.
+func TestXLSXBomb(t *testing.T) {
+	f := newFixture(t, nil)
+	_, secret := f.issue("446", time.Time{})
+	form := formXLSX(t, "Hà Tĩnh", "Năm 2024", []string{"Số cuộc tiếp xúc, đối thoại"}, [][]any{{"Cẩm Xuyên", 28}})
+	bomb := withBomb(t, form)
+	if len(bomb) > 2<<20 {
+		t.Fatalf("the bomb is %d bytes", len(bomb))
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := f.send(secret, "dry_run=true", "bao-cao.xlsx", bomb)
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 96<<20 {
+		t.Errorf("checking the bomb allocated %d MB", alloc>>20)
+	}
+	if r.status != 200 || r.str("preview", "file_error", "code") != "unzipped_too_large" ||
+		!strings.Contains(r.str("preview", "file_error", "reason"), "256,0 MiB") || r.str("preview", "file_error", "fix") == "" ||
+		len(r.list("preview", "accepted")) != 0 {
+		t.Errorf("preview: %d %s", r.status, r.raw)
+	}
+	c := f.send(secret, "", "bao-cao.xlsx", bomb)
+	if c.status != 422 || !strings.Contains(string(c.raw), "unzipped_too_large") {
+		t.Errorf("commit: %d %s", c.status, c.raw)
+	}
+	if got := files(t, f.dir.PortalUploads()); len(got) != 0 {
+		t.Errorf("uploads left: %v", got)
+	}
+	if got := files(t, f.dir.Inbox()); len(got) != 0 {
+		t.Errorf("inbox: %v", got)
+	}
+	// The form itself, without the bomb, is read.
+	if r := f.send(secret, "dry_run=true", "bao-cao.xlsx", form); r.status != 200 || len(r.list("preview", "accepted")) == 0 {
+		t.Errorf("the form alone: %d %s", r.status, r.raw)
 	}
 }

@@ -139,6 +139,13 @@ type Portal struct {
 	opened   map[string]time.Time
 }
 
+// maxUnzipped is the most an uploaded workbook may unzip to, all its
+// parts by its zip directory (ingest.Limits.UnzippedBytes): a district's or
+// a province's workbook unzips to a few MB, a long table of a hundred
+// thousand rows to some tens; a zip bomb of a few hundred KB that unzips
+// to hundreds of MB is refused before it is unzipped (unzipped_too_large).
+const maxUnzipped = 256 << 20
+
 // New opens the portal of a data directory. It sweeps the uploads a dead
 // server left, removes temp files of interrupted commits from the portal
 // inbox, and gives every file of the portal inbox without an audit line
@@ -193,7 +200,9 @@ func New(opts Options) (*Portal, error) {
 	if opts.Published == nil {
 		opts.Published = newSnapshotTables(d)
 	}
-	in, err := ingest.New(ingest.Options{Now: opts.Now, Reference: opts.Reference})
+	// An upload comes from outside: a workbook is held to what a report
+	// unzips to (maxUnzipped), below the night's ingest limit.
+	in, err := ingest.New(ingest.Options{Now: opts.Now, Reference: opts.Reference, Limits: ingest.Limits{UnzippedBytes: maxUnzipped}})
 	if err != nil {
 		return nil, fmt.Errorf("portal: %w", err)
 	}
