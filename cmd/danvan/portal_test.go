@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/ingest"
 	"github.com/danvan/danvan/pipeline/layout"
 )
@@ -45,8 +46,18 @@ func secretOf(link string) string { return link[strings.LastIndex(link, "/")+1:]
 // answers.
 func startPortal(t *testing.T, data, addr string, args ...string) *exec.Cmd {
 	t.Helper()
+	return startPortalTo(t, data, addr, nil, args...)
+}
+
+// startPortalTo is startPortal with the server's output (standard output
+// and error) into out; nil: its errors to the test's.
+func startPortalTo(t *testing.T, data, addr string, out *bytes.Buffer, args ...string) *exec.Cmd {
+	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--data", data, "--addr", addr, "--schedule", "off"}, args...)...)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	if out != nil {
+		cmd.Stdout, cmd.Stderr = out, out
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -339,11 +350,16 @@ func TestAccessCommands(t *testing.T) {
 		t.Errorf("districts of Hà Tĩnh at the end of 2024: %d links (exit %d %s)", n, r.code, r.stderr)
 	}
 
-	// Using a link shows in the list.
+	// Using a link shows in the list. (And serve --max-upload-mb sets the
+	// portal's size limit: 2 MB is over 1 MB.)
 	addr := freeAddr(t)
-	srv := startPortal(t, data, addr)
+	srv := startPortal(t, data, addr, "--max-upload-mb", "1")
 	if res, err := http.Get("http://" + addr + "/nop/" + secretOf(link)); err != nil || res.StatusCode != 200 {
 		t.Fatalf("open the link: %v %v", res, err)
+	}
+	big := bytes.Repeat([]byte("Hà Tĩnh,Cẩm Xuyên,2024,dialogues,12\n"), (2<<20)/37)
+	if status, body := postFile(t, addr, secretOf(link), "dry_run=true", "big.csv", big); status != 413 || !strings.Contains(fmt.Sprint(body), "1 MB") {
+		t.Errorf("2 MB with --max-upload-mb 1: %d %v", status, body)
 	}
 	killNine(t, srv)
 	r = danvan(t, []string{"DANVAN_NOW=2026-03-02T10:00:00+07:00"}, "access", "list", "--data", data, "--unit", "446")
@@ -355,7 +371,9 @@ func TestAccessCommands(t *testing.T) {
 	}
 	// The province's district links of 2024 include one for 446 too,
 	// never used.
+	today := time.Now().In(pipeline.Vietnam).Format("02/01/2006") // issued, and last used when the page was opened
 	if r.code != 0 || strings.Count(r.stdout, "huyện Cẩm Xuyên (446)") != 2 || strings.Contains(used, "chưa dùng") || !strings.Contains(r.stdout, "chưa dùng") ||
+		strings.Count(used, today) != 2 ||
 		!strings.Contains(used, "31/12/2030") || !strings.Contains(used, "hiệu lực (active)") {
 		t.Errorf("list:\n%s%s", r.stdout, r.stderr)
 	}
@@ -375,7 +393,10 @@ func TestAccessCommands(t *testing.T) {
 }
 
 // serve --refresh-on-submit: a file received starts a refresh (trigger
-// "portal"), and the dashboard then holds it.
+// "portal"), and the dashboard then holds it. The secret was printed once,
+// by access issue, and is then nowhere: not in the server's log (JSON, with
+// a refresh, a wrong and a revoked secret, a shutdown), not in /metrics, not
+// in any file of the data directory.
 func TestRefreshOnSubmit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server and runs a refresh")
@@ -383,8 +404,8 @@ func TestRefreshOnSubmit(t *testing.T) {
 	data := t.TempDir()
 	secret := secretOf(issueLink(t, data, "446"))
 	addr := freeAddr(t)
-	srv := startPortal(t, data, addr, "--refresh-on-submit")
-	defer killNine(t, srv)
+	var log bytes.Buffer
+	srv := startPortalTo(t, data, addr, &log, "--refresh-on-submit", "--log-format", "json")
 	file := []byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Cẩm Xuyên,2024,dialogues,12\n")
 	status, body := postFile(t, addr, secret, "", "r.csv", file)
 	if status != 201 {
@@ -418,5 +439,64 @@ func TestRefreshOnSubmit(t *testing.T) {
 	}
 	if err := getJSON("http://"+addr+"/api/runs", &runs); err != nil || len(runs.Runs) == 0 || runs.Runs[0].Trigger != "portal" {
 		t.Errorf("runs: %+v %v", runs, err)
+	}
+
+	// Everything that could write the secret somewhere.
+	base := "http://" + addr
+	if status, body := postFile(t, addr, secret, "dry_run=true", "r.csv", file); status != 200 {
+		t.Errorf("dry run: %d %v", status, body)
+	}
+	wrong := secret[:len(secret)-1] + map[bool]string{true: "b", false: "a"}[strings.HasSuffix(secret, "a")]
+	for _, c := range []struct {
+		secret string
+		want   int
+	}{{secret, 200}, {wrong, 401}} {
+		if res, err := http.Get(base + "/nop/" + c.secret); err != nil || res.StatusCode != c.want {
+			t.Errorf("page: %v %v, want %d", res, err, c.want)
+		} else {
+			res.Body.Close()
+		}
+	}
+	list := danvan(t, nil, "access", "list", "--data", data)
+	if r := danvan(t, nil, "access", "revoke", "--data", data, strings.Fields(strings.Split(list.stdout, "\n")[1])[0]); r.code != 0 {
+		t.Fatalf("revoke: %s %s\n%s", r.stdout, r.stderr, list.stdout)
+	}
+	if status, _ := postFile(t, addr, secret, "", "r.csv", file); status != 403 {
+		t.Errorf("a revoked secret: %d, want 403", status)
+	}
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !bytes.Contains(metrics, []byte("danvan_portal_")) {
+		t.Errorf("/metrics has no portal counters:\n%s", metrics)
+	}
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	srv.Wait()
+	if !strings.Contains(log.String(), `"level":"INFO"`) {
+		t.Errorf("the server logged nothing at info level, so this test checks nothing there:\n%s", log.String())
+	}
+	leaks := map[string][]byte{"server log": log.Bytes(), "/metrics": metrics, "access list": []byte(list.stdout + list.stderr)}
+	filepath.WalkDir(data, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Error(err)
+			}
+			leaks[p] = b
+		}
+		return nil
+	})
+	for where, b := range leaks {
+		if bytes.Contains(b, []byte(secret[:16])) || bytes.Contains(b, []byte(wrong[:16])) {
+			t.Errorf("%s holds the secret", where)
+		}
+	}
+	if len(leaks) < 10 {
+		t.Errorf("only %d places looked at", len(leaks))
 	}
 }
