@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
@@ -137,6 +136,14 @@ func TestPortalInTheBrowser(t *testing.T) {
 	}
 	art.Screenshot(dash, "portal-dashboard-source")
 
+	// The refusals page lists the portal file with its one refused cell.
+	ref := bt.NewTab(t, bctx)
+	ref.Open("http://" + addr + "/refusals")
+	block := bt.Eval[string](ref, fmt.Sprintf(`document.querySelector('article[data-batch="%s"]')?.innerText ?? ''`, hash))
+	if !strings.Contains(block, portalFile) || !strings.Contains(block, "Biểu 1!E7") || !strings.Contains(block, "28,5") {
+		t.Errorf("refusals page, the portal file's block: %q", block)
+	}
+
 	// Back on the unit's page: the file is on the dashboard; the same file
 	// again is recognised as already received.
 	tb.Open(link)
@@ -194,7 +201,6 @@ func TestPortalInTheBrowser(t *testing.T) {
 		t.Errorf("revoked link's page: %q", got)
 	}
 	art.Screenshot(gone, "portal-revoked")
-	_ = time.Second
 }
 
 // files lists the regular files under dir, relative.
