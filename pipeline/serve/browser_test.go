@@ -13,165 +13,39 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/danvan/danvan/pipeline/serve/browsertest"
 )
 
-// chromiumPath finds Chromium. Without it the browser tests skip, except in
-// CI, where .ci/deps installs it and a skip would hide a failure.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("DANVAN_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is missing and CI is set: browser tests must run in CI (apt-get install -y chromium)")
-	}
-	t.Skip("chromium is missing: install it with `apt-get update && apt-get install -y chromium` to run the browser tests")
-	return ""
-}
+// startBrowser starts one headless Chromium for a test (browsertest.Start).
+func startBrowser(t *testing.T) context.Context { return browsertest.Start(t) }
 
-// startBrowser starts one headless Chromium for a test; tabs are its children.
-func startBrowser(t *testing.T) context.Context {
-	t.Helper()
-	path := chromiumPath(t)
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter"),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.Flag("lang", "vi-VN"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
-	if err := chromedp.Do(bctx); err != nil { // starts the browser, bound to bctx
-		t.Fatalf("start chromium: %v", err)
-	}
-	return bctx
-}
-
-// tab is one page with what it did: requests, dialogs, errors.
+// tab is a browsertest.Tab whose open also checks that the page rendered
+// without an error state.
 type tab struct {
+	*browsertest.Tab
 	ctx context.Context
 	t   *testing.T
-
-	mu       sync.Mutex
-	requests []string
-	dialogs  []string
-	errors   []string
 }
 
 func newTab(t *testing.T, bctx context.Context) *tab {
-	t.Helper()
-	ctx, cancel := chromedp.NewContext(bctx)
-	tb := &tab{ctx: ctx, t: t}
-	err := chromedp.Listen(ctx, func(ev any) {
-		tb.mu.Lock()
-		defer tb.mu.Unlock()
-		switch ev := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			tb.requests = append(tb.requests, ev.Request.URL)
-		case *page.EventJavascriptDialogOpening:
-			tb.dialogs = append(tb.dialogs, string(ev.Type)+": "+ev.Message)
-			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
-		case *runtime.EventExceptionThrown:
-			tb.errors = append(tb.errors, "exception: "+ev.ExceptionDetails.Text+" "+describe(ev.ExceptionDetails.Exception))
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, describe(a))
-				}
-				tb.errors = append(tb.errors, "console."+string(ev.Type)+": "+strings.Join(parts, " "))
-			}
-		case *log.EventEntryAdded:
-			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
-				tb.errors = append(tb.errors, "log "+string(ev.Entry.Source)+": "+ev.Entry.Text+" "+ev.Entry.URL)
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		tb.check()
-		cancel()
-	})
-	return tb
-}
-
-func describe(o *runtime.RemoteObject) string {
-	if o == nil {
-		return ""
-	}
-	if len(o.Value) > 0 {
-		return string(o.Value)
-	}
-	return o.Description
-}
-
-// check fails the test on a dialog, a script error, a CSP violation or a
-// request to anything but the loopback server.
-func (tb *tab) check() {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	for _, d := range tb.dialogs {
-		tb.t.Errorf("a JavaScript dialog opened (script injection?): %s", d)
-	}
-	for _, e := range tb.errors {
-		tb.t.Errorf("browser reported: %s", e)
-	}
-	for _, r := range tb.requests {
-		u, err := url.Parse(r)
-		if err != nil || (u.Scheme != "data" && u.Hostname() != "127.0.0.1") {
-			tb.t.Errorf("request to a non-loopback host: %s", r)
-		}
-	}
+	bt := browsertest.NewTab(t, bctx)
+	return &tab{Tab: bt, ctx: bt.Ctx, t: t}
 }
 
 // open navigates and waits until the page says it has rendered.
 func (tb *tab) open(u string) time.Duration {
 	tb.t.Helper()
-	start := time.Now()
-	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitReady(chromedp.CSS(`body[data-ready]`))); err != nil {
-		tb.t.Fatalf("open %s: %v", u, err)
-	}
-	elapsed := time.Since(start)
+	elapsed := tb.Open(u)
 	if state := eval[string](tb, `document.body.dataset.ready`); state != "1" {
 		tb.t.Fatalf("open %s: page state %q", u, state)
 	}
@@ -180,22 +54,12 @@ func (tb *tab) open(u string) time.Duration {
 
 func eval[T any](tb *tab, js string) T {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		tb.t.Fatalf("evaluate %s: %v", js, err)
-	}
-	return v
+	return browsertest.Eval[T](tb.Tab, js)
 }
 
 func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		tb.t.Fatal(err)
-	}
+	tb.Do(actions...)
 }
 
 // artefacts is where screenshots and PDFs go.
@@ -671,10 +535,8 @@ func TestBrowserNoSnapshot(t *testing.T) {
 	if msg := eval[string](tb, `document.querySelector('.error[role=alert]').textContent`); msg != "Không tải được dữ liệu. Hãy thử tải lại trang." {
 		t.Errorf("error message %q", msg)
 	}
-	tb.mu.Lock()
-	if len(tb.errors) == 0 {
+	// The failed fetch and its console error are expected here.
+	if len(tb.TakeErrors()) == 0 {
 		t.Error("the failed fetch was not reported: the error listener sees nothing")
 	}
-	tb.errors = nil // the failed fetch and its console error are expected here
-	tb.mu.Unlock()
 }

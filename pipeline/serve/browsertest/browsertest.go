@@ -170,6 +170,16 @@ func (tb *Tab) Requests() []string {
 	return append([]string(nil), tb.requests...)
 }
 
+// TakeErrors returns what the browser reported so far and forgets it, for a
+// test that expects reports (a failed fetch the page handles).
+func (tb *Tab) TakeErrors() []string {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	errs := tb.errors
+	tb.errors = nil
+	return errs
+}
+
 // Open navigates and waits until the page says it has rendered
 // (body[data-ready]); it returns how long that took.
 func (tb *Tab) Open(u string) time.Duration {
