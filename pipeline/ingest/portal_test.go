@@ -13,42 +13,17 @@ import (
 	datadir "github.com/danvan/danvan/pipeline/layout"
 )
 
-// recording is a Sink that keeps what it is given, for tests.
-type recording struct {
-	recs    []pipeline.Record
-	rejects []pipeline.RowError
-	fe      *pipeline.FileError
+// onlyFile is what the sink holds after ingest was given one file.
+func onlyFile(t *testing.T, m *memSink) memFile {
+	t.Helper()
+	if len(m.files) != 1 {
+		t.Fatalf("%d files in the sink, want 1 (calls: %v)", len(m.files), m.log)
+	}
+	for _, f := range m.files {
+		return f
+	}
+	return memFile{}
 }
-
-func (s *recording) Has(string) bool { return false }
-func (s *recording) Open(pipeline.Batch) (pipeline.Writer, error) {
-	return &recordingWriter{s: s}, nil
-}
-func (s *recording) Quarantine(_ context.Context, _ pipeline.Batch, fe *pipeline.FileError) error {
-	s.fe = fe
-	return nil
-}
-
-type recordingWriter struct {
-	s       *recording
-	recs    []pipeline.Record
-	rejects []pipeline.RowError
-}
-
-func (w *recordingWriter) Add(recs []pipeline.Record) error {
-	w.recs = append(w.recs, recs...)
-	return nil
-}
-func (w *recordingWriter) Reject(errs []pipeline.RowError) error {
-	w.rejects = append(w.rejects, errs...)
-	return nil
-}
-func (w *recordingWriter) Flush() error { return nil }
-func (w *recordingWriter) Commit(context.Context) error {
-	w.s.recs, w.s.rejects = append(w.s.recs, w.recs...), append(w.s.rejects, w.rejects...)
-	return nil
-}
-func (w *recordingWriter) Rollback() error { return nil }
 
 // A file the portal committed to the inbox is held to the unit of its
 // folder and dated by its name, in every format; the same file elsewhere
@@ -90,27 +65,28 @@ func TestPortalFilesInTheInbox(t *testing.T) {
 		{plain, 2, 0, "", time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)},
 		{unknown, 0, 0, "unknown_sender", time.Time{}},
 	} {
-		sink := &recording{}
+		sink := newMemSink()
 		sum, err := in.Files(context.Background(), []string{c.path}, sink)
 		if err != nil {
 			t.Fatal(err)
 		}
 		name := filepath.Base(c.path)
+		got := onlyFile(t, sink)
 		if c.quarantined != "" {
-			if sink.fe == nil || sink.fe.Code != c.quarantined {
-				t.Errorf("%s: quarantined %+v, want %s", name, sink.fe, c.quarantined)
+			if got.FileErr == nil || got.FileErr.Code != c.quarantined {
+				t.Errorf("%s: quarantined %+v, want %s", name, got.FileErr, c.quarantined)
 			}
 			continue
 		}
-		if len(sink.recs) != c.accepted || len(sink.rejects) != c.refused || len(sum.Files) != 1 || sum.Files[0].Rejected != c.refused {
-			t.Errorf("%s: %d accepted, %d refused, want %d and %d", name, len(sink.recs), len(sink.rejects), c.accepted, c.refused)
+		if len(got.Records) != c.accepted || len(got.Rejects) != c.refused || len(sum.Files) != 1 || sum.Files[0].Rejected != c.refused {
+			t.Errorf("%s: %d accepted, %d refused, want %d and %d", name, len(got.Records), len(got.Rejects), c.accepted, c.refused)
 		}
-		for _, e := range sink.rejects {
+		for _, e := range got.Rejects {
 			if e.Code != "other_unit" {
 				t.Errorf("%s: refused %s (%s), want other_unit", name, e.Code, e.Reason)
 			}
 		}
-		for _, r := range sink.recs {
+		for _, r := range got.Records {
 			if !r.SubmittedAt.Equal(c.submitted) {
 				t.Errorf("%s: submitted_at %s, want %s", name, r.SubmittedAt, c.submitted)
 			}
@@ -120,13 +96,14 @@ func TestPortalFilesInTheInbox(t *testing.T) {
 	// Submitted runs the same checks on a file anywhere (the portal's
 	// upload, before it is committed).
 	sender, _ := in.opts.Reference.Sender("446")
-	sink := &recording{}
+	sink := newMemSink()
 	res, err := in.Submitted(context.Background(), plain, pipeline.Submission{Sender: sender, ReceivedAt: at}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Accepted != 1 || res.Rejected != 1 || len(sink.recs) != 1 || !sink.recs[0].SubmittedAt.Equal(at) {
-		t.Errorf("Submitted: %+v, records %+v", res, sink.recs)
+	got := onlyFile(t, sink)
+	if res.Accepted != 1 || res.Rejected != 1 || len(got.Records) != 1 || !got.Records[0].SubmittedAt.Equal(at) {
+		t.Errorf("Submitted: %+v, records %+v", res, got.Records)
 	}
 }
 
