@@ -36,7 +36,7 @@ func vietnamese(v float64) string {
 // plain way when it is whole, reads as itself.
 func FuzzParseNumber(f *testing.F) {
 	for _, s := range []string{"15.560", "2,5", "1.234,5", "1234.5", "04 cá nhân", "gần 2.000", "trên 15.560",
-		"1,2 tỷ đồng", "1 tỷ 250 triệu đồng", "12 ha", "1,234,567", "1e309", "0x10", "1,23E+11", "-3", "NaN", "Inf",
+		"1,2 tỷ đồng", "1 tỷ 250 triệu đồng", "3 ngàn tỷ đồng", "1 nghìn tỷ 200 tỷ", "12 ha", "1,234,567", "1e309", "0x10", "1,23E+11", "-3", "NaN", "Inf",
 		"999999999999999999999", "0,000001", "1.000.000,123456789"} {
 		f.Add(s)
 	}

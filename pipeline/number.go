@@ -251,6 +251,12 @@ func amount(s string) (float64, string, error) {
 		if w, after := firstWord(rest); w != "" {
 			if m, ok := multipliers[Fold(w)]; ok {
 				mult, rest = m, after
+				// "3 nghìn tỷ": a multiplier of a larger one.
+				if w2, after2 := firstWord(rest); w2 != "" {
+					if m2, ok := multipliers[Fold(w2)]; ok && m2 > m {
+						mult, rest = m*m2, after2
+					}
+				}
 			}
 		}
 		if groups > 0 && mult >= last {

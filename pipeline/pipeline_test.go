@@ -48,6 +48,8 @@ func TestParseNumber(t *testing.T) {
 		{"1,2 tỷ đồng", 1.2e9, Exact, "đồng"},
 		{"4,3 tỷ", 4.3e9, Exact, ""},
 		{"1 tỷ 250 triệu đồng", 1.25e9, Exact, "đồng"},
+		{"3 ngàn tỷ đồng", 3e12, Exact, "đồng"},
+		{"1,2 nghìn tỷ", 1.2e12, Exact, ""},
 		{"12 ha", 12, Exact, "ha"},
 		{"1,234,567", 1234567, Exact, ""},
 		// Decimals are read exactly, as strconv reads them: summed digit by
