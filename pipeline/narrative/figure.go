@@ -25,6 +25,7 @@ type cand struct {
 	example                           bool           // a named person, household or firm is its subject
 	subject                           int            // "Số mô hình được công nhận là 98": where "số" is; -1 if the unit follows the number
 	left                              map[string]int // cue classes found left of it, for the next item of a list
+	sector                            bool           // refused as a part by sector or level
 	refused                           string
 }
 
@@ -162,6 +163,11 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	if es, j2 := x.lx.mult.at(toks, j); len(es) > 0 {
 		parts = append(parts, toks[j].text)
 		j, mult = j2, true
+		// "3 nghìn tỷ đồng"
+		if es, j3 := x.lx.mult.at(toks, j); len(es) > 0 {
+			parts = append(parts, toks[j].text)
+			j = j3
+		}
 		for j+1 < len(toks) && toks[j].kind == tNum {
 			es, j3 := x.lx.mult.at(toks, j+1)
 			if len(es) == 0 {
@@ -311,6 +317,10 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 		return
 	}
 	cd.indicator = ind
+	if (ind == "contests" || ind == "contest_teams") && x.otherContest(c, cd) {
+		cd.refused = "teams or rounds of a contest on another subject"
+		return
+	}
 	if why := x.excludedBefore(c, cd); why != "" {
 		cd.refused = why
 		return
@@ -318,6 +328,35 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 	if x.e.ref.Indicator(cd.indicator).Integer && cd.value != math.Trunc(cd.value) {
 		cd.refused = "a count that is not a whole number"
 	}
+}
+
+// otherContest: the contest nearest the figure in its clause is on another
+// subject than mass mobilisation ("Hội thi văn nghệ quần chúng với 24
+// đội"): a word of kind other_contest (exclusions.tsv) follows its name.
+func (x *extraction) otherContest(c *sentCtx, cd *cand) bool {
+	best, dist := -1, 0
+	for n, sp := range c.cues {
+		if sp.start < cd.clauseStart || sp.end > cd.clauseEnd || !sp.has("contest") {
+			continue
+		}
+		d := cd.qStart - sp.end
+		if sp.start >= cd.unitEnd {
+			d = sp.start - cd.unitEnd
+		}
+		if d >= 0 && (best < 0 || d < dist) {
+			best, dist = n, d
+		}
+	}
+	if best < 0 {
+		return false
+	}
+	end := c.cues[best].end
+	for _, sp := range c.excl {
+		if sp.start >= end && words(c.toks, end, sp.start) <= 1 && sp.has("other_contest") {
+			return true
+		}
+	}
+	return false
 }
 
 // punctIn tells whether toks [a, b) hold punctuation other than a dash.
@@ -544,6 +583,9 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		for _, t := range r.terms {
 			if t.clause {
 				ok = ok && clause[t.class]
+			} else if t.left {
+				_, has := cd.left[t.class]
+				ok = ok && has
 			} else {
 				_, has := near[t.class]
 				ok = ok && has
@@ -703,13 +745,13 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 		}
 		breakdown := x.lx.parts[cd.indicator] == "breakdown"
 		if breakdown && x.oneSector(c, cd) {
-			cd.refused = "a breakdown by sector"
+			cd.refused, cd.sector = "a breakdown by sector", true
 			continue
 		}
 		// "trong đó cấp tỉnh hơn 5 tỷ đồng, cấp huyện 6,8 tỷ đồng": a list of
 		// sectors or levels, whatever the indicator.
 		if x.inList(c, cd) && x.fieldLabel(c, cd) {
-			cd.refused = "an item of a breakdown by sector or level"
+			cd.refused, cd.sector = "an item of a breakdown by sector or level", true
 			continue
 		}
 		p, itemStart := x.totalOf(c, cd, cands[:n])
@@ -722,11 +764,66 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 		case cd.example:
 			cd.refused = "an example inside the total before it"
 		case breakdown && (x.oneSector(c, cd) || x.labelledPart(c, cd, itemStart)):
-			cd.refused = "a part of the total before it (" + p.indicator + "), by sector or level"
+			cd.refused, cd.sector = "a part of the total before it ("+p.indicator+"), by sector or level", true
 		case cd.indicator != p.indicator && p.refused == "":
 			cd.indicator = p.indicator
 		}
 	}
+	// A list is split one way: when some of its items are sectors or
+	// levels, so are the others of the same indicator, however they are
+	// labelled ("Bao gồm: 73 mô hình trong lĩnh vực kinh tế, …, 22 mô hình
+	// về xây dựng hệ thống chính trị và 39 mô hình vận động …"), unless a
+	// place labels one (a commune's own figure).
+	split := map[[2]any]bool{}
+	for _, cd := range cands {
+		if cd.sector {
+			if at := x.listStart(c, cd); at >= 0 {
+				split[[2]any{at, cd.indicator}] = true
+			}
+		}
+	}
+	if len(split) == 0 {
+		return
+	}
+	for _, cd := range cands {
+		if cd.refused != "" || x.lx.parts[cd.indicator] != "breakdown" {
+			continue
+		}
+		at := x.listStart(c, cd)
+		if at < 0 || !split[[2]any{at, cd.indicator}] || x.placeLabel(c, cd) {
+			continue
+		}
+		cd.refused = "an item of a list split by sector or level"
+	}
+}
+
+// listStart is where the list a figure is an item of opens: after the last
+// parts opener or colon before it in its sentence; -1 outside a list.
+func (x *extraction) listStart(c *sentCtx, cd *cand) int {
+	at := -1
+	for _, sp := range c.excl {
+		if sp.start < cd.qStart && sp.has("breakdown") {
+			at = max(at, sp.end)
+		}
+	}
+	for i := 0; i < cd.qStart; i++ {
+		if isPunct(c.toks, i, ":") {
+			at = max(at, i+1)
+		}
+	}
+	return at
+}
+
+// placeLabel: a place names the list item the figure ends ("xã Thạch Kim
+// 12 mô hình").
+func (x *extraction) placeLabel(c *sentCtx, cd *cand) bool {
+	from := itemStart(c.toks, cd.qStart)
+	for _, m := range c.mentions {
+		if m.start >= from && m.end <= cd.qStart {
+			return true
+		}
+	}
+	return false
 }
 
 // inList: a parts opener or a colon comes before the figure in its sentence.
@@ -884,6 +981,9 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 	if src != srcNone {
 		code = p.Code
 	}
+	if x.nationalFigure(c, cd) {
+		return fig{}, "a national total (a sum over provinces), no province's figure"
+	}
 	prov, unit, utype, placed := x.place(c, cd)
 	toks := c.toks
 	qs, qe := toks[cd.quoteStart].start, toks[cd.quoteEnd-1].end
@@ -891,8 +991,21 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 		Indicator: cd.indicator, Value: cd.value, Qualifier: cd.qual, Unit: cd.unit, Period: code,
 		Province: prov, District: unit, DistrictType: utype,
 		Quote: x.text[qs:qe], Sentence: x.text[c.s.start:c.s.end], SentenceIndex: c.s.index,
-	}, dated: src == srcOwn, placed: placed, heading: c.s.heading, lead: c.s.heading || c.s.para == x.leadPara && c.s.index-1 < x.leadFirst+leadSentences, class: cd.unitClass,
+	}, dated: src == srcOwn, placed: placed, heading: c.s.heading || x.caption(c), lead: c.s.heading || x.caption(c) || c.s.para == x.leadPara && c.s.index-1 < x.leadFirst+leadSentences, class: cd.unitClass,
 		start: toks[cd.numStart].start, example: cd.example, para: c.s.para}, ""
+}
+
+// caption: the sentence is a photo's caption ("Ảnh: …", "Trong ảnh: …").
+func (x *extraction) caption(c *sentCtx) bool {
+	for _, sp := range c.excl {
+		if sp.start > 0 {
+			break
+		}
+		if sp.has("caption") && isPunct(c.toks, sp.end, ":") {
+			return true
+		}
+	}
+	return false
 }
 
 // place is the unit a figure describes: the place named before it in its
@@ -909,6 +1022,19 @@ func (x *extraction) place(c *sentCtx, cd *cand) (prov, unit, utype string, plac
 		return prov, unit, utype, false
 	}
 	return x.province, x.unit, x.utype, false
+}
+
+// nationalFigure: the figure's subject is the whole country ("Quỹ … trong
+// cả nước đã vận động được 705 tỉ đồng"), named in its clause, opening its
+// paragraph, or, with no place of its own, the text's.
+func (x *extraction) nationalFigure(c *sentCtx, cd *cand) bool {
+	if m, ok := x.subject(c.toks, c.mentions, cd.clauseStart, cd.qStart); ok {
+		return m.kind == mScopeNational
+	}
+	if n := c.s.index - 1; n > 0 && x.paraSubject[n-1].ok && x.sents[n-1].para == c.s.para {
+		return x.paraSubject[n-1].m.kind == mScopeNational
+	}
+	return x.national
 }
 
 // subjectAt is the place opening a sentence, or the nearest before it in

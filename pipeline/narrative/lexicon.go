@@ -157,6 +157,7 @@ type rule struct {
 type ruleTerm struct {
 	class  string
 	clause bool // look in the whole clause, not only near the figure
+	left   bool // only before the figure, in its clause
 }
 
 func (r rule) termNames() []string {
@@ -168,6 +169,9 @@ func (r rule) termNames() []string {
 		out[i] = t.class
 		if t.clause {
 			out[i] = "clause:" + t.class
+		}
+		if t.left {
+			out[i] = "left:" + t.class
 		}
 	}
 	return out
@@ -284,6 +288,9 @@ func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators m
 				term := ruleTerm{class: t}
 				if c, ok := strings.CutPrefix(t, "clause:"); ok {
 					term = ruleTerm{class: c, clause: true}
+				}
+				if c, ok := strings.CutPrefix(t, "left:"); ok {
+					term = ruleTerm{class: c, left: true}
 				}
 				ru.terms = append(ru.terms, term)
 			}

@@ -95,6 +95,13 @@ func New(ref *pipeline.Reference, opts Options) (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("narrative: %w", err)
 	}
+	return newWith(ref, opts, raw)
+}
+
+// newWith builds an extractor over a lexicon already read (the tests'
+// leave-one-out check removes one line at a time).
+func newWith(ref *pipeline.Reference, opts Options, raw rawLexicon) (*Extractor, error) {
+	var err error
 	inds := map[string]bool{}
 	for _, ind := range ref.Indicators {
 		inds[ind.Code] = true
@@ -223,6 +230,8 @@ type extraction struct {
 	term    pipeline.Period
 	hasTerm bool
 	// the first span of years the report names in its title or lead
+	// the text is about the whole country, not a province (docPlace)
+	national    bool
 	docRange    pipeline.Period
 	hasDocRange bool
 }
@@ -307,10 +316,11 @@ func dedupe(figs []fig) []Figure {
 		}
 		largest[f.Indicator] = max(largest[f.Indicator], f.Value)
 	}
-	// A title's or lead's rounding of a figure the body gives.
+	// A title's, caption's or lead's rounding of a figure the body gives
+	// (for a title or caption, the lead is body too).
 	body := map[string][]int{}
 	for i := range figs {
-		if !figs[i].lead {
+		if !figs[i].heading {
 			body[kind(figs[i].Indicator)] = append(body[kind(figs[i].Indicator)], i)
 		}
 	}
@@ -325,12 +335,28 @@ func dedupe(figs []fig) []Figure {
 			}
 		}
 	}
-	// Repeats: the same value and qualifier, grouped; the best statement
-	// of each group first.
+	// A title's or caption's count that says less than a sentence of the
+	// text giving the same number ("12.846 mô hình" in a caption, "12.846
+	// mô hình được công nhận" in the lead) restates it. One that says
+	// something else of it (recognised in the title, effective in the
+	// body) is a figure of its own.
+	said := map[float64]bool{}
+	for i := range figs {
+		if !figs[i].heading && !drop[i] && family(figs[i].Indicator) != "" {
+			said[math.Round(figs[i].Value)] = true
+		}
+	}
+	for i := range figs {
+		if figs[i].heading && !drop[i] && figs[i].Indicator == family(figs[i].Indicator) && said[math.Round(figs[i].Value)] {
+			drop[i] = true
+		}
+	}
+	// Repeats: the same value, grouped, whatever its qualifier ("hiến
+	// 12.000m2 đất", later "hiến tổng cộng hơn 12.000m2"); the best
+	// statement of each group first.
 	type key struct {
 		kind string
 		v    float64
-		q    pipeline.Qualifier
 	}
 	groups := map[key][]int{}
 	for i := range figs {
@@ -338,7 +364,7 @@ func dedupe(figs []fig) []Figure {
 			continue
 		}
 		f := &figs[i]
-		k := key{f.Indicator, math.Round(f.Value), f.Qualifier}
+		k := key{f.Indicator, math.Round(f.Value)}
 		if exemplarOrModel[f.Indicator] {
 			k.kind = "models or exemplars"
 		}
@@ -404,11 +430,11 @@ func better(a, b *fig) bool {
 	return a.start < b.start
 }
 
-// rounds: a is a title's or a lead's round figure ("hơn 300 mô hình") that
-// the body gives exactly (312 mô hình được đăng ký): same kind of count,
+// rounds: a is a title's, a caption's or a lead's round figure ("hơn 300
+// mô hình") that the body gives exactly (312 mô hình được đăng ký): same kind of count,
 // within 10%, on the side the qualifier says.
 func rounds(a, b *fig) bool {
-	if !a.lead || b.lead || b.Qualifier != pipeline.Exact || a.Value == b.Value || !roughly(a.Value, b.Value) {
+	if !a.lead || b.heading || !a.heading && b.lead || b.Qualifier != pipeline.Exact || a.Value == b.Value || !roughly(a.Value, b.Value) {
 		return false
 	}
 	// A heading may round without saying so ("8 triệu m2"); a lead says

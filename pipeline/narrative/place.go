@@ -14,6 +14,7 @@ const (
 	mScopeLocal                       // toàn huyện
 	mProvince                         // tỉnh Hà Tĩnh, Hà Tĩnh
 	mLocal                            // huyện Quế Sơn, Cẩm Xuyên
+	mScopeNational                    // cả nước, toàn quốc
 )
 
 // mention is a place named in a sentence, tokens [start, end).
@@ -111,6 +112,8 @@ func (x *extraction) mentions(toks []token) []mention {
 			orgUntil = j + 4
 		case class == "scope_province":
 			out = append(out, mention{start: i, end: j, kind: mScopeProvince})
+		case class == "scope_national":
+			out = append(out, mention{start: i, end: j, kind: mScopeNational})
 		case class == "scope_local":
 			if typ := es[0].col(0); typ != "" {
 				if names := capsRun(toks, j); len(names) > 0 {
@@ -365,7 +368,7 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 	}
 	locals := map[string]*local{}
 	var lorder []string
-	scopeProv, scopeLocal := 0, 0
+	scopeProv, scopeLocal, national := 0, 0, 0
 	pos := 0
 	x.confirmed = map[string]bool{x.opts.Province: x.opts.Province != ""}
 	for _, ms := range all {
@@ -383,6 +386,8 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 				scopeProv++
 			case mScopeLocal:
 				scopeLocal++
+			case mScopeNational:
+				national++
 			case mProvince:
 				if m.typed {
 					add(m.province, 2)
@@ -455,6 +460,9 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 			}
 		}
 	}
+	// A text about the whole country more than about any province of it
+	// (a national fund's results): its figures are no province's.
+	x.national = national > 0 && unit == "" && x.opts.Province == "" && national >= score[province]
 	if province == "" {
 		province = x.opts.Province
 	}

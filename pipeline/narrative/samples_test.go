@@ -124,3 +124,38 @@ func TestDevScores(t *testing.T) {
 		}
 	}
 }
+
+// Floors of the held-out texts' scores (testdata/heldout: reports written
+// for the project, with their answer key, before the extractor was run on
+// them; README, "Narrative reports", gives their first-sight scores).
+const (
+	heldOutPrecisionFloor = 1.0
+	heldOutRecallFloor    = 1.0
+)
+
+// TestHeldOutScores scores the held-out texts and fails below the floors;
+// documents with no figure must stay empty.
+func TestHeldOutScores(t *testing.T) {
+	x := testExtractor(t)
+	v, err := x.EvaluateDir(os.DirFS(filepath.Join("testdata", "heldout")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report strings.Builder
+	if err := v.Write(&report); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("held-out texts:\n%s", report.String())
+	if len(v.Docs) < 40 || v.Total.Expected < 100 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 44 and 115", len(v.Docs), v.Total.Expected)
+	}
+	if v.Precision() < heldOutPrecisionFloor || v.Recall() < heldOutRecallFloor {
+		t.Errorf("held-out precision %.3f, recall %.3f: below the floors %.3f, %.3f", v.Precision(), v.Recall(), heldOutPrecisionFloor, heldOutRecallFloor)
+	}
+	for _, m := range v.Matches {
+		f := m.Got
+		if f.Quote == "" || !strings.Contains(f.Sentence, f.Quote) || f.SentenceIndex < 1 || !strings.Contains(f.Sentence, m.Want.Quote) {
+			t.Errorf("%s: %s %v: quote %q, sentence %d %q, expected quote %q", m.Want.Doc, f.Indicator, f.Value, f.Quote, f.SentenceIndex, f.Sentence, m.Want.Quote)
+		}
+	}
+}
