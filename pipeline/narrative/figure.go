@@ -769,6 +769,31 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 			cd.indicator = p.indicator
 		}
 	}
+	// Counts coordinated in one clause, each labelled by a different level
+	// right after its unit ("đăng ký 53 mô hình cấp cơ sở, 17 mô hình cấp
+	// huyện, 4 mô hình cấp tỉnh"), are a breakdown by level even with no
+	// total written.
+	levels := map[[2]any]map[string]bool{}
+	levelOf := func(cd *cand) string {
+		if sp, ok := spanAt(c.field, cd.unitEnd); ok && sp.has("level") {
+			return strings.Join(sp.e[0].words, " ")
+		}
+		return ""
+	}
+	for _, cd := range cands {
+		if l := levelOf(cd); l != "" && cd.indicator != "" {
+			k := [2]any{cd.clauseStart, cd.indicator}
+			if levels[k] == nil {
+				levels[k] = map[string]bool{}
+			}
+			levels[k][l] = true
+		}
+	}
+	for _, cd := range cands {
+		if cd.refused == "" && levelOf(cd) != "" && len(levels[[2]any{cd.clauseStart, cd.indicator}]) >= 2 {
+			cd.refused, cd.sector = "an item of a breakdown by level", true
+		}
+	}
 	// A list is split one way: when some of its items are sectors or
 	// levels, so are the others of the same indicator, however they are
 	// labelled ("Bao gồm: 73 mô hình trong lĩnh vực kinh tế, …, 22 mô hình
