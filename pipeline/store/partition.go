@@ -18,10 +18,11 @@ import (
 // Parquet row group of the partition's temp file, while the caller goes on
 // buffering. Who owns what:
 //
-//   - a part's buffer, its place in partitions and its writer field are
-//     the Tx caller's goroutine's;
-//   - a chunk, once handed over, and the part's fileWriter belong to the
-//     partition's writer goroutine until the Tx waits for it (drain);
+//   - a part's buffer, its place in partitions and its channel are the Tx
+//     caller's goroutine's;
+//   - a chunk, once handed over, and the part's fileWriter (w, which that
+//     goroutine opens for its first chunk) belong to the partition's
+//     writer goroutine until the Tx waits for it (drain);
 //   - Store.sem bounds the chunks between hand-over and the end of their
 //     encoding, across all transactions, which bounds memory.
 
@@ -37,8 +38,8 @@ type part struct {
 	// next one's buffers.
 	last chunkSize
 
-	w  *fileWriter // the partition's temp file, nil until its first chunk
-	ch chan *chunk // to the partition's writer goroutine
+	w  *fileWriter // the partition's temp file, nil until its first chunk is written
+	ch chan *chunk // to the partition's writer goroutine, nil until its first chunk
 }
 
 // partitions finds a row's partition by province and year.
@@ -240,17 +241,11 @@ func (c *chunk) record() arrow.RecordBatch {
 	return rec
 }
 
-// start gives p its temp file and writer goroutine, before its first chunk.
-func (tx *Tx) start(p *part) error {
-	w, err := tx.s.newFileWriter(tx.b.Hash+"."+strings.NewReplacer("=", "", "/", "-").Replace(p.name), factsSchema, tx.props, tx.arrProps)
-	if err != nil {
-		return fmt.Errorf("write facts of %s: %w", tx.b.SourceFile, err)
-	}
-	p.w = w
+// start gives p its writer goroutine, before its first chunk.
+func (tx *Tx) start(p *part) {
 	p.ch = make(chan *chunk, 2)
 	tx.wg.Add(1)
 	go tx.write(p, p.ch)
-	return nil
 }
 
 // write is the writer goroutine of one partition: row groups are built,
@@ -258,18 +253,43 @@ func (tx *Tx) start(p *part) error {
 // next ones.
 func (tx *Tx) write(p *part, ch <-chan *chunk) {
 	defer tx.wg.Done()
+	failed := false
 	for c := range ch {
-		if p.w.err == nil && !tx.aborted.Load() {
-			rec := c.record()
-			if err := p.w.fw.Write(rec); err != nil {
-				p.w.err = fmt.Errorf("write facts %s of %s: %w", p.name, tx.b.SourceFile, err)
-				tx.fail(p.w.err)
+		if !failed && !tx.aborted.Load() {
+			if err := tx.writeChunk(p, c); err != nil {
+				failed = true
+				tx.fail(err)
 			}
-			rec.Release()
 		}
 		<-tx.s.sem
+	}
+	if p.w == nil {
+		return
 	}
 	if err := p.w.close(tx.aborted.Load()); err != nil && !tx.aborted.Load() {
 		tx.fail(fmt.Errorf("write facts %s of %s: %w", p.name, tx.b.SourceFile, err))
 	}
+}
+
+// writeChunk writes c as a row group of p's temp file, which it opens for
+// the first chunk: here rather than when the chunk is taken, so when Flush
+// takes every partition's rows at once their files (each with a 1 MiB
+// write buffer and an encoder) open one by one as their turn comes, while
+// the rows written before them are let go, instead of all together on top
+// of every row of the file.
+func (tx *Tx) writeChunk(p *part, c *chunk) error {
+	if p.w == nil {
+		w, err := tx.s.newFileWriter(tx.b.Hash+"."+strings.NewReplacer("=", "", "/", "-").Replace(p.name), factsSchema, tx.props, tx.arrProps)
+		if err != nil {
+			return fmt.Errorf("write facts of %s: %w", tx.b.SourceFile, err)
+		}
+		p.w = w
+	}
+	rec := c.record()
+	defer rec.Release()
+	if err := p.w.fw.Write(rec); err != nil {
+		p.w.err = fmt.Errorf("write facts %s of %s: %w", p.name, tx.b.SourceFile, err)
+		return p.w.err
+	}
+	return nil
 }

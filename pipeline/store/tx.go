@@ -156,18 +156,15 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 
 // take empties p's buffer into a chunk for its writer goroutine, starting
 // that goroutine first if p has none.
-func (tx *Tx) take(p *part) (*chunk, error) {
-	if p.w == nil {
-		if err := tx.start(p); err != nil {
-			tx.fail(err)
-			return nil, err
-		}
+func (tx *Tx) take(p *part) *chunk {
+	if p.ch == nil {
+		tx.start(p)
 	}
 	tx.buffered -= p.n
 	c := p.take(tx.atTS, &tx.enc.dicts)
 	tx.lastChunk = p.last
 	tx.s.sizes.set(p.name, p.last)
-	return c, nil
+	return c
 }
 
 // flush hands p's buffered rows to its writer goroutine as one row group.
@@ -175,10 +172,7 @@ func (tx *Tx) flush(p *part) error {
 	if p == nil || p.n == 0 {
 		return tx.firstErr()
 	}
-	c, err := tx.take(p)
-	if err != nil {
-		return err
-	}
+	c := tx.take(p)
 	tx.s.sem <- struct{}{}
 	p.ch <- c
 	return tx.firstErr()
@@ -203,10 +197,7 @@ func (tx *Tx) Flush() error {
 		if p.n == 0 {
 			continue
 		}
-		c, err := tx.take(p)
-		if err != nil {
-			return err
-		}
+		c := tx.take(p)
 		hs = append(hs, handover{p.ch, c})
 	}
 	if len(hs) == 0 {
@@ -216,13 +207,27 @@ func (tx *Tx) Flush() error {
 	tx.handing = done
 	go func() {
 		defer close(done)
-		for _, h := range hs {
+		for i := range hs {
 			tx.s.sem <- struct{}{}
-			h.ch <- h.c
+			hs[i].ch <- hs[i].c
+			// Forget the chunk once handed over, so it is garbage as
+			// soon as its writer wrote it. When Flush comes most of a
+			// file's rows are often still buffered (spread over many
+			// partitions, each below ChunkRows): holding every chunk
+			// until the last one is handed over kept them all in
+			// memory through their encoding.
+			hs[i] = handover{}
+			if testHookHandedOver != nil {
+				testHookHandedOver(i)
+			}
 		}
 	}()
 	return tx.firstErr()
 }
+
+// testHookHandedOver, when set by a test, is called by Flush's hand-over
+// goroutine after the i-th chunk is handed over.
+var testHookHandedOver func(i int)
 
 // Reject appends refused rows.
 func (tx *Tx) Reject(errs []pipeline.RowError) error {
@@ -335,6 +340,9 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	d := tx.s.dir
 	var sums []layout.FileSum
 	for _, p := range parts {
+		if p.w == nil { // not written, yet no writer failed: a bug
+			return fmt.Errorf("commit %s: facts %s were not written", name, p.name)
+		}
 		if err := layout.MkdirAll(d.Partition(p.key)); err != nil {
 			return fmt.Errorf("commit %s: %w", name, err)
 		}
