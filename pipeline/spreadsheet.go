@@ -1,6 +1,11 @@
 package pipeline
 
-import "regexp"
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+)
 
 // plainNumber is a decimal number as a spreadsheet reads it: sign, digits,
 // point, exponent, nothing else.
@@ -30,4 +35,31 @@ func SpreadsheetText(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// CellText is a value as the text of a cell of a table danvan writes (the
+// CSV and XLSX downloads, query results): nothing for null, numbers in full
+// and never in exponent form, a midnight time as its date (YYYY-MM-DD),
+// other times in RFC 3339 UTC, bytes in hex. Text is returned as it is: a
+// CSV writer passes it through SpreadsheetText. Lists and structs are left
+// to the caller, which knows how it writes them.
+func CellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return fmt.Sprintf("%x", x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.UTC().Format("2006-01-02")
+		}
+		return x.UTC().Format(time.RFC3339Nano)
+	}
+	return fmt.Sprint(v)
 }

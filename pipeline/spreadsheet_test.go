@@ -1,6 +1,9 @@
 package pipeline
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestSpreadsheetText(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
@@ -26,6 +29,29 @@ func TestSpreadsheetText(t *testing.T) {
 	} {
 		if got := SpreadsheetText(c.in); got != c.want {
 			t.Errorf("SpreadsheetText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestCellText(t *testing.T) {
+	for _, c := range []struct {
+		in   any
+		want string
+	}{
+		{nil, ""},
+		{"=1+1", "=1+1"}, // text as it is: SpreadsheetText is the CSV writer's
+		{1234567.5, "1234567.5"},
+		{1e21, "1000000000000000000000"},
+		{0.1, "0.1"},
+		{float32(0.1), "0.1"},
+		{[]byte{0xde, 0xad}, "dead"},
+		{time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), "2025-06-30"},
+		{time.Date(2025, 6, 30, 8, 30, 0, 500, time.FixedZone("ICT", 7*3600)), "2025-06-30T01:30:00.0000005Z"},
+		{int64(-42), "-42"},
+		{true, "true"},
+	} {
+		if got := CellText(c.in); got != c.want {
+			t.Errorf("CellText(%#v) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

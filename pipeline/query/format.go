@@ -53,30 +53,15 @@ func Write(w io.Writer, r *Result, format string) error {
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
-// text renders a value for table and CSV output: dates as YYYY-MM-DD,
-// timestamps as RFC 3339, numbers in full, lists and structs as JSON.
+// text renders a value for table and CSV output: as pipeline.CellText
+// does, and lists and structs as JSON.
 func text(v any) string {
 	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []byte:
-		return fmt.Sprintf("%x", x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32)
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			return x.UTC().Format("2006-01-02")
-		}
-		return x.UTC().Format(time.RFC3339Nano)
 	case []any, map[string]any:
 		b, _ := json.Marshal(jsonValue(x))
 		return string(b)
 	}
-	return fmt.Sprint(v)
+	return pipeline.CellText(v)
 }
 
 // jsonValue makes a value encoding/json can write: no NaN, dates as text.

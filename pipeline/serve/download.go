@@ -167,7 +167,7 @@ func decodeRows(output string, data []byte, q map[string][]string) ([]map[string
 	for _, o := range objs {
 		keep := true
 		for _, k := range keys {
-			if want, ok := q[k]; ok && !slices.Contains(want, text(scalar(o[k]))) {
+			if want, ok := q[k]; ok && !slices.Contains(want, pipeline.CellText(scalar(o[k]))) {
 				keep = false
 				break
 			}
@@ -210,7 +210,7 @@ func scalar(v any) any {
 	case []any:
 		parts := make([]string, 0, len(x))
 		for _, e := range x {
-			parts = append(parts, text(scalar(e)))
+			parts = append(parts, pipeline.CellText(scalar(e)))
 		}
 		return strings.Join(parts, "; ")
 	case map[string]any:
@@ -222,18 +222,6 @@ func scalar(v any) any {
 		}
 		b, _ := json.Marshal(x)
 		return string(b)
-	}
-	return fmt.Sprint(v)
-}
-
-func text(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
 }
@@ -264,7 +252,7 @@ func (t *table) csv(sep, dec rune) []byte {
 					rec[i] = strings.Replace(rec[i], ".", string(dec), 1)
 				}
 			default:
-				rec[i] = text(v)
+				rec[i] = pipeline.CellText(v)
 			}
 		}
 		cw.Write(rec)

@@ -221,7 +221,7 @@ func missingUnits(r map[string]any, n *names) any {
 			name = codeWord("unit_type", t, n.lang) + " " + name
 		}
 		if sent, _ := o["parts_received"].([]any); len(sent) > 0 {
-			name += " (" + word{"đã gửi ", "sent "}.in(n.lang) + text(scalar(sent)) + ")"
+			name += " (" + word{"đã gửi ", "sent "}.in(n.lang) + pipeline.CellText(scalar(sent)) + ")"
 		}
 		if st, _ := o["status"].(string); st == "pending" {
 			name += " (" + codeWord("status", st, n.lang) + ")"
