@@ -162,3 +162,51 @@ func sequentialCheck(ref *Reference, recs []Record, refOf func(int) string) []se
 }
 
 func strconvItoa(i int) string { return fmt.Sprint(i) }
+
+// IndicatorNamed answers from what it remembers, shared by the Resolvers
+// of a Reference, exactly as it computes: by the Key first, else by the
+// Fold, for every spelling of every indicator and for texts that name none.
+func TestIndicatorNamedRemembersExactly(t *testing.T) {
+	ref, err := DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// byDefinition is IndicatorNamed as defined: the Key's indicator, else
+	// the Fold's.
+	byDefinition := func(r *Resolver, s string) *Indicator {
+		if ind := r.indicators["k:"+Key(s)]; ind != nil {
+			return ind
+		}
+		return r.indicators["f:"+Fold(s)]
+	}
+	var texts []string
+	for _, ind := range ref.Indicators {
+		for _, n := range append([]string{ind.Code, ind.LabelVI, ind.LabelEN}, ind.Aliases...) {
+			texts = append(texts, n, strings.ToUpper(n), Fold(n), n+" (mô hình)", "  "+n+"\u0301", n[:len(n)/2])
+		}
+	}
+	texts = append(texts, "Đơn vị", "Tổng cộng", "", "x\xffy", strings.Repeat("Số mô hình ", 40))
+	named := 0
+	for round := range 2 {
+		r := NewResolver(ref) // a Resolver of each round: the second answers from the first's
+		for _, s := range texts {
+			got, want := r.IndicatorNamed(s), byDefinition(r, s)
+			if got != want {
+				t.Fatalf("round %d: IndicatorNamed(%q) = %v, by definition %v", round, s, got, want)
+			}
+			if got != nil {
+				named++
+			}
+		}
+	}
+	if named < len(ref.Indicators)*4 {
+		t.Errorf("only %d texts named an indicator", named)
+	}
+	r := NewResolver(ref)
+	if n := r.namedCount.Load(); n == 0 || n > maxNamed {
+		t.Errorf("%d texts remembered", n)
+	}
+	if _, ok := r.named.Load(strings.Repeat("Số mô hình ", 40)); ok {
+		t.Error("a text longer than maxNamedLen was remembered")
+	}
+}

@@ -15,8 +15,9 @@ import (
 // stages meet in cmd, through pipeline's interfaces. ingest's narrative is
 // a parser, not a stage.
 var imports = map[string][]string{
-	"pipeline":                          {"pipeline/internal/dense", "pipeline/layout"},
+	"pipeline":                          {"pipeline/internal/dense", "pipeline/internal/fold", "pipeline/layout"},
 	"pipeline/internal/dense":           {},
+	"pipeline/internal/fold":            {},
 	"pipeline/layout":                   {}, // and the standard library only
 	"pipeline/narrative":                {"pipeline"},
 	"pipeline/ingest":                   {"pipeline", "pipeline/layout", "pipeline/narrative"},

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Problem is why a name or value could not be resolved, in both languages.
@@ -41,7 +43,17 @@ type nameIndex struct {
 	// new communes; only messages use them (unknown.go).
 	oldCommunes map[string][]*Unit
 	mergedInto  map[string][]string
+	// named remembers what IndicatorNamed answered for a text, for every
+	// Resolver of the index at once (safe for concurrent use): a form
+	// reader asks it of every header cell, and offices send the same
+	// headers in every sheet and file. At most maxNamed texts.
+	named      sync.Map // text -> *Indicator (nil: names none)
+	namedCount atomic.Int64
 }
+
+// maxNamed and maxNamedLen bound the texts nameIndex.named remembers (8 MB
+// at most): past them, the answers are computed each time.
+const maxNamed, maxNamedLen = 1 << 15, 256
 
 // NewResolver returns a Resolver over ref. The index of names is built
 // the first time for a Reference that LoadReference made (a few ms: it
@@ -356,11 +368,34 @@ func (r *Resolver) Indicator(s string) (*Indicator, *Problem) {
 // message, for a reader that asks of every header cell whether it names an
 // indicator. Most cells do not, and the message's suggestions cost an edit
 // distance per indicator, which made them 80 % of a form's reading time.
+// The answers are remembered (nameIndex.named).
 func (r *Resolver) IndicatorNamed(s string) *Indicator {
+	if v, ok := r.named.Load(s); ok {
+		return v.(*Indicator)
+	}
+	ind := r.indicatorNamed(s)
+	if len(s) <= maxNamedLen && r.namedCount.Load() < maxNamed {
+		if _, had := r.named.LoadOrStore(s, ind); !had {
+			r.namedCount.Add(1)
+		}
+	}
+	return ind
+}
+
+// indicatorNamed is IndicatorNamed computed. The Fold is looked up first:
+// two texts with the same Key have the same Fold, so a text whose Fold
+// names nothing has a Key that names nothing either, and most header cells
+// are answered without their Key (NFD and NFC), which was half of a form's
+// header finding.
+func (r *Resolver) indicatorNamed(s string) *Indicator {
+	folded := r.indicators["f:"+Fold(s)]
+	if folded == nil && utf8.ValidString(s) {
+		return nil
+	}
 	if ind := r.indicators["k:"+Key(s)]; ind != nil {
 		return ind
 	}
-	return r.indicators["f:"+Fold(s)]
+	return folded
 }
 
 var totalWords = map[string]bool{"": true, "tong": true, "tong so": true, "tong cong": true, "total": true, "chung": true}

@@ -4,81 +4,20 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/danvan/danvan/pipeline/internal/fold"
 )
-
-// Vietnamese tone marks as combining characters (NFD). Vowel-quality marks
-// (circumflex, breve, horn) are not tones: they change the letter.
-func isTone(r rune) bool {
-	switch r {
-	case '\u0300', '\u0301', '\u0303', '\u0309', '\u0323':
-		return true
-	}
-	return false
-}
 
 // Key is the spelling-insensitive form of a Vietnamese name that still tells
 // apart names that differ only by diacritics. Case, Unicode composition,
 // punctuation, spacing and the position of the tone mark inside a syllable
-// ("Hóa" and "Hoá", "Thủy" and "Thuỷ") do not change the key.
-func Key(s string) string {
-	d := norm.NFD.String(s)
-	var out, word, tones strings.Builder
-	flush := func() {
-		if word.Len() == 0 {
-			return
-		}
-		if out.Len() > 0 {
-			out.WriteByte(' ')
-		}
-		// A syllable carries one tone; writing it after the letters makes
-		// its position irrelevant, and NFC composes it back on the last
-		// vowel it can sit on, which is stable.
-		out.WriteString(norm.NFC.String(word.String() + tones.String()))
-		word.Reset()
-		tones.Reset()
-	}
-	for _, r := range d {
-		switch {
-		case isTone(r):
-			tones.WriteRune(r)
-		case unicode.Is(unicode.Mn, r):
-			word.WriteRune(r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			word.WriteRune(unicode.ToLower(r))
-		default:
-			flush()
-		}
-	}
-	flush()
-	return out.String()
-}
+// ("Hóa" and "Hoá", "Thủy" and "Thuỷ") do not change the key. (Computed by
+// pipeline/internal/fold, which defines it exactly.)
+func Key(s string) string { return fold.Key(s) }
 
 // Fold is the diacritic-free form of s: lower case, no marks, đ as d, words
 // separated by one space. "Hà Tĩnh", "Ha Tinh" and "HA-TINH" fold alike.
-func Fold(s string) string {
-	var out []byte
-	space := false
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			r = unicode.ToLower(r)
-		default:
-			space = len(out) > 0
-			continue
-		}
-		if space {
-			out = append(out, ' ')
-			space = false
-		}
-		out = append(out, string(r)...)
-	}
-	return string(out)
-}
+// Two texts (UTF-8) with the same Key have the same Fold.
+func Fold(s string) string { return fold.Fold(s) }
 
 // typeWords are the unit type prefixes reports put before names, in folded
 // form, longest first so "thi xa" wins over "thi".

@@ -1,0 +1,128 @@
+package fold
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// definedKey is Key by its definition alone, without the ASCII shortcut:
+// the oracle of Key.
+func definedKey(s string) string {
+	var out, word, tones strings.Builder
+	flush := func() {
+		if word.Len() == 0 {
+			return
+		}
+		if out.Len() > 0 {
+			out.WriteByte(' ')
+		}
+		out.WriteString(norm.NFC.String(word.String() + tones.String()))
+		word.Reset()
+		tones.Reset()
+	}
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case isTone(r):
+			tones.WriteRune(r)
+		case unicode.Is(unicode.Mn, r):
+			word.WriteRune(r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			word.WriteRune(unicode.ToLower(r))
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out.String()
+}
+
+var examples = []struct{ in, fold, key string }{
+	{"Hà Tĩnh", "ha tinh", "hà tinh\u0303"}, // the tone after the syllable, on the h it cannot compose with
+	{"HA-TINH", "ha tinh", "ha tinh"},
+	{"  Thanh   Hoá ", "thanh hoa", "thanh hoá"},
+	{"Thanh Hóa", "thanh hoa", "thanh hoá"},
+	{"Thủy", "thuy", "thuỷ"},
+	{"Đơn vị (huyện, thị xã)", "don vi huyen thi xa", "đơn vị huyê\u1e47 thị xã"},
+	{"Ha\u0300 Ti\u0303nh", "ha tinh", "hà tinh\u0303"}, // decomposed
+	{"Số hộ được hỗ trợ (m²)", "so ho duoc ho tro m", "số hộ đươc\u0323 hỗ trợ m"},
+	{"Ω ΣΙΣΥΦΟΣ", "ω σισυφοσ", "ω σισυφοσ"}, // the slow way
+	{"", "", ""},
+	{"---", "", ""},
+	{"x\xffy", "x y", "x y"}, // not UTF-8
+}
+
+func TestExamples(t *testing.T) {
+	for _, e := range examples {
+		if got := Fold(e.in); got != e.fold {
+			t.Errorf("Fold(%q) = %q, want %q", e.in, got, e.fold)
+		}
+		if got := Key(e.in); got != e.key {
+			t.Errorf("Key(%q) = %q, want %q", e.in, got, e.key)
+		}
+	}
+}
+
+// TestEveryRuneOfTheTable folds each rune the table knows, alone and
+// between letters and marks, both ways.
+func TestEveryRuneOfTheTable(t *testing.T) {
+	fast := 0
+	for r := rune(0); r < tableEnd; r++ {
+		for _, s := range []string{string(r), "a" + string(r) + "b", string(r) + "\u0301" + string(r), "Ơ\u0323" + string(r) + "\u0300 x"} {
+			if got, want := Fold(s), slow(s); got != want {
+				t.Fatalf("Fold(%q) = %q, by definition %q", s, got, want)
+			}
+		}
+		if _, ok := fastOK(string(r)); ok {
+			fast++
+		}
+	}
+	// The table must answer for the letters of Vietnamese, or it is no
+	// shortcut at all.
+	for _, r := range "“”–—…ăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b" {
+		if _, ok := fastOK(string(r)); !ok {
+			t.Errorf("%q is folded the slow way", r)
+		}
+	}
+	if fast < 900 {
+		t.Errorf("only %d runes folded by the table", fast)
+	}
+}
+
+func fastOK(s string) (string, bool) { return fast(s) }
+
+func check(t *testing.T, s string) {
+	if got, want := Fold(s), slow(s); got != want {
+		t.Fatalf("Fold(%q) = %q, by definition %q", s, got, want)
+	}
+	if got, want := Key(s), definedKey(s); got != want {
+		t.Fatalf("Key(%q) = %q, by definition %q", s, got, want)
+	}
+	// What pipeline's lookups rely on (Resolver.IndicatorNamed): two texts
+	// of UTF-8 with the same Key have the same Fold. (Not so for other
+	// bytes: NFD leaves a letter after a broken sequence whole.)
+	if got, want := Fold(Key(s)), Fold(s); utf8.ValidString(s) && got != want {
+		t.Fatalf("Fold(Key(%q)) = %q, Fold = %q", s, got, want)
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, e := range examples {
+		f.Add(e.in)
+	}
+	f.Add("Số mô hình \"Dân vận khéo\" đăng ký (mô hình)")
+	f.Add("TỔNG CỘNG (I+II)")
+	f.Add("a\u0301\u0323\u0302b\u031b")
+	f.Add(strings.Repeat("\u0301", 40) + "a")
+	f.Add("ǅǈ İı ß ﬁ Å Ω K")
+	f.Fuzz(func(t *testing.T, s string) {
+		check(t, s)
+		if utf8.ValidString(s) {
+			check(t, norm.NFD.String(s))
+			check(t, strings.ToUpper(s))
+		}
+	})
+}
