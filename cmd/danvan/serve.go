@@ -26,6 +26,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxAge := fs.Duration("max-age", 36*time.Hour, "/healthz turns unhealthy when the last successful refresh is older")
 	grace := fs.Duration("grace", 5*time.Minute, "on SIGTERM, how long a running refresh may go on before it is stopped")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	refreshAtStart := fs.Bool("refresh-at-start", false, "refresh once as soon as the server listens, besides the schedule (make run: the pages answer at once and show the data when the first refresh has published it)")
 	refreshOnSubmit := fs.Bool("refresh-on-submit", false, "refresh as soon as a file is received through the submission portal (under the run lock) instead of at the next scheduled refresh")
 	maxUpload := fs.Int("max-upload-mb", portal.DefaultMaxBytes>>20, "largest file the submission portal accepts, in MB")
 	if err := parse(fs, args); err != nil {
@@ -100,6 +101,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stopHTTP()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(httpCtx) }()
+	if *refreshAtStart {
+		// In the background: the pages answer meanwhile, and say that no
+		// data is published yet until this refresh publishes it.
+		if err := runner.Go(context.WithoutCancel(ctx), schedule.TriggerStart); err != nil {
+			logger.Warn("refresh at start not run", "err", err)
+		}
+	}
 	select {
 	case err := <-served:
 		stopRunner(runner, *grace, logger)

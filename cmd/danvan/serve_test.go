@@ -105,3 +105,52 @@ func TestAPIRunBusy(t *testing.T) {
 	close(release)
 	idle()
 }
+
+// serve --refresh-at-start (make run): the server answers, and one refresh
+// (trigger "start") runs in the background and publishes the inbox; without
+// the flag and with no schedule, none runs.
+func TestServeRefreshAtStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts servers and runs a refresh")
+	}
+	data := t.TempDir()
+	smallInbox(t, data)
+	addr := freeAddr(t)
+	base := "http://" + addr
+	startPortal(t, data, addr, "--refresh-at-start")
+	res, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("the first page: %d, want 200", res.StatusCode)
+	}
+	var runs struct {
+		Runs []struct {
+			Trigger string `json:"trigger"`
+			Status  string `json:"status"`
+		} `json:"runs"`
+	}
+	waitFor(t, "the refresh at start to end", 3*time.Minute, func() bool {
+		return getJSON(base+"/api/runs", &runs) == nil && len(runs.Runs) > 0 && runs.Runs[0].Status != "running"
+	})
+	if len(runs.Runs) != 1 || runs.Runs[0].Trigger != "start" || !strings.HasPrefix(runs.Runs[0].Status, "succeeded") {
+		t.Errorf("runs after the start: %+v, want one succeeded run triggered by the start", runs.Runs)
+	}
+	var m struct {
+		RunID string `json:"run_id"`
+	}
+	if err := getJSON(base+"/data/manifest.json", &m); err != nil || m.RunID == "" {
+		t.Errorf("no snapshot published after the refresh at start: %+v %v", m, err)
+	}
+
+	// Without the flag: no refresh, so no run in the history.
+	other := t.TempDir()
+	smallInbox(t, other)
+	addr2 := freeAddr(t)
+	startPortal(t, other, addr2)
+	if err := getJSON("http://"+addr2+"/api/runs", &runs); err != nil || len(runs.Runs) != 0 {
+		t.Errorf("runs of a server started without --refresh-at-start: %+v %v, want none", runs.Runs, err)
+	}
+}

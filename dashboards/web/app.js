@@ -25,6 +25,7 @@ const dict = {
     'dl.csv': 'Tải CSV', 'dl.xlsx': 'Tải Excel',
     loading: 'Đang tải dữ liệu…',
     'err.load': 'Không tải được dữ liệu. Hãy thử tải lại trang.',
+    preparing: 'Chưa có dữ liệu được công bố: lần làm mới đầu tiên chưa xong. Trang sẽ tự tải lại khi có dữ liệu.',
     'open.sources': 'Xem nguồn của số liệu',
   },
   en: {
@@ -55,6 +56,7 @@ const dict = {
     'q.approx': 'about', 'q.at_least': 'more than', 'q.at_most': 'less than',
     'dl.csv': 'Download CSV', 'dl.xlsx': 'Download Excel',
     loading: 'Loading data…', 'err.load': 'Could not load the data. Try reloading the page.',
+    preparing: 'No data is published yet: the first refresh has not finished. This page reloads itself when the data is there.',
     'open.sources': 'Show the sources of this figure',
     'col.province': 'Province', 'col.per100k': 'Per 100,000 inh.', 'col.yoy': 'Change on previous year',
     'col.yoy_pct': 'Change %', 'col.units_reporting': 'Units reporting', 'col.basis': 'Basis',
@@ -101,7 +103,7 @@ const dict = {
     'refusals.clean': (n) => `${n} other files loaded with no refusal.`, 'col.fix': 'How to fix it', 'col.reason': 'Reason',
     'col.column': 'Column', 'col.given': 'Value as written', 'col.accepted': 'Accepted', 'col.refused': 'Refused',
     'status.loaded': 'loaded', 'status.quarantined': 'quarantined',
-    'trigger.portal': 'file sent through the portal',
+    'trigger.portal': 'file sent through the portal', 'trigger.start': 'server start (serve --refresh-at-start)',
     'portal.title': 'Reports sent through the submission portal', 'portal.none': 'No file sent through the portal yet.',
     'portal.time': 'Time', 'portal.accepted': 'Accepted values',
     'portal.code': 'Confirmation code', 'portal.rejected': 'Refused values', 'portal.refused': 'file refused',
@@ -161,7 +163,7 @@ Object.assign(dict.vi, {
   'refusals.clean': (n) => `${n} tệp khác được nạp, không có giá trị nào bị từ chối.`, 'col.fix': 'Cách sửa', 'col.reason': 'Lý do',
   'col.column': 'Cột', 'col.given': 'Giá trị đã ghi', 'col.accepted': 'Được nhận', 'col.refused': 'Bị từ chối',
   'status.loaded': 'đã nạp', 'status.quarantined': 'cách ly',
-  'trigger.portal': 'có tệp nộp qua cổng',
+  'trigger.portal': 'có tệp nộp qua cổng', 'trigger.start': 'khi máy chủ khởi động (serve --refresh-at-start)',
   'portal.none': 'Chưa có tệp nào nộp qua cổng.', 'portal.time': 'Thời điểm', 'portal.accepted': 'Giá trị nhận',
   'portal.code': 'Mã xác nhận', 'portal.rejected': 'Giá trị bị từ chối',
   'portal.refused': 'tệp bị từ chối', 'portal.duplicate': 'đã nhận trước đó', 'portal.ingested': 'đã nạp vào kho',
@@ -394,11 +396,35 @@ let snapshotRun = '';
  * so the page never mixes two snapshots.
  */
 export async function load(...names) {
-  const manifest = await getJSON('/data/manifest.json');
+  const res = await fetch('/data/manifest.json');
+  if (res.status === 503 && names.length) return preparing();
+  if (!res.ok) throw new Error(`/data/manifest.json: HTTP ${res.status}`);
+  const manifest = await res.json();
   snapshotRun = manifest.run_id || '';
   const out = { manifest };
   await Promise.all(names.map(async (n) => { out[n.replace(/[^a-z_]/g, '_')] = await data(n); }));
   return out;
+}
+
+/**
+ * preparing says that no snapshot is published yet (a new data directory
+ * whose first refresh still runs: make run serves at once) and reloads the
+ * page once one is; the page's loading never ends meanwhile. The runs page
+ * (load() of no output) is shown at once instead.
+ */
+function preparing() {
+  const main = document.getElementById('content') || document.getElementById('main');
+  main.prepend(h('p', { class: 'preparing', role: 'status' }, t('preparing')));
+  document.body.dataset.ready = 'preparing';
+  const poll = async () => {
+    try {
+      const res = await fetch('/data/manifest.json', { cache: 'no-store' });
+      if (res.ok) { location.reload(); return; }
+    } catch (e) { /* the server restarts: ask again */ }
+    setTimeout(poll, 2000);
+  };
+  setTimeout(poll, 2000);
+  return new Promise(() => {});
 }
 
 /** data fetches one output of the snapshot the page started with. */
@@ -406,12 +432,6 @@ export async function data(name) {
   const url = `/data/${name}.json${snapshotRun ? `?run=${encodeURIComponent(snapshotRun)}` : ''}`;
   const res = await fetch(url);
   if (res.status === 410) { location.reload(); return new Promise(() => {}); }
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return res.json();
-}
-
-async function getJSON(url) {
-  const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return res.json();
 }

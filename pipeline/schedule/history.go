@@ -44,6 +44,7 @@ const (
 	TriggerManual   Trigger = "manual"   // `danvan run`
 	TriggerAPI      Trigger = "api"      // the server's POST trigger
 	TriggerPortal   Trigger = "portal"   // a file received through the submission portal (serve --refresh-on-submit)
+	TriggerStart    Trigger = "start"    // the server started (serve --refresh-at-start)
 )
 
 // Result is what a Job reports about the refresh it did.

@@ -522,20 +522,48 @@ func TestBrowser(t *testing.T) {
 	})
 }
 
-// TestBrowserNoSnapshot: a page whose data is missing says so.
+// TestBrowserNoSnapshot: a page of data opened before any snapshot is
+// published (make run serves while its first refresh runs) says that no
+// data is published yet, and shows the data by itself once a snapshot is;
+// a page whose data fails otherwise says it could not load it.
 func TestBrowserNoSnapshot(t *testing.T) {
 	bctx := startBrowser(t)
-	_, ts := newTestServer(t, Options{DataDir: t.TempDir()})
+	dir := t.TempDir()
+	_, ts := newTestServer(t, Options{DataDir: dir})
 	tb := newTab(t, bctx)
-	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, 60*time.Second)
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitReady(chromedp.CSS(`body[data-ready="error"]`))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitReady(chromedp.CSS(`body[data-ready="preparing"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if msg := eval[string](tb, `document.querySelector('.preparing[role=status]').textContent`); msg != "Chưa có dữ liệu được công bố: lần làm mới đầu tiên chưa xong. Trang sẽ tự tải lại khi có dữ liệu." {
+		t.Errorf("message while no data is published: %q", msg)
+	}
+	tb.TakeErrors() // the browser reports the 503s of the waiting page
+	addSnapshot(t, dir, fixtureRunID(t), nil)
+	publish(t, dir, fixtureRunID(t))
+	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(`body[data-ready="1"]`))); err != nil {
+		t.Fatalf("the page did not show the data once published: %v", err)
+	}
+	if n := eval[int](tb, `document.querySelectorAll('.preparing').length`); n != 0 {
+		t.Errorf("%d notes that no data is published, after it was", n)
+	}
+	tb.TakeErrors()
+
+	// A snapshot whose data cannot be read: the error, at once.
+	broken := t.TempDir()
+	addSnapshot(t, broken, fixtureRunID(t), nil)
+	publish(t, broken, fixtureRunID(t))
+	if err := os.Remove(filepath.Join(broken, "exports", "snapshots", fixtureRunID(t), "province_year.json")); err != nil {
+		t.Fatal(err)
+	}
+	_, ts2 := newTestServer(t, Options{DataDir: broken})
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts2.URL+"/"), chromedp.WaitReady(chromedp.CSS(`body[data-ready="error"]`))); err != nil {
 		t.Fatal(err)
 	}
 	if msg := eval[string](tb, `document.querySelector('.error[role=alert]').textContent`); msg != "Không tải được dữ liệu. Hãy thử tải lại trang." {
 		t.Errorf("error message %q", msg)
 	}
-	// The failed fetch and its console error are expected here.
 	if len(tb.TakeErrors()) == 0 {
 		t.Error("the failed fetch was not reported: the error listener sees nothing")
 	}
