@@ -20,6 +20,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -260,23 +261,8 @@ func (w *Warehouse) loadReference(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TABLE "+t.name+" ("+t.columns+")"); err != nil {
 			return fmt.Errorf("load reference: %w", err)
 		}
-		if len(t.rows) == 0 {
-			continue
-		}
-		n := len(t.rows[0])
-		ph := "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
-		const chunk = 200
-		for i := 0; i < len(t.rows); i += chunk {
-			end := min(i+chunk, len(t.rows))
-			var args []any
-			vals := make([]string, 0, end-i)
-			for _, r := range t.rows[i:end] {
-				vals = append(vals, ph)
-				args = append(args, r...)
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO "+t.name+" VALUES "+strings.Join(vals, ","), args...); err != nil {
-				return fmt.Errorf("load reference table %s: %w", t.name, err)
-			}
+		if err := insertJSON(ctx, tx, t.name, t.columns, t.rows); err != nil {
+			return fmt.Errorf("load reference table %s: %w", t.name, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM wh_reference`); err != nil {
@@ -289,6 +275,38 @@ func (w *Warehouse) loadReference(ctx context.Context) error {
 		return fmt.Errorf("load reference: %w", err)
 	}
 	return nil
+}
+
+// insertJSON inserts rows into table, whose columns are as in its CREATE
+// TABLE ("code VARCHAR, \"integer\" BOOLEAN"), as one JSON text unnested by
+// DuckDB: INSERTs of VALUES, 200 rows each, took 0.2-0.3 s of CPU for the
+// reference's ~5,000 rows (DuckDB binds each row's expressions), most of
+// the opening of a new warehouse.
+func insertJSON(ctx context.Context, tx *sql.Tx, table, columns string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var names, shape []string
+	for _, c := range strings.Split(columns, ",") {
+		f := strings.Fields(c)
+		names = append(names, strings.Trim(f[0], `"`))
+		shape = append(shape, fmt.Sprintf("%q:%q", names[len(names)-1], strings.Join(f[1:], " ")))
+	}
+	objs := make([]map[string]any, len(rows))
+	for i, r := range rows {
+		o := make(map[string]any, len(names))
+		for j, n := range names {
+			o[n] = r[j]
+		}
+		objs[i] = o
+	}
+	b, err := json.Marshal(objs)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO "+table+" BY NAME SELECT unnest(from_json(?::JSON, '[{"+
+		strings.ReplaceAll(strings.Join(shape, ","), "'", "''")+"}]'), recursive := true)", string(b))
+	return err
 }
 
 // readManifest reads every commit record, sorted by batch.
