@@ -20,7 +20,7 @@ var imports = map[string][]string{
 	"pipeline/internal/fold":            {},
 	"pipeline/layout":                   {}, // and the standard library only
 	"pipeline/narrative":                {"pipeline"},
-	"pipeline/ingest":                   {"pipeline", "pipeline/layout", "pipeline/narrative"},
+	"pipeline/ingest":                   {"pipeline", "pipeline/layout", "pipeline/narrative", "pipeline/ingest/internal/workbook"},
 	"pipeline/ingest/internal/workbook": {},
 	"pipeline/store":                    {"pipeline", "pipeline/layout", "pipeline/internal/dense"},
 	"pipeline/warehouse":                {"pipeline", "pipeline/layout", "sql"},

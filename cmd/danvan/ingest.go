@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/ingest"
-	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/store"
 )
 
@@ -44,14 +42,6 @@ func ingestPaths(ctx context.Context, data string, read readOptions, paths []str
 	opts := ingest.DefaultOptions()
 	read.apply(&opts)
 	opts.Tracker = st
-	// The readers' temp files (a large workbook's sheets, by excelize) go
-	// in a folder of this process inside the store's temp folder, named
-	// by its pid: removed here on every exit path but a kill, and by the
-	// next store.Open once this process is gone.
-	if opts.TempDir, err = os.MkdirTemp(layout.Dir(data).Tmp(), fmt.Sprintf("%d-read-", os.Getpid())); err != nil {
-		return ingest.Summary{}, err
-	}
-	defer os.RemoveAll(opts.TempDir)
 	if opts.Now, err = clock(); err != nil {
 		return ingest.Summary{}, err
 	}

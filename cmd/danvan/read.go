@@ -28,14 +28,51 @@ func readFlagsInto(fs interface {
 	def := ingest.DefaultOptions()
 	fs.IntVar(&o.poisonAfter, "poison-after", def.PoisonAfter, "quarantine a file as poison once this many runs in a row failed, timed out or died on it (0: never)")
 	fs.DurationVar(&o.fileTimeout, "file-timeout", def.FileTimeout, "leave a file that takes longer than this for the next run, and read the others")
-	o.limits = def.Limits
-	fs.Var(sizeFlag{&o.limits.FileBytes}, "max-file-size", "quarantine a file larger than this (e.g. 512MiB, 2GiB)")
-	fs.Var(sizeFlag{&o.limits.UnzippedBytes}, "max-unzipped", "quarantine a workbook whose parts unzip to more than this (e.g. 1GiB)")
+	limitFlagsInto(fs, &o.limits)
+}
+
+// limitFlagsInto registers the limits of what one file may cost to read
+// on fs: ingest, run, serve and validate take the same (validate has no
+// poison rule, since it stores nothing).
+func limitFlagsInto(fs interface {
+	Var(flag.Value, string, string)
+	IntVar(*int, string, int, string)
+}, l *ingest.Limits) {
+	*l = ingest.DefaultLimits()
+	fs.Var(sizeFlag{&l.FileBytes}, "max-file-size", "quarantine a file larger than this (e.g. 512MiB, 2GiB)")
+	fs.IntVar(&l.Rows, "max-rows", l.Rows, "quarantine a file of more than this many rows of figures")
+	fs.Var(intSizeFlag{&l.LineBytes}, "max-line", "quarantine a CSV or JSON Lines file with a line longer than this, or a workbook with a longer cell (e.g. 1MiB)")
+	fs.Var(sizeFlag{&l.WholeBytes}, "max-read-whole", "quarantine a file read at once (a JSON report, a text, a form sheet) larger than this; larger workbooks' long tables stream (e.g. 32MiB)")
+	fs.Var(sizeFlag{&l.UnzippedBytes}, "max-unzipped", "quarantine a workbook whose parts unzip to more than this (e.g. 1GiB)")
+	fs.IntVar(&l.SharedStrings, "max-shared-strings", l.SharedStrings, "quarantine a workbook with more shared strings (Excel's table of texts) than this")
+	fs.Var(sizeFlag{&l.SharedStringBytes}, "max-shared-strings-size", "quarantine a workbook whose shared strings unzip to more than this (e.g. 256MiB)")
 }
 
 // apply sets o on ingest options.
 func (o readOptions) apply(opts *ingest.Options) {
 	opts.Limits, opts.PoisonAfter, opts.FileTimeout = o.limits, o.poisonAfter, o.fileTimeout
+}
+
+// intSizeFlag is a sizeFlag held in an int.
+type intSizeFlag struct{ v *int }
+
+func (f intSizeFlag) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return strconv.Itoa(*f.v)
+}
+
+func (f intSizeFlag) Set(s string) error {
+	n, err := parseSize(s)
+	if err != nil {
+		return err
+	}
+	if n > 1<<31-1 {
+		return fmt.Errorf("size %q: at most 2GiB", s)
+	}
+	*f.v = int(n)
+	return nil
 }
 
 // sizeFlag is a size in bytes written "512MiB", "2GiB", "64KiB", "1500000"

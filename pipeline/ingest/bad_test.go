@@ -265,6 +265,32 @@ func badCases(t *testing.T) []badCase {
 		// the directory under the default limits, never decompressed.
 		badCase{name: "zip_bomb", file: "bom.xlsx", data: zipDeclaring(t, 4<<30),
 			fileCode: "unzipped_too_large", reason: "Tệp Excel khi giải nén lớn 4,0 GiB, quá giới hạn 1,0 GiB"},
+		// Rows, lines, what is read whole, a workbook's shared strings and
+		// cells: each limit on a small file (the heavy files of the same
+		// kinds are cmd's TestHeavyInputs).
+		badCase{name: "too_many_rows_csv", file: "nhieu.csv", data: []byte(header + good + good + "Hà Tĩnh,Can Lộc,2023,dialogues,,5,\n"), limits: &Limits{Rows: 2},
+			fileCode: "too_many_rows", reason: "Tệp có hơn 2 dòng số liệu, quá giới hạn cho một tệp (--max-rows)"},
+		badCase{name: "too_many_rows_jsonl", file: "nhieu.jsonl", data: []byte(strings.Repeat(`{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}`+"\n", 3)),
+			limits: &Limits{Rows: 2}, fileCode: "too_many_rows", reason: "Tệp có hơn 2 dòng số liệu"},
+		badCase{name: "too_many_rows_xlsx", file: "nhieu.xlsx", data: book, limits: &Limits{Rows: 2},
+			fileCode: "too_many_rows", reason: "Tệp có hơn 2 dòng số liệu"},
+		badCase{name: "line_too_long_csv", file: "dai.csv", data: []byte(header + good + "Hà Tĩnh,Can Lộc,2023,dialogues,,5," + strings.Repeat("x", 200) + "\n"),
+			limits: &Limits{LineBytes: 100}, fileCode: "line_too_long", reason: "Dòng 3 dài hơn 100 byte, quá giới hạn cho một dòng (--max-line)"},
+		badCase{name: "line_too_long_jsonl", file: "dai.jsonl", data: []byte(`{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}` + "\n" +
+			`{"tinh":"Hà Tĩnh","ghi_chu":"` + strings.Repeat("x", 200) + `"}` + "\n"),
+			limits: &Limits{LineBytes: 150}, fileCode: "line_too_long", reason: "Dòng 2 dài hơn 150 byte"},
+		badCase{name: "json_report_too_large", file: "lon.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3}]}`),
+			limits: &Limits{WholeBytes: 50}, fileCode: "too_large_to_read_whole", reason: "Báo cáo JSON lớn 108 byte, quá giới hạn 50 byte cho phần được đọc một lần (--max-read-whole)"},
+		badCase{name: "form_sheet_too_large", file: "bieu.xlsx", data: fixtureXLSX(t, formSheet()), limits: &Limits{WholeBytes: 100},
+			fileCode: "too_large_to_read_whole", reason: "(biểu mẫu, khi giải nén) lớn"},
+		badCase{name: "too_many_shared_strings", file: "chuoi.xlsx", data: book, limits: &Limits{SharedStrings: 10},
+			fileCode: "too_many_shared_strings", reason: "Tệp Excel có hơn 10 chuỗi chữ dùng chung (bảng chuỗi của Excel), quá giới hạn (--max-shared-strings)"},
+		badCase{name: "shared_strings_too_large", file: "chuoi-lon.xlsx", data: book, limits: &Limits{SharedStringBytes: 500},
+			fileCode: "shared_strings_too_large", reason: "Bảng chuỗi chữ dùng chung của tệp Excel khi giải nén lớn 792 byte, quá giới hạn 500 byte (--max-shared-strings-size)"},
+		badCase{name: "cell_too_long", file: "o-dai.xlsx", data: fixtureXLSX(t, xsheet{name: "Dữ liệu", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri", "ghi_chu"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 3, strings.Repeat("x", 3000)}}}),
+			limits: &Limits{LineBytes: 2000}, fileCode: "cell_too_long", reason: "dài hơn 2,0 KiB, quá giới hạn (--max-line)"},
 	)
 	return cases
 }

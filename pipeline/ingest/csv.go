@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -20,9 +21,13 @@ import (
 // leave it unclear where a cell ends is refused on its own (see
 // csvScanner.next); the rows after it are read.
 func CSV(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+	return csvIn(file, data, DefaultLimits())
+}
+
+func csvIn(file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
 	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
-	fe, _ := csvRows(file, bytes.NewReader(data), func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
+	fe, _ := csvRows(file, bytes.NewReader(data), lim, func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
 		rows = append(rows, *raw)
 		return nil
 	}, func(e pipeline.RowError) { rejects = append(rejects, e) })
@@ -36,12 +41,14 @@ func CSV(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []
 // with the physical line each starts on (the header is line 1) and the
 // numbers of its key cells' texts (cells.go), and the rows the reader itself
 // refuses to reject. raw and ids are reused between calls. An error from
-// emit stops the read and is returned.
-func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow, ids *cellIDs) error, reject func(pipeline.RowError)) (*pipeline.FileError, error) {
+// emit stops the read and is returned. A line longer than lim.LineBytes
+// refuses the file (line_too_long).
+func csvRows(file string, r io.Reader, lim Limits, emit func(line int, raw *pipeline.RawRow, ids *cellIDs) error, reject func(pipeline.RowError)) (*pipeline.FileError, error) {
 	s, fe := newCSVScanner(file, r)
 	if fe != nil {
 		return fe, nil
 	}
+	s.lim = lim
 	names := make([]string, 0, 8)
 	for {
 		line, bad, err := s.next()
@@ -49,7 +56,7 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow,
 			return emptyFile(file), nil
 		}
 		if err != nil {
-			return readError(file, err), nil
+			return s.readError(file, err), nil
 		}
 		if bad != nil {
 			if fe := s.checkBroken(file, line, bad); fe != nil {
@@ -101,7 +108,7 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow,
 			return nil, nil
 		}
 		if err != nil {
-			return readError(file, err), nil
+			return s.readError(file, err), nil
 		}
 		if bad != nil {
 			if fe := s.checkBroken(file, line, bad); fe != nil {
@@ -135,6 +142,18 @@ func csvRows(file string, r io.Reader, emit func(line int, raw *pipeline.RawRow,
 
 func readError(file string, err error) *pipeline.FileError {
 	return fileError(file, "unreadable", "Không đọc được tệp: %v.", "Cannot read the file: %v.", err)
+}
+
+// errLongLine is a line longer than the scanner's limit.
+var errLongLine = errors.New("line too long")
+
+// readError is the file error of err from next: a line over the limit, or
+// a file that cannot be read.
+func (s *csvScanner) readError(file string, err error) *pipeline.FileError {
+	if err == errLongLine {
+		return s.lim.lineTooLong(file, s.line+1)
+	}
+	return readError(file, err)
 }
 
 // brokenRow is the refusal of a row whose quote is not closed right.
@@ -199,6 +218,10 @@ type csvScanner struct {
 	raw    []byte // lines read past the line of the quoted cell being read
 	opened []byte // that line, from the quote
 	intern map[string]interned
+	// lim.LineBytes bounds a line (0: no bound): longer, and readLine says
+	// errLongLine, then and ever after (stuck).
+	lim   Limits
+	stuck error
 	// invalid is set when a cell of a UTF-8 file is not valid UTF-8.
 	invalid bool
 	// per column: lookups and hits in intern, and whether it is worth it.
@@ -324,9 +347,16 @@ func (s *csvScanner) readLine() ([]byte, error) {
 		s.replay = s.replay[len(b):]
 		return b, nil
 	}
+	if s.stuck != nil {
+		return nil, s.stuck
+	}
 	s.long = s.long[:0]
 	for {
 		b, err := s.br.ReadSlice('\n')
+		if s.lim.LineBytes > 0 && len(s.long)+len(b) > s.lim.LineBytes+1 { // +1: the LF
+			s.stuck = errLongLine // the rest of the line is not read
+			return nil, errLongLine
+		}
 		switch err {
 		case nil:
 			if len(s.long) > 0 {
@@ -460,6 +490,11 @@ func (s *csvScanner) quotedCell(cur []byte, q int) ([]byte, int, *brokenQuote) {
 				return nil, 0, broken(quoteLong)
 			}
 			next, err := s.readLine()
+			if err == errLongLine {
+				// The lines read again end at the long one, which
+				// refuses the file.
+				return nil, 0, broken(quoteLong)
+			}
 			if err != nil {
 				// A read error other than the end is rare enough to
 				// report as the quote's.

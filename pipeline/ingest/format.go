@@ -33,17 +33,15 @@ var Readers = map[string]Reader{
 }
 
 // Read reads one file with the reader its extension names, or, for an
-// extension without one, the reader its content looks like. It never
-// panics: a reader's panic becomes a FileError, so one bad file cannot stop
-// a batch.
+// extension without one, the reader its content looks like, under
+// DefaultLimits. It never panics: a reader's panic becomes a FileError, so
+// one bad file cannot stop a batch.
 func Read(ref *pipeline.Reference, file string, data []byte) (rows []pipeline.RawRow, rejects []pipeline.RowError, fe *pipeline.FileError) {
-	return readIn(ref, file, data, readOpts{})
+	return readIn(ref, file, data, DefaultLimits())
 }
 
-// readIn is Read with o: the folder where the workbook reader (excelize)
-// writes the temp files of sheets over 16 MiB unzipped, and the limit of
-// what a workbook may unzip to.
-func readIn(ref *pipeline.Reference, file string, data []byte, o readOpts) (rows []pipeline.RawRow, rejects []pipeline.RowError, fe *pipeline.FileError) {
+// readIn is Read under lim.
+func readIn(ref *pipeline.Reference, file string, data []byte, lim Limits) (rows []pipeline.RawRow, rejects []pipeline.RowError, fe *pipeline.FileError) {
 	defer func() {
 		if p := recover(); p != nil {
 			rows, rejects, fe = nil, nil, internalError(file, p)
@@ -56,10 +54,15 @@ func readIn(ref *pipeline.Reference, file string, data []byte, o readOpts) (rows
 	if fe != nil {
 		return nil, nil, fe
 	}
-	// A Reader has no place for o; the one reader that needs it is told
-	// it here (functions compare by their code).
-	if o != (readOpts{}) && reflect.ValueOf(read).Pointer() == reflect.ValueOf(XLSX).Pointer() {
-		return xlsxIn(ref, file, data, o)
+	// A Reader has no place for lim; the readers that hold a file to it
+	// beyond its size are told it here (functions compare by their code).
+	switch reflect.ValueOf(read).Pointer() {
+	case reflect.ValueOf(XLSX).Pointer():
+		return xlsxIn(ref, file, data, lim)
+	case reflect.ValueOf(JSONL).Pointer():
+		return jsonlIn(file, data, lim)
+	case reflect.ValueOf(CSV).Pointer():
+		return csvIn(file, data, lim)
 	}
 	return read(ref, file, data)
 }

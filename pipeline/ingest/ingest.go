@@ -4,25 +4,23 @@
 // pipeline.Sink (the store) opens: a file is loaded, skipped (already
 // committed), or quarantined whole.
 //
-// CSV files stream: rows are validated as they are read and handed to the
-// file's Writer in chunks, so a file of ten million rows never sits in
-// memory. The checks that need the whole file come at its end; if they
+// CSV, JSON Lines and large workbooks stream (stream.go): rows are
+// validated as they are read and handed to the file's Writer in chunks, so
+// a file of ten million rows never sits in memory; what is read whole is
+// small (Limits.WholeBytes). The checks that need the whole file come at its end; if they
 // refuse rows already handed over, ingest rolls the Writer back and reads
 // the file again without them.
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -138,11 +136,6 @@ type Options struct {
 	// FileTimeout bounds the reading of one file: past it the file is left
 	// for this run (Failed) and the others are read.
 	FileTimeout time.Duration
-	// TempDir is where a reader that needs temp files writes them
-	// (excelize, for a sheet over 16 MiB unzipped); "" is the system's.
-	// danvan gives each process its own folder in the store's temp
-	// folder, which the next run removes when the process is gone.
-	TempDir string
 	// Limits bound what one file may cost; zero fields take
 	// DefaultLimits'.
 	Limits Limits
@@ -210,7 +203,7 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
 	hctx, stop := context.WithCancel(ctx) // stops the hashing when the run does
 	defer stop()
-	hashes := prehash(hctx, files, streamed)
+	hashes := prehash(hctx, files, in.streamed)
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -240,7 +233,7 @@ func (in *Ingester) Submitted(ctx context.Context, path string, s pipeline.Submi
 	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
 	v.SetSubmission(&s)
 	var hash chan hashed
-	if streamed(path) {
+	if in.streamed(path) {
 		hash = make(chan hashed, 1)
 		var h hashed
 		if h.at, h.err = stampOf(path); h.err == nil {
@@ -491,7 +484,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 			res.Hash, at, err = h.hash, h.at, h.err
 		}
 	} else if err == nil {
-		if at, err = stampOf(path); err == nil && at.info.Size() > in.opts.Limits.FileBytes {
+		if at, err = stampOf(path); err == nil && at.info.Size() > min(in.opts.Limits.FileBytes, in.opts.Limits.WholeBytes) {
 			// Too large to read: hashed as it streams by, never held.
 			res.Hash, err = hashFile(path)
 		} else {
@@ -526,8 +519,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 		}
 		return res, nil
 	}
-	if size := at.info.Size(); size > in.opts.Limits.FileBytes {
-		fe := fileTooLarge(name, size, in.opts.Limits.FileBytes)
+	if fe := in.tooLarge(name, at.info.Size(), hash == nil); fe != nil {
 		res.Status, res.FileErr = Quarantined, fe
 		if sink != nil {
 			if err := sink.Quarantine(ctx, b, fe); err != nil {
@@ -566,9 +558,24 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 	return in.outcome(ctx, tr, b, strikes, res, err)
 }
 
-// readWhole validates a file held in memory (data) and stores it. The
-// readers of whole files (excelize's workbooks, JSON) do not stop when
-// asked, so the reading runs in a goroutine; when the file's time (fctx)
+// tooLarge refuses a file of size bytes over Limits.FileBytes, or, when it
+// is to be read whole, over Limits.WholeBytes.
+func (in *Ingester) tooLarge(name string, size int64, whole bool) *pipeline.FileError {
+	lim := in.opts.Limits
+	switch {
+	case size > lim.FileBytes:
+		return lim.fileTooLarge(name, size)
+	case !whole || size <= lim.WholeBytes:
+		return nil
+	case strings.EqualFold(filepath.Ext(name), ".json"):
+		return lim.tooLargeWhole(name, "Báo cáo JSON", "The JSON report", size)
+	}
+	return lim.tooLargeWhole(name, "Tệp", "The file", size)
+}
+
+// readWhole validates a file held in memory (data, at most
+// Limits.WholeBytes) and stores it. The readers of whole files (a small
+// workbook, a JSON report, a text) do not stop when asked, so the reading runs in a goroutine; when the file's time (fctx)
 // is up first, the goroutine is left to finish on its own, its result
 // dropped, and *vp, which it still uses, replaced by a new Validator for
 // the files after.
@@ -635,9 +642,12 @@ type validated struct {
 
 // validate reads and validates a file held in memory.
 func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (out validated) {
-	rows, readRejects, fe := readIn(in.opts.Reference, name, data, readOpts{tmp: in.opts.TempDir, unzipped: in.opts.Limits.UnzippedBytes})
+	rows, readRejects, fe := readIn(in.opts.Reference, name, data, in.opts.Limits)
 	if fe != nil {
 		return validated{fe: fe}
+	}
+	if len(rows)+len(readRejects) > in.opts.Limits.Rows {
+		return validated{fe: in.opts.Limits.tooManyRows(name)}
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -664,284 +674,3 @@ func hashFile(path string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
-
-// streamFile streams a CSV file into a Writer of sink (through the checks
-// alone when sink is nil). The whole-file checks come at the end; when they
-// refuse records already handed over (duplicates, conflicting values,
-// values above their limit), the Writer is rolled back and the file
-// streamed again into a new one, knowing what to drop. Files with such rows
-// are rare; the others are read once.
-// fctx is the file's time: the reading stops when it is up.
-func (in *Ingester) streamFile(ctx, fctx context.Context, v *pipeline.Validator, path string, at stamp, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, error) {
-	var w pipeline.Writer
-	var err error
-	wrote := func(err error) error { // the store's error
-		if err == nil {
-			return nil
-		}
-		return &writeError{fmt.Errorf("commit %s: %w", path, err)}
-	}
-	if sink != nil {
-		if w, err = sink.Open(b); err != nil {
-			return res, wrote(err)
-		}
-		defer func() { w.Rollback() }() // w is the current Writer; after Commit this does nothing
-	}
-	pass, err := in.csvPass(fctx, v, b.SourceFile, path, nil, w)
-	if err == nil {
-		if fe := oneCause(b.SourceFile, pass.accepted, pass.rejects); fe != nil {
-			err = fe
-		}
-	}
-	if err == nil && w != nil && len(pass.refused) > 0 {
-		drop := make(map[int]bool, len(pass.refused))
-		for _, r := range pass.refused {
-			drop[r.Seq] = true
-		}
-		if err = wrote(w.Rollback()); err == nil {
-			var again pipeline.Writer
-			if again, err = sink.Open(b); err != nil {
-				err = wrote(err)
-			} else {
-				w = again
-				_, err = in.csvPass(fctx, v, b.SourceFile, path, drop, w)
-			}
-		}
-	}
-	if err == nil {
-		// The hash was taken before the file was read: it must still be
-		// the file hashed, or the batch would name other bytes.
-		err = at.same(path)
-		if err != nil {
-			err = &inputError{err}
-		}
-	}
-	if ie := (*inputError)(nil); errors.As(err, &ie) {
-		res.Status, res.FileErr = Unreadable, unreadable(b.SourceFile, path, ie.err)
-		if w != nil {
-			if err := w.Rollback(); err != nil {
-				return res, wrote(err)
-			}
-		}
-		return res, nil
-	}
-	if fe := (*pipeline.FileError)(nil); errors.As(err, &fe) {
-		res.Status, res.FileErr = Quarantined, fe
-		if sink == nil {
-			return res, nil
-		}
-		if err := w.Rollback(); err != nil {
-			return res, wrote(err)
-		}
-		if err := sink.Quarantine(ctx, b, fe); err != nil {
-			return res, wrote(err)
-		}
-		return res, nil
-	}
-	if err == nil && w != nil {
-		if err = wrote(w.Reject(pass.rejects)); err == nil {
-			err = wrote(w.Commit(ctx))
-		}
-	}
-	if err != nil {
-		if we := (*writeError)(nil); !errors.As(err, &we) {
-			err = fmt.Errorf("read %s: %w", path, err)
-		}
-		return res, err
-	}
-	res.Accepted, res.Rejected, res.Rejects = pass.accepted, len(pass.rejects), pass.rejects
-	return res, nil
-}
-
-// passResult is what a first pass over a CSV file found.
-type passResult struct {
-	accepted int
-	rejects  []pipeline.RowError // the row errors, then the whole-file checks' refusals
-	refused  []pipeline.Refusal  // records handed over that the whole-file checks refused
-}
-
-// csvPass streams one CSV file through validation into w (nil: nowhere).
-// The first pass (drop nil) hands over every record that passed the row
-// checks and runs the whole-file checks; a second pass hands over exactly
-// the records not in drop. Once the last record is handed over, w is
-// flushed, so its writers work while the whole-file checks sort the keys.
-//
-// Reading, row validation and feeding the whole-file checks (while the
-// record is still in this core's cache) run in a goroutine of their own, up
-// to 16 batches of rows ahead of the sink, so the two halves use two cores;
-// rows still reach the sink in file order. The halves' pace varies (a flush
-// to the writers, a collection): with 4 batches between them each waited on
-// the other a third of the time.
-func (in *Ingester) csvPass(ctx context.Context, v *pipeline.Validator, name, path string, drop map[int]bool, w pipeline.Writer) (res passResult, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = internalError(name, p)
-		}
-	}()
-	f, err := os.Open(path)
-	if err != nil {
-		return res, &inputError{err}
-	}
-	defer f.Close()
-	input := &inputReader{r: f}
-
-	const batches, batchRows = 16, 1024
-	free := make(chan *rowBatch, batches)
-	full := make(chan *rowBatch, batches)
-	stop := make(chan struct{})
-	for range batches {
-		free <- &rowBatch{recs: make([]pipeline.Record, 0, batchRows), lines: make([]int, 0, batchRows)}
-	}
-	check := v.NewFileCheck(name, func(seq int) string { return "dòng " + strconv.Itoa(seq) })
-	if drop == nil {
-		check.Expect(estimateRows(f))
-	}
-	var readFE *pipeline.FileError
-	var readErr error
-	var readRejects []pipeline.RowError // the reader's own, before the validator's as in Read
-	go func() {
-		defer close(full)
-		defer func() {
-			if p := recover(); p != nil {
-				readFE = internalError(name, p)
-			}
-		}()
-		b, n := <-free, 0
-		cells := &cellCache{v: v}
-		readFE, readErr = csvRows(name, input, func(line int, raw *pipeline.RawRow, ids *cellIDs) error {
-			if n++; n%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			b.recs = append(b.recs, pipeline.Record{})
-			rec := &b.recs[len(b.recs)-1]
-			cells.ids = ids
-			if err := v.RowWith(rec, name, raw, cells); err != nil {
-				b.recs = b.recs[:len(b.recs)-1]
-				b.errs = append(b.errs, *err)
-				return nil
-			}
-			if drop == nil {
-				check.Add(line, rec)
-			}
-			b.lines = append(b.lines, line)
-			if len(b.recs) < batchRows {
-				return nil
-			}
-			select {
-			case full <- b:
-			case <-stop:
-				return errStopped
-			}
-			select {
-			case b = <-free:
-				b.reset()
-			case <-stop:
-				return errStopped
-			}
-			return nil
-		}, func(e pipeline.RowError) { readRejects = append(readRejects, e) })
-		if readFE == nil && readErr == nil && (len(b.recs) > 0 || len(b.errs) > 0) {
-			select {
-			case full <- b:
-			case <-stop:
-			}
-		}
-	}()
-	stopped := false
-	defer func() {
-		// Stop the reader and wait for it, whatever happened here.
-		if !stopped {
-			close(stop)
-		}
-		for range full {
-		}
-	}()
-
-	valid := 0
-	for b := range full {
-		valid += len(b.recs)
-		recs := b.recs
-		if drop == nil {
-			res.rejects = append(res.rejects, b.errs...)
-		} else {
-			kept := recs[:0]
-			for i := range recs {
-				if !drop[b.lines[i]] {
-					kept = append(kept, recs[i])
-				}
-			}
-			recs = kept
-		}
-		// The batch's records go to the Writer as they are: a Writer
-		// copies what it keeps, so they are not copied into chunks first.
-		for w != nil && len(recs) > 0 {
-			n := min(len(recs), in.opts.ChunkSize)
-			if err := w.Add(recs[:n]); err != nil {
-				return res, &writeError{err}
-			}
-			recs = recs[n:]
-		}
-		free <- b
-	}
-	// full is closed: the reader is done and its results are visible.
-	close(stop)
-	stopped = true
-	if input.err != nil { // however the reader reported it
-		return res, &inputError{input.err}
-	}
-	if readFE != nil {
-		return res, readFE
-	}
-	if readErr != nil {
-		return res, readErr
-	}
-	if w != nil {
-		if err := w.Flush(); err != nil {
-			return res, &writeError{err}
-		}
-	}
-	if drop != nil {
-		return res, nil
-	}
-	res.rejects = append(readRejects, res.rejects...)
-	res.refused = check.Finish()
-	for _, r := range res.refused {
-		res.rejects = append(res.rejects, r.Err)
-	}
-	res.accepted = valid - len(res.refused)
-	return res, nil
-}
-
-// estimateRows guesses a text file's lines from its size and the lines of
-// its first 64 KiB; it only sizes tables.
-func estimateRows(f *os.File) int {
-	fi, err := f.Stat()
-	if err != nil || fi.Size() == 0 {
-		return 0
-	}
-	buf := make([]byte, 64<<10)
-	n, _ := f.ReadAt(buf, 0)
-	lines := bytes.Count(buf[:n], []byte{'\n'})
-	if n == 0 || lines == 0 {
-		return 0
-	}
-	return int(min(fi.Size()/int64(n)*int64(lines)+int64(lines), 1<<26))
-}
-
-// rowBatch is consecutive rows as the reader goroutine validated them: the
-// records that passed with the lines they start on, and the errors of the
-// others.
-type rowBatch struct {
-	recs  []pipeline.Record
-	lines []int
-	errs  []pipeline.RowError
-}
-
-func (b *rowBatch) reset() {
-	b.recs, b.lines, b.errs = b.recs[:0], b.lines[:0], b.errs[:0]
-}
-
-// errStopped ends the reader goroutine when its consumer gave up.
-var errStopped = errors.New("ingest: reader stopped")

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -441,100 +442,176 @@ func lineCol(data []byte, off int64) (int, int) {
 	return line, utf8.RuneCount(before[start:]) + 1
 }
 
-// JSONL reads JSON Lines: one long-table row per line, keyed by the column
-// names of a long table. A line that is not a JSON object, or gives a key
-// twice, or one column under two names with different texts, is refused
-// alone.
+// JSONL reads JSON Lines held in memory: what jsonlRows streams, collected.
 func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil, emptyFile(file)
-	}
-	if !utf8.Valid(data) {
-		return nil, nil, badEncoding(file)
-	}
-	if isBinary(data[:min(len(data), sniffSize)]) {
-		return nil, nil, binaryFile(file)
-	}
+	return jsonlIn(file, data, DefaultLimits())
+}
+
+func jsonlIn(file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
 	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
-	bad := 0 // lines that are not JSON objects
-	for n, rest := 1, data; len(rest) > 0; n++ {
-		var line []byte
-		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
-		}
-		ref := "dòng " + strconv.Itoa(n)
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.UseNumber()
-		obj, err := jsonObject(dec)
-		if err == nil && dec.More() {
-			err = errors.New("text after the object")
-		}
-		if err != nil {
-			shown := string(line)
-			if len(shown) > 200 {
-				shown = shown[:200] + "…"
-			}
-			rejects = append(rejects, pipeline.RowError{File: file, Ref: ref, Column: "", Value: shown, Code: "bad_json_line",
-				Reason:   fmt.Sprintf("Dòng này không phải một đối tượng JSON hợp lệ (%s); các dòng khác vẫn được nhận.", jsonProblemVI(err)),
-				ReasonEN: fmt.Sprintf("This line is not a valid JSON object (%v); the other lines still load.", err)})
-			bad++
-			continue
-		}
-		if p := checkKeys(obj, lineField); p != nil {
-			rejects = append(rejects, p.rowError(file, ref))
-			continue
-		}
-		raw := pipeline.RawRow{Ref: ref, Origin: pipeline.FromForm, Columns: map[pipeline.Field]string{}}
-		var note, extra []string
-		sortFields(obj)
-		for _, kv := range obj {
-			k := kv.key
-			s, plain := jsonText(kv.raw)
-			f, ok := headerAliases[headerKey(k)]
-			if !ok {
-				if s != "" {
-					extra = append(extra, k+": "+s)
-				}
-				continue
-			}
-			raw.Columns[f] = k
-			switch f {
-			case pipeline.FieldProvince:
-				raw.Province = s
-			case pipeline.FieldUnit:
-				raw.Unit = s
-			case pipeline.FieldPeriod:
-				raw.Period = s
-			case pipeline.FieldIndicator:
-				raw.Indicator = s
-			case pipeline.FieldDisaggregation:
-				raw.Disaggregation = s
-			case pipeline.FieldValue:
-				raw.Value, raw.Plain = s, plain
-			case pipeline.FieldSubmittedAt:
-				raw.SubmittedAt = s
-			case pipeline.FieldQualifier:
-				raw.Qualifier = s
-			case fieldNote:
-				note = append(note, s)
-			}
-		}
-		raw.Note = joinNote(strings.Join(note, "; "), strings.Join(extra, "; "))
-		rows = append(rows, raw)
-	}
-	if len(rows) == 0 && len(rejects) == 0 {
-		return nil, nil, noValues(file, "không có dòng số liệu nào", "it has no rows")
-	}
-	if len(rows) == 0 && bad > 0 && bad == len(rejects) {
-		return nil, nil, &pipeline.FileError{File: file, Code: "malformed_json",
-			Reason:   fmt.Sprintf("Không dòng nào của tệp JSON Lines là JSON hợp lệ (%s: %s).", rejects[0].Ref, rejects[0].Reason),
-			ReasonEN: fmt.Sprintf("No line of the JSON Lines file is valid JSON (%s: %s).", pipeline.RefEN(rejects[0].Ref), rejects[0].ReasonEN)}
+	fe, _ := jsonlRows(file, bytes.NewReader(data), lim, func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
+		rows = append(rows, *raw)
+		return nil
+	}, func(e pipeline.RowError) { rejects = append(rejects, e) })
+	if fe != nil {
+		return nil, nil, fe
 	}
 	return rows, rejects, nil
+}
+
+// jsonlRows streams JSON Lines: one long-table row per line, keyed by the
+// column names of a long table, each sent to emit with its line number as
+// it is read, so a file of millions of lines is never held. A line that is
+// not a JSON object, or gives a key twice, or one column under two names
+// with different texts, is refused alone (reject). The file is refused
+// whole when a line is longer than lim.LineBytes (line_too_long), when a
+// line is not UTF-8, or when no line is JSON. An error from emit stops the
+// read and is returned.
+func jsonlRows(file string, r io.Reader, lim Limits, emit func(line int, raw *pipeline.RawRow, ids *cellIDs) error, reject func(pipeline.RowError)) (*pipeline.FileError, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(sniffSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return readError(file, err), nil
+	}
+	if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+		head = head[3:]
+	}
+	switch h := trimPartialRune(head); {
+	case !utf8.Valid(h):
+		return badEncoding(file), nil
+	case isBinary(h):
+		return binaryFile(file), nil
+	}
+	rows, rejected, bad := 0, 0, 0 // bad: lines that are not JSON objects
+	var first pipeline.RowError    // the first refusal
+	var long []byte
+	blank := true // nothing but white space so far
+	for n := 1; ; n++ {
+		long = long[:0]
+		var line []byte
+		var rerr error
+		for {
+			b, err := br.ReadSlice('\n')
+			if lim.LineBytes > 0 && len(long)+len(b) > lim.LineBytes+1 { // +1: the LF
+				return lim.lineTooLong(file, n), nil
+			}
+			if err == bufio.ErrBufferFull {
+				long = append(long, b...)
+				continue
+			}
+			if len(long) > 0 {
+				long = append(long, b...)
+				b = long
+			}
+			line, rerr = b, err
+			break
+		}
+		if rerr != nil && rerr != io.EOF {
+			return readError(file, rerr), nil
+		}
+		if !utf8.Valid(line) {
+			return badEncoding(file), nil
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 {
+			blank = false
+			raw, e, notJSON := jsonlLine(file, n, line)
+			switch {
+			case e != nil:
+				if rejected == 0 {
+					first = *e
+				}
+				rejected++
+				if notJSON {
+					bad++
+				}
+				reject(*e)
+			default:
+				rows++
+				if err := emit(n, &raw, nil); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+	}
+	switch {
+	case blank:
+		return emptyFile(file), nil
+	case rows == 0 && rejected == 0:
+		return noValues(file, "không có dòng số liệu nào", "it has no rows"), nil
+	case rows == 0 && bad > 0 && bad == rejected:
+		return &pipeline.FileError{File: file, Code: "malformed_json",
+			Reason:   fmt.Sprintf("Không dòng nào của tệp JSON Lines là JSON hợp lệ (%s: %s).", first.Ref, first.Reason),
+			ReasonEN: fmt.Sprintf("No line of the JSON Lines file is valid JSON (%s: %s).", pipeline.RefEN(first.Ref), first.ReasonEN)}, nil
+	}
+	return nil, nil
+}
+
+// jsonlLine reads line n of a JSON Lines file (trimmed, not empty): its
+// row, or its refusal (notJSON: the line is not a JSON object).
+func jsonlLine(file string, n int, line []byte) (raw pipeline.RawRow, e *pipeline.RowError, notJSON bool) {
+	ref := "dòng " + strconv.Itoa(n)
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	obj, err := jsonObject(dec)
+	if err == nil && dec.More() {
+		err = errors.New("text after the object")
+	}
+	if err != nil {
+		shown := string(line)
+		if len(shown) > 200 {
+			shown = shown[:200] + "…"
+		}
+		return raw, &pipeline.RowError{File: file, Ref: ref, Column: "", Value: shown, Code: "bad_json_line",
+			Reason:   fmt.Sprintf("Dòng này không phải một đối tượng JSON hợp lệ (%s); các dòng khác vẫn được nhận.", jsonProblemVI(err)),
+			ReasonEN: fmt.Sprintf("This line is not a valid JSON object (%v); the other lines still load.", err)}, true
+	}
+	if p := checkKeys(obj, lineField); p != nil {
+		re := p.rowError(file, ref)
+		return raw, &re, false
+	}
+	raw = pipeline.RawRow{Ref: ref, Origin: pipeline.FromForm, Columns: map[pipeline.Field]string{}}
+	var note, extra []string
+	sortFields(obj)
+	for _, kv := range obj {
+		k := kv.key
+		s, plain := jsonText(kv.raw)
+		f, ok := headerAliases[headerKey(k)]
+		if !ok {
+			if s != "" {
+				extra = append(extra, k+": "+s)
+			}
+			continue
+		}
+		raw.Columns[f] = k
+		switch f {
+		case pipeline.FieldProvince:
+			raw.Province = s
+		case pipeline.FieldUnit:
+			raw.Unit = s
+		case pipeline.FieldPeriod:
+			raw.Period = s
+		case pipeline.FieldIndicator:
+			raw.Indicator = s
+		case pipeline.FieldDisaggregation:
+			raw.Disaggregation = s
+		case pipeline.FieldValue:
+			raw.Value, raw.Plain = s, plain
+		case pipeline.FieldSubmittedAt:
+			raw.SubmittedAt = s
+		case pipeline.FieldQualifier:
+			raw.Qualifier = s
+		case fieldNote:
+			note = append(note, s)
+		}
+	}
+	raw.Note = joinNote(strings.Join(note, "; "), strings.Join(extra, "; "))
+	return raw, nil, false
 }
 
 // lineField is the long-table column a key of a JSON Lines row gives; its

@@ -30,7 +30,16 @@ func (e *inputError) Unwrap() error { return e.err }
 // the reader above it reports it.
 type inputReader struct {
 	r   io.Reader
+	ra  io.ReaderAt // the same file, by offset (a workbook is a zip)
 	err error
+}
+
+func (r *inputReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := r.ra.ReadAt(p, off)
+	if err != nil && err != io.EOF && r.err == nil {
+		r.err = err
+	}
+	return n, err
 }
 
 func (r *inputReader) Read(p []byte) (int, error) {

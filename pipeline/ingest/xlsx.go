@@ -2,83 +2,159 @@ package ingest
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/ingest/internal/workbook"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 )
 
-// XLSX reads every sheet of a workbook: a sheet whose first row is a long
-// table's header is read as a long table, any other sheet as a form
-// ("biểu mẫu", one report per sheet). Sheets with neither are skipped
-// (instructions, charts); a workbook where no sheet has a table is refused.
+// XLSX reads every sheet of a workbook held in memory: a sheet whose first
+// row is a long table's header is read as a long table, any other sheet as
+// a form ("biểu mẫu", one report per sheet). Sheets with neither are
+// skipped (instructions, charts); a workbook where no sheet has a table is
+// refused.
 func XLSX(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	return xlsxIn(ref, file, data, readOpts{})
+	return xlsxIn(ref, file, data, DefaultLimits())
 }
 
-// xlsxIn is XLSX with excelize's temp files (a sheet over 16 MiB
-// unzipped) in o.tmp, and a workbook that unzips to more than o.unzipped
-// (when set) refused from its zip directory, before excelize decompresses
-// anything.
-func xlsxIn(ref *pipeline.Reference, file string, data []byte, o readOpts) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	switch {
-	case len(bytes.TrimSpace(data)) == 0:
-		return nil, nil, emptyFile(file)
-	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return nil, nil, oldExcel(file)
-	case !bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return nil, nil, notSpreadsheet(file, "không phải tệp nén Office Open XML", "not an Office Open XML package")
-	}
-	xo := excelize.Options{TmpDir: o.tmp}
-	if o.unzipped > 0 {
-		if n, ok := unzippedSize(data); ok && n > o.unzipped {
-			return nil, nil, unzippedTooLarge(file, n, o.unzipped)
-		}
-		xo.UnzipSizeLimit, xo.UnzipXMLSizeLimit = o.unzipped, min(o.unzipped, excelize.StreamChunkSize)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), xo)
-	if err != nil {
-		return nil, nil, notSpreadsheet(file, "tệp bị hỏng hoặc không đúng định dạng", err.Error())
-	}
-	defer f.Close()
-	res := pipeline.NewResolver(ref)
-	x := &workbook{f: f, file: file, res: res, forms: &formReader{file: file, res: res, name: nameContext(res, file)}}
-	var rows, forms []pipeline.RawRow
+// xlsxIn is XLSX under lim.
+func xlsxIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
-	tables := 0
-	sheets := f.GetSheetList()
-	for _, sheet := range sheets {
-		got, rej, found, form, fe := x.sheet(sheet)
-		if fe != nil {
-			return nil, nil, fe
-		}
-		if found {
-			tables++
-		}
-		if form {
-			forms = append(forms, got...)
-		}
-		rows, rejects = append(rows, got...), append(rejects, rej...)
-	}
-	if len(forms) == len(rows) {
-		if fe := x.forms.unstated(forms); fe != nil {
-			return nil, nil, fe
-		}
-	}
-	switch {
-	case tables == 0:
-		return nil, nil, fileError(file, "no_header",
-			"Không tìm thấy bảng số liệu trong trang nào (%s): cần một dòng tiêu đề có ô \"Đơn vị\" và tên chỉ tiêu, hoặc các cột tinh, ky_bao_cao, chi_tieu, gia_tri.",
-			"No table found in any sheet (%s): expected a header row with an \"Đơn vị\" cell and indicator names, or the columns tinh, ky_bao_cao, chi_tieu, gia_tri.",
-			quoteAll(sheets))
-	case len(rows) == 0 && len(rejects) == 0:
-		return nil, nil, noValues(file, "bảng có dòng tiêu đề nhưng không ô số liệu nào được điền",
-			"the table has a header but no cell of figures is filled in")
+	x := &xlsxSource{file: file, lim: lim.withDefaults(), reference: ref}
+	fe, _ := x.read(bytes.NewReader(data), int64(len(data)), true, rowOut{
+		row: func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
+			rows = append(rows, *raw)
+			return nil
+		},
+		reject: func(e pipeline.RowError) { rejects = append(rejects, e) },
+		form: func(_ int, got []pipeline.RawRow) ([]string, error) {
+			rows = append(rows, got...)
+			return nil, nil
+		},
+	})
+	if fe != nil {
+		return nil, nil, fe
 	}
 	return rows, rejects, nil
+}
+
+// xlsxSource reads a workbook through package workbook, which streams
+// cells out of the zip within the limits (Limits.UnzippedBytes,
+// SharedStrings, SharedStringBytes, LineBytes for a cell) and writes no
+// temp file. A long table is read row by row and never held; a form sheet
+// is read whole, as a grid with its cells' kinds and its merged ranges (a
+// form's header is found by content, its merged cells name the columns
+// under them), once its size is known to be within Limits.WholeBytes.
+//
+// Why not excelize, which read every sheet before: opening a workbook
+// decompresses every part, into memory or, for a sheet over 16 MiB, into
+// temp files (left behind by a killed run), and asking a cell's type loads
+// the whole sheet; its row iterator gives texts without types, and a
+// number cell 1.234 is not the text "1.234" (Vietnamese for 1234). A
+// 1,000,000-row workbook (25 MB) took over 3 GiB that way. One reader for
+// both kinds of sheet, rather than excelize for small sheets and the
+// stream for large ones, so a form reads the same in a small workbook and
+// a large one; package workbook is held to excelize cell by cell by its
+// tests and fuzzing.
+type xlsxSource struct {
+	file      string
+	lim       Limits
+	reference *pipeline.Reference
+	ranges    []seqRange // the seqs of each sheet read, in order
+	next      int        // the first seq of the next sheet
+}
+
+// seqRange is the seqs of one sheet: a long table's row r is start+r, a
+// form's i-th accepted record start+i.
+type seqRange struct {
+	start    int
+	sheet    string
+	valueCol int      // long table: the value column, from 1
+	refs     []string // form: each accepted record's cell
+}
+
+// maxFormCells bounds a form sheet's grid, empty cells between filled ones
+// included: a form is a few hundred cells, and a stray cell in column XFD
+// of every row would otherwise make each row 16,384 cells wide.
+const maxFormCells = 4 << 20
+
+func (x *xlsxSource) rows(_ io.Reader, ra io.ReaderAt, size int64, out rowOut) (*pipeline.FileError, error) {
+	x.ranges, x.next = x.ranges[:0], 0 // each pass reads anew
+	return x.read(ra, size, false, out)
+}
+
+func (x *xlsxSource) ref(seq int) string {
+	i := sort.Search(len(x.ranges), func(i int) bool { return x.ranges[i].start > seq }) - 1
+	if i < 0 {
+		return ""
+	}
+	r := x.ranges[i]
+	if r.refs != nil || r.valueCol == 0 {
+		if k := seq - r.start; k >= 0 && k < len(r.refs) {
+			return r.refs[k]
+		}
+		return ""
+	}
+	return cellRef(r.sheet, r.valueCol, seq-r.start)
+}
+
+// read reads the workbook in ra. whole: the workbook is small (within
+// Limits.WholeBytes unzipped, or held in memory), so a form sheet of any
+// size is read; otherwise a form sheet over Limits.WholeBytes unzipped is
+// refused.
+func (x *xlsxSource) read(ra io.ReaderAt, size int64, whole bool, out rowOut) (*pipeline.FileError, error) {
+	file := x.file
+	head := make([]byte, min(size, 1<<10))
+	if n, err := ra.ReadAt(head, 0); err != nil && err != io.EOF {
+		return readError(file, err), nil
+	} else {
+		head = head[:n]
+	}
+	switch {
+	case size <= 1<<10 && len(bytes.TrimSpace(head)) == 0:
+		return emptyFile(file), nil
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return oldExcel(file), nil
+	case !bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return notSpreadsheet(file, "không phải tệp nén Office Open XML", "not an Office Open XML package"), nil
+	}
+	book, err := workbook.Open(ra, size, x.lim.workbook())
+	if err != nil {
+		return x.lim.workbookError(file, err), nil
+	}
+	res := pipeline.NewResolver(x.reference)
+	s := &sheetReader{x: x, book: book, res: res, whole: whole, out: out,
+		forms: &formReader{file: file, res: res, name: nameContext(res, file)}}
+	sheets := book.Sheets()
+	for i := range sheets {
+		if fe, err := s.sheet(i); fe != nil || err != nil {
+			return fe, err
+		}
+	}
+	if s.long == 0 {
+		if fe := s.forms.unstated(s.formRows); fe != nil {
+			return fe, nil
+		}
+	}
+	switch {
+	case s.tables == 0:
+		return fileError(file, "no_header",
+			"Không tìm thấy bảng số liệu trong trang nào (%s): cần một dòng tiêu đề có ô \"Đơn vị\" và tên chỉ tiêu, hoặc các cột tinh, ky_bao_cao, chi_tieu, gia_tri.",
+			"No table found in any sheet (%s): expected a header row with an \"Đơn vị\" cell and indicator names, or the columns tinh, ky_bao_cao, chi_tieu, gia_tri.",
+			quoteAll(sheets)), nil
+	case s.long == 0 && len(s.formRows) == 0 && s.rejected == 0:
+		return noValues(file, "bảng có dòng tiêu đề nhưng không ô số liệu nào được điền",
+			"the table has a header but no cell of figures is filled in"), nil
+	}
+	return nil, nil
 }
 
 func notSpreadsheet(file, why, whyEN string) *pipeline.FileError {
@@ -87,11 +163,18 @@ func notSpreadsheet(file, why, whyEN string) *pipeline.FileError {
 		ReasonEN: "The file is not a readable Excel (.xlsx) workbook (" + whyEN + ")."}
 }
 
-type workbook struct {
-	f     *excelize.File
-	file  string
-	res   *pipeline.Resolver
-	forms *formReader
+// sheetReader reads the sheets of one workbook, one read.
+type sheetReader struct {
+	x        *xlsxSource
+	book     *workbook.Book
+	res      *pipeline.Resolver
+	forms    *formReader
+	whole    bool
+	out      rowOut
+	tables   int               // sheets with a table
+	long     int               // long tables' rows sent
+	formRows []pipeline.RawRow // the forms' rows
+	rejected int               // rows the forms refused
 }
 
 // instructionSheet reports whether a sheet's name says it holds
@@ -106,48 +189,186 @@ func instructionSheet(name string) bool {
 	return false
 }
 
-// sheet reads one sheet; found reports whether it held a table.
-func (x *workbook) sheet(sheet string) (rows []pipeline.RawRow, rejects []pipeline.RowError, found, form bool, fe *pipeline.FileError) {
-	if instructionSheet(sheet) {
-		return nil, nil, false, false, nil
+// texts are a row's cells as texts, trimmed and NFC, by column from 0.
+func texts(cells []workbook.Cell) []string {
+	if len(cells) == 0 {
+		return nil
 	}
-	grid, err := x.f.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, nil, false, false, fileError(x.file, "not_spreadsheet", "Không đọc được trang %q.", "Cannot read sheet %q: "+err.Error()+".", sheet)
-	}
-	for r := range grid {
-		for c := range grid[r] {
-			grid[r][c] = norm.NFC.String(strings.TrimSpace(grid[r][c]))
+	row := make([]string, cells[len(cells)-1].Col)
+	for _, c := range cells {
+		if c.Col <= len(row) { // cells come in column order; a stray one is left out
+			row[c.Col-1] = norm.NFC.String(strings.TrimSpace(c.Text))
 		}
 	}
-	first := -1
-	for r, row := range grid {
-		if !emptyRow(row) {
-			first = r
+	return row
+}
+
+// sheet reads sheet i.
+func (s *sheetReader) sheet(i int) (*pipeline.FileError, error) {
+	x := s.x
+	name := s.book.Sheets()[i]
+	if instructionSheet(name) {
+		return nil, nil
+	}
+	rows, err := s.book.Rows(i)
+	if err != nil {
+		return x.lim.workbookError(x.file, err), nil
+	}
+	defer rows.Close()
+	var first []string
+	for rows.Next() {
+		if first = texts(rows.Cells()); !emptyRow(first) {
 			break
 		}
+		first = nil
 	}
-	if first < 0 {
-		return nil, nil, false, false, nil
+	if err := rows.Err(); err != nil {
+		return x.lim.workbookError(x.file, err), nil
 	}
-	if longHeader(grid[first]) {
-		rows, fe := x.long(sheet, grid, first)
-		return rows, nil, fe == nil, false, fe
+	if first == nil {
+		return nil, nil
 	}
-	g := &sheetGrid{name: sheet, rows: grid, number: func(r, c int) (string, bool) {
-		return x.number(sheet, r, c, cell(grid, r, c))
+	if longHeader(first) {
+		s.tables++
+		return s.longTable(name, first, rows)
+	}
+	if size := s.book.Size(i); !s.whole && size > x.lim.WholeBytes {
+		return x.lim.tooLargeWhole(x.file, "Trang "+strconvQuote(name)+" (biểu mẫu, khi giải nén)", "Sheet "+strconvQuote(name)+" (a form, unzipped)", size), nil
+	}
+	// A form: the whole sheet, with the kinds of its cells and its merges.
+	rows.KeepMerges()
+	kinds := map[[2]int]workbook.Kind{}
+	var grid [][]string
+	cells := 0 // the grid's cells, empty ones between filled ones included
+	add := func(r int, row []workbook.Cell) bool {
+		for len(grid) < r {
+			grid = append(grid, nil)
+		}
+		grid[r-1] = texts(row)
+		cells += len(grid[r-1]) + 1
+		for _, c := range row {
+			kinds[[2]int{r - 1, c.Col - 1}] = c.Kind
+		}
+		return cells+len(grid) <= maxFormCells
+	}
+	ok := add(rows.Row(), rows.Cells())
+	for ok && rows.Next() {
+		ok = add(rows.Row(), rows.Cells())
+	}
+	if !ok {
+		return bilingual(x.file, "too_large_to_read_whole",
+			fmt.Sprintf("Trang %q là biểu mẫu nhưng trải trên hơn %s ô (tính cả ô trống giữa các ô có chữ, ví dụ tới một ô thừa ở xa bảng), "+
+				"quá giới hạn cho một biểu mẫu, vốn được đọc một lần.", name, countVI(maxFormCells)),
+			fmt.Sprintf("Sheet %q is a form but spans more than %s cells (empty cells between filled ones included, up to a stray "+
+				"cell far from the table, say), over the limit for a form, which is read at once.", name, countEN(maxFormCells))), nil
+	}
+	if err := rows.Err(); err != nil {
+		return x.lim.workbookError(x.file, err), nil
+	}
+	g := &sheetGrid{name: name, rows: grid, number: func(r, c int) (string, bool) {
+		k, ok := kinds[[2]int{r, c}]
+		if !ok {
+			return cell(grid, r, c), false
+		}
+		return numberText(k, cell(grid, r, c))
 	}}
-	if merges, err := x.f.GetMergeCells(sheet); err == nil {
-		for _, m := range merges {
-			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-			c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-			if err1 == nil && err2 == nil {
-				g.merges = append(g.merges, cellRange{r1 - 1, c1 - 1, r2 - 1, c2 - 1})
-			}
+	for _, m := range rows.Merges() {
+		g.merges = append(g.merges, cellRange{m.FromRow - 1, m.FromCol - 1, m.ToRow - 1, m.ToCol - 1})
+	}
+	got, rejects, found := newForm(s.forms, g).read()
+	if !found {
+		return nil, nil
+	}
+	s.tables++
+	for _, e := range rejects {
+		s.out.reject(e)
+	}
+	s.rejected += len(rejects)
+	s.formRows = append(s.formRows, got...)
+	if len(got) == 0 {
+		return nil, nil
+	}
+	start := x.next
+	refs, err := s.out.form(start, got)
+	if err != nil {
+		return nil, err
+	}
+	x.ranges = append(x.ranges, seqRange{start: start, sheet: name, refs: refs})
+	x.next += len(got) + 1
+	return nil, nil
+}
+
+// longTable streams a long table whose header is first; a row's seq is
+// the sheet's start plus its row number.
+func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Rows) (*pipeline.FileError, error) {
+	x := s.x
+	l, fe := newLayout(x.file, append([]string(nil), first...))
+	if fe != nil {
+		fe.Reason = "Trang " + strconvQuote(sheet) + ": " + fe.Reason
+		fe.ReasonEN = "Sheet " + strconvQuote(sheet) + ": " + fe.ReasonEN
+		return fe, nil
+	}
+	valueCol, dateCol := -1, -1
+	for i, f := range l.fields {
+		switch f {
+		case pipeline.FieldValue:
+			valueCol = i
+		case pipeline.FieldSubmittedAt:
+			dateCol = i
 		}
 	}
-	rows, rejects, found = newForm(x.forms, g).read()
-	return rows, rejects, found, found, nil
+	start := x.next
+	x.ranges = append(x.ranges, seqRange{start: start, sheet: sheet, valueCol: valueCol + 1})
+	x.next += maxSheetRow + 1
+	kind := func(cells []workbook.Cell, col int) workbook.Kind {
+		for _, c := range cells {
+			if c.Col == col+1 {
+				return c.Kind
+			}
+		}
+		return workbook.Text
+	}
+	var raw pipeline.RawRow
+	// A row's cells within the header, reused; a cell past it is a note,
+	// as fill makes it, so a cell in column XFD costs one note, not a row
+	// of 16,384 cells.
+	row := make([]string, len(first))
+	var extra []string
+	for rows.Next() {
+		cells := rows.Cells()
+		clear(row)
+		extra = extra[:0]
+		for _, c := range cells {
+			t := norm.NFC.String(strings.TrimSpace(c.Text))
+			switch {
+			case c.Col <= len(row):
+				row[c.Col-1] = t
+			case t != "":
+				extra = append(extra, fmt.Sprintf("cột %d: %s", c.Col, t))
+			}
+		}
+		if !l.fill(&raw, nil, row, nil) && len(extra) == 0 {
+			continue
+		}
+		if len(extra) > 0 {
+			raw.Note = joinNote(raw.Note, strings.Join(extra, "; "))
+		}
+		raw.Ref = cellRef(sheet, valueCol+1, rows.Row())
+		if raw.Value != "" {
+			raw.Value, raw.Plain = numberText(kind(cells, valueCol), raw.Value)
+		}
+		if dateCol >= 0 && raw.SubmittedAt != "" {
+			raw.SubmittedAt = dateText(kind(cells, dateCol), raw.SubmittedAt)
+		}
+		s.long++
+		if err := s.out.row(start+rows.Row(), &raw, nil); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return x.lim.workbookError(x.file, err), nil
+	}
+	return nil, nil
 }
 
 // longHeader tells a long table's header from a form's: a form has unit and
@@ -179,19 +400,11 @@ func cell(grid [][]string, r, c int) string {
 	return grid[r][c]
 }
 
-// number returns the cell's value in machine form when the cell holds a
+// numberText returns a cell's value in machine form when the cell holds a
 // number (typed, or a formula's cached number), rounded to the 15 digits a
 // spreadsheet keeps, so 0.1+0.2 reads 0.3.
-func (x *workbook) number(sheet string, r, c int, v string) (string, bool) {
-	if v == "" {
-		return v, false
-	}
-	name, err := excelize.CoordinatesToCellName(c+1, r+1)
-	if err != nil {
-		return v, false
-	}
-	t, err := x.f.GetCellType(sheet, name)
-	if err != nil || (t != excelize.CellTypeUnset && t != excelize.CellTypeNumber) {
+func numberText(k workbook.Kind, v string) (string, bool) {
+	if v == "" || k != workbook.Number {
 		return v, false
 	}
 	f, err := strconv.ParseFloat(v, 64)
@@ -202,9 +415,9 @@ func (x *workbook) number(sheet string, r, c int, v string) (string, bool) {
 	return strconv.FormatFloat(f, 'f', -1, 64), true
 }
 
-// date renders a date cell (a serial day number) as a date.
-func (x *workbook) date(sheet string, r, c int, v string) string {
-	s, ok := x.number(sheet, r, c, v)
+// dateText renders a date cell (a serial day number) as a date.
+func dateText(k workbook.Kind, v string) string {
+	s, ok := numberText(k, v)
 	if !ok {
 		return v
 	}
@@ -222,41 +435,6 @@ func serialDate(s, v string) string {
 	return t.Format("2006-01-02")
 }
 
-// long reads a long table whose header is row first.
-func (x *workbook) long(sheet string, grid [][]string, first int) ([]pipeline.RawRow, *pipeline.FileError) {
-	l, fe := newLayout(x.file, append([]string(nil), grid[first]...))
-	if fe != nil {
-		fe.Reason = "Trang " + strconvQuote(sheet) + ": " + fe.Reason
-		fe.ReasonEN = "Sheet " + strconvQuote(sheet) + ": " + fe.ReasonEN
-		return nil, fe
-	}
-	valueCol, dateCol := -1, -1
-	for i, f := range l.fields {
-		switch f {
-		case pipeline.FieldValue:
-			valueCol = i
-		case pipeline.FieldSubmittedAt:
-			dateCol = i
-		}
-	}
-	var rows []pipeline.RawRow
-	for r := first + 1; r < len(grid); r++ {
-		var raw pipeline.RawRow
-		if !l.fill(&raw, nil, grid[r], nil) {
-			continue
-		}
-		raw.Ref = cellRef(sheet, valueCol+1, r+1)
-		if raw.Value != "" {
-			raw.Value, raw.Plain = x.number(sheet, r, valueCol, raw.Value)
-		}
-		if dateCol >= 0 && raw.SubmittedAt != "" {
-			raw.SubmittedAt = x.date(sheet, r, dateCol, raw.SubmittedAt)
-		}
-		rows = append(rows, raw)
-	}
-	return rows, nil
-}
-
 func strconvQuote(s string) string { return strconv.Quote(s) }
 
 // totalUnits are the folded texts that mean "the total" in a header.
@@ -272,3 +450,7 @@ func quoteAll(names []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// maxSheetRow is the last row of a sheet in Excel (1,048,576), which
+// package workbook holds rows to: a long table's seqs span that many.
+const maxSheetRow = 1 << 20

@@ -34,9 +34,11 @@ import (
 
 // Limits bound what a workbook may cost to read. Zero fields are unbounded.
 type Limits struct {
-	// Unzipped bounds the decompressed size of the parts read: the
-	// workbook part, its relationships, the shared strings and every
-	// worksheet, together.
+	// Unzipped bounds the decompressed size of the workbook's parts, by
+	// its zip directory: every part, those read (the workbook part, its
+	// relationships, the shared strings and every worksheet, also
+	// counted as read, since a part may lie about its size) and the
+	// others (images, a bomb).
 	Unzipped int64
 	// SharedStrings bounds the number of shared strings, SharedBytes the
 	// decompressed size of the shared strings part.
@@ -119,8 +121,13 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 		return nil, &FormatError{Err: err}
 	}
 	b := &Book{files: make(map[string]*zip.File, len(zr.File)), lim: lim}
+	var all uint64 // every part, read or not: a part no reader here opens is still a bomb for the next program
 	for _, f := range zr.File {
 		b.files[strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(f.Name, "\\", "/"), "/"))] = f
+		all = min(all+f.UncompressedSize64, 1<<62)
+	}
+	if lim.Unzipped > 0 && all > uint64(lim.Unzipped) {
+		return nil, &LimitError{Limit: LimitUnzipped, Figure: int64(all), Max: lim.Unzipped}
 	}
 	wbPath := "xl/workbook.xml"
 	if rels, err := b.rels("_rels/.rels"); err != nil {

@@ -1,0 +1,93 @@
+package ingest
+
+import (
+	"archive/zip"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestStreamedWorkbooksReadAsWhole: a workbook whose parts unzip to more
+// than Limits.WholeBytes streams (its long tables row by row, each form
+// sheet read whole and validated on its own, totals included), and reads
+// exactly as the same workbook read whole: the same values, refusals,
+// warnings and contexts, for every form of testdata/forms and the long
+// and form fixtures. Here WholeBytes is the workbook's largest sheet, so
+// every one of its sheets goes the streaming way.
+func TestStreamedWorkbooksReadAsWhole(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "forms", "*.xlsx"))
+	if err != nil || len(paths) < 5 {
+		t.Fatalf("forms: %v %v", paths, err)
+	}
+	paths = append(paths, filepath.Join("testdata", "xlsx_long", "input.xlsx"), filepath.Join("testdata", "xlsx_form", "input.xlsx"))
+	// A long table and a form in one workbook, with a wrong total.
+	mixed := filepath.Join(t.TempDir(), "bang-va-bieu.xlsx")
+	form := formSheet()
+	form.rows[10][5] = 999 // the total of dialogues, 1071
+	if err := os.WriteFile(mixed, fixtureXLSX(t, longSheet(), form), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, mixed)
+	whole := newTestIngester(t)
+	for _, p := range paths {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			in, err := New(Options{Now: func() time.Time { return testNow }, Limits: Limits{WholeBytes: largestSheet(t, p)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !in.streamed(p) || whole.streamed(p) {
+				t.Fatalf("streamed: %v under the largest sheet, %v by default; want true, false", in.streamed(p), whole.streamed(p))
+			}
+			want, err := whole.Check(context.Background(), []string{p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := in.Check(context.Background(), []string{p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, g := want.Files[0], got.Files[0]
+			if w.FileErr != nil && p == mixed {
+				t.Fatalf("the mixed workbook: %+v", w.FileErr)
+			}
+			w.Hash, g.Hash = "", ""
+			if !reflect.DeepEqual(w, g) {
+				t.Errorf("streamed:\n%+v\nread whole:\n%+v", g, w)
+			}
+			if p == mixed && !hasCode(g, "total_mismatch") {
+				t.Errorf("the wrong total of the mixed workbook's form is not refused: %+v", g.Rejects)
+			}
+		})
+	}
+}
+
+func hasCode(r FileResult, code string) bool {
+	for _, e := range r.Rejects {
+		if e.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// largestSheet is the unzipped size of the largest worksheet of the
+// workbook at path.
+func largestSheet(t *testing.T, path string) int64 {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var n int64
+	for _, f := range zr.File {
+		if strings.Contains(f.Name, "worksheets/") {
+			n = max(n, int64(f.UncompressedSize64))
+		}
+	}
+	return n
+}
