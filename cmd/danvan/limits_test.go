@@ -44,3 +44,57 @@ func TestReadingLimitFlags(t *testing.T) {
 		t.Errorf("--max-unzipped lots: code %d, want a usage error\n%s", r.code, r.stderr)
 	}
 }
+
+// TestValidateTakesTheLimits: danvan validate reads under the same limit
+// flags as ingest (one list of them, limitFlagsInto), so a file it passes
+// is one the night reads: each limit set low quarantines its file naming
+// the flag, and the others pass.
+func TestValidateTakesTheLimits(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "bang.csv")
+	rows := "tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Thạch Hà,2023,dialogues,3\nHà Tĩnh,Can Lộc,2023,dialogues,4\n"
+	if err := os.WriteFile(csv, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	jsonl := filepath.Join(dir, "dong.jsonl")
+	if err := os.WriteFile(jsonl, []byte(`{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3,"ghi_chu":"`+strings.Repeat("x", 3000)+`"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "bao-cao.json")
+	if err := os.WriteFile(report, []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"DANVAN_NOW=" + fixedNow}
+	if r := danvan(t, env, "validate", csv, jsonl, report); r.code != exitOK {
+		t.Fatalf("validate under the default limits: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, c := range []struct {
+		flag, value, file, want string
+	}{
+		{"--max-rows", "1", csv, "Tệp có hơn 1 dòng số liệu, quá giới hạn cho một tệp (--max-rows)"},
+		{"--max-line", "2KiB", jsonl, "Dòng 1 dài hơn 2,0 KiB, quá giới hạn cho một dòng (--max-line)"},
+		{"--max-read-whole", "64", report, "quá giới hạn 64 byte cho phần được đọc một lần (--max-read-whole)"},
+		{"--max-file-size", "2KiB", jsonl, "quá giới hạn 2,0 KiB cho một tệp (--max-file-size)"},
+	} {
+		r := danvan(t, env, "validate", c.flag, c.value, csv, jsonl, report)
+		if r.code != exitFailed || !strings.Contains(r.stdout, c.want) || quarantinedLines(r.stdout) != 1 {
+			t.Errorf("validate %s %s: code %d, want %d and one file quarantined with %q\n%s\n%s", c.flag, c.value, r.code, exitFailed, c.want, r.stdout, r.stderr)
+		}
+	}
+	for _, flag := range []string{"--max-shared-strings", "--max-rows"} {
+		if r := danvan(t, env, "validate", flag, "many", csv); r.code != exitUsage {
+			t.Errorf("validate %s many: code %d, want a usage error\n%s", flag, r.code, r.stderr)
+		}
+	}
+}
+
+// quarantinedLines counts the files a summary lists as quarantined.
+func quarantinedLines(summary string) int {
+	n := 0
+	for _, l := range strings.Split(summary, "\n") {
+		if strings.HasPrefix(l, "cách ly ") {
+			n++
+		}
+	}
+	return n
+}

@@ -13,6 +13,8 @@ import (
 func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("validate", stderr)
 	show := fs.Int("show", 50, "rejected rows to print per file")
+	var limits ingest.Limits
+	limitFlagsInto(fs, &limits)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -20,6 +22,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("%w: name the files or folders to check", errUsage)
 	}
 	opts := ingest.DefaultOptions()
+	opts.Limits = limits
 	var err error
 	if opts.Now, err = clock(); err != nil {
 		return err
