@@ -201,8 +201,11 @@ func New(opts Options) (*Portal, error) {
 		opts.Published = newSnapshotTables(d)
 	}
 	// An upload comes from outside: a workbook is held to what a report
-	// unzips to (maxUnzipped), below the night's ingest limit.
-	in, err := ingest.New(ingest.Options{Now: opts.Now, Reference: opts.Reference, Limits: ingest.Limits{UnzippedBytes: maxUnzipped}})
+	// unzips to (maxUnzipped), below the night's ingest limit. No flag
+	// sets the portal's limits, so a refusal names them as the portal's,
+	// not as the night's --max-unzipped.
+	in, err := ingest.New(ingest.Options{Now: opts.Now, Reference: opts.Reference, Limits: ingest.Limits{UnzippedBytes: maxUnzipped,
+		SetBy: &ingest.LimitSetter{VI: "giới hạn của cổng nộp báo cáo", EN: "the submission portal's limit"}}})
 	if err != nil {
 		return nil, fmt.Errorf("portal: %w", err)
 	}
