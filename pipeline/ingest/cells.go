@@ -12,24 +12,6 @@ import "github.com/danvan/danvan/pipeline"
 // cellIDs are the numbers of a row's key cells; 0 is an empty cell.
 type cellIDs struct{ province, unit, period, indicator, disaggregation uint32 }
 
-// of is where the number of field f's cell goes, nil for a field that is
-// not a key.
-func (k *cellIDs) of(f pipeline.Field) *uint32 {
-	switch f {
-	case pipeline.FieldProvince:
-		return &k.province
-	case pipeline.FieldUnit:
-		return &k.unit
-	case pipeline.FieldPeriod:
-		return &k.period
-	case pipeline.FieldIndicator:
-		return &k.indicator
-	case pipeline.FieldDisaggregation:
-		return &k.disaggregation
-	}
-	return nil
-}
-
 // cellCache is the pipeline.KeyCells of one pass over a CSV file: the
 // Validator's answers by cell number, for the row whose numbers are ids. A
 // new pass makes a new cellCache, so a number never carries what it meant

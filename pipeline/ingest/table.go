@@ -111,11 +111,16 @@ func newLayout(file string, header []string) (*layout, *pipeline.FileError) {
 // all.
 func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids []uint32) bool {
 	*raw = pipeline.RawRow{Columns: l.columns, Origin: pipeline.FromForm}
-	if keys != nil {
-		*keys = cellIDs{}
+	var unnumbered cellIDs
+	if keys == nil {
+		keys = &unnumbered
 	}
+	*keys = cellIDs{}
 	empty := true
-	var note, extra []string
+	// Most rows have one note cell or none: their text is the note as it
+	// is, without a slice per row to join.
+	var buf [2]string
+	note, extra := buf[:0], []string(nil)
 	for i, c := range cells {
 		c = strings.TrimSpace(c)
 		if c == "" {
@@ -126,24 +131,21 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 		if i < len(l.fields) {
 			f = l.fields[i]
 		}
-		var id *uint32
-		if keys != nil {
-			id = keys.of(f)
-		}
-		if id != nil {
-			*id = ids[i]
+		var id uint32
+		if ids != nil {
+			id = ids[i]
 		}
 		switch f {
 		case pipeline.FieldProvince:
-			raw.Province = c
+			raw.Province, keys.province = c, id
 		case pipeline.FieldUnit:
-			raw.Unit = c
+			raw.Unit, keys.unit = c, id
 		case pipeline.FieldPeriod:
-			raw.Period = c
+			raw.Period, keys.period = c, id
 		case pipeline.FieldIndicator:
-			raw.Indicator = c
+			raw.Indicator, keys.indicator = c, id
 		case pipeline.FieldDisaggregation:
-			raw.Disaggregation = c
+			raw.Disaggregation, keys.disaggregation = c, id
 		case pipeline.FieldValue:
 			raw.Value = c
 		case pipeline.FieldSubmittedAt:
@@ -160,7 +162,10 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 			extra = append(extra, name+": "+c)
 		}
 	}
-	if len(note)+len(extra) > 0 {
+	switch {
+	case len(note) == 1 && len(extra) == 0:
+		raw.Note = note[0]
+	case len(note)+len(extra) > 0:
 		raw.Note = strings.Join(append(note, extra...), "; ")
 	}
 	return !empty
