@@ -62,7 +62,7 @@ func (s *Store) begin(b pipeline.Batch) (*Tx, error) {
 		return nil, fmt.Errorf("begin commit of %w", err)
 	}
 	tx := &Tx{s: s, b: b, atTS: arrow.Timestamp(b.IngestedAt.UnixMicro()), enc: newEncoder(b.SourceFile, b.Hash)}
-	tx.reports = newReportIndex(b.Hash, tx.enc.dicts[cReportID])
+	tx.reports = newReportIndex(b.Hash, tx.enc.dicts[cReportID], tx.enc.dicts[cUnitCode], tx.enc.dicts[cPeriod])
 	tx.props, tx.arrProps = writerProps(s.opts.ChunkRows)
 	return tx, nil
 }
