@@ -108,7 +108,10 @@ func (s *Store) newFileWriter(label string, schema *arrow.Schema, props *parquet
 		return nil, err
 	}
 	w := &fileWriter{f: f, hash: sha256.New()}
-	w.bw = bufio.NewWriterSize(countWriter{io.MultiWriter(f, w.hash), &w.size}, 1<<20)
+	// A file per partition is open until the commit (48 for a file
+	// spread over three provinces and sixteen years): 256 KiB each writes
+	// in few enough calls, where 1 MiB each was 48 MB held and cleared.
+	w.bw = bufio.NewWriterSize(countWriter{io.MultiWriter(f, w.hash), &w.size}, 256<<10)
 	fw, err := pqarrow.NewFileWriter(schema, w.bw, props, ap)
 	if err != nil {
 		f.Close()
