@@ -168,7 +168,7 @@ func Publish(ctx context.Context, q Querier, dataDir string, opts Options) (Snap
 	}
 	if !snap.Reused {
 		t0 := time.Now()
-		if err := syncTree(tmp); err != nil {
+		if err := syncTree(tmp, prev); err != nil {
 			return snap, fmt.Errorf("publish %s: %w", snap.RunID, err)
 		}
 		opts.trace("publish sync", t0)
@@ -270,20 +270,47 @@ func prune(snaps, tmpRoot, current string, keep int) ([]string, error) {
 	return pruned, nil
 }
 
-// syncTree fsyncs every file and directory under root.
-func syncTree(root string) error {
+// syncTree fsyncs every file and directory under root but the files that
+// are the published snapshot's own: a file at the same place under prev
+// ("" for none) that is the same file, hard-linked (tables.go, sources.go),
+// was synced when prev was published. Syncing them again made an
+// incremental publication's sync proportionate to the whole snapshot (138
+// of the demo's 172 files after one changed file) instead of to what
+// changed.
+func syncTree(root, prev string) error {
 	return filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if prev != "" && d.Type().IsRegular() && linkedFrom(root, prev, p, d) {
+			return nil
 		}
 		f, err := os.Open(p)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		return f.Sync()
+		return fsync(f)
 	})
 }
+
+// linkedFrom reports whether the file p under root is the file at the same
+// place under prev.
+func linkedFrom(root, prev, p string, d os.DirEntry) bool {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return false
+	}
+	here, err := d.Info()
+	if err != nil {
+		return false
+	}
+	there, err := os.Stat(filepath.Join(prev, rel))
+	return err == nil && os.SameFile(here, there)
+}
+
+// fsync syncs a file of a new snapshot (a variable: tests see which).
+var fsync = func(f *os.File) error { return f.Sync() }
 
 func queryRow(ctx context.Context, q Querier, query string, dest ...any) error {
 	rows, err := q.QueryContext(ctx, query)

@@ -113,8 +113,29 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 	if _, err := w.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
+	synced := map[string]bool{} // by path in the snapshot
+	defer func(f func(*os.File) error) { fsync = f }(fsync)
+	fsync = func(f *os.File) error {
+		if i := strings.Index(f.Name(), "/"+layout.TablesDir+"/"); i >= 0 {
+			synced[f.Name()[i+1:]] = true
+		} else if i := strings.Index(f.Name(), "/sources/"); i >= 0 {
+			synced[f.Name()[i+1:]] = true
+		}
+		return f.Sync()
+	}
 	second := publish(t, w, dir, Options{Keep: 5})
 	checkTables(t, second.Dir)
+	// What changed is synced; what was linked from the published snapshot,
+	// which its own publication synced, is not synced again.
+	for rel, want := range map[string]bool{
+		layout.TablesDir + "/stg_facts/province=38/year=2023.parquet": true, "sources/38-2023.json": true,
+		layout.TablesDir + "/index.json":                              true,
+		layout.TablesDir + "/stg_facts/province=42/year=2022.parquet": false, "sources/42-2022.json": false,
+	} {
+		if synced[rel] != want {
+			t.Errorf("%s synced: %v, want %v (synced: %v)", rel, synced[rel], want, synced)
+		}
+	}
 	for _, rel := range []string{"stg_facts/province=42/year=2022.parquet", "int_unit_year/province=38/year=2025.parquet"} {
 		a, b := filepath.Join(first.Dir, layout.TablesDir, rel), filepath.Join(second.Dir, layout.TablesDir, rel)
 		if inode(t, a) != inode(t, b) {
