@@ -888,10 +888,19 @@ func family(ind string) string {
 
 // oneSector: the figure is counted in one sector, named in its noun phrase
 // ("trên lĩnh vực kinh tế"), right after its unit ("450 mô hình kinh tế") or
-// as the sentence's topic ("Trên lĩnh vực kinh tế, …").
+// as the sentence's topic ("Trên lĩnh vực kinh tế, …"); or, in a sentence
+// going on from a total ("Trong đó, cấp huyện tổ chức 4 cuộc …"), one level
+// is the subject of its clause.
 func (x *extraction) oneSector(c *sentCtx, cd *cand) bool {
 	if sp, ok := spanAt(c.field, cd.unitEnd); ok && !sp.has("level") {
 		return true
+	}
+	if x.continues(c.s.index - 1) {
+		for _, sp := range c.field {
+			if sp.has("level") && sp.start >= cd.clauseStart && sp.end <= cd.qStart && !numIn(c.toks, sp.end, cd.qStart) {
+				return true
+			}
+		}
 	}
 	for _, sp := range c.cues {
 		if sp.has("field_one") && (sp.start >= cd.unitEnd && sp.start < cd.npEnd || sp.start <= 2 && sp.end <= cd.qStart) {

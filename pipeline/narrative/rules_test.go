@@ -491,6 +491,15 @@ var ruleCases = []struct {
 	{"counts by level with no total are a breakdown", "",
 		"Năm 2023, các chi bộ đăng ký 40 mô hình cấp cơ sở, 12 mô hình cấp huyện và 3 mô hình cấp tỉnh.",
 		nil},
+	{"statements at a meeting are not meetings", "",
+		"Tại buổi đối thoại đã có 12 lượt ý kiến tập trung vào đất đai, giao thông.",
+		nil},
+	{"a level as the subject of a part of the total before", "",
+		"Năm 2023, toàn huyện tổ chức 60 cuộc tiếp xúc, đối thoại với Nhân dân. Trong đó, cấp huyện tổ chức 5 cuộc tiếp xúc, đối thoại với Nhân dân các xã vùng giáo.",
+		[]want{w("dialogues", 60, ex, "2023")}},
+	{"what is still to come this year is a plan", "",
+		"Từ nay đến cuối năm 2023, huyện tiếp tục tổ chức 3 cuộc đối thoại với Nhân dân các xã còn lại.",
+		nil},
 	// Witnesses of our own for words the leave-one-out check found needed
 	// by one dev excerpt only (TestLeaveOneOut).
 	{"gifts in kind mobilised, valued as a total cost", "",
