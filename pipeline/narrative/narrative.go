@@ -306,15 +306,19 @@ func isHeader(toks []token) bool {
 // have thousands: repeats are compared within groups of equal value.
 func dedupe(figs []fig) []Figure {
 	drop := make([]bool, len(figs))
-	// Examples: figs are in text order.
+	// Examples: a named donor's figure smaller than a total the text
+	// gives, before or after it ("… Công ty X ủng hộ 100 triệu đồng …
+	// Từ ngày 5 - 23.10, Ủy ban MTTQ tỉnh tiếp nhận hơn 12 tỷ đồng").
 	largest := map[string]float64{}
 	for i := range figs {
-		f := &figs[i]
-		if f.example {
-			drop[i] = f.Value < largest[f.Indicator]
-			continue
+		if f := &figs[i]; !f.example {
+			largest[f.Indicator] = max(largest[f.Indicator], f.Value)
 		}
-		largest[f.Indicator] = max(largest[f.Indicator], f.Value)
+	}
+	for i := range figs {
+		if f := &figs[i]; f.example {
+			drop[i] = f.Value < largest[f.Indicator]
+		}
 	}
 	// A title's, caption's or lead's rounding of a figure the body gives
 	// (for a title or caption, the lead is body too).

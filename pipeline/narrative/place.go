@@ -114,6 +114,8 @@ func (x *extraction) mentions(toks []token) []mention {
 			out = append(out, mention{start: i, end: j, kind: mScopeProvince})
 		case class == "scope_national":
 			out = append(out, mention{start: i, end: j, kind: mScopeNational})
+		case class == "national_body":
+			out = append(out, mention{start: i, end: j, kind: mScopeNational, org: true})
 		case class == "scope_local":
 			if typ := es[0].col(0); typ != "" {
 				if names := capsRun(toks, j); len(names) > 0 {
@@ -368,7 +370,7 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 	}
 	locals := map[string]*local{}
 	var lorder []string
-	scopeProv, scopeLocal, national := 0, 0, 0
+	scopeProv, scopeLocal, national, bodies := 0, 0, 0, 0
 	pos := 0
 	x.confirmed = map[string]bool{x.opts.Province: x.opts.Province != ""}
 	for _, ms := range all {
@@ -387,7 +389,11 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 			case mScopeLocal:
 				scopeLocal++
 			case mScopeNational:
-				national++
+				if m.org {
+					bodies++
+				} else {
+					national++
+				}
 			case mProvince:
 				if m.typed {
 					add(m.province, 2)
@@ -461,8 +467,10 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 		}
 	}
 	// A text about the whole country more than about any province of it
-	// (a national fund's results): its figures are no province's.
-	x.national = national > 0 && unit == "" && x.opts.Province == "" && national >= score[province]
+	// (a national fund's results), or naming only the centre's bodies and
+	// no province: its figures are no province's.
+	x.national = unit == "" && x.opts.Province == "" &&
+		(national > 0 && national >= score[province] || bodies > 0 && province == "")
 	if province == "" {
 		province = x.opts.Province
 	}
