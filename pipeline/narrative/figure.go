@@ -1196,9 +1196,9 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 			inClause = e
 		case e.end <= cd.qStart:
 			earlier = e
-		case e.start >= cd.unitEnd && e.end <= cd.clauseEnd && laterClause == nil:
+		case e.start >= cd.unitEnd && e.end <= cd.clauseEnd && laterClause == nil && !ownedByOther(toks, e):
 			laterClause = e
-		case e.start >= cd.unitEnd && later == nil:
+		case e.start >= cd.unitEnd && later == nil && !ownedByOther(toks, e):
 			later = e
 		}
 		if e.start <= 2 && e.end <= cd.qStart {
@@ -1221,6 +1221,19 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 		}
 	}
 	return x.contextPeriod(c.s.index-1, cd.indicator)
+}
+
+// ownedByOther: a time adverbial after a figure that opens the comma
+// segment of another number ("154 mô hình được công nhận, nâng tổng số
+// từ năm 2019 đến nay lên 611 mô hình") dates that number, not the figure.
+// One closing the segment of the figure's own parts ("73 mô hình (51 tập
+// thể, 22 cá nhân) đạt danh hiệu năm 2022") dates them all.
+func ownedByOther(toks []token, e *timeExpr) bool {
+	b := e.end
+	for b < len(toks) && !isPunct(toks, b, ",;") {
+		b++
+	}
+	return numIn(toks, e.end, b)
 }
 
 // contextPeriod dates a figure whose sentence says nothing of time, from the

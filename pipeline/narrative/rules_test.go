@@ -506,6 +506,9 @@ var ruleCases = []struct {
 	{"a text naming only the centre's bodies and no province", "",
 		"Theo Ban Vận động cứu trợ Trung ương, tổng số tiền các tổ chức, cá nhân ủng hộ đến nay là hơn 1.500 tỷ đồng.",
 		nil},
+	{"a span that opens another number's segment dates that number", "2022-10-15",
+		"Kết quả phong trào “Dân vận khéo” năm 2022\n\nToàn huyện có 154 mô hình được Ban Chỉ đạo công nhận, nâng tổng số mô hình được công nhận từ năm 2019 đến nay lên 611 mô hình.",
+		[]want{w("models_recognized", 154, ex, "2022"), w("models_recognized", 611, ex, "2019..2022")}},
 	// Witnesses of our own for words the leave-one-out check found needed
 	// by one dev excerpt only (TestLeaveOneOut).
 	{"gifts in kind mobilised, valued as a total cost", "",
