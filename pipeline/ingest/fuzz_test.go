@@ -3,6 +3,8 @@ package ingest
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -509,4 +511,43 @@ func parseGrid(text string) *sheetGrid {
 		return n, ok
 	}
 	return g
+}
+
+// FuzzValidObject holds validObject, the JSON Lines reader's fast way to
+// an object's fields, to jsonObject over encoding/json's Decoder: for
+// every input one accepts as an object, both give the same keys and raw
+// values in the same order; validObject declines what is not one object.
+func FuzzValidObject(f *testing.F) {
+	for _, s := range []string{
+		`{"tinh":"Hà Tĩnh","gia_tri":3}`, ` { "a" : [1, {"b": "}"}] , "c\"d" : null , "e":true }  `, `{}`, `{"a":1,"a":2}`,
+		`{"k\u00e9y":"v\\"}`, `[1]`, `{"a":1} {"b":2}`, `{"a":1`, `"x"`, `{"a":-1.5e3,"b":{"c":[[],{}]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, ok := validObject(data)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		want, err := jsonObject(dec)
+		if err == nil && dec.More() {
+			err = errors.New("more")
+		}
+		if !ok {
+			if err == nil && json.Valid(data) {
+				t.Fatalf("%q: declined, jsonObject read %v", data, want)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("%q: read %v, jsonObject: %v", data, got, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d fields, jsonObject %d", data, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].key != want[i].key || !bytes.Equal(got[i].raw, want[i].raw) {
+				t.Fatalf("%q: field %d %q=%s, jsonObject %q=%s", data, i, got[i].key, got[i].raw, want[i].key, want[i].raw)
+			}
+		}
+	})
 }
