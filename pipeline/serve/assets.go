@@ -42,9 +42,9 @@ type asset struct {
 // only reads them, and a handler that adds to one gets a new one (their
 // capacity is their length).
 type assetHeaders struct {
-	etag, ctype, run []string
-	lenBody, lenGz   []string
-	etagValue        string
+	etag, ctype    []string
+	lenBody, lenGz []string
+	etagValue      string
 }
 
 var (
@@ -54,15 +54,11 @@ var (
 	immutableCache = []string{"public, max-age=31536000, immutable"}
 )
 
-// prepare makes the asset's headers; etag is its entity tag, run the run
-// id it belongs to ("" for none).
-func (f *asset) prepare(etag, run string) *asset {
+// prepare makes the asset's headers; etag is its entity tag.
+func (f *asset) prepare(etag string) *asset {
 	f.hdr = assetHeaders{etag: []string{etag}, ctype: []string{f.ctype}, lenBody: []string{strconv.Itoa(len(f.body))}, etagValue: etag}
 	if f.gz != nil {
 		f.hdr.lenGz = []string{strconv.Itoa(len(f.gz))}
-	}
-	if run != "" {
-		f.hdr.run = []string{run}
 	}
 	return f
 }
@@ -123,7 +119,7 @@ func loadAssets() (*assets, error) {
 		if isText(f.ctype) {
 			f.gz = gzipBytes(f.body)
 		}
-		f.prepare(`"`+a.version+`"`, "")
+		f.prepare(`"` + a.version + `"`)
 	}
 	return a, nil
 }
@@ -186,9 +182,6 @@ func (s *Server) writeAsset(w http.ResponseWriter, r *http.Request, f *asset) {
 	h := w.Header()
 	h["Etag"] = f.hdr.etag
 	h["Content-Type"] = f.hdr.ctype
-	if f.hdr.run != nil {
-		h["X-Danvan-Run"] = f.hdr.run
-	}
 	if f.gz != nil {
 		if v := h["Vary"]; len(v) == 0 {
 			h["Vary"] = varyEncoding

@@ -261,15 +261,35 @@ var (
 	nosniffHeader   = []string{"nosniff"}
 	referrerHeader  = []string{"no-referrer"}
 	frameDenyHeader = []string{"DENY"}
+	// dataCSPHeader is the policy of the snapshot's JSON under /data/: a
+	// JSON answer loads nothing and runs nothing, so it allows nothing, and
+	// nobody may frame it (frame-ancestors, which supersedes
+	// X-Frame-Options). It has no links, so no Referrer-Policy either.
+	dataCSPHeader = []string{"default-src 'none'; frame-ancestors 'none'"}
 )
 
+// securityHeaders sets the security headers of every answer: the pages'
+// policy, or under /data/ the JSON's own.
+//
+// A JSON answer of /data/ has at most 8 header fields (these two and
+// Cache-Control, ETag, Content-Type, Vary, Content-Encoding,
+// Content-Length): up to 8, a Go map stays in one group, so net/http's
+// copy and sort of the handler's headers stay cheap; with the pages' four
+// security headers and X-Danvan-Run (the ETag names the run) it had 11,
+// and a bare handler setting the same 11 headers spent ~5 µs more CPU per
+// request than with 8 (wrk -t2 -c100 on 2 cores, 15-16 µs vs 20-21 µs).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h["Content-Security-Policy"] = cspHeader
-		h["X-Content-Type-Options"] = nosniffHeader
-		h["Referrer-Policy"] = referrerHeader
-		h["X-Frame-Options"] = frameDenyHeader
+		if strings.HasPrefix(r.URL.Path, "/data/") {
+			h["Content-Security-Policy"] = dataCSPHeader
+			h["X-Content-Type-Options"] = nosniffHeader
+		} else {
+			h["Content-Security-Policy"] = cspHeader
+			h["X-Content-Type-Options"] = nosniffHeader
+			h["Referrer-Policy"] = referrerHeader
+			h["X-Frame-Options"] = frameDenyHeader
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/danvan/danvan/pipeline/layout"
 )
@@ -25,29 +26,72 @@ type snapshot struct {
 }
 
 // snapshots resolves exports/current and keeps the files of the current
-// snapshot in memory, raw and gzipped. A snapshot directory never changes
-// once published, so the cache only has to notice the switch to a new one.
+// snapshot in memory, raw and gzipped, with their headers. A snapshot
+// directory never changes once published, so the cache only has to notice
+// the switch to a new one: every request reads the symlink (one system
+// call, so a request that starts after a refresh switched it sees the new
+// snapshot) and, while it still names the snapshot cached, takes the
+// snapshot and its files without a lock or an allocation. Measured with
+// wrk against the same handler built with a lock, a path join per request
+// and a map per lookup: see the commit that made it.
 type snapshots struct {
 	root layout.Dir
+	link string // exports/current, joined once
+
+	cur atomic.Pointer[cachedSnapshot] // what exports/current named last
 
 	mu     sync.Mutex
 	runIDs map[string]string // resolved dir -> run id
-	dir    string            // dir whose files are cached
-	files  map[string]*asset
+}
+
+// cachedSnapshot is the snapshot exports/current named when its symlink
+// read target, and the files of it served so far (name -> *asset).
+type cachedSnapshot struct {
+	target string
+	snap   snapshot
+	files  sync.Map
 }
 
 func newSnapshots(dataDir string) *snapshots {
-	return &snapshots{root: layout.Dir(dataDir), runIDs: map[string]string{}, files: map[string]*asset{}}
+	root := layout.Dir(dataDir)
+	return &snapshots{root: root, link: root.Current(), runIDs: map[string]string{}}
 }
 
 // current resolves exports/current once; the caller reads everything of its
 // request from the returned directory.
 func (s *snapshots) current() (snapshot, error) {
+	target, lerr := os.Readlink(s.link)
+	if lerr == nil {
+		if c := s.cur.Load(); c != nil && c.target == target {
+			return c.snap, nil
+		}
+	}
 	dir, err := s.root.CurrentSnapshot()
 	if err != nil {
 		return snapshot{}, fmt.Errorf("resolve exports/current: %w", err)
 	}
-	return s.at(dir)
+	snap, err := s.at(dir)
+	if err != nil {
+		return snapshot{}, err
+	}
+	if lerr == nil && dir == s.resolve(target) {
+		// Keep the files already read when only the link was rewritten.
+		c := &cachedSnapshot{target: target, snap: snap}
+		if old := s.cur.Load(); old != nil && old.snap == snap {
+			old.files.Range(func(k, v any) bool { c.files.Store(k, v); return true })
+		}
+		s.cur.Store(c)
+	}
+	return snap, nil
+}
+
+// resolve is the directory a target read from the current symlink names,
+// as layout.Dir.CurrentSnapshot makes it.
+func (s *snapshots) resolve(target string) string {
+	if filepath.IsAbs(target) {
+		return target
+	}
+	return filepath.Join(filepath.Dir(s.link), target)
 }
 
 func (s *snapshots) at(dir string) (snapshot, error) {
@@ -93,31 +137,31 @@ func (s *snapshots) pinned(id string) (snapshot, error) {
 	return snap, nil
 }
 
-// read returns a file of snap (name is slash-separated, already checked).
-func (s *snapshots) read(snap snapshot, name string) (*asset, error) {
-	s.mu.Lock()
-	if s.dir == snap.dir {
-		if f := s.files[name]; f != nil {
-			s.mu.Unlock()
-			return f, nil
+// cached returns the file of snap already read, nil if none is. name is
+// the name read was given; it need not be checked (a name read never
+// stored is not found).
+func (s *snapshots) cached(snap snapshot, name string) *asset {
+	if c := s.cur.Load(); c != nil && c.snap == snap {
+		if f, ok := c.files.Load(name); ok {
+			return f.(*asset)
 		}
 	}
-	s.mu.Unlock()
+	return nil
+}
+
+// read returns a file of snap (name is slash-separated, already checked).
+func (s *snapshots) read(snap snapshot, name string) (*asset, error) {
+	if f := s.cached(snap, name); f != nil {
+		return f, nil
+	}
 	b, err := os.ReadFile(filepath.Join(snap.dir, filepath.FromSlash(name)))
 	if err != nil {
 		return nil, err
 	}
-	f := (&asset{body: b, gz: gzipBytes(b), ctype: "application/json; charset=utf-8"}).prepare(`W/"`+snap.runID+`"`, snap.runID)
-	cur, err := s.current()
-	if err != nil || cur.dir != snap.dir {
-		return f, nil // only the current snapshot is cached
+	f := (&asset{body: b, gz: gzipBytes(b), ctype: "application/json; charset=utf-8"}).prepare(`W/"` + snap.runID + `"`)
+	if c := s.cur.Load(); c != nil && c.snap == snap {
+		c.files.Store(name, f) // only the current snapshot is cached
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.dir != snap.dir {
-		s.dir, s.files = snap.dir, map[string]*asset{}
-	}
-	s.files[name] = f
 	return f, nil
 }
 
@@ -131,15 +175,9 @@ var (
 // which costs a 304 and never shows an old figure after a refresh.
 func (s *Server) dataFile(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if strings.HasPrefix(r.URL.Path, "/data/sources/") {
-		if !sourceName.MatchString(name) {
-			http.NotFound(w, r)
-			return
-		}
+	source := strings.HasPrefix(r.URL.Path, "/data/sources/")
+	if source {
 		name = layout.SourcesDir + "/" + name
-	} else if !dataName.MatchString(name) {
-		http.NotFound(w, r)
-		return
 	}
 	var run string
 	if r.URL.RawQuery != "" {
@@ -148,6 +186,15 @@ func (s *Server) dataFile(w http.ResponseWriter, r *http.Request) {
 	snap, err := s.data.pinned(run)
 	if err != nil {
 		s.snapshotError(w, err)
+		return
+	}
+	if f := s.data.cached(snap, name); f != nil { // checked when it was read
+		w.Header()["Cache-Control"] = noCache
+		s.writeAsset(w, r, f)
+		return
+	}
+	if source && !sourceName.MatchString(r.PathValue("name")) || !source && !dataName.MatchString(name) {
+		http.NotFound(w, r)
 		return
 	}
 	f, err := s.data.read(snap, name)
