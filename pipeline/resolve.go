@@ -168,12 +168,44 @@ type unitLookup struct {
 	raw, name, tried string
 	whole            bool    // the name means the province itself
 	found            []*Unit // every version of the units the name may mean
+	keys             nameKeys
+}
+
+// nameKeys are the Key and Fold of a unit lookup's raw text and of its
+// name, each computed once: the message for a name that is no unit looks
+// them up in every province's index, and folding (Unicode normalisation)
+// was half the CPU of a file naming a different unknown unit on each row
+// (see unknownUnit).
+type nameKeys struct {
+	rawKey, rawFold, nameKey, nameFold string
+	rawKeyed, nameKeyed                bool
+}
+
+// raw and name fill in the keys of l.raw and l.name not computed yet.
+func (l *unitLookup) rawKeys() (key, fold string) {
+	k := &l.keys
+	if !k.rawKeyed {
+		k.rawKey, k.rawFold, k.rawKeyed = Key(l.raw), Fold(l.raw), true
+	}
+	return k.rawKey, k.rawFold
+}
+
+func (l *unitLookup) nameKeys() (key, fold string) {
+	if l.name == l.raw {
+		return l.rawKeys()
+	}
+	k := &l.keys
+	if !k.nameKeyed {
+		k.nameKey, k.nameFold, k.nameKeyed = Key(l.name), Fold(l.name), true
+	}
+	return k.nameKey, k.nameFold
 }
 
 func (r *Resolver) lookupUnit(province *Unit, s string) unitLookup {
 	raw := strings.TrimSpace(s)
 	l := unitLookup{raw: raw, name: raw, tried: "mã"}
-	if wholeProvince[Fold(raw)] {
+	rawKey, rawFold := l.rawKeys()
+	if wholeProvince[rawFold] {
 		l.whole = true
 		return l
 	}
@@ -183,14 +215,15 @@ func (r *Resolver) lookupUnit(province *Unit, s string) unitLookup {
 	} else {
 		// The whole text first: "Tĩnh Gia" is a name, not "tỉnh" + "Gia".
 		l.tried = "tên"
-		l.found = r.unitsNamed(province, raw)
+		l.found = r.unitsKeyed(province, rawKey, rawFold)
 		if len(l.found) == 0 {
 			l.name, typ = splitType(raw)
-			if typ == "tinh" && r.provinces[Fold(l.name)] == province {
+			nameKey, nameFold := l.nameKeys()
+			if typ == "tinh" && r.provinces[nameFold] == province {
 				l.whole = true
 				return l
 			}
-			l.found = r.unitsNamed(province, l.name)
+			l.found = r.unitsKeyed(province, nameKey, nameFold)
 		}
 	}
 	if typ != "" {
@@ -270,6 +303,14 @@ func (r *Resolver) unitsNamed(province *Unit, name string) []*Unit {
 		return found
 	}
 	return r.units[province.ProvinceCode+"|f:"+Fold(name)]
+}
+
+// unitsKeyed is unitsNamed for a name whose Key and Fold are known.
+func (r *Resolver) unitsKeyed(province *Unit, key, fold string) []*Unit {
+	if found := r.units[province.ProvinceCode+"|k:"+key]; len(found) > 0 {
+		return found
+	}
+	return r.units[province.ProvinceCode+"|f:"+fold]
 }
 
 // versionThroughout returns the version of u's code valid at the end of p if

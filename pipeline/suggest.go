@@ -99,7 +99,12 @@ func (n *nearest) list(key string, cands func() []suggestion) *candidates {
 // in Vietnamese and English, "" when none is; ok is false when the bound on
 // answers is reached and s has not been answered before.
 func (n *nearest) suggest(l *candidates, s string) (vi, en string, ok bool) {
-	f := []rune(Fold(s))
+	return n.suggestFolded(l, Fold(s))
+}
+
+// suggestFolded is suggest for a text already folded.
+func (n *nearest) suggestFolded(l *candidates, folded string) (vi, en string, ok bool) {
+	f := []rune(folded)
 	if len(f) > maxSuggestRunes {
 		f = f[:maxSuggestRunes]
 	}
@@ -198,6 +203,11 @@ func abs(x int) int {
 // suggestUnits names the reporting units of the province valid at the end
 // of p near name, in Vietnamese and English ("" when none is).
 func (r *Resolver) suggestUnits(province *Unit, name string, p Period) (vi, en string) {
+	return r.suggestUnitsFolded(province, Fold(name), p)
+}
+
+// suggestUnitsFolded is suggestUnits for a name already folded.
+func (r *Resolver) suggestUnitsFolded(province *Unit, folded string, p Period) (vi, en string) {
 	l := r.near.list(province.ProvinceCode+"|"+p.End.Format(time.DateOnly), func() []suggestion {
 		var cs []suggestion
 		seen := map[string]bool{}
@@ -212,7 +222,7 @@ func (r *Resolver) suggestUnits(province *Unit, name string, p Period) (vi, en s
 		}
 		return cs
 	})
-	vi, en, _ = r.near.suggest(l, name)
+	vi, en, _ = r.near.suggestFolded(l, folded)
 	return vi, en
 }
 

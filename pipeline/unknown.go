@@ -40,10 +40,10 @@ var bodyWords = func() []string {
 	return keys
 }()
 
-// body reports whether name is a body's name, and the rest of the name
-// after its opening words ("Huyện ủy Nam Đàn" → "nam đàn").
-func body(name string) (rest string, ok bool) {
-	k := Key(name)
+// bodyKeyed reports whether a name, by its Key k, is a body's name, and
+// the rest of the name after its opening words ("Huyện ủy Nam Đàn" → "nam
+// đàn").
+func bodyKeyed(k string) (rest string, ok bool) {
 	for _, w := range bodyWords {
 		if strings.HasPrefix(k, w+" ") {
 			return strings.TrimSpace(k[len(w):]), true
@@ -60,15 +60,19 @@ var typeLabelsEN = map[string]string{
 
 func typeLabelEN(t string) string { return typeLabelsEN[t] }
 
-// unknownUnit says why no unit of province is named l.name.
+// unknownUnit says why no unit of province is named l.name. A file may
+// name a different unknown unit on each of its million rows: the name's
+// Keys and Folds are computed once (l.keys, mostly by lookupUnit) and
+// looked up in the Resolver's index, not folded again per province.
 func (r *Resolver) unknownUnit(province *Unit, l unitLookup, p Period) *Problem {
-	if pr := r.oldCommune(province, l, p); pr != nil {
+	if pr := r.oldCommune(province, &l, p); pr != nil {
 		return pr
 	}
-	if pr := r.otherProvince(province, l, p); pr != nil {
+	if pr := r.otherProvince(province, &l, p); pr != nil {
 		return pr
 	}
-	if rest, ok := body(l.raw); ok {
+	rawKey, _ := l.rawKeys()
+	if rest, ok := bodyKeyed(rawKey); ok {
 		vi := fmt.Sprintf("%q không phải đơn vị hành chính. Số liệu báo cáo theo đơn vị hành chính: huyện, thị xã, thành phố (đến 30/06/2025) hoặc xã, phường (từ 01/07/2025); số liệu của cả tỉnh ghi là \"Toàn tỉnh\".", l.raw)
 		en := fmt.Sprintf("%q is not an administrative unit. Figures are reported by administrative unit: district, town or city (until 2025-06-30), commune or ward (from 2025-07-01); the whole province's figures go under \"Toàn tỉnh\".", l.raw)
 		if u := r.unitIn(province, rest, p); u != nil {
@@ -80,7 +84,8 @@ func (r *Resolver) unknownUnit(province *Unit, l unitLookup, p Period) *Problem 
 	how := map[string][2]string{"mã": {"mã", "code"}, "tên": {"tên", "name"}}[l.tried]
 	vi := fmt.Sprintf("Không tìm thấy đơn vị %q (theo %s) trong tỉnh %s.", l.raw, how[0], province.Name)
 	en := fmt.Sprintf("No unit %q (by %s) in %s.", l.raw, how[1], province.Name)
-	if nearVI, nearEN := r.suggestUnits(province, l.name, p); nearVI != "" {
+	_, nameFold := l.nameKeys()
+	if nearVI, nearEN := r.suggestUnitsFolded(province, nameFold, p); nearVI != "" {
 		vi += " Có phải: " + nearVI + "?"
 		en += " Did you mean: " + nearEN + "?"
 	}
@@ -114,7 +119,9 @@ func (r *Resolver) unitIn(province *Unit, name string, p Period) *Unit {
 // otherProvince names the other provinces whose units (or which themselves)
 // l names, or nil when none does; the units that existed on p's last day
 // when some did.
-func (r *Resolver) otherProvince(province *Unit, l unitLookup, p Period) *Problem {
+func (r *Resolver) otherProvince(province *Unit, l *unitLookup, p Period) *Problem {
+	rawKey, rawFold := l.rawKeys()
+	nameKey, nameFold := l.nameKeys()
 	var vi, en []string
 	var first *Unit
 	type hit struct {
@@ -126,7 +133,7 @@ func (r *Resolver) otherProvince(province *Unit, l unitLookup, p Period) *Proble
 		if other.Code == province.Code {
 			continue
 		}
-		if r.provinces[Fold(l.name)] == other || r.provinces[Fold(l.raw)] == other {
+		if r.provinces[nameFold] == other || r.provinces[rawFold] == other {
 			return &Problem{"unit_in_other_province",
 				fmt.Sprintf("%q là tỉnh %s, không phải đơn vị của tỉnh %s. Nếu số liệu là của tỉnh %s, sửa tên tỉnh thành %s và để trống ô đơn vị.",
 					l.raw, other.Name, province.Name, other.Name, other.Name),
@@ -137,9 +144,9 @@ func (r *Resolver) otherProvince(province *Unit, l unitLookup, p Period) *Proble
 		if isDigits(l.raw) {
 			found = r.codes[other.ProvinceCode+"|"+l.raw]
 		} else {
-			found = r.unitsNamed(other, l.raw)
+			found = r.unitsKeyed(other, rawKey, rawFold)
 			if len(found) == 0 {
-				found = r.unitsNamed(other, l.name)
+				found = r.unitsKeyed(other, nameKey, nameFold)
 			}
 		}
 		seen := map[string]bool{}
@@ -180,10 +187,11 @@ func (r *Resolver) otherProvince(province *Unit, l unitLookup, p Period) *Proble
 // oldCommune answers for the name of a commune of before the 2025 reform:
 // before it, communes reported through their district; after it, they are
 // part of a new commune.
-func (r *Resolver) oldCommune(province *Unit, l unitLookup, p Period) *Problem {
-	found := r.oldCommunes[province.ProvinceCode+"|k:"+Key(l.name)]
+func (r *Resolver) oldCommune(province *Unit, l *unitLookup, p Period) *Problem {
+	nameKey, nameFold := l.nameKeys()
+	found := r.oldCommunes[province.ProvinceCode+"|k:"+nameKey]
 	if len(found) == 0 {
-		found = r.oldCommunes[province.ProvinceCode+"|f:"+Fold(l.name)]
+		found = r.oldCommunes[province.ProvinceCode+"|f:"+nameFold]
 	}
 	if len(found) == 0 {
 		return nil

@@ -75,9 +75,26 @@ func (v *Validator) whose(e *RowError, raw *RawRow) {
 	if per.err != nil {
 		return
 	}
-	if u := v.unitOn(v.NameUnit(prov.u, raw.Unit), raw.Unit, per); u.err == nil {
+	n := v.NameUnit(prov.u, raw.Unit)
+	if v.namesNoUnit(n, raw.Unit) {
+		return
+	}
+	if u := v.unitOn(n, raw.Unit, per); u.err == nil {
 		e.UnitCode, e.Unit = u.u.Code, u.u.Name
 	}
+}
+
+// namesNoUnit reports whether the unit text s (numbered n) names no unit
+// of its province at any time, so whose need not build the message of
+// why: past maxRemembered names, a refusal's message is not kept, and
+// building it again for every refused row doubled the CPU of a file naming
+// a different unknown unit on each row.
+func (v *Validator) namesNoUnit(n UnitName, s string) bool {
+	l, ok := v.unitLookups[n.id]
+	if n.id == unnumbered || !ok {
+		l = v.Resolver.lookupUnit(n.province, s)
+	}
+	return !l.whole && len(l.found) == 0
 }
 
 // Period parses s and refuses periods that have not started yet.
