@@ -512,8 +512,8 @@ var ruleCases = []struct {
 	// Witnesses of our own for words the leave-one-out check found needed
 	// by one dev excerpt only (TestLeaveOneOut).
 	{"gifts in kind mobilised, valued as a total cost", "",
-		"Năm 2023, Hội Phụ nữ huyện vận động tặng quà, nhu yếu phẩm cho hộ nghèo với tổng kinh phí 320 triệu đồng.",
-		[]want{w("funds_mobilized_vnd", 3.2e8, ex, "2023")}},
+		"Năm 2023, các chi hội phụ nữ đã vận động tặng gạo, quà, nhu yếu phẩm… tổng kinh phí trên 320 triệu đồng cho hộ nghèo.",
+		[]want{w("funds_mobilized_vnd", 3.2e8, al, "2023")}},
 	{"models whose effect is described, not evaluated", "",
 		"Đến nay, huyện đã xây dựng và phát huy hiệu quả 120 mô hình “Dân vận khéo”.",
 		[]want{w("models_total", 120, ex, "to-date@2023-12")}},
@@ -527,7 +527,7 @@ var ruleCases = []struct {
 		"Năm 2023, toàn huyện có tổng số 150 mô hình “Dân vận khéo” được đăng ký.",
 		[]want{w("models_registered", 150, ex, "2023")}},
 	{"teams beaten are not the teams taking part", "",
-		"Đội xã Thạch Kim đã vượt qua 14 đội để giành giải Nhất Hội thi “Dân vận khéo” năm 2023.",
+		"Đội xã Thạch Kim đã vượt qua 14 đội tham gia để giành giải Nhất Hội thi “Dân vận khéo” năm 2023.",
 		nil},
 	{"tone marks placed the old way", "",
 		"Năm 2023, toàn tỉnh Thanh Hoá đã công nhận 740 mô hình “Dân vận khéo”.",
