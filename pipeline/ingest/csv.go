@@ -25,9 +25,18 @@ func CSV(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []
 }
 
 func csvIn(file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+	return collectRows(csvRows, file, data, lim)
+}
+
+// rowStream is a streaming reader of a long table (csvRows, jsonlRows).
+type rowStream func(file string, r io.Reader, lim Limits, emit func(line int, raw *pipeline.RawRow, ids *cellIDs) error, reject func(pipeline.RowError)) (*pipeline.FileError, error)
+
+// collectRows reads a file held in memory with a streaming reader and
+// collects what it streams: the rows and the rows it refuses itself.
+func collectRows(stream rowStream, file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
 	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
-	fe, _ := csvRows(file, bytes.NewReader(data), lim, func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
+	fe, _ := stream(file, bytes.NewReader(data), lim, func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
 		rows = append(rows, *raw)
 		return nil
 	}, func(e pipeline.RowError) { rejects = append(rejects, e) })

@@ -448,16 +448,7 @@ func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, 
 }
 
 func jsonlIn(file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	var rows []pipeline.RawRow
-	var rejects []pipeline.RowError
-	fe, _ := jsonlRows(file, bytes.NewReader(data), lim, func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
-		rows = append(rows, *raw)
-		return nil
-	}, func(e pipeline.RowError) { rejects = append(rejects, e) })
-	if fe != nil {
-		return nil, nil, fe
-	}
-	return rows, rejects, nil
+	return collectRows(jsonlRows, file, data, lim)
 }
 
 // jsonlRows streams JSON Lines: one long-table row per line, keyed by the
