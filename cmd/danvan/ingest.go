@@ -80,13 +80,12 @@ func printSummary(w io.Writer, sum ingest.Summary, show int) {
 			}
 			fmt.Fprintln(w, line)
 		}
-		problems := ingest.Problems(f.Rejects)
-		for i, p := range problems {
-			if i == show {
-				fmt.Fprintf(w, "    … và %d lỗi khác\n", len(problems)-show)
-				break
-			}
+		problems, all := ingest.FirstProblems(f.Rejects, show)
+		for _, p := range problems {
 			fmt.Fprintf(w, "    %s\n", problemLine(p))
+		}
+		if show >= 0 && all > show {
+			fmt.Fprintf(w, "    … và %d lỗi khác\n", all-show)
 		}
 		for _, p := range ingest.Problems(warningErrors(f.Warnings)) {
 			fmt.Fprintf(w, "    cảnh báo: %s\n", problemLine(p))

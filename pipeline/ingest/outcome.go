@@ -43,6 +43,41 @@ func Problems(rejects []pipeline.RowError) []Problem {
 	return out
 }
 
+// FirstProblems is Problems cut to its first n problems (all of them when
+// n < 0), with how many problems there are in all: what a summary prints.
+// A file can refuse two million values each with its own problem (a
+// different unknown unit on each row), and a Problem kept for each, which
+// the summary does not print, cost more memory than the refusals
+// themselves; here only the first n are built, and the others counted.
+func FirstProblems(rejects []pipeline.RowError, n int) (first []Problem, all int) {
+	if n < 0 {
+		out := Problems(rejects)
+		return out, len(out)
+	}
+	type key struct{ code, column, value, reason string }
+	at := map[key]int{}
+	for _, e := range rejects {
+		k := key{e.Code, e.Column, e.Value, e.Reason}
+		i, ok := at[k]
+		if !ok {
+			i = len(at)
+			at[k] = i
+			if i < n {
+				first = append(first, Problem{RowError: e})
+			}
+		}
+		if i >= n {
+			continue
+		}
+		p := &first[i]
+		p.Values++
+		if m := len(p.Refs); m == 0 || p.Refs[m-1] != e.Ref {
+			p.Refs = append(p.Refs, e.Ref)
+		}
+	}
+	return first, len(at)
+}
+
 // Places writes the places of a problem for a message: all of them up to
 // five, else the first three and how many more.
 func (p Problem) Places() (vi, en string) {
