@@ -96,6 +96,14 @@ func (b *bench) refresh(ctx context.Context, facts int, want func(string) bool) 
 		}
 	}
 	if want("serve") || want("query") {
+		// Serving needs a published snapshot: the refresh step leaves one,
+		// but without it (--only serve) a first run makes it, untimed.
+		if _, err := layout.Dir(data).CurrentSnapshot(); err != nil {
+			fmt.Fprintf(b.out, "setup: danvan run on %s to publish a snapshot...\n", data)
+			if _, err := b.setup(ctx, nil, b.danvan, "run", "--data", data); err != nil {
+				return err
+			}
+		}
 		return b.served(ctx, data, want)
 	}
 	return nil
