@@ -99,6 +99,21 @@ func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterPrope
 		parquet.WithDictionaryFor(layout.FactColumns[cSeq].Name, false),
 		parquet.WithDictionaryFor(layout.FactColumns[cSourceRef].Name, false),
 		parquet.WithMaxRowGroupLength(int64(chunk)),
+		// Same rows, same bytes. A column chunk whose dictionary passes
+		// this limit after its first data page was cut goes on in plain
+		// values, and arrow-go (v18.8.0, metadata.ColumnChunkMetaDataBuilder.Finish)
+		// lists that chunk's two data encodings in the footer in Go's map
+		// order: the rejects of 200,000 unknown units (a different name on
+		// each row) differed in 10 footer bytes between two runs. With the
+		// limit above what a row group's distinct texts can reach (a file
+		// is at most Limits.FileBytes, 512 MiB by default), every chunk
+		// keeps one encoding. The dictionary then holds a row group's
+		// distinct texts once more (a few MB for 64Ki rows of messages);
+		// only files that passed the old 1 MiB limit change (the rejects
+		// of many different unknown names: a dictionary page instead of
+		// plain pages). The facts' dictionary columns are written from
+		// Arrow dictionaries, which this limit never switched.
+		parquet.WithDictionaryPageSizeLimit(1 << 30),
 	}
 	// Min/max of a dictionary column costs a hash pass over its indices
 	// per row group; keep them where queries filter (unit, period,
