@@ -26,6 +26,7 @@ type cand struct {
 	subject                           int            // "Số mô hình được công nhận là 98": where "số" is; -1 if the unit follows the number
 	left                              map[string]int // cue classes found left of it, for the next item of a list
 	sector                            bool           // refused as a part by sector or level
+	partOf                            *cand          // the total it is written as a part of, if any
 	refused                           string
 }
 
@@ -83,14 +84,16 @@ func (x *extraction) sentenceFigures(s *sentence, ms []mention) []fig {
 		}
 		// "…; trong đó A được 5 triệu; thôn B được 2 triệu; …" too, and
 		// the clause it opens goes on from the one before.
-		if sp, ok := spanAt(c.excl, i); ok && sp.has("breakdown") && i > 0 {
+		if sp, ok := spanAt(c.excl, i); ok && (sp.has("breakdown") || sp.has("total_opener")) && i > 0 {
 			list = true
 			if i == start && len(c.clauses) > 0 {
 				start = c.clauses[len(c.clauses)-1][0]
 				c.clauses = c.clauses[:len(c.clauses)-1]
 			}
 		}
-		if t.kind == tPunct && t.text == ";" && !list {
+		// "…; với tổng số tiền gần 2,4 tỷ đồng": an adjunct opened by
+		// "với" after a semicolon goes on with the clause before it.
+		if t.kind == tPunct && t.text == ";" && !list && tokAt(toks, i+1).key != x.lx.k.of("với") {
 			c.clauses = append(c.clauses, [2]int{start, i})
 			start = i + 1
 		}
@@ -514,12 +517,28 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	// Left, nearest first, up to the governing cue and the verbs chained
 	// to it.
 	chain := -1 // index in c.cues of the governing cue
+	// "tiếp nhận ủng hộ của các cơ quan, đơn vị, … trên địa bàn; với tổng
+	// số tiền trên 1,7 tỷ đồng": an amount attached by "với" belongs to
+	// the clause's verb, however long its object.
+	window := uc.window
+	for j, w := cd.qStart-1, 0; j >= cd.clauseStart && w < 5; j-- {
+		if toks[j].kind == tNum {
+			break
+		}
+		if toks[j].key == x.lx.k.of("với") {
+			window = len(toks)
+			break
+		}
+		if toks[j].kind == tWord {
+			w++
+		}
+	}
 	for n := len(c.cues) - 1; n >= 0; n-- {
 		sp := c.cues[n]
 		if sp.end > cd.qStart {
 			continue
 		}
-		if sp.start < cd.clauseStart || words(toks, sp.end, cd.qStart) > uc.window {
+		if sp.start < cd.clauseStart || words(toks, sp.end, cd.qStart) > window {
 			break
 		}
 		add(sp, sp.start)
@@ -682,13 +701,18 @@ func (x *extraction) totalOf(c *sentCtx, cd *cand, earlier []*cand) (*cand, int)
 		open  bool
 	}
 	stack := []frame{{total: -1}}
-	list := false
+	list, opener := false, false
 	next := 0
 	for j := 0; j < cd.qStart; j++ {
 		top := &stack[len(stack)-1]
 		if next < len(earlier) && earlier[next].qStart == j {
 			if !top.open {
 				top.total = next
+			}
+			// "Trong tổng số 40 tỷ đồng, …": the rest of the sentence
+			// is its parts.
+			if opener {
+				list, top.open, opener = true, true, false
 			}
 			j = max(earlier[next].unitEnd, earlier[next].npEnd) - 1
 			item = j + 1
@@ -701,7 +725,13 @@ func (x *extraction) totalOf(c *sentCtx, cd *cand, earlier []*cand) (*cand, int)
 			}
 			switch toks[j].text {
 			case "(":
-				stack = append(stack, frame{total: top.total, open: top.total >= 0})
+				// A bracket right after a figure holds that figure's
+				// parts, even inside an open list.
+				t := top.total
+				if next > 0 && words(toks, earlier[next-1].unitEnd, j) <= 3 {
+					t = next - 1
+				}
+				stack = append(stack, frame{total: t, open: t >= 0})
 			case ")":
 				if len(stack) > 1 {
 					stack = stack[:len(stack)-1]
@@ -720,6 +750,9 @@ func (x *extraction) totalOf(c *sentCtx, cd *cand, earlier []*cand) (*cand, int)
 		if sp, ok := spanAt(c.excl, j); ok && sp.has("breakdown") && top.total >= 0 {
 			top.open = true
 			item = sp.end
+		}
+		if sp, ok := spanAt(c.excl, j); ok && sp.has("total_opener") && !top.open {
+			opener = true
 		}
 	}
 	top := stack[len(stack)-1]
@@ -754,10 +787,18 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 			cd.refused, cd.sector = "an item of a breakdown by sector or level", true
 			continue
 		}
+		// "Cụ thể, khối doanh nghiệp ủng hộ 12 tỷ đồng; …", "trong đó các
+		// huyện đăng ký 18 tỷ đồng": a level or bloc is the subject of the
+		// list item, whatever the indicator.
+		if x.inList(c, cd) && x.levelSubject(c, cd, cands[:n]) {
+			cd.refused, cd.sector = "an item of a breakdown by level or bloc", true
+			continue
+		}
 		p, itemStart := x.totalOf(c, cd, cands[:n])
 		if p == nil || p.indicator == "" {
 			continue
 		}
+		cd.partOf = p
 		same := p.indicator == cd.indicator || family(p.indicator) != "" && family(p.indicator) == cd.indicator
 		switch {
 		case !same:
@@ -811,32 +852,80 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 		return
 	}
 	for _, cd := range cands {
-		if cd.refused != "" || x.lx.parts[cd.indicator] != "breakdown" {
+		if cd.refused != "" {
 			continue
 		}
 		at := x.listStart(c, cd)
 		if at < 0 || !split[[2]any{at, cd.indicator}] || x.placeLabel(c, cd) {
 			continue
 		}
-		cd.refused = "an item of a list split by sector or level"
+		cd.refused, cd.sector = "an item of a list split by sector or level", true
 	}
+	// The parts of such an item are parts of a breakdown too ("cấp tỉnh
+	// tiếp nhận 22 tỷ đồng (trong đó 20 tỷ đồng tiền mặt …)").
+	for _, cd := range cands {
+		if cd.refused == "" && cd.partOf != nil && cd.partOf.sector {
+			cd.refused, cd.sector = "a part of an item of a breakdown by sector or level", true
+		}
+	}
+}
+
+// levelSubject: a level or bloc ("cấp huyện", "khối doanh nghiệp", "các
+// huyện") is the subject of the list item the figure is in: written in the
+// item before the figure, with no other number between.
+func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand) bool {
+	from := max(x.listStart(c, cd), cd.clauseStart)
+	if p := lastOf(earlier); p != nil {
+		from = max(from, p.unitEnd)
+	}
+	for i := from; i < cd.qStart; i++ {
+		if isPunct(c.toks, i, ";") || isPunct(c.toks, i, "(") {
+			from = i + 1
+		}
+	}
+	for _, sp := range c.field {
+		if sp.has("level") && sp.start >= from && sp.end <= cd.qStart && !numIn(c.toks, sp.end, cd.qStart) {
+			return true
+		}
+	}
+	return false
 }
 
 // listStart is where the list a figure is an item of opens: after the last
 // parts opener or colon before it in its sentence; -1 outside a list.
+//
+// A list goes on across further openers ("trong đó …, còn lại …") and over
+// brackets: the list a figure is in opened at the first opener of its
+// bracket level, and openers inside brackets closed before it do not count.
 func (x *extraction) listStart(c *sentCtx, cd *cand) int {
-	at := -1
-	for _, sp := range c.excl {
-		if sp.start < cd.qStart && sp.has("breakdown") {
-			at = max(at, sp.end)
-		}
-	}
+	type opener struct{ at, depth int }
+	var open []opener
+	depth := 0
 	for i := 0; i < cd.qStart; i++ {
-		if isPunct(c.toks, i, ":") {
-			at = max(at, i+1)
+		switch {
+		case isPunct(c.toks, i, "("):
+			depth++
+		case isPunct(c.toks, i, ")"):
+			if depth > 0 {
+				depth--
+			}
+			for len(open) > 0 && open[len(open)-1].depth > depth {
+				open = open[:len(open)-1]
+			}
+		case isPunct(c.toks, i, ":"):
+			open = append(open, opener{i + 1, depth})
+		default:
+			if sp, ok := spanAt(c.excl, i); ok && (sp.has("breakdown") || sp.has("total_opener")) {
+				open = append(open, opener{sp.end, depth})
+			}
 		}
 	}
-	return at
+	for _, o := range open {
+		if o.depth == depth {
+			return o.at
+		}
+	}
+	return -1
 }
 
 // placeLabel: a place names the list item the figure ends ("xã Thạch Kim
@@ -854,7 +943,7 @@ func (x *extraction) placeLabel(c *sentCtx, cd *cand) bool {
 // inList: a parts opener or a colon comes before the figure in its sentence.
 func (x *extraction) inList(c *sentCtx, cd *cand) bool {
 	for _, sp := range c.excl {
-		if sp.start < cd.qStart && sp.has("breakdown") {
+		if sp.start < cd.qStart && (sp.has("breakdown") || sp.has("total_opener")) {
 			return true
 		}
 	}
@@ -958,7 +1047,11 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 			}
 			w, _ := strconv.Atoi(e.col(1))
 			near := false
-			for _, a := range anchors {
+			as := anchors
+			if e.col(2) == "number" {
+				as = anchors[:1]
+			}
+			for _, a := range as {
 				if sp.end <= a && words(toks, sp.end, a) <= w {
 					near = true
 				}
@@ -1038,6 +1131,43 @@ func (x *extraction) caption(c *sentCtx) bool {
 		if sp.has("caption") && isPunct(c.toks, sp.end, ":") {
 			return true
 		}
+	}
+	// A caption closed by the photographer's credit: "… hiến gần 3.500 m2
+	// đất. Ảnh: Minh Hà" ending its line, or "(Ảnh: PV)" ending the sentence.
+	if x.credit(c.toks, 1) {
+		return true
+	}
+	n := c.s.index // the next sentence
+	return n < len(x.sents) && x.sents[n].para == c.s.para && (n+1 == len(x.sents) || x.sents[n+1].para != c.s.para) &&
+		x.credit(x.sents[n].toks, 0)
+}
+
+// maxCreditTokens bounds a photo credit: "Ảnh: Nguyễn Thị Thu Hương".
+const maxCreditTokens = 10
+
+// credit: toks end with a photo credit ("Ảnh: PV", "(Ảnh: Thu Hương)")
+// starting at or after from: the caption word, a colon, then only names.
+func (x *extraction) credit(toks []token, from int) bool {
+	for k := max(from, len(toks)-maxCreditTokens); k < len(toks); k++ {
+		es, end := x.lx.excl.at(toks, k)
+		caption := false
+		for _, e := range es {
+			caption = caption || e.class == "caption"
+		}
+		if !caption || !isPunct(toks, end, ":") {
+			continue
+		}
+		names := 0
+		for _, t := range toks[end+1:] {
+			switch {
+			case t.kind == tWord && t.upper:
+				names++
+			case t.kind == tPunct && strings.Contains(").-–", t.text):
+			default:
+				return false
+			}
+		}
+		return names > 0
 	}
 	return false
 }

@@ -198,7 +198,7 @@ type rawLexicon map[string][][]string
 
 func readLexicon(fsys fs.FS) (rawLexicon, error) {
 	raw := rawLexicon{}
-	for _, name := range []string{"units", "multipliers", "qualifiers", "cues", "exclusions", "time", "places", "rules", "classes", "indicators"} {
+	for _, name := range []string{"units", "multipliers", "qualifiers", "cues", "exclusions", "time", "places", "rules", "classes", "indicators", "fields"} {
 		f, err := fsys.Open("lexicon/" + name + ".tsv")
 		if err != nil {
 			return nil, fmt.Errorf("open lexicon %s: %w", name, err)
@@ -234,8 +234,7 @@ func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators m
 	for _, n := range fieldNames {
 		fr = append(fr, []string{n, "field"})
 	}
-	fr = append(fr, []string{"lĩnh vực", "field"}, []string{"cấp tỉnh", "level"}, []string{"cấp huyện", "level"},
-		[]string{"cấp xã", "level"}, []string{"cấp cơ sở", "level"}, []string{"trung ương", "level"})
+	fr = append(fr, raw["fields"]...)
 	lx.fields = newTable(k, fr)
 	for _, r := range raw["units"] {
 		if len(r) < 4 {

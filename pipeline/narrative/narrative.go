@@ -355,6 +355,26 @@ func dedupe(figs []fig) []Figure {
 			drop[i] = true
 		}
 	}
+	// A title's count of collectives and individuals together ("Bằng khen
+	// cho 30 tập thể và cá nhân") that the text splits (18 tập thể, 12 cá
+	// nhân) restates the split: its sum, not a figure of its own.
+	collectives := map[float64]bool{}
+	for i := range figs {
+		if !figs[i].heading && strings.HasSuffix(figs[i].Indicator, "_collective") {
+			collectives[figs[i].Value] = true
+		}
+	}
+	for i := range figs {
+		if !figs[i].heading || figs[i].class != "both" || drop[i] {
+			continue
+		}
+		for j := range figs {
+			if !figs[j].heading && strings.HasSuffix(figs[j].Indicator, "_individual") && collectives[figs[i].Value-figs[j].Value] {
+				drop[i] = true
+				break
+			}
+		}
+	}
 	// Repeats: the same value, grouped, whatever its qualifier ("hiến
 	// 12.000m2 đất", later "hiến tổng cộng hơn 12.000m2"); the best
 	// statement of each group first.
@@ -437,8 +457,14 @@ func better(a, b *fig) bool {
 // rounds: a is a title's, a caption's or a lead's round figure ("hơn 300
 // mô hình") that the body gives exactly (312 mô hình được đăng ký): same kind of count,
 // within 10%, on the side the qualifier says.
+//
+// The body may itself say "hơn" or "gần" ("hơn 24,5 tỷ đồng" under a title's
+// "hơn 24 tỷ đồng"): then the rounding says the same, on the same side.
 func rounds(a, b *fig) bool {
-	if !a.lead || b.heading || !a.heading && b.lead || b.Qualifier != pipeline.Exact || a.Value == b.Value || !roughly(a.Value, b.Value) {
+	if !a.lead || b.heading || !a.heading && b.lead || a.Value == b.Value || !roughly(a.Value, b.Value) {
+		return false
+	}
+	if b.Qualifier != pipeline.Exact && (b.Qualifier != a.Qualifier || b.Qualifier == pipeline.AtLeast && a.Value > b.Value || b.Qualifier == pipeline.AtMost && a.Value < b.Value) {
 		return false
 	}
 	// A heading may round without saying so ("8 triệu m2"); a lead says

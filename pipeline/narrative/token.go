@@ -96,7 +96,27 @@ func tokenize(text string) []token {
 		i = t.end
 	}
 	markLinks(text, toks)
+	markStamps(toks)
 	return toks
+}
+
+// markStamps starts a new line after a page's time stamp ("12/05/2023
+// 08:15") followed by a capitalised word: on a saved page it ends the title
+// or a teaser, and the body starts after it.
+func markStamps(toks []token) {
+	digits := func(i, lo, hi int) bool {
+		return i < len(toks) && toks[i].kind == tNum && len(toks[i].text) >= lo && len(toks[i].text) <= hi
+	}
+	punct := func(i int, p string) bool {
+		return i < len(toks) && toks[i].kind == tPunct && toks[i].text == p && !toks[i].space
+	}
+	for i := 0; i+8 < len(toks); i++ {
+		if digits(i, 1, 2) && punct(i+1, "/") && digits(i+2, 1, 2) && punct(i+3, "/") && digits(i+4, 4, 4) &&
+			digits(i+5, 1, 2) && toks[i+5].space && punct(i+6, ":") && digits(i+7, 2, 2) &&
+			toks[i+8].kind == tWord && toks[i+8].upper {
+			toks[i+8].nl = true
+		}
+	}
 }
 
 // markLinks flags the tokens of whitespace-delimited chunks that are web
