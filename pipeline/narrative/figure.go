@@ -930,10 +930,14 @@ func (x *extraction) listStart(c *sentCtx, cd *cand) int {
 
 // placeLabel: a place names the list item the figure ends ("xã Thạch Kim
 // 12 mô hình").
+//
+// A place of another province than the report's is no unit inside its
+// total: a donor from elsewhere ("Ủy ban MTTQ thành phố Hà Nội 8 tỷ
+// đồng" in a province's relief fund).
 func (x *extraction) placeLabel(c *sentCtx, cd *cand) bool {
 	from := itemStart(c.toks, cd.qStart)
 	for _, m := range c.mentions {
-		if m.start >= from && m.end <= cd.qStart {
+		if m.start >= from && m.end <= cd.qStart && !(m.province != "" && x.province != "" && m.province != x.province) {
 			return true
 		}
 	}
@@ -1108,8 +1112,11 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 	if src != srcNone {
 		code = p.Code
 	}
-	if x.nationalFigure(c, cd) {
+	switch x.scopeOf(c, cd) {
+	case mScopeNational:
 		return fig{}, "a national total (a sum over provinces), no province's figure"
+	case mScopeGroup:
+		return fig{}, "a sum over a group of units (an emulation cluster), no unit's figure"
 	}
 	prov, unit, utype, placed := x.place(c, cd)
 	toks := c.toks
@@ -1188,17 +1195,28 @@ func (x *extraction) place(c *sentCtx, cd *cand) (prov, unit, utype string, plac
 	return x.province, x.unit, x.utype, false
 }
 
-// nationalFigure: the figure's subject is the whole country ("Quỹ … trong
-// cả nước đã vận động được 705 tỉ đồng"), named in its clause, opening its
-// paragraph, or, with no place of its own, the text's.
-func (x *extraction) nationalFigure(c *sentCtx, cd *cand) bool {
+// scopeOf tells a figure whose subject is no province's unit: the whole
+// country ("Quỹ … trong cả nước đã vận động được 705 tỉ đồng") or a group
+// of units ("toàn Cụm đã xây dựng được 1.200 mô hình"), named in its
+// clause, opening its paragraph, or, with no place of its own, the
+// text's (mScopeNational). Otherwise mScopeProvince.
+func (x *extraction) scopeOf(c *sentCtx, cd *cand) mentionKind {
+	none := func(k mentionKind) mentionKind {
+		if k == mScopeNational || k == mScopeGroup {
+			return k
+		}
+		return mScopeProvince
+	}
 	if m, ok := x.subject(c.toks, c.mentions, cd.clauseStart, cd.qStart); ok {
-		return m.kind == mScopeNational
+		return none(m.kind)
 	}
 	if n := c.s.index - 1; n > 0 && x.paraSubject[n-1].ok && x.sents[n-1].para == c.s.para {
-		return x.paraSubject[n-1].m.kind == mScopeNational
+		return none(x.paraSubject[n-1].m.kind)
 	}
-	return x.national
+	if x.national {
+		return mScopeNational
+	}
+	return mScopeProvince
 }
 
 // subjectAt is the place opening a sentence, or the nearest before it in

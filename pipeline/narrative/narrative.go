@@ -260,8 +260,9 @@ func (x *extraction) logf(format string, args ...any) {
 func (x *extraction) run() []Figure {
 	x.times = make([][]timeExpr, len(x.sents))
 	x.leadPara = -1
+	// The lead is the first paragraph of the text, under its title.
 	for _, s := range x.sents {
-		if !isHeader(s.toks) {
+		if !isHeader(s.toks) && !s.heading {
 			x.leadPara, x.leadFirst = s.para, s.index-1
 			break
 		}
@@ -439,7 +440,12 @@ func sameMeaning(a, b *fig) bool {
 		return false
 	}
 	if a.placed && b.placed && (a.Province != b.Province || a.District != b.District) {
-		return false
+		// A title naming the province restates what the body says of
+		// one of its districts ("… ở Hà Tĩnh hiến gần 400m2 đất").
+		title := a.heading != b.heading && a.Province == b.Province && (a.District == "" || b.District == "")
+		if !title {
+			return false
+		}
 	}
 	return true
 }
@@ -475,7 +481,8 @@ func rounds(a, b *fig) bool {
 	if a.Qualifier == pipeline.AtLeast && b.Value < a.Value || a.Qualifier == pipeline.AtMost && b.Value > a.Value {
 		return false
 	}
-	if a.dated && b.dated && a.Period != b.Period || a.placed && b.placed && a.District != b.District {
+	// A lead's "năm 2023" and the body's "tính đến 20/11/2023" date one sum.
+	if a.dated && b.dated && a.Period != b.Period && periodYear(a.Period) != periodYear(b.Period) || a.placed && b.placed && a.District != b.District {
 		return false
 	}
 	return a.Indicator == b.Indicator || family(a.Indicator) != "" && family(a.Indicator) == family(b.Indicator)
@@ -487,4 +494,17 @@ func round(v float64) bool { return v >= 100 && math.Mod(v, 100) == 0 }
 // roughly: within the rounding of a headline (10%).
 func roughly(a, b float64) bool {
 	return math.Abs(a-b) <= 0.1*math.Max(math.Abs(a), math.Abs(b))
+}
+
+// periodYear is the last year a period code reaches ("2023", "to-date@2023-11",
+// "2016..2020" → 2020), "" when it names none.
+func periodYear(code string) string {
+	if i := strings.LastIndex(code, ".."); i >= 0 {
+		code = code[i+2:]
+	}
+	code = strings.TrimPrefix(code, "to-date@")
+	if len(code) >= 4 {
+		return code[:4]
+	}
+	return ""
 }

@@ -15,6 +15,7 @@ const (
 	mProvince                         // tỉnh Hà Tĩnh, Hà Tĩnh
 	mLocal                            // huyện Quế Sơn, Cẩm Xuyên
 	mScopeNational                    // cả nước, toàn quốc
+	mScopeGroup                       // toàn cụm: a group of units that is no unit
 )
 
 // mention is a place named in a sentence, tokens [start, end).
@@ -114,6 +115,8 @@ func (x *extraction) mentions(toks []token) []mention {
 			out = append(out, mention{start: i, end: j, kind: mScopeProvince})
 		case class == "scope_national":
 			out = append(out, mention{start: i, end: j, kind: mScopeNational})
+		case class == "scope_group":
+			out = append(out, mention{start: i, end: j, kind: mScopeGroup})
 		case class == "national_body":
 			out = append(out, mention{start: i, end: j, kind: mScopeNational, org: true})
 		case class == "scope_local":
@@ -469,8 +472,11 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 	// A text about the whole country more than about any province of it
 	// (a national fund's results), or naming only the centre's bodies and
 	// no province: its figures are no province's.
+	//
+	// A province the text speaks of without naming it ("UBND tỉnh", "toàn
+	// tỉnh") makes it a province's text, whatever central body attends.
 	x.national = unit == "" && x.opts.Province == "" &&
-		(national > 0 && national >= score[province] || bodies > 0 && province == "")
+		(national > 0 && national >= score[province] || bodies > 0 && province == "" && scopeProv == 0 && !x.unnamedProvince())
 	if province == "" {
 		province = x.opts.Province
 	}
@@ -478,4 +484,18 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 		unit = x.opts.District
 	}
 	return province, unit, utype
+}
+
+// unnamedProvince: the text speaks of "tỉnh" with no name after it ("UBND
+// tỉnh", "Sở … tỉnh", "của tỉnh"): the report's own province.
+func (x *extraction) unnamedProvince() bool {
+	tinh := x.lx.k.of("tỉnh")
+	for _, s := range x.sents {
+		for i, t := range s.toks {
+			if t.key == tinh && !(i+1 < len(s.toks) && s.toks[i+1].kind == tWord && s.toks[i+1].upper) {
+				return true
+			}
+		}
+	}
+	return false
 }
