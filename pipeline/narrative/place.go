@@ -480,6 +480,13 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 	if province == "" {
 		province = x.opts.Province
 	}
+	// A saved page's address names the paper or portal it comes from,
+	// and a provincial paper or portal names its province ("baobackan",
+	// "nghean.dcs.vn"): the province of a text that names none. It does
+	// not make a national text a province's.
+	if province == "" && !x.national {
+		province = x.urlProvince()
+	}
 	if unit == "" && (x.opts.Province == "" || x.opts.Province == province) {
 		unit = x.opts.District
 	}
@@ -498,4 +505,33 @@ func (x *extraction) unnamedProvince() bool {
 		}
 	}
 	return false
+}
+
+// urlProvince is the province whose name, written as in a web address
+// ("bariavungtau", "backan"), is in the host of the text's "URL:" line;
+// the longest such name, "" when none.
+func (x *extraction) urlProvince() string {
+	for _, s := range x.sents {
+		if !isHeader(s.toks) || s.toks[0].text != "URL" {
+			continue
+		}
+		host := strings.ToLower(x.text[s.toks[min(2, len(s.toks)-1)].start:s.end])
+		if i := strings.Index(host, "://"); i >= 0 {
+			host = host[i+3:]
+		}
+		if i := strings.IndexAny(host, "/ ?#"); i >= 0 {
+			host = host[:i]
+		}
+		// Map order must not decide: the longest name, then the first in
+		// order of names.
+		best, bestLen := "", 0
+		for _, name := range x.gaz.provinces {
+			slug := strings.NewReplacer(" ", "", "-", "", "–", "").Replace(pipeline.Fold(name))
+			if len(slug) >= 5 && strings.Contains(host, slug) && (len(slug) > bestLen || len(slug) == bestLen && name < best) {
+				best, bestLen = name, len(slug)
+			}
+		}
+		return best
+	}
+	return ""
 }

@@ -569,6 +569,12 @@ var ruleCases = []struct {
 	{"a cluster of districts is no unit", "",
 		"Năm 2023, Ban Dân vận các huyện trong cụm thi đua số 3 tích cực triển khai nhiệm vụ. Đến nay toàn Cụm đã xây dựng được 950 mô hình “Dân vận khéo”. Huyện Nghi Lộc có 210 mô hình “Dân vận khéo”.",
 		[]want{w("models_total", 210, ex, "2023").at("Nghệ An", "Nghi Lộc")}},
+	{"a provincial paper's address names the province of a text that names none", "-",
+		"URL: https://baobackan.com.vn/tin-tuc/dan-van-kheo-2023-123.html\nDATE: 2023-12-20\n\nNăm 2023, toàn tỉnh có 2.100 mô hình “Dân vận khéo” được công nhận.",
+		[]want{w("models_recognized", 2100, ex, "2023").at("Bắc Kạn", "")}},
+	{"a text naming its province keeps it whatever the address", "-",
+		"URL: https://baobackan.com.vn/tin-tuc/dan-van-kheo-2023-124.html\nDATE: 2023-12-20\n\nNăm 2023, tỉnh Nghệ An có 2.300 mô hình “Dân vận khéo” được công nhận.",
+		[]want{w("models_recognized", 2300, ex, "2023").at("Nghệ An", "")}},
 	// Witnesses of our own for words the leave-one-out check found needed
 	// by one dev excerpt only (TestLeaveOneOut).
 	{"gifts in kind mobilised, valued as a total cost", "",

@@ -96,6 +96,10 @@ func TestSamples(t *testing.T) {
 const (
 	devPrecisionFloor = 1.0
 	devRecallFloor    = 1.0
+	// of the 83 dev figures, those filed under the expected province and
+	// district (48 before the page's address named the province of a
+	// text that names none)
+	devPlaceFloor = 70
 )
 
 // TestDevScores scores the extraction of the 33 dev excerpts against their
@@ -115,6 +119,11 @@ func TestDevScores(t *testing.T) {
 	t.Logf("dev set:\n%s", report.String())
 	if v.Precision() < devPrecisionFloor || v.Recall() < devRecallFloor {
 		t.Errorf("dev precision %.3f, recall %.3f: below the floors %.3f, %.3f", v.Precision(), v.Recall(), devPrecisionFloor, devRecallFloor)
+	}
+	// Places are not part of the match, but a figure's province and
+	// district are what it is filed under.
+	if v.PlaceAgree < devPlaceFloor {
+		t.Errorf("places of matched dev figures as expected: %d of %d, below the floor %d", v.PlaceAgree, v.PlaceComparable, devPlaceFloor)
 	}
 	// Every figure keeps its exact quote and the number of its sentence.
 	for _, m := range v.Matches {
