@@ -8,6 +8,7 @@ import (
 
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/ingest"
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/store"
 )
 
@@ -24,6 +25,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(paths) == 0 {
 		paths = []string{inboxDir(*data)}
 	}
+	read.problems = *show
 	sum, err := ingestPaths(ctx, *data, read, paths)
 	printSummary(stdout, sum, *show)
 	if err == nil && len(sum.Faults()) > 0 {
@@ -42,6 +44,7 @@ func ingestPaths(ctx context.Context, data string, read readOptions, paths []str
 	opts := ingest.DefaultOptions()
 	read.apply(&opts)
 	opts.Tracker = st
+	opts.TempDir = layout.Dir(data).Tmp()
 	if opts.Now, err = clock(); err != nil {
 		return ingest.Summary{}, err
 	}
@@ -80,7 +83,10 @@ func printSummary(w io.Writer, sum ingest.Summary, show int) {
 			}
 			fmt.Fprintln(w, line)
 		}
-		problems, all := ingest.FirstProblems(f.Rejects, show)
+		problems, all := f.Problems, f.ProblemCount
+		if show >= 0 && len(problems) > show {
+			problems = problems[:show]
+		}
 		for _, p := range problems {
 			fmt.Fprintf(w, "    %s\n", problemLine(p))
 		}

@@ -17,6 +17,7 @@ type readOptions struct {
 	limits      ingest.Limits
 	poisonAfter int
 	fileTimeout time.Duration
+	problems    int // a file's problems the summary prints; 0: as many as refresh prints
 }
 
 // readFlagsInto registers the read options of o on fs.
@@ -51,6 +52,14 @@ func limitFlagsInto(fs interface {
 // apply sets o on ingest options.
 func (o readOptions) apply(opts *ingest.Options) {
 	opts.Limits, opts.PoisonAfter, opts.FileTimeout = o.limits, o.poisonAfter, o.fileTimeout
+	switch {
+	case o.problems < 0:
+		opts.Problems = -1 // all
+	case o.problems > 0:
+		opts.Problems = o.problems
+	default:
+		opts.Problems = refreshProblems
+	}
 }
 
 // intSizeFlag is a sizeFlag held in an int.

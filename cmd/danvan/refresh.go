@@ -61,7 +61,7 @@ type inboxStage struct{ o refreshOptions }
 
 func (s inboxStage) Ingest(ctx context.Context) (pipeline.Ingested, error) {
 	sum, err := ingestPaths(ctx, s.o.data, s.o.read, []string{inboxDir(s.o.data)})
-	printSummary(s.o.out, sum, 3)
+	printSummary(s.o.out, sum, refreshProblems)
 	var in pipeline.Ingested
 	for _, f := range sum.Files {
 		if f.Status != ingest.Skipped {
@@ -206,3 +206,6 @@ func (s storeStage) setAside(set []store.SetAsideBatch) []pipeline.Fault {
 	}
 	return faults
 }
+
+// refreshProblems is how many problems of each file a refresh prints.
+const refreshProblems = 3

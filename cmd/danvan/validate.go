@@ -23,6 +23,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	opts := ingest.DefaultOptions()
 	opts.Limits = limits
+	opts.Problems = *show // 0: the default, cut to none when printed
 	var err error
 	if opts.Now, err = clock(); err != nil {
 		return err

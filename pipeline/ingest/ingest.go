@@ -57,7 +57,14 @@ type FileResult struct {
 	Status   Status
 	Accepted int
 	Rejected int
-	Rejects  []pipeline.RowError // the refused rows, also handed to the sink
+	// Rejects are the first refused rows (10,000 at most: a file can
+	// refuse millions); every one is handed to the sink.
+	Rejects []pipeline.RowError
+	// Problems say the refusals once per problem (Problems), the first
+	// Options.Problems of them, each with its first five places;
+	// ProblemCount is how many problems there are in all.
+	Problems     []Problem
+	ProblemCount int
 	// Warnings are what a clerk should look at that refused nothing (a
 	// form total that could not be checked); not stored, not counted.
 	Warnings []pipeline.Warning
@@ -139,11 +146,17 @@ type Options struct {
 	// Limits bound what one file may cost; zero fields take
 	// DefaultLimits'.
 	Limits Limits
+	// Problems is how many problems of its refusals a FileResult
+	// describes (what a summary prints); -1: all of them.
+	Problems int
+	// TempDir is where refused rows wait when they must (refusals.go):
+	// the data directory's temp folder. Empty: the system's.
+	TempDir string
 }
 
 // DefaultOptions are the options of a production run.
 func DefaultOptions() Options {
-	return Options{Now: time.Now, ChunkSize: 16 << 10, PoisonAfter: 2, FileTimeout: 10 * time.Minute, Limits: DefaultLimits()}
+	return Options{Now: time.Now, ChunkSize: 16 << 10, PoisonAfter: 2, FileTimeout: 10 * time.Minute, Limits: DefaultLimits(), Problems: 50}
 }
 
 // Ingester reads, validates and commits files.
@@ -164,6 +177,9 @@ func New(opts Options) (*Ingester, error) {
 		opts.FileTimeout = def.FileTimeout
 	}
 	opts.Limits = opts.Limits.withDefaults()
+	if opts.Problems == 0 {
+		opts.Problems = def.Problems
+	}
 	if opts.Reference == nil {
 		ref, err := pipeline.DefaultReference()
 		if err != nil {
@@ -595,7 +611,10 @@ func (in *Ingester) readWhole(ctx, fctx context.Context, vp **pipeline.Validator
 		return res, fctx.Err()
 	}
 	recs, rejects, fe := out.recs, out.rejects, out.fe
-	res.Accepted, res.Rejected, res.Rejects, res.FileErr = len(recs), len(rejects), rejects, fe
+	res.Accepted, res.FileErr = len(recs), fe
+	if out.tally != nil {
+		out.tally.result(&res)
+	}
 	res.Warnings, res.Context = out.warnings, out.context
 	if fe != nil {
 		res.Status = Quarantined
@@ -635,6 +654,7 @@ func write(ctx context.Context, sink pipeline.Sink, b pipeline.Batch, recs []pip
 type validated struct {
 	recs     []pipeline.Record
 	rejects  []pipeline.RowError
+	tally    *tally
 	warnings []pipeline.Warning
 	context  []Context
 	fe       *pipeline.FileError
@@ -656,10 +676,11 @@ func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (o
 	}()
 	recs, rejects, warnings := v.File(name, rows)
 	rejects = append(readRejects, rejects...)
-	if fe := oneCause(name, len(recs), rejects); fe != nil {
+	t := tallyOf(rejects, in.opts.Problems)
+	if fe := oneCause(name, len(recs), t); fe != nil {
 		return validated{fe: fe}
 	}
-	return validated{recs: recs, rejects: rejects, warnings: warnings, context: contexts(rows)}
+	return validated{recs: recs, rejects: rejects, tally: t, warnings: warnings, context: contexts(rows)}
 }
 
 func hashFile(path string) (string, error) {

@@ -17,7 +17,10 @@ import (
 type Problem struct {
 	pipeline.RowError          // the first of them
 	Refs              []string // every place, in file order, each once
-	Values            int      // how many values were refused for it
+	// More counts the places past Refs: a FileResult's problems keep
+	// their first five places (all Places prints), not millions.
+	More   int
+	Values int // how many values were refused for it
 }
 
 // Problems groups refusals by what they say, in the order each problem
@@ -43,69 +46,29 @@ func Problems(rejects []pipeline.RowError) []Problem {
 	return out
 }
 
-// FirstProblems is Problems cut to its first n problems (all of them when
-// n < 0), with how many problems there are in all: what a summary prints.
-// A file can refuse two million values each with its own problem (a
-// different unknown unit on each row), and a Problem kept for each, which
-// the summary does not print, cost more memory than the refusals
-// themselves; here only the first n are built, and the others counted.
-func FirstProblems(rejects []pipeline.RowError, n int) (first []Problem, all int) {
-	if n < 0 {
-		out := Problems(rejects)
-		return out, len(out)
-	}
-	type key struct{ code, column, value, reason string }
-	at := map[key]int{}
-	for _, e := range rejects {
-		k := key{e.Code, e.Column, e.Value, e.Reason}
-		i, ok := at[k]
-		if !ok {
-			i = len(at)
-			at[k] = i
-			if i < n {
-				first = append(first, Problem{RowError: e})
-			}
-		}
-		if i >= n {
-			continue
-		}
-		p := &first[i]
-		p.Values++
-		if m := len(p.Refs); m == 0 || p.Refs[m-1] != e.Ref {
-			p.Refs = append(p.Refs, e.Ref)
-		}
-	}
-	return first, len(at)
-}
-
 // Places writes the places of a problem for a message: all of them up to
 // five, else the first three and how many more.
 func (p Problem) Places() (vi, en string) {
-	if len(p.Refs) <= 5 {
-		s := strings.Join(p.Refs, ", ")
-		return s, s
+	if n := len(p.Refs) + p.More; n > 5 {
+		s := strings.Join(p.Refs[:3], ", ")
+		return fmt.Sprintf("%s và %d chỗ khác", s, n-3), fmt.Sprintf("%s and %d more", s, n-3)
 	}
-	s := strings.Join(p.Refs[:3], ", ")
-	return fmt.Sprintf("%s và %d chỗ khác", s, len(p.Refs)-3), fmt.Sprintf("%s and %d more", s, len(p.Refs)-3)
+	s := strings.Join(p.Refs, ", ")
+	return s, s
 }
 
 // oneCause is the file-level problem of a file none of whose values was
-// accepted, when all its refusals have one cause (the same kind, column and
-// text: no province, a period nobody can read, a column nobody knows): one
-// message with its fix instead of one per cell, and the file kept aside
-// whole, since nothing of it can load until that one thing is fixed. Nil
-// otherwise, and for a single refusal, which is one message already.
-func oneCause(file string, accepted int, rejects []pipeline.RowError) *pipeline.FileError {
-	if accepted > 0 || len(rejects) < 2 {
+// accepted, when all its refusals (t) have one cause (the same kind,
+// column and text: no province, a period nobody can read, a column nobody
+// knows): one message with its fix instead of one per cell, and the file
+// kept aside whole, since nothing of it can load until that one thing is
+// fixed. Nil otherwise, and for a single refusal, which is one message
+// already.
+func oneCause(file string, accepted int, t *tally) *pipeline.FileError {
+	if accepted > 0 || t.n < 2 || !t.same {
 		return nil
 	}
-	first := rejects[0]
-	for _, e := range rejects[1:] {
-		if e.Code != first.Code || e.Column != first.Column || e.Value != first.Value || e.Reason != first.Reason {
-			return nil
-		}
-	}
-	p := Problems(rejects)[0]
+	first, p := t.first, t.problems[0] // every refusal's problem
 	where, whereEN := p.Places()
 	column, columnEN := "", ""
 	if first.Column != "" {
@@ -117,9 +80,9 @@ func oneCause(file string, accepted int, rejects []pipeline.RowError) *pipeline.
 	}
 	return &pipeline.FileError{File: file, Code: first.Code,
 		Reason: fmt.Sprintf("Không nhận được giá trị nào: cả %d giá trị của tệp cùng một lỗi (%s%s%s). %s",
-			len(rejects), where, column, value, first.Reason),
+			t.n, where, column, value, first.Reason),
 		ReasonEN: fmt.Sprintf("No value could be accepted: all %d values of the file have the same problem (%s%s%s). %s",
-			len(rejects), whereEN, columnEN, valueEN, first.ReasonEN)}
+			t.n, whereEN, columnEN, valueEN, first.ReasonEN)}
 }
 
 // Context is where a file's values took a text their rows do not state in

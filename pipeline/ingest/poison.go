@@ -51,7 +51,7 @@ func (in *Ingester) outcome(ctx context.Context, tr pipeline.Tracker, b pipeline
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		// The file's own deadline: leave it for this run.
 		d := in.opts.FileTimeout
-		res.Status, res.Accepted, res.Rejected, res.Rejects = Failed, 0, 0, nil
+		res.Status, res.Accepted, res.Rejected, res.Rejects, res.Problems, res.ProblemCount = Failed, 0, 0, nil, nil, 0
 		res.FileErr = timedOut(b.SourceFile, d, len(strikes)+1, in.opts.PoisonAfter)
 		if tr != nil {
 			if err := tr.Strike(b, pipeline.Strike{At: now, Kind: pipeline.StrikeTimedOut,
@@ -78,7 +78,7 @@ func (in *Ingester) outcome(ctx context.Context, tr pipeline.Tracker, b pipeline
 	default:
 		// Reading failed in a way no reader names: the file is left for
 		// this run, like one that took too long, and the others are read.
-		res.Status, res.Accepted, res.Rejected, res.Rejects = Failed, 0, 0, nil
+		res.Status, res.Accepted, res.Rejected, res.Rejects, res.Problems, res.ProblemCount = Failed, 0, 0, nil, nil, 0
 		res.FileErr = unreadable(b.SourceFile, b.SourcePath, err)
 		if tr != nil {
 			if serr := tr.Strike(b, pipeline.Strike{At: now, Kind: pipeline.StrikeFailed,

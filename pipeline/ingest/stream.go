@@ -115,9 +115,27 @@ func (in *Ingester) streamFile(ctx, fctx context.Context, v *pipeline.Validator,
 		}
 		defer func() { w.Rollback() }() // w is the current Writer; after Commit this does nothing
 	}
-	pass, err := in.pass(fctx, v, b.SourceFile, path, nil, w)
+	t := newTally(in.opts.Problems)
+	pass, err := in.pass(fctx, v, b.SourceFile, path, nil, w, t, false)
+	if errors.Is(err, errReorder) {
+		// The reader refused a row once the validator's refusals of
+		// earlier rows had gone to w: read the file again, the
+		// validator's refusals waiting for the reader's.
+		if err = wrote(rollback(w)); err == nil {
+			var again pipeline.Writer
+			if again, err = reopen(sink, b, w); err != nil {
+				err = wrote(err)
+			} else {
+				w, t = again, newTally(in.opts.Problems)
+				pass, err = in.pass(fctx, v, b.SourceFile, path, nil, w, t, true)
+			}
+		}
+	}
 	if err == nil {
-		if fe := oneCause(b.SourceFile, pass.accepted, pass.rejects); fe != nil {
+		for _, r := range pass.refused {
+			t.add(r.Err) // stored after the second pass, below
+		}
+		if fe := oneCause(b.SourceFile, pass.accepted, t); fe != nil {
 			err = fe
 		}
 	}
@@ -132,7 +150,18 @@ func (in *Ingester) streamFile(ctx, fctx context.Context, v *pipeline.Validator,
 				err = wrote(err)
 			} else {
 				w = again
-				_, err = in.pass(fctx, v, b.SourceFile, path, drop, w)
+				_, err = in.pass(fctx, v, b.SourceFile, path, drop, w, nil, pass.readRefused)
+			}
+		}
+		if err == nil {
+			out := refusalOut{w: w}
+			for _, r := range pass.refused {
+				if err = out.add(r.Err); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				err = out.flush()
 			}
 		}
 	}
@@ -167,9 +196,7 @@ func (in *Ingester) streamFile(ctx, fctx context.Context, v *pipeline.Validator,
 		return res, nil
 	}
 	if err == nil && w != nil {
-		if err = wrote(w.Reject(pass.rejects)); err == nil {
-			err = wrote(w.Commit(ctx))
-		}
+		err = wrote(w.Commit(ctx))
 	}
 	if err != nil {
 		if we := (*writeError)(nil); !errors.As(err, &we) {
@@ -177,24 +204,53 @@ func (in *Ingester) streamFile(ctx, fctx context.Context, v *pipeline.Validator,
 		}
 		return res, err
 	}
-	res.Accepted, res.Rejected, res.Rejects = pass.accepted, len(pass.rejects), pass.rejects
+	res.Accepted = pass.accepted
+	t.result(&res)
 	res.Warnings, res.Context = pass.warnings, pass.context
 	return res, nil
 }
 
 // passResult is what a first pass over a file found.
 type passResult struct {
-	accepted int
-	rejects  []pipeline.RowError // the row errors, then the whole-file checks' refusals
-	refused  []pipeline.Refusal  // records handed over that the whole-file checks refused
-	warnings []pipeline.Warning  // a form sheet's (Validator.File)
-	context  []Context           // where a form sheet's values took their context
+	accepted    int
+	refused     []pipeline.Refusal // records handed over that the whole-file checks refused
+	readRefused bool               // the reader refused rows itself
+	warnings    []pipeline.Warning // a form sheet's (Validator.File)
+	context     []Context          // where a form sheet's values took their context
 }
 
-// pass streams one file through validation into w (nil: nowhere).
-// The first pass (drop nil) hands over every record that passed the row
-// checks and runs the whole-file checks; a second pass hands over exactly
-// the records not in drop. Once the last record is handed over, w is
+// errReorder: a pass that handed the validator's refusals to the Writer
+// met one of the reader's, which is stored before them.
+var errReorder = errors.New("ingest: the reader refused a row after the validator's refusals were stored")
+
+// rollback rolls w back, if any.
+func rollback(w pipeline.Writer) error {
+	if w == nil {
+		return nil
+	}
+	return w.Rollback()
+}
+
+// reopen opens a new Writer of b in place of w (nil when w is: nowhere).
+func reopen(sink pipeline.Sink, b pipeline.Batch, w pipeline.Writer) (pipeline.Writer, error) {
+	if w == nil {
+		return nil, nil
+	}
+	return sink.Open(b)
+}
+
+// pass streams one file through validation into w (nil: nowhere), its
+// records and the refusals of its rows, which it tallies in t (nil: not
+// again). The first pass (drop nil) hands over every record that passed
+// the row checks and runs the whole-file checks; a second pass hands over
+// exactly the records not in drop.
+//
+// The reader's refusals are stored before the validator's. Those go to w as
+// they come; the validator's wait in a spool, and go to w spoolRows at a
+// time while the reader has refused nothing (readFirst false), else at the
+// end. A pass that stored some of the validator's refusals and then meets
+// one of the reader's fails with errReorder; the caller reads the file
+// again with readFirst. Once the last record is handed over, w is
 // flushed, so its writers work while the whole-file checks sort the keys.
 // A file of more than Limits.Rows rows is refused (too_many_rows) when
 // the row past the limit is read.
@@ -205,7 +261,7 @@ type passResult struct {
 // rows still reach the sink in file order. The halves' pace varies (a flush
 // to the writers, a collection): with 4 batches between them each waited on
 // the other a third of the time.
-func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path string, drop map[int]bool, w pipeline.Writer) (res passResult, err error) {
+func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path string, drop map[int]bool, w pipeline.Writer, t *tally, readFirst bool) (res passResult, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = internalError(name, p)
@@ -239,8 +295,7 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 	}
 	var readFE *pipeline.FileError
 	var readErr error
-	var readRejects []pipeline.RowError // the reader's own, before the validator's as in Read
-	var formRows []pipeline.RawRow      // the form sheets' rows, for the contexts
+	var formRows []pipeline.RawRow // the form sheets' rows, for the contexts
 	go func() {
 		defer close(full)
 		defer func() {
@@ -252,20 +307,28 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 		cells := &cellCache{v: v}
 		// next makes room for the next record: it hands the batch over
 		// when it is full.
+		// A batch is also handed over when it holds batchRows refusals,
+		// so a file that refuses every row is not held either.
+		var stopped error // errStopped once next saw it: b is not ours
 		next := func() error {
-			if len(b.recs) < batchRows {
+			if stopped != nil {
+				return stopped
+			}
+			if len(b.recs) < batchRows && len(b.errs)+len(b.rerrs) < batchRows {
 				return nil
 			}
 			select {
 			case full <- b:
 			case <-stop:
-				return errStopped
+				stopped = errStopped
+				return stopped
 			}
 			select {
 			case b = <-free:
 				b.reset()
 			case <-stop:
-				return errStopped
+				stopped = errStopped
+				return stopped
 			}
 			return nil
 		}
@@ -295,7 +358,7 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 				if err != nil {
 					b.recs = b.recs[:len(b.recs)-1]
 					b.errs = append(b.errs, *err)
-					return nil
+					return next()
 				}
 				if drop == nil {
 					check.Add(seq, rec)
@@ -304,8 +367,11 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 				return next()
 			},
 			reject: func(e pipeline.RowError) {
-				readRejects = append(readRejects, e)
 				n++ // counted against the limit by the next row
+				if stopped == nil {
+					b.rerrs = append(b.rerrs, e)
+					next() // stopped says when it stops
+				}
 			},
 			form: func(seq0 int, rows []pipeline.RawRow) ([]string, error) {
 				for range rows {
@@ -314,8 +380,8 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 					}
 				}
 				recs, rejects, warnings := v.File(name, rows)
+				b.errs = append(b.errs, rejects...)
 				if drop == nil {
-					b.errs = append(b.errs, rejects...)
 					res.warnings = append(res.warnings, warnings...)
 					formRows = append(formRows, rows...)
 				}
@@ -335,7 +401,7 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 			},
 		}
 		readFE, readErr = src.rows(input, input, fi.Size(), out)
-		if readFE == nil && readErr == nil && (len(b.recs) > 0 || len(b.errs) > 0) {
+		if readFE == nil && readErr == nil && stopped == nil && (len(b.recs) > 0 || len(b.errs) > 0 || len(b.rerrs) > 0) {
 			select {
 			case full <- b:
 			case <-stop:
@@ -352,13 +418,38 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 		}
 	}()
 
+	refusals := &refusalOut{w: w, t: t}
+	held := &spool{dir: in.opts.TempDir} // the validator's refusals
+	defer held.close()
+	emitted := false // some of the validator's refusals are stored
 	valid := 0
 	for b := range full {
 		valid += len(b.recs)
+		for _, e := range b.rerrs {
+			res.readRefused = true
+			if !readFirst {
+				if emitted {
+					return res, errReorder
+				}
+				readFirst = true
+			}
+			if err := refusals.add(e); err != nil {
+				return res, err
+			}
+		}
+		for _, e := range b.errs {
+			if err := held.add(e); err != nil {
+				return res, &writeError{err}
+			}
+		}
+		if !readFirst && held.len() >= spoolRows {
+			emitted = true
+			if err := held.drain(refusals); err != nil {
+				return res, err
+			}
+		}
 		recs := b.recs
-		if drop == nil {
-			res.rejects = append(res.rejects, b.errs...)
-		} else {
+		if drop != nil {
 			kept := recs[:0]
 			for i := range recs {
 				if !drop[b.lines[i]] {
@@ -390,6 +481,12 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 	if readErr != nil {
 		return res, readErr
 	}
+	if err := held.drain(refusals); err != nil {
+		return res, err
+	}
+	if err := refusals.flush(); err != nil {
+		return res, err
+	}
 	if w != nil {
 		if err := w.Flush(); err != nil {
 			return res, &writeError{err}
@@ -398,11 +495,7 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 	if drop != nil {
 		return res, nil
 	}
-	res.rejects = append(readRejects, res.rejects...)
 	res.refused = check.Finish()
-	for _, r := range res.refused {
-		res.rejects = append(res.rejects, r.Err)
-	}
 	res.accepted = valid - len(res.refused)
 	res.context = contexts(formRows)
 	return res, nil
@@ -430,11 +523,14 @@ func estimateRows(f *os.File) int {
 type rowBatch struct {
 	recs  []pipeline.Record
 	lines []int
-	errs  []pipeline.RowError
+	errs  []pipeline.RowError // the validator's
+	rerrs []pipeline.RowError // the reader's
 }
 
 func (b *rowBatch) reset() {
-	b.recs, b.lines, b.errs = b.recs[:0], b.lines[:0], b.errs[:0]
+	clear(b.errs)
+	clear(b.rerrs)
+	b.recs, b.lines, b.errs, b.rerrs = b.recs[:0], b.lines[:0], b.errs[:0], b.rerrs[:0]
 }
 
 // errStopped ends the reader goroutine when its consumer gave up.

@@ -113,7 +113,7 @@ func TestUnreadableFilesAreSkipped(t *testing.T) {
 	if len(sink.files) != 1 {
 		t.Errorf("%d files committed, want a.json alone", len(sink.files))
 	}
-	if !strings.Contains(strings.Join(sink.log, " "), "open b.csv add flush rollback") {
+	if !strings.Contains(strings.Join(sink.log, " "), "open b.csv add reject flush rollback") {
 		t.Errorf("b.csv was not rolled back: %v", sink.log)
 	}
 	faults := sum.Faults()
