@@ -49,8 +49,11 @@ func refresh(ctx context.Context, o refreshOptions) (schedule.Result, error) {
 func newRefresher(o refreshOptions) *pipeline.Refresher {
 	trace := func(string, time.Duration) {}
 	if os.Getenv("DANVAN_TRACE") != "" {
+		// Beside each step's time, the process's CPU time so far (all
+		// threads, DuckDB's included): the difference between two lines is
+		// what the steps between them cost, whatever else the machine ran.
 		trace = func(what string, d time.Duration) {
-			fmt.Fprintf(os.Stderr, "trace %-40s %s\n", what, d.Round(time.Millisecond))
+			fmt.Fprintf(os.Stderr, "trace %-40s %-10s cpu %s\n", what, d.Round(time.Millisecond), processCPU().Round(time.Millisecond))
 		}
 	}
 	return &pipeline.Refresher{Inbox: inboxStage{o}, Warehouse: warehouseStage{o, trace}, Store: storeStage{o}, Trace: trace}
