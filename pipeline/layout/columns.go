@@ -96,9 +96,21 @@ func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 
 // SQLCast is a select list casting each column to its type under its own
 // name, so a reader sees the contract's types whatever a writer chose.
+//
+// A TIMESTAMP is taken as its microseconds since the epoch: the store's
+// Parquet marks its times as UTC instants, which DuckDB reads as TIMESTAMP
+// WITH TIME ZONE, and a CAST of that to TIMESTAMP goes through the time
+// zone's calendar for every value, even in UTC: reading the two time columns
+// of the 500k facts of one partition took ~0.1 s of CPU that way against
+// ~0.01 s through epoch_us, for the same values, and the models read a
+// partition's facts three times (a full refresh of 24M facts: ~11 s of CPU).
 func SQLCast(cols []Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
+		if c.Type == "TIMESTAMP" {
+			parts[i] = "make_timestamp(epoch_us(" + QuoteIdent(c.Name) + ")) AS " + QuoteIdent(c.Name)
+			continue
+		}
 		parts[i] = "CAST(" + QuoteIdent(c.Name) + " AS " + c.Type + ") AS " + QuoteIdent(c.Name)
 	}
 	return strings.Join(parts, ", ")
