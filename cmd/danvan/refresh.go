@@ -143,6 +143,9 @@ func (w *openWarehouse) Publish(ctx context.Context) (pipeline.Published, error)
 			snap, err = publish()
 		}
 	}
+	if w.s.o.switched != nil {
+		w.s.o.switched()
+	}
 	for _, d := range snap.Repaired {
 		w.s.o.logger().Warn("damaged snapshot file written afresh, not carried forward",
 			"file", filepath.Join(layout.Dir(w.s.o.data).Snapshots(), d.Path), "damage", d.Err.Error())

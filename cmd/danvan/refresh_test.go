@@ -23,6 +23,10 @@ func TestRefreshChain(t *testing.T) {
 	smallInbox(t, data)
 	t.Setenv("DANVAN_NOW", fixedNow)
 	o := refreshOptions{data: data, deadlineDays: 15, keep: 5, out: io.Discard}
+	// What exports/current named when the run said it may have switched
+	// it (danvan serve's Switched).
+	var switchedTo string
+	o.switched = func() { switchedTo, _ = layout.Dir(data).CurrentSnapshot() }
 	ctx := context.Background()
 	names, err := fs.Glob(models.FS, "9*.sql")
 	if err != nil {
@@ -41,6 +45,9 @@ func TestRefreshChain(t *testing.T) {
 	if first.FilesIngested < 20 || first.RowsAccepted == 0 || first.RowsRejected == 0 || first.TestsPassed != tests ||
 		first.TestsFailed != 0 || first.Snapshot == "" || filepath.Base(cur) != first.Snapshot || !strings.HasPrefix(first.Detail, "full:") {
 		t.Fatalf("first run: %+v, current %s", first, cur)
+	}
+	if switchedTo != cur {
+		t.Errorf("the run said it switched exports/current when it named %q, want %q", switchedTo, cur)
 	}
 
 	again, err := refresh(ctx, o)

@@ -24,6 +24,10 @@ type refreshOptions struct {
 	read         readOptions
 	out          io.Writer    // per-file ingest lines; io.Discard when serving
 	log          *slog.Logger // what the refresh repaired on its own; nil: slog.Default()
+	// switched, when set, is called once a publication may have switched
+	// exports/current (danvan serve: the server's Switched, so a request
+	// after the run sees the new snapshot whatever its watch's delay).
+	switched func()
 }
 
 // refreshFlags registers the settings of a refresh.

@@ -86,6 +86,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	o.switched = srv.Switched // before any run starts
 	if err := runner.Start(ctx); err != nil {
 		return err
 	}

@@ -3,8 +3,9 @@
 // CSV and XLSX, the run history, /healthz, /metrics and, when wired by cmd,
 // a manual refresh trigger and the read-only SQL endpoint.
 //
-// Every response reads from one snapshot: the exports/current symlink is
-// resolved once per request, and the page scripts pin their follow-up
+// Every response reads from one snapshot, the one exports/current names
+// as the request starts (see snapshots for how that stays cheap, and how
+// soon a switch is seen), and the page scripts pin their follow-up
 // requests to the run id of the manifest they read first (?run=), so a
 // refresh that switches the snapshot mid-page never mixes two runs.
 package serve
@@ -171,6 +172,12 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	public := !loopback(ln.Addr())
 	s.public.Store(public)
+	// While serving, exports/ is watched, so requests need not read
+	// exports/current (see snapshots); the watch ends with Serve.
+	wctx, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
+	watched := make(chan struct{})
+	go func() { defer close(watched); s.data.watch(wctx, s.log) }()
+	defer func() { stopWatch(); <-watched }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	sql := "off"
@@ -252,7 +259,12 @@ func (s *Server) routes() http.Handler {
 			mux.Handle(p, gz(s.opts.Portal))
 		}
 	}
-	return securityHeaders(mux)
+	routed := securityHeaders(mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.cachedData(w, r) {
+			routed.ServeHTTP(w, r)
+		}
+	})
 }
 
 // The security headers' values, shared by every answer (see assetHeaders).
