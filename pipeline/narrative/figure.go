@@ -872,7 +872,8 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 
 // levelSubject: a level or bloc ("cấp huyện", "khối doanh nghiệp", "các
 // huyện") is the subject of the list item the figure is in: written in the
-// item before the figure, with no other number between.
+// item before the figure, with no other figure between (a bare count may
+// be: "tỉnh hội vận động hỗ trợ cất mới 5 căn với số tiền 250 triệu đồng").
 func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand) bool {
 	from := max(x.listStart(c, cd), cd.clauseStart)
 	if p := lastOf(earlier); p != nil {
@@ -884,7 +885,7 @@ func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand) bool {
 		}
 	}
 	for _, sp := range c.field {
-		if sp.has("level") && sp.start >= from && sp.end <= cd.qStart && !numIn(c.toks, sp.end, cd.qStart) {
+		if sp.has("level") && sp.start >= from && sp.end <= cd.qStart {
 			return true
 		}
 	}
