@@ -287,6 +287,16 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 			}
 		}
 	}
+	// The upper end of a range ("đóng góp từ 200 đến 500 nghìn đồng"):
+	// what each gave, not a sum.
+	if isKey(toks, cd.qStart-1, x.lx.k.of("đến"), x.lx.k.of("tới")) {
+		for j := cd.qStart - 2; j >= max(cd.qStart-4, 1); j-- {
+			if toks[j].kind == tNum && isKey(toks, j-1, x.lx.k.of("từ")) {
+				cd.refused = "the upper end of a range (từ … đến …)"
+				return
+			}
+		}
+	}
 	// Words just after: 200 mô hình mỗi năm, 5 triệu đồng/m2, 50 m tường rào.
 	if a := tokAt(toks, cd.unitEnd); a.kind == tPunct && a.text == "/" && tokAt(toks, cd.unitEnd+1).kind == tWord {
 		cd.refused = "a rate (per …)"
@@ -776,6 +786,10 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 		if cd.refused != "" {
 			continue
 		}
+		if x.exampleItem(c, cd) {
+			cd.refused = "an example, in a list opened by «tiêu biểu như» or the like"
+			continue
+		}
 		breakdown := x.lx.parts[cd.indicator] == "breakdown"
 		if breakdown && x.oneSector(c, cd) {
 			cd.refused, cd.sector = "a breakdown by sector", true
@@ -868,6 +882,17 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 			cd.refused, cd.sector = "a part of an item of a breakdown by sector or level", true
 		}
 	}
+}
+
+// exampleItem: the figure is an item of a list of examples ("Tiêu biểu
+// như: mô hình … (150 triệu đồng); …"), not labelled by a place.
+func (x *extraction) exampleItem(c *sentCtx, cd *cand) bool {
+	for _, sp := range c.excl {
+		if sp.end <= cd.qStart && sp.has("example_list") {
+			return !x.placeLabel(c, cd)
+		}
+	}
+	return false
 }
 
 // levelSubject: a level or bloc ("cấp huyện", "khối doanh nghiệp", "các
