@@ -1,9 +1,10 @@
 package serve
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -13,7 +14,8 @@ import (
 
 // BenchmarkServeJSON is a load generator: 100 concurrent keep-alive
 // connections on loopback fetch snapshot JSON (gzip accepted, as browsers do)
-// through the whole handler stack, and it reports the latency p50 and p99.
+// from a server listening as danvan serve does (ServeListener, so exports/
+// is watched), and it reports the latency p50 and p99.
 //
 //	go test -run '^$' -bench ServeJSON -benchtime 20000x ./pipeline/serve/
 func BenchmarkServeJSON(b *testing.B) {
@@ -27,13 +29,20 @@ func benchJSON(b *testing.B, path string, conns int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.ServeListener(ctx, ln) }()
+	defer func() { cancel(); <-served }()
+	base := "http://" + ln.Addr().String()
 	client := &http.Client{Transport: &http.Transport{
 		MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true,
 	}}
 	fetch := func() (int, error) {
-		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		req, _ := http.NewRequest("GET", base+path, nil)
 		req.Header.Set("Accept-Encoding", "gzip")
 		res, err := client.Do(req)
 		if err != nil {
@@ -48,6 +57,9 @@ func benchJSON(b *testing.B, path string, conns int) {
 	}
 	if _, err := fetch(); err != nil { // warm the snapshot cache
 		b.Fatal(err)
+	}
+	for !s.data.watched.Load() { // the watch is set up
+		time.Sleep(time.Millisecond)
 	}
 	var next atomic.Int64
 	lat := make([]time.Duration, b.N)
