@@ -113,6 +113,8 @@ var fixes = map[string]Fix{
 		"Split the file into smaller ones (by province or by year, say) and send them again."},
 	"unzipped_too_large": {"Chia bảng thành nhiều tệp nhỏ hơn; nếu tệp không lớn như vậy thì tệp bị hỏng: mở bằng Excel, lưu lại rồi gửi lại.",
 		"Split the table into smaller files; if it is not that big, the file is damaged: open it in Excel, save it again and send it again."},
+	"docx_too_large": {"Chia văn bản thành nhiều tệp Word nhỏ hơn rồi gửi lại; nếu văn bản không dài như vậy thì tệp bị hỏng: mở bằng Word, lưu lại dạng .docx rồi gửi lại.",
+		"Split the text into smaller Word files and send them again; if the text is not that long, the file is damaged: open it in Word, save it as .docx and send it again."},
 	"too_many_rows": {"Chia tệp thành nhiều tệp ít dòng hơn (ví dụ theo tỉnh hoặc theo năm) rồi gửi lại.",
 		"Split the file into files with fewer rows (by province or by year, say) and send them again."},
 	"line_too_long": {"Mở tệp bằng Excel, lưu lại dạng CSV UTF-8 (mỗi dòng một hàng của bảng) rồi gửi lại.",

@@ -44,7 +44,7 @@ func limitFlagsInto(fs interface {
 	fs.IntVar(&l.Rows, "max-rows", l.Rows, "quarantine a file of more than this many rows of figures")
 	fs.Var(intSizeFlag{&l.LineBytes}, "max-line", "quarantine a CSV or JSON Lines file with a line longer than this, or a workbook with a longer cell (e.g. 1MiB)")
 	fs.Var(sizeFlag{&l.WholeBytes}, "max-read-whole", "quarantine a file read at once (a JSON report, a text, a form sheet) larger than this; larger workbooks' long tables stream (e.g. 32MiB)")
-	fs.Var(sizeFlag{&l.UnzippedBytes}, "max-unzipped", "quarantine a workbook whose parts unzip to more than this (e.g. 1GiB)")
+	fs.Var(sizeFlag{&l.UnzippedBytes}, "max-unzipped", "quarantine a workbook or Word document whose parts unzip to more than this (e.g. 1GiB)")
 	fs.IntVar(&l.SharedStrings, "max-shared-strings", l.SharedStrings, "quarantine a workbook with more shared strings (Excel's table of texts) than this")
 	fs.Var(sizeFlag{&l.SharedStringBytes}, "max-shared-strings-size", "quarantine a workbook whose shared strings unzip to more than this (e.g. 256MiB)")
 }

@@ -3,9 +3,12 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -287,12 +290,79 @@ func badCases(t *testing.T) []badCase {
 			fileCode: "too_many_shared_strings", reason: "Tệp Excel có hơn 10 chuỗi chữ dùng chung (bảng chuỗi của Excel), quá giới hạn (--max-shared-strings)"},
 		badCase{name: "shared_strings_too_large", file: "chuoi-lon.xlsx", data: book, limits: &Limits{SharedStringBytes: 500},
 			fileCode: "shared_strings_too_large", reason: "Bảng chuỗi chữ dùng chung của tệp Excel khi giải nén lớn 792 byte, quá giới hạn 500 byte (--max-shared-strings-size)"},
+		// Word documents by what they unzip to: a zip bomb of 2 GiB of
+		// paragraphs in 2 MB, refused from its zip directory under the
+		// default limits; one of 64 MiB over a lower --max-unzipped, or whose
+		// text is over --max-read-whole; one that lies about its size
+		// fails as damaged when the reading passes what it declared.
+		badCase{name: "docx_bomb", file: "bom.docx", data: docxBomb(t, 2<<30, false),
+			fileCode: "docx_too_large", reason: "Tệp Word khi giải nén lớn 2,0 GiB, quá giới hạn 1,0 GiB (--max-unzipped); tệp không được giải nén."},
+		badCase{name: "docx_over_max_unzipped", file: "van-ban.docx", data: docxBomb(t, 64<<20, false), limits: &Limits{UnzippedBytes: 16 << 20},
+			fileCode: "docx_too_large", reason: "MiB, quá giới hạn 16,0 MiB (--max-unzipped); tệp không được giải nén."},
+		badCase{name: "docx_text_over_max_read_whole", file: "van-ban-dai.docx", data: docxBomb(t, 64<<20, false),
+			fileCode: "docx_too_large", reason: "MiB, quá giới hạn 32,0 MiB cho phần được đọc một lần (--max-read-whole); tệp không được giải nén."},
+		badCase{name: "docx_lies_about_its_size", file: "noi-doi.docx", data: docxBomb(t, 64<<20, true),
+			fileCode: "unreadable_docx", reason: "Không đọc được tệp Word (.docx)"},
 		badCase{name: "cell_too_long", file: "o-dai.xlsx", data: fixtureXLSX(t, xsheet{name: "Dữ liệu", rows: [][]any{
 			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri", "ghi_chu"},
 			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 3, strings.Repeat("x", 3000)}}}),
 			limits: &Limits{LineBytes: 2000}, fileCode: "cell_too_long", reason: "dài hơn 2,0 KiB, quá giới hạn (--max-line)"},
 	)
 	return cases
+}
+
+// docxBomb is a Word document whose text part (word/document.xml) unzips
+// to about size bytes of one paragraph repeated; lie declares 100 bytes
+// instead. Deflate streams of one piece, each flushed from an empty window,
+// follow each other, so gigabytes take a few MB and no time.
+func docxBomb(t *testing.T, size int64, lie bool) []byte {
+	t.Helper()
+	const head, tail = `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`, `</w:body></w:document>`
+	piece := bytes.Repeat([]byte(`<w:p><w:r><w:t>Dân vận khéo</w:t></w:r></w:p>`), (1<<20)/48)
+	seg := func(b []byte, last bool) []byte {
+		var buf bytes.Buffer
+		w, _ := flate.NewWriter(&buf, flate.BestCompression)
+		w.Write(b)
+		if last {
+			w.Close()
+		} else {
+			w.Flush()
+		}
+		return buf.Bytes()
+	}
+	var deflated bytes.Buffer
+	deflated.Write(seg([]byte(head), false))
+	crc, n := crc32.ChecksumIEEE([]byte(head)), int64(len(head))
+	pieceSeg := seg(piece, false)
+	for n+int64(len(piece)) < size {
+		deflated.Write(pieceSeg)
+		crc = crc32.Update(crc, crc32.IEEETable, piece)
+		n += int64(len(piece))
+	}
+	deflated.Write(seg([]byte(tail), true))
+	crc = crc32.Update(crc, crc32.IEEETable, []byte(tail))
+	n += int64(len(tail))
+	declared := uint64(n)
+	if lie {
+		declared = 100
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("[Content_Types].xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`)
+	w, err = zw.CreateRaw(&zip.FileHeader{Name: "word/document.xml", Method: zip.Deflate, CRC32: crc,
+		CompressedSize64: uint64(deflated.Len()), UncompressedSize64: declared})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(deflated.Bytes())
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // zipDeclaring is a small workbook-shaped zip whose one sheet declares

@@ -63,6 +63,8 @@ func readIn(ref *pipeline.Reference, file string, data []byte, lim Limits) (rows
 		return jsonlIn(file, data, lim)
 	case reflect.ValueOf(CSV).Pointer():
 		return csvIn(file, data, lim)
+	case reflect.ValueOf(Prose).Pointer():
+		return proseIn(ref, file, data, lim)
 	}
 	return read(ref, file, data)
 }
