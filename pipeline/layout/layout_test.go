@@ -219,3 +219,35 @@ func TestPartition(t *testing.T) {
 		t.Error("Compare does not order by province, then year")
 	}
 }
+
+// TestBatchFactFiles: one batch's fact files in every partition that has
+// one, and no other batch's file, nor a directory of that name elsewhere.
+func TestBatchFactFiles(t *testing.T) {
+	d := Dir(t.TempDir())
+	if got := d.BatchFactFiles(batchA); len(got) != 0 {
+		t.Errorf("empty store: %v", got)
+	}
+	var want []string
+	for _, p := range []Partition{{"38", 2019}, {"38", 2025}, {"42", 2023}, {"40", 2020}} {
+		if err := MkdirAll(d.Partition(p)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(d.FactFile(p, batchB), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if p.Province != "40" {
+			if err := os.WriteFile(d.FactFile(p, batchA), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, d.FactFile(p, batchA))
+		}
+	}
+	// Not a partition directory: not looked in.
+	if err := os.WriteFile(filepath.Join(d.Facts(), batchA+".parquet"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := d.BatchFactFiles(batchA)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("BatchFactFiles = %v, want %v", got, want)
+	}
+}

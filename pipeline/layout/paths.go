@@ -31,6 +31,7 @@ package layout
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -79,10 +80,22 @@ func (d Dir) FactFiles() string {
 	return d.path("warehouse", "facts", "province=*", "year=*", "*.parquet")
 }
 
-// BatchFactFiles is a glob of one batch's fact files, whatever their
-// partitions: it lists the partition directories, not every file.
-func (d Dir) BatchFactFiles(batch string) string {
-	return d.path("warehouse", "facts", "province=*", "year=*", batch+".parquet")
+// BatchFactFiles lists one batch's fact files, whatever their partitions.
+// It lists the partition directories and looks for the batch's file in
+// each: filepath.Glob of a pattern ending in the file's name reads every
+// partition directory whole, and on the demo's history with a half-year's
+// forms (451 files) that was 56 directory reads and a name match per file
+// of the store for each file committed.
+func (d Dir) BatchFactFiles(batch string) []string {
+	dirs, _ := filepath.Glob(d.path("warehouse", "facts", "province=*", "year=*"))
+	var out []string
+	for _, dir := range dirs {
+		path := filepath.Join(dir, batch+".parquet")
+		if _, err := os.Lstat(path); err == nil {
+			out = append(out, path)
+		}
+	}
+	return out
 }
 
 // Rejects holds one Parquet file of refused rows per batch.

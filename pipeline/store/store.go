@@ -180,8 +180,7 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 // reader filtering on the manifest's partitions never sees them; failures
 // are harmless for the same reason and are ignored.
 func (s *Store) removeStale(hash string, keep map[string]bool, keepRejects bool) {
-	paths, _ := filepath.Glob(s.dir.BatchFactFiles(hash))
-	for _, path := range paths {
+	for _, path := range s.dir.BatchFactFiles(hash) {
 		p, batch, err := layout.FactFilePartition(path)
 		if err != nil || batch != hash || keep[p.String()] {
 			continue
