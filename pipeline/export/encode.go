@@ -50,6 +50,11 @@ func (e *rowEncoder) appendRow(b []byte, rows *sql.Rows, cols []string) ([]byte,
 	if err := rows.Scan(e.ptrs...); err != nil {
 		return b, err
 	}
+	return e.appendScanned(b, cols)
+}
+
+// appendScanned appends the object of the values last scanned into e.ptrs.
+func (e *rowEncoder) appendScanned(b []byte, cols []string) ([]byte, error) {
 	if len(e.order) == 0 {
 		return append(b, "{}"...), nil
 	}

@@ -1,11 +1,14 @@
 package export
 
 import (
-	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"math"
 	"math/big"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -66,20 +69,21 @@ func TestWriteArrayMatchesMarshal(t *testing.T) {
 		('tab	nl
 ', NULL, 3.25, 0.1, 1e300, -1, NULL, false, NULL, [], NULL, NULL, 'ặ')
 	) t(z_text, value, neg_zero, small, big, n, i, flag, d, list, obj, huge, "Ư")`
-	rows, err := w.DB().QueryContext(ctx, q)
+	path := filepath.Join(t.TempDir(), "out.json")
+	o, err := writeQuery(ctx, w.DB(), path, q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got bytes.Buffer
-	bw := bufio.NewWriter(&got)
-	var o Output
-	if err := writeArray(bw, rows, &o); err != nil {
+	gotBytes, err := os.ReadFile(path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	bw.Flush()
-	rows.Close()
+	got := bytes.NewBuffer(gotBytes)
+	if sum := sha256.Sum256(gotBytes); o.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("sha256 %s, the file's is %x", o.SHA256, sum)
+	}
 
-	rows, err = w.DB().QueryContext(ctx, q)
+	rows, err := w.DB().QueryContext(ctx, q)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"math"
 	"math/big"
@@ -513,60 +514,83 @@ func jsonValue(v any) (any, error) {
 
 // writeQuery writes the rows of query as a JSON array, one object a line.
 func writeQuery(ctx context.Context, q Querier, path, query string, args ...any) (Output, error) {
-	var o Output
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return o, err
+		return Output{}, err
 	}
 	defer rows.Close()
-	f, err := os.Create(path)
+	a, err := createArray(path)
 	if err != nil {
-		return o, err
+		return Output{}, err
 	}
-	defer f.Close()
-	h := sha256.New()
-	w := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16)
-	if err := writeArray(w, rows, &o); err != nil {
-		return o, err
+	defer a.f.Close()
+	if err := writeArray(a, rows); err != nil {
+		return a.o, err
 	}
-	if err := w.Flush(); err != nil {
-		return o, err
-	}
-	if err := f.Close(); err != nil {
-		return o, err
-	}
-	o.SHA256 = hex.EncodeToString(h.Sum(nil))
-	return o, nil
+	return a.close()
 }
 
-func writeArray(w *bufio.Writer, rows *sql.Rows, o *Output) error {
+func writeArray(a *arrayFile, rows *sql.Rows) error {
 	cols, err := rows.Columns()
 	if err != nil {
 		return err
 	}
 	e := newRowEncoder(cols)
-	w.WriteString("[")
 	var buf []byte
 	for rows.Next() {
-		buf = buf[:0]
-		if o.Rows > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, '\n')
-		if buf, err = e.appendRow(buf, rows, cols); err != nil {
+		if buf, err = e.appendRow(buf[:0], rows, cols); err != nil {
 			return err
 		}
-		w.Write(buf)
-		o.Rows++
+		a.row(buf)
 	}
-	if err := rows.Err(); err != nil {
-		return err
+	return rows.Err()
+}
+
+// arrayFile is a JSON output being written: an array, one object a line,
+// hashed on its way.
+type arrayFile struct {
+	f *os.File
+	h hash.Hash
+	w *bufio.Writer
+	o Output
+}
+
+func createArray(path string) (*arrayFile, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
 	}
-	if o.Rows > 0 {
-		w.WriteString("\n")
+	a := &arrayFile{f: f, h: sha256.New()}
+	a.w = bufio.NewWriterSize(io.MultiWriter(f, a.h), 1<<16)
+	a.w.WriteString("[")
+	return a, nil
+}
+
+// row appends one object.
+func (a *arrayFile) row(obj []byte) {
+	if a.o.Rows > 0 {
+		a.w.WriteByte(',')
 	}
-	_, err = w.WriteString("]\n")
-	return err
+	a.w.WriteByte('\n')
+	a.w.Write(obj)
+	a.o.Rows++
+}
+
+// close ends the array and the file and returns its rows and hash.
+func (a *arrayFile) close() (Output, error) {
+	if a.o.Rows > 0 {
+		a.w.WriteString("\n")
+	}
+	a.w.WriteString("]\n")
+	if err := a.w.Flush(); err != nil {
+		a.f.Close()
+		return a.o, err
+	}
+	if err := a.f.Close(); err != nil {
+		return a.o, err
+	}
+	a.o.SHA256 = hex.EncodeToString(a.h.Sum(nil))
+	return a.o, nil
 }
 
 // String renders a snapshot for logs.

@@ -266,3 +266,46 @@ func TestDamagedFilesAreNotCarriedForward(t *testing.T) {
 		t.Errorf("intact identical snapshot not re-published: %+v", fourth)
 	}
 }
+
+// TestSourceFilesOneQuery: the sources files written by one query over
+// several partitions hold the bytes the query of each partition alone
+// writes (sourcesQuery), a province-year with no sources row included.
+func TestSourceFilesOneQuery(t *testing.T) {
+	dir := t.TempDir()
+	w := setup(t, dir, batchA, batchB)
+	parts, err := partitions(ctx, w.DB(), "mart_province_year")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) < 3 {
+		t.Fatalf("fixture has %d province-years, want several", len(parts))
+	}
+	parts = append(parts, layout.Partition{Province: "40", Year: 2019}) // no rows
+	batched, single := t.TempDir(), t.TempDir()
+	for _, d := range []string{batched, single} {
+		if err := os.Mkdir(filepath.Join(d, layout.SourcesDir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := writeSourceFiles(ctx, w.DB(), batched, parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	most := 0
+	for _, p := range parts {
+		name := filepath.FromSlash(layout.SourcesFile(p))
+		want, err := writeQuery(ctx, w.DB(), filepath.Join(single, name), sourcesQuery, p.Province, p.Year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := os.ReadFile(filepath.Join(batched, name))
+		b, _ := os.ReadFile(filepath.Join(single, name))
+		if string(a) != string(b) || got[p] != want {
+			t.Errorf("%s: one query wrote %+v\n%s\nthe partition's own query %+v\n%s", name, got[p], a, want, b)
+		}
+		most = max(most, want.Rows)
+	}
+	if most < 2 {
+		t.Errorf("no sources file has two rows: the order is not tested")
+	}
+}
