@@ -17,7 +17,8 @@ import (
 // the demo inbox) is written the same way: into a temp file beside it,
 // synced, renamed over the final name, and the directory synced. A reader
 // sees the old bytes or the new, never part of them; a crash leaves at most
-// a temp file, which CleanTemps removes once its writer is gone.
+// a temp file, which CleanTemps removes once its writer is gone. The one
+// exception, WriteFileUnsynced, skips the syncs.
 //
 // Temp files are named ".<name>.<pid>-<n>.tmp": hidden, so no reader here
 // takes one for data, and marked with the writing process, so a live
@@ -49,14 +50,33 @@ func CopyFile(dst, src string) (int64, error) {
 	return write(dst, func(f *os.File) (int64, error) { return io.Copy(f, in) })
 }
 
+// WriteFileUnsynced writes data to path atomically but not durably: a
+// reader, and a process killed meanwhile, see the old bytes or the new; a
+// machine that stops before the kernel has written them back may come up
+// with the old file, none, or an empty one. Only for records whose loss in
+// a crash of the machine costs a retry, nothing else: the attempt records of
+// the poison rule, written for every file read (two fsyncs of the ~9 a small
+// file's commit cost).
+func WriteFileUnsynced(path string, data []byte) error {
+	_, err := writeSync(path, func(f *os.File) (int64, error) {
+		n, err := f.Write(data)
+		return int64(n), err
+	}, false)
+	return err
+}
+
 func write(path string, fill func(*os.File) (int64, error)) (int64, error) {
+	return writeSync(path, fill, true)
+}
+
+func writeSync(path string, fill func(*os.File) (int64, error), durable bool) (int64, error) {
 	tmp := tempName(path)
 	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return 0, fmt.Errorf("write %s: %w", path, err)
 	}
 	n, err := fill(f)
-	if err == nil {
+	if err == nil && durable {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -65,7 +85,7 @@ func write(path string, fill func(*os.File) (int64, error)) (int64, error) {
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
-	if err == nil {
+	if err == nil && durable {
 		err = SyncDir(filepath.Dir(path))
 	}
 	if err != nil {

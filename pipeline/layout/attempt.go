@@ -72,7 +72,11 @@ func WriteAttempt(d Dir, a Attempt) error {
 	if err := MkdirAll(d.Attempts()); err != nil {
 		return err
 	}
-	return WriteFile(d.AttemptFile(a.Batch), append(b, '\n'))
+	// Not synced: after a crash of the machine a record may be lost or
+	// empty (ReadAttempt then reads none), which costs the file a strike
+	// not counted, a retry; its removal (RemoveAttempt) was never synced
+	// either.
+	return WriteFileUnsynced(d.AttemptFile(a.Batch), append(b, '\n'))
 }
 
 // RemoveAttempt removes a batch's attempt record, if any.

@@ -116,22 +116,29 @@ func TestManifestFilesSkipsOthers(t *testing.T) {
 }
 
 func TestWriteFile(t *testing.T) {
+	for _, write := range []func(string, []byte) error{WriteFile, WriteFileUnsynced} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "x.json")
+		for _, content := range []string{"one", "two, longer"} {
+			if err := write(path, []byte(content)); err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(path); string(b) != content {
+				t.Errorf("read %q, want %q", b, content)
+			}
+		}
+		des, _ := os.ReadDir(dir)
+		if len(des) != 1 {
+			t.Errorf("files left: %v", des)
+		}
+		if err := write(filepath.Join(dir, "missing", "x"), nil); err == nil {
+			t.Error("write into a missing directory succeeded")
+		}
+	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.json")
-	for _, content := range []string{"one", "two, longer"} {
-		if err := WriteFile(path, []byte(content)); err != nil {
-			t.Fatal(err)
-		}
-		if b, _ := os.ReadFile(path); string(b) != content {
-			t.Errorf("read %q, want %q", b, content)
-		}
-	}
-	des, _ := os.ReadDir(dir)
-	if len(des) != 1 {
-		t.Errorf("files left: %v", des)
-	}
-	if err := WriteFile(filepath.Join(dir, "missing", "x"), nil); err == nil {
-		t.Error("write into a missing directory succeeded")
+	if err := WriteFile(path, []byte("two, longer")); err != nil {
+		t.Fatal(err)
 	}
 	n, err := CopyFile(filepath.Join(dir, "y"), path)
 	if b, _ := os.ReadFile(filepath.Join(dir, "y")); err != nil || n != 11 || string(b) != "two, longer" {
