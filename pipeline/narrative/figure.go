@@ -804,8 +804,18 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 		// "Cụ thể, khối doanh nghiệp ủng hộ 12 tỷ đồng; …", "trong đó các
 		// huyện đăng ký 18 tỷ đồng": a level or bloc is the subject of the
 		// list item, whatever the indicator.
-		if x.inList(c, cd) && x.levelSubject(c, cd, cands[:n]) {
+		if x.inList(c, cd) && x.levelSubject(c, cd, cands[:n], false) {
 			cd.refused, cd.sector = "an item of a breakdown by level or bloc", true
+			continue
+		}
+		// "Quỹ … cấp xã đã vận động được 1,2 tỷ đồng", "Các huyện, thị xã
+		// vận động được 2 tỷ đồng, cấp xã hơn 900 triệu đồng": money whose
+		// subject is one level or bloc of the fund system is a breakdown by
+		// level, in a list or not (the samples' README: level breakdowns
+		// are not recorded even when no overall total is given). Only for
+		// money: a district-level contest's teams are that contest's.
+		if cd.indicator == "funds_mobilized_vnd" && x.levelSubject(c, cd, cands[:n], true) {
+			cd.refused, cd.sector = "money of one level or bloc of the fund system", true
 			continue
 		}
 		p, itemStart := x.totalOf(c, cd, cands[:n])
@@ -899,7 +909,11 @@ func (x *extraction) exampleItem(c *sentCtx, cd *cand) bool {
 // huyện") is the subject of the list item the figure is in: written in the
 // item before the figure, with no other figure between (a bare count may
 // be: "tỉnh hội vận động hỗ trợ cất mới 5 căn với số tiền 250 triệu đồng").
-func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand) bool {
+//
+// With lowerOnly, a level word capitalised inside the sentence is part of a
+// body's name ("lời kêu gọi của Ủy ban Trung ương MTTQ Việt Nam"), not a
+// level: outside a list, only a level written as one counts.
+func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand, lowerOnly bool) bool {
 	from := max(x.listStart(c, cd), cd.clauseStart)
 	if p := lastOf(earlier); p != nil {
 		from = max(from, p.unitEnd)
@@ -911,6 +925,9 @@ func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand) bool {
 	}
 	for _, sp := range c.field {
 		if sp.has("level") && sp.start >= from && sp.end <= cd.qStart {
+			if lowerOnly && sp.start > 0 && c.toks[sp.start].upper {
+				continue
+			}
 			return true
 		}
 	}
