@@ -191,14 +191,7 @@ func fast(s string) (string, bool) {
 // ingesting 200,000 rows naming a different unknown commune each (a
 // profile of `danvan ingest`, DANVAN_CPUPROFILE).
 func Key(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		out, _ := fast(s)
 		return out
 	}
@@ -230,6 +223,17 @@ func Key(s string) string {
 	return string(out)
 }
 
+// isASCII reports whether s has no byte beyond ASCII: such text needs no
+// table and no normalisation.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // maxWords bounds the Keys words remembers; past it, pieces are worked out
 // each time.
 const maxWords = 1 << 14
@@ -248,14 +252,7 @@ type pieceOut struct {
 // mark of it follows no letter and so goes to the next word, in the next
 // piece (the whole text is then worked out at once).
 func pieceKey(s string) (string, bool) {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		out, _ := fast(s)
 		return out, true
 	}
