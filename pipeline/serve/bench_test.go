@@ -1,9 +1,7 @@
 package serve
 
 import (
-	"context"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -29,15 +27,7 @@ func benchJSON(b *testing.B, path string, conns int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.ServeListener(ctx, ln) }()
-	defer func() { cancel(); <-served }()
-	base := "http://" + ln.Addr().String()
+	base := listening(b, s)
 	client := &http.Client{Transport: &http.Transport{
 		MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true,
 	}}

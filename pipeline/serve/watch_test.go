@@ -14,7 +14,7 @@ import (
 
 // listening serves s on a loopback port until the test ends, as danvan
 // serve does (so exports/ is watched), and returns its base URL.
-func listening(t *testing.T, s *Server) string {
+func listening(t testing.TB, s *Server) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
