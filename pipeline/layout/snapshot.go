@@ -75,22 +75,31 @@ func ReadSnapshotManifest(dir string) (SnapshotManifest, error) {
 
 // CurrentSnapshot returns the snapshot directory exports/current points to.
 func (d Dir) CurrentSnapshot() (string, error) {
+	dir, _, err := d.CurrentLink()
+	return dir, err
+}
+
+// CurrentLink returns the snapshot directory exports/current points to and
+// the symlink's own target as read, from one reading of the link; target
+// is "" when exports/current is no symlink (a copied directory, say).
+func (d Dir) CurrentLink() (dir, target string, err error) {
 	link := d.Current()
-	target, err := os.Readlink(link) // one system call; Publish writes a symlink
+	target, err = os.Readlink(link) // one system call; Publish writes a symlink
 	if errors.Is(err, os.ErrNotExist) {
-		return "", fmt.Errorf("read current snapshot: %w", err)
+		return "", "", fmt.Errorf("read current snapshot: %w", err)
 	}
 	if err != nil {
 		// Not a symlink (a copied directory, say): take it as it is.
-		if target, err = filepath.EvalSymlinks(link); err != nil {
-			return "", fmt.Errorf("read current snapshot: %w", err)
+		if dir, err = filepath.EvalSymlinks(link); err != nil {
+			return "", "", fmt.Errorf("read current snapshot: %w", err)
 		}
-		return filepath.Abs(target)
+		dir, err = filepath.Abs(dir)
+		return dir, "", err
 	}
-	if !filepath.IsAbs(target) {
-		target = filepath.Join(filepath.Dir(link), target)
+	if dir = target; !filepath.IsAbs(dir) {
+		dir = filepath.Join(filepath.Dir(link), dir)
 	}
-	return target, nil
+	return dir, target, nil
 }
 
 // TablesFormat is bumped when the tables' layout or written columns

@@ -96,13 +96,12 @@ func (s *snapshots) recheck() (snapshot, error) {
 // resolveCurrent reads the symlink and, while it names the snapshot
 // cached, returns it; else it resolves the new one and caches it.
 func (s *snapshots) resolveCurrent() (snapshot, error) {
-	target, lerr := os.Readlink(s.link)
-	if lerr == nil {
+	if target, err := os.Readlink(s.link); err == nil {
 		if c := s.cur.Load(); c != nil && c.target == target {
 			return c.snap, nil
 		}
 	}
-	dir, err := s.root.CurrentSnapshot()
+	dir, target, err := s.root.CurrentLink()
 	if err != nil {
 		s.cur.Store(nil)
 		return snapshot{}, fmt.Errorf("resolve exports/current: %w", err)
@@ -112,26 +111,17 @@ func (s *snapshots) resolveCurrent() (snapshot, error) {
 		s.cur.Store(nil)
 		return snapshot{}, err
 	}
-	if lerr == nil && dir == s.resolve(target) {
-		// Keep the files already read when only the link was rewritten.
-		c := &cachedSnapshot{target: target, snap: snap}
-		if old := s.cur.Load(); old != nil && old.snap == snap {
-			old.files.Range(func(k, v any) bool { c.files.Store(k, v); return true })
-		}
-		s.cur.Store(c)
-	} else {
+	if target == "" {
 		s.cur.Store(nil) // not a symlink: read it on every request
+		return snap, nil
 	}
+	// Keep the files already read when only the link was rewritten.
+	c := &cachedSnapshot{target: target, snap: snap}
+	if old := s.cur.Load(); old != nil && old.snap == snap {
+		old.files.Range(func(k, v any) bool { c.files.Store(k, v); return true })
+	}
+	s.cur.Store(c)
 	return snap, nil
-}
-
-// resolve is the directory a target read from the current symlink names,
-// as layout.Dir.CurrentSnapshot makes it.
-func (s *snapshots) resolve(target string) string {
-	if filepath.IsAbs(target) {
-		return target
-	}
-	return filepath.Join(filepath.Dir(s.link), target)
 }
 
 func (s *snapshots) at(dir string) (snapshot, error) {
