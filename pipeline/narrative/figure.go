@@ -38,6 +38,10 @@ type sentCtx struct {
 	clauses                  [][2]int
 	times                    []timeExpr
 	mentions                 []mention
+	// the figures of the sentence before, when this one opens with a
+	// breakdown word ("Trong đó, tiền mặt là …"), in its paragraph or
+	// opening the next
+	prevTotals []*cand
 }
 
 func (c *sentCtx) clauseOf(i int) (int, int) {
@@ -62,6 +66,8 @@ func words(toks []token, a, b int) int {
 
 func (x *extraction) sentenceFigures(s *sentence, ms []mention) []fig {
 	toks := s.toks
+	prev := x.prevCands
+	x.prevCands = nil
 	hasNum := false
 	for _, t := range toks {
 		if t.kind == tNum {
@@ -74,6 +80,9 @@ func (x *extraction) sentenceFigures(s *sentence, ms []mention) []fig {
 	}
 	c := &sentCtx{s: s, toks: toks, cues: x.lx.cues.spans(toks), excl: x.lx.excl.spans(toks),
 		quals: x.lx.quals.spans(toks), field: x.lx.fields.spans(toks), times: x.timesOf(s.index - 1), mentions: ms}
+	if sp, ok := spanAt(c.excl, 0); ok && sp.has("breakdown") {
+		c.prevTotals = prev
+	}
 	// Clauses end at ";", except in a list opened by a colon or a parts
 	// opener: its items share the verb before it ("hiến đất với kết quả:
 	// 10.450 m2 đất nông nghiệp; 3.180 m2 đất ở").
@@ -133,6 +142,12 @@ func (x *extraction) sentenceFigures(s *sentence, ms []mention) []fig {
 			continue
 		}
 		out = append(out, f)
+		x.prevCands = append(x.prevCands, cd)
+	}
+	// A sentence of parts leaves the total for the next one ("Trong đó,
+	// tiền mặt … Riêng hàng hóa …").
+	if c.prevTotals != nil {
+		x.prevCands = c.prevTotals
 	}
 	return out
 }
@@ -434,6 +449,10 @@ func (x *extraction) npEnd(c *sentCtx, uc unitClass, from, limit int) int {
 	return limit
 }
 
+// withWords bounds the words between "với" and the amount it attaches to
+// the clause's verb ("với tổng số tiền và hàng hóa trên 39 tỷ đồng").
+const withWords = 8
+
 // Bounds of the noun phrase after a unit, in words.
 const (
 	npWords        = 10
@@ -530,8 +549,10 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	// "tiếp nhận ủng hộ của các cơ quan, đơn vị, … trên địa bàn; với tổng
 	// số tiền trên 1,7 tỷ đồng": an amount attached by "với" belongs to
 	// the clause's verb, however long its object.
+	// "…, với tổng số tiền và hàng hóa trên 39 tỷ đồng": the words
+	// between "với" and the number may name what the sum is of.
 	window := uc.window
-	for j, w := cd.qStart-1, 0; j >= cd.clauseStart && w < 5; j-- {
+	for j, w := cd.qStart-1, 0; j >= cd.clauseStart && w < withWords; j-- {
 		if toks[j].kind == tNum {
 			break
 		}
@@ -569,6 +590,23 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 				}
 			}
 			cd.govern = p.govern
+		}
+	}
+	// "… với tổng số tiền và hàng hóa trên 39 tỷ đồng. Trong đó, tiền mặt
+	// là hơn 26,2 tỷ đồng.": a part in a sentence of its own, opened by a
+	// breakdown word and governed by no verb, counts what the total of the
+	// sentence before counts.
+	if chain < 0 && shared == nil && len(earlier) == 0 {
+		for _, p := range c.prevTotals {
+			if p.unitClass == cd.unitClass && p.govern >= 0 && p.value > cd.value {
+				shared = p.left
+				for cls := range p.left {
+					if _, ok := near[cls]; !ok {
+						near[cls] = -1
+					}
+				}
+				break
+			}
 		}
 	}
 	for n, hops := chain-1, 0; chain >= 0 && n >= 0 && hops < maxChain; n, hops = n-1, hops+1 {

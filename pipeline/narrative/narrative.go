@@ -234,6 +234,10 @@ type extraction struct {
 	national    bool
 	docRange    pipeline.Period
 	hasDocRange bool
+	// the figures taken from the sentence before the one being read: a
+	// sentence opening with "Trong đó" or "Riêng" may list their parts
+	// (sentenceFigures)
+	prevCands []*cand
 }
 
 func (e *Extractor) newExtraction(text string) *extraction {
