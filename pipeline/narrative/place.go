@@ -495,13 +495,21 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 
 // unnamedProvince: the text speaks of "tỉnh" with no name after it ("UBND
 // tỉnh", "Sở … tỉnh", "của tỉnh"): the report's own province.
+//
+// Provinces counted or many ("27 tỉnh, thành", "các tỉnh miền Trung",
+// "nhiều tỉnh") are others, not the report's own.
 func (x *extraction) unnamedProvince() bool {
 	tinh := x.lx.k.of("tỉnh")
+	many := []string{x.lx.k.of("các"), x.lx.k.of("nhiều"), x.lx.k.of("những")}
 	for _, s := range x.sents {
 		for i, t := range s.toks {
-			if t.key == tinh && !(i+1 < len(s.toks) && s.toks[i+1].kind == tWord && s.toks[i+1].upper) {
-				return true
+			if t.key != tinh || i+1 < len(s.toks) && s.toks[i+1].kind == tWord && s.toks[i+1].upper {
+				continue
 			}
+			if i > 0 && (s.toks[i-1].kind == tNum || isKey(s.toks, i-1, many...)) {
+				continue
+			}
+			return true
 		}
 	}
 	return false
