@@ -2,10 +2,11 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -16,8 +17,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // served starts `danvan serve` on data and measures, from this process:
@@ -46,11 +45,18 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 		return err
 	}
 	if want("serve") {
-		floorBase, floorPID, stop, err := b.startFloor(ctx, data)
+		answers, err := b.recordAnswers(base)
+		if err != nil {
+			return err
+		}
+		floorBase, floorPID, stop, err := b.startFloor(ctx, answers)
 		if err != nil {
 			return fmt.Errorf("net/http floor: %w", err)
 		}
 		defer stop()
+		if err := sameAnswers(base, floorBase); err != nil {
+			return err
+		}
 		const conns, d = 100, 10 * time.Second
 		c := &comparison{name: fmt.Sprintf("served JSON p99, %d connections, %s", conns, d), limit: "p99 <= 1.15x", wall: 1.15}
 		err = b.compare(c, func() (measurement, error) {
@@ -110,10 +116,79 @@ func waitReady(ctx context.Context, url string) error {
 var jsonPaths = []string{"/data/province_year.json", "/data/completeness.json", "/data/indicators.json",
 	"/data/provinces.json", "/data/manifest.json"}
 
-// startFloor serves the same bytes as danvan serve from a bare net/http
-// handler in a child process (`danvan-bench floor`): what the standard
-// library can do on this machine under the same load.
-func (b *bench) startFloor(ctx context.Context, data string) (string, int, func(), error) {
+// answer is one answer of danvan serve as the floor repeats it: its header
+// fields but Date (net/http writes Date itself) and its body.
+type answer struct {
+	Header http.Header `json:"header"`
+	Body   []byte      `json:"body"`
+}
+
+// recordAnswers fetches each of jsonPaths once from danvan serve, gzip
+// accepted, and writes the answers to a file for the floor.
+func (b *bench) recordAnswers(base string) (string, error) {
+	answers := map[string]answer{}
+	for _, p := range jsonPaths {
+		a, err := fetchAnswer(base + p)
+		if err != nil {
+			return "", err
+		}
+		answers[p] = a
+	}
+	raw, err := json.Marshal(answers)
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(b.work, "floor-answers.json")
+	return file, os.WriteFile(file, raw, 0o644)
+}
+
+// fetchAnswer GETs url with gzip accepted and returns the answer as sent.
+func fetchAnswer(url string) (answer, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return answer{}, err
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	tr := &http.Transport{DisableCompression: true} // the bytes as sent
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return answer{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	resp.Header.Del("Date")
+	return answer{Header: resp.Header, Body: body}, err
+}
+
+// sameAnswers checks that the floor answers each of jsonPaths with the
+// same header fields (but Date) and body as danvan serve: the comparison
+// is of two servers sending the same bytes.
+func sameAnswers(danvan, floor string) error {
+	for _, p := range jsonPaths {
+		d, err := fetchAnswer(danvan + p)
+		if err != nil {
+			return err
+		}
+		f, err := fetchAnswer(floor + p)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(d.Body, f.Body) || !maps.EqualFunc(d.Header, f.Header, slices.Equal) {
+			return fmt.Errorf("the net/http floor answers %s otherwise than danvan serve: %v, %d bytes; danvan: %v, %d bytes",
+				p, f.Header, len(f.Body), d.Header, len(d.Body))
+		}
+	}
+	return nil
+}
+
+// startFloor serves the answers file from a bare net/http handler in a
+// child process (`danvan-bench floor`): what the standard library can do
+// on this machine sending the same bytes under the same load.
+func (b *bench) startFloor(ctx context.Context, answers string) (string, int, func(), error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return "", 0, nil, err
@@ -122,7 +197,7 @@ func (b *bench) startFloor(ctx context.Context, data string) (string, int, func(
 	if err != nil {
 		return "", 0, nil, err
 	}
-	cmd := exec.CommandContext(ctx, exe, "floor", data, addr)
+	cmd := exec.CommandContext(ctx, exe, "floor", answers, addr)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return "", 0, nil, err
@@ -139,34 +214,55 @@ func (b *bench) startFloor(ctx context.Context, data string) (string, int, func(
 	return base, cmd.Process.Pid, stop, nil
 }
 
-// floorStep is `danvan-bench floor DATA ADDR`: the current snapshot's JSON
-// outputs, gzipped once, written by the smallest handler net/http allows.
+// floorStep is `danvan-bench floor ANSWERS ADDR`: the answers danvan serve
+// gave (recordAnswers), header fields and gzipped body, written by the
+// smallest handler net/http allows. It sets the same header fields as
+// danvan serve (8 on a /data/ answer: its security policy, nosniff,
+// Cache-Control, ETag, Vary, Content-Type, Content-Encoding,
+// Content-Length), since net/http's cost per answer grows with their
+// number; until 2026-12-06 it set only Content-Type and
+// Content-Encoding, and answered bodies over 2 KiB chunked.
 func floorStep(args []string) error {
 	if len(args) != 2 {
-		return fmt.Errorf("usage: danvan-bench floor DATA ADDR")
+		return fmt.Errorf("usage: danvan-bench floor ANSWERS ADDR")
 	}
-	bodies := map[string][]byte{}
-	for _, p := range jsonPaths {
-		raw, err := os.ReadFile(filepath.Join(layout.Dir(args[0]).Current(), strings.TrimPrefix(p, "/data/")))
-		if err != nil {
-			return err
+	raw, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	var answers map[string]answer
+	if err := json.Unmarshal(raw, &answers); err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
+	}
+	// Each answer's fields as a list, assigned one by one as danvan serve
+	// assigns its prepared fields, not by ranging over a map per request.
+	type field struct {
+		key    string
+		values []string
+	}
+	type prepared struct {
+		fields []field
+		body   []byte
+	}
+	ready := map[string]prepared{}
+	for p, a := range answers {
+		var fs []field
+		for k, v := range a.Header {
+			fs = append(fs, field{k, v})
 		}
-		var gz bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-		zw.Write(raw)
-		zw.Close()
-		bodies[p] = gz.Bytes()
+		ready[p] = prepared{fs, a.Body}
 	}
 	return http.ListenAndServe(args[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := bodies[r.URL.Path]
+		a, ok := ready[r.URL.Path]
 		if !ok {
 			w.WriteHeader(http.StatusOK) // /healthz
 			return
 		}
 		h := w.Header()
-		h["Content-Type"] = []string{"application/json; charset=utf-8"}
-		h["Content-Encoding"] = []string{"gzip"}
-		w.Write(body)
+		for _, f := range a.fields {
+			h[f.key] = f.values
+		}
+		w.Write(a.body)
 	}))
 }
 
