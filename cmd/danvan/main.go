@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -53,11 +54,23 @@ func main() {
 func deferFirstCollection(first, limit int64) {
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(first)
+	deferredLimit.Store(limit)
 	sentinel := new([2]*byte) // pointers: not in the tiny allocator, whose blocks are freed together
-	runtime.AddCleanup(sentinel, func(limit int64) {
+	runtime.AddCleanup(sentinel, func(struct{}) { collectAsUsual() }, struct{}{})
+}
+
+// deferredLimit is the memory limit deferFirstCollection is to put back;
+// 0 when it did not defer, or has put it back.
+var deferredLimit atomic.Int64
+
+// collectAsUsual ends deferFirstCollection's wait: Go's default pacing
+// under the memory limit. A long-running command (serve) calls it as it
+// starts: its heap would grow to firstCollection for nothing.
+func collectAsUsual() {
+	if limit := deferredLimit.Swap(0); limit != 0 {
 		debug.SetGCPercent(100)
 		debug.SetMemoryLimit(limit)
-	}, limit)
+	}
 }
 
 // startProfile writes a CPU profile of the whole command to path (for `go

@@ -15,6 +15,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	collectAsUsual() // a server runs long: no first collection deferred
 	fs := newFlags("serve", stderr)
 	o := refreshOptions{out: io.Discard}
 	data := dataFlag(fs)

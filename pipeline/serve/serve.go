@@ -93,7 +93,8 @@ type Options struct {
 	ShutdownGrace time.Duration // default 10s
 	RunsShown     int           // runs listed by /api/runs; default 30
 
-	// Connection timeouts (net/http.Server's). A client must send its
+	// Connection timeouts (net/http.Server's, enforced by the server's
+	// guard, within a tenth of the shortest, at most 1 s). A client must send its
 	// headers within ReadHeaderTimeout (default 10s) and its whole request,
 	// body included, within ReadTimeout (default 30s: a SQL body is at
 	// most 64 KiB). WriteTimeout (default 10m) bounds an answer, the
@@ -162,24 +163,26 @@ func (s *Server) Serve(ctx context.Context) error {
 
 // ServeListener is Serve on a listener the caller opened (tests use port 0).
 func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
+	// The connection timeouts are the guard's, not net/http's (see guard).
+	g := newGuard(s.opts.ReadHeaderTimeout, s.opts.ReadTimeout, s.opts.WriteTimeout, s.opts.IdleTimeout)
 	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
-		ReadTimeout:       s.opts.ReadTimeout,
-		WriteTimeout:      s.opts.WriteTimeout,
-		IdleTimeout:       s.opts.IdleTimeout,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		Handler:     s.handler,
+		ConnState:   g.connState,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	public := !loopback(ln.Addr())
 	s.public.Store(public)
 	// While serving, exports/ is watched, so requests need not read
-	// exports/current (see snapshots); the watch ends with Serve.
+	// exports/current (see snapshots), and the guard looks at the
+	// connections; both end with Serve.
 	wctx, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
 	watched := make(chan struct{})
 	go func() { defer close(watched); s.data.watch(wctx, s.log) }()
-	defer func() { stopWatch(); <-watched }()
+	guarded := make(chan struct{})
+	go func() { defer close(guarded); g.run(wctx) }()
+	defer func() { stopWatch(); <-watched; <-guarded }()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(g.listener(ln)) }()
 	sql := "off"
 	switch {
 	case s.opts.SQL == nil:

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -769,4 +770,84 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// A kept-alive connection that sends nothing is closed after IdleTimeout,
+// and an answer its client does not read is cut at WriteTimeout; a
+// connection in use within the limits is not cut.
+func TestIdleAndUnreadConnectionsCutOff(t *testing.T) {
+	wrote := make(chan error, 1)
+	big := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := bytes.Repeat([]byte("x"), 1<<20)
+		for range 256 { // 256 MiB: more than any socket buffer holds
+			if _, err := w.Write(chunk); err != nil {
+				wrote <- err
+				return
+			}
+		}
+		wrote <- nil
+	})
+	s, err := New(Options{DataDir: dataDir(t), SQL: big, IdleTimeout: 400 * time.Millisecond, WriteTimeout: 600 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.ServeListener(ctx, ln) }()
+	defer func() {
+		cancel()
+		<-served
+	}()
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	r := bufio.NewReader(conn)
+	// Three requests 200 ms apart (each wait under IdleTimeout) are answered.
+	for i := range 3 {
+		if i > 0 {
+			time.Sleep(200 * time.Millisecond)
+		}
+		if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+		res, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatalf("request %d within the idle timeout: %v", i+1, err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	// Then nothing: the server closes the connection.
+	t0 := time.Now()
+	if b, err := r.ReadByte(); err != io.EOF {
+		t.Errorf("idle connection: read %q, %v; want EOF (closed by the server)", b, err)
+	} else if d := time.Since(t0); d > 5*time.Second {
+		t.Errorf("idle connection closed after %s, IdleTimeout 400ms", d)
+	}
+
+	// An answer nobody reads: the handler's write fails.
+	c2, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if _, err := io.WriteString(c2, "POST /api/sql HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-wrote:
+		if err == nil {
+			t.Error("256 MiB written to a client that reads nothing")
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("an answer nobody reads still blocked after 10 s, WriteTimeout 600ms")
+	}
 }
