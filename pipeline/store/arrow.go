@@ -98,6 +98,15 @@ func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterPrope
 		// would only cost time and fall back to plain anyway.
 		parquet.WithDictionaryFor(layout.FactColumns[cSeq].Name, false),
 		parquet.WithDictionaryFor(layout.FactColumns[cSourceRef].Name, false),
+		// Without a dictionary they were plain values, the bulk of what
+		// zstd compressed: 8 bytes of seq and ~16 of "dòng 1234567" a
+		// row, 70 % of a facts file's bytes before compression. seq only
+		// grows within a file, and a ref mostly shares its start with the
+		// row's before: delta encodings write them in ~1 and ~3 bytes and
+		// leave zstd a tenth of the bytes (a 2M-row file of the bench:
+		// 22.4 MB to 19.1 MB of Parquet, less CPU).
+		parquet.WithEncodingFor(layout.FactColumns[cSeq].Name, parquet.Encodings.DeltaBinaryPacked),
+		parquet.WithEncodingFor(layout.FactColumns[cSourceRef].Name, parquet.Encodings.DeltaByteArray),
 		parquet.WithMaxRowGroupLength(int64(chunk)),
 		// Same rows, same bytes. A column chunk whose dictionary passes
 		// this limit after its first data page was cut goes on in plain
