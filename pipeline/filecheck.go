@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // File validates all rows of one file: each row, then the checks that need
@@ -67,6 +68,32 @@ type FileCheck struct {
 	lastDis      string
 	lastDisIndex uint32
 	otherDis     map[string]uint32 // codes the reference lacks (records built elsewhere)
+	// The keys of the periods met lately, by where their code's text is
+	// in memory (a file's records share one string per period text): in
+	// rows of random periods, computing Period.Key was half of Add.
+	recentKeys *[keySlots]recentKey
+}
+
+// keySlots is how many period keys FileCheck.recentKeys holds, at most.
+const keySlots = 1024
+
+type recentKey struct {
+	code string // a canonical period's code, which identifies it
+	key  uint32
+}
+
+// periodKey is p.Key(), remembered by p's code.
+func (c *FileCheck) periodKey(p *Period) uint32 {
+	if c.recentKeys == nil {
+		c.recentKeys = new([keySlots]recentKey)
+	}
+	// The slot is only a place to look, by the address of the code's
+	// text; what is found there is compared whole.
+	r := &c.recentKeys[int(uintptr(unsafe.Pointer(unsafe.StringData(p.Code)))>>3)&(keySlots-1)]
+	if r.code != p.Code || p.Code == "" {
+		r.code, r.key = p.Code, p.Key()
+	}
+	return r.key
 }
 
 type (
@@ -150,7 +177,7 @@ func (c *FileCheck) Add(seq int, r *Record) {
 		c.lastDis, c.lastDisIndex = r.Disaggregation, c.breakdown(r.Disaggregation)
 	}
 	c.entries = append(c.entries, checkEntry{
-		hi:  uint64(r.Unit.CodeIndex)<<32 | uint64(r.Period.Key()),
+		hi:  uint64(r.Unit.CodeIndex)<<32 | uint64(c.periodKey(&r.Period)),
 		lo:  uint64(r.Indicator.Index)<<32 | uint64(c.lastDisIndex),
 		seq: uint32(seq), value: r.Value,
 	})

@@ -346,7 +346,13 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 				if err := count(); err != nil {
 					return err
 				}
-				b.recs = append(b.recs, pipeline.Record{})
+				// RowWith and RowTo write the whole record: the slot is
+				// not cleared first (a batch's records are reused).
+				if len(b.recs) < cap(b.recs) {
+					b.recs = b.recs[:len(b.recs)+1]
+				} else {
+					b.recs = append(b.recs, pipeline.Record{})
+				}
 				rec := &b.recs[len(b.recs)-1]
 				var err *pipeline.RowError
 				if ids != nil { // the CSV reader's numbered key cells

@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/danvan/danvan/pipeline"
 )
@@ -122,9 +123,16 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 	var buf [2]string
 	note, extra := buf[:0], []string(nil)
 	for i, c := range cells {
-		c = strings.TrimSpace(c)
 		if c == "" {
 			continue
+		}
+		if c[0] <= ' ' || c[0] >= utf8.RuneSelf || c[len(c)-1] <= ' ' || c[len(c)-1] >= utf8.RuneSelf {
+			// Only then may it start or end with a space (an ASCII one is
+			// at most ' ', a Unicode one is not ASCII); most cells need
+			// not be looked at.
+			if c = strings.TrimSpace(c); c == "" {
+				continue
+			}
 		}
 		empty = false
 		f := fieldExtra

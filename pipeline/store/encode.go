@@ -1,6 +1,8 @@
 package store
 
 import (
+	"unsafe"
+
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/danvan/danvan/pipeline"
@@ -24,10 +26,27 @@ type encoder struct {
 	units   []unitCodes // by Unit.Index
 	inds    []int32     // by Indicator.Index: indicator id + 1
 	periods dense.Table[periodCodes]
-	// The period of the previous row: rows of one report come together,
-	// so most rows skip even the table.
-	lastPeriod      string
-	lastPeriodCodes periodCodes
+	// The codes of the periods met lately, by where their code's text
+	// is in memory: a file's rows share one string per period text (the
+	// Validator's), so most rows find theirs here without computing the
+	// period's key (in rows of random periods, the key and the table
+	// were a fifth of this encoder's time).
+	recent *[periodSlots]recentPeriod
+}
+
+// periodSlots is how many periods encoder.recent holds, at most.
+const periodSlots = 1024
+
+type recentPeriod struct {
+	code string
+	c    periodCodes
+}
+
+// slotOf is the slot of a string in a table of n (a power of two) slots,
+// by the address of its text: the same string always has the same slot.
+// A slot is only a place to look: what is found there is compared whole.
+func slotOf(s string, n int) int {
+	return int(uintptr(unsafe.Pointer(unsafe.StringData(s)))>>3) & (n - 1)
 }
 
 type (
@@ -52,7 +71,7 @@ type (
 const noNote = 0
 
 func newEncoder(sourceFile, batch string) encoder {
-	var e encoder
+	e := encoder{recent: new([periodSlots]recentPeriod)}
 	for _, c := range dictCols {
 		e.dicts[c] = newDict()
 	}
@@ -97,8 +116,9 @@ func (e *encoder) indicator(ind *pipeline.Indicator) int32 {
 }
 
 func (e *encoder) period(p *pipeline.Period) periodCodes {
-	if p.Code == e.lastPeriod && p.Code != "" {
-		return e.lastPeriodCodes
+	r := &e.recent[slotOf(p.Code, periodSlots)]
+	if r.code == p.Code && p.Code != "" {
+		return r.c
 	}
 	k := p.Key()
 	c, ok := e.periods.Get(k>>6, k&63)
@@ -110,6 +130,6 @@ func (e *encoder) period(p *pipeline.Period) periodCodes {
 		}
 		e.periods.Set(k>>6, k&63, c)
 	}
-	e.lastPeriod, e.lastPeriodCodes = p.Code, c
+	r.code, r.c = p.Code, c
 	return c
 }
