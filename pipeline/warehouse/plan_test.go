@@ -102,11 +102,22 @@ func TestBatchVersionOrdersAsFactVersion(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	base := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	for trial := 0; trial < 20; trial++ {
+	// Trials 0-19: batches of random names, ordered by their first 15
+	// digits read as a number; 20-29: names that share those digits, which
+	// only a CASE orders; 30-34: names that are not lower-case hex.
+	for trial := 0; trial < 35; trial++ {
 		var files []factFile
 		var rows []string
+		shared := fmt.Sprintf("%015x", rng.Uint64()>>4)
 		for b := 0; b < 2+rng.IntN(8); b++ {
-			f := factFile{Batch: fmt.Sprintf("%016x", rng.Uint64()), IngestedAt: base.Add(time.Duration(rng.IntN(3)) * time.Microsecond)}
+			name := fmt.Sprintf("%016x", rng.Uint64())
+			switch {
+			case trial >= 30:
+				name = fmt.Sprintf("Z%016X", rng.Uint64())
+			case trial >= 20:
+				name = shared + fmt.Sprintf("%x", rng.IntN(16))
+			}
+			f := factFile{Batch: name, IngestedAt: base.Add(time.Duration(rng.IntN(3)) * time.Microsecond)}
 			files = append(files, f)
 			for seq := 0; seq < 3; seq++ {
 				rows = append(rows, fmt.Sprintf("(TIMESTAMP '%s', '%s', %d)", f.IngestedAt.Format("2006-01-02 15:04:05.999999"), f.Batch, seq))
@@ -120,7 +131,29 @@ func TestBatchVersionOrdersAsFactVersion(t *testing.T) {
 			}
 			return s
 		}
-		if got, want := order(batchVersion(files)+", seq"), order("fact_version(ingested_at, batch, seq)"); got != want {
+		expr := batchVersion(files)
+		stamps := map[time.Time]bool{}
+		for _, f := range files {
+			stamps[f.IngestedAt] = true
+		}
+		kind, want := "plain", "plain"
+		switch {
+		case strings.Contains(expr, "'0x'"):
+			kind = "prefix"
+		case strings.Contains(expr, "CASE"):
+			kind = "case"
+		}
+		switch {
+		case len(stamps) == len(files):
+		case trial < 20:
+			want = "prefix"
+		default:
+			want = "case"
+		}
+		if kind != want {
+			t.Errorf("trial %d: batch_version is %s, want the %s kind", trial, expr, want)
+		}
+		if got, want := order(expr+", seq"), order("fact_version(ingested_at, batch, seq)"); got != want {
 			t.Fatalf("trial %d: batch_version orders\n%s\nfact_version\n%s", trial, got, want)
 		}
 	}

@@ -496,6 +496,17 @@ func readPartitionFacts(files []factFile) string {
 
 // batchVersion is the expression of batch_version over the rows of files:
 // it orders their batches as fact_version (sql/005_macros.sql) does.
+//
+// When batches share a stamp (every file of a run whose clock is pinned,
+// DANVAN_NOW, gets the same one), the batch breaks the tie. The number is
+// then the stamp times 2^60 plus the batch's first 15 hex digits read as a
+// number (a HUGEINT: a stamp of microseconds is below 2^52), which orders
+// the tied batches as their names do whenever those 15 digits differ
+// between them, as they do but for a chance of about n²/2^61 among n tied
+// batches. Where they do not, a CASE numbers the tied batches one by one,
+// as before: exact, but a branch per batch for every row (365 forms of one
+// run, 13,104 values: 56-144 ms against 6-12 ms for the prefix, DuckDB on
+// one thread).
 func batchVersion(files []factFile) string {
 	tied := map[int64][]string{}
 	for _, f := range files {
@@ -506,9 +517,15 @@ func batchVersion(files []factFile) string {
 	}
 	var when []string
 	k := 1
+	prefix := true
 	for _, batches := range tied {
 		sort.Strings(batches)
 		k = max(k, len(batches))
+		for i, b := range batches {
+			if !isHexPrefix(b) || (i > 0 && batches[i-1][:batchPrefix] == b[:batchPrefix]) {
+				prefix = false
+			}
+		}
 		for i, b := range batches[1:] {
 			when = append(when, fmt.Sprintf("WHEN %s THEN %d", sqlString(b), i+1))
 		}
@@ -516,8 +533,29 @@ func batchVersion(files []factFile) string {
 	if len(when) == 0 {
 		return "epoch_us(ingested_at)"
 	}
+	if prefix {
+		return fmt.Sprintf("epoch_us(ingested_at)::HUGEINT * %d + ('0x' || batch[1:%d])::BIGINT", int64(1)<<(4*batchPrefix), batchPrefix)
+	}
 	sort.Strings(when) // deterministic SQL text
 	return fmt.Sprintf("epoch_us(ingested_at)::HUGEINT * %d + CASE batch %s ELSE 0 END", k, strings.Join(when, " "))
+}
+
+// batchPrefix is how many of a batch's first hex digits batchVersion reads
+// as a number: 60 bits, below BIGINT's sign.
+const batchPrefix = 15
+
+// isHexPrefix reports whether b starts with batchPrefix lower-case hex
+// digits, whose order as text is their order as a number.
+func isHexPrefix(b string) bool {
+	if len(b) < batchPrefix {
+		return false
+	}
+	for i := 0; i < batchPrefix; i++ {
+		if c := b[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // buildViews (re)creates the views over the committed Parquet: facts_raw,
