@@ -90,6 +90,17 @@ func (w *fileWriter) sum(d layout.Dir, path string) layout.FileSum {
 	return layout.FileSum{Path: d.Rel(path), Size: w.size, SHA256: hex.EncodeToString(w.hash.Sum(nil))}
 }
 
+// writeBuffer is the size of a file writer's buffer, for a file whose first
+// row group holds rows. A file per partition is open until the commit (48
+// for a file spread over three provinces and sixteen years): 256 KiB each
+// writes in few enough calls, where 1 MiB each was 48 MB held and cleared.
+// A commune's form writes one row group of a few dozen rows, a file of ~5 kB:
+// 256 KiB for it was 93 MB allocated and cleared for the 365 forms of a
+// half-year's drop, where 16 KiB holds the whole file.
+func writeBuffer(rows int) int {
+	return min(max(rows*256, 16<<10), 256<<10)
+}
+
 // countWriter counts the bytes it passes on.
 type countWriter struct {
 	w io.Writer
@@ -102,16 +113,13 @@ func (c countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func (s *Store) newFileWriter(label string, schema *arrow.Schema, props *parquet.WriterProperties, ap pqarrow.ArrowWriterProperties) (*fileWriter, error) {
+func (s *Store) newFileWriter(label string, rows int, schema *arrow.Schema, props *parquet.WriterProperties, ap pqarrow.ArrowWriterProperties) (*fileWriter, error) {
 	f, err := s.createTmp(label)
 	if err != nil {
 		return nil, err
 	}
 	w := &fileWriter{f: f, hash: sha256.New()}
-	// A file per partition is open until the commit (48 for a file
-	// spread over three provinces and sixteen years): 256 KiB each writes
-	// in few enough calls, where 1 MiB each was 48 MB held and cleared.
-	w.bw = bufio.NewWriterSize(countWriter{io.MultiWriter(f, w.hash), &w.size}, 256<<10)
+	w.bw = bufio.NewWriterSize(countWriter{io.MultiWriter(f, w.hash), &w.size}, writeBuffer(rows))
 	fw, err := pqarrow.NewFileWriter(schema, w.bw, props, ap)
 	if err != nil {
 		f.Close()

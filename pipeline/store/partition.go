@@ -279,7 +279,7 @@ func (tx *Tx) write(p *part, ch <-chan *chunk) {
 // of every row of the file.
 func (tx *Tx) writeChunk(p *part, c *chunk) error {
 	if p.w == nil {
-		w, err := tx.s.newFileWriter(tx.b.Hash+"."+strings.NewReplacer("=", "", "/", "-").Replace(p.name), factsSchema, tx.props, tx.arrProps)
+		w, err := tx.s.newFileWriter(tx.b.Hash+"."+strings.NewReplacer("=", "", "/", "-").Replace(p.name), c.n, factsSchema, tx.props, tx.arrProps)
 		if err != nil {
 			return fmt.Errorf("write facts of %s: %w", tx.b.SourceFile, err)
 		}
