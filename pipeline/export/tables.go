@@ -53,31 +53,32 @@ type exportTable struct {
 	from        string // warehouse table
 	order       string // ORDER BY, making the bytes deterministic
 	partitioned bool   // one file per (province_code, year)
+	reference   bool   // made from the reference and the setup models alone (warehouse.loadReference, sql/0xx)
 }
 
 var exportTables = []exportTable{
-	{"stg_facts", "stg_facts", "indicator, unit_level, unit_code, period, disaggregation", true},
-	{"int_unit_period", "int_unit_period", "indicator, unit_level, unit_code, period", true},
-	{"int_unit_report", "int_unit_report", "unit_level, unit_code, period", true},
-	{"int_unit_year", "int_unit_year", "indicator, unit_level, unit_code", true},
-	{"mart_province_year", "mart_province_year", "province_code, year, indicator", false},
-	{"mart_unit_year", "mart_unit_year", "province_code, year, indicator, series, unit_code", false},
-	{"mart_completeness", "mart_completeness", "province_code, period", false},
-	{"mart_reporting", "mart_reporting", "province_code, period_end, period_start DESC, unit_level, unit_code", false},
-	{"mart_years", "mart_years", "year", false},
-	{"reporting_calendar", "reporting_calendar", "rule", false},
-	{"mart_files", "mart_files", "source_file, batch", false},
-	{"mart_refusals", "mart_refusals", "source_file, batch, length(source_ref), source_ref, \"column\", code", false},
-	{"refusal_fixes", "refusal_fixes", "code", false},
-	{"reporting_units", "reporting_units", "province_code, unit_level, unit_code", false},
-	{"province_population", "province_population", "province_code", false},
-	{"units", "units", "code, level, valid_from NULLS FIRST, name", false},
-	{"indicators", "indicators", "code", false},
-	{"disaggregations", "disaggregations", "dimension, code", false},
-	{"population", "population", "unit_code, year", false},
-	{"files", "wh_sources", "source_file, batch", false},
-	{"reports", "int_reports", "unit_level, unit_code, period, report_id, batch", true},
-	{"rejects", "rejects", "source_file, batch, source_ref, \"column\", code", false},
+	{"stg_facts", "stg_facts", "indicator, unit_level, unit_code, period, disaggregation", true, false},
+	{"int_unit_period", "int_unit_period", "indicator, unit_level, unit_code, period", true, false},
+	{"int_unit_report", "int_unit_report", "unit_level, unit_code, period", true, false},
+	{"int_unit_year", "int_unit_year", "indicator, unit_level, unit_code", true, false},
+	{"mart_province_year", "mart_province_year", "province_code, year, indicator", false, false},
+	{"mart_unit_year", "mart_unit_year", "province_code, year, indicator, series, unit_code", false, false},
+	{"mart_completeness", "mart_completeness", "province_code, period", false, false},
+	{"mart_reporting", "mart_reporting", "province_code, period_end, period_start DESC, unit_level, unit_code", false, false},
+	{"mart_years", "mart_years", "year", false, false},
+	{"reporting_calendar", "reporting_calendar", "rule", false, true},
+	{"mart_files", "mart_files", "source_file, batch", false, false},
+	{"mart_refusals", "mart_refusals", "source_file, batch, length(source_ref), source_ref, \"column\", code", false, false},
+	{"refusal_fixes", "refusal_fixes", "code", false, true},
+	{"reporting_units", "reporting_units", "province_code, unit_level, unit_code", false, true},
+	{"province_population", "province_population", "province_code", false, true},
+	{"units", "units", "code, level, valid_from NULLS FIRST, name", false, true},
+	{"indicators", "indicators", "code", false, true},
+	{"disaggregations", "disaggregations", "dimension, code", false, true},
+	{"population", "population", "unit_code, year", false, true},
+	{"files", "wh_sources", "source_file, batch", false, false},
+	{"reports", "int_reports", "unit_level, unit_code, period, report_id, batch", true, false},
+	{"rejects", "rejects", "source_file, batch, source_ref, \"column\", code", false, false},
 }
 
 // writeTables writes the Parquet tables into dir/tables, linking unchanged
@@ -136,6 +137,10 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 	if err != nil {
 		return ix, nil, err
 	}
+	state, err := stateKey(ctx, q)
+	if err != nil {
+		return ix, nil, err
+	}
 	// Every file is a job, run on two connections at once (one COPY of a
 	// small partition keeps DuckDB's threads only half busy): an unchanged
 	// partition's is linked from the previous snapshot once its bytes are
@@ -153,7 +158,18 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 		i := len(ix.Tables)
 		ix.Tables = append(ix.Tables, TableEntry{Name: t.name})
 		if !t.partitioned {
-			jobs = append(jobs, job{entry: i, rel: t.name + ".parquet", query: fmt.Sprintf(`SELECT * FROM %s ORDER BY %s`, t.from, t.order)})
+			jb := job{entry: i, rel: t.name + ".parquet", query: fmt.Sprintf(`SELECT * FROM %s ORDER BY %s`, t.from, t.order)}
+			// A reference table is the same while the warehouse's state
+			// key (setup models, reference) is: linked from the previous
+			// snapshot like an unchanged partition, by a key that also
+			// knows the query that wrote it.
+			if t.reference && state != "" {
+				jb.key = tableKey(state+"\x00"+jb.query, t.name, layout.Partition{})
+				if old, ok := prev[jb.key]; ok && old.Path == jb.rel {
+					jb.link, jb.old = filepath.Join(prevDir, layout.TablesDir, filepath.FromSlash(jb.rel)), old
+				}
+			}
+			jobs = append(jobs, jb)
 			continue
 		}
 		parts, err := partitions(ctx, q, t.from)
@@ -257,6 +273,19 @@ func partitionKeys(ctx context.Context, q Querier) (map[layout.Partition]string,
 		out[p] = strings.Join([]string{state, files, version}, "\x00")
 	}
 	return out, rows.Err()
+}
+
+// stateKey is the warehouse's state key (setup models, reference) and the
+// DuckDB version, which writes the bytes; "" when the warehouse has none.
+func stateKey(ctx context.Context, q Querier) (string, error) {
+	var state, version string
+	if err := queryRow(ctx, q, `SELECT coalesce(max(key), ''), version() FROM wh_state`, &state, &version); err != nil {
+		return "", fmt.Errorf("read state key: %w", err)
+	}
+	if state == "" {
+		return "", nil
+	}
+	return state + "\x00" + version, nil
 }
 
 func tableKey(partKey, table string, p layout.Partition) string {

@@ -142,6 +142,15 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 			t.Errorf("%s: unchanged partition was written again, not linked", rel)
 		}
 	}
+	// The reference tables are linked too (same state key); a mart is
+	// written again.
+	for rel, linked := range map[string]bool{"units.parquet": true, "reporting_units.parquet": true, "refusal_fixes.parquet": true,
+		"mart_files.parquet": false} {
+		a, b := filepath.Join(first.Dir, layout.TablesDir, rel), filepath.Join(second.Dir, layout.TablesDir, rel)
+		if (inode(t, a) == inode(t, b)) != linked {
+			t.Errorf("%s: linked from the previous snapshot %v, want %v", rel, !linked, linked)
+		}
+	}
 	// The same for the sources JSON of each partition; a linked file has
 	// the bytes the query writes now.
 	if a, b := filepath.Join(first.Dir, "sources", "42-2022.json"), filepath.Join(second.Dir, "sources", "42-2022.json"); inode(t, a) != inode(t, b) {
@@ -175,6 +184,23 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 		t.Fatalf("first snapshot not pruned: %v (%+v)", err, publishKeep1)
 	}
 	checkTables(t, second.Dir)
+
+	// Another state key (the reference or the setup models changed): the
+	// reference tables are written again, with the same rows. (A new run
+	// id too, or the published snapshot is reused whole.)
+	for _, stmt := range []string{`UPDATE wh_state SET key = key || '+'`, `UPDATE wh_run SET run_id = run_id || 'f'`} {
+		if _, err := w.DB().ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fourth := publish(t, w, dir, Options{Keep: 5})
+	checkTables(t, fourth.Dir)
+	for _, rel := range []string{"units.parquet", "population.parquet"} {
+		a, b := filepath.Join(publishKeep1.Dir, layout.TablesDir, rel), filepath.Join(fourth.Dir, layout.TablesDir, rel)
+		if inode(t, a) == inode(t, b) {
+			t.Errorf("%s: linked from the previous snapshot under another state key", rel)
+		}
+	}
 }
 
 func TestNoTables(t *testing.T) {
