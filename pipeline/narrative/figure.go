@@ -27,6 +27,7 @@ type cand struct {
 	left                              map[string]int // cue classes found left of it, for the next item of a list
 	sector                            bool           // refused as a part by sector or level
 	partOf                            *cand          // the total it is written as a part of, if any
+	planned                           bool           // refused as a plan or target ("phấn đấu … đạt 10 tỷ đồng")
 	refused                           string
 }
 
@@ -132,6 +133,9 @@ func (x *extraction) sentenceFigures(s *sentence, ms []mention) []fig {
 	x.markParts(c, cands)
 	var out []fig
 	for _, cd := range cands {
+		if cd.planned && !s.heading {
+			x.planned[planKey{cd.indicator, math.Round(cd.value)}] = true
+		}
 		if cd.refused != "" {
 			x.logf("câu %d: %q: %s", s.index, toks[cd.numStart].text, cd.refused)
 			continue
@@ -1158,6 +1162,7 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 				cd.example = true
 				continue
 			}
+			cd.planned = e.class == "plan"
 			return "under «" + e.phrase + "» (" + e.class + ")"
 		}
 	}

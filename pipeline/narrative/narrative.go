@@ -238,6 +238,15 @@ type extraction struct {
 	// sentence opening with "Trong đó" or "Riêng" may list their parts
 	// (sentenceFigures)
 	prevCands []*cand
+	// the figures the body states as plans or targets: a title giving
+	// one of them restates the plan (run)
+	planned map[planKey]bool
+}
+
+// planKey is an indicator and a value.
+type planKey struct {
+	ind string
+	v   float64
 }
 
 func (e *Extractor) newExtraction(text string) *extraction {
@@ -284,10 +293,20 @@ func (x *extraction) run() []Figure {
 	x.paraSubject = x.paraSubjects()
 	x.province, x.unit, x.utype = x.docPlace(all)
 	var figs []fig
+	x.planned = map[planKey]bool{}
 	for n := range x.sents {
 		figs = append(figs, x.sentenceFigures(&x.sents[n], all[n])...)
 	}
-	return dedupe(figs)
+	// A title or caption giving the figure the body states as a plan
+	// ("Vận động 10 tỷ đồng …", "… phấn đấu đến cuối năm đạt 10 tỷ
+	// đồng") restates the plan.
+	kept := figs[:0]
+	for _, f := range figs {
+		if !(f.heading && x.planned[planKey{f.Indicator, math.Round(f.Value)}]) {
+			kept = append(kept, f)
+		}
+	}
+	return dedupe(kept)
 }
 
 // isHeader tells the "URL: …" and "DATE: …" lines of a saved page.
