@@ -26,7 +26,7 @@ type Validator struct {
 	// units indexes unitResults by unit name id and period text id; the
 	// table holds small indexes, not results, so more of it stays in the
 	// cache.
-	units       dense.Table[int32]
+	units       dense.Index
 	unitResults []ResolvedUnit
 	unitResult  []int32               // by Unit.Index: the unit's index in unitResults, +1
 	unitLookups map[uint32]unitLookup // by unit name id

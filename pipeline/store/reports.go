@@ -23,7 +23,7 @@ type reportIndex struct {
 	ids     *dict // the report_id dictionary: report i is its entry i
 	units   *dict // the unit_code dictionary
 	periods *dict // the period dictionary
-	byKey   dense.Table[int32]
+	byKey   dense.Index
 	rows    []int64
 	keys    [][2]int32 // each report's unit_code and period dictionary ids
 	// The report of the previous row: rows of one report come together.
