@@ -26,6 +26,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/danvan/danvan/dashboards"
 	"github.com/danvan/danvan/pipeline"
@@ -578,11 +579,15 @@ func comparePeriods(a, b string) int {
 	return cmp.Or(pa.End.Compare(pb.End), pb.Start.Compare(pa.Start))
 }
 
-var briefTemplate = template.Must(template.New("brief").Parse(briefHTML))
+// briefTemplate is parsed when a brief is first made, not when the
+// process starts (every danvan command would pay for it).
+var briefTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("brief").Parse(briefHTML))
+})
 
 // render writes the brief as HTML: with its style sheet linked (served) or
 // written into the page (a file on its own).
-func (b *brief) render(w io.Writer) error { return briefTemplate.Execute(w, b) }
+func (b *brief) render(w io.Writer) error { return briefTemplate().Execute(w, b) }
 
 // BriefFile writes the brief of year (0: the latest complete year) of the
 // snapshot in snapDir as one HTML file of its own, style included, for

@@ -144,7 +144,8 @@ func (s *snapshots) at(dir string) (snapshot, error) {
 	return snapshot{dir: dir, runID: m.RunID}, nil
 }
 
-var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+// runIDPattern is compiled when first used (see batchName).
+var runIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`) })
 
 // pinned returns the snapshot of run id: the current one when it matches,
 // else exports/snapshots/<id> while it is kept.
@@ -153,7 +154,7 @@ func (s *snapshots) pinned(id string) (snapshot, error) {
 	if id == "" || (err == nil && cur.runID == id) {
 		return cur, err
 	}
-	if !runIDPattern.MatchString(id) {
+	if !runIDPattern().MatchString(id) {
 		return snapshot{}, errGone
 	}
 	dir, err := filepath.EvalSymlinks(s.root.Snapshot(id))
