@@ -29,7 +29,7 @@ func keepHeapRoom() {
 		return
 	}
 	heapRoomOnce.Do(func() {
-		t := &heapTuner{sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}, percent: 100}
+		t := &heapTuner{sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 		t.arm()
 	})
 }
@@ -40,8 +40,7 @@ var heapRoomOnce sync.Once
 // runs after the collection that found its object unreachable: once per
 // collection, since each run arms the next.
 type heapTuner struct {
-	sample  []metrics.Sample
-	percent int
+	sample []metrics.Sample
 }
 
 // gcTick is the object whose finalizer marks a collection. It holds a
@@ -53,10 +52,9 @@ func (t *heapTuner) arm() {
 	runtime.SetFinalizer(&gcTick{}, func(*gcTick) {
 		metrics.Read(t.sample)
 		if s := t.sample[0]; s.Value.Kind() == metrics.KindUint64 {
-			if p := gcPercent(s.Value.Uint64(), heapRoom); p != t.percent {
-				debug.SetGCPercent(p)
-				t.percent = p
-			}
+			// Set even when unchanged: the first collection also ends
+			// deferFirstCollection (main.go), which may have set 100.
+			debug.SetGCPercent(gcPercent(s.Value.Uint64(), heapRoom))
 		}
 		t.arm()
 	})

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"sync/atomic"
 	"syscall"
@@ -66,9 +67,18 @@ var deferredLimit atomic.Int64
 // collectAsUsual ends deferFirstCollection's wait: Go's default pacing
 // under the memory limit. A long-running command (serve) calls it as it
 // starts: its heap would grow to firstCollection for nothing.
+//
+// The collector is turned back on only if it is still off: in run and
+// ingest, keepHeapRoom's tuner (gc.go) sets the percentage after every
+// collection, the first included, and may have done so already; if it
+// comes after, it sets its own over this 100.
 func collectAsUsual() {
 	if limit := deferredLimit.Swap(0); limit != 0 {
-		debug.SetGCPercent(100)
+		gogc := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+		metrics.Read(gogc)
+		if gogc[0].Value.Kind() != metrics.KindUint64 || int64(gogc[0].Value.Uint64()) < 0 {
+			debug.SetGCPercent(100)
+		}
 		debug.SetMemoryLimit(limit)
 	}
 }
