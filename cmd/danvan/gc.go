@@ -5,40 +5,71 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"sync"
+	"sync/atomic"
 )
+
+// The Go garbage collector's pacing, one policy for every command, set by
+// paceCollector as main starts.
+
+// defaultMemoryLimit is the Go heap's soft limit when GOMEMLIMIT is not
+// set: a large ingest then collects garbage before its peak RSS passes
+// 1 GiB, at no measured cost in speed (DuckDB's memory is bounded apart,
+// by its memory_limit).
+const defaultMemoryLimit = 900 << 20
 
 // heapRoom is how much the Go heap may grow past what the last garbage
 // collection found live before the next one starts, at the least. With
-// GOGC's default of 100 the next goal is twice the live heap; `danvan run`
-// on a half-year's drop of 365 commune forms keeps 3-9 MB live, so it
-// collected 138 times in 13 s (each form's reader, validator and Parquet
-// writer allocate a few MB and let go of them), ~0.3 s of its ~3.5 s of
-// CPU. With 64 MiB of room it collects a handful of times. A large ingest
-// (hundreds of MB live) keeps GOGC's 100, and the soft memory limit
-// (defaultMemoryLimit) holds the heap below 1 GiB as before.
+// GOGC's default of 100 the next goal is twice the live heap, and Go starts
+// at a 4 MiB heap: the ingest of one workbook ran five collections (~15 %
+// of its CPU) for a heap it drops at exit, and `danvan run` over a drop of
+// 365 commune forms, 3-9 MB live, collected 138 times (~0.3 s of its
+// ~3.5 s of CPU). With 64 MiB of room the first collects none and the
+// second a handful of times. A large ingest (hundreds of MB live) keeps
+// GOGC's 100, and defaultMemoryLimit holds the heap below 1 GiB as before.
 const heapRoom = 64 << 20
 
-// keepHeapRoom sets the garbage collector's percentage after each
-// collection so the next goal is at least heapRoom above the live heap,
-// never below GOGC's default. It does nothing when GOGC is set. It is
-// called once, by the commands that read many files in one process (run,
-// ingest); not by the query worker, whose memory the kernel limits.
-func keepHeapRoom() {
-	if os.Getenv("GOGC") != "" {
-		return
+// paceCollector sets the collector from the environment: with neither GOGC
+// nor GOMEMLIMIT set, the soft limit and heapRoom; with GOGC alone, the
+// soft limit and the user's GOGC; with GOMEMLIMIT (the query worker sets
+// it), Go's own pacing.
+func paceCollector() {
+	memLimitSet := os.Getenv("GOMEMLIMIT") != ""
+	if !memLimitSet {
+		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
-	heapRoomOnce.Do(func() {
-		t := &heapTuner{sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
-		t.arm()
-	})
+	if !memLimitSet && os.Getenv("GOGC") == "" {
+		keepHeapRoom()
+	}
 }
 
-var heapRoomOnce sync.Once
+// tuning is whether keepHeapRoom's tuner is on.
+var tuning atomic.Bool
+
+// keepHeapRoom sets the collector's percentage so the first goal is
+// heapRoom (Go's first goal is 4 MiB times GOGC/100), then after each
+// collection so the next goal is at least heapRoom above the live heap,
+// never below GOGC's default.
+func keepHeapRoom() {
+	if tuning.Swap(true) {
+		return
+	}
+	debug.SetGCPercent(gcPercent(4<<20, heapRoom))
+	t := &heapTuner{sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	t.arm()
+}
+
+// collectAsUsual turns keepHeapRoom's tuner off and puts back GOGC's
+// default: a server (serve) runs long and refreshes in the same process,
+// where room on top of its heap would only raise its peak memory.
+func collectAsUsual() {
+	if tuning.Swap(false) {
+		debug.SetGCPercent(100)
+	}
+}
 
 // heapTuner adjusts the percentage from a finalizer, which the runtime
 // runs after the collection that found its object unreachable: once per
-// collection, since each run arms the next.
+// collection, since each run arms the next while tuning is on.
 type heapTuner struct {
 	sample []metrics.Sample
 }
@@ -50,10 +81,11 @@ type gcTick struct{ _ *heapTuner }
 
 func (t *heapTuner) arm() {
 	runtime.SetFinalizer(&gcTick{}, func(*gcTick) {
+		if !tuning.Load() {
+			return
+		}
 		metrics.Read(t.sample)
 		if s := t.sample[0]; s.Value.Kind() == metrics.KindUint64 {
-			// Set even when unchanged: the first collection also ends
-			// deferFirstCollection (main.go), which may have set 100.
 			debug.SetGCPercent(gcPercent(s.Value.Uint64(), heapRoom))
 		}
 		t.arm()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"runtime"
 	"runtime/debug"
 	"testing"
@@ -29,22 +28,48 @@ func TestGCPercent(t *testing.T) {
 }
 
 // After a collection, the tuner has set the percentage for this test
-// binary's small heap (far below 64 MiB live): above GOGC's 100.
+// binary's small heap (far below 64 MiB live): above GOGC's 100; once
+// collectAsUsual has turned it off, a collection leaves GOGC's 100.
 func TestKeepHeapRoom(t *testing.T) {
-	if os.Getenv("GOGC") != "" {
-		t.Skip("GOGC is set: the tuner stays off")
-	}
 	prev := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(prev)
+	defer collectAsUsual()
 	keepHeapRoom()
-	for i := 0; i < 1000; i++ {
+	if p := percent(); p != 1600 {
+		t.Errorf("first goal: GC percentage %d, want 1600 (4 MiB + 1600 %% = 68 MiB)", p)
+	}
+	debug.SetGCPercent(100)
+	if !collectUntil(func(p int) bool { return p > 100 }) {
+		t.Fatal("after 1000 collections the GC percentage is still 100: the tuner is not armed")
+	}
+	collectAsUsual()
+	if p := percent(); p != 100 {
+		t.Fatalf("collectAsUsual: GC percentage %d, want 100", p)
+	}
+	for range 10 {
 		runtime.GC()
 		runtime.Gosched()
-		p := debug.SetGCPercent(100)
-		debug.SetGCPercent(p)
-		if p > 100 {
-			return
+	}
+	if p := percent(); p != 100 {
+		t.Fatalf("a collection after collectAsUsual set the GC percentage to %d, want 100", p)
+	}
+}
+
+func percent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// collectUntil collects garbage until ok holds for the GC percentage (the
+// tuner's finalizer runs on its own goroutine, after the collection).
+func collectUntil(ok func(int) bool) bool {
+	for range 1000 {
+		runtime.GC()
+		runtime.Gosched()
+		if ok(percent()) {
+			return true
 		}
 	}
-	t.Fatal("after 1000 collections the GC percentage is still 100")
+	return false
 }

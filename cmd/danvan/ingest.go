@@ -13,7 +13,6 @@ import (
 )
 
 func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	keepHeapRoom()
 	fs := newFlags("ingest", stderr)
 	data := dataFlag(fs)
 	show := fs.Int("show", 5, "rejected rows to print per file")

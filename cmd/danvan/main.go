@@ -10,77 +10,18 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"runtime/pprof"
-	"sync/atomic"
 	"syscall"
 )
 
-// defaultMemoryLimit is the Go heap's soft limit when GOMEMLIMIT is not
-// set: a large ingest then collects garbage before its peak RSS passes
-// 1 GiB, at no measured cost in speed (DuckDB's memory is bounded apart,
-// by its memory_limit).
-const defaultMemoryLimit = 900 << 20
-
-// firstCollection is how large the Go heap may grow before the process's
-// first garbage collection, when neither GOGC nor GOMEMLIMIT is set. Go
-// starts collecting at a 4 MB heap and doubles from there; a short command
-// (ingest of one workbook, validate, help) then spent ~15 % of its CPU in
-// a dozen collections of a heap it drops at exit anyway. From the first
-// collection on, collection is as Go's default (GOGC 100) under
-// defaultMemoryLimit, so a long command's memory is as before.
-const firstCollection = 64 << 20
-
 func main() {
-	switch {
-	case os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "":
-		deferFirstCollection(firstCollection, defaultMemoryLimit)
-	case os.Getenv("GOMEMLIMIT") == "":
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
+	paceCollector()
 	stopProfile := startProfile(os.Getenv("DANVAN_CPUPROFILE"), os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	stopProfile()
 	os.Exit(code)
-}
-
-// deferFirstCollection turns the collector off until the heap reaches
-// first (the memory limit then makes the runtime collect), and on the
-// first collection puts back Go's default pacing under limit: the
-// collection frees the sentinel, whose cleanup does it.
-func deferFirstCollection(first, limit int64) {
-	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(first)
-	deferredLimit.Store(limit)
-	sentinel := new([2]*byte) // pointers: not in the tiny allocator, whose blocks are freed together
-	runtime.AddCleanup(sentinel, func(struct{}) { collectAsUsual() }, struct{}{})
-}
-
-// deferredLimit is the memory limit deferFirstCollection is to put back;
-// 0 when it did not defer, or has put it back.
-var deferredLimit atomic.Int64
-
-// collectAsUsual ends deferFirstCollection's wait: Go's default pacing
-// under the memory limit. A long-running command (serve) calls it as it
-// starts: its heap would grow to firstCollection for nothing.
-//
-// The collector is turned back on only if it is still off: in run and
-// ingest, keepHeapRoom's tuner (gc.go) sets the percentage after every
-// collection, the first included, and may have done so already; if it
-// comes after, it sets its own over this 100.
-func collectAsUsual() {
-	if limit := deferredLimit.Swap(0); limit != 0 {
-		gogc := []metrics.Sample{{Name: "/gc/gogc:percent"}}
-		metrics.Read(gogc)
-		if gogc[0].Value.Kind() != metrics.KindUint64 || int64(gogc[0].Value.Uint64()) < 0 {
-			debug.SetGCPercent(100)
-		}
-		debug.SetMemoryLimit(limit)
-	}
 }
 
 // startProfile writes a CPU profile of the whole command to path (for `go

@@ -625,9 +625,9 @@ func TestCPUProfile(t *testing.T) {
 }
 
 // A short command collects no garbage after the process has started: the
-// collector waits for a heap of firstCollection (main.go), so ingesting
+// collector's first goal is heapRoom (gc.go), so ingesting
 // one workbook runs at most the one collection the packages'
-// initialisation may run before main can defer any (Go starts collecting
+// initialisation may run before main can pace it (Go starts collecting
 // at a 4 MB heap; initialisation allocates ~3.5 MB), where Go's default
 // pacing ran three.
 func TestShortCommandsDoNotCollect(t *testing.T) {

@@ -42,7 +42,6 @@ func refreshFlags(fs interface {
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	keepHeapRoom()
 	fs := newFlags("run", stderr)
 	o := refreshOptions{out: stdout}
 	data := dataFlag(fs)

@@ -15,7 +15,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	collectAsUsual() // a server runs long: no first collection deferred
+	collectAsUsual() // a server runs long: Go's default pacing, no room on top
 	fs := newFlags("serve", stderr)
 	o := refreshOptions{out: io.Discard}
 	data := dataFlag(fs)
