@@ -35,33 +35,43 @@ func (t *Table[V]) Get(a, b uint32) (V, bool) {
 
 // Set sets the value of (a, b).
 func (t *Table[V]) Set(a, b uint32, v V) {
-	if int(a) < len(t.rows) && int(b) < len(t.rows[a]) {
-		t.rows[a][b] = cell[V]{v, true}
-		return
-	}
-	limit := t.Limit
-	if limit == 0 {
-		limit = DefaultLimit
-	}
-	newRows := max(int(a)+1-len(t.rows), 0)
-	var row int
-	if int(a) < len(t.rows) {
-		row = len(t.rows[a])
-	}
-	grow := int(b) + 1 - row
-	if t.cells+newRows+grow > limit {
+	if !fits(t.rows, a, b) && !grow(&t.rows, &t.cells, t.Limit, a, b) {
 		if t.sparse == nil {
 			t.sparse = map[[2]uint32]V{}
 		}
 		t.sparse[[2]uint32{a, b}] = v
 		return
 	}
-	for len(t.rows) <= int(a) {
-		t.rows = append(t.rows, nil)
-	}
-	t.cells += newRows + grow
-	t.rows[a] = append(t.rows[a], make([]cell[V], grow)...)
 	t.rows[a][b] = cell[V]{v, true}
+}
+
+// fits reports whether rows has a cell for (a, b).
+func fits[C any](rows [][]C, a, b uint32) bool {
+	return int(a) < len(rows) && int(b) < len(rows[a])
+}
+
+// grow makes a cell for (a, b) in rows, row a up to b, if the cells
+// counted in *cells stay within limit (DefaultLimit when zero); false when
+// they would not, and the pair goes to the sparse map instead.
+func grow[C any](rows *[][]C, cells *int, limit int, a, b uint32) bool {
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	newRows := max(int(a)+1-len(*rows), 0)
+	var row int
+	if int(a) < len(*rows) {
+		row = len((*rows)[a])
+	}
+	more := int(b) + 1 - row
+	if *cells+newRows+more > limit {
+		return false
+	}
+	for len(*rows) <= int(a) {
+		*rows = append(*rows, nil)
+	}
+	*cells += newRows + more
+	(*rows)[a] = append((*rows)[a], make([]C, more)...)
+	return true
 }
 
 // Index is a Table of indices (int32 values from 0 to MaxInt32-1) in half
@@ -92,31 +102,12 @@ func (t *Index) Set(a, b uint32, v int32) {
 	if v < 0 || v == 1<<31-1 {
 		panic("dense: an Index holds indices from 0 to MaxInt32-1")
 	}
-	if int(a) < len(t.rows) && int(b) < len(t.rows[a]) {
-		t.rows[a][b] = uint32(v) + 1
-		return
-	}
-	limit := t.Limit
-	if limit == 0 {
-		limit = DefaultLimit
-	}
-	newRows := max(int(a)+1-len(t.rows), 0)
-	var row int
-	if int(a) < len(t.rows) {
-		row = len(t.rows[a])
-	}
-	grow := int(b) + 1 - row
-	if t.cells+newRows+grow > limit {
+	if !fits(t.rows, a, b) && !grow(&t.rows, &t.cells, t.Limit, a, b) {
 		if t.sparse == nil {
 			t.sparse = map[[2]uint32]int32{}
 		}
 		t.sparse[[2]uint32{a, b}] = v
 		return
 	}
-	for len(t.rows) <= int(a) {
-		t.rows = append(t.rows, nil)
-	}
-	t.cells += newRows + grow
-	t.rows[a] = append(t.rows[a], make([]uint32, grow)...)
 	t.rows[a][b] = uint32(v) + 1
 }
