@@ -647,24 +647,14 @@ func TestSlowClientsCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.ServeListener(ctx, ln) }()
-	defer func() {
-		cancel()
-		<-served
-	}()
+	addr := strings.TrimPrefix(listening(t, s), "http://")
 
 	// trickle sends head at once, then rest one byte every 100 ms, and
 	// reports how many bytes of rest were sent when the server answered or
 	// closed the connection.
 	const restLen = 40 // 4 s at one byte per 100 ms
 	trickle := func(head, rest string) (sent int, answer string) {
-		conn, err := net.Dial("tcp", ln.Addr().String())
+		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -791,19 +781,9 @@ func TestIdleAndUnreadConnectionsCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.ServeListener(ctx, ln) }()
-	defer func() {
-		cancel()
-		<-served
-	}()
+	addr := strings.TrimPrefix(listening(t, s), "http://")
 
-	conn, err := net.Dial("tcp", ln.Addr().String())
+	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -834,7 +814,7 @@ func TestIdleAndUnreadConnectionsCutOff(t *testing.T) {
 	}
 
 	// An answer nobody reads: the handler's write fails.
-	c2, err := net.Dial("tcp", ln.Addr().String())
+	c2, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
