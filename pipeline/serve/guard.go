@@ -53,7 +53,8 @@ type guard struct {
 // Phases of a guarded connection.
 const (
 	phaseHeader = iota + 1 // reading a request's headers (never 0: no state is 0)
-	phaseActive            // the request read, its answer under way
+	phaseActive            // its headers read, its body perhaps not yet
+	phaseAnswer            // the request read whole, its answer under way
 	phaseIdle              // answered, waiting for the next request
 )
 
@@ -148,6 +149,8 @@ func (g *guard) sweep() {
 			read = elapsed > g.readHeader
 		case phaseActive:
 			read, write = elapsed > g.read, elapsed > g.write
+		case phaseAnswer:
+			write = elapsed > g.write
 		case phaseIdle:
 			read = elapsed > g.idle
 		}
@@ -182,6 +185,21 @@ func (c *guardedConn) Read(b []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// SetReadDeadline notes the end of a request's reading: net/http lifts the
+// read deadline (a zero time) once the request's body is read, before it
+// waits in the background for the client to go away while the handler
+// works. From then on ReadTimeout no longer applies, as with net/http's own:
+// a query may run longer than it takes to send.
+func (c *guardedConn) SetReadDeadline(t time.Time) error {
+	if t.IsZero() {
+		s := c.state.Load()
+		if phase, since := unpack(s); phase == phaseActive {
+			c.state.CompareAndSwap(s, state(phaseAnswer, since))
+		}
+	}
+	return c.Conn.SetReadDeadline(t)
 }
 
 func (c *guardedConn) Close() error {

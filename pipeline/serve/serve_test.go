@@ -831,3 +831,38 @@ func TestIdleAndUnreadConnectionsCutOff(t *testing.T) {
 		t.Error("an answer nobody reads still blocked after 10 s, WriteTimeout 600ms")
 	}
 }
+
+// ReadTimeout bounds reading a request, not the handler's work on it: an
+// analyst's query may run longer than ReadTimeout after its body is read,
+// and its request's context must stay alive (as with net/http's own
+// ReadTimeout, which lifts the read deadline once the body is read).
+func TestSlowAnswerOutlivesReadTimeout(t *testing.T) {
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.ReadAll(r.Body); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		select {
+		case <-r.Context().Done():
+			http.Error(w, "cancelled", http.StatusServiceUnavailable)
+		case <-time.After(1500 * time.Millisecond):
+			fmt.Fprint(w, "answered")
+		}
+	})
+	s, err := New(Options{DataDir: dataDir(t), SQL: slow, ReadHeaderTimeout: 200 * time.Millisecond, ReadTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := listening(t, s)
+	for _, body := range []string{"", "SELECT 1"} {
+		res, err := http.Post(base+"/api/sql", "text/plain", strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("body %q: %v", body, err)
+		}
+		got, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || string(got) != "answered" {
+			t.Errorf("body %q: a handler working past ReadTimeout got %d %q, want 200 \"answered\"", body, res.StatusCode, got)
+		}
+	}
+}
