@@ -333,6 +333,10 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 			}
 		}
 	}
+	if x.otherProgramme(c, cd) {
+		cd.refused = "models of another programme, named in quotes"
+		return
+	}
 	// "(72,7 ha)" after "727.000 m2": the same figure in another unit.
 	if p := lastOf(earlier); p != nil && p.unitClass == cd.unitClass && isPunct(toks, cd.qStart-1, "(") &&
 		cd.qStart-1 >= p.unitEnd && words(toks, p.unitEnd, cd.qStart) <= 1 && roughly(p.value, cd.value) {
@@ -1707,4 +1711,33 @@ func inSpans(spans []span, i int) bool {
 		}
 	}
 	return false
+}
+
+// otherProgramme: a model count named in quotes right after its unit by a
+// name that is not the movement's own (cues.tsv, own_name): "120 mô hình
+// “Chi hội phụ nữ 5 không, 3 sạch”" counts another programme's models,
+// "120 mô hình “Dân vận khéo”" the movement's.
+func (x *extraction) otherProgramme(c *sentCtx, cd *cand) bool {
+	if !strings.HasPrefix(cd.unitClass, "model") {
+		return false
+	}
+	toks := c.toks
+	open := tokAt(toks, cd.unitEnd)
+	if open.kind != tPunct || (open.text != "“" && open.text != "\"") {
+		return false
+	}
+	closing := "”"
+	if open.text == "\"" {
+		closing = "\""
+	}
+	end := cd.unitEnd + 1
+	for end < len(toks) && !isPunct(toks, end, closing) {
+		end++
+	}
+	for _, sp := range c.cues {
+		if sp.start > cd.unitEnd && sp.start < end && sp.has("own_name") {
+			return false
+		}
+	}
+	return end > cd.unitEnd+1
 }
