@@ -28,6 +28,7 @@ type cand struct {
 	sector                            bool           // refused as a part by sector or level
 	partOf                            *cand          // the total it is written as a part of, if any
 	planned                           bool           // refused as a plan or target ("phấn đấu … đạt 10 tỷ đồng")
+	norm                              bool           // refused as a plan, a proposal or a rate (mỗi, /)
 	refused                           string
 }
 
@@ -131,6 +132,29 @@ func (x *extraction) sentenceFigures(s *sentence, ms []mention) []fig {
 		i = cd.unitEnd - 1
 	}
 	x.markParts(c, cands)
+	// "… sẽ vận động xây 120 căn nhà (mỗi căn trị giá 50 triệu đồng).
+	// Trong đó, hội A vận động 25 triệu đồng; hội B 25 triệu đồng": a
+	// sentence of parts that add up to what the sentence before refused as
+	// a plan, a proposal or a rate itemises that refused figure.
+	if x.continues(s.index - 1) {
+		sum := map[string]float64{}
+		for _, cd := range cands {
+			if cd.refused == "" {
+				sum[cd.unitClass] += cd.value
+			}
+		}
+		for _, cd := range cands {
+			if cd.refused == "" && sum[cd.unitClass] > 0 && x.normSums[normKey{cd.unitClass, math.Round(sum[cd.unitClass])}] {
+				cd.refused = "a part of what the sentence before refused (a plan, a proposal or a rate)"
+			}
+		}
+	}
+	x.normSums = map[normKey]bool{}
+	for _, cd := range cands {
+		if cd.norm {
+			x.normSums[normKey{cd.unitClass, math.Round(cd.value)}] = true
+		}
+	}
 	var out []fig
 	for _, cd := range cands {
 		if cd.planned && !s.heading {
@@ -301,7 +325,7 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 	if sp, ok := endingAt(c.excl, cd.qStart); ok {
 		for _, e := range sp.e {
 			if e.col(0) == "immediate" && e.class != "allow" {
-				cd.refused = "after «" + e.phrase + "» (" + e.class + ")"
+				cd.refused, cd.norm = "after «"+e.phrase+"» ("+e.class+")", notOutcome(e.class)
 				return
 			}
 		}
@@ -318,7 +342,7 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 	}
 	// Words just after: 200 mô hình mỗi năm, 5 triệu đồng/m2, 50 m tường rào.
 	if a := tokAt(toks, cd.unitEnd); a.kind == tPunct && a.text == "/" && tokAt(toks, cd.unitEnd+1).kind == tWord {
-		cd.refused = "a rate (per …)"
+		cd.refused, cd.norm = "a rate (per …)", true
 		return
 	}
 	for _, sp := range c.excl {
@@ -328,7 +352,7 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 		for _, e := range sp.e {
 			w, _ := strconv.Atoi(e.col(1))
 			if e.col(0) == "after" && words(toks, cd.unitEnd, sp.start) < w {
-				cd.refused = "before «" + e.phrase + "» (" + e.class + ")"
+				cd.refused, cd.norm = "before «"+e.phrase+"» ("+e.class+")", notOutcome(e.class)
 				return
 			}
 		}
@@ -350,6 +374,10 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 		if ind == "" {
 			cd.refused = "no rule of rules.tsv fits its unit (" + cd.unitClass + ") and the words around it"
 		}
+		// Refused by a rule, it may still stand under a plan or a rate
+		// ("sẽ vận động xây 60 căn nhà, mỗi căn trị giá 60 triệu đồng"),
+		// which the parts in the next sentence inherit.
+		x.excludedBefore(c, cd)
 		return
 	}
 	cd.indicator = ind
@@ -1166,7 +1194,7 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 				cd.example = true
 				continue
 			}
-			cd.planned = e.class == "plan"
+			cd.planned, cd.norm = e.class == "plan", notOutcome(e.class)
 			return "under «" + e.phrase + "» (" + e.class + ")"
 		}
 	}
@@ -1740,4 +1768,16 @@ func (x *extraction) otherProgramme(c *sentCtx, cd *cand) bool {
 		}
 	}
 	return end > cd.unitEnd+1
+}
+
+// normKey is a unit class and a value refused as a plan, proposal or rate.
+type normKey struct {
+	class string
+	value float64
+}
+
+// notOutcome: an exclusion kind that makes a figure no outcome of the
+// period (exclusions.tsv): a plan or target, a proposal, a per-unit norm.
+func notOutcome(class string) bool {
+	return class == "plan" || class == "proposal" || class == "per_unit"
 }

@@ -238,6 +238,9 @@ type extraction struct {
 	// sentence opening with "Trong đó" or "Riêng" may list their parts
 	// (sentenceFigures)
 	prevCands []*cand
+	// normSums: what the sentence before refused as a plan, proposal or
+	// rate, by unit class and value.
+	normSums map[normKey]bool
 	// the figures the body states as plans or targets: a title giving
 	// one of them restates the plan (run)
 	planned map[planKey]bool
@@ -294,6 +297,7 @@ func (x *extraction) run() []Figure {
 	x.province, x.unit, x.utype = x.docPlace(all)
 	var figs []fig
 	x.planned = map[planKey]bool{}
+	x.normSums = nil
 	for n := range x.sents {
 		figs = append(figs, x.sentenceFigures(&x.sents[n], all[n])...)
 	}
