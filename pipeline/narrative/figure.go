@@ -970,10 +970,20 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 
 // exampleItem: the figure is an item of a list of examples ("Tiêu biểu
 // như: mô hình … (150 triệu đồng); …"), not labelled by a place.
+//
+// A place in brackets after a name is the person's address ("Điển hình là
+// các CCB Lê Văn A (xã B) hiến 1.700m2 đất"), not a label.
 func (x *extraction) exampleItem(c *sentCtx, cd *cand) bool {
 	for _, sp := range c.excl {
 		if sp.end <= cd.qStart && sp.has("example_list") {
-			return !x.placeLabel(c, cd)
+			from := itemStart(c.toks, cd.qStart)
+			for _, m := range c.mentions {
+				if m.start >= from && m.end <= cd.qStart && !isPunct(c.toks, m.start-1, "(") &&
+					!(m.province != "" && x.province != "" && m.province != x.province) {
+					return false
+				}
+			}
+			return true
 		}
 	}
 	return false
