@@ -14,8 +14,8 @@ func (r *Resolver) NamesUnit(province *Unit, s string) bool {
 	if l.whole || len(l.found) > 0 {
 		return true
 	}
-	if len(r.oldCommunes[province.ProvinceCode+"|k:"+Key(l.name)]) > 0 ||
-		len(r.oldCommunes[province.ProvinceCode+"|f:"+Fold(l.name)]) > 0 {
+	if len(r.oldCommunes()[province.ProvinceCode+"|k:"+Key(l.name)]) > 0 ||
+		len(r.oldCommunes()[province.ProvinceCode+"|f:"+Fold(l.name)]) > 0 {
 		return true
 	}
 	return r.provinces[Fold(s)] == province

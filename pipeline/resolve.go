@@ -39,10 +39,14 @@ type nameIndex struct {
 	indicators map[string]*Indicator
 	disaggs    map[string]*Disaggregation // key -> value, any dimension
 	// The pre-2025 communes, which never reported on their own: by
-	// province|k:key and province|f:fold of their names, and each code's
-	// new communes; only messages use them (unknown.go).
-	oldCommunes map[string][]*Unit
-	mergedInto  map[string][]string
+	// province|k:key and province|f:fold of their names (built the first
+	// time a name is not found, by old; they are over half of the names to
+	// fold, and a file naming only reporting units never needs them), and
+	// each code's new communes; only messages use them (unknown.go).
+	oldOnce    sync.Once
+	oldByName  map[string][]*Unit
+	oldSource  []*Unit
+	mergedInto map[string][]string
 	// named remembers what IndicatorNamed answered for a text, for every
 	// Resolver of the index at once (safe for concurrent use): a form
 	// reader asks it of every header cell, and offices send the same
@@ -76,11 +80,27 @@ type sharedNames struct {
 	ix   *nameIndex
 }
 
+// oldCommunes is the index of the pre-2025 communes' names, built on
+// first use.
+func (r *nameIndex) oldCommunes() map[string][]*Unit {
+	r.oldOnce.Do(func() {
+		r.oldByName = make(map[string][]*Unit, 2*len(r.oldSource))
+		for _, u := range r.oldSource {
+			for _, k := range []string{"k:" + Key(u.Name), "f:" + Fold(u.Name)} {
+				r.oldByName[u.ProvinceCode+"|"+k] = append(r.oldByName[u.ProvinceCode+"|"+k], u)
+			}
+		}
+	})
+	return r.oldByName
+}
+
 func indexNames(ref *Reference) *nameIndex {
+	// The maps made at about their size: grown from empty, their
+	// rehashing was a fifth of the index's CPU.
 	r := &nameIndex{
-		provinces: map[string]*Unit{}, units: map[string][]*Unit{}, codes: map[string][]*Unit{},
-		indicators: map[string]*Indicator{}, disaggs: map[string]*Disaggregation{},
-		oldCommunes: map[string][]*Unit{}, mergedInto: map[string][]string{},
+		provinces: map[string]*Unit{}, units: make(map[string][]*Unit, 2*len(ref.Units)+2*len(ref.NameVariants)),
+		codes: make(map[string][]*Unit, len(ref.Units)), indicators: map[string]*Indicator{}, disaggs: map[string]*Disaggregation{},
+		mergedInto: make(map[string][]string, len(ref.Lineage)),
 	}
 	for _, l := range ref.Lineage {
 		r.mergedInto[l.OldCode] = append(r.mergedInto[l.OldCode], l.NewCode)
@@ -99,9 +119,7 @@ func indexNames(ref *Reference) *nameIndex {
 		case u.Level == LevelCommune && !u.From.Equal(ReformDate):
 			// Before the reform communes reported through their district;
 			// only districts and the new communes are reporting units.
-			for _, k := range []string{"k:" + Key(u.Name), "f:" + Fold(u.Name)} {
-				r.oldCommunes[u.ProvinceCode+"|"+k] = append(r.oldCommunes[u.ProvinceCode+"|"+k], u)
-			}
+			r.oldSource = append(r.oldSource, u)
 			continue
 		}
 		r.codes[u.ProvinceCode+"|"+u.Code] = append(r.codes[u.ProvinceCode+"|"+u.Code], u)

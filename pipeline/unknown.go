@@ -189,9 +189,9 @@ func (r *Resolver) otherProvince(province *Unit, l *unitLookup, p Period) *Probl
 // part of a new commune.
 func (r *Resolver) oldCommune(province *Unit, l *unitLookup, p Period) *Problem {
 	nameKey, nameFold := l.nameKeys()
-	found := r.oldCommunes[province.ProvinceCode+"|k:"+nameKey]
+	found := r.oldCommunes()[province.ProvinceCode+"|k:"+nameKey]
 	if len(found) == 0 {
-		found = r.oldCommunes[province.ProvinceCode+"|f:"+nameFold]
+		found = r.oldCommunes()[province.ProvinceCode+"|f:"+nameFold]
 	}
 	if len(found) == 0 {
 		return nil

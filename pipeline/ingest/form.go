@@ -60,8 +60,23 @@ type formReader struct {
 type form struct {
 	fr     *formReader
 	g      *sheetGrid
-	filled [][]string        // rows with each merged range's text in all its cells
-	origin map[[2]int][2]int // a merged cell -> the top-left cell of its range
+	filled [][]string // rows with each merged range's text in all its cells
+	// origin[r][c] is, for a merged cell (r, c) but its range's top-left
+	// one, the index in g.merges of the last range covering it, plus one;
+	// 0 (or a row or column past it) for any other cell. A grid beside
+	// filled rather than a map of cells: a form's title ranges span many
+	// columns, and the map grew and rehashed a table per sheet.
+	origin [][]int32
+}
+
+// originOf is the top-left cell of the merged range cell (r, c) lies in,
+// when it is not that cell itself.
+func (f *form) originOf(r, c int) ([2]int, bool) {
+	if r < 0 || r >= len(f.origin) || c < 0 || c >= len(f.origin[r]) || f.origin[r][c] == 0 {
+		return [2]int{}, false
+	}
+	m := f.g.merges[f.origin[r][c]-1]
+	return [2]int{m.r1, m.c1}, true
 }
 
 func (f *form) text(r, c int) string { return cell(f.g.rows, r, c) }
@@ -72,19 +87,22 @@ func (f *form) shown(r, c int) string { return cell(f.filled, r, c) }
 // ref names the cell that holds what cell (r, c) shows: the top-left cell
 // of its merged range.
 func (f *form) ref(r, c int) string {
-	if o, ok := f.origin[[2]int{r, c}]; ok {
+	if o, ok := f.originOf(r, c); ok {
 		r, c = o[0], o[1]
 	}
 	return cellRef(f.g.name, c+1, r+1)
 }
 
 func newForm(fr *formReader, g *sheetGrid) *form {
-	f := &form{fr: fr, g: g, origin: map[[2]int][2]int{}}
+	f := &form{fr: fr, g: g}
 	f.filled = make([][]string, len(g.rows))
 	for r := range g.rows {
 		f.filled[r] = append([]string(nil), g.rows[r]...)
 	}
-	for _, m := range g.merges {
+	if len(g.merges) > 0 {
+		f.origin = make([][]int32, len(g.rows))
+	}
+	for i, m := range g.merges {
 		if m.r1 >= len(g.rows) || m.r1 < 0 || m.c1 < 0 {
 			continue
 		}
@@ -98,7 +116,10 @@ func newForm(fr *formReader, g *sheetGrid) *form {
 					f.filled[r][c] = v
 				}
 				if r != m.r1 || c != m.c1 {
-					f.origin[[2]int{r, c}] = [2]int{m.r1, m.c1}
+					for len(f.origin[r]) <= c {
+						f.origin[r] = append(f.origin[r], 0)
+					}
+					f.origin[r][c] = int32(i) + 1
 				}
 			}
 		}
@@ -223,7 +244,9 @@ func (f *form) findHeader() (h tableHeader, ok bool) {
 	for r, cells := range f.filled {
 		unitCol := -1
 		for c, t := range cells {
-			if t != "" && unitHeader(t) {
+			// A merged range's text fills its cells (a title spans the
+			// table's width): asked once per run of the same text.
+			if t != "" && (c == 0 || t != cells[c-1]) && unitHeader(t) {
 				unitCol = c
 				break
 			}
@@ -473,7 +496,7 @@ func (f *form) titles(h tableHeader, end int, ctx sheetContext) {
 			if t == "" {
 				continue
 			}
-			if o, ok := f.origin[[2]int{r, c}]; ok && seen[o] {
+			if o, ok := f.originOf(r, c); ok && seen[o] {
 				continue
 			}
 			seen[[2]int{r, c}] = true
@@ -870,7 +893,20 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 		}
 	}
 
-	var out []pipeline.RawRow
+	// At most a row per filled value cell of the table: counted first, so
+	// out is made once at its size instead of grown by doubling.
+	filled := 0
+	for _, tr := range table {
+		if tr.r > end {
+			break
+		}
+		for c, col := range h.cols {
+			if col.field == pipeline.FieldValue && f.text(tr.r, c) != "" {
+				filled++
+			}
+		}
+	}
+	out := make([]pipeline.RawRow, 0, filled)
 	var rejects []pipeline.RowError
 	group := f.g.name
 	for _, tr := range table {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,24 +27,38 @@ func XLSX(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow,
 
 // xlsxIn is XLSX under lim.
 func xlsxIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	var rows []pipeline.RawRow
+	// The rows in sheet order: a form sheet's rows as the form reader made
+	// them, a run of a long table's rows as one part, copied once into one
+	// slice at the end (a workbook of 27 forms grew one slice of RawRows,
+	// ~270 bytes each, by doubling, beside the sheet reader's own).
+	var parts [][]pipeline.RawRow
+	var long []pipeline.RawRow
 	var rejects []pipeline.RowError
 	x := &xlsxSource{file: file, lim: lim.withDefaults(), reference: ref}
 	fe, _ := x.read(bytes.NewReader(data), int64(len(data)), true, rowOut{
 		row: func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
-			rows = append(rows, *raw)
+			long = append(long, *raw)
 			return nil
 		},
 		reject: func(e pipeline.RowError) { rejects = append(rejects, e) },
 		form: func(_ int, got []pipeline.RawRow) ([]string, error) {
-			rows = append(rows, got...)
+			if len(long) > 0 {
+				parts, long = append(parts, long), nil
+			}
+			parts = append(parts, got)
 			return nil, nil
 		},
 	})
 	if fe != nil {
 		return nil, nil, fe
 	}
-	return rows, rejects, nil
+	if len(long) > 0 {
+		parts = append(parts, long)
+	}
+	if len(parts) == 1 {
+		return parts[0], rejects, nil
+	}
+	return slices.Concat(parts...), rejects, nil
 }
 
 // xlsxSource reads a workbook through package workbook, which streams
@@ -131,7 +146,7 @@ func (x *xlsxSource) read(ra io.ReaderAt, size int64, whole bool, out rowOut) (*
 		return x.lim.workbookError(file, err), nil
 	}
 	res := pipeline.NewResolver(x.reference)
-	s := &sheetReader{x: x, book: book, res: res, whole: whole, out: out,
+	s := &sheetReader{x: x, book: book, res: res, whole: whole, out: out, noProvince: true, noPeriod: true,
 		forms: &formReader{file: file, res: res, name: nameContext(res, file)}}
 	sheets := book.Sheets()
 	for i := range sheets {
@@ -139,8 +154,8 @@ func (x *xlsxSource) read(ra io.ReaderAt, size int64, whole bool, out rowOut) (*
 			return fe, err
 		}
 	}
-	if s.long == 0 {
-		if fe := s.forms.unstated(s.formRows); fe != nil {
+	if s.long == 0 && (s.noProvince || s.noPeriod) {
+		if fe := s.forms.unstated(slices.Concat(s.formRows...)); fe != nil {
 			return fe, nil
 		}
 	}
@@ -150,7 +165,7 @@ func (x *xlsxSource) read(ra io.ReaderAt, size int64, whole bool, out rowOut) (*
 			"Không tìm thấy bảng số liệu trong trang nào (%s): cần một dòng tiêu đề có ô \"Đơn vị\" và tên chỉ tiêu, hoặc các cột tinh, ky_bao_cao, chi_tieu, gia_tri.",
 			"No table found in any sheet (%s): expected a header row with an \"Đơn vị\" cell and indicator names, or the columns tinh, ky_bao_cao, chi_tieu, gia_tri.",
 			quoteAll(sheets)), nil
-	case s.long == 0 && len(s.formRows) == 0 && s.rejected == 0:
+	case s.long == 0 && len(s.formRows) == 0 && s.rejected == 0: // no form row either
 		return noValues(file, "bảng có dòng tiêu đề nhưng không ô số liệu nào được điền",
 			"the table has a header but no cell of figures is filled in"), nil
 	}
@@ -171,10 +186,13 @@ type sheetReader struct {
 	forms    *formReader
 	whole    bool
 	out      rowOut
-	tables   int               // sheets with a table
-	long     int               // long tables' rows sent
-	formRows []pipeline.RawRow // the forms' rows
-	rejected int               // rows the forms refused
+	tables   int                 // sheets with a table
+	long     int                 // long tables' rows sent
+	formRows [][]pipeline.RawRow // the forms' rows, a form's rows each (none empty)
+	rejected int                 // rows the forms refused
+	// noProvince and noPeriod are set while no form row has a province,
+	// a period (formReader.unstated then says why).
+	noProvince, noPeriod bool
 }
 
 // instructionSheet reports whether a sheet's name says it holds
@@ -237,18 +255,25 @@ func (s *sheetReader) sheet(i int) (*pipeline.FileError, error) {
 	}
 	// A form: the whole sheet, with the kinds of its cells and its merges.
 	rows.KeepMerges()
-	kinds := map[[2]int]workbook.Kind{}
+	// kinds[r][c] is the kind of cell (r, c) plus one, 0 for no cell: a
+	// row's kinds beside its texts, not a map of every cell (which grew
+	// and rehashed a table per sheet).
 	var grid [][]string
+	var kinds [][]uint8
 	cells := 0 // the grid's cells, empty ones between filled ones included
 	add := func(r int, row []workbook.Cell) bool {
 		for len(grid) < r {
-			grid = append(grid, nil)
+			grid, kinds = append(grid, nil), append(kinds, nil)
 		}
 		grid[r-1] = texts(row)
 		cells += len(grid[r-1]) + 1
+		k := make([]uint8, len(grid[r-1]))
 		for _, c := range row {
-			kinds[[2]int{r - 1, c.Col - 1}] = c.Kind
+			if c.Col <= len(k) { // as texts: a stray cell has no text either
+				k[c.Col-1] = uint8(c.Kind) + 1
+			}
 		}
+		kinds[r-1] = k
 		return cells+len(grid) <= maxFormCells
 	}
 	ok := add(rows.Row(), rows.Cells())
@@ -266,11 +291,10 @@ func (s *sheetReader) sheet(i int) (*pipeline.FileError, error) {
 		return x.lim.workbookError(x.file, err), nil
 	}
 	g := &sheetGrid{name: name, rows: grid, number: func(r, c int) (string, bool) {
-		k, ok := kinds[[2]int{r, c}]
-		if !ok {
+		if r < 0 || r >= len(kinds) || c < 0 || c >= len(kinds[r]) || kinds[r][c] == 0 {
 			return cell(grid, r, c), false
 		}
-		return numberText(k, cell(grid, r, c))
+		return numberText(workbook.Kind(kinds[r][c]-1), cell(grid, r, c))
 	}}
 	for _, m := range rows.Merges() {
 		g.merges = append(g.merges, cellRange{m.FromRow - 1, m.FromCol - 1, m.ToRow - 1, m.ToCol - 1})
@@ -284,9 +308,13 @@ func (s *sheetReader) sheet(i int) (*pipeline.FileError, error) {
 		s.out.reject(e)
 	}
 	s.rejected += len(rejects)
-	s.formRows = append(s.formRows, got...)
 	if len(got) == 0 {
 		return nil, nil
+	}
+	s.formRows = append(s.formRows, got)
+	for i := range got {
+		s.noProvince = s.noProvince && got[i].Province == ""
+		s.noPeriod = s.noPeriod && got[i].Period == ""
 	}
 	start := x.next
 	refs, err := s.out.form(start, got)
