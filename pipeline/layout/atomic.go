@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -130,23 +131,47 @@ func SyncDir(dir string) error {
 
 // MkdirAll creates dir and its missing parents, syncing the parent of each
 // directory it creates so the new entries survive a crash.
-func MkdirAll(dir string) error {
-	if fi, err := os.Stat(dir); err == nil {
-		if !fi.IsDir() {
-			return fmt.Errorf("create directory %s: not a directory", dir)
+func MkdirAll(dir string) error { return MkdirsAll(dir) }
+
+// MkdirsAll is MkdirAll of each of dirs, syncing each parent of the
+// directories it creates once, after creating them all: a new data
+// directory's eight directories have three parents, and each sync waits
+// for the file system's journal.
+func MkdirsAll(dirs ...string) error {
+	var parents []string
+	var mkdir func(dir string) error
+	mkdir = func(dir string) error {
+		if fi, err := os.Stat(dir); err == nil {
+			if !fi.IsDir() {
+				return fmt.Errorf("create directory %s: not a directory", dir)
+			}
+			return nil
+		}
+		parent := filepath.Dir(dir)
+		if parent != dir {
+			if err := mkdir(parent); err != nil {
+				return err
+			}
+		}
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("create directory: %w", err)
+		}
+		if !slices.Contains(parents, parent) {
+			parents = append(parents, parent)
 		}
 		return nil
 	}
-	parent := filepath.Dir(dir)
-	if parent != dir {
-		if err := MkdirAll(parent); err != nil {
+	for _, dir := range dirs {
+		if err := mkdir(dir); err != nil {
 			return err
 		}
 	}
-	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("create directory: %w", err)
+	for _, p := range parents {
+		if err := SyncDir(p); err != nil {
+			return err
+		}
 	}
-	return SyncDir(parent)
+	return nil
 }
 
 // CleanTemps removes the temp files of WriteFile, CopyFile and Symlink left

@@ -90,10 +90,8 @@ func Open(dataDir string, opts Options) (*Store, error) {
 	s := &Store{dir: layout.Dir(abs), opts: opts.withDefaults(), sizes: chunkSizes{m: map[string]chunkSize{}}}
 	s.sem = make(chan struct{}, s.opts.Writers)
 	d := s.dir
-	for _, dir := range []string{d.Facts(), d.Rejects(), d.Manifest(), d.Reports(), d.Tmp(), d.Quarantine()} {
-		if err := layout.MkdirAll(dir); err != nil {
-			return nil, fmt.Errorf("open store in %s: %w", dataDir, err)
-		}
+	if err := layout.MkdirsAll(d.Facts(), d.Rejects(), d.Manifest(), d.Reports(), d.Tmp(), d.Quarantine()); err != nil {
+		return nil, fmt.Errorf("open store in %s: %w", dataDir, err)
 	}
 	if err := s.cleanTmp(); err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", dataDir, err)
