@@ -12,10 +12,11 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+
+	_ "github.com/danvan/danvan/cmd/danvan/internal/pace" // first: see the package
 )
 
 func main() {
-	paceCollector()
 	stopProfile := startProfile(os.Getenv("DANVAN_CPUPROFILE"), os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

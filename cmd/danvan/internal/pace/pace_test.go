@@ -1,4 +1,4 @@
-package main
+package pace
 
 import (
 	"runtime"
@@ -31,6 +31,7 @@ func TestGCPercent(t *testing.T) {
 // binary's small heap (far below 64 MiB live): above GOGC's 100; once
 // collectAsUsual has turned it off, a collection leaves GOGC's 100.
 func TestKeepHeapRoom(t *testing.T) {
+	collectAsUsual() // the package's init turned the tuner on (GOGC unset)
 	prev := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(prev)
 	defer collectAsUsual()
