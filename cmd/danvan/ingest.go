@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/ingest"
@@ -35,12 +36,23 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // ingestPaths ingests files or folders into the warehouse of data.
-func ingestPaths(ctx context.Context, data string, read readOptions, paths []string) (ingest.Summary, error) {
-	st, err := store.Open(data, store.DefaultOptions())
+func ingestPaths(ctx context.Context, data string, read readOptions, paths []string) (sum ingest.Summary, err error) {
+	so := store.DefaultOptions()
+	// The files read one after another within this time share their
+	// commit's syncs (store.Options.Group): the ~6 fsyncs a small form's
+	// commit cost alone were most of its time on a busy disk.
+	so.Group = commitGroup
+	st, err := store.Open(data, so)
 	if err != nil {
 		return ingest.Summary{}, err
 	}
-	defer st.Close()
+	defer func() {
+		if cerr := st.Close(); err == nil && cerr != nil {
+			err = cerr
+			// The files of the group that could not be sealed are not
+			// committed: the next run reads them again.
+		}
+	}()
 	opts := ingest.DefaultOptions()
 	read.apply(&opts)
 	opts.Tracker = st
@@ -54,6 +66,10 @@ func ingestPaths(ctx context.Context, data string, read readOptions, paths []str
 	}
 	return in.Files(ctx, paths, st)
 }
+
+// commitGroup is how long a file's commit may wait for the files after it
+// to share one sync (store.Options.Group).
+const commitGroup = 2 * time.Second
 
 // printSummary prints a line per file (for a loaded file, with where its
 // province, period and date came from when its rows did not say), then

@@ -59,8 +59,26 @@ type Report struct {
 // manifest reads a few hundred bytes per file. Reports are written in the
 // order given.
 func Commit(d Dir, e Entry, reports []Report) error {
+	rep, rec, err := encodeCommit(d, e, reports)
+	if err != nil {
+		return err
+	}
+	if rep != nil {
+		if err := WriteFile(d.ReportsFile(e.Batch), rep); err != nil {
+			return fmt.Errorf("write reports of %s: %w", e.Batch, err)
+		}
+	}
+	if err := WriteFile(d.ManifestFile(e.Batch), rec); err != nil {
+		return fmt.Errorf("write commit record %s: %w", e.Batch, err)
+	}
+	return nil
+}
+
+// encodeCommit checks e and encodes its report list (nil unless loaded)
+// and its commit record.
+func encodeCommit(d Dir, e Entry, reports []Report) (rep, rec []byte, err error) {
 	if err := CheckBatch(e.Batch); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return nil, nil, fmt.Errorf("commit: %w", err)
 	}
 	if e.Partitions == nil {
 		e.Partitions = []string{}
@@ -71,23 +89,84 @@ func Commit(d Dir, e Entry, reports []Report) error {
 		}
 		b, err := json.Marshal(reports)
 		if err != nil {
-			return fmt.Errorf("encode reports of %s: %w", e.Batch, err)
+			return nil, nil, fmt.Errorf("encode reports of %s: %w", e.Batch, err)
 		}
 		if err := MkdirAll(d.Reports()); err != nil {
-			return err
+			return nil, nil, err
 		}
-		if err := WriteFile(d.ReportsFile(e.Batch), append(b, '\n')); err != nil {
-			return fmt.Errorf("write reports of %s: %w", e.Batch, err)
-		}
+		rep = append(b, '\n')
 	}
 	b, err := json.Marshal(e)
 	if err != nil {
-		return fmt.Errorf("encode commit record %s: %w", e.Batch, err)
+		return nil, nil, fmt.Errorf("encode commit record %s: %w", e.Batch, err)
 	}
-	if err := WriteFile(d.ManifestFile(e.Batch), append(b, '\n')); err != nil {
-		return fmt.Errorf("write commit record %s: %w", e.Batch, err)
+	return rep, append(b, '\n'), nil
+}
+
+// Staged is a commit record written under a temp name beside its final
+// one: until Settle renames it into place, its file is not committed, and
+// a process that dies meanwhile leaves a temp file that CleanTemps removes.
+type Staged struct {
+	Batch string
+	tmp   string
+}
+
+// Temp is the staged record's temp file.
+func (s Staged) Temp() string { return s.tmp }
+
+// Stage is the first half of a commit whose durability the caller gives
+// many files at once (the store's group commit): it writes the report list
+// in place and the commit record under a temp name, neither synced. The
+// caller then makes them durable, with everything they name (one syncfs),
+// and Settle renames the records into place.
+func Stage(d Dir, e Entry, reports []Report) (Staged, error) {
+	rep, rec, err := encodeCommit(d, e, reports)
+	if err != nil {
+		return Staged{}, err
 	}
-	return nil
+	if rep != nil {
+		if err := WriteFileUnsynced(d.ReportsFile(e.Batch), rep); err != nil {
+			return Staged{}, fmt.Errorf("write reports of %s: %w", e.Batch, err)
+		}
+	}
+	tmp := tempName(d.ManifestFile(e.Batch))
+	if err := os.WriteFile(tmp, rec, 0o644); err != nil {
+		os.Remove(tmp)
+		return Staged{}, fmt.Errorf("write commit record %s: %w", e.Batch, err)
+	}
+	return Staged{Batch: e.Batch, tmp: tmp}, nil
+}
+
+// Settle renames staged commit records into place, each its file's commit
+// point, in order, then syncs the manifest folder once. The records must be
+// durable already (Stage). It returns the batches it committed: on an error
+// those after them are not, and their temp files are removed.
+func Settle(d Dir, staged []Staged) ([]string, error) {
+	var done []string
+	var err error
+	for _, s := range staged {
+		if err == nil {
+			if err = os.Rename(s.tmp, d.ManifestFile(s.Batch)); err == nil {
+				done = append(done, s.Batch)
+				continue
+			}
+			err = fmt.Errorf("write commit record %s: %w", s.Batch, err)
+		}
+		os.Remove(s.tmp)
+	}
+	if len(done) > 0 {
+		if serr := SyncDir(d.Manifest()); err == nil {
+			err = serr
+		}
+	}
+	return done, err
+}
+
+// Discard removes staged commit records that will not be settled.
+func Discard(staged []Staged) {
+	for _, s := range staged {
+		os.Remove(s.tmp)
+	}
 }
 
 // Committed reports whether the file with this content hash is committed.

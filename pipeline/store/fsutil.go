@@ -83,6 +83,8 @@ type fileWriter struct {
 	hash hash.Hash
 	size int64
 	err  error
+	// nosync: its commit is grouped (Options.Group), whose seal syncs it.
+	nosync bool
 }
 
 // sum is the written file's FileSum, once closed, named as path will be.
@@ -118,7 +120,7 @@ func (s *Store) newFileWriter(label string, rows int, schema *arrow.Schema, prop
 	if err != nil {
 		return nil, err
 	}
-	w := &fileWriter{f: f, hash: sha256.New()}
+	w := &fileWriter{f: f, hash: sha256.New(), nosync: s.grouped()}
 	w.bw = bufio.NewWriterSize(countWriter{io.MultiWriter(f, w.hash), &w.size}, writeBuffer(rows))
 	fw, err := pqarrow.NewFileWriter(schema, w.bw, props, ap)
 	if err != nil {
@@ -144,6 +146,12 @@ func (w *fileWriter) close(discard bool) error {
 	if err := w.bw.Flush(); err != nil {
 		w.f.Close()
 		return fmt.Errorf("write %s: %w", filepath.Base(w.f.Name()), err)
+	}
+	if w.nosync {
+		if err := w.f.Close(); err != nil {
+			return fmt.Errorf("close %s: %w", filepath.Base(w.f.Name()), err)
+		}
+		return nil
 	}
 	return finishTmp(w.f)
 }

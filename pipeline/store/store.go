@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
@@ -42,6 +43,12 @@ type Options struct {
 	// Writers bounds the record batches being encoded at once (one per
 	// core is enough; encoding is CPU-bound).
 	Writers int
+	// Group, when positive, lets the commits of files that come one after
+	// another share their durability (group.go): a file's commit waits until
+	// the first waiting file has waited Group, or until Seal or Close, and
+	// the files of the group are made durable together. Zero: each commit is
+	// durable when Commit returns.
+	Group time.Duration
 }
 
 // DefaultOptions are the options used for zero fields.
@@ -73,6 +80,9 @@ type Store struct {
 	opts  Options
 	sem   chan struct{} // bounds the record batches being encoded at once
 	sizes chunkSizes    // each partition's last chunk, to size the next file's
+
+	mu sync.Mutex
+	g  group // the commits waiting for a seal (Options.Group)
 }
 
 var _ pipeline.Sink = (*Store)(nil)
@@ -104,18 +114,23 @@ func Open(dataDir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close releases the store. Transactions still open are not affected; the
-// store holds no open files between commits.
-func (s *Store) Close() error { return nil }
+// Close seals the commits that wait (Options.Group) and releases the
+// store. Transactions still open are not affected; the store holds no open
+// files between commits.
+func (s *Store) Close() error { return s.Seal() }
 
-// Has reports whether a file with this content hash has been committed.
-func (s *Store) Has(hash string) bool { return layout.Committed(s.dir, hash) }
+// Has reports whether a file with this content hash has been committed, or
+// its commit waits for the group's seal.
+func (s *Store) Has(hash string) bool { return s.waits(hash) || layout.Committed(s.dir, hash) }
 
 // Open starts the commit of b: a Tx. IngestedAt is stamped on every row
 // (now when zero), unless the batch was set aside (repair.go): then it
 // keeps the stamp it had, so a file sent again after its stored copy was
 // damaged takes back its place among the others' values.
 func (s *Store) Open(b pipeline.Batch) (pipeline.Writer, error) {
+	if err := s.sealIfDue(); err != nil {
+		return nil, err
+	}
 	if rec, ok, _ := layout.ReadSetAside(s.dir, b.Hash); ok && !rec.IngestedAt.IsZero() {
 		b.IngestedAt = rec.IngestedAt
 	}
@@ -141,6 +156,9 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 	b, err := checkBatch(b)
 	if err != nil {
 		return fmt.Errorf("quarantine %w", err)
+	}
+	if err := s.sealIfDue(); err != nil {
+		return err
 	}
 	dir := s.dir.QuarantineDir(b.Hash)
 	if err := layout.MkdirAll(dir); err != nil {

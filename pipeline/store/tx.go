@@ -310,7 +310,9 @@ func (tx *Tx) Rollback() error {
 
 // Commit moves the Parquet files into place and writes the report list and
 // the commit record, the commit point. On error nothing new is visible
-// through the manifest.
+// through the manifest. With Options.Group the commit record waits for the
+// group's seal (group.go); an error then may come from the seal, and is
+// about the group's files.
 func (tx *Tx) Commit(ctx context.Context) (err error) {
 	if tx.finished {
 		return tx.finishedErr("commit")
@@ -339,6 +341,8 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	keep := map[string]bool{}
 	d := tx.s.dir
 	var sums []layout.FileSum
+	var files, dirs []string // written, and the folders they went into, for a grouped commit
+	grouped := tx.s.grouped()
 	for _, p := range parts {
 		if p.w == nil { // not written, yet no writer failed: a bug
 			return fmt.Errorf("commit %s: facts %s were not written", name, p.name)
@@ -353,10 +357,13 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 		sums = append(sums, p.w.sum(d, path))
 		names = append(names, p.name)
 		keep[p.name] = true
+		files, dirs = append(files, path), append(dirs, d.Partition(p.key))
 	}
-	for _, p := range parts {
-		if err := layout.SyncDir(d.Partition(p.key)); err != nil {
-			return fmt.Errorf("commit %s: %w", name, err)
+	if !grouped {
+		for _, p := range parts {
+			if err := layout.SyncDir(d.Partition(p.key)); err != nil {
+				return fmt.Errorf("commit %s: %w", name, err)
+			}
 		}
 	}
 	if w := tx.rej.w; w != nil {
@@ -364,8 +371,11 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 			return fmt.Errorf("commit %s: move rejects into place: %w", name, err)
 		}
 		sums = append(sums, w.sum(d, d.RejectsFile(tx.b.Hash)))
-		if err := layout.SyncDir(d.Rejects()); err != nil {
-			return fmt.Errorf("commit %s: %w", name, err)
+		files, dirs = append(files, d.RejectsFile(tx.b.Hash)), append(dirs, d.Rejects())
+		if !grouped {
+			if err := layout.SyncDir(d.Rejects()); err != nil {
+				return fmt.Errorf("commit %s: %w", name, err)
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -382,6 +392,15 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 		Status: layout.Loaded, RowsAccepted: tx.seq, RowsRejected: tx.rej.count, Partitions: names, Files: sums,
 	}
 	sort.Slice(e.Files, func(i, j int) bool { return e.Files[i].Path < e.Files[j].Path })
+	if grouped {
+		st, err := layout.Stage(d, e, tx.reports.list())
+		if err != nil {
+			return fmt.Errorf("commit %s: %w", name, err)
+		}
+		files = append(files, d.ReportsFile(tx.b.Hash), st.Temp())
+		tx.s.wait(waiting{staged: st, keep: keep, keepRejects: tx.rej.w != nil}, files, dirs)
+		return tx.s.sealIfDue()
+	}
 	if err := layout.Commit(d, e, tx.reports.list()); err != nil {
 		return fmt.Errorf("commit %s: %w", name, err)
 	}
