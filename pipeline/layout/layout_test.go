@@ -51,13 +51,34 @@ func TestCommitReadBack(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(gotReports, reports) {
 		t.Errorf("reports = %+v, %v; want %+v", gotReports, err, reports)
 	}
-	// The commit record is small: the reports are not in it.
+	// A short list is inside the commit record, with no file of its own.
 	raw, err := os.ReadFile(d.ManifestFile(batchB))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(raw), "report") || !strings.HasSuffix(string(raw), "}\n") {
+	if !strings.Contains(string(raw), `"reports":[{"report_id":"r1"`) || !strings.HasSuffix(string(raw), "}\n") {
 		t.Errorf("commit record: %s", raw)
+	}
+	if _, err := os.Stat(d.ReportsFile(batchB)); !os.IsNotExist(err) {
+		t.Errorf("a list of %d reports has a file of its own: %v", len(reports), err)
+	}
+	// A longer list has its own file; the record stays small.
+	long := make([]Report, InlineReports+1)
+	for i := range long {
+		long[i] = Report{ReportID: "r" + strconv.Itoa(i), UnitCode: "380", Period: "2023", Rows: 1}
+	}
+	batchC := strings.Repeat("c", 64)
+	if err := Commit(d, Entry{Batch: batchC, SourceFile: "c.csv", Status: Loaded, RowsAccepted: int64(len(long))}, long); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := os.ReadFile(d.ManifestFile(batchC)); err != nil || strings.Contains(string(raw), "report") {
+		t.Errorf("commit record of a long list: %s (%v)", raw, err)
+	}
+	if _, err := os.Stat(d.ReportsFile(batchC)); err != nil {
+		t.Errorf("a list of %d reports has no file: %v", len(long), err)
+	}
+	if got, err := ReadReports(d, batchC); err != nil || !reflect.DeepEqual(got, long) {
+		t.Errorf("long list = %+v, %v; want %+v", got, err, long)
 	}
 	if _, err := os.Stat(d.ReportsFile(batchA)); !os.IsNotExist(err) {
 		t.Errorf("a quarantined file has a report list: %v", err)

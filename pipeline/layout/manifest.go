@@ -55,9 +55,9 @@ type Report struct {
 // Commit writes a file's report list, then its commit record: the commit
 // point. Both are compact JSON (a large file's list holds a hundred thousand
 // reports, which indenting made twice as long to write); the record stays
-// small because the list is a file of its own, so everything that lists the
-// manifest reads a few hundred bytes per file. Reports are written in the
-// order given.
+// small because a list longer than InlineReports is a file of its own, so
+// everything that lists the manifest reads a few hundred bytes per file. A
+// shorter list is inside the record. Reports are written in the order given.
 func Commit(d Dir, e Entry, reports []Report) error {
 	rep, rec, err := encodeCommit(d, e, reports)
 	if err != nil {
@@ -74,8 +74,17 @@ func Commit(d Dir, e Entry, reports []Report) error {
 	return nil
 }
 
-// encodeCommit checks e and encodes its report list (nil unless loaded)
-// and its commit record.
+// InlineReports is the most reports a commit record carries itself, as
+// "reports" (the form of the records written before the lists had files of
+// their own, which ReadReports reads): a commune's form holds one report, a
+// district's file a few. A list this short costs less inside the record
+// than as one more file to create, write and rename for every file
+// committed; a longer one has its file (warehouse/reports), so that what
+// lists the manifest still reads a few hundred bytes per file.
+const InlineReports = 8
+
+// encodeCommit checks e and encodes its report list (nil unless loaded and
+// longer than InlineReports) and its commit record.
 func encodeCommit(d Dir, e Entry, reports []Report) (rep, rec []byte, err error) {
 	if err := CheckBatch(e.Batch); err != nil {
 		return nil, nil, fmt.Errorf("commit: %w", err)
@@ -83,10 +92,18 @@ func encodeCommit(d Dir, e Entry, reports []Report) (rep, rec []byte, err error)
 	if e.Partitions == nil {
 		e.Partitions = []string{}
 	}
-	if e.Status == Loaded {
+	var record any = e
+	switch {
+	case e.Status != Loaded:
+	case len(reports) <= InlineReports:
 		if reports == nil {
 			reports = []Report{}
 		}
+		record = struct {
+			Entry
+			Reports []Report `json:"reports"`
+		}{e, reports}
+	default:
 		b, err := json.Marshal(reports)
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode reports of %s: %w", e.Batch, err)
@@ -96,7 +113,7 @@ func encodeCommit(d Dir, e Entry, reports []Report) (rep, rec []byte, err error)
 		}
 		rep = append(b, '\n')
 	}
-	b, err := json.Marshal(e)
+	b, err := json.Marshal(record)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode commit record %s: %w", e.Batch, err)
 	}
@@ -109,10 +126,11 @@ func encodeCommit(d Dir, e Entry, reports []Report) (rep, rec []byte, err error)
 type Staged struct {
 	Batch string
 	tmp   string
+	files []string // what Stage wrote: the report list, if in a file, and tmp
 }
 
-// Temp is the staged record's temp file.
-func (s Staged) Temp() string { return s.tmp }
+// Files are the files Stage wrote, for the caller to make durable.
+func (s Staged) Files() []string { return s.files }
 
 // Stage is the first half of a commit whose durability the caller gives
 // many files at once (the store's group commit): it writes the report list
@@ -124,17 +142,19 @@ func Stage(d Dir, e Entry, reports []Report) (Staged, error) {
 	if err != nil {
 		return Staged{}, err
 	}
+	var files []string
 	if rep != nil {
 		if err := WriteFileUnsynced(d.ReportsFile(e.Batch), rep); err != nil {
 			return Staged{}, fmt.Errorf("write reports of %s: %w", e.Batch, err)
 		}
+		files = append(files, d.ReportsFile(e.Batch))
 	}
 	tmp := tempName(d.ManifestFile(e.Batch))
 	if err := os.WriteFile(tmp, rec, 0o644); err != nil {
 		os.Remove(tmp)
 		return Staged{}, fmt.Errorf("write commit record %s: %w", e.Batch, err)
 	}
-	return Staged{Batch: e.Batch, tmp: tmp}, nil
+	return Staged{Batch: e.Batch, tmp: tmp, files: append(files, tmp)}, nil
 }
 
 // Settle renames staged commit records into place, each its file's commit
@@ -178,9 +198,9 @@ func Committed(d Dir, batch string) bool {
 	return err == nil
 }
 
-// ReadEntry reads one commit record. Records written before the report list
-// had a file of its own carry the list as "reports"; it is skipped here
-// (ReadReports finds it).
+// ReadEntry reads one commit record. A record may carry its file's report
+// list as "reports" (a short list; any list, in records written before the
+// lists had files of their own); it is skipped here (ReadReports reads it).
 func ReadEntry(path string) (Entry, error) {
 	var e Entry
 	b, err := os.ReadFile(path)
@@ -235,21 +255,25 @@ func ReadManifest(d Dir) ([]Entry, error) {
 	return out, nil
 }
 
-// ReadReports reads the report list of a committed batch: its own file, or
-// the "reports" of a commit record written before there was one.
+// ReadReports reads the report list of a committed batch: the "reports" of
+// its commit record (a short list, or any list of a record written before
+// the lists had files of their own), or else its own file.
 func ReadReports(d Dir, batch string) ([]Report, error) {
-	b, err := os.ReadFile(d.ReportsFile(batch))
+	b, err := os.ReadFile(d.ManifestFile(batch))
+	if err != nil {
+		return nil, fmt.Errorf("read reports of %s: %w", batch, err)
+	}
+	var inline struct {
+		Reports *[]Report `json:"reports"`
+	}
+	if err := json.Unmarshal(b, &inline); err != nil {
+		return nil, fmt.Errorf("read reports of %s: %w", batch, err)
+	}
+	if inline.Reports != nil {
+		return *inline.Reports, nil
+	}
 	var reports []Report
-	if errors.Is(err, os.ErrNotExist) {
-		if b, err = os.ReadFile(d.ManifestFile(batch)); err != nil {
-			return nil, fmt.Errorf("read reports of %s: %w", batch, err)
-		}
-		var old struct {
-			Reports []Report `json:"reports"`
-		}
-		err = json.Unmarshal(b, &old)
-		reports = old.Reports
-	} else if err == nil {
+	if b, err = os.ReadFile(d.ReportsFile(batch)); err == nil {
 		err = json.Unmarshal(b, &reports)
 	}
 	if err != nil {

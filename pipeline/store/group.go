@@ -36,6 +36,7 @@ type waiting struct {
 	staged      layout.Staged
 	keep        map[string]bool
 	keepRejects bool
+	keepReports bool
 }
 
 // group is what waits for the next seal. Its mutex also orders seals.
@@ -123,7 +124,7 @@ func (s *Store) Seal() error {
 	done, err := layout.Settle(s.dir, staged)
 	for i := range done {
 		w := g.waiting[i]
-		s.removeStale(w.staged.Batch, w.keep, w.keepRejects)
+		s.removeStale(w.staged.Batch, w.keep, w.keepRejects, w.keepReports)
 		s.resolveSetAside(w.staged.Batch)
 	}
 	if err != nil {

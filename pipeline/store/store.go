@@ -185,17 +185,18 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 	}
 	// A file once loaded under this hash and now quarantined (the reader
 	// changed) must not keep its facts visible.
-	s.removeStale(b.Hash, nil, false)
+	s.removeStale(b.Hash, nil, false, false)
 	s.resolveSetAside(b.Hash)
 	return nil
 }
 
-// removeStale deletes this batch's parts in partitions it no longer has
-// (and its rejects file when it has none, its report list when it has no
-// partitions to keep). It runs after the commit record is written, so a
-// reader filtering on the manifest's partitions never sees them; failures
-// are harmless for the same reason and are ignored.
-func (s *Store) removeStale(hash string, keep map[string]bool, keepRejects bool) {
+// removeStale deletes this batch's parts in partitions it no longer has,
+// its rejects file unless keepRejects, and its report list's file unless
+// keepReports (a quarantined batch has none; a short list is in the commit
+// record). It runs after the commit record is written, so a reader
+// filtering on the manifest's partitions never sees them; failures are
+// harmless for the same reason and are ignored.
+func (s *Store) removeStale(hash string, keep map[string]bool, keepRejects, keepReports bool) {
 	for _, path := range s.dir.BatchFactFiles(hash) {
 		p, batch, err := layout.FactFilePartition(path)
 		if err != nil || batch != hash || keep[p.String()] {
@@ -210,7 +211,7 @@ func (s *Store) removeStale(hash string, keep map[string]bool, keepRejects bool)
 			_ = layout.SyncDir(s.dir.Rejects())
 		}
 	}
-	if keep == nil { // quarantined: no reports either
+	if !keepReports {
 		if err := os.Remove(s.dir.ReportsFile(hash)); err == nil {
 			_ = layout.SyncDir(s.dir.Reports())
 		}

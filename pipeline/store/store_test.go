@@ -627,3 +627,30 @@ func TestOpenCleansStaleTmp(t *testing.T) {
 		}
 	}
 }
+
+// A file committed again with a list short enough for its commit record
+// (the same file read differently, or a list an earlier version wrote to a
+// file of its own) leaves no list file behind.
+func TestRecommitShortReportListRemovesItsFile(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	s := open(t, dir, store.Options{})
+	b := testBatch(f, 40*len(f.inds), 0)
+	if err := commit(context.Background(), s, b); err != nil {
+		t.Fatal(err)
+	}
+	d := layout.Dir(dir)
+	if _, err := os.Stat(d.ReportsFile(b.Hash)); err != nil {
+		t.Fatalf("a list of 40 reports has no file: %v", err)
+	}
+	b.Records = b.Records[:2*len(f.inds)]
+	if err := commit(context.Background(), s, b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(d.ReportsFile(b.Hash)); !os.IsNotExist(err) {
+		t.Errorf("the old list's file is still there: %v", err)
+	}
+	if r, err := layout.ReadReports(d, b.Hash); err != nil || len(r) != 2 {
+		t.Errorf("reports after the second commit: %+v, %v; want 2", r, err)
+	}
+}

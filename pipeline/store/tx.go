@@ -392,19 +392,21 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 		Status: layout.Loaded, RowsAccepted: tx.seq, RowsRejected: tx.rej.count, Partitions: names, Files: sums,
 	}
 	sort.Slice(e.Files, func(i, j int) bool { return e.Files[i].Path < e.Files[j].Path })
+	reports := tx.reports.list()
+	listFile := len(reports) > layout.InlineReports
 	if grouped {
-		st, err := layout.Stage(d, e, tx.reports.list())
+		st, err := layout.Stage(d, e, reports)
 		if err != nil {
 			return fmt.Errorf("commit %s: %w", name, err)
 		}
-		files = append(files, d.ReportsFile(tx.b.Hash), st.Temp())
-		tx.s.wait(waiting{staged: st, keep: keep, keepRejects: tx.rej.w != nil}, files, dirs)
+		files = append(files, st.Files()...)
+		tx.s.wait(waiting{staged: st, keep: keep, keepRejects: tx.rej.w != nil, keepReports: listFile}, files, dirs)
 		return tx.s.sealIfDue()
 	}
-	if err := layout.Commit(d, e, tx.reports.list()); err != nil {
+	if err := layout.Commit(d, e, reports); err != nil {
 		return fmt.Errorf("commit %s: %w", name, err)
 	}
-	tx.s.removeStale(tx.b.Hash, keep, tx.rej.w != nil)
+	tx.s.removeStale(tx.b.Hash, keep, tx.rej.w != nil, listFile)
 	tx.s.resolveSetAside(tx.b.Hash)
 	return nil
 }
