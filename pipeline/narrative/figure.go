@@ -330,8 +330,12 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 			}
 		}
 	}
-	// The upper end of a range ("đóng góp từ 200 đến 500 nghìn đồng"):
-	// what each gave, not a sum.
+	// The upper end of a range ("đóng góp từ 200 đến 500 nghìn đồng",
+	// "hiến 5 – 10m2"): what each gave, not a sum.
+	if isPunct(toks, cd.qStart-1, "-–") && tokAt(toks, cd.qStart-2).kind == tNum {
+		cd.refused = "the upper end of a range (… – …)"
+		return
+	}
 	if isKey(toks, cd.qStart-1, x.lx.k.of("đến"), x.lx.k.of("tới")) {
 		for j := cd.qStart - 2; j >= max(cd.qStart-4, 1); j-- {
 			if toks[j].kind == tNum && isKey(toks, j-1, x.lx.k.of("từ")) {
