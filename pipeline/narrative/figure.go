@@ -1690,8 +1690,10 @@ func (x *extraction) resolve(e *timeExpr) (pipeline.Period, bool) {
 	case tkDocPeriod:
 		// "5 năm qua": at a congress, the term before it; else a span of
 		// that length the report names (giai đoạn 2015-2020); else the N
-		// years to the report's date.
-		if x.hasTerm && x.hasDate && x.term.Start.Year() == x.date.Year() {
+		// years to the report's date. An undated text that announces a
+		// term in its lead (the congress's own term, "Ra mắt Ban chấp hành
+		// nhiệm kỳ 2014-2019") is at that congress.
+		if x.hasTerm && (x.hasDate && x.term.Start.Year() == x.date.Year() || !x.hasDate && x.hasDocRange && x.docRange.Code == x.term.Code) {
 			n := x.term.End.Year() - x.term.Start.Year()
 			return pipeline.RangePeriod(x.term.Start.Year()-n, x.term.Start.Year()), true
 		}
