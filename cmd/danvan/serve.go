@@ -9,14 +9,12 @@ import (
 	"os"
 	"time"
 
-	"github.com/danvan/danvan/cmd/danvan/internal/pace"
 	"github.com/danvan/danvan/pipeline/portal"
 	"github.com/danvan/danvan/pipeline/schedule"
 	"github.com/danvan/danvan/pipeline/serve"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	pace.AsUsual() // a server runs long: Go's default pacing, no room on top
 	fs := newFlags("serve", stderr)
 	o := refreshOptions{out: io.Discard}
 	data := dataFlag(fs)
