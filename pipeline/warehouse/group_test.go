@@ -162,3 +162,79 @@ func TestGroupSteps(t *testing.T) {
 		t.Errorf("inGroup: %s", got)
 	}
 }
+
+// Staging groups a rebuilt partition's facts by a hash of their key; when
+// keys share a hash, the refresh sees that the reports miss facts and builds
+// the group again with the keys compared whole: the tables are those of a
+// hash without collisions. Here every key of a unit shares one hash.
+func TestStagingKeyCollisionsRebuildByWholeKeys(t *testing.T) {
+	ctx := context.Background()
+	at := func(d int) time.Time { return time.Date(2024, 1, d, 8, 0, 0, 0, time.UTC) }
+	plain, colliding := t.TempDir(), t.TempDir()
+	write := func(b whtest.Batch) string {
+		h := whtest.Write(t, plain, b)
+		if h2 := whtest.Write(t, colliding, b); h2 != h {
+			t.Fatalf("batch written twice with different hashes")
+		}
+		return h
+	}
+	facts := func(v float64, units ...string) []whtest.Fact {
+		var fs []whtest.Fact
+		for i, u := range units {
+			for _, p := range []string{"2023", "2023-H1", "2023-H2"} {
+				fs = append(fs, whtest.Fact{Unit: u, Period: p, Indicator: "dialogues", Value: v + float64(i)},
+					whtest.Fact{Unit: u, Period: p, Indicator: "models_registered", Disaggregation: "kinh_te", Value: 2 * v},
+					whtest.Fact{Unit: u, Period: p, Indicator: "models_registered", Value: 3 * v})
+			}
+		}
+		return fs
+	}
+	write(whtest.Batch{SourceFile: "a.csv", IngestedAt: at(1), Facts: facts(10, "380", "381", "412")})
+	b := write(whtest.Batch{SourceFile: "b.csv", IngestedAt: at(2), Facts: facts(20, "380", "412")})
+	var whole int
+	wPlain := openAt(t, plain)
+	wColliding, err := Open(ctx, colliding, Options{Trace: func(what string, _ time.Duration) {
+		if what == "staging by whole keys" {
+			whole++
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wColliding.Close() })
+	same := func(when string, wantWhole bool) {
+		t.Helper()
+		whole = 0
+		if _, err := wPlain.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		keep := stagingKey
+		stagingKey = "hash(u)"
+		_, err := wColliding.Refresh(ctx)
+		stagingKey = keep
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (whole > 0) != wantWhole {
+			t.Errorf("%s: staged by whole keys %d time(s), want it %v", when, whole, wantWhole)
+		}
+		for _, tbl := range []string{"stg_facts", "int_unit_period", "int_unit_report", "int_unit_year", "int_reports",
+			"mart_province_year", "mart_unit_year"} {
+			a, b := dump(t, wPlain, tbl), dump(t, wColliding, tbl)
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("%s: %s with a plain hash:\n%s\nwith colliding hashes:\n%s", when, tbl, strings.Join(a, "\n"), strings.Join(b, "\n"))
+			}
+			if len(a) == 0 {
+				t.Errorf("%s: %s is empty", when, tbl)
+			}
+		}
+	}
+	same("full", true)
+	// Appending compares whole keys always.
+	write(whtest.Batch{SourceFile: "c.csv", IngestedAt: at(3), Facts: facts(30, "381")[:4]})
+	same("appended", false)
+	// A removal rebuilds.
+	whtest.Remove(t, plain, b)
+	whtest.Remove(t, colliding, b)
+	same("rebuilt", true)
+}
