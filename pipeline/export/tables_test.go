@@ -114,14 +114,16 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	synced := map[string]bool{} // by path in the snapshot
-	defer func(f func(*os.File) error) { fsync = f }(fsync)
-	fsync = func(f *os.File) error {
-		if i := strings.Index(f.Name(), "/"+layout.TablesDir+"/"); i >= 0 {
-			synced[f.Name()[i+1:]] = true
-		} else if i := strings.Index(f.Name(), "/sources/"); i >= 0 {
-			synced[f.Name()[i+1:]] = true
+	defer func(f func(files, dirs []string) error) { syncAll = f }(syncAll)
+	syncAll = func(files, dirs []string) error {
+		for _, name := range files {
+			if i := strings.Index(name, "/"+layout.TablesDir+"/"); i >= 0 {
+				synced[name[i+1:]] = true
+			} else if i := strings.Index(name, "/sources/"); i >= 0 {
+				synced[name[i+1:]] = true
+			}
 		}
-		return f.Sync()
+		return layout.SyncAll(files, dirs)
 	}
 	second := publish(t, w, dir, Options{Keep: 5})
 	checkTables(t, second.Dir)

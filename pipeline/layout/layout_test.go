@@ -279,3 +279,26 @@ func TestBatchFactFiles(t *testing.T) {
 		t.Errorf("BatchFactFiles = %v, want %v", got, want)
 	}
 }
+
+// SyncAll syncs what it is given, and says which folder or file it could
+// not: a missing one is an error, not a silent success.
+func TestSyncAll(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "a.json")
+	if err := os.WriteFile(f, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := SyncAll([]string{f}, []string{dir}); err != nil {
+		t.Errorf("SyncAll: %v", err)
+	}
+	if err := syncEach([]string{f}, []string{dir}); err != nil {
+		t.Errorf("syncEach: %v", err)
+	}
+	gone := filepath.Join(dir, "gone")
+	if err := SyncAll(nil, []string{gone}); err == nil || !strings.Contains(err.Error(), gone) {
+		t.Errorf("SyncAll of a missing folder: %v", err)
+	}
+	if err := syncEach([]string{gone + ".json"}, []string{dir}); err == nil || !strings.Contains(err.Error(), "gone.json") {
+		t.Errorf("syncEach of a missing file: %v", err)
+	}
+}

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/danvan/danvan/pipeline/layout"
@@ -12,9 +10,10 @@ import (
 // A group commit: with Options.Group set, a Tx's Commit writes its files
 // and report list without syncing them, and its commit record under a temp
 // name (layout.Stage), and the file waits. Seal, which runs when the first
-// waiting file has waited Options.Group (checked when the next file is
-// opened or quarantined), at Close, or when the caller asks, makes every
-// file written since the last seal durable in one filesystem sync, then
+// waiting file has waited Options.Group (checked after each commit and when
+// the next file is opened or quarantined), at Close, or when the caller
+// asks, makes every file written since the last seal durable at once
+// (layout.SyncAll), then
 // renames the waiting commit records into place (layout.Settle) and syncs
 // the manifest folder once. A commune's form committed alone cost ~6 fsyncs
 // (its facts, the partition folder, the report list and the manifest, each
@@ -44,7 +43,7 @@ type group struct {
 	since   time.Time
 	waiting []waiting
 	batches map[string]bool
-	files   []string        // written since the last seal, for syncFiles
+	files   []string        // written since the last seal, for layout.SyncAll
 	dirs    map[string]bool // folders that gained entries since the last seal
 }
 
@@ -117,7 +116,7 @@ func (s *Store) Seal() error {
 		dirs = append(dirs, d)
 	}
 	dirs = append(dirs, s.dir.Reports(), s.dir.Manifest())
-	if err := syncFiles(g.files, dirs); err != nil {
+	if err := layout.SyncAll(g.files, dirs); err != nil {
 		layout.Discard(staged)
 		return fmt.Errorf("commit %d files: %w", len(staged), err)
 	}
@@ -129,39 +128,6 @@ func (s *Store) Seal() error {
 	}
 	if err != nil {
 		return fmt.Errorf("commit %d files: %w", len(staged)-len(done), err)
-	}
-	return nil
-}
-
-// syncEach makes files and the entries of dirs durable one by one: what
-// syncFiles does where the system cannot sync a filesystem at once.
-func syncEach(files, dirs []string) error {
-	var errs []error
-	for _, f := range files {
-		if err := syncPath(f); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	for _, d := range dirs {
-		if err := layout.SyncDir(d); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// syncPath makes the file at path durable.
-func syncPath(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", path, err)
 	}
 	return nil
 }
