@@ -42,7 +42,9 @@ type Writer interface {
 	// whole-file checks): the Writer may start writing what it holds.
 	// More Adds may follow.
 	Flush() error
-	// Commit makes the file visible, atomically.
+	// Commit makes the file visible, atomically; a sink that groups
+	// commits (store.Options.Group) may make it visible a little later,
+	// with the files committed after it, and says so in its own docs.
 	Commit(ctx context.Context) error
 	// Rollback drops everything added. It reports what it could not clean
 	// up; nothing of the file is visible either way.
