@@ -61,6 +61,18 @@ func TestFastPathsAgree(t *testing.T) {
 // checking the records one by one against a map of keys refuses, with the
 // same reasons, on files full of repeats, conflicts and limited values.
 func TestFileCheckAgreesWithSequential(t *testing.T) {
+	// Large files sort packed keys, or the entries when their keys are too
+	// wide to pack with an index.
+	for _, bits := range []uint{packedBits, 0} {
+		t.Run(fmt.Sprintf("packed %d bits", bits), func(t *testing.T) {
+			defer func(old uint) { packedBits = old }(packedBits)
+			packedBits = bits
+			fileCheckAgreesWithSequential(t)
+		})
+	}
+}
+
+func fileCheckAgreesWithSequential(t *testing.T) {
 	ref, err := DefaultReference()
 	if err != nil {
 		t.Fatal(err)

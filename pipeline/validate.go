@@ -34,6 +34,8 @@ type Validator struct {
 	breakdowns  map[breakdownText]ResolvedBreakdown
 	// spare holds the entry buffers of finished FileChecks for the next.
 	spare [][]checkEntry
+	// keys holds FileCheck's radix sort buffers for the next file.
+	keys [2][]uint64
 	// submission, when set, is the portal submission the rows come from
 	// (SetSubmission).
 	submission *Submission
