@@ -47,10 +47,13 @@ func TestHelperProcess(t *testing.T) {
 	os.Exit(0)
 }
 
-func runHelper(t *testing.T, dir string, killAfter time.Duration) (time.Duration, bool) {
+// runChild runs the test helper process named test with env=dir in its
+// environment, killing it after killAfter (never when negative); it reports
+// how long the child ran and whether it finished by itself.
+func runChild(t *testing.T, test, env, dir string, killAfter time.Duration) (time.Duration, bool) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashEnv+"="+dir)
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+dir)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -58,11 +61,9 @@ func runHelper(t *testing.T, dir string, killAfter time.Duration) (time.Duration
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	if killAfter < 0 {
-		if err := <-done; err != nil {
-			t.Fatalf("helper: %v", err)
-		}
-		return time.Since(start), true
+	var timeout <-chan time.Time // nil: never
+	if killAfter >= 0 {
+		timeout = time.After(killAfter)
 	}
 	select {
 	case err := <-done:
@@ -70,11 +71,16 @@ func runHelper(t *testing.T, dir string, killAfter time.Duration) (time.Duration
 			t.Fatalf("helper: %v", err)
 		}
 		return time.Since(start), true
-	case <-time.After(killAfter):
+	case <-timeout:
 		cmd.Process.Signal(syscall.SIGKILL)
 		err := <-done // reaps the child, so Open sees it gone
 		return time.Since(start), err == nil
 	}
+}
+
+func runHelper(t *testing.T, dir string, killAfter time.Duration) (time.Duration, bool) {
+	t.Helper()
+	return runChild(t, "TestHelperProcess", crashEnv, dir, killAfter)
 }
 
 // TestCrash kills a committing process at random moments and checks that

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -185,30 +183,7 @@ func TestGroupHelperProcess(t *testing.T) {
 
 func runGroupHelper(t *testing.T, dir string, killAfter time.Duration) (time.Duration, bool) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestGroupHelperProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), groupCrashEnv+"="+dir)
-	cmd.Stderr = os.Stderr
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start helper: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var timeout <-chan time.Time
-	if killAfter >= 0 {
-		timeout = time.After(killAfter)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("helper: %v", err)
-		}
-		return time.Since(start), true
-	case <-timeout:
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := <-done // reaps the child, so Open sees it gone
-		return time.Since(start), err == nil
-	}
+	return runChild(t, "TestGroupHelperProcess", groupCrashEnv, dir, killAfter)
 }
 
 // TestGroupCrash kills a process committing many small files in groups at

@@ -20,13 +20,7 @@ func TestGroupedPartitionsEqualOneByOne(t *testing.T) {
 	ctx := context.Background()
 	at := func(d int) time.Time { return time.Date(2024, 1, d, 8, 0, 0, 0, time.UTC) }
 	one, all := t.TempDir(), t.TempDir()
-	write := func(b whtest.Batch) string {
-		h := whtest.Write(t, one, b)
-		if h2 := whtest.Write(t, all, b); h2 != h {
-			t.Fatalf("batch written twice with different hashes")
-		}
-		return h
-	}
+	write := func(b whtest.Batch) string { return writeBoth(t, one, all, b) }
 	remove := func(h string) { whtest.Remove(t, one, h); whtest.Remove(t, all, h) }
 	facts := func(v float64, units ...string) []whtest.Fact {
 		var fs []whtest.Fact
@@ -87,6 +81,16 @@ func TestGroupedPartitionsEqualOneByOne(t *testing.T) {
 	remove(e)
 	write(whtest.Batch{SourceFile: "f.csv", IngestedAt: at(6), Facts: facts(50, "412")[:3]})
 	same("dropped and appended", 2)
+}
+
+// writeBoth writes the same batch into two stores and returns its hash.
+func writeBoth(t *testing.T, a, b string, batch whtest.Batch) string {
+	t.Helper()
+	h := whtest.Write(t, a, batch)
+	if h2 := whtest.Write(t, b, batch); h2 != h {
+		t.Fatalf("batch written twice with different hashes")
+	}
+	return h
 }
 
 func openAt(t *testing.T, dir string) *Warehouse {
@@ -171,13 +175,7 @@ func TestStagingKeyCollisionsRebuildByWholeKeys(t *testing.T) {
 	ctx := context.Background()
 	at := func(d int) time.Time { return time.Date(2024, 1, d, 8, 0, 0, 0, time.UTC) }
 	plain, colliding := t.TempDir(), t.TempDir()
-	write := func(b whtest.Batch) string {
-		h := whtest.Write(t, plain, b)
-		if h2 := whtest.Write(t, colliding, b); h2 != h {
-			t.Fatalf("batch written twice with different hashes")
-		}
-		return h
-	}
+	write := func(b whtest.Batch) string { return writeBoth(t, plain, colliding, b) }
 	facts := func(v float64, units ...string) []whtest.Fact {
 		var fs []whtest.Fact
 		for i, u := range units {
