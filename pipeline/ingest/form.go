@@ -622,20 +622,29 @@ func periodIn(title string) string {
 	}
 	for i := range words {
 		for n := min(len(words)-i, 7); n >= 2 && nextYear[i] < i+n; n-- {
-			s := strings.Join(words[i:i+n], " ")
-			p, err := pipeline.ParsePeriod(s)
-			switch {
-			case err != nil, !strings.ContainsFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' || r == '-' }),
-				p.Type == pipeline.Month && words[i] != "thang":
-				continue
-			case p.Type == pipeline.Year && i >= 2 && words[i-1] == "thang" && words[i-2] != "12":
-				// "9 THÁNG NĂM 2024" is no year, nor any period.
-				return ""
+			if code, done := runPeriod(words, i, n); done {
+				return code
 			}
-			return p.Code
 		}
 	}
 	return ""
+}
+
+// runPeriod reads the run of n words from words[i] as a title's period:
+// done with its code when the run names one, done with "" when it shows
+// the title names none, not done when the next run must be tried.
+func runPeriod(words []string, i, n int) (code string, done bool) {
+	s := strings.Join(words[i:i+n], " ")
+	p, err := pipeline.ParsePeriod(s)
+	switch {
+	case err != nil, !strings.ContainsFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' || r == '-' }),
+		p.Type == pipeline.Month && words[i] != "thang":
+		return "", false
+	case p.Type == pipeline.Year && i >= 2 && words[i-1] == "thang" && words[i-2] != "12":
+		// "9 THÁNG NĂM 2024" is no year, nor any period.
+		return "", true
+	}
+	return p.Code, true
 }
 
 var periodSeps = strings.NewReplacer("/", " ", "-", " - ", "–", " - ")
