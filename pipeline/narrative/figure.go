@@ -1289,7 +1289,14 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 				as = anchors[:1]
 			}
 			for _, a := range as {
-				if sp.end <= a && words(toks, sp.end, a) <= w {
+				// A person's age or address in brackets after the name
+				// ("Bà Trần Thị A (72 tuổi, thôn 3) đã hiến …") does not
+				// part the subject from its verb.
+				n := words(toks, sp.end, a)
+				if e.class == "example" {
+					n = wordsOutsideBrackets(c, sp.end, a)
+				}
+				if sp.end <= a && n <= w {
 					near = true
 				}
 			}
@@ -1299,7 +1306,12 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 			flags := e.col(2)
 			if flags == "name" || flags == "named" {
 				nx := tokAt(toks, sp.end)
-				if nx.kind != tWord || !nx.upper || flags == "name" && toks[sp.start].upper && sp.start > 0 {
+				named := nx.kind == tWord && nx.upper && !(flags == "name" && toks[sp.start].upper && sp.start > 0)
+				// "…, ông đã quyết định: hiến luôn 600 m2": the title alone,
+				// lower case, as the subject of a verb (a subject marker,
+				// exclusions.tsv, follows it) is the person named before.
+				anaphor := flags == "name" && e.class == "example" && !toks[sp.start].upper && x.subjectMarkerAt(c, sp.end)
+				if !named && !anaphor {
 					continue
 				}
 			}
@@ -1317,7 +1329,45 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 	return ""
 }
 
-// leadSentences is how many sentences of the first paragraph are its lead.
+// subjectMarkerAt: a word that follows a subject before its verb ("đã",
+// "cũng": exclusions.tsv, subject_marker) starts at i.
+func (x *extraction) subjectMarkerAt(c *sentCtx, i int) bool {
+	sp, ok := spanAt(c.excl, i)
+	return ok && sp.has("subject_marker")
+}
+
+// wordsOutsideBrackets counts word and number tokens in [a, b), leaving
+// out those inside round brackets opened in that range that name no place
+// (an age: "(72 tuổi)"); brackets naming a place are an address, which
+// may be the figure's own scope, and count.
+func wordsOutsideBrackets(c *sentCtx, a, b int) int {
+	toks := c.toks
+	n := 0
+	for i := max(a, 0); i < b && i < len(toks); i++ {
+		if toks[i].kind == tPunct && toks[i].text == "(" {
+			j := i + 1
+			for j < b && !(toks[j].kind == tPunct && toks[j].text == ")") {
+				j++
+			}
+			placed := false
+			for _, m := range c.mentions {
+				if m.start > i && m.start < j {
+					placed = true
+				}
+			}
+			if j < b && !placed {
+				i = j
+				continue
+			}
+		}
+		if toks[i].kind != tPunct {
+			n++
+		}
+	}
+	return n
+}
+
+// leadSentences is how many sentences// leadSentences is how many sentences of the first paragraph are its lead.
 const leadSentences = 3
 
 // fig is a figure with what deciding its repeats needs.

@@ -794,6 +794,18 @@ var ruleCases = []struct {
 	{"the cost of houses a body mobilised for", "",
 		"Năm 2023, Hội Cựu chiến binh vận động xây 3 căn nhà đồng đội với số tiền 180 triệu đồng.",
 		nil},
+	// Guard "one person's figure is an example of the text's total": the
+	// subject of the verb is a person, named with an age or address in
+	// brackets, or the title alone standing for the person named before.
+	{"a named person's land, with an age in brackets, inside the total", "",
+		"Năm 2023, nhân dân xã Kỳ Tân hiến 2.400 m2 đất làm đường. Bà Trần Thị Lan (72 tuổi, ở thôn 3) đã tiên phong hiến 380 m2 đất vườn.",
+		[]want{w("land_donated_m2", 2400, ex, "2023")}},
+	{"the title alone as the subject, inside the total", "",
+		"Năm 2023, toàn xã hiến hơn 3.000 m2 đất để mở đường. Nghe cán bộ vận động, ông đã quyết định: hiến luôn 600 m2 đất vườn.",
+		[]want{w("land_donated_m2", 3000, al, "2023")}},
+	{"a person's figure with no total stays", "",
+		"Năm 2023, nghe cán bộ vận động, ông đã quyết định hiến 600 m2 đất vườn để mở đường.",
+		[]want{w("land_donated_m2", 600, ex, "2023")}},
 	{"the value of goods mobilised stays money mobilised", "",
 		"Năm 2023, Ủy ban MTTQ huyện đã tiếp nhận 1.250 suất quà, trị giá hơn 560 triệu đồng từ các nhà hảo tâm.",
 		[]want{w("funds_mobilized_vnd", 5.6e8, al, "2023")}},
