@@ -806,6 +806,17 @@ var ruleCases = []struct {
 	{"a person's figure with no total stays", "",
 		"Năm 2023, nghe cán bộ vận động, ông đã quyết định hiến 600 m2 đất vườn để mở đường.",
 		[]want{w("land_donated_m2", 600, ex, "2023")}},
+	// Guard "a completed result": an action still under way ("đang")
+	// is no figure; a state under way is.
+	{"pledges still being registered", "",
+		"Năm 2023, các địa phương đang tiếp tục đăng ký ủng hộ Quỹ hơn 6 tỷ đồng.",
+		nil},
+	{"a drive still under way", "",
+		"Năm 2023, Mặt trận các xã đang vận động nhân dân đóng góp khoảng 2 tỷ đồng để làm đường.",
+		nil},
+	{"models kept going are a count", "",
+		"Năm 2023, toàn huyện hiện đang duy trì 120 mô hình “Dân vận khéo”.",
+		[]want{w("models_total", 120, ex, "2023")}},
 	{"the value of goods mobilised stays money mobilised", "",
 		"Năm 2023, Ủy ban MTTQ huyện đã tiếp nhận 1.250 suất quà, trị giá hơn 560 triệu đồng từ các nhà hảo tâm.",
 		[]want{w("funds_mobilized_vnd", 5.6e8, al, "2023")}},
