@@ -1121,6 +1121,48 @@ func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand, lowerOn
 			return true
 		}
 	}
+	// In a list, an item whose subject is a kind of unit with no name
+	// ("huyện, thị xã hơn 1,1 tỷ đồng", "các xã, thị trấn hiến 21.000
+	// m2") is a level of the total, not a place: a place has its name
+	// ("huyện Kỳ Anh 3 tỷ đồng"). Outside a list an unnamed "huyện" is the
+	// district the text is about, so only items count.
+	return !lowerOnly && x.unnamedUnitAt(c, from, cd.qStart)
+}
+
+// unnamedUnitAt: the item starting at from (after punctuation, a parts
+// opener such as "trong đó", and "các") opens with a word naming a kind of
+// administrative unit (places.tsv, type_*, not an organ such as "huyện
+// ủy") and no name after it (the next word is lower case or punctuation).
+// A unit word inside a body's name ("Bộ CHQS tỉnh") is not the item's
+// subject.
+func (x *extraction) unnamedUnitAt(c *sentCtx, from, to int) bool {
+	toks := c.toks
+	i := from
+	for i < to {
+		if toks[i].kind == tPunct {
+			i++
+			continue
+		}
+		if sp, ok := spanAt(c.excl, i); ok && sp.has("breakdown") {
+			i = sp.end
+			continue
+		}
+		if isKey(toks, i, x.lx.k.of("các"), x.lx.k.of("những")) {
+			i++
+			continue
+		}
+		break
+	}
+	es, j := x.lx.place.at(toks, i)
+	if len(es) == 0 || j > to {
+		return false
+	}
+	for _, e := range es {
+		if strings.HasPrefix(e.class, "type_") && !strings.HasSuffix(e.class, "_org") {
+			nx := tokAt(toks, j)
+			return !(nx.kind == tWord && nx.upper || nx.kind == tNum)
+		}
+	}
 	return false
 }
 
