@@ -1440,6 +1440,10 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 	}
 	switch x.scopeOf(c, cd) {
 	case mScopeNational:
+		if x.otherTotals == nil {
+			x.otherTotals = map[string]float64{}
+		}
+		x.otherTotals[cd.indicator] = max(x.otherTotals[cd.indicator], cd.value)
 		return fig{}, "a national total (a sum over provinces), no province's figure"
 	case mScopeGroup:
 		return fig{}, "a sum over a group of units (an emulation cluster), no unit's figure"
@@ -1536,6 +1540,9 @@ func (x *extraction) scopeOf(c *sentCtx, cd *cand) mentionKind {
 	if m, ok := x.subject(c.toks, c.mentions, cd.clauseStart, cd.qStart); ok {
 		return none(m.kind)
 	}
+	if cd.indicator == "funds_mobilized_vnd" && x.centreAgent(c, cd) {
+		return mScopeNational
+	}
 	if n := c.s.index - 1; n > 0 && x.paraSubject[n-1].ok && x.sents[n-1].para == c.s.para {
 		return none(x.paraSubject[n-1].m.kind)
 	}
@@ -1574,6 +1581,45 @@ const openingWords = 8
 
 // subject finds the nearest place named in toks [from, to) that says whose a
 // figure is.
+// centreAgent: with no unit of its own in its clause, the figure's agent
+// or channel is a body of the centre (places.tsv, national_body), named
+// after the last comma before its verb and before the figure ("tài khoản
+// của Ban Vận động cứu trợ Trung ương đã tiếp nhận …"), or a few words
+// after "thông qua"/"qua" ("đăng ký ủng hộ … thông qua Ban Vận động Cứu
+// trợ Trung ương với tổng số tiền …"). Such a figure is the centre's, a
+// national total, not any reporting unit's (money only: the centre's award
+// to a province's people is the province's). A centre's body named before
+// the comma ("Hưởng ứng lời kêu gọi của Ủy ban Trung ương MTTQ Việt Nam,
+// các cấp Hội đã vận động …") is not the agent.
+func (x *extraction) centreAgent(c *sentCtx, cd *cand) bool {
+	toks := c.toks
+	verb := cd.qStart
+	if cd.govern >= 0 && cd.govern < verb {
+		verb = cd.govern
+	}
+	seg := cd.clauseStart
+	for i := verb - 1; i >= cd.clauseStart; i-- {
+		if isPunct(toks, i, ",") {
+			seg = i + 1
+			break
+		}
+	}
+	for _, m := range c.mentions {
+		if m.kind != mScopeNational || !m.org || m.start < cd.clauseStart || m.end > cd.qStart {
+			continue
+		}
+		if m.start >= seg {
+			return true
+		}
+		for i := m.start - 1; i >= max(m.start-6, cd.clauseStart); i-- {
+			if isKey(toks, i, x.lx.k.of("qua")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (x *extraction) subject(toks []token, ms []mention, from, to int) (mention, bool) {
 	for n := len(ms) - 1; n >= 0; n-- {
 		m := ms[n]

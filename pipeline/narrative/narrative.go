@@ -241,6 +241,9 @@ type extraction struct {
 	// normSums: what the sentence before refused as a plan, proposal or
 	// rate, by unit class and value.
 	normSums map[normKey]bool
+	// by indicator, the largest total refused as another scope's (a
+	// national total): named donors smaller than it are its examples
+	otherTotals map[string]float64
 	// the figures the body states as plans or targets: a title giving
 	// one of them restates the plan (run)
 	planned map[planKey]bool
@@ -310,7 +313,7 @@ func (x *extraction) run() []Figure {
 			kept = append(kept, f)
 		}
 	}
-	return dedupe(kept)
+	return dedupe(kept, x.otherTotals)
 }
 
 // isHeader tells the "URL: …" and "DATE: …" lines of a saved page.
@@ -328,16 +331,20 @@ func isHeader(toks []token) bool {
 //
 // A named person's, household's or firm's figure is dropped when the text
 // gives a larger total of the same indicator before it: it is an example of
-// that total, not a figure of its own.
+// that total, not a figure of its own. other holds totals the text gives
+// that are no figure of their own (a national total), by indicator.
 //
 // Work is kept near linear in the number of figures, as a long report may
 // have thousands: repeats are compared within groups of equal value.
-func dedupe(figs []fig) []Figure {
+func dedupe(figs []fig, other map[string]float64) []Figure {
 	drop := make([]bool, len(figs))
 	// Examples: a named donor's figure smaller than a total the text
 	// gives, before or after it ("… Công ty X ủng hộ 100 triệu đồng …
 	// Từ ngày 5 - 23.10, Ủy ban MTTQ tỉnh tiếp nhận hơn 12 tỷ đồng").
 	largest := map[string]float64{}
+	for ind, v := range other {
+		largest[ind] = v
+	}
 	for i := range figs {
 		if f := &figs[i]; !f.example {
 			largest[f.Indicator] = max(largest[f.Indicator], f.Value)
