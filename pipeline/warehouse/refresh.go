@@ -191,7 +191,8 @@ func (w *Warehouse) refresh(ctx context.Context) (RefreshResult, error) {
 
 // prepare readies conn for a refresh: it decides whether the kept tables
 // must be rebuilt from scratch (the models before the marts, the reference
-// or stateVersion changed) and drops them if so, then runs the setup models.
+// or stateVersion changed) and drops them if so, then runs the setup models
+// again (the opening ran them, or found what they make).
 func (w *Warehouse) prepare(ctx context.Context, conn *sql.Conn, ms []modelFile) (full bool, err error) {
 	stateKey := stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < 200 }) + "/" + w.refHash
 	if err := w.exec(ctx, conn, "state table", `CREATE TABLE IF NOT EXISTS wh_state (key VARCHAR)`); err != nil {
@@ -222,14 +223,12 @@ func (w *Warehouse) prepare(ctx context.Context, conn *sql.Conn, ms []modelFile)
 	if err := w.exec(ctx, conn, "settings", fmt.Sprintf(`CREATE OR REPLACE TABLE refresh_settings AS SELECT %d AS deadline_days`, w.opts.DeadlineDays)); err != nil {
 		return false, err
 	}
-	for _, m := range ms {
-		if m.Phase < 100 {
-			if err := w.exec(ctx, conn, "model "+m.Name, m.SQL); err != nil {
-				return false, err
-			}
-		}
-	}
+	// The opening ran the setup models (Open, setup); dropping the kept
+	// tables above undid part of what they made.
 	if full {
+		if err := w.runSetup(ctx, conn, ms); err != nil {
+			return false, fmt.Errorf("refresh: %w", err)
+		}
 		if err := w.exec(ctx, conn, "state", `DELETE FROM wh_state`); err != nil {
 			return false, err
 		}
