@@ -50,9 +50,14 @@ func (a Action) String() string {
 
 // built is what a partition was last built from (wh_partitions).
 type built struct {
-	hash    string   // hashBatches of batches
+	hash    string   // hashBatches of batches; failedKey when its data tests failed
 	batches []string // the committed batches it holds
 }
+
+// failedKey is the key of a partition whose staging failed the data tests
+// (refresh): no batch set has it, so the partition is rebuilt, or dropped
+// when it has no batch left.
+const failedKey = ""
 
 // step is the plan for one partition.
 type step struct {
@@ -110,7 +115,7 @@ func plan(prev map[layout.Partition]built, files []factFile, full bool) refreshP
 			continue
 		}
 		s := step{Partition: part, Action: Rebuild, Files: fs, Read: fs}
-		if ok {
+		if ok && old.hash != failedKey {
 			kept := map[string]bool{}
 			for _, b := range old.batches {
 				kept[b] = true

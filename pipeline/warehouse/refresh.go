@@ -179,8 +179,12 @@ func (w *Warehouse) refresh(ctx context.Context) (RefreshResult, error) {
 	}
 	if len(failed) > 0 {
 		// Staging of these partitions is committed but failed its tests:
-		// forget their keys so the next refresh rebuilds and tests them again.
-		if err := w.exec(ctx, conn, "forget failed partitions", `DELETE FROM wh_partitions USING refreshed_partitions r
+		// blank their keys (failedKey) so the next refresh rebuilds and
+		// tests them again, or empties them if their batches are gone. A
+		// key deleted instead left a new partition whose batches were then
+		// withdrawn out of every later plan, its rows staged for good.
+		if err := w.exec(ctx, conn, "forget failed partitions", `UPDATE wh_partitions SET files_hash = '', batches = []::VARCHAR[]
+			FROM refreshed_partitions r
 			WHERE wh_partitions.province_code = r.province_code AND wh_partitions.year = r.year`); err != nil {
 			return res, errors.Join(&DataTestError{failed}, err)
 		}

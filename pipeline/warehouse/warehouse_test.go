@@ -476,7 +476,7 @@ func TestDataTestFailureRollsBackMarts(t *testing.T) {
 	w := open(t, dir, warehouse.Options{})
 	good := refresh(t, w)
 	// A fact for a unit of Thanh Hóa placed in Hà Tĩnh: the relationship test catches it.
-	whtest.Write(t, dir, whtest.Batch{SourceFile: "bad.csv", IngestedAt: day(2), Facts: []whtest.Fact{
+	bad := whtest.Write(t, dir, whtest.Batch{SourceFile: "bad.csv", IngestedAt: day(2), Facts: []whtest.Fact{
 		{Unit: "381", Province: "42", Period: "2023", Indicator: "dialogues", Value: 5},
 		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 11}}})
 	_, err := w.Refresh(ctx)
@@ -493,6 +493,13 @@ func TestDataTestFailureRollsBackMarts(t *testing.T) {
 	// The failure is not forgotten: the next refresh tests the partitions again.
 	if _, err := w.Refresh(ctx); !errors.As(err, &dte) {
 		t.Errorf("second refresh: want the same failure, got %v", err)
+	}
+	// Withdrawn, the bad batch leaves nothing staged of it, in the partition
+	// it alone made (42/2023) either.
+	whtest.Remove(t, dir, bad)
+	refresh(t, w)
+	if got := rows(t, w, `SELECT province_code, year, unit_code, value FROM stg_facts ORDER BY ALL`); !reflect.DeepEqual(got, []string{"38|2023|380|10"}) {
+		t.Errorf("staged after the bad batch was withdrawn: %v", got)
 	}
 }
 
