@@ -326,6 +326,10 @@ func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, m
 		return nil, err
 	}
 	w.trace("unit standing (reporting calendar)", time.Since(ts))
+	key := w.martsKey(ms)
+	if err := w.martPartitions(ctx, tx, key); err != nil {
+		return nil, err
+	}
 	for _, m := range ms {
 		if m.Phase >= 200 && m.Phase < 900 {
 			if err := w.exec(ctx, tx, "model "+m.Name, m.SQL); err != nil {
@@ -354,12 +358,78 @@ func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, m
 	if err := w.writeRun(ctx, tx, *res); err != nil {
 		return nil, err
 	}
+	if err := w.exec(ctx, tx, "marts' partitions", `CREATE OR REPLACE TABLE wh_marts AS
+		SELECT ?::VARCHAR AS key, province_code, year, files_hash FROM wh_partitions`, key); err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("refresh: commit marts: %w", err)
 	}
 	w.trace("commit marts", time.Since(t0))
 	return nil, nil
+}
+
+// martsKey names what the kept mart (210_mart_unit_year) is built by:
+// every model before the tests, the reference and stateVersion. A
+// partition's rows in it follow from its staging, which wh_partitions keys
+// by its batches.
+func (w *Warehouse) martsKey(ms []modelFile) string {
+	return stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < 900 }) + "/" + w.refHash
+}
+
+// martPartitions defines in_marts(p, y), the partitions whose rows of the
+// kept mart are computed again: those whose key in wh_partitions is not
+// the one the marts were last built from (wh_marts, written with the marts
+// in their transaction, so a crash or a failed test before their commit
+// leaves the two as they were and the next refresh finds the same
+// difference). When the marts were built by other models or another
+// reference (key), or never, the mart is dropped and every partition is
+// computed.
+func (w *Warehouse) martPartitions(ctx context.Context, tx *sql.Tx, key string) error {
+	if err := w.exec(ctx, tx, "marts' partitions", `CREATE TABLE IF NOT EXISTS wh_marts (key VARCHAR, province_code VARCHAR,
+		year INTEGER, files_hash VARCHAR)`); err != nil {
+		return err
+	}
+	// The key is on every row: a warehouse without partitions keeps none,
+	// and its marts, empty, are built again whole.
+	var have sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT min(key) FROM wh_marts`).Scan(&have); err != nil {
+		return fmt.Errorf("refresh: marts' partitions: %w", err)
+	}
+	body := "true"
+	if have.Valid && have.String == key {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT province_code, year FROM (
+			(SELECT province_code, year, files_hash FROM wh_partitions EXCEPT SELECT province_code, year, files_hash FROM wh_marts)
+			UNION ALL
+			(SELECT province_code, year, files_hash FROM wh_marts EXCEPT SELECT province_code, year, files_hash FROM wh_partitions))
+			ORDER BY province_code, year`)
+		if err != nil {
+			return fmt.Errorf("refresh: marts' partitions: %w", err)
+		}
+		var g []step
+		for rows.Next() {
+			var st step
+			if err := rows.Scan(&st.Province, &st.Year); err != nil {
+				rows.Close()
+				return fmt.Errorf("refresh: marts' partitions: %w", err)
+			}
+			g = append(g, st)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("refresh: marts' partitions: %w", err)
+		}
+		body = "false"
+		if len(g) > 0 {
+			body = inGroup(g)
+		}
+	} else {
+		if err := w.exec(ctx, tx, "marts' partitions", "DROP TABLE IF EXISTS mart_unit_year"); err != nil {
+			return err
+		}
+	}
+	return w.exec(ctx, tx, "marts' partitions", "CREATE OR REPLACE TEMP MACRO in_marts(p, y) AS "+body)
 }
 
 // refreshGroup runs the incremental models (1xx) over a group of

@@ -1,0 +1,160 @@
+package warehouse_test
+
+import (
+	"errors"
+	"io/fs"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/danvan/danvan/pipeline/warehouse"
+	"github.com/danvan/danvan/pipeline/warehouse/whtest"
+	models "github.com/danvan/danvan/sql"
+)
+
+// The marts, mart_unit_year among them kept and computed again only for
+// the partitions whose staging changed since it was built, hold what a
+// build from scratch of the same batches holds, after each of: a
+// correction of one year (the next year's change on it moves, though its
+// own partition did not), a new partition, a withdrawn batch that empties
+// a partition, a data test that fails and a mart model that fails after the
+// partitions were committed (as a crash between the two transactions
+// would leave them), and the refreshes that follow them.
+func TestKeptMartsEqualAFullBuild(t *testing.T) {
+	// The models, and one more of the marts' phase that fails while the
+	// warehouse holds a table named crash_here: the same models (and so
+	// the same key of the marts) whether it fails or not.
+	ms := fstest.MapFS{"250_fail_on_request.sql": {Data: []byte(
+		`SELECT error('failing on request') FROM duckdb_tables() WHERE table_name = 'crash_here';`)}}
+	names, err := fs.Glob(models.FS, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		b, err := fs.ReadFile(models.FS, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms[n] = &fstest.MapFile{Data: b}
+	}
+	opts := warehouse.Options{Models: ms}
+
+	dir := t.TempDir()
+	marts := []string{"mart_province_year", "mart_unit_year", "mart_completeness", "mart_reporting", "mart_years"}
+	// same compares every mart of w with those of a warehouse built from
+	// scratch over a copy of dir's batches.
+	same := func(w *warehouse.Warehouse, when string) {
+		t.Helper()
+		fresh := t.TempDir()
+		copyData(t, dir, fresh)
+		w2 := open(t, fresh, opts)
+		if res := refresh(t, w2); res.Mode != warehouse.Full {
+			t.Fatalf("%s: the fresh warehouse's refresh was %s", when, res.Mode)
+		}
+		for _, m := range marts {
+			kept := rows(t, w, "SELECT * FROM "+m+" ORDER BY ALL")
+			built := rows(t, w2, "SELECT * FROM "+m+" ORDER BY ALL")
+			if !reflect.DeepEqual(kept, built) {
+				t.Errorf("%s: %s kept\n %v\nbuilt from scratch\n %v", when, m, kept, built)
+			}
+		}
+		w2.Close()
+	}
+	yoy := func(w *warehouse.Warehouse) string {
+		t.Helper()
+		return one(t, w, `SELECT coalesce(yoy_change::VARCHAR, 'NULL') FROM mart_province_year
+			WHERE province_code = '38' AND year = 2023 AND indicator = 'dialogues'`)
+	}
+
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "38", Period: "2022", Indicator: "dialogues", Value: 30},
+		{Unit: "38", Period: "2023", Indicator: "dialogues", Value: 40},
+		{Unit: "380", Period: "2022", Indicator: "dialogues", Value: 10},
+		{Unit: "381", Period: "2022", Indicator: "dialogues", Value: 20},
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 15},
+		{Unit: "381", Period: "2023", Indicator: "dialogues", Value: 25},
+		{Unit: "382", Period: "2023-H1", Indicator: "dialogues", Value: 3},
+	}})
+	hatinh := whtest.Write(t, dir, whtest.Batch{SourceFile: "ha-tinh.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "436", Period: "2022", Indicator: "dialogues", Value: 4},
+		{Unit: "437", Period: "2022", Indicator: "dialogues", Value: 6},
+	}})
+	w := open(t, dir, opts)
+	refresh(t, w)
+	if got := yoy(w); got != "10.0" {
+		t.Fatalf("38/2023 on 2022: %s", got)
+	}
+	same(w, "first refresh")
+
+	// 38/2022 corrected: only that partition is staged again, and
+	// 2023's change on it follows.
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a-sua.csv", IngestedAt: day(2), Facts: []whtest.Fact{
+		{Unit: "38", Period: "2022", Indicator: "dialogues", Value: 35},
+		{Unit: "381", Period: "2022", Indicator: "dialogues", Value: 1},
+	}})
+	if res := refresh(t, w); res.Partitions != 1 {
+		t.Errorf("correction of 38/2022: %d partitions refreshed", res.Partitions)
+	}
+	if got := yoy(w); got != "5.0" {
+		t.Errorf("38/2023 on the corrected 2022: %s", got)
+	}
+	same(w, "after a correction of the year before")
+
+	// A new partition, and a withdrawn batch that empties another.
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "nghe-an.csv", IngestedAt: day(3), Facts: []whtest.Fact{
+		{Unit: "40", Period: "2023", Indicator: "dialogues", Value: 9},
+	}})
+	whtest.Remove(t, dir, hatinh)
+	refresh(t, w)
+	same(w, "after a new partition and an emptied one")
+
+	// A data test fails: the marts roll back; withdrawn, the next refresh
+	// brings them up to date.
+	bad := whtest.Write(t, dir, whtest.Batch{SourceFile: "bad.csv", IngestedAt: day(4), Facts: []whtest.Fact{
+		{Unit: "381", Province: "42", Period: "2023", Indicator: "dialogues", Value: 5},
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 16},
+	}})
+	var dte *warehouse.DataTestError
+	if _, err := w.Refresh(ctx); !errors.As(err, &dte) || !strings.Contains(err.Error(), "903_test_relationships") {
+		t.Fatalf("want a failing data test, got %v", err)
+	}
+	whtest.Remove(t, dir, bad)
+	refresh(t, w)
+	same(w, "after a failed data test")
+
+	// A mart model fails after the partitions were committed with their
+	// keys: the marts are those of the refresh before, and the next
+	// refresh must still compute the partitions that changed.
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a-sua-2.csv", IngestedAt: day(5), Facts: []whtest.Fact{
+		{Unit: "38", Period: "2022", Indicator: "dialogues", Value: 20},
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 17},
+	}})
+	if _, err := w.DB().ExecContext(ctx, `CREATE TABLE crash_here (x INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Refresh(ctx); err == nil || !strings.Contains(err.Error(), "failing on request") {
+		t.Fatalf("want the marts to fail, got %v", err)
+	}
+	if got := yoy(w); got != "5.0" {
+		t.Errorf("marts of a refresh that failed: 38/2023 on 2022 %s, want the refresh before's 5.0", got)
+	}
+	if _, err := w.DB().ExecContext(ctx, `DROP TABLE crash_here`); err != nil {
+		t.Fatal(err)
+	}
+	if res := refresh(t, w); res.Mode != warehouse.Unchanged {
+		t.Errorf("after the failed marts: %s, want unchanged partitions", res.Mode)
+	}
+	if got := yoy(w); got != "20.0" {
+		t.Errorf("38/2023 on 2022 after the failed marts: %s", got)
+	}
+	same(w, "after a failed mart model")
+
+	// Reopened (the marts are kept in the file), nothing new: the same.
+	w.Close()
+	w = open(t, dir, opts)
+	if res := refresh(t, w); res.Mode != warehouse.Unchanged {
+		t.Errorf("reopened: %s", res.Mode)
+	}
+	same(w, "reopened")
+}
