@@ -54,8 +54,27 @@ var (
 		cQuote: arrow.BinaryTypes.String, cSourceRef: arrow.BinaryTypes.String,
 	}, dictString)
 
+	// plainSchema writes every string plainly: the schema of a small
+	// facts file (plainRows).
+	plainSchema = arrowSchema(layout.FactColumns[:], nil, arrow.BinaryTypes.String)
+
 	rejectsSchema = arrowSchema(layout.RejectColumns, nil, arrow.BinaryTypes.String)
 )
+
+// plainRows is the most records a file may have had when a partition's
+// first row group is taken for that partition's facts file to be written
+// without dictionaries (plainSchema, props of writerProps with plain set;
+// ingest takes the rows of a file read whole after its last record, so
+// the file is that small): a commune's form is one row group of a few
+// dozen rows, where each of the 15 dictionary columns cost a dictionary
+// page beside its data page (two pages to build, compress and describe
+// in the footer instead of one), and the dictionary's hash table, for
+// values that mostly occur once. The 365 forms of a half-year's drop:
+// ingest CPU 0.90x, measured in the commit that set it (docs/performance.md).
+// A partition of a large file starts with a row group of thousands and
+// keeps its dictionaries. The bytes change, not what they hold: a reader
+// sees the same strings either way.
+const plainRows = 1024
 
 // arrowSchema gives the columns their Arrow types: strings as str unless
 // override says otherwise.
@@ -86,7 +105,10 @@ func arrowSchema(cols []layout.Column, override map[int]arrow.DataType, str arro
 	return arrow.NewSchema(fields, nil)
 }
 
-func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
+// writerProps are the Parquet writer's properties for facts files with
+// row groups of up to chunk rows, and for the rejects; plain: for a small
+// facts file (plainRows), written without dictionaries.
+func writerProps(chunk int, plain bool) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
 		// Level 1: the dictionaries already did most of the work; a
@@ -131,6 +153,9 @@ func writerProps(chunk int) (*parquet.WriterProperties, pqarrow.ArrowWriterPrope
 	for _, c := range []int{cProvinceCode, cProvinceName, cUnitName, cUnitLevel, cPeriodType,
 		cDisaggregation, cQualifier, cOrigin, cNote, cSourceFile, cBatch} {
 		opts = append(opts, parquet.WithStatsFor(factsSchema.Field(c).Name, false))
+	}
+	if plain {
+		opts = append(opts, parquet.WithDictionaryDefault(false))
 	}
 	opts = append(opts, parquet.WithAllocator(pool))
 	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(pool))
@@ -283,4 +308,29 @@ func compactDict(indices []int32, vals []string, null int32) arrow.Array {
 	dv := c.array()
 	defer dv.Release()
 	return array.NewDictionaryArray(dictString, idx, dv)
+}
+
+// plainStrings is the strings indices name (ids into vals) as a plain
+// String array, for a small file (plainRows). Id null, if not -1, is
+// written as null; nil indices name vals[0] n times (a column of one value
+// for the whole file: source_file, batch).
+func plainStrings(indices []int32, n int, vals []string, null int32) arrow.Array {
+	var c strCol
+	size := 0
+	if len(vals) > 0 {
+		size = len(vals[0])
+	}
+	c.reserve(n, size+1)
+	for i := 0; i < n; i++ {
+		g := int32(0)
+		if indices != nil {
+			g = indices[i]
+		}
+		if g == null {
+			c.add("", false)
+			continue
+		}
+		c.add(vals[g], true)
+	}
+	return c.array()
 }

@@ -38,8 +38,9 @@ type part struct {
 	// next one's buffers.
 	last chunkSize
 
-	w  *fileWriter // the partition's temp file, nil until its first chunk is written
-	ch chan *chunk // to the partition's writer goroutine, nil until its first chunk
+	w     *fileWriter // the partition's temp file, nil until its first chunk is written
+	plain bool        // w is a small file's, written without dictionaries (plainRows)
+	ch    chan *chunk // to the partition's writer goroutine, nil until its first chunk
 }
 
 // partitions finds a row's partition by province and year.
@@ -184,9 +185,10 @@ func (p *part) grow(last chunkSize, limit int) {
 // chunk is the buffered rows of one partition, handed from the caller to
 // the partition's writer goroutine, which turns them into one row group.
 type chunk struct {
-	year int32
-	at   arrow.Timestamp
-	vals [nCols][]string // the dictionaries as of the hand-over (only ever appended to)
+	year  int32
+	at    arrow.Timestamp
+	small bool            // the file had at most plainRows records when it was taken
+	vals  [nCols][]string // the dictionaries as of the hand-over (only ever appended to)
 	buffer
 }
 
@@ -204,8 +206,9 @@ func (p *part) take(at arrow.Timestamp, d *[nCols]*dict) *chunk {
 
 // record turns the chunk into a record batch. Each dictionary column gets
 // a dictionary of the values this row group uses, so the Parquet writer
-// hashes and stores only those rather than the whole transaction's.
-func (c *chunk) record() arrow.RecordBatch {
+// hashes and stores only those rather than the whole transaction's; in a
+// small file (plain, plainRows) the column is plain strings.
+func (c *chunk) record(plain bool) arrow.RecordBatch {
 	n := c.n
 	cols := make([]arrow.Array, nCols)
 	years := make([]int32, n)
@@ -216,12 +219,16 @@ func (c *chunk) record() arrow.RecordBatch {
 	}
 	for _, col := range dictCols {
 		idx := c.idx[col]
-		if col == cSourceFile || col == cBatch {
-			idx = make([]int32, n)
-		}
 		null := int32(-1)
 		if col == cNote {
 			null = noNote
+		}
+		if plain {
+			cols[col] = plainStrings(idx, n, c.vals[col], null)
+			continue
+		}
+		if col == cSourceFile || col == cBatch {
+			idx = make([]int32, n)
 		}
 		cols[col] = compactDict(idx, c.vals[col], null)
 	}
@@ -234,7 +241,11 @@ func (c *chunk) record() arrow.RecordBatch {
 	cols[cSubmittedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(c.sub), c.subOK, c.subNil)
 	cols[cIngestedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(ingested), nil, 0)
 	cols[cSeq] = fixedArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(c.seq), nil, 0)
-	rec := array.NewRecordBatch(factsSchema, cols, int64(n))
+	schema := factsSchema
+	if plain {
+		schema = plainSchema
+	}
+	rec := array.NewRecordBatch(schema, cols, int64(n))
 	for _, a := range cols {
 		a.Release()
 	}
@@ -279,13 +290,18 @@ func (tx *Tx) write(p *part, ch <-chan *chunk) {
 // of every row of the file.
 func (tx *Tx) writeChunk(p *part, c *chunk) error {
 	if p.w == nil {
-		w, err := tx.s.newFileWriter(tx.b.Hash+"."+strings.NewReplacer("=", "", "/", "-").Replace(p.name), c.n, factsSchema, tx.props, tx.arrProps)
+		p.plain = c.small
+		schema, props := factsSchema, tx.s.props
+		if p.plain {
+			schema, props = plainSchema, tx.s.plainProps
+		}
+		w, err := tx.s.newFileWriter(tx.b.Hash+"."+strings.NewReplacer("=", "", "/", "-").Replace(p.name), c.n, schema, props, tx.s.arrProps)
 		if err != nil {
 			return fmt.Errorf("write facts of %s: %w", tx.b.SourceFile, err)
 		}
 		p.w = w
 	}
-	rec := c.record()
+	rec := c.record(p.plain)
 	defer rec.Release()
 	if err := p.w.fw.Write(rec); err != nil {
 		p.w.err = fmt.Errorf("write facts %s of %s: %w", p.name, tx.b.SourceFile, err)

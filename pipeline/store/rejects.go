@@ -43,7 +43,7 @@ func (tx *Tx) flushRejects() error {
 		return nil
 	}
 	if r.w == nil {
-		w, err := tx.s.newFileWriter(tx.b.Hash+".rejects", len(r.rows), rejectsSchema, tx.props, tx.arrProps)
+		w, err := tx.s.newFileWriter(tx.b.Hash+".rejects", len(r.rows), rejectsSchema, tx.s.props, tx.s.arrProps)
 		if err != nil {
 			return fmt.Errorf("write rejects of %s: %w", tx.b.SourceFile, err)
 		}

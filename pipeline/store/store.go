@@ -27,6 +27,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/layout"
 )
@@ -81,6 +84,11 @@ type Store struct {
 	sem   chan struct{} // bounds the record batches being encoded at once
 	sizes chunkSizes    // each partition's last chunk, to size the next file's
 
+	// The Parquet writers' properties, made once (writerProps): props and
+	// arrProps for every file, plainProps for a small facts file's.
+	props, plainProps *parquet.WriterProperties
+	arrProps          pqarrow.ArrowWriterProperties
+
 	mu sync.Mutex
 	g  group // the commits waiting for a seal (Options.Group)
 }
@@ -99,6 +107,8 @@ func Open(dataDir string, opts Options) (*Store, error) {
 	}
 	s := &Store{dir: layout.Dir(abs), opts: opts.withDefaults(), sizes: chunkSizes{m: map[string]chunkSize{}}}
 	s.sem = make(chan struct{}, s.opts.Writers)
+	s.props, s.arrProps = writerProps(s.opts.ChunkRows, false)
+	s.plainProps, _ = writerProps(s.opts.ChunkRows, true)
 	d := s.dir
 	if err := layout.MkdirsAll(d.Facts(), d.Rejects(), d.Manifest(), d.Reports(), d.Tmp(), d.Quarantine()); err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", dataDir, err)

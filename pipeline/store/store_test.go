@@ -68,6 +68,137 @@ func open(t testing.TB, dir string, opts store.Options) *store.Store {
 	return s
 }
 
+// wantTypes are the facts columns' types as DuckDB reads them.
+var wantTypes = map[string]string{
+	"province_code": "VARCHAR", "province_name": "VARCHAR", "unit_code": "VARCHAR", "unit_name": "VARCHAR",
+	"unit_level": "VARCHAR", "period": "VARCHAR", "period_type": "VARCHAR", "period_start": "DATE",
+	"period_end": "DATE", "year": "INTEGER", "indicator": "VARCHAR", "disaggregation": "VARCHAR",
+	"value": "DOUBLE", "qualifier": "VARCHAR", "origin": "VARCHAR", "quote": "VARCHAR", "note": "VARCHAR",
+	"report_id": "VARCHAR", "source_file": "VARCHAR", "source_ref": "VARCHAR",
+	"submitted_at": "TIMESTAMP WITH TIME ZONE", "ingested_at": "TIMESTAMP WITH TIME ZONE",
+	"batch": "VARCHAR", "seq": "BIGINT",
+}
+
+// TestSmallFileReadBack: a file's partition whose rows are few
+// (plainRows), a commune's form, is written without dictionaries, and reads
+// back the same, nulls included.
+func TestSmallFileReadBack(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	s := open(t, dir, store.Options{})
+	b := testBatch(f, 120, 0)
+	if err := commit(context.Background(), s, b); err != nil {
+		t.Fatalf("commit: %v", err)
+	}
+	db := openDB(t)
+	if n := queryInt(t, db, "SELECT count(*) FROM read_parquet('"+factsGlob(dir)+"')"); n != int64(len(b.Records)) {
+		t.Errorf("rows = %d, want %d", n, len(b.Records))
+	}
+	seqs := make([]int, len(b.Records))
+	for i := range seqs {
+		seqs[i] = i
+	}
+	checkReadBack(t, db, dir, b, seqs)
+	mrows, err := db.Query("SELECT path_in_schema, compression, encodings FROM parquet_metadata('" + factsGlob(dir) + "')")
+	if err != nil {
+		t.Fatalf("parquet_metadata: %v", err)
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var col, comp, enc string
+		if err := mrows.Scan(&col, &comp, &enc); err != nil {
+			t.Fatal(err)
+		}
+		if comp != "ZSTD" {
+			t.Errorf("column %s: compression %s, want ZSTD", col, comp)
+		}
+		if strings.Contains(enc, "DICTIONARY") {
+			t.Errorf("column %s: encodings %s, want no dictionary in a small file", col, enc)
+		}
+	}
+}
+
+// checkReadBack reads the facts of dir, the store b alone was committed
+// into, with DuckDB: their columns and types, the rows of b's records at
+// seqs, every column against the record, and the nulls where the records
+// have none (quotes, submission times).
+func checkReadBack(t *testing.T, db *sql.DB, dir string, b batch, seqs []int) {
+	t.Helper()
+	src := "read_parquet('" + factsGlob(dir) + "', hive_partitioning=true)"
+	// types, as stored in the files (no Hive columns) and through the glob
+	wantOrder := []string{"province_code", "province_name", "unit_code", "unit_name", "unit_level", "period",
+		"period_type", "period_start", "period_end", "year", "indicator", "disaggregation", "value", "qualifier",
+		"origin", "quote", "note", "report_id", "source_file", "source_ref", "submitted_at", "ingested_at", "batch", "seq"}
+	rows, err := db.Query("DESCRIBE SELECT * FROM read_parquet('" + factsGlob(dir) + "', hive_partitioning=false)")
+	if err != nil {
+		t.Fatalf("describe: %v", err)
+	}
+	var order []string
+	for rows.Next() {
+		var name, typ string
+		var null, key, def, extra sql.NullString
+		if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
+			t.Fatalf("describe: %v", err)
+		}
+		order = append(order, name)
+		if wantTypes[name] != typ {
+			t.Errorf("column %s: type %s, want %s", name, typ, wantTypes[name])
+		}
+	}
+	rows.Close()
+	if strings.Join(order, ",") != strings.Join(wantOrder, ",") {
+		t.Errorf("columns %v, want %v", order, wantOrder)
+	}
+
+	// one row, every column, against the record it came from
+	for _, seq := range seqs {
+		r := b.Records[seq]
+		var (
+			pc, pn, uc, un, ul, per, pt, ind, dis, qual, orig, rid, sf, sref, batch string
+			quote, note                                                             sql.NullString
+			ps, pe                                                                  time.Time
+			year                                                                    int32
+			val                                                                     float64
+			sub                                                                     sql.NullTime
+			ing                                                                     time.Time
+			gotSeq                                                                  int64
+		)
+		err := db.QueryRow(`SELECT province_code, province_name, unit_code, unit_name, unit_level, period, period_type,
+			period_start, period_end, year, indicator, disaggregation, value, qualifier, origin, quote, note, report_id,
+			source_file, source_ref, submitted_at, ingested_at, batch, seq FROM `+src+` WHERE seq = ?`, seq).Scan(
+			&pc, &pn, &uc, &un, &ul, &per, &pt, &ps, &pe, &year, &ind, &dis, &val, &qual, &orig, &quote, &note, &rid,
+			&sf, &sref, &sub, &ing, &batch, &gotSeq)
+		if err != nil {
+			t.Fatalf("row seq %d: %v", seq, err)
+		}
+		got := []any{pc, pn, uc, un, ul, per, pt, ps.Format("2006-01-02"), pe.Format("2006-01-02"), year, ind, dis, val,
+			qual, orig, quote.String, quote.Valid, note.String, note.Valid, rid, sf, sref, sub.Valid, ing.UTC(), batch, gotSeq}
+		want := []any{r.Province.Code, r.Province.Name, r.Unit.Code, r.Unit.Name, string(r.Unit.Level), r.Period.Code,
+			string(r.Period.Type), r.Period.Start.Format("2006-01-02"), r.Period.End.Format("2006-01-02"),
+			int32(r.Period.Year()), r.Indicator.Code, r.Disaggregation, r.Value, string(r.Qualifier), string(r.Origin),
+			r.Quote, r.Quote != "", r.Note, r.Note != "", wantReportID(b.Hash, r.Unit.Code, r.Period.Code),
+			b.SourceFile, r.Ref, !r.SubmittedAt.IsZero(), ingestedAt.Truncate(time.Microsecond), b.Hash, int64(seq)}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("seq %d field %d: got %v, want %v", seq, i, got[i], want[i])
+			}
+		}
+		if sub.Valid && !sub.Time.Equal(r.SubmittedAt) {
+			t.Errorf("seq %d submitted_at %v, want %v", seq, sub.Time, r.SubmittedAt)
+		}
+	}
+	// nulls where stated, and nowhere else
+	if n := queryInt(t, db, "SELECT count(*) FROM "+src+" WHERE quote IS NULL"); n != int64(len(b.Records)-len(b.Records)/10) {
+		t.Errorf("null quotes = %d", n)
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM "+src+" WHERE submitted_at IS NULL"); n != int64(len(b.Records)/2) {
+		t.Errorf("null submitted_at = %d", n)
+	}
+	if n := queryInt(t, db, "SELECT count(DISTINCT seq) FROM "+src); n != int64(len(b.Records)) {
+		t.Errorf("distinct seq = %d", n)
+	}
+}
+
 func TestCommitReadBack(t *testing.T) {
 	f := newFixture(t)
 	dir := t.TempDir()
@@ -118,87 +249,8 @@ func TestCommitReadBack(t *testing.T) {
 		}
 	}
 
-	// types, as stored in the files (no Hive columns) and through the glob
-	wantTypes := map[string]string{
-		"province_code": "VARCHAR", "province_name": "VARCHAR", "unit_code": "VARCHAR", "unit_name": "VARCHAR",
-		"unit_level": "VARCHAR", "period": "VARCHAR", "period_type": "VARCHAR", "period_start": "DATE",
-		"period_end": "DATE", "year": "INTEGER", "indicator": "VARCHAR", "disaggregation": "VARCHAR",
-		"value": "DOUBLE", "qualifier": "VARCHAR", "origin": "VARCHAR", "quote": "VARCHAR", "note": "VARCHAR",
-		"report_id": "VARCHAR", "source_file": "VARCHAR", "source_ref": "VARCHAR",
-		"submitted_at": "TIMESTAMP WITH TIME ZONE", "ingested_at": "TIMESTAMP WITH TIME ZONE",
-		"batch": "VARCHAR", "seq": "BIGINT",
-	}
-	wantOrder := []string{"province_code", "province_name", "unit_code", "unit_name", "unit_level", "period",
-		"period_type", "period_start", "period_end", "year", "indicator", "disaggregation", "value", "qualifier",
-		"origin", "quote", "note", "report_id", "source_file", "source_ref", "submitted_at", "ingested_at", "batch", "seq"}
-	rows, err := db.Query("DESCRIBE SELECT * FROM read_parquet('" + factsGlob(dir) + "', hive_partitioning=false)")
-	if err != nil {
-		t.Fatalf("describe: %v", err)
-	}
-	var order []string
-	for rows.Next() {
-		var name, typ string
-		var null, key, def, extra sql.NullString
-		if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
-			t.Fatalf("describe: %v", err)
-		}
-		order = append(order, name)
-		if wantTypes[name] != typ {
-			t.Errorf("column %s: type %s, want %s", name, typ, wantTypes[name])
-		}
-	}
-	rows.Close()
-	if strings.Join(order, ",") != strings.Join(wantOrder, ",") {
-		t.Errorf("columns %v, want %v", order, wantOrder)
-	}
+	checkReadBack(t, db, dir, b, []int{0, 3, 7, 19999})
 
-	// one row, every column, against the record it came from
-	for _, seq := range []int{0, 3, 7, 19999} {
-		r := b.Records[seq]
-		var (
-			pc, pn, uc, un, ul, per, pt, ind, dis, qual, orig, rid, sf, sref, batch string
-			quote, note                                                             sql.NullString
-			ps, pe                                                                  time.Time
-			year                                                                    int32
-			val                                                                     float64
-			sub                                                                     sql.NullTime
-			ing                                                                     time.Time
-			gotSeq                                                                  int64
-		)
-		err := db.QueryRow(`SELECT province_code, province_name, unit_code, unit_name, unit_level, period, period_type,
-			period_start, period_end, year, indicator, disaggregation, value, qualifier, origin, quote, note, report_id,
-			source_file, source_ref, submitted_at, ingested_at, batch, seq FROM `+src+` WHERE seq = ?`, seq).Scan(
-			&pc, &pn, &uc, &un, &ul, &per, &pt, &ps, &pe, &year, &ind, &dis, &val, &qual, &orig, &quote, &note, &rid,
-			&sf, &sref, &sub, &ing, &batch, &gotSeq)
-		if err != nil {
-			t.Fatalf("row seq %d: %v", seq, err)
-		}
-		got := []any{pc, pn, uc, un, ul, per, pt, ps.Format("2006-01-02"), pe.Format("2006-01-02"), year, ind, dis, val,
-			qual, orig, quote.String, quote.Valid, note.String, note.Valid, rid, sf, sref, sub.Valid, ing.UTC(), batch, gotSeq}
-		want := []any{r.Province.Code, r.Province.Name, r.Unit.Code, r.Unit.Name, string(r.Unit.Level), r.Period.Code,
-			string(r.Period.Type), r.Period.Start.Format("2006-01-02"), r.Period.End.Format("2006-01-02"),
-			int32(r.Period.Year()), r.Indicator.Code, r.Disaggregation, r.Value, string(r.Qualifier), string(r.Origin),
-			r.Quote, r.Quote != "", r.Note, r.Note != "", wantReportID(b.Hash, r.Unit.Code, r.Period.Code),
-			"bao-cao.csv", r.Ref, !r.SubmittedAt.IsZero(), ingestedAt.Truncate(time.Microsecond), b.Hash, int64(seq)}
-		for i := range want {
-			if got[i] != want[i] {
-				t.Errorf("seq %d field %d: got %v, want %v", seq, i, got[i], want[i])
-			}
-		}
-		if sub.Valid && !sub.Time.Equal(r.SubmittedAt) {
-			t.Errorf("seq %d submitted_at %v, want %v", seq, sub.Time, r.SubmittedAt)
-		}
-	}
-	// nulls where stated, and nowhere else
-	if n := queryInt(t, db, "SELECT count(*) FROM "+src+" WHERE quote IS NULL"); n != int64(len(b.Records)-len(b.Records)/10) {
-		t.Errorf("null quotes = %d", n)
-	}
-	if n := queryInt(t, db, "SELECT count(*) FROM "+src+" WHERE submitted_at IS NULL"); n != int64(len(b.Records)/2) {
-		t.Errorf("null submitted_at = %d", n)
-	}
-	if n := queryInt(t, db, "SELECT count(DISTINCT seq) FROM "+src); n != int64(len(b.Records)) {
-		t.Errorf("distinct seq = %d", n)
-	}
 	// Hive columns agree with the stored ones
 	if n := queryInt(t, db, "SELECT count(*) FROM read_parquet('"+factsGlob(dir)+"', hive_partitioning=true, filename=true) "+
 		"WHERE filename NOT LIKE '%/province=' || province_code || '/year=' || year || '/%'"); n != 0 {

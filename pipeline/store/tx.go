@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/layout"
@@ -32,11 +30,9 @@ import (
 // before it hands over more. The first error (errMu) and aborted are what
 // those goroutines share with the caller.
 type Tx struct {
-	s        *Store
-	b        pipeline.Batch // checked: a base name, the stamp in UTC microseconds
-	atTS     arrow.Timestamp
-	props    *parquet.WriterProperties
-	arrProps pqarrow.ArrowWriterProperties
+	s    *Store
+	b    pipeline.Batch // checked: a base name, the stamp in UTC microseconds
+	atTS arrow.Timestamp
 
 	enc       encoder
 	reports   reportIndex
@@ -63,7 +59,6 @@ func (s *Store) begin(b pipeline.Batch) (*Tx, error) {
 	}
 	tx := &Tx{s: s, b: b, atTS: arrow.Timestamp(b.IngestedAt.UnixMicro()), enc: newEncoder(b.SourceFile, b.Hash)}
 	tx.reports = newReportIndex(b.Hash, tx.enc.dicts[cReportID], tx.enc.dicts[cUnitCode], tx.enc.dicts[cPeriod])
-	tx.props, tx.arrProps = writerProps(s.opts.ChunkRows)
 	return tx, nil
 }
 
@@ -162,6 +157,7 @@ func (tx *Tx) take(p *part) *chunk {
 	}
 	tx.buffered -= p.n
 	c := p.take(tx.atTS, &tx.enc.dicts)
+	c.small = tx.seq <= plainRows
 	tx.lastChunk = p.last
 	tx.s.sizes.set(p.name, p.last)
 	return c
