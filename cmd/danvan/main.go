@@ -13,7 +13,8 @@ import (
 	"runtime/pprof"
 	"syscall"
 
-	_ "github.com/danvan/danvan/cmd/danvan/internal/pace" // first: see the package
+	_ "github.com/danvan/danvan/cmd/danvan/internal/pace"     // first: see the package
+	_ "github.com/danvan/danvan/cmd/danvan/internal/prefetch" // the reference read during the initialisation
 )
 
 func main() {

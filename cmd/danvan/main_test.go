@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -654,5 +655,40 @@ func TestShortCommandsDoNotCollect(t *testing.T) {
 	// With GOGC set, Go's own pacing, as the user asked.
 	if n, out := collections("GOGC=1"); n <= 1 {
 		t.Errorf("GOGC=1: %d garbage collections, want more than 1\n%s", n, out)
+	}
+}
+
+// The commands that read reports start reading the embedded reference
+// (internal/prefetch) during the packages' initialisation, before the
+// packages that take most of it (excelize, arrow's compute, the narrative
+// reader), so the two overlap; the others do not read it at all.
+func TestReferenceReadDuringInitialisation(t *testing.T) {
+	inits := func(args ...string) []string {
+		t.Helper()
+		cmd := exec.Command(binary, args...)
+		cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1", "DANVAN_NOW="+fixedNow)
+		out, _ := cmd.CombinedOutput() // validate of a bad file exits 1
+		var order []string
+		for line := range strings.Lines(string(out)) {
+			if f := strings.Fields(line); len(f) > 2 && f[0] == "init" {
+				order = append(order, f[1])
+			}
+		}
+		return order
+	}
+	at := func(order []string, pkg string) int {
+		t.Helper()
+		i := slices.Index(order, pkg)
+		if i < 0 {
+			t.Fatalf("%s not initialised: %v", pkg, order)
+		}
+		return i
+	}
+	order := inits("validate", filepath.Join(t.TempDir(), "none.csv"))
+	pre := at(order, "github.com/danvan/danvan/cmd/danvan/internal/prefetch")
+	for _, heavy := range []string{"github.com/xuri/excelize/v2", "github.com/apache/arrow-go/v18/arrow/compute", "github.com/danvan/danvan/pipeline/narrative"} {
+		if at(order, heavy) < pre {
+			t.Errorf("%s initialised before internal/prefetch: the reference would not overlap it", heavy)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/danvan/danvan/cmd/danvan/internal/prefetch"
 	"github.com/danvan/danvan/pipeline/ingest"
 )
 
@@ -27,6 +28,9 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var err error
 	if opts.Now, err = clock(); err != nil {
 		return err
+	}
+	if opts.Reference, err = prefetch.Reference(); err != nil {
+		return fmt.Errorf("load reference data: %w", err)
 	}
 	in, err := ingest.New(opts)
 	if err != nil {
