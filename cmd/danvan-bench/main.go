@@ -64,6 +64,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	quiet := fs.Float64("quiet", 0.5, "load average (1 min) below which the machine counts as quiet")
 	settle := fs.Duration("settle", 90*time.Second, "how long to wait, before each measured process, for the load average to fall below --quiet")
 	retries := fs.Int("retries", 2, "times a noisy pair is measured again")
+	pin := fs.Bool("pin", false, "served JSON: pin wrk and the server under test (either) to separate CPUs with taskset (for a machine quiet throughout)")
+	serveFor := fs.Duration("serve-for", 20*time.Second, "served JSON: how long each measured run lasts (after 3 s of warm-up)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -80,7 +82,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	b := &bench{danvan: abs(*danvan), work: *work, out: stdout, pairs: max(*pairs, 1),
-		quiet: *quiet, settle: *settle, retries: max(*retries, 0)}
+		quiet: *quiet, settle: *settle, retries: max(*retries, 0), pin: *pin, serveFor: max(*serveFor, time.Second)}
 	want := func(name string) bool { return len(set) == 0 || set[name] }
 	fmt.Fprintf(stdout, "danvan-bench: %s, %d pairs per comparison, quiet below load %.2f (waiting up to %s), %d retries of a noisy pair\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), b.pairs, b.quiet, b.settle, b.retries)
@@ -162,6 +164,8 @@ type bench struct {
 	quiet        float64
 	settle       time.Duration
 	retries      int
+	pin          bool          // served JSON: pinning (servePinning)
+	serveFor     time.Duration // served JSON: each measured run
 	results      []*comparison
 }
 

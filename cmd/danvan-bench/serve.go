@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,7 +31,11 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 		return err
 	}
 	const token = "bench-token"
-	cmd := exec.CommandContext(ctx, b.danvan, "serve", "--data", data, "--addr", addr, "--schedule", "off")
+	pin := b.servePinning()
+	if want("serve") {
+		fmt.Fprintf(b.out, "served JSON: %s\n", pin)
+	}
+	cmd := exec.CommandContext(ctx, pin.server(b.danvan)[0], append(pin.server(b.danvan)[1:], "serve", "--data", data, "--addr", addr, "--schedule", "off")...)
 	cmd.Env = append(os.Environ(), "DANVAN_TOKEN="+token)
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
@@ -49,7 +54,7 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 		if err != nil {
 			return err
 		}
-		floorBase, floorPID, stop, err := b.startFloor(ctx, answers)
+		floorBase, floorPID, stop, err := b.startFloor(ctx, answers, pin)
 		if err != nil {
 			return fmt.Errorf("net/http floor: %w", err)
 		}
@@ -57,14 +62,15 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 		if err := sameAnswers(base, floorBase); err != nil {
 			return err
 		}
-		const conns, d = 100, 10 * time.Second
+		const conns = 100
+		d := b.serveFor
 		c := &comparison{name: fmt.Sprintf("served JSON p99, %d connections, %s", conns, d), limit: "p99 <= 1.15x", wall: 1.15}
 		err = b.compare(c, func() (measurement, error) {
-			m, err := b.loadJSON(ctx, floorBase, floorPID, conns, d)
+			m, err := b.loadJSON(ctx, floorBase, floorPID, conns, d, pin)
 			m.name = "bare net/http handler, same bytes (p99)"
 			return m, err
 		}, func() (measurement, error) {
-			m, err := b.loadJSON(ctx, base, cmd.Process.Pid, conns, d)
+			m, err := b.loadJSON(ctx, base, cmd.Process.Pid, conns, d, pin)
 			m.name = "danvan serve (p99)"
 			return m, err
 		})
@@ -188,7 +194,7 @@ func sameAnswers(danvan, floor string) error {
 // startFloor serves the answers file from a bare net/http handler in a
 // child process (`danvan-bench floor`): what the standard library can do
 // on this machine sending the same bytes under the same load.
-func (b *bench) startFloor(ctx context.Context, answers string) (string, int, func(), error) {
+func (b *bench) startFloor(ctx context.Context, answers string, pin pinning) (string, int, func(), error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return "", 0, nil, err
@@ -197,7 +203,8 @@ func (b *bench) startFloor(ctx context.Context, answers string) (string, int, fu
 	if err != nil {
 		return "", 0, nil, err
 	}
-	cmd := exec.CommandContext(ctx, exe, "floor", answers, addr)
+	argv := pin.server(exe)
+	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], "floor", answers, addr)...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return "", 0, nil, err
@@ -266,14 +273,74 @@ func floorStep(args []string) error {
 	}))
 }
 
+// pinning is how the served-JSON step shares the machine's CPUs between
+// the load generator and the server under test, the same for danvan
+// serve and the bare handler. By default nothing is pinned: wrk -t2 and
+// the server share the CPUs as the scheduler likes. With --pin (taskset,
+// at least two CPUs) wrk runs on the first half of them (one thread each)
+// and both servers on the rest (Go sizes GOMAXPROCS by the CPUs a process
+// may use), so neither takes the other's CPU; but a pinned server cannot
+// move away from another program's work on its CPU: on 2026-12-06 at load
+// 6.5-9 the pinned floor's p99 was 385 ms against 57 ms unpinned (wrk
+// timed out on some requests at load ~10), so pinning is only for a
+// machine that is quiet throughout, and not the default.
+type pinning struct {
+	taskset     string // empty: not pinned
+	load, serve string // CPU lists, as taskset -c takes them
+	threads     int    // wrk's threads
+}
+
+// warmup is how long the load runs, unmeasured, before each measured run
+// (both sides): connections opened, the server's goroutines and buffers
+// grown, its heap at the size the run keeps.
+const warmup = 3 * time.Second
+
+func (b *bench) servePinning() pinning {
+	n := runtime.NumCPU()
+	if !b.pin || n < 2 {
+		return pinning{threads: 2}
+	}
+	ts, err := exec.LookPath("taskset")
+	if err != nil {
+		fmt.Fprintln(b.out, "served JSON: --pin without taskset in PATH: not pinned")
+		return pinning{threads: 2}
+	}
+	list := func(from, to int) string {
+		if from == to-1 {
+			return strconv.Itoa(from)
+		}
+		return fmt.Sprintf("%d-%d", from, to-1)
+	}
+	return pinning{taskset: ts, load: list(0, n/2), serve: list(n/2, n), threads: n / 2}
+}
+
+func (p pinning) String() string {
+	if p.taskset == "" {
+		return fmt.Sprintf("wrk -t%d and the servers unpinned, sharing the CPUs; %s of warm-up before each run", p.threads, warmup)
+	}
+	return fmt.Sprintf("wrk -t%d pinned to CPU %s, both servers to CPU %s (taskset -c); %s of warm-up before each run", p.threads, p.load, p.serve, warmup)
+}
+
+// server is the start of a server's command line: pinned or not.
+func (p pinning) server(exe string) []string {
+	if p.taskset == "" {
+		return []string{exe}
+	}
+	return []string{p.taskset, "-c", p.serve, exe}
+}
+
 // loadJSON keeps conns requests in flight for d, round-robin over the
 // dashboard outputs with gzip accepted, and reports the latency
-// distribution (wall = p99). wrk, when installed, generates the load: it
-// takes less of the two cores than a Go client would.
-func (b *bench) loadJSON(ctx context.Context, base string, pid, conns int, d time.Duration) (measurement, error) {
+// distribution (wall = p99), after warmup of the same load unmeasured.
+// wrk, when installed, generates the load: it takes less of the two cores
+// than a Go client would.
+func (b *bench) loadJSON(ctx context.Context, base string, pid, conns int, d time.Duration, pin pinning) (measurement, error) {
 	load := b.wait(ctx)
+	if _, err := b.generate(ctx, base, conns, warmup, pin); err != nil {
+		return measurement{}, err
+	}
 	cpu0 := procCPU(pid)
-	m, err := b.generate(ctx, base, conns, d)
+	m, err := b.generate(ctx, base, conns, d, pin)
 	m.load, m.cpu = load, procCPU(pid)-cpu0
 	m.rssKB = procRSS(pid)
 	if m.rows > 0 {
@@ -317,9 +384,9 @@ func procRSS(pid int) int64 {
 }
 
 // generate keeps conns requests in flight on base for d.
-func (b *bench) generate(ctx context.Context, base string, conns int, d time.Duration) (measurement, error) {
+func (b *bench) generate(ctx context.Context, base string, conns int, d time.Duration, pin pinning) (measurement, error) {
 	if wrk, err := exec.LookPath("wrk"); err == nil {
-		return b.wrk(ctx, wrk, base, conns, d)
+		return b.wrk(ctx, wrk, base, conns, d, pin)
 	}
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: false}
 	defer tr.CloseIdleConnections()
@@ -373,7 +440,7 @@ func (b *bench) generate(ctx context.Context, base string, conns int, d time.Dur
 }
 
 // wrk runs `wrk --latency` with a script going round the outputs.
-func (b *bench) wrk(ctx context.Context, wrk, base string, conns int, d time.Duration) (measurement, error) {
+func (b *bench) wrk(ctx context.Context, wrk, base string, conns int, d time.Duration, pin pinning) (measurement, error) {
 	script := filepath.Join(b.work, "round-robin.lua")
 	var lua strings.Builder
 	lua.WriteString("local paths = {")
@@ -390,8 +457,13 @@ end
 	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
 		return measurement{}, err
 	}
-	out, err := exec.CommandContext(ctx, wrk, "-t2", fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(d.Seconds())),
-		"--latency", "-s", script, base+"/").CombinedOutput()
+	argv := []string{wrk}
+	if pin.taskset != "" {
+		argv = []string{pin.taskset, "-c", pin.load, wrk}
+	}
+	argv = append(argv, fmt.Sprintf("-t%d", pin.threads), fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(d.Seconds())),
+		"--latency", "-s", script, base+"/")
+	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
 	if err != nil {
 		return measurement{}, fmt.Errorf("wrk: %w\n%s", err, out)
 	}
@@ -418,8 +490,8 @@ end
 	}
 	return measurement{
 		wall: pct["99%"], rows: requests,
-		extra: fmt.Sprintf("(wall = p99; p50 %s, p90 %s; %s req/s; wrk -t2 -c%d)",
-			pct["50%"].Round(10*time.Microsecond), pct["90%"].Round(10*time.Microsecond), rps, conns),
+		extra: fmt.Sprintf("(wall = p99; p50 %s, p90 %s; %s req/s; wrk -t%d -c%d)",
+			pct["50%"].Round(10*time.Microsecond), pct["90%"].Round(10*time.Microsecond), rps, pin.threads, conns),
 	}, nil
 }
 
