@@ -45,6 +45,24 @@ func TestFastPathsAgree(t *testing.T) {
 			t.Fatalf("isoDate(%q) refused what time.Parse reads as %v", s, want)
 		}
 	}
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		for j := 0; j < 1+rng.IntN(11); j++ {
+			b.WriteByte("0123456789//0123456789x- "[rng.IntN(25)])
+		}
+		s := b.String()
+		if rng.IntN(2) == 0 {
+			s = fmt.Sprintf("%0*d/%0*d/%04d", 1+rng.IntN(2), rng.IntN(35), 1+rng.IntN(2), rng.IntN(14), rng.IntN(10000))
+		}
+		got, gok := dmyDate(s)
+		want, err := time.Parse("2/1/2006", s)
+		if gok && (err != nil || got != want) {
+			t.Fatalf("dmyDate(%q) = %v; time.Parse says %v, %v", s, got, want, err)
+		}
+		if !gok && err == nil {
+			t.Fatalf("dmyDate(%q) refused what time.Parse reads as %v", s, want)
+		}
+	}
 	// Every day of years that matter, leap days and all, and the first years.
 	for d := date(0, 1, 1); d.Year() < 2200; d = d.AddDate(0, 0, 1) {
 		if y := d.Year(); y > 3 && y < 1800 {
@@ -53,6 +71,11 @@ func TestFastPathsAgree(t *testing.T) {
 		s := d.Format("2006-01-02")
 		if got, ok := isoDate(s); !ok || got != d {
 			t.Fatalf("isoDate(%q) = %v, %v; want %v", s, got, ok, d)
+		}
+		for _, s := range []string{d.Format("02/01/2006"), d.Format("2/1/2006")} {
+			if got, ok := dmyDate(s); !ok || got != d {
+				t.Fatalf("dmyDate(%q) = %v, %v; want %v", s, got, ok, d)
+			}
 		}
 	}
 }

@@ -121,8 +121,8 @@ func FuzzParsePeriod(f *testing.F) {
 
 // FuzzParseDate: any text is read or refused, never a panic. A day read is
 // a midnight in UTC, and written as reports write days (2022-12-27,
-// 27/12/2022) it reads back as itself. The fast path for YYYY-MM-DD answers
-// as time.Parse does.
+// 27/12/2022) it reads back as itself. The fast paths for YYYY-MM-DD and
+// D/M/YYYY answer as time.Parse does.
 func FuzzParseDate(f *testing.F) {
 	for _, s := range []string{"27/12/2022", "2022-12-27", "27-12-2022", "2/1/2006", "27.12.2022", "2022-12-27T23:30:00+07:00",
 		"2022-12-27T20:00:00Z", "2022-12-27 08:00", "32/13/2023", "2024-02-29", "2023-02-29", "0000-01-01", "9999-12-31"} {
@@ -133,6 +133,10 @@ func FuzzParseDate(f *testing.F) {
 			if want, err := time.Parse("2006-01-02", s); err != nil || !fast.Equal(want) || fast.Location() != time.UTC {
 				t.Fatalf("isoDate(%q) = %v; time.Parse says %v, %v", s, fast, want, err)
 			}
+		}
+		fast, ok := dmyDate(s)
+		if want, err := time.Parse("2/1/2006", s); ok != (err == nil) || ok && (!fast.Equal(want) || fast.Location() != time.UTC) {
+			t.Fatalf("dmyDate(%q) = %v, %v; time.Parse says %v, %v", s, fast, ok, want, err)
 		}
 		d, ok := ParseDate(s)
 		if !ok {
