@@ -44,6 +44,13 @@ WHERE getvariable('partition_append')
 -- value) and builds the group again with the texts compared whole
 -- (getvariable('staging_exact')), as appending always does. Either way the
 -- same rows are staged.
+--
+-- The rows go in sorted as the publication writes a partition's stg_facts
+-- file (pipeline/export's order for it; a test keeps the two the same). The
+-- sort there gathers every wide row into a new order; finding them in order
+-- already, it reads them in one sequential pass. The sort here costs less
+-- than that (at 24M facts: +1.8 s of CPU for staging, -3.5 s for the
+-- publication). No output depends on the order the rows are stored in.
 INSERT INTO stg_facts BY NAME
 WITH latest AS (
     SELECT max(batch_version) AS batch_version, arg_max(seq, batch_version) AS seq
@@ -67,4 +74,5 @@ FROM partition_facts f
 SEMI JOIN latest l ON f.batch_version = l.batch_version AND f.seq = l.seq
 ANTI JOIN staged s
     ON f.unit_code = s.unit_code AND f.period = s.period AND f.indicator = s.indicator
-   AND f.disaggregation IS NOT DISTINCT FROM s.disaggregation;
+   AND f.disaggregation IS NOT DISTINCT FROM s.disaggregation
+ORDER BY f.indicator, f.unit_level, f.unit_code, f.period, f.disaggregation;

@@ -12,6 +12,7 @@ import (
 
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
+	models "github.com/danvan/danvan/sql"
 )
 
 // checkTables: the index lists every file under tables/ with its hash and
@@ -335,5 +336,31 @@ func TestSourceFilesOneQuery(t *testing.T) {
 	}
 	if most < 2 {
 		t.Errorf("no sources file has two rows: the order is not tested")
+	}
+}
+
+// TestStagingInsertsInExportOrder: a rebuilt partition's stg_facts rows are
+// inserted (sql/100_staging_facts.sql) in the order its file is written in,
+// so that the COPY's sort finds them in order and gathers them in one
+// sequential pass (at 24M facts about a third of the publication's CPU for
+// stg_facts). The bytes do not depend on it (the COPY sorts anyway); the
+// speed does.
+func TestStagingInsertsInExportOrder(t *testing.T) {
+	b, err := models.FS.ReadFile("100_staging_facts.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order string
+	for _, e := range exportTables {
+		if e.name == "stg_facts" {
+			order = e.order
+		}
+	}
+	if order == "" {
+		t.Fatal("no stg_facts among the exported tables")
+	}
+	want := "ORDER BY f." + strings.Join(strings.Split(order, ", "), ", f.") + ";"
+	if !strings.Contains(string(b), want) {
+		t.Errorf("sql/100_staging_facts.sql does not insert stg_facts in the export's order: want %q", want)
 	}
 }
