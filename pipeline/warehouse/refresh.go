@@ -565,10 +565,14 @@ var stagingKey = "hash(u, p, i, d)"
 
 // inPlaceBytes is the mean size of a group's files from which the models
 // read them in place rather than from a table made of them first. At the
-// bench's 24M facts (files of ~1 MB, ~500k facts a partition) reading in
-// place took about a third less CPU for staging and the reports together;
-// the demo's files (tens of kB) are read once into a table, as before.
-const inPlaceBytes = 256 << 10
+// bench's 24M facts (files of ~0.5 MB, ~500k facts a partition) reading in
+// place took about a third less CPU for staging and the reports together,
+// and so it did for the partitions of smaller files (province 42's, files of
+// 120-220 kB): for a group of seven of them (1.4M facts) the table cost
+// 2.6 s of CPU to make and staging and the reports 2.5 s more, against
+// 2.3 s for staging and the reports reading in place. The demo's files
+// (5-22 kB) are read once into a table, as before.
+const inPlaceBytes = 64 << 10
 
 // readInPlace reports whether the models read files in place (see
 // inPlaceBytes).
