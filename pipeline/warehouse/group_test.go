@@ -3,15 +3,19 @@ package warehouse
 import (
 	"context"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
+	models "github.com/danvan/danvan/sql"
 )
 
 // The models give the same tables whether the changed partitions run one
@@ -235,4 +239,94 @@ func TestStagingKeyCollisionsRebuildByWholeKeys(t *testing.T) {
 	whtest.Remove(t, plain, b)
 	whtest.Remove(t, colliding, b)
 	same("rebuilt", true)
+}
+
+// A full rebuild with DuckDB on two threads runs the groups on two
+// connections at once (refreshPartitions): the same tables as one
+// connection, DuckDB's threads as they were afterwards, and a group that
+// fails rolls back the other connection's groups too.
+func TestTwoConnectionsEqualOne(t *testing.T) {
+	ctx := context.Background()
+	at := func(d int) time.Time { return time.Date(2024, 1, d, 8, 0, 0, 0, time.UTC) }
+	var fs []whtest.Fact
+	for i, u := range []string{"380", "381", "412", "436", "437"} {
+		for _, p := range []string{"2022", "2023", "2023-H1"} {
+			fs = append(fs, whtest.Fact{Unit: u, Period: p, Indicator: "dialogues", Value: float64(10 + i)},
+				whtest.Fact{Unit: u, Period: p, Indicator: "models_registered", Disaggregation: "kinh_te", Value: float64(i)})
+		}
+	}
+	one, two := t.TempDir(), t.TempDir()
+	writeBoth(t, one, two, whtest.Batch{SourceFile: "a.csv", IngestedAt: at(1), Facts: fs})
+	writeBoth(t, one, two, whtest.Batch{SourceFile: "b.csv", IngestedAt: at(2), Facts: fs[:12]})
+	var traced []string
+	wOne, err := Open(ctx, one, Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wOne.Close()
+	wTwo, err := Open(ctx, two, Options{Threads: 2, Trace: func(what string, _ time.Duration) { traced = append(traced, what) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wTwo.Close()
+	keep := groupBytes
+	groupBytes = 0 // a group per partition
+	defer func() { groupBytes = keep }()
+	r1, err := wOne.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := wTwo.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.Partitions != 6 || r2.Partitions != 6 || r1.RowsRead != r2.RowsRead {
+		t.Errorf("one connection %+v, two %+v; want 6 partitions and the same rows", r1, r2)
+	}
+	if !slices.Contains(traced, "threads") {
+		t.Errorf("the refresh on two threads did not run its groups on two connections: %v", traced)
+	}
+	var threads int
+	if err := wTwo.DB().QueryRow(`SELECT current_setting('threads')::INTEGER`).Scan(&threads); err != nil || threads != 2 {
+		t.Errorf("threads after the refresh: %d, %v; want 2", threads, err)
+	}
+	for _, tbl := range []string{"stg_facts", "int_unit_period", "int_unit_report", "int_unit_year", "int_reports",
+		"wh_partitions", "mart_province_year", "mart_unit_year", "mart_completeness"} {
+		a, b := dump(t, wOne, tbl), dump(t, wTwo, tbl)
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s on one connection:\n%s\non two:\n%s", tbl, strings.Join(a, "\n"), strings.Join(b, "\n"))
+		}
+	}
+
+	// One group fails: none of the others is kept.
+	ms := fstest.MapFS{"150_fail_on_666.sql": {Data: []byte(
+		`SELECT error('partition holds 666') FROM partition_facts WHERE value = 666;`)}}
+	names, err := iofs.Glob(models.FS, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		b, err := iofs.ReadFile(models.FS, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms[n] = &fstest.MapFile{Data: b}
+	}
+	bad := t.TempDir()
+	whtest.Write(t, bad, whtest.Batch{SourceFile: "a.csv", IngestedAt: at(1), Facts: append(fs,
+		whtest.Fact{Unit: "437", Period: "2024", Indicator: "dialogues", Value: 666})})
+	wBad, err := Open(ctx, bad, Options{Threads: 2, Models: ms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wBad.Close()
+	if _, err := wBad.Refresh(ctx); err == nil || !strings.Contains(err.Error(), "partition holds 666") {
+		t.Fatalf("refresh over the failing partition: %v", err)
+	}
+	for _, q := range []string{`SELECT count(*) FROM stg_facts`, `SELECT count(*) FROM wh_partitions`} {
+		var n int
+		if err := wBad.DB().QueryRow(q).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s after the failed refresh: %d, %v; want 0", q, n, err)
+		}
+	}
 }
