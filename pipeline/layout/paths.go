@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -94,6 +95,34 @@ func (d Dir) BatchFactFiles(batch string) []string {
 		if _, err := os.Lstat(path); err == nil {
 			out = append(out, path)
 		}
+	}
+	return out
+}
+
+// FactFilesOf lists the fact files of the given batches, whatever their
+// partitions, by batch, reading each partition directory once for them
+// all: a group commit's seal (pipeline/store) looks for its files' stale
+// facts this way, where BatchFactFiles for each of the 365 forms of a
+// half-year's drop looked for one file in every partition directory (56
+// there): 4 % of the drop's ingest CPU.
+func (d Dir) FactFilesOf(batches map[string]bool) map[string][]string {
+	dirs, _ := filepath.Glob(d.path("warehouse", "facts", "province=*", "year=*"))
+	out := map[string][]string{}
+	for _, dir := range dirs {
+		f, err := os.Open(dir)
+		if err != nil {
+			continue
+		}
+		names, _ := f.Readdirnames(-1)
+		f.Close()
+		for _, name := range names {
+			if batch, ok := strings.CutSuffix(name, ".parquet"); ok && batches[batch] {
+				out[batch] = append(out[batch], filepath.Join(dir, name))
+			}
+		}
+	}
+	for _, files := range out {
+		slices.Sort(files)
 	}
 	return out
 }

@@ -121,9 +121,14 @@ func (s *Store) Seal() error {
 		return fmt.Errorf("commit %d files: %w", len(staged), err)
 	}
 	done, err := layout.Settle(s.dir, staged)
+	settled := make(map[string]bool, len(done))
+	for _, b := range done {
+		settled[b] = true
+	}
+	facts := s.dir.FactFilesOf(settled) // one listing for the group's stale facts
 	for i := range done {
 		w := g.waiting[i]
-		s.removeStale(w.staged.Batch, w.keep, w.keepRejects, w.keepReports)
+		s.removeStale(w.staged.Batch, facts[w.staged.Batch], w.keep, w.keepRejects, w.keepReports)
 		s.resolveSetAside(w.staged.Batch)
 	}
 	if err != nil {

@@ -195,19 +195,20 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 	}
 	// A file once loaded under this hash and now quarantined (the reader
 	// changed) must not keep its facts visible.
-	s.removeStale(b.Hash, nil, false, false)
+	s.removeStale(b.Hash, s.dir.BatchFactFiles(b.Hash), nil, false, false)
 	s.resolveSetAside(b.Hash)
 	return nil
 }
 
-// removeStale deletes this batch's parts in partitions it no longer has,
-// its rejects file unless keepRejects, and its report list's file unless
-// keepReports (a quarantined batch has none; a short list is in the commit
-// record). It runs after the commit record is written, so a reader
-// filtering on the manifest's partitions never sees them; failures are
-// harmless for the same reason and are ignored.
-func (s *Store) removeStale(hash string, keep map[string]bool, keepRejects, keepReports bool) {
-	for _, path := range s.dir.BatchFactFiles(hash) {
+// removeStale deletes this batch's parts in partitions it no longer has
+// (facts are its fact files, as layout.Dir.BatchFactFiles or FactFilesOf
+// list them), its rejects file unless keepRejects, and its report list's
+// file unless keepReports (a quarantined batch has none; a short list is in
+// the commit record). It runs after the commit record is written, so a
+// reader filtering on the manifest's partitions never sees them; failures
+// are harmless for the same reason and are ignored.
+func (s *Store) removeStale(hash string, facts []string, keep map[string]bool, keepRejects, keepReports bool) {
+	for _, path := range facts {
 		p, batch, err := layout.FactFilePartition(path)
 		if err != nil || batch != hash || keep[p.String()] {
 			continue

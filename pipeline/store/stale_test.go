@@ -1,0 +1,78 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
+	"github.com/danvan/danvan/pipeline/store"
+)
+
+// TestGroupRemovesStale: files committed again in a group (their batch's
+// values moved to other partitions since) lose their facts in the
+// partitions they no longer have at the seal, each only its own, and keep
+// the others'.
+func TestGroupRemovesStale(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := layout.Dir(dir)
+	bs := smallBatches(f, 6)
+	// Each file first with the values of two reports a province apart
+	// (two partitions), then again with its first report's alone.
+	for i := range bs {
+		bs[i].Records = append(f.records(0)[:0:0], f.record(i*97), f.record(i*97+len(f.inds)))
+		bs[i].Rejects = nil
+	}
+	s := open(t, dir, store.Options{})
+	for _, b := range bs {
+		if err := commit(ctx, s, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := map[string][]string{}
+	for _, b := range bs {
+		before[b.Hash] = d.BatchFactFiles(b.Hash)
+		if len(before[b.Hash]) != 2 {
+			t.Fatalf("%s: %d facts files, want 2", b.SourceFile, len(before[b.Hash]))
+		}
+	}
+	g := open(t, dir, store.Options{Group: time.Hour})
+	for i, b := range bs {
+		if i%2 == 1 {
+			continue // the others keep both
+		}
+		b.Records = b.Records[:1]
+		if err := commit(ctx, g, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := g.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range bs {
+		want := before[b.Hash]
+		if i%2 == 0 {
+			p := layout.Partition{Province: b.Records[0].Province.Code, Year: b.Records[0].Period.Year()}
+			want = []string{d.FactFile(p, b.Hash)}
+		}
+		got := d.BatchFactFiles(b.Hash)
+		if len(got) != len(want) {
+			t.Errorf("%s: facts files %v, want %v", b.SourceFile, got, want)
+			continue
+		}
+		for j := range want {
+			if filepath.Clean(got[j]) != filepath.Clean(want[j]) {
+				t.Errorf("%s: facts files %v, want %v", b.SourceFile, got, want)
+			}
+		}
+		for _, p := range before[b.Hash] {
+			if _, err := os.Stat(p); err != nil && i%2 == 1 {
+				t.Errorf("%s lost %s: %v", b.SourceFile, p, err)
+			}
+		}
+	}
+}
