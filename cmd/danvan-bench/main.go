@@ -208,6 +208,11 @@ func (b *bench) wait(ctx context.Context) float64 {
 // time, CPU time and peak RSS. env is added to the environment.
 func (b *bench) timed(ctx context.Context, m measurement, env []string, name string, args ...string) (measurement, error) {
 	m.load = b.wait(ctx)
+	// What the bench wrote and removed before (the previous run's data
+	// directory, a copied inbox, generated files) is written back first,
+	// for either side: danvan's commit syncs the filesystem (syncfs), which
+	// otherwise wrote the bench's own leftovers back inside danvan's time.
+	syscall.Sync()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stderr = os.Stderr
 	cmd.Env = append(os.Environ(), env...)
