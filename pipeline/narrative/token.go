@@ -2,6 +2,7 @@ package narrative
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -175,25 +176,32 @@ func isLink(chunk string) bool {
 // keyer computes match keys, cached: reports repeat their words a lot.
 type keyer struct {
 	folded bool
-	cache  map[string]string
+	// The cache is shared by every extraction of one Extractor, which
+	// goroutines use at once (ingest keeps one per reference): guarded.
+	mu    sync.Mutex
+	cache map[string]string
 }
 
 func newKeyer(folded bool) *keyer { return &keyer{folded: folded, cache: map[string]string{}} }
 
 func (k *keyer) of(s string) string {
-	if v, ok := k.cache[s]; ok {
+	k.mu.Lock()
+	v, ok := k.cache[s]
+	k.mu.Unlock()
+	if ok {
 		return v
 	}
 	in := strings.ReplaceAll(s, "²", "2")
-	var v string
 	if k.folded {
 		v = pipeline.Fold(in)
 	} else {
 		v = pipeline.Key(in)
 	}
+	k.mu.Lock()
 	if len(k.cache) < 1<<16 {
 		k.cache[s] = v
 	}
+	k.mu.Unlock()
 	return v
 }
 
