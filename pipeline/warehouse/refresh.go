@@ -311,7 +311,7 @@ func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, m
 		}
 	}()
 	ts := time.Now()
-	if err := w.loadStandings(ctx, tx, res.DataAsOf); err != nil {
+	if err := w.loadStandings(ctx, conn, tx, res.DataAsOf); err != nil {
 		return nil, err
 	}
 	w.trace("unit standing (reporting calendar)", time.Since(ts))
