@@ -38,7 +38,8 @@ func TestEncoderMatchesMarshal(t *testing.T) {
 		0.0, math.Copysign(0, -1), 1.0, -1.5, 1500.5, 123456789.125, 0.1 + 0.2, 1e-6, 9.99e-7, 1e-7, -1.5e-10,
 		1e20, 1e21, 1.2345e22, math.MaxFloat64, math.SmallestNonzeroFloat64, float32(0.1), float32(1e-8),
 		time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 31, 23, 30, 0, 0, time.FixedZone("ICT", 7*3600)),
-		[]any{"2023-H1", "2023-H2"}, []any{}, []any{1.5, nil, "<x>"},
+		[]any{"2023-H1", "2023-H2"}, []any{}, []any{1.5, nil, "<x>"}, []any{[]any{"a", int64(1)}, []any{}, true},
+		[]any{map[string]any{"b": 1.0, "a": "x"}, time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)},
 		map[string]any{"b": 1.0, "a": "x", "c": []any{int32(1)}},
 	}
 	for _, v := range values {
