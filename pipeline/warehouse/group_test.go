@@ -3,7 +3,6 @@ package warehouse
 import (
 	"context"
 	"fmt"
-	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
-	models "github.com/danvan/danvan/sql"
 )
 
 // The models give the same tables whether the changed partitions run one
@@ -299,19 +297,8 @@ func TestTwoConnectionsEqualOne(t *testing.T) {
 	}
 
 	// One group fails: none of the others is kept.
-	ms := fstest.MapFS{"150_fail_on_666.sql": {Data: []byte(
-		`SELECT error('partition holds 666') FROM partition_facts WHERE value = 666;`)}}
-	names, err := iofs.Glob(models.FS, "*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range names {
-		b, err := iofs.ReadFile(models.FS, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ms[n] = &fstest.MapFile{Data: b}
-	}
+	ms := whtest.ModelsWith(t, fstest.MapFS{"150_fail_on_666.sql": {Data: []byte(
+		`SELECT error('partition holds 666') FROM partition_facts WHERE value = 666;`)}})
 	bad := t.TempDir()
 	whtest.Write(t, bad, whtest.Batch{SourceFile: "a.csv", IngestedAt: at(1), Facts: append(fs,
 		whtest.Fact{Unit: "437", Period: "2024", Indicator: "dialogues", Value: 666})})

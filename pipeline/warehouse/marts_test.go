@@ -2,7 +2,6 @@ package warehouse_test
 
 import (
 	"errors"
-	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/danvan/danvan/pipeline/warehouse"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
-	models "github.com/danvan/danvan/sql"
 )
 
 // The marts, mart_unit_year among them kept and computed again only for
@@ -25,19 +23,8 @@ func TestKeptMartsEqualAFullBuild(t *testing.T) {
 	// The models, and one more of the marts' phase that fails while the
 	// warehouse holds a table named crash_here: the same models (and so
 	// the same key of the marts) whether it fails or not.
-	ms := fstest.MapFS{"250_fail_on_request.sql": {Data: []byte(
-		`SELECT error('failing on request') FROM duckdb_tables() WHERE table_name = 'crash_here';`)}}
-	names, err := fs.Glob(models.FS, "*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range names {
-		b, err := fs.ReadFile(models.FS, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ms[n] = &fstest.MapFile{Data: b}
-	}
+	ms := whtest.ModelsWith(t, fstest.MapFS{"250_fail_on_request.sql": {Data: []byte(
+		`SELECT error('failing on request') FROM duckdb_tables() WHERE table_name = 'crash_here';`)}})
 	opts := warehouse.Options{Models: ms}
 
 	dir := t.TempDir()

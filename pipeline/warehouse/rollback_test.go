@@ -1,7 +1,6 @@
 package warehouse_test
 
 import (
-	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/danvan/danvan/pipeline/warehouse"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
-	models "github.com/danvan/danvan/sql"
 )
 
 // A partition that fails part-way through a refresh takes the whole refresh
@@ -20,19 +18,8 @@ import (
 func TestPartitionFailureRollsBackTheRefresh(t *testing.T) {
 	// The models, and one more of the partition phase that fails on any
 	// partition holding the value 666.
-	ms := fstest.MapFS{"150_fail_on_666.sql": {Data: []byte(
-		`SELECT error('partition holds 666') FROM partition_facts WHERE value = 666;`)}}
-	names, err := fs.Glob(models.FS, "*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range names {
-		b, err := fs.ReadFile(models.FS, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ms[n] = &fstest.MapFile{Data: b}
-	}
+	ms := whtest.ModelsWith(t, fstest.MapFS{"150_fail_on_666.sql": {Data: []byte(
+		`SELECT error('partition holds 666') FROM partition_facts WHERE value = 666;`)}})
 
 	dir := t.TempDir()
 	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: day(1), Facts: []whtest.Fact{

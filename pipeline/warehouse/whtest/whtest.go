@@ -9,16 +9,19 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver
 
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/layout"
+	models "github.com/danvan/danvan/sql"
 )
 
 // Fact is one accepted value. Zero fields get defaults: province name from
@@ -212,4 +215,27 @@ func nullIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+// ModelsWith is the project's SQL models (sql/*.sql) with extra models
+// added, such as one that fails on request, for tests of a refresh that
+// fails part-way.
+func ModelsWith(t testing.TB, extra fstest.MapFS) fstest.MapFS {
+	t.Helper()
+	names, err := iofs.Glob(models.FS, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := fstest.MapFS{}
+	for _, n := range names {
+		b, err := iofs.ReadFile(models.FS, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms[n] = &fstest.MapFile{Data: b}
+	}
+	for n, f := range extra {
+		ms[n] = f
+	}
+	return ms
 }
