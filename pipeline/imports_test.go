@@ -24,7 +24,7 @@ var imports = map[string][]string{
 	"pipeline/ingest/internal/workbook": {},
 	"pipeline/store":                    {"pipeline", "pipeline/layout", "pipeline/internal/dense"},
 	"pipeline/warehouse":                {"pipeline", "pipeline/layout", "sql"},
-	"pipeline/warehouse/whtest":         {"pipeline", "pipeline/layout"},
+	"pipeline/warehouse/whtest":         {"pipeline", "pipeline/layout", "sql"}, // sql: the models, for ModelsWith
 	"pipeline/export":                   {"pipeline/layout"},
 	"pipeline/query":                    {"pipeline", "pipeline/layout", "sql"},
 	"pipeline/schedule":                 {"pipeline", "pipeline/layout"},
