@@ -34,6 +34,10 @@ ARTIFACTS ?= $(CURDIR)/.cache/test-artifacts
 test: deps
 	$(GO) vet ./...
 	DANVAN_SCREENSHOTS=$${DANVAN_SCREENSHOTS:-$(ARTIFACTS)} $(GO) test -count=1 -timeout 40m ./...
+# The tests of state shared by goroutines (an Extractor used by several at
+# once, the workbook's sheets read ahead, the reference read at start-up)
+# only find a race under the race detector.
+	$(GO) test -race -count=1 -run 'Concurrent|ReadAhead|ReferenceOnce' ./pipeline/narrative ./pipeline/ingest ./cmd/danvan/internal/prefetch
 
 test-short:
 	$(GO) test -short ./...
