@@ -187,7 +187,7 @@ func (w *Warehouse) refresh(ctx context.Context) (RefreshResult, error) {
 // or stateVersion changed) and drops them if so, then runs the setup models
 // again (the opening ran them, or found what they make).
 func (w *Warehouse) prepare(ctx context.Context, conn *sql.Conn, ms []modelFile) (full bool, err error) {
-	stateKey := stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < 200 }) + "/" + w.refHash
+	stateKey := w.modelsKey(ms, 200)
 	if err := w.exec(ctx, conn, "state table", `CREATE TABLE IF NOT EXISTS wh_state (key VARCHAR)`); err != nil {
 		return false, err
 	}
@@ -364,7 +364,7 @@ func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, m
 // partition's rows in it follow from its staging, which wh_partitions keys
 // by its batches.
 func (w *Warehouse) martsKey(ms []modelFile) string {
-	return stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < 900 }) + "/" + w.refHash
+	return w.modelsKey(ms, 900)
 }
 
 // martPartitions defines in_marts(p, y), the partitions whose rows of the

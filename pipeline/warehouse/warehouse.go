@@ -655,8 +655,7 @@ func (w *Warehouse) setupKey(ms []modelFile) string {
 	for _, v := range factViews {
 		fmt.Fprintf(h, "%d\x00%s\x00", len(v), v)
 	}
-	return stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < 100 }) + "/" + w.refHash +
-		"/" + hex.EncodeToString(h.Sum(nil))
+	return w.modelsKey(ms, 100) + "/" + hex.EncodeToString(h.Sum(nil))
 }
 
 // factViews are the views of the facts that use the models' rules, made
@@ -700,6 +699,14 @@ func loadModels(fsys fs.FS) ([]modelFile, error) {
 		return nil, errors.New("no SQL models found")
 	}
 	return out, nil
+}
+
+// modelsKey names what the models of phases below phase make of the
+// reference: the models, the reference (refHash) and stateVersion. The
+// kept tables (wh_state), the kept mart (wh_marts) and the setup
+// (wh_setup) are each keyed by it.
+func (w *Warehouse) modelsKey(ms []modelFile, phase int) string {
+	return stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < phase }) + "/" + w.refHash
 }
 
 func hashModels(ms []modelFile, keep func(modelFile) bool) string {
