@@ -42,18 +42,7 @@ func ingestPaths(ctx context.Context, data string, read readOptions, paths []str
 	// package prefetch has them read already, are read on the other core
 	// while the store makes and syncs its directories, which mostly waits
 	// on the disk: a workbook's ingest was ~36 ms.
-	type loaded struct {
-		ref *pipeline.Reference
-		err error
-	}
-	refc := make(chan loaded, 1)
-	go func() {
-		ref, err := prefetch.Reference()
-		if err == nil {
-			pipeline.NewResolver(ref) // builds the index the readers share, if not built
-		}
-		refc <- loaded{ref, err}
-	}()
+	reference := prefetch.Start()
 	so := store.DefaultOptions()
 	// The files read one after another within this time share their
 	// commit's syncs (store.Options.Group): the ~6 fsyncs a small form's
@@ -77,11 +66,9 @@ func ingestPaths(ctx context.Context, data string, read readOptions, paths []str
 	if opts.Now, err = clock(); err != nil {
 		return ingest.Summary{}, err
 	}
-	r := <-refc
-	if r.err != nil {
-		return ingest.Summary{}, fmt.Errorf("load reference data: %w", r.err)
+	if opts.Reference, err = reference(); err != nil {
+		return ingest.Summary{}, fmt.Errorf("load reference data: %w", err)
 	}
-	opts.Reference = r.ref
 	in, err := ingest.New(opts)
 	if err != nil {
 		return ingest.Summary{}, err

@@ -42,10 +42,15 @@ var (
 
 // start reads the reference in advance, with its index of names.
 func start() {
-	c := make(chan loaded, 1)
+	c := read()
 	mu.Lock()
 	pending = c
 	mu.Unlock()
+}
+
+// read reads the reference, with its index of names, on another goroutine.
+func read() chan loaded {
+	c := make(chan loaded, 1)
 	go func() {
 		ref, err := pipeline.DefaultReference()
 		if err == nil {
@@ -53,19 +58,29 @@ func start() {
 		}
 		c <- loaded{ref, err}
 	}()
+	return c
 }
 
-// Reference returns the embedded reference: the one read in advance the
-// first time, once it is read, and one read now after that (each refresh
-// of a long-running server reads its own, as it always did).
-func Reference() (*pipeline.Reference, error) {
+// Start hands out the reference read in advance the first time, and starts
+// reading one now after that (each refresh of a long-running server reads
+// its own, as it always did), on another goroutine either way; the function
+// it returns waits for it.
+func Start() func() (*pipeline.Reference, error) {
 	mu.Lock()
 	c := pending
 	pending = nil
 	mu.Unlock()
 	if c == nil {
-		return pipeline.DefaultReference()
+		c = read()
 	}
-	r := <-c
-	return r.ref, r.err
+	return sync.OnceValues(func() (*pipeline.Reference, error) {
+		r := <-c
+		return r.ref, r.err
+	})
+}
+
+// Reference is the embedded reference with its index of names (Start, then
+// wait for it).
+func Reference() (*pipeline.Reference, error) {
+	return Start()()
 }
