@@ -35,7 +35,8 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 	if want("serve") {
 		fmt.Fprintf(b.out, "served JSON: %s\n", pin)
 	}
-	cmd := exec.CommandContext(ctx, pin.server(b.danvan)[0], append(pin.server(b.danvan)[1:], "serve", "--data", data, "--addr", addr, "--schedule", "off")...)
+	argv := pin.server(b.danvan)
+	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], "serve", "--data", data, "--addr", addr, "--schedule", "off")...)
 	cmd.Env = append(os.Environ(), "DANVAN_TOKEN="+token)
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
@@ -322,11 +323,15 @@ func (p pinning) String() string {
 }
 
 // server is the start of a server's command line: pinned or not.
-func (p pinning) server(exe string) []string {
+func (p pinning) server(exe string) []string { return p.on(p.serve, exe) }
+
+// on is the start of a command line running exe on the CPUs cpus, or
+// anywhere when nothing is pinned.
+func (p pinning) on(cpus, exe string) []string {
 	if p.taskset == "" {
 		return []string{exe}
 	}
-	return []string{p.taskset, "-c", p.serve, exe}
+	return []string{p.taskset, "-c", cpus, exe}
 }
 
 // loadJSON keeps conns requests in flight for d, round-robin over the
@@ -457,11 +462,7 @@ end
 	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
 		return measurement{}, err
 	}
-	argv := []string{wrk}
-	if pin.taskset != "" {
-		argv = []string{pin.taskset, "-c", pin.load, wrk}
-	}
-	argv = append(argv, fmt.Sprintf("-t%d", pin.threads), fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(d.Seconds())),
+	argv := append(pin.on(pin.load, wrk), fmt.Sprintf("-t%d", pin.threads), fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(d.Seconds())),
 		"--latency", "-s", script, base+"/")
 	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
 	if err != nil {
