@@ -1409,7 +1409,7 @@ func wordsOutsideBrackets(c *sentCtx, a, b int) int {
 	return n
 }
 
-// leadSentences is how many sentences// leadSentences is how many sentences of the first paragraph are its lead.
+// leadSentences is how many sentences of the first paragraph are its lead.
 const leadSentences = 3
 
 // fig is a figure with what deciding its repeats needs.
