@@ -260,3 +260,35 @@ func TestUnitAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestProvincesMadeOnce: Provinces gives the reference's three provinces in
+// code order, the same slice each time (made when the reference is loaded,
+// not by going through every unit per call), and a caller's append does
+// not write into it.
+func TestProvincesMadeOnce(t *testing.T) {
+	ref, err := DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, u := range ref.Units {
+		if u.Level == LevelProvince {
+			want = append(want, u.Code)
+		}
+	}
+	ps := ref.Provinces()
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.Code)
+	}
+	if strings.Join(got, ",") != "38,40,42" || strings.Join(want, ",") != "38,40,42" {
+		t.Fatalf("provinces %v (units of the province level %v), want 38, 40, 42", got, want)
+	}
+	if again := ref.Provinces(); &again[0] != &ps[0] {
+		t.Errorf("Provinces made a new slice on the second call")
+	}
+	_ = append(ps, ref.Units[0])
+	if n := len(ref.Provinces()); n != 3 || cap(ref.Provinces()) != 3 {
+		t.Errorf("after a caller's append: %d provinces, room for %d", n, cap(ref.Provinces()))
+	}
+}

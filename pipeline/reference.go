@@ -109,6 +109,7 @@ type Reference struct {
 	indicators      map[string]*Indicator
 	breakdowns      map[string]int
 	names           *sharedNames // the Resolvers' index, built on first use (resolve.go)
+	provinces       []*Unit      // the Units of LevelProvince, in code order
 }
 
 // Indicator returns the catalogue entry with the given code, or nil.
@@ -125,10 +126,20 @@ func (r *Reference) Breakdown(code string) (int, bool) {
 	return i, ok
 }
 
-// Provinces returns the three provinces in code order.
+// Provinces returns the three provinces in code order. The slice is the
+// Reference's own, made once when it is loaded (the form reader asks for it
+// for every title and unit name it looks up, and each call went through
+// all ~1,600 units): read it, do not change it.
 func (r *Reference) Provinces() []*Unit {
+	if r.provinces == nil {
+		return provincesOf(r.Units)
+	}
+	return slices.Clip(r.provinces)
+}
+
+func provincesOf(units []*Unit) []*Unit {
 	var out []*Unit
-	for _, u := range r.Units {
+	for _, u := range units {
 		if u.Level == LevelProvince {
 			out = append(out, u)
 		}
@@ -284,6 +295,7 @@ func LoadReference(fsys fs.FS) (*Reference, error) {
 		}
 		u.Index, u.CodeIndex = i, code
 	}
+	ref.provinces = provincesOf(ref.Units)
 	return ref, nil
 }
 

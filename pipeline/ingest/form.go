@@ -54,6 +54,59 @@ type formReader struct {
 	file string
 	res  *pipeline.Resolver
 	name fileContext // what the file name says
+	// said holds what a text says as a title or date line (titleSays), by
+	// the text: a workbook's sheets repeat their titles, date lines and
+	// signature blocks, and each sheet's two scans of them (titles is called
+	// before and after its table is read) folded and searched the same
+	// texts again: ~13 % of the CPU of a 27-sheet per-unit workbook's forms.
+	said map[string]*titleSays
+	// columns holds what a header column's texts make (column), by the
+	// texts.
+	columns map[string]columnRead
+}
+
+// titleSays is what one text above or below a form's table says.
+type titleSays struct {
+	date string // a date line's day, as D/M/YYYY; "" when it is none
+	// What it says as a title, worked out on first use as one (a text below
+	// the table is only looked at for its date line).
+	read     bool
+	key      bool // a key line ("Tỉnh: …"), which keyLines reads
+	province *pipeline.Unit
+	unit     *pipeline.Unit
+	period   string
+	folded   string // the text folded, its date line blanked; kept until read
+}
+
+// says is what text t says as a title (when title) or a date line.
+func (fr *formReader) says(t string, title bool) *titleSays {
+	s, ok := fr.said[t]
+	if !ok {
+		if fr.said == nil {
+			fr.said = map[string]*titleSays{}
+		}
+		s = &titleSays{}
+		folded := pipeline.Fold(reDate.ReplaceAllString(strings.ToLower(t), " "))
+		if m := reDateline.FindStringSubmatch(folded); m != nil {
+			s.date = m[1] + "/" + m[2] + "/" + m[3]
+		}
+		s.folded = folded
+		fr.said[t] = s
+	}
+	if title && !s.read {
+		s.read = true
+		if k, _, isKey := strings.Cut(t, ":"); isKey && headerAliases[headerKey(k)] != "" {
+			s.key = true
+		} else {
+			text := reDateline.ReplaceAllString(s.folded, " ")
+			var inProvince *pipeline.Unit
+			s.unit, inProvince = fr.unitIn(text)
+			s.province = fr.provinceIn(text, inProvince)
+			s.period = periodIn(text)
+		}
+		s.folded = ""
+	}
+	return s
 }
 
 // form is one sheet being read.
@@ -259,7 +312,7 @@ func (f *form) findHeader() (h tableHeader, ok bool) {
 				break
 			}
 			for c, t := range f.filled[k] {
-				if c != unitCol && t != "" && f.indicatorNamed(t) != "" {
+				if c != unitCol && t != "" && f.fr.indicatorNamed(t) != "" {
 					return f.layout(r, unitCol), true
 				}
 			}
@@ -302,36 +355,40 @@ func (f *form) layout(r, unitCol int) tableHeader {
 		width = max(width, len(f.filled[k]))
 	}
 	h.cols = make([]formColumn, width)
+	var path []string
+	var at [][2]int // the cell of each of path's texts
 	for c := range width {
 		if c == unitCol {
 			h.cols[c].field = pipeline.FieldUnit
 			continue
 		}
 		// The header's texts from the top down, each once.
-		var path []string
-		var refs []string
+		path, at = path[:0], at[:0]
 		for k := h.row; k <= h.last; k++ {
 			t := f.shown(k, c)
 			if t != "" && (len(path) == 0 || path[len(path)-1] != t) {
-				path, refs = append(path, t), append(refs, f.ref(k, c))
+				path, at = append(path, t), append(at, [2]int{k, c})
 			}
 		}
 		if len(path) == 0 {
 			continue
 		}
-		top := path[0]
-		if sttHeaders[pipeline.Fold(top)] {
+		cr := f.fr.column(path)
+		switch {
+		case cr.stt:
 			if h.sttCol < 0 {
 				h.sttCol = c
 			}
-			continue
+		case cr.field != pipeline.FieldValue:
+			h.cols[c].field = cr.field
+			h.cols[c].columns = map[pipeline.Field]string{cr.field: path[0]}
+		default:
+			h.cols[c] = formColumn{field: pipeline.FieldValue, indicator: cr.name, disagg: cr.disagg,
+				headerRef: f.ref(at[cr.at][0], at[cr.at][1]),
+				columns: map[pipeline.Field]string{
+					pipeline.FieldIndicator: cr.name, pipeline.FieldDisaggregation: cr.shown, pipeline.FieldValue: cr.shown,
+				}}
 		}
-		if fd, ok := headerAliases[headerKey(top)]; ok && fd != pipeline.FieldValue && fd != pipeline.FieldIndicator {
-			h.cols[c].field = fd
-			h.cols[c].columns = map[pipeline.Field]string{fd: top}
-			continue
-		}
-		h.cols[c] = f.valueColumn(path, refs)
 	}
 	if h.sttCol < 0 && unitCol > 0 && h.cols[unitCol-1].field == "" {
 		// An unnamed column left of the units holds their numbers.
@@ -340,40 +397,78 @@ func (f *form) layout(r, unitCol int) tableHeader {
 	return h
 }
 
-// valueColumn makes an indicator column of its header texts, top down: the
+// columnRead is what a header column's texts, top down, make of it.
+type columnRead struct {
+	stt   bool           // the column of row numbers
+	field pipeline.Field // FieldValue for an indicator column, else the field its name is an alias of
+	// An indicator column's indicator and breakdown; at is the index in
+	// the texts of the one naming the indicator.
+	at                  int
+	name, disagg, shown string
+}
+
+// column is what a header column of texts path makes, worked out once per
+// file: the sheets of a workbook mostly repeat one form's header, and
+// reading it (folds, the aliases and the indicators' names, their
+// breakdowns) for every sheet was about a third of the form reader's CPU
+// on a 27-sheet per-unit workbook.
+func (fr *formReader) column(path []string) columnRead {
+	var key strings.Builder
+	for _, t := range path {
+		key.WriteString(strconv.Itoa(len(t)))
+		key.WriteByte(':')
+		key.WriteString(t)
+	}
+	if cr, ok := fr.columns[key.String()]; ok {
+		return cr
+	}
+	var cr columnRead
+	top := path[0]
+	if fd, ok := headerAliases[headerKey(top)]; sttHeaders[pipeline.Fold(top)] {
+		cr.stt = true
+	} else if ok && fd != pipeline.FieldValue && fd != pipeline.FieldIndicator {
+		cr.field = fd
+	} else {
+		cr = fr.valueColumn(path)
+	}
+	if fr.columns == nil {
+		fr.columns = map[string]columnRead{}
+	}
+	fr.columns[key.String()] = cr
+	return cr
+}
+
+// valueColumn reads an indicator column of its header texts, top down: the
 // deepest text that names an indicator (alone, or after the text above it:
 // "Mô hình" over "đăng ký") is the indicator, the text under it its
 // breakdown. When none names one, the column's name is refused for each of
 // its values as an unknown indicator.
-func (f *form) valueColumn(path, refs []string) formColumn {
-	col := formColumn{field: pipeline.FieldValue}
+func (fr *formReader) valueColumn(path []string) columnRead {
+	col := columnRead{field: pipeline.FieldValue}
 	at := -1
 	name := ""
 	for i := len(path) - 1; i >= 0 && at < 0; i-- {
 		switch {
-		case f.indicatorNamed(path[i]) != "":
-			at, name = i, f.indicatorNamed(path[i])
-		case i > 0 && f.indicatorNamed(path[i-1]+" "+path[i]) != "":
-			at, name = i, f.indicatorNamed(path[i-1]+" "+path[i])
+		case fr.indicatorNamed(path[i]) != "":
+			at, name = i, fr.indicatorNamed(path[i])
+		case i > 0 && fr.indicatorNamed(path[i-1]+" "+path[i]) != "":
+			at, name = i, fr.indicatorNamed(path[i-1]+" "+path[i])
 		}
 	}
 	if at < 0 {
 		at, name = 0, path[0]
-		if len(path) > 1 && !f.breakdownWord(path[1]) {
+		if len(path) > 1 && !fr.breakdownWord(path[1]) {
 			at, name = len(path)-1, strings.Join(path, " / ")
 		}
 	}
-	col.indicator, col.headerRef = name, refs[at]
-	shown := name
+	col.at, col.name = at, name
+	col.shown = name
 	if at+1 < len(path) {
 		d := path[at+1]
 		if !totalUnits[pipeline.Fold(d)] {
 			col.disagg = d
 		}
-		shown = name + " / " + d
-	}
-	col.columns = map[pipeline.Field]string{
-		pipeline.FieldIndicator: name, pipeline.FieldDisaggregation: shown, pipeline.FieldValue: shown,
+		col.shown = name + " / " + d
 	}
 	return col
 }
@@ -389,12 +484,12 @@ var sameScaleUnits = map[string]bool{"m2": true, "m": true, "dong": true, "vnd":
 // indicatorNamed is the text by which a header cell names an indicator:
 // itself, or itself without a unit of measure in parentheses at its end;
 // "" when it names none.
-func (f *form) indicatorNamed(t string) string {
-	if f.fr.res.IndicatorNamed(t) != nil {
+func (fr *formReader) indicatorNamed(t string) string {
+	if fr.res.IndicatorNamed(t) != nil {
 		return t
 	}
 	if i := strings.LastIndex(t, "("); i > 0 && strings.HasSuffix(t, ")") && sameScaleUnits[pipeline.Fold(t[i+1:len(t)-1])] {
-		if name := strings.TrimSpace(t[:i]); f.fr.res.IndicatorNamed(name) != nil {
+		if name := strings.TrimSpace(t[:i]); fr.res.IndicatorNamed(name) != nil {
 			return name
 		}
 	}
@@ -403,15 +498,15 @@ func (f *form) indicatorNamed(t string) string {
 
 // breakdownWord reports whether t names a breakdown of any indicator, or
 // the total.
-func (f *form) breakdownWord(t string) bool {
+func (fr *formReader) breakdownWord(t string) bool {
 	if totalUnits[pipeline.Fold(t)] {
 		return true
 	}
-	for _, ind := range f.fr.res.Reference().Indicators {
+	for _, ind := range fr.res.Reference().Indicators {
 		if ind.Dimension == "" {
 			continue
 		}
-		if _, p := f.fr.res.Disaggregation(ind, t); p == nil {
+		if _, p := fr.res.Disaggregation(ind, t); p == nil {
 			return true
 		}
 	}
@@ -500,26 +595,20 @@ func (f *form) titles(h tableHeader, end int, ctx sheetContext) {
 				continue
 			}
 			seen[[2]int{r, c}] = true
-			folded := pipeline.Fold(reDate.ReplaceAllString(strings.ToLower(t), " "))
-			if m := reDateline.FindStringSubmatch(folded); m != nil {
-				dates = append(dates, hit{m[1] + "/" + m[2] + "/" + m[3], f.ref(r, c)})
+			says := f.fr.says(t, title)
+			if says.date != "" {
+				dates = append(dates, hit{says.date, f.ref(r, c)})
 			}
-			if !title {
-				continue
+			if !title || says.key {
+				continue // a key line is read by keyLines
 			}
-			if _, _, isKey := strings.Cut(t, ":"); isKey {
-				if k, _, _ := strings.Cut(t, ":"); headerAliases[headerKey(k)] != "" {
-					continue // a key line, read by keyLines
-				}
-			}
-			text := reDateline.ReplaceAllString(folded, " ")
-			if p := f.provinceIn(text); p != nil {
+			if p := says.province; p != nil {
 				provinces = append(provinces, hit{p.Name, f.ref(r, c)})
 			}
-			if u, _ := f.unitIn(text); u != nil {
+			if u := says.unit; u != nil {
 				units = append(units, hit{u.Name, f.ref(r, c)})
 			}
-			if p := periodIn(text); p != "" {
+			if p := says.period; p != "" {
 				periods = append(periods, hit{p, f.ref(r, c)})
 			}
 		}
@@ -550,9 +639,12 @@ func (f *form) titles(h tableHeader, end int, ctx sheetContext) {
 // provinceIn is the one province a folded title names: by its name
 // ("ĐẢNG BỘ TỈNH NGHỆ AN"), or by a unit whose name is in one province
 // only ("BAN DÂN VẬN HUYỆN ỦY NAM ĐÀN").
-func (f *form) provinceIn(title string) *pipeline.Unit {
+//
+// inUnits is the province unitIn found for the same title, given rather
+// than worked out again.
+func (fr *formReader) provinceIn(title string, inUnits *pipeline.Unit) *pipeline.Unit {
 	var found *pipeline.Unit
-	for _, p := range f.fr.res.Reference().Provinces() {
+	for _, p := range fr.res.Reference().Provinces() {
 		if strings.Contains(" "+title+" ", " "+pipeline.Fold(p.Name)+" ") {
 			if found != nil {
 				return nil // two provinces say neither
@@ -563,8 +655,7 @@ func (f *form) provinceIn(title string) *pipeline.Unit {
 	if found != nil {
 		return found
 	}
-	_, p := f.unitIn(title)
-	return p
+	return inUnits
 }
 
 // unitIn is the reporting unit a folded title names after a committee's or
@@ -572,7 +663,7 @@ func (f *form) provinceIn(title string) *pipeline.Unit {
 // ky anh"), and its province; nil when the name is no unit's, or the
 // units of two provinces'. The unit is nil when the name is of several
 // units of one province.
-func (f *form) unitIn(title string) (unit, province *pipeline.Unit) {
+func (fr *formReader) unitIn(title string) (unit, province *pipeline.Unit) {
 	words := strings.Fields(title)
 	for i, w := range words {
 		if w != "uy" && w != "huyen" && w != "xa" && w != "phuong" && w != "pho" && w != "bo" {
@@ -580,12 +671,12 @@ func (f *form) unitIn(title string) (unit, province *pipeline.Unit) {
 		}
 		for n := min(len(words)-i-1, 4); n >= 1; n-- {
 			name := strings.Join(words[i+1:i+1+n], " ")
-			units := f.fr.res.UnitsNamed(name)
+			units := fr.res.UnitsNamed(name)
 			if len(units) == 0 {
 				continue
 			}
 			for _, u := range units {
-				up := f.fr.res.ProvinceNamed(u.ProvinceCode)
+				up := fr.res.ProvinceNamed(u.ProvinceCode)
 				if province != nil && up != province {
 					return nil, nil // a name of two provinces says neither
 				}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -753,5 +754,93 @@ func TestFormTotalsExact(t *testing.T) {
 			t.Errorf("total %v, %v: refused at %v, want %v; %d values, warnings %+v, file error %+v",
 				c.area, c.money, got, c.refused, len(out.recs), out.warnings, out.fe)
 		}
+	}
+}
+
+// TestFormReaderRemembersPerFile: the form reader works out what a title
+// text and a header column say once per file (formReader.says, column);
+// reading every test form's sheets through one reader, twice, gives the
+// same rows and refusals as a fresh reader for each sheet, and the second
+// pass works out nothing new.
+func TestFormReaderRemembersPerFile(t *testing.T) {
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pipeline.NewResolver(ref)
+	type read struct {
+		rows    []pipeline.RawRow
+		rejects []pipeline.RowError
+		found   bool
+	}
+	var grids []*sheetGrid
+	for _, f := range formWorkbooks() {
+		for _, s := range f.sheets {
+			grid := make([][]string, len(s.rows))
+			for r, row := range s.rows {
+				for _, v := range row {
+					text := ""
+					if v != nil {
+						text = fmt.Sprint(v)
+					}
+					if _, cached, formula := strings.Cut(text, "|"); formula {
+						text = cached
+					}
+					grid[r] = append(grid[r], text)
+				}
+			}
+			grids = append(grids, &sheetGrid{name: s.name, rows: grid, number: func(r, c int) (string, bool) { return "", false }})
+		}
+	}
+	const file = "bao-cao-ha-tinh-2023.xlsx"
+	fresh := make([]read, len(grids))
+	for i, g := range grids {
+		fr := &formReader{file: file, res: res, name: nameContext(res, file)}
+		rows, rejects, found := newForm(fr, g).read()
+		fresh[i] = read{rows, rejects, found}
+	}
+	shared := &formReader{file: file, res: res, name: nameContext(res, file)}
+	said, columns := 0, 0
+	for pass := range 2 {
+		for i, g := range grids {
+			rows, rejects, found := newForm(shared, g).read()
+			if got := (read{rows, rejects, found}); !reflect.DeepEqual(got, fresh[i]) {
+				t.Errorf("pass %d, sheet %s: a reader of the whole file read\n%+v\nwhere a fresh one read\n%+v", pass, g.name, got, fresh[i])
+			}
+		}
+		if pass == 0 {
+			said, columns = len(shared.said), len(shared.columns)
+			if said == 0 || columns == 0 {
+				t.Fatalf("the reader remembered %d texts and %d columns", said, columns)
+			}
+		} else if len(shared.said) != said || len(shared.columns) != columns {
+			t.Errorf("the second pass worked out new texts or columns: %d texts then %d, %d columns then %d",
+				said, len(shared.said), columns, len(shared.columns))
+		}
+	}
+}
+
+// TestTitleSaysOnceAsEither: a text first met below a table (looked at
+// for its date line only) says all it says when met later as a title.
+func TestTitleSaysOnceAsEither(t *testing.T) {
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pipeline.NewResolver(ref)
+	for _, text := range []string{"BAN DÂN VẬN HUYỆN ỦY NAM ĐÀN", "ĐẢNG BỘ TỈNH NGHỆ AN", "BÁO CÁO 6 THÁNG ĐẦU NĂM 2024",
+		"Nghệ An, ngày 15 tháng 12 năm 2023", "Tỉnh: Hà Tĩnh"} {
+		fresh := (&formReader{res: res}).says(text, true)
+		fr := &formReader{res: res}
+		below := *fr.says(text, false)
+		if below.date != fresh.date || below.province != nil || below.unit != nil || below.period != "" {
+			t.Errorf("%q below a table: %+v, want its date line %q alone", text, below, fresh.date)
+		}
+		if got := fr.says(text, true); *got != *fresh {
+			t.Errorf("%q as a title after below a table: %+v, want %+v", text, *got, *fresh)
+		}
+	}
+	if s := (&formReader{res: res}).says("BAN DÂN VẬN HUYỆN ỦY NAM ĐÀN", true); s.unit == nil || s.province == nil || s.province.Name != "Nghệ An" {
+		t.Errorf("a unit's title says %+v, want Nam Đàn of Nghệ An", s)
 	}
 }
