@@ -694,17 +694,26 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	// "…, với tổng số tiền và hàng hóa trên 39 tỷ đồng": the words
 	// between "với" and the number may name what the sum is of.
 	window := uc.window
+	with := -1 // index of that "với"
 	for j, w := cd.qStart-1, 0; j >= cd.clauseStart && w < withWords; j-- {
 		if toks[j].kind == tNum {
 			break
 		}
 		if toks[j].key == x.lx.k.of("với") {
-			window = len(toks)
+			window, with = len(toks), j
 			break
 		}
 		if toks[j].kind == tWord {
 			w++
 		}
+	}
+	// "trao tặng 320 phần quà … với tổng kinh phí gần 200 triệu đồng": the
+	// cost named after "với" is the worth of what the giving verb before
+	// it gave, not a verb of its own; the scan goes on to that verb
+	// (learnt from round-6 batch R6A). Not the cost of a work finished
+	// ("tuyến đường … đã hoàn thành với kinh phí 1,5 tỷ đồng").
+	if with >= 0 && !x.givingBefore(c, uc, with, cd.clauseStart) {
+		with = -1
 	}
 	for n := len(c.cues) - 1; n >= 0; n-- {
 		sp := c.cues[n]
@@ -715,6 +724,10 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 			break
 		}
 		add(sp, sp.start)
+		if with >= 0 && sp.start > with && sp.has("cost") {
+			near["with_cost"] = -1
+			continue
+		}
 		if uc.governedBy(sp) {
 			cd.govern, chain = sp.start, n
 			break
@@ -763,6 +776,35 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		}
 		add(sp, sp.start)
 	}
+	// "Chủ động vận động và phối hợp với các ban, ngành, các nhà hảo tâm
+	// tổ chức tặng 6.781 suất quà, tổng trị giá …": goods handed out by the
+	// givers a mobilising verb named as its object were mobilised. Past
+	// the chain, the nearest verb before the giving one, with no amount of
+	// its own in between, says so when it mobilises (learnt from round-6
+	// batch R6A; the samples' README counts in-kind goods mobilised).
+	if chain >= 0 && c.cues[chain].has("spend") {
+		if _, ok := near["funds"]; !ok {
+			gv := c.cues[chain].start
+			for n := chain - 1; n >= 0; n-- {
+				sp := c.cues[n]
+				if sp.start < cd.clauseStart || numIn(toks, sp.end, gv) || words(toks, sp.end, gv) > giverWords {
+					break
+				}
+				if !uc.governedBy(sp) {
+					// Another verb ("hiến đất, Đảng ủy xã thưởng …")
+					// begins another predicate.
+					if !sp.has("neutral") && !sp.has("function") && !sp.has("goods") {
+						break
+					}
+					continue
+				}
+				if sp.has("funds") {
+					add(sp, sp.start)
+				}
+				break
+			}
+		}
+	}
 	cd.left = map[string]int{}
 	for cls, at := range shared {
 		cd.left[cls] = at
@@ -775,11 +817,14 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	if p, _ := x.totalOf(c, cd, earlier); p != nil && modelClasses[p.unitClass] {
 		near["of_model"] = -1
 	}
-	clause := map[string]bool{}
+	clause, right := map[string]bool{}, map[string]bool{}
 	for _, sp := range c.cues {
 		if sp.start >= cd.clauseStart && sp.end <= cd.clauseEnd {
 			for _, e := range sp.e {
 				clause[e.class] = true
+				if sp.start >= cd.unitEnd {
+					right[e.class] = true
+				}
 			}
 		}
 	}
@@ -795,6 +840,8 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 			} else if t.left {
 				_, has := cd.left[t.class]
 				ok = ok && has
+			} else if t.right {
+				ok = ok && right[t.class]
 			} else {
 				_, has := near[t.class]
 				ok = ok && has
@@ -853,6 +900,25 @@ func itemStart(toks []token, i int) int {
 	return start
 }
 
+// givingBefore tells whether the nearest verb of the unit class before
+// toks[at] in the clause gives something out (a spend cue: trao, tặng, hỗ
+// trợ).
+func (x *extraction) givingBefore(c *sentCtx, uc unitClass, at, clauseStart int) bool {
+	for n := len(c.cues) - 1; n >= 0; n-- {
+		sp := c.cues[n]
+		if sp.end > at {
+			continue
+		}
+		if sp.start < clauseStart {
+			break
+		}
+		if uc.governedBy(sp) {
+			return sp.has("spend")
+		}
+	}
+	return false
+}
+
 // chainGap is how many words may stand between two chained cues ("vận
 // động Nhân dân hiến", "đăng ký và thực hiện"), and maxChain how many cues
 // the chain takes ("quyên góp áo ấm, sách vở… tổng kinh phí").
@@ -860,6 +926,11 @@ const (
 	chainGap = 3
 	maxChain = 5
 )
+
+// giverWords bounds the givers named between a mobilising verb and the
+// giving verb it governs ("vận động các nhà hảo tâm trong và ngoài địa
+// phương trao tặng …").
+const giverWords = 16
 
 func numIn(toks []token, a, b int) bool {
 	for i := a; i < b; i++ {

@@ -158,6 +158,7 @@ type ruleTerm struct {
 	class  string
 	clause bool // look in the whole clause, not only near the figure
 	left   bool // only before the figure, in its clause
+	right  bool // only after its unit, in its clause
 }
 
 func (r rule) termNames() []string {
@@ -172,6 +173,9 @@ func (r rule) termNames() []string {
 		}
 		if t.left {
 			out[i] = "left:" + t.class
+		}
+		if t.right {
+			out[i] = "right:" + t.class
 		}
 	}
 	return out
@@ -290,6 +294,9 @@ func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators m
 				}
 				if c, ok := strings.CutPrefix(t, "left:"); ok {
 					term = ruleTerm{class: c, left: true}
+				}
+				if c, ok := strings.CutPrefix(t, "right:"); ok {
+					term = ruleTerm{class: c, right: true}
 				}
 				ru.terms = append(ru.terms, term)
 			}
