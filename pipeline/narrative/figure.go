@@ -793,7 +793,7 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 				if !uc.governedBy(sp) {
 					// Another verb ("hiến đất, Đảng ủy xã thưởng …")
 					// begins another predicate.
-					if !sp.has("neutral") && !sp.has("function") && !sp.has("goods") {
+					if !sp.has("neutral") && !sp.has("function") && !sp.has("goods") && !sp.has("fund") {
 						break
 					}
 					continue
