@@ -40,6 +40,9 @@ type sentCtx struct {
 	clauses                  [][2]int
 	times                    []timeExpr
 	mentions                 []mention
+	// cue classes of the sentence before (prevClasses), computed when a
+	// rule asks
+	prevCls map[string]bool
 	// the figures of the sentence before, when this one opens with a
 	// breakdown word ("Trong đó, tiền mặt là …"), in its paragraph or
 	// opening the next
@@ -842,6 +845,8 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 				ok = ok && has
 			} else if t.right {
 				ok = ok && right[t.class]
+			} else if t.prev {
+				ok = ok && x.prevClasses(c)[t.class]
 			} else {
 				_, has := near[t.class]
 				ok = ok && has
@@ -898,6 +903,28 @@ func itemStart(toks []token, i int) int {
 		}
 	}
 	return start
+}
+
+// prevClasses are the cue classes of the sentence before c's, when it is
+// in the same paragraph or the line just before ("… tổ chức hội thi tuyên
+// truyền. Có 6 đội … tham gia.": the teams are the contest's).
+func (x *extraction) prevClasses(c *sentCtx) map[string]bool {
+	if c.prevCls != nil {
+		return c.prevCls
+	}
+	c.prevCls = map[string]bool{}
+	k := c.s.index - 2 // 0-based index of the sentence before
+	if k < 0 || k >= len(x.sents) {
+		return c.prevCls
+	}
+	if p := &x.sents[k]; p.para == c.s.para || p.para == c.s.para-1 {
+		for _, sp := range x.lx.cues.spans(p.toks) {
+			for _, e := range sp.e {
+				c.prevCls[e.class] = true
+			}
+		}
+	}
+	return c.prevCls
 }
 
 // givingBefore tells whether the nearest verb of the unit class before

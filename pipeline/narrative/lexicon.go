@@ -159,6 +159,7 @@ type ruleTerm struct {
 	clause bool // look in the whole clause, not only near the figure
 	left   bool // only before the figure, in its clause
 	right  bool // only after its unit, in its clause
+	prev   bool // in the sentence before it
 }
 
 func (r rule) termNames() []string {
@@ -176,6 +177,9 @@ func (r rule) termNames() []string {
 		}
 		if t.right {
 			out[i] = "right:" + t.class
+		}
+		if t.prev {
+			out[i] = "prev:" + t.class
 		}
 	}
 	return out
@@ -297,6 +301,9 @@ func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators m
 				}
 				if c, ok := strings.CutPrefix(t, "right:"); ok {
 					term = ruleTerm{class: c, right: true}
+				}
+				if c, ok := strings.CutPrefix(t, "prev:"); ok {
+					term = ruleTerm{class: c, prev: true}
 				}
 				ru.terms = append(ru.terms, term)
 			}

@@ -758,6 +758,13 @@ var ruleCases = []struct {
 	{"heeding someone's call does not mobilise the gifts handed out", "",
 		"Hưởng ứng lời kêu gọi của tỉnh, năm 2023 hội trao 50 suất quà trị giá 25 triệu đồng.",
 		nil},
+	// Learnt from round-6 batch R6A: the contest named in the sentence before.
+	{"teams taking part in the contest of the sentence before", "",
+		"Năm 2023, huyện tổ chức hội thi tuyên truyền viên giỏi. Có 12 đội thuộc các xã tham gia.",
+		[]want{w("contest_teams", 12, ex, "2023")}},
+	{"teams taking part in something that is not a contest", "",
+		"Năm 2023, huyện tổ chức lễ ra quân làm đường. Có 12 đội thuộc các xã tham gia.",
+		nil},
 	{"the value of land donated at a drive is not money", "",
 		"Năm 2023, xã đã vận động nhân dân hiến 500 m2 đất trị giá 2 tỷ đồng để mở rộng đường.",
 		[]want{w("land_donated_m2", 500, ex, "2023")}},
