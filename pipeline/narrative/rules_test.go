@@ -765,6 +765,13 @@ var ruleCases = []struct {
 	{"teams taking part in something that is not a contest", "",
 		"Năm 2023, huyện tổ chức lễ ra quân làm đường. Có 12 đội thuộc các xã tham gia.",
 		nil},
+	// Learnt after scoring round-6 batch PB once: a levy per head with its age bounds, one of a set's households.
+	{"a levy per head with its age bounds is a rate", "",
+		"Năm 2023, thôn vận động mỗi khẩu từ 18 đến 60 tuổi đóng góp 500.000 đồng làm đường.",
+		nil},
+	{"one of the households of a stated total is its example", "",
+		"Năm 2023, 40 hộ dân thôn Đông đã hiến 900 m2 đất làm đường. Gia đình ông Nguyễn Văn Bình, xóm 3, là một trong những hộ đi đầu hiến 80 m2 đất.",
+		[]want{w("land_donated_m2", 900, ex, "2023")}},
 	{"the value of land donated at a drive is not money", "",
 		"Năm 2023, xã đã vận động nhân dân hiến 500 m2 đất trị giá 2 tỷ đồng để mở rộng đường.",
 		[]want{w("land_donated_m2", 500, ex, "2023")}},
