@@ -772,6 +772,13 @@ var ruleCases = []struct {
 	{"one of the households of a stated total is its example", "",
 		"Năm 2023, 40 hộ dân thôn Đông đã hiến 900 m2 đất làm đường. Gia đình ông Nguyễn Văn Bình, xóm 3, là một trong những hộ đi đầu hiến 80 m2 đất.",
 		[]want{w("land_donated_m2", 900, ex, "2023")}},
+	// Learnt from round-6 batch R6E: communes' own sums listed after the district's drive.
+	{"communes' own sums listed after a drive, with only được", "",
+		"Năm 2023, Mặt trận huyện đã vận động được 900 triệu đồng ủng hộ đồng bào vùng lũ. Những đơn vị đạt kết quả cao như: xã Đông Sơn được 120 triệu đồng; xã Tây Sơn được 95 triệu đồng.",
+		[]want{w("funds_mobilized_vnd", 900e6, ex, "2023"), w("funds_mobilized_vnd", 120e6, ex, "2023"), w("funds_mobilized_vnd", 95e6, ex, "2023")}},
+	{"a commune's sum with only được and no drive before it", "",
+		"Năm 2023, xã Đông Sơn được 120 triệu đồng để sửa trường học.",
+		nil},
 	{"the value of land donated at a drive is not money", "",
 		"Năm 2023, xã đã vận động nhân dân hiến 500 m2 đất trị giá 2 tỷ đồng để mở rộng đường.",
 		[]want{w("land_donated_m2", 500, ex, "2023")}},
