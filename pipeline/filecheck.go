@@ -16,20 +16,25 @@ import (
 // checked out, or it is in errors (it does not add up), or in warnings (a
 // row it adds up was refused, so it could not be checked).
 func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError, []Warning) {
-	var recs []Record
+	// The records are written in place into a slice of the rows' number
+	// (Row returned each one by value, grown by doubling: ~0.75 MB of fresh
+	// memory for a workbook of 972 values, where a page touched for the
+	// first time costs ~2 µs of CPU).
+	recs := make([]Record, 0, len(rows))
 	var errs []RowError
 	var totals []int
-	for i, raw := range rows {
-		if raw.Total {
+	for i := range rows {
+		if rows[i].Total {
 			totals = append(totals, i)
 			continue
 		}
-		rec, rerr := v.Row(file, raw)
-		if rerr != nil {
+		n := len(recs)
+		recs = recs[:n+1]
+		if rerr := v.RowTo(&recs[n], file, &rows[i]); rerr != nil {
+			recs[n] = Record{}
+			recs = recs[:n]
 			errs = append(errs, *rerr)
-			continue
 		}
-		recs = append(recs, rec)
 	}
 	check := v.NewFileCheck(file, func(seq int) string { return recs[seq].Ref })
 	for i := range recs {
@@ -503,7 +508,18 @@ func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Reco
 	var errs []RowError
 	var warns []Warning
 	type column struct{ ind, dis string }
-	colOf := func(raw *RawRow) column { return column{Fold(raw.Indicator), Fold(raw.Disaggregation)} }
+	// A file's rows repeat a few indicators and breakdowns: each text is
+	// folded once.
+	folded := map[string]string{}
+	fold := func(s string) string {
+		f, ok := folded[s]
+		if !ok {
+			f = Fold(s)
+			folded[s] = f
+		}
+		return f
+	}
+	colOf := func(raw *RawRow) column { return column{fold(raw.Indicator), fold(raw.Disaggregation)} }
 	accepted := make(map[string]float64, len(recs))
 	for _, r := range recs {
 		accepted[r.Ref] = r.Value
@@ -512,7 +528,8 @@ func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Reco
 	details := map[column][]int{}
 	for i := range rows {
 		if raw := &rows[i]; !raw.Total && raw.Group != "" {
-			details[colOf(raw)] = append(details[colOf(raw)], i)
+			c := colOf(raw)
+			details[c] = append(details[c], i)
 		}
 	}
 	for _, i := range totals {

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -290,5 +291,39 @@ func TestProvincesMadeOnce(t *testing.T) {
 	_ = append(ps, ref.Units[0])
 	if n := len(ref.Provinces()); n != 3 || cap(ref.Provinces()) != 3 {
 		t.Errorf("after a caller's append: %d provinces, room for %d", n, cap(ref.Provinces()))
+	}
+}
+
+// TestValidatorFileRecordsAsRow: File writes each record in place; a row
+// refused between accepted ones leaves nothing of itself behind, and every
+// record is what Row makes of its row alone.
+func TestValidatorFileRecordsAsRow(t *testing.T) {
+	v := newTestValidator(t)
+	row := func(ref, unit, ind, val string) RawRow {
+		return RawRow{Ref: ref, Province: "Hà Tĩnh", Unit: unit, Period: "2023", Indicator: ind, Value: val, Note: "ghi chú " + ref}
+	}
+	rows := []RawRow{
+		row("dòng 2", "Cẩm Xuyên", "dialogues", "12"),
+		row("dòng 3", "Nơi Không Có", "dialogues", "4"), // unknown unit
+		row("dòng 4", "Can Lộc", "contests", "3"),
+		row("dòng 5", "Cẩm Xuyên", "không có chỉ tiêu này", "4"),                                  // unknown indicator
+		{Ref: "dòng 6", Total: true, Province: "Hà Tĩnh", Period: "2023", Indicator: "dialogues"}, // a total, not a record
+		row("dòng 7", "Hương Khê", "models_registered", "45"),
+	}
+	recs, errs, _ := v.File("t.csv", rows)
+	var want []Record
+	for _, raw := range rows {
+		if raw.Total {
+			continue
+		}
+		if rec, err := v.Row("t.csv", raw); err == nil {
+			want = append(want, rec)
+		}
+	}
+	if len(want) != 3 || len(errs) != 2 {
+		t.Fatalf("%d rows accepted by Row and %d errors from File, want 3 and 2: %v", len(want), len(errs), errs)
+	}
+	if !reflect.DeepEqual(recs, want) {
+		t.Errorf("File's records\n%+v\nwant Row's\n%+v", recs, want)
 	}
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/demo"
+	"github.com/danvan/danvan/pipeline/ingest/internal/workbook"
 )
 
 // benchRows is the size of the generated file; DANVAN_BENCH_ROWS overrides
@@ -124,4 +127,50 @@ func BenchmarkCSV(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkWorkbook reads and validates the demo's per-unit workbook with
+// the most sheets (the bench's workbook, (b)) into a counting sink: the
+// form reader and the whole-file checks without the process around them.
+//
+//	go test ./pipeline/ingest -run '^$' -bench BenchmarkWorkbook -benchmem
+func BenchmarkWorkbook(b *testing.B) {
+	dir := b.TempDir()
+	if _, err := demo.Write(dir, demo.DefaultOptions()); err != nil {
+		b.Fatal(err)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*-bieu-mau-tung-don-vi.xlsx"))
+	if err != nil || len(names) == 0 {
+		b.Fatalf("no per-unit workbook in the demo inbox (%v)", err)
+	}
+	path, most := "", 0
+	for _, n := range names {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bk, err := workbook.Open(bytes.NewReader(data), int64(len(data)), workbook.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if k := len(bk.Sheets()); k > most {
+			path, most = n, k
+		}
+	}
+	in, err := New(Options{Now: func() time.Time { return demo.AsOf }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sink := &countSink{}
+		sum, err := in.Files(context.Background(), []string{path}, sink)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if f := sum.Files[0]; f.FileErr != nil || f.Accepted == 0 || f.Rejected > 0 || sink.n != f.Accepted {
+			b.Fatalf("%s: %+v", path, f)
+		}
+	}
 }

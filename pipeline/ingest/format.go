@@ -2,10 +2,10 @@ package ingest
 
 import (
 	"bytes"
-	"fmt"
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/danvan/danvan/pipeline"
@@ -159,7 +159,27 @@ func oldExcel(file string) *pipeline.FileError {
 
 // cellRef is a spreadsheet cell reference, "Biểu 1!D7".
 func cellRef(sheet string, col, row int) string {
-	return fmt.Sprintf("%s!%s%d", sheet, colName(col), row)
+	// Appended rather than formatted: a form names the cell of every value
+	// it reads (fmt.Sprintf and colName's allocations were ~3 % of its CPU).
+	b := make([]byte, 0, len(sheet)+12)
+	b = append(b, sheet...)
+	b = append(b, '!')
+	b = appendColName(b, col)
+	b = strconv.AppendInt(b, int64(row), 10)
+	return string(b)
+}
+
+// appendColName appends the letters of a 1-based column number to b.
+func appendColName(b []byte, col int) []byte {
+	var letters [8]byte
+	i := len(letters)
+	for col > 0 && i > 0 {
+		col--
+		i--
+		letters[i] = byte('A' + col%26)
+		col /= 26
+	}
+	return append(b, letters[i:]...)
 }
 
 // colName is the letters of a 1-based column number.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -842,5 +843,61 @@ func TestTitleSaysOnceAsEither(t *testing.T) {
 	}
 	if s := (&formReader{res: res}).says("BAN DÂN VẬN HUYỆN ỦY NAM ĐÀN", true); s.unit == nil || s.province == nil || s.province.Name != "Nghệ An" {
 		t.Errorf("a unit's title says %+v, want Nam Đàn of Nghệ An", s)
+	}
+}
+
+// TestCellRef: the cell names a form's messages give, held to the
+// formatted way (fmt.Sprintf of the sheet, colName's letters and the row).
+func TestCellRef(t *testing.T) {
+	for _, sheet := range []string{"", "Biểu số 1", "TP. Thanh Hóa"} {
+		for col := 1; col <= 16384; col += 1 + col/7 {
+			for _, row := range []int{1, 9, 10, 4567, 1 << 20} {
+				if got, want := cellRef(sheet, col, row), fmt.Sprintf("%s!%s%d", sheet, colName(col), row); got != want {
+					t.Fatalf("cellRef(%q, %d, %d) = %q, want %q", sheet, col, row, got, want)
+				}
+			}
+		}
+	}
+	for col, want := range map[int]string{1: "A", 26: "Z", 27: "AA", 52: "AZ", 702: "ZZ", 703: "AAA", 16384: "XFD"} {
+		if got := cellRef("S", col, 3); got != "S!"+want+"3" {
+			t.Errorf("column %d: %q, want S!%s3", col, got, want)
+		}
+	}
+}
+
+// TestNewFormLeavesTheSheet: a form fills its merged ranges' cells in rows
+// of its own; the sheet's rows stay as read, and the rows no range touches
+// are the sheet's.
+func TestNewFormLeavesTheSheet(t *testing.T) {
+	rows := [][]string{
+		{"ĐẢNG BỘ TỈNH HÀ TĨNH", "", ""},
+		{"Đơn vị", "Số cuộc đối thoại", ""},
+		{"", "Tổng", "Trong đó"},
+		{"Cẩm Xuyên", "12", "3"},
+	}
+	rows[0] = rows[0][:1] // room behind the row, which a merge must not write into
+	sheet := make([][]string, len(rows))
+	for r := range rows {
+		sheet[r] = slices.Clone(rows[r])
+	}
+	g := &sheetGrid{name: "S", rows: rows, merges: []cellRange{{0, 0, 0, 2}, {1, 0, 2, 0}, {1, 1, 1, 2}}}
+	f := newForm(nil, g)
+	if !reflect.DeepEqual(g.rows, sheet) || rows[0][:3][1] != "" {
+		t.Errorf("the sheet's rows became %q, want %q as read", g.rows, sheet)
+	}
+	want := [][]string{
+		{"ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG BỘ TỈNH HÀ TĨNH"},
+		{"Đơn vị", "Số cuộc đối thoại", "Số cuộc đối thoại"},
+		{"Đơn vị", "Tổng", "Trong đó"},
+		{"Cẩm Xuyên", "12", "3"},
+	}
+	if !reflect.DeepEqual(f.filled, want) {
+		t.Errorf("filled %q, want %q", f.filled, want)
+	}
+	if &f.filled[3][0] != &rows[3][0] {
+		t.Errorf("a row no merged range touches was copied")
+	}
+	if o, ok := f.originOf(2, 0); !ok || o != [2]int{1, 0} {
+		t.Errorf("origin of A3: %v %v, want A2", o, ok)
 	}
 }
