@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"archive/zip"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -46,6 +47,10 @@ type Rows struct {
 	err     error
 	done    bool
 	scratch strings.Builder
+	// scan reads the sheet's XML when it is held whole and scannable;
+	// dec otherwise.
+	scan  *scanner
+	attrs []rawAttr // the attributes of the last token from dec
 }
 
 // maxMerges bounds the merged ranges kept: a form has a few dozen.
@@ -59,6 +64,13 @@ func (b *Book) Rows(i int) (*Rows, error) {
 		r.done = true
 		return r, nil
 	}
+	if size := s.file.UncompressedSize64; size <= maxScanned {
+		// A small sheet is read whole and scanned when its XML allows.
+		if data, ok := readWhole(s.file, int64(size)); ok && scannable(data, b.lim.Token) {
+			r.scan = newScanner(data)
+			return r, nil
+		}
+	}
 	rc, err := s.file.Open()
 	if err != nil {
 		return nil, &FormatError{Part: s.name, Err: err}
@@ -66,6 +78,49 @@ func (b *Book) Rows(i int) (*Rows, error) {
 	r.rc = rc
 	r.dec = xml.NewDecoder(guardOf(rc, s.name, b.lim))
 	return r, nil
+}
+
+// maxScanned is the largest sheet part read whole for the scanner: a form's
+// sheet is a few kB to a few hundred; a long table streams through
+// encoding/xml without being held.
+const maxScanned = 1 << 20
+
+// readWhole reads zip member f, which its directory says unzips to size
+// bytes; false when it cannot be read whole and sound, or holds more (the
+// streaming read then meets the same problem and says it).
+func readWhole(f *zip.File, size int64) ([]byte, bool) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, false
+	}
+	defer rc.Close()
+	data := make([]byte, size+1)
+	n, err := io.ReadFull(rc, data)
+	if err != io.ErrUnexpectedEOF || int64(n) != size {
+		return nil, false
+	}
+	// At the end: the zip's checksum is checked at EOF.
+	if _, err := rc.Read(data[n:]); err != io.EOF {
+		return nil, false
+	}
+	return data[:n], true
+}
+
+// token reads the next token of the sheet: io.EOF at its end.
+func (r *Rows) token() (token, error) {
+	if r.scan != nil {
+		if _, end := r.scan.next(); end {
+			return token{}, io.EOF
+		}
+		return r.scan.tok, nil
+	}
+	t, err := r.dec.RawToken()
+	if err != nil {
+		return token{}, err
+	}
+	tk := rawToken(t, r.attrs[:0])
+	r.attrs = tk.attrs
+	return tk, nil
 }
 
 // KeepMerges makes the reader keep the sheet's merged ranges, which come
@@ -79,7 +134,7 @@ func (r *Rows) Next() bool {
 		return false
 	}
 	for {
-		tok, err := r.dec.RawToken()
+		start, err := r.token()
 		if err == io.EOF {
 			r.finish(nil)
 			return false
@@ -88,11 +143,10 @@ func (r *Rows) Next() bool {
 			r.finish(err)
 			return false
 		}
-		start, ok := tok.(xml.StartElement)
-		if !ok {
+		if start.kind != tokStart {
 			continue
 		}
-		switch start.Name.Local {
+		switch start.local {
 		case "row":
 			n := r.row + 1
 			if v, ok := attr(start, "r"); ok {
@@ -167,34 +221,34 @@ func (r *Rows) readRow() error {
 	r.cells = r.cells[:0]
 	col := 0
 	for {
-		tok, err := r.dec.RawToken()
+		t, err := r.token()
 		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name.Local == "row" {
+		switch t.kind {
+		case tokEnd:
+			if t.local == "row" {
 				return nil
 			}
-		case xml.StartElement:
-			if t.Name.Local != "c" {
+		case tokStart:
+			if t.local != "c" {
 				continue
 			}
 			col++
 			typ := ""
-			for _, a := range t.Attr {
-				switch a.Name.Local {
+			for _, a := range t.attrs {
+				switch a.local {
 				case "r":
-					c, _, ok := cellName(a.Value)
+					c, _, ok := cellName(a.value)
 					if !ok {
-						return fmt.Errorf("cell reference %q", a.Value)
+						return fmt.Errorf("cell reference %q", a.value)
 					}
 					col = c
 				case "t":
-					typ = a.Value
+					typ = a.value
 				}
 			}
 			c, err := r.readCell(col, typ)
@@ -218,27 +272,27 @@ func (r *Rows) readCell(col int, typ string) (Cell, error) {
 	text := false // inside a <v>, or a <t> of <is>
 	r.scratch.Reset()
 	for {
-		tok, err := r.dec.RawToken()
+		t, err := r.token()
 		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			return c, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case tokStart:
 			switch {
-			case t.Name.Local == "v" && !inline:
+			case t.local == "v" && !inline:
 				text, hasV = true, true
-			case t.Name.Local == "is":
+			case t.local == "is":
 				inline = true
-			case t.Name.Local == "rPh" && inline:
+			case t.local == "rPh" && inline:
 				phonetic++
-			case t.Name.Local == "t" && inline && phonetic == 0:
+			case t.local == "t" && inline && phonetic == 0:
 				text = true
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEnd:
+			switch t.local {
 			case "c":
 				if hasV && !inline {
 					v = r.scratch.String()
@@ -258,9 +312,9 @@ func (r *Rows) readCell(col int, typ string) (Cell, error) {
 				r.scratch.Reset()
 				text = false
 			}
-		case xml.CharData:
+		case tokText:
 			if text {
-				r.scratch.Write(t)
+				r.scratch.Write(t.text)
 			}
 		}
 	}
@@ -296,10 +350,10 @@ func (r *Rows) value(c Cell, typ, v string, inline bool) (Cell, error) {
 	return c, nil
 }
 
-func attr(e xml.StartElement, name string) (string, bool) {
-	for _, a := range e.Attr {
-		if a.Name.Local == name {
-			return a.Value, true
+func attr(e token, name string) (string, bool) {
+	for _, a := range e.attrs {
+		if a.local == name {
+			return a.value, true
 		}
 	}
 	return "", false
