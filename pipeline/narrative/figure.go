@@ -630,11 +630,19 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	uc := x.lx.classes[cd.unitClass]
 	near := map[string]int{} // class -> token index of the cue (for the quote)
 	nearEnd := map[string]int{}
+	// class -> index of the nearest cue of it before the figure: a class
+	// found first after the unit ("quyên góp được 3 tỷ đồng trong đợt ủng
+	// hộ") is still a left cue when the verb before has it too (learnt from
+	// round-6 batch R6F: the part in the next sentence shares it).
+	leftAt := map[string]int{}
 	add := func(sp span, at int) {
 		for _, e := range sp.e {
 			if _, ok := near[e.class]; !ok {
 				near[e.class] = at
 				nearEnd[e.class] = sp.end
+			}
+			if _, ok := leftAt[e.class]; !ok && at >= 0 && at < cd.qStart {
+				leftAt[e.class] = at
 			}
 		}
 	}
@@ -822,10 +830,8 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	for cls, at := range shared {
 		cd.left[cls] = at
 	}
-	for cls, at := range near {
-		if at >= 0 && at < cd.qStart {
-			cd.left[cls] = at
-		}
+	for cls, at := range leftAt {
+		cd.left[cls] = at
 	}
 	if p, _ := x.totalOf(c, cd, earlier); p != nil && modelClasses[p.unitClass] {
 		near["of_model"] = -1
@@ -835,7 +841,11 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if sp.start >= cd.clauseStart && sp.end <= cd.clauseEnd {
 			for _, e := range sp.e {
 				clause[e.class] = true
-				if sp.start >= cd.unitEnd {
+				// After the unit, up to the next amount: "trị giá 1,8 tỷ
+				// đồng do các doanh nghiệp … ủng hộ", not the verb of a part
+				// after it ("Trị giá 117 triệu đồng; trong đó … đóng góp
+				// 65 triệu đồng").
+				if sp.start >= cd.unitEnd && !numIn(toks, cd.unitEnd, sp.start) {
 					right[e.class] = true
 				}
 			}

@@ -158,7 +158,7 @@ type ruleTerm struct {
 	class  string
 	clause bool // look in the whole clause, not only near the figure
 	left   bool // only before the figure, in its clause
-	right  bool // only after its unit, in its clause
+	right  bool // only after its unit, before the next amount, in its clause
 	prev   bool // in the sentence before it
 }
 
