@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // These tests put real faults in a data directory (a file the kernel
@@ -268,6 +270,22 @@ func namDanFacts(t *testing.T, data string) string {
 	return files[0]
 }
 
+// batchOf is the batch of the loaded file named name.
+func batchOf(t *testing.T, data, name string) string {
+	t.Helper()
+	m, err := layout.ReadManifest(layout.Dir(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range m {
+		if e.SourceFile == name {
+			return e.Batch
+		}
+	}
+	t.Fatalf("no commit record of %s", name)
+	return ""
+}
+
 func truncateHalf(t *testing.T, path string) {
 	t.Helper()
 	fi, err := os.Stat(path)
@@ -367,7 +385,7 @@ func TestCheckReportsLostCommitRecord(t *testing.T) {
 		t.Fatalf("check of a sound directory: code %d\n%s%s", c.code, c.stdout, c.stderr)
 	}
 	want, _ := snapshotFiles(t, data)
-	batch := strings.TrimSuffix(filepath.Base(namDanFacts(t, data)), ".parquet")
+	batch := batchOf(t, data, "nam-dan.csv")
 	kept, _ := os.ReadFile(filepath.Join(data, "inbox", "nam-dan.csv"))
 	os.Remove(filepath.Join(data, "warehouse", "manifest", batch+".json"))
 	os.Remove(filepath.Join(data, "inbox", "nam-dan.csv"))

@@ -11,6 +11,7 @@
 //	DIR/inbox/                                        files to ingest
 //	DIR/reference/reporting_calendar.csv              the data directory's own reporting calendar (optional)
 //	DIR/warehouse/facts/province=38/year=2023/<batch>.parquet
+//	DIR/warehouse/facts/province=38/year=2023/group-<sha256>.parquet  small files' facts, shared (SharedFactFile)
 //	DIR/warehouse/rejects/<batch>.parquet
 //	DIR/warehouse/reports/<batch>.json                a loaded file's reports (written before its commit record)
 //	DIR/warehouse/manifest/<batch>.json               the commit record of one file (written last)
@@ -30,6 +31,7 @@
 package layout
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,7 +78,55 @@ func (d Dir) FactFile(p Partition, batch string) string {
 	return filepath.Join(d.Partition(p), batch+".parquet")
 }
 
-// FactFiles is a glob of every fact file.
+// SharedPrefix starts the name of a shared facts file (SharedFactFile).
+const SharedPrefix = "group-"
+
+// SharedFactFile is a facts file the small files of one group commit share
+// in a partition (pipeline/store), named by the SHA-256 of its bytes, so
+// that the name never meets a batch's (<batch>.parquet: CheckBatch refuses
+// "group-") and writing it again with the same rows changes nothing. A file
+// holds the rows of every batch of the group with facts in the partition;
+// a batch's rows in it count only while that batch's commit record lists
+// the file in its Files (readers filter by batch), and a shared file no
+// record lists is what a group's seal killed before its records settled
+// left behind.
+func (d Dir) SharedFactFile(p Partition, sum string) string {
+	return filepath.Join(d.Partition(p), SharedPrefix+sum+".parquet")
+}
+
+// SharedBatchesKey is the key of a shared facts file's Parquet key-value
+// metadata that names the batches whose rows it holds
+// (EncodeSharedBatches): a batch in it that has no commit record is found
+// by reading the file's footer, not its rows, and named by its file.
+const SharedBatchesKey = "danvan.batches"
+
+// SharedBatch is a batch whose rows a shared facts file holds.
+type SharedBatch struct {
+	Batch      string `json:"batch"`
+	SourceFile string `json:"source_file"`
+}
+
+// EncodeSharedBatches is the value of SharedBatchesKey.
+func EncodeSharedBatches(bs []SharedBatch) string {
+	b, _ := json.Marshal(bs) // strings only: cannot fail
+	return string(b)
+}
+
+// DecodeSharedBatches reads a value of SharedBatchesKey.
+func DecodeSharedBatches(s string) ([]SharedBatch, error) {
+	var bs []SharedBatch
+	if err := json.Unmarshal([]byte(s), &bs); err != nil {
+		return nil, fmt.Errorf("batches of a shared facts file: %w", err)
+	}
+	return bs, nil
+}
+
+// IsSharedFactFile reports whether path names a shared facts file.
+func IsSharedFactFile(path string) bool {
+	return strings.HasPrefix(filepath.Base(path), SharedPrefix) && strings.HasSuffix(path, ".parquet")
+}
+
+// FactFiles is a glob of every fact file, a batch's own and shared.
 func (d Dir) FactFiles() string {
 	return d.path("warehouse", "facts", "province=*", "year=*", "*.parquet")
 }
@@ -237,7 +287,8 @@ func ParsePartition(s string) (Partition, error) {
 }
 
 // FactFilePartition returns the partition and batch of a path d.FactFiles
-// matched.
+// matched; for a shared file (IsSharedFactFile), its name without
+// ".parquet" in place of a batch.
 func FactFilePartition(path string) (Partition, string, error) {
 	batch := strings.TrimSuffix(filepath.Base(path), ".parquet")
 	yd, pd := filepath.Base(filepath.Dir(path)), filepath.Base(filepath.Dir(filepath.Dir(path)))

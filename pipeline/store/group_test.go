@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,8 +39,10 @@ func smallBatches(f *fixture, n int) []batch {
 // TestGroupCommit: commits that wait for their group's seal are not
 // visible before it (no commit record), the store says it has them (so a
 // second copy of a file in the same run is skipped), and after the seal
-// the data directory holds the same bytes as when every file was committed
-// on its own.
+// the small files' facts are one shared file per partition, which each
+// record lists, and a reader of the records sees the same facts, rejects,
+// report lists and records (but for the facts files they list) as when
+// every file was committed on its own.
 func TestGroupCommit(t *testing.T) {
 	f := newFixture(t)
 	bs := smallBatches(f, 40)
@@ -67,6 +70,9 @@ func TestGroupCommit(t *testing.T) {
 	if len(m) != 0 {
 		t.Errorf("before the seal, %d files have a commit record, want none", len(m))
 	}
+	if facts, _ := filepath.Glob(layout.Dir(grouped).FactFiles()); len(facts) != 0 {
+		t.Errorf("before the seal, %d facts files, want none (the rows wait for the seal)", len(facts))
+	}
 	for _, b := range bs {
 		if !g.Has(b.Hash) {
 			t.Errorf("before the seal, the store does not have %s (its second copy would be read again)", b.SourceFile)
@@ -80,11 +86,8 @@ func TestGroupCommit(t *testing.T) {
 	}
 	assertNoTmp(t, grouped)
 	want, got := fileHashes(t, alone), fileHashes(t, grouped)
-	if len(want) != len(got) {
-		t.Errorf("%d files committed one by one, %d in a group", len(want), len(got))
-	}
 	for name, h := range want {
-		if got[name] != h {
+		if !strings.HasPrefix(name, "facts/") && !strings.HasPrefix(name, "manifest/") && got[name] != h {
 			t.Errorf("%s differs between a commit alone and a grouped one", name)
 		}
 	}
@@ -92,11 +95,94 @@ func TestGroupCommit(t *testing.T) {
 	if err != nil || len(m) != len(bs) {
 		t.Fatalf("after the seal: %d commit records, %v; want %d", len(m), err, len(bs))
 	}
-	if n := visibleRows(t, openDB(t), grouped, m); n != totalRecords(bs) {
+	checkShared(t, grouped, m, true)
+	parts := map[string]bool{}
+	for _, e := range m {
+		for _, p := range e.Partitions {
+			parts[p] = true
+		}
+	}
+	if facts, _ := filepath.Glob(layout.Dir(grouped).FactFiles()); len(facts) != len(parts) {
+		t.Errorf("%d facts files for the group's %d partitions, want one each", len(facts), len(parts))
+	}
+	mAlone, err := layout.ReadManifest(layout.Dir(alone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range m {
+		a, b := mAlone[i], m[i]
+		a.Files, b.Files = rejectSums(a.Files), rejectSums(b.Files)
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("records differ but for their facts files:\nalone   %+v\ngrouped %+v", a, b)
+		}
+	}
+	db := openDB(t)
+	if n := visibleRows(t, db, grouped, m); n != totalRecords(bs) {
 		t.Errorf("after the seal %d rows visible, want %d", n, totalRecords(bs))
+	}
+	if a, b := visibleDigest(t, db, alone, mAlone), visibleDigest(t, db, grouped, m); a != b {
+		t.Errorf("the facts visible differ between commits alone (%s) and grouped (%s)", a, b)
+	}
+	if faults, err := g.Check(ctx, true); err != nil || len(faults) != 0 {
+		t.Errorf("a sound store has faults: %v %v", codes(faults), err)
 	}
 	if err := g.Seal(); err != nil {
 		t.Errorf("a second seal with nothing waiting: %v", err)
+	}
+}
+
+func rejectSums(fs []layout.FileSum) []layout.FileSum {
+	var out []layout.FileSum
+	for _, f := range fs {
+		if !strings.HasPrefix(f.Path, "warehouse/facts/") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// checkShared checks that every loaded record lists, for each of its
+// partitions, one shared facts file with its size and SHA-256, and no facts
+// file of its own; with exact, also that the facts folders hold no file the
+// records do not list.
+func checkShared(t *testing.T, dir string, m []layout.Entry, exact bool) {
+	t.Helper()
+	d := layout.Dir(dir)
+	listed := map[string]bool{}
+	for _, e := range m {
+		if e.Status != layout.Loaded {
+			continue
+		}
+		var facts []string
+		for _, f := range e.Files {
+			if !strings.HasPrefix(f.Path, "warehouse/facts/") {
+				continue
+			}
+			facts = append(facts, f.Path)
+			if !layout.IsSharedFactFile(f.Path) {
+				t.Errorf("%s: record lists %s, not a shared file", e.SourceFile, f.Path)
+			}
+			sum, size := sha(t, d.Abs(f.Path))
+			if f.SHA256 != sum || f.Size != size || filepath.Base(f.Path) != layout.SharedPrefix+sum+".parquet" {
+				t.Errorf("%s: %s: record says %d bytes %s, disk %d bytes %s", e.SourceFile, f.Path, f.Size, f.SHA256, size, sum)
+			}
+			listed[filepath.Clean(d.Abs(f.Path))] = true
+		}
+		if len(facts) != len(e.Partitions) {
+			t.Errorf("%s: record lists facts files %v for partitions %v", e.SourceFile, facts, e.Partitions)
+		}
+		if own := d.BatchFactFiles(e.Batch); len(own) != 0 {
+			t.Errorf("%s: files of its own %v beside its shared ones", e.SourceFile, own)
+		}
+	}
+	if !exact {
+		return
+	}
+	all, _ := filepath.Glob(d.FactFiles())
+	for _, p := range all {
+		if !listed[filepath.Clean(p)] {
+			t.Errorf("%s is on disk, and no record lists it", p)
+		}
 	}
 }
 
@@ -207,6 +293,11 @@ func TestGroupCrash(t *testing.T) {
 	full, _ := runGroupHelper(t, ref, -1)
 	t.Logf("uninterrupted commit of %d files in a child process: %v", len(bs), full)
 	want := fileHashes(t, ref)
+	refM, err := layout.ReadManifest(layout.Dir(ref))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDigest := visibleDigest(t, db, ref, refM)
 
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
 	for trial := range 6 {
@@ -221,13 +312,10 @@ func TestGroupCrash(t *testing.T) {
 		if err != nil {
 			t.Fatalf("trial %d: %v", trial, err)
 		}
+		checkShared(t, dir, m, false)
 		var committed int64
 		for _, e := range m {
-			var n int64
-			for _, p := range e.Partitions {
-				path := filepath.Join(dir, "warehouse", "facts", filepath.FromSlash(p), e.Batch+".parquet")
-				n += queryInt(t, db, "SELECT count(*) FROM read_parquet('"+filepath.ToSlash(path)+"')")
-			}
+			n := queryInt(t, db, "SELECT count(*) FROM ("+visibleFacts(dir, []layout.Entry{e})+")")
 			if n != rows[e.Batch] {
 				t.Errorf("trial %d: committed file %s has %d rows in its partitions, want %d", trial, e.SourceFile, n, rows[e.Batch])
 			}
@@ -244,21 +332,40 @@ func TestGroupCrash(t *testing.T) {
 		}
 		t.Logf("trial %d: killed after %v: %d of %d files committed", trial, after, len(m), len(bs))
 
-		// The next run commits the others, each once, in the same bytes.
+		// The next run commits the others, each once, with the same
+		// facts, and Repair leaves a store without a fault.
 		runGroupHelper(t, dir, -1)
+		rs, err := store.Open(dir, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rs.Repair(context.Background()); err != nil {
+			t.Fatalf("trial %d: repair: %v", trial, err)
+		}
+		if faults, err := rs.Check(context.Background(), true); err != nil || len(faults) != 0 {
+			t.Errorf("trial %d: after the kill, a full run and Repair, faults %v %v", trial, codes(faults), err)
+		}
+		m, err = layout.ReadManifest(layout.Dir(dir))
+		if err != nil || len(m) != len(bs) {
+			t.Fatalf("trial %d: after a full run %d of %d files committed (%v)", trial, len(m), len(bs), err)
+		}
+		checkShared(t, dir, m, false)
 		got := fileHashes(t, dir)
 		for name, h := range want {
-			if got[name] != h {
+			if !strings.HasPrefix(name, "facts/") && !strings.HasPrefix(name, "manifest/") && got[name] != h {
 				t.Errorf("trial %d: after the kill and a full run, %s differs from an uninterrupted run's", trial, name)
 			}
 		}
 		for name := range got {
-			if _, ok := want[name]; !ok {
+			if _, ok := want[name]; !ok && !strings.HasPrefix(name, "facts/") && !strings.HasPrefix(name, "manifest/") {
 				t.Errorf("trial %d: after the kill and a full run, %s is there; an uninterrupted run has none", trial, name)
 			}
 		}
-		if n := queryInt(t, db, "SELECT count(*) FROM read_parquet('"+factsGlob(dir)+"', hive_partitioning=true)"); n != totalRecords(bs) {
-			t.Errorf("trial %d: %d rows on disk after the kill and a full run, want %d (duplicates?)", trial, n, totalRecords(bs))
+		if n := visibleRows(t, db, dir, m); n != totalRecords(bs) {
+			t.Errorf("trial %d: %d rows visible after the kill and a full run, want %d", trial, n, totalRecords(bs))
+		}
+		if got := visibleDigest(t, db, dir, m); got != wantDigest {
+			t.Errorf("trial %d: the visible facts after the kill and a full run differ from an uninterrupted run's", trial)
 		}
 	}
 }

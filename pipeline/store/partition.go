@@ -41,6 +41,13 @@ type part struct {
 	w     *fileWriter // the partition's temp file, nil until its first chunk is written
 	plain bool        // w is a small file's, written without dictionaries (plainRows)
 	ch    chan *chunk // to the partition's writer goroutine, nil until its first chunk
+
+	// kept are chunks taken and not handed to the writer: a small file's
+	// rows in a group commit wait for the group's seal, which writes them
+	// with the group's other small files' rows into one shared file
+	// (group.go). Should the file grow past plainRows, they are handed
+	// over in order, first.
+	kept []*chunk
 }
 
 // partitions finds a row's partition by province and year.

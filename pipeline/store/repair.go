@@ -177,14 +177,15 @@ func sameBytes(path, batch string) bool {
 // hashes): it sets aside the loaded batches whose files are damaged or
 // missing, and removes what interrupted work left (the files of a batch
 // whose setting aside a crash cut short, files of a batch in partitions its
-// record no longer lists). The ingest that follows loads again the set-aside
-// batches whose files are still in the inbox.
+// record no longer lists, shared facts files no record lists). The ingest
+// that follows loads again the set-aside batches whose files are still in
+// the inbox.
 func (s *Store) Repair(ctx context.Context) ([]SetAsideBatch, error) {
 	st, err := s.scan(false)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range st.leftovers {
+	for _, p := range append(st.leftovers, st.removable...) {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("repair store: %w", err)
 		}
@@ -232,11 +233,13 @@ type storeState struct {
 	entries   map[string]layout.Entry // readable commit records, by batch
 	damaged   []pipeline.DamagedFile  // files of loaded batches
 	leftovers []string                // absolute paths, safe to remove
+	removable []string                // absolute paths, safe to remove, and nothing to report (shared files)
 	faults    []pipeline.Fault        // what only a person can fix
+	verified  map[string]error        // files checked, by path
 }
 
 func (s *Store) scan(hash bool) (storeState, error) {
-	st := storeState{entries: map[string]layout.Entry{}}
+	st := storeState{entries: map[string]layout.Entry{}, verified: map[string]error{}}
 	d := s.dir
 	paths, err := layout.ManifestFiles(d)
 	if err != nil {
@@ -268,7 +271,12 @@ func (s *Store) scan(hash bool) (storeState, error) {
 		return st, err
 	}
 	onDisk := map[string][]string{} // batch -> files
+	var shared []string
 	for _, p := range facts {
+		if layout.IsSharedFactFile(p) {
+			shared = append(shared, p)
+			continue
+		}
 		if _, batch, err := layout.FactFilePartition(p); err == nil {
 			onDisk[batch] = append(onDisk[batch], p)
 		}
@@ -299,6 +307,41 @@ func (s *Store) scan(hash bool) (storeState, error) {
 		}
 	}
 
+	// Shared facts files (layout.SharedFactFile). A batch whose rows one
+	// holds (its footer names them) with no commit record, readable or
+	// not, and not set aside, is values no refresh counts: an orphan, as
+	// a batch's own file without a record is. A shared file no record lists
+	// and that holds no orphan's rows is what a seal killed before its
+	// records settled left, once its files were committed again (or set
+	// aside, every batch in it): nothing in it counts and nothing is to be
+	// done, so Repair removes it and Check does not name it.
+	listed := map[string]bool{}
+	for _, e := range st.entries {
+		for _, f := range e.Files {
+			listed[filepath.Clean(d.Abs(f.Path))] = true
+		}
+	}
+	sharedNames := map[string]string{} // orphan batch -> its source file, from a footer
+	for _, p := range shared {
+		bs, err := sharedBatchesOf(p)
+		orphan := false
+		for _, b := range bs {
+			if _, ok := st.entries[b.Batch]; ok || unreadable[b.Batch] {
+				continue
+			}
+			if _, err := os.Stat(d.SetAsideRecord(b.Batch)); err == nil {
+				continue
+			}
+			orphan = true
+			onDisk[b.Batch] = append(onDisk[b.Batch], p)
+			sharedNames[b.Batch] = b.SourceFile
+		}
+		// A footer that cannot be read: no reader gets its rows either.
+		if (err != nil || !orphan) && !listed[filepath.Clean(p)] && len(unreadable) == 0 {
+			st.removable = append(st.removable, p)
+		}
+	}
+
 	// Files of no committed batch.
 	orphans := make([]string, 0)
 	for b := range onDisk {
@@ -314,7 +357,7 @@ func (s *Store) scan(hash bool) (storeState, error) {
 			st.leftovers = append(st.leftovers, files...)
 			continue
 		}
-		st.faults = append(st.faults, orphanFault(d, b, files))
+		st.faults = append(st.faults, orphanFault(d, b, files, sharedNames[b]))
 	}
 
 	// Batches set aside and not committed again.
@@ -345,8 +388,16 @@ func (st *storeState) checkLoaded(d layout.Dir, e layout.Entry, files []string, 
 	want := map[string]bool{}
 	if len(e.Files) > 0 {
 		for _, f := range e.Files {
-			want[filepath.Clean(d.Abs(f.Path))] = true
-			if err := d.Verify(f, hash); err != nil {
+			path := filepath.Clean(d.Abs(f.Path))
+			want[path] = true
+			err, ok := st.verified[path]
+			if !ok {
+				// A shared file is listed by every batch in it:
+				// checked once, its damage is each one's.
+				err = d.Verify(f, hash)
+				st.verified[path] = err
+			}
+			if err != nil {
 				damage(d.Abs(f.Path), err)
 			}
 		}
@@ -383,12 +434,12 @@ func (st *storeState) checkLoaded(d layout.Dir, e layout.Entry, files []string, 
 
 // orphanFault is facts or rejects of a batch with no commit record: values
 // no refresh counts. They name their file.
-func orphanFault(d layout.Dir, batch string, files []string) pipeline.Fault {
-	name := ""
+func orphanFault(d layout.Dir, batch string, files []string, name string) pipeline.Fault {
 	for _, f := range files {
-		if name = sourceFileOf(f); name != "" {
+		if name != "" || layout.IsSharedFactFile(f) {
 			break
 		}
+		name = sourceFileOf(f)
 	}
 	rels := make([]string, len(files))
 	for i, f := range files {
@@ -412,6 +463,26 @@ func orphanFault(d layout.Dir, batch string, files []string) pipeline.Fault {
 		f.FixEN = fmt.Sprintf("run danvan run: %s is still in the inbox, is loaded again and its values are counted.", shown)
 	}
 	return f
+}
+
+// sharedBatchesOf reads the batches a shared facts file holds rows of from
+// its footer (layout.SharedBatchesKey).
+func sharedBatchesOf(path string) (bs []layout.SharedBatch, err error) {
+	defer func() {
+		if recover() != nil {
+			bs, err = nil, fmt.Errorf("%s: unreadable footer", path)
+		}
+	}()
+	r, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	v := r.MetaData().KeyValueMetadata().FindValue(layout.SharedBatchesKey)
+	if v == nil {
+		return nil, fmt.Errorf("%s: no %s", path, layout.SharedBatchesKey)
+	}
+	return layout.DecodeSharedBatches(*v)
 }
 
 // sourceFileOf reads the source file named in the first row of a facts or

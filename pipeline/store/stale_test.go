@@ -12,9 +12,9 @@ import (
 )
 
 // TestGroupRemovesStale: files committed again in a group (their batch's
-// values moved to other partitions since) lose their facts in the
-// partitions they no longer have at the seal, each only its own, and keep
-// the others'.
+// values moved to other partitions since, and now in the group's shared
+// files) lose their own facts files at the seal, each only its own, and
+// keep the others'; the shared files stay.
 func TestGroupRemovesStale(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -56,8 +56,7 @@ func TestGroupRemovesStale(t *testing.T) {
 	for i, b := range bs {
 		want := before[b.Hash]
 		if i%2 == 0 {
-			p := layout.Partition{Province: b.Records[0].Province.Code, Year: b.Records[0].Period.Year()}
-			want = []string{d.FactFile(p, b.Hash)}
+			want = nil
 		}
 		got := d.BatchFactFiles(b.Hash)
 		if len(got) != len(want) {
@@ -74,5 +73,21 @@ func TestGroupRemovesStale(t *testing.T) {
 				t.Errorf("%s lost %s: %v", b.SourceFile, p, err)
 			}
 		}
+	}
+	m, err := layout.ReadManifest(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byBatch := map[string]layout.Entry{}
+	for _, e := range m {
+		byBatch[e.Batch] = e
+	}
+	for i, b := range bs {
+		if i%2 == 0 {
+			checkShared(t, dir, []layout.Entry{byBatch[b.Hash]}, false)
+		}
+	}
+	if n := visibleRows(t, openDB(t), dir, m); n != int64(len(bs)/2*3) {
+		t.Errorf("%d rows visible, want %d", n, len(bs)/2*3)
 	}
 }

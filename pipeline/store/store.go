@@ -1,6 +1,7 @@
 // Package store writes what ingest accepted and refused into the warehouse:
 // facts as Hive-partitioned Parquet (one part per province and year of a
-// file), rejected rows as Parquet, unreadable files whole into quarantine,
+// file; the small files of a group commit share one part per partition,
+// group.go), rejected rows as Parquet, unreadable files whole into quarantine,
 // and last a commit record per file (pipeline/layout), which is the commit
 // point. Store is ingest's pipeline.Sink; a file's records go through a Tx,
 // its pipeline.Writer.
@@ -200,17 +201,20 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 	return nil
 }
 
-// removeStale deletes this batch's parts in partitions it no longer has
-// (facts are its fact files, as layout.Dir.BatchFactFiles or FactFilesOf
-// list them), its rejects file unless keepRejects, and its report list's
+// removeStale deletes this batch's own facts files but those in keep (facts
+// are its fact files, as layout.Dir.BatchFactFiles or FactFilesOf list
+// them: those of partitions it no longer has, or all of them when its facts
+// are now in shared files), its rejects file unless keepRejects, and its report list's
 // file unless keepReports (a quarantined batch has none; a short list is in
 // the commit record). It runs after the commit record is written, so a
-// reader filtering on the manifest's partitions never sees them; failures
-// are harmless for the same reason and are ignored.
+// reader filtering on the manifest's files never sees them; failures
+// are harmless for the same reason and are ignored. A shared facts file is
+// never removed here, whoever's rows it holds: its rows count only for the
+// batches whose records list it, and once none does, Repair removes it.
 func (s *Store) removeStale(hash string, facts []string, keep map[string]bool, keepRejects, keepReports bool) {
 	for _, path := range facts {
-		p, batch, err := layout.FactFilePartition(path)
-		if err != nil || batch != hash || keep[p.String()] {
+		_, batch, err := layout.FactFilePartition(path)
+		if err != nil || batch != hash || keep[path] {
 			continue
 		}
 		if err := os.Remove(path); err == nil {

@@ -19,7 +19,9 @@ import (
 // caller adds records and refused rows, then commits or rolls back. Rows
 // are buffered per partition and written as row groups to temp files while
 // the caller goes on adding (partition.go); Commit moves the files into
-// place and writes the file's report list and commit record.
+// place and writes the file's report list and commit record. In a group
+// commit, a small file's rows are kept instead, for the seal to write into
+// the group's shared files (shares, group.go).
 //
 // A Tx is used by one goroutine, its caller's, and so is every field of it
 // and of its encoder, report index, partitions and rejects, with these
@@ -149,28 +151,43 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 	return p, nil
 }
 
-// take empties p's buffer into a chunk for its writer goroutine, starting
-// that goroutine first if p has none.
-func (tx *Tx) take(p *part) *chunk {
-	if p.ch == nil {
-		tx.start(p)
-	}
+// take empties p's buffer into a chunk, kept in p.kept until handed over.
+func (tx *Tx) take(p *part) {
 	tx.buffered -= p.n
 	c := p.take(tx.atTS, &tx.enc.dicts)
 	c.small = tx.seq <= plainRows
 	tx.lastChunk = p.last
 	tx.s.sizes.set(p.name, p.last)
-	return c
+	p.kept = append(p.kept, c)
 }
 
-// flush hands p's buffered rows to its writer goroutine as one row group.
+// shares reports whether the file's rows, so far, wait for the group's
+// seal to be written into its shared files (group.go) instead of files of
+// their own: with a group commit, a file of at most plainRows records.
+func (tx *Tx) shares() bool { return tx.s.grouped() && tx.seq <= plainRows }
+
+// flush takes p's buffered rows as one row group and, unless the file
+// shares, hands what p keeps to its writer goroutine, starting it first if
+// p has none.
 func (tx *Tx) flush(p *part) error {
-	if p == nil || p.n == 0 {
+	if p == nil {
 		return tx.firstErr()
 	}
-	c := tx.take(p)
-	tx.s.sem <- struct{}{}
-	p.ch <- c
+	if p.n > 0 {
+		tx.take(p)
+	}
+	if tx.shares() || len(p.kept) == 0 {
+		return tx.firstErr()
+	}
+	if p.ch == nil {
+		tx.start(p)
+	}
+	for i, c := range p.kept {
+		tx.s.sem <- struct{}{}
+		p.ch <- c
+		p.kept[i] = nil
+	}
+	p.kept = p.kept[:0]
 	return tx.firstErr()
 }
 
@@ -190,11 +207,24 @@ func (tx *Tx) Flush() error {
 	}
 	var hs []handover
 	for _, p := range tx.parts.list {
-		if p.n == 0 {
+		if p.n > 0 {
+			tx.take(p)
+		}
+	}
+	if tx.shares() {
+		return tx.firstErr()
+	}
+	for _, p := range tx.parts.list {
+		if len(p.kept) == 0 {
 			continue
 		}
-		c := tx.take(p)
-		hs = append(hs, handover{p.ch, c})
+		if p.ch == nil {
+			tx.start(p)
+		}
+		for _, c := range p.kept {
+			hs = append(hs, handover{p.ch, c})
+		}
+		p.kept = nil
 	}
 	if len(hs) == 0 {
 		return tx.firstErr()
@@ -257,6 +287,9 @@ func (tx *Tx) drain(discard bool) error {
 	}
 	if discard {
 		tx.aborted.Store(true)
+		for _, p := range tx.parts.list {
+			p.kept = nil
+		}
 	}
 	for _, p := range tx.parts.list {
 		if p.ch != nil {
@@ -334,12 +367,20 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	parts := append([]*part(nil), tx.parts.list...)
 	sort.Slice(parts, func(i, j int) bool { return parts[i].name < parts[j].name })
 	names := make([]string, 0, len(parts))
-	keep := map[string]bool{}
+	keep := map[string]bool{} // the batch's own facts files now
 	d := tx.s.dir
 	var sums []layout.FileSum
 	var files, dirs []string // written, and the folders they went into, for a grouped commit
 	grouped := tx.s.grouped()
+	shares := tx.shares() && len(parts) > 0
+	var kept []keptPart // a sharing file's rows, by partition, for the seal
 	for _, p := range parts {
+		names = append(names, p.name)
+		if shares {
+			kept = append(kept, keptPart{key: p.key, name: p.name, chunks: p.kept})
+			p.kept = nil
+			continue
+		}
 		if p.w == nil { // not written, yet no writer failed: a bug
 			return fmt.Errorf("commit %s: facts %s were not written", name, p.name)
 		}
@@ -351,8 +392,7 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 			return fmt.Errorf("commit %s: move facts %s into place: %w", name, p.name, err)
 		}
 		sums = append(sums, p.w.sum(d, path))
-		names = append(names, p.name)
-		keep[p.name] = true
+		keep[path] = true
 		files, dirs = append(files, path), append(dirs, d.Partition(p.key))
 	}
 	if !grouped {
@@ -390,13 +430,22 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	sort.Slice(e.Files, func(i, j int) bool { return e.Files[i].Path < e.Files[j].Path })
 	reports := tx.reports.list()
 	listFile := len(reports) > layout.InlineReports
-	if grouped {
+	w := waiting{batch: tx.b.Hash, keep: keep, keepRejects: tx.rej.w != nil, keepReports: listFile}
+	switch {
+	case shares:
+		// Its record is staged by the seal, once the shared files it
+		// lists are written (group.go).
+		w.entry, w.reports, w.kept = e, reports, kept
+		tx.s.wait(w, files, dirs)
+		return tx.s.sealIfDue()
+	case grouped:
 		st, err := layout.Stage(d, e, reports)
 		if err != nil {
 			return fmt.Errorf("commit %s: %w", name, err)
 		}
 		files = append(files, st.Files()...)
-		tx.s.wait(waiting{staged: st, keep: keep, keepRejects: tx.rej.w != nil, keepReports: listFile}, files, dirs)
+		w.staged = st
+		tx.s.wait(w, files, dirs)
 		return tx.s.sealIfDue()
 	}
 	if err := layout.Commit(d, e, reports); err != nil {

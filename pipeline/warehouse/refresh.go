@@ -467,18 +467,18 @@ func (w *Warehouse) refreshGroup(ctx context.Context, tx *sql.Tx, ms []modelFile
 	}
 	// The facts of the batches read before, when appending: the reports
 	// model recounts what the new values superseded in them.
-	var earlier []string
+	var earlier []factFile
 	for _, st := range g {
 		if st.Action != Append {
 			continue
 		}
 		fresh := map[string]bool{}
 		for _, f := range st.Read {
-			fresh[f.Path] = true
+			fresh[f.Batch] = true
 		}
 		for _, f := range st.Files {
-			if !fresh[f.Path] {
-				earlier = append(earlier, f.Path)
+			if !fresh[f.Batch] {
+				earlier = append(earlier, f)
 			}
 		}
 	}
@@ -757,12 +757,13 @@ func quoteAll(ss []string) []string {
 	return out
 }
 
-func samePaths(fs []factFile, paths []string) bool {
-	if len(fs) != len(paths) {
+// samePaths reports whether fs are the files, and their batches, of was.
+func samePaths(fs, was []factFile) bool {
+	if len(fs) != len(was) {
 		return false
 	}
 	for i := range fs {
-		if fs[i].Path != paths[i] {
+		if fs[i].Path != was[i].Path || fs[i].Batch != was[i].Batch {
 			return false
 		}
 	}

@@ -66,28 +66,43 @@ func (w *Warehouse) check(man []layout.Entry, todo []stored, hash bool) error {
 			sums[filepath.Clean(d.Abs(f.Path))] = f
 		}
 	}
-	errs := make([]error, len(todo))
+	// A shared facts file is listed by each batch in it: checked once,
+	// its damage is each one's.
+	var paths []string
+	at := map[string]int{}
+	for _, t := range todo {
+		path := filepath.Clean(t.path)
+		if _, ok := at[path]; !ok {
+			at[path] = len(paths)
+			paths = append(paths, path)
+		}
+	}
+	pathErrs := make([]error, len(paths))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(2, len(todo)) {
+	for range min(2, len(paths)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				path := filepath.Clean(todo[i].path)
+				path := paths[i]
 				if s, ok := sums[path]; ok {
-					errs[i] = d.Verify(s, hash)
+					pathErrs[i] = d.Verify(s, hash)
 				} else {
-					errs[i] = layout.CheckParquet(path)
+					pathErrs[i] = layout.CheckParquet(path)
 				}
 			}
 		}()
 	}
-	for i := range todo {
+	for i := range paths {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	errs := make([]error, len(todo))
+	for i, t := range todo {
+		errs[i] = pathErrs[at[filepath.Clean(t.path)]]
+	}
 	var damaged []pipeline.DamagedFile
 	for i, err := range errs {
 		if err != nil {
@@ -98,6 +113,11 @@ func (w *Warehouse) check(man []layout.Entry, todo []stored, hash bool) error {
 	if len(damaged) == 0 {
 		return nil
 	}
-	sort.Slice(damaged, func(i, j int) bool { return damaged[i].Path < damaged[j].Path })
+	sort.Slice(damaged, func(i, j int) bool {
+		if damaged[i].Path != damaged[j].Path {
+			return damaged[i].Path < damaged[j].Path
+		}
+		return damaged[i].Batch < damaged[j].Batch
+	})
 	return &pipeline.DamagedError{Files: damaged}
 }

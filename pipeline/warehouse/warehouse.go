@@ -101,7 +101,7 @@ type Warehouse struct {
 	refHash string
 	// viewFiles is the list of fact files the facts views were last built
 	// over, so a refresh rebinds them only when it changed.
-	viewFiles []string
+	viewFiles []factFile
 	// manifest caches the parsed manifest records by path: a record lists
 	// every report of its file (megabytes for a large file) and is read
 	// several times per refresh, but only changes by being replaced.
@@ -411,44 +411,83 @@ func (w *Warehouse) fitThreads(ctx context.Context, man []layout.Entry) error {
 	return nil
 }
 
-// factFile is one committed Parquet part.
+// factFile is one committed Parquet part, or a batch's rows in a shared
+// facts file (layout.SharedFactFile): then several have its Path.
 type factFile struct {
 	layout.Partition
 	Batch      string
 	Path       string
 	IngestedAt time.Time // of the batch, as in its rows (microseconds)
-	Size       int64     // bytes, for grouping partitions (groupSteps)
+	Size       int64     // bytes (a shared file's divided among its batches), for grouping partitions (groupSteps)
+	Shared     bool      // Path is a shared file: only Batch's rows of it are the batch's
 }
 
-// committedFacts lists the Parquet parts whose batch is loaded, sorted.
+// committedFacts lists the facts of the loaded batches, sorted by path and
+// batch: the facts files each commit record lists in its Files, or, for a
+// record written before they were listed, the batch's files found in the
+// partition folders.
 func committedFacts(d layout.Dir, man []layout.Entry) ([]factFile, error) {
-	loaded := map[string]time.Time{}
+	unlisted := map[string]time.Time{} // loaded batches whose records list no files
+	var out []factFile
 	for _, m := range man {
-		if m.Status == layout.Loaded {
-			loaded[m.Batch] = m.IngestedAt
+		if m.Status != layout.Loaded {
+			continue
+		}
+		if len(m.Files) == 0 {
+			unlisted[m.Batch] = m.IngestedAt
+			continue
+		}
+		for _, f := range m.Files {
+			if !strings.HasPrefix(f.Path, "warehouse/facts/") {
+				continue // the rejects
+			}
+			p := d.Abs(f.Path)
+			part, name, err := layout.FactFilePartition(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, factFile{Partition: part, Batch: m.Batch, Path: p, IngestedAt: m.IngestedAt,
+				Size: f.Size, Shared: name != m.Batch})
 		}
 	}
-	paths, err := filepath.Glob(d.FactFiles())
-	if err != nil {
-		return nil, err
-	}
-	var out []factFile
-	for _, p := range paths {
-		part, batch, err := layout.FactFilePartition(p)
+	if len(unlisted) > 0 {
+		paths, err := filepath.Glob(d.FactFiles())
 		if err != nil {
 			return nil, err
 		}
-		at, ok := loaded[batch]
-		if !ok {
-			continue
+		for _, p := range paths {
+			part, batch, err := layout.FactFilePartition(p)
+			if err != nil {
+				return nil, err
+			}
+			at, ok := unlisted[batch]
+			if !ok {
+				continue
+			}
+			f := factFile{Partition: part, Batch: batch, Path: p, IngestedAt: at}
+			if fi, err := os.Stat(p); err == nil {
+				f.Size = fi.Size()
+			}
+			out = append(out, f)
 		}
-		f := factFile{Partition: part, Batch: batch, Path: p, IngestedAt: at}
-		if fi, err := os.Stat(p); err == nil {
-			f.Size = fi.Size()
-		}
-		out = append(out, f)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	sharers := map[string]int64{}
+	for _, f := range out {
+		if f.Shared {
+			sharers[f.Path]++
+		}
+	}
+	for i := range out {
+		if n := sharers[out[i].Path]; n > 0 {
+			out[i].Size /= n
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Batch < out[j].Batch
+	})
 	return out, nil
 }
 
@@ -462,20 +501,40 @@ var (
 // sqlString quotes s as a SQL string literal.
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// readFacts is a SELECT of the given Parquet parts with the facts columns.
-// Every part is written by the store with one schema, so DuckDB reads the
-// schema of the first file only (union_by_name would read every footer at
-// each bind: seconds at 24M facts); a part of another schema fails loudly.
-func readFacts(paths []string) string {
-	if len(paths) == 0 {
+// readFacts is a SELECT of the given facts with the facts columns. Every
+// part is written by the store with one schema, so DuckDB reads the schema
+// of the first file only (union_by_name would read every footer at each
+// bind: seconds at 24M facts); a part of another schema fails loudly. The
+// batches' own files are read in one list; a shared file is read for the
+// rows of its batches among files only (batch IN (…)), since it may hold
+// rows of batches whose records list it no longer.
+func readFacts(files []factFile) string {
+	if len(files) == 0 {
 		return emptyFacts
 	}
-	q := make([]string, len(paths))
-	for i, p := range paths {
-		q[i] = sqlString(p)
+	var own []string
+	shared := map[string][]string{}
+	var sharedOrder []string
+	for _, f := range files {
+		if !f.Shared {
+			own = append(own, sqlString(f.Path))
+			continue
+		}
+		if shared[f.Path] == nil {
+			sharedOrder = append(sharedOrder, f.Path)
+		}
+		shared[f.Path] = append(shared[f.Path], sqlString(f.Batch))
 	}
-	return "SELECT " + factColumns + " FROM read_parquet([" + strings.Join(q, ", ") +
-		"], union_by_name = false, hive_partitioning = false)"
+	var q []string
+	if len(own) > 0 {
+		q = append(q, "SELECT "+factColumns+" FROM read_parquet(["+strings.Join(own, ", ")+
+			"], union_by_name = false, hive_partitioning = false)")
+	}
+	for _, p := range sharedOrder {
+		q = append(q, "SELECT "+factColumns+" FROM read_parquet("+sqlString(p)+
+			", union_by_name = false, hive_partitioning = false) WHERE batch IN ("+strings.Join(shared[p], ", ")+")")
+	}
+	return strings.Join(q, " UNION ALL ")
 }
 
 // readPartitionFacts is readFacts of one partition's parts plus
@@ -486,11 +545,7 @@ func readFacts(paths []string) string {
 // stamp alone is that number unless two batches share one; then the batch
 // breaks the tie.
 func readPartitionFacts(files []factFile) string {
-	paths := make([]string, len(files))
-	for i, f := range files {
-		paths[i] = f.Path
-	}
-	return "SELECT *, " + batchVersion(files) + " AS batch_version FROM (" + readFacts(paths) + ")"
+	return "SELECT *, " + batchVersion(files) + " AS batch_version FROM (" + readFacts(files) + ")"
 }
 
 // batchVersion is the expression of batch_version over the rows of files:
@@ -571,10 +626,6 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 	if err := w.verifyViews(man, files); err != nil {
 		return err
 	}
-	paths := make([]string, len(files))
-	for i, f := range files {
-		paths[i] = f.Path
-	}
 	var rejects []string
 	for _, m := range man {
 		p := w.layout.RejectsFile(m.Batch)
@@ -590,7 +641,7 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 			" UNION ALL BY NAME SELECT * FROM read_parquet([" + strings.Join(rejects, ", ") + "], union_by_name = true))"
 	}
 	stmts := []string{
-		"CREATE OR REPLACE VIEW facts_raw AS " + readFacts(paths),
+		"CREATE OR REPLACE VIEW facts_raw AS " + readFacts(files),
 		"CREATE OR REPLACE VIEW rejects AS " + rejectsSQL,
 	}
 	for _, s := range stmts {
@@ -598,7 +649,7 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 			return fmt.Errorf("create warehouse views: %w", err)
 		}
 	}
-	w.viewFiles = paths
+	w.viewFiles = files
 	return nil
 }
 
