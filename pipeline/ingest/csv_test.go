@@ -90,3 +90,44 @@ func TestCSVQuoteLimit(t *testing.T) {
 		t.Errorf("got %d records, %q … %q", len(got), got[:min(4, len(got))], got[len(got)-1])
 	}
 }
+
+// TestCSVSplit holds split, which finds separators and quotes eight bytes at
+// a time, to bytes.Split over lines of every length up to 40 bytes made of
+// the bytes that could fool a word-at-a-time search: the separators, the
+// quote, the LF, zero, and bytes that differ from them only in the high
+// bit or the lowest bit.
+func TestCSVSplit(t *testing.T) {
+	alphabet := []byte{',', ';', '\t', '"', '\n', 0, 'a', ',' | 0x80, '"' | 0x80, ',' ^ 1, '"' ^ 1, 0x80, 0xff, 0x7f}
+	seed := uint64(1)
+	next := func() uint64 {
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		return seed
+	}
+	for _, delim := range []byte{',', ';', '\t'} {
+		s := &csvScanner{delim: delim}
+		for n := 0; n <= 40; n++ {
+			for k := 0; k < 300; k++ {
+				line := make([]byte, n)
+				for i := range line {
+					line[i] = alphabet[next()%uint64(len(alphabet))]
+				}
+				if k%3 == 0 {
+					line = append(line, '\n')
+				}
+				body := bytes.TrimSuffix(line, []byte{'\n'})
+				ok := s.split(line)
+				if want := bytes.IndexByte(body, '"') < 0; ok != want {
+					t.Fatalf("split(%q) with %q = %v, want %v", line, delim, ok, want)
+				}
+				if !ok {
+					continue
+				}
+				if want := bytes.Split(body, []byte{delim}); !reflect.DeepEqual(s.fields, want) {
+					t.Fatalf("split(%q) with %q = %q, want %q", line, delim, s.fields, want)
+				}
+			}
+		}
+	}
+}
