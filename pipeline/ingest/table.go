@@ -53,6 +53,7 @@ var fieldLabels = map[pipeline.Field][2]string{
 // layout is a long table's header: which column holds which field.
 type layout struct {
 	fields  []pipeline.Field // per column; fieldExtra for columns kept as notes
+	kinds   []cellKind       // per column, its field as a small number (fill's switch)
 	header  []string
 	columns map[pipeline.Field]string // shared by every RawRow of the file
 }
@@ -83,6 +84,10 @@ func newLayout(file string, header []string) (*layout, *pipeline.FileError) {
 		l.fields[i] = f
 		l.columns[f] = h
 	}
+	l.kinds = make([]cellKind, len(l.fields))
+	for i, f := range l.fields {
+		l.kinds[i] = cellKinds[f]
+	}
 	var missing, missingEN []string
 	for _, f := range required {
 		if _, ok := l.columns[f]; !ok {
@@ -104,6 +109,31 @@ func newLayout(file string, header []string) (*layout, *pipeline.FileError) {
 			ReasonEN: fmt.Sprintf("Required column(s) missing: %s. Header found: %q.", strings.Join(missingEN, ", "), shown)}
 	}
 	return l, nil
+}
+
+// cellKind is a column's field as a number, so fill's switch on it, once a
+// cell of every row of a large file, is a jump rather than comparisons of
+// the field's name (a tenth of the CSV reader's own time).
+type cellKind uint8
+
+const (
+	kindExtra cellKind = iota
+	kindProvince
+	kindUnit
+	kindPeriod
+	kindIndicator
+	kindDisaggregation
+	kindValue
+	kindSubmittedAt
+	kindQualifier
+	kindNote
+)
+
+var cellKinds = map[pipeline.Field]cellKind{
+	pipeline.FieldProvince: kindProvince, pipeline.FieldUnit: kindUnit, pipeline.FieldPeriod: kindPeriod,
+	pipeline.FieldIndicator: kindIndicator, pipeline.FieldDisaggregation: kindDisaggregation,
+	pipeline.FieldValue: kindValue, pipeline.FieldSubmittedAt: kindSubmittedAt, pipeline.FieldQualifier: kindQualifier,
+	fieldNote: kindNote,
 }
 
 // fill sets raw's fields from one row's cells, and the numbers of its key
@@ -135,32 +165,32 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 			}
 		}
 		empty = false
-		f := fieldExtra
-		if i < len(l.fields) {
-			f = l.fields[i]
+		k := kindExtra
+		if i < len(l.kinds) {
+			k = l.kinds[i]
 		}
 		var id uint32
 		if ids != nil {
 			id = ids[i]
 		}
-		switch f {
-		case pipeline.FieldProvince:
+		switch k {
+		case kindProvince:
 			raw.Province, keys.province = c, id
-		case pipeline.FieldUnit:
+		case kindUnit:
 			raw.Unit, keys.unit = c, id
-		case pipeline.FieldPeriod:
+		case kindPeriod:
 			raw.Period, keys.period = c, id
-		case pipeline.FieldIndicator:
+		case kindIndicator:
 			raw.Indicator, keys.indicator = c, id
-		case pipeline.FieldDisaggregation:
+		case kindDisaggregation:
 			raw.Disaggregation, keys.disaggregation = c, id
-		case pipeline.FieldValue:
+		case kindValue:
 			raw.Value = c
-		case pipeline.FieldSubmittedAt:
+		case kindSubmittedAt:
 			raw.SubmittedAt = c
-		case pipeline.FieldQualifier:
+		case kindQualifier:
 			raw.Qualifier = c
-		case fieldNote:
+		case kindNote:
 			note = append(note, c)
 		default:
 			name := fmt.Sprintf("cột %d", i+1)
