@@ -482,6 +482,24 @@ func (w *Warehouse) refreshGroup(ctx context.Context, tx *sql.Tx, ms []modelFile
 			}
 		}
 	}
+	// Their counts change only where a new value takes the place of a
+	// staged one, which needs a new fact of a key already staged: when no
+	// new fact has one (a half-year's forms on top of the ones before), the
+	// earlier facts are not read again. The drop's 365 forms: the reports
+	// model 0.06 s to 0.03 s of CPU (docs/performance.md).
+	if len(earlier) > 0 {
+		t0 := time.Now()
+		var replaces bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM partition_facts f JOIN stg_facts s
+			ON in_refresh(s.province_code, s.year) AND s.unit_code = f.unit_code AND s.period = f.period
+			AND s.indicator = f.indicator AND s.disaggregation IS NOT DISTINCT FROM f.disaggregation)`).Scan(&replaces); err != nil {
+			return fmt.Errorf("refresh %s: staged keys: %w", where, err)
+		}
+		w.trace("staged keys", time.Since(t0))
+		if !replaces {
+			earlier = nil
+		}
+	}
 	if err := exec("partition facts", "CREATE OR REPLACE TEMP VIEW partition_earlier AS "+readFacts(earlier)); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse"
 	"github.com/danvan/danvan/pipeline/warehouse/whtest"
 )
@@ -466,6 +468,53 @@ func TestSupersededMeansChanged(t *testing.T) {
 	}
 	if got := reports(w2); !reflect.DeepEqual(got, want) {
 		t.Errorf("rebuilt from scratch: %v, want %v", got, want)
+	}
+}
+
+// TestAppendOfNewKeysReadsNoEarlierFacts: appending facts whose keys are
+// not staged yet (a new half-year's forms) replaces no staged value, so the
+// earlier reports' counts stay as they are and their facts are not read
+// again: the refresh succeeds with an earlier batch's file unreadable, and
+// gives what a build from scratch gives. A new value of a staged key does
+// read them (TestSupersededMeansChanged counts what it superseded).
+func TestAppendOfNewKeysReadsNoEarlierFacts(t *testing.T) {
+	dir := t.TempDir()
+	// 38's file is the first of the facts views (bound by its footer).
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 10}}})
+	earlier := whtest.Write(t, dir, whtest.Batch{SourceFile: "b.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "412", Period: "2023-H1", Indicator: "dialogues", Value: 4},
+		{Unit: "414", Period: "2023-H1", Indicator: "dialogues", Value: 5}}})
+	w := open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "c.csv", IngestedAt: day(2), Facts: []whtest.Fact{
+		{Unit: "412", Period: "2023-H2", Indicator: "dialogues", Value: 6},
+		{Unit: "414", Period: "2023-H1", Indicator: "contests", Value: 1}}})
+	fresh := t.TempDir()
+	copyData(t, dir, fresh)
+	// The earlier batch's facts, the same size, start and end, unreadable.
+	path := layout.Dir(dir).FactFile(layout.Partition{Province: "40", Year: 2023}, earlier)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	junk := make([]byte, fi.Size())
+	copy(junk, "PAR1")
+	copy(junk[len(junk)-4:], "PAR1")
+	if err := os.WriteFile(path, junk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := refresh(t, w); res.Mode != "incremental" || res.RowsRead != 2 {
+		t.Errorf("append of new keys: %+v", res)
+	}
+	w2 := open(t, fresh, warehouse.Options{})
+	refresh(t, w2)
+	for _, m := range []string{"reports", "stg_facts", "int_unit_year", "mart_unit_year", "mart_province_year"} {
+		inc := rows(t, w, "SELECT * FROM "+m+" ORDER BY ALL")
+		full := rows(t, w2, "SELECT * FROM "+m+" ORDER BY ALL")
+		if !reflect.DeepEqual(inc, full) || len(inc) == 0 {
+			t.Errorf("%s: appended != built from scratch\n inc %v\nfull %v", m, inc, full)
+		}
 	}
 }
 
