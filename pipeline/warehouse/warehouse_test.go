@@ -471,6 +471,34 @@ func TestSupersededMeansChanged(t *testing.T) {
 	}
 }
 
+// TestFilesTableMadeOncePerManifest: the opening loads the manifest into
+// the files table and the refresh after it finds the same manifest: the
+// table is the one the opening made (same table, not made again), and a
+// manifest with a new record makes it again, with that record.
+func TestFilesTableMadeOncePerManifest(t *testing.T) {
+	dir := t.TempDir()
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 10}}})
+	w := open(t, dir, warehouse.Options{})
+	table := func() string {
+		return one(t, w, `SELECT table_oid FROM duckdb_tables() WHERE table_name = 'files' AND schema_name = 'main'`)
+	}
+	opened := table()
+	refresh(t, w)
+	if got := table(); got != opened {
+		t.Errorf("files table made again for the same manifest: oid %s, was %s", got, opened)
+	}
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "b.csv", IngestedAt: day(2), Facts: []whtest.Fact{
+		{Unit: "381", Period: "2023", Indicator: "dialogues", Value: 1}}})
+	refresh(t, w)
+	if got := rows(t, w, `SELECT source_file FROM files ORDER BY 1`); !reflect.DeepEqual(got, []string{"a.csv", "b.csv"}) {
+		t.Errorf("files after a new batch: %v", got)
+	}
+	if got := rows(t, w, `SELECT source_file FROM mart_files ORDER BY 1`); !reflect.DeepEqual(got, []string{"a.csv", "b.csv"}) {
+		t.Errorf("mart_files after a new batch: %v", got)
+	}
+}
+
 // TestAppendOfNewKeysReadsNoEarlierFacts: appending facts whose keys are
 // not staged yet (a new half-year's forms) replaces no staged value, so the
 // earlier reports' counts stay as they are and their facts are not read
