@@ -242,13 +242,13 @@ func (r *Rows) readRow() error {
 			for _, a := range t.attrs {
 				switch a.local {
 				case "r":
-					c, _, ok := cellName(a.value)
+					c, _, ok := cellName(a.value())
 					if !ok {
-						return fmt.Errorf("cell reference %q", a.value)
+						return fmt.Errorf("cell reference %q", a.value())
 					}
 					col = c
 				case "t":
-					typ = a.value
+					typ = a.value()
 				}
 			}
 			c, err := r.readCell(col, typ)
@@ -353,7 +353,7 @@ func (r *Rows) value(c Cell, typ, v string, inline bool) (Cell, error) {
 func attr(e token, name string) (string, bool) {
 	for _, a := range e.attrs {
 		if a.local == name {
-			return a.value, true
+			return a.value(), true
 		}
 	}
 	return "", false

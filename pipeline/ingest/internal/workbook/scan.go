@@ -41,7 +41,20 @@ type token struct {
 	text  []byte    // char data, line ends normalised as encoding/xml does
 }
 
-type rawAttr struct{ local, value string }
+// rawAttr is an attribute: its value is raw's text when raw is not nil (the
+// scanner's, made a string only when asked for), else s.
+type rawAttr struct {
+	local string
+	raw   []byte
+	s     string
+}
+
+func (a rawAttr) value() string {
+	if a.raw != nil {
+		return string(a.raw)
+	}
+	return a.s
+}
 
 // xmlDecl are the XML declarations the scanner knows (Excel's, excelize's,
 // LibreOffice's): encoding/xml accepts them and yields a processing
@@ -197,7 +210,7 @@ func (s *scanner) next() (ok, end bool) {
 		if !plainText(v) || bytes.IndexByte(v, '\r') >= 0 || bytes.IndexByte(v, '<') >= 0 {
 			return false, false
 		}
-		a.value = string(v)
+		a.raw = v
 		s.tok.attrs = append(s.tok.attrs, a)
 		p = q + 1 + end + 1
 	}
@@ -266,6 +279,33 @@ done:
 	if colon >= 0 {
 		b = d[colon+1 : p]
 	}
+	// The names of a sheet's cells, without a map's hashing.
+	switch string(b) {
+	case "c":
+		return "c", p, true
+	case "v":
+		return "v", p, true
+	case "r":
+		return "r", p, true
+	case "s":
+		return "s", p, true
+	case "t":
+		return "t", p, true
+	case "f":
+		return "f", p, true
+	case "row":
+		return "row", p, true
+	case "spans":
+		return "spans", p, true
+	case "is":
+		return "is", p, true
+	case "rPh":
+		return "rPh", p, true
+	case "mergeCell":
+		return "mergeCell", p, true
+	case "ref":
+		return "ref", p, true
+	}
 	n, seen := s.names[string(b)]
 	if !seen {
 		n = string(b)
@@ -310,7 +350,7 @@ func rawToken(t xml.Token, attrs []rawAttr) token {
 	switch t := t.(type) {
 	case xml.StartElement:
 		for _, a := range t.Attr {
-			attrs = append(attrs, rawAttr{a.Name.Local, a.Value})
+			attrs = append(attrs, rawAttr{local: a.Name.Local, s: a.Value})
 		}
 		return token{kind: tokStart, local: t.Name.Local, attrs: attrs}
 	case xml.EndElement:

@@ -47,7 +47,11 @@ func scannedOf(t *testing.T, data []byte) []string {
 func tokenString(t token) string {
 	switch t.kind {
 	case tokStart:
-		return fmt.Sprintf("<%s %q>", t.local, t.attrs)
+		var attrs []string
+		for _, a := range t.attrs {
+			attrs = append(attrs, a.local+"="+a.value())
+		}
+		return fmt.Sprintf("<%s %q>", t.local, attrs)
 	case tokEnd:
 		return "</" + t.local + ">"
 	case tokText:
