@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 	"sync/atomic"
 )
 
@@ -55,6 +56,12 @@ func paceCollector() {
 // tuning is whether keepHeapRoom's tuner is on.
 var tuning atomic.Bool
 
+// settingPercent keeps the tuner's finalizer and collectAsUsual from
+// crossing: a finalizer that found the tuner on could otherwise set its
+// percentage after collectAsUsual had put back 100 (TestKeepHeapRoom saw
+// 10,000 once, under load).
+var settingPercent sync.Mutex
+
 // keepHeapRoom sets the collector's percentage so the first goal is
 // heapRoom (Go's first goal is 4 MiB times GOGC/100), then after each
 // collection so the next goal is at least heapRoom above the live heap,
@@ -81,6 +88,8 @@ func keepHeapRoom() {
 // higher than it did, and as it did once its live heap passes 64 MiB
 // (the percentage is then GOGC's 100).
 func collectAsUsual() {
+	settingPercent.Lock()
+	defer settingPercent.Unlock()
 	if tuning.Swap(false) {
 		debug.SetGCPercent(100)
 	}
@@ -100,6 +109,8 @@ type gcTick struct{ _ *heapTuner }
 
 func (t *heapTuner) arm() {
 	runtime.SetFinalizer(&gcTick{}, func(*gcTick) {
+		settingPercent.Lock()
+		defer settingPercent.Unlock()
 		if !tuning.Load() {
 			return
 		}
