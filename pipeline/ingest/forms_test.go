@@ -533,21 +533,7 @@ func TestFormHeadersWithoutSuggestions(t *testing.T) {
 	n := 0
 	for _, f := range formWorkbooks() {
 		for _, s := range f.sheets {
-			grid := make([][]string, len(s.rows))
-			for r, row := range s.rows {
-				for _, v := range row {
-					text := ""
-					if v != nil {
-						text = fmt.Sprint(v)
-					}
-					if _, cached, formula := strings.Cut(text, "|"); formula {
-						text = cached
-					}
-					grid[r] = append(grid[r], text)
-				}
-			}
-			g := &sheetGrid{name: s.name, rows: grid, number: func(r, c int) (string, bool) { return "", false }}
-			rows, _, _ := newForm(fr, g).read()
+			rows, _, _ := newForm(fr, textGrid(s)).read()
 			n += len(rows)
 		}
 	}
@@ -777,20 +763,7 @@ func TestFormReaderRemembersPerFile(t *testing.T) {
 	var grids []*sheetGrid
 	for _, f := range formWorkbooks() {
 		for _, s := range f.sheets {
-			grid := make([][]string, len(s.rows))
-			for r, row := range s.rows {
-				for _, v := range row {
-					text := ""
-					if v != nil {
-						text = fmt.Sprint(v)
-					}
-					if _, cached, formula := strings.Cut(text, "|"); formula {
-						text = cached
-					}
-					grid[r] = append(grid[r], text)
-				}
-			}
-			grids = append(grids, &sheetGrid{name: s.name, rows: grid, number: func(r, c int) (string, bool) { return "", false }})
+			grids = append(grids, textGrid(s))
 		}
 	}
 	const file = "bao-cao-ha-tinh-2023.xlsx"
@@ -900,4 +873,23 @@ func TestNewFormLeavesTheSheet(t *testing.T) {
 	if o, ok := f.originOf(2, 0); !ok || o != [2]int{1, 0} {
 		t.Errorf("origin of A3: %v %v, want A2", o, ok)
 	}
+}
+
+// textGrid is a fixture sheet as the form reader gets it, every cell as its
+// text (a formula as its cached value), with no cell typed as a number.
+func textGrid(s xsheet) *sheetGrid {
+	grid := make([][]string, len(s.rows))
+	for r, row := range s.rows {
+		for _, v := range row {
+			text := ""
+			if v != nil {
+				text = fmt.Sprint(v)
+			}
+			if _, cached, formula := strings.Cut(text, "|"); formula {
+				text = cached
+			}
+			grid[r] = append(grid[r], text)
+		}
+	}
+	return &sheetGrid{name: s.name, rows: grid, number: func(r, c int) (string, bool) { return "", false }}
 }
