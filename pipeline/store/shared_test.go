@@ -176,15 +176,7 @@ func TestDamagedSharedFileSetsAsideItsBatches(t *testing.T) {
 	dir := t.TempDir()
 	d := layout.Dir(dir)
 	bs := smallBatches(newFixture(t), 12)
-	s := open(t, dir, store.Options{Group: time.Hour})
-	for _, b := range bs {
-		if err := commit(ctx, s, b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Seal(); err != nil {
-		t.Fatal(err)
-	}
+	s := sealedGroup(ctx, t, dir, bs)
 	m, _ := layout.ReadManifest(d)
 	var victim string
 	for p, batches := range sharers(m) {
@@ -430,15 +422,7 @@ func TestLostRecordOfASharedFile(t *testing.T) {
 	dir := t.TempDir()
 	d := layout.Dir(dir)
 	bs := smallBatches(newFixture(t), 5)
-	s := open(t, dir, store.Options{Group: time.Hour})
-	for _, b := range bs {
-		if err := commit(ctx, s, b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Seal(); err != nil {
-		t.Fatal(err)
-	}
+	s := sealedGroup(ctx, t, dir, bs)
 	lost := bs[1]
 	e, err := layout.ReadEntry(d.ManifestFile(lost.Hash))
 	if err != nil {
@@ -463,4 +447,20 @@ func TestLostRecordOfASharedFile(t *testing.T) {
 			t.Errorf("Repair removed %s: %v", f.Path, err)
 		}
 	}
+}
+
+// sealedGroup opens the store in dir with group commits and commits bs in
+// one group, sealed.
+func sealedGroup(ctx context.Context, t *testing.T, dir string, bs []batch) *store.Store {
+	t.Helper()
+	s := open(t, dir, store.Options{Group: time.Hour})
+	for _, b := range bs {
+		if err := commit(ctx, s, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
