@@ -1502,10 +1502,6 @@ func (x *extraction) subjectMarkerAt(c *sentCtx, i int) bool {
 	return ok && sp.has("subject_marker")
 }
 
-// wordsOutsideBrackets counts word and number tokens in [a, b), leaving
-// out those inside round brackets opened in that range that name no place
-// (an age: "(72 tuổi)"); brackets naming a place are an address, which
-// may be the figure's own scope, and count.
 // ageWords counts the words in [a, b) of age bounds ("từ 18 đến 60 tuổi",
 // "từ 1 tuổi đến 69 tuổi", "trên 18 tuổi"): a span opened by từ, trên or
 // dưới and closed by "tuổi", with nothing but numbers, "tuổi", "đến" and
@@ -1540,6 +1536,10 @@ func (x *extraction) ageWords(toks []token, a, b int) int {
 	return n
 }
 
+// wordsOutsideBrackets counts word and number tokens in [a, b), leaving
+// out those inside round brackets opened in that range that name no place
+// (an age: "(72 tuổi)"); brackets naming a place are an address, which
+// may be the figure's own scope, and count.
 func wordsOutsideBrackets(c *sentCtx, a, b int) int {
 	toks := c.toks
 	n := 0
