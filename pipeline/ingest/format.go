@@ -181,14 +181,3 @@ func appendColName(b []byte, col int) []byte {
 	}
 	return append(b, letters[i:]...)
 }
-
-// colName is the letters of a 1-based column number.
-func colName(col int) string {
-	var b []byte
-	for col > 0 {
-		col--
-		b = append([]byte{byte('A' + col%26)}, b...)
-		col /= 26
-	}
-	return string(b)
-}

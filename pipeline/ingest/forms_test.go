@@ -819,6 +819,19 @@ func TestTitleSaysOnceAsEither(t *testing.T) {
 	}
 }
 
+// colName is the letters of a 1-based column number, written apart from
+// appendColName (cellRef's) so that TestCellRef holds one to the other; the
+// fixtures name their cells with it.
+func colName(col int) string {
+	var b []byte
+	for col > 0 {
+		col--
+		b = append([]byte{byte('A' + col%26)}, b...)
+		col /= 26
+	}
+	return string(b)
+}
+
 // TestCellRef: the cell names a form's messages give, held to the
 // formatted way (fmt.Sprintf of the sheet, colName's letters and the row).
 func TestCellRef(t *testing.T) {
