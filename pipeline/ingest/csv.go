@@ -229,10 +229,10 @@ type csvScanner struct {
 	replay []byte
 	raw    []byte // lines read past the line of the quoted cell being read
 	opened []byte // that line, from the quote
-	intern map[string]interned
-	// The interned cells by their number less one, which the columns'
-	// tables (colStats.tab) hold.
+	// The interned cells by their number less one (the number the
+	// columns' tables, colStats.tab, hold), and their numbers by text.
 	entries []interned
+	intern  map[string]uint32
 	seed    maphash.Seed
 	// lim.LineBytes bounds a line (0: no bound): longer, and readLine says
 	// errLongLine, then and ever after (stuck).
@@ -285,7 +285,7 @@ func newCSVScanner(file string, r io.Reader) (*csvScanner, *pipeline.FileError) 
 	if fe != nil {
 		return nil, fe
 	}
-	s := &csvScanner{br: bufio.NewReaderSize(&lineEnds{r: text}, 1<<20), enc: enc, intern: map[string]interned{}, seed: maphash.MakeSeed()}
+	s := &csvScanner{br: bufio.NewReaderSize(&lineEnds{r: text}, 1<<20), enc: enc, intern: map[string]uint32{}, seed: maphash.MakeSeed()}
 	head, _ := s.br.Peek(sniffSize)
 	s.delim = sniffDelimiter(firstLine(head))
 	s.trimLead = s.delim != '\t'
@@ -787,8 +787,8 @@ func (s *csvScanner) str(b []byte) (string, uint32) {
 	if len(b) == 0 {
 		return "", 0
 	}
-	if v, ok := s.intern[string(b)]; ok {
-		return v.s, v.id
+	if id, ok := s.intern[string(b)]; ok {
+		return s.entries[id-1].s, id
 	}
 	if s.enc == encUTF8 && !utf8.Valid(b) {
 		s.invalid = true
@@ -802,12 +802,12 @@ func (s *csvScanner) str(b []byte) (string, uint32) {
 			break
 		}
 	}
-	if len(s.intern) >= maxInterned {
+	if len(s.entries) >= maxInterned {
 		return v, 0
 	}
-	id := uint32(len(s.intern) + 1)
+	id := uint32(len(s.entries) + 1)
 	k := string(b)
-	s.intern[k] = interned{v, k, id}
+	s.intern[k] = id
 	s.entries = append(s.entries, interned{v, k, id})
 	return v, id
 }
