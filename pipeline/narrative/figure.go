@@ -225,6 +225,14 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 			parts = append(parts, toks[j].text, toks[j+1].text)
 			j = j3
 		}
+		// "… 919 ngàn 223 đồng": the last group, in single đồng, has no
+		// multiplier but the money unit right after it.
+		if j+1 < len(toks) && toks[j].kind == tNum && len(toks[j].text) <= 3 && strings.Trim(toks[j].text, "0123456789") == "" {
+			if es, _ := x.lx.units.at(toks, j+1); len(es) > 0 && es[0].class == "money" {
+				parts = append(parts, toks[j].text)
+				j++
+			}
+		}
 	}
 	numEnd := j
 	// "48/50 mô hình": 48 of the 50 planned or existing.

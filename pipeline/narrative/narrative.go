@@ -470,7 +470,7 @@ func sameMeaning(a, b *fig) bool {
 	if !same {
 		return false
 	}
-	if a.dated && b.dated && a.Period != b.Period {
+	if a.dated && b.dated && a.Period != b.Period && !yearToDate(a, b) && !yearToDate(b, a) {
 		return false
 	}
 	if a.placed && b.placed && (a.Province != b.Province || a.District != b.District) {
@@ -482,6 +482,14 @@ func sameMeaning(a, b *fig) bool {
 		}
 	}
 	return true
+}
+
+// yearToDate: a title's or caption's year ("Năm 2024, Quỹ … vận động được
+// hơn 55,9 tỷ đồng") and the body's sum to a date of that year ("Đến ngày
+// 30-12-2024, Quỹ … đã vận động được …") date one sum.
+func yearToDate(title, body *fig) bool {
+	return title.heading && !body.heading && len(title.Period) == 4 &&
+		strings.HasPrefix(body.Period, "to-date@") && periodYear(body.Period) == title.Period
 }
 
 var exemplarOrModel = map[string]bool{"models_total": true, "exemplars_total": true}

@@ -930,6 +930,19 @@ var ruleCases = []struct {
 	{"tone marks placed the old way", "",
 		"Năm 2023, toàn tỉnh Thanh Hoá đã công nhận 740 mô hình “Dân vận khéo”.",
 		[]want{w("models_recognized", 740, ex, "2023").at("Thanh Hóa", "")}},
+	// Learnt from the eighth stop's fresh batches at first sight.
+	{"an amount written down to the last đồng", "",
+		"Năm 2023, cán bộ và Nhân dân xã Cẩm Bình ủng hộ 2 tỷ 417 triệu 508 ngàn 350 đồng.",
+		[]want{w("funds_mobilized_vnd", 2417508350, ex, "2023")}},
+	{"money raised for a fund", "",
+		"Năm 2022, qua chương trình chạy bộ, Hội Chữ thập đỏ huyện đã gây quỹ được trên 800 triệu đồng để giúp người khuyết tật.",
+		[]want{w("funds_mobilized_vnd", 8e8, al, "2022")}},
+	{"a title's year and the body's date at the year's end, one sum", "2024-01-15",
+		"Năm 2023, Quỹ Vì người nghèo huyện vận động được hơn 2,5 tỷ đồng\n\nChiều 12-1, Ban vận động Quỹ họp đánh giá kết quả. Tính đến ngày 30-12-2023, Quỹ Vì người nghèo huyện đã vận động được hơn 2,5 tỷ đồng.",
+		[]want{w("funds_mobilized_vnd", 2.5e9, al, "to-date@2023-12")}},
+	{"a bridge's load and worth are its specification", "",
+		"Năm 2023, xã vận động Nhân dân khởi công cầu bê tông dài 30m, rộng 4m, tải trọng 10 tấn, trị giá khoảng 1 tỷ 500 triệu đồng.",
+		nil},
 }
 
 func TestRules(t *testing.T) {
