@@ -332,13 +332,20 @@ const subjectWords = 12
 // earlier are the measurements before it in the sentence.
 func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 	toks := c.toks
-	// Words just before: tăng 276 (a delta), số 32 (a document), lần thứ 3.
-	if sp, ok := endingAt(c.excl, cd.qStart); ok {
-		for _, e := range sp.e {
-			if e.col(0) == "immediate" && e.class != "allow" {
-				cd.refused, cd.norm = "after «"+e.phrase+"» ("+e.class+")", notOutcome(e.class)
-				return
+	// Words just before: tăng 276 (a delta), số 32 (a document), lần thứ 3;
+	// or a qualifier that is itself a quota ("ít nhất 1 mô hình"; "vượt 1 tỷ
+	// đồng" stays a sum over an amount).
+	for _, at := range []int{cd.qStart, cd.numStart} {
+		if sp, ok := endingAt(c.excl, at); ok {
+			for _, e := range sp.e {
+				if e.col(0) == "immediate" && e.class != "allow" && (at == cd.qStart || e.class == "plan") {
+					cd.refused, cd.norm = "after «"+e.phrase+"» ("+e.class+")", notOutcome(e.class)
+					return
+				}
 			}
+		}
+		if cd.qStart == cd.numStart {
+			break
 		}
 	}
 	// The upper end of a range ("đóng góp từ 200 đến 500 nghìn đồng",
