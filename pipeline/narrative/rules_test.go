@@ -949,6 +949,9 @@ var ruleCases = []struct {
 	{"the communes the teams stand for are not more teams", "",
 		"Năm 2023, Hội thi thu hút 14 đội thi với hơn 150 hội viên đại diện cho nông dân của 14 xã, thị trấn tham gia.",
 		[]want{w("contest_teams", 14, ex, "2023")}},
+	{"a paragraph hard-wrapped like a page printed to text", "",
+		"Năm 2023, Ủy ban Mặt trận Tổ quốc xã phát động ủng\n        hộ Quỹ Vì người nghèo với số tiền trên 120 triệu\n        đồng. Vận động ủng hộ Quỹ khuyến học\n        với số tiền 45,5 triệu đồng.",
+		[]want{w("funds_mobilized_vnd", 1.2e8, al, "2023"), w("funds_mobilized_vnd", 4.55e7, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {

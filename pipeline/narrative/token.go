@@ -276,7 +276,7 @@ func splitSentences(text string, toks []token) []sentence {
 		if i-begin >= maxSentenceTokens {
 			flush(i)
 		}
-		if i > begin && toks[i].nl {
+		if i > begin && toks[i].nl && !wrapped(toks, i) {
 			flush(i)
 			para++
 		}
@@ -310,6 +310,18 @@ func splitSentences(text string, toks []token) []sentence {
 		s.heading = alone && len(s.toks) <= maxHeadingTokens && !(last.kind == tPunct && strings.ContainsAny(last.text, ".!?…;"))
 	}
 	return out
+}
+
+// wrapped: the line break before toks[i] only wraps a paragraph (a page
+// printed to text, a flipbook: "… với số tiền trên 110 triệu⏎ đồng."): the
+// line before ends inside a sentence, on a word, a number or a comma, and
+// the next goes on in lower case.
+func wrapped(toks []token, i int) bool {
+	t, prev := toks[i], toks[i-1]
+	if t.kind != tWord || t.upper {
+		return false
+	}
+	return prev.kind == tWord || prev.kind == tNum || prev.kind == tPunct && prev.text == ","
 }
 
 // maxHeadingTokens bounds a heading: a longer line is a paragraph that lost
