@@ -749,6 +749,12 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if sp.start < cd.clauseStart || words(toks, sp.end, cd.qStart) > window {
 			break
 		}
+		// "tổng trị giá 117 triệu đồng và hơn 317 ngày công": a worth
+		// values the amount written right after it, not a count after
+		// that amount.
+		if (sp.has("value") || sp.has("price")) && numIn(toks, sp.end, cd.qStart) && cd.unitClass != "money" {
+			continue
+		}
 		add(sp, sp.start)
 		if with >= 0 && sp.start > with && sp.has("cost") {
 			near["with_cost"] = -1

@@ -952,6 +952,12 @@ var ruleCases = []struct {
 	{"a paragraph hard-wrapped like a page printed to text", "",
 		"Năm 2023, Ủy ban Mặt trận Tổ quốc xã phát động ủng\n        hộ Quỹ Vì người nghèo với số tiền trên 120 triệu\n        đồng. Vận động ủng hộ Quỹ khuyến học\n        với số tiền 45,5 triệu đồng.",
 		[]want{w("funds_mobilized_vnd", 1.2e8, al, "2023"), w("funds_mobilized_vnd", 4.55e7, ex, "2023")}},
+	{"workdays after the worth of the works, not valued by it", "",
+		"Năm 2023, hội viên 9 chi hội trồng hoa trên các tuyến đường tự quản dài 1.800m, tổng trị giá 65 triệu đồng và hơn 240 ngày công lao động.",
+		[]want{w("workdays_contributed", 240, al, "2023")}},
+	{"a branch of an association is no spending", "",
+		"Năm 2023, hội viên các chi hội tham gia hơn 300 ngày công làm đường giao thông.",
+		[]want{w("workdays_contributed", 300, al, "2023")}},
 }
 
 func TestRules(t *testing.T) {
