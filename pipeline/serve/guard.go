@@ -20,16 +20,21 @@ import (
 // runtime's timer heap, ~8 % of the server's CPU per /data/ answer in a
 // profile under wrk -t2 -c100, where a bare handler without timeouts pays
 // none of it. The guard instead notes, per connection, which phase it is
-// in and since which tick of a coarse clock (an atomic store at each
-// change of phase, no clock reading), and one goroutine looks at every
-// connection once a tick: a connection past its limit gets a deadline in
-// the past on the side that must stop (reading, writing), which makes
-// net/http's blocked read or write fail and close the connection, as its
-// own deadline would have.
+// in and since when (an atomic store at each change of phase, with a
+// reading of the monotonic clock, which takes no system call: a timer is
+// what costs), and one goroutine looks at every connection once a tick: a
+// connection past its limit gets a deadline in the past on the side that
+// must stop (reading, writing), which makes net/http's blocked read or
+// write fail and close the connection, as its own deadline would have.
+// (Until 2026-12-07 the phases were stamped with a coarse clock the
+// sweeper moved; when the sweeper ran late, on a loaded machine, a phase
+// begun meanwhile counted from its last look, and a connection could be
+// cut before its limit.)
 //
-// The limits are net/http's, measured from the same moments, and a
-// connection is cut within one tick after its limit (a tenth of the
-// shortest timeout, at most a second):
+// The limits are net/http's, measured from the same moments; a connection
+// is never cut before its limit, and is cut within one tick after it (a
+// tenth of the shortest timeout, at most a second) unless the sweeper
+// itself runs late:
 //   - headers: from the connection's accept, or from the first bytes of a
 //     kept-alive connection's next request, within ReadHeaderTimeout (and
 //     ReadTimeout);
@@ -43,8 +48,7 @@ import (
 type guard struct {
 	readHeader, read, write, idle time.Duration
 	tick                          time.Duration
-	start                         time.Time
-	now                           atomic.Int64 // ticks since start, moved by sweep
+	start                         time.Time // the phases' clock counts from it
 
 	mu    sync.Mutex
 	conns map[*guardedConn]struct{}
@@ -58,8 +62,12 @@ const (
 	phaseIdle              // answered, waiting for the next request
 )
 
-// state packs a phase (top 8 bits) and the tick since which it holds.
+// state packs a phase (top 8 bits) and the microsecond of the guard's
+// clock since which it holds (56 bits: over two thousand years).
 func state(phase int, since int64) uint64 { return uint64(phase)<<56 | uint64(since)&(1<<56-1) }
+
+// clock is the guard's time, in microseconds since it started (monotonic).
+func (g *guard) clock() int64 { return int64(time.Since(g.start) / time.Microsecond) }
 
 func unpack(s uint64) (phase int, since int64) { return int(s >> 56), int64(s & (1<<56 - 1)) }
 
@@ -84,7 +92,7 @@ func (l guardedListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	gc := &guardedConn{Conn: c, g: l.g}
-	gc.state.Store(state(phaseHeader, l.g.now.Load()))
+	gc.state.Store(state(phaseHeader, l.g.clock()))
 	l.g.mu.Lock()
 	l.g.conns[gc] = struct{}{}
 	l.g.mu.Unlock()
@@ -105,7 +113,7 @@ func (g *guard) connState(c net.Conn, s http.ConnState) {
 		_, since := unpack(gc.state.Load())
 		gc.state.Store(state(phaseActive, since))
 	case http.StateIdle:
-		gc.state.Store(state(phaseIdle, g.now.Load()))
+		gc.state.Store(state(phaseIdle, g.clock()))
 	case http.StateHijacked, http.StateClosed:
 		g.forget(gc)
 	}
@@ -117,8 +125,8 @@ func (g *guard) forget(gc *guardedConn) {
 	g.mu.Unlock()
 }
 
-// run moves the coarse clock and cuts the connections past their limits,
-// until ctx is done.
+// run cuts the connections past their limits, once a tick, until ctx is
+// done.
 func (g *guard) run(ctx context.Context) {
 	t := time.NewTicker(g.tick)
 	defer t.Stop()
@@ -134,15 +142,14 @@ func (g *guard) run(ctx context.Context) {
 
 // sweep is one look at every connection.
 func (g *guard) sweep() {
-	now := int64(time.Since(g.start) / g.tick)
-	g.now.Store(now)
 	past := time.Unix(1, 0)
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	now := g.clock() // a phase stamped after it has not begun yet (elapsed < 0)
 	for c := range g.conns {
 		s := c.state.Load()
 		phase, since := unpack(s)
-		elapsed := time.Duration(now-since) * g.tick
+		elapsed := time.Duration(now-since) * time.Microsecond
 		var read, write bool
 		switch phase {
 		case phaseHeader:
@@ -181,7 +188,7 @@ func (c *guardedConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
 	if n > 0 {
 		if phase, _ := unpack(c.state.Load()); phase == phaseIdle {
-			c.state.Store(state(phaseHeader, c.g.now.Load()))
+			c.state.Store(state(phaseHeader, c.g.clock()))
 		}
 	}
 	return n, err
