@@ -4,8 +4,9 @@
 //
 // Each measured step runs in its own process, so its wall time, CPU time
 // (user+system, from the child's rusage) and peak RSS belong to that step
-// alone. A comparison is a pair, the floor then danvan, measured back to
-// back and repeated (--pairs); before each process the bench waits a while
+// alone. A comparison is a pair, the floor then danvan (or, for served
+// JSON, each side first in turn), measured back to back and repeated
+// (--pairs); before each process the bench waits a while
 // (--settle) for the machine's load average to fall below --quiet, records
 // the load it started at, and a pair either side of which started above it
 // is marked noisy and measured again, up to --retries times. The summary
@@ -133,10 +134,13 @@ type comparison struct {
 	pairs  []pair
 	noisy  int // pairs measured again because they were noisy
 	single bool
+	// alternate measures danvan first in every second pair (compare).
+	alternate bool
 }
 
 type pair struct {
 	floor, danvan measurement
+	danvanFirst   bool // measured before the floor (comparison.alternate)
 }
 
 func (p pair) wallRatio() float64 { return ratio(p.danvan.wall, p.floor.wall) }
@@ -256,23 +260,40 @@ func combine(name string, ms ...measurement) measurement {
 	return c
 }
 
-// compare measures c in pairs: floor then danvan, --pairs times; a pair
-// either side of which started above --quiet is measured again, up to
-// --retries times, and the last measurement kept.
+// compare measures c in pairs: floor then danvan, --pairs times, or with
+// c.alternate danvan first in every second pair; a pair either side of
+// which started above --quiet is measured again, up to --retries times,
+// and the last measurement kept.
 func (b *bench) compare(c *comparison, floor, danvan func() (measurement, error)) error {
 	b.results = append(b.results, c)
 	for i := 0; i < b.pairs; i++ {
 		for try := 0; ; try++ {
-			f, err := floor()
+			p := pair{danvanFirst: c.alternate && i%2 == 1}
+			first, second := floor, danvan
+			if p.danvanFirst {
+				first, second = danvan, floor
+			}
+			m1, err := first()
 			if err != nil {
 				return err
 			}
-			d, err := danvan()
+			m2, err := second()
 			if err != nil {
 				return err
 			}
-			p := pair{f, d}
-			fmt.Fprintf(b.out, "  %s, pair %d: %s (load %.2f) vs %s (load %.2f): %.2fx wall, %.2fx CPU\n", c.name, i+1,
+			p.floor, p.danvan = m1, m2
+			if p.danvanFirst {
+				p.floor, p.danvan = m2, m1
+			}
+			f, d := p.floor, p.danvan
+			order := ""
+			if c.alternate {
+				order = " (floor first)"
+				if p.danvanFirst {
+					order = " (danvan first)"
+				}
+			}
+			fmt.Fprintf(b.out, "  %s, pair %d%s: %s (load %.2f) vs %s (load %.2f): %.2fx wall, %.2fx CPU\n", c.name, i+1, order,
 				d.wall.Round(time.Millisecond), d.load, f.wall.Round(time.Millisecond), f.load, p.wallRatio(), p.cpuRatio())
 			if b.noisy(p) && try < b.retries {
 				c.noisy++
@@ -388,20 +409,23 @@ func (c *comparison) met(quiet float64) string {
 
 func (b *bench) print() {
 	w := b.out
-	fmt.Fprintf(w, "\n%-52s %6s %10s %10s %10s %8s %8s\n", "step (every pair, floor first)", "load", "wall", "cpu", "peak RSS", "wall x", "cpu x")
+	fmt.Fprintf(w, "\n%-52s %6s %10s %10s %10s %8s %8s\n", "step (every pair, in the order measured)", "load", "wall", "cpu", "peak RSS", "wall x", "cpu x")
 	fmt.Fprintln(w, strings.Repeat("-", 110))
 	for _, c := range b.results {
 		for i, p := range c.pairs {
-			if !c.single {
-				b.row(p.floor, "", "")
-			}
 			wr, cr := "", ""
 			if !c.single {
 				wr, cr = fmt.Sprintf("%.2fx", p.wallRatio()), fmt.Sprintf("%.2fx", p.cpuRatio())
 			}
 			d := p.danvan
 			d.name = fmt.Sprintf("%s [%d]", c.name, i+1)
+			if !c.single && !p.danvanFirst {
+				b.row(p.floor, "", "")
+			}
 			b.row(d, wr, cr)
+			if !c.single && p.danvanFirst {
+				b.row(p.floor, "", "")
+			}
 		}
 	}
 	fmt.Fprintf(w, "\n%-52s %8s %8s %10s %10s  %s\n", "worst pair of each", "wall x", "cpu x", "danvan", "floor", "target: met?")
