@@ -38,3 +38,31 @@ func TestPagesShareTheHeader(t *testing.T) {
 		}
 	}
 }
+
+// Every dashboard file is served with its own type, from the table the
+// server keeps (assetTypes), never application/octet-stream: a file of a
+// new kind needs its type added there.
+func TestEveryAssetHasItsType(t *testing.T) {
+	a, err := loadAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8",
+		"overview.html": "text/html; charset=utf-8", "vendor/ECHARTS-LICENSE": "text/plain; charset=utf-8",
+		"vendor/echarts.min.js": "text/javascript; charset=utf-8",
+	}
+	for p, f := range a.files {
+		if f.ctype == "application/octet-stream" {
+			t.Errorf("%s served as %s: add its extension to assetTypes", p, f.ctype)
+		}
+		if w, ok := want[p]; ok && f.ctype != w {
+			t.Errorf("%s served as %q, want %q", p, f.ctype, w)
+		}
+	}
+	for p := range want {
+		if a.files[p] == nil {
+			t.Errorf("no dashboard file %s", p)
+		}
+	}
+}
