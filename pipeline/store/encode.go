@@ -22,7 +22,7 @@ import (
 // it was handed over; values are only ever appended.
 type encoder struct {
 	dicts   [nCols]*dict
-	provs   []provCodes // by the province's Unit.Index
+	provs   []provEntry // the file's provinces, in order of first row (three at most in the reference)
 	units   []unitCodes // by Unit.Index
 	inds    []int32     // by Indicator.Index: indicator id + 1
 	periods dense.Table[periodCodes]
@@ -30,8 +30,11 @@ type encoder struct {
 	// is in memory: a file's rows share one string per period text (the
 	// Validator's), so most rows find theirs here without computing the
 	// period's key (in rows of random periods, the key and the table
-	// were a fifth of this encoder's time).
+	// were a fifth of this encoder's time). Made once the file has more
+	// rows than a small file's (plainRows): 40 KB, where a commune's form
+	// has one period in ~36 rows.
 	recent *[periodSlots]recentPeriod
+	looked int // periods looked up while recent is nil
 }
 
 // periodSlots is how many periods encoder.recent holds, at most.
@@ -52,7 +55,10 @@ func slotOf(s string, n int) int {
 type (
 	provCodes struct {
 		code, name int32
-		ok         bool
+	}
+	provEntry struct {
+		index int // Unit.Index
+		c     provCodes
 	}
 	unitCodes struct {
 		code, name, level int32
@@ -71,7 +77,7 @@ type (
 const noNote = 0
 
 func newEncoder(sourceFile, batch string) encoder {
-	e := encoder{recent: new([periodSlots]recentPeriod)}
+	var e encoder
 	for _, c := range dictCols {
 		e.dicts[c] = newDict()
 	}
@@ -81,20 +87,37 @@ func newEncoder(sourceFile, batch string) encoder {
 	return e
 }
 
+// grow extends s to hold index i, in one step: a file's first unit or
+// province is as likely to be the reference's last as its first, and a
+// table grown one cell at a time was copied a dozen times over for each
+// small file.
 func grow[T any](s []T, i int) []T {
-	for len(s) <= i {
-		s = append(s, *new(T))
+	if i < len(s) {
+		return s
 	}
-	return s
+	return append(s, make([]T, i+1-len(s))...)
 }
 
+// yearBase is the year of the first row of the tables kept by a year
+// (the encoder's periods, a Tx's partitions): a table by the year itself
+// has two thousand empty rows before the first, allocated and cleared
+// for every file. A year before it (none the Validator accepts) wraps
+// round to a number past the table's limit and goes to its map
+// (dense.Table), as do a range period's keys with their top bit set.
+const yearBase = 1990
+
+// province is looked up in the file's few provinces rather than a table
+// by Unit.Index: the provinces come last among the reference's units, and
+// that table was ~19 KB for each file.
 func (e *encoder) province(u *pipeline.Unit) provCodes {
-	e.provs = grow(e.provs, u.Index)
-	c := &e.provs[u.Index]
-	if !c.ok {
-		*c = provCodes{e.dicts[cProvinceCode].id(u.Code), e.dicts[cProvinceName].id(u.Name), true}
+	for i := range e.provs {
+		if e.provs[i].index == u.Index {
+			return e.provs[i].c
+		}
 	}
-	return *c
+	c := provCodes{e.dicts[cProvinceCode].id(u.Code), e.dicts[cProvinceName].id(u.Name)}
+	e.provs = append(e.provs, provEntry{u.Index, c})
+	return c
 }
 
 func (e *encoder) unit(u *pipeline.Unit) unitCodes {
@@ -116,20 +139,31 @@ func (e *encoder) indicator(ind *pipeline.Indicator) int32 {
 }
 
 func (e *encoder) period(p *pipeline.Period) periodCodes {
+	if e.recent == nil {
+		if e.looked++; e.looked <= plainRows {
+			return e.periodByKey(p)
+		}
+		e.recent = new([periodSlots]recentPeriod)
+	}
 	r := &e.recent[slotOf(p.Code, periodSlots)]
 	if r.code == p.Code && p.Code != "" {
 		return r.c
 	}
+	c := e.periodByKey(p)
+	r.code, r.c = p.Code, c
+	return c
+}
+
+func (e *encoder) periodByKey(p *pipeline.Period) periodCodes {
 	k := p.Key()
-	c, ok := e.periods.Get(k>>6, k&63)
+	c, ok := e.periods.Get(k>>6-yearBase, k&63)
 	if !ok {
 		c = periodCodes{
 			code: e.dicts[cPeriod].id(p.Code), typ: e.dicts[cPeriodType].id(string(p.Type)),
 			start: arrow.Date32FromTime(p.Start), end: arrow.Date32FromTime(p.End),
 			year: int32(p.Year()),
 		}
-		e.periods.Set(k>>6, k&63, c)
+		e.periods.Set(k>>6-yearBase, k&63, c)
 	}
-	r.code, r.c = p.Code, c
 	return c
 }
