@@ -16,7 +16,8 @@
 //	DIR/warehouse/reports/<batch>.json                a loaded file's reports (written before its commit record)
 //	DIR/warehouse/manifest/<batch>.json               the commit record of one file (written last)
 //	DIR/warehouse/tmp/                                temp files; never read
-//	DIR/warehouse/attempts/<batch>.json               a file being read, or that stopped runs (the poison rule)
+//	DIR/warehouse/attempts/<batch>.json               a file that stopped runs, or was being read by a run before reading records (the poison rule)
+//	DIR/warehouse/attempts/reading-<pid>-<n>.json     the file a run reads now, rewritten in place for each (the poison rule)
 //	DIR/warehouse/warehouse.duckdb                    staging and marts
 //	DIR/quarantine/<batch>/<file>, reason.txt         unreadable files, whole
 //	DIR/quarantine/<batch>/set-aside.json, reason.txt a batch whose stored files were damaged
@@ -204,6 +205,11 @@ func (d Dir) Attempts() string { return d.path("warehouse", "attempts") }
 
 // AttemptFile is one batch's attempt record.
 func (d Dir) AttemptFile(batch string) string { return d.path("warehouse", "attempts", batch+".json") }
+
+// ReadingFile is reading record n of process pid (attempt.go).
+func (d Dir) ReadingFile(pid, n int) string {
+	return d.path("warehouse", "attempts", fmt.Sprintf("%s%d-%d.json", readingPrefix, pid, n))
+}
 
 // Tmp holds temp files of the store and DuckDB's spill files; never read.
 func (d Dir) Tmp() string { return d.path("warehouse", "tmp") }

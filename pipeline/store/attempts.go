@@ -1,8 +1,10 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
@@ -11,10 +13,25 @@ import (
 
 var _ pipeline.Tracker = (*Store)(nil)
 
-// Begin records that this process reads b (layout.Attempt) and returns b's
-// strikes. A record left with the id of a process that is gone (on this
-// host) is a run that died reading b: a strike, dated when that run began
-// reading it.
+// readings are the store's reading records (layout.Reading): idle ones
+// to reuse, and those in use by the batch they name, with whether that
+// batch had a record of its own when its reading began (to remove once
+// it is done).
+type readings struct {
+	mu   sync.Mutex
+	free []*layout.Reading
+	busy map[string][]busyReading
+}
+
+type busyReading struct {
+	r         *layout.Reading
+	hadRecord bool
+}
+
+// Begin records that this process reads b (its reading record) and
+// returns b's strikes. A batch's record left with the id of a process
+// that is gone (on this host) is a run that died reading b: a strike,
+// dated when that run began reading it, kept in the batch's record.
 func (s *Store) Begin(b pipeline.Batch) ([]layout.Strike, error) {
 	a, ok, err := layout.ReadAttempt(s.dir, b.Hash)
 	if err != nil {
@@ -25,17 +42,80 @@ func (s *Store) Begin(b pipeline.Batch) ([]layout.Strike, error) {
 		a.Strikes = append(a.Strikes, layout.Strike{At: a.Started, Kind: layout.StrikeDied,
 			Reason:   "lần chạy dừng đột ngột khi đang đọc tệp (bị tắt, hết bộ nhớ hoặc máy khởi động lại)",
 			ReasonEN: "the run stopped abruptly while reading the file (killed, out of memory, or the machine restarted)"})
+		a.Batch, a.SourceFile, a.SourcePath = b.Hash, b.SourceFile, b.SourcePath
+		a.PID, a.Host, a.Started = 0, "", time.Time{}
+		if err := layout.WriteAttempt(s.dir, a); err != nil {
+			return nil, fmt.Errorf("begin %s: %w", b.SourceFile, err)
+		}
 	}
-	a.Batch, a.SourceFile, a.SourcePath = b.Hash, b.SourceFile, b.SourcePath
-	a.PID, a.Host, a.Started = os.Getpid(), host, time.Now().UTC().Truncate(time.Second)
-	if err := layout.WriteAttempt(s.dir, a); err != nil {
+	r, err := s.reading(host)
+	if err != nil {
 		return nil, fmt.Errorf("begin %s: %w", b.SourceFile, err)
 	}
+	if err := r.Set(layout.Attempt{Batch: b.Hash, SourceFile: b.SourceFile, SourcePath: b.SourcePath,
+		PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second)}); err != nil {
+		r.Remove()
+		return nil, fmt.Errorf("begin %s: %w", b.SourceFile, err)
+	}
+	s.rd.mu.Lock()
+	if s.rd.busy == nil {
+		s.rd.busy = map[string][]busyReading{}
+	}
+	s.rd.busy[b.Hash] = append(s.rd.busy[b.Hash], busyReading{r, ok})
+	s.rd.mu.Unlock()
 	return a.Strikes, nil
+}
+
+// reading returns an idle reading record, made when none is.
+func (s *Store) reading(host string) (*layout.Reading, error) {
+	s.rd.mu.Lock()
+	if n := len(s.rd.free); n > 0 {
+		r := s.rd.free[n-1]
+		s.rd.free = s.rd.free[:n-1]
+		s.rd.mu.Unlock()
+		return r, nil
+	}
+	s.rd.mu.Unlock()
+	return layout.CreateReading(s.dir, host)
+}
+
+// endReading makes the reading record of b idle and reports whether b had
+// a record of its own when its reading began; true when b's reading did
+// not begin in this store (nothing then tells).
+func (s *Store) endReading(b pipeline.Batch) (hadRecord bool, err error) {
+	s.rd.mu.Lock()
+	rs := s.rd.busy[b.Hash]
+	if len(rs) == 0 {
+		s.rd.mu.Unlock()
+		return true, nil
+	}
+	br := rs[len(rs)-1]
+	if len(rs) == 1 {
+		delete(s.rd.busy, b.Hash)
+	} else {
+		s.rd.busy[b.Hash] = rs[:len(rs)-1]
+	}
+	s.rd.mu.Unlock()
+	host, _ := os.Hostname()
+	if err := br.r.Set(layout.Attempt{PID: os.Getpid(), Host: host}); err != nil {
+		br.r.Remove()
+		return true, err
+	}
+	s.rd.mu.Lock()
+	s.rd.free = append(s.rd.free, br.r)
+	s.rd.mu.Unlock()
+	return br.hadRecord, nil
 }
 
 // Done forgets b.
 func (s *Store) Done(b pipeline.Batch) error {
+	had, err := s.endReading(b)
+	if err != nil {
+		return fmt.Errorf("done with %s: %w", b.SourceFile, err)
+	}
+	if !had {
+		return nil
+	}
 	if err := layout.RemoveAttempt(s.dir, b.Hash); err != nil {
 		return fmt.Errorf("done with %s: %w", b.SourceFile, err)
 	}
@@ -65,6 +145,57 @@ func (s *Store) endAttempt(b pipeline.Batch, st *layout.Strike) error {
 	}
 	if err := layout.WriteAttempt(s.dir, a); err != nil {
 		return fmt.Errorf("record the attempt on %s: %w", b.SourceFile, err)
+	}
+	if _, err := s.endReading(b); err != nil {
+		return fmt.Errorf("record the attempt on %s: %w", b.SourceFile, err)
+	}
+	return nil
+}
+
+// closeReadings removes the store's reading records. One still in use
+// (a file whose reading never ended) is left as it is, for the next run
+// to find once this process is gone.
+func (s *Store) closeReadings() error {
+	s.rd.mu.Lock()
+	free := s.rd.free
+	s.rd.free = nil
+	s.rd.mu.Unlock()
+	var errs []error
+	for _, r := range free {
+		errs = append(errs, r.Remove())
+	}
+	return errors.Join(errs...)
+}
+
+// adoptReadings turns the reading records of processes that are gone (on
+// this host) into their batches' records, with the dead process's id, as
+// runs wrote them before reading records: Begin then counts the strike.
+// The record of a batch committed since (its file is not read again) is
+// only removed, as are idle ones.
+func (s *Store) adoptReadings() error {
+	left, err := layout.LeftReadings(s.dir)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	for _, l := range left {
+		if l.PID == os.Getpid() || (l.Attempt.Host != "" && l.Attempt.Host != host) || layout.Alive(l.PID) {
+			continue
+		}
+		if a := l.Attempt; a.Batch != "" && layout.CheckBatch(a.Batch) == nil && !layout.Committed(s.dir, a.Batch) {
+			had, _, err := layout.ReadAttempt(s.dir, a.Batch)
+			if err != nil {
+				return err
+			}
+			had.Batch, had.SourceFile, had.SourcePath = a.Batch, a.SourceFile, a.SourcePath
+			had.PID, had.Host, had.Started = l.PID, a.Host, a.Started
+			if err := layout.WriteAttempt(s.dir, had); err != nil {
+				return err
+			}
+		}
+		if err := os.Remove(l.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove reading record: %w", err)
+		}
 	}
 	return nil
 }

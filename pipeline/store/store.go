@@ -92,6 +92,8 @@ type Store struct {
 
 	mu sync.Mutex
 	g  group // the commits waiting for a seal (Options.Group)
+
+	rd readings // the reading records of the poison rule (attempts.go)
 }
 
 var _ pipeline.Sink = (*Store)(nil)
@@ -122,13 +124,17 @@ func Open(dataDir string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("open store in %s: %w", dataDir, err)
 		}
 	}
+	if err := s.adoptReadings(); err != nil {
+		return nil, fmt.Errorf("open store in %s: %w", dataDir, err)
+	}
 	return s, nil
 }
 
-// Close seals the commits that wait (Options.Group) and releases the
-// store. Transactions still open are not affected; the store holds no open
-// files between commits.
-func (s *Store) Close() error { return s.Seal() }
+// Close seals the commits that wait (Options.Group), removes the store's
+// reading records and releases the store. Transactions still open are not
+// affected; the store holds no open files between commits but its idle
+// reading records.
+func (s *Store) Close() error { return errors.Join(s.Seal(), s.closeReadings()) }
 
 // Has reports whether a file with this content hash has been committed, or
 // its commit waits for the group's seal.

@@ -1,0 +1,174 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/layout"
+	"github.com/danvan/danvan/pipeline/store"
+)
+
+// TestReadingFilesCreatesOneRecord: a run reading files one after another
+// marks each in the same reading record, rewritten in place, instead of
+// creating a record per file (a new inode each, which ext4 without a
+// journal allocates slowly after many deletions), and leaves nothing in
+// the attempts folder once closed.
+func TestReadingFilesCreatesOneRecord(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := layout.Dir(dir)
+	files := map[string]bool{} // name and inode
+	for i := range 10 {
+		b := pipeline.Batch{Hash: hashOf(fmt.Sprint("file", i)), SourceFile: fmt.Sprintf("f%d.xlsx", i)}
+		if strikes, err := s.Begin(b); err != nil || len(strikes) != 0 {
+			t.Fatalf("begin %d: %v, %v", i, strikes, err)
+		}
+		des, err := os.ReadDir(d.Attempts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, de := range des {
+			fi, err := os.Stat(filepath.Join(d.Attempts(), de.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[fmt.Sprint(de.Name(), fi.Sys().(*syscall.Stat_t).Ino)] = true
+		}
+		if !reads(t, d, os.Getpid(), b.Hash) {
+			t.Fatalf("file %d: no record says this process reads it", i)
+		}
+		if err := s.Done(b); err != nil {
+			t.Fatal(err)
+		}
+		if reads(t, d, os.Getpid(), b.Hash) {
+			t.Fatalf("file %d: still marked as read after Done", i)
+		}
+	}
+	if len(files) != 1 {
+		t.Errorf("reading 10 files used %d files in the attempts folder, want 1: %v", len(files), files)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(d.Attempts()); len(left) != 0 {
+		t.Errorf("left in the attempts folder after Close: %v", left)
+	}
+}
+
+// reads reports whether a record in the attempts folder says process pid
+// reads batch.
+func reads(t *testing.T, d layout.Dir, pid int, batch string) bool {
+	t.Helper()
+	left, err := layout.LeftReadings(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range left {
+		if l.Attempt.PID == pid && l.Attempt.Batch == batch {
+			return true
+		}
+	}
+	a, ok, err := layout.ReadAttempt(d, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok && a.PID == pid
+}
+
+const readerEnv = "DANVAN_TEST_READER_DIR"
+
+// TestReaderHelperProcess is the child of TestDiedReadingCountsAStrike:
+// it begins reading two files, commits the second, and exits without
+// ending either reading, as a killed run does.
+func TestReaderHelperProcess(t *testing.T) {
+	dir := os.Getenv(readerEnv)
+	if dir == "" {
+		t.Skip("helper process for TestDiedReadingCountsAStrike")
+	}
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		os.Exit(3)
+	}
+	for _, b := range diedBatches() {
+		if _, err := s.Begin(b); err != nil {
+			os.Exit(4)
+		}
+	}
+	committed := diedBatches()[1]
+	if err := commit(context.Background(), s, batch{Hash: committed.Hash, SourceFile: committed.SourceFile,
+		IngestedAt: ingestedAt, Records: newFixture(t).records(3)}); err != nil {
+		os.Exit(5)
+	}
+	os.Exit(0)
+}
+
+func diedBatches() []pipeline.Batch {
+	return []pipeline.Batch{
+		{Hash: hashOf("died on it"), SourceFile: "lon.csv"},
+		{Hash: hashOf("committed before the end"), SourceFile: "nho.csv"},
+	}
+}
+
+// TestDiedReadingCountsAStrike: a process that dies while reading a file
+// costs that file a strike the next time a run reads it, dated when the
+// dead process began, and nothing for a file it had committed; the dead
+// process's records are gone once the next run has opened the store and
+// read the file to the end.
+func TestDiedReadingCountsAStrike(t *testing.T) {
+	dir := t.TempDir()
+	runChild(t, "TestReaderHelperProcess", readerEnv, dir, -1)
+	d := layout.Dir(dir)
+	bs := diedBatches()
+	if !readsAny(t, d, bs[0].Hash) {
+		t.Fatal("the dead process left no record of the file it read")
+	}
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strikes, err := s.Begin(bs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(strikes) != 1 || strikes[0].Kind != layout.StrikeDied || time.Since(strikes[0].At) > time.Hour {
+		t.Fatalf("strikes after the death: %+v, want one of kind %s, dated when it began", strikes, layout.StrikeDied)
+	}
+	if err := s.Done(bs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := layout.ReadAttempt(d, bs[1].Hash); ok {
+		t.Error("the committed file got a record of its own")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(d.Attempts()); len(left) != 0 {
+		t.Errorf("left in the attempts folder: %v", left)
+	}
+}
+
+// readsAny reports whether a record in the attempts folder says some
+// process reads batch.
+func readsAny(t *testing.T, d layout.Dir, batch string) bool {
+	t.Helper()
+	left, err := layout.LeftReadings(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range left {
+		if l.Attempt.Batch == batch {
+			return true
+		}
+	}
+	a, ok, _ := layout.ReadAttempt(d, batch)
+	return ok && a.PID > 0
+}
