@@ -364,3 +364,24 @@ func TestStagingInsertsInExportOrder(t *testing.T) {
 		t.Errorf("sql/100_staging_facts.sql does not insert stg_facts in the export's order: want %q", want)
 	}
 }
+
+// The tables are written with DuckDB on one thread per COPY (two COPYs run
+// at once), and the setting is put back afterwards: the warehouse's own
+// statements after a publication run on the threads it had.
+func TestTablesPutThreadsBack(t *testing.T) {
+	dir := t.TempDir()
+	w := setup(t, dir, batchA)
+	if _, err := w.DB().ExecContext(ctx, `SET threads = 2`); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := writeTables(ctx, w.DB(), t.TempDir(), "", nil); err != nil {
+		t.Fatal(err)
+	}
+	var threads int
+	if err := w.DB().QueryRowContext(ctx, `SELECT current_setting('threads')::INTEGER`).Scan(&threads); err != nil {
+		t.Fatal(err)
+	}
+	if threads != 2 {
+		t.Errorf("threads after writing the tables: %d, want 2 as before", threads)
+	}
+}
