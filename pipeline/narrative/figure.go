@@ -755,6 +755,13 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if (sp.has("value") || sp.has("price")) && numIn(toks, sp.end, cd.qStart) && cd.unitClass != "money" {
 			continue
 		}
+		// "hiến 900m2 đất, hoa màu có giá trị, góp 450 ngày công": a worth
+		// that ends another item of a list, before a comma, values that
+		// item, not a count after it ("trị giá 300 ngày công" is written
+		// with nothing between).
+		if (sp.has("value") || sp.has("price")) && punctIn(toks, sp.end, cd.qStart) && cd.unitClass != "money" {
+			continue
+		}
 		add(sp, sp.start)
 		if with >= 0 && sp.start > with && sp.has("cost") {
 			near["with_cost"] = -1
@@ -806,6 +813,11 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if sp.start < cd.clauseStart || gap > chainGap || numIn(toks, sp.end, next.start) || gap > 0 && punctIn(toks, sp.end, next.start) {
 			break
 		}
+		// A worth before a comma ends the item before ("hoa màu có giá
+		// trị, góp 450 ngày công"), as in the walk above.
+		if (sp.has("value") || sp.has("price")) && punctIn(toks, sp.end, next.start) && cd.unitClass != "money" {
+			break
+		}
 		add(sp, sp.start)
 	}
 	// "Chủ động vận động và phối hợp với các ban, ngành, các nhà hảo tâm
@@ -830,7 +842,7 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 					}
 					continue
 				}
-				if sp.has("funds") {
+				if sp.has("funds") && !x.sourceOf(c, sp, cd.clauseStart) {
 					add(sp, sp.start)
 				}
 				break
@@ -1184,10 +1196,17 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 	// về xây dựng hệ thống chính trị và 39 mô hình vận động …"), unless a
 	// place labels one (a commune's own figure).
 	split := map[[2]any]bool{}
-	for _, cd := range cands {
+	// "…; trong số đó 40 mô hình được đánh giá đạt hiệu quả, gồm 25 mô hình
+	// về lĩnh vực kinh tế và …": the total the sector items are parts of is
+	// not one of them, though it opens the same list.
+	splitTotal := map[*cand]bool{}
+	for n, cd := range cands {
 		if cd.sector {
 			if at := x.listStart(c, cd); at >= 0 {
 				split[[2]any{at, cd.indicator}] = true
+			}
+			if p, _ := x.totalOf(c, cd, cands[:n]); p != nil {
+				splitTotal[p] = true
 			}
 		}
 	}
@@ -1199,7 +1218,7 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 			continue
 		}
 		at := x.listStart(c, cd)
-		if at < 0 || !split[[2]any{at, cd.indicator}] || x.placeLabel(c, cd) {
+		if at < 0 || !split[[2]any{at, cd.indicator}] || x.placeLabel(c, cd) || splitTotal[cd] {
 			continue
 		}
 		cd.refused, cd.sector = "an item of a list split by sector or level", true
@@ -1212,6 +1231,26 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 		}
 	}
 }
+
+// sourceOf: the mobilising verb sp is inside an opening that names where
+// the money given out came from ("Từ nguồn đã vận động, … hỗ trợ sửa chữa
+// 35 căn nhà … với tổng số tiền …"): it mobilised the fund, not what was
+// given out of it.
+func (x *extraction) sourceOf(c *sentCtx, sp span, clauseStart int) bool {
+	for _, s := range c.excl {
+		if s.end > sp.start {
+			continue
+		}
+		if s.start >= clauseStart && s.has("source") && words(c.toks, s.end, sp.start) <= sourceWords {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceWords: how far a source opener ("từ nguồn") reaches to the
+// mobilising verb that names the fund ("từ nguồn quỹ đã vận động").
+const sourceWords = 3
 
 // exampleItem: the figure is an item of a list of examples ("Tiêu biểu
 // như: mô hình … (150 triệu đồng); …"), not labelled by a place.
@@ -1377,6 +1416,12 @@ func (x *extraction) inList(c *sentCtx, cd *cand) bool {
 // huyện 6,8 tỷ đồng", "kinh tế 450 mô hình").
 func (x *extraction) fieldLabel(c *sentCtx, cd *cand) bool {
 	for _, sp := range c.field {
+		// A phrase of kind none ("các cấp": all levels) labels no part:
+		// "Nhân dân góp vào Quỹ … các cấp gần 2 tỷ đồng" is a named fund's
+		// part.
+		if !sp.has("field") && !sp.has("level") {
+			continue
+		}
 		if sp.end <= cd.qStart && words(c.toks, sp.end, cd.qStart) == 0 {
 			return true
 		}
