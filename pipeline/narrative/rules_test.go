@@ -978,6 +978,9 @@ var ruleCases = []struct {
 	{"a fund of four levels is the country's", "",
 		"Năm 2022, tổng số tiền Quỹ Vì người nghèo bốn cấp vận động được là hơn 500 tỷ đồng.",
 		nil},
+	{"a named household's share with its co-givers is an example of the total", "",
+		"Năm 2023, Hội Phụ nữ xã nhận được 120 triệu đồng, trong đó hội viên góp 50 triệu đồng; gia đình anh Trần Văn Bình cùng bạn bè, người thân trong dòng họ ủng hộ 70 triệu đồng.",
+		[]want{w("funds_mobilized_vnd", 1.2e8, ex, "2023"), w("funds_mobilized_vnd", 5e7, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {
