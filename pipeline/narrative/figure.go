@@ -225,7 +225,7 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 			parts = append(parts, toks[j].text, toks[j+1].text)
 			j = j3
 		}
-		// "… 919 ngàn 223 đồng": the last group, in single đồng, has no
+		// "… 508 ngàn 350 đồng": the last group, in single đồng, has no
 		// multiplier but the money unit right after it.
 		if j+1 < len(toks) && toks[j].kind == tNum && len(toks[j].text) <= 3 && strings.Trim(toks[j].text, "0123456789") == "" {
 			if es, _ := x.lx.units.at(toks, j+1); len(es) > 0 && es[0].class == "money" {
@@ -749,7 +749,7 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if sp.start < cd.clauseStart || words(toks, sp.end, cd.qStart) > window {
 			break
 		}
-		// "tổng trị giá 117 triệu đồng và hơn 317 ngày công": a worth
+		// "tổng trị giá 65 triệu đồng và hơn 240 ngày công": a worth
 		// values the amount written right after it, not a count after
 		// that amount.
 		if (sp.has("value") || sp.has("price")) && numIn(toks, sp.end, cd.qStart) && cd.unitClass != "money" {
@@ -1234,7 +1234,7 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 
 // sourceOf: the mobilising verb sp is inside an opening that names where
 // the money given out came from ("Từ nguồn đã vận động, … hỗ trợ sửa chữa
-// 35 căn nhà … với tổng số tiền …"): it mobilised the fund, not what was
+// các căn nhà … với tổng số tiền …"): it mobilised the fund, not what was
 // given out of it.
 func (x *extraction) sourceOf(c *sentCtx, sp span, clauseStart int) bool {
 	for _, s := range c.excl {

@@ -484,9 +484,9 @@ func sameMeaning(a, b *fig) bool {
 	return true
 }
 
-// yearToDate: a title's or caption's year ("Năm 2024, Quỹ … vận động được
-// hơn 55,9 tỷ đồng") and the body's sum to a date of that year ("Đến ngày
-// 30-12-2024, Quỹ … đã vận động được …") date one sum.
+// yearToDate: a title's or caption's year ("Năm 2023, Quỹ … vận động được
+// hơn 2,5 tỷ đồng") and the body's sum to a date of that year ("Tính đến
+// ngày 30-12-2023, Quỹ … đã vận động được …") date one sum.
 func yearToDate(title, body *fig) bool {
 	return title.heading && !body.heading && len(title.Period) == 4 &&
 		strings.HasPrefix(body.Period, "to-date@") && periodYear(body.Period) == title.Period
