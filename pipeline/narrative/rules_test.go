@@ -944,7 +944,7 @@ var ruleCases = []struct {
 		"Năm 2023, xã vận động Nhân dân khởi công cầu bê tông dài 30m, rộng 4m, tải trọng 10 tấn, trị giá khoảng 1 tỷ 500 triệu đồng.",
 		nil},
 	{"a quota of at least so many models", "",
-		"Trong năm, mỗi chi bộ đăng ký xây dựng từ 1 đến 2 mô hình, mỗi hội đoàn thể làm ít nhất 1 mô hình “Dân vận khéo”.",
+		"Trong năm, mỗi chi bộ đăng ký xây dựng từ 1 đến 2 mô hình, Hội Nông dân và Đoàn Thanh niên thực hiện ít nhất 1 mô hình “Dân vận khéo”.",
 		nil},
 	{"the communes the teams stand for are not more teams", "",
 		"Năm 2023, Hội thi thu hút 14 đội thi với hơn 150 hội viên đại diện cho nông dân của 14 xã, thị trấn tham gia.",
