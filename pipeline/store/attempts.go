@@ -18,6 +18,7 @@ var _ pipeline.Tracker = (*Store)(nil)
 // batch had a record of its own when its reading began (to remove once
 // it is done).
 type readings struct {
+	host string // this machine's name, read once when the store opens (adoptReadings)
 	mu   sync.Mutex
 	free []*layout.Reading
 	busy map[string][]busyReading
@@ -37,7 +38,7 @@ func (s *Store) Begin(b pipeline.Batch) ([]layout.Strike, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin %s: %w", b.SourceFile, err)
 	}
-	host, _ := os.Hostname()
+	host := s.rd.host
 	if ok && a.PID > 0 && a.PID != os.Getpid() && (a.Host == "" || a.Host == host) && !layout.Alive(a.PID) {
 		a.Strikes = append(a.Strikes, layout.Strike{At: a.Started, Kind: layout.StrikeDied,
 			Reason:   "lần chạy dừng đột ngột khi đang đọc tệp (bị tắt, hết bộ nhớ hoặc máy khởi động lại)",
@@ -96,8 +97,7 @@ func (s *Store) endReading(b pipeline.Batch) (hadRecord bool, err error) {
 		s.rd.busy[b.Hash] = rs[:len(rs)-1]
 	}
 	s.rd.mu.Unlock()
-	host, _ := os.Hostname()
-	if err := br.r.Set(layout.Attempt{PID: os.Getpid(), Host: host}); err != nil {
+	if err := br.r.Set(layout.Attempt{PID: os.Getpid(), Host: s.rd.host}); err != nil {
 		br.r.Remove()
 		return true, err
 	}
@@ -173,11 +173,12 @@ func (s *Store) closeReadings() error {
 // The record of a batch committed since (its file is not read again) is
 // only removed, as are idle ones.
 func (s *Store) adoptReadings() error {
+	s.rd.host, _ = os.Hostname()
+	host := s.rd.host
 	left, err := layout.LeftReadings(s.dir)
 	if err != nil {
 		return err
 	}
-	host, _ := os.Hostname()
 	for _, l := range left {
 		if l.PID == os.Getpid() || (l.Attempt.Host != "" && l.Attempt.Host != host) || layout.Alive(l.PID) {
 			continue
