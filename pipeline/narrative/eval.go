@@ -18,7 +18,7 @@ import (
 )
 
 // ExpectedFile is the name of the answer key in an evaluation folder: one
-// JSON object per line, the figures a careful analyst takes from the
+// JSON object per line, each a figure a reader records from one of the
 // folder's documents (doc is the file name without .txt or .docx).
 const ExpectedFile = "expected.jsonl"
 
@@ -67,9 +67,9 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// Evaluation scores extraction against an answer key. A found figure
-// matches an expected one of the same document when indicator, value and
-// qualifier agree; each expected figure is matched at most once.
+// Evaluation scores extraction against an answer key. An extracted figure
+// is a hit when the key holds, for its document, a figure with the same
+// indicator, value and qualifier; no key figure is used twice.
 type Evaluation struct {
 	Docs        []string
 	Total       Tally

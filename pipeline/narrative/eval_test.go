@@ -14,9 +14,9 @@ func found(doc, ind string, v float64, q pipeline.Qualifier) Found {
 	return Found{Doc: doc, Figure: Figure{Indicator: ind, Value: v, Qualifier: q, Period: "2023", Quote: "q", Sentence: "q", SentenceIndex: 1}}
 }
 
-// TestScore: a found figure matches an expected one of the same document
-// with the same indicator, value and qualifier, once; precision and recall
-// are counted over all documents and by indicator.
+// TestScore: an extracted figure is a hit against the key figure of its
+// document with equal indicator, value and qualifier, each key figure used
+// once; precision and recall are summed over documents and by indicator.
 func TestScore(t *testing.T) {
 	want := []Expected{
 		{Doc: "1", Indicator: "models_total", Value: 120, Qualifier: "exact", Period: "2023"},

@@ -120,8 +120,8 @@ func TestDevScores(t *testing.T) {
 	if v.Precision() < devPrecisionFloor || v.Recall() < devRecallFloor {
 		t.Errorf("dev precision %.3f, recall %.3f: below the floors %.3f, %.3f", v.Precision(), v.Recall(), devPrecisionFloor, devRecallFloor)
 	}
-	// Places are not part of the match, but a figure's province and
-	// district are what it is filed under.
+	// A hit ignores places; still, a figure is filed under its province
+	// and district, so they are checked too.
 	if v.PlaceAgree < devPlaceFloor {
 		t.Errorf("places of matched dev figures as expected: %d of %d, below the floor %d", v.PlaceAgree, v.PlaceComparable, devPlaceFloor)
 	}
