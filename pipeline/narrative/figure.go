@@ -569,7 +569,7 @@ func lastOf(cs []*cand) *cand {
 // "hiến 4.500 m2 đất và tự tháo dỡ …"), or ten words; twenty when a
 // passive names its agent ("… đã được UBND thành phố và Ban Dân vận khen
 // thưởng"). A list of fields the noun is counted over ("trên các lĩnh vực
-// kinh tế, xã hội, quốc phòng …") belongs to it, commas and all, so the
+// quốc phòng, văn hóa, kinh tế …") belongs to it, commas and all, so the
 // predicate after the list ("… được triển khai hiệu quả") is the noun's.
 func (x *extraction) npEnd(c *sentCtx, uc unitClass, from, limit int) int {
 	toks := c.toks
@@ -672,7 +672,7 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	// share the words after the last of them.
 	for n, from := 0, cd.unitEnd; n < 3 && end < cd.clauseEnd; n++ {
 		// Only a list: the noun phrase ended at a comma or "và", or is
-		// empty ("3 tập thể 04 cá nhân"); one that ran into the next
+		// empty ("5 tập thể 07 cá nhân"); one that ran into the next
 		// number has a verb of its own in it.
 		if toks[end].kind == tNum && end > from {
 			break
@@ -714,10 +714,10 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	// Left, nearest first, up to the governing cue and the verbs chained
 	// to it.
 	chain := -1 // index in c.cues of the governing cue
-	// "tiếp nhận ủng hộ của các cơ quan, đơn vị, … trên địa bàn; với tổng
-	// số tiền trên 1,7 tỷ đồng": an amount attached by "với" belongs to
+	// "tiếp nhận tiền ủng hộ từ các đơn vị, nhà hảo tâm gần xa; với tổng
+	// số tiền gần 2,4 tỷ đồng": an amount attached by "với" belongs to
 	// the clause's verb, however long its object.
-	// "…, với tổng số tiền và hàng hóa trên 39 tỷ đồng": the words
+	// "…, với tổng số tiền và hàng hóa trên 12 tỷ đồng": the words
 	// between "với" and the number may name what the sum is of.
 	window := uc.window
 	with := -1 // index of that "với"
@@ -807,7 +807,7 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		sp, next := c.cues[n], c.cues[n+1]
 		// Words between chained verbs are their object ("vận động các doanh
 		// nghiệp hỗ trợ"); punctuation only separates cues listed one after
-		// another ("tặng quà, nhu yếu phẩm… tổng kinh phí"): after a comma
+		// another ("tặng quà, gạo, nhu yếu phẩm… tổng kinh phí"): after a comma
 		// and words, a new clause has begun ("hiến đất, Đảng ủy xã thưởng").
 		gap := words(toks, sp.end, next.start)
 		if sp.start < cd.clauseStart || gap > chainGap || numIn(toks, sp.end, next.start) || gap > 0 && punctIn(toks, sp.end, next.start) {
@@ -1008,8 +1008,8 @@ const (
 )
 
 // giverWords bounds the givers named between a mobilising verb and the
-// giving verb it governs ("vận động các nhà hảo tâm trong và ngoài địa
-// phương trao tặng …").
+// giving verb it governs ("vận động doanh nghiệp, con em xa quê cùng
+// trao tặng …").
 const giverWords = 16
 
 func numIn(toks []token, a, b int) bool {
@@ -1111,7 +1111,7 @@ func (x *extraction) totalOf(c *sentCtx, cd *cand, earlier []*cand) (*cand, int)
 // a figure ("trong đó 71 mô hình và 25 điển hình"), counting what the
 // total counts when it says no more ("mô hình" of effective models). A
 // named example inside a total is no figure. Outside any total, a figure of
-// one sector ("3.200 mô hình trên lĩnh vực kinh tế") is no figure either.
+// one sector ("640 mô hình trong lĩnh vực quốc phòng - an ninh") is no figure either.
 func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 	for n, cd := range cands {
 		if cd.refused != "" {
@@ -1142,8 +1142,8 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 		// "Quỹ … cấp xã đã vận động được 1,2 tỷ đồng", "Các huyện, thị xã
 		// vận động được 2 tỷ đồng, cấp xã hơn 900 triệu đồng": money whose
 		// subject is one level or bloc of the fund system is a breakdown by
-		// level, in a list or not (the samples' README: level breakdowns
-		// are not recorded even when no overall total is given). Only for
+		// level, in a list or not (the samples' answer keys leave a split
+		// by level out even where the text states no total). Only for
 		// money: a district-level contest's teams are that contest's.
 		if cd.indicator == "funds_mobilized_vnd" && x.levelSubject(c, cd, cands[:n], true) {
 			cd.refused, cd.sector = "money of one level or bloc of the fund system", true
@@ -1192,8 +1192,8 @@ func (x *extraction) markParts(c *sentCtx, cands []*cand) {
 	}
 	// A list is split one way: when some of its items are sectors or
 	// levels, so are the others of the same indicator, however they are
-	// labelled ("Bao gồm: 73 mô hình trong lĩnh vực kinh tế, …, 22 mô hình
-	// về xây dựng hệ thống chính trị và 39 mô hình vận động …"), unless a
+	// labelled ("Gồm: 45 mô hình lĩnh vực văn hóa - xã hội, …, 35 mô hình về
+	// giữ gìn an ninh trật tự và 30 mô hình vận động …"), unless a
 	// place labels one (a commune's own figure).
 	split := map[[2]any]bool{}
 	// "…; trong số đó 40 mô hình được đánh giá đạt hiệu quả, gồm 25 mô hình
@@ -1279,7 +1279,7 @@ func (x *extraction) exampleItem(c *sentCtx, cd *cand) bool {
 // be: "tỉnh hội vận động hỗ trợ cất mới 5 căn với số tiền 250 triệu đồng").
 //
 // With lowerOnly, a level word capitalised inside the sentence is part of a
-// body's name ("lời kêu gọi của Ủy ban Trung ương MTTQ Việt Nam"), not a
+// body's name ("theo lời kêu gọi của Trung ương Hội"), not a
 // level: outside a list, only a level written as one counts.
 func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand, lowerOnly bool) bool {
 	from := max(x.listStart(c, cd), cd.clauseStart)
@@ -1750,8 +1750,8 @@ func (x *extraction) place(c *sentCtx, cd *cand) (prov, unit, utype string, plac
 }
 
 // scopeOf tells a figure whose subject is no province's unit: the whole
-// country ("Quỹ … trong cả nước đã vận động được 705 tỉ đồng") or a group
-// of units ("toàn Cụm đã xây dựng được 1.200 mô hình"), named in its
+// country ("tính chung cả nước, … Quỹ … huy động được 1.150 tỷ đồng") or a
+// group of units ("toàn Cụm có 950 mô hình"), named in its
 // clause, opening its paragraph, or, with no place of its own, the
 // text's (mScopeNational). Otherwise mScopeProvince.
 func (x *extraction) scopeOf(c *sentCtx, cd *cand) mentionKind {
@@ -1807,13 +1807,13 @@ const openingWords = 8
 // figure is.
 // centreAgent: with no unit of its own in its clause, the figure's agent
 // or channel is a body of the centre (places.tsv, national_body), named
-// after the last comma before its verb and before the figure ("tài khoản
-// của Ban Vận động cứu trợ Trung ương đã tiếp nhận …"), or a few words
-// after "thông qua"/"qua" ("đăng ký ủng hộ … thông qua Ban Vận động Cứu
-// trợ Trung ương với tổng số tiền …"). Such a figure is the centre's, a
+// after the last comma before its verb and before the figure ("đến hết
+// ngày 20/12, tài khoản Ban Vận động cứu trợ Trung ương đã nhận …"), or a
+// few words after "thông qua"/"qua" ("… gửi qua Ban Vận động cứu trợ Trung
+// ương, tổng cộng …"). Such a figure is the centre's, a
 // national total, not any reporting unit's (money only: the centre's award
 // to a province's people is the province's). A centre's body named before
-// the comma ("Hưởng ứng lời kêu gọi của Ủy ban Trung ương MTTQ Việt Nam,
+// the comma ("Theo lời kêu gọi của Trung ương Hội,
 // các cấp Hội đã vận động …") is not the agent.
 func (x *extraction) centreAgent(c *sentCtx, cd *cand) bool {
 	toks := c.toks

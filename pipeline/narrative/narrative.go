@@ -339,8 +339,8 @@ func isHeader(toks []token) bool {
 func dedupe(figs []fig, other map[string]float64) []Figure {
 	drop := make([]bool, len(figs))
 	// Examples: a named donor's figure smaller than a total the text
-	// gives, before or after it ("… Công ty X ủng hộ 100 triệu đồng …
-	// Từ ngày 5 - 23.10, Ủy ban MTTQ tỉnh tiếp nhận hơn 12 tỷ đồng").
+	// gives, before or after it ("… Công ty X góp 300 triệu đồng … Cả
+	// năm, Quỹ của huyện nhận được 1,6 tỷ đồng").
 	largest := map[string]float64{}
 	for ind, v := range other {
 		largest[ind] = v

@@ -313,7 +313,7 @@ func splitSentences(text string, toks []token) []sentence {
 }
 
 // wrapped: the line break before toks[i] only wraps a paragraph (a page
-// printed to text, a flipbook: "… với số tiền trên 120 triệu⏎ đồng."): the
+// printed to text, a flipbook: "… được trên 120 triệu⏎ đồng."): the
 // line before ends inside a sentence, on a word, a number or a comma, and
 // the next goes on in lower case.
 func wrapped(toks []token, i int) bool {
