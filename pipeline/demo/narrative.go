@@ -48,18 +48,18 @@ func (g *gen) narrativeFile(r *report) (*file, []*report, error) {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "URL: demo\nDATE: %s\n\n", r.submitted.Format("2006-01-02"))
-	fmt.Fprintf(&b, "[DỮ LIỆU MINH HỌA - DEMO] %s: Tổng kết công tác dân vận năm %d\n\n", r.prov.Name, year)
+	fmt.Fprintf(&b, "[DỮ LIỆU MINH HỌA - DEMO] %s: kết quả công tác dân vận năm %d\n\n", r.prov.Name, year)
 	b.WriteString("(Bài viết minh họa do chương trình tạo ra, không phải tin thật. " + Note + ".)\n\n")
-	sentence(fmt.Sprintf("Ngày %s, Ban Dân vận Tỉnh ủy %s tổ chức hội nghị tổng kết công tác dân vận năm %d, triển khai nhiệm vụ năm %d.",
+	sentence(fmt.Sprintf("Ngày %s, Ban Dân vận Tỉnh ủy %s họp tổng kết năm %d và bàn phương hướng cho năm %d.",
 		r.submitted.Format("02/01/2006"), r.prov.Name, year, year+1))
-	sentence(fmt.Sprintf("Năm %d, công tác dân vận của hệ thống chính trị tiếp tục đi vào chiều sâu, thực chất, gắn với thực hiện nhiệm vụ chính trị của địa phương.", year))
-	sentence(fmt.Sprintf("Trong năm, toàn tỉnh đã tổ chức %s cuộc tiếp xúc, đối thoại giữa người đứng đầu cấp ủy, chính quyền các cấp với Nhân dân.",
+	sentence(fmt.Sprintf("Năm %d, các cấp ủy, chính quyền cùng Mặt trận, đoàn thể của tỉnh bám sát cơ sở hơn, lấy việc giải quyết những điều người dân quan tâm làm thước đo của công tác dân vận.", year))
+	sentence(fmt.Sprintf("Trong năm, lãnh đạo cấp ủy, chính quyền từ tỉnh đến xã đã chủ trì %s cuộc đối thoại với người dân.",
 		vnNumber(dialogues.v)), dialogues)
-	sentence(fmt.Sprintf("Phong trào thi đua “Dân vận khéo” được triển khai sâu rộng với %s mô hình đăng ký xây dựng trên các lĩnh vực, trong đó %s mô hình được công nhận đạt “Dân vận khéo”.",
+	sentence(fmt.Sprintf("Các chi bộ, cơ quan, đoàn thể đăng ký %s mô hình “Dân vận khéo” ở mọi lĩnh vực, trong đó %s mô hình đã được công nhận.",
 		regText, vnNumber(rec.v)), reg, rec)
-	sentence(fmt.Sprintf("Nhân dân đã hiến trên %s m² đất, đóng góp, huy động khoảng %s và %s ngày công để xây dựng nông thôn mới, đô thị văn minh.",
+	sentence(fmt.Sprintf("Để làm đường, mở rộng ngõ xóm, bà con đã hiến trên %s m² đất, đóng góp khoảng %s và %s ngày công.",
 		vnNumber(land.v), fundsText, vnNumber(work.v)), land, funds, work)
-	sentence(fmt.Sprintf("Trong năm, các cấp đã khen thưởng %s tập thể và %s cá nhân có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo”.",
+	sentence(fmt.Sprintf("Các cấp đã khen thưởng %s tập thể và %s cá nhân tiêu biểu của phong trào trong năm.",
 		vnNumber(ac.v), vnNumber(ai.v)), ac, ai)
 	for i, s := range sentences {
 		b.WriteString(s)
