@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/danvan/danvan/cmd/danvan/internal/pace"
 	"github.com/danvan/danvan/pipeline/portal"
 	"github.com/danvan/danvan/pipeline/schedule"
 	"github.com/danvan/danvan/pipeline/serve"
@@ -33,6 +34,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	o.data = *data
+	pace.Serving() // a larger heap room between refreshes: see pace.ServeRoom
 	logger, err := newLogger(stderr, *logFormat)
 	if err != nil {
 		return err
@@ -43,7 +45,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *retries == 0 {
 		sopts.Retries = -1 // the runner reads 0 as "default"
 	}
-	runner, err := schedule.New(o.data, func(ctx context.Context) (schedule.Result, error) { return refresh(ctx, o) }, sopts)
+	runner, err := schedule.New(o.data, pacedRefresh(func(ctx context.Context) (schedule.Result, error) { return refresh(ctx, o) }), sopts)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -119,6 +121,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	stopRunner(runner, *grace, logger)
 	stopHTTP()
 	return <-served
+}
+
+// pacedRefresh runs each refresh of the server with the collector's usual
+// room (pace.Refreshing), the server's own coming back when it ends.
+func pacedRefresh(run func(context.Context) (schedule.Result, error)) func(context.Context) (schedule.Result, error) {
+	return func(ctx context.Context) (schedule.Result, error) {
+		defer pace.Refreshing()()
+		return run(ctx)
+	}
 }
 
 // apiTrigger is POST /api/run: it starts a refresh and returns once the

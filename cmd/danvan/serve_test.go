@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan/cmd/danvan/internal/pace"
 	"github.com/danvan/danvan/pipeline/schedule"
 	"github.com/danvan/danvan/pipeline/serve"
 )
@@ -152,5 +153,33 @@ func TestServeRefreshAtStart(t *testing.T) {
 	startPortal(t, other, addr2)
 	if err := getJSON("http://"+addr2+"/api/runs", &runs); err != nil || len(runs.Runs) != 0 {
 		t.Errorf("runs of a server started without --refresh-at-start: %+v %v, want none", runs.Runs, err)
+	}
+}
+
+// A refresh inside danvan serve runs with the collector's usual room, not
+// the server's larger one (its peak RSS stays what it was), and the
+// server's room comes back when it ends, failed or not.
+func TestServeRefreshPaced(t *testing.T) {
+	before := pace.Room()
+	defer pace.SetRoom(before)
+	pace.Serving()
+	var inside []uint64
+	run := pacedRefresh(func(context.Context) (schedule.Result, error) {
+		inside = append(inside, pace.Room())
+		if len(inside) == 2 {
+			return schedule.Result{}, context.DeadlineExceeded
+		}
+		return schedule.Result{}, nil
+	})
+	for range 2 {
+		run(context.Background())
+		if r := pace.Room(); r != pace.ServeRoom {
+			t.Errorf("after a refresh: room %d MiB, want the server's %d MiB", r>>20, pace.ServeRoom>>20)
+		}
+	}
+	for i, r := range inside {
+		if r >= pace.ServeRoom {
+			t.Errorf("refresh %d ran with %d MiB of room, want less than the server's %d MiB", i+1, r>>20, pace.ServeRoom>>20)
+		}
 	}
 }

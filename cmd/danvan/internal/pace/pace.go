@@ -39,6 +39,25 @@ const defaultMemoryLimit = 900 << 20
 // GOGC's 100, and defaultMemoryLimit holds the heap below 1 GiB as before.
 const heapRoom = 64 << 20
 
+// ServeRoom is the room of `danvan serve` between refreshes (Serving). Its
+// live heap is ~5 MB, and under 100 keep-alive connections net/http
+// allocates ~2.3 KB a request (the bare handler of the bench as much):
+// with 64 MiB of room it collected about every 2 s at 30,000 requests a
+// second, each collection marking for several milliseconds with its
+// assists on the requests then in flight, a few per cent of the requests
+// of a 20 s run, which put the collections in its p99. With 256 MiB, a
+// quarter as many; the cost is ~250 MiB more RSS while it serves, and
+// none during a refresh (Refreshing).
+const ServeRoom = 256 << 20
+
+// room is keepHeapRoom's room: heapRoom, or what SetRoom set last. Set by
+// its initialiser, which runs before any init function (paceCollector).
+var room = func() *atomic.Uint64 {
+	var r atomic.Uint64
+	r.Store(heapRoom)
+	return &r
+}()
+
 // paceCollector sets the collector from the environment: with neither GOGC
 // nor GOMEMLIMIT set, the soft limit and heapRoom; with GOGC alone, the
 // soft limit and the user's GOGC; with GOMEMLIMIT (the query worker sets
@@ -70,7 +89,7 @@ func keepHeapRoom() {
 	if tuning.Swap(true) {
 		return
 	}
-	debug.SetGCPercent(gcPercent(4<<20, heapRoom))
+	debug.SetGCPercent(gcPercent(4<<20, room.Load()))
 	t := &heapTuner{sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 	t.arm()
 }
@@ -78,15 +97,12 @@ func keepHeapRoom() {
 // collectAsUsual turns keepHeapRoom's tuner off and puts back GOGC's
 // default (the tests' way back to a known state).
 //
-// serve keeps the room too (it used to collect as usual, to keep its peak
+// serve keeps a room too (it used to collect as usual, to keep its peak
 // memory low): under 100 keep-alive connections sending requests back to
 // back, its ~6 MB live heap and GOGC's 100 ran ~10 collections a second,
 // each stopping every request twice (sweep termination, mark termination),
-// and its p99 latency was above a bare net/http handler's; with the room,
-// ~1 a second. The cost is the room: RSS ~140 MiB instead of ~75 MiB while
-// the live heap is small; a refresh in the server peaks at most 64 MiB
-// higher than it did, and as it did once its live heap passes 64 MiB
-// (the percentage is then GOGC's 100).
+// and its p99 latency was above a bare net/http handler's; with 64 MiB of
+// room, ~1 a second, and since ServeRoom a quarter of that.
 func collectAsUsual() {
 	settingPercent.Lock()
 	defer settingPercent.Unlock()
@@ -116,7 +132,7 @@ func (t *heapTuner) arm() {
 		}
 		metrics.Read(t.sample)
 		if s := t.sample[0]; s.Value.Kind() == metrics.KindUint64 {
-			debug.SetGCPercent(gcPercent(s.Value.Uint64(), heapRoom))
+			debug.SetGCPercent(gcPercent(s.Value.Uint64(), room.Load()))
 		}
 		t.arm()
 	})
@@ -133,4 +149,50 @@ func gcPercent(live, room uint64) int {
 	p := room * 100 / live
 	p -= p % 25
 	return int(min(max(p, 100), 10_000))
+}
+
+// SetRoom makes r the heap room from now on: at once (from the live heap
+// the last collection found) and after every collection. With the tuner
+// off (GOGC or GOMEMLIMIT set), the percentage stays the user's.
+func SetRoom(r uint64) {
+	settingPercent.Lock()
+	defer settingPercent.Unlock()
+	room.Store(r)
+	if tuning.Load() {
+		live := liveHeap()
+		if live == 0 {
+			live = 4 << 20 // no collection yet: Go's first goal is 4 MiB times GOGC/100
+		}
+		debug.SetGCPercent(gcPercent(live, r))
+	}
+}
+
+// Room is the heap room now.
+func Room() uint64 { return room.Load() }
+
+// Serving gives `danvan serve` ServeRoom of room.
+func Serving() { SetRoom(ServeRoom) }
+
+// Refreshing is for a refresh inside `danvan serve`: it collects with
+// heapRoom, as `danvan run` does, after the server's garbage is collected
+// and its pages returned to the system (debug.FreeOSMemory: one collection
+// and a few milliseconds a refresh), so the refresh peaks no higher than it
+// did with heapRoom throughout. done puts the room back as it was.
+func Refreshing() (done func()) {
+	before := Room()
+	SetRoom(heapRoom)
+	if tuning.Load() {
+		debug.FreeOSMemory()
+	}
+	return func() { SetRoom(before) }
+}
+
+// liveHeap is the live heap the last collection found, 0 before the first.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }

@@ -74,3 +74,60 @@ func collectUntil(ok func(int) bool) bool {
 	}
 	return false
 }
+
+// danvan serve keeps ServeRoom of room between refreshes; a refresh inside
+// it collects with heapRoom, as `danvan run` does, and the server's room
+// comes back when the refresh ends. With the tuner off (GOGC or GOMEMLIMIT
+// set), neither changes the percentage the user asked for.
+func TestServingAndRefreshing(t *testing.T) {
+	collectAsUsual()
+	prev := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prev)
+	defer collectAsUsual()
+	defer SetRoom(heapRoom)
+	// 8 MiB live, so that the two rooms make two percentages (this test
+	// binary's own heap is small enough for both to be the highest).
+	ballast := make([]byte, 8<<20)
+	defer runtime.KeepAlive(ballast)
+	keepHeapRoom()
+
+	Serving()
+	if r := Room(); r != ServeRoom {
+		t.Fatalf("Serving: room %d MiB, want %d MiB", r>>20, ServeRoom>>20)
+	}
+	if !collectUntil(func(p int) bool { return p == gcPercent(liveHeap(), ServeRoom) && p > gcPercent(liveHeap(), heapRoom) }) {
+		t.Fatalf("serving: GC percentage %d after 1000 collections, want %d (live %d kB)", percent(), gcPercent(liveHeap(), ServeRoom), liveHeap()>>10)
+	}
+
+	done := Refreshing()
+	if r := Room(); r != heapRoom {
+		t.Errorf("Refreshing: room %d MiB, want %d MiB", r>>20, heapRoom>>20)
+	}
+	if p, want := percent(), gcPercent(liveHeap(), heapRoom); p != want {
+		t.Errorf("refreshing: GC percentage %d, want %d at once (live %d kB)", p, want, liveHeap()>>10)
+	}
+	runtime.GC()
+	runtime.Gosched()
+	if p, want := percent(), gcPercent(liveHeap(), heapRoom); p != want && !collectUntil(func(p int) bool { return p == gcPercent(liveHeap(), heapRoom) }) {
+		t.Errorf("refreshing, after a collection: GC percentage %d, want %d", p, want)
+	}
+	done()
+	if r := Room(); r != ServeRoom {
+		t.Errorf("after the refresh: room %d MiB, want %d MiB", r>>20, ServeRoom>>20)
+	}
+	if p, want := percent(), gcPercent(liveHeap(), ServeRoom); p != want {
+		t.Errorf("after the refresh: GC percentage %d, want %d at once", p, want)
+	}
+
+	// The user's GOGC (the tuner off) stays as it is.
+	collectAsUsual()
+	debug.SetGCPercent(300)
+	Serving()
+	if p := percent(); p != 300 {
+		t.Errorf("tuner off, Serving: GC percentage %d, want the user's 300", p)
+	}
+	Refreshing()()
+	if p := percent(); p != 300 {
+		t.Errorf("tuner off, Refreshing: GC percentage %d, want the user's 300", p)
+	}
+}
