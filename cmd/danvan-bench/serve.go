@@ -37,8 +37,9 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 	}
 	argv := pin.server(b.danvan)
 	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], "serve", "--data", data, "--addr", addr, "--schedule", "off")...)
-	cmd.Env = append(os.Environ(), "DANVAN_TOKEN="+token)
-	cmd.Stderr = io.Discard
+	cmd.Env = gcTraceEnv(append(os.Environ(), "DANVAN_TOKEN="+token))
+	gcs := &gcCounter{rest: io.Discard}
+	cmd.Stderr = gcs
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 		if err != nil {
 			return err
 		}
-		floorBase, floorPID, stop, err := b.startFloor(ctx, answers, pin)
+		floorBase, floorPID, floorGCs, stop, err := b.startFloor(ctx, answers, pin)
 		if err != nil {
 			return fmt.Errorf("net/http floor: %w", err)
 		}
@@ -72,11 +73,11 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 		c := &comparison{name: fmt.Sprintf("served JSON p99, %d connections, %s", conns, d), limit: "p99 <= 1.15x", wall: 1.15,
 			alternate: true}
 		err = b.compare(c, func() (measurement, error) {
-			m, err := b.loadJSON(ctx, floorBase, floorPID, conns, d, pin)
+			m, err := b.loadJSON(ctx, floorBase, floorPID, floorGCs, conns, d, pin)
 			m.name = "bare net/http handler, same bytes (p99)"
 			return m, err
 		}, func() (measurement, error) {
-			m, err := b.loadJSON(ctx, base, cmd.Process.Pid, conns, d, pin)
+			m, err := b.loadJSON(ctx, base, cmd.Process.Pid, gcs, conns, d, pin)
 			m.name = "danvan serve (p99)"
 			return m, err
 		})
@@ -200,20 +201,22 @@ func sameAnswers(danvan, floor string) error {
 // startFloor serves the answers file from a bare net/http handler in a
 // child process (`danvan-bench floor`): what the standard library can do
 // on this machine sending the same bytes under the same load.
-func (b *bench) startFloor(ctx context.Context, answers string, pin pinning) (string, int, func(), error) {
+func (b *bench) startFloor(ctx context.Context, answers string, pin pinning) (string, int, *gcCounter, func(), error) {
 	addr, err := freeAddr()
 	if err != nil {
-		return "", 0, nil, err
+		return "", 0, nil, nil, err
 	}
 	exe, err := os.Executable()
 	if err != nil {
-		return "", 0, nil, err
+		return "", 0, nil, nil, err
 	}
 	argv := pin.server(exe)
 	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], "floor", answers, addr)...)
-	cmd.Stderr = os.Stderr
+	cmd.Env = gcTraceEnv(os.Environ())
+	gcs := &gcCounter{rest: os.Stderr}
+	cmd.Stderr = gcs
 	if err := cmd.Start(); err != nil {
-		return "", 0, nil, err
+		return "", 0, nil, nil, err
 	}
 	stop := func() {
 		cmd.Process.Kill()
@@ -222,9 +225,9 @@ func (b *bench) startFloor(ctx context.Context, answers string, pin pinning) (st
 	base := "http://" + addr
 	if err := waitReady(ctx, base+"/healthz"); err != nil {
 		stop()
-		return "", 0, nil, err
+		return "", 0, nil, nil, err
 	}
-	return base, cmd.Process.Pid, stop, nil
+	return base, cmd.Process.Pid, gcs, stop, nil
 }
 
 // floorStep is `danvan-bench floor ANSWERS ADDR`: the answers danvan serve
@@ -341,21 +344,23 @@ func (p pinning) on(cpus, exe string) []string {
 
 // loadJSON keeps conns requests in flight for d, round-robin over the
 // dashboard outputs with gzip accepted, and reports the latency
-// distribution (wall = p99), after warmup of the same load unmeasured.
+// distribution (wall = p99), after warmup of the same load unmeasured, and
+// how many garbage collections the server ran meanwhile (gcs).
 // wrk, when installed, generates the load: it takes less of the two cores
 // than a Go client would.
-func (b *bench) loadJSON(ctx context.Context, base string, pid, conns int, d time.Duration, pin pinning) (measurement, error) {
+func (b *bench) loadJSON(ctx context.Context, base string, pid int, gcs *gcCounter, conns int, d time.Duration, pin pinning) (measurement, error) {
 	load := b.wait(ctx)
 	if _, err := b.generate(ctx, base, conns, warmup, pin); err != nil {
 		return measurement{}, err
 	}
-	cpu0 := procCPU(pid)
+	cpu0, gc0 := procCPU(pid), gcs.collections()
 	m, err := b.generate(ctx, base, conns, d, pin)
 	m.load, m.cpu = load, procCPU(pid)-cpu0
 	m.rssKB = procRSS(pid)
 	if m.rows > 0 {
 		m.extra += fmt.Sprintf(" %.0f µs CPU/request", float64(m.cpu.Microseconds())/float64(m.rows))
 	}
+	m.extra += fmt.Sprintf(", %d garbage collections", gcs.collections()-gc0)
 	return m, err
 }
 
@@ -561,4 +566,60 @@ func (b *bench) querySQL(ctx context.Context, base, token, name, query string) e
 		return measurement{name: "query", wall: warm[len(warm)/2], load: load,
 			extra: fmt.Sprintf("(wall = median of 5 warm; cold %s, slowest warm %s)", cold.Round(time.Millisecond), warm[len(warm)-1].Round(time.Millisecond))}, nil
 	})
+}
+
+// gcCounter counts the lines GODEBUG=gctrace=1 writes, one a garbage
+// collection ("gc 12 @3.4s …"), and passes every other line on to rest.
+type gcCounter struct {
+	rest io.Writer
+	mu   sync.Mutex
+	line []byte // a line not ended yet
+	n    int
+}
+
+func (c *gcCounter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			c.line = append(c.line, p...)
+			break
+		}
+		c.line = append(c.line, p[:i+1]...)
+		p = p[i+1:]
+		if bytes.HasPrefix(c.line, []byte("gc ")) {
+			c.n++
+		} else {
+			c.rest.Write(c.line)
+		}
+		c.line = c.line[:0]
+	}
+	return n, nil
+}
+
+// collections is how many collections were counted so far.
+func (c *gcCounter) collections() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// gcTraceEnv is env with gctrace=1 added to GODEBUG, for both servers: a
+// line on stderr per collection (~15 a second for the floor: a write each,
+// against ~80,000 system calls a second serving), so the step says how
+// often each side collected in each measured run.
+func gcTraceEnv(env []string) []string {
+	env = slices.Clone(env)
+	for i := len(env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(env[i], "GODEBUG="); ok {
+			if v != "" {
+				v += ","
+			}
+			env[i] = "GODEBUG=" + v + "gctrace=1"
+			return env
+		}
+	}
+	return append(env, "GODEBUG=gctrace=1")
 }
