@@ -126,3 +126,55 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+// effectByNFD is effectOf by NFD run over the rune alone: its oracle.
+func effectByNFD(r rune) effect {
+	d := []rune(norm.NFD.String(string(r)))
+	e := effect{kind: mark}
+	for i, x := range d {
+		if unicode.Is(unicode.Mn, x) {
+			continue
+		}
+		if i != 0 || e.kind != mark || norm.NFD.PropertiesString(string(x)).CCC() != 0 {
+			return effect{kind: slowRune}
+		}
+		switch {
+		case x == 'đ' || x == 'Đ':
+			e = effect{letter, 'd'}
+		case unicode.IsLetter(x) || unicode.IsDigit(x):
+			e = effect{letter, unicode.ToLower(x)}
+		default:
+			e = effect{kind: separator}
+		}
+	}
+	return e
+}
+
+// TestTableAsByNFD holds every entry of the table to NFD's decomposition
+// of its rune.
+func TestTableAsByNFD(t *testing.T) {
+	tab := buildTable()
+	for _, rg := range tableRanges {
+		for r := rg[0]; r < rg[1]; r++ {
+			if got, want := tab[r], effectByNFD(r); got != want {
+				t.Errorf("effect of %U = %+v, by NFD %+v", r, got, want)
+			}
+		}
+	}
+}
+
+// TestTableBuiltCheaply: every process that folds a name builds the table
+// (the narrative reader's initialisation, the reference's index of names),
+// so it is built from the normalisation tables without allocating per rune.
+func TestTableBuiltCheaply(t *testing.T) {
+	if n := testing.AllocsPerRun(3, func() { buildTable() }); n > 1 {
+		t.Errorf("building the table allocates %.0f times, want 1 (the table)", n)
+	}
+}
+
+func BenchmarkBuildTable(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		buildTable()
+	}
+}
