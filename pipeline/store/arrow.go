@@ -107,7 +107,7 @@ func arrowSchema(cols []layout.Column, override map[int]arrow.DataType, str arro
 
 // writerProps are the Parquet writer's properties for facts files with
 // row groups of up to chunk rows, and for the rejects; plain: for a small
-// facts file (plainRows), written without dictionaries.
+// facts file (plainRows), written without dictionaries and with LZ4.
 func writerProps(chunk int, plain bool) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(compress.Codecs.Zstd),
@@ -155,7 +155,14 @@ func writerProps(chunk int, plain bool) (*parquet.WriterProperties, pqarrow.Arro
 		opts = append(opts, parquet.WithStatsFor(factsSchema.Field(c).Name, false))
 	}
 	if plain {
-		opts = append(opts, parquet.WithDictionaryDefault(false))
+		// LZ4 (raw blocks) instead of zstd: a small file's pages are a
+		// few KB, and zstd's first use in a process takes its encoder's
+		// tables and output buffers in fresh memory (a page fault each
+		// 4 KiB): ~500 of the ~4,700 page faults of the ingest of the
+		// 27-sheet workbook, for 7.4 KB of Parquet where LZ4 writes 10.8
+		// (docs/performance.md, ninth stop). Every reader of the store
+		// (DuckDB, arrow-go) reads LZ4_RAW.
+		opts = append(opts, parquet.WithDictionaryDefault(false), parquet.WithCompression(compress.Codecs.Lz4Raw))
 	}
 	opts = append(opts, parquet.WithAllocator(pool))
 	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(pool))
