@@ -338,31 +338,71 @@ func (c cols) dates(from, to string) (f, t time.Time, err error) {
 }
 
 func readCSV(fsys fs.FS, name string, each func(cols) error) error {
-	f, err := fsys.Open(name)
+	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return fmt.Errorf("open reference %s: %w", name, err)
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		return fmt.Errorf("read reference %s: %w", name, err)
-	}
-	c := cols{header: map[string]int{}}
-	for i, h := range head {
-		c.header[h] = i
-	}
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return nil
-		}
+	text := string(data)
+	recs, ok := plainRecords(text)
+	if !ok {
+		recs, err = csv.NewReader(strings.NewReader(text)).ReadAll()
 		if err != nil {
 			return fmt.Errorf("read reference %s: %w", name, err)
 		}
+	}
+	if len(recs) == 0 {
+		return fmt.Errorf("read reference %s: %w", name, io.EOF)
+	}
+	c := cols{header: map[string]int{}}
+	for i, h := range recs[0] {
+		c.header[h] = i
+	}
+	for i, rec := range recs[1:] {
 		c.rec = rec
 		if err := each(c); err != nil {
-			return fmt.Errorf("reference %s line %d: %w", name, line, err)
+			return fmt.Errorf("reference %s line %d: %w", name, i+2, err)
 		}
 	}
+	return nil
+}
+
+// plainRecords reads a CSV text without a quote as encoding/csv does (a
+// line ends at LF or CRLF, a CR at the end of the text is dropped, empty
+// lines are skipped, every record has the
+// first one's number of fields), its fields cut out of text itself: the
+// reference is read at the start of every ingest, and encoding/csv's
+// string per line and slice per record were ~1 ms of its CPU (1,182 and
+// 1,168 lines in the two largest files). ok is false when text holds a
+// quote or a record of another length: encoding/csv reads it then.
+func plainRecords(text string) (recs [][]string, ok bool) {
+	if strings.IndexByte(text, '"') >= 0 {
+		return nil, false
+	}
+	lines := strings.Count(text, "\n") + 1
+	fields := strings.Count(text, ",") + lines
+	all := make([]string, 0, fields)
+	recs = make([][]string, 0, lines)
+	for rest := text; rest != ""; {
+		line, after, _ := strings.Cut(rest, "\n")
+		rest = after
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" {
+			continue
+		}
+		start := len(all)
+		for {
+			f, more, cut := strings.Cut(line, ",")
+			all = append(all, f)
+			if !cut {
+				break
+			}
+			line = more
+		}
+		rec := all[start:len(all):len(all)]
+		if len(recs) > 0 && len(rec) != len(recs[0]) {
+			return nil, false
+		}
+		recs = append(recs, rec)
+	}
+	return recs, true
 }
