@@ -275,8 +275,13 @@ func pieceKey(s string) (string, bool) {
 	if ok {
 		return p.key, p.ok
 	}
-	k, carry := slowKey(s)
-	p = pieceOut{k, !carry}
+	k, fast := fastKey(s)
+	p = pieceOut{k, true}
+	if !fast {
+		var carry bool
+		k, carry = slowKey(s)
+		p = pieceOut{k, !carry}
+	}
 	words.Lock()
 	if words.m == nil {
 		words.m = map[string]pieceOut{}
@@ -332,4 +337,203 @@ func isTone(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// keyRune is what Key makes of one rune of the table's range: a separator
+// (between words), a letter (lower case, its tone taken off, the marks it
+// keeps composed with it, as NFC writes them) with its tone, or "not known
+// here" (the piece takes slowKey's way).
+type keyRune struct {
+	kind   uint8 // slowRune, separator or letter
+	marked bool  // the letter has marks of its own
+	r      rune
+	tone   rune // 0: none
+}
+
+// keyTables are fastKey's tables: each rune's keyRune, and the letter a
+// tone composes into with a letter before it (none: after a letter without
+// marks the tone stays a mark after it, as NFC leaves it; after one with
+// marks NFC may reorder them, and the word takes slowKey's way).
+type keyTables struct {
+	runes   [tableEnd]keyRune
+	compose map[[2]rune]rune
+}
+
+var keyTable = sync.OnceValue(buildKeyTables)
+
+// buildKeyTables works the tables out from the normalisation tables'
+// decompositions (the full canonical ones): a letter with marks is found
+// again by its decomposition, and a precomposed letter with one tone is
+// that tone composed onto the letter without it. TestKeyTables holds both
+// to NFC for every rune of the range.
+func buildKeyTables() *keyTables {
+	t := &keyTables{compose: make(map[[2]rune]rune, 512)}
+	// decomp is r's decomposition in UTF-8, nil when it has none.
+	decomp := func(r rune) []byte {
+		var buf [utf8.UTFMax]byte
+		return norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition()
+	}
+	byDecomp := make(map[string]rune, 1024)
+	for _, rg := range tableRanges {
+		for r := rg[0]; r < rg[1]; r++ {
+			if d := decomp(r); d != nil {
+				byDecomp[string(d)] = r
+			}
+		}
+	}
+	// composed is the rune whose decomposition is base and marks, or base
+	// itself without marks; ok is false when there is none.
+	composed := func(base rune, marks []rune) (rune, bool) {
+		if len(marks) == 0 {
+			return base, decomp(base) == nil
+		}
+		var buf [32]byte
+		b := utf8.AppendRune(buf[:0], base)
+		for _, m := range marks {
+			b = utf8.AppendRune(b, m)
+		}
+		r, ok := byDecomp[string(b)]
+		return r, ok
+	}
+	var d, kept []rune
+	for _, rg := range tableRanges {
+		for r := rg[0]; r < rg[1]; r++ {
+			d = d[:0]
+			if b := decomp(r); b != nil {
+				for _, x := range string(b) {
+					d = append(d, x)
+				}
+			} else {
+				d = append(d, r)
+			}
+			x := d[0]
+			if unicode.Is(unicode.Mn, x) || ccc(x) != 0 {
+				continue // slowRune
+			}
+			if !unicode.IsLetter(x) && !unicode.IsDigit(x) {
+				if len(d) == 1 {
+					t.runes[r] = keyRune{kind: separator}
+				}
+				continue
+			}
+			kept = kept[:0]
+			var tone rune
+			ok := true
+			// inOrder: the tone comes where NFD puts it after the kept
+			// marks (each mark after it of a higher combining class), so
+			// the tone written after the letter composes back into r.
+			inOrder := true
+			for _, m := range d[1:] {
+				switch {
+				case !unicode.Is(unicode.Mn, m):
+					ok = false
+				case isTone(m):
+					ok = ok && tone == 0
+					tone = m
+				default:
+					kept = append(kept, m)
+					if tone != 0 && ccc(m) <= ccc(tone) {
+						inOrder = false
+					}
+				}
+			}
+			if !ok {
+				continue
+			}
+			lower, ok := composed(unicode.ToLower(x), kept)
+			if !ok {
+				continue
+			}
+			t.runes[r] = keyRune{kind: letter, marked: len(kept) > 0, r: lower, tone: tone}
+			if tone != 0 && inOrder {
+				if base, ok := composed(x, kept); ok {
+					t.compose[[2]rune{base, tone}] = r
+				}
+			}
+		}
+	}
+	return t
+}
+
+// ccc is the canonical combining class of r.
+func ccc(r rune) uint8 {
+	var buf [utf8.UTFMax]byte
+	return norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).CCC()
+}
+
+// fastKey is the Key of a text without spaces by keyTable, where slowKey
+// ran NFD over it and NFC over each word: the Key of each new word of a
+// name was worked out that way, ~1,200 of them for the reference's index
+// of names at the start of every ingest. ok is false when the text holds
+// a rune the table does not know (a mark on its own, more than one tone in
+// a word, a tone that NFC would put among a letter's marks, a rune past
+// the table, bytes that are not UTF-8): slowKey then.
+func fastKey(s string) (string, bool) {
+	kt := keyTable()
+	out := make([]byte, 0, len(s)+4)
+	open := false    // a word is open
+	var last keyRune // its last letter,
+	var lastAt int   // where that letter starts in out,
+	var tone rune    // and its tone, written after its letters
+	flush := func() bool {
+		if open && tone != 0 {
+			if c, ok := kt.compose[[2]rune{last.r, tone}]; ok {
+				out = utf8.AppendRune(out[:lastAt], c)
+			} else if last.marked {
+				return false
+			} else {
+				out = utf8.AppendRune(out, tone)
+			}
+		}
+		open, tone = false, 0
+		return true
+	}
+	for i := 0; i < len(s); {
+		var k keyRune
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				k = keyRune{kind: letter, r: rune(c)}
+			case 'A' <= c && c <= 'Z':
+				k = keyRune{kind: letter, r: rune(c + 'a' - 'A')}
+			default:
+				k = keyRune{kind: separator}
+			}
+		} else {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r >= tableEnd || (r == utf8.RuneError && n == 1) {
+				return "", false
+			}
+			k = kt.runes[r]
+			i += n
+		}
+		switch k.kind {
+		case slowRune:
+			return "", false
+		case separator:
+			if !flush() {
+				return "", false
+			}
+			continue
+		}
+		if !open {
+			if len(out) > 0 {
+				out = append(out, ' ')
+			}
+			open = true
+		}
+		if k.tone != 0 {
+			if tone != 0 {
+				return "", false
+			}
+			tone = k.tone
+		}
+		last, lastAt = k, len(out)
+		out = utf8.AppendRune(out, k.r)
+	}
+	if !flush() {
+		return "", false
+	}
+	return string(out), true
 }

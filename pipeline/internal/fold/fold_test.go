@@ -178,3 +178,87 @@ func BenchmarkBuildTable(b *testing.B) {
 		buildTable()
 	}
 }
+
+// TestKeyTables holds fastKey's tables to Key's definition: every rune of
+// the table's range in words around it, and every tone after every letter
+// fastKey may write.
+func TestKeyTables(t *testing.T) {
+	fast := 0
+	for _, rg := range tableRanges {
+		for r := rg[0]; r < rg[1]; r++ {
+			c := string(r)
+			for _, s := range []string{c, "a" + c, c + "h", "ư" + c + "n", "th" + c + "nh", c + c, "x" + c + "-y", "Đ" + c + "ờ", "ậ" + c} {
+				if got, want := Key(s), definedKey(s); got != want {
+					t.Fatalf("Key(%q) = %q, by definition %q", s, got, want)
+				}
+			}
+			if _, ok := fastKey(c); ok {
+				fast++
+			}
+		}
+	}
+	if fast < 700 {
+		t.Errorf("only %d runes keyed by the table", fast)
+	}
+	kt := keyTable()
+	letters := []keyRune{}
+	for _, c := range "abcdefghijklmnopqrstuvwxyz0123456789" {
+		letters = append(letters, keyRune{kind: letter, r: c})
+	}
+	for _, k := range kt.runes {
+		if k.kind == letter {
+			letters = append(letters, k)
+		}
+	}
+	for _, l := range letters {
+		for _, tone := range []rune{'\u0300', '\u0301', '\u0303', '\u0309', '\u0323'} {
+			want := norm.NFC.String(norm.NFD.String(string(l.r)) + string(tone))
+			got := string(l.r) + string(tone)
+			c, ok := kt.compose[[2]rune{l.r, tone}]
+			if ok {
+				got = string(c)
+			} else if l.marked {
+				continue // slowKey's way
+			}
+			if got != want {
+				t.Errorf("%q with tone %U: %q, NFC %q", l.r, tone, got, want)
+			}
+		}
+	}
+	// The letters of Vietnamese, in either case, with any tone, are keyed
+	// by the table.
+	for _, w := range []string{"Thành", "HÓA", "Tĩnh", "huyện", "Đường", "Nghệ", "Quỳnh", "Lưu", "Hoằng", "Thiệu", "Mường", "Ngọc", "Lặc"} {
+		if _, ok := fastKey(w); !ok {
+			t.Errorf("%q is keyed the slow way", w)
+		}
+	}
+}
+
+// TestNewWordsKeyedCheaply: the reference's index of names keys ~1,200
+// new words at the start of every ingest, each with NFD and NFC before.
+func TestNewWordsKeyedCheaply(t *testing.T) {
+	var ws []string
+	for _, a := range []string{"Thành", "Hóa", "Tĩnh", "huyện", "Đường", "Nghệ", "Quỳnh", "Lưu", "Hoằng", "Thiệu"} {
+		for _, b := range []string{"ư", "ơn", "ân", "ê", "ôi", "ăm"} {
+			ws = append(ws, a+b)
+		}
+	}
+	n := testing.AllocsPerRun(2, func() {
+		words.Lock()
+		words.m = nil
+		words.Unlock()
+		for _, w := range ws {
+			pieceKey(w)
+		}
+	})
+	if per := n / float64(len(ws)); per > 4 {
+		t.Errorf("a new word's Key allocates %.1f times, want at most 4", per)
+	}
+}
+
+func BenchmarkBuildKeyTables(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		buildKeyTables()
+	}
+}
