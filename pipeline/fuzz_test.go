@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -152,4 +153,40 @@ func FuzzParseDate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// sscanFloat is plainFloat as it was, by fmt.Sscan alone: its oracle.
+func sscanFloat(s string) (float64, bool) {
+	var f float64
+	if _, err := fmt.Sscan(s, &f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789.-+eE", c) {
+			return 0, false
+		}
+	}
+	return f, true
+}
+
+func FuzzPlainFloat(f *testing.F) {
+	for _, s := range []string{"1234.5", "-3", "1e6", "1.5.3", "1-2", "+-1", "e5", "1e", ".5", "1.", "+.5e+2",
+		"1e400", "-0", "0x10", "1_000", " 1", "1 ", "", "-", "NaN", "Inf", "12abc", "00012", "1e-400", "١٢"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, gok := plainFloat(s)
+		want, wok := sscanFloat(s)
+		if gok != wok || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("plainFloat(%q) = %v, %v; by fmt.Sscan %v, %v", s, got, gok, want, wok)
+		}
+	})
+}
+
+// TestPlainFloatAllocatesNothing: every value of a workbook goes through
+// plainFloat (twice: its check and the file's totals).
+func TestPlainFloatAllocatesNothing(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { plainFloat("1234.5") }); n != 0 {
+		t.Errorf("plainFloat allocates %.0f times a value", n)
+	}
 }
