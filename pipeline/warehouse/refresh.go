@@ -362,22 +362,27 @@ func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, m
 	return nil, nil
 }
 
-// martsKey names what the kept mart (210_mart_unit_year) is built by:
+// keptMarts are the tables of the marts' phase kept between refreshes by
+// partition (in_marts): mart_unit_year (210) and the file lists of
+// mart_reporting (215).
+var keptMarts = []string{"mart_unit_year", "mart_reporting_files"}
+
+// martsKey names what the kept marts (keptMarts) are built by:
 // every model before the tests, the reference and stateVersion. A
-// partition's rows in it follow from its staging, which wh_partitions keys
+// partition's rows in them follow from its staging, which wh_partitions keys
 // by its batches.
 func (w *Warehouse) martsKey(ms []modelFile) string {
 	return w.modelsKey(ms, 900)
 }
 
 // martPartitions defines in_marts(p, y), the partitions whose rows of the
-// kept mart are computed again: those whose key in wh_partitions is not
+// kept marts are computed again: those whose key in wh_partitions is not
 // the one the marts were last built from (wh_marts, written with the marts
 // in their transaction, so a crash or a failed test before their commit
 // leaves the two as they were and the next refresh finds the same
 // difference). When the marts were built by other models or another
-// reference (key), or never, the mart is dropped and every partition is
-// computed.
+// reference (key), or never, the kept marts are dropped and every
+// partition is computed.
 func (w *Warehouse) martPartitions(ctx context.Context, tx *sql.Tx, key string) error {
 	if err := w.exec(ctx, tx, "marts' partitions", `CREATE TABLE IF NOT EXISTS wh_marts (key VARCHAR, province_code VARCHAR,
 		year INTEGER, files_hash VARCHAR)`); err != nil {
@@ -417,8 +422,10 @@ func (w *Warehouse) martPartitions(ctx context.Context, tx *sql.Tx, key string) 
 			body = inGroup(g)
 		}
 	} else {
-		if err := w.exec(ctx, tx, "marts' partitions", "DROP TABLE IF EXISTS mart_unit_year"); err != nil {
-			return err
+		for _, t := range keptMarts {
+			if err := w.exec(ctx, tx, "marts' partitions", "DROP TABLE IF EXISTS "+t); err != nil {
+				return err
+			}
 		}
 	}
 	return w.exec(ctx, tx, "marts' partitions", "CREATE OR REPLACE TEMP MACRO in_marts(p, y) AS "+body)
