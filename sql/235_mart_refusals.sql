@@ -2,13 +2,26 @@
 -- rows accepted, its bad rows refused) or quarantined whole (unreadable),
 -- with the provinces it was about and, for a quarantined file, how to fix
 -- it (refusal_fixes, from pipeline.FixFor; "*" is the general fix).
+--
+-- The batches of each partition's reports are kept between refreshes by
+-- (province_code, year), as mart_unit_year is (210): only the partitions
+-- whose staging changed (in_marts) are read again. Grouping every report of
+-- the store by batch again cost ~60 ms of CPU at 24M facts (512k reports)
+-- for one district's new file.
+CREATE TABLE IF NOT EXISTS mart_files_partitions (province_code VARCHAR, year INTEGER, batch VARCHAR);
+
+DELETE FROM mart_files_partitions WHERE in_marts(province_code, year);
+
+INSERT INTO mart_files_partitions
+SELECT DISTINCT province_code, year, batch FROM int_reports WHERE in_marts(province_code, year);
+
 CREATE OR REPLACE TABLE mart_files AS
 WITH general AS (
     SELECT fix_vi, fix_en FROM refusal_fixes WHERE code = '*'
 ),
 provinces AS (
     SELECT batch, list_sort(list_distinct(list(province_code))) AS provinces
-    FROM (SELECT batch, province_code FROM int_reports
+    FROM (SELECT batch, province_code FROM mart_files_partitions
           UNION ALL
           SELECT batch, province_code FROM rejects WHERE province_code IS NOT NULL)
     GROUP BY batch

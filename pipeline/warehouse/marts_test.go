@@ -188,3 +188,43 @@ func TestReportingFilesFollowChangedPartitionsOnly(t *testing.T) {
 		t.Errorf("421's 2023 report: %q", got)
 	}
 }
+
+// The provinces each file was about (mart_files.provinces) are likewise
+// computed again only for the partitions whose staging changed (at 24M
+// facts every report of the store was grouped by batch again for one
+// district's file).
+func TestFileProvincesFollowChangedPartitionsOnly(t *testing.T) {
+	dir := t.TempDir()
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "thanh-hoa.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 15},
+	}})
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "nghe-an.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "421", Period: "2023", Indicator: "dialogues", Value: 9},
+	}})
+	w := open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	provinces := func(file string) string {
+		t.Helper()
+		return one(t, w, `SELECT array_to_string(provinces, ',') FROM mart_files WHERE source_file = ?`, file)
+	}
+	if got := provinces("thanh-hoa.csv"); got != "38" {
+		t.Fatalf("thanh-hoa.csv was about %q", got)
+	}
+	// This stands for rows of an unchanged partition the refresh must not
+	// read again.
+	if _, err := w.DB().ExecContext(ctx, `UPDATE int_reports SET province_code = '42' WHERE unit_code = '380'`); err != nil {
+		t.Fatal(err)
+	}
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "nghe-an-sua.csv", IngestedAt: day(2), Facts: []whtest.Fact{
+		{Unit: "421", Period: "2023", Indicator: "dialogues", Value: 10},
+	}})
+	if res := refresh(t, w); res.Partitions != 1 {
+		t.Fatalf("%d partitions refreshed, want Nghệ An's 2023", res.Partitions)
+	}
+	if got := provinces("thanh-hoa.csv"); got != "38" {
+		t.Errorf("thanh-hoa.csv, of an unchanged partition: %q, computed again", got)
+	}
+	if got := provinces("nghe-an-sua.csv"); got != "40" {
+		t.Errorf("nghe-an-sua.csv: %q", got)
+	}
+}

@@ -363,9 +363,10 @@ func (w *Warehouse) marts(ctx context.Context, conn *sql.Conn, ms []modelFile, m
 }
 
 // keptMarts are the tables of the marts' phase kept between refreshes by
-// partition (in_marts): mart_unit_year (210) and the file lists of
-// mart_reporting (215).
-var keptMarts = []string{"mart_unit_year", "mart_reporting_files"}
+// partition (in_marts): mart_unit_year (210), the file lists of
+// mart_reporting (215) and the batches of each partition's reports, for
+// mart_files (235).
+var keptMarts = []string{"mart_unit_year", "mart_reporting_files", "mart_files_partitions"}
 
 // martsKey names what the kept marts (keptMarts) are built by:
 // every model before the tests, the reference and stateVersion. A
