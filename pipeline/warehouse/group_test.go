@@ -317,3 +317,70 @@ func TestTwoConnectionsEqualOne(t *testing.T) {
 		}
 	}
 }
+
+// Rebuilding on two connections, the groups come largest first and shrink
+// towards the end (none more than a third of what is left), so the last
+// group either connection takes is small and the other does not wait long
+// for it with a core idle.
+func TestBalancedGroups(t *testing.T) {
+	st := func(prov string, year int, a Action, size int64) step {
+		return step{Partition: layout.Partition{Province: prov, Year: year}, Action: a,
+			Read: []factFile{{Path: fmt.Sprint(prov, year), Size: size}}}
+	}
+	var steps []step
+	for y := 2010; y < 2026; y++ { // like the bench's 24M facts: 38 largest, 42 smallest, 2025 twice as large
+		k := int64(1)
+		if y == 2025 {
+			k = 2
+		}
+		steps = append(steps, st("38", y, Rebuild, k*int64(y-2000)*4), st("40", y, Rebuild, k*int64(y-2000)*3),
+			st("42", y, Rebuild, k*int64(y-2000)))
+	}
+	const max = 100
+	groups := balancedGroups(steps, max, balanceShare)
+	size := func(g []step) int64 {
+		var n int64
+		for _, s := range g {
+			n += s.Read[0].Size
+		}
+		return n
+	}
+	var left int64
+	for _, s := range steps {
+		left += s.Read[0].Size
+	}
+	seen := map[layout.Partition]int{}
+	for i, g := range groups {
+		n := size(g)
+		if len(g) > 1 && (n > max || n > left/balanceShare) {
+			t.Errorf("group %d: %d bytes of %d left; want at most %d and a third of what is left", i, n, left, max)
+		}
+		if i > 0 && g[0].Read[0].Size > groups[i-1][len(groups[i-1])-1].Read[0].Size {
+			t.Errorf("group %d starts with a larger step than the group before ends with", i)
+		}
+		for _, s := range g {
+			seen[s.Partition]++
+		}
+		left -= n
+	}
+	if len(seen) != len(steps) {
+		t.Errorf("%d partitions in the groups, want %d", len(seen), len(steps))
+	}
+	for p, n := range seen {
+		if n != 1 {
+			t.Errorf("%s in %d groups", p, n)
+		}
+	}
+	if last := size(groups[len(groups)-1]); last > 20 {
+		t.Errorf("the last group reads %d bytes; want the smallest steps last, alone", last)
+	}
+	// Appends and rebuilds stay apart.
+	mixed := balancedGroups([]step{st("38", 2020, Rebuild, 5), st("38", 2021, Append, 5), st("38", 2022, Rebuild, 5)}, max, 1)
+	for _, g := range mixed {
+		for _, s := range g[1:] {
+			if (s.Action == Append) != (g[0].Action == Append) {
+				t.Errorf("a group mixes appends and rebuilds: %v", g)
+			}
+		}
+	}
+}
