@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+
+	"github.com/danvan/danvan/pipeline"
+)
+
+// checkedSQL is DuckDB doing in SQL the checks danvan makes of the long CSV
+// files, as far as SQL can (what it leaves out is said at its top).
+//
+//go:embed ingest_checked.sql
+var checkedSQL string
+
+var checkedTemplate = template.Must(template.New("checked").Funcs(template.FuncMap{"q": sqlQuote}).Parse(checkedSQL))
+
+// ingestChecked answers whether the ingest step's target, danvan within
+// DuckDB's plain COPY of the same files, asks for checking at no cost: it
+// times DuckDB reading the same files as text and checking them against
+// the same reference in SQL (ingest_checked.sql) against its own plain
+// COPY, then danvan's ingest against that checked floor. Neither has a
+// target: the ratios are evidence, printed beside the ingest step's.
+func (b *bench) ingestChecked(ctx context.Context, rows int) error {
+	per := rows / ingestFiles
+	var files []checkedFile
+	var paths, quoted []string
+	for i := 1; i <= ingestFiles; i++ {
+		csv := filepath.Join(b.work, fmt.Sprintf("long-%d-seed%d.csv", per, i))
+		if _, err := os.Stat(csv); err != nil {
+			fmt.Fprintf(b.out, "generating %s (%d rows)...\n", csv, per)
+			if err := writeLongCSV(csv, per, uint64(i)); err != nil {
+				return err
+			}
+		}
+		// The batch (the file's SHA-256) is taken here, outside the
+		// timed process: DuckDB's sha256 of a 227 MB file took 1.2 s of
+		// CPU, six times danvan's, and this floor is to be a lower bound.
+		batch, err := fileHash(csv)
+		if err != nil {
+			return err
+		}
+		files = append(files, checkedFile{i, filepath.Base(csv), abs(csv), batch})
+		paths = append(paths, abs(csv))
+		quoted = append(quoted, sqlQuote(abs(csv)))
+	}
+	out := filepath.Join(b.work, "checked-out")
+	script, err := checkedScript(filepath.Join(b.work, "checked-reference"), out, files)
+	if err != nil {
+		return err
+	}
+	total := int64(per * ingestFiles)
+	label := fmt.Sprintf("%dx%d", ingestFiles, per)
+	copyOut := filepath.Join(b.work, "duckdb-copy.parquet")
+	plain := func() (measurement, error) {
+		os.Remove(copyOut)
+		return b.duckdb(ctx, measurement{name: "duckdb COPY read_csv -> parquet", rows: total},
+			fmt.Sprintf("COPY (FROM read_csv([%s])) TO %s (FORMAT parquet)", strings.Join(quoted, ", "), sqlQuote(abs(copyOut))))
+	}
+	checked := func() (measurement, error) {
+		if err := os.RemoveAll(out); err != nil {
+			return measurement{}, err
+		}
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return measurement{}, err
+		}
+		return b.duckdb(ctx, measurement{name: "duckdb checking in SQL -> parquet", rows: total}, script)
+	}
+	data := filepath.Join(b.work, "ingest-data")
+	danvan := func() (measurement, error) {
+		if err := os.RemoveAll(data); err != nil {
+			return measurement{}, err
+		}
+		m, err := b.timed(ctx, measurement{name: "danvan ingest (validated, Parquet)", rows: total}, nil,
+			b.danvan, append([]string{"ingest", "--data", data}, paths...)...)
+		if err != nil {
+			return m, err
+		}
+		if want := fmt.Sprintf("%d tệp, %d giá trị nhận (accepted), 0 bị từ chối (rejected)", ingestFiles, total); !strings.Contains(m.stdout, want) {
+			return m, fmt.Errorf("danvan ingest did not load the %d files:\n%s", ingestFiles, m.stdout)
+		}
+		return m, nil
+	}
+	// The checked floor must accept every row as danvan does, or it did
+	// not do the same work.
+	if m, err := checked(); err != nil {
+		return err
+	} else if n, err := b.countRows(ctx, filepath.Join(out, "facts", "*", "*", "*.parquet")); err != nil {
+		return err
+	} else if n != total {
+		return fmt.Errorf("the checked floor accepted %d rows of %d (%s)", n, total, m.name)
+	}
+	err = b.compare(&comparison{name: "duckdb checking " + label + " vs its COPY", limit: "no target, evidence", evidence: true}, plain, checked)
+	if err == nil {
+		err = b.compare(&comparison{name: "ingest " + label + " vs duckdb checking", limit: "no target, evidence", evidence: true}, checked, danvan)
+	}
+	os.Remove(copyOut)
+	return err
+}
+
+// countRows counts the rows of the Parquet files glob matches.
+func (b *bench) countRows(ctx context.Context, glob string) (int64, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int64
+	err = db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet("+sqlQuote(glob)+", hive_partitioning = false)").Scan(&n)
+	return n, err
+}
+
+// checkedFile is one CSV file of the checked floor: its number, name,
+// path and batch (SHA-256).
+type checkedFile struct {
+	N                 int
+	Name, Path, Batch string
+}
+
+// checkedScript writes the reference into ref and returns the checked
+// floor's script over files, writing into out.
+func checkedScript(ref, out string, files []checkedFile) (string, error) {
+	if err := writeReference(ref); err != nil {
+		return "", err
+	}
+	var script strings.Builder
+	err := checkedTemplate.Execute(&script, map[string]any{"Ref": abs(ref), "Out": abs(out), "Files": files})
+	return script.String(), err
+}
+
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeReference writes the reference danvan embeds into dir, for the
+// checked floor to read.
+func writeReference(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return fs.WalkDir(pipeline.ReferenceFiles, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := pipeline.ReferenceFiles.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, filepath.Base(p)), data, 0o644)
+	})
+}
