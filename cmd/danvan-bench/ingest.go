@@ -23,29 +23,17 @@ const ingestFiles = 5
 // validation, Parquet written with Arrow) with one DuckDB process running
 // COPY (FROM read_csv([...])) TO parquet over the same files.
 func (b *bench) ingest(ctx context.Context, rows int) error {
-	per := rows / ingestFiles
-	var files, quoted []string
-	for i := 1; i <= ingestFiles; i++ {
-		csv := filepath.Join(b.work, fmt.Sprintf("long-%d-seed%d.csv", per, i))
-		if _, err := os.Stat(csv); err != nil {
-			fmt.Fprintf(b.out, "generating %s (%d rows)...\n", csv, per)
-			if err := writeLongCSV(csv, per, uint64(i)); err != nil {
-				return err
-			}
-		}
-		files = append(files, abs(csv))
-		quoted = append(quoted, sqlQuote(abs(csv)))
+	per, files, err := b.ingestInputs(rows)
+	if err != nil {
+		return err
 	}
 	total := int64(per * ingestFiles)
 	label := strconv.Itoa(ingestFiles) + "x" + strconv.Itoa(per)
-	out := filepath.Join(b.work, "duckdb-copy.parquet")
 	data := filepath.Join(b.work, "ingest-data")
 	c := &comparison{name: "ingest " + label + " CSV rows", limit: "<= 1.0x wall and CPU, RSS < 1 GiB", wall: 1.0, cpu: 1.0}
 	printed := false
-	err := b.compare(c, func() (measurement, error) {
-		os.Remove(out)
-		return b.duckdb(ctx, measurement{name: "duckdb COPY read_csv -> parquet", rows: total},
-			fmt.Sprintf("COPY (FROM read_csv([%s])) TO %s (FORMAT parquet)", strings.Join(quoted, ", "), sqlQuote(abs(out))))
+	err = b.compare(c, func() (measurement, error) {
+		return b.duckdbCopy(ctx, files, total)
 	}, func() (measurement, error) {
 		m, err := b.danvanIngest(ctx, data, files, total)
 		if err != nil {
@@ -57,9 +45,43 @@ func (b *bench) ingest(ctx context.Context, rows int) error {
 		}
 		return m, nil
 	})
-	os.Remove(out)
+	os.Remove(b.copyOut())
 	return err
 }
+
+// ingestInputs returns the ingest steps' ingestFiles long CSVs of rows
+// rows in all (absolute paths), generating those not yet in the work
+// directory, and the rows of each.
+func (b *bench) ingestInputs(rows int) (per int, paths []string, err error) {
+	per = rows / ingestFiles
+	for i := 1; i <= ingestFiles; i++ {
+		csv := filepath.Join(b.work, fmt.Sprintf("long-%d-seed%d.csv", per, i))
+		if _, err := os.Stat(csv); err != nil {
+			fmt.Fprintf(b.out, "generating %s (%d rows)...\n", csv, per)
+			if err := writeLongCSV(csv, per, uint64(i)); err != nil {
+				return 0, nil, err
+			}
+		}
+		paths = append(paths, abs(csv))
+	}
+	return per, paths, nil
+}
+
+// duckdbCopy is the ingest steps' floor: DuckDB's own COPY of the files
+// (absolute paths) into one Parquet file, b.copyOut(), checking nothing.
+func (b *bench) duckdbCopy(ctx context.Context, paths []string, total int64) (measurement, error) {
+	out := b.copyOut()
+	os.Remove(out)
+	quoted := make([]string, len(paths))
+	for i, p := range paths {
+		quoted[i] = sqlQuote(p)
+	}
+	return b.duckdb(ctx, measurement{name: "duckdb COPY read_csv -> parquet", rows: total},
+		fmt.Sprintf("COPY (FROM read_csv([%s])) TO %s (FORMAT parquet)", strings.Join(quoted, ", "), sqlQuote(abs(out))))
+}
+
+// copyOut is where duckdbCopy writes.
+func (b *bench) copyOut() string { return filepath.Join(b.work, "duckdb-copy.parquet") }
 
 // danvanIngest times `danvan ingest` of files into an empty data directory
 // and checks that it accepted all total values of them, refusing none.

@@ -32,17 +32,12 @@ var checkedTemplate = template.Must(template.New("checked").Funcs(template.FuncM
 // COPY, then danvan's ingest against that checked floor. Neither has a
 // target: the ratios are evidence, printed beside the ingest step's.
 func (b *bench) ingestChecked(ctx context.Context, rows int) error {
-	per := rows / ingestFiles
+	per, paths, err := b.ingestInputs(rows)
+	if err != nil {
+		return err
+	}
 	var files []checkedFile
-	var paths, quoted []string
-	for i := 1; i <= ingestFiles; i++ {
-		csv := filepath.Join(b.work, fmt.Sprintf("long-%d-seed%d.csv", per, i))
-		if _, err := os.Stat(csv); err != nil {
-			fmt.Fprintf(b.out, "generating %s (%d rows)...\n", csv, per)
-			if err := writeLongCSV(csv, per, uint64(i)); err != nil {
-				return err
-			}
-		}
+	for i, csv := range paths {
 		// The batch (the file's SHA-256) is taken here, outside the
 		// timed process: DuckDB's sha256 of a 227 MB file took 1.2 s of
 		// CPU, six times danvan's, and this floor is to be a lower bound.
@@ -50,9 +45,7 @@ func (b *bench) ingestChecked(ctx context.Context, rows int) error {
 		if err != nil {
 			return err
 		}
-		files = append(files, checkedFile{i, filepath.Base(csv), abs(csv), batch})
-		paths = append(paths, abs(csv))
-		quoted = append(quoted, sqlQuote(abs(csv)))
+		files = append(files, checkedFile{i + 1, filepath.Base(csv), csv, batch})
 	}
 	out := filepath.Join(b.work, "checked-out")
 	script, err := checkedScript(filepath.Join(b.work, "checked-reference"), out, files)
@@ -61,12 +54,7 @@ func (b *bench) ingestChecked(ctx context.Context, rows int) error {
 	}
 	total := int64(per * ingestFiles)
 	label := fmt.Sprintf("%dx%d", ingestFiles, per)
-	copyOut := filepath.Join(b.work, "duckdb-copy.parquet")
-	plain := func() (measurement, error) {
-		os.Remove(copyOut)
-		return b.duckdb(ctx, measurement{name: "duckdb COPY read_csv -> parquet", rows: total},
-			fmt.Sprintf("COPY (FROM read_csv([%s])) TO %s (FORMAT parquet)", strings.Join(quoted, ", "), sqlQuote(abs(copyOut))))
-	}
+	plain := func() (measurement, error) { return b.duckdbCopy(ctx, paths, total) }
 	checked := func() (measurement, error) {
 		if err := os.RemoveAll(out); err != nil {
 			return measurement{}, err
@@ -91,7 +79,7 @@ func (b *bench) ingestChecked(ctx context.Context, rows int) error {
 	if err == nil {
 		err = b.compare(&comparison{name: "ingest " + label + " vs duckdb checking", limit: "no target, evidence", evidence: true}, checked, danvan)
 	}
-	os.Remove(copyOut)
+	os.Remove(b.copyOut())
 	return err
 }
 
