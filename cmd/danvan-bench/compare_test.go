@@ -43,3 +43,52 @@ func TestCompareAlternatesWhichSideGoesFirst(t *testing.T) {
 		}
 	}
 }
+
+// A comparison with several runs a side measures them alternated within
+// each pair (floor, danvan, floor, danvan, ...), and the pair's figures are
+// each side's sums, so its ratio is that of the sums, not of one run.
+func TestCompareRunsEachSideSeveralTimesPerPair(t *testing.T) {
+	b := &bench{out: io.Discard, pairs: 2, quiet: 1e9}
+	var order []string
+	n := map[string]int{}
+	side := func(name string, cpu ...time.Duration) func() (measurement, error) {
+		return func() (measurement, error) {
+			order = append(order, name)
+			d := cpu[n[name]%len(cpu)]
+			n[name]++
+			return measurement{name: name, wall: d, cpu: d, rssKB: int64(d / time.Millisecond), load: float64(n[name])}, nil
+		}
+	}
+	ms := time.Millisecond
+	cmp := &comparison{name: "x", runs: 3}
+	if err := b.compare(cmp, side("floor", 40*ms, 50*ms, 30*ms), side("danvan", 70*ms, 50*ms, 60*ms)); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"floor", "danvan", "floor", "danvan", "floor", "danvan", "floor", "danvan", "floor", "danvan", "floor", "danvan"}
+	if !slices.Equal(order, want) {
+		t.Errorf("measured %v, want %v", order, want)
+	}
+	if len(cmp.pairs) != 2 {
+		t.Fatalf("%d pairs, want 2", len(cmp.pairs))
+	}
+	for i, p := range cmp.pairs {
+		if p.floor.cpu != 120*ms || p.danvan.cpu != 180*ms || p.floor.wall != 120*ms || p.danvan.wall != 180*ms {
+			t.Errorf("pair %d: floor %v CPU %v wall, danvan %v CPU %v wall; want each side's sum of 3 runs (120ms, 180ms)",
+				i+1, p.floor.cpu, p.floor.wall, p.danvan.cpu, p.danvan.wall)
+		}
+		if r := p.cpuRatio(); r < 1.4999 || r > 1.5001 {
+			t.Errorf("pair %d: CPU ratio %.4f, want 1.5 (the sums' ratio)", i+1, r)
+		}
+		// The peak RSS is the largest run's, the load the highest any run
+		// started at; each run's figures are kept to be printed.
+		if p.danvan.rssKB != 70 || p.floor.rssKB != 50 {
+			t.Errorf("pair %d: peak RSS %d and %d, want the largest run's (70, 50)", i+1, p.danvan.rssKB, p.floor.rssKB)
+		}
+		if p.danvan.load != float64(3*(i+1)) {
+			t.Errorf("pair %d: danvan's load %.0f, want the highest of its runs' (%d)", i+1, p.danvan.load, 3*(i+1))
+		}
+		if len(p.floor.runs) != 3 || len(p.danvan.runs) != 3 || p.danvan.runs[0].cpu != 70*ms || p.floor.runs[2].cpu != 30*ms {
+			t.Errorf("pair %d: runs kept %v and %v, want the 3 runs of each side in order", i+1, p.floor.runs, p.danvan.runs)
+		}
+	}
+}

@@ -67,6 +67,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	retries := fs.Int("retries", 2, "times a noisy pair is measured again")
 	pin := fs.Bool("pin", false, "served JSON: pin wrk and the server under test (either) to separate CPUs with taskset (for a machine quiet throughout)")
 	serveFor := fs.Duration("serve-for", 20*time.Second, "served JSON: how long each measured run lasts (after 3 s of warm-up)")
+	workbookRuns := fs.Int("workbook-runs", 5, "workbook: runs of each side per pair, alternated; the pair's ratio is that of the sums (1: one run a side)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,7 +84,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	b := &bench{danvan: abs(*danvan), work: *work, out: stdout, pairs: max(*pairs, 1),
-		quiet: *quiet, settle: *settle, retries: max(*retries, 0), pin: *pin, serveFor: max(*serveFor, time.Second)}
+		quiet: *quiet, settle: *settle, retries: max(*retries, 0), pin: *pin, serveFor: max(*serveFor, time.Second),
+		workbookRuns: max(*workbookRuns, 1)}
 	// ingest-checked (evidence, not a target: ingestchecked.go) runs only
 	// when named.
 	want := func(name string) bool { return (len(set) == 0 && name != "ingest-checked") || set[name] }
@@ -125,6 +127,8 @@ type measurement struct {
 	load   float64 // 1-minute load average when it started
 	extra  string
 	stdout string
+	// runs are the runs a side of a pair is the sum of (comparison.runs).
+	runs []measurement
 }
 
 // comparison is a step measured in pairs beside its floor.
@@ -141,6 +145,8 @@ type comparison struct {
 	evidence bool
 	// alternate measures danvan first in every second pair (compare).
 	alternate bool
+	// runs is how many runs of each side a pair holds, alternated (compare).
+	runs int
 }
 
 type pair struct {
@@ -175,6 +181,7 @@ type bench struct {
 	retries      int
 	pin          bool          // served JSON: pinning (servePinning)
 	serveFor     time.Duration // served JSON: each measured run
+	workbookRuns int           // workbook: runs of each side per pair (comparison.runs)
 	results      []*comparison
 }
 
@@ -278,11 +285,7 @@ func (b *bench) compare(c *comparison, floor, danvan func() (measurement, error)
 			if p.danvanFirst {
 				first, second = danvan, floor
 			}
-			m1, err := first()
-			if err != nil {
-				return err
-			}
-			m2, err := second()
+			m1, m2, err := b.alternated(c.runs, first, second)
 			if err != nil {
 				return err
 			}
@@ -300,6 +303,11 @@ func (b *bench) compare(c *comparison, floor, danvan func() (measurement, error)
 			}
 			fmt.Fprintf(b.out, "  %s, pair %d%s: %s (load %.2f) vs %s (load %.2f): %.2fx wall, %.2fx CPU\n", c.name, i+1, order,
 				d.wall.Round(time.Millisecond), d.load, f.wall.Round(time.Millisecond), f.load, p.wallRatio(), p.cpuRatio())
+			for k := range d.runs {
+				fd, ff := d.runs[k], f.runs[k]
+				fmt.Fprintf(b.out, "    run %d: danvan %s wall, %s CPU (load %.2f) vs floor %s wall, %s CPU (load %.2f): %.2fx CPU\n", k+1,
+					dur(fd.wall), dur(fd.cpu), fd.load, dur(ff.wall), dur(ff.cpu), ff.load, ratio(fd.cpu, ff.cpu))
+			}
 			if b.noisy(p) && try < b.retries {
 				c.noisy++
 				continue
@@ -309,6 +317,47 @@ func (b *bench) compare(c *comparison, floor, danvan func() (measurement, error)
 		}
 	}
 	return nil
+}
+
+// alternated measures first then second, runs times in turn (at least
+// once). With several runs, each side's measurement is their sum, its peak
+// RSS and load the highest of its runs, and the runs are kept in it: a
+// process of ~50 ms moves by ~15 ms from one run to the next on its own,
+// so one run a side says the pair's ratio less truly than the sums of a
+// few; both sides get the same treatment.
+func (b *bench) alternated(runs int, first, second func() (measurement, error)) (measurement, measurement, error) {
+	var ones, twos []measurement
+	for range max(runs, 1) {
+		m1, err := first()
+		if err != nil {
+			return m1, measurement{}, err
+		}
+		m2, err := second()
+		if err != nil {
+			return m1, m2, err
+		}
+		ones, twos = append(ones, m1), append(twos, m2)
+	}
+	return sumOf(ones), sumOf(twos), nil
+}
+
+// sumOf is one side of a pair made of several runs of the same process.
+func sumOf(ms []measurement) measurement {
+	if len(ms) == 1 {
+		return ms[0]
+	}
+	s := ms[len(ms)-1]
+	s.wall, s.cpu, s.rssKB, s.load, s.rows = 0, 0, 0, 0, 0
+	for _, m := range ms {
+		s.wall += m.wall
+		s.cpu += m.cpu
+		s.rssKB = max(s.rssKB, m.rssKB)
+		s.load = max(s.load, m.load)
+		s.rows += m.rows
+	}
+	s.runs = ms
+	s.extra = fmt.Sprintf("(%d runs: the sums)", len(ms))
+	return s
 }
 
 // repeat measures a step without a floor --pairs times.
