@@ -7,22 +7,24 @@ import (
 )
 
 // The tokens Rows reads a sheet's XML by: from encoding/xml's RawToken, or,
-// for a small sheet held whole in memory whose XML keeps to a plain subset
-// (scanner), from a scan of its bytes.
+// for a small sheet held whole in memory, from a scan of its bytes as far as
+// its XML keeps to a plain subset (scanner).
 //
 // Hand-written, with a measured reason: encoding/xml reads byte by byte
 // through bufio and allocates every name, attribute and token; for the
 // demo's 27-sheet per-unit workbook it was ~45 % of the CPU of reading and
 // validating it (go test -bench BenchmarkWorkbook in pipeline/ingest, with a
 // CPU profile), more than the form reader and the validation together. The
-// scanner only ever yields what RawToken yields for the same bytes: it
-// first scans the whole part and keeps to it only when every byte lies in
-// the subset it knows (ASCII names with at most one prefix, quoted
-// attribute values, text without entities, no comment, CDATA, DOCTYPE or
-// processing instruction but the usual XML declaration, no run between two
-// tags over the Token limit); anything else, the part is read by
-// encoding/xml from its start, as before. FuzzScannerAsRawToken holds the
-// two to the same tokens.
+// scanner only ever yields what RawToken yields for the same bytes, token
+// by token, and stops at the first byte outside the subset it knows (ASCII
+// names with at most one prefix, quoted attribute values, text without
+// entities, no comment, CDATA, DOCTYPE or processing instruction but the
+// usual XML declaration); a part with a run between two tags over the
+// Token limit is never scanned. Where the scanner stops, the part is read
+// by encoding/xml from its start, past the tokens already read (Rows.
+// fallBack), so what Rows hands on is what encoding/xml reads.
+// FuzzScannerAsRawToken holds the two to the same tokens, on a whole part
+// and on what the scanner reads before it stops.
 
 type tokKind uint8
 
@@ -78,10 +80,10 @@ type scanner struct {
 	norm    []byte            // text with its line ends normalised
 }
 
-// scannable reports whether the scanner reads all of data as encoding/xml
-// would, within a Token limit of max (0: none): every token in its subset,
-// and no run of bytes between two '<' longer than the limit.
-func scannable(data []byte, max int) bool {
+// withinToken reports whether data may go to the scanner under a Token
+// limit of max (0: none): no run of bytes between two '<' longer than the
+// limit (the streaming read's guard would stop there), and a tag first.
+func withinToken(data []byte, max int) bool {
 	if max > 0 {
 		run := 0
 		for b := data; ; {
@@ -99,19 +101,7 @@ func scannable(data []byte, max int) bool {
 			return false
 		}
 	}
-	if len(data) > 0 && data[0] != '<' {
-		return false // a byte order mark, or text before the first tag
-	}
-	s := newScanner(data)
-	for {
-		ok, end := s.next()
-		if !ok {
-			return false
-		}
-		if end {
-			return true
-		}
-	}
+	return len(data) == 0 || data[0] == '<' // else a byte order mark, or text before the first tag
 }
 
 func newScanner(data []byte) *scanner {

@@ -60,10 +60,49 @@ func tokenString(t token) string {
 	return "?"
 }
 
-// checkScanner holds the scanner to encoding/xml on data: when it says it
-// reads data, it reads the tokens RawToken reads, and RawToken meets no
+// scannable reports whether the scanner reads all of data, within a Token
+// limit of max (0: none).
+func scannable(data []byte, max int) bool {
+	if !withinToken(data, max) {
+		return false
+	}
+	s := newScanner(data)
+	for {
+		ok, end := s.next()
+		if !ok {
+			return false
+		}
+		if end {
+			return true
+		}
+	}
+}
+
+// scannedBefore is what the scanner reads of data before it stops or ends.
+func scannedBefore(data []byte) []string {
+	s := newScanner(data)
+	var out []string
+	for {
+		if ok, end := s.next(); !ok || end {
+			return out
+		}
+		out = append(out, tokenString(s.tok))
+	}
+}
+
+// checkScanner holds the scanner to encoding/xml on data: what it reads
+// before it stops are the first tokens RawToken reads, without an error
+// (Rows hands the part to encoding/xml there, past them); when it reads
+// all of data, it reads the tokens RawToken reads, and RawToken meets no
 // error.
 func checkScanner(t *testing.T, data []byte) bool {
+	if withinToken(data, 0) {
+		got := scannedBefore(data)
+		want, err := tokensOf(data)
+		if len(want) < len(got) || strings.Join(want[:len(got)], "") != strings.Join(got, "") {
+			t.Fatalf("%q: the scanner reads\n%s\nbefore it stops; encoding/xml (error %v)\n%s", data, strings.Join(got, "\n"), err, strings.Join(want, "\n"))
+		}
+	}
 	if !scannable(data, 0) {
 		return false
 	}
@@ -103,6 +142,9 @@ var scannerSeeds = []string{
 	`</a`,
 	`<a/`,
 	`text`,
+	`<a><b x="1"/>text &amp; more</a>`,
+	`<r><c r="A1"><v>1</v></c><c r="B1"><v>2<!-- x --></v></c></r>`,
+	"<a b=\"1\">x\r\ny</a><![CDATA[z]]>",
 }
 
 // TestScannerAsRawToken: on the seeds and on every sheet of the test

@@ -324,3 +324,59 @@ func TestLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestScannerHandsOnMidSheet: a sheet whose XML leaves the scanner's subset
+// after some rows (an entity, a comment, CDATA, a malformed entity) is read
+// by the scanner up to there and by encoding/xml from there on, and yields
+// the rows, merged ranges and error that encoding/xml yields reading it all.
+func TestScannerHandsOnMidSheet(t *testing.T) {
+	head := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n" +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>1.5</v></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>Tổng</t></is></c><c r="C2"><v>7</v></c></row>`
+	tail := `<row r="9"><c r="B9"><v>2</v></c></row></sheetData><mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells></worksheet>`
+	for _, mid := range []string{
+		`<row r="3"><c r="A3" t="inlineStr"><is><t>a &amp; b</t></is></c></row>`,
+		`<row r="3"><c r="A3"><v>3</v></c></row><!-- a comment -->`,
+		`<row r="3"><c r="A3" t="inlineStr"><is><t><![CDATA[x < y]]></t></is></c></row>`,
+		`<row r="3"><c r="A3"><v>&bogus;</v></c></row>`,
+		`<row r="3"><c r="A3"><v>3<!-- x --></v></c></row>`,
+		`<row r="3"><c r="A3"><v>4</v></c></row>`, // all in the subset
+	} {
+		data := rezip(t, sample(t), map[string][]byte{"xl/worksheets/sheet2.xml": []byte(head + mid + tail)})
+		b, err := Open(bytes.NewReader(data), int64(len(data)), Limits{Token: 1 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := b.Rows(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.scan == nil {
+			t.Fatalf("%s: the sheet is not scanned at all", mid)
+		}
+		got := rowsRead(r)
+		if r.scanned == 0 {
+			t.Errorf("%s: the scanner read no token", mid)
+		}
+		d := &Rows{b: b, part: b.sheets[1].name}
+		if err := d.decode(b.sheets[1].file, 0); err != nil {
+			t.Fatal(err)
+		}
+		if want := rowsRead(d); got != want {
+			t.Errorf("%s: read\n%s\nwant (encoding/xml throughout)\n%s", mid, got, want)
+		}
+	}
+}
+
+// rowsRead is every row, merged range and the error of r, as text.
+func rowsRead(r *Rows) string {
+	r.KeepMerges()
+	var b strings.Builder
+	for r.Next() {
+		fmt.Fprintf(&b, "%d: %v\n", r.Row(), r.Cells())
+	}
+	fmt.Fprintf(&b, "merges %v, error %v", r.Merges(), r.Err())
+	r.Close()
+	return b.String()
+}
