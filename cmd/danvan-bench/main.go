@@ -5,7 +5,8 @@
 // Each measured step runs in its own process, so its wall time, CPU time
 // (user+system, from the child's rusage) and peak RSS belong to that step
 // alone. A comparison is a pair, the floor then danvan (or, for served
-// JSON, each side first in turn), measured back to back and repeated
+// JSON, each side first in turn, each measured --serve-runs times in the
+// pair and its p99 the median of its runs'), measured back to back and repeated
 // (--pairs); before each process the bench waits a while
 // (--settle) for the machine's load average to fall below --quiet, records
 // the load it started at, and a pair either side of which started above it
@@ -66,8 +67,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	settle := fs.Duration("settle", 90*time.Second, "how long to wait, before each measured process, for the load average to fall below --quiet")
 	retries := fs.Int("retries", 2, "times a noisy pair is measured again")
 	pin := fs.Bool("pin", false, "served JSON: pin wrk and the server under test (either) to separate CPUs with taskset (for a machine quiet throughout)")
-	serveFor := fs.Duration("serve-for", 20*time.Second, "served JSON: how long each measured run lasts (after 3 s of warm-up)")
-	workbookRuns := fs.Int("workbook-runs", 5, "workbook: runs of each side per pair, alternated; the pair's ratio is that of the sums (1: one run a side)")
+	serveFor := fs.Duration("serve-for", 10*time.Second, "served JSON: how long each measured run lasts (after 3 s of warm-up)")
+	workbookRuns := fs.Int("workbook-runs", 5, "workbook: runs of each side per pair (A B B A A B …); the pair's ratio is that of each side's sums (1: one run a side)")
+	serveRuns := fs.Int("serve-runs", 3, "served JSON: measured runs of each side in a pair (A B B A A B …); a side's p99 is the median of its runs'")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,7 +87,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	b := &bench{danvan: abs(*danvan), work: *work, out: stdout, pairs: max(*pairs, 1),
 		quiet: *quiet, settle: *settle, retries: max(*retries, 0), pin: *pin, serveFor: max(*serveFor, time.Second),
-		workbookRuns: max(*workbookRuns, 1)}
+		workbookRuns: max(*workbookRuns, 1), serveRuns: max(*serveRuns, 1)}
 	// ingest-checked (evidence, not a target: ingestchecked.go) runs only
 	// when named.
 	want := func(name string) bool { return (len(set) == 0 && name != "ingest-checked") || set[name] }
@@ -127,7 +129,8 @@ type measurement struct {
 	load   float64 // 1-minute load average when it started
 	extra  string
 	stdout string
-	// runs are the runs a side of a pair is the sum of (comparison.runs).
+	gcs    int // served JSON: the server's garbage collections while measured
+	// runs are the runs a side of a pair is the sum of (comparison.runs, sumOf).
 	runs []measurement
 }
 
@@ -145,8 +148,11 @@ type comparison struct {
 	evidence bool
 	// alternate measures danvan first in every second pair (compare).
 	alternate bool
-	// runs is how many runs of each side a pair holds, alternated (compare).
-	runs int
+	// runs is how many times each side is measured in a pair (at least
+	// 1), in the order A B B A A B …, A the side that goes first; merge
+	// makes one measurement of a side's runs (sumOf when nil).
+	runs  int
+	merge func([]measurement) measurement
 }
 
 type pair struct {
@@ -182,6 +188,7 @@ type bench struct {
 	pin          bool          // served JSON: pinning (servePinning)
 	serveFor     time.Duration // served JSON: each measured run
 	workbookRuns int           // workbook: runs of each side per pair (comparison.runs)
+	serveRuns    int           // served JSON: measured runs of each side per pair
 	results      []*comparison
 }
 
@@ -220,15 +227,24 @@ func (b *bench) wait(ctx context.Context) float64 {
 	}
 }
 
+// ready waits for quiet (wait), then has what the bench wrote and removed
+// before (the previous run's data directory, a copied inbox, generated
+// files, the serve step's setup) written back, for either side and before
+// every measured process or run: danvan's commit syncs the filesystem
+// (syncfs), which otherwise wrote the bench's own leftovers back inside
+// danvan's time; a server under wrk otherwise shared the CPUs with the
+// kernel's writeback of the setup's gigabytes. It returns the load average
+// the wait ended at.
+func (b *bench) ready(ctx context.Context) float64 {
+	l := b.wait(ctx)
+	syscall.Sync()
+	return l
+}
+
 // timed runs a command, after waiting for quiet, and records its wall
 // time, CPU time and peak RSS. env is added to the environment.
 func (b *bench) timed(ctx context.Context, m measurement, env []string, name string, args ...string) (measurement, error) {
-	m.load = b.wait(ctx)
-	// What the bench wrote and removed before (the previous run's data
-	// directory, a copied inbox, generated files) is written back first,
-	// for either side: danvan's commit syncs the filesystem (syncfs), which
-	// otherwise wrote the bench's own leftovers back inside danvan's time.
-	syscall.Sync()
+	m.load = b.ready(ctx)
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stderr = os.Stderr
 	cmd.Env = append(os.Environ(), env...)
@@ -285,7 +301,7 @@ func (b *bench) compare(c *comparison, floor, danvan func() (measurement, error)
 			if p.danvanFirst {
 				first, second = danvan, floor
 			}
-			m1, m2, err := b.alternated(c.runs, first, second)
+			m1, m2, err := c.measurePair(first, second)
 			if err != nil {
 				return err
 			}
@@ -319,41 +335,60 @@ func (b *bench) compare(c *comparison, floor, danvan func() (measurement, error)
 	return nil
 }
 
-// alternated measures first then second, runs times in turn (at least
-// once). With several runs, each side's measurement is their sum, its peak
-// RSS and load the highest of its runs, and the runs are kept in it: a
-// process of ~50 ms moves by ~15 ms from one run to the next on its own,
-// so one run a side says the pair's ratio less truly than the sums of a
-// few; both sides get the same treatment.
-func (b *bench) alternated(runs int, first, second func() (measurement, error)) (measurement, measurement, error) {
-	var ones, twos []measurement
-	for range max(runs, 1) {
+// measurePair measures the two sides of one pair, first then second, or
+// with c.runs > 1 each c.runs times in the order A B B A A B … (so that
+// neither side is always the later one of the pair) and each side's runs
+// merged by c.merge (sumOf when nil).
+func (c *comparison) measurePair(first, second func() (measurement, error)) (measurement, measurement, error) {
+	if c.runs <= 1 {
 		m1, err := first()
 		if err != nil {
 			return m1, measurement{}, err
 		}
 		m2, err := second()
-		if err != nil {
-			return m1, m2, err
-		}
-		ones, twos = append(ones, m1), append(twos, m2)
+		return m1, m2, err
 	}
-	return sumOf(ones), sumOf(twos), nil
+	var ms1, ms2 []measurement
+	for j := 0; j < 2*c.runs; j++ {
+		if j%4 == 0 || j%4 == 3 {
+			m, err := first()
+			if err != nil {
+				return m, measurement{}, err
+			}
+			ms1 = append(ms1, m)
+		} else {
+			m, err := second()
+			if err != nil {
+				return measurement{}, m, err
+			}
+			ms2 = append(ms2, m)
+		}
+	}
+	merge := c.merge
+	if merge == nil {
+		merge = sumOf
+	}
+	return merge(ms1), merge(ms2), nil
 }
 
-// sumOf is one side of a pair made of several runs of the same process.
+// sumOf is one side of a pair made of several runs of the same process:
+// their sums, the peak RSS and load the highest of its runs, the runs kept
+// to be printed. A process of ~50 ms moves by ~15 ms from one run to the
+// next on its own, so one run a side says the pair's ratio less truly than
+// the sums of a few; both sides get the same treatment.
 func sumOf(ms []measurement) measurement {
 	if len(ms) == 1 {
 		return ms[0]
 	}
 	s := ms[len(ms)-1]
-	s.wall, s.cpu, s.rssKB, s.load, s.rows = 0, 0, 0, 0, 0
+	s.wall, s.cpu, s.rssKB, s.load, s.rows, s.gcs = 0, 0, 0, 0, 0, 0
 	for _, m := range ms {
 		s.wall += m.wall
 		s.cpu += m.cpu
 		s.rssKB = max(s.rssKB, m.rssKB)
 		s.load = max(s.load, m.load)
 		s.rows += m.rows
+		s.gcs += m.gcs
 	}
 	s.runs = ms
 	s.extra = fmt.Sprintf("(%d runs: the sums)", len(ms))
