@@ -51,7 +51,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		case "duckdb":
 			return duckdbStep(ctx, args[1:])
 		case "floor":
-			return floorStep(args[1:])
+			return floorStep(ctx, args[1:])
 		case "excelize":
 			return excelizeStep(args[1:])
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -246,7 +247,11 @@ func (b *bench) startFloor(ctx context.Context, answers string, pin pinning) (st
 // Content-Length), since net/http's cost per answer grows with their
 // number; until 2026-12-06 it set only Content-Type and
 // Content-Encoding, and answered bodies over 2 KiB chunked.
-func floorStep(args []string) error {
+//
+// It stops when ctx ends (SIGINT or SIGTERM to the process): the signal
+// context of main took those signals, and a floor started by hand
+// outlived a kill.
+func floorStep(ctx context.Context, args []string) error {
 	if len(args) != 2 {
 		return fmt.Errorf("usage: danvan-bench floor ANSWERS ADDR")
 	}
@@ -276,7 +281,8 @@ func floorStep(args []string) error {
 		}
 		ready[p] = prepared{fs, a.Body}
 	}
-	return http.ListenAndServe(args[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// What http.ListenAndServe makes, closed when ctx ends.
+	srv := &http.Server{Addr: args[1], Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, ok := ready[r.URL.Path]
 		if !ok {
 			w.WriteHeader(http.StatusOK) // /healthz
@@ -287,7 +293,13 @@ func floorStep(args []string) error {
 			h[f.key] = f.values
 		}
 		w.Write(a.body)
-	}))
+	})}
+	stop := context.AfterFunc(ctx, func() { srv.Close() })
+	defer stop()
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // pinning is how the served-JSON step shares the machine's CPUs between

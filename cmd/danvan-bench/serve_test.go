@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The served-JSON step counts each server's garbage collections from
@@ -51,5 +56,43 @@ func TestGCTraceEnv(t *testing.T) {
 	}
 	if env := gcTraceEnv(os.Environ()); !slices.ContainsFunc(env, func(s string) bool { return strings.HasPrefix(s, "GODEBUG=") && strings.HasSuffix(s, "gctrace=1") }) {
 		t.Error("gcTraceEnv(os.Environ()) sets no gctrace")
+	}
+}
+
+// The floor serves its answers file until its context ends (main's, on
+// SIGINT or SIGTERM), then returns without an error.
+func TestFloorStopsWithItsContext(t *testing.T) {
+	answers := filepath.Join(t.TempDir(), "answers.json")
+	body := []byte(`{"x":1}`)
+	raw, err := json.Marshal(map[string]answer{"/data/x.json": {Header: http.Header{"Content-Type": {"application/json"}}, Body: body}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(answers, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- floorStep(ctx, []string{answers, addr}) }()
+	if err := waitReady(ctx, "http://"+addr+"/healthz"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := fetchAnswer("http://" + addr + "/data/x.json")
+	if err != nil || !bytes.Equal(got.Body, body) || got.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("the floor answered %v %q, %v", got.Header, got.Body, err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("floor returned %v after its context ended, want nil", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the floor still serves 5 s after its context ended")
 	}
 }
