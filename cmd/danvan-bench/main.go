@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	only := fs.String("only", "", "comma-separated subset of: "+strings.Join(steps, ","))
 	pairs := fs.Int("pairs", 3, "pairs (floor, danvan) measured per comparison; the worst is reported")
 	quiet := fs.Float64("quiet", 0.5, "load average (1 min) below which the machine counts as quiet")
-	settle := fs.Duration("settle", 90*time.Second, "how long to wait, before each measured process, for the load average to fall below --quiet")
+	settle := fs.Duration("settle", 90*time.Second, "how long to wait, before each measured process (served JSON: each pair), for the load average to fall below --quiet")
 	retries := fs.Int("retries", 2, "times a noisy pair is measured again")
 	pin := fs.Bool("pin", false, "served JSON: pin wrk and the server under test (either) to separate CPUs with taskset (for a machine quiet throughout)")
 	serveFor := fs.Duration("serve-for", 10*time.Second, "served JSON: how long each measured run lasts (after 3 s of warm-up)")

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -81,13 +82,16 @@ func (b *bench) served(ctx context.Context, data string, want func(string) bool)
 		if b.serveRuns > 1 {
 			c.name = fmt.Sprintf("served JSON p99, %d connections, %d x %s", conns, b.serveRuns, d)
 		}
+		pace := &pairPacer{every: 2 * b.serveRuns, ready: func() float64 { return b.ready(ctx) }, sync: syscall.Sync}
 		err = b.compare(c, func() (measurement, error) {
+			load := pace.next()
 			m, err := b.loadJSON(ctx, floorBase, floorPID, floorGCs, conns, d, pin)
-			m.name = floorName
+			m.name, m.load = floorName, load
 			return m, err
 		}, func() (measurement, error) {
+			load := pace.next()
 			m, err := b.loadJSON(ctx, base, cmd.Process.Pid, gcs, conns, d, pin)
-			m.name = danvanName
+			m.name, m.load = danvanName, load
 			return m, err
 		})
 		if err != nil {
@@ -365,6 +369,32 @@ func (p pinning) on(cpus, exe string) []string {
 	return []string{p.taskset, "-c", cpus, exe}
 }
 
+// pairPacer paces the served-JSON step's runs: the bench waits for quiet
+// (ready: --settle, then sync) once per pair, before its first run, and
+// the pair's other runs follow back to back, each after a sync; every run
+// of a pair is recorded at the load that pair began at. With three runs a
+// side, waiting before each of the six runs made a pair ~4.5 minutes at
+// --settle 30s (after a run on both CPUs the load average is ~1, above
+// --quiet, so each wait lasts its whole --settle); once per pair, ~2.
+type pairPacer struct {
+	every int // runs in a pair
+	n     int // runs so far
+	load  float64
+	ready func() float64
+	sync  func()
+}
+
+// next is called before each run and returns the load its pair began at.
+func (p *pairPacer) next() float64 {
+	if p.every <= 1 || p.n%p.every == 0 {
+		p.load = p.ready()
+	} else {
+		p.sync()
+	}
+	p.n++
+	return p.load
+}
+
 // loadJSON keeps conns requests in flight for d, round-robin over the
 // dashboard outputs with gzip accepted, and reports the latency
 // distribution (wall = p99), after warmup of the same load unmeasured, and
@@ -372,13 +402,12 @@ func (p pinning) on(cpus, exe string) []string {
 // wrk, when installed, generates the load: it takes less of the two cores
 // than a Go client would.
 func (b *bench) loadJSON(ctx context.Context, base string, pid int, gcs *gcCounter, conns int, d time.Duration, pin pinning) (measurement, error) {
-	load := b.ready(ctx)
 	if _, err := b.generate(ctx, base, conns, warmup, pin); err != nil {
 		return measurement{}, err
 	}
 	cpu0, gc0 := procCPU(pid), gcs.collections()
 	m, err := b.generate(ctx, base, conns, d, pin)
-	m.load, m.cpu = load, procCPU(pid)-cpu0
+	m.cpu = procCPU(pid) - cpu0
 	m.rssKB = procRSS(pid)
 	if m.rows > 0 {
 		m.extra += fmt.Sprintf(" %.0f µs CPU/request", float64(m.cpu.Microseconds())/float64(m.rows))

@@ -96,3 +96,27 @@ func TestFloorStopsWithItsContext(t *testing.T) {
 		t.Fatal("the floor still serves 5 s after its context ended")
 	}
 }
+
+// The served-JSON step waits for quiet once per pair, before its first
+// run, syncs before each other run, and records every run of a pair at
+// the load the pair began at.
+func TestPairPacerWaitsOncePerPair(t *testing.T) {
+	var readies, syncs []int
+	run := 0
+	p := &pairPacer{every: 6,
+		ready: func() float64 { readies = append(readies, run); return float64(len(readies)) },
+		sync:  func() { syncs = append(syncs, run) }}
+	var loads []float64
+	for run = 0; run < 12; run++ {
+		loads = append(loads, p.next())
+	}
+	if want := []int{0, 6}; !slices.Equal(readies, want) {
+		t.Errorf("waited before runs %v, want %v", readies, want)
+	}
+	if want := []int{1, 2, 3, 4, 5, 7, 8, 9, 10, 11}; !slices.Equal(syncs, want) {
+		t.Errorf("synced before runs %v, want %v", syncs, want)
+	}
+	if want := []float64{1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2}; !slices.Equal(loads, want) {
+		t.Errorf("loads %v, want each pair's first", loads)
+	}
+}
