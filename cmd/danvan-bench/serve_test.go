@@ -120,3 +120,24 @@ func TestPairPacerWaitsOncePerPair(t *testing.T) {
 		t.Errorf("loads %v, want each pair's first", loads)
 	}
 }
+
+// procFaults counts a process's page faults: touching 32 MiB of fresh
+// memory takes at least one fault per 4 KiB page (fewer only with huge
+// pages, so at least one per 2 MiB).
+func TestProcFaults(t *testing.T) {
+	pid := os.Getpid()
+	before := procFaults(pid)
+	if before <= 0 {
+		t.Fatalf("procFaults of this process = %d, want > 0", before)
+	}
+	mem := make([]byte, 32<<20)
+	for i := 0; i < len(mem); i += 4096 {
+		mem[i] = 1
+	}
+	if got := procFaults(pid) - before; got < 16 {
+		t.Errorf("32 MiB touched: %d more page faults, want at least 16", got)
+	}
+	if procFaults(-1) != 0 {
+		t.Error("procFaults of no process is not 0")
+	}
+}
