@@ -145,6 +145,8 @@ type lexicon struct {
 	// the report's month), and what its parts after "trong đó" are
 	// (breakdown: by sector or level, not figures; tier: figures too).
 	undated, parts map[string]string
+	// numbers written in words (numerals.tsv); nil for folded texts
+	numerals map[string]numeral
 }
 
 type rule struct {
@@ -206,7 +208,7 @@ type rawLexicon map[string][][]string
 
 func readLexicon(fsys fs.FS) (rawLexicon, error) {
 	raw := rawLexicon{}
-	for _, name := range []string{"units", "multipliers", "qualifiers", "cues", "exclusions", "time", "places", "rules", "classes", "indicators", "fields"} {
+	for _, name := range []string{"units", "multipliers", "qualifiers", "cues", "exclusions", "time", "places", "rules", "classes", "indicators", "fields", "numerals"} {
 		f, err := fsys.Open("lexicon/" + name + ".tsv")
 		if err != nil {
 			return nil, fmt.Errorf("open lexicon %s: %w", name, err)
@@ -237,6 +239,13 @@ func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators m
 		k: k, units: newTable(k, raw["units"]), mult: newTable(k, raw["multipliers"]),
 		quals: newTable(k, raw["qualifiers"]), cues: newTable(k, raw["cues"]), excl: newTable(k, raw["exclusions"]),
 		time: newTable(k, raw["time"]), place: newTable(k, raw["places"]), classes: map[string]unitClass{},
+	}
+	if !folded {
+		nums, err := buildNumerals(k, raw["numerals"])
+		if err != nil {
+			return nil, err
+		}
+		lx.numerals = nums
 	}
 	var fr [][]string
 	for _, n := range fieldNames {

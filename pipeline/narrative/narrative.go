@@ -266,6 +266,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 			toks[i].key = x.lx.k.of(toks[i].text)
 		}
 	}
+	toks = mergeNumerals(text, toks, x.lx.numerals, x.lx.k.of("thứ"))
 	x.sents = splitSentences(text, toks)
 	return x
 }

@@ -32,10 +32,11 @@ type timeExpr struct {
 }
 
 func numVal(t token) (int, bool) {
-	if t.kind != tNum || strings.ContainsAny(t.text, ".,") || len(t.text) > 4 {
+	s := numText(t)
+	if t.kind != tNum || strings.ContainsAny(s, ".,") || len(s) > 4 {
 		return 0, false
 	}
-	v, err := strconv.Atoi(t.text)
+	v, err := strconv.Atoi(s)
 	return v, err == nil
 }
 
@@ -68,8 +69,9 @@ func isKey(toks []token, i int, keys ...string) bool {
 
 var romans = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
-// numberWords are the counts written in words in "Ba năm qua", by match key
-// (with and without diacritics: both spellings are keys here).
+// numberWords are the counts written in words in "Ba năm qua", by match key,
+// for texts typed without diacritics (with them, numerals.tsv has made the
+// words one number token).
 var numberWords = map[string]int{}
 
 func init() {
