@@ -374,6 +374,9 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 		for _, e := range sp.e {
 			w, _ := strconv.Atoi(e.col(1))
 			if e.col(0) == "after" && words(toks, cd.unitEnd, sp.start) < w {
+				if e.class == "other_contest" && x.ownSubject(c, sp.end, cd.clauseEnd) {
+					continue
+				}
 				cd.refused, cd.norm = "before «"+e.phrase+"» ("+e.class+")", notOutcome(e.class)
 				return
 			}
@@ -541,7 +544,24 @@ func (x *extraction) otherContest(c *sentCtx, cd *cand) bool {
 	end := c.cues[best].end
 	for _, sp := range c.excl {
 		if sp.start >= end && words(c.toks, end, sp.start) <= 1 && sp.has("other_contest") {
-			return true
+			return !x.ownSubject(c, sp.end, cd.clauseEnd)
+		}
+	}
+	return false
+}
+
+// ownSubject: the subject named after a contest's kind ("tìm hiểu về công
+// tác dân vận") is mass mobilisation, within its window (exclusions.tsv
+// own_subject) and the clause.
+func (x *extraction) ownSubject(c *sentCtx, from, clauseEnd int) bool {
+	for _, sp := range c.excl {
+		if !sp.has("own_subject") || sp.start < from || sp.end > clauseEnd {
+			continue
+		}
+		for _, e := range sp.e {
+			if n, _ := strconv.Atoi(e.col(1)); e.class == "own_subject" && words(c.toks, from, sp.start) <= n {
+				return true
+			}
 		}
 	}
 	return false

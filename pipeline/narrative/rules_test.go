@@ -1001,6 +1001,12 @@ var ruleCases = []struct {
 	{"words that are no count: an article, a name, an ordinal", "",
 		"Năm 2023, một mô hình của xã được chọn làm điểm; đội xã Sơn Tây nhận giải Ba tập thể; hội nghị lần thứ hai đối thoại với Nhân dân.",
 		nil},
+	{"a knowledge contest about mass mobilisation is the programme's own", "",
+		"Năm 2023, Ban Dân vận Huyện ủy tổ chức 2 hội thi tìm hiểu về công tác dân vận, thu hút 14 đội thi đến từ các xã.",
+		[]want{w("contests", 2, ex, "2023"), w("contest_teams", 14, ex, "2023")}},
+	{"a knowledge contest on another subject stays out", "",
+		"Năm 2023, Huyện đoàn tổ chức 2 hội thi tìm hiểu pháp luật về an toàn giao thông với 14 đội thi.",
+		nil},
 }
 
 func TestRules(t *testing.T) {
