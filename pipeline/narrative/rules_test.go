@@ -1007,6 +1007,12 @@ var ruleCases = []struct {
 	{"a knowledge contest on another subject stays out", "",
 		"Năm 2023, Huyện đoàn tổ chức 2 hội thi tìm hiểu pháp luật về an toàn giao thông với 14 đội thi.",
 		nil},
+	{"the total a new count brings the models to", "",
+		"Năm 2023, các chi hội đăng ký thêm 9 mô hình “Dân vận khéo”, nâng tổng số mô hình của xã lên 41 mô hình.",
+		[]want{w("models_registered", 9, ex, "2023"), w("models_total", 41, ex, "2023")}},
+	{"the total a new count brings the funds to", "",
+		"Năm 2023, Mặt trận xã vận động thêm 80 triệu đồng, nâng tổng số tiền vận động xây dựng nông thôn mới lên 1,3 tỷ đồng.",
+		[]want{w("funds_mobilized_vnd", 8e7, ex, "2023"), w("funds_mobilized_vnd", 1.3e9, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {
