@@ -1690,7 +1690,7 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 		x.otherTotals[cd.indicator] = max(x.otherTotals[cd.indicator], cd.value)
 		return fig{}, "a national total (a sum over provinces), no province's figure"
 	case mScopeGroup:
-		return fig{}, "a sum over a group of units (an emulation cluster), no unit's figure"
+		return fig{}, "a sum over a group of units (an emulation cluster, provinces named together), no unit's figure"
 	}
 	prov, unit, utype, placed := x.place(c, cd)
 	toks := c.toks
@@ -1782,6 +1782,9 @@ func (x *extraction) scopeOf(c *sentCtx, cd *cand) mentionKind {
 		return mScopeProvince
 	}
 	if m, ok := x.subject(c.toks, c.mentions, cd.clauseStart, cd.qStart); ok {
+		if x.joinedProvinces(c, m, cd.clauseStart) {
+			return mScopeGroup
+		}
 		return none(m.kind)
 	}
 	if cd.indicator == "funds_mobilized_vnd" && x.centreAgent(c, cd) {
@@ -1798,6 +1801,32 @@ func (x *extraction) scopeOf(c *sentCtx, cd *cand) mentionKind {
 
 // subjectAt is the place opening a sentence, or the nearest before it in
 // its paragraph.
+// joinedProvinces: the subject is the last of provinces named together
+// ("Thanh Hóa và Nghệ An cùng có …", "Nghệ An, Hà Tĩnh có …"): their figure
+// is a sum over provinces, no province's own.
+func (x *extraction) joinedProvinces(c *sentCtx, m mention, from int) bool {
+	if m.kind != mProvince {
+		return false
+	}
+	joins := []string{x.lx.k.of("và"), x.lx.k.of("cùng"), x.lx.k.of("với")}
+	for _, o := range c.mentions {
+		if o.kind != mProvince || o.org || o.start < from || o.end > m.start || o.province == m.province {
+			continue
+		}
+		between := true
+		for j := o.end; j < m.start; j++ {
+			if !(isPunct(c.toks, j, ",") || isKey(c.toks, j, joins...)) {
+				between = false
+				break
+			}
+		}
+		if between && m.start > o.end {
+			return true
+		}
+	}
+	return false
+}
+
 type subjectAt struct {
 	m  mention
 	ok bool

@@ -1013,6 +1013,9 @@ var ruleCases = []struct {
 	{"the total a new count brings the funds to", "",
 		"Năm 2023, Mặt trận xã vận động thêm 80 triệu đồng, nâng tổng số tiền vận động xây dựng nông thôn mới lên 1,3 tỷ đồng.",
 		[]want{w("funds_mobilized_vnd", 8e7, ex, "2023"), w("funds_mobilized_vnd", 1.3e9, ex, "2023")}},
+	{"a figure of two provinces together is no province's", "",
+		"Đến nay, Hà Tĩnh và Nghệ An cùng có hơn 9.000 mô hình “Dân vận khéo”; riêng Hà Tĩnh có 4.100 mô hình.",
+		[]want{w("models_total", 4100, ex, "to-date@2023-12").at("Hà Tĩnh", "")}},
 }
 
 func TestRules(t *testing.T) {
