@@ -29,6 +29,7 @@ type cand struct {
 	partOf                            *cand          // the total it is written as a part of, if any
 	planned                           bool           // refused as a plan or target ("phấn đấu … đạt 10 tỷ đồng")
 	norm                              bool           // refused as a plan, a proposal or a rate (mỗi, /)
+	fromPrev                          bool           // a part counting what the total of the sentence before counts
 	refused                           string
 }
 
@@ -810,10 +811,12 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	// là hơn 26,2 tỷ đồng.": a part in a sentence of its own, opened by a
 	// breakdown word and governed by no verb, counts what the total of the
 	// sentence before counts.
-	if chain < 0 && shared == nil && len(earlier) == 0 {
+	// The next part of the same list ("Trong đó, tiền mặt 1,2 tỷ đồng, hiện
+	// vật quy đổi 640 triệu đồng") does the same.
+	if l := lastOf(earlier); chain < 0 && shared == nil && (l == nil || l.fromPrev && l.unitClass == cd.unitClass) {
 		for _, p := range c.prevTotals {
 			if p.unitClass == cd.unitClass && p.govern >= 0 && p.value > cd.value {
-				shared = p.left
+				shared, cd.fromPrev = p.left, true
 				for cls := range p.left {
 					if _, ok := near[cls]; !ok {
 						near[cls] = -1

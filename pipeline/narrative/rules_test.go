@@ -1016,6 +1016,12 @@ var ruleCases = []struct {
 	{"a figure of two provinces together is no province's", "",
 		"Đến nay, Hà Tĩnh và Nghệ An cùng có hơn 9.000 mô hình “Dân vận khéo”; riêng Hà Tĩnh có 4.100 mô hình.",
 		[]want{w("models_total", 4100, ex, "to-date@2023-12").at("Hà Tĩnh", "")}},
+	{"the second part of a total stated in the sentence before", "",
+		"Năm 2023, Mặt trận huyện vận động được 2,5 tỷ đồng ủng hộ Quỹ Vì người nghèo. Trong đó, tiền mặt 1,9 tỷ đồng, hàng hóa quy đổi 600 triệu đồng.",
+		[]want{w("funds_mobilized_vnd", 2.5e9, ex, "2023"), w("funds_mobilized_vnd", 1.9e9, ex, "2023"), w("funds_mobilized_vnd", 6e8, ex, "2023")}},
+	{"a part with a giving verb of its own is money given out", "",
+		"Năm 2023, Mặt trận huyện vận động được 2,5 tỷ đồng ủng hộ Quỹ Vì người nghèo. Trong đó, tiền mặt 1,9 tỷ đồng, còn lại huyện đã hỗ trợ hộ nghèo 300 triệu đồng tiền điện.",
+		[]want{w("funds_mobilized_vnd", 2.5e9, ex, "2023"), w("funds_mobilized_vnd", 1.9e9, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {
