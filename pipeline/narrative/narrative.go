@@ -268,6 +268,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 	}
 	toks = mergeNumerals(text, toks, x.lx.numerals, x.lx.k.of("thứ"))
 	x.sents = splitSentences(text, toks)
+	tableRows(text, x.sents, x.lx.k)
 	return x
 }
 

@@ -1022,6 +1022,16 @@ var ruleCases = []struct {
 	{"a part with a giving verb of its own is money given out", "",
 		"Năm 2023, Mặt trận huyện vận động được 2,5 tỷ đồng ủng hộ Quỹ Vì người nghèo. Trong đó, tiền mặt 1,9 tỷ đồng, còn lại huyện đã hỗ trợ hộ nghèo 300 triệu đồng tiền điện.",
 		[]want{w("funds_mobilized_vnd", 2.5e9, ex, "2023"), w("funds_mobilized_vnd", 1.9e9, ex, "2023")}},
+	{"a table pasted with tabs: the unit in the column's heading", "",
+		"Năm 2023, kết quả hiến đất làm đường ở các xã như sau:\nĐơn vị\tDiện tích hiến (m2)\tNgày công\nXã An Phú\t800\t210\nXã An Lạc\t1.150\t340\nToàn huyện\t1.950\t550\n",
+		[]want{w("land_donated_m2", 800, ex, "2023"), w("workdays_contributed", 210, ex, "2023"), w("land_donated_m2", 1150, ex, "2023"),
+			w("workdays_contributed", 340, ex, "2023"), w("land_donated_m2", 1950, ex, "2023"), w("workdays_contributed", 550, ex, "2023")}},
+	{"a table pasted with bars: the heading names the count", "",
+		"Kết quả phong trào \"Dân vận khéo\" năm 2023:\n| Đơn vị | Số mô hình đăng ký | Số mô hình được công nhận |\n| Xã Bình Minh | 14 | 9 |\n| Xã Bình An | 11 | 7 |\n",
+		[]want{w("models_registered", 14, ex, "2023"), w("models_recognized", 9, ex, "2023"), w("models_registered", 11, ex, "2023"), w("models_recognized", 7, ex, "2023")}},
+	{"a table of populations and areas has no figure", "",
+		"Năm 2023, quy mô các xã sau sáp nhập:\nXã\tDân số (người)\tDiện tích tự nhiên (ha)\tTỷ lệ hộ nghèo (%)\nXã An Phú\t12.400\t35\t3\nXã An Lạc\t9.800\t28\t4\n",
+		nil},
 }
 
 func TestRules(t *testing.T) {
