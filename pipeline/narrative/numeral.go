@@ -37,13 +37,25 @@ func buildNumerals(k *keyer, rows [][]string) (map[string]numeral, error) {
 // its value. A capitalised run counts only at the start of a line or
 // sentence: inside one it is a name ("giải Ba", "ông Hai"). After "thứ" it is
 // an ordinal, which is no figure either way.
-func mergeNumerals(text string, toks []token, nums map[string]numeral, ordinal string) []token {
+//
+// Only a run followed by a multiplier or a unit noun is merged (measure
+// needs one anyway): the others ("hai năm qua", "ba bên") stay words, and a
+// sentence holding only those is still skipped as having no number.
+func mergeNumerals(text string, toks []token, nums map[string]numeral, ordinal string, counted func([]token, int) bool) []token {
 	if len(nums) == 0 {
 		return toks
 	}
 	out := toks[:0]
 	for i := 0; i < len(toks); {
-		n, v := readNumeral(toks, i, nums)
+		n, v := 0, 0
+		if toks[i].kind == tWord {
+			if _, ok := nums[toks[i].key]; ok {
+				n, v = readNumeral(toks, i, nums)
+				if n > 0 && !counted(toks, i+n) {
+					n = 0
+				}
+			}
+		}
 		if n > 0 && toks[i].upper && !(i == 0 || toks[i].nl || isPunct(toks, i-1, ".!?…:;-–•+*\"“(")) {
 			n = 0
 		}

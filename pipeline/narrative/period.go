@@ -69,9 +69,10 @@ func isKey(toks []token, i int, keys ...string) bool {
 
 var romans = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
-// numberWords are the counts written in words in "Ba năm qua", by match key,
-// for texts typed without diacritics (with them, numerals.tsv has made the
-// words one number token).
+// numberWords are the counts written in words in "Ba năm qua", by match key
+// (with and without diacritics: both spellings are keys here). numerals.tsv
+// makes number words one token only before a unit or a multiplier, so these
+// stay words.
 var numberWords = map[string]int{}
 
 func init() {

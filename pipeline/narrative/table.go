@@ -40,6 +40,9 @@ func tableRows(text string, sents []sentence, k *keyer) {
 // tableCells splits a sentence that is one line into its cells, at tabs and
 // "|"; nil when it is not one line or has no such separator.
 func tableCells(text string, s sentence) [][]token {
+	if !strings.ContainsAny(text[s.start:s.end], "\t|") {
+		return nil
+	}
 	var out [][]token
 	var cell []token
 	sep := false
