@@ -207,7 +207,7 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 		return nil, "glued to a word"
 	}
 	// The number, with multipliers: "4,3 tỷ", "6 tỷ 495 triệu".
-	parts := []string{numText(t)}
+	parts := []string{t.text}
 	j := i + 1
 	mult := false
 	if es, j2 := x.lx.mult.at(toks, j); len(es) > 0 {
@@ -223,14 +223,14 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 			if len(es) == 0 {
 				break
 			}
-			parts = append(parts, numText(toks[j]), toks[j+1].text)
+			parts = append(parts, toks[j].text, toks[j+1].text)
 			j = j3
 		}
 		// "… 508 ngàn 350 đồng": the last group, in single đồng, has no
 		// multiplier but the money unit right after it.
-		if j+1 < len(toks) && toks[j].kind == tNum && len(numText(toks[j])) <= 3 && strings.Trim(numText(toks[j]), "0123456789") == "" {
+		if j+1 < len(toks) && toks[j].kind == tNum && len(toks[j].text) <= 3 && strings.Trim(toks[j].text, "0123456789") == "" {
 			if es, _ := x.lx.units.at(toks, j+1); len(es) > 0 && es[0].class == "money" {
-				parts = append(parts, numText(toks[j]))
+				parts = append(parts, toks[j].text)
 				j++
 			}
 		}

@@ -266,7 +266,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 			toks[i].key = x.lx.k.of(toks[i].text)
 		}
 	}
-	toks = mergeNumerals(text, toks, x.lx.numerals, x.lx.k.of("thứ"), func(toks []token, i int) bool {
+	toks = mergeNumerals(toks, x.lx.numerals, x.lx.k.of("thứ"), func(toks []token, i int) bool {
 		if es, _ := x.lx.mult.at(toks, i); len(es) > 0 {
 			return true
 		}

@@ -33,15 +33,16 @@ func buildNumerals(k *keyer, rows [][]string) (map[string]numeral, error) {
 }
 
 // mergeNumerals turns each run of number words ("ba mươi hai") into one
-// number token, its text the words as written (quotes stay exact) and digits
-// its value. A capitalised run counts only at the start of a line or
-// sentence: inside one it is a name ("giải Ba", "ông Hai"). After "thứ" it is
-// an ordinal, which is no figure either way.
+// number token: its span the words as written (quotes, cut from the text by
+// span, stay exact), its text the value in digits. A capitalised run counts
+// only at the start of a line or sentence: inside one it is a name ("giải
+// Ba", "ông Hai"). After "thứ" it is an ordinal, which is no figure either
+// way.
 //
 // Only a run followed by a multiplier or a unit noun is merged (measure
 // needs one anyway): the others ("hai năm qua", "ba bên") stay words, and a
 // sentence holding only those is still skipped as having no number.
-func mergeNumerals(text string, toks []token, nums map[string]numeral, ordinal string, counted func([]token, int) bool) []token {
+func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counted func([]token, int) bool) []token {
 	if len(nums) == 0 {
 		return toks
 	}
@@ -69,8 +70,8 @@ func mergeNumerals(text string, toks []token, nums map[string]numeral, ordinal s
 		}
 		t := toks[i]
 		t.kind, t.end = tNum, toks[i+n-1].end
-		t.text = text[t.start:t.end]
-		t.digits = strconv.Itoa(v)
+		t.text = strconv.Itoa(v)
+		t.key = t.text
 		t.upper, t.caps = false, false
 		out = append(out, t)
 		i += n

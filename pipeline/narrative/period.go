@@ -32,11 +32,10 @@ type timeExpr struct {
 }
 
 func numVal(t token) (int, bool) {
-	s := numText(t)
-	if t.kind != tNum || strings.ContainsAny(s, ".,") || len(s) > 4 {
+	if t.kind != tNum || strings.ContainsAny(t.text, ".,") || len(t.text) > 4 {
 		return 0, false
 	}
-	v, err := strconv.Atoi(s)
+	v, err := strconv.Atoi(t.text)
 	return v, err == nil
 }
 

@@ -18,7 +18,9 @@ const (
 )
 
 // token is a word, a number or one punctuation rune of the text, with its byte
-// span. key is the form lexicon phrases are matched against: pipeline.Key
+// span. A number written in words (numerals.tsv) is one number token whose
+// text is its value in digits; its span is the words. key is the form
+// lexicon phrases are matched against: pipeline.Key
 // (lower case, tone position normalised, diacritics kept) or, for a text
 // written without diacritics, pipeline.Fold.
 type token struct {
@@ -30,9 +32,6 @@ type token struct {
 	nl         bool // a line break before it
 	upper      bool // starts with an upper-case letter
 	caps       bool // all letters upper case (titles)
-	// digits: a number written in words ("ba mươi hai"), in digits ("32");
-	// empty for one written in digits (text is its digits).
-	digits string
 	// link marks a token inside a web address or a file name ("…/123-mo-hinh",
 	// "DSC_8825.jpg"): the numbers there are never figures.
 	link bool
@@ -174,14 +173,6 @@ func isLink(chunk string) bool {
 		}
 	}
 	return false
-}
-
-// numText is a number token's digits.
-func numText(t token) string {
-	if t.digits != "" {
-		return t.digits
-	}
-	return t.text
 }
 
 // keyer computes match keys, cached: reports repeat their words a lot.
