@@ -8,16 +8,17 @@ import (
 )
 
 // writeEvalDir writes two short reports (sentences written for this test)
-// and an answer key: one figure the extractor finds, one it cannot (a count
-// written in words), and none for a figure it does find (a false find).
+// and an answer key: one figure the extractor finds, one it cannot (a lone
+// "năm", five, which it leaves to its other sense, "year"), and none for a
+// figure it does find (a false find).
 func writeEvalDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
 		"a.txt": "DATE: 2023-12-20\n\nNăm 2023, Nhân dân huyện Can Lộc đã hiến 12.000 m2 đất và đóng góp 3,5 tỷ đồng làm đường.\n",
-		"b.txt": "DATE: 2023-12-20\n\nNăm 2023, toàn huyện tổ chức mười hai cuộc đối thoại với Nhân dân.\n",
+		"b.txt": "DATE: 2023-12-20\n\nNăm 2023, toàn huyện tổ chức năm cuộc đối thoại với Nhân dân.\n",
 		"expected.jsonl": `{"doc":"a","period":"2023","indicator":"land_donated_m2","value":12000,"qualifier":"exact","quote":"hiến 12.000 m2 đất"}
-{"doc":"b","period":"2023","indicator":"dialogues","value":12,"qualifier":"exact","quote":"mười hai cuộc đối thoại"}
+{"doc":"b","period":"2023","indicator":"dialogues","value":5,"qualifier":"exact","quote":"năm cuộc đối thoại"}
 `,
 	}
 	for name, text := range files {
@@ -41,7 +42,7 @@ func TestExtractEval(t *testing.T) {
 		"precision: 0.500  recall: 0.500",
 		"land_donated_m2",
 		"missed (1):",
-		`b  dialogues 12 exact  "mười hai cuộc đối thoại"`,
+		`b  dialogues 5 exact  "năm cuộc đối thoại"`,
 		"false finds (1):",
 		`a  funds_mobilized_vnd 3500000000 exact  câu 2  "đóng góp 3,5 tỷ đồng"`,
 	} {
