@@ -69,7 +69,7 @@ func (f intSizeFlag) String() string {
 	if f.v == nil {
 		return ""
 	}
-	return strconv.Itoa(*f.v)
+	return formatSize(int64(*f.v))
 }
 
 func (f intSizeFlag) Set(s string) error {
@@ -92,7 +92,22 @@ func (f sizeFlag) String() string {
 	if f.v == nil {
 		return ""
 	}
-	return strconv.FormatInt(*f.v, 10)
+	return formatSize(*f.v)
+}
+
+// formatSize writes n as a size flag is written, in the largest binary
+// unit that divides it (512MiB, not 536870912), so `-h` shows each default
+// as the help text's examples and the README write it.
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		suffix string
+		n      int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n > 0 && n%u.n == 0 {
+			return strconv.FormatInt(n/u.n, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 func (f sizeFlag) Set(s string) error {
