@@ -17,7 +17,7 @@ import (
 func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("ingest", stderr)
 	data := dataFlag(fs)
-	show := fs.Int("show", 5, "rejected rows to print per file")
+	show := fs.Int("show", 5, "problems to print per file, each cause's refusals once with their places; -1: all")
 	var read readOptions
 	readFlagsInto(fs, &read)
 	if err := parse(fs, args); err != nil {

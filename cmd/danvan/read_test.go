@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -40,6 +42,43 @@ func TestSizeFlagsShowDefaultsInUnits(t *testing.T) {
 		i := int(n)
 		if is := (intSizeFlag{&i}).String(); is != s {
 			t.Errorf("size %d: intSizeFlag %q, sizeFlag %q", n, is, s)
+		}
+	}
+}
+
+// TestShowFlag: --show of ingest and validate counts problems (a cause's
+// refusals told once, with their places), -1 prints them all, and -h says
+// so.
+func TestShowFlag(t *testing.T) {
+	for cmd, def := range map[string]string{"ingest": "(default 5)", "validate": "(default 50)"} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{cmd, "-h"}, &stdout, &stderr); code != exitOK {
+			t.Fatalf("%s -h: code %d\n%s", cmd, code, stderr.String())
+		}
+		if want := "problems to print per file, each cause's refusals once with their places; -1: all " + def; !strings.Contains(stderr.String(), want) {
+			t.Errorf("%s -h lacks %q\n%s", cmd, want, stderr.String())
+		}
+	}
+	csv := filepath.Join(t.TempDir(), "bang.csv")
+	rows := "tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Thạch Hà,2023,dialogues,3\nHà Tĩnh,Khong Co,2023,dialogues,4\nHà Tĩnh,Khong Co,2024,dialogues,4\nHà Tĩnh,Can Lộc,2023,khongco,4\nHà Tĩnh,Can Lộc,2023,dialogues,-4\n"
+	if err := os.WriteFile(csv, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		show  string
+		lines int
+		more  string
+	}{{"1", 1, "… và 2 lỗi khác"}, {"-1", 3, ""}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"validate", "--show", c.show, csv}, &stdout, &stderr); code != exitFailed {
+			t.Fatalf("validate --show %s: code %d\n%s\n%s", c.show, code, stdout.String(), stderr.String())
+		}
+		out := stdout.String()
+		if n := strings.Count(out, "\n    dòng "); n != c.lines {
+			t.Errorf("validate --show %s: %d problem lines, want %d\n%s", c.show, n, c.lines, out)
+		}
+		if c.more != "" && !strings.Contains(out, c.more) || c.more == "" && strings.Contains(out, "lỗi khác") {
+			t.Errorf("validate --show %s: want %q told\n%s", c.show, c.more, out)
 		}
 	}
 }

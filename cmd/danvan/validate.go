@@ -13,7 +13,7 @@ import (
 // when anything would be refused, so it can guard a submission.
 func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("validate", stderr)
-	show := fs.Int("show", 50, "rejected rows to print per file")
+	show := fs.Int("show", 50, "problems to print per file, each cause's refusals once with their places; -1: all")
 	var limits ingest.Limits
 	limitFlagsInto(fs, &limits)
 	if err := parse(fs, args); err != nil {
