@@ -8,7 +8,7 @@ DATA    ?= data
 ADDR    ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build run demo test test-short test-long lint fuzz bench deps clean
+.PHONY: all build run test test-short test-long lint fuzz bench deps clean
 
 all: build
 
