@@ -340,13 +340,13 @@ func TestSourceFilesOneQuery(t *testing.T) {
 }
 
 // TestStagingInsertsInExportOrder: a rebuilt partition's stg_facts rows are
-// inserted (sql/100_staging_facts.sql) in the order its file is written in,
+// inserted (sql/102_staging_insert.sql) in the order its file is written in,
 // so that the COPY's sort finds them in order and gathers them in one
 // sequential pass (at 24M facts about a third of the publication's CPU for
 // stg_facts). The bytes do not depend on it (the COPY sorts anyway); the
 // speed does.
 func TestStagingInsertsInExportOrder(t *testing.T) {
-	b, err := models.FS.ReadFile("100_staging_facts.sql")
+	b, err := models.FS.ReadFile("102_staging_insert.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +361,7 @@ func TestStagingInsertsInExportOrder(t *testing.T) {
 	}
 	want := "ORDER BY f." + strings.Join(strings.Split(order, ", "), ", f.") + ";"
 	if !strings.Contains(string(b), want) {
-		t.Errorf("sql/100_staging_facts.sql does not insert stg_facts in the export's order: want %q", want)
+		t.Errorf("sql/102_staging_insert.sql does not insert stg_facts in the export's order: want %q", want)
 	}
 }
 

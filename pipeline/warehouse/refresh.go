@@ -437,7 +437,7 @@ func (w *Warehouse) martPartitions(ctx context.Context, tx *sql.Tx, key string) 
 // refreshGroup runs the incremental models (1xx) over a group of
 // partitions at once, as its steps say, and records the partitions' keys,
 // inside the caller's transaction.
-func (w *Warehouse) refreshGroup(ctx context.Context, tx *sql.Tx, ms []modelFile, g []step, res *RefreshResult) error {
+func (w *Warehouse) refreshGroup(ctx context.Context, tx *sql.Tx, ms []modelFile, g []step, maxSort int64, res *RefreshResult) error {
 	where := "partition " + g[0].Partition.String()
 	if len(g) > 1 {
 		where = fmt.Sprintf("partitions %s..%s", g[0].Partition, g[len(g)-1].Partition)
@@ -471,8 +471,11 @@ func (w *Warehouse) refreshGroup(ctx context.Context, tx *sql.Tx, ms []modelFile
 	// costs more to open than to read. Large ones are read where the
 	// models scan them (a view): decoding their columns costs far less
 	// than writing them into a temporary table and reading that back.
+	// The table holds the facts in memory (~9x their Parquet bytes): a
+	// group whose facts may be more than it may stage at once is read in
+	// place, counted, and built again as smaller groups (tableFacts).
 	kind := "TABLE"
-	if readInPlace(read) {
+	if readInPlace(read) || !tableFacts(read, maxSort) {
 		kind = "VIEW"
 	}
 	if err := exec("partition facts", "CREATE OR REPLACE TEMP "+kind+" partition_facts AS "+readPartitionFacts(read)); err != nil {
@@ -531,20 +534,53 @@ func (w *Warehouse) refreshGroup(ctx context.Context, tx *sql.Tx, ms []modelFile
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM partition_facts").Scan(&n); err != nil {
 		return fmt.Errorf("refresh %s: count: %w", where, err)
 	}
-	res.RowsRead += n
+	var staged int64 // the rows staging_latest names
 	models := func() error {
 		for _, m := range ms {
-			if m.Phase >= 100 && m.Phase < 200 {
-				if err := exec("model "+m.Name, m.SQL); err != nil {
+			if m.Phase < 100 || m.Phase >= 200 {
+				continue
+			}
+			if m.Name == stagingInsert {
+				if err := w.stageSorted(ctx, tx, m, staged, maxSort, g[0].Action != Append, where, exec); err != nil {
 					return err
+				}
+				continue
+			}
+			if err := exec("model "+m.Name, m.SQL); err != nil {
+				return err
+			}
+			if m.Name == stagingLatest {
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staging_latest`).Scan(&staged); err != nil {
+					return fmt.Errorf("refresh %s: staged rows: %w", where, err)
+				}
+				if staged > maxSort && len(g) > 1 {
+					return &groupTooLarge{staged}
 				}
 			}
 		}
 		return nil
 	}
-	if err := models(); err != nil {
-		return err
+	// A group that stages more rows than its share of the memory limit
+	// allows is built again as smaller groups (stageSorted).
+	split := func(err error) error {
+		var big *groupTooLarge
+		if !errors.As(err, &big) {
+			return err
+		}
+		if err := exec("partition facts", "DROP "+kind+" partition_facts"); err != nil {
+			return err
+		}
+		for _, part := range splitGroup(g, big.staged, maxSort) {
+			if err := w.refreshGroup(ctx, tx, ms, part, maxSort, res); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
+	if err := models(); err != nil {
+		return split(err)
+	}
+	res.RowsRead += n
 	// Rebuilding, staging grouped the facts by a hash of their key
 	// (sql/100_staging_facts.sql). Every fact joins its key's staged value
 	// in the reports (sql/115_int_reports.sql), so the reports count every
@@ -561,7 +597,8 @@ func (w *Warehouse) refreshGroup(ctx context.Context, tx *sql.Tx, ms []modelFile
 				return err
 			}
 			if err := models(); err != nil {
-				return err
+				res.RowsRead -= n // the smaller groups count their own
+				return split(err)
 			}
 		}
 	}
@@ -637,6 +674,10 @@ func (w *Warehouse) refreshPartitions(ctx context.Context, conn *sql.Conn, ms []
 			defer func() { w.opts.Trace = trace }()
 		}
 	}
+	maxSort, err := sortRows(ctx, conn, len(conns))
+	if err != nil {
+		return err
+	}
 	txs := make([]*sql.Tx, len(conns))
 	rollback := func() {
 		for _, tx := range txs {
@@ -676,7 +717,7 @@ func (w *Warehouse) refreshPartitions(ctx context.Context, conn *sql.Conn, ms []
 					continue
 				}
 				var r RefreshResult
-				if err := w.refreshGroup(wctx, txs[i], ms, g, &r); err != nil {
+				if err := w.refreshGroup(wctx, txs[i], ms, g, maxSort, &r); err != nil {
 					mu.Lock()
 					if first == nil {
 						first = err
