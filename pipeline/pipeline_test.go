@@ -154,6 +154,18 @@ func TestResolveUnits(t *testing.T) {
 		{"Hà Tĩnh", "Hà Tĩnh", "2023", "436", ""},
 		{"Hà Tĩnh", "H. Cẩm Xuyên", "2025-H2", "", "unit_not_valid_on_period"},
 		{"Hà Tĩnh", "xã Cẩm Xuyên", "2025-H2", "18673", ""},
+		// A commune's type word never names the district of the same
+		// name: the town of Cẩm Xuyên is not the district (its figures
+		// are part of the district's, not all of them). Where a new
+		// commune took the name, that is the unit named (and not valid
+		// before 2025-07-01).
+		{"Hà Tĩnh", "Thị trấn Cẩm Xuyên", "2023", "", "unit_not_valid_on_period"},
+		{"Hà Tĩnh", "TT Cẩm Xuyên", "2023", "", "unit_not_valid_on_period"},
+		{"Nghệ An", "thị trấn Nam Đàn", "2023", "", "unit_not_valid_on_period"},
+		{"Thanh Hóa", "Thị trấn Lang Chánh", "2023", "", "commune_before_reform"},
+		{"Thanh Hóa", "Lang Chánh", "2023", "388", ""},
+		{"Nghệ An", "Xã Nam Đàn", "2023", "", "unit_not_valid_on_period"},
+		{"Thanh Hoá", "TX Sầm Sơn", "2024", "382", ""},
 		{"Thanh Hóa", "Hạc Thành", "2025-H2", "14797", ""},
 		{"Thanh Hóa", "phường Hạc Thành", "2026-H1", "14797", ""},
 		{"Thanh Hóa", "Hạc Thành", "2024", "", "unit_not_valid_on_period"},

@@ -245,18 +245,32 @@ func (r *Resolver) lookupUnit(province *Unit, s string) unitLookup {
 		}
 	}
 	if typ != "" {
-		var typed []*Unit
+		// The units of the type written, else of its level: "Thị trấn
+		// Cẩm Xuyên" is a commune of the district Cẩm Xuyên, never the
+		// district (its figures are a part of the district's), while a
+		// type of the same level is only out of date ("TX Sầm Sơn" for
+		// the city since 2017) and still matches.
+		var typed, level []*Unit
 		for _, u := range l.found {
 			if u.Type == typ {
 				typed = append(typed, u)
 			}
+			if communeType[u.Type] == communeType[typ] {
+				level = append(level, u)
+			}
 		}
 		if len(typed) > 0 {
 			l.found = typed
+		} else {
+			l.found = level
 		}
 	}
 	return l
 }
+
+// communeType are the unit types of the commune level; the others
+// (huyện, thị xã, thành phố, quận) are of the district level.
+var communeType = map[string]bool{"xa": true, "phuong": true, "thi_tran": true}
 
 // unitOn is Unit for a name already looked up.
 func (r *Resolver) unitOn(province *Unit, l unitLookup, p Period) (*Unit, *Problem) {
