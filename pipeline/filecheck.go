@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -543,8 +544,11 @@ func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Reco
 			err = nil
 		}
 		if err != nil {
-			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, problem("not_a_number",
-				"Dòng tổng có giá trị %q không phải là số.", "Total row value %q is not a number.", raw.Value)))
+			p := problem("not_a_number", "Dòng tổng có giá trị %q không phải là số.", "Total row value %q is not a number.", raw.Value)
+			if errors.Is(err, ErrFormula) {
+				p = numberProblem(raw.Value, err)
+			}
+			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, p))
 			continue
 		}
 		sum, size, added := 0.0, math.Abs(n.Value), 0

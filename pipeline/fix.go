@@ -57,6 +57,8 @@ var fixes = map[string]Fix{
 	"not_a_number": {"Ghi giá trị bằng số, như 1.234 hoặc 2,5; có thể kèm chữ khoảng, gần, trên.",
 		"Write the value as a number, e.g. 1.234 or 2,5; \"khoảng\", \"gần\", \"trên\" may go before it."},
 	"negative_value": {"Ghi số không âm; kiểm tra dấu trừ gõ nhầm.", "Write a number that is not negative; check for a stray minus sign."},
+	"formula_without_result": {"Mở tệp bằng Excel hoặc LibreOffice Calc để công thức được tính, lưu lại rồi gửi lại; hoặc ghi thẳng số liệu vào ô thay cho công thức.",
+		"Open the file in Excel or LibreOffice Calc so the formulas are calculated, save it and send it again; or type the figure into the cell instead of the formula."},
 	"not_plain_number": {"Ghi số bình thường (1.500.000), không dạng lũy thừa (1,5E+06) hay thập lục phân; nếu bảng tính tự đổi, định dạng cột là số (\"Number\") rồi lưu lại.",
 		"Write a plain number (1.500.000), not in scientific notation (1,5E+06) or hexadecimal; if the spreadsheet changed it, format the column as Number and save again."},
 	"not_whole_number": {"Chỉ tiêu đếm số lượng phải là số nguyên; kiểm tra dấu phẩy và dấu chấm (1.234 là một nghìn hai trăm ba mươi tư).",

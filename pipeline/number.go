@@ -73,6 +73,11 @@ var (
 	ErrHex        = errors.New("hexadecimal notation")
 )
 
+// ErrFormula is wrapped by ParseNumber's error for a formula ("=C5-2"): a
+// workbook saved by a program that does not calculate keeps its formulas
+// without their results, and a CSV may hold a formula's text.
+var ErrFormula = errors.New("formula without its result")
+
 // ParseNumber reads a figure as Vietnamese reports write it: "15.560" is
 // 15560, "2,5" is 2.5, "1,2 tỷ" is 1.2e9, "gần 2.000" is approximately 2000,
 // "04 cá nhân" is 4. Plain machine forms ("1234.5") are read too: a dot is a
@@ -106,6 +111,9 @@ func parseNumber(s string) (Number, error) {
 	if text == "" {
 		return n, errors.Join(ErrNotNumber, errors.New("empty"))
 	}
+	if text[0] == '=' {
+		return n, errors.Join(ErrNotNumber, ErrFormula)
+	}
 	folded := Fold(text)
 	for _, qw := range qualifierWords {
 		if strings.HasPrefix(folded, qw.word+" ") {
@@ -114,6 +122,7 @@ func parseNumber(s string) (Number, error) {
 			break
 		}
 	}
+	text = joinSpaceGroups(text)
 	if err := notation(text); err != nil {
 		return n, err
 	}
@@ -142,6 +151,66 @@ func parseNumber(s string) (Number, error) {
 	return n, nil
 }
 
+// joinSpaceGroups removes the spaces between the thousands groups of the
+// number s starts with ("1 234 567,5"), as French-style locales, web pages
+// and Word write them, a no-break, narrow or thin space among them: 1 to 3
+// digits, then groups of exactly three, each after one space. Anything
+// else ("2 3", "1234 567") is left as it is, for amount to refuse as
+// several numbers.
+func joinSpaceGroups(s string) string {
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	j := i
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == i || j-i > 3 {
+		return s
+	}
+	var b []byte
+	for j < len(s) {
+		size := groupSpace(s[j:])
+		if size == 0 {
+			break
+		}
+		k := j + size
+		if k+3 > len(s) || !digits(s[k:k+3]) || k+3 < len(s) && s[k+3] >= '0' && s[k+3] <= '9' {
+			break
+		}
+		if b == nil {
+			b = append(b, s[:j]...)
+		}
+		b = append(b, s[k:k+3]...)
+		j = k + 3
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[j:]...))
+}
+
+// groupSpace is the length in bytes of the space that may part thousands
+// groups at the start of s, 0 when none is there.
+func groupSpace(s string) int {
+	for _, sp := range []string{" ", "\u00a0", "\u202f", "\u2009"} {
+		if strings.HasPrefix(s, sp) {
+			return len(sp)
+		}
+	}
+	return 0
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // numberProblem says why s is not a number, with the fix.
 func numberProblem(s string, err error) *Problem {
 	switch {
@@ -151,6 +220,12 @@ func numberProblem(s string, err error) *Problem {
 				"Nếu bảng tính hiện số như vậy vì cột hẹp, hãy định dạng cột là số (\"Number\") rồi lưu lại.",
 			"Value %q is in scientific notation (with an exponent E); write it as a plain number, e.g. 1.500.000 for 1,5E+06. "+
 				"If the spreadsheet shows it so because the column is narrow, format the column as Number and save again.", s)
+	case errors.Is(err, ErrFormula):
+		return problem("formula_without_result",
+			"Ô chứa công thức %q nhưng tệp không lưu kết quả của công thức, nên không biết số liệu "+
+				"(tệp được tạo hoặc sửa bằng chương trình không tự tính công thức).",
+			"The cell holds the formula %q but the file does not hold its result, so the figure is unknown "+
+				"(the file was made or edited by a program that does not calculate formulas).", s)
 	case errors.Is(err, ErrHex):
 		return problem("not_plain_number",
 			"Giá trị %q viết theo hệ thập lục phân (0x); hãy ghi số thập phân bình thường, ví dụ 16 thay cho 0x10.",

@@ -57,6 +57,16 @@ func TestParseNumber(t *testing.T) {
 		// digit this one came out one ulp below.
 		{"0,5168804691962643", 0.5168804691962643, Exact, ""},
 		{"14.675.622,151637424", 14675622.151637424, Exact, ""},
+		// Thousands grouped by a space, as French-style locales, web
+		// pages and Word write them: a plain, no-break, narrow no-break
+		// or thin space, each group after the first of three digits.
+		{"1 234", 1234, Exact, ""},
+		{"1\u00a0234\u00a0567", 1234567, Exact, ""},
+		{"12\u202f500", 12500, Exact, ""},
+		{"3\u2009000 m2", 3000, Exact, "m²"},
+		{"1 234,5", 1234.5, Exact, ""},
+		{"gần 1 200", 1200, Approx, ""},
+		{"-1 500", -1500, Exact, ""},
 	}
 	for _, c := range cases {
 		n, err := ParseNumber(c.in)
@@ -68,7 +78,7 @@ func TestParseNumber(t *testing.T) {
 			t.Errorf("ParseNumber(%q) = %+v, want %v %v %q", c.in, n, c.want, c.q, c.unit)
 		}
 	}
-	for _, bad := range []string{"", "abc", "NaN", "1.23.4", "2 3", "Inf", "--5"} {
+	for _, bad := range []string{"", "abc", "NaN", "1.23.4", "2 3", "Inf", "--5", "1 23", "1234 567", "1 2345", "12  345", "1 234 5"} {
 		if n, err := ParseNumber(bad); err == nil {
 			t.Errorf("ParseNumber(%q) = %+v, want error", bad, n)
 		}

@@ -222,6 +222,50 @@ func badCases(t *testing.T) []badCase {
 		csvCase("exponent_number", "Hà Tĩnh,Thạch Hà,2023,dialogues,,1e309,\n", "not_plain_number", "dòng 3", "gia_tri", "viết dạng lũy thừa (có số mũ E); hãy ghi số bình thường"),
 		csvCase("spreadsheet_exponent", "Hà Tĩnh,Thạch Hà,2023,funds_mobilized_vnd,,\"1,23E+11\",\n", "not_plain_number", "dòng 3", "gia_tri", "định dạng cột là số (\"Number\")"),
 		csvCase("hex_number", "Hà Tĩnh,Thạch Hà,2023,dialogues,,0x10,\n", "not_plain_number", "dòng 3", "gia_tri", "hệ thập lục phân (0x); hãy ghi số thập phân bình thường, ví dụ 16"),
+		// What offices really send (session 10). A formula saved without
+		// its result (a workbook written by a program that does not
+		// calculate) is refused as such, in a unit's cell and in a total,
+		// never read as an empty cell, a value not reported; a formula's
+		// text in a CSV is the same problem.
+		{name: "form_formula_without_result", file: "cong-thuc.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+			{"STT", "Đơn vị", "Số mô hình đăng ký", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 10, "=C4-2"}, {2, "Can Lộc", 5, 3},
+		}}), code: "formula_without_result", ref: "Biểu 1!D4", column: "Số cuộc tiếp xúc, đối thoại",
+			reason: "Ô chứa công thức \"=C4-2\" nhưng tệp không lưu kết quả của công thức", accepted: 3},
+		{name: "form_total_formula_without_result", file: "tong-cong-thuc.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 10}, {2, "Can Lộc", 5}, {nil, "Tổng cộng", "=SUM(C4:C5)"},
+		}}), code: "formula_without_result", ref: "Biểu 1!C6", column: "Số cuộc tiếp xúc, đối thoại",
+			reason: "Ô chứa công thức \"=SUM(C4:C5)\"", accepted: 2},
+		{name: "long_sheet_formula_without_result", file: "dai-cong-thuc.xlsx", data: fixtureXLSX(t, xsheet{name: "Dữ liệu", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 3}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", "=E2*2"},
+		}}), code: "formula_without_result", ref: "Dữ liệu!E3", column: "gia_tri", reason: "Ô chứa công thức \"=E2*2\"", accepted: 1},
+		csvCase("csv_formula_text", "Hà Tĩnh,Can Lộc,2023,dialogues,,=SUM(F2:F3),\n", "formula_without_result", "dòng 3", "gia_tri",
+			"Ô chứa công thức \"=SUM(F2:F3)\""),
+		// Thousands parted by spaces (a no-break one among them, as a
+		// page or Word copies it) are one number, in a CSV and in a
+		// form's text cell; a space that parts no thousands still refuses.
+		{name: "space_grouped_numbers", file: "cach.csv", data: []byte(header + good +
+			"Hà Tĩnh,Can Lộc,2023,workdays_contributed,,\"1 234\",\n" +
+			"Hà Tĩnh,Hương Khê,2023,land_donated_m2,,1\u00a0250\u00a0000,\n" +
+			"Hà Tĩnh,Đức Thọ,2023,dialogues,,12 5,\n"),
+			code: "not_a_number", ref: "dòng 5", column: "gia_tri", reason: "\"12 5\" không phải là số", accepted: 3},
+		{name: "form_space_grouped_numbers", file: "bieu-cach.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+			{"STT", "Đơn vị", "Ngày công đóng góp", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", "1 234", "3\u00a0"}, {2, "Can Lộc", "2\u00a0500", "4 0"},
+		}}), code: "not_a_number", ref: "Biểu 1!D5", column: "Số cuộc tiếp xúc, đối thoại", reason: "\"4 0\" không phải là số", accepted: 3},
+		// A commune's type word never makes the row the district's: the
+		// town (thị trấn) of Cẩm Xuyên in a district's form before the
+		// reform is not the district Cẩm Xuyên.
+		{name: "town_is_not_its_district", file: "thi-tran.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"BAN DÂN VẬN HUYỆN ỦY CẨM XUYÊN"}, {"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thị trấn Cẩm Xuyên", 4}, {2, "Huyện Cẩm Xuyên", 12},
+		}}), code: "unit_not_valid_on_period", ref: "Biểu 1!B5", column: "Đơn vị", reason: "Xã, phường mới có từ 01/07/2025", accepted: 1},
 		{name: "space_before_quote", file: "spaced.csv", data: []byte(header + "Hà Tĩnh, \"Can Lộc\", 2023, dialogues, , \"1.043\",\n"), accepted: 1},
 		{name: "blank_lines_between_rows", file: "blank-lines.csv", data: []byte(header + "\n" + good + "\r\n  \n" + "Hà Tĩnh,Can Lộc,2023,dialogues,,-5,\n"),
 			code: "negative_value", ref: "dòng 6", column: "gia_tri", reason: "âm", accepted: 1},

@@ -83,7 +83,8 @@ var (
 
 // fixtureXLSX builds a workbook from sheets of rows; a cell is a string,
 // a number, or a formula (a string starting with "=" whose cached value
-// follows after "|", "=SUM(C8:C9)|86").
+// follows after "|", "=SUM(C8:C9)|86"; without "|", a formula never
+// computed, as files written by programs other than Excel hold).
 type xsheet struct {
 	name   string
 	rows   [][]any
@@ -110,8 +111,8 @@ func fixtureXLSX(t testing.TB, sheets ...xsheet) []byte {
 				name, _ := excelize.CoordinatesToCellName(c+1, r+1)
 				var err error
 				if str, ok := v.(string); ok && len(str) > 1 && str[0] == '=' {
-					formula, cached, _ := bytes.Cut([]byte(str[1:]), []byte("|"))
-					if err = f.SetCellFormula(s.name, name, string(formula)); err == nil {
+					formula, cached, hasCached := bytes.Cut([]byte(str[1:]), []byte("|"))
+					if err = f.SetCellFormula(s.name, name, string(formula)); err == nil && hasCached {
 						err = setCached(f, s.name, name, string(cached))
 					}
 				} else {

@@ -18,6 +18,12 @@ const (
 	Bool               // "0" or "1"
 	Error              // "#N/A", "#DIV/0!", ...
 	Date               // an ISO 8601 date, rare: Excel writes dates as numbers
+	// Formula is a formula saved without its result (no <v>), as
+	// programs that write workbooks without calculating them leave it:
+	// Text is "=" and the formula. excelize reads such a cell as empty;
+	// its value is not known, which the reader must say, not take for an
+	// empty cell (a value not reported).
+	Formula
 )
 
 // Cell is one cell with a value. Text is the value as written in the file:
@@ -47,6 +53,7 @@ type Rows struct {
 	err     error
 	done    bool
 	scratch strings.Builder
+	formula strings.Builder // the text of a cell's <f>
 	// scan reads the sheet's XML when it is held whole; dec otherwise, or
 	// from where the scanner meets a byte outside its subset (fallBack).
 	scan    *scanner
@@ -304,7 +311,9 @@ func (r *Rows) readCell(col int, typ string) (Cell, error) {
 	inline := false // inside <is>
 	phonetic := 0
 	text := false // inside a <v>, or a <t> of <is>
+	hasF, inF := false, false
 	r.scratch.Reset()
+	r.formula.Reset()
 	for {
 		t, err := r.token()
 		if err != nil {
@@ -318,6 +327,8 @@ func (r *Rows) readCell(col int, typ string) (Cell, error) {
 			switch {
 			case t.local == "v" && !inline:
 				text, hasV = true, true
+			case t.local == "f" && !inline:
+				hasF, inF = true, true
 			case t.local == "is":
 				inline = true
 			case t.local == "rPh" && inline:
@@ -331,9 +342,15 @@ func (r *Rows) readCell(col int, typ string) (Cell, error) {
 				if hasV && !inline {
 					v = r.scratch.String()
 				}
+				if hasF && !hasV && !inline {
+					c.Text, c.Kind = "="+r.formula.String(), Formula
+					return c, nil
+				}
 				return r.value(c, typ, v, inline)
 			case "v":
 				text = false
+			case "f":
+				inF = false
 			case "t":
 				text = false
 			case "rPh":
@@ -349,6 +366,8 @@ func (r *Rows) readCell(col int, typ string) (Cell, error) {
 		case tokText:
 			if text {
 				r.scratch.Write(t.text)
+			} else if inF {
+				r.formula.Write(t.text)
 			}
 		}
 	}

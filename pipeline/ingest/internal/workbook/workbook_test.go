@@ -77,6 +77,11 @@ func read(t testing.TB, data []byte, lim Limits) (names []string, grids [][][]st
 				for len(*row) < c.Col {
 					*row = append(*row, "")
 				}
+				if c.Kind == Formula {
+					// excelize reads a formula saved without its
+					// result as an empty cell (TestFormulaWithoutResult).
+					continue
+				}
 				(*row)[c.Col-1] = c.Text
 				k[[2]int{rows.Row(), c.Col}] = c.Kind
 			}
@@ -379,4 +384,37 @@ func rowsRead(r *Rows) string {
 	fmt.Fprintf(&b, "merges %v, error %v", r.Merges(), r.Err())
 	r.Close()
 	return b.String()
+}
+
+// TestFormulaWithoutResult: a formula saved without its result (no <v>,
+// as programs that write workbooks without calculating them leave it) is a
+// cell of kind Formula holding "=" and the formula, not an empty cell: its
+// value is unknown, not unreported. A shared formula's later cells have no
+// text of their own; a formula with a result is its result.
+func TestFormulaWithoutResult(t *testing.T) {
+	sheet := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1"><c r="A1"><f>SUM(B1:C1)</f></c><c r="B1"><f t="shared" ref="B1:B2" si="0">C1*2</f></c><c r="C1"><v>4</v></c></row>` +
+		`<row r="2"><c r="A2"><f>A1&amp;"x"</f><v>12</v></c><c r="B2"><f t="shared" si="0"/></c><c r="C2" t="str"><f>"a"</f><v></v></c></row>` +
+		`</sheetData></worksheet>`
+	data := rezip(t, sample(t), map[string][]byte{"xl/worksheets/sheet2.xml": []byte(sheet)})
+	b, err := Open(bytes.NewReader(data), int64(len(data)), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := b.Rows(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []Cell
+	for rows.Next() {
+		got = append(got, rows.Cells()...)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []Cell{{1, "=SUM(B1:C1)", Formula}, {2, "=C1*2", Formula}, {3, "4", Number}, {1, "12", Number}, {2, "=", Formula}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("cells %+v, want %+v", got, want)
+	}
 }
