@@ -266,6 +266,27 @@ func badCases(t *testing.T) []badCase {
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thị trấn Cẩm Xuyên", 4}, {2, "Huyện Cẩm Xuyên", 12},
 		}}), code: "unit_not_valid_on_period", ref: "Biểu 1!B5", column: "Đơn vị", reason: "Xã, phường mới có từ 01/07/2025", accepted: 1},
+		// A hidden sheet (an earlier period's copy kept in the workbook)
+		// is not read: its values would clash with the report's own on a
+		// sheet the clerk cannot see. When no shown sheet has a table,
+		// the refusal says a hidden one was not read, and how to show it.
+		{name: "hidden_sheet_old_copy", file: "an-trang.xlsx", data: fixtureXLSX(t,
+			xsheet{name: "Biểu 1", rows: [][]any{
+				{"Tỉnh: Nghệ An"}, {"Kỳ báo cáo: Năm 2024"},
+				{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+				{1, "Nam Đàn", 10}, {2, "Hưng Nguyên", 5}, {nil, "Tổng cộng", "=SUM(C4:C5)|15"},
+			}},
+			xsheet{name: "Biểu 1 (2)", hidden: true, rows: [][]any{
+				{"Tỉnh: Nghệ An"}, {"Kỳ báo cáo: Năm 2024"},
+				{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+				{1, "Nam Đàn", 8}, {2, "Hưng Nguyên", 4},
+			}}), accepted: 2},
+		{name: "only_hidden_sheet_has_table", file: "chi-trang-an.xlsx", data: fixtureXLSX(t,
+			xsheet{name: "Trang bìa", rows: [][]any{{"BÁO CÁO CÔNG TÁC DÂN VẬN NĂM 2024"}}},
+			xsheet{name: "Số liệu", hidden: true, rows: [][]any{
+				{"Tỉnh: Nghệ An"}, {"Kỳ báo cáo: Năm 2024"},
+				{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"}, {1, "Nam Đàn", 8},
+			}}), fileCode: "no_header", reason: "Trang ẩn không được đọc: \"Số liệu\"; nếu số liệu nằm ở đó, hãy bỏ ẩn trang"},
 		{name: "space_before_quote", file: "spaced.csv", data: []byte(header + "Hà Tĩnh, \"Can Lộc\", 2023, dialogues, , \"1.043\",\n"), accepted: 1},
 		{name: "blank_lines_between_rows", file: "blank-lines.csv", data: []byte(header + "\n" + good + "\r\n  \n" + "Hà Tĩnh,Can Lộc,2023,dialogues,,-5,\n"),
 			code: "negative_value", ref: "dòng 6", column: "gia_tri", reason: "âm", accepted: 1},

@@ -89,6 +89,7 @@ type xsheet struct {
 	name   string
 	rows   [][]any
 	merges [][2]string
+	hidden bool // hidden in the workbook (not the first sheet, which Excel shows)
 }
 
 func fixtureXLSX(t testing.TB, sheets ...xsheet) []byte {
@@ -125,6 +126,11 @@ func fixtureXLSX(t testing.TB, sheets ...xsheet) []byte {
 		}
 		for _, m := range s.merges {
 			if err := f.MergeCell(s.name, m[0], m[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s.hidden {
+			if err := f.SetSheetVisible(s.name, false); err != nil {
 				t.Fatal(err)
 			}
 		}

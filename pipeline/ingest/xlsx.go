@@ -159,10 +159,21 @@ func (x *xlsxSource) read(ra io.ReaderAt, size int64, whole bool, out rowOut) (*
 	}
 	switch {
 	case s.tables == 0:
-		return fileError(file, "no_header",
+		fe := fileError(file, "no_header",
 			"Không tìm thấy bảng số liệu trong trang nào (%s): cần một dòng tiêu đề có ô \"Đơn vị\" và tên chỉ tiêu, hoặc các cột tinh, ky_bao_cao, chi_tieu, gia_tri.",
 			"No table found in any sheet (%s): expected a header row with an \"Đơn vị\" cell and indicator names, or the columns tinh, ky_bao_cao, chi_tieu, gia_tri.",
-			quoteAll(sheets)), nil
+			quoteAll(sheets))
+		var hidden []string
+		for i, name := range sheets {
+			if book.Hidden(i) {
+				hidden = append(hidden, name)
+			}
+		}
+		if len(hidden) > 0 {
+			fe.Reason += fmt.Sprintf(" Trang ẩn không được đọc: %s; nếu số liệu nằm ở đó, hãy bỏ ẩn trang (chuột phải vào tên trang, chọn Bỏ ẩn/Unhide) rồi gửi lại.", quoteAll(hidden))
+			fe.ReasonEN += fmt.Sprintf(" Hidden sheets are not read: %s; if the figures are there, unhide the sheet (right-click a sheet tab, Unhide) and send the file again.", quoteAll(hidden))
+		}
+		return fe, nil
 	case s.long == 0 && len(s.formRows) == 0 && s.rejected == 0: // no form row either
 		return noValues(file, "bảng có dòng tiêu đề nhưng không ô số liệu nào được điền",
 			"the table has a header but no cell of figures is filled in"), nil
@@ -300,7 +311,11 @@ func (l sheetLoad) close() {
 func (s *sheetReader) load(i int) sheetLoad {
 	x := s.x
 	name := s.book.Sheets()[i]
-	if instructionSheet(name) {
+	if instructionSheet(name) || s.book.Hidden(i) {
+		// A hidden sheet is not what the office sends to be read: an
+		// earlier period's copy, a lookup list, a working sheet. Read,
+		// an old copy's values would clash with the report's own, on a
+		// sheet the clerk cannot see.
 		return sheetLoad{}
 	}
 	rows, err := s.book.Rows(i)

@@ -106,8 +106,9 @@ type Book struct {
 }
 
 type sheet struct {
-	name string
-	file *zip.File // nil: not a worksheet (a chart sheet)
+	name   string
+	file   *zip.File // nil: not a worksheet (a chart sheet)
+	hidden bool      // hidden in the workbook (state "hidden" or "veryHidden")
 }
 
 // Open reads the directory, the workbook part and the shared strings of the
@@ -178,8 +179,11 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	for _, s := range wb.Sheets {
 		sh := sheet{name: s.Name}
 		for _, a := range s.Attr {
-			if a.Name.Local == "id" {
+			switch a.Name.Local {
+			case "id":
 				sh.file = b.file(targets[a.Value])
+			case "state":
+				sh.hidden = a.Value == "hidden" || a.Value == "veryHidden"
 			}
 		}
 		if sh.file != nil && !strings.Contains(strings.ToLower(sh.file.Name), "worksheets/") {
@@ -229,6 +233,10 @@ func (b *Book) Sheets() []string {
 	}
 	return out
 }
+
+// Hidden reports whether sheet i is hidden (Excel's Hide or VBA's
+// veryHidden): the workbook does not show it.
+func (b *Book) Hidden(i int) bool { return b.sheets[i].hidden }
 
 // Size is the decompressed size of sheet i's part, 0 for a sheet without
 // cells.

@@ -418,3 +418,36 @@ func TestFormulaWithoutResult(t *testing.T) {
 		t.Errorf("cells %+v, want %+v", got, want)
 	}
 }
+
+// TestHiddenSheets: a sheet's state in the workbook part says whether the
+// workbook shows it.
+func TestHiddenSheets(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	for _, n := range []string{"Cũ", "Ẩn hẳn"} {
+		if _, err := f.NewSheet(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SetSheetVisible("Cũ", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetVisible("Ẩn hẳn", false, true); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []bool
+	for i := range b.Sheets() {
+		got = append(got, b.Hidden(i))
+	}
+	if want := []bool{false, true, true}; !reflect.DeepEqual(got, want) {
+		t.Errorf("sheets %q hidden %v, want %v", b.Sheets(), got, want)
+	}
+}
