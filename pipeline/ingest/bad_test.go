@@ -39,6 +39,9 @@ type badCase struct {
 	// reason; accepted is how many values of the file still load.
 	code, ref, column, reason string
 	accepted                  int
+	// refused, when set, is how many values are refused in all (the
+	// one of code, or more): no other row refused beside it.
+	refused int
 	// A file-level problem: its code and a fragment of the reason.
 	fileCode string
 	// An inbox entry that is not read at all: the code it is listed
@@ -232,17 +235,17 @@ func badCases(t *testing.T) []badCase {
 			{"STT", "Đơn vị", "Số mô hình đăng ký", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thạch Hà", 10, "=C4-2"}, {2, "Can Lộc", 5, 3},
 		}}), code: "formula_without_result", ref: "Biểu 1!D4", column: "Số cuộc tiếp xúc, đối thoại",
-			reason: "Ô chứa công thức \"=C4-2\" nhưng tệp không lưu kết quả của công thức", accepted: 3},
+			reason: "Ô chứa công thức \"=C4-2\" nhưng tệp không lưu kết quả của công thức", accepted: 3, refused: 1},
 		{name: "form_total_formula_without_result", file: "tong-cong-thuc.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
 			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thạch Hà", 10}, {2, "Can Lộc", 5}, {nil, "Tổng cộng", "=SUM(C4:C5)"},
 		}}), code: "formula_without_result", ref: "Biểu 1!C6", column: "Số cuộc tiếp xúc, đối thoại",
-			reason: "Ô chứa công thức \"=SUM(C4:C5)\"", accepted: 2},
+			reason: "Ô chứa công thức \"=SUM(C4:C5)\"", accepted: 2, refused: 1},
 		{name: "long_sheet_formula_without_result", file: "dai-cong-thuc.xlsx", data: fixtureXLSX(t, xsheet{name: "Dữ liệu", rows: [][]any{
 			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
 			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 3}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", "=E2*2"},
-		}}), code: "formula_without_result", ref: "Dữ liệu!E3", column: "gia_tri", reason: "Ô chứa công thức \"=E2*2\"", accepted: 1},
+		}}), code: "formula_without_result", ref: "Dữ liệu!E3", column: "gia_tri", reason: "Ô chứa công thức \"=E2*2\"", accepted: 1, refused: 1},
 		csvCase("csv_formula_text", "Hà Tĩnh,Can Lộc,2023,dialogues,,=SUM(F2:F3),\n", "formula_without_result", "dòng 3", "gia_tri",
 			"Ô chứa công thức \"=SUM(F2:F3)\""),
 		// Thousands parted by spaces (a no-break one among them, as a
@@ -252,12 +255,12 @@ func badCases(t *testing.T) []badCase {
 			"Hà Tĩnh,Can Lộc,2023,workdays_contributed,,\"1 234\",\n" +
 			"Hà Tĩnh,Hương Khê,2023,land_donated_m2,,1\u00a0250\u00a0000,\n" +
 			"Hà Tĩnh,Đức Thọ,2023,dialogues,,12 5,\n"),
-			code: "not_a_number", ref: "dòng 5", column: "gia_tri", reason: "\"12 5\" không phải là số", accepted: 3},
+			code: "not_a_number", ref: "dòng 5", column: "gia_tri", reason: "\"12 5\" không phải là số", accepted: 3, refused: 1},
 		{name: "form_space_grouped_numbers", file: "bieu-cach.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
 			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
 			{"STT", "Đơn vị", "Ngày công đóng góp", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thạch Hà", "1 234", "3\u00a0"}, {2, "Can Lộc", "2\u00a0500", "4 0"},
-		}}), code: "not_a_number", ref: "Biểu 1!D5", column: "Số cuộc tiếp xúc, đối thoại", reason: "\"4 0\" không phải là số", accepted: 3},
+		}}), code: "not_a_number", ref: "Biểu 1!D5", column: "Số cuộc tiếp xúc, đối thoại", reason: "\"4 0\" không phải là số", accepted: 3, refused: 1},
 		// A commune's type word never makes the row the district's: the
 		// town (thị trấn) of Cẩm Xuyên in a district's form before the
 		// reform is not the district Cẩm Xuyên.
@@ -265,7 +268,7 @@ func badCases(t *testing.T) []badCase {
 			{"BAN DÂN VẬN HUYỆN ỦY CẨM XUYÊN"}, {"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thị trấn Cẩm Xuyên", 4}, {2, "Huyện Cẩm Xuyên", 12},
-		}}), code: "unit_not_valid_on_period", ref: "Biểu 1!B5", column: "Đơn vị", reason: "Xã, phường mới có từ 01/07/2025", accepted: 1},
+		}}), code: "unit_not_valid_on_period", ref: "Biểu 1!B5", column: "Đơn vị", reason: "Xã, phường mới có từ 01/07/2025", accepted: 1, refused: 1},
 		// A hidden sheet (an earlier period's copy kept in the workbook)
 		// is not read: its values would clash with the report's own on a
 		// sheet the clerk cannot see. When no shown sheet has a table,
@@ -287,6 +290,21 @@ func badCases(t *testing.T) []badCase {
 				{"Tỉnh: Nghệ An"}, {"Kỳ báo cáo: Năm 2024"},
 				{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"}, {1, "Nam Đàn", 8},
 			}}), fileCode: "no_header", reason: "Trang ẩn không được đọc: \"Số liệu\"; nếu số liệu nằm ở đó, hãy bỏ ẩn trang"},
+		// The header again in the middle (two exports run together, in
+		// its own spelling or another): no row of figures, so neither
+		// read nor refused ("Không đọc được kỳ báo cáo \"ky_bao_cao\""
+		// was its refusal); the rows around it are read.
+		{name: "header_repeated_mid_file", file: "ghep.csv", data: []byte(header + good + header +
+			"Hà Tĩnh,Can Lộc,2023,dialogues,,5,\n" + "Tỉnh,Đơn vị,Kỳ báo cáo,Chỉ tiêu,Phân tổ,Giá trị,Ngày gửi\n" +
+			"Hà Tĩnh,Can Lộc,quý 5/2023,contests,,2,\n"),
+			code: "bad_period", ref: "dòng 6", column: "ky_bao_cao", reason: "quý 5/2023", accepted: 2, refused: 1},
+		{name: "header_twice_only", file: "hai-tieu-de.csv", data: []byte(header + header), fileCode: "no_values", reason: "chỉ có dòng tiêu đề"},
+		{name: "long_sheet_header_repeated", file: "dai-ghep.xlsx", data: fixtureXLSX(t, xsheet{name: "Dữ liệu", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 3},
+			{"Tỉnh", "Đơn vị", "Kỳ báo cáo", "Chỉ tiêu", "Giá trị"},
+			{"Hà Tĩnh", "Can Lộc", "2023", "dialogues", 4}, {"Hà Tĩnh", "Can Lộc", "2023", "contests", -1},
+		}}), code: "negative_value", ref: "Dữ liệu!E5", column: "gia_tri", reason: "âm", accepted: 2, refused: 1},
 		{name: "space_before_quote", file: "spaced.csv", data: []byte(header + "Hà Tĩnh, \"Can Lộc\", 2023, dialogues, , \"1.043\",\n"), accepted: 1},
 		{name: "blank_lines_between_rows", file: "blank-lines.csv", data: []byte(header + "\n" + good + "\r\n  \n" + "Hà Tĩnh,Can Lộc,2023,dialogues,,-5,\n"),
 			code: "negative_value", ref: "dòng 6", column: "gia_tri", reason: "âm", accepted: 1},
@@ -544,6 +562,9 @@ func TestBadInputs(t *testing.T) {
 					t.Errorf("rejects = %+v, want none", res.Rejects)
 				}
 				return
+			}
+			if c.refused > 0 && len(res.Rejects) != c.refused {
+				t.Errorf("%d refused, want %d: %+v", len(res.Rejects), c.refused, res.Rejects)
 			}
 			var found *pipeline.RowError
 			for i, e := range res.Rejects {

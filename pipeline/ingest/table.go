@@ -139,7 +139,8 @@ var cellKinds = map[pipeline.Field]cellKind{
 // fill sets raw's fields from one row's cells, and the numbers of its key
 // cells in keys from ids (both nil when the reader does not number its
 // cells). It reports false for a row with nothing in it, which is no row at
-// all.
+// all, and for the header again (two exports run together, or a header
+// repeated over each page), which holds no value either.
 func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids []uint32) bool {
 	*raw = pipeline.RawRow{Columns: l.columns, Origin: pipeline.FromForm}
 	var unnumbered cellIDs
@@ -152,6 +153,7 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 	// is, without a slice per row to join.
 	var buf [2]string
 	note, extra := buf[:0], []string(nil)
+	named := false // the value cell may be the value column's name
 	for i, c := range cells {
 		if c == "" {
 			continue
@@ -186,6 +188,9 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 			raw.Disaggregation, keys.disaggregation = c, id
 		case kindValue:
 			raw.Value = c
+			// A value starts with a digit, a sign or a qualifier word;
+			// only a letter is looked at again (repeatsHeader).
+			named = c[0] >= 'A'
 		case kindSubmittedAt:
 			raw.SubmittedAt = c
 		case kindQualifier:
@@ -200,6 +205,9 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 			extra = append(extra, name+": "+c)
 		}
 	}
+	if named && repeatsHeader(raw.Value, cells) {
+		return false
+	}
 	switch {
 	case len(note) == 1 && len(extra) == 0:
 		raw.Note = note[0]
@@ -207,4 +215,12 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 		raw.Note = strings.Join(append(note, extra...), "; ")
 	}
 	return !empty
+}
+
+// repeatsHeader reports whether a row whose value cell reads value is a
+// header: its value cell names the value column and at least three of its
+// cells name long-table columns, as a header's must (longHeader), in any
+// of their spellings ("gia_tri", "Giá trị").
+func repeatsHeader(value string, cells []string) bool {
+	return headerAliases[headerKey(value)] == pipeline.FieldValue && recognised(cells) >= 3
 }
