@@ -305,6 +305,22 @@ func badCases(t *testing.T) []badCase {
 			{"Tỉnh", "Đơn vị", "Kỳ báo cáo", "Chỉ tiêu", "Giá trị"},
 			{"Hà Tĩnh", "Can Lộc", "2023", "dialogues", 4}, {"Hà Tĩnh", "Can Lộc", "2023", "contests", -1},
 		}}), code: "negative_value", ref: "Dữ liệu!E5", column: "gia_tri", reason: "âm", accepted: 2, refused: 1},
+		// The document's closing under the table holds numbers too: the
+		// date typed as a date beside "Nam Đàn, ngày" (a serial day
+		// number), a telephone number typed as a number beside the
+		// signer's name. None of it is data, while a row with numbers
+		// and a mistyped unit above the closing still is (refused).
+		{name: "signature_block_with_numbers", file: "chu-ky.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"BAN DÂN VẬN HUYỆN ỦY NAM ĐÀN"}, {"BÁO CÁO NĂM 2024"}, {"Tỉnh: Nghệ An"},
+			{"STT", "Đơn vị", "Số mô hình đăng ký", "Số cuộc tiếp xúc, đối thoại", "Ghi chú"},
+			{1, "Nam Đàn", 12, 4}, {},
+			{2, "Nam Đan Xuân", 3, 1},
+			{nil, "Ghi chú: số liệu đến ngày 30/11/2024"},
+			{nil, "Người lập biểu", nil, "Nam Đàn, ngày", 45640},
+			{nil, "(Ký, ghi rõ họ tên)", nil, "K/T TRƯỞNG BAN"},
+			{nil, "Nguyễn Văn A", 912345678, "Trần Văn B"},
+			{nil, "Nơi nhận:"}, {nil, "- Ban Dân vận Tỉnh ủy;", 1},
+		}}), code: "unknown_unit", ref: "Biểu 1!B7", column: "Đơn vị", reason: "Nam Đan Xuân", accepted: 2, refused: 2},
 		{name: "space_before_quote", file: "spaced.csv", data: []byte(header + "Hà Tĩnh, \"Can Lộc\", 2023, dialogues, , \"1.043\",\n"), accepted: 1},
 		{name: "blank_lines_between_rows", file: "blank-lines.csv", data: []byte(header + "\n" + good + "\r\n  \n" + "Hà Tĩnh,Can Lộc,2023,dialogues,,-5,\n"),
 			code: "negative_value", ref: "dòng 6", column: "gia_tri", reason: "âm", accepted: 1},

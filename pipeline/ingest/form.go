@@ -921,6 +921,40 @@ func (f *form) classify(h tableHeader, r int, province func(r int) *pipeline.Uni
 	return tr
 }
 
+// closingWords open, folded, the cells that close a document under its
+// table: notes, the signers' titles and the signing notes, the list of
+// recipients.
+var closingWords = []string{
+	"ghi chu", "chu thich", "luu y", "nguoi lap", "nguoi ky", "nguoi bao cao", "nguoi tong hop",
+	"thu truong", "truong ban", "pho truong ban", "truong phong", "chu tich", "pho chu tich", "bi thu", "pho bi thu",
+	"k t", "kt", "t m", "tm", "q truong ban", "ky ten", "ky ghi ro", "ky va ghi ro", "ky ho ten", "ky dong dau",
+	"xac nhan", "noi nhan",
+}
+
+// reClosingDate is a date line, its figures maybe left as dots or put in
+// a cell beside it: "Nam Đàn, ngày", "ngày .... tháng .... năm 2024".
+var reClosingDate = regexp.MustCompile(`(?:^|[ ,])ngay(?: |$)`)
+
+// closing reports whether row r closes the document: a cell of it opens
+// with a closing word or is a date line.
+func (f *form) closing(r int) bool {
+	for _, t := range f.g.rows[r] {
+		if t == "" || numeric(t) {
+			continue
+		}
+		folded := pipeline.Fold(t)
+		if reClosingDate.MatchString(folded) && !strings.HasPrefix(folded, "ngay gui") {
+			return true
+		}
+		for _, w := range closingWords {
+			if folded == w || strings.HasPrefix(folded, w+" ") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // namesUnit reports whether t names a unit of province, or of any of the
 // provinces when it is not known.
 func (f *form) namesUnit(province *pipeline.Unit, t string) bool {
@@ -965,10 +999,19 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 			last = r
 		}
 	}
-	// After the last unit or total, only a row with a number is data.
+	// After the last unit or total, only a row with a number is data, up
+	// to the document's closing (a note, the date line, the signature
+	// block, "Nơi nhận:"): a date or a telephone number typed as a number
+	// beside a signer's title or name is none.
 	end := last
 	for _, tr := range table {
-		if tr.r > last && tr.numbers > 0 && (tr.kind == rowOther || tr.kind == rowSection) {
+		if tr.r <= last {
+			continue
+		}
+		if f.closing(tr.r) {
+			break
+		}
+		if tr.numbers > 0 && (tr.kind == rowOther || tr.kind == rowSection) {
 			end = tr.r
 		}
 	}
