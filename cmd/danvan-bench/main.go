@@ -282,6 +282,7 @@ func combine(name string, ms ...measurement) measurement {
 		c.rssKB = max(c.rssKB, m.rssKB)
 		c.load = max(c.load, m.load)
 		c.rows += m.rows
+		c.gcs += m.gcs
 		parts = append(parts, fmt.Sprintf("%s %s", m.name, m.wall.Round(time.Millisecond)))
 	}
 	c.extra = "(" + strings.Join(parts, " + ") + ")"
@@ -372,24 +373,15 @@ func (c *comparison) measurePair(first, second func() (measurement, error)) (mea
 }
 
 // sumOf is one side of a pair made of several runs of the same process:
-// their sums, the peak RSS and load the highest of its runs, the runs kept
-// to be printed. A process of ~50 ms moves by ~15 ms from one run to the
-// next on its own, so one run a side says the pair's ratio less truly than
-// the sums of a few; both sides get the same treatment.
+// their sums, the peak RSS and load the highest of its runs (combine), the
+// runs kept to be printed. A process of ~50 ms moves by ~15 ms from one run
+// to the next on its own, so one run a side says the pair's ratio less
+// truly than the sums of a few; both sides get the same treatment.
 func sumOf(ms []measurement) measurement {
 	if len(ms) == 1 {
 		return ms[0]
 	}
-	s := ms[len(ms)-1]
-	s.wall, s.cpu, s.rssKB, s.load, s.rows, s.gcs = 0, 0, 0, 0, 0, 0
-	for _, m := range ms {
-		s.wall += m.wall
-		s.cpu += m.cpu
-		s.rssKB = max(s.rssKB, m.rssKB)
-		s.load = max(s.load, m.load)
-		s.rows += m.rows
-		s.gcs += m.gcs
-	}
+	s := combine(ms[0].name, ms...)
 	s.runs = ms
 	s.extra = fmt.Sprintf("(%d runs: the sums)", len(ms))
 	return s

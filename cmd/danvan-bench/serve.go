@@ -439,15 +439,9 @@ func (b *bench) loadJSON(ctx context.Context, base string, pid int, gcs *gcCount
 const heapWarmup = 20 * time.Second
 
 // procFaults is the page faults (minor and major) a running process has
-// taken so far.
+// taken so far: minflt and majflt, fields 10 and 12.
 func procFaults(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// minflt and majflt are fields 10 and 12 (procCPU).
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	f := procStat(pid)
 	if len(f) < 10 {
 		return 0
 	}
@@ -485,23 +479,29 @@ func medianRun(ms []measurement) measurement {
 	return out
 }
 
-// procCPU is the user+system CPU time a running process has used so far.
+// procCPU is the user+system CPU time a running process has used so far:
+// utime and stime, fields 14 and 15, in clock ticks (USER_HZ, 100 on
+// Linux).
 func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// Fields after the command name, which is in parentheses: state is
-	// field 3, utime and stime fields 14 and 15, in clock ticks (USER_HZ,
-	// 100 on Linux).
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	f := procStat(pid)
 	if len(f) < 13 {
 		return 0
 	}
 	ut, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// procStat is a running process's /proc/PID/stat fields after the command
+// name (which is in parentheses and may hold spaces), so field n of
+// proc(5) is at n-3; nil when it cannot be read.
+func procStat(pid int) []string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil
+	}
+	s := string(b)
+	return strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 }
 
 // procRSS is a running process's peak RSS so far, in KiB.
