@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	_ "embed"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +12,7 @@ import (
 	"text/template"
 
 	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/ingest"
 )
 
 // checkedSQL is DuckDB doing in SQL the checks danvan makes of the long CSV
@@ -41,7 +39,7 @@ func (b *bench) ingestChecked(ctx context.Context, rows int) error {
 		// The batch (the file's SHA-256) is taken here, outside the
 		// timed process: DuckDB's sha256 of a 227 MB file took 1.2 s of
 		// CPU, six times danvan's, and this floor is to be a lower bound.
-		batch, err := fileHash(csv)
+		batch, err := ingest.HashFile(csv)
 		if err != nil {
 			return err
 		}
@@ -111,19 +109,6 @@ func checkedScript(ref, out string, files []checkedFile) (string, error) {
 	var script strings.Builder
 	err := checkedTemplate.Execute(&script, map[string]any{"Ref": abs(ref), "Out": abs(out), "Files": files})
 	return script.String(), err
-}
-
-func fileHash(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // writeReference writes the reference danvan embeds into dir, for the

@@ -253,7 +253,7 @@ func (in *Ingester) Submitted(ctx context.Context, path string, s pipeline.Submi
 		hash = make(chan hashed, 1)
 		var h hashed
 		if h.at, h.err = stampOf(path); h.err == nil {
-			h.hash, h.err = hashFile(path)
+			h.hash, h.err = HashFile(path)
 		}
 		hash <- h
 	}
@@ -464,7 +464,7 @@ func prehash(ctx context.Context, files []string, stream func(path string) bool)
 			}
 			var h hashed
 			if h.at, h.err = stampOf(p); h.err == nil {
-				h.hash, h.err = hashFile(p)
+				h.hash, h.err = HashFile(p)
 			}
 			out[p] <- h
 		}
@@ -502,7 +502,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 	} else if err == nil {
 		if at, err = stampOf(path); err == nil && at.info.Size() > min(in.opts.Limits.FileBytes, in.opts.Limits.WholeBytes) {
 			// Too large to read: hashed as it streams by, never held.
-			res.Hash, err = hashFile(path)
+			res.Hash, err = HashFile(path)
 		} else {
 			if err == nil {
 				data, err = os.ReadFile(path)
@@ -683,7 +683,9 @@ func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (o
 	return validated{recs: recs, rejects: rejects, tally: t, warnings: warnings, context: contexts(rows)}
 }
 
-func hashFile(path string) (string, error) {
+// HashFile is a file's SHA-256 in hex: the batch its values are stored under,
+// and how a file already ingested is known again.
+func HashFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
