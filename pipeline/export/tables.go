@@ -81,57 +81,75 @@ var exportTables = []exportTable{
 	{"rejects", "rejects", "source_file, batch, source_ref, \"column\", code", false, false},
 }
 
-// writeTables writes the Parquet tables into dir/tables, linking unchanged
-// partitions from prevDir (the current snapshot, "" if none) when their
-// bytes are intact (verify.go), and the index with the keys of the sources
-// files. It returns the damaged files of prevDir it wrote afresh.
-func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources map[string]SourceFile) (ix TableIndex, damaged []Damage, err error) {
-	ix = TableIndex{Format: layout.TablesFormat, Sources: sources}
-	root := filepath.Join(dir, layout.TablesDir)
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return ix, nil, err
-	}
-	// A file's bytes must depend on its rows only: it is linked into later
-	// snapshots by a key that knows its own partition's batches and nothing
-	// else. Two global settings, put back afterwards:
-	//  - preserve_insertion_order: without it the ORDER BY of a COPY is not
-	//    kept in the file and the bytes vary from run to run;
-	//  - no statistics_propagation: DuckDB 2.0's Parquet writer makes a
-	//    column REQUIRED when the optimizer's statistics for the COPY's
-	//    input say it holds no NULL, and those are the statistics of the
-	//    whole warehouse table, so a partition's file came out REQUIRED or
-	//    OPTIONAL depending on whether another partition had a NULL in that
-	//    column when it was written. Without them every column is OPTIONAL,
-	//    as DuckDB 1.x wrote them.
+// tableSettings sets what the tables' files need of DuckDB (global
+// settings, so every connection of the pool has them) and returns what puts
+// the settings as they were. A file's bytes must depend on its rows only: it
+// is linked into later snapshots by a key that knows its own partition's
+// batches and nothing else. Hence:
+//   - preserve_insertion_order: without it the ORDER BY of a COPY is not
+//     kept in the file and the bytes vary from run to run;
+//   - no statistics_propagation: DuckDB 2.0's Parquet writer makes a
+//     column REQUIRED when the optimizer's statistics for the COPY's
+//     input say it holds no NULL, and those are the statistics of the
+//     whole warehouse table, so a partition's file came out REQUIRED or
+//     OPTIONAL depending on whether another partition had a NULL in that
+//     column when it was written. Without them every column is OPTIONAL,
+//     as DuckDB 1.x wrote them.
+//
+// One thread per COPY, two COPYs at once (writeTables's jobs): a COPY on
+// two threads leaves a core idle at its last task while DuckDB's calling
+// thread waits in a loop (DuckDB issue 22178), as the warehouse's full
+// rebuild found; two on one thread each keep both cores at work. The bytes
+// are the same. A full refresh of 24M facts: "publish tables" ~10.5 s to
+// ~8 s of CPU (docs/performance.md).
+//
+// Publish holds them for the whole publication, the JSON outputs' queries
+// included, which run beside the COPYs (Publish): none of those outputs
+// depends on them (each is ordered by its key; the same bytes either way).
+func tableSettings(ctx context.Context, q Querier) (restore func(), err error) {
 	var keepOrder, keepOptimizers string
 	var keepThreads int
 	if err := queryRow(ctx, q, `SELECT current_setting('preserve_insertion_order')::VARCHAR,
 		current_setting('disabled_optimizers')::VARCHAR, current_setting('threads')::INTEGER`, &keepOrder, &keepOptimizers, &keepThreads); err != nil {
-		return ix, nil, fmt.Errorf("read settings: %w", err)
+		return nil, fmt.Errorf("read settings: %w", err)
 	}
-	// One thread per COPY, two COPYs at once (the jobs below): a COPY on
-	// two threads leaves a core idle at its last task while DuckDB's calling
-	// thread waits in a loop (DuckDB issue 22178), as the warehouse's full
-	// rebuild found; two on one thread each keep both cores at work. The
-	// bytes are the same. A full refresh of 24M facts: "publish tables"
-	// ~10.5 s to ~8 s of CPU (docs/performance.md).
-	if err := exec(ctx, q, `SET threads = 1`); err != nil {
-		return ix, nil, err
+	var undo []string
+	restore = func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			exec(context.WithoutCancel(ctx), q, undo[i])
+		}
 	}
-	defer exec(context.WithoutCancel(ctx), q, fmt.Sprintf(`SET threads = %d`, keepThreads))
 	optimizers := "statistics_propagation"
 	if keepOptimizers != "" {
 		optimizers = keepOptimizers + "," + optimizers
 	}
-	if err := exec(ctx, q, `SET preserve_insertion_order = true`); err != nil {
-		return ix, nil, err
+	for _, set := range []struct{ do, undo string }{
+		{`SET threads = 1`, fmt.Sprintf(`SET threads = %d`, keepThreads)},
+		{`SET preserve_insertion_order = true`, `SET preserve_insertion_order = ` + keepOrder},
+		{`SET disabled_optimizers = ` + sqlQuote(optimizers), `SET disabled_optimizers = ` + sqlQuote(keepOptimizers)},
+	} {
+		if err := exec(ctx, q, set.do); err != nil {
+			restore()
+			return nil, err
+		}
+		undo = append(undo, set.undo)
 	}
-	defer exec(context.WithoutCancel(ctx), q, `SET preserve_insertion_order = `+keepOrder)
-	if err := exec(ctx, q, `SET disabled_optimizers = '`+strings.ReplaceAll(optimizers, "'", "''")+"'"); err != nil {
-		return ix, nil, err
-	}
-	defer exec(context.WithoutCancel(ctx), q, `SET disabled_optimizers = '`+strings.ReplaceAll(keepOptimizers, "'", "''")+"'")
+	return restore, nil
+}
 
+func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// writeTables writes the Parquet tables into dir/tables, linking unchanged
+// partitions from prevDir (the current snapshot, "" if none) when their
+// bytes are intact (verify.go), under tableSettings. It returns their index
+// without its sources (writeTableIndex writes it) and the damaged files of
+// prevDir it wrote afresh.
+func writeTables(ctx context.Context, q Querier, dir, prevDir string) (ix TableIndex, damaged []Damage, err error) {
+	ix = TableIndex{Format: layout.TablesFormat}
+	root := filepath.Join(dir, layout.TablesDir)
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return ix, nil, err
+	}
 	prev := map[string]TableFile{} // key -> file of the previous snapshot
 	if prevDir != "" {
 		if old, err := layout.ReadTableIndex(prevDir); err == nil {
@@ -254,14 +272,18 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string, sources ma
 		}
 	}
 	sort.Slice(ix.Tables, func(i, j int) bool { return ix.Tables[i].Name < ix.Tables[j].Name })
+	return ix, damaged, nil
+}
+
+// writeTableIndex writes the index of the tables writeTables wrote into
+// dir, with the keys of the sources files, last.
+func writeTableIndex(dir string, ix TableIndex, sources map[string]SourceFile) error {
+	ix.Sources = sources
 	b, err := json.MarshalIndent(ix, "", " ")
 	if err != nil {
-		return ix, nil, err
+		return err
 	}
-	if err := os.WriteFile(filepath.Join(root, "index.json"), append(b, '\n'), 0o644); err != nil {
-		return ix, nil, err
-	}
-	return ix, damaged, nil
+	return os.WriteFile(filepath.Join(dir, layout.TablesDir, "index.json"), append(b, '\n'), 0o644)
 }
 
 // partitionKeys reads the warehouse's key of each partition: the state key

@@ -366,22 +366,29 @@ func TestStagingInsertsInExportOrder(t *testing.T) {
 }
 
 // The tables are written with DuckDB on one thread per COPY (two COPYs run
-// at once), and the setting is put back afterwards: the warehouse's own
-// statements after a publication run on the threads it had.
-func TestTablesPutThreadsBack(t *testing.T) {
+// at once) and their other settings (tableSettings), held for the whole
+// publication, and the settings are put back afterwards: the warehouse's
+// own statements after a publication run as they did before.
+func TestTablesPutSettingsBack(t *testing.T) {
 	dir := t.TempDir()
 	w := setup(t, dir, batchA)
 	if _, err := w.DB().ExecContext(ctx, `SET threads = 2`); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := writeTables(ctx, w.DB(), t.TempDir(), "", nil); err != nil {
-		t.Fatal(err)
+	settings := func() (s [3]string) {
+		t.Helper()
+		if err := w.DB().QueryRowContext(ctx, `SELECT current_setting('threads')::VARCHAR,
+			current_setting('preserve_insertion_order')::VARCHAR, current_setting('disabled_optimizers')::VARCHAR`).Scan(&s[0], &s[1], &s[2]); err != nil {
+			t.Fatal(err)
+		}
+		return s
 	}
-	var threads int
-	if err := w.DB().QueryRowContext(ctx, `SELECT current_setting('threads')::INTEGER`).Scan(&threads); err != nil {
-		t.Fatal(err)
+	before := settings()
+	s := publish(t, w, dir, Options{})
+	if !hasTables(s.Dir) {
+		t.Fatalf("no tables in %s", s.Dir)
 	}
-	if threads != 2 {
-		t.Errorf("threads after writing the tables: %d, want 2 as before", threads)
+	if after := settings(); after != before {
+		t.Errorf("settings after a publication (threads, preserve_insertion_order, disabled_optimizers): %q, want %q as before", after, before)
 	}
 }
