@@ -10,7 +10,9 @@ import (
 var Vietnam = time.FixedZone("ICT", 7*3600)
 
 // ParseDate reads a day as reports write it: 27/12/2022, 27-12-2022,
-// 2022-12-27, or an RFC 3339 date-time; a time of day is dropped.
+// 2022-12-27, or an RFC 3339 date-time; a time of day is dropped. A year
+// written first leaves no doubt which field is the day, whatever parts
+// them: 2024/12/15 (a spreadsheet set to another locale), 2024.12.15.
 func ParseDate(s string) (time.Time, bool) {
 	if t, ok := isoDate(s); ok {
 		return t, true
@@ -26,7 +28,8 @@ func ParseDate(s string) (time.Time, bool) {
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		s = s[:i]
 	}
-	for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006"} {
+	for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006",
+		"2006/1/2", "2006.1.2"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
 		}
