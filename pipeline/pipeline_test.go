@@ -166,15 +166,16 @@ func TestResolveUnits(t *testing.T) {
 		{"Hà Tĩnh", "xã Cẩm Xuyên", "2025-H2", "18673", ""},
 		// A commune's type word never names the district of the same
 		// name: the town of Cẩm Xuyên is not the district (its figures
-		// are part of the district's, not all of them). Where a new
-		// commune took the name, that is the unit named (and not valid
-		// before 2025-07-01).
-		{"Hà Tĩnh", "Thị trấn Cẩm Xuyên", "2023", "", "unit_not_valid_on_period"},
-		{"Hà Tĩnh", "TT Cẩm Xuyên", "2023", "", "unit_not_valid_on_period"},
-		{"Nghệ An", "thị trấn Nam Đàn", "2023", "", "unit_not_valid_on_period"},
+		// are part of the district's, not all of them). Before 2025-07-01
+		// it is the old commune, reported through its district, even
+		// where a new commune took the name later.
+		{"Hà Tĩnh", "Thị trấn Cẩm Xuyên", "2023", "", "commune_before_reform"},
+		{"Hà Tĩnh", "TT Cẩm Xuyên", "2023", "", "commune_before_reform"},
+		{"Nghệ An", "thị trấn Nam Đàn", "2023", "", "commune_before_reform"},
 		{"Thanh Hóa", "Thị trấn Lang Chánh", "2023", "", "commune_before_reform"},
 		{"Thanh Hóa", "Lang Chánh", "2023", "388", ""},
-		{"Nghệ An", "Xã Nam Đàn", "2023", "", "unit_not_valid_on_period"},
+		{"Nghệ An", "Xã Nam Đàn", "2023", "", "commune_before_reform"},
+		{"Nghệ An", "Xã Nam Đàn", "2025", "", "unit_not_valid_on_period"},
 		{"Thanh Hoá", "TX Sầm Sơn", "2024", "382", ""},
 		{"Thanh Hóa", "Hạc Thành", "2025-H2", "14797", ""},
 		{"Thanh Hóa", "phường Hạc Thành", "2026-H1", "14797", ""},
@@ -258,6 +259,9 @@ func TestUnitAnswers(t *testing.T) {
 			[]string{"(by name)"}, []string{"Có phải", "Gần nhất"}},
 		{"Hà Tĩnh", "(2)", "2023", "unknown_unit", nil, nil, []string{"Có phải", "Gần nhất"}},
 		{"Nghệ An", "Nghi Xuân", "2023", "commune_before_reform", []string{"xã Nghi Xuân thuộc", "không báo cáo riêng"}, nil, nil},
+		{"Hà Tĩnh", "Thị trấn Cẩm Xuyên", "2023", "commune_before_reform",
+			[]string{"thị trấn Cẩm Xuyên thuộc huyện Cẩm Xuyên", "Ghi \"Cẩm Xuyên\" vào ô đơn vị"},
+			[]string{"Cẩm Xuyên (township) is in Cẩm Xuyên (district)"}, []string{"mã 18673", "01/07/2025 – nay"}},
 		{"Hà Tĩnh", "Thạch Trung", "2025-H2", "commune_merged", []string{"Từ 01/07/2025 phường Thạch Trung (cũ) đã nhập vào"}, []string{"became part of"}, nil},
 	}
 	for _, c := range cases {

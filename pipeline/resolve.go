@@ -306,6 +306,14 @@ func (r *Resolver) unitOn(province *Unit, l unitLookup, p Period) (*Unit, *Probl
 				break
 			}
 		}
+		if u.Level == LevelCommune && p.End.Before(ReformDate) {
+			// A new commune took the name of an old one ("Thị trấn Cẩm
+			// Xuyên" in 2023): the old commune is what was meant, and
+			// what to do with its figures is the district's row.
+			if pr := r.oldCommune(province, &l, p); pr != nil {
+				return nil, pr
+			}
+		}
 		vi := fmt.Sprintf("Đơn vị %s %s (mã %s) không tồn tại trong suốt kỳ %s (hiệu lực %s).",
 			typeLabel(u.Type), u.Name, u.Code, p.Code, r.validity(province.ProvinceCode, u, "trước 2015", "nay", "02/01/2006"))
 		en := fmt.Sprintf("Unit %s (%s, code %s) did not exist throughout period %s (valid %s).",

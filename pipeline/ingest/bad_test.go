@@ -268,7 +268,7 @@ func badCases(t *testing.T) []badCase {
 			{"BAN DÂN VẬN HUYỆN ỦY CẨM XUYÊN"}, {"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thị trấn Cẩm Xuyên", 4}, {2, "Huyện Cẩm Xuyên", 12},
-		}}), code: "unit_not_valid_on_period", ref: "Biểu 1!B5", column: "Đơn vị", reason: "Xã, phường mới có từ 01/07/2025", accepted: 1, refused: 1},
+		}}), code: "commune_before_reform", ref: "Biểu 1!B5", column: "Đơn vị", reason: "thị trấn Cẩm Xuyên thuộc huyện Cẩm Xuyên", accepted: 1, refused: 1},
 		// A hidden sheet (an earlier period's copy kept in the workbook)
 		// is not read: its values would clash with the report's own on a
 		// sheet the clerk cannot see. When no shown sheet has a table,
