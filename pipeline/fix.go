@@ -85,6 +85,8 @@ var fixes = map[string]Fix{
 	"bad_json_line":  {"Sửa dòng cho đúng cú pháp JSON (mỗi dòng một đối tượng {…}).", "Make the line valid JSON (one {…} object a line)."},
 	"malformed_json": {"Sửa tệp cho đúng cú pháp JSON tại vị trí nêu trong lý do.", "Fix the JSON syntax at the place the reason gives."},
 	"duplicate_key":  {"Mỗi khóa chỉ ghi một lần; xóa khóa bị lặp.", "Give each key once; delete the repeated one."},
+	"nested_report_keys": {"Đưa các khóa \"province\", \"unit\", \"period\", \"submitted_at\" ra cấp ngoài cùng của báo cáo, cạnh \"values\".",
+		"Move the keys \"province\", \"unit\", \"period\" and \"submitted_at\" to the report's top level, beside \"values\"."},
 	"conflicting_keys": {"Chỉ dùng một tên cho mỗi trường (ví dụ \"unit\" hoặc \"don_vi\"), xóa tên kia.",
 		"Use one name for each field (e.g. \"unit\" or \"don_vi\") and delete the other."},
 	"not_a_report": {"Gửi báo cáo đúng mẫu JSON: tỉnh, đơn vị, kỳ báo cáo và mảng \"values\".",

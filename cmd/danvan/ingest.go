@@ -188,13 +188,19 @@ func contextText(cs []ingest.Context) string {
 	return strings.Join(parts, "; ")
 }
 
-// problemLine is one problem: where, column, value, reason.
+// problemLine is one problem: where, column, value, reason. A notice of
+// something passed over (a sheet, a JSON key) has no column or value, and
+// says none.
 func problemLine(p ingest.Problem) string {
 	where, _ := p.Places()
 	if p.Values > 1 {
 		where += fmt.Sprintf(" (%d giá trị)", p.Values)
 	}
-	return fmt.Sprintf("%s, cột %s, giá trị %q: %s%s", printable(where), printable(p.Column), p.Value, printable(p.Reason), fixText(p.Code))
+	where = printable(where)
+	if p.Column != "" || p.Value != "" {
+		where += fmt.Sprintf(", cột %s, giá trị %q", printable(p.Column), p.Value)
+	}
+	return fmt.Sprintf("%s: %s%s", where, printable(p.Reason), fixText(p.Code))
 }
 
 // fixText is how to fix a kind of problem, to follow its reason on the

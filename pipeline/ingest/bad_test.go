@@ -58,6 +58,12 @@ type badCase struct {
 	// limits, when set, are the reading limits of the case (small, to
 	// show each limit on a small file).
 	limits *Limits
+	// warn, when set, is a notice the file's summary must carry beside
+	// its values (something passed over that refused nothing): its code,
+	// place and a fragment of its reason.
+	warn, warnRef, warnReason string
+	// notes, when set, are the notes of the accepted values, in order.
+	notes []string
 }
 
 // ignoredCase is an entry of an inbox folder that is listed as not read.
@@ -115,6 +121,19 @@ func badCases(t *testing.T) []badCase {
 			code: "bad_qualifier", ref: "values[1]", column: "qualifier", reason: "Không hiểu mức chính xác \"maybe\"", accepted: 1},
 		{name: "json_nan", file: "nan.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":"Infinity"}]}`),
 			code: "not_a_number", ref: "values[1]", column: "value", reason: "không phải là số", accepted: 1},
+		// A report whose province, unit and period sit one level down,
+		// under a key of its own: refused naming that key and where they
+		// belong, not each value refused for a missing period.
+		{name: "json_report_keys_nested", file: "long-nhau.json", data: []byte(`{"report":{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023"},"values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":1}]}`),
+			fileCode: "nested_report_keys", reason: "Khóa \"report\" chứa \"province\", \"unit\", \"period\", là khóa của báo cáo"},
+		// A key of the report's top level that no report has is not read,
+		// and the summary says so.
+		{name: "json_key_not_read", file: "khoa-la.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","nguoi_lap":"Nguyễn Văn A","values":[{"indicator":"dialogues","value":3}]}`),
+			accepted: 1, warn: "json_key_not_read", warnRef: "nguoi_lap", warnReason: "Khóa \"nguoi_lap\" không phải khóa của báo cáo nên không được đọc"},
+		// The report's own note is kept with each of its values (it was
+		// passed over without a word); a value's note comes first.
+		{name: "json_report_note_kept", file: "ghi-chu.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","ghi_chu":"Số liệu ước tính","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":1,"note":"2 hội thi cấp xã"}]}`),
+			accepted: 2, notes: []string{"Số liệu ước tính", "2 hội thi cấp xã; Số liệu ước tính"}},
 		{name: "jsonl_bad_line", file: "rows.jsonl", data: []byte(`{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}` + "\n" + `{"tinh":"Hà Tĩnh", "gia_tri": }` + "\n"),
 			code: "bad_json_line", ref: "dòng 2", column: "", reason: "không phải một đối tượng JSON hợp lệ", accepted: 1},
 		{name: "form_total_mismatch", file: "form.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
@@ -283,7 +302,40 @@ func badCases(t *testing.T) []badCase {
 				{"Tỉnh: Nghệ An"}, {"Kỳ báo cáo: Năm 2024"},
 				{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 				{1, "Nam Đàn", 8}, {2, "Hưng Nguyên", 4},
-			}}), accepted: 2},
+			}}), accepted: 2, warn: "sheet_not_read", warnRef: "Biểu 1 (2)", warnReason: "Trang \"Biểu 1 (2)\" đang ẩn nên không được đọc"},
+		// A sheet named as instructions is not read either, and the
+		// summary says so.
+		{name: "instructions_sheet_said", file: "huong-dan.xlsx", data: fixtureXLSX(t,
+			xsheet{name: "Biểu 1", rows: [][]any{
+				{"Tỉnh: Nghệ An"}, {"Kỳ báo cáo: Năm 2024"},
+				{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+				{1, "Nam Đàn", 10}, {2, "Hưng Nguyên", 5},
+			}},
+			xsheet{name: "Hướng dẫn", rows: [][]any{
+				{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"}, {1, "Nam Đàn", 1},
+			}}), accepted: 2, warn: "sheet_not_read", warnRef: "Hướng dẫn", warnReason: "là trang hướng dẫn"},
+		// A total typed by hand under a long table's rows is no value of
+		// any report: passed over with a notice, not refused as a row
+		// that lacks its period (forms' total rows are known by the same
+		// words, totalRow).
+		{name: "csv_total_row_typed_below", file: "tong-cong.csv", data: []byte(header + good +
+			"Hà Tĩnh,Can Lộc,2023,dialogues,,5,\n" + "Tổng cộng,,,,,33,\n"), accepted: 2,
+			warn: "total_row", warnRef: "dòng 4", warnReason: "Dòng tổng \"Tổng cộng\""},
+		{name: "csv_total_row_in_unit_column", file: "cong.csv", data: []byte(header + good + ",Cộng,,,,28,\n"), accepted: 1,
+			warn: "total_row", warnRef: "dòng 3", warnReason: "Dòng tổng \"Cộng\""},
+		{name: "long_sheet_total_row", file: "dai-tong.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", 4},
+			{"TỔNG CỘNG", nil, nil, nil, "=SUM(E2:E3)|9"},
+		}}), accepted: 2, warn: "total_row", warnRef: "Sheet1!E4", warnReason: "Dòng tổng \"TỔNG CỘNG\""},
+		// Communes whose names start with a word that folds to a total's
+		// ("Công Chính", "Tống Sơn" of Thanh Hóa) are units, not
+		// subtotals: their values are read, not checked as sums.
+		{name: "form_commune_named_like_total", file: "xa-cong-chinh.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Thanh Hóa"}, {"Kỳ báo cáo: 6 tháng cuối năm 2025"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Hạc Thành", 7}, {2, "Công Chính", 3}, {3, "Tống Sơn", 2}, {nil, "Tổng cộng", "=SUM(C4:C6)|12"},
+		}}), accepted: 3},
 		{name: "only_hidden_sheet_has_table", file: "chi-trang-an.xlsx", data: fixtureXLSX(t,
 			xsheet{name: "Trang bìa", rows: [][]any{{"BÁO CÁO CÔNG TÁC DÂN VẬN NĂM 2024"}}},
 			xsheet{name: "Số liệu", hidden: true, rows: [][]any{
@@ -572,6 +624,25 @@ func TestBadInputs(t *testing.T) {
 			}
 			if res.Accepted != c.accepted {
 				t.Errorf("accepted %d values, want %d (rejects %+v)", res.Accepted, c.accepted, res.Rejects)
+			}
+			if c.notes != nil {
+				out := in.validate(pipeline.NewValidator(in.opts.Reference, testNow), c.file, c.data)
+				var notes []string
+				for _, r := range out.recs {
+					notes = append(notes, r.Note)
+				}
+				if !reflect.DeepEqual(notes, c.notes) {
+					t.Errorf("notes %q, want %q", notes, c.notes)
+				}
+			}
+			if c.warn != "" {
+				found := false
+				for _, w := range res.Warnings {
+					found = found || w.Code == c.warn && w.Ref == c.warnRef && strings.Contains(w.Reason, c.warnReason) && w.ReasonEN != "" && w.File == c.file
+				}
+				if !found {
+					t.Errorf("no notice %s at %s with %q in %+v", c.warn, c.warnRef, c.warnReason, res.Warnings)
+				}
 			}
 			if c.code == "" {
 				if len(res.Rejects) != 0 {

@@ -24,38 +24,47 @@ import (
 // leave it unclear where a cell ends is refused on its own (see
 // csvScanner.next); the rows after it are read.
 func CSV(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	return csvIn(file, data, DefaultLimits())
+	rows, rejects, _, fe := csvIn(file, data, DefaultLimits())
+	return rows, rejects, fe
 }
 
-func csvIn(file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+func csvIn(file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
 	return collectRows(csvRows, file, data, lim)
 }
 
-// rowStream is a streaming reader of a long table (csvRows, jsonlRows).
-type rowStream func(file string, r io.Reader, lim Limits, emit func(line int, raw *pipeline.RawRow, ids *cellIDs) error, reject func(pipeline.RowError)) (*pipeline.FileError, error)
+// rowStream is a streaming reader of a long table (csvRows, jsonlRows): it
+// sends out its rows, its refusals and its notices (out.form unused).
+type rowStream func(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileError, error)
 
 // collectRows reads a file held in memory with a streaming reader and
-// collects what it streams: the rows and the rows it refuses itself.
-func collectRows(stream rowStream, file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+// collects what it streams: the rows, the rows it refuses itself and its
+// notices.
+func collectRows(stream rowStream, file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
 	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
-	fe, _ := stream(file, bytes.NewReader(data), lim, func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
-		rows = append(rows, *raw)
-		return nil
-	}, func(e pipeline.RowError) { rejects = append(rejects, e) })
+	var notices []pipeline.Warning
+	fe, _ := stream(file, bytes.NewReader(data), lim, rowOut{
+		row: func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
+			rows = append(rows, *raw)
+			return nil
+		},
+		reject: func(e pipeline.RowError) { rejects = append(rejects, e) },
+		notice: func(w pipeline.Warning) { notices = append(notices, w) },
+	})
 	if fe != nil {
-		return nil, nil, fe
+		return nil, nil, nil, fe
 	}
-	return rows, rejects, nil
+	return rows, rejects, notices, nil
 }
 
-// csvRows streams the rows of a long CSV/TSV table to emit, in file order,
-// with the physical line each starts on (the header is line 1) and the
-// numbers of its key cells' texts (cells.go), and the rows the reader itself
-// refuses to reject. raw and ids are reused between calls. An error from
-// emit stops the read and is returned. A line longer than lim.LineBytes
-// refuses the file (line_too_long).
-func csvRows(file string, r io.Reader, lim Limits, emit func(line int, raw *pipeline.RawRow, ids *cellIDs) error, reject func(pipeline.RowError)) (*pipeline.FileError, error) {
+// csvRows streams the rows of a long CSV/TSV table to out.row, in file
+// order, with the physical line each starts on (the header is line 1) and
+// the numbers of its key cells' texts (cells.go), the rows the reader itself
+// refuses to out.reject, and a total row typed under the rows (totalLine) to
+// out.notice. raw and ids are reused between calls. An error from out.row
+// stops the read and is returned. A line longer than lim.LineBytes refuses
+// the file (line_too_long).
+func csvRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileError, error) {
 	s, fe := newCSVScanner(file, r)
 	if fe != nil {
 		return fe, nil
@@ -126,7 +135,7 @@ func csvRows(file string, r io.Reader, lim Limits, emit func(line int, raw *pipe
 			if fe := s.checkBroken(file, line, bad); fe != nil {
 				return fe, nil
 			}
-			reject(brokenRow(file, line, bad, l))
+			out.reject(brokenRow(file, line, bad, l))
 			rows++
 			continue
 		}
@@ -143,10 +152,14 @@ func csvRows(file string, r io.Reader, lim Limits, emit func(line int, raw *pipe
 		if !l.fill(&raw, &keys, cells, ids) {
 			continue
 		}
-		rows++
 		refBuf = strconv.AppendInt(refBuf[:prefix], int64(line), 10)
+		if l.totalLine(&raw) {
+			out.notice(l.totalNotice(file, string(refBuf), &raw))
+			continue
+		}
+		rows++
 		raw.Ref = s.arenaString(refBuf)
-		if err := emit(line, &raw, &keys); err != nil {
+		if err := out.row(line, &raw, &keys); err != nil {
 			return nil, err
 		}
 	}

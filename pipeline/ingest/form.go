@@ -7,8 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/danvan/danvan/pipeline"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Reading a form sheet ("biểu mẫu", formats.md section 2) as offices make
@@ -121,6 +124,9 @@ type form struct {
 	// filled rather than a map of cells: a form's title ranges span many
 	// columns, and the map grew and rehashed a table per sheet.
 	origin [][]int32
+	// example is set by read when the text above the table says it is
+	// an example of how to fill the form in (instructions).
+	example bool
 }
 
 // originOf is the top-left cell of the merged range cell (r, c) lies in,
@@ -211,9 +217,21 @@ func unitHeader(t string) bool {
 
 // totalRow reports whether a unit cell marks a total row: "Tổng cộng",
 // "Tổng số", "Cộng", "Tổng cộng (I+II)". grand is set for the sheet's
-// total ("Tổng cộng ..."), unset for a section's ("Cộng khối huyện").
+// total ("Tổng cộng ..."), unset for a section's ("Cộng khối huyện"). It is
+// the one rule of what a total row is, for forms and long tables alike.
+// Written with its marks, the first word must be "tổng" or "cộng": the
+// communes "Công Chính" and "Tống Sơn" (Thanh Hóa) fold to the same
+// letters, and were read as subtotals.
 func totalRow(t string) (total, grand bool) {
 	f := pipeline.Fold(t)
+	if f == "" || f[0] != 't' && f[0] != 'c' {
+		return false, false
+	}
+	if first := firstWord(t); !isASCII(first) {
+		if w := strings.ToLower(norm.NFC.String(first)); w != "tổng" && w != "cộng" {
+			return false, false
+		}
+	}
 	switch {
 	case f == "tong cong" || strings.HasPrefix(f, "tong cong "), f == "tong so", f == "tong", f == "total":
 		return true, true
@@ -221,6 +239,24 @@ func totalRow(t string) (total, grand bool) {
 		return true, false
 	}
 	return false, false
+}
+
+// firstWord is t's first run of letters (with their marks, NFD or not).
+func firstWord(t string) string {
+	t = strings.TrimLeftFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })
+	if i := strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) }); i >= 0 {
+		return t[:i]
+	}
+	return t
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 var (
@@ -900,6 +936,9 @@ func (f *form) classify(h tableHeader, r int, province func(r int) *pipeline.Uni
 		stt = f.shown(r, h.sttCol)
 	}
 	total, grand := totalRow(tr.unit)
+	if total && !grand && f.namesUnit(province(r), tr.unit) {
+		total = false // "Cong Chinh" without its marks: the commune
+	}
 	if !total && tr.unit == "" {
 		total, grand = totalRow(stt)
 	}
@@ -1181,7 +1220,11 @@ func copyCells(m map[pipeline.Field]string) map[pipeline.Field]string {
 // read reads one sheet; found reports whether it held a form's table.
 func (f *form) read() (rows []pipeline.RawRow, rejects []pipeline.RowError, found bool) {
 	h, ok := f.findHeader()
-	if !ok || f.instructions(h) {
+	if !ok {
+		return nil, nil, false
+	}
+	if f.instructions(h) {
+		f.example = true
 		return nil, nil, false
 	}
 	ctx := sheetContext{}

@@ -37,25 +37,27 @@ var Readers = map[string]Reader{
 // DefaultLimits. It never panics: a reader's panic becomes a FileError, so
 // one bad file cannot stop a batch.
 func Read(ref *pipeline.Reference, file string, data []byte) (rows []pipeline.RawRow, rejects []pipeline.RowError, fe *pipeline.FileError) {
-	return readIn(ref, file, data, DefaultLimits())
+	rows, rejects, _, fe = readIn(ref, file, data, DefaultLimits())
+	return rows, rejects, fe
 }
 
-// readIn is Read under lim.
-func readIn(ref *pipeline.Reference, file string, data []byte, lim Limits) (rows []pipeline.RawRow, rejects []pipeline.RowError, fe *pipeline.FileError) {
+// readIn is Read under lim, with the reader's notices (rowOut.notice).
+func readIn(ref *pipeline.Reference, file string, data []byte, lim Limits) (rows []pipeline.RawRow, rejects []pipeline.RowError, notices []pipeline.Warning, fe *pipeline.FileError) {
 	defer func() {
 		if p := recover(); p != nil {
-			rows, rejects, fe = nil, nil, internalError(file, p)
+			rows, rejects, notices, fe = nil, nil, nil, internalError(file, p)
 		}
 	}()
 	if fe := misnamed(file, data); fe != nil {
-		return nil, nil, fe
+		return nil, nil, nil, fe
 	}
 	read, fe := readerFor(file, data)
 	if fe != nil {
-		return nil, nil, fe
+		return nil, nil, nil, fe
 	}
-	// A Reader has no place for lim; the readers that hold a file to it
-	// beyond its size are told it here (functions compare by their code).
+	// A Reader has no place for lim nor for notices; the readers that hold
+	// a file to it beyond its size, or have something to say, are called
+	// here (functions compare by their code).
 	switch reflect.ValueOf(read).Pointer() {
 	case reflect.ValueOf(XLSX).Pointer():
 		return xlsxIn(ref, file, data, lim)
@@ -63,10 +65,14 @@ func readIn(ref *pipeline.Reference, file string, data []byte, lim Limits) (rows
 		return jsonlIn(file, data, lim)
 	case reflect.ValueOf(CSV).Pointer():
 		return csvIn(file, data, lim)
+	case reflect.ValueOf(JSON).Pointer():
+		return jsonIn(file, data)
 	case reflect.ValueOf(Prose).Pointer():
-		return proseIn(ref, file, data, lim)
+		rows, rejects, fe = proseIn(ref, file, data, lim)
+		return rows, rejects, nil, fe
 	}
-	return read(ref, file, data)
+	rows, rejects, fe = read(ref, file, data)
+	return rows, rejects, nil, fe
 }
 
 func internalError(file string, p any) *pipeline.FileError {

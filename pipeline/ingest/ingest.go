@@ -662,7 +662,7 @@ type validated struct {
 
 // validate reads and validates a file held in memory.
 func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (out validated) {
-	rows, readRejects, fe := readIn(in.opts.Reference, name, data, in.opts.Limits)
+	rows, readRejects, notices, fe := readIn(in.opts.Reference, name, data, in.opts.Limits)
 	if fe != nil {
 		return validated{fe: fe}
 	}
@@ -680,7 +680,7 @@ func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (o
 	if fe := oneCause(name, len(recs), t); fe != nil {
 		return validated{fe: fe}
 	}
-	return validated{recs: recs, rejects: rejects, tally: t, warnings: warnings, context: contexts(rows)}
+	return validated{recs: recs, rejects: rejects, tally: t, warnings: append(notices, warnings...), context: contexts(rows)}
 }
 
 // HashFile is a file's SHA-256 in hex: the batch its values are stored under,

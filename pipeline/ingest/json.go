@@ -24,12 +24,18 @@ import (
 // one of them winning by chance: for the report's own keys the file, for a
 // value's keys that value.
 func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+	rows, rejects, _, fe := jsonIn(file, data)
+	return rows, rejects, fe
+}
+
+// jsonIn is JSON with its notices: the report's keys that are not read.
+func jsonIn(file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
 	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil, emptyFile(file)
+		return nil, nil, nil, emptyFile(file)
 	}
 	if !utf8.Valid(data) {
-		return nil, nil, badEncoding(file)
+		return nil, nil, nil, badEncoding(file)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -37,25 +43,34 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 	var no *notObject
 	switch {
 	case errors.As(err, &no):
-		return nil, nil, notReport(file, "là "+jsonKindVI[no.what], "is "+jsonKindEN[no.what])
+		return nil, nil, nil, notReport(file, "là "+jsonKindVI[no.what], "is "+jsonKindEN[no.what])
 	case err != nil:
-		return nil, nil, jsonFileError(file, data, syntaxError(data, err))
+		return nil, nil, nil, jsonFileError(file, data, syntaxError(data, err))
 	}
 	if off := dec.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
 		next := off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n")))
 		line, col := lineCol(data, next)
-		return nil, nil, fileError(file, "malformed_json",
+		return nil, nil, nil, fileError(file, "malformed_json",
 			"Tệp JSON sai cú pháp ở dòng %d, cột %d: còn nội dung sau khi báo cáo đã kết thúc.",
 			"Malformed JSON at line %d, column %d: text after the end of the report.", line, col)
 	}
 	if p := checkKeys(top, reportField); p != nil {
-		return nil, nil, &pipeline.FileError{File: file, Code: p.code, Reason: p.reason(), ReasonEN: p.reasonEN()}
+		return nil, nil, nil, &pipeline.FileError{File: file, Code: p.code, Reason: p.reason(), ReasonEN: p.reasonEN()}
 	}
 	var report pipeline.RawRow // the report's own province, unit, period, date
 	var values json.RawMessage
+	var notices []pipeline.Warning
 	for _, f := range top {
 		s, _ := jsonText(f.raw)
-		switch fd, _ := reportField(f.key); fd {
+		fd, known := reportField(f.key)
+		if !known {
+			if fe := nestedReport(file, f); fe != nil {
+				return nil, nil, nil, fe
+			}
+			notices = append(notices, keyNotRead(file, f.key))
+			continue
+		}
+		switch fd {
 		case pipeline.FieldProvince:
 			report.Province = s
 		case pipeline.FieldUnit:
@@ -64,19 +79,21 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 			report.Period = s
 		case pipeline.FieldSubmittedAt:
 			report.SubmittedAt = s
+		case fieldNote:
+			report.Note = s
 		case fieldValues:
 			values = f.raw
 		}
 	}
 	if values == nil {
-		return nil, nil, notReport(file, `thiếu "values"`, `no "values"`)
+		return nil, nil, nil, notReport(file, `thiếu "values"`, `no "values"`)
 	}
 	objs, err := jsonObjects(values)
 	if err != nil {
-		return nil, nil, notReport(file, `"values" phải là một mảng các đối tượng`, `"values" must be an array of objects`)
+		return nil, nil, nil, notReport(file, `"values" phải là một mảng các đối tượng`, `"values" must be an array of objects`)
 	}
 	if len(objs) == 0 {
-		return nil, nil, noValues(file, `danh sách "values" rỗng`, `its "values" list is empty`)
+		return nil, nil, nil, noValues(file, `danh sách "values" rỗng`, `its "values" list is empty`)
 	}
 	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
@@ -87,7 +104,7 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 			continue
 		}
 		raw := pipeline.RawRow{Ref: ref, Origin: pipeline.FromForm, Columns: jsonColumns,
-			Province: report.Province, Unit: report.Unit, Period: report.Period, SubmittedAt: report.SubmittedAt}
+			Province: report.Province, Unit: report.Unit, Period: report.Period, SubmittedAt: report.SubmittedAt, Note: report.Note}
 		var extra []string
 		sortFields(v)
 		for _, f := range v {
@@ -119,7 +136,46 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 		raw.Note = joinNote(raw.Note, strings.Join(extra, "; "))
 		rows = append(rows, raw)
 	}
-	return rows, rejects, nil
+	return rows, rejects, notices, nil
+}
+
+// reportKeys are the keys of a JSON report's top level, as messages list
+// them.
+const reportKeys = `"province" ("tinh"), "unit" ("don_vi"), "period" ("ky_bao_cao"), "submitted_at" ("ngay_gui"), "note" ("ghi_chu"), "values"`
+
+// keyNotRead is the notice of a key of a report's top level that is no
+// key of a report (a signer's name, a version number): passed over, and
+// the summary says so, since what it holds is not read.
+func keyNotRead(file, key string) pipeline.Warning {
+	return pipeline.Warning{File: file, Ref: key, Code: "json_key_not_read",
+		Reason:   fmt.Sprintf("Khóa %q không phải khóa của báo cáo nên không được đọc; các khóa được đọc: %s.", key, reportKeys),
+		ReasonEN: fmt.Sprintf("Key %q is not a key of a report, so it is not read; the keys read are: %s.", key, reportKeys)}
+}
+
+// nestedReport refuses a report whose own keys are inside an object under
+// a key of its own ({"report": {"province": …, "period": …}, "values": […]}):
+// read as they stand, its values would lack the province or period that
+// are there, one level down. Nil when f is no such object.
+func nestedReport(file string, f jsonField) *pipeline.FileError {
+	objs, err := jsonObjects(json.RawMessage("[" + string(f.raw) + "]"))
+	if err != nil || len(objs) != 1 {
+		return nil
+	}
+	var inside []string
+	for _, g := range objs[0] {
+		if _, ok := reportField(g.key); ok {
+			inside = append(inside, strconvQuote(g.key))
+		}
+	}
+	if len(inside) == 0 {
+		return nil
+	}
+	keys := strings.Join(inside, ", ")
+	return &pipeline.FileError{File: file, Code: "nested_report_keys",
+		Reason: fmt.Sprintf("Khóa %q chứa %s, là khóa của báo cáo, nên chúng không được đọc: các khóa này phải nằm ngay ở cấp ngoài cùng "+
+			"của báo cáo, cạnh \"values\", không lồng trong %q. Các khóa được đọc: %s.", f.key, keys, f.key, reportKeys),
+		ReasonEN: fmt.Sprintf("Key %q holds %s, which are a report's keys, so they are not read: they must be at the report's top level, "+
+			"beside \"values\", not inside %q. The keys read are: %s.", f.key, keys, f.key, reportKeys)}
 }
 
 // fieldValues is the report's "values" key, which must not be given twice
@@ -139,6 +195,9 @@ func reportField(key string) (pipeline.Field, bool) {
 		return pipeline.FieldSubmittedAt, true
 	case "values":
 		return fieldValues, true
+	case "note", "ghi_chu":
+		// The report's note is every value's, after a value's own.
+		return fieldNote, true
 	}
 	return "", false
 }
@@ -158,7 +217,10 @@ func valueField(key string) (pipeline.Field, bool) {
 	case "note", "ghi_chu":
 		return fieldNote, false
 	}
-	return reportField(key)
+	if f, ok := reportField(key); ok && f != fieldValues {
+		return f, true
+	}
+	return "", false
 }
 
 // jsonField is one key of a JSON object and its value, as written.
@@ -444,22 +506,23 @@ func lineCol(data []byte, off int64) (int, int) {
 
 // JSONL reads JSON Lines held in memory: what jsonlRows streams, collected.
 func JSONL(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	return jsonlIn(file, data, DefaultLimits())
+	rows, rejects, _, fe := jsonlIn(file, data, DefaultLimits())
+	return rows, rejects, fe
 }
 
-func jsonlIn(file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+func jsonlIn(file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
 	return collectRows(jsonlRows, file, data, lim)
 }
 
 // jsonlRows streams JSON Lines: one long-table row per line, keyed by the
-// column names of a long table, each sent to emit with its line number as
+// column names of a long table, each sent to out.row with its line number as
 // it is read, so a file of millions of lines is never held. A line that is
 // not a JSON object, or gives a key twice, or one column under two names
-// with different texts, is refused alone (reject). The file is refused
+// with different texts, is refused alone (out.reject). The file is refused
 // whole when a line is longer than lim.LineBytes (line_too_long), when a
-// line is not UTF-8, or when no line is JSON. An error from emit stops the
+// line is not UTF-8, or when no line is JSON. An error from out.row stops the
 // read and is returned.
-func jsonlRows(file string, r io.Reader, lim Limits, emit func(line int, raw *pipeline.RawRow, ids *cellIDs) error, reject func(pipeline.RowError)) (*pipeline.FileError, error) {
+func jsonlRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileError, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := br.Peek(sniffSize)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
@@ -518,10 +581,10 @@ func jsonlRows(file string, r io.Reader, lim Limits, emit func(line int, raw *pi
 				if notJSON {
 					bad++
 				}
-				reject(*e)
+				out.reject(*e)
 			default:
 				rows++
-				if err := emit(n, &raw, nil); err != nil {
+				if err := out.row(n, &raw, nil); err != nil {
 					return nil, err
 				}
 			}

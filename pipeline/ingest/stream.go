@@ -50,10 +50,16 @@ type rowSource interface {
 // which are validated together (their totals are checked against their
 // rows: Validator.File), their seqs from seq0 on, and gives the refs of
 // the records it accepted in seq order.
+//
+// notice takes what a reader passed over that refused nothing (a sheet not
+// read, a total row typed under a long table, a JSON key that is not read):
+// the file's summary says it, beside its values; it is not stored. It is
+// the one way a reader says such a thing.
 type rowOut struct {
 	row    func(seq int, raw *pipeline.RawRow, ids *cellIDs) error
 	reject func(pipeline.RowError)
 	form   func(seq0 int, rows []pipeline.RawRow) ([]string, error)
+	notice func(pipeline.Warning)
 }
 
 // sourceFor is the streaming reader of path.
@@ -76,7 +82,7 @@ type csvSource struct {
 }
 
 func (c *csvSource) rows(input io.Reader, _ io.ReaderAt, _ int64, out rowOut) (*pipeline.FileError, error) {
-	return csvRows(c.file, input, c.lim, out.row, out.reject)
+	return csvRows(c.file, input, c.lim, out)
 }
 
 func (c *csvSource) ref(seq int) string { return "dòng " + strconv.Itoa(seq) }
@@ -88,7 +94,7 @@ type jsonlSource struct {
 }
 
 func (j *jsonlSource) rows(input io.Reader, _ io.ReaderAt, _ int64, out rowOut) (*pipeline.FileError, error) {
-	return jsonlRows(j.file, input, j.lim, out.row, out.reject)
+	return jsonlRows(j.file, input, j.lim, out)
 }
 
 func (j *jsonlSource) ref(seq int) string { return "dòng " + strconv.Itoa(seq) }
@@ -215,7 +221,7 @@ type passResult struct {
 	accepted    int
 	refused     []pipeline.Refusal // records handed over that the whole-file checks refused
 	readRefused bool               // the reader refused rows itself
-	warnings    []pipeline.Warning // a form sheet's (Validator.File)
+	warnings    []pipeline.Warning // the reader's notices and a form sheet's (Validator.File)
 	context     []Context          // where a form sheet's values took their context
 }
 
@@ -404,6 +410,11 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 					}
 				}
 				return refs, nil
+			},
+			notice: func(w pipeline.Warning) {
+				if drop == nil {
+					res.warnings = append(res.warnings, w)
+				}
 			},
 		}
 		readFE, readErr = src.rows(input, input, fi.Size(), out)

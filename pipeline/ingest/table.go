@@ -224,3 +224,38 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 func repeatsHeader(value string, cells []string) bool {
 	return headerAliases[headerKey(value)] == pipeline.FieldValue && recognised(cells) >= 3
 }
+
+// totalLine reports whether a long table's row is a total typed under its
+// rows ("Tổng cộng,,,,9", Excel's SUM at the bottom): its province or unit
+// cell reads as a total, by the words that make a form's total row
+// (totalRow), and it names no period or no indicator, so it is no value of
+// any report. A row that names both is a value: "Tổng cộng" in the unit
+// cell of such a row is the province's own figure, as "Toàn tỉnh" is.
+// Only a row that lacks its period or indicator (which would be refused)
+// has its cells' words looked at.
+func (l *layout) totalLine(raw *pipeline.RawRow) bool {
+	if raw.Period != "" && raw.Indicator != "" {
+		return false
+	}
+	if t, _ := totalRow(raw.Province); t {
+		return true
+	}
+	t, _ := totalRow(raw.Unit)
+	return t
+}
+
+// totalNotice says that the total row at ref was passed over.
+func (l *layout) totalNotice(file, ref string, raw *pipeline.RawRow) pipeline.Warning {
+	label, field := raw.Province, pipeline.FieldProvince
+	if t, _ := totalRow(label); !t {
+		label, field = raw.Unit, pipeline.FieldUnit
+	}
+	vi := fmt.Sprintf("Dòng tổng %q không phải số liệu của một đơn vị nên không được nạp", label)
+	en := fmt.Sprintf("The total row %q is no unit's figure, so it is not loaded", label)
+	if raw.Value != "" {
+		vi += fmt.Sprintf(" (giá trị %s không được đối chiếu với các dòng trên)", raw.Value)
+		en += fmt.Sprintf(" (its value %s is not checked against the rows above)", raw.Value)
+	}
+	return pipeline.Warning{File: file, Ref: ref, Column: l.columns[field], Value: label, Code: "total_row",
+		Reason: vi + ".", ReasonEN: en + "."}
+}

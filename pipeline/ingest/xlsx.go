@@ -22,11 +22,13 @@ import (
 // skipped (instructions, charts); a workbook where no sheet has a table is
 // refused.
 func XLSX(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	return xlsxIn(ref, file, data, DefaultLimits())
+	rows, rejects, _, fe := xlsxIn(ref, file, data, DefaultLimits())
+	return rows, rejects, fe
 }
 
-// xlsxIn is XLSX under lim.
-func xlsxIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+// xlsxIn is XLSX under lim, with its notices (sheets not read, total rows
+// under long tables).
+func xlsxIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
 	// The rows in sheet order: a form sheet's rows as the form reader made
 	// them, a run of a long table's rows as one part, copied once into one
 	// slice at the end (a workbook of 27 forms grew one slice of RawRows,
@@ -34,6 +36,7 @@ func xlsxIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pi
 	var parts [][]pipeline.RawRow
 	var long []pipeline.RawRow
 	var rejects []pipeline.RowError
+	var notices []pipeline.Warning
 	x := &xlsxSource{file: file, lim: lim.withDefaults(), reference: ref}
 	fe, _ := x.read(bytes.NewReader(data), int64(len(data)), true, rowOut{
 		row: func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
@@ -48,17 +51,18 @@ func xlsxIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pi
 			parts = append(parts, got)
 			return nil, nil
 		},
+		notice: func(w pipeline.Warning) { notices = append(notices, w) },
 	})
 	if fe != nil {
-		return nil, nil, fe
+		return nil, nil, nil, fe
 	}
 	if len(long) > 0 {
 		parts = append(parts, long)
 	}
 	if len(parts) == 1 {
-		return parts[0], rejects, nil
+		return parts[0], rejects, notices, nil
 	}
-	return slices.Concat(parts...), rejects, nil
+	return slices.Concat(parts...), rejects, notices, nil
 }
 
 // xlsxSource reads a workbook through package workbook, which streams
@@ -204,6 +208,35 @@ type sheetReader struct {
 	noProvince, noPeriod bool
 }
 
+// skipped is why a sheet of a workbook is not read.
+type skipped int
+
+const (
+	skipHidden       skipped = iota + 1 // hidden in the workbook
+	skipInstructions                    // named as instructions
+	skipExample                         // its table is under a line saying it is an example
+)
+
+// sheetNotRead is the notice of a sheet passed over: the file's summary
+// names each, so nothing in a workbook is left out without a word.
+func sheetNotRead(file, sheet string, why skipped) pipeline.Warning {
+	w := pipeline.Warning{File: file, Ref: sheet, Code: "sheet_not_read"}
+	switch why {
+	case skipHidden:
+		w.Reason = fmt.Sprintf("Trang %q đang ẩn nên không được đọc (trang ẩn thường là bản cũ hay danh mục tra cứu). "+
+			"Nếu số liệu của báo cáo nằm ở đó, hãy bỏ ẩn trang (chuột phải vào tên trang, chọn Bỏ ẩn/Unhide) rồi gửi lại.", sheet)
+		w.ReasonEN = fmt.Sprintf("Sheet %q is hidden, so it is not read (a hidden sheet is mostly an earlier copy or a lookup list). "+
+			"If the report's figures are there, unhide the sheet (right-click a sheet tab, Unhide) and send the file again.", sheet)
+	case skipInstructions:
+		w.Reason = fmt.Sprintf("Trang %q là trang hướng dẫn, ví dụ hoặc danh mục (theo tên trang) nên không được đọc; số liệu ghi ở trang này không được nạp.", sheet)
+		w.ReasonEN = fmt.Sprintf("Sheet %q holds instructions, examples or lists (by its name), so it is not read; figures written on it are not loaded.", sheet)
+	case skipExample:
+		w.Reason = fmt.Sprintf("Bảng của trang %q nằm dưới dòng hướng dẫn (\"Hướng dẫn ghi biểu\", \"Ví dụ\") nên là bảng ví dụ, không được đọc.", sheet)
+		w.ReasonEN = fmt.Sprintf("The table of sheet %q is under a line of instructions (\"Hướng dẫn ghi biểu\", \"Ví dụ\"), so it is an example and is not read.", sheet)
+	}
+	return w
+}
+
 // instructionSheet reports whether a sheet's name says it holds
 // instructions or examples, not a report: its tables are never data.
 func instructionSheet(name string) bool {
@@ -294,6 +327,7 @@ func (s *sheetReader) sheets() (*pipeline.FileError, error) {
 type sheetLoad struct {
 	fe    *pipeline.FileError
 	name  string
+	skip  skipped        // a sheet not read, and why
 	first []string       // long: the header
 	long  *workbook.Rows // long: the rows after the header, open
 	form  *sheetGrid
@@ -311,12 +345,15 @@ func (l sheetLoad) close() {
 func (s *sheetReader) load(i int) sheetLoad {
 	x := s.x
 	name := s.book.Sheets()[i]
-	if instructionSheet(name) || s.book.Hidden(i) {
+	switch {
+	case s.book.Hidden(i):
 		// A hidden sheet is not what the office sends to be read: an
 		// earlier period's copy, a lookup list, a working sheet. Read,
 		// an old copy's values would clash with the report's own, on a
 		// sheet the clerk cannot see.
-		return sheetLoad{}
+		return sheetLoad{name: name, skip: skipHidden}
+	case instructionSheet(name):
+		return sheetLoad{name: name, skip: skipInstructions}
 	}
 	rows, err := s.book.Rows(i)
 	if err != nil {
@@ -400,6 +437,9 @@ func (s *sheetReader) use(l sheetLoad) (*pipeline.FileError, error) {
 	switch {
 	case l.fe != nil:
 		return l.fe, nil
+	case l.skip != 0:
+		s.out.notice(sheetNotRead(x.file, l.name, l.skip))
+		return nil, nil
 	case l.long != nil:
 		defer l.long.Close()
 		s.tables++
@@ -408,8 +448,12 @@ func (s *sheetReader) use(l sheetLoad) (*pipeline.FileError, error) {
 		return nil, nil
 	}
 	name := l.name
-	got, rejects, found := newForm(s.forms, l.form).read()
+	f := newForm(s.forms, l.form)
+	got, rejects, found := f.read()
 	if !found {
+		if f.example {
+			s.out.notice(sheetNotRead(x.file, name, skipExample))
+		}
 		return nil, nil
 	}
 	s.tables++
@@ -493,6 +537,10 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 		raw.Ref = cellRef(sheet, valueCol+1, rows.Row())
 		if raw.Value != "" {
 			raw.Value, raw.Plain = numberText(kind(cells, valueCol), raw.Value)
+		}
+		if l.totalLine(&raw) {
+			s.out.notice(l.totalNotice(x.file, raw.Ref, &raw))
+			continue
 		}
 		if dateCol >= 0 && raw.SubmittedAt != "" {
 			raw.SubmittedAt = dateText(kind(cells, dateCol), raw.SubmittedAt)
