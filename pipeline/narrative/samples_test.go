@@ -3,6 +3,7 @@ package narrative
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -136,11 +137,27 @@ func TestDevScores(t *testing.T) {
 
 // Floors of the held-out texts' scores (testdata/heldout: reports written
 // for the project, with their answer key, before the extractor was run on
-// them; README, "Narrative reports", gives their first-sight scores).
+// them; README, "Narrative reports", gives their first-sight scores). The
+// batch written at the eleventh stop (n13–n24) has floors of its own, so a
+// rule learnt from it can never buy its recall with the earlier batches'
+// precision.
 const (
 	heldOutPrecisionFloor = 1.0
 	heldOutRecallFloor    = 1.0
+	// n13–n24 at first sight: 40 of 49 found right, 40 of 62 expected
+	batch11PrecisionFloor = 0.816
+	batch11RecallFloor    = 0.645
 )
+
+// inBatch11 says whether a held-out document is of the eleventh stop's
+// batch, n13–n24.
+func inBatch11(doc string) bool {
+	if len(doc) != 3 || doc[0] != 'n' {
+		return false
+	}
+	n, err := strconv.Atoi(doc[1:])
+	return err == nil && n >= 13 && n <= 24
+}
 
 // heldOutKnownFalse are the false finds the held-out set is allowed, each an
 // answer-key call the rules do not make, by document and quote: the score
@@ -152,8 +169,9 @@ var heldOutKnownFalse = map[string]string{
 	"n07": "hiến hơn 50 ha",
 }
 
-// TestHeldOutScores scores the held-out texts and fails below the floors;
-// documents with no figure must stay empty.
+// TestHeldOutScores scores the held-out texts and fails below the floors,
+// the earlier batches and n13–n24 each against their own; documents with
+// no figure must stay empty.
 func TestHeldOutScores(t *testing.T) {
 	x := testExtractor(t)
 	v, err := x.EvaluateDir(os.DirFS(filepath.Join("testdata", "heldout")))
@@ -165,19 +183,42 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 56 || v.Total.Expected < 156 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 56 and 156", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 68 || v.Total.Expected < 218 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 68 and 218", len(v.Docs), v.Total.Expected)
+	}
+	// [0] the earlier batches, [1] n13–n24
+	var expected, found, matched [2]int
+	batch := func(doc string) int {
+		if inBatch11(doc) {
+			return 1
+		}
+		return 0
+	}
+	for _, m := range v.Matches {
+		b := batch(m.Want.Doc)
+		expected[b]++
+		found[b]++
+		matched[b]++
+	}
+	for _, m := range v.Misses {
+		expected[batch(m.Doc)]++
 	}
 	known := 0
 	for _, f := range v.FalseFinds {
 		if q, ok := heldOutKnownFalse[f.Doc]; ok && q == f.Quote {
 			known++
+			continue
 		}
+		found[batch(f.Doc)]++
 	}
-	precision := ratio(v.Total.Matched, v.Total.Found-known)
-	if precision < heldOutPrecisionFloor || v.Recall() < heldOutRecallFloor {
-		t.Errorf("held-out precision %.3f (%.3f with the %d known false finds), recall %.3f: below the floors %.3f, %.3f",
-			precision, v.Precision(), known, v.Recall(), heldOutPrecisionFloor, heldOutRecallFloor)
+	for b, floor := range [2][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}} {
+		name := [2]string{"earlier batches", "n13–n24"}[b]
+		precision, recall := ratio(matched[b], found[b]), ratio(matched[b], expected[b])
+		t.Logf("%s: %d expected, %d found (known false finds left out), %d right: precision %.3f, recall %.3f", name, expected[b], found[b], matched[b], precision, recall)
+		if precision < floor[0] || recall < floor[1] {
+			t.Errorf("%s: held-out precision %.3f, recall %.3f: below the floors %.3f, %.3f (%d known false finds left out)",
+				name, precision, recall, floor[0], floor[1], known)
+		}
 	}
 	for _, m := range v.Matches {
 		f := m.Got
