@@ -226,10 +226,11 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 			parts = append(parts, toks[j].text, toks[j+1].text)
 			j = j3
 		}
-		// "… 508 ngàn 350 đồng": the last group, in single đồng, has no
-		// multiplier but the money unit right after it.
+		// "… 508 ngàn 350 đồng", "1 nghìn 200 ngày công" ("một nghìn hai
+		// trăm", numerals.tsv): the last group has no multiplier but the
+		// unit right after it.
 		if j+1 < len(toks) && toks[j].kind == tNum && len(toks[j].text) <= 3 && strings.Trim(toks[j].text, "0123456789") == "" {
-			if es, _ := x.lx.units.at(toks, j+1); len(es) > 0 && es[0].class == "money" {
+			if es, _ := x.lx.units.at(toks, j+1); len(es) > 0 && es[0].class != "money_after" {
 				parts = append(parts, toks[j].text)
 				j++
 			}
@@ -337,7 +338,7 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 	// or a qualifier that is itself a quota ("ít nhất 1 mô hình"; "vượt 1 tỷ
 	// đồng" stays a sum over an amount).
 	for _, at := range []int{cd.qStart, cd.numStart} {
-		if sp, ok := endingAt(c.excl, at); ok {
+		if sp, ok := endingAt(c.excl, at); ok && !x.foldedTail(c, sp) {
 			for _, e := range sp.e {
 				if e.col(0) == "immediate" && e.class != "allow" && (at == cd.qStart || e.class == "plan") {
 					cd.refused, cd.norm = "after «"+e.phrase+"» ("+e.class+")", notOutcome(e.class)
@@ -1582,6 +1583,22 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 		}
 	}
 	return ""
+}
+
+// foldedTail: in a text written without diacritics, an exclusion that is
+// the last word of a longer cue written there is that cue's word: "dang ky
+// 46" is đăng ký, not the ordinal kỳ; "hien tang 300" is hiến tặng, not a
+// delta. With diacritics the words differ and this never holds.
+func (x *extraction) foldedTail(c *sentCtx, sp span) bool {
+	if !x.lx.k.folded {
+		return false
+	}
+	for _, cs := range c.cues {
+		if cs.start < sp.start && cs.end == sp.end {
+			return true
+		}
+	}
+	return false
 }
 
 // subjectMarkerAt: a word that follows a subject before its verb ("đã",

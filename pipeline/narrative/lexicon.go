@@ -145,7 +145,8 @@ type lexicon struct {
 	// the report's month), and what its parts after "trong đó" are
 	// (breakdown: by sector or level, not figures; tier: figures too).
 	undated, parts map[string]string
-	// numbers written in words (numerals.tsv); nil for folded texts
+	// numbers written in words (numerals.tsv), the one list of them: the
+	// figures' and the periods' ("ba năm qua")
 	numerals map[string]numeral
 }
 
@@ -240,13 +241,11 @@ func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators m
 		quals: newTable(k, raw["qualifiers"]), cues: newTable(k, raw["cues"]), excl: newTable(k, raw["exclusions"]),
 		time: newTable(k, raw["time"]), place: newTable(k, raw["places"]), classes: map[string]unitClass{},
 	}
-	if !folded {
-		nums, err := buildNumerals(k, raw["numerals"])
-		if err != nil {
-			return nil, err
-		}
-		lx.numerals = nums
+	nums, err := buildNumerals(k, raw["numerals"])
+	if err != nil {
+		return nil, err
 	}
+	lx.numerals = nums
 	var fr [][]string
 	for _, n := range fieldNames {
 		fr = append(fr, []string{n, "field"})

@@ -266,12 +266,14 @@ func (e *Extractor) newExtraction(text string) *extraction {
 			toks[i].key = x.lx.k.of(toks[i].text)
 		}
 	}
-	toks = mergeNumerals(toks, x.lx.numerals, x.lx.k.of("thứ"), func(toks []token, i int) bool {
+	toks = mergeNumerals(toks, x.lx.numerals, x.lx.k.of("thứ"), func(toks []token, i int) counting {
 		if es, _ := x.lx.mult.at(toks, i); len(es) > 0 {
-			return true
+			return byMultiplier
 		}
-		es, _ := x.lx.units.at(toks, i)
-		return len(es) > 0
+		if es, _ := x.lx.units.at(toks, i); len(es) > 0 {
+			return byUnit
+		}
+		return notCounted
 	})
 	x.sents = splitSentences(text, toks)
 	tableRows(text, x.sents, x.lx.k)

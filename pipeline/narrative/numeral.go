@@ -5,13 +5,32 @@ import (
 	"strconv"
 )
 
-// numeral is one word of a number written in words (lexicon/numerals.tsv).
+// numeral is one word of a number written in words (lexicon/numerals.tsv):
+// the roles it may play and its value. Folded ("muoi" for mười and mươi),
+// one word may play two roles of one value.
 type numeral struct {
-	role  string
+	roles uint8
 	value int
 	alone bool
 }
 
+const (
+	rDigit uint8 = 1 << iota
+	rTen
+	rTens
+	rHundred
+	rLast
+	rZero
+)
+
+var numeralRoles = map[string]uint8{"digit": rDigit, "ten": rTen, "tens": rTens, "hundred": rHundred, "last": rLast, "zero": rZero}
+
+func (n numeral) is(role uint8) bool { return n.roles&role != 0 }
+
+// buildNumerals keys the number words. For a text written without
+// diacritics (k folds) the words are keyed folded, and a word marked
+// "marked" is no number by itself there: folded, it is mostly another
+// word ("sau", after; "tam", "bay").
 func buildNumerals(k *keyer, rows [][]string) (map[string]numeral, error) {
 	out := map[string]numeral{}
 	for _, r := range rows {
@@ -22,15 +41,47 @@ func buildNumerals(k *keyer, rows [][]string) (map[string]numeral, error) {
 		if err != nil {
 			return nil, fmt.Errorf("lexicon numerals: %q: bad value %q", r[0], r[2])
 		}
-		switch r[1] {
-		case "digit", "ten", "tens", "hundred", "last", "zero":
-		default:
+		role, ok := numeralRoles[r[1]]
+		if !ok {
 			return nil, fmt.Errorf("lexicon numerals: %q: unknown role %q", r[0], r[1])
 		}
-		out[k.of(r[0])] = numeral{role: r[1], value: v, alone: len(r) > 3 && r[3] == "alone"}
+		alone := false
+		if len(r) > 3 {
+			switch r[3] {
+			case "alone":
+				alone = true
+			case "marked":
+				alone = !k.folded
+			default:
+				return nil, fmt.Errorf("lexicon numerals: %q: unknown flag %q", r[0], r[3])
+			}
+		}
+		key := k.of(r[0])
+		if o, ok := out[key]; ok {
+			// two words that fold alike: one word of two roles, which
+			// the grammar tells apart, if they have one value
+			if o.value != v {
+				return nil, fmt.Errorf("lexicon numerals: %q: folds like another word of value %d", r[0], o.value)
+			}
+			o.roles |= role
+			o.alone = o.alone || alone
+			out[key] = o
+			continue
+		}
+		out[key] = numeral{roles: role, value: v, alone: alone}
 	}
 	return out, nil
 }
+
+// counting says what follows a number: nothing it counts, a unit noun or a
+// multiplier.
+type counting uint8
+
+const (
+	notCounted counting = iota
+	byUnit
+	byMultiplier
+)
 
 // mergeNumerals turns each run of number words ("ba mươi hai") into one
 // number token: its span the words as written (quotes, cut from the text by
@@ -42,7 +93,10 @@ func buildNumerals(k *keyer, rows [][]string) (map[string]numeral, error) {
 // Only a run followed by a multiplier or a unit noun is merged (measure
 // needs one anyway): the others ("hai năm qua", "ba bên") stay words, and a
 // sentence holding only those is still skipped as having no number.
-func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counted func([]token, int) bool) []token {
+//
+// A digit word that is no number alone ("một", "năm") is one before a
+// multiplier: "một nghìn hai trăm", "năm triệu đồng".
+func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counted func([]token, int) counting) []token {
 	if len(nums) == 0 {
 		return toks
 	}
@@ -51,8 +105,13 @@ func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counte
 		n, v := 0, 0
 		if toks[i].kind == tWord {
 			if _, ok := nums[toks[i].key]; ok {
-				n, v = readNumeral(toks, i, nums)
-				if n > 0 && !counted(toks, i+n) {
+				n, v = readNumeral(toks, i, nums, false)
+				if n == 0 {
+					if n1, v1 := readNumeral(toks, i, nums, true); n1 == 1 && counted(toks, i+1) == byMultiplier {
+						n, v = n1, v1
+					}
+				}
+				if n > 0 && counted(toks, i+n) == notCounted {
 					n = 0
 				}
 			}
@@ -81,61 +140,65 @@ func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counte
 
 // readNumeral reads the number words at toks[i]: how many tokens, and the
 // value; 0 tokens when there is none. Up to 999: nghìn, triệu and tỷ after
-// it are read as multipliers.
-func readNumeral(toks []token, i int, nums map[string]numeral) (int, int) {
-	at := func(j int) (numeral, bool) {
+// it are read as multipliers. lone reads a digit word by itself even when
+// it is not one that stands alone (the caller knows a count is there: "năm
+// năm qua").
+func readNumeral(toks []token, i int, nums map[string]numeral, lone bool) (int, int) {
+	at := func(j int, role uint8) (numeral, bool) {
 		if j >= len(toks) || toks[j].kind != tWord || j > i && (toks[j].nl || !toks[j].space || toks[j].upper) {
 			return numeral{}, false
 		}
 		w, ok := nums[toks[j].key]
-		return w, ok
+		return w, ok && w.is(role)
 	}
 	j, v := i, 0
-	w, ok := at(j)
-	if !ok {
+	if _, ok := nums[tokAt(toks, i).key]; !ok || toks[i].kind != tWord {
 		return 0, 0
 	}
 	// hundreds: "hai trăm", "một trăm linh năm"
-	if w.role == "digit" {
-		if h, ok := at(j + 1); ok && h.role == "hundred" {
+	if w, ok := at(j, rDigit); ok {
+		if h, ok := at(j+1, rHundred); ok {
 			v = w.value * h.value
 			j += 2
-			if z, ok := at(j); ok && z.role == "zero" {
-				if d, ok := at(j + 1); ok && d.role == "digit" {
+			if _, ok := at(j, rZero); ok {
+				if d, ok := at(j+1, rDigit); ok {
 					return j + 2 - i, v + d.value
 				}
 				return j - i, v
 			}
 		}
 	}
-	w, ok = at(j)
-	switch {
-	case ok && w.role == "ten":
-		v += 10
-		j++
-	case ok && w.role == "digit":
-		t, ok2 := at(j + 1)
-		if !ok2 || t.role != "tens" || w.value < 2 {
+	if w, ok := at(j, rDigit); ok {
+		if t, ok := at(j+1, rTens); ok && w.value >= 2 {
+			v += w.value * t.value
+			j += 2
+		} else {
 			if j > i {
 				return j - i, v // "hai trăm" then another word
 			}
-			if !w.alone {
+			if !w.alone && !lone {
 				return 0, 0
 			}
 			return 1, w.value
 		}
-		v += w.value * 10
-		j += 2
-	default:
+	} else if w, ok := at(j, rTen); ok {
+		v += w.value
+		j++
+	} else {
 		if j > i {
 			return j - i, v
 		}
 		return 0, 0
 	}
-	// the last digit after the tens
-	if d, ok := at(j); ok && (d.role == "digit" || d.role == "last") && !(d.value == 1 && d.role == "last" && v%100 == 10) {
-		v += d.value
-		j++
+	// The last digit after the tens: "lăm", not "năm", is five there, so
+	// "mười năm qua" is ten years; "mốt" is no one after "mười".
+	if d, ok := at(j, rDigit|rLast); ok {
+		five := d.value == 5 && !d.is(rLast)
+		mot := d.value == 1 && !d.is(rDigit) && v%100 == 10
+		if !five && !mot {
+			v += d.value
+			j++
+		}
 	}
 	return j - i, v
 }

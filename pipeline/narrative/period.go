@@ -68,19 +68,6 @@ func isKey(toks []token, i int, keys ...string) bool {
 
 var romans = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
-// numberWords are the counts written in words in "Ba năm qua", by match key
-// (with and without diacritics: both spellings are keys here). numerals.tsv
-// makes number words one token only before a unit or a multiplier, so these
-// stay words.
-var numberWords = map[string]int{}
-
-func init() {
-	for w, n := range map[string]int{"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10} {
-		numberWords[pipeline.Key(w)] = n
-		numberWords[pipeline.Fold(w)] = n
-	}
-}
-
 // dateAt reads a day at i: "07/10/2020", "14-7-2015", "ngày 15 tháng 10 năm
 // 2020" (without "ngày"). It returns the date and the index after it.
 func (x *extraction) dateAt(toks []token, i int) (time.Time, int, bool) {
@@ -361,18 +348,19 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 	case t.key == k.of("qua") || t.key == k.of("sau"):
 		// "Qua 5 năm, …", "sau 3 năm thực hiện": the same span.
 		n, ok := numVal(tokAt(toks, i+1))
+		w := 1
 		if !ok {
-			n = numberWords[tokAt(toks, i+1).key]
+			w, n = readNumeral(toks, i+1, x.lx.numerals, true)
 		}
-		if n > 0 && n <= 30 && isKey(toks, i+2, nam) && !isPunct(toks, i+3, "/-") {
-			if _, isYear := yearAt(toks, i+3); !isYear {
-				return timeExpr{end: i + 3, kind: tkDocPeriod, years: n}, true
+		if w > 0 && n > 0 && n <= 30 && isKey(toks, i+1+w, nam) && !isPunct(toks, i+2+w, "/-") {
+			if _, isYear := yearAt(toks, i+2+w); !isYear {
+				return timeExpr{end: i + 2 + w, kind: tkDocPeriod, years: n}, true
 			}
 		}
-	case t.kind == tWord && numberWords[t.key] > 0:
-		// "Ba năm qua", "mười năm qua"
-		if isKey(toks, i+1, nam) && isKey(toks, i+2, k.of("qua")) {
-			return timeExpr{end: i + 3, kind: tkDocPeriod, years: numberWords[t.key]}, true
+	case t.kind == tWord:
+		// "Ba năm qua", "mười lăm năm qua" (numerals.tsv)
+		if w, n := readNumeral(toks, i, x.lx.numerals, true); w > 0 && n > 0 && isKey(toks, i+w, nam) && isKey(toks, i+w+1, k.of("qua")) {
+			return timeExpr{end: i + w + 2, kind: tkDocPeriod, years: n}, true
 		}
 	}
 	return timeExpr{}, false

@@ -144,9 +144,10 @@ func TestDevScores(t *testing.T) {
 const (
 	heldOutPrecisionFloor = 1.0
 	heldOutRecallFloor    = 1.0
-	// n13–n24 at first sight: 40 of 49 found right, 40 of 62 expected
-	batch11PrecisionFloor = 0.816
-	batch11RecallFloor    = 0.645
+	// n13–n24: 40 of 49 found right at first sight (0.816 / 0.645); 45 of
+	// 53 after number words without diacritics
+	batch11PrecisionFloor = 0.849
+	batch11RecallFloor    = 0.725
 )
 
 // inBatch11 says whether a held-out document is of the eleventh stop's
