@@ -3,6 +3,7 @@ package narrative
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // numeral is one word of a number written in words (lexicon/numerals.tsv):
@@ -103,8 +104,8 @@ func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counte
 	out := toks[:0]
 	for i := 0; i < len(toks); {
 		n, v := 0, 0
-		if toks[i].kind == tWord {
-			if _, ok := nums[toks[i].key]; ok {
+		if toks[i].kind == tWord || digitWord(toks[i]) {
+			if _, ok := nums[toks[i].key]; ok || toks[i].kind == tNum {
 				n, v = readNumeral(toks, i, nums, false)
 				if n == 0 {
 					if n1, v1 := readNumeral(toks, i, nums, true); n1 == 1 && counted(toks, i+1) == byMultiplier {
@@ -119,7 +120,7 @@ func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counte
 		if n > 0 && toks[i].upper && !(i == 0 || toks[i].nl || isPunct(toks, i-1, ".!?…:;-–•+*\"“(")) {
 			n = 0
 		}
-		if n > 0 && i > 0 && !toks[i].nl && (toks[i-1].kind == tNum || toks[i-1].key == ordinal) {
+		if n > 0 && i > 0 && !toks[i].nl && (toks[i-1].kind == tNum && toks[i].kind == tWord || toks[i-1].key == ordinal) {
 			n = 0
 		}
 		if n == 0 {
@@ -138,6 +139,12 @@ func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counte
 	return out
 }
 
+// digitWord: one digit 1–9 written as a digit, which stands for its word
+// before "trăm" ("2 trăm", "1 nghìn 2 trăm").
+func digitWord(t token) bool {
+	return t.kind == tNum && len(t.text) == 1 && t.text[0] >= '1' && t.text[0] <= '9'
+}
+
 // readNumeral reads the number words at toks[i]: how many tokens, and the
 // value; 0 tokens when there is none. Up to 999: nghìn, triệu and tỷ after
 // it are read as multipliers. lone reads a digit word by itself even when
@@ -152,6 +159,20 @@ func readNumeral(toks []token, i int, nums map[string]numeral, lone bool) (int, 
 		return w, ok && w.is(role)
 	}
 	j, v := i, 0
+	if digitWord(tokAt(toks, i)) {
+		// "1 trăm 15", "3 trăm triệu": a digit written as a digit before
+		// trăm, and the tens and units after it written in digits
+		h, ok := at(i+1, rHundred)
+		if !ok {
+			return 0, 0
+		}
+		v = int(toks[i].text[0]-'0') * h.value
+		if t := tokAt(toks, i+2); t.kind == tNum && t.space && !t.nl && len(t.text) <= 2 && strings.Trim(t.text, "0123456789") == "" {
+			n, _ := strconv.Atoi(t.text)
+			return 3, v + n
+		}
+		return 2, v
+	}
 	if _, ok := nums[tokAt(toks, i).key]; !ok || toks[i].kind != tWord {
 		return 0, 0
 	}
