@@ -276,7 +276,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 		return notCounted
 	})
 	x.sents = splitSentences(text, toks)
-	tableRows(text, x.sents, x.lx.k)
+	x.tableRows()
 	return x
 }
 

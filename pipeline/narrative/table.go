@@ -9,16 +9,34 @@ import "strings"
 // around the number ("Diện tích hiến 1.250 m2", "420 ngày công"), cells
 // parted like clauses. The heading's words are copied as tokens of no width
 // at the number, so a figure's quote is the cell's number as written.
-func tableRows(text string, sents []sentence, k *keyer) {
+//
+// A row labelled by a level or a sector ("Khối xã, thị trấn", "Lĩnh vực
+// kinh tế": fields.tsv) is a part of a breakdown, as in prose: its numbers
+// are left out, the total row stays.
+func (x *extraction) tableRows() {
+	text, sents, lx := x.text, x.sents, x.lx
+	k := lx.k
 	for n := 0; n < len(sents); {
 		head := tableCells(text, sents[n])
 		if len(head) < 2 || !headingCells(head) {
 			n++
 			continue
 		}
+		// A first column of row numbers ("TT", "STT") holds no figure.
+		numbered := rowNumberHeading(head[0], k)
+		if numbered {
+			head = head[1:]
+		}
+		rowOf := func(m int) [][]token {
+			row := tableCells(text, sents[m])
+			if numbered && len(row) == len(head)+1 && len(row[0]) == 1 && (row[0][0].kind == tNum || romans[row[0][0].key] > 0) {
+				row = row[1:] // a total row leaves its number blank
+			}
+			return row
+		}
 		m := n + 1
 		for m < len(sents) {
-			row := tableCells(text, sents[m])
+			row := rowOf(m)
 			if len(row) != len(head) || !rowCells(row) {
 				break
 			}
@@ -28,19 +46,70 @@ func tableRows(text string, sents []sentence, k *keyer) {
 			n++
 			continue
 		}
+		var leadUnit []token
+		if n > 0 {
+			leadUnit = soleUnit(sents[n-1].toks, lx)
+		}
 		sents[n].heading = false
 		for r := n + 1; r < m; r++ {
-			sents[r].toks = rowTokens(tableCells(text, sents[r]), head, k)
+			row := rowOf(r)
 			sents[r].heading = false
+			if sp, ok := spanAt(lx.fields.spans(row[0]), 0); ok && (sp.has("level") || sp.has("field")) {
+				x.logf("câu %d: a table row of a breakdown by level or sector («%s»): its numbers are parts, not figures", sents[r].index, text[row[0][0].start:row[0][len(row[0])-1].end])
+				sents[r].toks = row[0]
+				continue
+			}
+			sents[r].toks = rowTokens(row, head, leadUnit, lx)
 		}
 		n = m
 	}
 }
 
-// tableCells splits a sentence that is one line into its cells, at tabs and
-// "|"; nil when it is not one line or has no such separator.
+// rowNumberHeading: a column heading of row numbers.
+func rowNumberHeading(cell []token, k *keyer) bool {
+	var words []string
+	for _, t := range cell {
+		if t.kind == tWord {
+			words = append(words, t.key)
+		}
+	}
+	switch strings.Join(words, " ") {
+	case k.of("tt"), k.of("stt"), k.of("số") + " " + k.of("tt"), k.of("thứ") + " " + k.of("tự"):
+		return true
+	}
+	return false
+}
+
+// soleUnit is the unit noun the line before a table names ("kết quả đăng
+// ký và công nhận mô hình … như sau:"), when it names one kind only (the
+// rows' places, "ở các xã", do not count): a
+// column heading that holds a verb but no unit ("Đăng ký", "Được công
+// nhận") counts it.
+func soleUnit(toks []token, lx *lexicon) []token {
+	var unit []token
+	class := ""
+	for i := 0; i < len(toks); i++ {
+		es, j := lx.units.at(toks, i)
+		// "ở các xã", "các đơn vị": the rows' places, not what is counted
+		if len(es) == 0 || es[0].class == "money_after" || es[0].class == "place_team" || es[0].class == "team" {
+			continue
+		}
+		if class != "" && es[0].class != class {
+			return nil
+		}
+		if class == "" {
+			class, unit = es[0].class, toks[i:j]
+		}
+		i = j - 1
+	}
+	return unit
+}
+
+// tableCells splits a sentence that is one line into its cells, at tabs,
+// "|" and runs of two spaces or more (a table aligned with spaces); nil
+// when it is not one line or has no such separator.
 func tableCells(text string, s sentence) [][]token {
-	if !strings.ContainsAny(text[s.start:s.end], "\t|") {
+	if !strings.ContainsAny(text[s.start:s.end], "\t|") && !strings.Contains(text[s.start:s.end], "  ") {
 		return nil
 	}
 	var out [][]token
@@ -54,7 +123,7 @@ func tableCells(text string, s sentence) [][]token {
 			out, cell, sep = append(out, cell), nil, true
 			continue
 		}
-		if i > 0 && strings.Contains(text[s.toks[i-1].end:t.start], "\t") {
+		if i > 0 && cellGap(text[s.toks[i-1].end:t.start]) {
 			out, cell, sep = append(out, cell), nil, true
 		}
 		cell = append(cell, t)
@@ -71,6 +140,21 @@ func tableCells(text string, s sentence) [][]token {
 		out = out[:len(out)-1]
 	}
 	return out
+}
+
+// cellGap: the space between two tokens parts cells: a tab, or two spaces
+// or more.
+func cellGap(gap string) bool {
+	if strings.Contains(gap, "\t") {
+		return true
+	}
+	n := 0
+	for _, r := range gap {
+		if r == ' ' || r == '\u00a0' {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 // headingCells: every cell has words and no number but a year.
@@ -105,8 +189,10 @@ func rowCells(cells [][]token) bool {
 	return true
 }
 
-// rowTokens writes a row as "label; heading words number unit; …".
-func rowTokens(row, head [][]token, k *keyer) []token {
+// rowTokens writes a row as "label; heading words number unit; …"; a
+// heading with a verb and no unit of its own takes leadUnit.
+func rowTokens(row, head [][]token, leadUnit []token, lx *lexicon) []token {
+	k := lx.k
 	out := append([]token(nil), row[0]...)
 	at := func(src token, pos int) token {
 		src.start, src.end, src.space, src.nl = pos, pos, true, false
@@ -123,6 +209,9 @@ func rowTokens(row, head [][]token, k *keyer) []token {
 		num.space, num.nl = true, false
 		out = append(out, punct(";", num.start))
 		words, unit := splitHeading(head[j], k)
+		if len(unit) == 0 && len(leadUnit) > 0 && !hasUnit(words, lx) && len(lx.cues.spans(words)) > 0 {
+			unit = leadUnit
+		}
 		if len(unit) > 0 {
 			for _, t := range words {
 				out = append(out, at(t, num.start))
@@ -169,4 +258,14 @@ func splitHeading(cell []token, k *keyer) (words, unit []token) {
 		words = words[1:]
 	}
 	return words, nil
+}
+
+// hasUnit: a unit noun among the words.
+func hasUnit(words []token, lx *lexicon) bool {
+	for i := range words {
+		if es, _ := lx.units.at(words, i); len(es) > 0 {
+			return true
+		}
+	}
+	return false
 }
