@@ -18,11 +18,12 @@ var imports = map[string][]string{
 	"pipeline":                          {"pipeline/internal/dense", "pipeline/internal/fold", "pipeline/layout"},
 	"pipeline/internal/dense":           {},
 	"pipeline/internal/fold":            {},
+	"pipeline/internal/rowgroup":        {},
 	"pipeline/layout":                   {}, // and the standard library only
 	"pipeline/narrative":                {"pipeline"},
 	"pipeline/ingest":                   {"pipeline", "pipeline/layout", "pipeline/narrative", "pipeline/ingest/internal/workbook"},
 	"pipeline/ingest/internal/workbook": {},
-	"pipeline/store":                    {"pipeline", "pipeline/layout", "pipeline/internal/dense"},
+	"pipeline/store":                    {"pipeline", "pipeline/layout", "pipeline/internal/dense", "pipeline/internal/rowgroup"},
 	"pipeline/warehouse":                {"pipeline", "pipeline/layout", "sql"},
 	"pipeline/warehouse/whtest":         {"pipeline", "pipeline/layout", "sql"}, // sql: the models, for ModelsWith
 	"pipeline/export":                   {"pipeline/layout"},

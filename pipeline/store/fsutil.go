@@ -16,6 +16,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/danvan/danvan/pipeline/internal/rowgroup"
 	"github.com/danvan/danvan/pipeline/layout"
 )
 
@@ -79,7 +81,8 @@ func finishTmp(f *os.File) error {
 type fileWriter struct {
 	f    *os.File
 	bw   *bufio.Writer
-	fw   *pqarrow.FileWriter
+	fw   *pqarrow.FileWriter // nil for a facts partition's file, written by rg
+	rg   *rowgroup.Writer    // a facts partition's file (newFactsWriter)
 	hash hash.Hash
 	size int64
 	err  error
@@ -116,27 +119,57 @@ func (c countWriter) Write(p []byte) (int, error) {
 }
 
 func (s *Store) newFileWriter(label string, rows int, schema *arrow.Schema, props *parquet.WriterProperties, ap pqarrow.ArrowWriterProperties) (*fileWriter, error) {
+	return s.startFile(label, rows, func(w io.Writer) (fw *pqarrow.FileWriter, rg *rowgroup.Writer, err error) {
+		fw, err = pqarrow.NewFileWriter(schema, w, props, ap)
+		return fw, nil, err
+	})
+}
+
+// newFactsWriter is newFileWriter for a facts partition's file, whose row
+// groups (chunk.record) are written by a rowgroup.Writer: their
+// dictionaries hold only the values the row group uses, so the writer
+// takes the statistics from them instead of hashing every index again.
+func (s *Store) newFactsWriter(label string, rows int, schema *arrow.Schema, props *parquet.WriterProperties, ap pqarrow.ArrowWriterProperties) (*fileWriter, error) {
+	return s.startFile(label, rows, func(w io.Writer) (fw *pqarrow.FileWriter, rg *rowgroup.Writer, err error) {
+		rg, err = rowgroup.NewWriter(schema, w, props, ap)
+		return nil, rg, err
+	})
+}
+
+func (s *Store) startFile(label string, rows int, start func(io.Writer) (*pqarrow.FileWriter, *rowgroup.Writer, error)) (*fileWriter, error) {
 	f, err := s.createTmp(label)
 	if err != nil {
 		return nil, err
 	}
 	w := &fileWriter{f: f, hash: sha256.New(), nosync: s.grouped()}
 	w.bw = bufio.NewWriterSize(countWriter{io.MultiWriter(f, w.hash), &w.size}, writeBuffer(rows))
-	fw, err := pqarrow.NewFileWriter(schema, w.bw, props, ap)
-	if err != nil {
+	if w.fw, w.rg, err = start(w.bw); err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("start parquet file %s: %w", label, err)
 	}
-	w.fw = fw
 	return w, nil
+}
+
+// write writes rec as the file's next row group.
+func (w *fileWriter) write(rec arrow.RecordBatch) error {
+	if w.rg != nil {
+		return w.rg.Write(rec)
+	}
+	return w.fw.Write(rec)
 }
 
 // close finishes the Parquet file and makes it durable unless discard is
 // set. The temp file stays where it is.
 func (w *fileWriter) close(discard bool) error {
 	err := w.err
-	if cerr := w.fw.Close(); err == nil {
+	var cerr error
+	if w.rg != nil {
+		cerr = w.rg.Close()
+	} else {
+		cerr = w.fw.Close()
+	}
+	if err == nil {
 		err = cerr
 	}
 	if discard || err != nil {

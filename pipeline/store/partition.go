@@ -304,7 +304,7 @@ func (tx *Tx) writeChunk(p *part, c *chunk) error {
 		if p.plain {
 			schema, props = plainSchema, tx.s.plainProps
 		}
-		w, err := tx.s.newFileWriter(tx.b.Hash+"."+strings.NewReplacer("=", "", "/", "-").Replace(p.name), c.n, schema, props, tx.s.arrProps)
+		w, err := tx.s.newFactsWriter(tx.b.Hash+"."+strings.NewReplacer("=", "", "/", "-").Replace(p.name), c.n, schema, props, tx.s.arrProps)
 		if err != nil {
 			return fmt.Errorf("write facts of %s: %w", tx.b.SourceFile, err)
 		}
@@ -312,7 +312,7 @@ func (tx *Tx) writeChunk(p *part, c *chunk) error {
 	}
 	rec := c.record(p.plain)
 	defer rec.Release()
-	if err := p.w.fw.Write(rec); err != nil {
+	if err := p.w.write(rec); err != nil {
 		p.w.err = fmt.Errorf("write facts %s of %s: %w", p.name, tx.b.SourceFile, err)
 		return p.w.err
 	}
