@@ -45,13 +45,21 @@ const (
 var (
 	dictString = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 	tsUTC      = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	dictDate   = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.FixedWidthTypes.Date32}
+	dictInt32  = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.PrimitiveTypes.Int32}
+	dictTS     = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: tsUTC}
 
 	// factsSchema writes low-cardinality strings as Arrow dictionaries: the
 	// Parquet writer puts each dictionary once and then only the indices,
 	// instead of hashing every string again. Readers see plain strings.
 	// quote and source_ref are (nearly) unique per row, so plain strings.
+	// The period's start and end, the year and the ingestion time follow
+	// from a row group's periods, partition and file: given as
+	// dictionaries (chunk.record), they spare arrow-go hashing every row's
+	// value into the dictionary it writes anyway; the bytes are the same.
 	factsSchema = arrowSchema(layout.FactColumns[:], map[int]arrow.DataType{
 		cQuote: arrow.BinaryTypes.String, cSourceRef: arrow.BinaryTypes.String,
+		cPeriodStart: dictDate, cPeriodEnd: dictDate, cYear: dictInt32, cIngestedAt: dictTS,
 	}, dictString)
 
 	// plainSchema writes every string plainly: the schema of a small
@@ -315,6 +323,60 @@ func compactDict(indices []int32, vals []string, null int32) arrow.Array {
 	dv := c.array()
 	defer dv.Release()
 	return array.NewDictionaryArray(dictString, idx, dv)
+}
+
+// datesByKey is dates as a dictionary array of the dates in order of
+// first use, the dictionary arrow-go makes of them by hashing each, found
+// by key instead: the row-group ids (0 to nkey-1) of a compacted
+// dictionary column whose every value has one date (a period's start or
+// end). Should a key come with two dates, the rows from there on are
+// looked up by their date.
+func datesByKey(key []int32, nkey int, dates []arrow.Date32) arrow.Array {
+	of := make([]int32, nkey) // a key's date's id, +1
+	var d dateDict
+	idx := make([]int32, len(dates))
+	for i, k := range key {
+		if of[k] == 0 {
+			of[k] = d.id(dates[i]) + 1
+		}
+		if id := of[k] - 1; d.vals[id] == dates[i] {
+			idx[i] = id
+			continue
+		}
+		for j := i; j < len(dates); j++ {
+			idx[j] = d.id(dates[j])
+		}
+		break
+	}
+	return dictArray(dictDate, idx, fixedArray(arrow.FixedWidthTypes.Date32, len(d.vals), arrow.Date32Traits.CastToBytes(d.vals), nil, 0))
+}
+
+// dateDict numbers dates in order of first use.
+type dateDict struct {
+	ids  map[arrow.Date32]int32
+	vals []arrow.Date32
+}
+
+func (d *dateDict) id(v arrow.Date32) int32 {
+	if d.ids == nil {
+		d.ids = map[arrow.Date32]int32{}
+	}
+	id, ok := d.ids[v]
+	if !ok {
+		id = int32(len(d.vals))
+		d.vals = append(d.vals, v)
+		d.ids[v] = id
+	}
+	return id
+}
+
+// dictArray is indices into dict as a dictionary array of type t; it
+// takes over dict.
+func dictArray(t *arrow.DictionaryType, indices []int32, dict arrow.Array) arrow.Array {
+	idx := int32Array(indices)
+	defer idx.Release()
+	defer dict.Release()
+	return array.NewDictionaryArray(t, idx, dict)
 }
 
 // plainStrings is the strings indices name (ids into vals) as a plain

@@ -220,12 +220,10 @@ func (p *part) take(at arrow.Timestamp, d *[nCols]*dict) *chunk {
 func (c *chunk) record(plain bool) arrow.RecordBatch {
 	n := c.n
 	cols := make([]arrow.Array, nCols)
-	years := make([]int32, n)
-	ingested := make([]arrow.Timestamp, n)
-	for i := range years {
-		years[i] = c.year
-		ingested[i] = c.at
-	}
+	// zeros are the indices of a column of one value for the whole row
+	// group, shared by those columns (compactDict writes them over with
+	// zeros).
+	zeros := make([]int32, n)
 	for _, col := range dictCols {
 		idx := c.idx[col]
 		null := int32(-1)
@@ -237,18 +235,34 @@ func (c *chunk) record(plain bool) arrow.RecordBatch {
 			continue
 		}
 		if col == cSourceFile || col == cBatch {
-			idx = make([]int32, n)
+			idx = zeros
 		}
 		cols[col] = compactDict(idx, c.vals[col], null)
 	}
-	cols[cPeriodStart] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.start), nil, 0)
-	cols[cPeriodEnd] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.end), nil, 0)
-	cols[cYear] = int32Array(years)
+	if plain {
+		years := make([]int32, n)
+		ingested := make([]arrow.Timestamp, n)
+		for i := range years {
+			years[i] = c.year
+			ingested[i] = c.at
+		}
+		cols[cPeriodStart] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.start), nil, 0)
+		cols[cPeriodEnd] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(c.end), nil, 0)
+		cols[cYear] = int32Array(years)
+		cols[cIngestedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(ingested), nil, 0)
+	} else {
+		// The period column's indices are now the row group's own
+		// (compactDict), one per period it uses.
+		periods := cols[cPeriod].(*array.Dictionary).Dictionary().Len()
+		cols[cPeriodStart] = datesByKey(c.idx[cPeriod], periods, c.start)
+		cols[cPeriodEnd] = datesByKey(c.idx[cPeriod], periods, c.end)
+		cols[cYear] = dictArray(dictInt32, zeros, int32Array([]int32{c.year}))
+		cols[cIngestedAt] = dictArray(dictTS, zeros, fixedArray(tsUTC, 1, arrow.TimestampTraits.CastToBytes([]arrow.Timestamp{c.at}), nil, 0))
+	}
 	cols[cValue] = fixedArray(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(c.value), nil, 0)
 	cols[cQuote] = c.quote.array()
 	cols[cSourceRef] = c.ref.array()
 	cols[cSubmittedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(c.sub), c.subOK, c.subNil)
-	cols[cIngestedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(ingested), nil, 0)
 	cols[cSeq] = fixedArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(c.seq), nil, 0)
 	schema := factsSchema
 	if plain {
