@@ -79,7 +79,9 @@ const noNote = 0
 func newEncoder(sourceFile, batch string) encoder {
 	var e encoder
 	for _, c := range dictCols {
-		e.dicts[c] = newDict()
+		if c != cReportID { // each partition's own (reportIndex)
+			e.dicts[c] = newDict()
+		}
 	}
 	e.dicts[cNote].id("") // noNote
 	e.dicts[cSourceFile].id(sourceFile)

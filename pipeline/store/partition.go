@@ -33,6 +33,7 @@ type part struct {
 	prov int32  // province_code dictionary id
 	year int32
 	buffer
+	reports partReports // numbered as chunks are taken (Tx.take)
 
 	// last is the size of the partition's previous chunk, which sizes the
 	// next one's buffers.
@@ -106,7 +107,6 @@ type row struct {
 	unit   unitCodes
 	period periodCodes
 	ind    int32
-	report int32
 	seq    int64
 }
 
@@ -122,7 +122,6 @@ func (b *buffer) add(r *pipeline.Record, k *row, d *[nCols]*dict) {
 	b.idx[cDisaggregation] = append(b.idx[cDisaggregation], d[cDisaggregation].id(r.Disaggregation))
 	b.idx[cQualifier] = append(b.idx[cQualifier], d[cQualifier].id(string(r.Qualifier)))
 	b.idx[cOrigin] = append(b.idx[cOrigin], d[cOrigin].id(string(r.Origin)))
-	b.idx[cReportID] = append(b.idx[cReportID], k.report)
 	b.start = append(b.start, k.period.start)
 	b.end = append(b.end, k.period.end)
 	b.value = append(b.value, r.Value)
@@ -177,7 +176,7 @@ func (c *chunkSizes) set(name string, s chunkSize) {
 func (p *part) grow(last chunkSize, limit int) {
 	n := min(limit, last.rows+last.rows/4+64)
 	for _, c := range dictCols {
-		if c != cSourceFile && c != cBatch {
+		if c != cSourceFile && c != cBatch && c != cReportID { // the report's: Tx.take
 			p.idx[c] = make([]int32, 0, n)
 		}
 	}
@@ -206,8 +205,11 @@ func (p *part) take(at arrow.Timestamp, d *[nCols]*dict) *chunk {
 	n := p.n
 	c := &chunk{year: p.year, at: at, buffer: p.buffer}
 	for _, col := range dictCols {
-		c.vals[col] = d[col].vals
+		if col != cReportID {
+			c.vals[col] = d[col].vals
+		}
 	}
+	c.vals[cReportID] = p.reports.ids
 	p.last = chunkSize{n, len(p.quote.data)/n + 1, len(p.ref.data)/n + 1}
 	p.buffer = buffer{}
 	return c

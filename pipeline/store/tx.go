@@ -60,7 +60,7 @@ func (s *Store) begin(b pipeline.Batch) (*Tx, error) {
 		return nil, fmt.Errorf("begin commit of %w", err)
 	}
 	tx := &Tx{s: s, b: b, atTS: arrow.Timestamp(b.IngestedAt.UnixMicro()), enc: newEncoder(b.SourceFile, b.Hash)}
-	tx.reports = newReportIndex(b.Hash, tx.enc.dicts[cReportID], tx.enc.dicts[cUnitCode], tx.enc.dicts[cPeriod])
+	tx.reports = newReportIndex(b.Hash, tx.enc.dicts[cUnitCode], tx.enc.dicts[cPeriod])
 	return tx, nil
 }
 
@@ -135,10 +135,6 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 	}
 	k := row{prov: tx.enc.province(r.Province), unit: tx.enc.unit(r.Unit), period: tx.enc.period(&r.Period),
 		ind: tx.enc.indicator(r.Indicator), seq: tx.seq}
-	var err error
-	if k.report, err = tx.reports.add(k.unit.code, k.period.code, r.Unit.Code, r.Period.Code); err != nil {
-		return nil, err
-	}
 	p := tx.parts.of(k.prov.code, k.period.year, r.Province.Code, &tx.s.sizes)
 	if p.n == 0 {
 		size := p.last
@@ -152,13 +148,23 @@ func (tx *Tx) add(r *pipeline.Record) (*part, error) {
 }
 
 // take empties p's buffer into a chunk, kept in p.kept until handed over.
-func (tx *Tx) take(p *part) {
+// Its rows' reports are numbered here, the chunk's rows together
+// (reportIndex).
+func (tx *Tx) take(p *part) error {
+	reports := make([]int32, p.n)
+	if err := tx.reports.number(&p.reports, p.idx[cUnitCode], p.idx[cPeriod], reports); err != nil {
+		err = fmt.Errorf("add records of %s: %w", tx.b.SourceFile, err)
+		tx.fail(err)
+		return err
+	}
+	p.idx[cReportID] = reports
 	tx.buffered -= p.n
 	c := p.take(tx.atTS, &tx.enc.dicts)
 	c.small = tx.seq <= plainRows
 	tx.lastChunk = p.last
 	tx.s.sizes.set(p.name, p.last)
 	p.kept = append(p.kept, c)
+	return nil
 }
 
 // shares reports whether the file's rows, so far, wait for the group's
@@ -174,7 +180,9 @@ func (tx *Tx) flush(p *part) error {
 		return tx.firstErr()
 	}
 	if p.n > 0 {
-		tx.take(p)
+		if err := tx.take(p); err != nil {
+			return err
+		}
 	}
 	if tx.shares() || len(p.kept) == 0 {
 		return tx.firstErr()
@@ -208,7 +216,9 @@ func (tx *Tx) Flush() error {
 	var hs []handover
 	for _, p := range tx.parts.list {
 		if p.n > 0 {
-			tx.take(p)
+			if err := tx.take(p); err != nil {
+				return err
+			}
 		}
 	}
 	if tx.shares() {
