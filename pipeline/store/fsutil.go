@@ -35,7 +35,11 @@ func (s *Store) createTmp(label string) (*os.File, error) {
 	return f, nil
 }
 
-// cleanTmp removes temp files of processes that no longer run.
+// cleanTmp removes temp files of processes that no longer run. DuckDB's
+// spill directory is left to DuckDB, which names its files by its process
+// and removes a dead process's when it next spills: a store is opened
+// beside a refresh (`danvan ingest` takes no run lock), and removing that
+// directory failed the refresh.
 func (s *Store) cleanTmp() error {
 	des, err := os.ReadDir(s.dir.Tmp())
 	if err != nil {
@@ -43,6 +47,9 @@ func (s *Store) cleanTmp() error {
 	}
 	self := os.Getpid()
 	for _, de := range des {
+		if filepath.Join(s.dir.Tmp(), de.Name()) == s.dir.DuckDBTmp() {
+			continue
+		}
 		pid, ok := tmpPID(de.Name())
 		if ok && (pid == self || layout.Alive(pid)) {
 			continue
