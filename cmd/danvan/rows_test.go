@@ -77,3 +77,83 @@ func longRows() func(i int) [6]string {
 }
 
 func newBufWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 1<<20) }
+
+// partitionRows gives every key the reference lets one partition hold:
+// Thanh Hóa's province and the districts it had throughout (since before
+// 1950) to 2024, every period that ends in 2024 (the year, its halves,
+// quarters and months, the totals to each of its months, and the ranges
+// from 1945 to it), every indicator with each breakdown its dimension
+// allows and its total. Row i of version v has the same key in every
+// version and a value that differs between versions (a correction), the
+// values a max_of rule bounds staying under their bound. 160,160 keys;
+// the reference fixes the number.
+func partitionRows() (n int, row func(i, v int) [6]string) {
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		panic(err)
+	}
+	const year = 2024
+	end := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	prov := ref.Provinces()[0] // Thanh Hóa, 38
+	units := []string{"Toàn tỉnh"}
+	for _, u := range ref.UnitsOn(prov.Code, pipeline.LevelDistrict, end) {
+		if u.From.IsZero() {
+			units = append(units, u.Code)
+		}
+	}
+	periods := []string{strconv.Itoa(year)}
+	for h := 1; h <= 2; h++ {
+		periods = append(periods, fmt.Sprintf("%d-H%d", year, h))
+	}
+	for q := 1; q <= 4; q++ {
+		periods = append(periods, fmt.Sprintf("%d-Q%d", year, q))
+	}
+	for m := 1; m <= 12; m++ {
+		periods = append(periods, fmt.Sprintf("%d-%02d", year, m), fmt.Sprintf("to-date@%d-%02d", year, m))
+	}
+	for from := 1945; from < year; from++ {
+		periods = append(periods, fmt.Sprintf("%d..%d", from, year))
+	}
+	type key struct{ ind, dis string }
+	var keys []key
+	for _, ind := range ref.Indicators {
+		keys = append(keys, key{ind.Code, ""})
+		for _, d := range ref.Disaggregations {
+			if ind.Dimension != "" && d.Dimension == ind.Dimension {
+				keys = append(keys, key{ind.Code, d.Code})
+			}
+		}
+	}
+	n = len(units) * len(periods) * len(keys)
+	return n, func(i, v int) [6]string {
+		k := keys[i%len(keys)]
+		up := i / len(keys)
+		val := 1000 + i%1000 + v
+		if ind := ref.Indicator(k.ind); ind.MaxOf != "" {
+			val = 1 + v // under its bound's 1000 and more
+		}
+		return [6]string{prov.Name, units[up%len(units)], periods[up/len(units)], k.ind, k.dis, strconv.Itoa(val)}
+	}
+}
+
+// writePartition writes version v of the partition of partitionRows as a
+// long CSV: every key, each with version v's value.
+func writePartition(t *testing.T, path string, v int) int {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := newBufWriter(f)
+	w.WriteString("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri\n")
+	n, row := partitionRows()
+	for i := range n {
+		r := row(i, v)
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s\n", r[0], r[1], r[2], r[3], r[4], r[5])
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
