@@ -96,8 +96,8 @@ func cmdQueryWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 	return query.ServeWorker(ctx, os.Stdin, stdout)
 }
 
-// cmdTables is the \d of the warehouse: every table and view analysts can
-// query, its grain, and its columns with what they mean.
+// cmdTables is the \d of the published snapshot: every table and view
+// analysts can query, its grain, and its columns with what they mean.
 func cmdTables(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("tables", stderr)
 	data := dataFlag(fs)

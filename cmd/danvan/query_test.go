@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -45,5 +49,35 @@ func TestQueryCommand(t *testing.T) {
 	}
 	if r := danvan(t, nil, "help"); strings.Contains(r.stderr, queryWorkerCommand) {
 		t.Errorf("help lists the hidden %s:\n%s", queryWorkerCommand, r.stderr)
+	}
+}
+
+// `danvan help` and the README say what `danvan query` and `danvan tables`
+// read: the published snapshot's tables (query.Open), not the warehouse
+// the refresh writes.
+func TestHelpAndREADMESayQueryReadsTheSnapshot(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"help"}, &out, &errs); code != exitOK {
+		t.Fatalf("danvan help: exit %d", code)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ what, text, prefix string }{
+		{"danvan help", errs.String(), "  query "},
+		{"danvan help", errs.String(), "  tables "},
+		{"README", string(readme), "| `danvan query "},
+		{"README", string(readme), "| `danvan tables "},
+	} {
+		var line string
+		for l := range strings.Lines(c.text) {
+			if strings.HasPrefix(l, c.prefix) {
+				line = l
+			}
+		}
+		if !strings.Contains(line, "published snapshot") || strings.Contains(line, "warehouse") {
+			t.Errorf("%s says of %q: %q; want the published snapshot, not the warehouse", c.what, strings.TrimSpace(c.prefix), line)
+		}
 	}
 }
