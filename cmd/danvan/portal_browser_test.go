@@ -78,6 +78,10 @@ func TestPortalInTheBrowser(t *testing.T) {
 	if got := bt.Eval[string](tb, `document.getElementById('unit-title').textContent`); got != "huyện Cẩm Xuyên · Hà Tĩnh" {
 		t.Errorf("unit title %q", got)
 	}
+	// The limit is counted in MiB (portal.DefaultMaxBytes): the page says so.
+	if got := bt.Eval[string](tb, `document.getElementById('limits').textContent`); !strings.Contains(got, "tối đa 20 MiB.") {
+		t.Errorf("limits %q, want the limit in MiB", got)
+	}
 	tb.Do(chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{formPath}))
 	tb.Do(chromedp.WaitVisible(chromedp.CSS(`#result[data-state="preview"] #summary`)))
 	t.Logf("preview shown %s ms after the file was chosen (request to answer, as the page measures it)", bt.Eval[string](tb, `document.body.dataset.previewMs`))

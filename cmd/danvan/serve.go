@@ -29,7 +29,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	refreshAtStart := fs.Bool("refresh-at-start", false, "refresh once as soon as the server listens, besides the schedule (make run: the pages answer at once and show the data when the first refresh has published it)")
 	refreshOnSubmit := fs.Bool("refresh-on-submit", false, "refresh as soon as a file is received through the submission portal (under the run lock) instead of at the next scheduled refresh")
-	maxUpload := fs.Int("max-upload-mb", portal.DefaultMaxBytes>>20, "largest file the submission portal accepts, in MB")
+	maxUpload := fs.Int("max-upload-mb", portal.DefaultMaxBytes>>20, "largest file the submission portal accepts, in MiB (2^20 bytes)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ const dict = {
     title: 'Nộp báo cáo', send: 'Gửi tệp báo cáo', drop: 'Kéo tệp báo cáo thả vào đây, hoặc', choose: 'Chọn tệp…',
     commit: 'Nộp', cancel: 'Hủy', receipt: 'Biên nhận nộp báo cáo', print: 'In biên nhận', again: 'Nộp tệp khác',
     periods: 'Các kỳ báo cáo', files: 'Các tệp đã nộp qua cổng',
-    limits: (mb) => `Nhận tệp Excel (.xlsx: biểu mẫu hoặc bảng dài), CSV, JSON, văn bản (.txt, .docx); tối đa ${mb} MB. Tệp được kiểm tra trước, chỉ được nộp khi bấm Nộp.`,
+    limits: (mb) => `Nhận tệp Excel (.xlsx: biểu mẫu hoặc bảng dài), CSV, JSON, văn bản (.txt, .docx); tối đa ${mb} MiB. Tệp được kiểm tra trước, chỉ được nộp khi bấm Nộp.`,
     link: (id, exp) => `Mã liên kết ${id}${exp ? ` · hiệu lực đến hết ngày ${exp}` : ''}`,
     checking: (name) => `Đang kiểm tra tệp ${name}…`,
     sending: 'Đang nộp…',
@@ -51,7 +51,7 @@ const dict = {
     'owed.on_time': 'đã nộp đúng hạn', 'owed.late': 'đã nộp, trễ hạn', 'owed.missing': 'chưa nộp, đã quá hạn',
     'owed.pending': 'chưa nộp, chưa đến hạn', 'owed.parts': 'đã có',
     'files.none': 'Chưa nộp tệp nào qua cổng.',
-    'too.big': (mb) => `Tệp lớn hơn giới hạn ${mb} MB nên không gửi được.`,
+    'too.big': (mb) => `Tệp lớn hơn giới hạn ${mb} MiB nên không gửi được.`,
     'err.net': 'Không kết nối được máy chủ; hãy kiểm tra mạng rồi thử lại.',
     more: (n, shown) => `… và ${n} dòng nữa (chỉ hiện ${shown} dòng đầu).`,
     total: 'Tổng số', yes: 'có', no: 'không',
@@ -61,7 +61,7 @@ const dict = {
     title: 'Send a report', send: 'Send a report file', drop: 'Drop the report file here, or', choose: 'Choose a file…',
     commit: 'Send', cancel: 'Cancel', receipt: 'Receipt of the report', print: 'Print the receipt', again: 'Send another file',
     periods: 'Reporting periods', files: 'Files sent through this portal',
-    limits: (mb) => `Excel (.xlsx: form or long table), CSV, JSON and text (.txt, .docx) files, up to ${mb} MB. A file is checked first and sent only when you press Send.`,
+    limits: (mb) => `Excel (.xlsx: form or long table), CSV, JSON and text (.txt, .docx) files, up to ${mb} MiB. A file is checked first and sent only when you press Send.`,
     link: (id, exp) => `Link ${id}${exp ? ` · valid through ${exp}` : ''}`,
     checking: (name) => `Checking ${name}…`,
     sending: 'Sending…',
@@ -98,7 +98,7 @@ const dict = {
     'owed.on_time': 'sent on time', 'owed.late': 'sent late', 'owed.missing': 'not sent, overdue',
     'owed.pending': 'not sent yet, not due yet', 'owed.parts': 'received',
     'files.none': 'No file sent through the portal yet.',
-    'too.big': (mb) => `The file is larger than the ${mb} MB limit and cannot be sent.`,
+    'too.big': (mb) => `The file is larger than the ${mb} MiB limit and cannot be sent.`,
     'err.net': 'Cannot reach the server; check the network and try again.',
     more: (n, shown) => `… and ${n} more rows (the first ${shown} are shown).`,
     total: 'Total', yes: 'yes', no: 'no',
@@ -136,6 +136,8 @@ function valueText(v, q) {
   return `${word ? `${word} ` : ''}${fmt(v, 2)}`;
 }
 
+// The server's limit is counted in MiB (2^20 bytes), as Windows counts the
+// "MB" it shows.
 function mb(bytes) { return Math.round(bytes / (1 << 20)); }
 
 function dashboardText(d) {

@@ -102,7 +102,7 @@ func TestUploadTooLarge(t *testing.T) {
 			}
 			raw, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			if res.StatusCode != 413 || !bytes.Contains(raw, []byte(`"code":"too_large"`)) || !bytes.Contains(raw, []byte("20 MB")) {
+			if res.StatusCode != 413 || !bytes.Contains(raw, []byte(`"code":"too_large"`)) || !bytes.Contains(raw, []byte("giới hạn 20 MiB")) || !bytes.Contains(raw, []byte("the 20 MiB limit")) {
 				t.Errorf("%d %s", res.StatusCode, raw)
 			}
 			read := ln.n.Load() - before

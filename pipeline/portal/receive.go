@@ -289,8 +289,9 @@ func sweepUploads(d layout.Dir) error {
 	return nil
 }
 
+// sizeVI and sizeEN say a size limit in MiB (2^20 bytes), as it is counted.
 func sizeVI(n int64) string {
-	return strings.Replace(fmt.Sprintf("%.0f MB", float64(n)/(1<<20)), ".", ",", 1)
+	return strings.Replace(fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)), ".", ",", 1)
 }
 
-func sizeEN(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }
+func sizeEN(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
