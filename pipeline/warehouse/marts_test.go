@@ -154,15 +154,7 @@ func TestKeptMartsEqualAFullBuild(t *testing.T) {
 // another partition must leave as they were, even though int_reports was
 // changed under them.
 func TestReportingFilesFollowChangedPartitionsOnly(t *testing.T) {
-	dir := t.TempDir()
-	whtest.Write(t, dir, whtest.Batch{SourceFile: "thanh-hoa.csv", IngestedAt: day(1), Facts: []whtest.Fact{
-		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 15},
-	}})
-	whtest.Write(t, dir, whtest.Batch{SourceFile: "nghe-an.csv", IngestedAt: day(1), Facts: []whtest.Fact{
-		{Unit: "421", Period: "2023", Indicator: "dialogues", Value: 9},
-	}})
-	w := open(t, dir, warehouse.Options{})
-	refresh(t, w)
+	w, correct := twoPartitions(t)
 	files := func(unit string) string {
 		t.Helper()
 		return one(t, w, `SELECT array_to_string(source_files, ',') FROM mart_reporting WHERE unit_code = ? AND period = '2023'`, unit)
@@ -170,17 +162,7 @@ func TestReportingFilesFollowChangedPartitionsOnly(t *testing.T) {
 	if got := files("380"); got != "thanh-hoa.csv" {
 		t.Fatalf("380's 2023 report came in %q", got)
 	}
-	// Nothing a refresh does changes a report's file under an unchanged
-	// partition; this stands for rows the refresh must not read again.
-	if _, err := w.DB().ExecContext(ctx, `UPDATE int_reports SET source_file = 'not-read-again.csv' WHERE unit_code = '380'`); err != nil {
-		t.Fatal(err)
-	}
-	whtest.Write(t, dir, whtest.Batch{SourceFile: "nghe-an-sua.csv", IngestedAt: day(2), Facts: []whtest.Fact{
-		{Unit: "421", Period: "2023", Indicator: "dialogues", Value: 10},
-	}})
-	if res := refresh(t, w); res.Partitions != 1 {
-		t.Fatalf("%d partitions refreshed, want Nghệ An's 2023", res.Partitions)
-	}
+	correct(`UPDATE int_reports SET source_file = 'not-read-again.csv' WHERE unit_code = '380'`)
 	if got := files("380"); got != "thanh-hoa.csv" {
 		t.Errorf("380's 2023 report of an unchanged partition: %q, computed again", got)
 	}
@@ -194,15 +176,7 @@ func TestReportingFilesFollowChangedPartitionsOnly(t *testing.T) {
 // facts every report of the store was grouped by batch again for one
 // district's file).
 func TestFileProvincesFollowChangedPartitionsOnly(t *testing.T) {
-	dir := t.TempDir()
-	whtest.Write(t, dir, whtest.Batch{SourceFile: "thanh-hoa.csv", IngestedAt: day(1), Facts: []whtest.Fact{
-		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 15},
-	}})
-	whtest.Write(t, dir, whtest.Batch{SourceFile: "nghe-an.csv", IngestedAt: day(1), Facts: []whtest.Fact{
-		{Unit: "421", Period: "2023", Indicator: "dialogues", Value: 9},
-	}})
-	w := open(t, dir, warehouse.Options{})
-	refresh(t, w)
+	w, correct := twoPartitions(t)
 	provinces := func(file string) string {
 		t.Helper()
 		return one(t, w, `SELECT array_to_string(provinces, ',') FROM mart_files WHERE source_file = ?`, file)
@@ -210,21 +184,41 @@ func TestFileProvincesFollowChangedPartitionsOnly(t *testing.T) {
 	if got := provinces("thanh-hoa.csv"); got != "38" {
 		t.Fatalf("thanh-hoa.csv was about %q", got)
 	}
-	// This stands for rows of an unchanged partition the refresh must not
-	// read again.
-	if _, err := w.DB().ExecContext(ctx, `UPDATE int_reports SET province_code = '42' WHERE unit_code = '380'`); err != nil {
-		t.Fatal(err)
-	}
-	whtest.Write(t, dir, whtest.Batch{SourceFile: "nghe-an-sua.csv", IngestedAt: day(2), Facts: []whtest.Fact{
-		{Unit: "421", Period: "2023", Indicator: "dialogues", Value: 10},
-	}})
-	if res := refresh(t, w); res.Partitions != 1 {
-		t.Fatalf("%d partitions refreshed, want Nghệ An's 2023", res.Partitions)
-	}
+	correct(`UPDATE int_reports SET province_code = '42' WHERE unit_code = '380'`)
 	if got := provinces("thanh-hoa.csv"); got != "38" {
 		t.Errorf("thanh-hoa.csv, of an unchanged partition: %q, computed again", got)
 	}
 	if got := provinces("nghe-an-sua.csv"); got != "40" {
 		t.Errorf("nghe-an-sua.csv: %q", got)
+	}
+}
+
+// twoPartitions is the setup the two tests above share: a Thanh Hóa file
+// and a Nghệ An file of 2023, refreshed. correct(tamper) then runs tamper,
+// an UPDATE of int_reports under Thanh Hóa's partition that stands for
+// rows a refresh of another partition must not read again, and refreshes a
+// correction of Nghệ An's file: that partition alone.
+func twoPartitions(t *testing.T) (w *warehouse.Warehouse, correct func(tamper string)) {
+	t.Helper()
+	dir := t.TempDir()
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "thanh-hoa.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 15},
+	}})
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "nghe-an.csv", IngestedAt: day(1), Facts: []whtest.Fact{
+		{Unit: "421", Period: "2023", Indicator: "dialogues", Value: 9},
+	}})
+	w = open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	return w, func(tamper string) {
+		t.Helper()
+		if _, err := w.DB().ExecContext(ctx, tamper); err != nil {
+			t.Fatal(err)
+		}
+		whtest.Write(t, dir, whtest.Batch{SourceFile: "nghe-an-sua.csv", IngestedAt: day(2), Facts: []whtest.Fact{
+			{Unit: "421", Period: "2023", Indicator: "dialogues", Value: 10},
+		}})
+		if res := refresh(t, w); res.Partitions != 1 {
+			t.Fatalf("%d partitions refreshed, want Nghệ An's 2023", res.Partitions)
+		}
 	}
 }
