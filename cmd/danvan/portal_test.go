@@ -351,15 +351,15 @@ func TestAccessCommands(t *testing.T) {
 	}
 
 	// Using a link shows in the list. (And serve --max-upload-mb sets the
-	// portal's size limit: 2 MB is over 1 MB.)
+	// portal's size limit: 2 MiB is over 1 MiB.)
 	addr := freeAddr(t)
 	srv := startPortal(t, data, addr, "--max-upload-mb", "1")
 	if res, err := http.Get("http://" + addr + "/nop/" + secretOf(link)); err != nil || res.StatusCode != 200 {
 		t.Fatalf("open the link: %v %v", res, err)
 	}
 	big := bytes.Repeat([]byte("Hà Tĩnh,Cẩm Xuyên,2024,dialogues,12\n"), (2<<20)/37)
-	if status, body := postFile(t, addr, secretOf(link), "dry_run=true", "big.csv", big); status != 413 || !strings.Contains(fmt.Sprint(body), "1 MB") {
-		t.Errorf("2 MB with --max-upload-mb 1: %d %v", status, body)
+	if status, body := postFile(t, addr, secretOf(link), "dry_run=true", "big.csv", big); status != 413 || !strings.Contains(fmt.Sprint(body), "1 MiB") {
+		t.Errorf("2 MiB with --max-upload-mb 1: %d %v", status, body)
 	}
 	killNine(t, srv)
 	r = danvan(t, []string{"DANVAN_NOW=2026-03-02T10:00:00+07:00"}, "access", "list", "--data", data, "--unit", "446")
