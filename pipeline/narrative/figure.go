@@ -1691,6 +1691,9 @@ type fig struct {
 
 // figure gives a candidate its period and place.
 func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
+	if why := x.compared(c, cd); why != "" {
+		return fig{}, why
+	}
 	p, src := x.period(c, cd)
 	code := UnknownPeriod
 	switch {
@@ -1698,6 +1701,8 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 		return fig{}, "period " + p.Code + " is after the report date: a plan or target"
 	case src == srcSentence && !x.valid(p):
 		p, src = x.contextPeriod(c.s.index-1, cd.indicator)
+	case src == srcOwn && x.earlierBeside(c, cd, p):
+		return fig{}, "a figure of " + p.Code + ", before the report's " + x.docP.Code + ", set beside it for comparison: the earlier report's to give"
 	}
 	if src != srcNone {
 		code = p.Code
@@ -1987,11 +1992,14 @@ const (
 // document's context (contextPeriod).
 func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource) {
 	toks := c.toks
+	// A comma or a semicolon ends the figure's segment: in a list opened by
+	// a colon, whose clause goes on over semicolons, the next item's year
+	// is its own ("năm 2022, … 1 hội thi; năm 2023 … 3 hội thi").
 	segStart, segEnd := cd.qStart, cd.unitEnd
-	for segStart > cd.clauseStart && !(toks[segStart-1].kind == tPunct && toks[segStart-1].text == ",") {
+	for segStart > cd.clauseStart && !isPunct(toks, segStart-1, ",;") {
 		segStart--
 	}
-	for segEnd < cd.clauseEnd && !(toks[segEnd].kind == tPunct && toks[segEnd].text == ",") {
+	for segEnd < cd.clauseEnd && !isPunct(toks, segEnd, ",;") {
 		segEnd++
 	}
 	var before, after, inClause, opening, earlier, laterClause, later *timeExpr
@@ -2003,7 +2011,7 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 		switch {
 		case e.end <= cd.qStart && e.start >= segStart:
 			before = e
-		case e.start >= cd.unitEnd && e.end <= segEnd && after == nil:
+		case e.start >= cd.unitEnd && e.end <= segEnd && after == nil && !ownedByOther(toks, e):
 			after = e
 		case e.end <= cd.qStart && e.start >= cd.clauseStart:
 			inClause = e
@@ -2034,6 +2042,92 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 		}
 	}
 	return x.contextPeriod(c.s.index-1, cd.indicator)
+}
+
+// compared: a number that stands right after a comparison with another
+// period ("nhiều hơn cùng kỳ năm trước 3 cuộc": the difference; "cao hơn
+// năm 2022 (3,5 tỷ đồng)": the figure compared with), or in the segment
+// that says what there was then ("so với năm 2020, khi toàn huyện mới có 75
+// mô hình") is not this period's figure. One after a comma ("So với cùng
+// kỳ, huyện đã tổ chức 12 cuộc") is.
+func (x *extraction) compared(c *sentCtx, cd *cand) string {
+	toks := c.toks
+	seg := cd.qStart
+	for seg > cd.clauseStart && !isPunct(toks, seg-1, ",") {
+		seg--
+	}
+	when := isKey(toks, seg, x.lx.k.of("khi"), x.lx.k.of("lúc")) && seg > 0 && isPunct(toks, seg-1, ",")
+	spans := x.lx.time.spans(toks)
+	for n, sp := range spans {
+		if !sp.has("comparison") || n > 0 && spans[n-1].end == sp.start && spans[n-1].has("comparison") {
+			continue
+		}
+		// the comparison's words, then the period compared with
+		end := sp.end
+		for _, nx := range spans[n+1:] {
+			if nx.start == end && nx.has("comparison") {
+				end = nx.end
+			}
+		}
+		for _, e := range c.times {
+			if e.start == end {
+				end = e.end
+			}
+		}
+		words := x.text[toks[sp.start].start:toks[end-1].end]
+		if cd.qStart == end || isPunct(toks, end, "(") && cd.qStart == end+1 {
+			return "right after a comparison («" + words + "»): the difference or the figure compared with, not this period's"
+		}
+		if when && end == seg-1 {
+			return "what there was at the time of a comparison («" + words + "»), not this period's"
+		}
+	}
+	return ""
+}
+
+// earlierBeside: a figure dated by its own words to a year or part of one
+// that ended before the period the report announces, in a sentence that
+// also states that period (or a later one) or compares ("năm 2022, huyện
+// tổ chức 1 hội thi; năm 2023 tổ chức 3 hội thi"), or in brackets opening
+// with that year after a number ("8 cuộc (năm 2022: 6 cuộc)"), is quoted for comparison: a figure of that year the report does
+// not report, which the earlier year's report gives. Alone in its sentence
+// an earlier year's figure stays, with its year.
+func (x *extraction) earlierBeside(c *sentCtx, cd *cand, p pipeline.Period) bool {
+	if !x.hasDocP {
+		return false
+	}
+	switch p.Type {
+	case pipeline.Year, pipeline.Half, pipeline.Quarter, pipeline.Month:
+	default:
+		return false
+	}
+	if !p.End.Before(x.docP.Start) {
+		return false
+	}
+	for n := range c.times {
+		e := &c.times[n]
+		if e.comparison {
+			return true
+		}
+		// brackets opening with the earlier year, after a number: "8 cuộc
+		// (năm 2022: 6 cuộc)"
+		if e.end <= cd.qStart && isPunct(c.toks, e.start-1, "(") && numIn(c.toks, 0, e.start-1) {
+			closed := false
+			for i := e.end; i < cd.qStart; i++ {
+				closed = closed || isPunct(c.toks, i, ")")
+			}
+			if !closed {
+				return true
+			}
+		}
+		if e.kind == tkDate {
+			continue
+		}
+		if q, ok := x.resolve(e); ok && !q.End.Before(x.docP.Start) && q.Type != pipeline.ToDate {
+			return true
+		}
+	}
+	return false
 }
 
 // ownedByOther: a time adverbial after a figure that opens the comma

@@ -25,6 +25,7 @@ type timeExpr struct {
 	kind       timeKind
 	p          pipeline.Period
 	comparison bool // "so với năm 2022": what the figure is compared with
+	cmpStart   int  // where the words of the comparison start ("so với", "cao hơn")
 	half       int  // for "6 tháng đầu năm" without a year: 1 or 2
 	from       int  // the first year of "từ năm X đến nay / đến tháng M/Y"
 	years      int  // for tkDocPeriod: the N of "N năm qua"
@@ -174,7 +175,7 @@ func (x *extraction) timeExprs(toks []token) []timeExpr {
 		for back := i - 1; back >= 0 && back >= i-3; back-- {
 			if es, j := x.lx.time.at(toks, back); j == i || (j > back && j <= i) {
 				if len(es) > 0 && es[0].class == "comparison" {
-					e.comparison = true
+					e.comparison, e.cmpStart = true, back
 				}
 			}
 		}
