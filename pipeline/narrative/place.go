@@ -191,7 +191,7 @@ func (x *extraction) typedMention(toks []token, j int, names []int, class string
 		// unit; "thành phố Hà Nội" a province-level city.
 		if isCity {
 			if us := g.units[key]; len(us) > 0 {
-				m := x.localMention(pickUnit(us, "thanh_pho"))
+				m := x.localMention(x.pickUnit(us, "thanh_pho"))
 				m.end = names[n-1] + 1
 				return m, true
 			}
@@ -210,7 +210,7 @@ func (x *extraction) typedMention(toks []token, j int, names []int, class string
 			continue
 		}
 		if us := g.units[key]; len(us) > 0 {
-			m := x.localMention(pickUnit(us, typeOf[class]))
+			m := x.localMention(x.pickUnit(us, typeOf[class]))
 			if m.weak {
 				m.alts = us
 			}
@@ -301,6 +301,28 @@ func (x *extraction) localMention(u *pipeline.Unit) mention {
 	return m
 }
 
+// pickUnit chooses among the units of one name: of the type the text
+// writes, a district first; among equals, one that existed on the report's
+// date ("xã Thiệu Quang" in 2023 is the commune of Thiệu Hóa district, not
+// the commune of the 2025 reform that took its name).
+func (x *extraction) pickUnit(us []*pipeline.Unit, typ string) *pipeline.Unit {
+	if x.hasDate && len(us) > 1 {
+		byDate := make([]*pipeline.Unit, 0, len(us))
+		for _, u := range us {
+			if u.ValidOn(x.date) {
+				byDate = append(byDate, u)
+			}
+		}
+		for _, u := range us {
+			if !u.ValidOn(x.date) {
+				byDate = append(byDate, u)
+			}
+		}
+		us = byDate
+	}
+	return pickUnit(us, typ)
+}
+
 func pickUnit(us []*pipeline.Unit, typ string) *pipeline.Unit {
 	for _, u := range us {
 		if u.Type == typ && u.Level == pipeline.LevelDistrict {
@@ -345,7 +367,7 @@ func (x *extraction) bareAt(toks []token, i int) (mention, bool) {
 		}
 		if us := x.gaz.units[key]; len(us) > 0 {
 			if es, j := x.gaz.bare.at(toks, i); len(es) > 0 && j == end {
-				u := pickUnit(us, "")
+				u := x.pickUnit(us, "")
 				return mention{start: i, end: end, kind: mLocal, province: x.gaz.provName[u.ProvinceCode], unit: u.Name, utype: u.Type}, true
 			}
 		}
@@ -376,10 +398,35 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 	scopeProv, scopeLocal, national, bodies := 0, 0, 0, 0
 	pos := 0
 	x.confirmed = map[string]bool{x.opts.Province: x.opts.Province != ""}
+	named := false // a province named, weakly or not
 	for _, ms := range all {
 		for _, m := range ms {
 			if (m.kind == mProvince || m.kind == mLocal) && !m.weak && m.province != "" {
 				x.confirmed[m.province] = true
+			}
+			named = named || m.kind == mProvince
+		}
+	}
+	// A report of a commune or ward of the 2025 reform rarely names its
+	// province ("Xã Thạch Hà sơ kết …"): a commune the text names with its
+	// type word, dated after the reform, whose name the reference gives to
+	// units of one province only, confirms that province when the text
+	// names none. A name two provinces share stays weak.
+	if !named && x.opts.Province == "" && x.hasDate && !x.date.Before(newCommunes) {
+		for _, ms := range all {
+			for _, m := range ms {
+				if m.kind != mLocal || !m.weak || !m.typed || len(m.alts) == 0 {
+					continue
+				}
+				p := x.gaz.provName[m.alts[0].ProvinceCode]
+				for _, u := range m.alts[1:] {
+					if x.gaz.provName[u.ProvinceCode] != p {
+						p = ""
+					}
+				}
+				if p != "" {
+					x.confirmed[p] = true
+				}
 			}
 		}
 	}

@@ -18,7 +18,7 @@ type want struct {
 	value float64
 	q     pipeline.Qualifier
 	p     string
-	prov  string // "" means do not check
+	prov  string // "" means do not check; "-" means none
 	dist  string // checked when prov is set
 }
 
@@ -1096,6 +1096,18 @@ var ruleCases = []struct {
 	{"ngót: nearly", "",
 		"Năm 2023, Nhân dân trong huyện góp ngót 2.500 ngày công và ngót nghét 1,2 tỷ đồng làm đường.",
 		[]want{w("workdays_contributed", 2500, ap, "2023"), w("funds_mobilized_vnd", 1.2e9, ap, "2023")}},
+	{"a new commune the text names alone places its figures in its province", "2026-01-05",
+		"Xã Thạch Hà: kết quả hiến đất làm đường năm 2025\n\nNăm 2025, Nhân dân xã Thạch Hà hiến 2.000 m2 đất làm đường.",
+		[]want{w("land_donated_m2", 2000, ex, "2025").at("Hà Tĩnh", "Thạch Hà")}},
+	{"a new commune named without diacritics", "2026-01-05",
+		"Xa Nghi Loc: ket qua hien dat nam 2025\n\nNam 2025, Nhan dan xa Nghi Loc hien 1.500 m2 dat lam duong.",
+		[]want{w("land_donated_m2", 1500, ex, "2025").at("Nghệ An", "Nghi Lộc")}},
+	{"a new commune whose name two provinces have stays unplaced", "2026-01-05",
+		"Xã Yên Hòa: kết quả hiến đất làm đường năm 2025\n\nNăm 2025, Nhân dân xã Yên Hòa hiến 900 m2 đất làm đường.",
+		[]want{w("land_donated_m2", 900, ex, "2025").at("-", "")}},
+	{"a commune whose name a new commune took, before the reform, is under its district", "",
+		"Năm 2023, các xã của huyện Thiệu Hóa hiến đất làm đường. Xã Thiệu Long góp 410 ngày công, xã Thiệu Quang 190 ngày công.",
+		[]want{w("workdays_contributed", 410, ex, "2023").at("Thanh Hóa", "Thiệu Hóa"), w("workdays_contributed", 190, ex, "2023").at("Thanh Hóa", "Thiệu Hóa")}},
 	{"a table of populations and areas has no figure", "",
 		"Năm 2023, quy mô các xã sau sáp nhập:\nXã\tDân số (người)\tDiện tích tự nhiên (ha)\tTỷ lệ hộ nghèo (%)\nXã An Phú\t12.400\t35\t3\nXã An Lạc\t9.800\t28\t4\n",
 		nil},
@@ -1142,7 +1154,10 @@ func checkFigures(t *testing.T, figs []Figure, wants []want) {
 		if f.Qualifier != wt.q || f.Period != wt.p {
 			t.Errorf("%s %v: got %s %s, want %s %s", wt.ind, wt.value, f.Qualifier, f.Period, wt.q, wt.p)
 		}
-		if wt.prov != "" && (f.Province != wt.prov || f.District != wt.dist) {
+		if wt.prov == "-" && (f.Province != "" || f.District != "") {
+			t.Errorf("%s %v: place %q/%q, want none", wt.ind, wt.value, f.Province, f.District)
+		}
+		if wt.prov != "" && wt.prov != "-" && (f.Province != wt.prov || f.District != wt.dist) {
 			t.Errorf("%s %v: place %q/%q, want %q/%q", wt.ind, wt.value, f.Province, f.District, wt.prov, wt.dist)
 		}
 		if !strings.Contains(f.Sentence, f.Quote) || f.Quote == "" {
