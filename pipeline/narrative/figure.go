@@ -875,8 +875,9 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	}
 	// "Xã Tiền Phong được 200 triệu đồng; xã Mê Linh được 153 triệu đồng":
 	// a place's own sum, written with no verb but "được" or "đạt" right
-	// after the place's name.
-	if chain < 0 && shared == nil && isKey(toks, cd.qStart-1, x.lx.k.of("được"), x.lx.k.of("đạt")) {
+	// after the place's name; or in brackets after it ("dẫn đầu là các
+	// huyện A (hơn 9.000 m2) và B (6.500 m2)").
+	if chain < 0 && shared == nil && (isKey(toks, cd.qStart-1, x.lx.k.of("được"), x.lx.k.of("đạt")) || isPunct(toks, cd.qStart-1, "(")) {
 		for _, m := range c.mentions {
 			if m.kind == mLocal && m.end == cd.qStart-1 {
 				near["place_item"] = -1
