@@ -48,6 +48,9 @@ type sentCtx struct {
 	// breakdown word ("Trong đó, tiền mặt là …"), in its paragraph or
 	// opening the next
 	prevTotals []*cand
+	// the time words' spans (time.tsv), computed when a figure asks
+	timeSpans   []span
+	timeSpansOK bool
 }
 
 func (c *sentCtx) clauseOf(i int) (int, int) {
@@ -2058,7 +2061,10 @@ func (x *extraction) compared(c *sentCtx, cd *cand) string {
 		seg--
 	}
 	when := isKey(toks, seg, x.lx.k.of("khi"), x.lx.k.of("lúc")) && seg > 0 && isPunct(toks, seg-1, ",")
-	spans := x.lx.time.spans(toks)
+	if !c.timeSpansOK {
+		c.timeSpans, c.timeSpansOK = x.lx.time.spans(toks), true
+	}
+	spans := c.timeSpans
 	for n, sp := range spans {
 		if !sp.has("comparison") || n > 0 && spans[n-1].end == sp.start && spans[n-1].has("comparison") {
 			continue
