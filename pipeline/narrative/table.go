@@ -46,9 +46,13 @@ func (x *extraction) tableRows() {
 			n++
 			continue
 		}
-		var leadUnit []token
+		var leadUnit, lead []token
 		if n > 0 {
 			leadUnit = soleUnit(sents[n-1].toks, lx)
+			// the paragraph that leads into the table
+			for p := n - 1; p >= 0 && sents[p].para == sents[n-1].para; p-- {
+				lead = append(append([]token(nil), sents[p].toks...), lead...)
+			}
 		}
 		sents[n].heading = false
 		for r := n + 1; r < m; r++ {
@@ -59,7 +63,7 @@ func (x *extraction) tableRows() {
 				sents[r].toks = row[0]
 				continue
 			}
-			sents[r].toks = rowTokens(row, head, leadUnit, lx)
+			sents[r].toks = rowTokens(row, head, leadUnit, lead, lx)
 		}
 		n = m
 	}
@@ -190,8 +194,11 @@ func rowCells(cells [][]token) bool {
 }
 
 // rowTokens writes a row as "label; heading words number unit; …"; a
-// heading with a verb and no unit of its own takes leadUnit.
-func rowTokens(row, head [][]token, leadUnit []token, lx *lexicon) []token {
+// heading with a verb and no unit of its own takes leadUnit, and one with
+// a unit and no verb ("Số tiền (triệu đồng)") the last verb of the lead
+// paragraph that governs its unit ("vận động các thôn ủng hộ Quỹ …. Kết
+// quả:"), as the row's words.
+func rowTokens(row, head [][]token, leadUnit, lead []token, lx *lexicon) []token {
 	k := lx.k
 	out := append([]token(nil), row[0]...)
 	at := func(src token, pos int) token {
@@ -213,6 +220,11 @@ func rowTokens(row, head [][]token, leadUnit []token, lx *lexicon) []token {
 			unit = leadUnit
 		}
 		if len(unit) > 0 {
+			if len(lx.cues.spans(words)) == 0 {
+				for _, t := range leadVerb(lead, unit, lx) {
+					out = append(out, at(t, num.start))
+				}
+			}
 			for _, t := range words {
 				out = append(out, at(t, num.start))
 			}
@@ -268,4 +280,30 @@ func hasUnit(words []token, lx *lexicon) bool {
 		}
 	}
 	return false
+}
+
+// leadVerb is the last verb of the lead paragraph that governs the unit's
+// class (classes.tsv), none when there is none.
+func leadVerb(lead, unit []token, lx *lexicon) []token {
+	es, _ := lx.units.at(unit, 0)
+	if len(es) == 0 {
+		// a multiplier before the unit: "(triệu đồng)"
+		if _, j := lx.mult.at(unit, 0); j > 0 {
+			es, _ = lx.units.at(unit, j)
+		}
+	}
+	if len(es) == 0 {
+		return nil
+	}
+	uc, ok := lx.classes[es[0].class]
+	if !ok {
+		return nil
+	}
+	var verb []token
+	for _, sp := range lx.cues.spans(lead) {
+		if uc.governedBy(sp) && !sp.has("neutral") {
+			verb = lead[sp.start:sp.end]
+		}
+	}
+	return verb
 }
