@@ -1706,7 +1706,7 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 	case src == srcSentence && !x.valid(p):
 		p, src = x.contextPeriod(c.s.index-1, cd.indicator)
 	case src == srcOwn && x.earlierBeside(c, cd, p):
-		return fig{}, "a figure of " + p.Code + ", before the report's " + x.docP.Code + ", set beside it for comparison: the earlier report's to give"
+		return fig{}, "a figure of " + p.Code + ", before the report's " + x.ownP.Code + ", set beside it for comparison: the earlier report's to give"
 	}
 	if src != srcNone {
 		code = p.Code
@@ -2093,14 +2093,14 @@ func (x *extraction) compared(c *sentCtx, cd *cand) string {
 }
 
 // earlierBeside: a figure dated by its own words to a year or part of one
-// that ended before the period the report announces, in a sentence that
+// that ended before the report's own period (ownPeriod), in a sentence that
 // also states that period (or a later one) or compares ("năm 2022, huyện
 // tổ chức 1 hội thi; năm 2023 tổ chức 3 hội thi"), or in brackets opening
 // with that year after a number ("8 cuộc (năm 2022: 6 cuộc)"), is quoted for comparison: a figure of that year the report does
 // not report, which the earlier year's report gives. Alone in its sentence
 // an earlier year's figure stays, with its year.
 func (x *extraction) earlierBeside(c *sentCtx, cd *cand, p pipeline.Period) bool {
-	if !x.hasDocP {
+	if !x.hasOwnP {
 		return false
 	}
 	switch p.Type {
@@ -2108,7 +2108,7 @@ func (x *extraction) earlierBeside(c *sentCtx, cd *cand, p pipeline.Period) bool
 	default:
 		return false
 	}
-	if !p.End.Before(x.docP.Start) {
+	if !p.End.Before(x.ownP.Start) {
 		return false
 	}
 	for n := range c.times {
@@ -2130,7 +2130,7 @@ func (x *extraction) earlierBeside(c *sentCtx, cd *cand, p pipeline.Period) bool
 		if e.kind == tkDate {
 			continue
 		}
-		if q, ok := x.resolve(e); ok && !q.End.Before(x.docP.Start) && q.Type != pipeline.ToDate {
+		if q, ok := x.resolve(e); ok && !q.End.Before(x.ownP.Start) && q.Type != pipeline.ToDate {
 			return true
 		}
 	}

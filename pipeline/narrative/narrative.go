@@ -214,6 +214,10 @@ type extraction struct {
 	hasDate bool
 	docP    pipeline.Period
 	hasDocP bool
+	// the period the report is of: docP, else the one its title names
+	// (ownPeriod); figures of earlier ones set beside it are comparisons
+	ownP    pipeline.Period
+	hasOwnP bool
 	// the report's own place
 	province, unit, utype string
 	// per sentence: places named, time adverbials (computed when needed)
@@ -298,6 +302,7 @@ func (x *extraction) run() []Figure {
 	}
 	x.date, x.hasDate = x.reportDate(x.sents)
 	x.docP, x.hasDocP = x.docPeriod()
+	x.ownP, x.hasOwnP = x.ownPeriod()
 	x.term, x.hasTerm = x.congressTerm()
 	x.docRange, x.hasDocRange = x.leadRange()
 	x.context = x.contexts()

@@ -483,6 +483,34 @@ func (x *extraction) docPeriod() (pipeline.Period, bool) {
 	return pipeline.Period{}, false
 }
 
+// ownPeriod is the period the report is of: the one it announces
+// (docPeriod), else a year or part of one its title names ("Quỹ … năm 2024
+// về đích sớm").
+func (x *extraction) ownPeriod() (pipeline.Period, bool) {
+	if x.hasDocP {
+		return x.docP, true
+	}
+	for n, s := range x.sents {
+		if isHeader(s.toks) {
+			continue
+		}
+		if !s.heading {
+			return pipeline.Period{}, false
+		}
+		for _, e := range x.timesOf(n) {
+			if e.kind != tkPeriod || e.comparison || !x.valid(e.p) {
+				continue
+			}
+			switch e.p.Type {
+			case pipeline.Year, pipeline.Half, pipeline.Quarter, pipeline.Month:
+				return e.p, true
+			}
+		}
+		return pipeline.Period{}, false
+	}
+	return pipeline.Period{}, false
+}
+
 // congressTerm is the term of the congress a report is about: the first
 // "nhiệm kỳ Y1-Y2" that has begun by the report's date.
 func (x *extraction) congressTerm() (pipeline.Period, bool) {
