@@ -138,8 +138,9 @@ func TestDevScores(t *testing.T) {
 // Floors of the held-out texts' scores (testdata/heldout: reports written
 // for the project, with their answer key, before the extractor was run on
 // them; README, "Narrative reports", gives their first-sight scores). The
-// batch written at the eleventh stop (n13–n24) has floors of its own, so a
-// rule learnt from it can never buy its recall with the earlier batches'
+// batches written at the eleventh stop (n13–n24, and n25–n30 put aside until
+// the stop's other rules were written) have floors of their own, so a rule
+// learnt from them can never buy its recall with the earlier batches'
 // precision.
 const (
 	heldOutPrecisionFloor = 1.0
@@ -148,19 +149,21 @@ const (
 	// 53 after number words without diacritics; 48 of 55 after digits
 	// mixed with number words; 58 of 65 after tables aligned with spaces;
 	// 58 of 59 after figures of an earlier period quoted for comparison;
-	// 59 of 59 after "ngót"; 62 of 62 after places' figures in brackets
+	// 59 of 59 after "ngót"; 62 of 62 after places' figures in brackets.
+	// n25–n30, at first sight after those rules: 17 of 20 found right, 17
+	// of 21 expected; 21 of 21 after what they taught.
 	batch11PrecisionFloor = 1.0
 	batch11RecallFloor    = 1.0
 )
 
 // inBatch11 says whether a held-out document is of the eleventh stop's
-// batch, n13–n24.
+// batches, n13–n30.
 func inBatch11(doc string) bool {
 	if len(doc) != 3 || doc[0] != 'n' {
 		return false
 	}
 	n, err := strconv.Atoi(doc[1:])
-	return err == nil && n >= 13 && n <= 24
+	return err == nil && n >= 13 && n <= 30
 }
 
 // heldOutKnownFalse are the false finds the held-out set is allowed, each an
@@ -187,10 +190,10 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 68 || v.Total.Expected < 218 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 68 and 218", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 74 || v.Total.Expected < 239 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 74 and 239", len(v.Docs), v.Total.Expected)
 	}
-	// [0] the earlier batches, [1] n13–n24
+	// [0] the earlier batches, [1] n13–n30
 	var expected, found, matched [2]int
 	batch := func(doc string) int {
 		if inBatch11(doc) {
@@ -216,7 +219,7 @@ func TestHeldOutScores(t *testing.T) {
 		found[batch(f.Doc)]++
 	}
 	for b, floor := range [2][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}} {
-		name := [2]string{"earlier batches", "n13–n24"}[b]
+		name := [2]string{"earlier batches", "n13–n30"}[b]
 		precision, recall := ratio(matched[b], found[b]), ratio(matched[b], expected[b])
 		t.Logf("%s: %d expected, %d found (known false finds left out), %d right: precision %.3f, recall %.3f", name, expected[b], found[b], matched[b], precision, recall)
 		if precision < floor[0] || recall < floor[1] {
