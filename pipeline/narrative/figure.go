@@ -213,13 +213,15 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	parts := []string{t.text}
 	j := i + 1
 	mult := false
+	half := 0.0 // "1 tỷ rưỡi": half the last multiplier
 	if es, j2 := x.lx.mult.at(toks, j); len(es) > 0 {
 		parts = append(parts, toks[j].text)
 		j, mult = j2, true
+		last := es[0]
 		// "3 nghìn tỷ đồng"
 		if es, j3 := x.lx.mult.at(toks, j); len(es) > 0 {
 			parts = append(parts, toks[j].text)
-			j = j3
+			j, last = j3, es[0]
 		}
 		for j+1 < len(toks) && toks[j].kind == tNum {
 			es, j3 := x.lx.mult.at(toks, j+1)
@@ -227,7 +229,12 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 				break
 			}
 			parts = append(parts, toks[j].text, toks[j+1].text)
-			j = j3
+			j, last = j3, es[0]
+		}
+		if w, ok := x.lx.numerals[tokAt(toks, j).key]; ok && w.is(rHalf) && tokAt(toks, j).kind == tWord {
+			if m, err := strconv.ParseFloat(last.class, 64); err == nil {
+				half, j = m/2, j+1
+			}
 		}
 		// "… 508 ngàn 350 đồng", "1 nghìn 200 ngày công" ("một nghìn hai
 		// trăm", numerals.tsv): the last group has no multiplier but the
@@ -254,7 +261,7 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	if err != nil || math.IsNaN(n.Value) || math.IsInf(n.Value, 0) || n.Value < 0 || n.Value > 1e15 {
 		return nil, "not a number"
 	}
-	cd := &cand{qStart: i, numStart: i, numEnd: numEnd, value: n.Value, qual: pipeline.Exact, govern: -1, subject: -1}
+	cd := &cand{qStart: i, numStart: i, numEnd: numEnd, value: n.Value + half, qual: pipeline.Exact, govern: -1, subject: -1}
 	cd.clauseStart, cd.clauseEnd = c.clauseOf(i)
 	// The unit noun. "tỷ", "triệu" with no unit after them are đồng when
 	// punctuation or a word that cannot be a unit follows ("4,3 tỷ để …").

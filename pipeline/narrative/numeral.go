@@ -22,9 +22,10 @@ const (
 	rHundred
 	rLast
 	rZero
+	rHalf
 )
 
-var numeralRoles = map[string]uint8{"digit": rDigit, "ten": rTen, "tens": rTens, "hundred": rHundred, "last": rLast, "zero": rZero}
+var numeralRoles = map[string]uint8{"digit": rDigit, "ten": rTen, "tens": rTens, "hundred": rHundred, "last": rLast, "zero": rZero, "half": rHalf}
 
 func (n numeral) is(role uint8) bool { return n.roles&role != 0 }
 
@@ -140,7 +141,7 @@ func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counte
 }
 
 // digitWord: one digit 1–9 written as a digit, which stands for its word
-// before "trăm" ("2 trăm", "1 nghìn 2 trăm").
+// before "trăm" or "chục" ("2 trăm", "1 nghìn 2 trăm", "2 chục").
 func digitWord(t token) bool {
 	return t.kind == tNum && len(t.text) == 1 && t.text[0] >= '1' && t.text[0] <= '9'
 }
@@ -160,13 +161,21 @@ func readNumeral(toks []token, i int, nums map[string]numeral, lone bool) (int, 
 	}
 	j, v := i, 0
 	if digitWord(tokAt(toks, i)) {
-		// "1 trăm 15", "3 trăm triệu": a digit written as a digit before
-		// trăm, and the tens and units after it written in digits
+		// "1 trăm 15", "3 trăm triệu", "2 chục": a digit written as a
+		// digit before trăm or chục, and the tens and units after trăm
+		// written in digits
+		d := int(toks[i].text[0] - '0')
+		if t, ok := at(i+1, rTens); ok {
+			return 2, d * t.value
+		}
 		h, ok := at(i+1, rHundred)
 		if !ok {
 			return 0, 0
 		}
-		v = int(toks[i].text[0]-'0') * h.value
+		v = d * h.value
+		if _, ok := at(i+2, rHalf); ok {
+			return 3, v + h.value/2
+		}
 		if t := tokAt(toks, i+2); t.kind == tNum && t.space && !t.nl && len(t.text) <= 2 && strings.Trim(t.text, "0123456789") == "" {
 			n, _ := strconv.Atoi(t.text)
 			return 3, v + n
@@ -181,6 +190,9 @@ func readNumeral(toks []token, i int, nums map[string]numeral, lone bool) (int, 
 		if h, ok := at(j+1, rHundred); ok {
 			v = w.value * h.value
 			j += 2
+			if _, ok := at(j, rHalf); ok {
+				return j + 1 - i, v + h.value/2 // "một trăm rưỡi"
+			}
 			if _, ok := at(j, rZero); ok {
 				if d, ok := at(j+1, rDigit); ok {
 					return j + 2 - i, v + d.value
