@@ -97,3 +97,34 @@ func TestSharedFactsFiles(t *testing.T) {
 		t.Errorf("a damaged shared file names %v, want every batch its records list: b.xlsx, c.xlsx", named)
 	}
 }
+
+// TestFactsViewReadsSharedFilesOnce: facts_raw reads the shared files in
+// one read_parquet whatever their number (each SELECT of its own was bound,
+// its footer opened, at every use of the view), and still counts a batch
+// committed again in a later group once.
+func TestFactsViewReadsSharedFilesOnce(t *testing.T) {
+	a := whtest.Batch{SourceFile: "a.xlsx", IngestedAt: day(5), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 20}}}
+	b := whtest.Batch{SourceFile: "b.xlsx", IngestedAt: day(5), Facts: []whtest.Fact{
+		{Unit: "381", Period: "2023", Indicator: "dialogues", Value: 7},
+		{Unit: "401", Period: "2022", Indicator: "dialogues", Value: 9}}}
+	c := whtest.Batch{SourceFile: "c.xlsx", IngestedAt: day(6), Facts: []whtest.Fact{
+		{Unit: "382", Period: "2023", Indicator: "dialogues", Value: 11}}}
+	dir := t.TempDir()
+	whtest.WriteShared(t, dir, a, b)
+	whtest.WriteShared(t, dir, b, c)
+	files, _ := filepath.Glob(filepath.Join(dir, "warehouse", "facts", "*", "*", "*.parquet"))
+	if len(files) != 3 {
+		t.Fatalf("shared files: %v, want 3 (two groups, the first over two partitions)", files)
+	}
+	w := open(t, dir, warehouse.Options{})
+	defer w.Close()
+	got := rows(t, w, `SELECT (length(sql) - length(replace(sql, 'read_parquet(', ''))) // length('read_parquet(')
+		FROM duckdb_views() WHERE view_name = 'facts_raw'`)
+	if len(got) != 1 || got[0] != "1" {
+		t.Errorf("facts_raw reads the 3 shared files with %v read_parquet calls, want 1", got)
+	}
+	if got := rows(t, w, `SELECT source_file, count(*) FROM facts_raw GROUP BY ALL ORDER BY ALL`); !reflect.DeepEqual(got, []string{"a.xlsx|1", "b.xlsx|2", "c.xlsx|1"}) {
+		t.Errorf("facts_raw: %v, want a.xlsx|1, b.xlsx|2, c.xlsx|1 (b once though it is in both groups' files)", got)
+	}
+}
