@@ -54,11 +54,13 @@ var unitWords = map[string]string{
 }
 
 // Number is a parsed figure: its value, qualifier and the unit written after
-// it, if any ("m²", "ha", "đồng", or the unit word as written, folded).
+// it, if any ("m²", "ha", "đồng", or the unit word as written, folded), and
+// that unit word as written, for messages ("người", not "nguoi").
 type Number struct {
 	Value     float64
 	Qualifier Qualifier
 	Unit      string
+	UnitText  string
 }
 
 // ErrNotNumber is wrapped by every ParseNumber error.
@@ -136,6 +138,7 @@ func parseNumber(s string) (Number, error) {
 		return n, errors.Join(ErrNotNumber, errors.New("several numbers"))
 	}
 	if rest != "" {
+		n.UnitText = rest
 		u := Fold(rest)
 		if mapped, ok := unitWords[u]; ok {
 			n.Unit = mapped

@@ -223,9 +223,10 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	case n.Unit == "" || Fold(n.Unit) == Fold(ind.Unit) || (n.Unit == "đồng" && ind.Unit == "đồng") || (n.Unit == "m²" && ind.Unit == "m²"):
 	case n.Unit == "ha" && ind.Unit == "m²":
 		n.Value *= 10000
+	case n.Unit == "nguoi" && ind.Unit == "cá nhân": // persons, counted as individuals
 	default:
-		return &Problem{"wrong_unit", fmt.Sprintf("Đơn vị %q không phải đơn vị của chỉ tiêu %s (%s).", n.Unit, ind.Code, ind.Unit),
-			fmt.Sprintf("Unit %q is not the unit of %s (%s).", n.Unit, ind.Code, ind.UnitEN)}
+		return &Problem{"wrong_unit", fmt.Sprintf("Đơn vị %q không phải đơn vị của chỉ tiêu %s (%s).", n.UnitText, ind.Code, ind.Unit),
+			fmt.Sprintf("Unit %q is not the unit of %s (%s).", n.UnitText, ind.Code, ind.UnitEN)}
 	}
 	switch {
 	case math.IsNaN(n.Value) || math.IsInf(n.Value, 0) || math.Abs(n.Value) > 1e15:

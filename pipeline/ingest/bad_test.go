@@ -106,6 +106,11 @@ func badCases(t *testing.T) []badCase {
 		csvCase("negative", "Hà Tĩnh,Thạch Hà,2023,dialogues,,-3,\n", "negative_value", "dòng 3", "gia_tri", "âm"),
 		csvCase("non_integer_count", "Hà Tĩnh,Thạch Hà,2023,dialogues,,\"2,5\",\n", "not_whole_number", "dòng 3", "gia_tri", "phải là số nguyên"),
 		csvCase("wrong_unit", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12 ha,\n", "wrong_unit", "dòng 3", "gia_tri", "Đơn vị \"ha\" không phải đơn vị của chỉ tiêu dialogues"),
+		// The unit word is quoted as the clerk wrote it, marks and all
+		// (it was quoted folded: "nguoi").
+		csvCase("wrong_unit_as_written", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12 người,\n", "wrong_unit", "dòng 3", "gia_tri", "Đơn vị \"người\" không phải đơn vị của chỉ tiêu dialogues"),
+		// People counted as persons are individuals.
+		{name: "individuals_as_persons", file: "nguoi.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,exemplars_individual,,1.234 người,\n"), accepted: 2},
 		csvCase("nan_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,NaN,\n", "not_a_number", "dòng 3", "gia_tri", "\"NaN\" không phải là số"),
 		csvCase("inf_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,Inf,\n", "not_a_number", "dòng 3", "gia_tri", "\"Inf\" không phải là số"),
 		csvCase("missing_value", "Hà Tĩnh,Thạch Hà,2023,dialogues,,,\n", "missing_value", "dòng 3", "gia_tri", "Thiếu giá trị"),
