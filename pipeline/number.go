@@ -142,6 +142,8 @@ func parseNumber(s string) (Number, error) {
 		u := Fold(rest)
 		if mapped, ok := unitWords[u]; ok {
 			n.Unit = mapped
+		} else if rest == "%" {
+			n.Unit = "%" // a rate: folded, it was no unit at all, and 50% read as 50
 		} else if rest == "m²" {
 			n.Unit = "m²"
 		} else {

@@ -224,6 +224,9 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	case n.Unit == "ha" && ind.Unit == "m²":
 		n.Value *= 10000
 	case n.Unit == "nguoi" && ind.Unit == "cá nhân": // persons, counted as individuals
+	case n.Unit == "%":
+		return &Problem{"wrong_unit", fmt.Sprintf("Giá trị %q là tỉ lệ phần trăm; chỉ tiêu %s ghi số %s, không ghi tỉ lệ.", s, ind.Code, ind.Unit),
+			fmt.Sprintf("Value %q is a percentage; %s is written as a number of %s, not a rate.", s, ind.Code, ind.UnitEN)}
 	default:
 		return &Problem{"wrong_unit", fmt.Sprintf("Đơn vị %q không phải đơn vị của chỉ tiêu %s (%s).", n.UnitText, ind.Code, ind.Unit),
 			fmt.Sprintf("Unit %q is not the unit of %s (%s).", n.UnitText, ind.Code, ind.UnitEN)}

@@ -111,6 +111,9 @@ func badCases(t *testing.T) []badCase {
 		csvCase("wrong_unit_as_written", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12 người,\n", "wrong_unit", "dòng 3", "gia_tri", "Đơn vị \"người\" không phải đơn vị của chỉ tiêu dialogues"),
 		// People counted as persons are individuals.
 		{name: "individuals_as_persons", file: "nguoi.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,exemplars_individual,,1.234 người,\n"), accepted: 2},
+		// A percent is no count nor amount: it was read as the number
+		// before its sign (50 dialogues).
+		csvCase("percent_typed", "Hà Tĩnh,Thạch Hà,2023,dialogues,,50%,\n", "wrong_unit", "dòng 3", "gia_tri", "\"50%\" là tỉ lệ phần trăm"),
 		csvCase("nan_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,NaN,\n", "not_a_number", "dòng 3", "gia_tri", "\"NaN\" không phải là số"),
 		csvCase("inf_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,Inf,\n", "not_a_number", "dòng 3", "gia_tri", "\"Inf\" không phải là số"),
 		csvCase("missing_value", "Hà Tĩnh,Thạch Hà,2023,dialogues,,,\n", "missing_value", "dòng 3", "gia_tri", "Thiếu giá trị"),
@@ -135,6 +138,13 @@ func badCases(t *testing.T) []badCase {
 		// and the summary says so.
 		{name: "json_key_not_read", file: "khoa-la.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","nguoi_lap":"Nguyễn Văn A","values":[{"indicator":"dialogues","value":3}]}`),
 			accepted: 1, warn: "json_key_not_read", warnRef: "nguoi_lap", warnReason: "Khóa \"nguoi_lap\" không phải khóa của báo cáo nên không được đọc"},
+		// A cell formatted as a percent (0.5 shown 50%) is quoted as the
+		// sheet shows it, and refused as a percent, not as "0.5", not a
+		// whole number.
+		{name: "percent_cell", file: "phan-tram.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", percentCell(0.5)},
+		}}), code: "wrong_unit", ref: "Sheet1!E3", column: "gia_tri", reason: "\"50%\" là tỉ lệ phần trăm", accepted: 1, refused: 1},
 		// The report's own note is kept with each of its values (it was
 		// passed over without a word); a value's note comes first.
 		{name: "json_report_note_kept", file: "ghi-chu.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","ghi_chu":"Số liệu ước tính","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":1,"note":"2 hội thi cấp xã"}]}`),

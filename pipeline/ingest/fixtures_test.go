@@ -92,6 +92,9 @@ type xsheet struct {
 	hidden bool // hidden in the workbook (not the first sheet, which Excel shows)
 }
 
+// percentCell is a number in a cell formatted as a percent (0.5 shows 50%).
+type percentCell float64
+
 func fixtureXLSX(t testing.TB, sheets ...xsheet) []byte {
 	t.Helper()
 	f := excelize.NewFile()
@@ -111,7 +114,14 @@ func fixtureXLSX(t testing.TB, sheets ...xsheet) []byte {
 				}
 				name, _ := excelize.CoordinatesToCellName(c+1, r+1)
 				var err error
-				if str, ok := v.(string); ok && len(str) > 1 && str[0] == '=' {
+				if p, ok := v.(percentCell); ok {
+					var style int
+					if style, err = f.NewStyle(&excelize.Style{NumFmt: 9}); err == nil {
+						if err = f.SetCellValue(s.name, name, float64(p)); err == nil {
+							err = f.SetCellStyle(s.name, name, name, style)
+						}
+					}
+				} else if str, ok := v.(string); ok && len(str) > 1 && str[0] == '=' {
 					formula, cached, hasCached := bytes.Cut([]byte(str[1:]), []byte("|"))
 					if err = f.SetCellFormula(s.name, name, string(formula)); err == nil && hasCached {
 						err = setCached(f, s.name, name, string(cached))

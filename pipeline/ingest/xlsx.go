@@ -249,7 +249,7 @@ func instructionSheet(name string) bool {
 	return false
 }
 
-// texts are a row's cells as texts, trimmed and NFC, by column from 0.
+// texts are a row's cells as texts (cellText), by column from 0.
 func texts(cells []workbook.Cell) []string {
 	if len(cells) == 0 {
 		return nil
@@ -257,10 +257,34 @@ func texts(cells []workbook.Cell) []string {
 	row := make([]string, cells[len(cells)-1].Col)
 	for _, c := range cells {
 		if c.Col <= len(row) { // cells come in column order; a stray one is left out
-			row[c.Col-1] = norm.NFC.String(strings.TrimSpace(c.Text))
+			row[c.Col-1] = cellText(c)
 		}
 	}
 	return row
+}
+
+// cellText is a cell's text, trimmed and NFC; a number shown as a percent
+// is the percent the clerk sees ("50%", "12,5%", for 0.5 and 0.125), so a
+// message quotes what the sheet shows, and no indicator, all counts and
+// amounts, takes it for the number it is stored as.
+func cellText(c workbook.Cell) string {
+	if c.Percent {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(c.Text), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			// Twelve figures: 0.07 × 100 is 7.000000000000001 in binary.
+			p, _ := strconv.ParseFloat(strconv.FormatFloat(f*100, 'g', 12, 64), 64)
+			return strings.Replace(strconv.FormatFloat(p, 'f', -1, 64), ".", ",", 1) + "%"
+		}
+	}
+	return norm.NFC.String(strings.TrimSpace(c.Text))
+}
+
+// gridKind is a cell's kind in a form's grid, plus one: a percent is shown
+// as text (cellText), not a number.
+func gridKind(c workbook.Cell) uint8 {
+	if c.Percent {
+		return uint8(workbook.Text) + 1
+	}
+	return uint8(c.Kind) + 1
 }
 
 // readAhead bounds the sheets read ahead (sheets): a workbook whose every
@@ -398,7 +422,7 @@ func (s *sheetReader) load(i int) sheetLoad {
 		k := make([]uint8, len(grid[r-1]))
 		for _, c := range row {
 			if c.Col <= len(k) { // as texts: a stray cell has no text either
-				k[c.Col-1] = uint8(c.Kind) + 1
+				k[c.Col-1] = gridKind(c)
 			}
 		}
 		kinds[r-1] = k
@@ -503,7 +527,7 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 	x.next += maxSheetRow + 1
 	kind := func(cells []workbook.Cell, col int) workbook.Kind {
 		for _, c := range cells {
-			if c.Col == col+1 {
+			if c.Col == col+1 && !c.Percent { // a percent is its shown text (cellText)
 				return c.Kind
 			}
 		}
@@ -520,7 +544,7 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 		clear(row)
 		extra = extra[:0]
 		for _, c := range cells {
-			t := norm.NFC.String(strings.TrimSpace(c.Text))
+			t := cellText(c)
 			switch {
 			case c.Col <= len(row):
 				row[c.Col-1] = t

@@ -27,11 +27,13 @@ const (
 )
 
 // Cell is one cell with a value. Text is the value as written in the file:
-// a number in machine form ("1234.5", "1E-3"), a string as typed.
+// a number in machine form ("1234.5", "1E-3"), a string as typed. Percent
+// is set for a number its style shows as a percent (0.5 shown "50%").
 type Cell struct {
-	Col  int // from 1 (column A)
-	Text string
-	Kind Kind
+	Col     int // from 1 (column A)
+	Text    string
+	Kind    Kind
+	Percent bool
 }
 
 // Range is a merged range of cells, corners included, from 1.
@@ -280,6 +282,7 @@ func (r *Rows) readRow() error {
 			}
 			col++
 			typ := ""
+			pct := false
 			for _, a := range t.attrs {
 				switch a.local {
 				case "r":
@@ -290,12 +293,18 @@ func (r *Rows) readRow() error {
 					col = c
 				case "t":
 					typ = a.value()
+				case "s":
+					if r.b.percent != nil {
+						s, err := strconv.Atoi(a.value())
+						pct = err == nil && s >= 0 && s < len(r.b.percent) && r.b.percent[s]
+					}
 				}
 			}
 			c, err := r.readCell(col, typ)
 			if err != nil {
 				return err
 			}
+			c.Percent = pct && c.Kind == Number
 			if c.Text != "" {
 				r.cells = append(r.cells, c)
 			}

@@ -103,6 +103,10 @@ type Book struct {
 	sheets []sheet
 	sst    sharedStrings
 	lim    Limits
+	// percent[s] is set when cell style s shows a number as a percent
+	// (Cell.Percent); nil when no style does, so a cell's style is looked
+	// at only in a workbook that has one.
+	percent []bool
 }
 
 type sheet struct {
@@ -151,12 +155,15 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 		return nil, err
 	}
 	targets := map[string]string{}
-	sstPath := ""
+	sstPath, stylesPath := "", ""
 	for _, rel := range rels {
 		t := resolve(path.Dir(wbPath), rel.Target)
 		targets[rel.ID] = t
-		if strings.HasSuffix(rel.Type, "/sharedStrings") {
+		switch {
+		case strings.HasSuffix(rel.Type, "/sharedStrings"):
 			sstPath = t
+		case strings.HasSuffix(rel.Type, "/styles"):
+			stylesPath = t
 		}
 	}
 	if sstPath == "" && b.file(path.Join(path.Dir(wbPath), "sharedStrings.xml")) != nil {
@@ -203,6 +210,9 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	if lim.Unzipped > 0 && total > lim.Unzipped {
 		return nil, &LimitError{Limit: LimitUnzipped, Figure: total, Max: lim.Unzipped, Part: b.largest()}
 	}
+	if f := b.file(stylesPath); f != nil && stylesPath != "" {
+		b.percent = b.percentStyles(f)
+	}
 	if sst != nil {
 		if lim.SharedBytes > 0 && int64(sst.UncompressedSize64) > lim.SharedBytes {
 			return nil, &LimitError{Limit: LimitSharedBytes, Figure: int64(sst.UncompressedSize64), Max: lim.SharedBytes}
@@ -212,6 +222,57 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 		}
 	}
 	return b, nil
+}
+
+// percentStyles reads which cell styles (cellXfs) show a number as a
+// percent: the built-in formats 9 ("0%") and 10 ("0.00%"), or a format of
+// the workbook's own with a % outside quoted text. Styles only change how
+// a number is shown, so styles that cannot be read are no error: every
+// number is then shown as it is written.
+func (b *Book) percentStyles(f *zip.File) []bool {
+	var st struct {
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
+		Xfs []struct {
+			ID int `xml:"numFmtId,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if b.decodeSmall(f, &st) != nil {
+		return nil
+	}
+	pct := map[int]bool{9: true, 10: true}
+	for _, n := range st.NumFmts {
+		pct[n.ID] = percentFormat(n.Code)
+	}
+	var out []bool
+	for i, x := range st.Xfs {
+		if pct[x.ID] {
+			if out == nil {
+				out = make([]bool, len(st.Xfs))
+			}
+			out[i] = true
+		}
+	}
+	return out
+}
+
+// percentFormat reports whether a number format shows a percent: a %
+// neither in quotes nor escaped by a backslash.
+func percentFormat(code string) bool {
+	quoted := false
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; {
+		case c == '"':
+			quoted = !quoted
+		case c == '\\' && !quoted:
+			i++
+		case c == '%' && !quoted:
+			return true
+		}
+	}
+	return false
 }
 
 // largest names the largest worksheet, for a message about the size.

@@ -413,9 +413,57 @@ func TestFormulaWithoutResult(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	want := []Cell{{1, "=SUM(B1:C1)", Formula}, {2, "=C1*2", Formula}, {3, "4", Number}, {1, "12", Number}, {2, "=", Formula}}
+	want := []Cell{{1, "=SUM(B1:C1)", Formula, false}, {2, "=C1*2", Formula, false}, {3, "4", Number, false}, {1, "12", Number, false}, {2, "=", Formula, false}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("cells %+v, want %+v", got, want)
+	}
+}
+
+// TestPercentCells: a number whose style shows it as a percent (the
+// built-in 0% and 0.00%, or a format of the workbook's own with a % that is
+// not quoted text) is marked, so a message can quote it as the clerk sees it.
+func TestPercentCells(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	code, quoted := "0.0%", `0" %"`
+	styles := []*excelize.Style{{NumFmt: 9}, {NumFmt: 10}, {CustomNumFmt: &code}, {CustomNumFmt: &quoted}, {NumFmt: 3}}
+	for i, st := range styles {
+		id, err := f.NewStyle(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cell := fmt.Sprintf("A%d", i+1)
+		if err := f.SetCellValue("Sheet1", cell, 0.5); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", cell, cell, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SetCellValue("Sheet1", "B1", "50%"); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := b.Rows(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []bool
+	for rows.Next() {
+		for _, c := range rows.Cells() {
+			got = append(got, c.Percent)
+		}
+	}
+	if want := []bool{true, false, true, true, false, false}; !reflect.DeepEqual(got, want) {
+		t.Errorf("percent %v, want %v (A1 0%%, B1 text, A2 0.00%%, A3 0.0%%, A4 quoted %%, A5 #,##0)", got, want)
 	}
 }
 
