@@ -22,6 +22,8 @@ var fixes = map[string]Fix{
 		"Report by administrative unit (district, town, city until 2025-06-30; commune or ward from 2025-07-01): put the figures on the administrative unit's row, or under \"Toàn tỉnh\" for the whole province."},
 	"commune_before_reform": {"Trước 01/07/2025 ghi số liệu vào dòng của huyện, thị xã, thành phố có xã đó.",
 		"Before 2025-07-01 put the figures on the row of the district, town or city the commune is in."},
+	"total_row": {"Xóa dòng tổng, dòng cộng khỏi bảng: mỗi dòng ghi số liệu của một đơn vị; tổng được tự cộng.",
+		"Delete the total and subtotal rows from the table: each row holds one unit's figures; totals are added up for you."},
 	"commune_merged": {"Ghi tên xã, phường mới (sau sáp nhập) nêu trong lý do.", "Write the new commune or ward (after the merger) the reason names."},
 	"missing_unit": {"Ghi tên đơn vị vào ô đơn vị của dòng, hoặc \"Toàn tỉnh\" cho số liệu của cả tỉnh.",
 		"Write the unit in the row's unit cell, or \"Toàn tỉnh\" for the whole province's figures."},

@@ -1,5 +1,13 @@
 package pipeline
 
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
 // Questions a form reader asks of the texts around a table: is this cell a
 // unit's name, which province does a title name. Each is a lookup in the
 // Resolver's indexes and builds no message: a reader asks them of every
@@ -46,3 +54,48 @@ func (r *Resolver) Reference() *Reference { return r.ref }
 // Suggestions is how many suggestion lists the Resolver computed for
 // messages: a reader that only looks names up computes none.
 func (r *Resolver) Suggestions() int { return r.near.computed }
+
+// TotalRow reports whether a unit cell marks a total row: "Tổng cộng",
+// "Tổng số", "Cộng", "Tổng cộng (I+II)". grand is set for the sheet's
+// total ("Tổng cộng ..."), unset for a section's ("Cộng khối huyện"). It is
+// the one rule of what a total row is: for forms and long tables alike
+// (package ingest), and for a refusal that says a total is no unit.
+// Written with marks, the words are compared with their marks: the
+// communes "Công Chính" and "Tống Sơn" (Thanh Hóa) fold to a total's
+// letters, and were read as subtotals.
+func TotalRow(t string) (total, grand bool) {
+	f := Fold(t)
+	if f == "" || f[0] != 't' && f[0] != 'c' {
+		return false, false
+	}
+	all, sum, count, bare := "tong cong", "tong so", "tong", "cong"
+	if !isASCII(t) {
+		f = markedWords(t)
+		all, sum, count, bare = "tổng cộng", "tổng số", "tổng", "cộng"
+	}
+	switch {
+	case f == all || strings.HasPrefix(f, all+" "), f == sum, f == count, f == "total":
+		return true, true
+	case f == bare || strings.HasPrefix(f, bare+" "), strings.HasPrefix(f, sum+" "), strings.HasPrefix(f, count+" "):
+		return true, false
+	}
+	return false, false
+}
+
+// markedWords is t in lower case, NFC, its words parted by one space:
+// what Fold makes of it, marks kept.
+func markedWords(t string) string {
+	words := strings.FieldsFunc(strings.ToLower(norm.NFC.String(t)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	})
+	return strings.Join(words, " ")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

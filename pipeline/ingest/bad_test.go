@@ -114,6 +114,10 @@ func badCases(t *testing.T) []badCase {
 		// A percent is no count nor amount: it was read as the number
 		// before its sign (50 dialogues).
 		csvCase("percent_typed", "Hà Tĩnh,Thạch Hà,2023,dialogues,,50%,\n", "wrong_unit", "dòng 3", "gia_tri", "\"50%\" là tỉ lệ phần trăm"),
+		// A subtotal in the unit cell of a row that names its period and
+		// indicator is no unit: said as such (it was "Không tìm thấy
+		// đơn vị \"Cộng\""), with the fix.
+		csvCase("subtotal_in_unit_cell", "Hà Tĩnh,Cộng,2023,dialogues,,9,\n", "total_row", "dòng 3", "don_vi", "\"Cộng\" là dòng tổng, không phải đơn vị"),
 		csvCase("nan_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,NaN,\n", "not_a_number", "dòng 3", "gia_tri", "\"NaN\" không phải là số"),
 		csvCase("inf_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,Inf,\n", "not_a_number", "dòng 3", "gia_tri", "\"Inf\" không phải là số"),
 		csvCase("missing_value", "Hà Tĩnh,Thạch Hà,2023,dialogues,,,\n", "missing_value", "dòng 3", "gia_tri", "Thiếu giá trị"),

@@ -7,11 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/danvan/danvan/pipeline"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Reading a form sheet ("biểu mẫu", formats.md section 2) as offices make
@@ -215,49 +212,8 @@ func unitHeader(t string) bool {
 	return false
 }
 
-// totalRow reports whether a unit cell marks a total row: "Tổng cộng",
-// "Tổng số", "Cộng", "Tổng cộng (I+II)". grand is set for the sheet's
-// total ("Tổng cộng ..."), unset for a section's ("Cộng khối huyện"). It is
-// the one rule of what a total row is, for forms and long tables alike.
-// Written with its marks, the first word must be "tổng" or "cộng": the
-// communes "Công Chính" and "Tống Sơn" (Thanh Hóa) fold to the same
-// letters, and were read as subtotals.
-func totalRow(t string) (total, grand bool) {
-	f := pipeline.Fold(t)
-	if f == "" || f[0] != 't' && f[0] != 'c' {
-		return false, false
-	}
-	if first := firstWord(t); !isASCII(first) {
-		if w := strings.ToLower(norm.NFC.String(first)); w != "tổng" && w != "cộng" {
-			return false, false
-		}
-	}
-	switch {
-	case f == "tong cong" || strings.HasPrefix(f, "tong cong "), f == "tong so", f == "tong", f == "total":
-		return true, true
-	case f == "cong" || strings.HasPrefix(f, "cong "), strings.HasPrefix(f, "tong so "), strings.HasPrefix(f, "tong "):
-		return true, false
-	}
-	return false, false
-}
-
-// firstWord is t's first run of letters (with their marks, NFD or not).
-func firstWord(t string) string {
-	t = strings.TrimLeftFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })
-	if i := strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) }); i >= 0 {
-		return t[:i]
-	}
-	return t
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+// totalRow is pipeline.TotalRow: the one rule of what a total row is.
+func totalRow(t string) (total, grand bool) { return pipeline.TotalRow(t) }
 
 var (
 	// reMarker is one column-number cell: "1", "(2)", "A", "(B)",

@@ -1,0 +1,24 @@
+package pipeline
+
+import (
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// TestTotalRow: a total's words, with or without their marks; never a
+// unit whose name folds to the same letters, nor a body that opens with
+// "Tổng" written with other marks.
+func TestTotalRow(t *testing.T) {
+	for in, want := range map[string][2]bool{
+		"Tổng cộng": {true, true}, "TỔNG CỘNG": {true, true}, "Tổng cộng (I+II)": {true, true}, "Tong cong": {true, true},
+		norm.NFD.String("Tổng cộng"): {true, true}, "Tổng  cộng:": {true, true}, "Tổng số": {true, true}, "Tổng": {true, true},
+		"Cộng": {true, false}, "Cộng:": {true, false}, "Cộng khối huyện": {true, false}, "Tổng số các xã": {true, false},
+		"Công Chính": {false, false}, "Tống Sơn": {false, false}, "Công Liêm": {false, false},
+		"Thạch Hà": {false, false}, "": {false, false},
+	} {
+		if total, grand := TotalRow(in); total != want[0] || grand != want[1] {
+			t.Errorf("TotalRow(%q) = %v, %v; want %v, %v", in, total, grand, want[0], want[1])
+		}
+	}
+}
