@@ -118,6 +118,13 @@ func badCases(t *testing.T) []badCase {
 		// indicator is no unit: said as such (it was "Không tìm thấy
 		// đơn vị \"Cộng\""), with the fix.
 		csvCase("subtotal_in_unit_cell", "Hà Tĩnh,Cộng,2023,dialogues,,9,\n", "total_row", "dòng 3", "don_vi", "\"Cộng\" là dòng tổng, không phải đơn vị"),
+		// A row of column numbers under a long table's header, as forms
+		// have (markerRow), is no row: it was refused as a period "(3)".
+		{name: "csv_column_numbers", file: "so-cot.csv", data: []byte(header + "(1),(2),(3),(4),(5),(6),(7)\n" + good + "1,2,3,4,5,6,7\n"), accepted: 1},
+		{name: "long_sheet_column_numbers", file: "so-cot.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"}, {1, 2, 3, 4, 5},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5},
+		}}), accepted: 1},
 		csvCase("nan_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,NaN,\n", "not_a_number", "dòng 3", "gia_tri", "\"NaN\" không phải là số"),
 		csvCase("inf_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,Inf,\n", "not_a_number", "dòng 3", "gia_tri", "\"Inf\" không phải là số"),
 		csvCase("missing_value", "Hà Tĩnh,Thạch Hà,2023,dialogues,,,\n", "missing_value", "dòng 3", "gia_tri", "Thiếu giá trị"),

@@ -139,8 +139,9 @@ var cellKinds = map[pipeline.Field]cellKind{
 // fill sets raw's fields from one row's cells, and the numbers of its key
 // cells in keys from ids (both nil when the reader does not number its
 // cells). It reports false for a row with nothing in it, which is no row at
-// all, and for the header again (two exports run together, or a header
-// repeated over each page), which holds no value either.
+// all, for the header again (two exports run together, or a header
+// repeated over each page), which holds no value either, and for a row of
+// column numbers under the header ("(1),(2),(3)…", as forms have them).
 func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids []uint32) bool {
 	*raw = pipeline.RawRow{Columns: l.columns, Origin: pipeline.FromForm}
 	var unnumbered cellIDs
@@ -208,6 +209,9 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 	if named && repeatsHeader(raw.Value, cells) {
 		return false
 	}
+	if columnNumber(raw.Period) && markerRow(cells) {
+		return false
+	}
 	switch {
 	case len(note) == 1 && len(extra) == 0:
 		raw.Note = note[0]
@@ -215,6 +219,14 @@ func (l *layout) fill(raw *pipeline.RawRow, keys *cellIDs, cells []string, ids [
 		raw.Note = strings.Join(append(note, extra...), "; ")
 	}
 	return !empty
+}
+
+// columnNumber reports whether a period cell may be a column's number,
+// "3" or "(3)", which no period is: only then is the row looked at as a
+// row of column numbers (markerRow, the forms' rule), so a row costs a
+// length test.
+func columnNumber(p string) bool {
+	return p != "" && len(p) <= 4 && (p[0] == '(' || len(p) <= 2 && p[0] >= '0' && p[0] <= '9')
 }
 
 // repeatsHeader reports whether a row whose value cell reads value is a
