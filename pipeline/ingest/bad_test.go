@@ -125,6 +125,16 @@ func badCases(t *testing.T) []badCase {
 			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"}, {1, 2, 3, 4, 5},
 			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5},
 		}}), accepted: 1},
+		// A form exported as CSV keeps its closing: the date line and the
+		// signers under the rows are no rows (they were three refusals
+		// for a missing period), said once as a warning.
+		{name: "csv_signature_block", file: "ky-ten.csv", data: []byte(header + good + ",,,,,,\n" +
+			"\"Cẩm Xuyên, ngày 15 tháng 12 năm 2023\",,,,,,\n" + "Người lập biểu,,,,,TRƯỞNG BAN,\n" + "Nguyễn Văn A,,,,,Trần Văn B,\n"),
+			accepted: 1, warn: "document_closing", warnRef: "dòng 4", warnReason: "phần cuối văn bản"},
+		// …but a row with a figure that lacks its period is refused for
+		// it, whatever its note says.
+		{name: "csv_note_is_no_closing", file: "ghi-chu-dong.csv", data: []byte(headerNote + good + "Hà Tĩnh,Can Lộc,,dialogues,,5,Ghi chú: ước tính\n"),
+			code: "missing_period", ref: "dòng 3", column: "ky_bao_cao", reason: "Thiếu kỳ báo cáo", accepted: 1, refused: 1},
 		csvCase("nan_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,NaN,\n", "not_a_number", "dòng 3", "gia_tri", "\"NaN\" không phải là số"),
 		csvCase("inf_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,Inf,\n", "not_a_number", "dòng 3", "gia_tri", "\"Inf\" không phải là số"),
 		csvCase("missing_value", "Hà Tĩnh,Thạch Hà,2023,dialogues,,,\n", "missing_value", "dòng 3", "gia_tri", "Thiếu giá trị"),

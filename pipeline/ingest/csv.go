@@ -119,7 +119,8 @@ func csvRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileEr
 	ids := make([]uint32, 0, len(names))
 	refBuf := []byte("dòng ")
 	prefix := len(refBuf)
-	rows := 0 // rows emitted or refused
+	rows := 0       // rows emitted or refused
+	closed := false // the closing of the document has begun (layout.closingLine)
 	for {
 		line, bad, err := s.next()
 		if err == io.EOF {
@@ -155,6 +156,12 @@ func csvRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileEr
 		refBuf = strconv.AppendInt(refBuf[:prefix], int64(line), 10)
 		if l.totalLine(&raw) {
 			out.notice(l.totalNotice(file, string(refBuf), &raw))
+			continue
+		}
+		if skip, first := l.closingLine(&raw, cells, &closed); skip {
+			if first {
+				out.notice(closingNotice(file, string(refBuf)))
+			}
 			continue
 		}
 		rows++

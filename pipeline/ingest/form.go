@@ -932,9 +932,14 @@ var reClosingDate = regexp.MustCompile(`(?:^|[ ,])ngay(?: |$)`)
 
 // closing reports whether row r closes the document: a cell of it opens
 // with a closing word or is a date line.
-func (f *form) closing(r int) bool {
-	for _, t := range f.g.rows[r] {
-		if t == "" || numeric(t) {
+func (f *form) closing(r int) bool { return closingCells(f.g.rows[r]) }
+
+// closingCells reports whether a row's cells close a document: one opens
+// with a closing word or is a date line. The one rule, for forms and for
+// long tables exported from them (layout.closingLine).
+func closingCells(cells []string) bool {
+	for _, t := range cells {
+		if t = strings.TrimSpace(t); t == "" || numeric(t) {
 			continue
 		}
 		folded := pipeline.Fold(t)

@@ -256,6 +256,36 @@ func (l *layout) totalLine(raw *pipeline.RawRow) bool {
 	return t
 }
 
+// closingLine reports whether a long table's row is part of the closing
+// of the document it was exported from (the date line, the signers' titles
+// and names, "Nơi nhận:"): a row that names no period or no indicator, at
+// or after the first such row that closes it (closingCells, the forms'
+// rule). *closed says whether the closing has begun, and first whether
+// this row begins it. A row that names both is a value wherever it is.
+func (l *layout) closingLine(raw *pipeline.RawRow, cells []string, closed *bool) (skip, first bool) {
+	if raw.Period != "" && raw.Indicator != "" {
+		return false, false
+	}
+	if *closed {
+		return true, false
+	}
+	// A row with a figure does not open it: a row lacking its period,
+	// with "Ghi chú: …" in its note, is refused for the period it lacks.
+	if !numeric(raw.Value) && closingCells(cells) {
+		*closed = true
+		return true, true
+	}
+	return false, false
+}
+
+// closingNotice says that the document's closing, from ref on, was passed
+// over.
+func closingNotice(file, ref string) pipeline.Warning {
+	return pipeline.Warning{File: file, Ref: ref, Code: "document_closing",
+		Reason:   "Từ dòng này là phần cuối văn bản (ngày tháng, người ký, nơi nhận), không phải số liệu nên không được nạp.",
+		ReasonEN: "From this line on is the closing of the document (date, signers, recipients), not figures, so it is not loaded."}
+}
+
 // totalNotice says that the total row at ref was passed over.
 func (l *layout) totalNotice(file, ref string, raw *pipeline.RawRow) pipeline.Warning {
 	label, field := raw.Province, pipeline.FieldProvince

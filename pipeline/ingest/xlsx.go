@@ -539,6 +539,7 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 	// of 16,384 cells.
 	row := make([]string, len(first))
 	var extra []string
+	closed := false // the closing of the document has begun (layout.closingLine)
 	for rows.Next() {
 		cells := rows.Cells()
 		clear(row)
@@ -564,6 +565,12 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 		}
 		if l.totalLine(&raw) {
 			s.out.notice(l.totalNotice(x.file, raw.Ref, &raw))
+			continue
+		}
+		if skip, first := l.closingLine(&raw, row, &closed); skip {
+			if first {
+				s.out.notice(closingNotice(x.file, cellRef(sheet, 1, rows.Row())))
+			}
 			continue
 		}
 		if dateCol >= 0 && raw.SubmittedAt != "" {
