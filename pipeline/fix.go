@@ -135,6 +135,9 @@ var fixes = map[string]Fix{
 		"Open the file in Excel, save it as an Excel Workbook (.xlsx) and send it again."},
 	"too_many_parts": {"Mở tệp bằng Excel, lưu lại dạng Sổ làm việc Excel (.xlsx) rồi gửi lại.",
 		"Open the file in Excel, save it as an Excel Workbook (.xlsx) and send it again."},
+	// The ingest stopped on the file for a fault of the server (a full disk).
+	"not_stored": {"Không cần làm gì với tệp: sửa lỗi của máy chủ (ví dụ ổ đĩa đầy) rồi chạy lại; lần chạy sau đọc lại tệp.",
+		"Nothing to do with the file: fix the server's fault (a full disk, say) and run again; the next run reads the file again."},
 	// The poison rule: files that stopped runs.
 	"file_timed_out": {"Không cần làm gì nếu tệp đọc được ở lần chạy sau; nếu tệp rất lớn, chia thành nhiều tệp nhỏ hơn rồi gửi lại.",
 		"Nothing, if the next run reads it; if the file is very large, split it into smaller ones and send them again."},

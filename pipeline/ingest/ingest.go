@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -233,6 +234,9 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 		sub, refuse := in.received(path)
 		v.SetSubmission(sub)
 		res, err := in.file(ctx, &v, path, sink, hashes[path], refuse)
+		if err != nil {
+			res = notStored(res, err)
+		}
 		sum.Files = append(sum.Files, res)
 		if err != nil {
 			return sum, err
@@ -257,8 +261,35 @@ func (in *Ingester) Submitted(ctx context.Context, path string, s pipeline.Submi
 		}
 		hash <- h
 	}
-	return in.file(ctx, &v, path, sink, hash, nil)
+	res, err := in.file(ctx, &v, path, sink, hash, nil)
+	if err != nil {
+		res = notStored(res, err)
+	}
+	return res, err
 }
+
+// notStored is the line of a file the ingest stopped on (err: the store
+// failed, a full disk, the run was stopped): whatever it read, nothing of
+// it is stored, and the summary must not say it was loaded. A file
+// committed before the error (storedError) stays loaded.
+func notStored(res FileResult, err error) FileResult {
+	var se *storedError
+	if res.Status != Loaded || errors.As(err, &se) {
+		return res
+	}
+	res.Status, res.Accepted, res.Rejected = Failed, 0, 0
+	res.FileErr = bilingual(res.File, "not_stored",
+		"Tệp chưa được lưu: lần nạp dừng lại vì lỗi bên máy chủ: "+err.Error()+". Lần chạy sau đọc lại tệp.",
+		"The file was not stored: the ingest stopped on an error of the server: "+err.Error()+". The next run reads it again.")
+	return res
+}
+
+// storedError is an error after the file was committed: recording that it
+// was read (Tracker.Done) failed.
+type storedError struct{ err error }
+
+func (e *storedError) Error() string { return e.err.Error() }
+func (e *storedError) Unwrap() error { return e.err }
 
 // Sniff names what a file whose first bytes are head looks like: empty,
 // xlsx (any zip), xls (any OLE compound file), json, jsonl, csv, text or

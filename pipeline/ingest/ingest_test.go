@@ -232,6 +232,14 @@ func TestFilesSinkError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "disk full") || len(sum.Files) != 1 {
 		t.Errorf("err = %v, files %+v", err, sum.Files)
 	}
+	// The file the ingest stopped on is not said to be loaded: nothing of
+	// it was stored.
+	if f := sum.Files[0]; f.Status == Loaded || f.Accepted != 0 || f.FileErr == nil || f.FileErr.Code != "not_stored" {
+		t.Errorf("the file whose commit failed: %s, %d accepted, %+v; want not stored", f.Status, f.Accepted, f.FileErr)
+	}
+	if acc, _, _ := sum.Totals(); acc != 0 {
+		t.Errorf("totals count %d values accepted, none stored", acc)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := in.Check(ctx, []string{dir}); !errors.Is(err, context.Canceled) {

@@ -45,9 +45,11 @@ func (in *Ingester) outcome(ctx context.Context, tr pipeline.Tracker, b pipeline
 		return res, err
 	case err == nil:
 		if tr != nil {
-			err = tr.Done(b)
+			if derr := tr.Done(b); derr != nil {
+				return res, &storedError{derr}
+			}
 		}
-		return res, err
+		return res, nil
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		// The file's own deadline: leave it for this run.
 		d := in.opts.FileTimeout
