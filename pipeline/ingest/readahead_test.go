@@ -3,6 +3,7 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"io"
 	"reflect"
 	"strings"
@@ -107,4 +108,41 @@ func replacePart(t testing.TB, data []byte, part string, edit func([]byte) []byt
 		t.Fatalf("no part %s", part)
 	}
 	return buf.Bytes()
+}
+
+// TestSheetReaderPanics: a sheet reader that crashes on a workbook's third
+// sheet quarantines that file as an internal error, whether the sheets are
+// read ahead on another goroutine or one after another, and the other file
+// of the inbox still lands: the crash does not end the process.
+func TestSheetReaderPanics(t *testing.T) {
+	defer func() { testHookLoad = nil }()
+	testHookLoad = func(sheet int) {
+		if sheet == 2 {
+			panic("the sheet reader crashed")
+		}
+	}
+	form := formSheet()
+	other := form
+	other.name = "Biểu 2"
+	book := string(fixtureXLSX(t, form, other, longSheet()))
+	good := `{"province":"Hà Tĩnh","period":"2023","values":[{"indicator":"dialogues","value":1}]}`
+	defer func(old int64) { readAhead = old }(readAhead)
+	for _, ahead := range []int64{1 << 20, 0} {
+		readAhead = ahead
+		dir := writeTree(t, map[string]string{"a.xlsx": book, "b.json": good})
+		sum, err := newTestIngester(t).Check(context.Background(), []string{dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sum.Files) != 2 {
+			t.Fatalf("read ahead %d: %d files in the summary, want 2", ahead, len(sum.Files))
+		}
+		fe := sum.Files[0].FileErr
+		if fe == nil || fe.Code != "internal_error" || !strings.Contains(fe.Reason, "the sheet reader crashed") {
+			t.Errorf("read ahead %d: a.xlsx's file error %+v, want internal_error naming the crash", ahead, fe)
+		}
+		if sum.Files[1].Accepted != 1 {
+			t.Errorf("read ahead %d: b.json accepted %d values, want 1", ahead, sum.Files[1].Accepted)
+		}
+	}
 }

@@ -318,7 +318,7 @@ func (s *sheetReader) sheets() (*pipeline.FileError, error) {
 		defer close(done)
 		defer close(loads)
 		for i := range n {
-			l := s.load(i)
+			l := s.loadRecovered(i)
 			select {
 			case loads <- l:
 			case <-stop:
@@ -363,10 +363,31 @@ func (l sheetLoad) close() {
 	}
 }
 
+// loadRecovered is load on the read-ahead goroutine: a panic there (a
+// workbook that crashes the sheet reader) is out of reach of the reading
+// goroutine's recover and would end the process, every night the file is
+// in the inbox; it becomes the file's internal error instead, as it does
+// when the sheets are read one after another.
+func (s *sheetReader) loadRecovered(i int) (l sheetLoad) {
+	defer func() {
+		if p := recover(); p != nil {
+			l = sheetLoad{fe: internalError(s.x.file, p)}
+		}
+	}()
+	return s.load(i)
+}
+
+// testHookLoad, set by a test, runs as each sheet is loaded: no workbook
+// is known to crash the sheet reader, so a test makes it.
+var testHookLoad func(sheet int)
+
 // load reads sheet i up to what it is: a form sheet whole, a long table
 // up to its header. It touches nothing of s but the book and the limits,
 // so it may run beside use.
 func (s *sheetReader) load(i int) sheetLoad {
+	if testHookLoad != nil {
+		testHookLoad(i)
+	}
 	x := s.x
 	name := s.book.Sheets()[i]
 	switch {
