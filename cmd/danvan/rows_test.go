@@ -17,20 +17,29 @@ import (
 // each naming a different unknown unit.
 func writeRows(t *testing.T, path string, n int, unknown bool) {
 	t.Helper()
+	rows := longRows()
+	writeCSV(t, path, "tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ghi_chu\n", n, func(w io.Writer, i int) {
+		r := rows(i)
+		if unknown {
+			r[1] = fmt.Sprintf("Xã Không Có %d", i)
+		}
+		fmt.Fprintf(w, "%s,%s,%s,%s,,%s,%s\n", r[0], r[1], r[2], r[3], r[4], r[5])
+	})
+}
+
+// writeCSV writes a CSV at path: the header, then line's row i for each
+// of n rows, through a large buffer.
+func writeCSV(t *testing.T, path, header string, n int, line func(w io.Writer, i int)) {
+	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	w := newBufWriter(f)
-	w.WriteString("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ghi_chu\n")
-	rows := longRows()
+	w.WriteString(header)
 	for i := range n {
-		r := rows(i)
-		if unknown {
-			r[1] = fmt.Sprintf("Xã Không Có %d", i)
-		}
-		fmt.Fprintf(w, "%s,%s,%s,%s,,%s,%s\n", r[0], r[1], r[2], r[3], r[4], r[5])
+		line(w, i)
 	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
@@ -140,20 +149,10 @@ func partitionRows() (n int, row func(i, v int) [6]string) {
 // long CSV: every key, each with version v's value.
 func writePartition(t *testing.T, path string, v int) int {
 	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	w := newBufWriter(f)
-	w.WriteString("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri\n")
 	n, row := partitionRows()
-	for i := range n {
+	writeCSV(t, path, "tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri\n", n, func(w io.Writer, i int) {
 		r := row(i, v)
 		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s\n", r[0], r[1], r[2], r[3], r[4], r[5])
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
+	})
 	return n
 }
