@@ -1,12 +1,6 @@
 package pipeline
 
-import (
-	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
-)
+import "strings"
 
 // Questions a form reader asks of the texts around a table: is this cell a
 // unit's name, which province does a title name. Each is a lookup in the
@@ -60,19 +54,20 @@ func (r *Resolver) Suggestions() int { return r.near.computed }
 // total ("Tổng cộng ..."), unset for a section's ("Cộng khối huyện"). It is
 // the one rule of what a total row is: for forms and long tables alike
 // (package ingest), and for a refusal that says a total is no unit.
-// Written with marks, the words are compared with their marks: the
-// communes "Công Chính" and "Tống Sơn" (Thanh Hóa) fold to a total's
-// letters, and were read as subtotals.
+// Written with marks, the words are compared with their marks (the text's
+// Key): the communes "Công Chính" and "Tống Sơn" (Thanh Hóa) fold to a
+// total's letters, and were read as subtotals. Text without marks has a
+// Key that is its Fold, and is compared with the words without theirs.
 func TotalRow(t string) (total, grand bool) {
-	f := Fold(t)
+	f := Key(t)
 	if f == "" || f[0] != 't' && f[0] != 'c' {
 		return false, false
 	}
-	all, sum, count, bare := "tong cong", "tong so", "tong", "cong"
-	if !isASCII(t) {
-		f = markedWords(t)
-		all, sum, count, bare = "tổng cộng", "tổng số", "tổng", "cộng"
+	w := markedTotalRowWords
+	if f == Fold(f) {
+		w = totalRowWords
 	}
+	all, sum, count, bare := w[0], w[1], w[2], w[3]
 	switch {
 	case f == all || strings.HasPrefix(f, all+" "), f == sum, f == count, f == "total":
 		return true, true
@@ -82,20 +77,9 @@ func TotalRow(t string) (total, grand bool) {
 	return false, false
 }
 
-// markedWords is t in lower case, NFC, its words parted by one space:
-// what Fold makes of it, marks kept.
-func markedWords(t string) string {
-	words := strings.FieldsFunc(strings.ToLower(norm.NFC.String(t)), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-	})
-	return strings.Join(words, " ")
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+// totalRowWords are a total row's words as TotalRow compares them: the Keys of
+// "tổng cộng", "tổng số", "tổng", "cộng", and their Folds.
+var (
+	markedTotalRowWords = [4]string{Key("tổng cộng"), Key("tổng số"), Key("tổng"), Key("cộng")}
+	totalRowWords       = [4]string{"tong cong", "tong so", "tong", "cong"}
+)
