@@ -139,9 +139,9 @@ func TestDevScores(t *testing.T) {
 // for the project, with their answer key, before the extractor was run on
 // them; README, "Narrative reports", gives their first-sight scores). The
 // batches written at the eleventh stop (n13–n24, and n25–n30 put aside until
-// the stop's other rules were written) have floors of their own, so a rule
-// learnt from them can never buy its recall with the earlier batches'
-// precision.
+// the stop's other rules were written) and at the twelfth (n31 on) have
+// floors of their own, so a rule learnt from them can never buy its recall
+// with the earlier batches' precision.
 const (
 	heldOutPrecisionFloor = 1.0
 	heldOutRecallFloor    = 1.0
@@ -154,16 +154,27 @@ const (
 	// of 21 expected; 21 of 21 after what they taught.
 	batch11PrecisionFloor = 1.0
 	batch11RecallFloor    = 1.0
+	// n31–n40 (twelfth stop): 45 of 48 found right at first sight, 45 of
+	// 61 expected (0.938 / 0.738).
+	batch12PrecisionFloor = 45.0 / 48
+	batch12RecallFloor    = 45.0 / 61
 )
 
-// inBatch11 says whether a held-out document is of the eleventh stop's
-// batches, n13–n30.
-func inBatch11(doc string) bool {
+// heldOutBatch says which floors a held-out document is held to: 0 the
+// batches before the eleventh stop, 1 the eleventh stop's (n13–n30), 2 the
+// twelfth's (n31 on).
+func heldOutBatch(doc string) int {
 	if len(doc) != 3 || doc[0] != 'n' {
-		return false
+		return 0
 	}
 	n, err := strconv.Atoi(doc[1:])
-	return err == nil && n >= 13 && n <= 30
+	switch {
+	case err != nil || n < 13:
+		return 0
+	case n <= 30:
+		return 1
+	}
+	return 2
 }
 
 // heldOutKnownFalse are the false finds the held-out set is allowed, each an
@@ -190,17 +201,12 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 74 || v.Total.Expected < 239 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 74 and 239", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 84 || v.Total.Expected < 300 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 84 and 300", len(v.Docs), v.Total.Expected)
 	}
-	// [0] the earlier batches, [1] n13–n30
-	var expected, found, matched [2]int
-	batch := func(doc string) int {
-		if inBatch11(doc) {
-			return 1
-		}
-		return 0
-	}
+	// [0] the earlier batches, [1] n13–n30, [2] n31 on
+	var expected, found, matched [3]int
+	batch := heldOutBatch
 	for _, m := range v.Matches {
 		b := batch(m.Want.Doc)
 		expected[b]++
@@ -218,8 +224,8 @@ func TestHeldOutScores(t *testing.T) {
 		}
 		found[batch(f.Doc)]++
 	}
-	for b, floor := range [2][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}} {
-		name := [2]string{"earlier batches", "n13–n30"}[b]
+	for b, floor := range [3][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}, {batch12PrecisionFloor, batch12RecallFloor}} {
+		name := [3]string{"earlier batches", "n13–n30", "n31 on"}[b]
 		precision, recall := ratio(matched[b], found[b]), ratio(matched[b], expected[b])
 		t.Logf("%s: %d expected, %d found (known false finds left out), %d right: precision %.3f, recall %.3f", name, expected[b], found[b], matched[b], precision, recall)
 		if precision < floor[0] || recall < floor[1] {
