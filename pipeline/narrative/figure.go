@@ -336,6 +336,61 @@ func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, bool) {
 	return nil, 0, false
 }
 
+// rangeEnd tells whether the amount cd is an end of a range written with
+// "đến", "tới" or a dash between two amounts of the same unit: the upper
+// end after a lower one written with nothing but its multiplier or unit
+// ("40 đến 45 mô hình", "1,2 tỷ – 1,5 tỷ đồng"), or the lower end before
+// an upper one followed by a multiplier or unit of its class ("từ 2.000
+// ngày công đến 2.500 ngày công"). A date after "đến" ("đến 31/12") or a
+// dash that opens an aside ("1,2 tỷ đồng – 120% kế hoạch") is no range.
+func (x *extraction) rangeEnd(c *sentCtx, cd *cand) bool {
+	toks := c.toks
+	link := func(i int) bool {
+		return isKey(toks, i, x.lx.k.of("đến"), x.lx.k.of("tới")) || isPunct(toks, i, "-–~") && tokAt(toks, i).space
+	}
+	// lower end: what follows the unit is a link, then an amount of the class
+	if link(cd.unitEnd) {
+		b := cd.unitEnd + 1
+		if es, j := x.lx.quals.at(toks, b); len(es) > 0 {
+			b = j
+		}
+		if tokAt(toks, b).kind == tNum && !isPunct(toks, b+1, "/") {
+			if _, year := yearAt(toks, b); !year && x.unitOfClass(toks, b+1, cd.unitClass) {
+				return true
+			}
+		}
+	}
+	// upper end: before the link, an amount written with nothing but its
+	// multiplier or unit
+	if !link(cd.qStart - 1) {
+		return false
+	}
+	for j := cd.qStart - 2; j >= max(cd.clauseStart, cd.qStart-5); j-- {
+		t := toks[j]
+		if t.kind == tNum {
+			_, year := yearAt(toks, j)
+			return !year && !isPunct(toks, j-1, "/") && (j == cd.qStart-2 || x.unitOfClass(toks, j+1, cd.unitClass))
+		}
+		if t.kind != tWord {
+			return false
+		}
+	}
+	return false
+}
+
+// unitOfClass tells whether toks[i:] starts with a multiplier or a unit noun
+// of the class (a multiplier alone is money's).
+func (x *extraction) unitOfClass(toks []token, i int, class string) bool {
+	if es, j := x.lx.mult.at(toks, i); len(es) > 0 {
+		if class == "money" {
+			return true
+		}
+		i = j
+	}
+	es, _ := x.lx.units.at(toks, i)
+	return len(es) > 0 && es[0].class == class
+}
+
 // subjectWords bounds a "số …" subject.
 const subjectWords = 12
 
@@ -362,7 +417,7 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 	}
 	// The upper end of a range ("đóng góp từ 200 đến 500 nghìn đồng",
 	// "hiến 5 – 10m2"): what each gave, not a sum.
-	if isPunct(toks, cd.qStart-1, "-–") && tokAt(toks, cd.qStart-2).kind == tNum {
+	if isPunct(toks, cd.qStart-1, "-–~") && tokAt(toks, cd.qStart-2).kind == tNum {
 		cd.refused = "the upper end of a range (… – …)"
 		return
 	}
@@ -373,6 +428,14 @@ func (x *extraction) classify(c *sentCtx, cd *cand, earlier []*cand) {
 				return
 			}
 		}
+	}
+	// Either end of a range whose ends are written alike ("40 đến 45 mô
+	// hình", "1,2 tỷ – 1,5 tỷ đồng", "từ 2.000 ngày công đến 2.500 ngày
+	// công"): no total either, however the report meant it (README,
+	// "Narrative reports": a range is no figure).
+	if x.rangeEnd(c, cd) {
+		cd.refused = "an end of a range (… đến …, … – …)"
+		return
 	}
 	// Words just after: 200 mô hình mỗi năm, 5 triệu đồng/m2, 50 m tường rào.
 	if a := tokAt(toks, cd.unitEnd); a.kind == tPunct && a.text == "/" && tokAt(toks, cd.unitEnd+1).kind == tWord {

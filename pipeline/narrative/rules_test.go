@@ -1135,6 +1135,19 @@ var ruleCases = []struct {
 	{"a table of populations and areas has no figure", "",
 		"Năm 2023, quy mô các xã sau sáp nhập:\nXã\tDân số (người)\tDiện tích tự nhiên (ha)\tTỷ lệ hộ nghèo (%)\nXã An Phú\t12.400\t35\t3\nXã An Lạc\t9.800\t28\t4\n",
 		nil},
+	// A total given as a range is no figure, neither end: most ranges in
+	// reports are a spread over units ("các thôn đăng ký từ 2 đến 3 mô
+	// hình"), where the lower end is no total at all, and a midpoint is a
+	// number the text does not hold.
+	{"a range written without từ, or with tới, gives no figure", "",
+		"Năm 2023, các chi bộ trong huyện đăng ký 40 đến 45 mô hình; Nhân dân góp 2.000 tới 2.500 ngày công.",
+		nil},
+	{"a range whose lower end carries its own multiplier or unit gives no figure", "",
+		"Năm 2023, Mặt trận huyện vận động được 1,2 tỷ – 1,5 tỷ đồng. Nhân dân góp từ 2.000 ngày công đến 2.500 ngày công.",
+		nil},
+	{"a figure followed by a date is no range", "",
+		"Năm 2023, Mặt trận huyện vận động được 1,2 tỷ đồng đến 31/12/2023; Nhân dân góp 800 ngày công.",
+		[]want{w("funds_mobilized_vnd", 1.2e9, ex, "to-date@2023-12"), w("workdays_contributed", 800, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {
