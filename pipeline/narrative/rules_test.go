@@ -1148,6 +1148,14 @@ var ruleCases = []struct {
 	{"a figure followed by a date is no range", "",
 		"Năm 2023, Mặt trận huyện vận động được 1,2 tỷ đồng đến 31/12/2023; Nhân dân góp 800 ngày công.",
 		[]want{w("funds_mobilized_vnd", 1.2e9, ex, "to-date@2023-12"), w("workdays_contributed", 800, ex, "2023")}},
+	// A page printed from a PDF wraps its lines anywhere, before a number
+	// too: the line ending on a word inside a sentence goes on.
+	{"a line wrapped before a number", "",
+		"Năm 2023, Mặt trận huyện Quỳnh Lưu đã vận động Nhân dân tự nguyện hiến\n3.450 m2 đất làm đường; các cấp tổ chức đối thoại với Nhân dân được trên\n60 cuộc trong năm.",
+		[]want{w("land_donated_m2", 3450, ex, "2023"), w("dialogues", 60, al, "2023")}},
+	{"a heading's line before a numbered line does not run on", "",
+		"Kết quả hiến đất của huyện Quỳnh Lưu năm 2023\n1. Nhân dân hiến 2.100 m2 đất.\nSố hộ tham gia\n250 hộ\n\nNhân dân trong các thôn của huyện còn tự nguyện hiến\n\n15/03/2024 04:01",
+		[]want{w("land_donated_m2", 2100, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {

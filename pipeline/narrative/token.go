@@ -278,7 +278,7 @@ func splitSentences(text string, toks []token) []sentence {
 		if i-begin >= maxSentenceTokens {
 			flush(i)
 		}
-		if i > begin && toks[i].nl && !wrapped(toks, i) {
+		if i > begin && toks[i].nl && !wrapped(text, toks, i) {
 			flush(i)
 			para++
 		}
@@ -318,13 +318,46 @@ func splitSentences(text string, toks []token) []sentence {
 // printed to text, a flipbook: "… được trên 120 triệu⏎ đồng."): the
 // line before ends inside a sentence, on a word, a number or a comma, and
 // the next goes on in lower case.
-func wrapped(toks []token, i int) bool {
+func wrapped(text string, toks []token, i int) bool {
 	t, prev := toks[i], toks[i-1]
+	if t.kind == tNum {
+		return wrappedBeforeNumber(text, toks, i)
+	}
 	if t.kind != tWord || t.upper {
 		return false
 	}
 	return prev.kind == tWord || prev.kind == tNum || prev.kind == tPunct && prev.text == ","
 }
+
+// wrappedBeforeNumber: a line of prose (wrapLine words or more, no cells)
+// ends on a word in lower case inside its sentence, with no blank line
+// after it ("… tự nguyện hiến⏎3.450 m2 đất"), and the next starts with a
+// number that is no item's number ("1.", "2)"), no date or time
+// ("15/03/2024 04:01", a saved page's stamp) and no table cell. A heading
+// or a table's line is shorter or has cells.
+func wrappedBeforeNumber(text string, toks []token, i int) bool {
+	prev := toks[i-1]
+	if prev.kind != tWord || prev.upper || strings.Count(text[prev.end:toks[i].start], "\n") != 1 {
+		return false
+	}
+	if next := tokAt(toks, i+1); next.kind == tPunct && !next.space && strings.Contains(".):/-–", next.text) || i+1 < len(toks) && cellGap(text[toks[i].end:toks[i+1].start]) {
+		return false
+	}
+	n := 0
+	for k := i - 1; k >= 0; k-- {
+		n++
+		if k > 0 && cellGap(text[toks[k-1].end:toks[k].start]) {
+			return false
+		}
+		if toks[k].nl {
+			break
+		}
+	}
+	return n >= wrapLine
+}
+
+// wrapLine is the fewest tokens of a line of prose wrapped before a number.
+const wrapLine = 8
 
 // maxHeadingTokens bounds a heading: a longer line is a paragraph that lost
 // its full stop.
