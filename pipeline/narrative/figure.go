@@ -764,7 +764,11 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		}
 	}
 	// "2.120 tập thể, 3.540 cá nhân được khen thưởng": coordinated figures
-	// share the words after the last of them.
+	// share the words after the last of them. The verbs among them
+	// (coordVerbs) are the later figures' own when this one has a verb of
+	// its own before it ("đăng ký 75 mô hình, 61 mô hình được công nhận"):
+	// dropped after the left scan below.
+	var coordVerbs []string
 	for n, from := 0, cd.unitEnd; n < 3 && end < cd.clauseEnd; n++ {
 		// Only a list: the noun phrase ended at a comma or "và", or is
 		// empty ("5 tập thể 07 cá nhân"); one that ran into the next
@@ -802,6 +806,11 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		end, from = x.npEnd(c, uc, ue, cd.clauseEnd), ue
 		for _, sp := range c.cues {
 			if sp.start >= ue && sp.start < end {
+				for _, e := range sp.e {
+					if _, ok := near[e.class]; !ok && uc.govern[e.class] && e.class != "neutral" {
+						coordVerbs = append(coordVerbs, e.class)
+					}
+				}
 				add(sp, -1)
 			}
 		}
@@ -857,6 +866,12 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if (sp.has("value") || sp.has("price")) && punctIn(toks, sp.end, cd.qStart) && cd.unitClass != "money" {
 			continue
 		}
+		// "… 61 mô hình được công nhận và 40 mô hình đạt hiệu quả": a verb
+		// after an earlier count of the class, in its noun phrase, is that
+		// count's; the scan ends there.
+		if ownedBy(earlier, cd, sp) {
+			break
+		}
 		add(sp, sp.start)
 		if with >= 0 && sp.start > with && sp.has("cost") {
 			near["with_cost"] = -1
@@ -865,6 +880,14 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		if uc.governedBy(sp) {
 			cd.govern, chain = sp.start, n
 			break
+		}
+	}
+	if chain >= 0 && !c.cues[chain].has("neutral") {
+		for _, cls := range coordVerbs {
+			if _, left := leftAt[cls]; !left {
+				delete(near, cls)
+				delete(nearEnd, cls)
+			}
 		}
 	}
 	var shared map[string]int
@@ -1037,6 +1060,18 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 		return r.indicator, true
 	}
 	return "", false
+}
+
+// ownedBy tells whether the cue sp lies in the noun phrase after an
+// earlier count of cd's class in its clause ("61 mô hình được công nhận"):
+// that count's own verb.
+func ownedBy(earlier []*cand, cd *cand, sp span) bool {
+	for _, p := range earlier {
+		if p.unitClass == cd.unitClass && p.clauseStart == cd.clauseStart && sp.start >= p.unitEnd && sp.end <= p.npEnd {
+			return true
+		}
+	}
+	return false
 }
 
 // itemStart is where the list item ending at i begins, for its quote

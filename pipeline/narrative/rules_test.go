@@ -1156,6 +1156,15 @@ var ruleCases = []struct {
 	{"a heading's line before a numbered line does not run on", "",
 		"Kết quả hiến đất của huyện Quỳnh Lưu năm 2023\n1. Nhân dân hiến 2.100 m2 đất.\nSố hộ tham gia\n250 hộ\n\nNhân dân trong các thôn của huyện còn tự nguyện hiến\n\n15/03/2024 04:01",
 		[]want{w("land_donated_m2", 2100, ex, "2023")}},
+	// Several indicators in one sentence, each count with its own verb: the
+	// verb after one count is that count's, not the one's before it (with
+	// a verb of its own) or after it.
+	{"counts in one sentence, each with its own verb", "",
+		"Năm 2023, các chi bộ trong huyện đăng ký 75 mô hình, 61 mô hình được công nhận và 40 mô hình đạt hiệu quả.",
+		[]want{w("models_registered", 75, ex, "2023"), w("models_recognized", 61, ex, "2023"), w("models_effective", 40, ex, "2023")}},
+	{"counts listed before one verb share it", "",
+		"Năm 2023, toàn huyện có 45 tập thể, 60 cá nhân được khen thưởng vì thành tích trong phong trào.",
+		[]want{w("awards_collective", 45, ex, "2023"), w("awards_individual", 60, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {
