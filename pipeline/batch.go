@@ -50,3 +50,24 @@ type Writer interface {
 	// up; nothing of the file is visible either way.
 	Rollback() error
 }
+
+// UncommittedError is a sink's error that takes back commits it had
+// accepted: a sink that groups commits (store.Options.Group) returns it when
+// the group's seal fails. Batches are the hashes of the files whose Commit
+// had returned nil and that are not committed after all (the file whose
+// Commit returns it may be one); the next run reads them again.
+type UncommittedError struct {
+	Batches []string
+	Err     error
+}
+
+func (e *UncommittedError) Error() string { return e.Err.Error() }
+func (e *UncommittedError) Unwrap() error { return e.Err }
+
+// Sealer is a sink whose commits may wait (store.Options.Group): Seal
+// commits those that wait, or returns an UncommittedError naming the files
+// it could not commit. Ingest seals before it returns, so that what it
+// lists as loaded is committed.
+type Sealer interface {
+	Seal() error
+}

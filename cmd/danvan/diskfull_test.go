@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // TestDiskFull runs `danvan run` on a file system too small for the data
@@ -46,7 +48,8 @@ func TestDiskFull(t *testing.T) {
 		if err := os.CopyFS(filepath.Join(data, "inbox"), os.DirFS(filepath.Join(clean, "inbox"))); err != nil {
 			t.Fatal(err)
 		}
-		code, stderr := runUntilRetry(t, env, data)
+		code, stdout, stderr := runUntilRetry(t, env, data)
+		loadedAreCommitted(t, data, stdout, kib)
 		if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
 			t.Errorf("%d KiB: a panic:\n%s", kib, stderr)
 		}
@@ -83,15 +86,15 @@ func TestDiskFull(t *testing.T) {
 	}
 }
 
-// runUntilRetry runs `danvan run` and returns its exit code and stderr;
+// runUntilRetry runs `danvan run` and returns its exit code, stdout and stderr;
 // when it fails an attempt and waits to try again (a full disk may pass),
 // it is stopped as an operator would (SIGTERM) rather than waited for.
-func runUntilRetry(t *testing.T, env []string, data string) (int, string) {
+func runUntilRetry(t *testing.T, env []string, data string) (int, string, string) {
 	t.Helper()
 	cmd := exec.Command(binary, "run", "--data", data)
 	cmd.Env = append(os.Environ(), env...)
-	var errb syncBuffer
-	cmd.Stderr = &errb
+	var out, errb syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +103,12 @@ func runUntilRetry(t *testing.T, env []string, data string) (int, string) {
 	for {
 		select {
 		case <-done:
-			return cmd.ProcessState.ExitCode(), errb.String()
+			return cmd.ProcessState.ExitCode(), out.String(), errb.String()
 		case <-time.After(50 * time.Millisecond):
 			if strings.Contains(errb.String(), "retrying") {
 				cmd.Process.Signal(syscall.SIGTERM)
 				<-done
-				return cmd.ProcessState.ExitCode(), errb.String()
+				return cmd.ProcessState.ExitCode(), out.String(), errb.String()
 			}
 		}
 	}
@@ -165,4 +168,62 @@ func wholeFiles(t *testing.T, data string, kib int) {
 		}
 		return nil
 	})
+}
+
+// loadedAreCommitted checks that every file a run's summary (stdout) lists
+// as loaded ("đã nạp") has its commit record: a file whose commit a full
+// disk undid (its group's seal failed) must say so.
+func loadedAreCommitted(t *testing.T, data, stdout string, kib int) {
+	t.Helper()
+	m, err := layout.ReadManifest(layout.Dir(data))
+	if err != nil {
+		t.Errorf("%d KiB: read the manifest: %v", kib, err)
+		return
+	}
+	committed := map[string]bool{}
+	for _, e := range m {
+		committed[e.SourceFile] = true
+	}
+	for _, line := range strings.Split(stdout, "\n") {
+		rest, ok := strings.CutPrefix(line, "đã nạp")
+		if !ok {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimSpace(rest), ": ")
+		if !committed[name] {
+			t.Errorf("%d KiB: %q is listed loaded, yet has no commit record", kib, line)
+		}
+	}
+}
+
+// TestIngestSealFails: `danvan ingest` of small files, whose commits wait
+// for their group's seal, where the seal fails (the folder of their
+// partition cannot be made, as when the disk is full): no file is listed
+// "đã nạp"; each is listed not stored, the totals count no value, the
+// command fails, and once the fault is gone the next ingest loads them.
+func TestIngestSealFails(t *testing.T) {
+	data := t.TempDir()
+	inbox := filepath.Join(data, "inbox")
+	os.MkdirAll(inbox, 0o755)
+	for i, unit := range []string{"Thạch Hà", "Cẩm Xuyên", "Hương Khê"} {
+		body := fmt.Sprintf(`{"province":"Hà Tĩnh","unit":%q,"period":"2023","values":[{"indicator":"dialogues","value":%d}]}`, unit, i+1)
+		if err := os.WriteFile(filepath.Join(inbox, fmt.Sprintf("f%d.json", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	part := filepath.Join(data, "warehouse", "facts", "province=42", "year=2023")
+	os.MkdirAll(filepath.Dir(part), 0o755)
+	if err := os.WriteFile(part, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := danvan(t, nil, "ingest", "--data", data)
+	if r.code != exitFailed || strings.Contains(r.stdout, "đã nạp") ||
+		strings.Count(r.stdout, "chưa đọc xong") != 3 || !strings.Contains(r.stdout, "0 giá trị nhận") {
+		t.Errorf("ingest whose seal failed: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	os.Remove(part)
+	r = danvan(t, nil, "ingest", "--data", data)
+	if r.code != exitOK || strings.Count(r.stdout, "đã nạp") != 3 || !strings.Contains(r.stdout, "3 giá trị nhận") {
+		t.Errorf("ingest again: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }

@@ -53,10 +53,14 @@ func ingestPaths(ctx context.Context, data string, read readOptions, paths []str
 		return ingest.Summary{}, err
 	}
 	defer func() {
-		if cerr := st.Close(); err == nil && cerr != nil {
-			err = cerr
-			// The files of the group that could not be sealed are not
-			// committed: the next run reads them again.
+		// Files sealed the group unless it stopped early (cancelled): the
+		// files of a group that could not be sealed are not committed, the
+		// next run reads them again, and the summary says so.
+		if cerr := st.Close(); cerr != nil {
+			sum.TakeBack(cerr)
+			if err == nil {
+				err = cerr
+			}
 		}
 	}()
 	opts := ingest.DefaultOptions()

@@ -194,8 +194,17 @@ func New(opts Options) (*Ingester, error) {
 // Files ingests the files at paths (folders are walked) into sink, skipping
 // files it already has. Data problems are in the summary; the error is for
 // what stops the run (a sink that cannot write, a cancelled context).
+//
+// What waits for a group's seal (pipeline.Sealer) is sealed before Files
+// returns, and a file whose commit a failed seal took back is listed as not
+// stored, never as loaded.
 func (in *Ingester) Files(ctx context.Context, paths []string, sink pipeline.Sink) (Summary, error) {
-	return in.run(ctx, paths, sink)
+	sum, err := in.run(ctx, paths, sink)
+	if s, ok := sink.(pipeline.Sealer); ok && err == nil {
+		err = s.Seal()
+	}
+	sum.TakeBack(err)
+	return sum, err
 }
 
 // Check reads and validates the files at paths like Files, without storing
@@ -243,6 +252,26 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 		}
 	}
 	return sum, nil
+}
+
+// TakeBack lists as not stored the files listed loaded whose commits a
+// sink's failed group seal took back (err a pipeline.UncommittedError):
+// Files does it for the seals it meets; a caller that seals afterwards
+// (closing the store after a cancelled run) does it with that error.
+func (s *Summary) TakeBack(err error) {
+	var ue *pipeline.UncommittedError
+	if !errors.As(err, &ue) {
+		return
+	}
+	back := make(map[string]bool, len(ue.Batches))
+	for _, b := range ue.Batches {
+		back[b] = true
+	}
+	for i, f := range s.Files {
+		if back[f.Hash] {
+			s.Files[i] = notStored(f, err)
+		}
+	}
 }
 
 // Submitted checks (sink nil) or ingests one file the submission portal

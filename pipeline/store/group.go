@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/layout"
 )
 
@@ -145,8 +146,9 @@ func (s *Store) sealIfDue() error {
 // the shared files of the files that keep their rows for them (one per
 // partition) and stages those files' records, makes what they all wrote
 // durable, then puts their commit records in place. On an error, the files
-// it could not commit are not committed, and the next run reads them again.
-// Without Options.Group there is nothing to seal.
+// it could not commit are not committed, and the next run reads them again;
+// the error is a pipeline.UncommittedError naming them, for the ingest to
+// say so of each. Without Options.Group there is nothing to seal.
 func (s *Store) Seal() error {
 	s.mu.Lock()
 	g := s.g
@@ -163,7 +165,7 @@ func (s *Store) Seal() error {
 				layout.Discard([]layout.Staged{w.staged})
 			}
 		}
-		return fmt.Errorf("commit %d files: %w", len(g.waiting), err)
+		return uncommitted(g.waiting, err)
 	}
 	shared, err := s.writeShared(g.waiting)
 	if err != nil {
@@ -204,7 +206,7 @@ func (s *Store) Seal() error {
 	dirs = append(dirs, s.dir.Reports(), s.dir.Manifest())
 	if err := layout.SyncAll(g.files, dirs); err != nil {
 		layout.Discard(staged)
-		return fmt.Errorf("commit %d files: %w", len(staged), err)
+		return uncommitted(g.waiting, err)
 	}
 	if testHookSettle != nil {
 		testHookSettle()
@@ -221,9 +223,18 @@ func (s *Store) Seal() error {
 		s.resolveSetAside(w.batch)
 	}
 	if err != nil {
-		return fmt.Errorf("commit %d files: %w", len(staged)-len(done), err)
+		return uncommitted(g.waiting[len(done):], err)
 	}
 	return nil
+}
+
+// uncommitted is the error of a seal that could not commit the files ws.
+func uncommitted(ws []waiting, err error) error {
+	batches := make([]string, len(ws))
+	for i, w := range ws {
+		batches[i] = w.batch
+	}
+	return &pipeline.UncommittedError{Batches: batches, Err: fmt.Errorf("commit %d files: %w", len(ws), err)}
 }
 
 // testHookSettle, when set by a test, runs after a seal made its files
