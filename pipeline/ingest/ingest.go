@@ -299,11 +299,12 @@ func (in *Ingester) Submitted(ctx context.Context, path string, s pipeline.Submi
 
 // notStored is the line of a file the ingest stopped on (err: the store
 // failed, a full disk, the run was stopped): whatever it read, nothing of
-// it is stored, and the summary must not say it was loaded. A file
-// committed before the error (storedError) stays loaded.
+// it is stored, and the summary must not say it was loaded, or
+// quarantined. A file committed before the error (storedError) stays
+// loaded or quarantined.
 func notStored(res FileResult, err error) FileResult {
 	var se *storedError
-	if res.Status != Loaded || errors.As(err, &se) {
+	if res.Status != Loaded && res.Status != Quarantined || errors.As(err, &se) {
 		return res
 	}
 	res.Status, res.Accepted, res.Rejected = Failed, 0, 0
@@ -619,7 +620,10 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 			if err := sink.Quarantine(ctx, b, fe); err != nil {
 				return res, fmt.Errorf("commit %s: %w", path, err)
 			}
-			return res, tr.Done(b)
+			if err := tr.Done(b); err != nil {
+				return res, &storedError{err}
+			}
+			return res, nil
 		}
 	}
 	// The file's own time: what is stored is committed under the run's

@@ -17,10 +17,11 @@ import (
 // store.Store is the real sink; it lives in a package ingest must not
 // import, and its own tests check its side of the protocol.
 type memSink struct {
-	files      map[string]memFile // committed, by hash
-	log        []string
-	failCommit error
-	failAdd    error // every Add fails with it
+	files          map[string]memFile // committed, by hash
+	log            []string
+	failCommit     error
+	failAdd        error // every Add fails with it
+	failQuarantine error
 }
 
 type memFile struct {
@@ -41,6 +42,9 @@ func (m *memSink) Open(b pipeline.Batch) (pipeline.Writer, error) {
 
 func (m *memSink) Quarantine(_ context.Context, b pipeline.Batch, fe *pipeline.FileError) error {
 	m.log = append(m.log, "quarantine "+b.SourceFile)
+	if m.failQuarantine != nil {
+		return m.failQuarantine
+	}
 	m.files[b.Hash] = memFile{Batch: b, FileErr: fe}
 	return nil
 }
@@ -239,6 +243,20 @@ func TestFilesSinkError(t *testing.T) {
 	}
 	if acc, _, _ := sum.Totals(); acc != 0 {
 		t.Errorf("totals count %d values accepted, none stored", acc)
+	}
+	// Nor is a file whose quarantine failed said to be quarantined.
+	bad := writeTree(t, map[string]string{"c.json": "{not json"})
+	sink = newMemSink()
+	sink.failQuarantine = errors.New("disk full")
+	sum, err = in.Files(context.Background(), []string{bad}, sink)
+	if err == nil || len(sum.Files) != 1 {
+		t.Fatalf("err = %v, files %+v", err, sum.Files)
+	}
+	if f := sum.Files[0]; f.Status != Failed || f.FileErr == nil || f.FileErr.Code != "not_stored" {
+		t.Errorf("the file whose quarantine failed: %s, %+v; want not stored", f.Status, f.FileErr)
+	}
+	if _, _, quar := sum.Totals(); quar != 0 {
+		t.Errorf("totals count %d files quarantined, none was", quar)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
