@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 )
 
 // Fault is a problem a person has to know about that did not stop a run:
@@ -59,4 +61,20 @@ func (e *DamagedError) Error() string {
 		fmt.Fprintf(&b, " %s (of %s): %v;", f.Path, f.SourceFile, f.Err)
 	}
 	return strings.TrimSuffix(b.String(), ";")
+}
+
+// DiskFull reports whether err says the disk (or the user's quota) is
+// full: the system's error (ENOSPC, EDQUOT), or DuckDB's, which carries the
+// system's message only as its own text ("IO Error: Could not write file
+// …: No space left on device"). A full disk is no damage of the file being
+// written, and may pass once space is made.
+func DiskFull(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return true
+	}
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, syscall.ENOSPC.Error()) || strings.Contains(msg, syscall.EDQUOT.Error())
 }

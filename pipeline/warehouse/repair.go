@@ -10,7 +10,10 @@ package warehouse
 // what happened, for the caller to log.
 //
 // A database another process holds open is not damaged: that error says
-// so (LockedError) and is worth trying again later.
+// so (LockedError) and is worth trying again later. Nor is one DuckDB could
+// not write for a full disk (pipeline.DiskFull): its error names the file
+// and says "IO Error" as damage does, yet the file is sound, and moving it
+// aside to rebuild would need its space twice.
 
 import (
 	"context"
@@ -20,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/layout"
 )
 
@@ -62,7 +66,7 @@ func damaged(err error, path string) bool {
 		return false
 	}
 	msg := err.Error()
-	if locked(msg) {
+	if locked(msg) || pipeline.DiskFull(err) {
 		return false
 	}
 	if strings.Contains(msg, "Corrupt database file") || strings.Contains(msg, "Data Corruption Error") {

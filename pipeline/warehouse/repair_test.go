@@ -169,6 +169,31 @@ func TestDatabaseHeldByAnotherProcessIsNotDamage(t *testing.T) {
 	}
 }
 
+// A full disk is not damage: DuckDB's error writing, syncing or growing
+// the database file or its log on a full disk names the file and says "IO
+// Error", as damage does, yet the file is sound, and moving it aside to
+// rebuild in full would need the space twice over.
+func TestFullDiskIsNotDamage(t *testing.T) {
+	dir := t.TempDir()
+	w := open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	db := layout.Dir(dir).DuckDB()
+	for _, msg := range []string{
+		`IO Error: Could not write file "` + db + `": No space left on device`,
+		`IO Error: Could not write file "` + db + `.wal": No space left on device`,
+		`IO Error: Could not fsync file "` + db + `": No space left on device`,
+		`IO Error: Could not truncate file "` + db + `": Disk quota exceeded`,
+		`FATAL Error: Failed: Checkpoint failed for database warehouse. The database has been invalidated. Original error: IO Error: Could not write file "` + db + `": No space left on device`,
+	} {
+		if w.Damaged(&lockErr{msg}) || warehouse.IsDamaged(dir, &lockErr{msg}) {
+			t.Errorf("a full disk taken for damage: %s", msg)
+		}
+	}
+	if !w.Damaged(&lockErr{`IO Error: Could not read from file "` + db + `": Input/output error`}) {
+		t.Error("a read error of the database file not taken for damage")
+	}
+}
+
 type lockErr struct{ s string }
 
 func (e *lockErr) Error() string { return e.s }
