@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/robfig/cron/v3"
 )
@@ -121,13 +122,15 @@ func Transient(err error) error {
 // IsTransient reports whether a failed attempt may succeed if tried again:
 // err is not marked Permanent, and it is marked Transient or carries a
 // system error that says so (interrupted call, resource temporarily
-// unavailable, too many open files, timed out, no memory, no space left).
+// unavailable, too many open files, timed out, no memory), or says the
+// disk is full (pipeline.DiskFull: the system's error or DuckDB's, which
+// a retry meets alike).
 func IsTransient(err error) bool {
 	if err == nil || IsPermanent(err) {
 		return false
 	}
 	var t *transientError
-	if errors.As(err, &t) {
+	if errors.As(err, &t) || pipeline.DiskFull(err) {
 		return true
 	}
 	var errno syscall.Errno

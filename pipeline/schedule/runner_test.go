@@ -142,6 +142,8 @@ func TestRetryLimits(t *testing.T) {
 	errBad := errors.New("bad config")
 	errDenied := &os.PathError{Op: "open", Path: "inbox/a.csv", Err: syscall.EACCES}
 	errFull := fmt.Errorf("write: %w", &os.PathError{Op: "write", Path: "tmp/x", Err: syscall.ENOSPC})
+	// DuckDB reports the system's error as its own text.
+	errDuckFull := fmt.Errorf("refresh models: %w", errors.New(`TransactionContext Error: Failed to commit: Could not write file "data/warehouse/warehouse.duckdb.wal": No space left on device`))
 	tests := []struct {
 		name      string
 		opts      Options
@@ -151,6 +153,7 @@ func TestRetryLimits(t *testing.T) {
 	}{
 		{"transient exhausts retries", Options{Retries: 2}, errTransient, 3, false},
 		{"a full disk is retried", Options{Retries: 2}, errFull, 3, false},
+		{"a full disk DuckDB met is retried", Options{Retries: 2}, errDuckFull, 3, false},
 		{"an error not known to pass is not retried", Options{Retries: 2}, errBad, 1, false},
 		{"permission denied is not retried", Options{Retries: 2}, errDenied, 1, false},
 		{"permanent wins over transient", Options{Retries: 2}, Permanent(errTransient), 1, true},
