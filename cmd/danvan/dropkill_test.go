@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -145,4 +148,92 @@ func check(t *testing.T, data string, want map[string]string, what string) {
 	if t.Failed() {
 		t.FailNow()
 	}
+}
+
+// TestDropKilledAtEachStep: the drop's `danvan run` killed (kill -9) right
+// after each step of it (DANVAN_TRACE's lines: the ingest, the warehouse's
+// commits of the partitions and of the marts, each JSON output, the tables,
+// the switch of the published snapshot, the warehouse's close), once (and
+// twice in a row after the marts' commit and after the tables): the next run publishes byte for byte
+// what a run never killed publishes, and `danvan check` finds nothing. A
+// publication that reuses what did not change must judge it against what
+// is published, not against what the killed run's refresh committed.
+func TestDropKilledAtEachStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a dozen drops")
+	}
+	histEnv, dropEnv := []string{"DANVAN_NOW=" + dropHistoryNow}, []string{"DANVAN_NOW=" + dropNow}
+	hist := t.TempDir()
+	smallInbox(t, hist)
+	if r := danvan(t, histEnv, "run", "--data", hist); r.code != exitProblems {
+		t.Fatalf("history: code %d\n%s", r.code, r.stderr)
+	}
+	forms := t.TempDir()
+	if _, _, err := demo.CommuneForms(forms, pipeline.HalfPeriod(2026, 2), demo.DefaultOptions()); err != nil {
+		t.Fatal(err)
+	}
+	withDrop := func() string {
+		dir := t.TempDir()
+		if out, err := exec.Command("cp", "-a", hist+"/.", dir).CombinedOutput(); err != nil {
+			t.Fatalf("copy the history: %v %s", err, out)
+		}
+		if err := os.CopyFS(filepath.Join(dir, "inbox", "drop"), os.DirFS(forms)); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	clean := withDrop()
+	if r := danvan(t, dropEnv, "run", "--data", clean); r.code != exitOK {
+		t.Fatalf("the drop, never killed: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	want, _ := snapshotFiles(t, clean)
+	steps := []string{"ingest", "open warehouse", "commit partitions", "commit marts", "refresh",
+		"output province_year.json", "output unit_year.json", "output files.json", "output sources/*",
+		"publish JSON outputs", "publish tables", "publish sync", "publish", "close warehouse"}
+	twice := map[string]bool{"commit marts": true, "publish tables": true}
+	for _, step := range steps {
+		for times := 1; times <= 1 || times == 2 && twice[step]; times++ {
+			data := withDrop()
+			for range times {
+				if !killAfter(t, data, dropEnv, step) {
+					t.Logf("%q: no such step in the drop's trace", step)
+				}
+				snapshotFiles(t, data) // whatever is published is whole
+			}
+			if r := danvan(t, dropEnv, "run", "--data", data); r.code != exitOK {
+				t.Fatalf("killed after %q %d time(s), then run: code %d\n%s\n%s", step, times, r.code, r.stdout, r.stderr)
+			}
+			check(t, data, want, fmt.Sprintf("killed after %q %d time(s), then run", step, times))
+		}
+	}
+}
+
+// killAfter runs the drop in data with DANVAN_TRACE and kills it (kill -9)
+// as soon as it has traced step; it reports whether it did (false: the run
+// ended without that step).
+func killAfter(t *testing.T, data string, env []string, step string) bool {
+	t.Helper()
+	cmd := exec.Command(binary, "run", "--data", data)
+	cmd.Env = append(append(os.Environ(), env...), "DANVAN_TRACE=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		f := strings.Fields(strings.TrimPrefix(sc.Text(), "trace "))
+		// "trace <step words> <duration> cpu <cpu>"
+		if strings.HasPrefix(sc.Text(), "trace ") && len(f) >= 3 && strings.Join(f[:len(f)-3], " ") == step {
+			cmd.Process.Signal(syscall.SIGKILL)
+			killed = true
+			break
+		}
+	}
+	io.Copy(io.Discard, stderr)
+	cmd.Wait()
+	return killed
 }
