@@ -98,7 +98,7 @@ func (s *Store) waits(batch string) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.g.batches[batch]
+	return s.g.batches[batch] || s.sealing[batch]
 }
 
 // wait adds a staged commit to the group: files and dirs are what it wrote
@@ -153,7 +153,23 @@ func (s *Store) Seal() error {
 	s.mu.Lock()
 	g := s.g
 	s.g = group{}
+	// Until their records are in place (or the seal failed), the store
+	// still has the files it seals (Has): the ingest may ask while it reads
+	// the next file.
+	if s.sealing == nil {
+		s.sealing = map[string]bool{}
+	}
+	for b := range g.batches {
+		s.sealing[b] = true
+	}
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		for b := range g.batches {
+			delete(s.sealing, b)
+		}
+		s.mu.Unlock()
+	}()
 	if len(g.waiting) == 0 {
 		return nil
 	}

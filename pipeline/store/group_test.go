@@ -369,3 +369,41 @@ func TestGroupCrash(t *testing.T) {
 		}
 	}
 }
+
+// TestHasDuringSeal: while a seal is under way (its files durable, its
+// records not yet in place), the store still has the files it seals. The
+// ingest stores one form while it reads the next (pipeline/ingest's
+// overlap), so a copy of a form read during its group's seal asked Has
+// then: it answered no, and the copy was read and committed again, listed
+// "đã nạp" instead of "bỏ qua", its record replacing the first one's name.
+func TestHasDuringSeal(t *testing.T) {
+	f := newFixture(t)
+	bs := smallBatches(f, 3)
+	ctx := context.Background()
+	s := open(t, t.TempDir(), store.Options{Group: time.Hour})
+	for _, b := range bs {
+		if err := commit(ctx, s, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inSeal, asked := make(chan struct{}), make(chan struct{})
+	store.SetTestHookSettle(func() { close(inSeal); <-asked })
+	defer store.SetTestHookSettle(nil)
+	sealed := make(chan error, 1)
+	go func() { sealed <- s.Seal() }()
+	<-inSeal
+	for _, b := range bs {
+		if !s.Has(b.Hash) {
+			t.Errorf("during the seal, the store does not have %s", b.SourceFile)
+		}
+	}
+	close(asked)
+	if err := <-sealed; err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bs {
+		if !s.Has(b.Hash) {
+			t.Errorf("after the seal, the store does not have %s", b.SourceFile)
+		}
+	}
+}

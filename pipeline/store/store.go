@@ -90,8 +90,9 @@ type Store struct {
 	props, plainProps *parquet.WriterProperties
 	arrProps          pqarrow.ArrowWriterProperties
 
-	mu sync.Mutex
-	g  group // the commits waiting for a seal (Options.Group)
+	mu      sync.Mutex
+	g       group           // the commits waiting for a seal (Options.Group)
+	sealing map[string]bool // the batches of the seals under way
 
 	rd readings // the reading records of the poison rule (attempts.go)
 }
