@@ -262,6 +262,17 @@ func TestUnitAnswers(t *testing.T) {
 		{"Hà Tĩnh", "Thị trấn Cẩm Xuyên", "2023", "commune_before_reform",
 			[]string{"thị trấn Cẩm Xuyên thuộc huyện Cẩm Xuyên", "Ghi \"Cẩm Xuyên\" vào ô đơn vị"},
 			[]string{"Cẩm Xuyên (township) is in Cẩm Xuyên (district)"}, []string{"mã 18673", "01/07/2025 – nay"}},
+		// A subtotal's words are TotalRow's, one rule: "Tổng khối huyện" is
+		// a subtotal (it was an unknown unit here, a subtotal in forms);
+		// "Tổng công ty …" a body (it was a subtotal in forms).
+		{"Hà Tĩnh", "Tổng khối huyện", "2023", "total_row", []string{"\"Tổng khối huyện\" là dòng tổng, không phải đơn vị"},
+			[]string{"is a total row, not a unit"}, nil},
+		{"Hà Tĩnh", "Tổng công ty Sông Đà", "2023", "not_administrative_unit", []string{"không phải đơn vị hành chính"}, nil, []string{"dòng tổng"}},
+		// A total in the province cell of a row that names its period and
+		// indicator: a total row, not an unknown province.
+		{"Tổng cộng", "", "2023", "total_row", []string{"\"Tổng cộng\" là dòng tổng, không phải tỉnh"},
+			[]string{"\"Tổng cộng\" is a total row, not a province"}, []string{"Không nhận ra tỉnh"}},
+		{"Cộng", "Thạch Hà", "2023", "total_row", []string{"\"Cộng\" là dòng tổng, không phải tỉnh"}, nil, nil},
 		{"Hà Tĩnh", "Thạch Trung", "2025-H2", "commune_merged", []string{"Từ 01/07/2025 phường Thạch Trung (cũ) đã nhập vào"}, []string{"became part of"}, nil},
 	}
 	for _, c := range cases {

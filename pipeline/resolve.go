@@ -165,6 +165,13 @@ func (r *Resolver) Province(s string) (*Unit, *Problem) {
 	if strings.TrimSpace(s) == "" {
 		return nil, problem("missing_province", "Thiếu tên tỉnh.", "The province is missing.")
 	}
+	if t, _ := TotalRow(s); t {
+		// A total typed under the rows, its period and indicator filled
+		// down with them: no province, as a total is no unit.
+		return nil, problem("total_row",
+			"%q là dòng tổng, không phải tỉnh: mỗi dòng là số liệu của một đơn vị, tổng do hệ thống tự cộng.",
+			"%q is a total row, not a province: each row is one unit's figures, and totals are added up here.", strings.TrimSpace(s))
+	}
 	return nil, problem("unknown_province",
 		"Không nhận ra tỉnh %q; chỉ nhận Thanh Hóa (38), Nghệ An (40), Hà Tĩnh (42).",
 		"Unknown province %q; expected Thanh Hóa (38), Nghệ An (40) or Hà Tĩnh (42).", s)

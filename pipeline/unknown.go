@@ -27,7 +27,7 @@ var bodyWords = func() []string {
 		"đoàn thanh niên", "đoàn tncs", "tỉnh đoàn", "huyện đoàn", "thành đoàn", "hội đồng nhân dân",
 		"ủy ban", "ubnd", "ubmttq", "hđnd", "mttq", "sở", "văn phòng", "cơ quan", "công an",
 		"bộ chỉ huy", "quân sự", "bộ đội biên phòng", "viện kiểm sát", "tòa án", "ngân hàng",
-		"chi cục", "cục", "công ty", "doanh nghiệp", "trung tâm", "bệnh viện",
+		"chi cục", "cục", "công ty", "tổng công ty", "tổng cục", "tổng đội", "tổng liên đoàn", "tổng hội", "doanh nghiệp", "trung tâm", "bệnh viện",
 		"trường thpt", "trường thcs", "trường tiểu học", "trường mầm non", "trường chính trị",
 		"trường đại học", "trường cao đẳng",
 	}
@@ -65,9 +65,7 @@ func typeLabelEN(t string) string { return typeLabelsEN[t] }
 // Keys and Folds are computed once (l.keys, mostly by lookupUnit) and
 // looked up in the Resolver's index, not folded again per province.
 func (r *Resolver) unknownUnit(province *Unit, l unitLookup, p Period) *Problem {
-	// A total's words, not a name that merely opens with "Tổng"
-	// ("Tổng đội …", "Tổng công ty …", bodies).
-	if t, g := TotalRow(l.raw); t && (g || !strings.HasPrefix(Fold(l.raw), "tong ") || strings.HasPrefix(Fold(l.raw), "tong so ")) {
+	if t, _ := TotalRow(l.raw); t {
 		return &Problem{"total_row",
 			fmt.Sprintf("%q là dòng tổng, không phải đơn vị: mỗi dòng là số liệu của một đơn vị, tổng do hệ thống tự cộng; số liệu của cả tỉnh ghi là \"Toàn tỉnh\".", l.raw),
 			fmt.Sprintf("%q is a total row, not a unit: each row is one unit's figures, and totals are added up here; the whole province's figures go under \"Toàn tỉnh\".", l.raw)}

@@ -118,6 +118,10 @@ func badCases(t *testing.T) []badCase {
 		// indicator is no unit: said as such (it was "Không tìm thấy
 		// đơn vị \"Cộng\""), with the fix.
 		csvCase("subtotal_in_unit_cell", "Hà Tĩnh,Cộng,2023,dialogues,,9,\n", "total_row", "dòng 3", "don_vi", "\"Cộng\" là dòng tổng, không phải đơn vị"),
+		// A total typed under the rows with its period and indicator
+		// filled down: the total row it is, in the province cell as in the
+		// unit cell (it was "Không nhận ra tỉnh \"Tổng cộng\"").
+		csvCase("total_in_province_cell_keyed", "Tổng cộng,,2023,dialogues,,31,\n", "total_row", "dòng 3", "tinh", "\"Tổng cộng\" là dòng tổng, không phải tỉnh"),
 		// A row of column numbers under a long table's header, as forms
 		// have (markerRow), is no row: it was refused as a period "(3)".
 		{name: "csv_column_numbers", file: "so-cot.csv", data: []byte(header + "(1),(2),(3),(4),(5),(6),(7)\n" + good + "1,2,3,4,5,6,7\n"), accepted: 1},
@@ -372,6 +376,23 @@ func badCases(t *testing.T) []badCase {
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Hạc Thành", 7}, {2, "Công Chính", 3}, {3, "Tống Sơn", 2}, {nil, "Tổng cộng", "=SUM(C4:C6)|12"},
 		}}), accepted: 3},
+		// A name that merely opens with "Tổng" (a corporation) is no
+		// subtotal: its row is refused as a body's, not checked as a sum
+		// of the rows above it (TotalRow, one rule for forms and values).
+		{name: "form_body_named_tong", file: "tong-cong-ty.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 7}, {2, "Can Lộc", 3}, {3, "Tổng công ty Khoáng sản", 4},
+		}}), code: "not_administrative_unit", ref: "Biểu 1!B6", column: "Đơn vị", reason: "\"Tổng công ty Khoáng sản\" không phải đơn vị hành chính",
+			accepted: 2, refused: 1},
+		// "Tổng" before a section's words is a subtotal, in a form as in
+		// a value's unit cell: checked against the rows it adds up.
+		{name: "form_subtotal_tong_khoi", file: "tong-khoi.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{"I", "Khối huyện", nil}, {1, "Thạch Hà", 7}, {2, "Can Lộc", 3}, {nil, "Tổng khối huyện", 11},
+		}}), code: "total_mismatch", ref: "Biểu 1!C7", column: "Số cuộc tiếp xúc, đối thoại",
+			reason: "Dòng tổng ghi 11 nhưng cộng các dòng được 10", accepted: 2, refused: 1},
 		{name: "only_hidden_sheet_has_table", file: "chi-trang-an.xlsx", data: fixtureXLSX(t,
 			xsheet{name: "Trang bìa", rows: [][]any{{"BÁO CÁO CÔNG TÁC DÂN VẬN NĂM 2024"}}},
 			xsheet{name: "Số liệu", hidden: true, rows: [][]any{
@@ -705,8 +726,9 @@ func TestBadInputs(t *testing.T) {
 			// province when it resolves (not for a refusal of the
 			// province itself, nor for one the reader makes before
 			// the row has fields), the unit when it does too.
-			switch c.code {
-			case "unknown_province", "bad_json_line", "unclosed_quote", "duplicate_key", "conflicting_keys":
+			switch {
+			case c.code == "unknown_province", c.code == "bad_json_line", c.code == "unclosed_quote", c.code == "duplicate_key",
+				c.code == "conflicting_keys", c.code == "total_row" && c.column == "tinh":
 				if found.ProvinceCode != "" {
 					t.Errorf("province %q for a %s refusal", found.ProvinceCode, c.code)
 				}
