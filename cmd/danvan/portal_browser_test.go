@@ -67,7 +67,7 @@ func TestPortalInTheBrowser(t *testing.T) {
 	startPortal(t, data, addr)
 
 	form := formWorkbook(t, "Hà Tĩnh", "Năm 2024", []string{"Số mô hình đăng ký", "Số mô hình được công nhận", "Số cuộc tiếp xúc, đối thoại"},
-		[][]any{{"Cẩm Xuyên", 45, 41, "28,5"}})
+		[][]any{{"Cẩm Xuyên", 45, 41, "28,5"}, {"Tổng cộng", 45, 41, 28}})
 	formPath := filepath.Join(t.TempDir(), "bao-cao-nam-2024.xlsx")
 	if err := os.WriteFile(formPath, form, 0o644); err != nil {
 		t.Fatal(err)
@@ -92,6 +92,13 @@ func TestPortalInTheBrowser(t *testing.T) {
 	if len(refused) != 1 || !strings.Contains(refused[0], "Biểu 1!E7") || !strings.Contains(refused[0], "28,5") ||
 		!strings.Contains(refused[0], "số nguyên") {
 		t.Fatalf("refusals shown: %q, want exactly the cell Biểu 1!E7 (28,5, not a whole number)", refused)
+	}
+	// What refuses nothing is shown too, as `danvan validate` says it: the
+	// total whose detail cell was refused could not be checked.
+	warned := bt.Eval[[]string](tb, `[...document.querySelectorAll('#warnings li')].map(li => li.innerText)`)
+	if len(warned) != 1 || !strings.Contains(warned[0], "Biểu 1!E8") || !strings.Contains(warned[0], "Không kiểm tra được dòng tổng") ||
+		!strings.Contains(warned[0], "Sửa các dòng chi tiết bị từ chối") {
+		t.Errorf("warnings shown: %q, want the total of E8 that could not be checked, with its fix", warned)
 	}
 	accepted := bt.Eval[[][]string](tb, `[...document.querySelectorAll('#accepted tbody tr')].map(tr => [...tr.cells].map(c => c.innerText))`)
 	if len(accepted) != 2 || !strings.HasPrefix(accepted[0][3], "45") || !strings.HasPrefix(accepted[1][3], "41") || accepted[0][0] != "Năm 2024" {
@@ -176,6 +183,18 @@ func TestPortalInTheBrowser(t *testing.T) {
 	}
 	if got := bt.Eval[string](phone, `document.querySelector('h1').textContent`); got != "Send a report" {
 		t.Errorf("English title %q", got)
+	}
+	// A long table with a total typed under its rows, checked in English:
+	// the warning is in English.
+	totalPath := filepath.Join(t.TempDir(), "bang-dai.csv")
+	if err := os.WriteFile(totalPath, []byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Cẩm Xuyên,2024,contests,2\nHà Tĩnh,Tổng cộng,,,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	phone.Do(chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{totalPath}))
+	phone.Do(chromedp.WaitVisible(chromedp.CSS(`#result[data-state="preview"] #summary`)))
+	if got := bt.Eval[string](phone, `document.getElementById('warnings')?.innerText ?? ''`); !strings.Contains(got, "dòng 3") ||
+		!strings.Contains(got, "The total row \"Tổng cộng\" is no unit's figure") {
+		t.Errorf("English warnings shown: %q", got)
 	}
 	art.Screenshot(phone, "portal-phone-en")
 

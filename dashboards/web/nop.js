@@ -22,6 +22,8 @@ const dict = {
     summary: (a, r) => `${a} giá trị sẽ được nhận, ${r} giá trị bị từ chối.`,
     'acc.title': 'Số liệu sẽ được nhận', 'ref.title': 'Số liệu bị từ chối',
     'ref.note': 'Các dòng bị từ chối không được nộp; các số liệu đúng vẫn được nhận. Có thể sửa tệp rồi gửi lại bất cứ lúc nào.',
+    'warn.title': 'Cảnh báo: phần không được đọc hoặc chưa kiểm tra được',
+    'warn.note': 'Các cảnh báo không làm giá trị nào bị từ chối; hãy xem lại nếu phần được nêu có số liệu cần nộp.',
     'file.error': 'Không đọc được tệp', 'ch.title': 'So với số liệu đã nhận trước đây',
     'ch.none': 'Đây là số liệu mới: chưa có báo cáo nào trước đây cho các kỳ này.',
     'ch.replaces': (n) => `Tệp này thay ${n} giá trị đã nhận trước đây:`,
@@ -69,6 +71,8 @@ const dict = {
     summary: (a, r) => `${a} values would be accepted, ${r} refused.`,
     'acc.title': 'Values that would be accepted', 'ref.title': 'Values refused',
     'ref.note': 'Refused rows are not sent; the good values are accepted all the same. You can fix the file and send it again at any time.',
+    'warn.title': 'Warnings: what was not read or could not be checked',
+    'warn.note': 'Warnings refuse no value; look again if what they name holds figures that should be sent.',
     'file.error': 'The file cannot be read', 'ch.title': 'Compared with what was received before',
     'ch.none': 'These are new figures: no earlier report for these periods.',
     'ch.replaces': (n) => `This file replaces ${n} values received before:`,
@@ -279,6 +283,13 @@ function renderPreview(pv) {
       h('p', { class: 'reason' }, lang === 'en' ? e.reason_en : e.reason),
       (lang === 'en' ? e.fix_en : e.fix) ? h('p', { class: 'fix' }, lang === 'en' ? e.fix_en : e.fix) : null))),
     more(pv.refused_count, pv.refused.length), h('p', { class: 'hint' }, t('ref.note')));
+  }
+  if (pv.warnings && pv.warnings.length > 0) {
+    parts.push(h('h3', null, t('warn.title')), h('ol', { class: 'refusals warnings', id: 'warnings' }, pv.warnings.map((e) => h('li', null,
+      h('p', { class: 'where' }, e.ref, e.column ? ` · ${t('col.column')} ${e.column}` : '', e.value !== '' ? ` · ${t('col.given')} “${e.value}”` : ''),
+      h('p', { class: 'reason' }, lang === 'en' ? e.reason_en : e.reason),
+      (lang === 'en' ? e.fix_en : e.fix) ? h('p', { class: 'fix' }, lang === 'en' ? e.fix_en : e.fix) : null))),
+    more(pv.warning_count, pv.warnings.length), h('p', { class: 'hint' }, t('warn.note')));
   }
   if (pv.accepted.length > 0) {
     const rows = [];

@@ -23,6 +23,9 @@ type collector struct {
 	recs    []pipeline.Record
 	rejects []pipeline.RowError
 	fe      *pipeline.FileError
+	// warnings are the file's summary's (FileResult.Warnings): what the
+	// readers passed over and the totals that could not be checked.
+	warnings []pipeline.Warning
 }
 
 func (c *collector) Has(string) bool { return false }
@@ -77,9 +80,11 @@ func (p *Portal) check(ctx context.Context, path string, sender *pipeline.Unit, 
 		return nil, ctx.Err()
 	}
 	c := &collector{}
-	if _, err := p.ingest.Submitted(ctx, path, pipeline.Submission{Sender: sender, ReceivedAt: at}, c); err != nil {
+	res, err := p.ingest.Submitted(ctx, path, pipeline.Submission{Sender: sender, ReceivedAt: at}, c)
+	if err != nil {
 		return nil, err
 	}
+	c.warnings = res.Warnings
 	return c, nil
 }
 
@@ -122,6 +127,21 @@ type Group struct {
 // Refused is one refused value (or the whole file), as the page shows it:
 // where, what it said, why and how to fix it.
 type Refused struct {
+	Ref      string `json:"ref"`
+	Column   string `json:"column"`
+	Value    string `json:"value"`
+	Code     string `json:"code"`
+	Reason   string `json:"reason"`
+	ReasonEN string `json:"reason_en"`
+	Fix      string `json:"fix,omitempty"`
+	FixEN    string `json:"fix_en,omitempty"`
+}
+
+// Warned is what the file's check passed over or could not check, and
+// refuses nothing (pipeline.Warning): a sheet not read and why, a total row
+// typed under the rows, the closing of a form exported as a table, a total
+// that could not be checked. The clerk sees it as `danvan validate` says it.
+type Warned struct {
 	Ref      string `json:"ref"`
 	Column   string `json:"column"`
 	Value    string `json:"value"`
@@ -181,8 +201,8 @@ type Changes struct {
 const maxShown = 500
 
 // Preview is the answer to a dry run: what the file would bring. Accepted,
-// Refused and Changes.Changed list at most maxShown entries; the counts
-// are the file's.
+// Refused, Warnings and Changes.Changed list at most maxShown entries; the
+// counts are the file's.
 type Preview struct {
 	File          FileInfo  `json:"file"`
 	Unit          UnitInfo  `json:"unit"`
@@ -191,6 +211,8 @@ type Preview struct {
 	Refused       []Refused `json:"refused"`
 	RefusedCount  int       `json:"refused_count"`
 	FileError     *Refused  `json:"file_error"`
+	Warnings      []Warned  `json:"warnings"`
+	WarningCount  int       `json:"warning_count"`
 	Periods       []string  `json:"periods"`
 	Changes       *Changes  `json:"changes"`
 }
@@ -239,8 +261,14 @@ func (p *Portal) unitInfo(u *pipeline.Unit) UnitInfo {
 func (p *Portal) preview(ctx context.Context, u *upload, sender *pipeline.Unit, c *collector) (*Preview, error) {
 	pv := &Preview{
 		File: FileInfo{Name: u.name, Size: u.size, Type: u.kind, SHA256: u.hash, Code: confirmation(u.hash)},
-		Unit: p.unitInfo(sender), Accepted: []Group{}, Refused: []Refused{}, Periods: periodsOf(c.recs),
+		Unit: p.unitInfo(sender), Accepted: []Group{}, Refused: []Refused{}, Warnings: []Warned{}, Periods: periodsOf(c.recs),
 	}
+	for _, w := range c.warnings[:min(len(c.warnings), maxShown)] {
+		x := Warned{Ref: w.Ref, Column: w.Column, Value: w.Value, Code: w.Code, Reason: w.Reason, ReasonEN: w.ReasonEN}
+		x.Fix, x.FixEN = fixFor(w.Code)
+		pv.Warnings = append(pv.Warnings, x)
+	}
+	pv.WarningCount = len(c.warnings)
 	if c.fe != nil {
 		pv.FileError = &Refused{Code: c.fe.Code, Reason: c.fe.Reason, ReasonEN: c.fe.ReasonEN}
 		pv.FileError.Fix, pv.FileError.FixEN = fixFor(c.fe.Code)

@@ -616,3 +616,37 @@ func TestOwed(t *testing.T) {
 		t.Errorf("a province office owes %q", got)
 	}
 }
+
+// TestPreviewWarnings: what the readers passed over without refusing it (a
+// total typed under the rows, the closing of a form exported as a table)
+// is shown in the preview as in `danvan validate`'s summary, in both
+// languages, each with its place; it refuses nothing and counts nothing.
+func TestPreviewWarnings(t *testing.T) {
+	f := newFixture(t, nil)
+	_, secret := f.issue("446", time.Time{})
+	file := csvReport("Hà Tĩnh,Cẩm Xuyên,2024,dialogues,28", "Hà Tĩnh,Tổng cộng,,,28", ",Người lập biểu,,,")
+	r := f.send(secret, "dry_run=true", "r.csv", file)
+	if r.status != 200 || r.num("preview", "accepted_count") != 1 || r.num("preview", "refused_count") != 0 {
+		t.Fatalf("dry run: %d %s", r.status, r.raw)
+	}
+	warnings := r.list("preview", "warnings")
+	if len(warnings) != 2 {
+		t.Fatalf("warnings %v, want the total row and the closing", warnings)
+	}
+	want := []struct{ ref, code, reason, reasonEN string }{
+		{"dòng 3", "total_row", "Dòng tổng \"Tổng cộng\"", "The total row \"Tổng cộng\""},
+		{"dòng 4", "document_closing", "phần cuối văn bản", "closing of the document"},
+	}
+	for i, w := range want {
+		got := warnings[i].(map[string]any)
+		if got["ref"] != w.ref || got["code"] != w.code || !strings.Contains(got["reason"].(string), w.reason) ||
+			!strings.Contains(got["reason_en"].(string), w.reasonEN) {
+			t.Errorf("warning %d = %v, want %s at %s (%q / %q)", i, got, w.code, w.ref, w.reason, w.reasonEN)
+		}
+	}
+	// A file without any says so with an empty list, not a missing one.
+	r = f.send(secret, "dry_run=true", "s.csv", csvReport("Hà Tĩnh,Cẩm Xuyên,2024,contests,2"))
+	if ws, ok := r.body["preview"].(map[string]any)["warnings"].([]any); !ok || len(ws) != 0 {
+		t.Errorf("warnings of a clean file: %s", r.raw)
+	}
+}
