@@ -228,9 +228,10 @@ func (g *gen) badFiles() error {
 		bad: "tệp .xlsx hỏng (byte ngẫu nhiên) / corrupted .xlsx (random bytes)"})
 
 	// 8. A CSV saved from an old TCVN3 (ABC) font: every byte of the
-	// Vietnamese letters is wrong in UTF-8 and Windows-1258. Its figures are
-	// those of Hà Tĩnh's 2022-H1 reports, so decoding it right changes
-	// nothing.
+	// Vietnamese letters is wrong in UTF-8 and Windows-1258, and "m²" is
+	// in UTF-8, which TCVN3 cannot write: a file in two encodings, refused
+	// naming the line. Its figures are those of Hà Tĩnh's 2022-H1 reports,
+	// so decoding it right would change nothing.
 	reps := g.data.groups["42"]["2022-H1"][:3]
 	st := longStyle{province: "Hà Tĩnh", names: namePlain, period: periodWords, ind: indAlias, num: numVN}
 	var tcRows []longRow

@@ -359,38 +359,17 @@ func to1258Form(s string) string {
 	return out.String()
 }
 
-// tcvn3Map is the TCVN 5712:1993 (VN3, "ABC") single-byte code of the
-// letters the bad file uses; toned capitals share the lower-case codes, as
-// the .VnTimeH fonts did.
-var tcvn3Map = map[rune]byte{
-	'Ă': 0xA1, 'Â': 0xA2, 'Ê': 0xA3, 'Ô': 0xA4, 'Ơ': 0xA5, 'Ư': 0xA6, 'Đ': 0xA7,
-	'ă': 0xA8, 'â': 0xA9, 'ê': 0xAA, 'ô': 0xAB, 'ơ': 0xAC, 'ư': 0xAD, 'đ': 0xAE,
-	'à': 0xB5, 'ả': 0xB6, 'ã': 0xB7, 'á': 0xB8, 'ạ': 0xB9,
-	'ằ': 0xBB, 'ẳ': 0xBC, 'ẵ': 0xBD, 'ắ': 0xBE, 'ặ': 0xC6,
-	'ầ': 0xC7, 'ẩ': 0xC8, 'ẫ': 0xC9, 'ấ': 0xCA, 'ậ': 0xCB,
-	'è': 0xCC, 'ẻ': 0xCE, 'ẽ': 0xCF, 'é': 0xD0, 'ẹ': 0xD1,
-	'ề': 0xD2, 'ể': 0xD3, 'ễ': 0xD4, 'ế': 0xD5, 'ệ': 0xD6,
-	'ì': 0xD7, 'ỉ': 0xD8, 'ĩ': 0xDC, 'í': 0xDD, 'ị': 0xDE,
-	'ò': 0xDF, 'ỏ': 0xE1, 'õ': 0xE2, 'ó': 0xE3, 'ọ': 0xE4,
-	'ồ': 0xE5, 'ổ': 0xE6, 'ỗ': 0xE7, 'ố': 0xE8, 'ộ': 0xE9,
-	'ờ': 0xEA, 'ở': 0xEB, 'ỡ': 0xEC, 'ớ': 0xED, 'ợ': 0xEE,
-	'ù': 0xEF, 'ủ': 0xF1, 'ũ': 0xF2, 'ú': 0xF3, 'ụ': 0xF4,
-	'ừ': 0xF5, 'ử': 0xF6, 'ữ': 0xF7, 'ứ': 0xF8, 'ự': 0xF9,
-	'ỳ': 0xFA, 'ỷ': 0xFB, 'ỹ': 0xFC, 'ý': 0xFD, 'ỵ': 0xFE,
-}
-
-// tcvn3 encodes s in TCVN3; a letter it cannot map is written without its
-// marks, as old converters did.
+// tcvn3 encodes s in TCVN3 (pipeline.TCVN3Byte: toned capitals share the
+// small letters' bytes, as the .VnTimeH fonts did); a letter it cannot map
+// is written without its marks, as old converters did.
 func tcvn3(s string) []byte {
 	var b bytes.Buffer
 	for _, r := range norm.NFC.String(s) {
 		switch {
 		case r < utf8.RuneSelf:
 			b.WriteByte(byte(r))
-		case tcvn3Map[r] != 0:
-			b.WriteByte(tcvn3Map[r])
-		case tcvn3Map[[]rune(strings.ToLower(string(r)))[0]] != 0:
-			b.WriteByte(tcvn3Map[[]rune(strings.ToLower(string(r)))[0]])
+		case tcvn3Byte(r) != 0:
+			b.WriteByte(tcvn3Byte(r))
 		default:
 			b.WriteString(ascii(string(r)))
 		}
@@ -400,3 +379,8 @@ func tcvn3(s string) []byte {
 
 // slug is a file-name form of a name: "Hà Tĩnh" -> "ha-tinh".
 func slug(s string) string { return strings.ReplaceAll(pipeline.Fold(s), " ", "-") }
+
+func tcvn3Byte(r rune) byte {
+	b, _ := pipeline.TCVN3Byte(r)
+	return b
+}

@@ -222,7 +222,20 @@ func badCases(t *testing.T) []badCase {
 		{name: "ods_as_xlsx", file: "bang.xlsx", data: zipOf(t, "mimetype:application/vnd.oasis.opendocument.spreadsheet", "content.xml"), fileCode: "wrong_file_type", reason: "bảng tính OpenDocument (.ods)"},
 		{name: "zip_as_xlsx", file: "nhieu-tep.xlsx", data: zipOf(t, "a.csv", "b.csv"), fileCode: "wrong_file_type", reason: "tệp nén ZIP"},
 		{name: "html_as_xlsx", file: "xuat.xlsx", data: []byte("<!DOCTYPE html>\n<html><body><table><tr><td>Hà Tĩnh</td></tr></table></body></html>"), fileCode: "wrong_file_type", reason: "trang web (HTML)"},
-		{name: "tcvn3", file: "tcvn3.csv", data: tcvn3CSV, fileCode: "legacy_encoding", reason: "bảng mã TCVN3 (ABC)"},
+		// TCVN3 (ABC) is decoded (pipeline.TCVN3Rune); it was refused as
+		// legacy_encoding. A word in capitals (the .VnTimeH fonts) gets its
+		// letters in capitals: the bytes do not say the case.
+		{name: "tcvn3", file: "tcvn3.csv", data: tcvn3CSV, accepted: 2},
+		{name: "tcvn3_capitals", file: "tcvn3-hoa.csv", data: []byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri,ghi_chu\n" +
+			"H\xb5 T\xdcNH,C\xc8M XUY\xaaN,N\xa8m 2023,dialogues,12,B\xb8o c\xb8o c\xf1a Huy\xd6n \xf1y \xa7\xb5 N\xb5ng\n" +
+			"H\xb5 T\xdcnh,Th\xb9ch H\xb5,2023,contests,7,\xa7\xb7 S\xf6A SAI S\xe8 LI\xd6U\n"),
+			// A word of one capital ("ĐÃ", "SỐ") is as likely "Đã", "Số":
+			// it keeps the small letter.
+			accepted: 2, notes: []string{"Báo cáo của Huyện ủy Đà Nàng", "Đã SỬA SAI Số LIỆU"}},
+		// A byte TCVN3 does not assign (0xC0: a capital of VN1 only): not
+		// TCVN3 as the table knows it, so refused as before, naming it.
+		{name: "tcvn3_unassigned_byte", file: "tcvn3-la.csv", data: append(append([]byte{}, tcvn3CSV...), "H\xb5 T\xdcnh,Can L\xe9c,2023,contests,\xc0\n"...),
+			fileCode: "legacy_encoding", reason: "bảng mã TCVN3 (ABC), nhưng dòng 4 có byte không thuộc bảng mã này"},
 		{name: "vni", file: "vni.csv", data: vniCSV, fileCode: "legacy_encoding", reason: "bảng mã VNI"},
 		{name: "bad_utf8", file: "utf8.csv", data: []byte(header + good + "Hà Tĩnh,Th\x81ch Hà,2023,dialogues,,3,\n"), fileCode: "bad_encoding", reason: "không phải văn bản UTF-8 hay Windows-1258"},
 		{name: "malformed_json", file: "broken.json", data: []byte("{\n  \"province\": \"Hà Tĩnh\",\n  \"values\": [\n    {\"indicator\": \"dialogues\", \"value\": 3,}\n  ]\n}\n"), fileCode: "malformed_json", reason: "dòng 4, cột 43"},

@@ -766,14 +766,24 @@ const maxInterned = 1 << 16
 
 // badLine refuses bytes that are not UTF-8 in a file whose start was.
 func (s *csvScanner) badLine(file string, line int) *pipeline.FileError {
+	if s.enc == encTCVN3 {
+		return fileError(file, "bad_encoding",
+			"Dòng %d có byte không thuộc bảng mã TCVN3 (ABC) của phần đầu tệp (tệp trộn nhiều bảng mã?); hãy chuyển tệp sang Unicode (UTF-8) rồi gửi lại.",
+			"Line %d holds bytes outside the TCVN3 (ABC) code the start of the file is in (mixed encodings?); convert the file to Unicode (UTF-8) and send it again.", line)
+	}
 	return fileError(file, "bad_encoding",
 		"Dòng %d có byte không hợp lệ trong UTF-8 (tệp trộn nhiều bảng mã?); hãy lưu lại dưới dạng CSV UTF-8.",
 		"Line %d holds bytes that are not valid UTF-8 (mixed encodings?); save the file again as CSV UTF-8.", line)
 }
 
+// checksUTF8 reports whether the scanner's text may hold bytes that are not
+// UTF-8: a UTF-8 file's, and a TCVN3 file's whose byte TCVN3 does not
+// assign was passed on (tcvn3Decoder).
+func (s *csvScanner) checksUTF8() bool { return s.enc == encUTF8 || s.enc == encTCVN3 }
+
 // checkBroken checks the text of a refused record as cell would have.
 func (s *csvScanner) checkBroken(file string, line int, b *brokenQuote) *pipeline.FileError {
-	if s.enc == encUTF8 && (!utf8.ValidString(b.text) || !utf8.Valid(s.unq)) {
+	if s.checksUTF8() && (!utf8.ValidString(b.text) || !utf8.Valid(s.unq)) {
 		return s.badLine(file, line)
 	}
 	return nil
@@ -810,7 +820,7 @@ func (s *csvScanner) str(b []byte) (string, uint32) {
 	if id, ok := s.intern[string(b)]; ok {
 		return s.entries[id-1].s, id
 	}
-	if s.enc == encUTF8 && !utf8.Valid(b) {
+	if s.checksUTF8() && !utf8.Valid(b) {
 		s.invalid = true
 		return "", 0
 	}

@@ -3,9 +3,13 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
+
+	"golang.org/x/text/transform"
 )
 
 // scanAll reads every record of a CSV text the way csvRows does, as
@@ -129,5 +133,37 @@ func TestCSVSplit(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestTCVN3Decoder: TCVN3 text read a byte at a time (words cut anywhere
+// by the reads, a destination one rune long) decodes as read whole, and a
+// word's case is decided over the whole word.
+func TestTCVN3Decoder(t *testing.T) {
+	src := []byte("H\xb5 T\xdcNH, B\xb8O C\xb8O c\xf1a Huy\xd6n \xf1y\n\xa7\xb5 N\xb5ng \xc0 " + strings.Repeat("\xb5", 100) + "\n")
+	want := "Hà TĨNH, BÁO CÁO của Huyện ủy\nĐà Nàng \xc0 " + strings.Repeat("à", 100) + "\n"
+	whole, _, err := transform.Bytes(&tcvn3Decoder{}, src)
+	if err != nil || string(whole) != want {
+		t.Fatalf("whole: %q, %v; want %q", whole, err, want)
+	}
+	slow, err := io.ReadAll(transform.NewReader(iotest.OneByteReader(bytes.NewReader(src)), &tcvn3Decoder{}))
+	if err != nil || string(slow) != want {
+		t.Errorf("a byte at a time: %q, %v", slow, err)
+	}
+	var out []byte
+	buf := make([]byte, 3)
+	tr := transform.NewReader(bytes.NewReader(src), &tcvn3Decoder{})
+	for {
+		n, err := tr.Read(buf)
+		out = append(out, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if string(out) != want {
+		t.Errorf("read 3 bytes at a time: %q", out)
 	}
 }

@@ -26,6 +26,7 @@ const (
 	encUTF8 encoding = iota
 	encUTF16
 	encWindows1258
+	encTCVN3
 )
 
 // openText decides the encoding of a text file from its first bytes and
@@ -69,6 +70,16 @@ func openText(file string, r io.Reader) (*bufio.Reader, encoding, *pipeline.File
 	decoded, _ := charmap.Windows1258.NewDecoder().Bytes(head)
 	if bytes.ContainsRune(decoded, utf8.RuneError) || hasC1(decoded) {
 		return nil, 0, badEncoding(file)
+	}
+	if legacyEncoding(decoded) == tcvn3Name {
+		if at := notTCVN3(head); at >= 0 {
+			line := 1 + bytes.Count(head[:at], []byte{'\n'})
+			return nil, 0, fileError(file, "legacy_encoding",
+				"Tệp có vẻ được gõ bằng bảng mã %s, nhưng dòng %d có byte không thuộc bảng mã này (ký tự gõ bằng bảng mã khác?), nên không tự chuyển được; hãy chuyển tệp sang Unicode (UTF-8) rồi gửi lại.",
+				"The file looks like %s-encoded text, but line %d holds a byte outside that code (a character typed in another encoding?), so it cannot be converted here; convert the file to Unicode (UTF-8) and send it again.",
+				tcvn3Name, line)
+		}
+		return bufio.NewReaderSize(transform.NewReader(br, &tcvn3Decoder{}), 1<<20), encTCVN3, nil
 	}
 	if fe := checkText(file, norm.NFC.Bytes(decoded)); fe != nil {
 		return nil, 0, fe
@@ -126,6 +137,8 @@ var (
 	vniMarks   = []rune("øûïäåëüñæö")
 )
 
+const tcvn3Name = "TCVN3 (ABC)"
+
 // legacyEncoding names the legacy encoding text looks like, or "".
 func legacyEncoding(text []byte) string {
 	tcvn, vni := 0, 0
@@ -143,7 +156,7 @@ func legacyEncoding(text []byte) string {
 	}
 	switch {
 	case tcvn >= 2 && tcvn >= vni:
-		return "TCVN3 (ABC)"
+		return tcvn3Name
 	case vni >= 2:
 		return "VNI"
 	}
@@ -197,4 +210,102 @@ func badEncoding(file string) *pipeline.FileError {
 	return fileError(file, "bad_encoding",
 		"Tệp không phải văn bản UTF-8 hay Windows-1258 hợp lệ; hãy lưu lại dưới dạng CSV UTF-8.",
 		"The file is neither valid UTF-8 nor Windows-1258 text; save it again as CSV UTF-8.")
+}
+
+// notTCVN3 is the offset of the first byte of text that TCVN3 does not
+// assign (pipeline.TCVN3Rune), or -1: text without one decodes without a
+// guess.
+func notTCVN3(text []byte) int {
+	for i, c := range text {
+		if _, ok := pipeline.TCVN3Rune(c); !ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// tcvn3Decoder turns TCVN3 text into UTF-8 a word at a time, so a word's
+// case is known before its letters are written: TCVN3 has no capital
+// with a tone (the .VnTimeH fonts draw the small letter's byte as its
+// capital), so the letters of a word with no ASCII small letter and at
+// least two capitals (ASCII, or Ă Â Ê Ô Ơ Ư Đ) are written as capitals
+// ("TĨNH", "BÁO CÁO"); a word of one capital keeps the small letters
+// ("Hà", and "HÀ" also reads "Hà"). A byte TCVN3 does not assign is passed
+// on as it is: not UTF-8, the CSV reader refuses its line (bad_encoding).
+type tcvn3Decoder struct{ transform.NopResetter }
+
+// maxWord bounds a word held back for its case: longer runs of letters are
+// decoded as they come.
+const maxWord = 64
+
+func tcvn3Letter(c byte) bool {
+	if c >= 0x80 {
+		_, ok := pipeline.TCVN3Rune(c)
+		return ok && c != 0xA0
+	}
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func (*tcvn3Decoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	for nSrc < len(src) {
+		c := src[nSrc]
+		if !tcvn3Letter(c) {
+			r, ok := pipeline.TCVN3Rune(c)
+			if !ok {
+				r = -1
+			}
+			n := 1
+			if r >= utf8.RuneSelf {
+				n = utf8.RuneLen(r)
+			}
+			if nDst+n > len(dst) {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			if r < 0 || r < utf8.RuneSelf {
+				dst[nDst] = c
+			} else {
+				utf8.EncodeRune(dst[nDst:], r)
+			}
+			nDst, nSrc = nDst+n, nSrc+1
+			continue
+		}
+		end := nSrc
+		for end < len(src) && end-nSrc < maxWord && tcvn3Letter(src[end]) {
+			end++
+		}
+		if end == len(src) && !atEOF && end-nSrc < maxWord {
+			if nSrc > 0 {
+				return nDst, nSrc, nil
+			}
+			return nDst, nSrc, transform.ErrShortSrc
+		}
+		word := src[nSrc:end]
+		upper, lower := 0, 0
+		for _, b := range word {
+			switch r, _ := pipeline.TCVN3Rune(b); {
+			case b >= 'a' && b <= 'z':
+				lower++
+			case unicode.IsUpper(r):
+				upper++
+			}
+		}
+		capitals := upper >= 2 && lower == 0
+		if nDst+3*len(word) > len(dst) {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		for _, b := range word {
+			if b < utf8.RuneSelf {
+				dst[nDst] = b
+				nDst++
+				continue
+			}
+			r, _ := pipeline.TCVN3Rune(b)
+			if capitals {
+				r = unicode.ToUpper(r)
+			}
+			nDst += utf8.EncodeRune(dst[nDst:], r)
+		}
+		nSrc = end
+	}
+	return nDst, nSrc, nil
 }
