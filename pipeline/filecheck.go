@@ -548,8 +548,19 @@ func (v *Validator) totals(file string, rows []RawRow, totals []int, recs []Reco
 			if errors.Is(err, ErrFormula) {
 				p = numberProblem(raw.Value, err)
 			}
+			if d := dashProblem(raw.Value); d != nil {
+				p = d
+			}
 			errs = append(errs, *v.rowError(file, &raw, FieldValue, raw.Value, p))
 			continue
+		}
+		// In the unit its rows were read in (Validator.value): the column's,
+		// and hectares of land as m².
+		inColumnUnit(&n, &raw)
+		if Fold(n.Unit) == "ha" {
+			if ind, _ := v.Resolver.Indicator(raw.Indicator); ind != nil && ind.Unit == "m²" {
+				n.Value *= 10000
+			}
 		}
 		sum, size, added := 0.0, math.Abs(n.Value), 0
 		var refused []string

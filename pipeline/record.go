@@ -20,7 +20,11 @@ type RawRow struct {
 	// Plain is set when Value comes from a typed number (a JSON number, a
 	// numeric spreadsheet cell) in machine form, so "1.5" means 1.5 and is
 	// not read as Vietnamese thousands.
-	Plain       bool
+	Plain bool
+	// ColumnUnit is the unit of measure a form's header gives the value's
+	// column ("triệu đồng", "ha", "mô hình"): a number written without a
+	// unit is in it.
+	ColumnUnit  string
 	Qualifier   string // given separately (JSON "qualifier"); empty when not
 	Note        string
 	SubmittedAt string

@@ -216,9 +216,13 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	} else {
 		var err error
 		if n, err = ParseNumber(s); err != nil {
+			if p := dashProblem(s); p != nil {
+				return p
+			}
 			return numberProblem(s, err)
 		}
 	}
+	inColumnUnit(&n, raw)
 	switch {
 	case n.Unit == "" || Fold(n.Unit) == Fold(ind.Unit) || (n.Unit == "đồng" && ind.Unit == "đồng") || (n.Unit == "m²" && ind.Unit == "m²"):
 	case n.Unit == "ha" && ind.Unit == "m²":
@@ -242,6 +246,32 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	}
 	rec.Value, rec.Qualifier = n.Value, n.Qualifier
 	return nil
+}
+
+// dashProblem is the refusal of a dash typed for a figure ("-", "–",
+// "—"), as forms often have for "none": it says what to write instead,
+// for a unit's row and a total row alike; nil for any other text.
+func dashProblem(s string) *Problem {
+	switch strings.TrimSpace(s) {
+	case "-", "–", "—", "--":
+		return problem("not_a_number",
+			"Ô ghi %q thay cho số: ghi 0 nếu không có, để trống nếu chưa báo cáo.",
+			"The cell holds %q instead of a figure: write 0 when there is none, leave it empty when not reported.", strings.TrimSpace(s))
+	}
+	return nil
+}
+
+// inColumnUnit gives a number written without a unit the unit of measure
+// of its column (RawRow.ColumnUnit, from a form's header), as if written
+// after it: "350,5" under "triệu đồng" is 350,500,000 đồng.
+func inColumnUnit(n *Number, raw *RawRow) {
+	if raw.ColumnUnit == "" || n.Unit != "" {
+		return
+	}
+	if m, err := ParseNumber("1 " + raw.ColumnUnit); err == nil {
+		n.Value *= m.Value
+		n.Unit, n.UnitText = m.Unit, m.UnitText
+	}
 }
 
 // plainFloat reads a machine-form decimal ("1234.5", "-3", "1e6"), refusing

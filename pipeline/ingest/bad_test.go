@@ -406,6 +406,14 @@ func badCases(t *testing.T) []badCase {
 			{"I", "Khối huyện", nil}, {1, "Thạch Hà", 7}, {2, "Can Lộc", 3}, {nil, "Tổng khối huyện", 11},
 		}}), code: "total_mismatch", ref: "Biểu 1!C7", column: "Số cuộc tiếp xúc, đối thoại",
 			reason: "Dòng tổng ghi 11 nhưng cộng các dòng được 10", accepted: 2, refused: 1},
+		// A total of land in hectares is read in m², as its rows are: it
+		// was compared unconverted ("Dòng tổng ghi 1,5 nhưng cộng các dòng
+		// được 15.000").
+		{name: "form_total_in_hectares", file: "dat-hien-ha.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+			{"STT", "Đơn vị", "Diện tích đất Nhân dân hiến"},
+			{1, "Thạch Hà", "1 ha"}, {2, "Can Lộc", "0,5 ha"}, {nil, "Tổng cộng", "1,5 ha"},
+		}}), accepted: 2},
 		{name: "only_hidden_sheet_has_table", file: "chi-trang-an.xlsx", data: fixtureXLSX(t,
 			xsheet{name: "Trang bìa", rows: [][]any{{"BÁO CÁO CÔNG TÁC DÂN VẬN NĂM 2024"}}},
 			xsheet{name: "Số liệu", hidden: true, rows: [][]any{

@@ -277,6 +277,7 @@ type formColumn struct {
 	field     pipeline.Field // FieldValue for an indicator column, "" for none
 	indicator string
 	disagg    string
+	unit      string                    // of measure, from the header (RawRow.ColumnUnit)
 	headerRef string                    // the cell naming the indicator
 	columns   map[pipeline.Field]string // header names, for messages
 }
@@ -311,7 +312,7 @@ func (f *form) findHeader() (h tableHeader, ok bool) {
 				break
 			}
 			for c, t := range f.filled[k] {
-				if c != unitCol && t != "" && f.fr.indicatorNamed(t) != "" {
+				if c != unitCol && t != "" && f.fr.named(t) {
 					return f.layout(r, unitCol), true
 				}
 			}
@@ -382,7 +383,7 @@ func (f *form) layout(r, unitCol int) tableHeader {
 			h.cols[c].field = cr.field
 			h.cols[c].columns = map[pipeline.Field]string{cr.field: path[0]}
 		default:
-			h.cols[c] = formColumn{field: pipeline.FieldValue, indicator: cr.name, disagg: cr.disagg,
+			h.cols[c] = formColumn{field: pipeline.FieldValue, indicator: cr.name, disagg: cr.disagg, unit: cr.unit,
 				headerRef: f.ref(at[cr.at][0], at[cr.at][1]),
 				columns: map[pipeline.Field]string{
 					pipeline.FieldIndicator: cr.name, pipeline.FieldDisaggregation: cr.shown, pipeline.FieldValue: cr.shown,
@@ -402,8 +403,8 @@ type columnRead struct {
 	field pipeline.Field // FieldValue for an indicator column, else the field its name is an alias of
 	// An indicator column's indicator and breakdown; at is the index in
 	// the texts of the one naming the indicator.
-	at                  int
-	name, disagg, shown string
+	at                        int
+	name, disagg, shown, unit string
 }
 
 // column is what a header column of texts path makes, worked out once per
@@ -444,14 +445,23 @@ func (fr *formReader) column(path []string) columnRead {
 // its values as an unknown indicator.
 func (fr *formReader) valueColumn(path []string) columnRead {
 	col := columnRead{field: pipeline.FieldValue}
+	if n := len(path); n > 1 && fr.measureUnit(path[n-1]) {
+		// A row of units of measure under the header ("mô hình", "triệu
+		// đồng"): what the column's numbers are in, not a breakdown.
+		col.unit, path = path[n-1], path[:n-1]
+	}
 	at := -1
 	name := ""
 	for i := len(path) - 1; i >= 0 && at < 0; i-- {
-		switch {
-		case fr.indicatorNamed(path[i]) != "":
-			at, name = i, fr.indicatorNamed(path[i])
-		case i > 0 && fr.indicatorNamed(path[i-1]+" "+path[i]) != "":
-			at, name = i, fr.indicatorNamed(path[i-1]+" "+path[i])
+		named, unit := fr.indicatorNamed(path[i])
+		if named == "" && i > 0 {
+			named, unit = fr.indicatorNamed(path[i-1] + " " + path[i])
+		}
+		if named != "" {
+			at, name = i, named
+			if unit != "" {
+				col.unit = unit
+			}
 		}
 	}
 	if at < 0 {
@@ -472,27 +482,61 @@ func (fr *formReader) valueColumn(path []string) columnRead {
 	return col
 }
 
-// sameScaleUnits are the folded units of measure a header may add in
-// parentheses without changing what its numbers are in: "(m²)", "(đồng)",
-// "(cuộc)". A unit that scales them ("triệu đồng", "ha") is left in, so
-// the header is refused rather than its numbers read a million times
-// too small.
-var sameScaleUnits = map[string]bool{"m2": true, "m": true, "dong": true, "vnd": true, "mo hinh": true, "cuoc": true,
-	"hoi thi": true, "doi": true, "tap the": true, "ca nhan": true, "ngay cong": true, "luot": true, "so luong": true}
+// sameScaleUnits are the folded words a header may add in parentheses
+// that are no unit of the catalogue but say nothing of the scale: "(m)",
+// "(VNĐ)", "(số lượng)".
+var sameScaleUnits = map[string]bool{"m": true, "vnd": true, "so luong": true}
 
-// indicatorNamed is the text by which a header cell names an indicator:
-// itself, or itself without a unit of measure in parentheses at its end;
-// "" when it names none.
-func (fr *formReader) indicatorNamed(t string) string {
+// indicatorNamed is the text by which a header cell names an indicator,
+// and the unit of measure it gives the column: itself, or itself without
+// a unit of measure in parentheses at its end ("(m²)", "(triệu đồng)":
+// its numbers are in it, RawRow.ColumnUnit); "" when it names none.
+func (fr *formReader) indicatorNamed(t string) (name, unit string) {
 	if fr.res.IndicatorNamed(t) != nil {
-		return t
+		return t, ""
 	}
-	if i := strings.LastIndex(t, "("); i > 0 && strings.HasSuffix(t, ")") && sameScaleUnits[pipeline.Fold(t[i+1:len(t)-1])] {
+	if i := strings.LastIndex(t, "("); i > 0 && strings.HasSuffix(t, ")") {
 		if name := strings.TrimSpace(t[:i]); fr.res.IndicatorNamed(name) != nil {
-			return name
+			switch u := strings.TrimSpace(t[i+1 : len(t)-1]); {
+			case sameScaleUnits[pipeline.Fold(u)]:
+				return name, ""
+			case fr.measureUnit(u):
+				return name, u
+			}
 		}
 	}
-	return ""
+	return "", ""
+}
+
+// named reports whether a header cell names an indicator (indicatorNamed).
+func (fr *formReader) named(t string) bool {
+	name, _ := fr.indicatorNamed(t)
+	return name != ""
+}
+
+// measureUnit reports whether a header text is a unit of measure: one of
+// the catalogue's units ("mô hình", "cuộc", "m²", "đồng"), "ha" or
+// "người", maybe after a multiplier ("triệu đồng", "nghìn ngày công"), as
+// ParseNumber reads a number's unit. A breakdown ("Kinh tế") is none.
+func (fr *formReader) measureUnit(t string) bool {
+	t = strings.TrimSpace(t)
+	if t == "" || t[0] >= '0' && t[0] <= '9' {
+		return false
+	}
+	n, err := pipeline.ParseNumber("1 " + t)
+	if err != nil || n.Unit == "" || n.Qualifier != pipeline.Exact {
+		return false
+	}
+	u := pipeline.Fold(n.Unit)
+	if u == "ha" || u == "nguoi" {
+		return true
+	}
+	for _, ind := range fr.res.Reference().Indicators {
+		if pipeline.Fold(ind.Unit) == u {
+			return true
+		}
+	}
+	return false
 }
 
 // breakdownWord reports whether t names a breakdown of any indicator, or
@@ -1139,7 +1183,7 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 			}
 			raw := base
 			raw.Ref = cellRef(f.g.name, c+1, tr.r+1)
-			raw.Indicator, raw.Disaggregation, raw.Columns = col.indicator, col.disagg, col.columns
+			raw.Indicator, raw.Disaggregation, raw.Columns, raw.ColumnUnit = col.indicator, col.disagg, col.columns, col.unit
 			if n, ok := f.g.number(tr.r, c); ok {
 				raw.Value, raw.Plain = n, true
 			} else {

@@ -906,3 +906,67 @@ func textGrid(s xsheet) *sheetGrid {
 	}
 	return &sheetGrid{name: s.name, rows: grid, number: func(r, c int) (string, bool) { return "", false }}
 }
+
+// TestFormUnitsRow: a row of units of measure under the header ("mô hình",
+// "cuộc", "ha", "triệu đồng"), as district forms have, says what each
+// column's numbers are in: no breakdown (each value was refused as one:
+// "Phân tổ \"mô hình\" không dùng …"), and a unit that scales them (ha,
+// triệu đồng) is read as if written after each number, typed or text, as
+// is one in parentheses after the indicator's name. A unit that is not
+// the indicator's is refused as such, naming it.
+func TestFormUnitsRow(t *testing.T) {
+	in := newTestIngester(t)
+	v := pipeline.NewValidator(in.opts.Reference, testNow)
+	out := in.validate(v, "don-vi-tinh.xlsx", fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+		{"HUYỆN ỦY NAM ĐÀN"}, {"BIỂU TỔNG HỢP KẾT QUẢ NĂM 2024"},
+		{"STT", "Đơn vị", "Số mô hình đăng ký", "Số cuộc tiếp xúc, đối thoại", "Diện tích đất Nhân dân hiến", "Kinh phí Nhân dân đóng góp", "Ngày công đóng góp (nghìn ngày công)"},
+		{nil, nil, "mô hình", "cuộc", "ha", "triệu đồng", nil},
+		{"(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"},
+		{1, "Nam Đàn", 45, "4", "1,5", 350.5, 2},
+		{nil, "Tổng cộng", 45, 4, 1.5, "350,5", 2},
+	}}))
+	if out.fe != nil {
+		t.Fatalf("file error %+v", out.fe)
+	}
+	got := map[string]float64{}
+	for _, r := range out.recs {
+		got[r.Indicator.Code+"/"+r.Disaggregation] = r.Value
+	}
+	want := map[string]float64{"models_registered/total": 45, "dialogues/total": 4, "land_donated_m2/total": 15000, "funds_mobilized_vnd/total": 350.5e6,
+		"workdays_contributed/total": 2000}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %v, want %v (all: %v)", k, got[k], w, got)
+		}
+	}
+	// The total row is read in the same units: it adds up.
+	if len(out.rejects) != 0 || len(out.warnings) != 0 {
+		t.Errorf("refusals %+v, warnings %+v, want none", out.rejects, out.warnings)
+	}
+	if len(out.recs) != 5 {
+		t.Errorf("%d values, want 5", len(out.recs))
+	}
+}
+
+// TestFormDash: a dash typed for a figure, in a unit's row and in the total
+// row, is one problem said once, with both places and what to write
+// instead: 0 when there is none, nothing when it is not reported. (The
+// total row's was a second message in other words.)
+func TestFormDash(t *testing.T) {
+	in := newTestIngester(t)
+	v := pipeline.NewValidator(in.opts.Reference, testNow)
+	out := in.validate(v, "gach.xlsx", fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+		{"Tỉnh: Nghệ An"}, {"Kỳ báo cáo: Năm 2024"},
+		{"STT", "Đơn vị", "Số mô hình đăng ký", "Số cuộc tiếp xúc, đối thoại"},
+		{1, "Nam Đàn", 45, "-"},
+		{nil, "Tổng cộng", 45, "-"},
+	}}))
+	ps := Problems(out.rejects)
+	if len(out.recs) != 1 || len(ps) != 1 || ps[0].Code != "not_a_number" || !strings.Contains(ps[0].Reason, "ghi 0 nếu không có") ||
+		!strings.Contains(ps[0].ReasonEN, "write 0 when there is none") {
+		t.Fatalf("values %d, problems %+v; want one problem for both dashes, saying what to write", len(out.recs), ps)
+	}
+	if where, _ := ps[0].Places(); !strings.Contains(where, "Biểu 1!D4") || !strings.Contains(where, "Biểu 1!D5") {
+		t.Errorf("places %q, want both cells", where)
+	}
+}
