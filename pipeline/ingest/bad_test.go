@@ -232,6 +232,15 @@ func badCases(t *testing.T) []badCase {
 			// A word of one capital ("ĐÃ", "SỐ") is as likely "Đã", "Số":
 			// it keeps the small letter.
 			accepted: 2, notes: []string{"Báo cáo của Huyện ủy Đà Nàng", "Đã SỬA SAI Số LIỆU"}},
+		// A workbook typed in a .VnTime font holds TCVN3's bytes as the
+		// Latin-1 letters they are in Unicode ("Hµ TÜnh", "§¬n vÞ"): such a
+		// cell is decoded (it was "no table found"); a cell in Unicode
+		// beside it ("Số cuộc tiếp xúc, đối thoại", "Hà") is left as it is.
+		{name: "vntime_workbook", file: "vntime.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"T\u00d8nh: H\u00b5 T\u00dcnh"}, {"K\u00fa b\u00b8o c\u00b8o: N\u00a8m 2023"},
+			{"STT", "\u00a7\u00ac\u006e v\u00de", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "C\u00c8m Xuy\u00aan", 12}, {2, "Th\u00b9ch H\u00b5", 7}, {3, "Can Lộc", 4},
+		}}), accepted: 3},
 		// A byte TCVN3 does not assign (0xC0: a capital of VN1 only): not
 		// TCVN3 as the table knows it, so refused as before, naming it.
 		{name: "tcvn3_unassigned_byte", file: "tcvn3-la.csv", data: append(append([]byte{}, tcvn3CSV...), "H\xb5 T\xdcnh,Can L\xe9c,2023,contests,\xc0\n"...),

@@ -167,3 +167,24 @@ func TestTCVN3Decoder(t *testing.T) {
 		t.Errorf("read 3 bytes at a time: %q", out)
 	}
 }
+
+// TestVnTime: a workbook cell typed in a .VnTime font is decoded, and no
+// other: Unicode Vietnamese, even all below U+0100, a sign alone, a
+// character TCVN3 does not assign.
+func TestVnTime(t *testing.T) {
+	for in, want := range map[string]string{
+		"H\u00b5 T\u00dcnh":          "Hà Tĩnh",
+		"\u00a7\u00ac\u006e v\u00de": "Đơn vị",
+		"B\u00b8O C\u00b8O":          "BÁO CÁO",
+		"Hà":                         "Hà",
+		"Mô hình":                    "Mô hình",
+		"Số cuộc tiếp xúc":           "Số cuộc tiếp xúc",
+		"© 2024":                     "© 2024",
+		"Hµ Tà":                      "Hµ Tà", // à (0xE0) is no TCVN3 byte
+		"12.500":                     "12.500",
+	} {
+		if got := vnTime(in); got != want {
+			t.Errorf("vnTime(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -9,10 +9,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/ingest/internal/workbook"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -275,7 +277,50 @@ func cellText(c workbook.Cell) string {
 			return strings.Replace(strconv.FormatFloat(p, 'f', -1, 64), ".", ",", 1) + "%"
 		}
 	}
-	return norm.NFC.String(strings.TrimSpace(c.Text))
+	return vnTime(norm.NFC.String(strings.TrimSpace(c.Text)))
+}
+
+// vnTime is a cell's text typed in a .VnTime font, decoded: the font draws
+// TCVN3's bytes, which the workbook holds as the Latin-1 characters of
+// those bytes ("Hµ TÜnh" for Hà Tĩnh). A text is taken for one when every
+// character is below U+0100, one of them after a letter is a sign Unicode
+// Vietnamese never writes (tcvn3Marks: µ, ¸, ª, §, …), and every one
+// above ASCII is a byte TCVN3 assigns; it is decoded as a TCVN3 file is
+// (tcvn3Decoder). Any other text, Unicode Vietnamese in the same workbook
+// included ("Hà", "Số cuộc"), is returned as it is.
+func vnTime(t string) string {
+	if strings.IndexByte(t, 0xC2) < 0 && strings.IndexByte(t, 0xC3) < 0 {
+		return t // no character from U+0080 to U+00FF
+	}
+	marked, prevLetter, prevMark := false, false, false
+	for _, r := range t {
+		if r > 0xFF {
+			return t
+		}
+		letter := unicode.IsLetter(r)
+		mark := false
+		if r >= 0x80 {
+			if _, ok := pipeline.TCVN3Rune(byte(r)); !ok {
+				return t
+			}
+			mark = containsRune(tcvn3Marks, r)
+		}
+		// A sign beside a letter: "Hµ", "§¬n" ("© 2024" is none).
+		marked = marked || mark && prevLetter || prevMark && (letter || mark)
+		prevLetter, prevMark = letter || mark, mark
+	}
+	if !marked {
+		return t
+	}
+	b := make([]byte, 0, len(t))
+	for _, r := range t {
+		b = append(b, byte(r))
+	}
+	out, _, err := transform.Bytes(&tcvn3Decoder{}, b)
+	if err != nil {
+		return t
+	}
+	return string(out)
 }
 
 // gridKind is a cell's kind in a form's grid, plus one: a percent is shown
