@@ -122,6 +122,14 @@ func badCases(t *testing.T) []badCase {
 		// filled down: the total row it is, in the province cell as in the
 		// unit cell (it was "Không nhận ra tỉnh \"Tổng cộng\"").
 		csvCase("total_in_province_cell_keyed", "Tổng cộng,,2023,dialogues,,31,\n", "total_row", "dòng 3", "tinh", "\"Tổng cộng\" là dòng tổng, không phải tỉnh"),
+		// A first line "sep=;" (what makes Excel open a CSV with that
+		// separator) names the separator and is no header: the file was
+		// quarantined as having none ("dòng đầu đọc được: \"sep= | \"").
+		{name: "excel_sep_line", file: "sep.csv", data: []byte("sep=;\r\nTỉnh;Đơn vị;Kỳ báo cáo;Chỉ tiêu;Giá trị\r\n" +
+			"Hà Tĩnh;Thạch Hà;Năm 2023;Số cuộc tiếp xúc, đối thoại;12\r\nHà Tĩnh;Can Lộc;Năm 2023;Kinh phí Nhân dân đóng góp;1.250.000\r\n"), accepted: 2},
+		{name: "excel_sep_line_refused_row", file: "sep2.csv", data: []byte("sep=,\nTỉnh,Đơn vị,Kỳ báo cáo,Chỉ tiêu,Giá trị\n" +
+			"Hà Tĩnh,Thạch Hà,Năm 2023,dialogues,12\nHà Tĩnh,Can Lộc,Năm 2023,dialogues,-1\n"),
+			code: "negative_value", ref: "dòng 4", column: "Giá trị", reason: "âm", accepted: 1},
 		// A row of column numbers under a long table's header, as forms
 		// have (markerRow), is no row: it was refused as a period "(3)".
 		{name: "csv_column_numbers", file: "so-cot.csv", data: []byte(header + "(1),(2),(3),(4),(5),(6),(7)\n" + good + "1,2,3,4,5,6,7\n"), accepted: 1},

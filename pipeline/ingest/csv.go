@@ -307,9 +307,32 @@ func newCSVScanner(file string, r io.Reader) (*csvScanner, *pipeline.FileError) 
 	}
 	s := &csvScanner{br: bufio.NewReaderSize(&lineEnds{r: text}, 1<<20), enc: enc, intern: map[string]uint32{}, seed: maphash.MakeSeed()}
 	head, _ := s.br.Peek(sniffSize)
-	s.delim = sniffDelimiter(firstLine(head))
+	if d, n := sepLine(head); n > 0 {
+		// "sep=;", which makes Excel open the file with that separator:
+		// it names the separator, and is no header.
+		_, _ = s.br.Discard(n)
+		s.line++
+		s.delim = d
+	} else {
+		s.delim = sniffDelimiter(firstLine(head))
+	}
 	s.trimLead = s.delim != '\t'
 	return s, nil
+}
+
+// sepLine reads a first line "sep=X" (Excel's separator line; X a comma,
+// semicolon or tab): the separator, and the line's length with its
+// end; 0 when the text does not start with one.
+func sepLine(head []byte) (byte, int) {
+	line, _, ok := bytes.Cut(head, []byte{'\n'})
+	if !ok || len(line) < 5 || !bytes.EqualFold(line[:4], []byte("sep=")) {
+		return 0, 0
+	}
+	rest := bytes.TrimRight(line[4:], "\r")
+	if len(rest) != 1 || !bytes.ContainsAny(rest, ",;\t") {
+		return 0, 0
+	}
+	return rest[0], len(line) + 1
 }
 
 // firstLine is the first line of text that is not blank.
