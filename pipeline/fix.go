@@ -82,6 +82,8 @@ var fixes = map[string]Fix{
 	"total_unchecked": {"Sửa các dòng chi tiết bị từ chối; dòng tổng sẽ được kiểm tra khi gửi lại.",
 		"Correct the refused detail rows; the total is checked when the file is sent again."},
 	// How the file is written.
+	"extra_cells": {"Đặt ô có dấu phân cách (dấu phẩy của số thập phân hay của tên) trong ngoặc kép, như \"12,5\", hoặc xóa các ô thừa ở cuối dòng, rồi lưu lại tệp CSV.",
+		"Put the cell holding the separator (a decimal comma, a comma in a name) in quotes, as \"12,5\", or delete the extra cells at the end of the row, and save the CSV file again."},
 	"unclosed_quote": {"Đóng dấu ngoặc kép (\") của ô hoặc xóa dấu ngoặc thừa, rồi lưu lại tệp CSV.",
 		"Close the cell's quote (\") or delete the stray one, then save the CSV again."},
 	"bad_json_line":  {"Sửa dòng cho đúng cú pháp JSON (mỗi dòng một đối tượng {…}).", "Make the line valid JSON (one {…} object a line)."},

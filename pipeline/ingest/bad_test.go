@@ -122,6 +122,18 @@ func badCases(t *testing.T) []badCase {
 		// filled down: the total row it is, in the province cell as in the
 		// unit cell (it was "Không nhận ra tỉnh \"Tổng cộng\"").
 		csvCase("total_in_province_cell_keyed", "Tổng cộng,,2023,dialogues,,31,\n", "total_row", "dòng 3", "tinh", "\"Tổng cộng\" là dòng tổng, không phải tỉnh"),
+		// A row with more cells than the header has columns, the extra
+		// one filled: a comma typed in a cell not put in quotes (a decimal,
+		// a name with a comma). Its cells are shifted: "12,5" was read as
+		// 12 and "5" kept as a note, silently; a name split in two was an
+		// unknown indicator. Refused by the reader, saying why; a trailing
+		// empty cell is no extra cell.
+		{name: "csv_unquoted_decimal_comma", file: "phay.csv", data: []byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\n" +
+			"Hà Tĩnh,Thạch Hà,2023,land_donated_m2,12,5\nHà Tĩnh,Can Lộc,2023,dialogues,7,\n"),
+			code: "extra_cells", ref: "dòng 2", column: "cột 6", reason: "Dòng có 6 ô nhưng dòng tiêu đề chỉ có 5 cột", accepted: 1, refused: 1},
+		{name: "csv_unquoted_comma_in_name", file: "phay-ten.csv", data: []byte("Tỉnh,Đơn vị,Kỳ báo cáo,Chỉ tiêu,Giá trị\n" +
+			"Hà Tĩnh,Thạch Hà,Năm 2023,Số cuộc tiếp xúc, đối thoại,12\nHà Tĩnh,Can Lộc,Năm 2023,\"Số cuộc tiếp xúc, đối thoại\",7\n"),
+			code: "extra_cells", ref: "dòng 2", column: "cột 6", reason: "các ô sau nó bị lệch cột", accepted: 1, refused: 1},
 		// A first line "sep=;" (what makes Excel open a CSV with that
 		// separator) names the separator and is no header: the file was
 		// quarantined as having none ("dòng đầu đọc được: \"sep= | \"").
@@ -765,7 +777,7 @@ func TestBadInputs(t *testing.T) {
 			// province itself, nor for one the reader makes before
 			// the row has fields), the unit when it does too.
 			switch {
-			case c.code == "unknown_province", c.code == "bad_json_line", c.code == "unclosed_quote", c.code == "duplicate_key",
+			case c.code == "unknown_province", c.code == "bad_json_line", c.code == "unclosed_quote", c.code == "extra_cells", c.code == "duplicate_key",
 				c.code == "conflicting_keys", c.code == "total_row" && c.column == "tinh":
 				if found.ProvinceCode != "" {
 					t.Errorf("province %q for a %s refusal", found.ProvinceCode, c.code)

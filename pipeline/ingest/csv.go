@@ -150,6 +150,13 @@ func csvRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileEr
 			// some cell, and cell checks what it has not seen before.
 			return s.badLine(file, line), nil
 		}
+		if len(cells) > len(names) {
+			if e, ok := extraCells(file, line, cells, len(names), s.delim); ok {
+				out.reject(e)
+				rows++
+				continue
+			}
+		}
 		if !l.fill(&raw, &keys, cells, ids) {
 			continue
 		}
@@ -170,6 +177,40 @@ func csvRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileEr
 			return nil, err
 		}
 	}
+}
+
+// extraCells is the refusal of a row with a filled cell past the header's
+// last column: a separator typed in a cell that is not in quotes ("12,5",
+// "Số cuộc tiếp xúc, đối thoại"), which shifts the cells after it, so
+// none of them can be trusted ("12,5" read as 12, and "5" as a note).
+// Empty cells past the header (a trailing separator) are none.
+func extraCells(file string, line int, cells []string, header int, delim byte) (pipeline.RowError, bool) {
+	at := -1
+	for i := header; i < len(cells); i++ {
+		if strings.TrimSpace(cells[i]) != "" {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return pipeline.RowError{}, false
+	}
+	n := len(cells)
+	for n > header && strings.TrimSpace(cells[n-1]) == "" {
+		n--
+	}
+	sep, sepEN := "dấu phẩy", "comma"
+	switch delim {
+	case ';':
+		sep, sepEN = "dấu chấm phẩy", "semicolon"
+	case '\t':
+		sep, sepEN = "dấu tab", "tab"
+	}
+	return pipeline.RowError{File: file, Ref: "dòng " + strconv.Itoa(line), Column: fmt.Sprintf("cột %d", at+1), Value: cells[at], Code: "extra_cells",
+		Reason: fmt.Sprintf("Dòng có %d ô nhưng dòng tiêu đề chỉ có %d cột: có lẽ một ô có %s mà không đặt trong ngoặc kép "+
+			"(số thập phân như 12,5, hay tên như Số cuộc tiếp xúc, đối thoại), nên các ô sau nó bị lệch cột; dòng này không được nhận.", n, header, sep),
+		ReasonEN: fmt.Sprintf("The row has %d cells but the header only %d columns: a cell probably holds a %s without being in quotes "+
+			"(a decimal such as 12,5, or a name with a comma in it), so the cells after it are shifted; the row is not accepted.", n, header, sepEN)}, true
 }
 
 func readError(file string, err error) *pipeline.FileError {
