@@ -369,6 +369,17 @@ func FuzzJSONL(f *testing.F) {
 func FuzzXLSX(f *testing.F) {
 	seeds(f, "testdata/*/input.xlsx")
 	seeds(f, "testdata/forms/*.xlsx")
+	// A workbook typed in a .VnTime font, and a form with a row of units
+	// of measure under its header.
+	f.Add(fixtureXLSX(f, xsheet{name: "Sheet1", rows: [][]any{
+		{"T\u00d8nh: H\u00b5 T\u00dcnh"}, {"K\u00fa b\u00b8o c\u00b8o: N\u00a8m 2023"},
+		{"STT", "\u00a7\u00ac\u006e v\u00de", "Số cuộc tiếp xúc, đối thoại"}, {1, "C\u00c8m Xuy\u00aan", 12},
+	}}))
+	f.Add(fixtureXLSX(f, xsheet{name: "Biểu 1", rows: [][]any{
+		{"HUYỆN ỦY NAM ĐÀN"}, {"BIỂU TỔNG HỢP KẾT QUẢ NĂM 2024"},
+		{"STT", "Đơn vị", "Diện tích đất Nhân dân hiến", "Kinh phí Nhân dân đóng góp"},
+		{nil, nil, "ha", "triệu đồng"}, {1, "Nam Đàn", "1,5", 350.5}, {nil, "Tổng cộng", "-", "350,5"},
+	}}))
 	in := newTestIngester(f)
 	// One validator for all inputs: building its resolver is the slow part.
 	v := pipeline.NewValidator(in.opts.Reference, testNow)
