@@ -1226,7 +1226,7 @@ func copyCells(m map[pipeline.Field]string) map[pipeline.Field]string {
 func (f *form) read() (rows []pipeline.RawRow, rejects []pipeline.RowError, found bool) {
 	h, ok := f.findHeader()
 	if !ok {
-		return nil, nil, false
+		return f.readVertical()
 	}
 	if f.instructions(h) {
 		f.example = true
@@ -1351,4 +1351,127 @@ func (f *form) instructions(h tableHeader) bool {
 		}
 	}
 	return false
+}
+
+// A unit's own report laid out one indicator a row, as a commune office
+// reports for itself since July 2025: "STT | Nội dung | Đơn vị tính | Kết
+// quả", the unit (and maybe the province and the period) in the title.
+// The folded header texts of its columns: the indicators', the figures',
+// and the units of measure.
+var (
+	verticalLabels = map[string]bool{"noi dung": true, "chi tieu": true, "ten chi tieu": true, "noi dung chi tieu": true}
+	verticalValues = map[string]bool{"ket qua": true, "so luong": true, "so lieu": true, "gia tri": true,
+		"thuc hien": true, "ket qua thuc hien": true}
+	verticalUnits = map[string]bool{"don vi tinh": true, "dvt": true}
+)
+
+// readVertical reads a sheet with no unit column as a unit's own report,
+// one indicator a row (verticalLabels): under a header naming its
+// indicators' column and its figures' column, each row whose figure is
+// filled is a value of the indicator its label names, in the unit of
+// measure its "Đơn vị tính" cell or its label's parentheses give
+// (RawRow.ColumnUnit); the unit, province, period and date come from the
+// key lines, the titles, the date line or the file name, as a form's. A
+// row whose label names no indicator but whose figure is a number is a
+// value of that label, refused as an unknown indicator; one with a text
+// and no number (a heading) is none. The rows end at the document's
+// closing. found is false when the sheet has no such header, or no row
+// under it names an indicator.
+func (f *form) readVertical() (rows []pipeline.RawRow, rejects []pipeline.RowError, found bool) {
+	for r, cells := range f.filled {
+		label, value, unit := -1, -1, -1
+		for c, t := range cells {
+			if t == "" || c > 0 && t == cells[c-1] {
+				continue
+			}
+			switch k := pipeline.Fold(t); {
+			case label < 0 && verticalLabels[k]:
+				label = c
+			case value < 0 && verticalValues[k]:
+				value = c
+			case unit < 0 && verticalUnits[k]:
+				unit = c
+			}
+		}
+		if label < 0 || value < 0 {
+			continue
+		}
+		h := tableHeader{row: r, last: r, unitCol: label, sttCol: -1}
+		if f.instructions(h) {
+			f.example = true
+			return nil, nil, false
+		}
+		// The closing, by the forms' rule, but for the label and unit of
+		// measure columns: an indicator's name or unit may open with a
+		// closing word ("Ngày công …" reads as a date line).
+		end := len(f.g.rows) - 1
+		for k := r + 1; k < len(f.g.rows); k++ {
+			others := slices.Clone(f.g.rows[k])
+			for _, c := range []int{label, unit} {
+				if c >= 0 && c < len(others) {
+					others[c] = ""
+				}
+			}
+			if closingCells(others) {
+				end = k - 1
+				break
+			}
+		}
+		ctx := sheetContext{}
+		f.keyLines(h, ctx)
+		f.titles(h, end, ctx)
+		f.fr.name.fill(ctx)
+		named := false
+		for k := r + 1; k <= end; k++ {
+			v := f.text(k, value)
+			if v == "" {
+				continue
+			}
+			text := f.shown(k, label)
+			name, cu := f.fr.indicatorNamed(text)
+			if name == "" {
+				if _, ok := f.g.number(k, value); !ok && !numeric(v) || text == "" {
+					continue // a heading, a note
+				}
+				name = text
+			} else {
+				named = true
+			}
+			if unit >= 0 {
+				if u := f.text(k, unit); f.fr.measureUnit(u) {
+					cu = u
+				}
+			}
+			raw := pipeline.RawRow{Origin: pipeline.FromForm, Ref: f.ref(k, value), Indicator: name, ColumnUnit: cu,
+				Columns: map[pipeline.Field]string{pipeline.FieldIndicator: f.shown(r, label), pipeline.FieldValue: f.shown(r, value)},
+				Cells:   map[pipeline.Field]string{pipeline.FieldIndicator: f.ref(k, label)},
+				Stated:  map[pipeline.Field]pipeline.Stated{}}
+			if n, ok := f.g.number(k, value); ok {
+				raw.Value, raw.Plain = n, true
+			} else {
+				raw.Value = v
+			}
+			for fd, st := range ctx {
+				switch fd {
+				case pipeline.FieldProvince:
+					raw.Province = st.text
+				case pipeline.FieldUnit:
+					raw.Unit = st.text
+				case pipeline.FieldPeriod:
+					raw.Period = st.text
+				case pipeline.FieldSubmittedAt:
+					raw.SubmittedAt = st.text
+				default:
+					continue
+				}
+				raw.Stated[fd], raw.Cells[fd], raw.Columns[fd] = st.at, st.at.Cell, st.column
+			}
+			rows = append(rows, raw)
+		}
+		if named {
+			return rows, nil, true
+		}
+		rows = nil
+	}
+	return nil, nil, false
 }

@@ -970,3 +970,50 @@ func TestFormDash(t *testing.T) {
 		t.Errorf("places %q, want both cells", where)
 	}
 }
+
+// TestCommuneOwnReport: a commune's own report since July 2025, laid out
+// one indicator a row ("STT | Nội dung | Đơn vị tính | Kết quả") with the
+// commune in its title, is read: it was quarantined as having no table.
+// The unit of measure column scales its row ("triệu đồng"); a row naming
+// no indicator but holding a figure is refused as an unknown indicator,
+// not passed over; a dash is refused as a dash; the signature is no row.
+func TestCommuneOwnReport(t *testing.T) {
+	in := newTestIngester(t)
+	v := pipeline.NewValidator(in.opts.Reference, testNow)
+	out := in.validate(v, "xa-cam-xuyen.xlsx", fixtureXLSX(t, xsheet{name: "Biểu số 01", rows: [][]any{
+		{"ĐẢNG ỦY XÃ CẨM XUYÊN", nil, nil, "ĐẢNG CỘNG SẢN VIỆT NAM"},
+		{"TỈNH HÀ TĨNH", nil, nil, "Cẩm Xuyên, ngày 15 tháng 12 năm 2025"},
+		{"BÁO CÁO KẾT QUẢ PHONG TRÀO THI ĐUA \"DÂN VẬN KHÉO\" 6 THÁNG CUỐI NĂM 2025"},
+		{"STT", "Nội dung", "Đơn vị tính", "Kết quả"},
+		{"I", "Phong trào thi đua", nil, nil},
+		{1, "Số mô hình \"Dân vận khéo\" đăng ký xây dựng", "mô hình", 12},
+		{2, "Số mô hình được công nhận", "mô hình", 9},
+		{3, "Số cuộc tiếp xúc, đối thoại", "cuộc", "04"},
+		{4, "Kinh phí Nhân dân đóng góp", "triệu đồng", "350,5"},
+		{5, "Ngày công đóng góp", "ngày công", "-"},
+		{6, "Số hội nghị đã tổ chức", "hội nghị", 3},
+		{nil, nil, nil, "TM. ĐẢNG ỦY"},
+		{nil, nil, nil, "BÍ THƯ"},
+	}}))
+	if out.fe != nil {
+		t.Fatalf("file error %+v", out.fe)
+	}
+	got := map[string]float64{}
+	for _, r := range out.recs {
+		got[r.Indicator.Code] = r.Value
+		if r.Unit.Code != "18673" || r.Period.Code != "2025-H2" {
+			t.Errorf("%s: unit %s, period %s; want xã Cẩm Xuyên (18673), 2025-H2", r.Ref, r.Unit.Code, r.Period.Code)
+		}
+	}
+	want := map[string]float64{"models_registered": 12, "models_recognized": 9, "dialogues": 4, "funds_mobilized_vnd": 350.5e6}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("values %v, want %v", got, want)
+	}
+	codes := map[string]string{}
+	for _, e := range out.rejects {
+		codes[e.Ref] = e.Code
+	}
+	if len(out.rejects) != 2 || codes["Biểu số 01!D10"] != "not_a_number" || codes["Biểu số 01!B11"] != "unknown_indicator" {
+		t.Errorf("refusals %+v, want the dash (D10) and the unknown indicator (B11)", out.rejects)
+	}
+}
