@@ -111,6 +111,36 @@ func TestCompletenessFollowsTheCalendar(t *testing.T) {
 	}
 }
 
+// TestStandingsStayOutOfTheDatabaseFile: unit_standing is computed again
+// at every refresh and read only by the marts of the same transaction, so
+// it is a temporary table: none of it goes to the WAL at the marts' commit
+// nor to the database file at the closing checkpoint (the drop of 365
+// forms: 2,249 rows, ~256 KB of the file), and the one an earlier version
+// kept there goes. The marts still read it; refresh_settings, which nothing
+// read, is no longer made.
+func TestStandingsStayOutOfTheDatabaseFile(t *testing.T) {
+	dir := t.TempDir()
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023-H1", Indicator: "dialogues", Value: 4, SubmittedAt: "2023-07-10"},
+	}})
+	w := open(t, dir, warehouse.Options{})
+	// What an earlier version left in the file.
+	if _, err := w.DB().Exec(`CREATE TABLE unit_standing AS SELECT 1 AS left_over`); err != nil {
+		t.Fatal(err)
+	}
+	refresh(t, w)
+	if got := one(t, w, `SELECT status FROM mart_reporting WHERE unit_code = '380' AND period = '2023-H1'`); got != "on_time" {
+		t.Errorf("380's 2023-H1 in mart_reporting: %q, want on_time", got)
+	}
+	w.Close()
+	w = open(t, dir, warehouse.Options{})
+	defer w.Close()
+	if got := rows(t, w, `SELECT table_name FROM duckdb_tables()
+		WHERE database_name = current_database() AND table_name IN ('unit_standing', 'refresh_settings') ORDER BY 1`); len(got) > 0 {
+		t.Errorf("tables in the database file that each refresh makes again for itself alone: %v", got)
+	}
+}
+
 // TestYearsAndPartYears: a year is complete when every province's figures
 // cover its twelve months; a part-year says what it holds, and its change
 // on the previous year is not computed, with the reason.

@@ -215,9 +215,6 @@ func (w *Warehouse) prepare(ctx context.Context, conn *sql.Conn, ms []modelFile)
 	if err := w.exec(ctx, conn, "settings", `SET checkpoint_threshold = '4GB'`); err != nil {
 		return false, err
 	}
-	if err := w.exec(ctx, conn, "settings", fmt.Sprintf(`CREATE OR REPLACE TABLE refresh_settings AS SELECT %d AS deadline_days`, w.opts.DeadlineDays)); err != nil {
-		return false, err
-	}
 	// The opening ran the setup models (Open, setup); dropping the kept
 	// tables above undid part of what they made.
 	if full {
