@@ -560,7 +560,7 @@ func readFacts(files []factFile) string {
 		if shared[f.Path] == nil {
 			sharedOrder = append(sharedOrder, f.Path)
 		}
-		shared[f.Path] = append(shared[f.Path], sqlString(f.Batch))
+		shared[f.Path] = append(shared[f.Path], f.Batch)
 	}
 	var q []string
 	if len(own) > 0 {
@@ -569,7 +569,7 @@ func readFacts(files []factFile) string {
 	}
 	for _, p := range sharedOrder {
 		q = append(q, "SELECT "+factColumns+" FROM read_parquet("+sqlString(p)+
-			", union_by_name = false, hive_partitioning = false) WHERE batch IN ("+strings.Join(shared[p], ", ")+")")
+			", union_by_name = false, hive_partitioning = false) WHERE batch IN (SELECT unnest("+batchList(shared[p])+"))")
 	}
 	return strings.Join(q, " UNION ALL ")
 }
