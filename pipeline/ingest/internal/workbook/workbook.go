@@ -170,13 +170,26 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 		sstPath = path.Join(path.Dir(wbPath), "sharedStrings.xml")
 	}
 	var wb struct {
-		Sheets []struct {
-			Name string     `xml:"name,attr"`
-			Attr []xml.Attr `xml:",any,attr"`
-		} `xml:"sheets>sheet"`
+		Sheets []wbSheet `xml:"sheets>sheet"`
 	}
-	if err := b.decodeSmall(wbFile, &wb); err != nil {
-		return nil, err
+	if !b.scanSmall(wbFile, func(depth int, parent, local string, attrs []rawAttr) bool {
+		if depth == 3 && parent == "sheets" && local == "sheet" {
+			var s wbSheet
+			for _, a := range attrs {
+				if a.local == "name" {
+					s.Name = a.value()
+				} else {
+					s.Attr = append(s.Attr, xml.Attr{Name: xml.Name{Local: a.local}, Value: a.value()})
+				}
+			}
+			wb.Sheets = append(wb.Sheets, s)
+		}
+		return true
+	}) {
+		wb.Sheets = nil
+		if err := b.decodeSmall(wbFile, &wb); err != nil {
+			return nil, err
+		}
 	}
 	// The parts this reader reads, decompressed, against Limits.Unzipped.
 	total := int64(wbFile.UncompressedSize64)
@@ -230,17 +243,54 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 // a number is shown, so styles that cannot be read are no error: every
 // number is then shown as it is written.
 func (b *Book) percentStyles(f *zip.File) []bool {
-	var st struct {
-		NumFmts []struct {
-			ID   int    `xml:"numFmtId,attr"`
-			Code string `xml:"formatCode,attr"`
-		} `xml:"numFmts>numFmt"`
-		Xfs []struct {
-			ID int `xml:"numFmtId,attr"`
-		} `xml:"cellXfs>xf"`
+	type numFmt struct {
+		ID   int    `xml:"numFmtId,attr"`
+		Code string `xml:"formatCode,attr"`
 	}
-	if b.decodeSmall(f, &st) != nil {
-		return nil
+	type xf struct {
+		ID int `xml:"numFmtId,attr"`
+	}
+	var st struct {
+		NumFmts []numFmt `xml:"numFmts>numFmt"`
+		Xfs     []xf     `xml:"cellXfs>xf"`
+	}
+	if !b.scanSmall(f, func(depth int, parent, local string, attrs []rawAttr) bool {
+		switch {
+		case depth != 3:
+		case parent == "numFmts" && local == "numFmt":
+			var n numFmt
+			for _, a := range attrs {
+				switch a.local {
+				case "numFmtId":
+					id, ok := attrInt(a)
+					if !ok {
+						return false
+					}
+					n.ID = id
+				case "formatCode":
+					n.Code = a.value()
+				}
+			}
+			st.NumFmts = append(st.NumFmts, n)
+		case parent == "cellXfs" && local == "xf":
+			var x xf
+			for _, a := range attrs {
+				if a.local == "numFmtId" {
+					id, ok := attrInt(a)
+					if !ok {
+						return false
+					}
+					x.ID = id
+				}
+			}
+			st.Xfs = append(st.Xfs, x)
+		}
+		return true
+	}) {
+		st.NumFmts, st.Xfs = nil, nil
+		if b.decodeSmall(f, &st) != nil {
+			return nil
+		}
 	}
 	pct := map[int]bool{9: true, 10: true}
 	for _, n := range st.NumFmts {
@@ -337,10 +387,36 @@ func (b *Book) rels(name string) ([]relationship, error) {
 	var rels struct {
 		Rels []relationship `xml:"Relationship"`
 	}
+	if b.scanSmall(f, func(depth int, _, local string, attrs []rawAttr) bool {
+		if depth == 2 && local == "Relationship" {
+			var r relationship
+			for _, a := range attrs {
+				switch a.local {
+				case "Id":
+					r.ID = a.value()
+				case "Type":
+					r.Type = a.value()
+				case "Target":
+					r.Target = a.value()
+				}
+			}
+			rels.Rels = append(rels.Rels, r)
+		}
+		return true
+	}) {
+		return rels.Rels, nil
+	}
+	rels.Rels = nil
 	if err := b.decodeSmall(f, &rels); err != nil {
 		return nil, err
 	}
 	return rels.Rels, nil
+}
+
+// wbSheet is a sheet as the workbook part lists it.
+type wbSheet struct {
+	Name string     `xml:"name,attr"`
+	Attr []xml.Attr `xml:",any,attr"`
 }
 
 // smallPart bounds the parts decoded whole (the workbook part and the
