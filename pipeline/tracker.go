@@ -20,6 +20,11 @@ const (
 // layout.Attempt). Ingest calls Begin before it reads a file and exactly
 // one of Done, Strike or Release after.
 type Tracker interface {
+	// Alone reports whether b must be read with no other file in flight:
+	// it has a record (strikes, or a run died while reading it beside
+	// another file, which counted against neither), so a run that dies on
+	// it is known to have died on it.
+	Alone(b Batch) (bool, error)
 	// Begin records that this process reads b, and returns b's strikes:
 	// those of earlier runs, and one for a run that died reading it.
 	Begin(b Batch) ([]Strike, error)

@@ -103,3 +103,116 @@ func reading(d layout.Dir, pid int, file string) bool {
 	}
 	return false
 }
+
+// TestPoisonFormBesideAnother: workbooks are read while the one before is
+// stored, so a run killed while it reads one may have two files in flight.
+// `danvan run` is killed (kill -9) each time it reads b-doc.xlsx, as the
+// kernel kills a run a file makes too big. A death with the file before
+// also in flight strikes neither (both are then read alone); a death with
+// b-doc.xlsx alone in flight strikes it. So it is quarantined as poison
+// after two deaths alone, naming those two, and its neighbour, in flight
+// beside it at the first kill, is never struck: it is loaded and nothing
+// is left of its records.
+func TestPoisonFormBesideAnother(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes two long workbooks and kills runs")
+	}
+	data := t.TempDir()
+	inbox := filepath.Join(data, "inbox")
+	if err := os.MkdirAll(inbox, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Long enough that storing a-truoc.xlsx and reading b-doc.xlsx take a
+	// while (a different number of rows: different bytes).
+	writeLongXLSX(t, filepath.Join(inbox, "a-truoc.xlsx"), 60_000)
+	writeLongXLSX(t, filepath.Join(inbox, "b-doc.xlsx"), 60_001)
+	if err := os.WriteFile(filepath.Join(inbox, "c-sau.csv"), []byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Thạch Hà,2023,dialogues,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := layout.Dir(data)
+	// Runs are killed until two have died with b-doc.xlsx alone in flight
+	// (the run after those sets it aside, unkilled).
+	alone, beside := 0, 0
+	for run := 1; alone < 2; run++ {
+		if run > 8 {
+			t.Fatalf("%d runs killed, %d with b-doc.xlsx alone in flight", run-1, alone)
+		}
+		cmd := exec.Command(binary, "run", "--data", data)
+		cmd.Env = append(os.Environ(), "DANVAN_NOW="+fixedNow)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		ended := make(chan struct{})
+		go func() { cmd.Wait(); close(ended) }()
+		deadline := time.After(2 * time.Minute)
+		for !reading(d, cmd.Process.Pid, "b-doc.xlsx") {
+			select {
+			case <-ended:
+				t.Fatalf("run %d ended without reading b-doc.xlsx, %d runs having died on it alone", run, alone)
+			case <-deadline:
+				cmd.Process.Kill()
+				<-ended
+				t.Fatalf("run %d never began reading b-doc.xlsx", run)
+			case <-time.After(time.Millisecond):
+			}
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-ended
+		// What the dead run had in flight is what its reading records say.
+		inFlight := map[string]bool{}
+		left, err := layout.LeftReadings(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range left {
+			if l.PID == cmd.Process.Pid && l.Attempt.Batch != "" && !layout.Committed(d, l.Attempt.Batch) {
+				inFlight[l.Attempt.SourceFile] = true
+			}
+		}
+		switch {
+		case !inFlight["b-doc.xlsx"]:
+			t.Fatalf("run %d was killed reading b-doc.xlsx, but its records say %v", run, inFlight)
+		case len(inFlight) == 1:
+			alone++
+		default:
+			beside++
+			if !inFlight["a-truoc.xlsx"] || len(inFlight) != 2 {
+				t.Fatalf("run %d died with %v in flight, want b-doc.xlsx and the file before it", run, inFlight)
+			}
+		}
+		t.Logf("run %d killed with %v in flight", run, inFlight)
+	}
+	r := danvan(t, []string{"DANVAN_NOW=" + fixedNow}, "run", "--data", data)
+	if r.code != 3 {
+		t.Fatalf("the run after the kills: code %d, want 3 (done with problems)\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if beside == 0 {
+		t.Log("no run died with two files in flight this time; the rule for it was not exercised")
+	}
+	entries, err := layout.ReadManifest(d)
+	if err != nil || len(entries) != 3 {
+		t.Fatalf("manifest: %v, %+v", err, entries)
+	}
+	for _, e := range entries {
+		switch {
+		case e.SourceFile == "b-doc.xlsx":
+			if e.Status != layout.Quarantined || !strings.Contains(e.Reason, "Tệp đã làm 2 lần chạy liên tiếp không đọc xong") ||
+				strings.Count(e.Reason, "lần chạy dừng đột ngột khi đang đọc tệp") != 2 {
+				t.Errorf("b-doc.xlsx: %s, %q; want quarantined as poison, the two runs that died on it alone named", e.Status, e.Reason)
+			}
+		case e.Status != layout.Loaded:
+			t.Errorf("%s: %s, %q; want loaded", e.SourceFile, e.Status, e.Reason)
+		}
+	}
+	if _, ok := snapshotFiles(t, data); !ok {
+		t.Fatal("nothing published after the kills")
+	}
+	for _, dir := range []string{d.Attempts(), d.Tmp()} {
+		left, _ := os.ReadDir(dir)
+		for _, e := range left {
+			if !e.IsDir() {
+				t.Errorf("left in %s: %s", dir, e.Name())
+			}
+		}
+	}
+}

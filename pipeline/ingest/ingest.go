@@ -230,11 +230,15 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 	hctx, stop := context.WithCancel(ctx) // stops the hashing when the run does
 	defer stop()
 	hashes := prehash(hctx, files, in.streamed)
+	ov := &overlap{sum: &sum}
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
-			return sum, err
+			return sum, errors.Join(err, ov.land())
 		}
 		if e.err != nil { // a folder that cannot be listed
+			if err := ov.land(); err != nil {
+				return sum, err
+			}
 			name := filepath.Base(e.path)
 			sum.Files = append(sum.Files, FileResult{File: name, Path: e.path, Status: Unreadable, FileErr: unreadable(name, e.path, e.err)})
 			continue
@@ -242,7 +246,24 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 		path := e.path
 		sub, refuse := in.received(path)
 		v.SetSubmission(sub)
-		res, err := in.file(ctx, &v, path, sink, hashes[path], refuse)
+		res, st, err := in.file(ctx, &v, path, sink, hashes[path], refuse, ov)
+		var le *landError
+		if errors.As(err, &le) { // the file before failed to store; this one was not read
+			return sum, le.err
+		}
+		if lerr := ov.land(); lerr != nil {
+			if st != nil {
+				st.release()
+			}
+			return sum, lerr
+		}
+		if st != nil {
+			if !st.alone {
+				ov.start(res.Hash, st.store)
+				continue
+			}
+			res, err = st.store()
+		}
 		if err != nil {
 			res = notStored(res, err)
 		}
@@ -251,7 +272,7 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 			return sum, err
 		}
 	}
-	return sum, nil
+	return sum, ov.land()
 }
 
 // TakeBack lists as not stored the files listed loaded whose commits a
@@ -290,7 +311,10 @@ func (in *Ingester) Submitted(ctx context.Context, path string, s pipeline.Submi
 		}
 		hash <- h
 	}
-	res, err := in.file(ctx, &v, path, sink, hash, nil)
+	res, st, err := in.file(ctx, &v, path, sink, hash, nil, nil)
+	if st != nil {
+		res, err = st.store()
+	}
 	if err != nil {
 		res = notStored(res, err)
 	}
@@ -546,7 +570,12 @@ type hashed struct {
 //
 // A file refuse is not nil for is not read: it is quarantined with that
 // reason.
-func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path string, sink pipeline.Sink, hash <-chan hashed, refuse *pipeline.FileError) (FileResult, error) {
+//
+// A file read whole and to be stored comes back read, with what stores it
+// (toStore), for the caller to store now or while it reads the next file
+// (overlap.go); ov is the store of the file before, still running, which
+// file waits for wherever the two must not overlap (nil: none runs).
+func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path string, sink pipeline.Sink, hash <-chan hashed, refuse *pipeline.FileError, ov *overlap) (FileResult, *toStore, error) {
 	name := filepath.Base(path)
 	res := FileResult{File: name, Path: path, Status: Loaded}
 	if sink == nil {
@@ -577,53 +606,78 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 	}
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
-			return res, cerr
+			return res, nil, cerr
 		}
 		res.Status, res.FileErr = Unreadable, unreadable(name, path, err)
-		return res, nil
+		return res, nil, nil
+	}
+	if ov.holds(res.Hash) { // the same bytes under another name: Has knows once it is stored
+		if err := ov.land(); err != nil {
+			return res, nil, &landError{err}
+		}
 	}
 	if sink != nil && sink.Has(res.Hash) {
 		res.Status = Skipped
-		return res, nil
+		return res, nil, nil
 	}
 	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC()}
 	if refuse != nil {
 		res.Status, res.FileErr = Quarantined, refuse
+		if err := ov.land(); err != nil {
+			return res, nil, &landError{err}
+		}
 		if sink != nil {
 			if err := sink.Quarantine(ctx, b, refuse); err != nil {
-				return res, fmt.Errorf("commit %s: %w", path, err)
+				return res, nil, fmt.Errorf("commit %s: %w", path, err)
 			}
 		}
-		return res, nil
+		return res, nil, nil
 	}
 	if fe := in.tooLarge(name, at.info.Size(), hash == nil); fe != nil {
 		res.Status, res.FileErr = Quarantined, fe
+		if err := ov.land(); err != nil {
+			return res, nil, &landError{err}
+		}
 		if sink != nil {
 			if err := sink.Quarantine(ctx, b, fe); err != nil {
-				return res, fmt.Errorf("commit %s: %w", path, err)
+				return res, nil, fmt.Errorf("commit %s: %w", path, err)
 			}
 		}
-		return res, nil
+		return res, nil, nil
 	}
 	tr := in.opts.Tracker
 	if sink == nil {
 		tr = nil
 	}
+	// A streamed file stores as it reads, and a file the poison rule has a
+	// record of is read alone (overlap.go): the file before is stored
+	// first, and the one after waits until this one is.
+	alone := hash != nil || ov == nil
+	if tr != nil && !alone {
+		if alone, err = tr.Alone(b); err != nil {
+			return res, nil, err
+		}
+	}
+	if alone {
+		if err := ov.land(); err != nil {
+			return res, nil, &landError{err}
+		}
+	}
 	var strikes []pipeline.Strike
 	if tr != nil {
 		if strikes, err = tr.Begin(b); err != nil {
-			return res, err
+			return res, nil, err
 		}
 		if in.opts.PoisonAfter > 0 && len(strikes) >= in.opts.PoisonAfter {
 			fe := poison(name, strikes)
 			res.Status, res.FileErr = Quarantined, fe
 			if err := sink.Quarantine(ctx, b, fe); err != nil {
-				return res, fmt.Errorf("commit %s: %w", path, err)
+				return res, nil, fmt.Errorf("commit %s: %w", path, err)
 			}
 			if err := tr.Done(b); err != nil {
-				return res, &storedError{err}
+				return res, nil, &storedError{err}
 			}
-			return res, nil
+			return res, nil, nil
 		}
 	}
 	// The file's own time: what is stored is committed under the run's
@@ -632,10 +686,24 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 	defer cancel()
 	if hash != nil {
 		res, err = in.streamFile(ctx, fctx, *vp, path, at, b, sink, res)
-	} else {
-		res, err = in.readWhole(ctx, fctx, vp, data, b, sink, res)
+		res, err = in.outcome(ctx, tr, b, strikes, res, err)
+		return res, nil, err
 	}
-	return in.outcome(ctx, tr, b, strikes, res, err)
+	res, store, err := in.readWhole(ctx, fctx, vp, data, b, sink, res)
+	if err != nil || store == nil {
+		res, err = in.outcome(ctx, tr, b, strikes, res, err)
+		return res, nil, err
+	}
+	return res, &toStore{alone: alone,
+		store: func() (FileResult, error) {
+			res, err := store(res)
+			return in.outcome(ctx, tr, b, strikes, res, err)
+		},
+		release: func() {
+			if tr != nil {
+				_ = tr.Release(b)
+			}
+		}}, nil
 }
 
 // tooLarge refuses a file of size bytes over Limits.FileBytes, or, when it
@@ -659,10 +727,14 @@ func (in *Ingester) tooLarge(name string, size int64, whole bool) *pipeline.File
 // is up first, the goroutine is left to finish on its own, its result
 // dropped, and *vp, which it still uses, replaced by a new Validator for
 // the files after.
-func (in *Ingester) readWhole(ctx, fctx context.Context, vp **pipeline.Validator, data []byte, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, error) {
+//
+// What stores the file is handed back (nil when sink is nil: nothing to
+// store), to run on another goroutine while the next file is read; it
+// uses the run's ctx only.
+func (in *Ingester) readWhole(ctx, fctx context.Context, vp **pipeline.Validator, data []byte, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, func(FileResult) (FileResult, error), error) {
 	name, path := b.SourceFile, b.SourcePath
 	if err := fctx.Err(); err != nil {
-		return res, err
+		return res, nil, err
 	}
 	v := *vp
 	done := make(chan validated, 1)
@@ -672,7 +744,7 @@ func (in *Ingester) readWhole(ctx, fctx context.Context, vp **pipeline.Validator
 	case out = <-done:
 	case <-fctx.Done():
 		*vp = pipeline.NewValidator(in.opts.Reference, in.opts.Now())
-		return res, fctx.Err()
+		return res, nil, fctx.Err()
 	}
 	recs, rejects, fe := out.recs, out.rejects, out.fe
 	res.Accepted, res.FileErr = len(recs), fe
@@ -684,18 +756,20 @@ func (in *Ingester) readWhole(ctx, fctx context.Context, vp **pipeline.Validator
 		res.Status = Quarantined
 	}
 	if sink == nil {
+		return res, nil, nil
+	}
+	return res, func(res FileResult) (FileResult, error) {
+		var err error
+		if fe != nil {
+			err = sink.Quarantine(ctx, b, fe)
+		} else {
+			err = write(ctx, sink, b, recs, rejects)
+		}
+		if err != nil {
+			return res, &writeError{fmt.Errorf("commit %s: %w", path, err)}
+		}
 		return res, nil
-	}
-	var err error
-	if fe != nil {
-		err = sink.Quarantine(ctx, b, fe)
-	} else {
-		err = write(ctx, sink, b, recs, rejects)
-	}
-	if err != nil {
-		return res, &writeError{fmt.Errorf("commit %s: %w", path, err)}
-	}
-	return res, nil
+	}, nil
 }
 
 // write stores a file read whole: one Writer, all of it, commit.

@@ -22,7 +22,10 @@ import (
 // batch's record with that process's PID (as runs wrote it before reading
 // records), and the next to read the file counts the strike: that run died
 // on the file. A file with enough strikes in a row is quarantined as
-// poison, so it never stops a refresh again.
+// poison, so it never stops a refresh again. A process that died with
+// several files in flight (one read while the one before is stored) is
+// not known to have died on either: each gets ReadAlone instead of a
+// strike, and is read with no other in flight until it is read to the end.
 type Attempt struct {
 	Batch      string    `json:"batch"`
 	SourceFile string    `json:"source_file"`
@@ -31,6 +34,7 @@ type Attempt struct {
 	Host       string    `json:"host,omitempty"`
 	Started    time.Time `json:"started,omitzero"` // when that process began reading it
 	Strikes    []Strike  `json:"strikes,omitempty"`
+	ReadAlone  bool      `json:"read_alone,omitempty"` // a run died with it and another file in flight
 }
 
 // Strike is one run that a file stopped: it failed or timed out on the

@@ -67,6 +67,17 @@ func (s *Store) Begin(b pipeline.Batch) ([]layout.Strike, error) {
 	return a.Strikes, nil
 }
 
+// Alone reports whether b has a record of its own (strikes, or a run died
+// reading it beside another file): ingest then reads it with no other file
+// in flight.
+func (s *Store) Alone(b pipeline.Batch) (bool, error) {
+	_, ok, err := layout.ReadAttempt(s.dir, b.Hash)
+	if err != nil {
+		return false, fmt.Errorf("read the attempts of %s: %w", b.SourceFile, err)
+	}
+	return ok, nil
+}
+
 // reading returns an idle reading record, made when none is.
 func (s *Store) reading(host string) (*layout.Reading, error) {
 	s.rd.mu.Lock()
@@ -140,7 +151,7 @@ func (s *Store) endAttempt(b pipeline.Batch, st *layout.Strike) error {
 	if st != nil {
 		a.Strikes = append(a.Strikes, *st)
 	}
-	if len(a.Strikes) == 0 {
+	if len(a.Strikes) == 0 && !a.ReadAlone {
 		return s.Done(b)
 	}
 	if err := layout.WriteAttempt(s.dir, a); err != nil {
@@ -170,8 +181,10 @@ func (s *Store) closeReadings() error {
 // adoptReadings turns the reading records of processes that are gone (on
 // this host) into their batches' records, with the dead process's id, as
 // runs wrote them before reading records: Begin then counts the strike.
-// The record of a batch committed since (its file is not read again) is
-// only removed, as are idle ones.
+// A process that died with more than one file in flight (read and not
+// committed) names none: each batch's record gets ReadAlone and no process id, so no strike is counted
+// and the next run reads it alone. The record of a batch committed since
+// (its file is not read again) is only removed, as are idle ones.
 func (s *Store) adoptReadings() error {
 	s.rd.host, _ = os.Hostname()
 	host := s.rd.host
@@ -179,8 +192,20 @@ func (s *Store) adoptReadings() error {
 	if err != nil {
 		return err
 	}
+	dead := func(l layout.LeftReading) bool {
+		return l.PID != os.Getpid() && (l.Attempt.Host == "" || l.Attempt.Host == host) && !layout.Alive(l.PID)
+	}
+	// By dead process, its files in flight when it died: those it read
+	// and had not committed (one whose commit record is there had only its
+	// reading record left to end).
+	inFlight := map[int]int{}
 	for _, l := range left {
-		if l.PID == os.Getpid() || (l.Attempt.Host != "" && l.Attempt.Host != host) || layout.Alive(l.PID) {
+		if a := l.Attempt; dead(l) && a.Batch != "" && layout.CheckBatch(a.Batch) == nil && !layout.Committed(s.dir, a.Batch) {
+			inFlight[l.PID]++
+		}
+	}
+	for _, l := range left {
+		if !dead(l) {
 			continue
 		}
 		if a := l.Attempt; a.Batch != "" && layout.CheckBatch(a.Batch) == nil && !layout.Committed(s.dir, a.Batch) {
@@ -189,7 +214,11 @@ func (s *Store) adoptReadings() error {
 				return err
 			}
 			had.Batch, had.SourceFile, had.SourcePath = a.Batch, a.SourceFile, a.SourcePath
-			had.PID, had.Host, had.Started = l.PID, a.Host, a.Started
+			if inFlight[l.PID] > 1 {
+				had.PID, had.Host, had.Started, had.ReadAlone = 0, "", time.Time{}, true
+			} else {
+				had.PID, had.Host, had.Started = l.PID, a.Host, a.Started
+			}
 			if err := layout.WriteAttempt(s.dir, had); err != nil {
 				return err
 			}

@@ -172,3 +172,82 @@ func readsAny(t *testing.T, d layout.Dir, batch string) bool {
 	a, ok, _ := layout.ReadAttempt(d, batch)
 	return ok && a.PID > 0
 }
+
+const twoReaderEnv = "DANVAN_TEST_TWO_READERS_DIR"
+
+// TestTwoReadersHelperProcess is the child of TestDiedWithTwoInFlight: it
+// begins reading the files named in its environment (one, or two at once,
+// as a run does while it stores one file and reads the next) and exits
+// without ending their readings or committing either, as a killed run does.
+func TestTwoReadersHelperProcess(t *testing.T) {
+	dir := os.Getenv(twoReaderEnv)
+	if dir == "" {
+		t.Skip("helper process for TestDiedWithTwoInFlight")
+	}
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		os.Exit(3)
+	}
+	for _, b := range diedBatches()[:len(os.Getenv(twoReaderEnv+"_N"))] {
+		if _, err := s.Begin(b); err != nil {
+			os.Exit(4)
+		}
+	}
+	os.Exit(0)
+}
+
+// TestDiedWithTwoInFlight: a process that dies with two files read and
+// not committed costs neither a strike, and each is then to be read alone
+// (Alone) until it is read to the end; one that dies with one of them in
+// flight alone costs that one a strike, and the other keeps no record once
+// it is read.
+func TestDiedWithTwoInFlight(t *testing.T) {
+	dir := t.TempDir()
+	d := layout.Dir(dir)
+	bs := diedBatches()
+	t.Setenv(twoReaderEnv+"_N", "xx")
+	runChild(t, "TestTwoReadersHelperProcess", twoReaderEnv, dir, -1)
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bs {
+		if alone, err := s.Alone(b); err != nil || !alone {
+			t.Errorf("%s after a death beside another file: alone %v, %v; want to be read alone", b.SourceFile, alone, err)
+		}
+		if a, _, _ := layout.ReadAttempt(d, b.Hash); !a.ReadAlone || len(a.Strikes) != 0 || a.PID != 0 {
+			t.Errorf("%s's record after a death beside another file: %+v; want read alone, no strike", b.SourceFile, a)
+		}
+	}
+	// The second is read to the end; the first is read alone and the run
+	// dies on it.
+	if strikes, err := s.Begin(bs[1]); err != nil || len(strikes) != 0 {
+		t.Fatalf("%s: strikes %+v, %v; want none", bs[1].SourceFile, strikes, err)
+	}
+	if err := s.Done(bs[1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := layout.ReadAttempt(d, bs[1].Hash); ok {
+		t.Errorf("%s keeps a record once read to the end", bs[1].SourceFile)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(twoReaderEnv+"_N", "x")
+	runChild(t, "TestTwoReadersHelperProcess", twoReaderEnv, dir, -1)
+	s, err = store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	strikes, err := s.Begin(bs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(strikes) != 1 || strikes[0].Kind != layout.StrikeDied {
+		t.Fatalf("%s after a death with it alone in flight: strikes %+v, want one of kind %s", bs[0].SourceFile, strikes, layout.StrikeDied)
+	}
+	if alone, _ := s.Alone(bs[1]); alone {
+		t.Errorf("%s is to be read alone, though it was not in flight", bs[1].SourceFile)
+	}
+}
