@@ -64,6 +64,16 @@ type WarehouseOpener interface {
 	OpenWarehouse(ctx context.Context) (Warehouse, error)
 }
 
+// WarehouseStarter is a WarehouseOpener that can begin opening the
+// warehouse while the inbox is ingested (what does not depend on the
+// store: the database's start, the reference). Run calls StartWarehouse
+// before the ingest, and StopWarehouse when it returns, whatever happened:
+// it closes what was begun if no OpenWarehouse took it.
+type WarehouseStarter interface {
+	StartWarehouse(ctx context.Context)
+	StopWarehouse() error
+}
+
 // Warehouse rebuilds the models, then publishes what they hold.
 type Warehouse interface {
 	// Refresh rebuilds the models and runs the data tests. It reports the
@@ -115,6 +125,14 @@ func (r *Refresher) Run(ctx context.Context) (rep Refreshing, err error) {
 		if err != nil {
 			return rep, fmt.Errorf("repair store: %w", err)
 		}
+	}
+	if ws, ok := r.Warehouse.(WarehouseStarter); ok {
+		ws.StartWarehouse(ctx)
+		defer func() {
+			if serr := ws.StopWarehouse(); serr != nil && err == nil {
+				err = fmt.Errorf("open warehouse: %w", serr)
+			}
+		}()
 	}
 	t0 := time.Now()
 	rep.Ingested, err = r.Inbox.Ingest(ctx)

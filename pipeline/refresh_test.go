@@ -159,3 +159,34 @@ func TestRefresherSetsDamagedBatchesAside(t *testing.T) {
 		t.Errorf("without a store: %v", err)
 	}
 }
+
+// startingStage is a stage whose warehouse can begin opening during the
+// ingest (WarehouseStarter).
+type startingStage struct{ *stage }
+
+func (s startingStage) StartWarehouse(context.Context) { s.call("start") }
+func (s startingStage) StopWarehouse() error           { return s.call("stop") }
+
+// TestRefresherStartsWarehouseDuringIngest: a warehouse that can begin
+// opening does so before the ingest, and what was begun is stopped after
+// every run, whichever stage failed, once the opened warehouse is closed.
+func TestRefresherStartsWarehouseDuringIngest(t *testing.T) {
+	cases := []struct{ fail, calls, err string }{
+		{"", "start ingest open refresh publish close stop", ""},
+		{"ingest", "start ingest stop", "ingest: ingest broke"},
+		{"open", "start ingest open stop", "open warehouse: open broke"},
+		{"refresh", "start ingest open refresh close stop", "refresh models: refresh broke"},
+		{"stop", "start ingest open refresh publish close stop", "open warehouse: stop broke"},
+	}
+	for _, c := range cases {
+		s := startingStage{&stage{fail: c.fail}}
+		r := &Refresher{Inbox: s, Warehouse: s}
+		_, err := r.Run(context.Background())
+		if got := strings.Join(s.log, " "); got != c.calls {
+			t.Errorf("fail %q: calls %q, want %q", c.fail, got, c.calls)
+		}
+		if (err == nil) != (c.err == "") || err != nil && err.Error() != c.err {
+			t.Errorf("fail %q: error %v, want %q", c.fail, err, c.err)
+		}
+	}
+}

@@ -124,8 +124,8 @@ func TestPoisonFormBesideAnother(t *testing.T) {
 	}
 	// Long enough that storing a-truoc.xlsx and reading b-doc.xlsx take a
 	// while (a different number of rows: different bytes).
-	writeLongXLSX(t, filepath.Join(inbox, "a-truoc.xlsx"), 60_000)
-	writeLongXLSX(t, filepath.Join(inbox, "b-doc.xlsx"), 60_001)
+	writeLongXLSX(t, filepath.Join(inbox, "a-truoc.xlsx"), 20_000)
+	writeLongXLSX(t, filepath.Join(inbox, "b-doc.xlsx"), 20_001)
 	if err := os.WriteFile(filepath.Join(inbox, "c-sau.csv"), []byte("tinh,don_vi,ky_bao_cao,chi_tieu,gia_tri\nHà Tĩnh,Thạch Hà,2023,dialogues,3\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

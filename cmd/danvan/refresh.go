@@ -56,7 +56,7 @@ func newRefresher(o refreshOptions) *pipeline.Refresher {
 			fmt.Fprintf(os.Stderr, "trace %-40s %-10s cpu %s\n", what, d.Round(time.Millisecond), processCPU().Round(time.Millisecond))
 		}
 	}
-	return &pipeline.Refresher{Inbox: inboxStage{o}, Warehouse: warehouseStage{o, trace}, Store: storeStage{o}, Trace: trace}
+	return &pipeline.Refresher{Inbox: inboxStage{o}, Warehouse: &warehouseStage{o: o, trace: trace}, Store: storeStage{o}, Trace: trace}
 }
 
 // inboxStage ingests the inbox into the store and prints a line per file.
@@ -79,15 +79,42 @@ func (s inboxStage) Ingest(ctx context.Context) (pipeline.Ingested, error) {
 // warehouseStage opens the warehouse; the warehouse refreshes the models
 // and export publishes them.
 type warehouseStage struct {
-	o     refreshOptions
-	trace func(string, time.Duration)
+	o       refreshOptions
+	trace   func(string, time.Duration)
+	started *warehouse.Starting // begun while the ingest runs, not yet opened
 }
 
-func (s warehouseStage) OpenWarehouse(ctx context.Context) (pipeline.Warehouse, error) {
+func (s *warehouseStage) options() warehouse.Options {
 	opts := warehouse.DefaultOptions()
 	opts.DeadlineDays = s.o.deadlineDays
 	opts.Trace = s.trace
-	wh, err := warehouse.Open(ctx, s.o.data, opts)
+	return opts
+}
+
+// StartWarehouse begins opening the warehouse while the ingest runs.
+func (s *warehouseStage) StartWarehouse(ctx context.Context) {
+	s.started = warehouse.Start(ctx, s.o.data, s.options())
+}
+
+// StopWarehouse closes what StartWarehouse began, unless it was opened.
+func (s *warehouseStage) StopWarehouse() error {
+	if s.started == nil {
+		return nil
+	}
+	err := s.started.Close()
+	s.started = nil
+	return err
+}
+
+func (s *warehouseStage) OpenWarehouse(ctx context.Context) (pipeline.Warehouse, error) {
+	var wh *warehouse.Warehouse
+	var err error
+	if s.started != nil {
+		wh, err = s.started.Open(ctx)
+		s.started = nil
+	} else {
+		wh, err = warehouse.Open(ctx, s.o.data, s.options())
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +125,7 @@ func (s warehouseStage) OpenWarehouse(ctx context.Context) (pipeline.Warehouse, 
 
 type openWarehouse struct {
 	*warehouse.Warehouse
-	s      warehouseStage
+	s      *warehouseStage
 	logged int // of Rebuilt
 }
 

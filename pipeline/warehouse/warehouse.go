@@ -129,6 +129,20 @@ func dirOf(dataDir string) (layout.Dir, error) {
 
 // open is Open without the repair of a damaged file (repair.go).
 func open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error) {
+	w, err := begin(ctx, dataDir, opts)
+	if err != nil || w.opts.ReadOnly {
+		return w, err
+	}
+	if err := w.finish(ctx); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// begin is the part of open that does not depend on the Parquet store:
+// DuckDB's start and the reference tables (Start runs it while the ingest
+// commits).
+func begin(ctx context.Context, dataDir string, opts Options) (*Warehouse, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -173,11 +187,24 @@ func open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error)
 	if opts.ReadOnly {
 		return w, nil
 	}
+	t0 := time.Now()
+	// The first connection starts DuckDB (opens or creates the file).
+	if err := w.loadReference(ctx); err != nil {
+		w.db.Close()
+		return nil, err
+	}
+	w.trace("load reference", time.Since(t0))
+	return w, nil
+}
+
+// finish is the part of open that reads the store: the manifest, the
+// views over the committed files and the models' tables. On an error the
+// database is closed.
+func (w *Warehouse) finish(ctx context.Context) error {
 	for _, step := range []struct {
 		what string
 		do   func(context.Context) error
 	}{
-		{"load reference", w.loadReference},
 		{"load manifest", func(ctx context.Context) error { _, err := w.loadManifest(ctx); return err }},
 		{"build views", w.buildViews},
 		{"set up models", w.setup},
@@ -185,11 +212,11 @@ func open(ctx context.Context, dataDir string, opts Options) (*Warehouse, error)
 		t0 := time.Now()
 		if err := step.do(ctx); err != nil {
 			w.db.Close()
-			return nil, err
+			return err
 		}
 		w.trace(step.what, time.Since(t0))
 	}
-	return w, nil
+	return nil
 }
 
 // DB is the DuckDB connection pool; analysts' views and the marts live in it.
