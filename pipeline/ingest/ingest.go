@@ -233,7 +233,8 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 	ov := &overlap{sum: &sum}
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
-			return sum, errors.Join(err, ov.land())
+			_ = ov.land() // its file is listed, stored or not; the run stops for ctx
+			return sum, err
 		}
 		if e.err != nil { // a folder that cannot be listed
 			if err := ov.land(); err != nil {
