@@ -19,33 +19,24 @@ const (
 	AtMost  Qualifier = "at_most"  // dưới, chưa đến, tối đa
 )
 
-// ParseQualifier reads a qualifier given on its own (a JSON field, a column).
+// ParseQualifier reads a qualifier given on its own (a JSON field, a
+// column): the contract's codes, their English, or a word of
+// words/qualifiers.tsv ("gần", "trên", "ngót").
 func ParseQualifier(s string) (Qualifier, bool) {
-	switch Fold(s) {
+	f := Fold(s)
+	switch f {
 	case "", "exact", "chinh xac":
 		return Exact, true
-	case "approx", "approximately", "about", "gan", "khoang", "xap xi", "uoc", "uoc tinh", "tren duoi":
+	case "approx", "approximately", "about":
 		return Approx, true
-	case "at least", "at_least", "more than", "tren", "hon", "it nhat", "toi thieu":
+	case "at least", "at_least", "more than":
 		return AtLeast, true
-	case "at most", "at_most", "less than", "duoi", "chua den", "toi da":
+	case "at most", "at_most", "less than":
 		return AtMost, true
 	}
-	return "", false
+	q, ok := numberWords.columnQualifiers[f]
+	return q, ok
 }
-
-// qualifierWords in folded form, longest first.
-var qualifierWords = []struct {
-	word string
-	q    Qualifier
-}{
-	{"tren duoi", Approx}, {"khoang gan", Approx}, {"uoc tinh", Approx}, {"xap xi", Approx},
-	{"it nhat", AtLeast}, {"toi thieu", AtLeast}, {"chua den", AtMost}, {"toi da", AtMost},
-	{"gan", Approx}, {"khoang", Approx}, {"uoc", Approx}, {"tren", AtLeast}, {"hon", AtLeast},
-	{"duoi", AtMost},
-}
-
-var multipliers = map[string]float64{"nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "ty": 1e9, "ti": 1e9}
 
 // unitWords maps folded unit spellings to the catalogue's unit.
 var unitWords = map[string]string{
@@ -117,7 +108,7 @@ func parseNumber(s string) (Number, error) {
 		return n, errors.Join(ErrNotNumber, ErrFormula)
 	}
 	folded := Fold(text)
-	for _, qw := range qualifierWords {
+	for _, qw := range numberWords.cellQualifiers {
 		if strings.HasPrefix(folded, qw.word+" ") {
 			n.Qualifier = qw.q
 			text = dropWords(text, len(strings.Fields(qw.word)))
@@ -329,11 +320,11 @@ func amount(s string) (float64, string, error) {
 		mult := 1.0
 		rest = strings.TrimSpace(rest)
 		if w, after := firstWord(rest); w != "" {
-			if m, ok := multipliers[Fold(w)]; ok {
+			if m, ok := numberWords.multipliers[Fold(w)]; ok {
 				mult, rest = m, after
 				// "3 nghìn tỷ": a multiplier of a larger one.
 				if w2, after2 := firstWord(rest); w2 != "" {
-					if m2, ok := multipliers[Fold(w2)]; ok && m2 > m {
+					if m2, ok := numberWords.multipliers[Fold(w2)]; ok && m2 > m {
 						mult, rest = m*m2, after2
 					}
 				}

@@ -8,10 +8,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/danvan/danvan/pipeline"
 )
 
 // lexiconFS is the Vietnamese word lists the rules read, as data: unit nouns,
-// cue words, rules, exclusions, qualifiers, time words and places.
+// cue words, rules, exclusions, time words and places (the qualifiers and
+// multipliers are pipeline's, shared with cells and columns).
 //
 //go:embed lexicon/*.tsv
 var lexiconFS embed.FS
@@ -208,8 +211,10 @@ func (u unitClass) governedBy(sp span) bool {
 type rawLexicon map[string][][]string
 
 func readLexicon(fsys fs.FS) (rawLexicon, error) {
-	raw := rawLexicon{}
-	for _, name := range []string{"units", "multipliers", "qualifiers", "cues", "exclusions", "time", "places", "rules", "classes", "indicators", "fields", "numerals"} {
+	// The qualifier and multiplier words are every reader's, cells' and
+	// columns' too: their one home is pipeline's words/*.tsv.
+	raw := rawLexicon{"qualifiers": pipeline.QualifierRows(), "multipliers": pipeline.MultiplierRows()}
+	for _, name := range []string{"units", "cues", "exclusions", "time", "places", "rules", "classes", "indicators", "fields", "numerals"} {
 		f, err := fsys.Open("lexicon/" + name + ".tsv")
 		if err != nil {
 			return nil, fmt.Errorf("open lexicon %s: %w", name, err)
