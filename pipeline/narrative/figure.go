@@ -1813,6 +1813,9 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 	case src == srcOwn && x.earlierBeside(c, cd, p):
 		return fig{}, "a figure of " + p.Code + ", before the report's " + x.ownP.Code + ", set beside it for comparison: the earlier report's to give"
 	}
+	if src != srcOwn && x.context[c.s.index-1].plans {
+		return fig{}, "in a section whose heading names a period after the report's date: a plan or target"
+	}
 	if src != srcNone {
 		code = p.Code
 	}
@@ -2299,6 +2302,9 @@ func (x *extraction) contextPeriod(n int, ind string) (pipeline.Period, periodSo
 type sentContext struct {
 	open, heading       pipeline.Period
 	hasOpen, hasHeading bool
+	// plans: the section's heading names a period after the report's
+	// date ("Phương hướng năm 2026" in a report of December 2025)
+	plans bool
 }
 
 func (x *extraction) contexts() []sentContext {
@@ -2306,13 +2312,18 @@ func (x *extraction) contexts() []sentContext {
 	var cur sentContext
 	for k := range x.sents {
 		if x.sents[k].heading {
-			cur.hasOpen = false // a new section
+			cur.hasOpen, cur.plans = false, false // a new section
 			for _, e := range x.timesOf(k) {
 				if e.kind != tkPeriod || e.comparison {
 					continue
 				}
-				if p, ok := x.resolve(&e); ok && x.valid(p) {
+				p, ok := x.resolve(&e)
+				if ok && x.valid(p) {
 					cur.heading, cur.hasHeading = p, true
+					break
+				}
+				if ok && x.hasDate && p.Start.After(x.date) {
+					cur.plans = true
 					break
 				}
 			}

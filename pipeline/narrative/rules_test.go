@@ -1165,6 +1165,11 @@ var ruleCases = []struct {
 	{"counts listed before one verb share it", "",
 		"Năm 2023, toàn huyện có 45 tập thể, 60 cá nhân được khen thưởng vì thành tích trong phong trào.",
 		[]want{w("awards_collective", 45, ex, "2023"), w("awards_individual", 60, ex, "2023")}},
+	// A section headed by a year after the report's date is its plans,
+	// every item of them, numbered ("4. Phương hướng năm 2026") or not.
+	{"a section headed by next year holds plans", "2025-12-30",
+		"1. Kết quả năm 2025\nToàn tỉnh có 2.840 mô hình đăng ký.\n\n2. Phương hướng năm 2026\nPhấn đấu có 3.000 mô hình được công nhận; tổ chức hội thi cấp tỉnh với 20 đội thi.\n\nNhiệm vụ năm 2026\nCác huyện tổ chức 150 cuộc đối thoại.",
+		[]want{w("models_registered", 2840, ex, "2025")}},
 }
 
 func TestRules(t *testing.T) {

@@ -296,6 +296,11 @@ func splitSentences(text string, toks []token) []sentence {
 		if !(next.upper || next.kind == tNum || strings.ContainsAny(next.text, "\"“‘'([")) {
 			continue
 		}
+		// "4. Phương hướng năm 2026", "II. Nhiệm vụ": a section's number
+		// opening its line is no sentence of its own; the heading goes on.
+		if t.text == "." && !t.space && i > begin && (toks[i-1].nl || i-1 == 0) && listNumber(toks[i-1]) {
+			continue
+		}
 		if t.text == "." && i > begin && toks[i-1].kind == tWord && !toks[i].space {
 			w := strings.ToLower(toks[i-1].text)
 			if abbreviations[w] || (utf8.RuneCountInString(w) == 1 && toks[i-1].upper) {
@@ -312,6 +317,14 @@ func splitSentences(text string, toks []token) []sentence {
 		s.heading = alone && len(s.toks) <= maxHeadingTokens && !(last.kind == tPunct && strings.ContainsAny(last.text, ".!?…;"))
 	}
 	return out
+}
+
+// listNumber: a section's or item's number, "4" or "II".
+func listNumber(t token) bool {
+	if t.kind == tNum {
+		return len(t.text) <= 2
+	}
+	return t.kind == tWord && t.caps && romans[strings.ToLower(t.text)] > 0
 }
 
 // wrapped: the line break before toks[i] only wraps a paragraph (a page
