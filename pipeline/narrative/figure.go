@@ -842,6 +842,18 @@ func (x *extraction) indicator(c *sentCtx, cd *cand, earlier []*cand) (string, b
 	// it gave, not a verb of its own; the scan goes on to that verb
 	// (learnt from round-6 batch R6A). Not the cost of a work finished
 	// ("tuyến đường … đã hoàn thành với kinh phí 1,5 tỷ đồng").
+	// "có 140 hộ tham gia, với tổng diện tích 3.260 m2": an amount joined
+	// by "với" right after a verb of taking part is what those taking
+	// part gave (rules.tsv: with_participants).
+	if with > cd.clauseStart {
+		k := with
+		if isPunct(toks, k-1, ",") {
+			k--
+		}
+		if sp, ok := endingAt(c.cues, k); ok && sp.has("participate") && sp.start >= cd.clauseStart {
+			near["with_participants"] = -1
+		}
+	}
 	if with >= 0 && !x.givingBefore(c, uc, with, cd.clauseStart) {
 		with = -1
 	}

@@ -1170,6 +1170,14 @@ var ruleCases = []struct {
 	{"a section headed by next year holds plans", "2025-12-30",
 		"1. Kết quả năm 2025\nToàn tỉnh có 2.840 mô hình đăng ký.\n\n2. Phương hướng năm 2026\nPhấn đấu có 3.000 mô hình được công nhận; tổ chức hội thi cấp tỉnh với 20 đội thi.\n\nNhiệm vụ năm 2026\nCác huyện tổ chức 150 cuộc đối thoại.",
 		[]want{w("models_registered", 2840, ex, "2025")}},
+	// The drive told in one paragraph, its result in the next: the
+	// households taking part, with the land they gave.
+	{"the land of those taking part in a drive to give land, told the sentence before", "",
+		"Năm 2023, huyện phát động Nhân dân hiến đất làm đường giao thông.\n\nĐến cuối năm, có 140 hộ tham gia với tổng diện tích 3.260 m2.",
+		[]want{w("land_donated_m2", 3260, ex, "2023")}},
+	{"an area built after a sentence on land given is no land given", "",
+		"Năm 2023, Nhân dân huyện hiến 2.000 m2 đất làm đường. Xã đã bê tông hóa các tuyến đường với tổng diện tích 5.000 m2, có 300 hộ tham gia.",
+		[]want{w("land_donated_m2", 2000, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {
