@@ -1909,6 +1909,10 @@ func (x *extraction) place(c *sentCtx, cd *cand) (prov, unit, utype string, plac
 		prov, unit, utype = x.fromMention(m)
 		return prov, unit, utype, true
 	}
+	if m, ok := x.rowPlace(c); ok {
+		prov, unit, utype = x.fromMention(m)
+		return prov, unit, utype, true
+	}
 	// A place that opens an earlier sentence of the paragraph ("Huyện Cẩm
 	// Xuyên … . Toàn huyện có …") stays the subject.
 	if n := c.s.index - 1; n > 0 && x.paraSubject[n-1].ok && x.sents[n-1].para == c.s.para {
@@ -1936,6 +1940,9 @@ func (x *extraction) scopeOf(c *sentCtx, cd *cand) mentionKind {
 		}
 		return none(m.kind)
 	}
+	if m, ok := x.rowPlace(c); ok {
+		return none(m.kind)
+	}
 	if cd.indicator == "funds_mobilized_vnd" && x.centreAgent(c, cd) {
 		return mScopeNational
 	}
@@ -1946,6 +1953,20 @@ func (x *extraction) scopeOf(c *sentCtx, cd *cand) mentionKind {
 		return mScopeNational
 	}
 	return mScopeProvince
+}
+
+// rowPlace is the place a table's row is labelled by ("Yên Thành", "Xã
+// Thạch Hà" after July 2025): a district or province, or a commune of the
+// 2025 reform named with its type word. A commune before the reform
+// reports under its district, the report's (its name may be a commune's
+// of another district), and a village's name ("Thôn Trung Tiến") is no
+// place, even when a commune somewhere bears it.
+func (x *extraction) rowPlace(c *sentCtx) (mention, bool) {
+	if c.s.label == 0 {
+		return mention{}, false
+	}
+	m, ok := x.subject(c.toks, c.mentions, 0, c.s.label)
+	return m, ok && (!m.weak || m.typed && x.hasDate && !x.date.Before(newCommunes))
 }
 
 // subjectAt is the place opening a sentence, or the nearest before it in

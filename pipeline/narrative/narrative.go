@@ -238,6 +238,9 @@ type extraction struct {
 	national    bool
 	docRange    pipeline.Period
 	hasDocRange bool
+	// tables' total rows (tableRows), left out when their rows are units
+	// of their own (totalsOfUnits)
+	tableTotals []tableTotal
 	// the figures taken from the sentence before the one being read: a
 	// sentence opening with "Trong đó" or "Riêng" may list their parts
 	// (sentenceFigures)
@@ -301,6 +304,7 @@ func (x *extraction) run() []Figure {
 		}
 	}
 	x.date, x.hasDate = x.reportDate(x.sents)
+	x.totalsOfUnits()
 	x.docP, x.hasDocP = x.docPeriod()
 	x.ownP, x.hasOwnP = x.ownPeriod()
 	x.term, x.hasTerm = x.congressTerm()

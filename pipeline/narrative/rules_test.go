@@ -1178,6 +1178,20 @@ var ruleCases = []struct {
 	{"an area built after a sentence on land given is no land given", "",
 		"Năm 2023, Nhân dân huyện hiến 2.000 m2 đất làm đường. Xã đã bê tông hóa các tuyến đường với tổng diện tích 5.000 m2, có 300 hộ tham gia.",
 		[]want{w("land_donated_m2", 2000, ex, "2023")}},
+	// A table pasted from Word: cells parted by one tab each, so an empty
+	// cell is two tabs; a heading over two lines (a group over its
+	// columns); a total row whose number cell is empty. Its rows are
+	// districts, each a unit of its own: their total is no unit's figure
+	// (the districts listed may be some of the province's).
+	{"a table pasted from Word, its heading over two lines", "2025-01-06",
+		"Năm 2024, kết quả của một số huyện như sau:\n\nTT\tĐơn vị\tMô hình \"Dân vận khéo\"\t\tHiến đất (m2)\t\n\t\tĐăng ký\tĐược công nhận\t\t\n1\tYên Thành\t120\t95\t4.300\t\n2\tNghi Lộc\t80\t-\t2.100\t\n\tCộng\t200\t95\t6.400\t\n",
+		[]want{w("models_registered", 120, ex, "2024").at("Nghệ An", "Yên Thành"), w("models_recognized", 95, ex, "2024").at("Nghệ An", "Yên Thành"),
+			w("land_donated_m2", 4300, ex, "2024").at("Nghệ An", "Yên Thành"), w("models_registered", 80, ex, "2024").at("Nghệ An", "Nghi Lộc"),
+			w("land_donated_m2", 2100, ex, "2024").at("Nghệ An", "Nghi Lộc")}},
+	{"a table's total over the communes of one district is the district's", "2025-01-06",
+		"Huyện Cẩm Xuyên: kết quả hiến đất năm 2024\n\nNăm 2024, Nhân dân ba xã của huyện Cẩm Xuyên hiến đất làm đường:\n\nĐơn vị\tDiện tích hiến (m2)\nXã Cẩm Quan\t1.200\nXã Cẩm Hà\t800\nCộng\t2.000\n",
+		[]want{w("land_donated_m2", 1200, ex, "2024").at("Hà Tĩnh", "Cẩm Xuyên"), w("land_donated_m2", 800, ex, "2024").at("Hà Tĩnh", "Cẩm Xuyên"),
+			w("land_donated_m2", 2000, ex, "2024").at("Hà Tĩnh", "Cẩm Xuyên")}},
 }
 
 func TestRules(t *testing.T) {

@@ -1,6 +1,10 @@
 package narrative
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/danvan/danvan/pipeline"
+)
 
 // A table pasted as text ("Đơn vị⇥Diện tích hiến (m2)⇥Ngày công", then a line
 // per unit) states its figures in cells: the number in the row, what it
@@ -18,6 +22,15 @@ func (x *extraction) tableRows() {
 	k := lx.k
 	for n := 0; n < len(sents); {
 		head := tableCells(text, sents[n])
+		// A heading over two lines (Word's merged cells: a group over its
+		// columns, "Mô hình⇥⇥…" then "⇥⇥Đăng ký⇥Được công nhận"): one
+		// heading of both.
+		first := n + 1
+		if hasEmpty(head) && n+1 < len(sents) {
+			if sub := tableCells(text, sents[n+1]); len(sub) > 0 && len(sub) <= len(head) && headingCells(nonEmpty(sub)) {
+				head, first = mergeHeading(head, sub), n+2
+			}
+		}
 		if len(head) < 2 || !headingCells(head) {
 			n++
 			continue
@@ -29,12 +42,12 @@ func (x *extraction) tableRows() {
 		}
 		rowOf := func(m int) [][]token {
 			row := tableCells(text, sents[m])
-			if numbered && len(row) == len(head)+1 && len(row[0]) == 1 && (row[0][0].kind == tNum || romans[row[0][0].key] > 0) {
+			if numbered && len(row) == len(head)+1 && (len(row[0]) == 0 || len(row[0]) == 1 && (row[0][0].kind == tNum || romans[row[0][0].key] > 0)) {
 				row = row[1:] // a total row leaves its number blank
 			}
 			return row
 		}
-		m := n + 1
+		m := first
 		for m < len(sents) {
 			row := rowOf(m)
 			if len(row) != len(head) || !rowCells(row) {
@@ -42,7 +55,7 @@ func (x *extraction) tableRows() {
 			}
 			m++
 		}
-		if m-n-1 < 2 {
+		if m-first < 2 {
 			n++
 			continue
 		}
@@ -54,8 +67,11 @@ func (x *extraction) tableRows() {
 				lead = append(append([]token(nil), sents[p].toks...), lead...)
 			}
 		}
-		sents[n].heading = false
-		for r := n + 1; r < m; r++ {
+		for h := n; h < first; h++ {
+			sents[h].heading = false
+		}
+		var tt tableTotal
+		for r := first; r < m; r++ {
 			row := rowOf(r)
 			sents[r].heading = false
 			if sp, ok := spanAt(lx.fields.spans(row[0]), 0); ok && (sp.has("level") || sp.has("field")) {
@@ -63,10 +79,104 @@ func (x *extraction) tableRows() {
 				sents[r].toks = row[0]
 				continue
 			}
-			sents[r].toks = rowTokens(row, head, leadUnit, lead, lx)
+			if label := text[row[0][0].start:row[0][len(row[0])-1].end]; tt.row == 0 {
+				if total, _ := pipeline.TotalRow(label); total {
+					tt.row, tt.label = r+1, row[0]
+				} else {
+					tt.labels = append(tt.labels, row[0])
+				}
+			}
+			sents[r].toks, sents[r].label = rowTokens(row, head, leadUnit, lead, lx), len(row[0])
+		}
+		if tt.row > 0 {
+			x.tableTotals = append(x.tableTotals, tt)
 		}
 		n = m
 	}
+}
+
+// tableTotal is a table's total row ("Cộng", "Tổng cộng") and the labels
+// of the rows above it, for totalsOfUnits.
+type tableTotal struct {
+	row    int // 1-based index of its sentence; 0: none
+	label  []token
+	labels [][]token
+}
+
+// totalsOfUnits leaves out the total row of a table whose rows are two
+// units or more, each of its own (districts; the communes and wards of the
+// 2025 reform): a sum over the units listed, which may be some of the
+// province's ("một số huyện dẫn đầu"), is no unit's figure. The rows of
+// one district's communes before the reform, or its villages, are the
+// district's, and so is their total. Run once the report's date is known
+// (a commune's name is read as the unit of that date).
+func (x *extraction) totalsOfUnits() {
+	for _, tt := range x.tableTotals {
+		units := map[string]bool{}
+		for _, l := range tt.labels {
+			for _, m := range x.mentions(l) {
+				// a commune's name alone is weak (names repeat), but one
+				// of the 2025 reform written with its type word is a unit
+				if m.kind == mLocal && m.unit != "" && (!m.weak || m.typed && x.hasDate && !x.date.Before(newCommunes)) {
+					units[m.province+"/"+m.unit] = true
+				}
+			}
+		}
+		if len(units) < 2 {
+			continue
+		}
+		s := &x.sents[tt.row-1]
+		x.logf("câu %d: a table's total over the %d units its rows list («%s»): no unit's figure", s.index, len(units), x.text[tt.label[0].start:tt.label[len(tt.label)-1].end])
+		s.toks = tt.label
+	}
+}
+
+// hasEmpty: a cell without a token.
+func hasEmpty(cells [][]token) bool {
+	for _, c := range cells {
+		if len(c) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// nonEmpty is the cells with a token.
+func nonEmpty(cells [][]token) [][]token {
+	var out [][]token
+	for _, c := range cells {
+		if len(c) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// mergeHeading is a heading over two lines as one: under each column the
+// words of the first line's cell, or of the nearest one before it when its
+// own is empty and the second line's is not (a group over several columns),
+// then the second line's.
+func mergeHeading(head, sub [][]token) [][]token {
+	out := make([][]token, len(head))
+	group := []token(nil)
+	for j, c := range head {
+		if len(c) > 0 {
+			group = c
+		}
+		var lower []token
+		if j < len(sub) {
+			lower = sub[j]
+		}
+		switch {
+		case len(lower) == 0:
+			out[j] = c
+		case len(c) == 0:
+			out[j] = append(append([]token(nil), group...), lower...)
+		default:
+			out[j] = append(append([]token(nil), c...), lower...)
+		}
+	}
+	return out
 }
 
 // rowNumberHeading: a column heading of row numbers.
@@ -113,12 +223,19 @@ func soleUnit(toks []token, lx *lexicon) []token {
 // "|" and runs of two spaces or more (a table aligned with spaces); nil
 // when it is not one line or has no such separator.
 func tableCells(text string, s sentence) [][]token {
-	if !strings.ContainsAny(text[s.start:s.end], "\t|") && !strings.Contains(text[s.start:s.end], "  ") {
+	// the line's start: tabs before its first token are empty cells
+	lineStart := strings.LastIndexByte(text[:s.start], '\n') + 1
+	if !strings.ContainsAny(text[lineStart:s.end], "\t|") && !strings.Contains(text[s.start:s.end], "  ") {
 		return nil
 	}
 	var out [][]token
 	var cell []token
 	sep := false
+	// Each tab parts two cells, so two tabs hold an empty cell between
+	// them (a table pasted from Word); spaces align cells, however many.
+	for n := strings.Count(text[lineStart:s.start], "\t"); n > 0; n-- {
+		out, sep = append(out, nil), true
+	}
 	for i, t := range s.toks {
 		if i > 0 && t.nl {
 			return nil
@@ -127,8 +244,16 @@ func tableCells(text string, s sentence) [][]token {
 			out, cell, sep = append(out, cell), nil, true
 			continue
 		}
-		if i > 0 && cellGap(text[s.toks[i-1].end:t.start]) {
-			out, cell, sep = append(out, cell), nil, true
+		if i > 0 {
+			gap := text[s.toks[i-1].end:t.start]
+			if tabs := strings.Count(gap, "\t"); tabs > 0 {
+				out, cell, sep = append(out, cell), nil, true
+				for ; tabs > 1; tabs-- {
+					out = append(out, nil)
+				}
+			} else if cellGap(gap) {
+				out, cell, sep = append(out, cell), nil, true
+			}
 		}
 		cell = append(cell, t)
 	}
@@ -137,10 +262,11 @@ func tableCells(text string, s sentence) [][]token {
 		return nil
 	}
 	// "| a | b |": the empty cells outside the outer bars
-	if len(out) > 0 && len(out[0]) == 0 {
+	if len(out) > 0 && len(out[0]) == 0 && s.toks[0].kind == tPunct && s.toks[0].text == "|" {
 		out = out[1:]
 	}
-	if len(out) > 0 && len(out[len(out)-1]) == 0 {
+	// a line ending in tabs (Word's last empty cells), or a bar
+	for len(out) > 0 && len(out[len(out)-1]) == 0 {
 		out = out[:len(out)-1]
 	}
 	return out

@@ -252,6 +252,9 @@ type sentence struct {
 	// heading: a line of its own without a full stop (a title, a section
 	// heading, a caption): its period may date what follows.
 	heading bool
+	// label: for a table's row (tableRows), how many of its tokens are the
+	// row's label, the place its figures are of; 0 for prose
+	label int
 }
 
 // abbreviations end with a dot that does not end a sentence (TP. Vinh, H. Kỳ Anh).
