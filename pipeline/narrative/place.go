@@ -145,6 +145,11 @@ func (x *extraction) mentions(toks []token) []mention {
 			}
 			names := capsRun(toks, j)
 			if len(names) == 0 {
+				// "Ban Dân vận Huyện ủy" with no name: the committee of
+				// the text's own district, town or city
+				if class == "type_district_org" || class == "type_town_org" || class == "type_city_org" {
+					out = append(out, mention{start: i, end: j, kind: mScopeLocal, org: true})
+				}
 				break
 			}
 			m, ok := x.typedMention(toks, j, names, class)
@@ -503,7 +508,12 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 			second = l
 		}
 	}
-	if best != nil && best.n >= 2 && (second == nil || best.n > second.n || district(best) != district(second)) && scopeLocal >= scopeProv {
+	// A district named once, and no other unit, in a text that speaks of
+	// its own district ("toàn huyện", "Huyện ủy") and never of a province's
+	// whole: the district's own report, its name in the heading ("Ban Dân
+	// vận Huyện ủy Quỳnh Lưu").
+	once := best != nil && best.n == 1 && second == nil && district(best) && scopeLocal > 0 && scopeProv == 0
+	if best != nil && (best.n >= 2 || once) && (second == nil || best.n > second.n || district(best) != district(second)) && scopeLocal >= scopeProv {
 		unit, utype = best.name, best.utype
 		if best.province != "" {
 			province = best.province

@@ -1192,6 +1192,18 @@ var ruleCases = []struct {
 		"Huyện Cẩm Xuyên: kết quả hiến đất năm 2024\n\nNăm 2024, Nhân dân ba xã của huyện Cẩm Xuyên hiến đất làm đường:\n\nĐơn vị\tDiện tích hiến (m2)\nXã Cẩm Quan\t1.200\nXã Cẩm Hà\t800\nCộng\t2.000\n",
 		[]want{w("land_donated_m2", 1200, ex, "2024").at("Hà Tĩnh", "Cẩm Xuyên"), w("land_donated_m2", 800, ex, "2024").at("Hà Tĩnh", "Cẩm Xuyên"),
 			w("land_donated_m2", 2000, ex, "2024").at("Hà Tĩnh", "Cẩm Xuyên")}},
+	// A district's own report names its district once, in its heading
+	// (the committee that writes it), and then speaks of "toàn huyện",
+	// "Huyện ủy": the district's figures, not the province's.
+	{"a district named once, in the heading of its own report", "2024-01-12",
+		"BÁO CÁO\nKết quả công tác dân vận năm 2023\n(Ban Dân vận Huyện ủy Quỳnh Lưu, Nghệ An)\n\nNăm 2023, toàn huyện vận động Nhân dân hiến 4.100 m2 đất.",
+		[]want{w("land_donated_m2", 4100, ex, "2023").at("Nghệ An", "Quỳnh Lưu")}},
+	{"a district committee's correction of its report", "2025-01-20",
+		"Ban Dân vận Huyện ủy Hương Sơn: đính chính số liệu năm 2024\n\nBáo cáo năm 2024 của Ban Dân vận Huyện ủy ghi nhầm; số đúng là: Nhân dân góp 3.800 ngày công.",
+		[]want{w("workdays_contributed", 3800, ex, "2024").at("Hà Tĩnh", "Hương Sơn")}},
+	{"a province's report naming one district once stays the province's", "2024-01-12",
+		"Năm 2023, toàn tỉnh Nghệ An có 5.200 hộ hiến đất; Nhân dân góp 21.000 ngày công. Huyện Quỳnh Lưu được Tỉnh ủy biểu dương.",
+		[]want{w("workdays_contributed", 21000, ex, "2023").at("Nghệ An", "")}},
 }
 
 func TestRules(t *testing.T) {

@@ -99,8 +99,9 @@ const (
 	devRecallFloor    = 1.0
 	// of the 83 dev figures, those filed under the expected province and
 	// district (48 before the page's address named the province of a
-	// text that names none)
-	devPlaceFloor = 70
+	// text that names none; 70 before a district named once in its own
+	// report's heading placed it)
+	devPlaceFloor = 75
 )
 
 // TestDevScores scores the extraction of the 33 dev excerpts against their
@@ -155,9 +156,15 @@ const (
 	batch11PrecisionFloor = 1.0
 	batch11RecallFloor    = 1.0
 	// n31–n40 (twelfth stop): 45 of 48 found right at first sight, 45 of
-	// 61 expected (0.938 / 0.738).
-	batch12PrecisionFloor = 45.0 / 48
-	batch12RecallFloor    = 45.0 / 61
+	// 61 expected (0.938 / 0.738); 47 of 50 after lines wrapped before a
+	// number; 49 of 50 after counts keeping their own verbs; 49 of 49
+	// after sections of plans; 50 of 50 after the land of those taking
+	// part; 61 of 61 after tables pasted from Word.
+	batch12PrecisionFloor = 1.0
+	batch12RecallFloor    = 1.0
+	// of the held-out figures found, those filed under the expected
+	// province and district (264 of 284 found before the twelfth stop)
+	heldOutPlaceFloor = 294
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
@@ -232,6 +239,9 @@ func TestHeldOutScores(t *testing.T) {
 			t.Errorf("%s: held-out precision %.3f, recall %.3f: below the floors %.3f, %.3f (%d known false finds left out)",
 				name, precision, recall, floor[0], floor[1], known)
 		}
+	}
+	if v.PlaceAgree < heldOutPlaceFloor {
+		t.Errorf("places of matched held-out figures as expected: %d of %d, below the floor %d", v.PlaceAgree, v.PlaceComparable, heldOutPlaceFloor)
 	}
 	for _, m := range v.Matches {
 		f := m.Got
