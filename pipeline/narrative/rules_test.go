@@ -1204,6 +1204,19 @@ var ruleCases = []struct {
 	{"a province's report naming one district once stays the province's", "2024-01-12",
 		"Năm 2023, toàn tỉnh Nghệ An có 5.200 hộ hiến đất; Nhân dân góp 21.000 ngày công. Huyện Quỳnh Lưu được Tỉnh ủy biểu dương.",
 		[]want{w("workdays_contributed", 21000, ex, "2023").at("Nghệ An", "")}},
+	// Learnt from the twelfth stop's put-aside batch (n41–n44), after it
+	// was scored once.
+	// A correction of an earlier report: the figure it wrote wrongly is no
+	// figure; the right one is.
+	{"a correction: what was written wrongly is no figure", "2024-01-25",
+		"Đính chính báo cáo năm 2023 của Ban Dân vận Huyện ủy Triệu Sơn: số ngày công được ghi là 2.150 ngày công; số đúng là 2.510 ngày công. Số tiền Nhân dân đóng góp đã ghi 5,2 tỷ đồng, nay sửa thành 5,6 tỷ đồng. Đất hiến là 900 m2, không phải 990 m2 như đã báo cáo.",
+		[]want{w("workdays_contributed", 2510, ex, "2023"), w("funds_mobilized_vnd", 5.6e9, ex, "2023"), w("land_donated_m2", 900, ex, "2023")}},
+	// An empty cell of a table pasted from Word holds no figure; the
+	// row's other cells do.
+	{"a table's empty cell", "2026-01-15",
+		"Kết quả vận động 6 tháng cuối năm 2025 của một số xã, phường như sau:\n\nSTT\tXã, phường\tĐất hiến (m2)\tNgày công\n1\tXã Thạch Hà\t3.600\t1.850\n2\tPhường Trần Phú\t\t640\n",
+		[]want{w("land_donated_m2", 3600, ex, "2025-H2").at("Hà Tĩnh", "Thạch Hà"), w("workdays_contributed", 1850, ex, "2025-H2").at("Hà Tĩnh", "Thạch Hà"),
+			w("workdays_contributed", 640, ex, "2025-H2").at("Hà Tĩnh", "Trần Phú")}},
 }
 
 func TestRules(t *testing.T) {

@@ -306,12 +306,16 @@ func headingCells(cells [][]token) bool {
 	return true
 }
 
-// rowCells: a label, then one number (or a dash for none) in every cell.
+// rowCells: a label, then one number (or a dash, or nothing, for none) in
+// every cell.
 func rowCells(cells [][]token) bool {
 	if len(cells[0]) == 0 || cells[0][0].kind != tWord {
 		return false
 	}
 	for _, c := range cells[1:] {
+		if len(c) == 0 {
+			continue // an empty cell (two tabs): no figure
+		}
 		if len(c) != 1 || c[0].kind != tNum && !(c[0].kind == tPunct && strings.Contains("-–—", c[0].text)) {
 			return false
 		}
@@ -335,10 +339,10 @@ func rowTokens(row, head [][]token, leadUnit, lead []token, lx *lexicon) []token
 		return token{kind: tPunct, text: p, start: pos, end: pos, space: false}
 	}
 	for j := 1; j < len(row); j++ {
-		num := row[j][0]
-		if num.kind != tNum {
+		if len(row[j]) == 0 || row[j][0].kind != tNum {
 			continue
 		}
+		num := row[j][0]
 		num.space, num.nl = true, false
 		out = append(out, punct(";", num.start))
 		words, unit := splitHeading(head[j], k)
