@@ -159,12 +159,16 @@ const (
 	// 61 expected (0.938 / 0.738); 47 of 50 after lines wrapped before a
 	// number; 49 of 50 after counts keeping their own verbs; 49 of 49
 	// after sections of plans; 50 of 50 after the land of those taking
-	// part; 61 of 61 after tables pasted from Word.
+	// part; 61 of 61 after tables pasted from Word. n41–n44, put aside
+	// and scored once after those rules: 18 of 20 found right, 18 of 20
+	// expected (0.900 / 0.900, as main's code before the stop); 20 of 20
+	// after what they taught.
 	batch12PrecisionFloor = 1.0
 	batch12RecallFloor    = 1.0
 	// of the held-out figures found, those filed under the expected
-	// province and district (264 of 284 found before the twelfth stop)
-	heldOutPlaceFloor = 294
+	// province and district (273 of 302 found on the code before the
+	// twelfth stop)
+	heldOutPlaceFloor = 311
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
@@ -208,8 +212,8 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 84 || v.Total.Expected < 300 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 84 and 300", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 88 || v.Total.Expected < 320 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 88 and 320", len(v.Docs), v.Total.Expected)
 	}
 	// [0] the earlier batches, [1] n13–n30, [2] n31 on
 	var expected, found, matched [3]int
