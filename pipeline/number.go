@@ -34,7 +34,7 @@ func ParseQualifier(s string) (Qualifier, bool) {
 	case "at most", "at_most", "less than":
 		return AtMost, true
 	}
-	q, ok := numberWords.columnQualifiers[f]
+	q, ok := numberWords().columnQualifiers[f]
 	return q, ok
 }
 
@@ -108,7 +108,7 @@ func parseNumber(s string) (Number, error) {
 		return n, errors.Join(ErrNotNumber, ErrFormula)
 	}
 	folded := Fold(text)
-	for _, qw := range numberWords.cellQualifiers {
+	for _, qw := range numberWords().cellQualifiers {
 		if strings.HasPrefix(folded, qw.word+" ") {
 			n.Qualifier = qw.q
 			text = dropWords(text, len(strings.Fields(qw.word)))
@@ -320,11 +320,11 @@ func amount(s string) (float64, string, error) {
 		mult := 1.0
 		rest = strings.TrimSpace(rest)
 		if w, after := firstWord(rest); w != "" {
-			if m, ok := numberWords.multipliers[Fold(w)]; ok {
+			if m, ok := numberWords().multipliers[Fold(w)]; ok {
 				mult, rest = m, after
 				// "3 nghìn tỷ": a multiplier of a larger one.
 				if w2, after2 := firstWord(rest); w2 != "" {
-					if m2, ok := numberWords.multipliers[Fold(w2)]; ok && m2 > m {
+					if m2, ok := numberWords().multipliers[Fold(w2)]; ok && m2 > m {
 						mult, rest = m*m2, after2
 					}
 				}
