@@ -279,7 +279,9 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 // TakeBack lists as not stored the files listed loaded whose commits a
 // sink's failed group seal took back (err a pipeline.UncommittedError):
 // Files does it for the seals it meets; a caller that seals afterwards
-// (closing the store after a cancelled run) does it with that error.
+// (closing the store after a cancelled run) does it with that error. A
+// file skipped for having those bytes (a copy under another name, read
+// while they waited for the seal) is not stored either.
 func (s *Summary) TakeBack(err error) {
 	var ue *pipeline.UncommittedError
 	if !errors.As(err, &ue) {
@@ -291,6 +293,9 @@ func (s *Summary) TakeBack(err error) {
 	}
 	for i, f := range s.Files {
 		if back[f.Hash] {
+			if f.Status == Skipped {
+				f.Status = Loaded // what it would have been, had the bytes not been waiting
+			}
 			s.Files[i] = notStored(f, err)
 		}
 	}
