@@ -678,7 +678,9 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 			fe := poison(name, strikes)
 			res.Status, res.FileErr = Quarantined, fe
 			if err := sink.Quarantine(ctx, b, fe); err != nil {
-				return res, nil, fmt.Errorf("commit %s: %w", path, err)
+				// The store's fault: its strikes stay, and its reading
+				// ends, or the next run takes it for a death on it.
+				return res, nil, errors.Join(fmt.Errorf("commit %s: %w", path, err), tr.Release(b))
 			}
 			if err := tr.Done(b); err != nil {
 				return res, nil, &storedError{err}

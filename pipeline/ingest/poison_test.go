@@ -262,3 +262,76 @@ func TestPoisonTimedOutReadWhole(t *testing.T) {
 		t.Error("the strike stays after the workbook loaded")
 	}
 }
+
+// TestPoisonQuarantineFails: a file the poison rule sets aside whose
+// quarantine fails (the store's fault: here its folder cannot be made, as
+// on a full disk) is listed not stored, and its reading ends with its
+// strikes as they were (Release): no reading record naming it is left,
+// which the next run would take for a run that died on it, a strike it
+// never earned, named in its reason. With room, the next run sets it aside
+// naming its two runs alone.
+func TestPoisonQuarantineFails(t *testing.T) {
+	body := `{"province":"Hà Tĩnh","period":"2023","values":[{"indicator":"dialogues","value":1}]}`
+	inbox := writeTree(t, map[string]string{"a.json": body})
+	sum := sha256.Sum256([]byte(body))
+	hash := hex.EncodeToString(sum[:])
+	data := t.TempDir()
+	d := dd.Dir(data)
+	strikes := []pipeline.Strike{
+		{At: testNow.UTC().Add(-48 * time.Hour), Kind: pipeline.StrikeTimedOut, Reason: "đọc tệp quá 10 phút, giới hạn cho một tệp", ReasonEN: "x"},
+		{At: testNow.UTC().Add(-24 * time.Hour), Kind: pipeline.StrikeTimedOut, Reason: "đọc tệp quá 10 phút, giới hạn cho một tệp", ReasonEN: "x"},
+	}
+	st, err := store.Open(data, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dd.WriteAttempt(d, dd.Attempt{Batch: hash, SourceFile: "a.json", Strikes: strikes}); err != nil {
+		t.Fatal(err)
+	}
+	// Its quarantine folder's name is taken by a file: it cannot be made.
+	if err := os.MkdirAll(filepath.Dir(d.QuarantineDir(hash)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(d.QuarantineDir(hash), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := poisonIngester(t, st, time.Hour).Files(context.Background(), []string{inbox}, st)
+	if err == nil {
+		t.Fatal("the quarantine failed, yet the run returned no error")
+	}
+	if len(res.Files) != 1 || res.Files[0].Status != Failed || res.Files[0].FileErr.Code != "not_stored" {
+		t.Fatalf("summary %+v, want a.json not stored", res.Files)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	left, err := dd.LeftReadings(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range left {
+		if l.Attempt.Batch == hash {
+			t.Errorf("a reading record still names a.json after the run (%s): the next run counts it a death", filepath.Base(l.Path))
+		}
+	}
+	a, ok, err := dd.ReadAttempt(d, hash)
+	if err != nil || !ok || len(a.Strikes) != 2 || a.PID != 0 {
+		t.Errorf("attempt record %+v, %v, %v: want its two strikes and nobody reading", a, ok, err)
+	}
+	// With room, the next run sets it aside naming its two runs.
+	if err := os.Remove(d.QuarantineDir(hash)); err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(data, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	res, err = poisonIngester(t, st, time.Hour).Files(context.Background(), []string{inbox}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := res.Files[0]; f.Status != Quarantined || f.FileErr.Code != "poison" || !strings.Contains(f.FileErr.Reason, "2 lần chạy liên tiếp") {
+		t.Errorf("next run: %s %+v, want quarantined as poison naming two runs", f.Status, f.FileErr)
+	}
+}
