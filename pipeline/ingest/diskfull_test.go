@@ -200,3 +200,76 @@ func TestDiskFullInFlight(t *testing.T) {
 	}
 }
 
+// fill writes a file in dir until the disk is full.
+func fill(t *testing.T, dir string) {
+	t.Helper()
+	f, err := os.Create(filepath.Join(dir, "fill"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 4096)
+	for {
+		if _, err := f.Write(buf); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+}
+
+// TestDiskFullKeepsStrikes: a file with a strike, read again when the disk
+// is full, is not stored, and its strike stays as it was: the full disk is
+// not its fault. Its reading ends (Release) though its record cannot be
+// written again: a reading record left naming it is what the next run
+// counts as a run that died on it, a second strike, which sets it aside
+// as poison.
+func TestDiskFullKeepsStrikes(t *testing.T) {
+	mnt := mountSmall(t, 512)
+	data := filepath.Join(mnt, "data")
+	d := dd.Dir(data)
+	inbox := dropInbox(t, 2)
+	st, err := store.Open(data, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := New(Options{Now: func() time.Time { return testNow }, Tracker: st, PoisonAfter: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := filepath.Join(inbox, "xa-00.xlsx"), filepath.Join(inbox, "xa-01.xlsx")
+	if sum, err := in.Files(context.Background(), []string{first}, st); err != nil || sum.Files[0].Status != Loaded {
+		t.Fatalf("with room: %v %+v", err, sum.Files)
+	}
+	hash, err := HashFile(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strike := dd.Strike{At: testNow.UTC(), Kind: dd.StrikeTimedOut, Reason: "đọc tệp quá 10 phút, giới hạn cho một tệp", ReasonEN: "x"}
+	if err := dd.WriteAttempt(d, dd.Attempt{Batch: hash, SourceFile: "xa-01.xlsx", Strikes: []dd.Strike{strike}}); err != nil {
+		t.Fatal(err)
+	}
+	fill(t, mnt)
+	sum, err := in.Files(context.Background(), []string{second}, st)
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("on a full disk: %v, want no space left on device", err)
+	}
+	if f := sum.Files[0]; f.Status != Failed || f.FileErr.Code != "not_stored" {
+		t.Errorf("on a full disk: %s %+v, want not stored", f.Status, f.FileErr)
+	}
+	st.Close()
+	left, err := dd.LeftReadings(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range left {
+		if l.Attempt.Batch == hash {
+			t.Errorf("a reading record still names xa-01.xlsx after the run (%s): the next run counts it a death", filepath.Base(l.Path))
+		}
+	}
+	a, ok, err := dd.ReadAttempt(d, hash)
+	if err != nil || !ok || len(a.Strikes) != 1 || a.PID != 0 {
+		t.Errorf("attempt record %+v, %v, %v: want its one strike and nobody reading", a, ok, err)
+	}
+}

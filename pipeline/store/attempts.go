@@ -142,9 +142,18 @@ func (s *Store) Strike(b pipeline.Batch, st layout.Strike) error {
 func (s *Store) Release(b pipeline.Batch) error { return s.endAttempt(b, nil) }
 
 func (s *Store) endAttempt(b pipeline.Batch, st *layout.Strike) error {
-	a, _, err := layout.ReadAttempt(s.dir, b.Hash)
+	a, ok, err := layout.ReadAttempt(s.dir, b.Hash)
 	if err != nil {
 		return fmt.Errorf("record the attempt on %s: %w", b.SourceFile, err)
+	}
+	if st == nil && ok && a.PID == 0 {
+		// Released: the record already says what it must, and is not
+		// written again, which a full disk refuses; a reading left
+		// unended is what the next run counts as a death on b.
+		if _, err := s.endReading(b); err != nil {
+			return fmt.Errorf("record the attempt on %s: %w", b.SourceFile, err)
+		}
+		return nil
 	}
 	a.Batch, a.SourceFile, a.SourcePath = b.Hash, b.SourceFile, b.SourcePath
 	a.PID, a.Host, a.Started = 0, "", time.Time{}
