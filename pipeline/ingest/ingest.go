@@ -256,7 +256,14 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 			if st != nil {
 				st.release()
 			}
-			return sum, lerr
+			if cerr := ctx.Err(); cerr != nil {
+				// Stopped from outside while this file was read: it is
+				// listed not stored, as the file a run stops on always
+				// was, and the run returns its context's error alone.
+				sum.Files = append(sum.Files, notStored(res, cerr))
+				return sum, cerr
+			}
+			return sum, lerr // the run stops at the file that failed to store, as before the overlap
 		}
 		if st != nil {
 			if !st.alone {
@@ -338,6 +345,13 @@ func notStored(res FileResult, err error) FileResult {
 		return res
 	}
 	res.Status, res.Accepted, res.Rejected = Failed, 0, 0
+	if errors.Is(err, context.Canceled) {
+		// Stopped from outside (SIGTERM, Ctrl-C): no fault of the server's.
+		res.FileErr = bilingual(res.File, "not_stored",
+			"Tệp chưa được lưu: lần chạy bị dừng (lệnh dừng từ bên ngoài) trước khi lưu xong tệp. Lần chạy sau đọc lại tệp.",
+			"The file was not stored: the run was stopped from outside before the file was stored. The next run reads it again.")
+		return res
+	}
 	res.FileErr = bilingual(res.File, "not_stored",
 		"Tệp chưa được lưu: lần nạp dừng lại vì lỗi bên máy chủ: "+err.Error()+". Lần chạy sau đọc lại tệp.",
 		"The file was not stored: the ingest stopped on an error of the server: "+err.Error()+". The next run reads it again.")

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	datadir "github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/store"
 )
@@ -88,5 +90,94 @@ func TestConcurrentStoreWhileReading(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(datadir.Dir(data).Attempts()); len(left) != 0 {
 		t.Errorf("left in the attempts folder: %v", left)
+	}
+}
+
+// stopping is a real store whose run is stopped from outside (cancel) as
+// the reading of the file named at begins, while the file before it is in
+// flight: that file's commit waits for the stop, then commits under the
+// stopped run's context.
+type stopping struct {
+	*store.Store
+	at      string
+	cancel  context.CancelFunc
+	stopped chan struct{}
+}
+
+func (s *stopping) Begin(b pipeline.Batch) ([]pipeline.Strike, error) {
+	st, err := s.Store.Begin(b)
+	if b.SourceFile == s.at {
+		s.cancel()
+		close(s.stopped)
+	}
+	return st, err
+}
+
+func (s *stopping) Open(b pipeline.Batch) (pipeline.Writer, error) {
+	w, err := s.Store.Open(b)
+	if err != nil {
+		return nil, err
+	}
+	return stoppingWriter{w, s.stopped}, nil
+}
+
+type stoppingWriter struct {
+	pipeline.Writer
+	stopped chan struct{}
+}
+
+func (w stoppingWriter) Commit(ctx context.Context) error {
+	<-w.stopped
+	return w.Writer.Commit(ctx)
+}
+
+// TestStoppedWithTwoInFlight: a run stopped from outside (SIGTERM) while
+// it stores one form and reads the next lists both, once each, as not
+// stored, saying the run was stopped (not that the server failed), returns
+// its context's error alone, and leaves neither struck nor marked read.
+func TestStoppedWithTwoInFlight(t *testing.T) {
+	inbox := dropInbox(t, 3)
+	data := t.TempDir()
+	st, err := store.Open(data, store.Options{Group: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sink := &stopping{Store: st, at: "xa-01.xlsx", cancel: cancel, stopped: make(chan struct{})}
+	in, err := New(Options{Now: func() time.Time { return testNow }, Tracker: sink, PoisonAfter: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := in.Files(ctx, []string{inbox}, sink)
+	if err != context.Canceled {
+		t.Errorf("err = %v, want the context's error alone", err)
+	}
+	if cerr := st.Close(); cerr != nil {
+		sum.TakeBack(cerr)
+	}
+	if len(sum.Files) != 2 {
+		t.Fatalf("%d files listed, want the two in flight: %+v", len(sum.Files), sum.Files)
+	}
+	for i, f := range sum.Files {
+		if want := fmt.Sprintf("xa-%02d.xlsx", i); f.File != want {
+			t.Errorf("line %d: %s, want %s", i, f.File, want)
+		}
+		if f.Status != Failed || f.FileErr == nil || f.FileErr.Code != "not_stored" ||
+			!strings.Contains(f.FileErr.Reason, "lần chạy bị dừng") || strings.Contains(f.FileErr.Reason, "lỗi bên máy chủ") {
+			t.Errorf("%s: %s %+v, want not stored, the run stopped", f.File, f.Status, f.FileErr)
+		}
+		if datadir.Committed(datadir.Dir(data), f.Hash) {
+			t.Errorf("%s committed", f.File)
+		}
+	}
+	left, _ := datadir.LeftReadings(datadir.Dir(data))
+	for _, l := range left {
+		if l.Attempt.Batch != "" {
+			t.Errorf("a reading record names %s", l.Attempt.SourceFile)
+		}
+	}
+	if as, _ := filepath.Glob(filepath.Join(datadir.Dir(data).Attempts(), "[0-9a-f]*.json")); len(as) > 0 {
+		t.Errorf("attempt records left: %v", as)
 	}
 }
