@@ -181,3 +181,54 @@ func TestStoppedWithTwoInFlight(t *testing.T) {
 		t.Errorf("attempt records left: %v", as)
 	}
 }
+
+// TestConcurrentHasWhileSealInFlight: a copy of a form under another name
+// is read while the form after the original is stored, and that store seals
+// the group holding the original (store.Options.Group, due at once): the
+// store still has the original's bytes while it seals them, so every copy
+// is skipped and each form committed once, under its own name. make test
+// runs it under the race detector.
+func TestConcurrentHasWhileSealInFlight(t *testing.T) {
+	const n = 30
+	inbox := dropInbox(t, n)
+	for i := 0; i+2 < n; i += 3 {
+		// xa-(i+2)-ban-sao.xlsx sorts after xa-(i+1).xlsx, before xa-(i+2).xlsx.
+		b, err := os.ReadFile(filepath.Join(inbox, fmt.Sprintf("xa-%02d.xlsx", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(inbox, fmt.Sprintf("xa-%02d-ban-sao.xlsx", i+2)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data := t.TempDir()
+	st, err := store.Open(data, store.Options{Group: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := New(Options{Now: func() time.Time { return testNow }, Tracker: st, PoisonAfter: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := in.Files(context.Background(), []string{inbox}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range sum.Files {
+		if copied := strings.Contains(f.File, "ban-sao"); copied != (f.Status == Skipped) || !copied && f.Status != Loaded {
+			t.Errorf("%s: %s", f.File, f.Status)
+		}
+	}
+	m, err := datadir.ReadManifest(datadir.Dir(data))
+	if err != nil || len(m) != n {
+		t.Fatalf("%d commit records, %v; want %d", len(m), err, n)
+	}
+	for _, e := range m {
+		if strings.Contains(e.SourceFile, "ban-sao") {
+			t.Errorf("a copy's commit record: %s", e.SourceFile)
+		}
+	}
+}
