@@ -53,6 +53,9 @@ type nameIndex struct {
 	// headers in every sheet and file. At most maxNamed texts.
 	named      sync.Map // text -> *Indicator (nil: names none)
 	namedCount atomic.Int64
+	// derived holds what readers work out from the reference alone, by
+	// their key (Resolver.Derived).
+	derived sync.Map
 }
 
 // maxNamed and maxNamedLen bound the texts nameIndex.named remembers (8 MB
@@ -468,6 +471,19 @@ func (r *Resolver) IndicatorNamed(s string) *Indicator {
 		}
 	}
 	return ind
+}
+
+// Derived is the value readers keep under key beside the index of names,
+// made by mk the first time: what they work out from the reference alone
+// (a form reader's header columns), shared like the index by every
+// Resolver of the Reference, so a run's files do not each work it out
+// again. The value must be safe for concurrent use.
+func (r *Resolver) Derived(key any, mk func() any) any {
+	if v, ok := r.derived.Load(key); ok {
+		return v
+	}
+	v, _ := r.derived.LoadOrStore(key, mk())
+	return v
 }
 
 // indicatorNamed is IndicatorNamed computed. The Fold is looked up first:

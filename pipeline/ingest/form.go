@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/danvan/danvan/pipeline"
 )
@@ -62,8 +63,53 @@ type formReader struct {
 	// texts again: ~13 % of the CPU of a 27-sheet per-unit workbook's forms.
 	said map[string]*titleSays
 	// columns holds what a header column's texts make (column), by the
-	// texts.
+	// texts; shared, those of every file read with the reference.
 	columns map[string]columnRead
+	shared  *columnMemo
+}
+
+// columnMemo holds what header columns' texts make (columnRead) for every
+// file read with one reference (pipeline.Resolver.Derived): a column's
+// reading depends on its texts and the reference alone, and the commune
+// forms of a drop repeat one header, which each of 365 files worked out
+// again (a tenth of the ingest's CPU). Bounded like the index's named
+// texts: past maxMemoColumns, or for a key over maxMemoKey bytes, a file
+// keeps its own.
+type columnMemo struct {
+	mu sync.Mutex
+	m  map[string]columnRead
+	// worked counts the columns worked out (for the tests).
+	worked int
+}
+
+const maxMemoColumns, maxMemoKey = 1 << 14, 1 << 10
+
+type columnMemoKey struct{}
+
+func (m *columnMemo) get(key string) (columnRead, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cr, ok := m.m[key]
+	return cr, ok
+}
+
+func (m *columnMemo) put(key string, cr columnRead) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.worked++
+	if len(key) <= maxMemoKey && len(m.m) < maxMemoColumns {
+		m.m[key] = cr
+	}
+}
+
+// memo is the reference's columnMemo.
+func (fr *formReader) memo() *columnMemo {
+	if fr.shared == nil {
+		fr.shared = fr.res.Derived(columnMemoKey{}, func() any {
+			return &columnMemo{m: map[string]columnRead{}}
+		}).(*columnMemo)
+	}
+	return fr.shared
 }
 
 // titleSays is what one text above or below a form's table says.
@@ -422,6 +468,13 @@ func (fr *formReader) column(path []string) columnRead {
 	if cr, ok := fr.columns[key.String()]; ok {
 		return cr
 	}
+	if fr.columns == nil {
+		fr.columns = map[string]columnRead{}
+	}
+	if cr, ok := fr.memo().get(key.String()); ok {
+		fr.columns[key.String()] = cr
+		return cr
+	}
 	var cr columnRead
 	top := path[0]
 	if fd, ok := headerAliases[headerKey(top)]; sttHeaders[pipeline.Fold(top)] {
@@ -431,10 +484,8 @@ func (fr *formReader) column(path []string) columnRead {
 	} else {
 		cr = fr.valueColumn(path)
 	}
-	if fr.columns == nil {
-		fr.columns = map[string]columnRead{}
-	}
 	fr.columns[key.String()] = cr
+	fr.memo().put(key.String(), cr)
 	return cr
 }
 

@@ -769,7 +769,14 @@ func TestFormReaderRemembersPerFile(t *testing.T) {
 	const file = "bao-cao-ha-tinh-2023.xlsx"
 	fresh := make([]read, len(grids))
 	for i, g := range grids {
-		fr := &formReader{file: file, res: res, name: nameContext(res, file)}
+		// A reference of its own: nothing worked out for another sheet
+		// (columnMemo).
+		own, err := pipeline.DefaultReference()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ores := pipeline.NewResolver(own)
+		fr := &formReader{file: file, res: ores, name: nameContext(ores, file)}
 		rows, rejects, found := newForm(fr, g).read()
 		fresh[i] = read{rows, rejects, found}
 	}
@@ -790,6 +797,61 @@ func TestFormReaderRemembersPerFile(t *testing.T) {
 		} else if len(shared.said) != said || len(shared.columns) != columns {
 			t.Errorf("the second pass worked out new texts or columns: %d texts then %d, %d columns then %d",
 				said, len(shared.said), columns, len(shared.columns))
+		}
+	}
+}
+
+// TestFormReaderSharesColumnsAcrossFiles: what a header column's texts
+// make is worked out once for the files read with one reference
+// (columnMemo): a reader of another file, with a Resolver of its own over
+// the same reference, works out no column the first worked out, and reads
+// the same rows and refusals as a reader over a reference of its own.
+func TestFormReaderSharesColumnsAcrossFiles(t *testing.T) {
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var grids []*sheetGrid
+	for _, f := range formWorkbooks() {
+		for _, s := range f.sheets {
+			grids = append(grids, textGrid(s))
+		}
+	}
+	type read struct {
+		rows    []pipeline.RawRow
+		rejects []pipeline.RowError
+		found   bool
+	}
+	readAll := func(ref *pipeline.Reference, file string) ([]read, *formReader) {
+		res := pipeline.NewResolver(ref)
+		fr := &formReader{file: file, res: res, name: nameContext(res, file)}
+		var got []read
+		for _, g := range grids {
+			rows, rejects, found := newForm(fr, g).read()
+			got = append(got, read{rows, rejects, found})
+		}
+		return got, fr
+	}
+	_, first := readAll(ref, "bao-cao-ha-tinh-2023.xlsx")
+	worked := first.memo().worked
+	if worked == 0 {
+		t.Fatal("the first file's reader kept no column")
+	}
+	got, second := readAll(ref, "bao-cao-nghe-an-2024.xlsx")
+	if second.memo() != first.memo() {
+		t.Fatal("two readers over one reference keep their columns apart")
+	}
+	if n := second.memo().worked; n != worked {
+		t.Errorf("the second file's reader worked out %d columns the first had worked out", n-worked)
+	}
+	own, err := pipeline.DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := readAll(own, "bao-cao-nghe-an-2024.xlsx")
+	for i := range grids {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("sheet %s: read with the shared columns\n%+v\nwith a reference of its own\n%+v", grids[i].name, got[i], want[i])
 		}
 	}
 }
