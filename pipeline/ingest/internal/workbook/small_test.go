@@ -140,3 +140,28 @@ func FuzzSmallPartsAsDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestSmallPartsRemembered: a part's bytes met again are not scanned again
+// (scannedParts): the second workbook of the same small parts hands its
+// relationships, workbook part and styles from what the first gave, and
+// both make what Decode makes, for each of the cases.
+func TestSmallPartsRemembered(t *testing.T) {
+	scannedParts = partMemo{m: map[string]scannedPart{}}
+	for i, c := range smallCases {
+		data := smallParts(t, c[0], c[1], c[2], c[3])
+		want := openedAs(data, false)
+		kept := scannedParts.kept
+		first := openedAs(data, true)
+		between, kept := scannedParts.recalled, scannedParts.kept-kept
+		second := openedAs(data, true)
+		if first != want || second != want {
+			t.Errorf("case %d: scanned %s\nscanned again %s\ndecoded %s", i, first, second, want)
+		}
+		if i <= 1 && kept < 3 {
+			t.Errorf("case %d: the first workbook of its parts left %d of its 4 small parts to remember", i, kept)
+		}
+		if got := scannedParts.recalled - between; got < kept {
+			t.Errorf("case %d: the second workbook of the same parts recalled %d of the %d the first left", i, got, kept)
+		}
+	}
+}
