@@ -135,11 +135,12 @@ func (w *Warehouse) loadStandings(ctx context.Context, conn *sql.Conn, tx *sql.T
 		if err != nil {
 			return err
 		}
+		owing := cal.Owing(from, end, w.opts.DeadlineDays)
 		for _, u := range w.opts.Reference.Units {
 			if u.Level != pipeline.LevelDistrict && u.Level != pipeline.LevelCommune {
 				continue
 			}
-			for _, s := range cal.Standings(u, received[string(u.Level)+"/"+u.Code], from, end, w.opts.DeadlineDays) {
+			for _, s := range owing.Standings(u, received[string(u.Level)+"/"+u.Code]) {
 				var first any
 				if !s.Received.IsZero() {
 					first = s.Received
