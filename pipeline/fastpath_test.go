@@ -245,3 +245,36 @@ func TestIndicatorNamedRemembersExactly(t *testing.T) {
 		t.Error("a text longer than maxNamedLen was remembered")
 	}
 }
+
+// A Validator's FileChecks take the period keys' slots of the file before
+// (Validator.recentKeys) instead of zeroing new ones for each file; what
+// the slots hold stays true for the next file (the trials above run on one
+// Validator).
+func TestFileCheckTakesSlotsOfFileBefore(t *testing.T) {
+	ref, err := DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewValidator(ref, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	var u *Unit
+	for _, x := range ref.Units {
+		if x.Level == LevelDistrict {
+			u = x
+			break
+		}
+	}
+	check := func(p Period) *[keySlots]recentKey {
+		rec := Record{Unit: u, Period: p, Indicator: ref.Indicator("dialogues"), Disaggregation: Total, Value: 1}
+		c := v.NewFileCheck("f.csv", func(int) string { return "" })
+		c.Add(0, &rec)
+		slots := c.recentKeys
+		if got := c.Finish(); len(got) != 0 {
+			t.Fatalf("one record refused: %v", got)
+		}
+		return slots
+	}
+	first := check(YearPeriod(2020))
+	if second := check(HalfPeriod(2021, 1)); second != first {
+		t.Error("the second file's check zeroed slots of its own")
+	}
+}

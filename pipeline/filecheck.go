@@ -91,7 +91,9 @@ type recentKey struct {
 // periodKey is p.Key(), remembered by p's code.
 func (c *FileCheck) periodKey(p *Period) uint32 {
 	if c.recentKeys == nil {
-		c.recentKeys = new([keySlots]recentKey)
+		if c.recentKeys, c.v.recentKeys = c.v.recentKeys, nil; c.recentKeys == nil {
+			c.recentKeys = new([keySlots]recentKey)
+		}
 	}
 	// The slot is only a place to look, by the address of the code's
 	// text; what is found there is compared whole.
@@ -215,6 +217,9 @@ func (c *FileCheck) Finish() []Refusal {
 	defer func() {
 		c.v.giveBack(c.entries, c.tmp)
 		c.entries, c.tmp = nil, nil
+		if c.recentKeys != nil {
+			c.v.recentKeys, c.recentKeys = c.recentKeys, nil
+		}
 		if o.packed != nil {
 			c.v.keys = [2][]uint64{o.packed, o.other}
 		}
