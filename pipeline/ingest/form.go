@@ -62,10 +62,11 @@ type formReader struct {
 	// before and after its table is read) folded and searched the same
 	// texts again: ~13 % of the CPU of a 27-sheet per-unit workbook's forms.
 	said map[string]*titleSays
-	// columns holds what a header column's texts make (column), by the
-	// texts; shared, those of every file read with the reference.
-	columns map[string]columnRead
+	// shared holds what a header column's texts make (column), by the
+	// texts, for every file read with the reference; columns those past
+	// its bounds, for this file.
 	shared  *columnMemo
+	columns map[string]columnRead
 }
 
 // columnMemo holds what header columns' texts make (columnRead) for every
@@ -74,7 +75,7 @@ type formReader struct {
 // forms of a drop repeat one header, which each of 365 files worked out
 // again (a tenth of the ingest's CPU). Bounded like the index's named
 // texts: past maxMemoColumns, or for a key over maxMemoKey bytes, a file
-// keeps its own.
+// keeps its own (a workbook's sheets mostly repeat one form's header).
 type columnMemo struct {
 	mu sync.Mutex
 	m  map[string]columnRead
@@ -93,13 +94,16 @@ func (m *columnMemo) get(key string) (columnRead, bool) {
 	return cr, ok
 }
 
-func (m *columnMemo) put(key string, cr columnRead) {
+// put keeps what the column's texts key make, and reports whether it did.
+func (m *columnMemo) put(key string, cr columnRead) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.worked++
-	if len(key) <= maxMemoKey && len(m.m) < maxMemoColumns {
-		m.m[key] = cr
+	if len(key) > maxMemoKey || len(m.m) >= maxMemoColumns {
+		return false
 	}
+	m.m[key] = cr
+	return true
 }
 
 // memo is the reference's columnMemo.
@@ -468,11 +472,7 @@ func (fr *formReader) column(path []string) columnRead {
 	if cr, ok := fr.columns[key.String()]; ok {
 		return cr
 	}
-	if fr.columns == nil {
-		fr.columns = map[string]columnRead{}
-	}
 	if cr, ok := fr.memo().get(key.String()); ok {
-		fr.columns[key.String()] = cr
 		return cr
 	}
 	var cr columnRead
@@ -484,8 +484,12 @@ func (fr *formReader) column(path []string) columnRead {
 	} else {
 		cr = fr.valueColumn(path)
 	}
-	fr.columns[key.String()] = cr
-	fr.memo().put(key.String(), cr)
+	if !fr.memo().put(key.String(), cr) {
+		if fr.columns == nil {
+			fr.columns = map[string]columnRead{}
+		}
+		fr.columns[key.String()] = cr
+	}
 	return cr
 }
 

@@ -790,13 +790,13 @@ func TestFormReaderRemembersPerFile(t *testing.T) {
 			}
 		}
 		if pass == 0 {
-			said, columns = len(shared.said), len(shared.columns)
+			said, columns = len(shared.said), shared.memo().worked
 			if said == 0 || columns == 0 {
-				t.Fatalf("the reader remembered %d texts and %d columns", said, columns)
+				t.Fatalf("the reader remembered %d texts and worked out %d columns", said, columns)
 			}
-		} else if len(shared.said) != said || len(shared.columns) != columns {
+		} else if len(shared.said) != said || shared.memo().worked != columns {
 			t.Errorf("the second pass worked out new texts or columns: %d texts then %d, %d columns then %d",
-				said, len(shared.said), columns, len(shared.columns))
+				said, len(shared.said), columns, shared.memo().worked)
 		}
 	}
 }
@@ -853,6 +853,27 @@ func TestFormReaderSharesColumnsAcrossFiles(t *testing.T) {
 		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("sheet %s: read with the shared columns\n%+v\nwith a reference of its own\n%+v", grids[i].name, got[i], want[i])
 		}
+	}
+}
+
+// TestFormReaderKeepsLongColumnsItself: a column whose texts are over the
+// shared memo's bound is remembered by the file's reader alone, and read
+// the same the second time.
+func TestFormReaderKeepsLongColumnsItself(t *testing.T) {
+	ref, err := pipeline.DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pipeline.NewResolver(ref)
+	fr := &formReader{file: "f.xlsx", res: res, name: nameContext(res, "f.xlsx")}
+	path := []string{strings.Repeat("Mô hình ", maxMemoKey/8), "Kinh tế"}
+	first := fr.column(path)
+	worked := fr.memo().worked
+	if got := fr.column(path); got != first || fr.memo().worked != worked {
+		t.Errorf("read again: %+v (worked out %d times), first %+v", got, fr.memo().worked-worked+1, first)
+	}
+	if len(fr.columns) != 1 {
+		t.Errorf("the file's reader kept %d columns of its own, want 1", len(fr.columns))
 	}
 }
 
