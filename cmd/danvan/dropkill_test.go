@@ -187,7 +187,7 @@ func TestDropKilledAtEachStep(t *testing.T) {
 		t.Fatalf("the drop, never killed: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	want, _ := snapshotFiles(t, clean)
-	steps := []string{"ingest", "open warehouse", "commit partitions", "commit marts", "refresh",
+	steps := []string{"ingest", "commit opening", "open warehouse", "commit partitions", "commit marts", "refresh",
 		"output province_year.json", "output unit_year.json", "output files.json", "output sources/*",
 		"publish JSON outputs", "publish tables", "publish sync", "publish", "close warehouse"}
 	twice := map[string]bool{"commit marts": true, "publish tables": true}

@@ -114,7 +114,7 @@ func (w *Warehouse) refresh(ctx context.Context) (RefreshResult, error) {
 		return res, fmt.Errorf("refresh: %w", err)
 	}
 	if !samePaths(files, w.viewFiles) {
-		if err := w.buildViews(ctx); err != nil {
+		if err := w.buildViews(ctx, w.db); err != nil {
 			return res, fmt.Errorf("refresh: %w", err)
 		}
 	}

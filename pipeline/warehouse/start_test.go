@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	"github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/warehouse"
@@ -53,5 +54,46 @@ func TestStartedWarehouse(t *testing.T) {
 	defer w.Close()
 	if len(w.Rebuilt()) != 0 {
 		t.Errorf("the database was damaged again: %+v", w.Rebuilt())
+	}
+}
+
+// TestOpeningIsOneTransaction: the opening makes the files table, the
+// views over the committed facts and the setup models in one transaction
+// (one commit, one fdatasync of the WAL, not three): when a setup model
+// fails, none of them is left in the database.
+func TestOpeningIsOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: day(5),
+		Facts: []whtest.Fact{{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 3}}})
+	ms := whtest.ModelsWith(t, fstest.MapFS{"090_fail.sql": {Data: []byte(`SELECT error('setup fails');`)}})
+	if w, err := warehouse.Open(ctx, dir, warehouse.Options{Models: ms}); err == nil {
+		w.Close()
+		t.Fatal("opened with a setup model that fails")
+	}
+	w, err := warehouse.Open(ctx, dir, warehouse.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var left []string
+	rows, err := w.DB().QueryContext(ctx, `SELECT table_name FROM information_schema.tables
+		WHERE table_name IN ('files', 'facts_raw', 'rejects', 'wh_setup') ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		left = append(left, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(left) > 0 {
+		t.Errorf("left by the failed opening: %v, want none", left)
 	}
 }

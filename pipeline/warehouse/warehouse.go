@@ -198,24 +198,43 @@ func begin(ctx context.Context, dataDir string, opts Options) (*Warehouse, error
 }
 
 // finish is the part of open that reads the store: the manifest, the
-// views over the committed files and the models' tables. On an error the
-// database is closed.
-func (w *Warehouse) finish(ctx context.Context) error {
+// views over the committed files and the models' tables, in one
+// transaction. Each in its own, the opening committed three times (the
+// files table, the two views), each commit a write and an fdatasync of the
+// WAL; a crash before the one commit leaves the database as it was, and
+// the next opening makes them all again. On an error the database is
+// closed, so the fields set for what the transaction made (filesKey,
+// viewFiles) are never seen without it.
+func (w *Warehouse) finish(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			w.db.Close()
+		}
+	}()
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("open warehouse: %w", err)
+	}
+	defer tx.Rollback()
 	for _, step := range []struct {
 		what string
-		do   func(context.Context) error
+		do   func(context.Context, *sql.Tx) error
 	}{
-		{"load manifest", func(ctx context.Context) error { _, err := w.loadManifest(ctx); return err }},
-		{"build views", w.buildViews},
+		{"load manifest", func(ctx context.Context, tx *sql.Tx) error { _, err := w.loadManifestIn(ctx, tx); return err }},
+		{"build views", func(ctx context.Context, tx *sql.Tx) error { return w.buildViews(ctx, tx) }},
 		{"set up models", w.setup},
 	} {
 		t0 := time.Now()
-		if err := step.do(ctx); err != nil {
-			w.db.Close()
+		if err := step.do(ctx, tx); err != nil {
 			return err
 		}
 		w.trace(step.what, time.Since(t0))
 	}
+	t0 := time.Now()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("open warehouse: %w", err)
+	}
+	w.trace("commit opening", time.Since(t0))
 	return nil
 }
 
@@ -387,8 +406,15 @@ func (w *Warehouse) readManifest() ([]layout.Entry, error) {
 	return out, nil
 }
 
-// loadManifest replaces the files table with the manifest on disk.
+// loadManifest replaces the files table with the manifest on disk, in a
+// transaction of its own.
 func (w *Warehouse) loadManifest(ctx context.Context) ([]layout.Entry, error) {
+	return w.loadManifestIn(ctx, nil)
+}
+
+// loadManifestIn is loadManifest in the transaction in, which the caller
+// commits; in nil: one of its own.
+func (w *Warehouse) loadManifestIn(ctx context.Context, in *sql.Tx) ([]layout.Entry, error) {
 	man, err := w.readManifest()
 	if err != nil {
 		return nil, err
@@ -426,11 +452,13 @@ func (w *Warehouse) loadManifest(ctx context.Context) ([]layout.Entry, error) {
 	if key == w.filesKey {
 		return man, nil
 	}
-	tx, err := w.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("load manifest: %w", err)
+	tx := in
+	if tx == nil {
+		if tx, err = w.db.BeginTx(ctx, nil); err != nil {
+			return nil, fmt.Errorf("load manifest: %w", err)
+		}
+		defer tx.Rollback()
 	}
-	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TABLE files (`+columns+`)`); err != nil {
 		return nil, fmt.Errorf("load manifest: %w", err)
 	}
@@ -439,8 +467,10 @@ func (w *Warehouse) loadManifest(ctx context.Context) ([]layout.Entry, error) {
 			return nil, fmt.Errorf("load manifest: %w", err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("load manifest: %w", err)
+	if in == nil {
+		if err := tx.Commit(); err != nil {
+			return nil, fmt.Errorf("load manifest: %w", err)
+		}
 	}
 	w.filesKey = key
 	return man, nil
@@ -715,9 +745,9 @@ func isHexPrefix(b string) bool {
 	return true
 }
 
-// buildViews (re)creates the views over the committed Parquet: facts_raw,
-// every fact, and rejects.
-func (w *Warehouse) buildViews(ctx context.Context) error {
+// buildViews (re)creates the views over the committed Parquet on ex:
+// facts_raw, every fact, and rejects.
+func (w *Warehouse) buildViews(ctx context.Context, ex execer) error {
 	man, err := w.readManifest()
 	if err != nil {
 		return err
@@ -748,7 +778,7 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 		"CREATE OR REPLACE VIEW rejects AS " + rejectsSQL,
 	}
 	for _, s := range stmts {
-		if _, err := w.db.ExecContext(ctx, s); err != nil {
+		if _, err := ex.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("create warehouse views: %w", err)
 		}
 	}
@@ -762,23 +792,23 @@ func (w *Warehouse) buildViews(ctx context.Context) error {
 // (wh_setup, written after them). Run at every opening, they replaced the
 // macros and rewrote reporting_units each time (~40 ms of CPU, and the
 // closing checkpoint wrote them again), for the same result.
-func (w *Warehouse) setup(ctx context.Context) error {
+func (w *Warehouse) setup(ctx context.Context, tx *sql.Tx) error {
 	ms, err := loadModels(w.opts.Models)
 	if err != nil {
 		return fmt.Errorf("set up models: %w", err)
 	}
 	key := w.setupKey(ms)
-	if _, err := w.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS wh_setup (key VARCHAR)`); err != nil {
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS wh_setup (key VARCHAR)`); err != nil {
 		return fmt.Errorf("set up models: %w", err)
 	}
 	var have string
-	if err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(key), '') FROM wh_setup`).Scan(&have); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(key), '') FROM wh_setup`).Scan(&have); err != nil {
 		return fmt.Errorf("set up models: %w", err)
 	}
 	if have == key {
 		return nil
 	}
-	return w.runSetup(ctx, w.db, ms)
+	return w.runSetup(ctx, tx, ms)
 }
 
 // runSetup runs the setup models on ex and records their key last.
