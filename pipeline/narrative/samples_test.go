@@ -169,11 +169,15 @@ const (
 	// province and district (273 of 302 found on the code before the
 	// twelfth stop)
 	heldOutPlaceFloor = 311
+	// n45–n54 (thirteenth stop): not yet scored; the floors are set to
+	// their first sight once it is taken, and raised as rules land.
+	batch13PrecisionFloor = 0.0
+	batch13RecallFloor    = 0.0
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
 // batches before the eleventh stop, 1 the eleventh stop's (n13–n30), 2 the
-// twelfth's (n31 on).
+// twelfth's (n31–n44), 3 the thirteenth's (n45 on).
 func heldOutBatch(doc string) int {
 	if len(doc) != 3 || doc[0] != 'n' {
 		return 0
@@ -184,8 +188,10 @@ func heldOutBatch(doc string) int {
 		return 0
 	case n <= 30:
 		return 1
+	case n <= 44:
+		return 2
 	}
-	return 2
+	return 3
 }
 
 // heldOutKnownFalse are the false finds the held-out set is allowed, each an
@@ -212,11 +218,11 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 88 || v.Total.Expected < 320 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 88 and 320", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 98 || v.Total.Expected < 383 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 98 and 383", len(v.Docs), v.Total.Expected)
 	}
-	// [0] the earlier batches, [1] n13–n30, [2] n31 on
-	var expected, found, matched [3]int
+	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45 on
+	var expected, found, matched [4]int
 	batch := heldOutBatch
 	for _, m := range v.Matches {
 		b := batch(m.Want.Doc)
@@ -235,8 +241,8 @@ func TestHeldOutScores(t *testing.T) {
 		}
 		found[batch(f.Doc)]++
 	}
-	for b, floor := range [3][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}, {batch12PrecisionFloor, batch12RecallFloor}} {
-		name := [3]string{"earlier batches", "n13–n30", "n31 on"}[b]
+	for b, floor := range [4][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}, {batch12PrecisionFloor, batch12RecallFloor}, {batch13PrecisionFloor, batch13RecallFloor}} {
+		name := [4]string{"earlier batches", "n13–n30", "n31–n44", "n45 on"}[b]
 		precision, recall := ratio(matched[b], found[b]), ratio(matched[b], expected[b])
 		t.Logf("%s: %d expected, %d found (known false finds left out), %d right: precision %.3f, recall %.3f", name, expected[b], found[b], matched[b], precision, recall)
 		if precision < floor[0] || recall < floor[1] {
