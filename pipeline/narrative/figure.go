@@ -2193,7 +2193,8 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 // period ("nhiều hơn cùng kỳ năm trước 3 cuộc": the difference; "cao hơn
 // năm 2022 (3,5 tỷ đồng)": the figure compared with), or in the segment
 // that says what there was then ("so với năm 2020, khi toàn huyện mới có 75
-// mô hình") is not this period's figure. One after a comma ("So với cùng
+// mô hình"), or after it and a colon ("(cùng kỳ năm 2024: 49 cuộc)"), is
+// not this period's figure. One after a comma ("So với cùng
 // kỳ, huyện đã tổ chức 12 cuộc") is.
 func (x *extraction) compared(c *sentCtx, cd *cand) string {
 	toks := c.toks
@@ -2223,7 +2224,9 @@ func (x *extraction) compared(c *sentCtx, cd *cand) string {
 			}
 		}
 		words := x.text[toks[sp.start].start:toks[end-1].end]
-		if cd.qStart == end || isPunct(toks, end, "(") && cd.qStart == end+1 {
+		// "(cùng kỳ năm 2024: 49 cuộc)": the period compared with, a
+		// colon, then what there was
+		if cd.qStart == end || isPunct(toks, end, "(:") && cd.qStart == end+1 {
 			return "right after a comparison («" + words + "»): the difference or the figure compared with, not this period's"
 		}
 		if when && end == seg-1 {
