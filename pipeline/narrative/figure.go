@@ -263,6 +263,14 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	}
 	cd := &cand{qStart: i, numStart: i, numEnd: numEnd, value: n.Value + half, qual: pipeline.Exact, govern: -1, subject: -1}
 	cd.clauseStart, cd.clauseEnd = c.clauseOf(i)
+	// "18 (mười tám) mô hình", "mười bốn (14) cuộc": an official text
+	// writes a count again in brackets, in words or digits, before its
+	// unit; one figure, counted by the unit after the brackets.
+	if k := x.restated(toks, j, n.Value); k > j {
+		if es, _ := x.lx.units.at(toks, k); len(es) > 0 && es[0].class != "money_after" {
+			j = k
+		}
+	}
 	// The unit noun. "tỷ", "triệu" with no unit after them are đồng when
 	// punctuation or a word that cannot be a unit follows ("4,3 tỷ để …").
 	es, ue := x.lx.units.at(toks, j)
@@ -302,6 +310,24 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 		cd.unitEnd = j2
 	}
 	return cd, ""
+}
+
+// restated is the index after a bracket at toks[j] that holds only the
+// number v again, in digits or in words; j when there is none.
+func (x *extraction) restated(toks []token, j int, v float64) int {
+	if !isPunct(toks, j, "(") {
+		return j
+	}
+	if bracketed(toks, j) {
+		if w, err := pipeline.ParseNumber(toks[j+1].text); err == nil && w.Value == v {
+			return j + 3
+		}
+		return j
+	}
+	if n, w := readNumeral(toks, j+1, x.lx.numerals, true); n > 0 && float64(w) == v && isPunct(toks, j+1+n, ")") {
+		return j + 2 + n
+	}
+	return j
 }
 
 // subjectUnit reads the unit of a number written as the value of a "số …"

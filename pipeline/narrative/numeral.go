@@ -113,7 +113,9 @@ func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counte
 						n, v = n1, v1
 					}
 				}
-				if n > 0 && counted(toks, i+n) == notCounted {
+				// "mười bốn (14) cuộc": the digits restating the words
+				// in brackets stand between them and their unit
+				if n > 0 && counted(toks, i+n) == notCounted && !(bracketed(toks, i+n) && counted(toks, i+n+3) != notCounted) {
 					n = 0
 				}
 			}
@@ -234,4 +236,9 @@ func readNumeral(toks []token, i int, nums map[string]numeral, lone bool) (int, 
 		}
 	}
 	return j - i, v
+}
+
+// bracketed: "(14)" at toks[i], a number alone in brackets.
+func bracketed(toks []token, i int) bool {
+	return isPunct(toks, i, "(") && tokAt(toks, i+1).kind == tNum && isPunct(toks, i+2, ")")
 }

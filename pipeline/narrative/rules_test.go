@@ -1219,6 +1219,14 @@ var ruleCases = []struct {
 			w("workdays_contributed", 640, ex, "2025-H2").at("Hà Tĩnh", "Trần Phú")}},
 	// Learnt from the thirteenth stop's held-out batch (n45–n54), after it
 	// was scored once at first sight.
+	// An official notice writes a count in digits, then in words in
+	// brackets, before its unit: one figure.
+	{"digits, then their words in brackets, before the unit", "2024-01-08",
+		"Năm 2023, UBND huyện Anh Sơn công nhận 21 (hai mươi mốt) mô hình \"Dân vận khéo\" cấp huyện năm 2023 trên tổng số 30 (ba mươi) mô hình đăng ký; tặng Giấy khen cho 05 (năm) tập thể và 12 (mười hai) cá nhân.",
+		[]want{w("models_recognized", 21, ex, "2023"), w("models_registered", 30, ex, "2023"), w("awards_collective", 5, ex, "2023"), w("awards_individual", 12, ex, "2023")}},
+	{"words, then their digits in brackets, before the unit", "2024-01-08",
+		"Năm 2023, toàn huyện Anh Sơn tổ chức mười bốn (14) cuộc đối thoại với Nhân dân.",
+		[]want{w("dialogues", 14, ex, "2023").at("Nghệ An", "Anh Sơn")}},
 	// The same period last year, then a colon, then its figure: a
 	// comparison.
 	{"the same period last year before a colon", "2025-06-25",
