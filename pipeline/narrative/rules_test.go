@@ -1227,6 +1227,12 @@ var ruleCases = []struct {
 	{"words, then their digits in brackets, before the unit", "2024-01-08",
 		"Năm 2023, toàn huyện Anh Sơn tổ chức mười bốn (14) cuộc đối thoại với Nhân dân.",
 		[]want{w("dialogues", 14, ex, "2023").at("Nghệ An", "Anh Sơn")}},
+	// A Word table of indicators by row: a unit column, then a column per
+	// period and one of percentages. The report's own period counts; the
+	// earlier period's column is a comparison, the percentages no figure.
+	{"a table of indicators by row, this year's column beside last year's", "2025-01-05",
+		"Huyện ủy Nông Cống: kết quả năm 2024 so với năm 2023\n\nTT\tNội dung\tĐVT\tNăm 2023\tNăm 2024\tTỷ lệ (%)\n1\tSố mô hình đăng ký\tmô hình\t90\t104\t115,6\n2\tDiện tích đất Nhân dân hiến\tm2\t3.000\t4.500\t150,0\n3\tKinh phí Nhân dân đóng góp\ttriệu đồng\t2.000\t2.600\t130,0\n",
+		[]want{w("models_registered", 104, ex, "2024"), w("land_donated_m2", 4500, ex, "2024"), w("funds_mobilized_vnd", 2.6e9, ex, "2024")}},
 	// The same period last year, then a colon, then its figure: a
 	// comparison.
 	{"the same period last year before a colon", "2025-06-25",

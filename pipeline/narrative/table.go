@@ -47,10 +47,13 @@ func (x *extraction) tableRows() {
 			}
 			return row
 		}
+		// A table of indicators by row: a unit column ("ĐVT"), then a
+		// column per period and others (a percentage, a plan).
+		unitCol := unitColumn(head, k)
 		m := first
 		for m < len(sents) {
 			row := rowOf(m)
-			if len(row) != len(head) || !rowCells(row) {
+			if len(row) != len(head) || !rowCells(row) && (unitCol < 0 || !unitRowCells(row, unitCol)) {
 				break
 			}
 			m++
@@ -58,6 +61,20 @@ func (x *extraction) tableRows() {
 		if m-first < 2 {
 			n++
 			continue
+		}
+		if unitCol > 0 {
+			if col := ownColumn(head, unitCol, k); col > 0 {
+				for h := n; h < first; h++ {
+					sents[h].heading = false
+				}
+				for r := first; r < m; r++ {
+					row := rowOf(r)
+					sents[r].heading = false
+					sents[r].toks = indicatorRow(row, head[col], row[col], row[unitCol])
+				}
+				n = m
+				continue
+			}
 		}
 		var leadUnit, lead []token
 		if n > 0 {
@@ -93,6 +110,104 @@ func (x *extraction) tableRows() {
 		}
 		n = m
 	}
+}
+
+// unitColumn is the index of a heading's column of units ("Đơn vị tính",
+// "ĐVT"), -1 when it has none.
+func unitColumn(head [][]token, k *keyer) int {
+	for j, c := range head {
+		var words []string
+		for _, t := range c {
+			if t.kind == tWord {
+				words = append(words, t.key)
+			}
+		}
+		switch strings.Join(words, " ") {
+		case k.of("đơn") + " " + k.of("vị") + " " + k.of("tính"), k.of("đvt"):
+			return j
+		}
+	}
+	return -1
+}
+
+// unitRowCells: a label, the unit's words (or nothing) in the unit column,
+// then one number, a dash or nothing in every other cell.
+func unitRowCells(cells [][]token, unitCol int) bool {
+	if len(cells[0]) == 0 || cells[0][0].kind != tWord {
+		return false
+	}
+	for j, c := range cells[1:] {
+		if j+1 == unitCol {
+			for _, t := range c {
+				if t.kind == tNum {
+					return false
+				}
+			}
+			continue
+		}
+		if len(c) > 1 || len(c) == 1 && c[0].kind != tNum && !(c[0].kind == tPunct && strings.Contains("-–—", c[0].text)) {
+			return false
+		}
+	}
+	return true
+}
+
+// ownColumn is, in a table of indicators by row, the column of the
+// report's own figures: of the columns headed by a period ("Năm 2024",
+// "Quý I/2026"), the latest that is no plan ("Kế hoạch năm 2025") and no
+// comparison ("Cùng kỳ năm 2024", "So sánh (%)"). The earlier periods'
+// columns are figures quoted for comparison, the others no figures. 0 when
+// no column is headed by a period.
+func ownColumn(head [][]token, unitCol int, k *keyer) int {
+	not := map[string]bool{k.of("hoạch"): true, k.of("kh"): true, k.of("tiêu"): true, k.of("kiến"): true,
+		k.of("đấu"): true, k.of("kỳ"): true, k.of("sánh"): true, k.of("lệ"): true}
+	best, year := 0, 0
+	for j := 1; j < len(head); j++ {
+		if j == unitCol {
+			continue
+		}
+		y, other := 0, false
+		for i, t := range head[j] {
+			if v, ok := yearAt(head[j], i); ok {
+				y = max(y, v)
+			}
+			other = other || t.kind == tWord && not[t.key] || t.kind == tPunct && t.text == "%"
+		}
+		if y > 0 && !other && y > year {
+			best, year = j, y
+		}
+	}
+	return best
+}
+
+// indicatorRow writes a row of a table of indicators by row as "label
+// period number unit": the label says what is counted ("Diện tích đất Nhân
+// dân hiến"), the column's heading when ("Năm 2024"), the unit column in
+// what; all are copied as tokens of no width at the number, so the quote is
+// the cell's number, and the label names no place. A row whose own cell is
+// empty or a dash holds no figure.
+func indicatorRow(row [][]token, heading, cell, unit []token) []token {
+	if len(cell) != 1 || cell[0].kind != tNum {
+		return nil
+	}
+	num := cell[0]
+	num.space, num.nl = true, false
+	at := func(src token, pos int) token {
+		src.start, src.end, src.space, src.nl = pos, pos, true, false
+		return src
+	}
+	var out []token
+	for _, t := range row[0] {
+		out = append(out, at(t, num.start))
+	}
+	for _, t := range heading {
+		out = append(out, at(t, num.start))
+	}
+	out = append(out, num)
+	for _, t := range unit {
+		out = append(out, at(t, num.end))
+	}
+	return out
 }
 
 // tableTotal is a table's total row ("Cộng", "Tổng cộng") and the labels
