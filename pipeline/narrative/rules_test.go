@@ -1233,6 +1233,16 @@ var ruleCases = []struct {
 	{"a table of indicators by row, this year's column beside last year's", "2025-01-05",
 		"Huyện ủy Nông Cống: kết quả năm 2024 so với năm 2023\n\nTT\tNội dung\tĐVT\tNăm 2023\tNăm 2024\tTỷ lệ (%)\n1\tSố mô hình đăng ký\tmô hình\t90\t104\t115,6\n2\tDiện tích đất Nhân dân hiến\tm2\t3.000\t4.500\t150,0\n3\tKinh phí Nhân dân đóng góp\ttriệu đồng\t2.000\t2.600\t130,0\n",
 		[]want{w("models_registered", 104, ex, "2024"), w("land_donated_m2", 4500, ex, "2024"), w("funds_mobilized_vnd", 2.6e9, ex, "2024")}},
+	// Units counted together, "cả hai xã", "của ba địa phương": a sum over
+	// units, no unit's figure; each unit's own is one.
+	{"a sum over units counted together", "2025-12-20",
+		"Năm 2025, xã Sơn Kim 1 vận động được 120 triệu đồng, xã Sơn Kim 2 được 90 triệu đồng; cả hai xã hiến 1.500 m2 đất. Tổng số tiền của hai xã là 210 triệu đồng.",
+		[]want{w("funds_mobilized_vnd", 120e6, ex, "2025"), w("funds_mobilized_vnd", 90e6, ex, "2025")}},
+	// After a sentence on land given, the places leading it, each named
+	// right before its area or joined to it by "với": each place's own.
+	{"places' areas after a sentence on land given", "2026-01-10",
+		"Sáu tháng cuối năm 2025, Nhân dân các xã trong tỉnh Hà Tĩnh hiến 6 ha đất làm đường. Dẫn đầu là xã Kỳ Khang với 3.100 m2 và xã Xuân Lộc 2.700 m2.",
+		[]want{w("land_donated_m2", 60000, ex, "2025-H2").at("Hà Tĩnh", ""), w("land_donated_m2", 3100, ex, "2025-H2").at("Hà Tĩnh", "Kỳ Khang"), w("land_donated_m2", 2700, ex, "2025-H2").at("Hà Tĩnh", "Xuân Lộc")}},
 	// The same period last year, then a colon, then its figure: a
 	// comparison.
 	{"the same period last year before a colon", "2025-06-25",
