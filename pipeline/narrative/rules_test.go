@@ -1243,6 +1243,22 @@ var ruleCases = []struct {
 	{"places' areas after a sentence on land given", "2026-01-10",
 		"Sáu tháng cuối năm 2025, Nhân dân các xã trong tỉnh Hà Tĩnh hiến 6 ha đất làm đường. Dẫn đầu là xã Kỳ Khang với 3.100 m2 và xã Xuân Lộc 2.700 m2.",
 		[]want{w("land_donated_m2", 60000, ex, "2025-H2").at("Hà Tĩnh", ""), w("land_donated_m2", 3100, ex, "2025-H2").at("Hà Tĩnh", "Kỳ Khang"), w("land_donated_m2", 2700, ex, "2025-H2").at("Hà Tĩnh", "Xuân Lộc")}},
+	// The committee that writes a report names its unit once, in the
+	// heading: a district's before July 2025, a commune's after it.
+	{"a district's committee named once, in its report's heading", "2025-06-22",
+		"Ban Dân vận Huyện ủy Vũ Quang sơ kết công tác dân vận 6 tháng đầu năm 2025\n\nSáu tháng đầu năm 2025, các xã, thị trấn đăng ký 40 mô hình \"Dân vận khéo\".",
+		[]want{w("models_registered", 40, ex, "2025-H1").at("Hà Tĩnh", "Vũ Quang")}},
+	{"a new commune's committee named once, in its report's heading", "2025-12-28",
+		"Đảng ủy xã Kỳ Khang – Văn phòng\nKết quả công tác dân vận 6 tháng cuối năm 2025\n\nNhân dân các thôn hiến 900 m2 đất làm đường.",
+		[]want{w("land_donated_m2", 900, ex, "2025-H2").at("Hà Tĩnh", "Kỳ Khang")}},
+	// After July 2025 a district no longer reports: a new commune's report
+	// naming the district its communes were in is the commune's.
+	{"a new commune's report naming its former district", "2025-12-28",
+		"Đảng ủy xã Xuân Lộc: kết quả 6 tháng cuối năm 2025\n\nXã Xuân Lộc được thành lập trên cơ sở sáp nhập các xã Xuân Lộc, Quang Lộc và Sơn Lộc thuộc huyện Can Lộc cũ. Sáu tháng cuối năm 2025, Nhân dân trong xã hiến 1.200 m2 đất.",
+		[]want{w("land_donated_m2", 1200, ex, "2025-H2").at("Hà Tĩnh", "Xuân Lộc")}},
+	{"a new commune's report naming the district its former communes were in", "2025-12-28",
+		"Đảng ủy xã Hoằng Tiến (tỉnh Thanh Hóa): kết quả 6 tháng cuối năm 2025\n\nXã Hoằng Tiến được thành lập trên cơ sở sắp xếp các xã Hoằng Hải, Hoằng Tiến và Hoằng Trường thuộc huyện Hoằng Hóa cũ.\n\nSáu tháng cuối năm 2025, Nhân dân hiến 1.500 m2 đất.",
+		[]want{w("land_donated_m2", 1500, ex, "2025-H2").at("Thanh Hóa", "Hoằng Tiến")}},
 	// The same period last year, then a colon, then its figure: a
 	// comparison.
 	{"the same period last year before a colon", "2025-06-25",
