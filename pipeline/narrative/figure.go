@@ -2432,6 +2432,21 @@ func (x *extraction) continues(n int) bool {
 // openingTime is the adverbial that opens sentence k and sets the time of
 // what follows it ("Năm 2021, …", "Ba năm qua, …"); a cumulative "Đến
 // nay, …" is about its own sentence only.
+// leadYear is the year that opens the lead's first sentence ("Năm 2023,
+// Mặt trận …"), 0 when none does: what a report that announces no period
+// is about, so "trong năm" in one dated January 2024 is 2023 (learnt from
+// the twelfth stop's n44).
+func (x *extraction) leadYear() int {
+	if x.leadPara < 0 || x.leadFirst >= len(x.sents) {
+		return 0
+	}
+	e := x.openingTime(x.leadFirst)
+	if e == nil || e.kind != tkPeriod || e.p.Type != pipeline.Year || !x.valid(e.p) {
+		return 0
+	}
+	return e.p.Start.Year()
+}
+
 func (x *extraction) openingTime(k int) *timeExpr {
 	for _, e := range x.timesOf(k) {
 		if e.start <= 2 && e.kind != tkDate && e.kind != tkToDate && !e.comparison {
@@ -2489,6 +2504,8 @@ func (x *extraction) resolve(e *timeExpr) (pipeline.Period, bool) {
 		y := 0
 		if x.hasDocP && x.docP.Type != pipeline.Range && x.docP.Type != pipeline.ToDate {
 			y = x.docP.End.Year()
+		} else if ly := x.leadYear(); ly > 0 {
+			y = ly
 		} else if x.hasDate {
 			y = x.date.Year()
 		}

@@ -1259,6 +1259,12 @@ var ruleCases = []struct {
 	{"a new commune's report naming the district its former communes were in", "2025-12-28",
 		"Đảng ủy xã Hoằng Tiến (tỉnh Thanh Hóa): kết quả 6 tháng cuối năm 2025\n\nXã Hoằng Tiến được thành lập trên cơ sở sắp xếp các xã Hoằng Hải, Hoằng Tiến và Hoằng Trường thuộc huyện Hoằng Hóa cũ.\n\nSáu tháng cuối năm 2025, Nhân dân hiến 1.500 m2 đất.",
 		[]want{w("land_donated_m2", 1500, ex, "2025-H2").at("Thanh Hóa", "Hoằng Tiến")}},
+	// "Trong năm" is the year the report is about: in a report dated in
+	// January whose lead opens with the year before, that year (the
+	// twelfth stop's n44, still not right then).
+	{"'trong năm' in a report dated January about the year before", "2024-01-05",
+		"Hương Khê: một năm vận động Nhân dân\n\nNăm 2023, các đoàn thể huyện Hương Khê vận động Nhân dân hiến 2.100 m2 đất.\n\nTrong năm, huyện có 44 mô hình \"Dân vận khéo\" được công nhận.",
+		[]want{w("land_donated_m2", 2100, ex, "2023"), w("models_recognized", 44, ex, "2023")}},
 	// The same period last year, then a colon, then its figure: a
 	// comparison.
 	{"the same period last year before a colon", "2025-06-25",
