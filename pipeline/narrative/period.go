@@ -216,6 +216,25 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 	case "from":
 		// từ [năm] Y (-|đến|tới) [năm] Y2 | từ [năm] Y đến nay | từ [năm] Y đến tháng M/Y2
 		j2 := j
+		// "từ ngày 01/7/2025 đến hết năm 2025" (a new commune's first
+		// half year), "từ ngày 01/01/2024 đến ngày 15/12/2024": from the
+		// first day of a year or of its second half to a day of that
+		// year, that half or that year.
+		if isKey(toks, j2, k.of("ngày")) {
+			j2++
+		}
+		if d, j3, ok := x.dateAt(toks, j2); ok && d.Day() == 1 && (d.Month() == 1 || d.Month() == 7) {
+			if es, j4 := x.lx.time.at(toks, j3); len(es) > 0 && es[0].class == "until" {
+				if e, ok := x.untilAt(toks, j4); ok && e.kind == tkPeriod && e.p.Type == pipeline.ToDate && e.p.End.Year() == d.Year() {
+					p := pipeline.YearPeriod(d.Year())
+					if d.Month() == 7 {
+						p = pipeline.HalfPeriod(d.Year(), 2)
+					}
+					return timeExpr{end: e.end, kind: tkPeriod, p: p}, true
+				}
+			}
+		}
+		j2 = j
 		// "từ đầu năm 2017 đến nay": a part of that year.
 		if isKey(toks, j2, k.of("đầu")) && isKey(toks, j2+1, nam) {
 			if y, ok := yearAt(toks, j2+2); ok {

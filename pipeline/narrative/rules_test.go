@@ -1265,6 +1265,12 @@ var ruleCases = []struct {
 	{"'trong năm' in a report dated January about the year before", "2024-01-05",
 		"Hương Khê: một năm vận động Nhân dân\n\nNăm 2023, các đoàn thể huyện Hương Khê vận động Nhân dân hiến 2.100 m2 đất.\n\nTrong năm, huyện có 44 mô hình \"Dân vận khéo\" được công nhận.",
 		[]want{w("land_donated_m2", 2100, ex, "2023"), w("models_recognized", 44, ex, "2023")}},
+	// A new commune's first half year, "từ ngày 01/7/2025 đến hết năm
+	// 2025", opening the lead, dates the figures of the paragraphs after it
+	// (the twelfth stop's n32, still not right then).
+	{"a commune's first half year opening the lead dates the paragraphs after it", "2026-01-06",
+		"Xã Kỳ Khang: nửa năm đầu tiên\n\nTừ ngày 01/7/2025 đến hết năm 2025, Ủy ban MTTQ xã Kỳ Khang vận động Nhân dân làm đường giao thông.\n\nToàn xã có 20 mô hình được đăng ký. Xã đã tổ chức 3 cuộc đối thoại với Nhân dân.",
+		[]want{w("models_registered", 20, ex, "2025-H2"), w("dialogues", 3, ex, "2025-H2")}},
 	// The same period last year, then a colon, then its figure: a
 	// comparison.
 	{"the same period last year before a colon", "2025-06-25",
