@@ -178,11 +178,16 @@ const (
 	// counted as answer-key calls (heldOutKnownFalse).
 	batch13PrecisionFloor = 1.0
 	batch13RecallFloor    = 1.0
+	// n55–n58, written after those rules and put aside (key and checksum
+	// committed first): not yet scored; set to their one score once taken.
+	batch13bPrecisionFloor = 0.0
+	batch13bRecallFloor    = 0.0
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
 // batches before the eleventh stop, 1 the eleventh stop's (n13–n30), 2 the
-// twelfth's (n31–n44), 3 the thirteenth's (n45 on).
+// twelfth's (n31–n44), 3 the thirteenth's (n45–n54), 4 its put-aside
+// part (n55 on).
 func heldOutBatch(doc string) int {
 	if len(doc) != 3 || doc[0] != 'n' {
 		return 0
@@ -195,8 +200,10 @@ func heldOutBatch(doc string) int {
 		return 1
 	case n <= 44:
 		return 2
+	case n <= 54:
+		return 3
 	}
-	return 3
+	return 4
 }
 
 // heldOutKnownFalse are the false finds the held-out set is allowed, each an
@@ -231,11 +238,11 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 98 || v.Total.Expected < 383 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 98 and 383", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 102 || v.Total.Expected < 404 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 102 and 404", len(v.Docs), v.Total.Expected)
 	}
-	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45 on
-	var expected, found, matched [4]int
+	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45–n54, [4] n55 on
+	var expected, found, matched [5]int
 	batch := heldOutBatch
 	for _, m := range v.Matches {
 		b := batch(m.Want.Doc)
@@ -254,8 +261,8 @@ func TestHeldOutScores(t *testing.T) {
 		}
 		found[batch(f.Doc)]++
 	}
-	for b, floor := range [4][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}, {batch12PrecisionFloor, batch12RecallFloor}, {batch13PrecisionFloor, batch13RecallFloor}} {
-		name := [4]string{"earlier batches", "n13–n30", "n31–n44", "n45 on"}[b]
+	for b, floor := range [5][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}, {batch12PrecisionFloor, batch12RecallFloor}, {batch13PrecisionFloor, batch13RecallFloor}, {batch13bPrecisionFloor, batch13bRecallFloor}} {
+		name := [5]string{"earlier batches", "n13–n30", "n31–n44", "n45–n54", "n55 on"}[b]
 		precision, recall := ratio(matched[b], found[b]), ratio(matched[b], expected[b])
 		t.Logf("%s: %d expected, %d found (known false finds left out), %d right: precision %.3f, recall %.3f", name, expected[b], found[b], matched[b], precision, recall)
 		if precision < floor[0] || recall < floor[1] {
