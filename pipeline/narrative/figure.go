@@ -2436,9 +2436,6 @@ func (x *extraction) continues(n int) bool {
 	return false
 }
 
-// openingTime is the adverbial that opens sentence k and sets the time of
-// what follows it ("Năm 2021, …", "Ba năm qua, …"); a cumulative "Đến
-// nay, …" is about its own sentence only.
 // leadYear is the year that opens the lead's first sentence ("Năm 2023,
 // Mặt trận …"), 0 when none does: what a report that announces no period
 // is about, so "trong năm" in one dated January 2024 is 2023 (learnt from
@@ -2454,6 +2451,9 @@ func (x *extraction) leadYear() int {
 	return e.p.Start.Year()
 }
 
+// openingTime is the adverbial that opens sentence k and sets the time of
+// what follows it ("Năm 2021, …", "Ba năm qua, …"); a cumulative "Đến
+// nay, …" is about its own sentence only.
 func (x *extraction) openingTime(k int) *timeExpr {
 	for _, e := range x.timesOf(k) {
 		if e.start <= 2 && e.kind != tkDate && e.kind != tkToDate && !e.comparison {
