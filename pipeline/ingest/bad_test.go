@@ -429,6 +429,33 @@ func badCases(t *testing.T) []badCase {
 			accepted: 2, refused: 1},
 		// "Tổng" before a section's words is a subtotal, in a form as in
 		// a value's unit cell: checked against the rows it adds up.
+		// A second table under the first on the same sheet, with its own
+		// header (a form of two parts: models above, dialogues and contests
+		// below): its rows are read under its own columns. They were read
+		// under the first table's, the dialogues taken for models
+		// registered, and every value refused as conflicting.
+		{name: "form_second_table_below", file: "hai-bang.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+			{"I. MÔ HÌNH \"DÂN VẬN KHÉO\""},
+			{"STT", "Đơn vị", "Số mô hình đăng ký", "Số mô hình được công nhận"},
+			{1, "Thạch Hà", 45, 41}, {2, "Can Lộc", 12, 10}, {nil, "Tổng cộng", "=SUM(C5:C6)|57", "=SUM(D5:D6)|51"},
+			{},
+			{"II. TIẾP XÚC, ĐỐI THOẠI VÀ HỘI THI"},
+			{"STT", "Đơn vị", "Hội thi \"Dân vận khéo\"", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 3, 28}, {2, "Can Lộc", 1, 9}, {nil, "Tổng cộng", "=SUM(C11:C12)|4", "=SUM(D11:D12)|38"},
+		}}), code: "total_mismatch", ref: "Biểu 1!D13", column: "Số cuộc tiếp xúc, đối thoại",
+			reason: "Dòng tổng ghi 38 nhưng cộng các dòng được 37", accepted: 8, refused: 1},
+		// The same header again further down (the table carried over to a
+		// new page) is no new table: the rows under it are the first
+		// table's.
+		{name: "form_header_again_on_new_page", file: "sang-trang.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 7}, {2, "Can Lộc", 3},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{3, "Hương Khê", 5}, {nil, "Tổng cộng", "=SUM(C4:C7)|16"},
+		}}), code: "total_mismatch", ref: "Biểu 1!C8", column: "Số cuộc tiếp xúc, đối thoại",
+			reason: "Dòng tổng ghi 16 nhưng cộng các dòng được 15", accepted: 3, refused: 1},
 		{name: "form_subtotal_tong_khoi", file: "tong-khoi.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
 			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},

@@ -338,37 +338,87 @@ type tableHeader struct {
 	unitCol   int
 	sttCol    int // -1 when none
 	cols      []formColumn
+	// stop is the row the next table's header starts on (nextTable), or
+	// the sheet's length: the table's rows lie before it.
+	stop int
+	// group is the table's group of rows (RawRow.Group): the sheet's
+	// name for its first table, the sheet's and the table's number after.
+	group string
 }
 
 // findHeader finds the header by content: a cell naming the unit column,
 // and a cell naming an indicator in that row or the two below it (a
 // header of two or three rows, the indicators under a group's name).
 func (f *form) findHeader() (h tableHeader, ok bool) {
-	for r, cells := range f.filled {
-		unitCol := -1
-		for c, t := range cells {
-			// A merged range's text fills its cells (a title spans the
-			// table's width): asked once per run of the same text.
-			if t != "" && (c == 0 || t != cells[c-1]) && unitHeader(t) {
-				unitCol = c
-				break
-			}
-		}
-		if unitCol < 0 {
-			continue
-		}
-		for k := r; k < len(f.filled) && k <= r+2; k++ {
-			if k > r && !f.headerContinues(r, k, unitCol) {
-				break
-			}
-			for c, t := range f.filled[k] {
-				if c != unitCol && t != "" && f.fr.named(t) {
-					return f.layout(r, unitCol), true
-				}
-			}
+	for r := range f.filled {
+		if unitCol, ok := f.headerAt(r); ok {
+			return f.layout(r, unitCol), true
 		}
 	}
 	return tableHeader{}, false
+}
+
+// headerAt reports whether a header starts at row r, and its unit column.
+func (f *form) headerAt(r int) (unitCol int, ok bool) {
+	cells := f.filled[r]
+	unitCol = -1
+	for c, t := range cells {
+		// A merged range's text fills its cells (a title spans the
+		// table's width): asked once per run of the same text.
+		if t != "" && (c == 0 || t != cells[c-1]) && unitHeader(t) {
+			unitCol = c
+			break
+		}
+	}
+	if unitCol < 0 {
+		return -1, false
+	}
+	for k := r; k < len(f.filled) && k <= r+2; k++ {
+		if k > r && !f.headerContinues(r, k, unitCol) {
+			break
+		}
+		for c, t := range f.filled[k] {
+			if c != unitCol && t != "" && f.fr.named(t) {
+				return unitCol, true
+			}
+		}
+	}
+	return -1, false
+}
+
+// nextTable finds the header of another table under h's on the same sheet
+// (a form of two parts: models above, dialogues below), and sets h.stop to
+// the row it starts on. The same header again (the table carried over to a
+// new page) is no new table: its rows are h's.
+func (f *form) nextTable(h *tableHeader) (next tableHeader, ok bool) {
+	h.stop = len(f.g.rows)
+	for r := h.last + 1; r < len(f.filled); r++ {
+		unitCol, ok := f.headerAt(r)
+		if !ok {
+			continue
+		}
+		next = f.layout(r, unitCol)
+		if !sameColumns(*h, next) {
+			h.stop = r
+			return next, true
+		}
+		r = next.last
+	}
+	return tableHeader{}, false
+}
+
+// sameColumns reports whether two headers lay out the same columns.
+func sameColumns(a, b tableHeader) bool {
+	if a.unitCol != b.unitCol || len(a.cols) != len(b.cols) {
+		return false
+	}
+	for c := range a.cols {
+		x, y := a.cols[c], b.cols[c]
+		if x.field != y.field || x.indicator != y.indicator || x.disagg != y.disagg || x.unit != y.unit {
+			return false
+		}
+	}
+	return true
 }
 
 // headerContinues reports whether row k is still the header begun at row
@@ -396,7 +446,7 @@ func (f *form) headerContinues(r, k, unitCol int) bool {
 
 // layout reads the columns of the header that starts at row r.
 func (f *form) layout(r, unitCol int) tableHeader {
-	h := tableHeader{row: r, last: r, unitCol: unitCol, sttCol: -1}
+	h := tableHeader{row: r, last: r, unitCol: unitCol, sttCol: -1, stop: len(f.g.rows), group: f.g.name}
 	for k := r + 1; k < len(f.filled) && k <= r+2 && f.headerContinues(r, k, unitCol); k++ {
 		h.last = k
 	}
@@ -1091,7 +1141,7 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 	}
 	var table []tableRow
 	last := -1 // the last row of units or totals
-	for r := h.last + 1; r < len(f.g.rows); r++ {
+	for r := h.last + 1; r < h.stop; r++ {
 		tr := f.classify(h, r, province)
 		table = append(table, tr)
 		if tr.kind == rowUnit || tr.kind == rowTotal || (tr.kind == rowSection && tr.numbers > 0) {
@@ -1157,7 +1207,7 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 	}
 	out := make([]pipeline.RawRow, 0, filled)
 	var rejects []pipeline.RowError
-	group := f.g.name
+	group := h.group
 	for _, tr := range table {
 		if tr.r > end {
 			break
@@ -1166,7 +1216,7 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 		case rowBlank, rowMarkers, rowText:
 			continue
 		case rowSection:
-			group = f.g.name + string(pipeline.GroupSep) + tr.label
+			group = h.group + string(pipeline.GroupSep) + tr.label
 			if tr.numbers == 0 {
 				continue
 			}
@@ -1190,7 +1240,7 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 		case rowTotal:
 			base.Total, base.Unit = true, ""
 			if tr.grand {
-				base.Group = f.g.name
+				base.Group = h.group
 			}
 		case rowSection:
 			base.Total, base.Unit = true, ""
@@ -1293,7 +1343,20 @@ func (f *form) read() (rows []pipeline.RawRow, rejects []pipeline.RowError, foun
 	// tells unit rows from the rest.
 	f.titles(h, len(f.g.rows), ctx)
 	f.fr.name.fill(ctx)
-	rows, rejects, end := f.rows(h, ctx)
+	// Each table of the sheet under its own header, with what the text
+	// above the first says; a later table's rows are a group of their own,
+	// so a total adds up its own table's rows.
+	var end int
+	for n := 1; ; n++ {
+		next, more := f.nextTable(&h)
+		got, refused, last := f.rows(h, ctx)
+		rows, rejects, end = append(rows, got...), append(rejects, refused...), last
+		if !more {
+			break
+		}
+		h = next
+		h.group = f.g.name + string(pipeline.GroupSep) + "bảng " + strconv.Itoa(n+1)
+	}
 	if _, ok := ctx[pipeline.FieldSubmittedAt]; !ok {
 		// The date line is below the table, with the signature.
 		f.titles(h, end, ctx)
