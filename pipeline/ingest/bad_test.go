@@ -445,6 +445,22 @@ func badCases(t *testing.T) []badCase {
 			{1, "Thạch Hà", 3, 28}, {2, "Can Lộc", 1, 9}, {nil, "Tổng cộng", "=SUM(C11:C12)|4", "=SUM(D11:D12)|38"},
 		}}), code: "total_mismatch", ref: "Biểu 1!D13", column: "Số cuộc tiếp xúc, đối thoại",
 			reason: "Dòng tổng ghi 38 nhưng cộng các dòng được 37", accepted: 8, refused: 1},
+		// A form saved as CSV from Excel (title, key line, a header of
+		// unit and indicator columns, column numbers, a total, the date
+		// line and the signers) is read as a form, its cells named as Excel
+		// names them when it opens the file (the sheet is the file's name):
+		// it was quarantined as having no header.
+		{name: "csv_form_saved_from_excel", file: "bieu-ha-tinh.csv", data: []byte("BAN DÂN VẬN TỈNH ỦY HÀ TĨNH,,,\r\n" +
+			"\"BÁO CÁO KẾT QUẢ PHONG TRÀO \"\"DÂN VẬN KHÉO\"\" NĂM 2023\",,,\r\n,,,\r\n" +
+			"STT,Đơn vị,Số mô hình đăng ký,\"Số cuộc tiếp xúc, đối thoại\"\r\n(1),(2),(3),(4)\r\n" +
+			"1,Thạch Hà,45,28\r\n2,Can Lộc,\"1.204\",-3\r\n,Tổng cộng,\"1.249\",25\r\n,,,\r\n" +
+			",,\"Hà Tĩnh, ngày 15 tháng 12 năm 2023\",\r\n,,TRƯỞNG BAN,\r\n,,Nguyễn Văn A,\r\n"),
+			code: "negative_value", ref: "bieu-ha-tinh!D7", column: "Số cuộc tiếp xúc, đối thoại", reason: "âm", accepted: 3, refused: 1},
+		// The same form as Excel's "Unicode Text" (UTF-16, tab-separated),
+		// named .tsv, with the province and period as columns.
+		{name: "tsv_form_utf16", file: "bieu.tsv", data: utf16le(t, "STT\tĐơn vị\tTỉnh\tKỳ báo cáo\tHội thi \"Dân vận khéo\"\r\n"+
+			"1\tNam Đàn\tNghệ An\t6 tháng đầu năm 2024\t3\r\n2\tHưng Nguyên\tNghệ An\t6 tháng đầu năm 2024\tba\r\n"),
+			code: "not_a_number", ref: "bieu!E3", column: "Hội thi \"Dân vận khéo\"", reason: "\"ba\" không phải là số", accepted: 1, refused: 1},
 		// The same header again further down (the table carried over to a
 		// new page) is no new table: the rows under it are the first
 		// table's.

@@ -23,13 +23,21 @@ import (
 // large files, is csvRows; both give the same rows. A row whose quotes
 // leave it unclear where a cell ends is refused on its own (see
 // csvScanner.next); the rows after it are read.
-func CSV(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	rows, rejects, _, fe := csvIn(file, data, DefaultLimits())
+func CSV(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
+	rows, rejects, _, fe := csvIn(ref, file, data, DefaultLimits())
 	return rows, rejects, fe
 }
 
-func csvIn(file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
-	return collectRows(csvRows, file, data, lim)
+// csvIn reads a CSV file held in memory; with ref, a form saved as CSV
+// is read as a form (csvForm).
+func csvIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
+	var form *csvForm
+	if ref != nil {
+		form = &csvForm{reference: ref}
+	}
+	return collectRows(func(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileError, error) {
+		return csvRead(file, r, lim, form, out)
+	}, file, data, lim)
 }
 
 // rowStream is a streaming reader of a long table (csvRows, jsonlRows): it
@@ -48,6 +56,10 @@ func collectRows(stream rowStream, file string, data []byte, lim Limits) ([]pipe
 			rows = append(rows, *raw)
 			return nil
 		},
+		form: func(_ int, got []pipeline.RawRow) ([]string, error) {
+			rows = append(rows, got...)
+			return nil, nil
+		},
 		reject: func(e pipeline.RowError) { rejects = append(rejects, e) },
 		notice: func(w pipeline.Warning) { notices = append(notices, w) },
 	})
@@ -65,12 +77,19 @@ func collectRows(stream rowStream, file string, data []byte, lim Limits) ([]pipe
 // stops the read and is returned. A line longer than lim.LineBytes refuses
 // the file (line_too_long).
 func csvRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileError, error) {
+	return csvRead(file, r, lim, nil, out)
+}
+
+// csvRead is csvRows; with form, a file whose first line is no long
+// table's header is read as a form saved as CSV when it is one (csvForm).
+func csvRead(file string, r io.Reader, lim Limits, form *csvForm, out rowOut) (*pipeline.FileError, error) {
 	s, fe := newCSVScanner(file, r)
 	if fe != nil {
 		return fe, nil
 	}
 	s.lim = lim
 	names := make([]string, 0, 8)
+	blanks := 0 // blank records before the first line
 	for {
 		line, bad, err := s.next()
 		if err == io.EOF {
@@ -98,9 +117,13 @@ func csvRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileEr
 		if !blank {
 			break
 		}
+		blanks++
 	}
 	l, fe := newLayout(file, names)
 	if fe != nil {
+		if form != nil && !longColumns(names) {
+			return form.read(s, file, lim, blanks, names, fe, out)
+		}
 		return fe, nil
 	}
 	for i, f := range l.fields {
@@ -177,6 +200,18 @@ func csvRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileEr
 			return nil, err
 		}
 	}
+}
+
+// longColumns reports whether a header names a long table's indicator or
+// value column: a file that has one is a long table, whatever else its
+// header lacks, never a form (whose value columns are its indicators).
+func longColumns(names []string) bool {
+	for _, n := range names {
+		if f := headerAliases[headerKey(strings.TrimSpace(strings.TrimPrefix(n, "\ufeff")))]; f == pipeline.FieldIndicator || f == pipeline.FieldValue {
+			return true
+		}
+	}
+	return false
 }
 
 // extraCells is the refusal of a row with a filled cell past the header's

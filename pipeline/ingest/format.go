@@ -64,7 +64,7 @@ func readIn(ref *pipeline.Reference, file string, data []byte, lim Limits) (rows
 	case reflect.ValueOf(JSONL).Pointer():
 		return jsonlIn(file, data, lim)
 	case reflect.ValueOf(CSV).Pointer():
-		return csvIn(file, data, lim)
+		return csvIn(ref, file, data, lim)
 	case reflect.ValueOf(JSON).Pointer():
 		return jsonIn(file, data)
 	case reflect.ValueOf(Prose).Pointer():

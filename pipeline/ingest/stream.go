@@ -71,21 +71,28 @@ func (in *Ingester) sourceFor(path string) rowSource {
 	case ".xlsx", ".xlsm":
 		return &xlsxSource{file: filepath.Base(path), lim: lim, reference: in.opts.Reference}
 	}
-	return &csvSource{file: filepath.Base(path), lim: lim}
+	return &csvSource{file: filepath.Base(path), lim: lim, form: &csvForm{reference: in.opts.Reference}}
 }
 
 // csvSource streams a CSV or TSV file; a row's seq is the line it starts
-// on.
+// on, or for a form saved as CSV, the record's number among the form's.
 type csvSource struct {
 	file string
 	lim  Limits
+	form *csvForm
 }
 
 func (c *csvSource) rows(input io.Reader, _ io.ReaderAt, _ int64, out rowOut) (*pipeline.FileError, error) {
-	return csvRows(c.file, input, c.lim, out)
+	c.form.refs = nil // each pass reads anew
+	return csvRead(c.file, input, c.lim, c.form, out)
 }
 
-func (c *csvSource) ref(seq int) string { return "dòng " + strconv.Itoa(seq) }
+func (c *csvSource) ref(seq int) string {
+	if r, ok := c.form.ref(seq); ok {
+		return r
+	}
+	return "dòng " + strconv.Itoa(seq)
+}
 
 // jsonlSource streams a JSON Lines file; a row's seq is its line.
 type jsonlSource struct {

@@ -1,0 +1,112 @@
+package ingest
+
+import (
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/danvan/danvan/pipeline"
+	"golang.org/x/text/unicode/norm"
+)
+
+// csvForm reads a form saved as CSV (Excel's "Save As CSV" of a "biểu
+// mẫu" sheet: its title rows, key lines, a header of unit and indicator
+// columns, the signature block) with the form reader, where it was
+// quarantined as having no long table's header. The cells are named as
+// Excel names them when it opens the file: the sheet takes the file's
+// name without its extension, the rows are the file's records ("bieu!C7").
+type csvForm struct {
+	reference *pipeline.Reference
+	// refs are the cells of the records the form's rows made, by seq
+	// from 1 (rowOut.form), for csvSource.ref.
+	refs []string
+}
+
+// read reads the rest of s as a form's grid, the records before it being
+// blank blank ones then first; notHeader is the refusal of first as a long
+// table's header, returned when the grid is no form either, or is too large
+// to be read whole.
+func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first []string, notHeader *pipeline.FileError, out rowOut) (*pipeline.FileError, error) {
+	grid := make([][]string, blank, blank+64)
+	size, cells := 0, blank
+	add := func(texts []string) bool {
+		row := make([]string, len(texts))
+		for i, t := range texts {
+			row[i] = norm.NFC.String(strings.TrimSpace(t))
+			size += len(row[i])
+		}
+		grid = append(grid, row)
+		cells += len(row) + 1
+		return int64(size) <= lim.WholeBytes && cells <= maxFormCells
+	}
+	if !add(first) {
+		return notHeader, nil
+	}
+	texts := make([]string, 0, len(first))
+	for {
+		line, bad, err := s.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return s.readError(file, err), nil
+		}
+		if bad != nil {
+			if fe := s.checkBroken(file, line, bad); fe != nil {
+				return fe, nil
+			}
+			return notHeader, nil
+		}
+		texts = texts[:0]
+		for _, f := range s.fields {
+			t, _ := s.str(f)
+			texts = append(texts, t)
+		}
+		if s.invalid {
+			return s.badLine(file, line), nil
+		}
+		if !add(texts) {
+			return notHeader, nil
+		}
+	}
+	g := &sheetGrid{name: strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), rows: grid,
+		number: func(r, c int) (string, bool) {
+			// Digits alone are the same number in any notation; any other
+			// text is read as Vietnamese ("1.234" is 1234).
+			t := cell(grid, r, c)
+			return t, t != "" && strings.Trim(t, "0123456789") == ""
+		}}
+	res := pipeline.NewResolver(cf.reference)
+	fr := &formReader{file: file, res: res, name: nameContext(res, file)}
+	rows, rejects, found := newForm(fr, g).read()
+	if !found {
+		return notHeader, nil
+	}
+	if fe := fr.unstated(rows); fe != nil {
+		return fe, nil
+	}
+	for _, e := range rejects {
+		out.reject(e)
+	}
+	if len(rows) == 0 {
+		if len(rejects) == 0 {
+			return noValues(file, "bảng có dòng tiêu đề nhưng không ô số liệu nào được điền",
+				"the table has a header but no cell of figures is filled in"), nil
+		}
+		return nil, nil
+	}
+	refs, err := out.form(1, rows)
+	if err != nil {
+		return nil, err
+	}
+	cf.refs = refs
+	return nil, nil
+}
+
+// ref is the cell of the record of seq, when the file was read as a form.
+func (cf *csvForm) ref(seq int) (string, bool) {
+	if cf == nil || seq < 1 || seq > len(cf.refs) {
+		return "", false
+	}
+	return cf.refs[seq-1], true
+}
