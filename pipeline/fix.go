@@ -106,7 +106,7 @@ var fixes = map[string]Fix{
 		"Send the report's own spreadsheet (Excel .xlsx or CSV) or text file, under its proper extension, as the reason says."},
 	"legacy_encoding": {"Chuyển tệp sang bảng mã Unicode (UTF-8), ví dụ bằng Unikey (Công cụ chuyển mã), rồi gửi lại.",
 		"Convert the file to Unicode (UTF-8), e.g. with Unikey's converter, and send it again."},
-	"bad_encoding": {"Lưu lại tệp dạng CSV UTF-8 rồi gửi lại.", "Save the file as CSV UTF-8 and send it again."},
+	"bad_encoding": {"Lưu lại tệp với bảng mã UTF-8 (bảng tính: dạng CSV UTF-8) rồi gửi lại.", "Save the file encoded as UTF-8 (a spreadsheet: as CSV UTF-8) and send it again."},
 	"not_text":     {"Gửi tệp CSV, Excel (.xlsx), JSON hoặc văn bản (.txt, .docx).", "Send a CSV, Excel (.xlsx), JSON or text (.txt, .docx) file."},
 	"not_spreadsheet": {"Mở tệp bằng Excel, lưu lại dạng Sổ làm việc Excel (.xlsx), rồi gửi lại.",
 		"Open the file in Excel, save it as an Excel Workbook (.xlsx), and send it again."},

@@ -27,6 +27,9 @@ const header = "tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ngay_gui\n"
 // headerNote has a note column last, where free text with quotes goes.
 const headerNote = "tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ghi_chu\n"
 
+// proseReport is a sentence of a narrative report with one figure.
+const proseReport = "Ban Dân vận Huyện ủy Thạch Hà (Hà Tĩnh): năm 2023, huyện đã tổ chức 28 cuộc tiếp xúc, đối thoại giữa người đứng đầu cấp ủy, chính quyền với Nhân dân.\r\n"
+
 // good is a valid row; each bad case puts it beside the bad one, so the
 // test also shows the rest of the file still loads.
 const good = "Hà Tĩnh,H. Cẩm Xuyên,Năm 2023,dialogues,,28,\n"
@@ -461,6 +464,28 @@ func badCases(t *testing.T) []badCase {
 		{name: "tsv_form_utf16", file: "bieu.tsv", data: utf16le(t, "STT\tĐơn vị\tTỉnh\tKỳ báo cáo\tHội thi \"Dân vận khéo\"\r\n"+
 			"1\tNam Đàn\tNghệ An\t6 tháng đầu năm 2024\t3\r\n2\tHưng Nguyên\tNghệ An\t6 tháng đầu năm 2024\tba\r\n"),
 			code: "not_a_number", ref: "bieu!E3", column: "Hội thi \"Dân vận khéo\"", reason: "\"ba\" không phải là số", accepted: 1, refused: 1},
+		// UTF-16 text with its byte-order mark, as Windows tools write
+		// it (PowerShell's Out-File, Notepad's "Unicode", Excel's "Unicode
+		// Text"): decoded. A JSON report and JSON Lines were refused as
+		// "not UTF-8 or Windows-1258; save it as CSV UTF-8".
+		{name: "json_utf16", file: "bao-cao.json", data: utf16le(t, `{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":-1}]}`),
+			code: "negative_value", ref: "values[1]", column: "value", reason: "âm", accepted: 1, refused: 1},
+		{name: "jsonl_utf16", file: "dong.jsonl", data: utf16le(t, `{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}`+"\r\n"+
+			`{"tinh":"Hà Tĩnh","don_vi":"Can Lộc","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":"x"}`+"\r\n"),
+			code: "not_a_number", ref: "dòng 2", column: "gia_tri", reason: "\"x\" không phải là số", accepted: 1, refused: 1},
+		// Excel's "Unicode Text" and "Text (Tab delimited)" are saved as
+		// .txt: a tab-separated table is read as one, in any encoding a
+		// CSV may have (it was read as prose and refused as not UTF-8).
+		{name: "txt_unicode_text_table", file: "xuat-excel.txt", data: utf16le(t, "tinh\tdon_vi\tky_bao_cao\tchi_tieu\tgia_tri\r\n"+
+			"Hà Tĩnh\tThạch Hà\t2023\tdialogues\t3\r\nHà Tĩnh\tCan Lộc\tquý 5/2023\tdialogues\t4\r\n"),
+			code: "bad_period", ref: "dòng 3", column: "ky_bao_cao", reason: "quý 5/2023", accepted: 1, refused: 1},
+		{name: "txt_tab_delimited_windows1258", file: "xuat-excel-ansi.txt", data: encode1258(t, "Tỉnh\tĐơn vị\tKỳ báo cáo\tChỉ tiêu\tGiá trị\r\n"+
+			"Hà Tĩnh\tThạch Hà\tNăm 2023\tSố cuộc tiếp xúc, đối thoại\t12\r\n"), accepted: 1},
+		// A report in prose saved by Notepad as "Unicode" (UTF-16) or by an
+		// old editor in Windows-1258 is decoded for the narrative reader,
+		// which reads UTF-8: it was refused as "not UTF-8".
+		{name: "txt_prose_utf16", file: "bao-cao-unicode.txt", data: utf16le(t, proseReport), accepted: 1},
+		{name: "txt_prose_windows1258", file: "bao-cao-ansi.txt", data: encode1258(t, proseReport), accepted: 1},
 		// The same header again further down (the table carried over to a
 		// new page) is no new table: the rows under it are the first
 		// table's.

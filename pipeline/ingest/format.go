@@ -68,6 +68,13 @@ func readIn(ref *pipeline.Reference, file string, data []byte, lim Limits) (rows
 	case reflect.ValueOf(JSON).Pointer():
 		return jsonIn(file, data)
 	case reflect.ValueOf(Prose).Pointer():
+		if strings.EqualFold(filepath.Ext(file), ".txt") {
+			text, table := textFile(file, data)
+			if table {
+				return csvIn(ref, file, data, lim)
+			}
+			data = text
+		}
 		rows, rejects, fe = proseIn(ref, file, data, lim)
 		return rows, rejects, nil, fe
 	}

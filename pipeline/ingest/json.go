@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/danvan/danvan/pipeline"
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -31,11 +33,14 @@ func JSON(_ *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, [
 // jsonIn is JSON with its notices: the report's keys that are not read.
 func jsonIn(file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
 	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+	if text, ok := fromUTF16(data); ok {
+		data = text
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, nil, emptyFile(file)
 	}
 	if !utf8.Valid(data) {
-		return nil, nil, nil, badEncoding(file)
+		return nil, nil, nil, badJSONEncoding(file)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -532,9 +537,16 @@ func jsonlRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.File
 		br.Discard(3)
 		head = head[3:]
 	}
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		// UTF-16 with its mark, as Windows writes "Unicode" (fromUTF16).
+		br = bufio.NewReaderSize(transform.NewReader(br, xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder()), 64<<10)
+		if head, err = br.Peek(sniffSize); err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+			return readError(file, err), nil
+		}
+	}
 	switch h := trimPartialRune(head); {
 	case !utf8.Valid(h):
-		return badEncoding(file), nil
+		return badJSONEncoding(file), nil
 	case isBinary(h):
 		return binaryFile(file), nil
 	}
@@ -566,7 +578,7 @@ func jsonlRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.File
 			return readError(file, rerr), nil
 		}
 		if !utf8.Valid(line) {
-			return badEncoding(file), nil
+			return badJSONEncoding(file), nil
 		}
 		line = bytes.TrimSpace(line)
 		if len(line) > 0 {

@@ -212,6 +212,14 @@ func badEncoding(file string) *pipeline.FileError {
 		"The file is neither valid UTF-8 nor Windows-1258 text; save it again as CSV UTF-8.")
 }
 
+// badJSONEncoding is badEncoding for JSON, which is UTF-8 (or UTF-16 with
+// its mark) only: no Windows code page, and no CSV to save it as.
+func badJSONEncoding(file string) *pipeline.FileError {
+	return fileError(file, "bad_encoding",
+		"Tệp JSON không phải văn bản UTF-8 (hay UTF-16 có BOM) hợp lệ; hãy lưu lại tệp với bảng mã UTF-8.",
+		"The JSON file is not valid UTF-8 (or UTF-16 with a byte-order mark) text; save it again encoded as UTF-8.")
+}
+
 // notTCVN3 is the offset of the first byte of text that TCVN3 does not
 // assign (pipeline.TCVN3Rune), or -1: text without one decodes without a
 // guess.
@@ -308,4 +316,55 @@ func (*tcvn3Decoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 		nSrc = end
 	}
 	return nDst, nSrc, nil
+}
+
+// fromUTF16 is UTF-16 text with its byte-order mark (as Windows writes
+// "Unicode": PowerShell's Out-File, Notepad, Excel's "Unicode Text") as
+// UTF-8, its mark dropped; ok is false for any other bytes.
+func fromUTF16(data []byte) (text []byte, ok bool) {
+	if !bytes.HasPrefix(data, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return nil, false
+	}
+	text, _, err := transform.Bytes(xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder(), data)
+	return text, err == nil
+}
+
+// textFile reads a .txt file as the text it is: a table saved as text
+// (Excel's "Unicode Text" and "Text (Tab delimited)": every line of its
+// start that is not blank has a tab) is a table (table set); any other
+// text is the UTF-8 of what openText decodes (UTF-16, Windows-1258,
+// TCVN3), for the narrative reader, which reads UTF-8 only. UTF-8 text
+// is returned as it is; text openText refuses (VNI) is too, for the
+// narrative reader to refuse.
+func textFile(file string, data []byte) (text []byte, table bool) {
+	r, enc, fe := openText(file, bytes.NewReader(data))
+	if fe != nil {
+		return data, false
+	}
+	head, _ := r.Peek(sniffSize)
+	split := bytes.Split(head, []byte{'\n'})
+	if len(head) == sniffSize && len(split) > 1 {
+		split = split[:len(split)-1] // a line cut by the window
+	}
+	lines, tabbed := 0, 0
+	for _, line := range split {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		lines++
+		if bytes.IndexByte(line, '\t') >= 0 {
+			tabbed++
+		}
+	}
+	if lines > 0 && tabbed == lines {
+		return data, true
+	}
+	if enc == encUTF8 {
+		return data, false
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return data, false
+	}
+	return out, false
 }
