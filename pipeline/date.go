@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,6 +27,7 @@ func ParseDate(s string) (time.Time, bool) {
 		y, m, d := t.In(Vietnam).Date()
 		return date(y, m, d), true
 	}
+	whole := s
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		s = s[:i]
 	}
@@ -34,7 +37,54 @@ func ParseDate(s string) (time.Time, bool) {
 			return t, true
 		}
 	}
-	return time.Time{}, false
+	return wordDate(whole)
+}
+
+// reWordDate is a day in words, folded (Fold parts words by a space, so
+// "ngày 15/12/2023" is "ngay 15 12 2023"), as a date line writes it: "(ngày)
+// 15 tháng 12 năm 2023", or "ngày 15/12/2023".
+var reWordDate = regexp.MustCompile(`^(?:ngay )?(\d{1,2}) thang (\d{1,2}) nam (\d{4})$|^ngay (\d{1,2}) (\d{1,2}) (\d{4})$`)
+
+// wordDate reads a day typed in words in a date's cell, "15 tháng 12 năm
+// 2023", "ngày 15/12/2023" (ParseDate's last resort).
+func wordDate(s string) (time.Time, bool) {
+	m := reWordDate.FindStringSubmatch(Fold(s))
+	if m == nil {
+		return time.Time{}, false
+	}
+	if m[1] == "" {
+		m = m[3:]
+	}
+	d, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	y, _ := strconv.Atoi(m[3])
+	return civil(y, mo, d)
+}
+
+// reMonthFirst is a date of three numbers with a four-digit year last.
+var reMonthFirst = regexp.MustCompile(`^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})$`)
+
+// MonthFirst reads a date ParseDate refuses as written month first
+// (12/15/2023, a spreadsheet set to the United States' locale): the day it
+// likely is, as D/M/YYYY, when its second number cannot be a month and the
+// date exists with the first as one. A date that reads either way (5/6/2023)
+// is never one: it is read day first.
+func MonthFirst(s string) (string, bool) {
+	m := reMonthFirst.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil || m[2] != m[4] {
+		return "", false
+	}
+	mo, _ := strconv.Atoi(m[1])
+	d, _ := strconv.Atoi(m[3])
+	y, _ := strconv.Atoi(m[5])
+	if d <= 12 {
+		return "", false
+	}
+	t, ok := civil(y, mo, d)
+	if !ok {
+		return "", false
+	}
+	return t.Format("02/01/2006"), true
 }
 
 // isoDate is ParseDate's fast path for the common YYYY-MM-DD: the same

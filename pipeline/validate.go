@@ -179,6 +179,12 @@ func (v *Validator) RowWith(rec *Record, file string, raw *RawRow, cells KeyCell
 	if raw.SubmittedAt != "" {
 		t, ok := ParseDate(raw.SubmittedAt)
 		if !ok {
+			if day, ok := MonthFirst(raw.SubmittedAt); ok {
+				return v.rowError(file, raw, FieldSubmittedAt, raw.SubmittedAt, problem("bad_date",
+					"Không đọc được ngày gửi %q: có vẻ ghi tháng trước ngày; có phải ngày %s? Viết ngày/tháng/năm.",
+					"Cannot read submission date %q: it seems written month first; is it %s (day/month/year)? Write day/month/year.",
+					raw.SubmittedAt, day))
+			}
 			return v.rowError(file, raw, FieldSubmittedAt, raw.SubmittedAt, problem("bad_date",
 				"Không đọc được ngày gửi %q; viết ngày/tháng/năm, ví dụ 27/12/2022.",
 				"Cannot read submission date %q; write day/month/year, e.g. 27/12/2022.", raw.SubmittedAt))

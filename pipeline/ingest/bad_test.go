@@ -166,6 +166,9 @@ func badCases(t *testing.T) []badCase {
 		csvCase("inf_text", "Hà Tĩnh,Thạch Hà,2023,dialogues,,Inf,\n", "not_a_number", "dòng 3", "gia_tri", "\"Inf\" không phải là số"),
 		csvCase("missing_value", "Hà Tĩnh,Thạch Hà,2023,dialogues,,,\n", "missing_value", "dòng 3", "gia_tri", "Thiếu giá trị"),
 		csvCase("bad_date", "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,32/13/2023\n", "bad_date", "dòng 3", "ngay_gui", "Không đọc được ngày gửi \"32/13/2023\""),
+		// A date written month first is told so, with the day it likely is
+		// (it was "cannot read" alone).
+		csvCase("date_month_first", "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,12/15/2023\n", "bad_date", "dòng 3", "ngay_gui", "có vẻ ghi tháng trước ngày; có phải ngày 15/12/2023?"),
 		csvCase("future_date", "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,01/02/2026\n", "future_date", "dòng 3", "ngay_gui", "ở tương lai"),
 		{name: "duplicate", file: "dup.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,\nHa Tinh,Thach Ha,năm 2023,dialogues,,3,\n"),
 			code: "duplicate", ref: "dòng 4", column: "gia_tri", reason: "Trùng với dòng 3", accepted: 2},
