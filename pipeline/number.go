@@ -42,6 +42,8 @@ func ParseQualifier(s string) (Qualifier, bool) {
 var unitWords = map[string]string{
 	"m2": "m²", "m": "m²", "met vuong": "m²", "ha": "ha", "hecta": "ha", "hec ta": "ha",
 	"dong": "đồng", "d": "đồng", "vnd": "đồng", "vnđ": "đồng",
+	// "1.200 công": a workday, as reports count them.
+	"cong": "ngày công",
 }
 
 // Number is a parsed figure: its value, qualifier and the unit written after

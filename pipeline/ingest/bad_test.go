@@ -112,6 +112,9 @@ func badCases(t *testing.T) []badCase {
 		// The unit word is quoted as the clerk wrote it, marks and all
 		// (it was quoted folded: "nguoi").
 		csvCase("wrong_unit_as_written", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12 người,\n", "wrong_unit", "dòng 3", "gia_tri", "Đơn vị \"người\" không phải đơn vị của chỉ tiêu dialogues"),
+		// "công" after a count of workdays is the workday ("1.200 công", as
+		// reports say it): it was refused as a wrong unit.
+		{name: "workdays_as_cong", file: "ngay-cong.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,workdays_contributed,,1.200 công,\n"), accepted: 2},
 		// People counted as persons are individuals.
 		{name: "individuals_as_persons", file: "nguoi.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,exemplars_individual,,1.234 người,\n"), accepted: 2},
 		// A percent is no count nor amount: it was read as the number
