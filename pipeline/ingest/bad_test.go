@@ -278,6 +278,12 @@ func badCases(t *testing.T) []badCase {
 		{name: "bad_utf8", file: "utf8.csv", data: []byte(header + good + "Hà Tĩnh,Th\x81ch Hà,2023,dialogues,,3,\n"), fileCode: "bad_encoding", reason: "không phải văn bản UTF-8 hay Windows-1258"},
 		{name: "malformed_json", file: "broken.json", data: []byte("{\n  \"province\": \"Hà Tĩnh\",\n  \"values\": [\n    {\"indicator\": \"dialogues\", \"value\": 3,}\n  ]\n}\n"), fileCode: "malformed_json", reason: "dòng 4, cột 43"},
 		{name: "json_trailing", file: "two.json", data: []byte(`{"values":[{"value":1}]}` + "\n{}"), fileCode: "malformed_json", reason: "dòng 2, cột 1"},
+		// Several reports in one array, as a form tool exports its
+		// submissions: said so, with how many and what to send instead (it
+		// was "is an array" alone).
+		{name: "json_array_of_reports", file: "xuat-bieu-mau.json", data: []byte(`[{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3}]},` +
+			`{"province":"Hà Tĩnh","unit":"Can Lộc","period":"2023","values":[{"indicator":"dialogues","value":4}]}]`),
+			fileCode: "not_a_report", reason: "là một mảng 2 báo cáo; mỗi tệp JSON chỉ chứa một báo cáo"},
 		{name: "json_not_report", file: "arr.json", data: []byte(`{"province":"Hà Tĩnh","values":{"a":1}}`), fileCode: "not_a_report", reason: "\"values\" phải là một mảng"},
 		{name: "xlsx_no_header", file: "nohead.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{{"Báo cáo"}, {"Cẩm Xuyên", 45, 41}}}), fileCode: "no_header", reason: "Không tìm thấy bảng số liệu trong trang nào (\"Sheet1\")"},
 		{name: "xlsx_not_zip", file: "fake.xlsx", data: []byte("tinh,gia_tri\n"), fileCode: "not_spreadsheet", reason: "không phải bảng tính Excel"},

@@ -48,6 +48,11 @@ func jsonIn(file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, [
 	var no *notObject
 	switch {
 	case errors.As(err, &no):
+		if n := reportsIn(data); n > 0 {
+			return nil, nil, nil, notReport(file,
+				fmt.Sprintf("là một mảng %d báo cáo; mỗi tệp JSON chỉ chứa một báo cáo: gửi mỗi báo cáo một tệp, hoặc gửi tất cả dạng JSON Lines (.jsonl, mỗi dòng một giá trị với các cột tinh, don_vi, ky_bao_cao, chi_tieu, gia_tri)", n),
+				fmt.Sprintf("is an array of %d reports; a JSON file holds one report: send each report as a file of its own, or all of them as JSON Lines (.jsonl, one value a line with the columns tinh, don_vi, ky_bao_cao, chi_tieu, gia_tri)", n))
+		}
 		return nil, nil, nil, notReport(file, "là "+jsonKindVI[no.what], "is "+jsonKindEN[no.what])
 	case err != nil:
 		return nil, nil, nil, jsonFileError(file, data, syntaxError(data, err))
@@ -487,6 +492,22 @@ func jsonProblemVI(err error) string {
 		return "còn nội dung sau khi đối tượng đã đóng"
 	}
 	return "sai cú pháp"
+}
+
+// reportsIn is how many reports a JSON array holds (a form tool's export
+// of its submissions): 0 unless every element is an object with a
+// "values" key.
+func reportsIn(data []byte) int {
+	var items []map[string]json.RawMessage
+	if json.Unmarshal(data, &items) != nil {
+		return 0
+	}
+	for _, it := range items {
+		if _, ok := it["values"]; !ok {
+			return 0
+		}
+	}
+	return len(items)
 }
 
 func notReport(file, what, whatEN string) *pipeline.FileError {
