@@ -393,6 +393,9 @@ func (f *form) headerAt(r int) (unitCol int, ok bool) {
 func (f *form) nextTable(h *tableHeader) (next tableHeader, ok bool) {
 	h.stop = len(f.g.rows)
 	for r := h.last + 1; r < len(f.filled); r++ {
+		if f.holdsNumber(r) {
+			continue // a header holds none (headerContinues); most rows do, and are not folded
+		}
 		unitCol, ok := f.headerAt(r)
 		if !ok {
 			continue
@@ -405,6 +408,18 @@ func (f *form) nextTable(h *tableHeader) (next tableHeader, ok bool) {
 		r = next.last
 	}
 	return tableHeader{}, false
+}
+
+// holdsNumber reports whether a cell of row r holds a number.
+func (f *form) holdsNumber(r int) bool {
+	for c, t := range f.g.rows[r] {
+		if t != "" {
+			if _, ok := f.g.number(r, c); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sameColumns reports whether two headers lay out the same columns.
