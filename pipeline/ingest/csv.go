@@ -20,7 +20,7 @@ import (
 )
 
 // CSV reads a long table from CSV or TSV bytes. The streaming form, used for
-// large files, is csvRows; both give the same rows. A row whose quotes
+// large files, is csvRead; both give the same rows. A row whose quotes
 // leave it unclear where a cell ends is refused on its own (see
 // csvScanner.next); the rows after it are read.
 func CSV(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
@@ -40,7 +40,7 @@ func csvIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pip
 	}, file, data, lim)
 }
 
-// rowStream is a streaming reader of a long table (csvRows, jsonlRows): it
+// rowStream is a streaming reader of a long table (csvRead, jsonlRows): it
 // sends out its rows, its refusals and its notices (out.form unused).
 type rowStream func(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileError, error)
 
@@ -69,19 +69,15 @@ func collectRows(stream rowStream, file string, data []byte, lim Limits) ([]pipe
 	return rows, rejects, notices, nil
 }
 
-// csvRows streams the rows of a long CSV/TSV table to out.row, in file
+// csvRead streams the rows of a long CSV/TSV table to out.row, in file
 // order, with the physical line each starts on (the header is line 1) and
 // the numbers of its key cells' texts (cells.go), the rows the reader itself
 // refuses to out.reject, and a total row typed under the rows (totalLine) to
 // out.notice. raw and ids are reused between calls. An error from out.row
 // stops the read and is returned. A line longer than lim.LineBytes refuses
 // the file (line_too_long).
-func csvRows(file string, r io.Reader, lim Limits, out rowOut) (*pipeline.FileError, error) {
-	return csvRead(file, r, lim, nil, out)
-}
-
-// csvRead is csvRows; with form, a file whose first line is no long
-// table's header is read as a form saved as CSV when it is one (csvForm).
+// With form, a file whose first line is no long table's header is read as
+// a form saved as CSV when it is one (csvForm).
 func csvRead(file string, r io.Reader, lim Limits, form *csvForm, out rowOut) (*pipeline.FileError, error) {
 	s, fe := newCSVScanner(file, r)
 	if fe != nil {

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// scanAll reads every record of a CSV text the way csvRows does, as
+// scanAll reads every record of a CSV text the way csvRead does, as
 // "line: cell|cell" strings, and each refused record as "line: broken N at
 // L" (N the kind, L the line of the quote).
 func scanAll(t testing.TB, data string) []string {
