@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,10 +67,10 @@ func mustNumberWords() *numberWordLists {
 func readNumberWords() (*numberWordLists, error) {
 	l := &numberWordLists{columnQualifiers: map[string]Qualifier{}, multipliers: map[string]float64{}}
 	var err error
-	if l.qualifierRows, err = readWordRows("words/qualifiers.tsv"); err != nil {
+	if l.qualifierRows, err = ReadWordRows(wordsFS, "words/qualifiers.tsv"); err != nil {
 		return nil, err
 	}
-	if l.multiplierRows, err = readWordRows("words/multipliers.tsv"); err != nil {
+	if l.multiplierRows, err = ReadWordRows(wordsFS, "words/multipliers.tsv"); err != nil {
 		return nil, err
 	}
 	for _, r := range l.qualifierRows {
@@ -102,10 +103,11 @@ func readNumberWords() (*numberWordLists, error) {
 	return l, nil
 }
 
-// readWordRows reads a tab-separated file of wordsFS: one row a line, cells
+// ReadWordRows reads a word file of fsys (pipeline's words/*.tsv, the
+// narrative reader's lexicon/*.tsv): tab-separated, one row a line, cells
 // trimmed, blank lines and "#" comments left out.
-func readWordRows(name string) ([][]string, error) {
-	f, err := wordsFS.Open(name)
+func ReadWordRows(fsys fs.FS, name string) ([][]string, error) {
+	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package narrative
 
 import (
-	"bufio"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -215,26 +214,11 @@ func readLexicon(fsys fs.FS) (rawLexicon, error) {
 	// columns' too: their one home is pipeline's words/*.tsv.
 	raw := rawLexicon{"qualifiers": pipeline.QualifierRows(), "multipliers": pipeline.MultiplierRows()}
 	for _, name := range []string{"units", "cues", "exclusions", "time", "places", "rules", "classes", "indicators", "fields", "numerals"} {
-		f, err := fsys.Open("lexicon/" + name + ".tsv")
+		rows, err := pipeline.ReadWordRows(fsys, "lexicon/"+name+".tsv")
 		if err != nil {
-			return nil, fmt.Errorf("open lexicon %s: %w", name, err)
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			line := strings.TrimRight(sc.Text(), "\r")
-			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			cols := strings.Split(line, "\t")
-			for i := range cols {
-				cols[i] = strings.TrimSpace(cols[i])
-			}
-			raw[name] = append(raw[name], cols)
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
 			return nil, fmt.Errorf("read lexicon %s: %w", name, err)
 		}
+		raw[name] = rows
 	}
 	return raw, nil
 }
