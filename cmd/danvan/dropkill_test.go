@@ -45,28 +45,8 @@ func TestDropKilledAtRandomMoments(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("DANVAN_KILL_TRIALS")); err == nil && n > 0 {
 		trials = n
 	}
-	histEnv, dropEnv := []string{"DANVAN_NOW=" + dropHistoryNow}, []string{"DANVAN_NOW=" + dropNow}
-	hist := t.TempDir()
-	smallInbox(t, hist)
-	if r := danvan(t, histEnv, "run", "--data", hist); r.code != exitProblems {
-		t.Fatalf("history: code %d\n%s", r.code, r.stderr)
-	}
-	forms := t.TempDir()
-	n, _, err := demo.CommuneForms(forms, pipeline.HalfPeriod(2026, 2), demo.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	withDrop := func() string {
-		dir := t.TempDir()
-		// cp -a: the history's exports/current is a link.
-		if out, err := exec.Command("cp", "-a", hist+"/.", dir).CombinedOutput(); err != nil {
-			t.Fatalf("copy the history: %v %s", err, out)
-		}
-		if err := os.CopyFS(filepath.Join(dir, "inbox", "drop"), os.DirFS(forms)); err != nil {
-			t.Fatal(err)
-		}
-		return dir
-	}
+	dropEnv := []string{"DANVAN_NOW=" + dropNow}
+	withDrop, n := dropInboxes(t)
 	clean := withDrop()
 	start := time.Now()
 	r := danvan(t, dropEnv, "run", "--data", clean)
@@ -117,6 +97,34 @@ func TestDropKilledAtRandomMoments(t *testing.T) {
 	t.Logf("%d forms; %d kill -9 in %d runs (a never-killed drop run: %v)", n, kills, runs, span.Round(time.Millisecond))
 }
 
+// dropInboxes runs the history (smallInbox) once and writes a half-year's
+// commune forms (n of them); each call of withDrop makes a fresh data
+// directory: a copy of the history with the forms in its inbox.
+func dropInboxes(t *testing.T) (withDrop func() string, n int) {
+	t.Helper()
+	hist := t.TempDir()
+	smallInbox(t, hist)
+	if r := danvan(t, []string{"DANVAN_NOW=" + dropHistoryNow}, "run", "--data", hist); r.code != exitProblems {
+		t.Fatalf("history: code %d\n%s", r.code, r.stderr)
+	}
+	forms := t.TempDir()
+	n, _, err := demo.CommuneForms(forms, pipeline.HalfPeriod(2026, 2), demo.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() string {
+		dir := t.TempDir()
+		// cp -a: the history's exports/current is a link.
+		if out, err := exec.Command("cp", "-a", hist+"/.", dir).CombinedOutput(); err != nil {
+			t.Fatalf("copy the history: %v %s", err, out)
+		}
+		if err := os.CopyFS(filepath.Join(dir, "inbox", "drop"), os.DirFS(forms)); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}, n
+}
+
 // check compares the snapshot published in data with want, and asks
 // `danvan check`; no file of the drop may be set aside.
 func check(t *testing.T, data string, want map[string]string, what string) {
@@ -162,26 +170,8 @@ func TestDropKilledAtEachStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a dozen drops")
 	}
-	histEnv, dropEnv := []string{"DANVAN_NOW=" + dropHistoryNow}, []string{"DANVAN_NOW=" + dropNow}
-	hist := t.TempDir()
-	smallInbox(t, hist)
-	if r := danvan(t, histEnv, "run", "--data", hist); r.code != exitProblems {
-		t.Fatalf("history: code %d\n%s", r.code, r.stderr)
-	}
-	forms := t.TempDir()
-	if _, _, err := demo.CommuneForms(forms, pipeline.HalfPeriod(2026, 2), demo.DefaultOptions()); err != nil {
-		t.Fatal(err)
-	}
-	withDrop := func() string {
-		dir := t.TempDir()
-		if out, err := exec.Command("cp", "-a", hist+"/.", dir).CombinedOutput(); err != nil {
-			t.Fatalf("copy the history: %v %s", err, out)
-		}
-		if err := os.CopyFS(filepath.Join(dir, "inbox", "drop"), os.DirFS(forms)); err != nil {
-			t.Fatal(err)
-		}
-		return dir
-	}
+	dropEnv := []string{"DANVAN_NOW=" + dropNow}
+	withDrop, _ := dropInboxes(t)
 	clean := withDrop()
 	if r := danvan(t, dropEnv, "run", "--data", clean); r.code != exitOK {
 		t.Fatalf("the drop, never killed: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
