@@ -141,16 +141,8 @@ type Refused struct {
 // refuses nothing (pipeline.Warning): a sheet not read and why, a total row
 // typed under the rows, the closing of a form exported as a table, a total
 // that could not be checked. The clerk sees it as `danvan validate` says it.
-type Warned struct {
-	Ref      string `json:"ref"`
-	Column   string `json:"column"`
-	Value    string `json:"value"`
-	Code     string `json:"code"`
-	Reason   string `json:"reason"`
-	ReasonEN string `json:"reason_en"`
-	Fix      string `json:"fix,omitempty"`
-	FixEN    string `json:"fix_en,omitempty"`
-}
+// Its fields and their JSON names are a refusal's.
+type Warned Refused
 
 // Change is a value of the file that replaces another value of the same
 // unit, period, indicator and breakdown.
