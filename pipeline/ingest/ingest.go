@@ -636,7 +636,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 			return res, nil, &landError{err}
 		}
 	}
-	if sink != nil && sink.Has(res.Hash) {
+	if sink != nil && sink.Has(res.Hash) && (refuse != nil || !renamedRightly(sink, res.Hash, name, data)) {
 		res.Status = Skipped
 		return res, nil, nil
 	}
@@ -726,6 +726,28 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 				_ = tr.Release(b)
 			}
 		}}, nil
+}
+
+// quarantineRecords is a sink that says why a file's bytes were
+// quarantined (store.Store).
+type quarantineRecords interface {
+	QuarantineCode(hash string) (code string, ok bool)
+}
+
+// renamedRightly reports whether bytes the sink has are read again: they
+// were quarantined as named wrongly (a workbook sent as .csv, its reason
+// saying to rename it to .xlsx and send it again) and name is now the one
+// whose reader reads them. Skipped, such a file was said to be already
+// ingested and its values were never loaded. It is read as any other file
+// (under the poison rule); under another wrong name it stays skipped, so
+// two names in the inbox never quarantine each other run after run.
+func renamedRightly(sink pipeline.Sink, hash, name string, data []byte) bool {
+	q, ok := sink.(quarantineRecords)
+	if !ok || data == nil || kindOf(data) == nil || misnamed(name, data) != nil {
+		return false
+	}
+	code, ok := q.QuarantineCode(hash)
+	return ok && code == codeWrongFileType
 }
 
 // tooLarge refuses a file of size bytes over Limits.FileBytes, or, when it

@@ -190,6 +190,10 @@ func zipKind(data []byte) *fileKind {
 	return kindArchive("ZIP", "ZIP")
 }
 
+// codeWrongFileType is the code of misnamed's refusal; a file refused so
+// is read again once named rightly (renamedRightly).
+const codeWrongFileType = "wrong_file_type"
+
 // misnamed refuses a file whose content is a kind that the reader of its
 // extension does not read, naming what it is; nil when the content may be
 // what the name says (the reader then judges it).
@@ -205,7 +209,7 @@ func misnamed(file string, data []byte) *pipeline.FileError {
 	if k.reads != "" && (k.reads == ext || (k.reads == ".xlsx" && ext == ".xlsm")) {
 		return nil
 	}
-	return &pipeline.FileError{File: file, Code: "wrong_file_type",
+	return &pipeline.FileError{File: file, Code: codeWrongFileType,
 		Reason:   "Tệp này là " + k.name + ", không phải bảng số liệu hay báo cáo danvan đọc được. " + k.fix,
 		ReasonEN: "This file is " + k.nameEN + ", not a table of figures or a report danvan can read. " + k.fixEN}
 }

@@ -141,6 +141,20 @@ func (s *Store) Close() error { return errors.Join(s.Seal(), s.closeReadings()) 
 // its commit waits for the group's seal.
 func (s *Store) Has(hash string) bool { return s.waits(hash) || layout.Committed(s.dir, hash) }
 
+// QuarantineCode is the code of the reason the file with this content
+// hash was quarantined for, when its commit record says it was (ingest
+// reads a file named wrongly again once it is named rightly).
+func (s *Store) QuarantineCode(hash string) (string, bool) {
+	if layout.CheckBatch(hash) != nil {
+		return "", false
+	}
+	e, err := layout.ReadEntry(s.dir.ManifestFile(hash))
+	if err != nil || e.Status != layout.Quarantined {
+		return "", false
+	}
+	return e.Code, true
+}
+
 // Open starts the commit of b: a Tx. IngestedAt is stamped on every row
 // (now when zero), unless the batch was set aside (repair.go): then it
 // keeps the stamp it had, so a file sent again after its stored copy was

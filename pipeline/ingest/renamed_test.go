@@ -1,0 +1,79 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	dd "github.com/danvan/danvan/pipeline/layout"
+	"github.com/danvan/danvan/pipeline/store"
+)
+
+// TestRenamedAfterQuarantineIsLoaded: a workbook sent named .csv is
+// quarantined with the fix to rename it to .xlsx and send it again. The same
+// bytes sent again as .xlsx are read and loaded under that name; they were
+// skipped as already ingested, their values never loaded. A copy under
+// another wrong name stays skipped (it is not quarantined again), so two
+// names in the inbox never quarantine each other run after run. A real
+// store, several runs.
+func TestRenamedAfterQuarantineIsLoaded(t *testing.T) {
+	form, err := os.ReadFile(filepath.Join("testdata", "forms", "bao-cao-quy-2.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox, data := t.TempDir(), t.TempDir()
+	st, err := store.Open(data, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	in, err := New(Options{Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(what string, want map[string]Status) {
+		t.Helper()
+		sum, err := in.Files(context.Background(), []string{inbox}, st)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		got := map[string]Status{}
+		for _, f := range sum.Files {
+			got[f.File] = f.Status
+			if f.Status == Loaded && f.Accepted != 3 {
+				t.Errorf("%s: %s loaded %d values, want 3", what, f.File, f.Accepted)
+			}
+		}
+		for name, w := range want {
+			if got[name] != w {
+				t.Errorf("%s: %s %s, want %s", what, name, got[name], w)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %v, want %v", what, got, want)
+		}
+	}
+	put := func(name string) {
+		if err := os.WriteFile(filepath.Join(inbox, name), form, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("bao-cao.csv")
+	run("sent as .csv", map[string]Status{"bao-cao.csv": Quarantined})
+	put("bao-cao.json")
+	run("a copy as .json", map[string]Status{"bao-cao.csv": Skipped, "bao-cao.json": Skipped})
+	if err := os.Rename(filepath.Join(inbox, "bao-cao.csv"), filepath.Join(inbox, "bao-cao.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	run("renamed .xlsx", map[string]Status{"bao-cao.xlsx": Loaded, "bao-cao.json": Skipped})
+	m, err := dd.ReadManifest(dd.Dir(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m) != 1 || m[0].Status != dd.Loaded || m[0].SourceFile != "bao-cao.xlsx" || m[0].RowsAccepted != 3 {
+		t.Errorf("commit records %+v, want one: bao-cao.xlsx loaded, 3 values", m)
+	}
+	run("the run after", map[string]Status{"bao-cao.xlsx": Skipped, "bao-cao.json": Skipped})
+}
