@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"io"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,10 @@ import (
 // name without its extension, the rows are the file's records ("bieu!C7").
 type csvForm struct {
 	reference *pipeline.Reference
+	// ctx is the file's time on the streaming path (nil: read whole,
+	// where readWhole leaves a reading past it): the grid and the form
+	// reader stop for it, or a large form was read seconds past its time.
+	ctx context.Context
 	// refs are the cells of the records the form's rows made, by seq
 	// from 1 (rowOut.form), for csvSource.ref.
 	refs []string
@@ -68,6 +73,11 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 		if !add(texts) {
 			return notHeader, nil
 		}
+		if cf.ctx != nil && len(grid)%4096 == 0 {
+			if err := cf.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	g := &sheetGrid{name: strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), rows: grid,
 		number: func(r, c int) (string, bool) {
@@ -78,7 +88,10 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 		}}
 	res := pipeline.NewResolver(cf.reference)
 	fr := &formReader{file: file, res: res, name: nameContext(res, file)}
-	rows, rejects, found := newForm(fr, g).read()
+	rows, rejects, found, err := cf.readForm(newForm(fr, g))
+	if err != nil {
+		return nil, err
+	}
 	if !found {
 		return notHeader, nil
 	}
@@ -101,6 +114,46 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 	}
 	cf.refs = refs
 	return nil, nil
+}
+
+// readForm is f.read, under cf.ctx: the form reader does not stop when
+// asked, so it reads in a goroutine that is left to finish on its own, its
+// result dropped, once the file's time is up (as readWhole leaves a file
+// read whole). It holds what is its own: the grid, a Resolver, the
+// reference's memo (safe for concurrent use).
+func (cf *csvForm) readForm(f *form) ([]pipeline.RawRow, []pipeline.RowError, bool, error) {
+	if cf.ctx == nil {
+		rows, rejects, found := f.read()
+		return rows, rejects, found, nil
+	}
+	type read struct {
+		rows     []pipeline.RawRow
+		rejects  []pipeline.RowError
+		found    bool
+		panicked any
+	}
+	done := make(chan read, 1)
+	go func() {
+		// A panic goes to the caller, whose reading recovers it as the
+		// file's (internalError), as when the form was read in line.
+		defer func() {
+			if p := recover(); p != nil {
+				done <- read{panicked: p}
+			}
+		}()
+		var r read
+		r.rows, r.rejects, r.found = f.read()
+		done <- r
+	}()
+	select {
+	case r := <-done:
+		if r.panicked != nil {
+			panic(r.panicked)
+		}
+		return r.rows, r.rejects, r.found, nil
+	case <-cf.ctx.Done():
+		return nil, nil, false, cf.ctx.Err()
+	}
 }
 
 // ref is the cell of the record of seq, when the file was read as a form.

@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,4 +78,41 @@ func TestRenamedAfterQuarantineIsLoaded(t *testing.T) {
 		t.Errorf("commit records %+v, want one: bao-cao.xlsx loaded, 3 values", m)
 	}
 	run("the run after", map[string]Status{"bao-cao.xlsx": Skipped, "bao-cao.json": Skipped})
+}
+
+// TestLongCSVFormLeftAtItsTime: a CSV whose header is a form's (units
+// down, indicators across: no long table's columns) is read whole by the
+// form reader, on the streaming path. A large one is left for the run
+// (Failed) once its file's time is up, as every file is, instead of when
+// the form reader finishes with it: the form reader took seconds past a
+// time of 100 ms (22 s past 3 s for 500,000 rows, with 1.5 GB of memory).
+func TestLongCSVFormLeftAtItsTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a form of 400,000 rows")
+	}
+	units := []string{"Thạch Hà", "Can Lộc", "Hương Khê", "Đức Thọ", "Hương Sơn", "Kỳ Anh", "Cẩm Xuyên", "Nghi Xuân"}
+	var b strings.Builder
+	b.WriteString("Tỉnh: Hà Tĩnh,,,\nKỳ báo cáo: Năm 2023,,,\nSTT,Đơn vị,Số mô hình đăng ký,Số mô hình được công nhận\n")
+	for i := range 400_000 {
+		fmt.Fprintf(&b, "%d,%s,%d,%d\n", i+1, units[i%len(units)], i%50, i%40)
+	}
+	inbox := writeTree(t, map[string]string{"bieu-dai.csv": b.String()})
+	const timeout = 100 * time.Millisecond
+	in, err := New(Options{Now: func() time.Time { return testNow }, FileTimeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	sum, err := in.Files(context.Background(), []string{inbox}, newMemSink())
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Files) != 1 || sum.Files[0].Status != Failed {
+		t.Fatalf("%+v, want the file left for the run (failed)", sum.Files)
+	}
+	// Reading the grid up to the check after its time, at any load.
+	if took > 2*time.Second {
+		t.Errorf("the file was left %v after it started, its time being %v", took, timeout)
+	}
 }

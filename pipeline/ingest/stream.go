@@ -62,8 +62,9 @@ type rowOut struct {
 	notice func(pipeline.Warning)
 }
 
-// sourceFor is the streaming reader of path.
-func (in *Ingester) sourceFor(path string) rowSource {
+// sourceFor is the streaming reader of path, reading under the file's
+// time ctx.
+func (in *Ingester) sourceFor(ctx context.Context, path string) rowSource {
 	lim := in.opts.Limits
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".jsonl", ".ndjson":
@@ -71,7 +72,7 @@ func (in *Ingester) sourceFor(path string) rowSource {
 	case ".xlsx", ".xlsm":
 		return &xlsxSource{file: filepath.Base(path), lim: lim, reference: in.opts.Reference}
 	}
-	return &csvSource{file: filepath.Base(path), lim: lim, form: &csvForm{reference: in.opts.Reference}}
+	return &csvSource{file: filepath.Base(path), lim: lim, form: &csvForm{reference: in.opts.Reference, ctx: ctx}}
 }
 
 // csvSource streams a CSV or TSV file; a row's seq is the line it starts
@@ -290,7 +291,7 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 		return res, &inputError{err}
 	}
 	input := &inputReader{r: f, ra: f}
-	src := in.sourceFor(path)
+	src := in.sourceFor(ctx, path)
 	maxRows := in.opts.Limits.withDefaults().Rows
 
 	const batches, batchRows = 16, 1024
