@@ -743,11 +743,13 @@ type quarantineRecords interface {
 // two names in the inbox never quarantine each other run after run.
 func renamedRightly(sink pipeline.Sink, hash, name string, data []byte) bool {
 	q, ok := sink.(quarantineRecords)
-	if !ok || data == nil || kindOf(data) == nil || misnamed(name, data) != nil {
+	if !ok || data == nil {
 		return false
 	}
+	// The record first: it is looked at only for bytes quarantined (every
+	// file skipped comes here), the content's kind then.
 	code, ok := q.QuarantineCode(hash)
-	return ok && code == codeWrongFileType
+	return ok && code == codeWrongFileType && kindOf(data) != nil && misnamed(name, data) == nil
 }
 
 // tooLarge refuses a file of size bytes over Limits.FileBytes, or, when it

@@ -148,6 +148,11 @@ func (s *Store) QuarantineCode(hash string) (string, bool) {
 	if layout.CheckBatch(hash) != nil {
 		return "", false
 	}
+	// A quarantined file's copy is kept in its folder: without one, the
+	// record of a file skipped as loaded is not read.
+	if _, err := os.Stat(s.dir.QuarantineDir(hash)); err != nil {
+		return "", false
+	}
 	e, err := layout.ReadEntry(s.dir.ManifestFile(hash))
 	if err != nil || e.Status != layout.Quarantined {
 		return "", false
