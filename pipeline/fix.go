@@ -63,6 +63,8 @@ var fixes = map[string]Fix{
 		"Open the file in Excel or LibreOffice Calc so the formulas are calculated, save it and send it again; or type the figure into the cell instead of the formula."},
 	"not_plain_number": {"Ghi số bình thường (1.500.000), không dạng lũy thừa (1,5E+06) hay thập lục phân; nếu bảng tính tự đổi, định dạng cột là số (\"Number\") rồi lưu lại.",
 		"Write a plain number (1.500.000), not in scientific notation (1,5E+06) or hexadecimal; if the spreadsheet changed it, format the column as Number and save again."},
+	"date_not_number": {"Chọn ô, định dạng lại là số (chuột phải, Định dạng ô, chọn Số; Excel tiếng Anh: \"Format Cells\", \"Number\"), gõ lại số liệu rồi gửi lại; tệp CSV thì sửa trong bảng tính gốc rồi lưu lại CSV.",
+		"Select the cell, format it as a number (right-click, Format Cells, Number), type the figure again and send the file again; for a CSV file, correct the original spreadsheet and save the CSV again."},
 	"not_whole_number": {"Chỉ tiêu đếm số lượng phải là số nguyên; kiểm tra dấu phẩy và dấu chấm (1.234 là một nghìn hai trăm ba mươi tư).",
 		"A count must be a whole number; check the comma and the point (1.234 is one thousand two hundred and thirty-four)."},
 	"wrong_unit": {"Ghi số theo đơn vị tính của chỉ tiêu (m², đồng, ngày công, …) hoặc bỏ chữ đơn vị.",

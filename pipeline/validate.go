@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -230,7 +231,16 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 			if p := dashProblem(s); p != nil {
 				return p
 			}
+			if p := dateProblem(s); p != nil {
+				return p
+			}
 			return numberProblem(s, err)
+		}
+		if n.Unit != "" {
+			// "12/05/2024" reads as 12 with the unit "/05/2024".
+			if p := dateProblem(s); p != nil {
+				return p
+			}
 		}
 	}
 	inColumnUnit(&n, raw)
@@ -271,6 +281,25 @@ func dashProblem(s string) *Problem {
 	}
 	return nil
 }
+
+// dateProblem is the refusal of a date or a time for a figure: a count
+// typed "12/5" or "8:30" in a cell a spreadsheet then formats as a date or
+// a time is stored as a day's serial number (45424) or a fraction of a day,
+// which the workbook reader shows as the date (12/05/2024), and a CSV saved
+// from it holds as shown (12/05/2024, 12-May); nil for any other text.
+func dateProblem(s string) *Problem {
+	if _, ok := ParseDate(s); !ok && !reShownDate.MatchString(strings.ToLower(s)) {
+		return nil
+	}
+	return problem("date_not_number",
+		"Giá trị %q là ngày tháng, không phải số liệu: ô được định dạng ngày tháng (hoặc giờ) nên bảng tính đã đổi số gõ vào (như 12/5 hay 8:30) thành ngày, giờ.",
+		"Value %q is a date, not a figure: the cell is formatted as a date (or a time), so the spreadsheet turned what was typed (such as 12/5 or 8:30) into a date or a time.", s)
+}
+
+// reShownDate is a date or a time as a spreadsheet shows one, lower case,
+// beyond what ParseDate reads: a month (06/2024), a time (08:30, 8:30:00),
+// a day and month in English (12-may, 12-may-24, may-24).
+var reShownDate = regexp.MustCompile(`^(?:\d{1,2}/\d{4}|\d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]m)?|\d{1,2}-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:-\d{2,4})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)-\d{2,4})$`)
 
 // inColumnUnit gives a number written without a unit the unit of measure
 // of its column (RawRow.ColumnUnit, from a form's header), as if written

@@ -199,6 +199,40 @@ func badCases(t *testing.T) []badCase {
 			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
 			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", percentCell(0.5)},
 		}}), code: "wrong_unit", ref: "Sheet1!E3", column: "gia_tri", reason: "\"50%\" là tỉ lệ phần trăm", accepted: 1, refused: 1},
+		// A count typed "12/5" in a cell Excel took for a date (12 May,
+		// shown "12-May", format 16) is stored as the serial day 45424:
+		// it was read as 45,424 dialogues without a word. It is refused as
+		// the date it is, with the fix; the good row beside it loads.
+		{name: "date_cell_long", file: "ngay-thang.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", dateCell{serial: 45424, numFmt: 16}},
+		}}), code: "date_not_number", ref: "Sheet1!E3", column: "gia_tri", reason: "\"12/05/2024\" là ngày tháng", accepted: 1, refused: 1},
+		// The same in a form, under a format of the workbook's own as
+		// Vietnamese templates set it ("[$-42A]dd/mm/yyyy;@").
+		{name: "date_cell_form", file: "bieu-ngay.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 10}, {2, "Can Lộc", dateCell{serial: 45424, code: "[$-42A]dd/mm/yyyy;@"}},
+		}}), code: "date_not_number", ref: "Biểu 1!C5", column: "Số cuộc tiếp xúc, đối thoại", reason: "định dạng ngày tháng", accepted: 1, refused: 1},
+		// "8:30" typed in a count column is a time (format 20, h:mm),
+		// stored as 0.354…: refused as a time, not read as a fraction.
+		{name: "time_cell", file: "gio.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "contests", dateCell{serial: 8.5 / 24, numFmt: 20}},
+		}}), code: "date_not_number", ref: "Sheet1!E3", column: "gia_tri", reason: "\"08:30\" là ngày tháng", accepted: 1, refused: 1},
+		// A period typed "6/2024" in a form's period cell becomes June 2024
+		// under format 17 (mmm-yy, shown "Jun-24"): it was read as 45444
+		// and every value refused as bad_period; it is the month 06/2024.
+		{name: "period_cell_month", file: "ky-thang.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo:", dateCell{serial: 45444, numFmt: 17}},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 10}, {2, "Can Lộc", 4},
+		}}), accepted: 2},
+		// A count shown as a date, saved as CSV: Excel writes the date it
+		// shows. "12/05/2024" was refused as the unit "05/2024", "12-May"
+		// as the unit "may".
+		csvCase("date_text_value", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12/05/2024,\n", "date_not_number", "dòng 3", "gia_tri", "\"12/05/2024\" là ngày tháng"),
+		csvCase("date_text_value_en", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12-May,\n", "date_not_number", "dòng 3", "gia_tri", "\"12-May\" là ngày tháng"),
 		// The report's own note is kept with each of its values (it was
 		// passed over without a word); a value's note comes first.
 		{name: "json_report_note_kept", file: "ghi-chu.json", data: []byte(`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","ghi_chu":"Số liệu ước tính","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":1,"note":"2 hội thi cấp xã"}]}`),

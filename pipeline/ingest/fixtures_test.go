@@ -95,6 +95,17 @@ type xsheet struct {
 // percentCell is a number in a cell formatted as a percent (0.5 shows 50%).
 type percentCell float64
 
+// dateCell is a number in a cell formatted as a date or a time, as Excel
+// leaves what a clerk types that looks like one: "12/5" becomes the serial
+// day 45424 (12 May 2024) under the built-in format 16 (d-mmm); "6/2024"
+// becomes 45444 under 17 (mmm-yy). code, when set, is a format of the
+// workbook's own ("dd/mm/yyyy") instead of the built-in numFmt.
+type dateCell struct {
+	serial float64
+	numFmt int
+	code   string
+}
+
 func fixtureXLSX(t testing.TB, sheets ...xsheet) []byte {
 	t.Helper()
 	f := excelize.NewFile()
@@ -118,6 +129,17 @@ func fixtureXLSX(t testing.TB, sheets ...xsheet) []byte {
 					var style int
 					if style, err = f.NewStyle(&excelize.Style{NumFmt: 9}); err == nil {
 						if err = f.SetCellValue(s.name, name, float64(p)); err == nil {
+							err = f.SetCellStyle(s.name, name, name, style)
+						}
+					}
+				} else if d, ok := v.(dateCell); ok {
+					st := &excelize.Style{NumFmt: d.numFmt}
+					if d.code != "" {
+						st = &excelize.Style{CustomNumFmt: &d.code}
+					}
+					var style int
+					if style, err = f.NewStyle(st); err == nil {
+						if err = f.SetCellValue(s.name, name, d.serial); err == nil {
 							err = f.SetCellStyle(s.name, name, name, style)
 						}
 					}

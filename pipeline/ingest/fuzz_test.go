@@ -380,6 +380,14 @@ func FuzzXLSX(f *testing.F) {
 		{"STT", "Đơn vị", "Diện tích đất Nhân dân hiến", "Kinh phí Nhân dân đóng góp"},
 		{nil, nil, "ha", "triệu đồng"}, {1, "Nam Đàn", "1,5", 350.5}, {nil, "Tổng cộng", "-", "350,5"},
 	}}))
+	// Numbers shown as dates and times: a count typed "12/5" (format 16),
+	// "8:30" (20), a period "6/2024" (17), a template's own date format.
+	f.Add(fixtureXLSX(f, xsheet{name: "Biểu 1", rows: [][]any{
+		{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo:", dateCell{serial: 45444, numFmt: 17}},
+		{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", "Hội thi \"Dân vận khéo\""},
+		{1, "Thạch Hà", dateCell{serial: 45424, numFmt: 16}, dateCell{serial: 8.5 / 24, numFmt: 20}},
+		{2, "Can Lộc", dateCell{serial: 45424.5, code: "[$-42A]dd/mm/yyyy h:mm;@"}, 3},
+	}}))
 	in := newTestIngester(f)
 	// One validator for all inputs: building its resolver is the slow part.
 	v := pipeline.NewValidator(in.opts.Reference, testNow)

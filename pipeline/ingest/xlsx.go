@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/danvan/danvan/pipeline"
@@ -265,19 +266,56 @@ func texts(cells []workbook.Cell) []string {
 	return row
 }
 
-// cellText is a cell's text, trimmed and NFC; a number shown as a percent
-// is the percent the clerk sees ("50%", "12,5%", for 0.5 and 0.125), so a
-// message quotes what the sheet shows, and no indicator, all counts and
-// amounts, takes it for the number it is stored as.
+// cellText is a cell's text, trimmed and NFC; a number its style shows
+// otherwise is the text the clerk sees: a percent "50%", "12,5%" (for 0.5
+// and 0.125), a date or a time (shownDate). So a message quotes what the
+// sheet shows, and no indicator, all counts and amounts, takes it for the
+// number it is stored as: a count typed "12/5" that Excel made a date is
+// the day 45424, not 45,424 dialogues.
 func cellText(c workbook.Cell) string {
-	if c.Percent {
+	switch c.Shown {
+	case 0:
+	case workbook.ShownPercent:
 		if f, err := strconv.ParseFloat(strings.TrimSpace(c.Text), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
 			// Twelve figures: 0.07 × 100 is 7.000000000000001 in binary.
 			p, _ := strconv.ParseFloat(strconv.FormatFloat(f*100, 'g', 12, 64), 64)
 			return strings.Replace(strconv.FormatFloat(p, 'f', -1, 64), ".", ",", 1) + "%"
 		}
+	default:
+		if t, ok := shownDate(c); ok {
+			return t
+		}
 	}
 	return vnTime(norm.NFC.String(strings.TrimSpace(c.Text)))
+}
+
+// shownDate is a number cell shown as a date or a time, written as
+// Vietnamese write it whatever the format's order: 12/05/2024 (a time of
+// day after it when it has one), 06/2024 for a month (so a period typed
+// "6/2024", which Excel makes June 2024, reads as that month), 2024 for a
+// year, 08:30 for a time.
+func shownDate(c workbook.Cell) (string, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(c.Text), 64)
+	if err != nil || f < 0 || f > 2958466 { // past 9999-12-31, or no number: shown as it is written
+		return "", false
+	}
+	t, err := excelize.ExcelDateToTime(f, false)
+	if err != nil {
+		return "", false
+	}
+	t = t.Round(time.Second)
+	switch c.Shown {
+	case workbook.ShownTime:
+		return t.Format("15:04"), true
+	case workbook.ShownMonth:
+		return t.Format("01/2006"), true
+	case workbook.ShownYear:
+		return t.Format("2006"), true
+	}
+	if f != math.Trunc(f) && (t.Hour() != 0 || t.Minute() != 0) {
+		return t.Format("02/01/2006 15:04"), true
+	}
+	return t.Format("02/01/2006"), true
 }
 
 // vnTime is a cell's text typed in a .VnTime font, decoded: the font draws
@@ -323,10 +361,10 @@ func vnTime(t string) string {
 	return string(out)
 }
 
-// gridKind is a cell's kind in a form's grid, plus one: a percent is shown
-// as text (cellText), not a number.
+// gridKind is a cell's kind in a form's grid, plus one: a percent, a date
+// are shown as text (cellText), not a number.
 func gridKind(c workbook.Cell) uint8 {
-	if c.Percent {
+	if c.Shown != 0 {
 		return uint8(workbook.Text) + 1
 	}
 	return uint8(c.Kind) + 1
@@ -593,7 +631,7 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 	x.next += maxSheetRow + 1
 	kind := func(cells []workbook.Cell, col int) workbook.Kind {
 		for _, c := range cells {
-			if c.Col == col+1 && !c.Percent { // a percent is its shown text (cellText)
+			if c.Col == col+1 && c.Shown == 0 { // a percent, a date is its shown text (cellText)
 				return c.Kind
 			}
 		}

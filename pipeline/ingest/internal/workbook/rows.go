@@ -27,13 +27,14 @@ const (
 )
 
 // Cell is one cell with a value. Text is the value as written in the file:
-// a number in machine form ("1234.5", "1E-3"), a string as typed. Percent
-// is set for a number its style shows as a percent (0.5 shown "50%").
+// a number in machine form ("1234.5", "1E-3"), a string as typed. Shown is
+// set for a number its style shows otherwise: as a percent (0.5 shown
+// "50%"), a date or a time (45424 shown "12/05/2024", 0.5 shown "12:00").
 type Cell struct {
-	Col     int // from 1 (column A)
-	Text    string
-	Kind    Kind
-	Percent bool
+	Col   int // from 1 (column A)
+	Text  string
+	Kind  Kind
+	Shown Shown
 }
 
 // Range is a merged range of cells, corners included, from 1.
@@ -282,7 +283,7 @@ func (r *Rows) readRow() error {
 			}
 			col++
 			typ := ""
-			pct := false
+			var shown Shown
 			for _, a := range t.attrs {
 				switch a.local {
 				case "r":
@@ -294,9 +295,10 @@ func (r *Rows) readRow() error {
 				case "t":
 					typ = a.value()
 				case "s":
-					if r.b.percent != nil {
-						s, err := strconv.Atoi(a.value())
-						pct = err == nil && s >= 0 && s < len(r.b.percent) && r.b.percent[s]
+					if r.b.shown != nil {
+						if s, err := strconv.Atoi(a.value()); err == nil && s >= 0 && s < len(r.b.shown) {
+							shown = r.b.shown[s]
+						}
 					}
 				}
 			}
@@ -304,7 +306,9 @@ func (r *Rows) readRow() error {
 			if err != nil {
 				return err
 			}
-			c.Percent = pct && c.Kind == Number
+			if c.Kind == Number {
+				c.Shown = shown
+			}
 			if c.Text != "" {
 				r.cells = append(r.cells, c)
 			}

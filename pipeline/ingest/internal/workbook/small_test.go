@@ -12,7 +12,7 @@ import (
 
 // openedAs is what Open made of a workbook, read with the scanner where it
 // can (scan) or with encoding/xml's Decode alone: its sheets, their parts
-// and states, the percent styles, or its error.
+// and states, the styles that show numbers otherwise (percents, dates), or its error.
 func openedAs(data []byte, scan bool) string {
 	decodeSmallOnly = !scan
 	defer func() { decodeSmallOnly = false }()
@@ -28,7 +28,7 @@ func openedAs(data []byte, scan bool) string {
 		}
 		fmt.Fprintf(&out, "%q %s hidden=%v; ", b.Sheets()[i], name, b.Hidden(i))
 	}
-	fmt.Fprintf(&out, "percent %v", b.percent)
+	fmt.Fprintf(&out, "shown %v", b.shown)
 	return out.String()
 }
 
@@ -52,7 +52,7 @@ var (
 )
 
 // smallBase is excelize's workbook of two sheets, one hidden, with
-// percent styles.
+// styles showing numbers otherwise.
 func smallBase(t testing.TB) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -60,7 +60,7 @@ func smallBase(t testing.TB) []byte {
 		t.Fatal(err)
 	}
 	code := "0.0%"
-	for i, st := range []*excelize.Style{{NumFmt: 9}, {CustomNumFmt: &code}, {NumFmt: 3}} {
+	for i, st := range []*excelize.Style{{NumFmt: 9}, {CustomNumFmt: &code}, {NumFmt: 3}, {NumFmt: 14}} {
 		id, err := f.NewStyle(st)
 		if err != nil {
 			t.Fatal(err)

@@ -103,10 +103,11 @@ type Book struct {
 	sheets []sheet
 	sst    sharedStrings
 	lim    Limits
-	// percent[s] is set when cell style s shows a number as a percent
-	// (Cell.Percent); nil when no style does, so a cell's style is looked
-	// at only in a workbook that has one.
-	percent []bool
+	// shown[s] is how cell style s shows a number when not as written: as
+	// a percent (Cell.Percent) or a date or time (Cell.Date); nil when no
+	// style does, so a cell's style is looked at only in a workbook that
+	// has one.
+	shown []Shown
 }
 
 type sheet struct {
@@ -224,7 +225,7 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 		return nil, &LimitError{Limit: LimitUnzipped, Figure: total, Max: lim.Unzipped, Part: b.largest()}
 	}
 	if f := b.file(stylesPath); f != nil && stylesPath != "" {
-		b.percent = b.percentStyles(f)
+		b.shown = b.styles(f)
 	}
 	if sst != nil {
 		if lim.SharedBytes > 0 && int64(sst.UncompressedSize64) > lim.SharedBytes {
@@ -237,12 +238,33 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	return b, nil
 }
 
-// percentStyles reads which cell styles (cellXfs) show a number as a
-// percent: the built-in formats 9 ("0%") and 10 ("0.00%"), or a format of
-// the workbook's own with a % outside quoted text. Styles only change how
-// a number is shown, so styles that cannot be read are no error: every
-// number is then shown as it is written.
-func (b *Book) percentStyles(f *zip.File) []bool {
+// Shown is how a cell's style shows its number, when not as written.
+type Shown uint8
+
+const (
+	ShownPercent Shown = iota + 1
+	ShownDate          // a date (with a day), maybe with a time of day
+	ShownMonth         // a month and year, no day ("mmm-yy")
+	ShownTime          // a time of day, no date ("h:mm")
+	ShownYear          // a year alone ("yyyy")
+)
+
+// builtinShown are the built-in number formats (ECMA-376 18.8.30) that
+// show a number as a percent or a date: 14–22 in every locale, 27–36 and
+// 50–58 in the East Asian ones (all dates), 45–47 elapsed times.
+var builtinShown = map[int]Shown{9: ShownPercent, 10: ShownPercent,
+	14: ShownDate, 15: ShownDate, 16: ShownDate, 17: ShownMonth, 18: ShownTime, 19: ShownTime, 20: ShownTime, 21: ShownTime,
+	22: ShownDate, 27: ShownDate, 28: ShownDate, 29: ShownDate, 30: ShownDate, 31: ShownDate, 32: ShownDate, 33: ShownDate,
+	34: ShownDate, 35: ShownDate, 36: ShownDate, 45: ShownTime, 46: ShownTime, 47: ShownTime, 50: ShownDate, 51: ShownDate,
+	52: ShownDate, 53: ShownDate, 54: ShownDate, 55: ShownDate, 56: ShownDate, 57: ShownDate, 58: ShownDate}
+
+// styles reads how each cell style (cellXfs) shows a number: as a percent
+// (the built-in formats 9 and 10, or a format of the workbook's own with a
+// % outside quoted text), as a date or a time (builtinShown, or a format of
+// the workbook's own with date or time codes: formatShown). Styles only
+// change how a number is shown, so styles that cannot be read are no
+// error: every number is then shown as it is written.
+func (b *Book) styles(f *zip.File) []Shown {
 	type numFmt struct {
 		ID   int    `xml:"numFmtId,attr"`
 		Code string `xml:"formatCode,attr"`
@@ -292,37 +314,113 @@ func (b *Book) percentStyles(f *zip.File) []bool {
 			return nil
 		}
 	}
-	pct := map[int]bool{9: true, 10: true}
+	var own map[int]Shown // the workbook's own formats, which may redefine a built-in id
 	for _, n := range st.NumFmts {
-		pct[n.ID] = percentFormat(n.Code)
+		if own == nil {
+			own = make(map[int]Shown, len(st.NumFmts))
+		}
+		own[n.ID] = formatShown(n.Code)
 	}
-	var out []bool
+	var out []Shown
 	for i, x := range st.Xfs {
-		if pct[x.ID] {
+		s, ok := own[x.ID]
+		if !ok {
+			s = builtinShown[x.ID]
+		}
+		if s != 0 {
 			if out == nil {
-				out = make([]bool, len(st.Xfs))
+				out = make([]Shown, len(st.Xfs))
 			}
-			out[i] = true
+			out[i] = s
 		}
 	}
 	return out
 }
 
-// percentFormat reports whether a number format shows a percent: a %
-// neither in quotes nor escaped by a backslash.
-func percentFormat(code string) bool {
-	quoted := false
+// formatShown reads a number format's code (its first section, the one
+// of a positive number): a percent when it has a % outside quoted text; a
+// date or time when it has the codes of one (y, m, d, h, s, [h], AM/PM)
+// outside quoted text, escaped characters (\x, _x, *x) and brackets
+// ([Red], [$-42A], [>100]); 0 for any other ("#,##0", "General", `0" người"`).
+// An m is minutes after an h or before an s, a month otherwise.
+func formatShown(code string) Shown {
+	var day, month, year, clock bool
+	prev := byte(0) // the last date or time code, lower case
 	for i := 0; i < len(code); i++ {
-		switch c := code[i]; {
-		case c == '"':
-			quoted = !quoted
-		case c == '\\' && !quoted:
+		c := code[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		switch c {
+		case ';':
+			i = len(code) // the first section only
+		case '"':
+			if j := strings.IndexByte(code[i+1:], '"'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(code)
+			}
+		case '\\', '_', '*':
 			i++
-		case c == '%' && !quoted:
-			return true
+		case '[':
+			j := strings.IndexByte(code[i:], ']')
+			if j < 0 {
+				return 0
+			}
+			if j > 1 && strings.Trim(strings.ToLower(code[i+1:i+j]), "hms") == "" { // [h], [mm], [ss]: elapsed time
+				clock, prev = true, 'h'
+			}
+			i += j
+		case '%':
+			return ShownPercent
+		case 'a':
+			if l := strings.ToLower(code[i:]); strings.HasPrefix(l, "am/pm") {
+				clock, i = true, i+len("am/pm")-1
+			} else if strings.HasPrefix(l, "a/p") {
+				clock, i = true, i+len("a/p")-1
+			}
+		case 'y':
+			year, prev = true, 'y'
+		case 'd':
+			day, prev = true, 'd'
+		case 'h', 's':
+			clock, prev = true, c
+		case 'm':
+			j := i
+			for j < len(code) && (code[j] == 'm' || code[j] == 'M') {
+				j++
+			}
+			if prev == 'h' || nextCode(code[j:]) == 's' {
+				clock, prev = true, 'h'
+			} else {
+				month, prev = true, 'm'
+			}
+			i = j - 1
 		}
 	}
-	return false
+	switch {
+	case day:
+		return ShownDate
+	case month:
+		return ShownMonth
+	case year:
+		return ShownYear
+	case clock:
+		return ShownTime
+	}
+	return 0
+}
+
+// nextCode is the next letter among y, m, d, h, s in a format's code,
+// lower case, past separators: "mm:ss" has s after m.
+func nextCode(code string) byte {
+	for i := 0; i < len(code); i++ {
+		switch c := code[i] | 0x20; c {
+		case 'y', 'm', 'd', 'h', 's':
+			return c
+		}
+	}
+	return 0
 }
 
 // largest names the largest worksheet, for a message about the size.

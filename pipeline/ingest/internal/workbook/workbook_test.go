@@ -413,7 +413,7 @@ func TestFormulaWithoutResult(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	want := []Cell{{1, "=SUM(B1:C1)", Formula, false}, {2, "=C1*2", Formula, false}, {3, "4", Number, false}, {1, "12", Number, false}, {2, "=", Formula, false}}
+	want := []Cell{{1, "=SUM(B1:C1)", Formula, 0}, {2, "=C1*2", Formula, 0}, {3, "4", Number, 0}, {1, "12", Number, 0}, {2, "=", Formula, 0}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("cells %+v, want %+v", got, want)
 	}
@@ -459,7 +459,7 @@ func TestPercentCells(t *testing.T) {
 	var got []bool
 	for rows.Next() {
 		for _, c := range rows.Cells() {
-			got = append(got, c.Percent)
+			got = append(got, c.Shown == ShownPercent)
 		}
 	}
 	if want := []bool{true, false, true, true, false, false}; !reflect.DeepEqual(got, want) {
@@ -497,5 +497,77 @@ func TestHiddenSheets(t *testing.T) {
 	}
 	if want := []bool{false, true, true}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sheets %q hidden %v, want %v", b.Sheets(), got, want)
+	}
+}
+
+// TestDateCells: a number whose style shows it as a date or a time (the
+// built-in formats Excel gives what is typed as one, or a format of the
+// workbook's own) is marked with how, so a reader can tell a count typed
+// "12/5" that Excel made the day 45424 from the count 45424.
+func TestDateCells(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	own := func(code string) *excelize.Style { return &excelize.Style{CustomNumFmt: &code} }
+	styles := []struct {
+		st   *excelize.Style
+		want Shown
+	}{
+		{&excelize.Style{NumFmt: 14}, ShownDate}, {&excelize.Style{NumFmt: 16}, ShownDate}, {&excelize.Style{NumFmt: 17}, ShownMonth},
+		{&excelize.Style{NumFmt: 20}, ShownTime}, {&excelize.Style{NumFmt: 22}, ShownDate}, {&excelize.Style{NumFmt: 3}, 0},
+		{own("dd/mm/yyyy"), ShownDate}, {own("[$-42A]dd/mm/yyyy;@"), ShownDate}, {own("mm/yyyy"), ShownMonth},
+		{own("yyyy"), ShownYear}, {own("hh:mm AM/PM"), ShownTime}, {own("[h]:mm"), ShownTime}, {own("mm:ss"), ShownTime},
+		{own(`#,##0 "ngày"`), 0}, {own(`0\d`), 0}, {own("[Red]#,##0;[Blue]-#,##0"), 0}, {own("0.00E+00"), 0},
+		{own("General"), 0}, {own(`#,##0_);(#,##0)`), 0}, {own("0.0%"), ShownPercent},
+	}
+	for i, s := range styles {
+		id, err := f.NewStyle(s.st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cell := fmt.Sprintf("A%d", i+1)
+		if err := f.SetCellValue("Sheet1", cell, 45424); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", cell, cell, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A text in a date's style is a text.
+	id, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err := f.SetCellValue("Sheet1", "B1", "12/5"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStyle("Sheet1", "B1", "B1", id); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := b.Rows(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		for _, c := range rows.Cells() {
+			if c.Col == 2 {
+				if c.Shown != 0 {
+					t.Errorf("text B1 shown %d, want 0", c.Shown)
+				}
+				continue
+			}
+			s := styles[rows.Row()-1]
+			if c.Shown != s.want {
+				t.Errorf("A%d (%+v) shown %d, want %d", rows.Row(), *s.st, c.Shown, s.want)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 }
