@@ -313,11 +313,18 @@ func badCases(t *testing.T) []badCase {
 		{name: "malformed_json", file: "broken.json", data: []byte("{\n  \"province\": \"Hà Tĩnh\",\n  \"values\": [\n    {\"indicator\": \"dialogues\", \"value\": 3,}\n  ]\n}\n"), fileCode: "malformed_json", reason: "dòng 4, cột 43"},
 		{name: "json_trailing", file: "two.json", data: []byte(`{"values":[{"value":1}]}` + "\n{}"), fileCode: "malformed_json", reason: "dòng 2, cột 1"},
 		// Several reports in one array, as a form tool exports its
-		// submissions: said so, with how many and what to send instead (it
-		// was "is an array" alone).
+		// submissions: each is read as a report, its values named by the
+		// report's place in the array (the file was refused, "là một mảng
+		// 2 báo cáo"); a report's own problem refuses that report alone.
 		{name: "json_array_of_reports", file: "xuat-bieu-mau.json", data: []byte(`[{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3}]},` +
-			`{"province":"Hà Tĩnh","unit":"Can Lộc","period":"2023","values":[{"indicator":"dialogues","value":4}]}]`),
-			fileCode: "not_a_report", reason: "là một mảng 2 báo cáo; mỗi tệp JSON chỉ chứa một báo cáo"},
+			`{"province":"Hà Tĩnh","unit":"Can Lộc","period":"2023","values":[{"indicator":"dialogues","value":4},{"indicator":"contests","value":"ba"}]},` +
+			`{"province":"Hà Tĩnh","unit":"Hương Khê","unit":"Hương Sơn","period":"2023","values":[{"indicator":"dialogues","value":5}]}]`),
+			code: "not_a_number", ref: "[1].values[1]", column: "value", reason: "\"ba\" không phải là số", accepted: 2, refused: 2},
+		{name: "json_array_report_own_problem", file: "xuat-bieu-mau-2.json", data: []byte(`[{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3}]},` +
+			`{"province":"Hà Tĩnh","unit":"Hương Khê","don_vi":"Hương Sơn","period":"2023","values":[{"indicator":"dialogues","value":5}]}]`),
+			code: "conflicting_keys", ref: "[1]", column: "don_vi", reason: "Hai khóa \"unit\" và \"don_vi\"", accepted: 1, refused: 1},
+		// An array of anything else is still no report.
+		{name: "json_array_not_reports", file: "mang.json", data: []byte(`[1,2,3]`), fileCode: "not_a_report", reason: "là một mảng"},
 		{name: "json_not_report", file: "arr.json", data: []byte(`{"province":"Hà Tĩnh","values":{"a":1}}`), fileCode: "not_a_report", reason: "\"values\" phải là một mảng"},
 		{name: "xlsx_no_header", file: "nohead.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{{"Báo cáo"}, {"Cẩm Xuyên", 45, 41}}}), fileCode: "no_header", reason: "Không tìm thấy bảng số liệu trong trang nào (\"Sheet1\")"},
 		{name: "xlsx_not_zip", file: "fake.xlsx", data: []byte("tinh,gia_tri\n"), fileCode: "not_spreadsheet", reason: "không phải bảng tính Excel"},

@@ -342,13 +342,19 @@ func FuzzJSON(f *testing.F) {
 	seeds(f, "testdata/*/input.json")
 	f.Add([]byte(`{"province":"Hà Tĩnh","values":[{"indicator":"dialogues","value":1e400}]}`))
 	f.Add([]byte(`[1,2]`))
+	// An array of reports, as a form tool exports its submissions: one
+	// good, one without values, one with a key given twice.
+	f.Add([]byte(`[{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3}]},` +
+		`{"unit":"Can Lộc","values":[]},{"unit":"A","unit":"B","values":[{"value":1}]}]`))
 	in := newTestIngester(f)
 	// One validator for all inputs: building its resolver is the slow part.
 	v := pipeline.NewValidator(in.opts.Reference, testNow)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, rejects, fe := JSON(in.opts.Reference, "f.json", data)
 		accountFor(t, v, "f.json", rows, fe)
-		distinctRefusals(t, rows, rejects, "duplicate_key", "conflicting_keys")
+		// A report of an array is refused alone for what refuses a file
+		// of one report.
+		distinctRefusals(t, rows, rejects, "duplicate_key", "conflicting_keys", "no_values", "not_a_report", "nested_report_keys")
 	})
 }
 

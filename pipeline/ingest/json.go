@@ -48,10 +48,8 @@ func jsonIn(file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, [
 	var no *notObject
 	switch {
 	case errors.As(err, &no):
-		if n := reportsIn(data); n > 0 {
-			return nil, nil, nil, notReport(file,
-				fmt.Sprintf("là một mảng %d báo cáo; mỗi tệp JSON chỉ chứa một báo cáo: gửi mỗi báo cáo một tệp, hoặc gửi tất cả dạng JSON Lines (.jsonl, mỗi dòng một giá trị với các cột tinh, don_vi, ky_bao_cao, chi_tieu, gia_tri)", n),
-				fmt.Sprintf("is an array of %d reports; a JSON file holds one report: send each report as a file of its own, or all of them as JSON Lines (.jsonl, one value a line with the columns tinh, don_vi, ky_bao_cao, chi_tieu, gia_tri)", n))
+		if reports := reportsIn(data); reports != nil {
+			return reportArray(file, reports)
 		}
 		return nil, nil, nil, notReport(file, "là "+jsonKindVI[no.what], "is "+jsonKindEN[no.what])
 	case err != nil:
@@ -64,6 +62,48 @@ func jsonIn(file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, [
 			"Tệp JSON sai cú pháp ở dòng %d, cột %d: còn nội dung sau khi báo cáo đã kết thúc.",
 			"Malformed JSON at line %d, column %d: text after the end of the report.", line, col)
 	}
+	return report(file, top, "")
+}
+
+// reportArray reads an array of reports, as a form tool exports its
+// submissions: each is read as a report whose values are named by its
+// place ("[1].values[0]"), and a problem of one report's own (a key given
+// twice, no values) refuses that report alone, named "[1]".
+func reportArray(file string, reports [][]jsonField) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
+	var rows []pipeline.RawRow
+	var rejects []pipeline.RowError
+	var notices []pipeline.Warning
+	for i, top := range reports {
+		at := fmt.Sprintf("[%d]", i)
+		if p := checkKeys(top, reportField); p != nil {
+			rejects = append(rejects, p.rowError(file, at))
+			continue
+		}
+		r, rj, n, fe := report(file, top, at+".")
+		if fe != nil {
+			rejects = append(rejects, pipeline.RowError{File: file, Ref: at, Code: fe.Code,
+				Reason: ofReport(fe.Reason, "Báo cáo này", "Tệp JSON", "Tệp"), ReasonEN: ofReport(fe.ReasonEN, "This report", "The JSON file", "The file")})
+			continue
+		}
+		rows, rejects, notices = append(rows, r...), append(rejects, rj...), append(notices, n...)
+	}
+	return rows, rejects, notices, nil
+}
+
+// ofReport is a file's refusal said of one report of an array: "Tệp không
+// có số liệu nào" is "Báo cáo này không có số liệu nào".
+func ofReport(reason, report string, file ...string) string {
+	for _, f := range file {
+		if rest, ok := strings.CutPrefix(reason, f); ok {
+			return report + rest
+		}
+	}
+	return reason
+}
+
+// report reads one report's top-level keys; at prefixes the places it
+// names ("[1]." in an array of reports).
+func report(file string, top []jsonField, at string) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
 	if p := checkKeys(top, reportField); p != nil {
 		return nil, nil, nil, &pipeline.FileError{File: file, Code: p.code, Reason: p.reason(), ReasonEN: p.reasonEN()}
 	}
@@ -77,7 +117,7 @@ func jsonIn(file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, [
 			if fe := nestedReport(file, f); fe != nil {
 				return nil, nil, nil, fe
 			}
-			notices = append(notices, keyNotRead(file, f.key))
+			notices = append(notices, keyNotRead(file, at+f.key))
 			continue
 		}
 		switch fd {
@@ -108,7 +148,7 @@ func jsonIn(file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, [
 	var rows []pipeline.RawRow
 	var rejects []pipeline.RowError
 	for i, v := range objs {
-		ref := fmt.Sprintf("values[%d]", i)
+		ref := fmt.Sprintf("%svalues[%d]", at, i)
 		if p := checkKeys(v, valueField); p != nil {
 			rejects = append(rejects, p.rowError(file, ref))
 			continue
@@ -494,20 +534,23 @@ func jsonProblemVI(err error) string {
 	return "sai cú pháp"
 }
 
-// reportsIn is how many reports a JSON array holds (a form tool's export
-// of its submissions): 0 unless every element is an object with a
-// "values" key.
-func reportsIn(data []byte) int {
-	var items []map[string]json.RawMessage
-	if json.Unmarshal(data, &items) != nil {
-		return 0
+// reportsIn is the reports of a JSON array (a form tool's export of its
+// submissions): nil unless every element is an object with a "values"
+// key.
+func reportsIn(data []byte) [][]jsonField {
+	if !json.Valid(data) { // jsonObjects reads no further than the array's last element
+		return nil
 	}
-	for _, it := range items {
-		if _, ok := it["values"]; !ok {
-			return 0
+	reports, err := jsonObjects(data)
+	if err != nil || len(reports) == 0 {
+		return nil
+	}
+	for _, r := range reports {
+		if !slices.ContainsFunc(r, func(f jsonField) bool { return f.key == "values" }) {
+			return nil
 		}
 	}
-	return len(items)
+	return reports
 }
 
 func notReport(file, what, whatEN string) *pipeline.FileError {
