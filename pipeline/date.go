@@ -37,8 +37,20 @@ func ParseDate(s string) (time.Time, bool) {
 			return t, true
 		}
 	}
+	if m := reShortYear.FindStringSubmatch(s); m != nil && m[2] == m[4] {
+		d, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[3])
+		y, _ := strconv.Atoi(m[5])
+		return civil(2000+y, mo, d)
+	}
 	return wordDate(whole)
 }
+
+// reShortYear is a day with a two-digit year (15/12/23), as a cell
+// formatted dd/mm/yy shows a date and a CSV saved from it holds it: day
+// first, as Vietnamese write a date (yy/mm/dd is no Vietnamese order), the
+// year in 2000–2099, the years reports are about.
+var reShortYear = regexp.MustCompile(`^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{2})$`)
 
 // reWordDate is a day in words, folded (Fold parts words by a space, so
 // "ngày 15/12/2023" is "ngay 15 12 2023"), as a date line writes it: "(ngày)
@@ -61,8 +73,9 @@ func wordDate(s string) (time.Time, bool) {
 	return civil(y, mo, d)
 }
 
-// reMonthFirst is a date of three numbers with a four-digit year last.
-var reMonthFirst = regexp.MustCompile(`^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})$`)
+// reMonthFirst is a date of three numbers with a year last, of four
+// digits or two (in 20yy, as reShortYear).
+var reMonthFirst = regexp.MustCompile(`^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4}|\d{2})$`)
 
 // MonthFirst reads a date ParseDate refuses as written month first
 // (12/15/2023, a spreadsheet set to the United States' locale): the day it
@@ -77,6 +90,9 @@ func MonthFirst(s string) (string, bool) {
 	mo, _ := strconv.Atoi(m[1])
 	d, _ := strconv.Atoi(m[3])
 	y, _ := strconv.Atoi(m[5])
+	if len(m[5]) == 2 {
+		y += 2000
+	}
 	if d <= 12 {
 		return "", false
 	}

@@ -15,13 +15,19 @@ func TestParseDate(t *testing.T) {
 		// (they were refused, bad_date).
 		"15 tháng 12 năm 2023": "2023-12-15", "ngày 15 tháng 12 năm 2023": "2023-12-15", "Ngày 05 tháng 01 năm 2024": "2024-01-05",
 		"ngày 15/12/2023": "2023-12-15", "Ngày 2-1-2024": "2024-01-02", "15 thang 12 nam 2023": "2023-12-15",
+		// A two-digit year, as a cell formatted dd/mm/yy shows a date and
+		// a CSV saved from it holds it: day first, as Vietnamese write a
+		// date, in 20yy (they were refused, bad_date). yy/mm/dd is no
+		// Vietnamese order: 24/12/15 is 24 December 2015.
+		"15/12/23": "2023-12-15", "5/6/24": "2024-06-05", "15-12-23": "2023-12-15", "15.12.23": "2023-12-15",
+		"15/12/23 08:30": "2023-12-15", "24/12/15": "2015-12-24",
 	} {
 		d, ok := ParseDate(in)
 		if !ok || d.Format("2006-01-02") != want {
 			t.Errorf("ParseDate(%q) = %v, %v; want %s", in, d, ok, want)
 		}
 	}
-	for _, bad := range []string{"", "32/13/2023", "2023-02-29", "2024/13/01", "2024/02/30", "24/12/15", "15/2024/12", "hôm qua",
+	for _, bad := range []string{"", "32/13/2023", "2023-02-29", "2024/13/01", "2024/02/30", "15/2024/12", "hôm qua", "31/02/24", "15/12-23", "15/12/023",
 		"ngày 31 tháng 2 năm 2024", "tháng 12 năm 2023", "ngày 15 tháng 12", "15 tháng 12 năm 23"} {
 		if d, ok := ParseDate(bad); ok {
 			t.Errorf("ParseDate(%q) = %v, want refused", bad, d)
@@ -33,7 +39,7 @@ func TestParseDate(t *testing.T) {
 // set to the United States' locale) is told as such, with the date it
 // likely is; one that reads either way is no such date.
 func TestMonthFirst(t *testing.T) {
-	for in, want := range map[string]string{"12/15/2023": "15/12/2023", "1/31/2024": "31/01/2024", "12-25-2023": "25/12/2023"} {
+	for in, want := range map[string]string{"12/15/2023": "15/12/2023", "1/31/2024": "31/01/2024", "12-25-2023": "25/12/2023", "12/15/23": "15/12/2023"} {
 		if got, ok := MonthFirst(in); !ok || got != want {
 			t.Errorf("MonthFirst(%q) = %q, %v; want %s", in, got, ok, want)
 		}

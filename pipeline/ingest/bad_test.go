@@ -228,6 +228,11 @@ func badCases(t *testing.T) []badCase {
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thạch Hà", 10}, {2, "Can Lộc", 4},
 		}}), accepted: 2},
+		// A submission date with a two-digit year, as a cell formatted
+		// dd/mm/yy is saved to CSV: read day first in 20yy (it was refused,
+		// bad_date); one month first is told so with the day it likely is.
+		{name: "date_two_digit_year", file: "ngay-gui-yy.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,15/12/23\n"), accepted: 2},
+		csvCase("date_two_digit_year_month_first", "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,12/15/23\n", "bad_date", "dòng 3", "ngay_gui", "có phải ngày 15/12/2023?"),
 		// A count shown as a date, saved as CSV: Excel writes the date it
 		// shows. "12/05/2024" was refused as the unit "05/2024", "12-May"
 		// as the unit "may".
