@@ -249,6 +249,7 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	case n.Unit == "ha" && ind.Unit == "m²":
 		n.Value *= 10000
 	case n.Unit == "nguoi" && ind.Unit == "cá nhân": // persons, counted as individuals
+	case ind.Unit == "hội thi" && contestWords[n.Unit]: // "2 cuộc thi": a contest is held as a "cuộc thi"
 	case n.Unit == "%":
 		return &Problem{"wrong_unit", fmt.Sprintf("Giá trị %q là tỉ lệ phần trăm; chỉ tiêu %s ghi số %s, không ghi tỉ lệ.", s, ind.Code, ind.Unit),
 			fmt.Sprintf("Value %q is a percentage; %s is written as a number of %s, not a rate.", s, ind.Code, ind.UnitEN)}
@@ -281,6 +282,10 @@ func dashProblem(s string) *Problem {
 	}
 	return nil
 }
+
+// contestWords are the unit words, folded, reports count contests in
+// beside "hội thi": "tổ chức 2 cuộc thi", a form's unit column "cuộc".
+var contestWords = map[string]bool{"cuoc": true, "cuoc thi": true, "cuoc hoi thi": true}
 
 // dateProblem is the refusal of a date or a time for a figure: a count
 // typed "12/5" or "8:30" in a cell a spreadsheet then formats as a date or

@@ -115,6 +115,15 @@ func badCases(t *testing.T) []badCase {
 		// "công" after a count of workdays is the workday ("1.200 công", as
 		// reports say it): it was refused as a wrong unit.
 		{name: "workdays_as_cong", file: "ngay-cong.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,workdays_contributed,,1.200 công,\n"), accepted: 2},
+		// Contests counted as "cuộc" ("2 cuộc thi", a form's "Đơn vị tính"
+		// column saying "cuộc"), as reports count them: a contest is held
+		// as a "cuộc thi". They were refused as a wrong unit.
+		{name: "contests_as_cuoc", file: "cuoc-thi.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,contests,,2 cuộc thi,\n" + "Hà Tĩnh,Can Lộc,2023,contests,,1 cuộc,\n"), accepted: 3},
+		{name: "contests_as_cuoc_form", file: "bao-cao-doc.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"HUYỆN ỦY THẠCH HÀ"}, {"Tỉnh: Hà Tĩnh"}, {"BÁO CÁO KẾT QUẢ CÔNG TÁC DÂN VẬN 6 THÁNG ĐẦU NĂM 2024"},
+			{"STT", "Nội dung", "Đơn vị tính", "Kết quả"},
+			{1, "Số cuộc tiếp xúc, đối thoại", "cuộc", 12}, {2, "Hội thi \"Dân vận khéo\"", "cuộc", 2},
+		}}), accepted: 2},
 		// People counted as persons are individuals.
 		{name: "individuals_as_persons", file: "nguoi.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,exemplars_individual,,1.234 người,\n"), accepted: 2},
 		// A percent is no count nor amount: it was read as the number
