@@ -337,6 +337,13 @@ func badCases(t *testing.T) []badCase {
 		{name: "json_array_report_own_problem", file: "xuat-bieu-mau-2.json", data: []byte(`[{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3}]},` +
 			`{"province":"Hà Tĩnh","unit":"Hương Khê","don_vi":"Hương Sơn","period":"2023","values":[{"indicator":"dialogues","value":5}]}]`),
 			code: "conflicting_keys", ref: "[1]", column: "don_vi", reason: "Hai khóa \"unit\" và \"don_vi\"", accepted: 1, refused: 1},
+		// An array of rows, each with the long table's columns, as a
+		// spreadsheet's or a script's "export as JSON" writes records: read
+		// as JSON Lines are, each row named by its place (it was refused,
+		// "là một mảng").
+		{name: "json_array_of_rows", file: "ban-ghi.json", data: []byte(`[{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3},` +
+			`{"tinh":"Hà Tĩnh","don_vi":"Can Lộc","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":"ba"}]`),
+			code: "not_a_number", ref: "[1]", column: "gia_tri", reason: "\"ba\" không phải là số", accepted: 1, refused: 1},
 		// An array of anything else is still no report.
 		{name: "json_array_not_reports", file: "mang.json", data: []byte(`[1,2,3]`), fileCode: "not_a_report", reason: "là một mảng"},
 		{name: "json_not_report", file: "arr.json", data: []byte(`{"province":"Hà Tĩnh","values":{"a":1}}`), fileCode: "not_a_report", reason: "\"values\" phải là một mảng"},

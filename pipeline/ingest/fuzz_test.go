@@ -346,6 +346,8 @@ func FuzzJSON(f *testing.F) {
 	// good, one without values, one with a key given twice.
 	f.Add([]byte(`[{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3}]},` +
 		`{"unit":"Can Lộc","values":[]},{"unit":"A","unit":"B","values":[{"value":1}]}]`))
+	// An array of rows, as an "export as JSON" writes records.
+	f.Add([]byte(`[{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3},{"gia_tri":"ba","gia_tri":1}]`))
 	in := newTestIngester(f)
 	// One validator for all inputs: building its resolver is the slow part.
 	v := pipeline.NewValidator(in.opts.Reference, testNow)

@@ -51,6 +51,9 @@ func jsonIn(file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, [
 		if reports := reportsIn(data); reports != nil {
 			return reportArray(file, reports)
 		}
+		if rows := rowsIn(data); rows != nil {
+			return rowArray(file, rows)
+		}
 		return nil, nil, nil, notReport(file, "là "+jsonKindVI[no.what], "is "+jsonKindEN[no.what])
 	case err != nil:
 		return nil, nil, nil, jsonFileError(file, data, syntaxError(data, err))
@@ -553,6 +556,43 @@ func reportsIn(data []byte) [][]jsonField {
 	return reports
 }
 
+// rowsIn is the rows of a JSON array of a long table's rows, as an
+// "export as JSON" writes records ([{"tinh": …, "chi_tieu": …, "gia_tri": …},
+// …]): nil unless every element is an object with a value key (gia_tri,
+// value) and none has "values".
+func rowsIn(data []byte) [][]jsonField {
+	if !json.Valid(data) {
+		return nil
+	}
+	rows, err := jsonObjects(data)
+	if err != nil || len(rows) == 0 {
+		return nil
+	}
+	for _, r := range rows {
+		if !slices.ContainsFunc(r, func(f jsonField) bool { return headerAliases[headerKey(f.key)] == pipeline.FieldValue }) ||
+			slices.ContainsFunc(r, func(f jsonField) bool { return f.key == "values" }) {
+			return nil
+		}
+	}
+	return rows
+}
+
+// rowArray reads an array of rows as JSON Lines are read, each row named
+// by its place ("[1]").
+func rowArray(file string, objs [][]jsonField) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
+	var rows []pipeline.RawRow
+	var rejects []pipeline.RowError
+	for i, obj := range objs {
+		raw, e := lineRow(file, fmt.Sprintf("[%d]", i), obj)
+		if e != nil {
+			rejects = append(rejects, *e)
+			continue
+		}
+		rows = append(rows, raw)
+	}
+	return rows, rejects, nil, nil
+}
+
 func notReport(file, what, whatEN string) *pipeline.FileError {
 	return &pipeline.FileError{File: file, Code: "not_a_report",
 		Reason:   "Tệp JSON không phải một báo cáo {\"province\", \"unit\", \"period\", \"values\": [...]}: " + what + ".",
@@ -705,9 +745,16 @@ func jsonlLine(file string, n int, line []byte) (raw pipeline.RawRow, e *pipelin
 			Reason:   fmt.Sprintf("Dòng này không phải một đối tượng JSON hợp lệ (%s); các dòng khác vẫn được nhận.", jsonProblemVI(err)),
 			ReasonEN: fmt.Sprintf("This line is not a valid JSON object (%v); the other lines still load.", err)}, true
 	}
+	raw, e = lineRow(file, ref, obj)
+	return raw, e, false
+}
+
+// lineRow is the row of a JSON Lines line's object, or of an element of an
+// array of rows (rowsIn), named ref; or its refusal.
+func lineRow(file, ref string, obj []jsonField) (raw pipeline.RawRow, e *pipeline.RowError) {
 	if p := checkKeys(obj, lineField); p != nil {
 		re := p.rowError(file, ref)
-		return raw, &re, false
+		return raw, &re
 	}
 	raw = pipeline.RawRow{Ref: ref, Origin: pipeline.FromForm, Columns: map[pipeline.Field]string{}}
 	var note, extra []string
@@ -745,7 +792,7 @@ func jsonlLine(file string, n int, line []byte) (raw pipeline.RawRow, e *pipelin
 		}
 	}
 	raw.Note = joinNote(strings.Join(note, "; "), strings.Join(extra, "; "))
-	return raw, nil, false
+	return raw, nil
 }
 
 // lineField is the long-table column a key of a JSON Lines row gives; its
