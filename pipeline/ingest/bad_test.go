@@ -124,6 +124,16 @@ func badCases(t *testing.T) []badCase {
 			{"STT", "Nội dung", "Đơn vị tính", "Kết quả"},
 			{1, "Số cuộc tiếp xúc, đối thoại", "cuộc", 12}, {2, "Hội thi \"Dân vận khéo\"", "cuộc", 2},
 		}}), accepted: 2},
+		// "Ð" (U+00D0, the Icelandic eth) for "Đ", as some converters from
+		// the old fonts write it and it looks the same: the unit, and a
+		// form's "Ðơn vị" header, are read (the unit was unknown, "Có phải:
+		// Đức Thọ?"; the form had no header).
+		{name: "eth_for_d", file: "eth.csv", data: []byte(header + good + "Hà Tĩnh,\u00d0ức Thọ,2023,dialogues,,4,\n"), accepted: 2},
+		{name: "eth_for_d_form", file: "eth.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+			{"STT", "\u00d0ơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "\u00d0ức Thọ", 10}, {2, "Can Lộc", 5},
+		}}), accepted: 2},
 		// People counted as persons are individuals.
 		{name: "individuals_as_persons", file: "nguoi.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,exemplars_individual,,1.234 người,\n"), accepted: 2},
 		// A percent is no count nor amount: it was read as the number

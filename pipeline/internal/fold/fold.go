@@ -25,7 +25,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Fold is the diacritic-free form of s: lower case, no marks, đ as d, words
+// Fold is the diacritic-free form of s: lower case, no marks, đ (and the
+// eth that stands for it, isD) as d, words
 // separated by one space.
 func Fold(s string) string {
 	if out, ok := fast(s); ok {
@@ -33,6 +34,11 @@ func Fold(s string) string {
 	}
 	return slow(s)
 }
+
+// isD reports whether r is đ, or the eth (Ð, ð) that some converters from
+// the old Vietnamese fonts write for it and that looks the same: "Ðơn vị"
+// folds as "Đơn vị" does.
+func isD(r rune) bool { return r == 'đ' || r == 'Đ' || r == 'Ð' || r == 'ð' }
 
 // slow is Fold by its definition.
 func slow(s string) string {
@@ -42,7 +48,7 @@ func slow(s string) string {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
-		case r == 'đ' || r == 'Đ':
+		case isD(r):
 			r = 'd'
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			r = unicode.ToLower(r)
@@ -123,7 +129,7 @@ func effectOf(r rune) effect {
 			return effect{kind: slowRune}
 		}
 		switch {
-		case x == 'đ' || x == 'Đ':
+		case isD(x):
 			e = effect{letter, 'd'}
 		case unicode.IsLetter(x) || unicode.IsDigit(x):
 			e = effect{letter, unicode.ToLower(x)}
