@@ -233,6 +233,13 @@ func badCases(t *testing.T) []badCase {
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thạch Hà", 10}, {2, "Can Lộc", dateCell{serial: 45424, code: "[$-42A]dd/mm/yyyy;@"}},
 		}}), code: "date_not_number", ref: "Biểu 1!C5", column: "Số cuộc tiếp xúc, đối thoại", reason: "định dạng ngày tháng", accepted: 1, refused: 1},
+		// TRUE typed in a count column is a logical cell, stored as 1: it
+		// was read as one dialogue. It is quoted as the sheet shows it and
+		// refused as no number.
+		{name: "bool_cell", file: "dung-sai.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", true},
+		}}), code: "not_a_number", ref: "Sheet1!E3", column: "gia_tri", reason: "\"TRUE\" không phải là số", accepted: 1, refused: 1},
 		// "8:30" typed in a count column is a time (format 20, h:mm),
 		// stored as 0.354…: refused as a time, not read as a fraction.
 		{name: "time_cell", file: "gio.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
