@@ -259,6 +259,15 @@ func badCases(t *testing.T) []badCase {
 		// bad_date); one month first is told so with the day it likely is.
 		{name: "date_two_digit_year", file: "ngay-gui-yy.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,15/12/23\n"), accepted: 2},
 		csvCase("date_two_digit_year_month_first", "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,12/15/23\n", "bad_date", "dòng 3", "ngay_gui", "có phải ngày 15/12/2023?"),
+		// The responses of a Google Form, downloaded as CSV: the form
+		// tool's own columns (when each response came, who sent it) are
+		// passed over, not read as indicators; each of their cells was
+		// refused as an unknown indicator "Dấu thời gian", "Địa chỉ email".
+		{name: "google_forms_responses", file: "cau-tra-loi.csv", data: []byte(`"Dấu thời gian","Địa chỉ email","Tỉnh","Đơn vị","Kỳ báo cáo","Số cuộc tiếp xúc, đối thoại","Hội thi ""Dân vận khéo"""` + "\n" +
+			`"15/12/2023 9:30:12","a@example.vn","Hà Tĩnh","Thạch Hà","Năm 2023","12","2"` + "\n" + `"16/12/2023 10:01:55","b@example.vn","Hà Tĩnh","Can Lộc","Năm 2023","7","1"` + "\n"),
+			accepted: 4, refused: 0},
+		{name: "google_forms_responses_en", file: "responses.csv", data: []byte(`Timestamp,Email Address,Tỉnh,Đơn vị,Kỳ báo cáo,"Số cuộc tiếp xúc, đối thoại"` + "\n" +
+			`12/15/2023 9:30:12,a@example.vn,Hà Tĩnh,Thạch Hà,Năm 2023,12` + "\n"), accepted: 1, refused: 0},
 		// A count shown as a date, saved as CSV: Excel writes the date it
 		// shows. "12/05/2024" was refused as the unit "05/2024", "12-May"
 		// as the unit "may".

@@ -763,7 +763,7 @@ func lineRow(file, ref string, obj []jsonField) (raw pipeline.RawRow, e *pipelin
 		k := kv.key
 		s, plain := jsonText(kv.raw)
 		f, ok := headerAliases[headerKey(k)]
-		if !ok {
+		if !ok || f == fieldFormTool { // kept as a note, as a long table keeps it
 			if s != "" {
 				extra = append(extra, k+": "+s)
 			}
@@ -799,7 +799,7 @@ func lineRow(file, ref string, obj []jsonField) (raw pipeline.RawRow, e *pipelin
 // notes are all kept.
 func lineField(key string) (pipeline.Field, bool) {
 	f, ok := headerAliases[headerKey(key)]
-	return f, ok && f != fieldNote
+	return f, ok && f != fieldNote && f != fieldFormTool
 }
 
 // validObject reads the fields of line, in order, when line is one JSON

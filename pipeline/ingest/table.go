@@ -9,10 +9,16 @@ import (
 )
 
 // Long-table columns beyond the RawRow fields: the note, and extra columns
-// that are kept as notes.
+// that are kept as notes; a form tool's own columns (fieldFormTool).
 const (
 	fieldNote  pipeline.Field = "ghi_chu"
 	fieldExtra pipeline.Field = ""
+	// fieldFormTool is a column a form tool adds to its responses (when
+	// each came, who sent it: Google Forms' "Dấu thời gian", "Địa chỉ
+	// email"): no figure and no indicator, so a form passes it over, where
+	// each of its cells was refused as an unknown indicator; a long table
+	// keeps it as a note, as any column it does not know.
+	fieldFormTool pipeline.Field = "form_tool"
 )
 
 // headerAliases maps a header name, folded and without spaces, to its column
@@ -30,6 +36,8 @@ func init() {
 		fieldNote:                    {"ghi_chu", "ghi chú", "note"},
 		pipeline.FieldSubmittedAt:    {"ngay_gui", "ngày gửi", "submitted_at"},
 		pipeline.FieldQualifier:      {"qualifier", "mức chính xác"},
+		// Google Forms (Vietnamese, English), Microsoft Forms.
+		fieldFormTool: {"dấu thời gian", "địa chỉ email", "timestamp", "email address", "email", "start time", "completion time", "last modified time"},
 	} {
 		for _, n := range names {
 			headerAliases[headerKey(n)] = f
