@@ -237,9 +237,15 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 			return numberProblem(s, err)
 		}
 		if n.Unit != "" {
-			// "12/05/2024" reads as 12 with the unit "/05/2024".
+			// "12/05/2024" reads as 12 with the unit "/05/2024", "12/15"
+			// as 12 with the unit "/15".
 			if p := dateProblem(s); p != nil {
 				return p
+			}
+			if reTwoNumbers.MatchString(s) {
+				return problem("not_a_number",
+					"Giá trị %q là hai số cách nhau bởi dấu /, không phải một số liệu: ghi một số (như số đạt được), số kia ghi vào ghi chú nếu cần.",
+					"Value %q is two numbers parted by a slash, not one figure: write one number (such as the number achieved), the other in a note if need be.", s)
 			}
 		}
 	}
@@ -300,6 +306,9 @@ func dateProblem(s string) *Problem {
 		"Giá trị %q là ngày tháng, không phải số liệu: ô được định dạng ngày tháng (hoặc giờ) nên bảng tính đã đổi số gõ vào (như 12/5 hay 8:30) thành ngày, giờ.",
 		"Value %q is a date, not a figure: the cell is formatted as a date (or a time), so the spreadsheet turned what was typed (such as 12/5 or 8:30) into a date or a time.", s)
 }
+
+// reTwoNumbers is two numbers parted by a slash ("12/15": 12 of 15).
+var reTwoNumbers = regexp.MustCompile(`^\d[\d.,]*\s*/\s*\d[\d.,]*$`)
 
 // reShownDate is a date or a time as a spreadsheet shows one, lower case,
 // beyond what ParseDate reads: a month (06/2024), a time (08:30, 8:30:00),

@@ -268,6 +268,9 @@ func badCases(t *testing.T) []badCase {
 			accepted: 4, refused: 0},
 		{name: "google_forms_responses_en", file: "responses.csv", data: []byte(`Timestamp,Email Address,Tỉnh,Đơn vị,Kỳ báo cáo,"Số cuộc tiếp xúc, đối thoại"` + "\n" +
 			`12/15/2023 9:30:12,a@example.vn,Hà Tĩnh,Thạch Hà,Năm 2023,12` + "\n"), accepted: 1, refused: 0},
+		// "12/15" typed for a count (12 of 15 communes) is two numbers: it
+		// was refused as the unit "/15".
+		csvCase("two_numbers_slash", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12/15,\n", "not_a_number", "dòng 3", "gia_tri", "\"12/15\" là hai số"),
 		// A count shown as a date, saved as CSV: Excel writes the date it
 		// shows. "12/05/2024" was refused as the unit "05/2024", "12-May"
 		// as the unit "may".
