@@ -277,16 +277,21 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 }
 
 // dashProblem is the refusal of a dash typed for a figure ("-", "–",
-// "—"), as forms often have for "none": it says what to write instead,
-// for a unit's row and a total row alike; nil for any other text.
+// "—"), as forms often have for "none", or the word itself ("Không",
+// "Không có"): it says what to write instead, for a unit's row and a
+// total row alike; nil for any other text.
 func dashProblem(s string) *Problem {
-	switch strings.TrimSpace(s) {
+	s = strings.TrimSpace(s)
+	switch s {
 	case "-", "–", "—", "--":
-		return problem("not_a_number",
-			"Ô ghi %q thay cho số: ghi 0 nếu không có, để trống nếu chưa báo cáo.",
-			"The cell holds %q instead of a figure: write 0 when there is none, leave it empty when not reported.", strings.TrimSpace(s))
+	default:
+		if f := Fold(s); f != "khong" && f != "khong co" {
+			return nil
+		}
 	}
-	return nil
+	return problem("not_a_number",
+		"Ô ghi %q thay cho số: ghi 0 nếu không có, để trống nếu chưa báo cáo.",
+		"The cell holds %q instead of a figure: write 0 when there is none, leave it empty when not reported.", s)
 }
 
 // contestWords are the unit words, folded, reports count contests in

@@ -271,6 +271,11 @@ func badCases(t *testing.T) []badCase {
 		// "12/15" typed for a count (12 of 15 communes) is two numbers: it
 		// was refused as the unit "/15".
 		csvCase("two_numbers_slash", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12/15,\n", "not_a_number", "dòng 3", "gia_tri", "\"12/15\" là hai số"),
+		// "Không" (none) typed for a figure is refused as a dash is, saying
+		// to write 0 (it was "không phải là số", with no word of what to
+		// write); the dash itself too.
+		csvCase("khong_for_zero", "Hà Tĩnh,Thạch Hà,2023,dialogues,,Không có,\n", "not_a_number", "dòng 3", "gia_tri", "Ô ghi \"Không có\" thay cho số: ghi 0 nếu không có"),
+		csvCase("dash_for_zero", "Hà Tĩnh,Thạch Hà,2023,dialogues,,-,\n", "not_a_number", "dòng 3", "gia_tri", "Ô ghi \"-\" thay cho số: ghi 0 nếu không có"),
 		// A count shown as a date, saved as CSV: Excel writes the date it
 		// shows. "12/05/2024" was refused as the unit "05/2024", "12-May"
 		// as the unit "may".
