@@ -268,11 +268,11 @@ func texts(cells []workbook.Cell) []string {
 
 // cellText is a cell's text, trimmed and NFC; a logical cell is TRUE or
 // FALSE, as Excel shows it; a number its style shows otherwise is the text
-// the clerk sees: a percent "50%", "12,5%" (for 0.5
-// and 0.125), a date or a time (shownDate). So a message quotes what the
-// sheet shows, and no indicator, all counts and amounts, takes it for the
-// number it is stored as: a count typed "12/5" that Excel made a date is
-// the day 45424, not 45,424 dialogues.
+// the clerk sees: a percent "50%", "12,5%" (for 0.5 and 0.125), a date or a
+// time (shownDate). So a message quotes what the sheet shows, and no
+// indicator, all counts and amounts, takes it for the number it is stored
+// as: a count typed "12/5" that Excel made a date is the day 45424, not
+// 45,424 dialogues.
 func cellText(c workbook.Cell) string {
 	if c.Kind == workbook.Bool {
 		// TRUE typed in a count column is stored as 1, which is no count.
