@@ -104,7 +104,7 @@ type Book struct {
 	sst    sharedStrings
 	lim    Limits
 	// shown[s] is how cell style s shows a number when not as written: as
-	// a percent (Cell.Percent) or a date or time (Cell.Date); nil when no
+	// a percent, a date or a time (Cell.Shown); nil when no
 	// style does, so a cell's style is looked at only in a workbook that
 	// has one.
 	shown []Shown
@@ -242,16 +242,17 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 type Shown uint8
 
 const (
-	ShownPercent Shown = iota + 1
-	ShownDate          // a date (with a day), maybe with a time of day
-	ShownMonth         // a month and year, no day ("mmm-yy")
-	ShownTime          // a time of day, no date ("h:mm")
-	ShownYear          // a year alone ("yyyy")
+	ShownPercent Shown = iota + 1 // a percent ("0%", 0.5 shown 50%)
+	ShownDate                     // a date (with a day), maybe with a time of day
+	ShownMonth                    // a month and year, no day ("mmm-yy")
+	ShownTime                     // a time of day, no date ("h:mm")
+	ShownYear                     // a year alone ("yyyy")
 )
 
 // builtinShown are the built-in number formats (ECMA-376 18.8.30) that
 // show a number as a percent or a date: 14–22 in every locale, 27–36 and
-// 50–58 in the East Asian ones (all dates), 45–47 elapsed times.
+// 50–58 in the East Asian ones (dates, some with times, all taken as
+// dates: no Vietnamese workbook uses them), 45–47 elapsed times.
 var builtinShown = map[int]Shown{9: ShownPercent, 10: ShownPercent,
 	14: ShownDate, 15: ShownDate, 16: ShownDate, 17: ShownMonth, 18: ShownTime, 19: ShownTime, 20: ShownTime, 21: ShownTime,
 	22: ShownDate, 27: ShownDate, 28: ShownDate, 29: ShownDate, 30: ShownDate, 31: ShownDate, 32: ShownDate, 33: ShownDate,
