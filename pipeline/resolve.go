@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -230,6 +231,26 @@ func (l *unitLookup) nameKeys() (key, fold string) {
 }
 
 func (r *Resolver) lookupUnit(province *Unit, s string) unitLookup {
+	l := r.lookupUnitName(province, s)
+	if len(l.found) == 0 && !l.whole {
+		// A unit numbered in its own cell, as a list is typed: "1. Thạch
+		// Hà", "a) Nghi Xuân". Only when the whole text names none.
+		if m := reListMarker.FindStringIndex(l.raw); m != nil {
+			if n := r.lookupUnitName(province, l.raw[m[1]:]); len(n.found) > 0 || n.whole {
+				return n
+			}
+		}
+	}
+	return l
+}
+
+// reListMarker is a list's number or letter before a name: "1. ", "12) ",
+// "a) ", "b. ". The letters stop at g: "H.", "P.", "X." are the unit's
+// type (splitType), and "X. Cẩm Xuyên" naming no commune must not become
+// the district.
+var reListMarker = regexp.MustCompile(`^(?:\d{1,2}|[a-gA-G])[.)]\s*`)
+
+func (r *Resolver) lookupUnitName(province *Unit, s string) unitLookup {
 	raw := strings.TrimSpace(s)
 	l := unitLookup{raw: raw, name: raw, tried: "mã"}
 	rawKey, rawFold := l.rawKeys()

@@ -134,6 +134,13 @@ func badCases(t *testing.T) []badCase {
 			{"STT", "\u00d0ơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "\u00d0ức Thọ", 10}, {2, "Can Lộc", 5},
 		}}), accepted: 2},
+		// A unit numbered in its own cell ("1. Thạch Hà", "a) Nghi Xuân"),
+		// as a list is typed when the form has no STT column: the unit (it
+		// was unknown, "Có phải: Thạch Hà?").
+		{name: "unit_list_marker", file: "danh-so.csv", data: []byte(header + good + "Hà Tĩnh,1. Thạch Hà,2023,dialogues,,1,\n" + "Hà Tĩnh,a) Nghi Xuân,2023,dialogues,,6,\n"), accepted: 3},
+		// "X." is the unit's type, no list's letter: a commune's name
+		// that names only a district stays unknown.
+		csvCase("unit_type_not_list_marker", "Hà Tĩnh,X. Hồng Lĩnh,2023,dialogues,,1,\n", "unknown_unit", "dòng 3", "don_vi", "X. Hồng Lĩnh"),
 		// People counted as persons are individuals.
 		{name: "individuals_as_persons", file: "nguoi.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,exemplars_individual,,1.234 người,\n"), accepted: 2},
 		// A percent is no count nor amount: it was read as the number
