@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -129,34 +130,79 @@ func BenchmarkCSV(b *testing.B) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
+// perUnitWorkbook writes the demo inbox into a temporary folder and gives
+// its per-unit workbook with the most sheets (the bench's workbook, (b)).
+func perUnitWorkbook(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	if _, err := demo.Write(dir, demo.DefaultOptions()); err != nil {
+		tb.Fatal(err)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*-bieu-mau-tung-don-vi.xlsx"))
+	if err != nil || len(names) == 0 {
+		tb.Fatalf("no per-unit workbook in the demo inbox (%v)", err)
+	}
+	path, most := "", 0
+	for _, n := range names {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		bk, err := workbook.Open(bytes.NewReader(data), int64(len(data)), workbook.Limits{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if k := len(bk.Sheets()); k > most {
+			path, most = n, k
+		}
+	}
+	return path
+}
+
+// TestWorkbookFreshMemory: a short command's heap is never collected, so
+// each byte the forms allocate is fresh memory, a page fault per 4 KiB
+// (docs/performance.md, (b)). Reading and validating the 27-sheet per-unit
+// workbook allocated 4.45 MB before the rows of a form's first table were
+// kept as made and a row's values shared its cells; 3.62 MB after.
+func TestWorkbookFreshMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation count")
+	}
+	path := perUnitWorkbook(t)
+	in, err := New(Options{Now: func() time.Time { return demo.AsOf }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func() {
+		sink := &countSink{}
+		sum, err := in.Files(context.Background(), []string{path}, sink)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := sum.Files[0]; f.FileErr != nil || f.Accepted == 0 || f.Rejected > 0 || sink.n != f.Accepted {
+			t.Fatalf("%s: %+v", path, f)
+		}
+	}
+	read() // the reference's index and the header memo, made once
+	const runs = 3
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
+		read()
+	}
+	runtime.ReadMemStats(&after)
+	if got := (after.TotalAlloc - before.TotalAlloc) / runs; got > 3_900_000 {
+		t.Errorf("reading %s allocated %d bytes, want at most 3,900,000", filepath.Base(path), got)
+	}
+}
+
 // BenchmarkWorkbook reads and validates the demo's per-unit workbook with
 // the most sheets (the bench's workbook, (b)) into a counting sink: the
 // form reader and the whole-file checks without the process around them.
 //
 //	go test ./pipeline/ingest -run '^$' -bench BenchmarkWorkbook -benchmem
 func BenchmarkWorkbook(b *testing.B) {
-	dir := b.TempDir()
-	if _, err := demo.Write(dir, demo.DefaultOptions()); err != nil {
-		b.Fatal(err)
-	}
-	names, err := filepath.Glob(filepath.Join(dir, "*-bieu-mau-tung-don-vi.xlsx"))
-	if err != nil || len(names) == 0 {
-		b.Fatalf("no per-unit workbook in the demo inbox (%v)", err)
-	}
-	path, most := "", 0
-	for _, n := range names {
-		data, err := os.ReadFile(n)
-		if err != nil {
-			b.Fatal(err)
-		}
-		bk, err := workbook.Open(bytes.NewReader(data), int64(len(data)), workbook.Limits{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if k := len(bk.Sheets()); k > most {
-			path, most = n, k
-		}
-	}
+	path := perUnitWorkbook(b)
 	in, err := New(Options{Now: func() time.Time { return demo.AsOf }})
 	if err != nil {
 		b.Fatal(err)
