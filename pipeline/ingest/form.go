@@ -67,6 +67,61 @@ type formReader struct {
 	// its bounds, for this file.
 	shared  *columnMemo
 	columns map[string]columnRead
+	// names holds the header names of a value column for messages
+	// (valueNames), by what makes them: the sheets of a workbook mostly
+	// repeat one form's header under the same lines, and a map per value
+	// column of every sheet was ~300 KB of a 27-sheet workbook's fresh memory.
+	// Its maps are shared by the rows and never changed once made.
+	names map[valueNamesKey]map[pipeline.Field]string
+}
+
+// valueNamesKey is what a value column's header names are made of: its
+// indicator's name, its header text, and the names every column of its
+// table shares (sharedKey).
+type valueNamesKey struct{ name, shown, shared string }
+
+// maxValueNames bounds formReader.names; past it, a column's names are
+// made for it alone.
+const maxValueNames = 4096
+
+// valueNames gives a value column's header names for messages: its
+// indicator's name, its header text as breakdown and value, then the names
+// shared holds (sharedKey of shared is sharedKey).
+func (fr *formReader) valueNames(name, shown string, shared map[pipeline.Field]string, sharedKey string) map[pipeline.Field]string {
+	k := valueNamesKey{name, shown, sharedKey}
+	if m, ok := fr.names[k]; ok {
+		return m
+	}
+	m := make(map[pipeline.Field]string, 3+len(shared))
+	m[pipeline.FieldIndicator], m[pipeline.FieldDisaggregation], m[pipeline.FieldValue] = name, shown, shown
+	for fd, n := range shared {
+		m[fd] = n
+	}
+	if len(fr.names) < maxValueNames {
+		if fr.names == nil {
+			fr.names = map[valueNamesKey]map[pipeline.Field]string{}
+		}
+		fr.names[k] = m
+	}
+	return m
+}
+
+// sharedKey is one text for the names a table's columns share, the same
+// for the same names.
+func sharedKey(shared map[pipeline.Field]string) string {
+	fields := make([]pipeline.Field, 0, len(shared))
+	for fd := range shared {
+		fields = append(fields, fd)
+	}
+	slices.Sort(fields)
+	var b strings.Builder
+	for _, fd := range fields {
+		b.WriteString(string(fd))
+		b.WriteByte(0)
+		b.WriteString(shared[fd])
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 // columnMemo holds what header columns' texts make (columnRead) for every
@@ -329,7 +384,8 @@ type formColumn struct {
 	disagg    string
 	unit      string                    // of measure, from the header (RawRow.ColumnUnit)
 	headerRef string                    // the cell naming the indicator
-	columns   map[pipeline.Field]string // header names, for messages
+	shown     string                    // the header's text of a value column
+	columns   map[pipeline.Field]string // header names, for messages (a value column's: formReader.valueNames)
 }
 
 // tableHeader is a form's header: where it is and what its columns are.
@@ -499,10 +555,7 @@ func (f *form) layout(r, unitCol int) tableHeader {
 			h.cols[c].columns = map[pipeline.Field]string{cr.field: path[0]}
 		default:
 			h.cols[c] = formColumn{field: pipeline.FieldValue, indicator: cr.name, disagg: cr.disagg, unit: cr.unit,
-				headerRef: f.ref(at[cr.at][0], at[cr.at][1]),
-				columns: map[pipeline.Field]string{
-					pipeline.FieldIndicator: cr.name, pipeline.FieldDisaggregation: cr.shown, pipeline.FieldValue: cr.shown,
-				}}
+				headerRef: f.ref(at[cr.at][0], at[cr.at][1]), shown: cr.shown}
 		}
 	}
 	if h.sttCol < 0 && unitCol > 0 && h.cols[unitCol-1].field == "" {
@@ -1198,12 +1251,10 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 			shared[col.field] = f.shown(h.row, c)
 		}
 	}
+	key := sharedKey(shared)
 	for c := range h.cols {
-		if h.cols[c].field != pipeline.FieldValue {
-			continue
-		}
-		for fd, n := range shared {
-			h.cols[c].columns[fd] = n
+		if h.cols[c].field == pipeline.FieldValue {
+			h.cols[c].columns = f.fr.valueNames(h.cols[c].indicator, h.cols[c].shown, shared, key)
 		}
 	}
 
