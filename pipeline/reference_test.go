@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io/fs"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -66,6 +67,31 @@ func TestReferenceLoadsCheaply(t *testing.T) {
 	})
 	if n > 4000 {
 		t.Errorf("loading the reference allocates %.0f times, want at most 4,000", n)
+	}
+}
+
+// TestIndexFreshMemory: every ingest indexes the reference's names, in a
+// process whose heap is never collected, so what the index allocates is
+// fresh memory (a page fault per 4 KiB). Its maps sized by every unit,
+// the communes before the reform too, which it does not index, took
+// ~560 KB; sized by the units it holds, ~330 KB.
+func TestIndexFreshMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation count")
+	}
+	ref, err := DefaultReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const runs = 5
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
+		indexNames(ref)
+	}
+	runtime.ReadMemStats(&after)
+	if got := (after.TotalAlloc - before.TotalAlloc) / runs; got > 420_000 {
+		t.Errorf("indexing the reference's names allocated %d bytes, want at most 420,000", got)
 	}
 }
 
