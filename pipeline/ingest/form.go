@@ -284,8 +284,11 @@ func newForm(fr *formReader, g *sheetGrid) *form {
 					f.filled[r][c] = v
 				}
 				if r != m.r1 || c != m.c1 {
-					for len(f.origin[r]) <= c {
-						f.origin[r] = append(f.origin[r], 0)
+					if len(f.origin[r]) <= c {
+						// Made at the row's width once: grown a cell at a
+						// time, a merged title across a sheet's width was
+						// eight slices a row.
+						f.origin[r] = slices.Grow(f.origin[r], len(f.filled[r])-len(f.origin[r]))[:c+1]
 					}
 					f.origin[r][c] = int32(i) + 1
 				}
