@@ -603,26 +603,15 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 	}
 	var data []byte
 	var at stamp
-	err := readable(path)
+	var err error
 	if hash != nil {
+		err = readable(path)
 		h := <-hash
 		if err == nil {
 			res.Hash, at, err = h.hash, h.at, h.err
 		}
-	} else if err == nil {
-		if at, err = stampOf(path); err == nil && at.info.Size() > min(in.opts.Limits.FileBytes, in.opts.Limits.WholeBytes) {
-			// Too large to read: hashed as it streams by, never held.
-			res.Hash, err = HashFile(path)
-		} else {
-			if err == nil {
-				data, err = os.ReadFile(path)
-			}
-			sum := sha256.Sum256(data)
-			res.Hash = hex.EncodeToString(sum[:])
-		}
-		if err == nil {
-			err = at.same(path)
-		}
+	} else {
+		data, res.Hash, at, err = in.readIn(path)
 	}
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
@@ -867,10 +856,65 @@ func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (o
 	return validated{recs: recs, rejects: rejects, tally: t, warnings: append(notices, warnings...), context: contexts(rows)}
 }
 
+// readIn reads the file at path for a reader of whole files, opening it
+// once: whether another program holds a lock on it (readable), its stamp,
+// its bytes and their hash (a file too large to read whole is hashed as it
+// streams by, never held, and data is nil), and whether path is still that
+// file, unchanged, once read. A commune's form was opened three times and
+// stated twice for this, a ~10 µs system call each on the machines measured.
+func (in *Ingester) readIn(path string) (data []byte, hash string, at stamp, err error) {
+	f, err := openInput(path)
+	if err != nil {
+		return nil, "", at, err
+	}
+	defer f.Close()
+	if writeLocked(f) {
+		return nil, "", at, errLocked
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return nil, "", at, err
+	}
+	at = stamp{info}
+	if info.Size() > min(in.opts.Limits.FileBytes, in.opts.Limits.WholeBytes) {
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return nil, "", at, err
+		}
+		hash = hex.EncodeToString(h.Sum(nil))
+	} else {
+		if data, err = readAll(f, info.Size()); err != nil {
+			return nil, "", at, err
+		}
+		sum := sha256.Sum256(data)
+		hash = hex.EncodeToString(sum[:])
+	}
+	return data, hash, at, at.same(path)
+}
+
+// readAll reads f to its end, size its length when opened, as os.ReadFile
+// does (a file that grows meanwhile is read to its end: at.same tells).
+func readAll(f *os.File, size int64) ([]byte, error) {
+	data := make([]byte, 0, size+1)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err != nil {
+			if err == io.EOF {
+				return data, nil
+			}
+			return data, err
+		}
+		if len(data) >= cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
+}
+
 // HashFile is a file's SHA-256 in hex: the batch its values are stored under,
 // and how a file already ingested is known again.
 func HashFile(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
 		return "", err
 	}

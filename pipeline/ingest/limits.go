@@ -116,11 +116,19 @@ func (l Limits) set(flag string) (vi, en string) {
 // declares for its parts; ok is false when it is not a zip that can be
 // listed (the workbook reader says what is wrong then).
 func unzippedSize(path string) (size int64, ok bool) {
-	zr, err := zip.OpenReader(path)
+	f, err := openInput(path)
 	if err != nil {
 		return 0, false
 	}
-	defer zr.Close()
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return 0, false
+	}
+	zr, err := zip.NewReader(f, info.Size())
+	if err != nil {
+		return 0, false
+	}
 	var n uint64
 	for _, f := range zr.File {
 		n += f.UncompressedSize64

@@ -118,7 +118,7 @@ func (s stamp) same(path string) error {
 // readable opens path as a reader would and says whether another program
 // holds a lock on it that says it is being written.
 func readable(path string) error {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
 		return err
 	}
