@@ -236,9 +236,10 @@ func (s *Store) Seal() error {
 		settled[b] = true
 	}
 	facts := s.dir.FactFilesOf(settled) // one listing for the group's stale facts
+	own := s.ownFiles()                 // and one for its stale rejects and report lists
 	for i := range done {
 		w := g.waiting[i]
-		s.removeStale(w.batch, facts[w.batch], w.keep, w.keepRejects, w.keepReports)
+		s.removeStale(w.batch, facts[w.batch], w.keep, w.keepRejects, w.keepReports, own)
 		s.resolveSetAside(w.batch)
 	}
 	if err != nil {

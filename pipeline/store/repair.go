@@ -141,7 +141,7 @@ func (s *Store) setAside(b SetAsideBatch) error {
 	if err := layout.SyncDir(s.dir.Manifest()); err != nil {
 		return fmt.Errorf("set aside %s: %w", batch, err)
 	}
-	s.removeStale(batch, s.dir.BatchFactFiles(batch), nil, false, false)
+	s.removeStale(batch, s.dir.BatchFactFiles(batch), nil, false, false, nil)
 	return nil
 }
 

@@ -91,3 +91,55 @@ func TestGroupRemovesStale(t *testing.T) {
 		t.Errorf("%d rows visible, want %d", n, len(bs)/2*3)
 	}
 }
+
+// TestGroupRemovesStaleRejectsAndReports: files committed again in a group
+// with no refused row and a short report list lose the rejects file and the
+// report list's file of their first commit at the seal; a file not
+// committed again keeps its own.
+func TestGroupRemovesStaleRejectsAndReports(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := layout.Dir(dir)
+	bs := smallBatches(f, 4)
+	for i := range bs {
+		// A report every len(f.inds) records: ten, a list of its own.
+		bs[i].Records = f.records(0)[:0:0]
+		for j := range 10 * len(f.inds) {
+			bs[i].Records = append(bs[i].Records, f.record((i*10+j/len(f.inds))*len(f.inds)+j%len(f.inds)))
+		}
+		bs[i].Rejects = rejects(1)
+	}
+	s := open(t, dir, store.Options{})
+	for _, b := range bs {
+		if err := commit(ctx, s, b); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{d.RejectsFile(b.Hash), d.ReportsFile(b.Hash)} {
+			if _, err := os.Stat(p); err != nil {
+				t.Fatalf("%s: after its first commit: %v", b.SourceFile, err)
+			}
+		}
+	}
+	g := open(t, dir, store.Options{Group: time.Hour})
+	for _, b := range bs[:2] {
+		b.Records, b.Rejects = b.Records[:1], nil
+		if err := commit(ctx, g, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := g.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range bs {
+		for _, p := range []string{d.RejectsFile(b.Hash), d.ReportsFile(b.Hash)} {
+			_, err := os.Stat(p)
+			switch {
+			case i < 2 && err == nil:
+				t.Errorf("%s: %s stays after its commit without it", b.SourceFile, filepath.Base(filepath.Dir(p)))
+			case i >= 2 && err != nil:
+				t.Errorf("%s: not committed again, lost its %s: %v", b.SourceFile, filepath.Base(filepath.Dir(p)), err)
+			}
+		}
+	}
+}

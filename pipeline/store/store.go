@@ -222,7 +222,7 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 	}
 	// A file once loaded under this hash and now quarantined (the reader
 	// changed) must not keep its facts visible.
-	s.removeStale(b.Hash, s.dir.BatchFactFiles(b.Hash), nil, false, false)
+	s.removeStale(b.Hash, s.dir.BatchFactFiles(b.Hash), nil, false, false, nil)
 	s.resolveSetAside(b.Hash)
 	return nil
 }
@@ -237,7 +237,13 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 // are harmless for the same reason and are ignored. A shared facts file is
 // never removed here, whoever's rows it holds: its rows count only for the
 // batches whose records list it, and once none does, Repair removes it.
-func (s *Store) removeStale(hash string, facts []string, keep map[string]bool, keepRejects, keepReports bool) {
+//
+// present, when not nil, holds the rejects and reports files there are
+// (ownFiles, listed once for a group's seal): those not in it are not
+// removed. A commune's form has neither, and the two failing removes
+// (os.Remove tries an rmdir after the unlink) were four system calls a
+// form.
+func (s *Store) removeStale(hash string, facts []string, keep map[string]bool, keepRejects, keepReports bool, present map[string]bool) {
 	for _, path := range facts {
 		_, batch, err := layout.FactFilePartition(path)
 		if err != nil || batch != hash || keep[path] {
@@ -247,16 +253,37 @@ func (s *Store) removeStale(hash string, facts []string, keep map[string]bool, k
 			_ = layout.SyncDir(filepath.Dir(path))
 		}
 	}
-	if !keepRejects {
-		if err := os.Remove(s.dir.RejectsFile(hash)); err == nil {
+	if p := s.dir.RejectsFile(hash); !keepRejects && (present == nil || present[p]) {
+		if err := os.Remove(p); err == nil {
 			_ = layout.SyncDir(s.dir.Rejects())
 		}
 	}
-	if !keepReports {
-		if err := os.Remove(s.dir.ReportsFile(hash)); err == nil {
+	if p := s.dir.ReportsFile(hash); !keepReports && (present == nil || present[p]) {
+		if err := os.Remove(p); err == nil {
 			_ = layout.SyncDir(s.dir.Reports())
 		}
 	}
+}
+
+// ownFiles lists the rejects and reports folders, for removeStale: nil
+// when either cannot be listed (removeStale then tries each file).
+func (s *Store) ownFiles() map[string]bool {
+	out := map[string]bool{}
+	for _, dir := range []string{s.dir.Rejects(), s.dir.Reports()} {
+		f, err := os.Open(dir)
+		if err != nil {
+			return nil
+		}
+		names, err := f.Readdirnames(-1)
+		f.Close()
+		if err != nil {
+			return nil
+		}
+		for _, n := range names {
+			out[filepath.Join(dir, n)] = true
+		}
+	}
+	return out
 }
 
 func normTime(t time.Time) time.Time {

@@ -461,7 +461,7 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	if err := layout.Commit(d, e, reports); err != nil {
 		return fmt.Errorf("commit %s: %w", name, err)
 	}
-	tx.s.removeStale(tx.b.Hash, d.BatchFactFiles(tx.b.Hash), keep, tx.rej.w != nil, listFile)
+	tx.s.removeStale(tx.b.Hash, d.BatchFactFiles(tx.b.Hash), keep, tx.rej.w != nil, listFile, nil)
 	tx.s.resolveSetAside(tx.b.Hash)
 	return nil
 }
