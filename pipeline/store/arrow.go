@@ -239,6 +239,27 @@ func (c *strCol) add(s string, ok bool) {
 	c.n++
 }
 
+// appendCol adds o's strings, nulls kept, after c's.
+func (c *strCol) appendCol(o *strCol) {
+	if c.offsets == nil {
+		c.offsets = append(make([]int32, 0, 1024), 0)
+	}
+	base := int32(len(c.data))
+	c.data = append(c.data, o.data...)
+	for i := range o.n {
+		if c.n%8 == 0 {
+			c.valid = append(c.valid, 0)
+		}
+		if o.nulls == 0 || o.valid[i/8]&(1<<(i%8)) != 0 {
+			c.valid[c.n/8] |= 1 << (c.n % 8)
+		} else {
+			c.nulls++
+		}
+		c.offsets = append(c.offsets, base+o.offsets[i+1])
+		c.n++
+	}
+}
+
 // array hands the buffers to a new String array and resets c.
 func (c *strCol) array() arrow.Array {
 	if c.offsets == nil {

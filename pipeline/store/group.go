@@ -9,9 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-
 	"github.com/danvan/danvan/pipeline"
 	"github.com/danvan/danvan/pipeline/layout"
 )
@@ -327,75 +324,27 @@ func (s *Store) writeSharedFile(p layout.Partition, chunks []*chunk, batches []l
 	return w.sum(s.dir, path), nil
 }
 
-// writeJoined writes the chunks' rows to w's buffered row group, the
-// records of up to limit rows' chunks joined into one first: a commune's
-// form is one chunk of ~36 rows, and each write of a record costs every
-// column's writer a call, so the 365 forms of a drop were 8,760 calls where
-// three partitions' worth of rows make 72. The rows, their order and the
-// row groups (cut by the writer at Options.ChunkRows, wherever the records
-// end) are the same.
+// writeJoined writes the chunks' rows to w's buffered row group as
+// records of up to limit rows each (plainRecord), not a record a chunk: a
+// commune's form is one chunk of ~36 rows, and each record written costs
+// every column's writer a call, so the 365 forms of a drop were 8,760 calls
+// where three partitions' worth of rows make 72. The rows, their order and
+// the row groups (cut by the writer at Options.ChunkRows, wherever the
+// records end) are the same.
 func writeJoined(w *fileWriter, chunks []*chunk, limit int) error {
-	var recs []arrow.RecordBatch
-	rows := 0
-	flush := func() error {
-		defer func() {
-			for _, r := range recs {
-				r.Release()
-			}
-			recs, rows = recs[:0], 0
-		}()
-		if len(recs) == 1 {
-			return w.fw.WriteBuffered(recs[0])
+	for len(chunks) > 0 {
+		k, rows := 0, 0
+		for k < len(chunks) && (k == 0 || rows+chunks[k].n <= limit) {
+			rows += chunks[k].n
+			k++
 		}
-		rec, err := joinRecords(recs)
+		rec := plainRecord(chunks[:k])
+		err := w.fw.WriteBuffered(rec)
+		rec.Release()
 		if err != nil {
 			return err
 		}
-		defer rec.Release()
-		return w.fw.WriteBuffered(rec)
+		chunks = chunks[k:]
 	}
-	for _, c := range chunks {
-		if rows > 0 && rows+c.n > limit {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		recs = append(recs, c.record(true))
-		rows += c.n
-	}
-	if len(recs) == 0 {
-		return nil
-	}
-	return flush()
-}
-
-// joinRecords is one record of recs' rows, in order (same schema).
-func joinRecords(recs []arrow.RecordBatch) (arrow.RecordBatch, error) {
-	schema := recs[0].Schema()
-	cols := make([]arrow.Array, schema.NumFields())
-	defer func() {
-		for _, a := range cols {
-			if a != nil {
-				a.Release()
-			}
-		}
-	}()
-	parts := make([]arrow.Array, len(recs))
-	rows := int64(0)
-	for _, r := range recs {
-		rows += r.NumRows()
-	}
-	for i := range cols {
-		for j, r := range recs {
-			parts[j] = r.Column(i)
-		}
-		// Go's allocator, as the chunks' arrays have: what the writer
-		// keeps of a value (a column's min and max) may point into it.
-		a, err := array.Concatenate(parts, goAlloc)
-		if err != nil {
-			return nil, fmt.Errorf("join rows: %w", err)
-		}
-		cols[i] = a
-	}
-	return array.NewRecordBatch(schema, cols, rows), nil
+	return nil
 }

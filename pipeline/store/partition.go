@@ -277,6 +277,85 @@ func (c *chunk) record(plain bool) arrow.RecordBatch {
 	return rec
 }
 
+// plainRecord is the record of the chunks' rows, in order, as
+// chunk.record(true) makes it of one chunk's: the columns built at once,
+// not a record a chunk joined after.
+func plainRecord(chunks []*chunk) arrow.RecordBatch {
+	n := 0
+	for _, c := range chunks {
+		n += c.n
+	}
+	cols := make([]arrow.Array, nCols)
+	for _, col := range dictCols {
+		null := int32(-1)
+		if col == cNote {
+			null = noNote
+		}
+		var s strCol
+		size := 0
+		if v := chunks[0].vals[col]; len(v) > 0 {
+			size = len(v[0])
+		}
+		s.reserve(n, size+1)
+		for _, c := range chunks {
+			idx, vals := c.idx[col], c.vals[col]
+			for i := range c.n {
+				g := int32(0)
+				if idx != nil {
+					g = idx[i]
+				}
+				if g == null {
+					s.add("", false)
+					continue
+				}
+				s.add(vals[g], true)
+			}
+		}
+		cols[col] = s.array()
+	}
+	years := make([]int32, 0, n)
+	ingested := make([]arrow.Timestamp, 0, n)
+	start := make([]arrow.Date32, 0, n)
+	end := make([]arrow.Date32, 0, n)
+	value := make([]float64, 0, n)
+	sub := make([]arrow.Timestamp, 0, n)
+	seq := make([]int64, 0, n)
+	subOK := make([]byte, (n+7)/8)
+	var quote, ref strCol
+	subNil, row := 0, 0
+	for _, c := range chunks {
+		for range c.n {
+			years = append(years, c.year)
+			ingested = append(ingested, c.at)
+		}
+		start, end, value = append(start, c.start...), append(end, c.end...), append(value, c.value...)
+		sub, seq = append(sub, c.sub...), append(seq, c.seq...)
+		quote.appendCol(&c.quote)
+		ref.appendCol(&c.ref)
+		for i := range c.n {
+			if c.subOK[i/8]&(1<<(i%8)) != 0 {
+				subOK[row/8] |= 1 << (row % 8)
+			}
+			row++
+		}
+		subNil += c.subNil
+	}
+	cols[cPeriodStart] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(start), nil, 0)
+	cols[cPeriodEnd] = fixedArray(arrow.FixedWidthTypes.Date32, n, arrow.Date32Traits.CastToBytes(end), nil, 0)
+	cols[cYear] = int32Array(years)
+	cols[cIngestedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(ingested), nil, 0)
+	cols[cValue] = fixedArray(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(value), nil, 0)
+	cols[cQuote] = quote.array()
+	cols[cSourceRef] = ref.array()
+	cols[cSubmittedAt] = fixedArray(tsUTC, n, arrow.TimestampTraits.CastToBytes(sub), subOK, subNil)
+	cols[cSeq] = fixedArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(seq), nil, 0)
+	rec := array.NewRecordBatch(plainSchema, cols, int64(n))
+	for _, a := range cols {
+		a.Release()
+	}
+	return rec
+}
+
 // start gives p its writer goroutine, before its first chunk.
 func (tx *Tx) start(p *part) {
 	p.ch = make(chan *chunk, 2)
