@@ -72,7 +72,7 @@ func write(path string, fill func(*os.File) (int64, error)) (int64, error) {
 
 func writeSync(path string, fill func(*os.File) (int64, error), durable bool) (int64, error) {
 	tmp := tempName(path)
-	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := createNew(tmp)
 	if err != nil {
 		return 0, fmt.Errorf("write %s: %w", path, err)
 	}

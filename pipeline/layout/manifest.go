@@ -150,11 +150,24 @@ func Stage(d Dir, e Entry, reports []Report) (Staged, error) {
 		files = append(files, d.ReportsFile(e.Batch))
 	}
 	tmp := tempName(d.ManifestFile(e.Batch))
-	if err := os.WriteFile(tmp, rec, 0o644); err != nil {
+	if err := writeNew(tmp, rec); err != nil {
 		os.Remove(tmp)
 		return Staged{}, fmt.Errorf("write commit record %s: %w", e.Batch, err)
 	}
 	return Staged{Batch: e.Batch, tmp: tmp, files: append(files, tmp)}, nil
+}
+
+// writeNew writes data to a new file at path, unsynced.
+func writeNew(path string, data []byte) error {
+	f, err := createNew(path)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // Settle renames staged commit records into place, each its file's commit
