@@ -169,14 +169,16 @@ const (
 	// of the held-out figures found, those filed under the expected
 	// province and district (273 of 302 found on the code before the
 	// twelfth stop, 311 of 320 after it; 377 of 383 with n45–n54, 398 of
-	// 404 with n55–n58)
-	heldOutPlaceFloor = 398
+	// 404 with n55–n58; 406 of 413 with n45/n53's villages keyed)
+	heldOutPlaceFloor = 406
 	// n45–n54 (thirteenth stop): 50 of 67 found right at first sight, 50
 	// of 63 expected (0.746 / 0.794); 63 of 63 after digits restated in
 	// words, tables of indicators by row, sums over units counted together,
 	// places leading a total, the same period last year before a colon and
-	// a levy per metre, with the 9 villages' shares its key leaves out
-	// counted as answer-key calls (heldOutKnownFalse).
+	// a levy per metre. On the key corrected at the fourteenth stop (nine
+	// villages' shares keyed, as the samples' README records geographic
+	// sub-units): 59 of 67 right at first sight, 59 of 72 (0.881 / 0.819);
+	// 72 of 72 after.
 	batch13PrecisionFloor = 1.0
 	batch13RecallFloor    = 1.0
 	// n55–n58, written after those rules and put aside (key and checksum
@@ -217,14 +219,6 @@ var heldOutKnownFalse = map[string][]string{
 	// figure in a relative clause ("nơi Nhân dân hiến …"): the key leaves it
 	// out as no figure of the report's; the rules place it in that province.
 	"n07": {"hiến hơn 50 ha"},
-	// Villages' shares of their commune's stated total, in brackets after
-	// "nhiều nhất là" and as a table's rows above its whole-commune row:
-	// n45–n54's key leaves them out as parts; the samples' README records
-	// geographic sub-units inside a total (a village's figure stays under its
-	// unit), and so do the rules and the earlier keys ("… trong đó thôn A
-	// được …; thôn B được …").
-	"n45": {"1.340 m2"},
-	"n53": {"185.000", "0,12", "640", "242.500", "0,35", "910", "96.000", "385"},
 }
 
 // TestHeldOutScores scores the held-out texts and fails below the floors,
@@ -241,8 +235,8 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 102 || v.Total.Expected < 404 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 102 and 404", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 102 || v.Total.Expected < 413 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 102 and 413", len(v.Docs), v.Total.Expected)
 	}
 	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45–n54, [4] n55 on
 	var expected, found, matched [5]int
