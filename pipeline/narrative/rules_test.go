@@ -1293,6 +1293,14 @@ var ruleCases = []struct {
 	{"a levy per metre of road is a rate", "",
 		"Năm 2023, Nhân dân góp 2 tỷ đồng làm đường; mỗi mét đường bê tông ở các thôn Nhân dân góp 400.000 đồng.",
 		[]want{w("funds_mobilized_vnd", 2e9, ex, "2023")}},
+	// Learnt from held-out batch n59–n68 (fourteenth stop).
+	// "trđ" is how tables and quick reports write triệu đồng.
+	{"triệu đồng written trđ, in prose", "2024-12-20",
+		"Năm 2024, Nhân dân xã Thạch Bàn góp 340 trđ làm đường liên thôn.",
+		[]want{w("funds_mobilized_vnd", 340e6, ex, "2024")}},
+	{"triệu đồng written trđ, in a table's heading", "2024-12-20",
+		"Năm 2024, các xã vận động Nhân dân góp tiền, góp công làm đường:\n\nXã\tTiền góp (trđ)\tNgày công\nThạch Bàn\t1.120\t300\nThạch Đài\t95\t210\n",
+		[]want{w("funds_mobilized_vnd", 1120e6, ex, "2024"), w("workdays_contributed", 300, ex, "2024"), w("funds_mobilized_vnd", 95e6, ex, "2024"), w("workdays_contributed", 210, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {
