@@ -283,8 +283,56 @@ func (e *Extractor) newExtraction(text string) *extraction {
 		return notCounted
 	})
 	x.sents = splitSentences(text, toks)
+	x.relatedHeadlines()
 	x.tableRows()
 	return x
+}
+
+// relatedHeadlines drops the headlines a news page lists under a line of
+// its own naming other articles ("Tin liên quan", exclusions.tsv related):
+// the lines after it to the next blank line, or the block after a blank line
+// when it stands alone. Their figures are the other pages'.
+func (x *extraction) relatedHeadlines() {
+	// blank: a blank line stands between sentence m-1 and m
+	blank := func(m int) bool {
+		gap := x.text[x.sents[m-1].end:x.sents[m].start]
+		return strings.Count(gap, "\n") >= 2
+	}
+	for n := 0; n < len(x.sents); n++ {
+		s := &x.sents[n]
+		i := 0
+		for i < len(s.toks) && s.toks[i].kind == tPunct {
+			i++ // a bullet
+		}
+		sp, ok := spanAt(x.lx.excl.spans(s.toks), i)
+		if !ok || !sp.has("related") {
+			continue
+		}
+		end := sp.end
+		if isPunct(s.toks, end, ":") {
+			end++
+		}
+		if end < len(s.toks) && !s.toks[end].nl {
+			continue // words after it on its line: prose, not a heading
+		}
+		heading := x.text[s.toks[i].start:s.toks[sp.end-1].end]
+		rest := end < len(s.toks) // headlines on the lines after it, in its sentence
+		if rest {
+			x.logf("câu %d: headlines of other articles, under «%s»", s.index, heading)
+			s.toks = s.toks[:end]
+		}
+		m := n + 1
+		if !rest && m < len(x.sents) && blank(m) {
+			x.logf("câu %d: a headline of another article, under «%s»", x.sents[m].index, heading)
+			x.sents[m].toks = nil
+			m++
+		}
+		for ; m < len(x.sents) && !blank(m); m++ {
+			x.logf("câu %d: a headline of another article, under «%s»", x.sents[m].index, heading)
+			x.sents[m].toks = nil
+		}
+		n = m - 1
+	}
 }
 
 func (x *extraction) logf(format string, args ...any) {

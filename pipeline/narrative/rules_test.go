@@ -1301,6 +1301,14 @@ var ruleCases = []struct {
 	{"triệu đồng written trđ, in a table's heading", "2024-12-20",
 		"Năm 2024, các xã vận động Nhân dân góp tiền, góp công làm đường:\n\nXã\tTiền góp (trđ)\tNgày công\nThạch Bàn\t1.120\t300\nThạch Đài\t95\t210\n",
 		[]want{w("funds_mobilized_vnd", 1120e6, ex, "2024"), w("workdays_contributed", 300, ex, "2024"), w("funds_mobilized_vnd", 95e6, ex, "2024"), w("workdays_contributed", 210, ex, "2024")}},
+	// A news page ends with the headlines of other articles, under a
+	// heading of their own: their figures are those pages', not this one's.
+	{"headlines of related articles after the article", "2024-12-16",
+		"Năm 2024, Nhân dân huyện Nam Đàn hiến 3.100 m2 đất làm đường.\n\nBài viết liên quan\n• Hưng Nguyên: Nhân dân hiến hơn 5.000 m2 đất mở đường\n• Diễn Châu vận động 12 tỷ đồng làm đường giao thông\n\nTIN CÙNG CHUYÊN MỤC:\n\n- Anh Sơn công nhận 35 mô hình \"Dân vận khéo\"\n",
+		[]want{w("land_donated_m2", 3100, ex, "2024")}},
+	{"such words opening a sentence of prose head no headlines", "2024-12-16",
+		"Năm 2024, huyện Nam Đàn có 40 mô hình được công nhận.\nXem thêm ở xã Nam Giang, Nhân dân hiến 1.200 m2 đất làm đường.",
+		[]want{w("models_recognized", 40, ex, "2024"), w("land_donated_m2", 1200, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {
