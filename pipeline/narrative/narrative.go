@@ -263,6 +263,7 @@ type planKey struct {
 }
 
 func (e *Extractor) newExtraction(text string) *extraction {
+	text = cellLines(text)
 	x := &extraction{e: e, lx: e.lx, gaz: e.gaz, opts: e.opts, text: text}
 	if !hasDiacritics(text) {
 		x.lx, x.gaz = e.lxFold, e.gazFold

@@ -1309,6 +1309,19 @@ var ruleCases = []struct {
 	{"such words opening a sentence of prose head no headlines", "2024-12-16",
 		"Năm 2024, huyện Nam Đàn có 40 mô hình được công nhận.\nXem thêm ở xã Nam Giang, Nhân dân hiến 1.200 m2 đất làm đường.",
 		[]want{w("models_recognized", 40, ex, "2024"), w("land_donated_m2", 1200, ex, "2024")}},
+	// A web page's table copied from a browser comes one cell a line: the
+	// heading's cells, then each row's, as many as the heading has.
+	{"a table copied one cell a line, with a row-number column", "2024-12-20",
+		"Năm 2024, kết quả vận động Nhân dân ở một số huyện như sau:\n\nSTT\nĐơn vị\nMô hình được công nhận\nĐất hiến (m2)\n1\nHương Khê\n31\n6.200\n2\nVũ Quang\n17\n2.450\n",
+		[]want{w("models_recognized", 31, ex, "2024").at("Hà Tĩnh", "Hương Khê"), w("land_donated_m2", 6200, ex, "2024").at("Hà Tĩnh", "Hương Khê"),
+			w("models_recognized", 17, ex, "2024").at("Hà Tĩnh", "Vũ Quang"), w("land_donated_m2", 2450, ex, "2024").at("Hà Tĩnh", "Vũ Quang")}},
+	{"a table copied one cell a line, labels first", "2024-12-20",
+		"Năm 2024, Nhân dân các huyện góp công làm đường:\n\nHuyện\nNgày công\nĐất hiến (m2)\nCan Lộc\n1.820\n3.400\nLộc Hà\n960\n1.150\n\nCác huyện khác đang tổng hợp.",
+		[]want{w("workdays_contributed", 1820, ex, "2024").at("Hà Tĩnh", "Can Lộc"), w("land_donated_m2", 3400, ex, "2024").at("Hà Tĩnh", "Can Lộc"),
+			w("workdays_contributed", 960, ex, "2024").at("Hà Tĩnh", "Lộc Hà"), w("land_donated_m2", 1150, ex, "2024").at("Hà Tĩnh", "Lộc Hà")}},
+	{"short lines with numbers that are no table", "2024-12-20",
+		"Năm 2024, huyện Lộc Hà có 22 mô hình được công nhận.\n\nLượt xem\n1.245\nBình luận\n3\nChia sẻ\n12\n",
+		[]want{w("models_recognized", 22, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {

@@ -2,6 +2,7 @@ package narrative
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/danvan/danvan/pipeline"
 )
@@ -564,3 +565,109 @@ func leadVerb(lead, unit []token, lx *lexicon) []token {
 	}
 	return verb
 }
+
+// cellLines rewrites a table copied from a web page one cell a line (a
+// browser's copy of an HTML table) as a table pasted with tabs, which
+// tableRows reads: a run of short lines, not ending as a sentence does,
+// whose first k lines are the heading's cells (no number among them) and
+// whose others make rows of k cells, each column all numbers (or dashes) or
+// all words. The smallest such k wins. Each line break inside a row becomes
+// a tab, byte for byte, so every offset into the text holds.
+func cellLines(text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	type line struct{ start, end int } // end: the "\n" or len(text)
+	var lines []line
+	for at := 0; at <= len(text); {
+		nl := strings.IndexByte(text[at:], '\n')
+		if nl < 0 {
+			lines = append(lines, line{at, len(text)})
+			break
+		}
+		lines = append(lines, line{at, at + nl})
+		at += nl + 1
+	}
+	cell := func(l line) (string, bool) {
+		c := strings.TrimSpace(text[l.start:l.end])
+		if c == "" || strings.ContainsRune(c, '\t') || utf8.RuneCountInString(c) > maxCellRunes {
+			return c, false
+		}
+		last, _ := utf8.DecodeLastRuneInString(c)
+		return c, !strings.ContainsRune(".:;,!?…", last)
+	}
+	var out []byte
+	for i := 0; i < len(lines); {
+		var cells []string
+		j := i
+		for ; j < len(lines); j++ {
+			c, ok := cell(lines[j])
+			if !ok {
+				break
+			}
+			cells = append(cells, c)
+		}
+		if k := cellWidth(cells); k > 0 {
+			if out == nil {
+				out = []byte(text)
+			}
+			for r := i; r+k <= j; r += k {
+				for c := r; c < r+k-1; c++ {
+					out[lines[c].end] = '\t'
+					if e := lines[c].end; e > 0 && out[e-1] == '\r' {
+						out[e-1] = ' '
+					}
+				}
+			}
+		}
+		i = max(j, i+1)
+	}
+	if out == nil {
+		return text
+	}
+	return string(out)
+}
+
+// maxCellRunes bounds a cell of a table copied one cell a line.
+const maxCellRunes = 48
+
+// cellWidth is how many cells a row has in a run of one-cell lines, 0 when
+// the run is no table (see cellLines).
+func cellWidth(run []string) int {
+	numeric := func(c string) bool {
+		if c == "-" || c == "–" {
+			return true
+		}
+		c = strings.TrimSuffix(c, "%")
+		return c != "" && strings.Trim(c, "0123456789.,") == "" && c[0] >= '0' && c[0] <= '9'
+	}
+	for k := 2; k <= maxCellColumns && 3*k <= len(run); k++ {
+		if (len(run)-k)%k != 0 {
+			continue
+		}
+		ok := true
+		for _, l := range run[:k] {
+			ok = ok && !numeric(l)
+		}
+		numCol := false
+		for c := 0; ok && c < k; c++ {
+			nums, words := 0, 0
+			for r := k + c; r < len(run); r += k {
+				if numeric(run[r]) {
+					nums++
+				} else {
+					words++
+				}
+			}
+			ok = nums == 0 || words == 0
+			numCol = numCol || words == 0
+		}
+		if ok && numCol {
+			return k
+		}
+	}
+	return 0
+}
+
+// maxCellColumns bounds the columns of a table copied one cell a line.
+const maxCellColumns = 10
