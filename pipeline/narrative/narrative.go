@@ -286,6 +286,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 	x.sents = splitSentences(text, toks)
 	x.relatedHeadlines()
 	x.tableRows()
+	x.listItems()
 	return x
 }
 

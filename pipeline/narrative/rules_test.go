@@ -1322,6 +1322,17 @@ var ruleCases = []struct {
 	{"short lines with numbers that are no table", "2024-12-20",
 		"Năm 2024, huyện Lộc Hà có 22 mô hình được công nhận.\n\nLượt xem\n1.245\nBình luận\n3\nChia sẻ\n12\n",
 		[]want{w("models_recognized", 22, ex, "2024")}},
+	// The items of a list with no verb of their own count what the line
+	// opening the list, ending in a colon, says.
+	{"items of a list share the verb of the line opening it", "2025-09-20",
+		"Số mô hình \"Dân vận khéo\" được công nhận ở huyện Can Lộc qua các năm như sau:\n- Năm 2022: 41 mô hình;\n- Năm 2023: 47 mô hình;\n- Năm 2024: 52 mô hình.",
+		[]want{w("models_recognized", 41, ex, "2022"), w("models_recognized", 47, ex, "2023"), w("models_recognized", 52, ex, "2024")}},
+	{"items of a list after a blank line share the verb of the line opening it", "2024-12-20",
+		"Năm 2024, Nhân dân các xã của huyện Lộc Hà đã hiến đất làm đường:\n\n+ Xã Thạch Bằng: 1.250 m2;\n+ Xã Hộ Độ: 980 m2.",
+		[]want{w("land_donated_m2", 1250, ex, "2024"), w("land_donated_m2", 980, ex, "2024")}},
+	{"items of a list with verbs of their own keep them", "2024-12-20",
+		"Kết quả năm 2024 của huyện Lộc Hà:\n- Các chi bộ đăng ký 30 mô hình;\n- Nhân dân hiến 1.200 m2 đất.",
+		[]want{w("models_registered", 30, ex, "2024"), w("land_donated_m2", 1200, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {

@@ -671,3 +671,82 @@ func cellWidth(run []string) int {
 
 // maxCellColumns bounds the columns of a table copied one cell a line.
 const maxCellColumns = 10
+
+// listItems gives the items of a list that have no verb of their own
+// ("- Năm 2022: 41 mô hình;") the verb of the line opening the list, which
+// ends in a colon ("Số mô hình được công nhận qua các năm như sau:"), as a
+// table's row gets its lead's: the verb's words are copied, with no width,
+// before each amount whose unit no verb of the item governs.
+func (x *extraction) listItems() {
+	lx := x.lx
+	item := func(s *sentence) bool {
+		return len(s.toks) > 1 && s.toks[0].kind == tPunct && bullets[s.toks[0].text]
+	}
+	for n := range x.sents {
+		s := &x.sents[n]
+		if !item(s) {
+			continue
+		}
+		p := n - 1
+		for p >= 0 && item(&x.sents[p]) {
+			p--
+		}
+		if p < 0 || !isPunct(x.sents[p].toks, len(x.sents[p].toks)-1, ":") {
+			continue
+		}
+		lead, toks := x.sents[p].toks, s.toks
+		cues, quals := lx.cues.spans(toks), lx.quals.spans(toks)
+		var out []token
+		for i, t := range toks {
+			if t.kind == tNum && !governed(toks[i+1:], cues, lx) {
+				if verb := leadVerb(lead, toks[i+1:], lx); len(verb) > 0 {
+					at := i
+					for _, q := range quals {
+						if q.end == i {
+							at = q.start
+						}
+					}
+					// the copy goes before the qualifier, already in out
+					rest := append([]token(nil), out[len(out)-(i-at):]...)
+					out = out[:len(out)-(i-at)]
+					for _, v := range verb {
+						v.start, v.end, v.space, v.nl = toks[at].start, toks[at].start, true, false
+						out = append(out, v)
+					}
+					out = append(out, rest...)
+				}
+			}
+			out = append(out, t)
+		}
+		if len(out) > len(toks) {
+			s.toks = out
+		}
+	}
+}
+
+// bullets open the items of a list.
+var bullets = map[string]bool{"-": true, "+": true, "•": true, "*": true, "–": true, "·": true}
+
+// governed: a verb of the item governs the class of the unit unit opens
+// with (after a multiplier).
+func governed(unit []token, cues []span, lx *lexicon) bool {
+	es, _ := lx.units.at(unit, 0)
+	if len(es) == 0 {
+		if _, j := lx.mult.at(unit, 0); j > 0 {
+			es, _ = lx.units.at(unit, j)
+		}
+	}
+	if len(es) == 0 {
+		return true // no amount: nothing to give a verb to
+	}
+	uc, ok := lx.classes[es[0].class]
+	if !ok {
+		return true
+	}
+	for _, sp := range cues {
+		if uc.governedBy(sp) && !sp.has("neutral") {
+			return true
+		}
+	}
+	return false
+}
