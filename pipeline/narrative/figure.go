@@ -2262,6 +2262,15 @@ func (x *extraction) compared(c *sentCtx, cd *cand) string {
 			return "what there was at the time of a comparison («" + words + "»), not this period's"
 		}
 	}
+	// "gấp 1,5 lần nhiệm kỳ 2015-2020 (28 tỷ đồng)": so many times the
+	// period compared with, then its figure in brackets (the times'
+	// number stands inside the words, so no comparison phrase holds them)
+	for _, e := range c.times {
+		if e.start >= 3 && isKey(toks, e.start-1, x.lx.k.of("lần")) && toks[e.start-2].kind == tNum && isKey(toks, e.start-3, x.lx.k.of("gấp")) &&
+			isPunct(toks, e.end, "(") && cd.qStart == e.end+1 {
+			return "in brackets after so many times the period compared with («" + x.text[toks[e.start-3].start:toks[e.end-1].end] + "»): that period's figure, not this one's"
+		}
+	}
 	return ""
 }
 

@@ -1333,6 +1333,14 @@ var ruleCases = []struct {
 	{"items of a list with verbs of their own keep them", "2024-12-20",
 		"Kết quả năm 2024 của huyện Lộc Hà:\n- Các chi bộ đăng ký 30 mô hình;\n- Nhân dân hiến 1.200 m2 đất.",
 		[]want{w("models_registered", 30, ex, "2024"), w("land_donated_m2", 1200, ex, "2024")}},
+	// "gấp N lần" then the period compared with, and its figure in
+	// brackets: that period's figure, set beside for comparison.
+	{"the figure of the period compared with, after gấp N lần", "2025-09-20",
+		"Nhìn lại nhiệm kỳ 2020-2025\n\nCả nhiệm kỳ, Nhân dân huyện Nghi Xuân đóng góp 42 tỷ đồng làm đường, gấp 1,5 lần nhiệm kỳ 2015-2020 (28 tỷ đồng).",
+		[]want{w("funds_mobilized_vnd", 42e9, ex, "2020..2025")}},
+	{"the figure of the year compared with, after gấp N lần", "2024-12-20",
+		"Năm 2024, Nhân dân huyện Nghi Xuân hiến 9.600 m2 đất, gấp hai lần năm 2023 (4.800 m2).",
+		[]want{w("land_donated_m2", 9600, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {
