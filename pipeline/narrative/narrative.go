@@ -282,6 +282,13 @@ func (e *Extractor) newExtraction(text string) *extraction {
 			return byUnit
 		}
 		return notCounted
+	}, func(toks []token, i int) bool {
+		for j := max(i-3, 0); j < i; j++ {
+			if es, end := x.lx.quals.at(toks, j); len(es) > 0 && end == i {
+				return true
+			}
+		}
+		return false
 	})
 	x.sents = splitSentences(text, toks)
 	x.relatedHeadlines()

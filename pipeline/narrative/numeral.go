@@ -97,8 +97,10 @@ const (
 // sentence holding only those is still skipped as having no number.
 //
 // A digit word that is no number alone ("một", "năm") is one before a
-// multiplier: "một nghìn hai trăm", "năm triệu đồng".
-func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counted func([]token, int) counting) []token {
+// multiplier: "một nghìn hai trăm", "năm triệu đồng", and before a unit
+// after a qualifier (qualified: one ends right before toks[i]): "gần một
+// héc-ta".
+func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counted func([]token, int) counting, qualified func([]token, int) bool) []token {
 	if len(nums) == 0 {
 		return toks
 	}
@@ -109,7 +111,7 @@ func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counte
 			if _, ok := nums[toks[i].key]; ok || toks[i].kind == tNum {
 				n, v = readNumeral(toks, i, nums, false)
 				if n == 0 {
-					if n1, v1 := readNumeral(toks, i, nums, true); n1 == 1 && counted(toks, i+1) == byMultiplier {
+					if n1, v1 := readNumeral(toks, i, nums, true); n1 == 1 && (counted(toks, i+1) == byMultiplier || counted(toks, i+1) == byUnit && qualified(toks, i)) {
 						n, v = n1, v1
 					}
 				}

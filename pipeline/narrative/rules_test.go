@@ -1341,6 +1341,11 @@ var ruleCases = []struct {
 	{"the figure of the year compared with, after gấp N lần", "2024-12-20",
 		"Năm 2024, Nhân dân huyện Nghi Xuân hiến 9.600 m2 đất, gấp hai lần năm 2023 (4.800 m2).",
 		[]want{w("land_donated_m2", 9600, ex, "2024")}},
+	// "một" is a number before a multiplier; after a qualifier ("gần",
+	// "hơn", "khoảng") it is one before a unit too.
+	{"một after a qualifier, before a unit", "2024-01-15",
+		"Năm 2023, Nhân dân xã Sơn Kim hiến gần một héc-ta đất làm đường. Xã tổ chức một hội nghị đối thoại với Nhân dân.",
+		[]want{w("land_donated_m2", 10000, ap, "2023")}},
 }
 
 func TestRules(t *testing.T) {
