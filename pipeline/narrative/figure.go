@@ -332,8 +332,10 @@ func (x *extraction) restated(toks []token, j int, v float64) int {
 
 // subjectUnit reads the unit of a number written as the value of a "số …"
 // subject ("Số mô hình được công nhận là 98.", "Tổng số tập thể được khen
-// thưởng: 45"): the number ends its phrase and follows "là" or a colon, and
-// "số" and a unit noun open the subject, in the clause, a few words before.
+// thưởng: 45"), or the value it is raised to ("nâng tổng số mô hình được
+// công nhận lên 19"): the number ends its phrase and follows "là", "lên" or a
+// colon, and "số" and a unit noun open the subject, in the clause, a few
+// words before.
 func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, bool) {
 	toks := c.toks
 	if end < len(toks) && toks[end].kind != tPunct {
@@ -343,7 +345,7 @@ func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, bool) {
 	if sp, ok := endingAt(c.quals, i); ok {
 		b = sp.start
 	}
-	if !(isPunct(toks, b-1, ":") || isKey(toks, b-1, x.lx.k.of("là"))) {
+	if !(isPunct(toks, b-1, ":") || isKey(toks, b-1, x.lx.k.of("là"), x.lx.k.of("lên"))) {
 		return nil, 0, false
 	}
 	clauseStart, _ := c.clauseOf(i)

@@ -1346,6 +1346,11 @@ var ruleCases = []struct {
 	{"một after a qualifier, before a unit", "2024-01-15",
 		"Năm 2023, Nhân dân xã Sơn Kim hiến gần một héc-ta đất làm đường. Xã tổ chức một hội nghị đối thoại với Nhân dân.",
 		[]want{w("land_donated_m2", 10000, ap, "2023")}},
+	// The value a "số …" subject is raised to ("nâng tổng số mô hình …
+	// lên 19") is its value, as after "là" or a colon.
+	{"the value a count is raised to", "2025-11-28",
+		"Năm 2025, xã Kỳ Khang công nhận thêm 3 mô hình, nâng tổng số mô hình được công nhận trong năm lên 19.",
+		[]want{w("models_recognized", 3, ex, "2025"), w("models_recognized", 19, ex, "2025")}},
 }
 
 func TestRules(t *testing.T) {
