@@ -2466,13 +2466,35 @@ func (x *extraction) leadYear() int {
 // what follows it ("Năm 2021, …", "Ba năm qua, …"); a cumulative "Đến
 // nay, …" is about its own sentence only.
 func (x *extraction) openingTime(k int) *timeExpr {
+	off := bylineEnd(x.sents[k].toks)
 	for _, e := range x.timesOf(k) {
-		if e.start <= 2 && e.kind != tkDate && e.kind != tkToDate && !e.comparison {
+		if e.start >= off && e.start-off <= 2 && e.kind != tkDate && e.kind != tkToDate && !e.comparison {
 			return &e
 		}
 	}
 	return nil
 }
+
+// bylineEnd is where the words of a sentence begin after a news agency's
+// byline opening it ("(Báo Nghệ An) - Năm 2024, …"): a bracket of a few
+// words, then a dash; 0 when it has none.
+func bylineEnd(toks []token) int {
+	if !isPunct(toks, 0, "(") {
+		return 0
+	}
+	for i := 1; i < len(toks) && i <= maxBylineTokens; i++ {
+		if isPunct(toks, i, ")") {
+			if isPunct(toks, i+1, "-–—") {
+				return i + 2
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// maxBylineTokens bounds a byline's bracket ("(Báo Nghệ An)", "(PLVN)").
+const maxBylineTokens = 8
 
 func (x *extraction) timesOf(k int) []timeExpr {
 	if x.times[k] == nil {

@@ -1351,6 +1351,11 @@ var ruleCases = []struct {
 	{"the value a count is raised to", "2025-11-28",
 		"Năm 2025, xã Kỳ Khang công nhận thêm 3 mô hình, nâng tổng số mô hình được công nhận trong năm lên 19.",
 		[]want{w("models_recognized", 3, ex, "2025"), w("models_recognized", 19, ex, "2025")}},
+	// A news agency's byline opening the lead ("(Báo Hà Tĩnh) - ") stands
+	// before the adverbial that dates what follows.
+	{"a byline before the year opening the lead", "2024-12-16",
+		"Nam Đàn: dân vận khéo\n\n(Báo Nghệ An) - Năm 2024, Ban Dân vận Huyện ủy Nam Đàn tham mưu công nhận 20 mô hình. Nhân dân trong huyện đã hiến 3.500 m2 đất làm đường.",
+		[]want{w("models_recognized", 20, ex, "2024"), w("land_donated_m2", 3500, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {
