@@ -2210,6 +2210,7 @@ func (x *extraction) period(c *sentCtx, cd *cand) (pipeline.Period, periodSource
 		if !ok {
 			continue
 		}
+		p = x.context[c.s.index-1].answered(e, p)
 		if i < 3 {
 			return p, srcOwn
 		}
@@ -2355,7 +2356,7 @@ func (x *extraction) contextPeriod(n int, ind string) (pipeline.Period, periodSo
 		for k := len(ts) - 1; k >= 0; k-- {
 			if e := ts[k]; e.kind != tkDate && !e.comparison {
 				if p, ok := x.resolve(&e); ok && x.valid(p) {
-					return p, srcContext
+					return x.context[n-1].answered(&e, p), srcContext
 				}
 			}
 		}
@@ -2388,14 +2389,29 @@ type sentContext struct {
 	// plans: the section's heading names a period after the report's
 	// date ("Phương hướng năm 2026" in a report of December 2025)
 	plans bool
+	// asked: the year an interview's question opening the section names,
+	// the year "cả năm", "trong năm" of its answer are
+	asked    pipeline.Period
+	hasAsked bool
+}
+
+// answered: the period of e, resolved as p, in an answer to a question
+// naming a year: "Cả năm, …" answering "năm 2023 … thế nào?" is 2023.
+func (c sentContext) answered(e *timeExpr, p pipeline.Period) pipeline.Period {
+	if e.kind == tkDocYear && e.half == 0 && c.hasAsked {
+		return c.asked
+	}
+	return p
 }
 
 func (x *extraction) contexts() []sentContext {
 	out := make([]sentContext, len(x.sents))
 	var cur sentContext
 	for k := range x.sents {
-		if x.sents[k].heading {
-			cur.hasOpen, cur.plans = false, false // a new section
+		// An interview's question opens the answer after it, as a heading
+		// its section: the period it names dates the answer.
+		if x.sents[k].heading || x.question(k) {
+			cur.hasOpen, cur.plans, cur.hasAsked = false, false, false // a new section
 			for _, e := range x.timesOf(k) {
 				if e.kind != tkPeriod || e.comparison {
 					continue
@@ -2403,6 +2419,9 @@ func (x *extraction) contexts() []sentContext {
 				p, ok := x.resolve(&e)
 				if ok && x.valid(p) {
 					cur.heading, cur.hasHeading = p, true
+					if x.question(k) && p.Type == pipeline.Year {
+						cur.asked, cur.hasAsked = p, true
+					}
 					break
 				}
 				if ok && x.hasDate && p.Start.After(x.date) {
@@ -2412,12 +2431,18 @@ func (x *extraction) contexts() []sentContext {
 			}
 		} else if e := x.openingTime(k); e != nil {
 			if p, ok := x.resolve(e); ok && x.valid(p) {
-				cur.open, cur.hasOpen = p, true
+				cur.open, cur.hasOpen = cur.answered(e, p), true
 			}
 		}
 		out[k] = cur
 	}
 	return out
+}
+
+// question tells a sentence ending in a question mark ("PV: Thưa bà, năm
+// 2023 phong trào có gì nổi bật?").
+func (x *extraction) question(k int) bool {
+	return isPunct(x.sents[k].toks, len(x.sents[k].toks)-1, "?")
 }
 
 // atEvent tells a sentence about the meeting or ceremony the report is of

@@ -1356,6 +1356,10 @@ var ruleCases = []struct {
 	{"a byline before the year opening the lead", "2024-12-16",
 		"Nam Đàn: dân vận khéo\n\n(Báo Nghệ An) - Năm 2024, Ban Dân vận Huyện ủy Nam Đàn tham mưu công nhận 20 mô hình. Nhân dân trong huyện đã hiến 3.500 m2 đất làm đường.",
 		[]want{w("models_recognized", 20, ex, "2024"), w("land_donated_m2", 3500, ex, "2024")}},
+	// An interview: the period a question names dates the answer after it.
+	{"the year a question names dates its answer", "2024-01-15",
+		"Trưởng Ban Dân vận Huyện ủy Can Lộc: \"Dân tin thì dân làm\"\n\nPV: Thưa ông, năm 2023 phong trào \"Dân vận khéo\" ở Can Lộc có gì nổi bật?\n\nÔng Phan Văn Nam: Cả năm, các xã, thị trấn đăng ký 42 mô hình mới. Riêng làm đường, bà con góp 1,2 tỷ đồng. Bà con hiến 2.600 m2 đất làm đường.\n\nPV: Còn việc đối thoại với dân thì sao?\n\nÔng Phan Văn Nam: Lãnh đạo các cấp đã ngồi lại với dân 35 buổi đối thoại.",
+		[]want{w("models_registered", 42, ex, "2023"), w("funds_mobilized_vnd", 1.2e9, ex, "2023"), w("land_donated_m2", 2600, ex, "2023"), w("dialogues", 35, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {
