@@ -2604,6 +2604,11 @@ func (x *extraction) resolve(e *timeExpr) (pipeline.Period, bool) {
 			return pipeline.RangePeriod(x.date.Year()-e.years, x.date.Year()), true
 		}
 	case tkPrevTerm:
+		// A term the report names that has run its course by the report's
+		// year ("Nhìn lại nhiệm kỳ 2020-2025", dated 2025) is the one past.
+		if x.hasTerm && x.hasDate && x.term.Start.Year() < x.date.Year() && x.term.End.Year() <= x.date.Year() {
+			return x.term, true
+		}
 		// The congress is for the term that starts in its year: the term
 		// before it ran as long, ending then.
 		if x.hasTerm {

@@ -1360,6 +1360,11 @@ var ruleCases = []struct {
 	{"the year a question names dates its answer", "2024-01-15",
 		"Trưởng Ban Dân vận Huyện ủy Can Lộc: \"Dân tin thì dân làm\"\n\nPV: Thưa ông, năm 2023 phong trào \"Dân vận khéo\" ở Can Lộc có gì nổi bật?\n\nÔng Phan Văn Nam: Cả năm, các xã, thị trấn đăng ký 42 mô hình mới. Riêng làm đường, bà con góp 1,2 tỷ đồng. Bà con hiến 2.600 m2 đất làm đường.\n\nPV: Còn việc đối thoại với dân thì sao?\n\nÔng Phan Văn Nam: Lãnh đạo các cấp đã ngồi lại với dân 35 buổi đối thoại.",
 		[]want{w("models_registered", 42, ex, "2023"), w("funds_mobilized_vnd", 1.2e9, ex, "2023"), w("land_donated_m2", 2600, ex, "2023"), w("dialogues", 35, ex, "2023")}},
+	// "Cả nhiệm kỳ" at a congress is the whole term it reviews, as
+	// "nhiệm kỳ qua" is.
+	{"the whole term at a congress", "2025-06-20",
+		"Đại hội đại biểu Đảng bộ huyện Nghi Xuân lần thứ XXV, nhiệm kỳ 2025-2030\n\nNăm 2024, huyện công nhận 30 mô hình. Cả nhiệm kỳ, Nhân dân trong huyện hiến 5,6 ha đất làm đường.",
+		[]want{w("models_recognized", 30, ex, "2024"), w("land_donated_m2", 56000, ex, "2020..2025")}},
 }
 
 func TestRules(t *testing.T) {
