@@ -439,6 +439,9 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 		// its committee named in a heading ("Ban Dân vận Huyện ủy X",
 		// "Đảng ủy xã X"): who writes the report
 		writer bool
+		// named in a heading after a commune's type word ("Xã Nghi Hoa -
+		// Nghi Lộc")
+		inCommune bool
 	}
 	locals := map[string]*local{}
 	var lorder []string
@@ -512,6 +515,7 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 				}
 				l.n++
 				l.writer = l.writer || m.org && m.typed && x.sents[sn].heading
+				l.inCommune = l.inCommune || x.sents[sn].heading && x.communeWordBefore(x.sents[sn].toks, m.start)
 			}
 		}
 	}
@@ -565,6 +569,11 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 	// Huyện ủy Đức Thọ sơ kết …", "Đảng ủy xã Kim Tân – …"), and no other:
 	// who writes the report (learnt from held-out batch n45–n54).
 	once := best != nil && best.n == 1 && second == nil && scopeProv == 0 && (district(best) && scopeLocal > 0 || best.writer)
+	// So is a district named once, and no other unit, in a heading after a
+	// commune's type word ("Xã Nghi Hoa - Nghi Lộc", a commune's page whose
+	// commune the reference does not list before 2025): the commune's
+	// report, its figures under the district.
+	once = once || best != nil && best.n == 1 && second == nil && scopeProv == 0 && !reformed && district(best) && best.inCommune
 	if best != nil && (best.n >= 2 || once) && (second == nil || best.n > second.n || district(best) != district(second)) && scopeLocal >= scopeProv {
 		unit, utype = best.name, best.utype
 		if best.province != "" {
@@ -600,6 +609,18 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 		unit = x.opts.District
 	}
 	return province, unit, utype
+}
+
+// communeWordBefore tells whether a commune's type word (xã, phường, thị
+// trấn) stands before toks[at].
+func (x *extraction) communeWordBefore(toks []token, at int) bool {
+	k := x.lx.k
+	for i := 0; i < at && i < len(toks); i++ {
+		if isKey(toks, i, k.of("xã"), k.of("phường")) || isKey(toks, i, k.of("thị")) && isKey(toks, i+1, k.of("trấn")) {
+			return true
+		}
+	}
+	return false
 }
 
 // unnamedProvince: the text speaks of "tỉnh" with no name after it ("UBND

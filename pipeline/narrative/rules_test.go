@@ -1365,6 +1365,14 @@ var ruleCases = []struct {
 	{"the whole term at a congress", "2025-06-20",
 		"Đại hội đại biểu Đảng bộ huyện Nghi Xuân lần thứ XXV, nhiệm kỳ 2025-2030\n\nNăm 2024, huyện công nhận 30 mô hình. Cả nhiệm kỳ, Nhân dân trong huyện hiến 5,6 ha đất làm đường.",
 		[]want{w("models_recognized", 30, ex, "2024"), w("land_donated_m2", 56000, ex, "2020..2025")}},
+	// A commune's page or report headed by its name and its district's
+	// ("Xã Nghi Hoa - Nghi Lộc"): the commune's figures, under its district.
+	{"a commune's heading naming its district after a dash", "2024-11-10",
+		"Xã Nghi Hoa - Nghi Lộc\n\nTrong tháng 10/2024, bà con hiến 1.460 m2 đất mở đường liên xóm.",
+		[]want{w("land_donated_m2", 1460, ex, "2024-10").at("Nghệ An", "Nghi Lộc")}},
+	{"a commune's heading naming its district after a comma", "2024-11-10",
+		"Đảng ủy xã Nghi Hoa, huyện Nghi Lộc\n\nTrong tháng 10/2024, bà con hiến 1.460 m2 đất mở đường liên xóm.",
+		[]want{w("land_donated_m2", 1460, ex, "2024-10").at("Nghệ An", "Nghi Lộc")}},
 }
 
 func TestRules(t *testing.T) {
