@@ -2429,6 +2429,7 @@ func (x *extraction) contexts() []sentContext {
 					break
 				}
 			}
+			cur.plans = cur.plans || x.sents[k].heading && x.planHeading(x.sents[k].toks)
 		} else if e := x.openingTime(k); e != nil {
 			if p, ok := x.resolve(e); ok && x.valid(p) {
 				cur.open, cur.hasOpen = cur.answered(e, p), true
@@ -2437,6 +2438,17 @@ func (x *extraction) contexts() []sentContext {
 		out[k] = cur
 	}
 	return out
+}
+
+// planHeading: a heading opening, after its section's number, with the
+// tasks or directions ahead (exclusions.tsv plan_heading).
+func (x *extraction) planHeading(toks []token) bool {
+	i := 0
+	for i < len(toks) && (toks[i].kind == tPunct || listNumber(toks[i])) {
+		i++
+	}
+	sp, ok := spanAt(x.lx.excl.spans(toks), i)
+	return ok && sp.has("plan_heading")
 }
 
 // question tells a sentence ending in a question mark ("PV: Thưa bà, năm
