@@ -171,8 +171,8 @@ const (
 	// province and district (273 of 302 found on the code before the
 	// twelfth stop, 311 of 320 after it; 377 of 383 with n45–n54, 398 of
 	// 404 with n55–n58; 406 of 413 with n45/n53's villages keyed; 466 of
-	// 473 with n59–n68)
-	heldOutPlaceFloor = 466
+	// 473 with n59–n68; 481 of 490 with n69–n72)
+	heldOutPlaceFloor = 481
 	// n45–n54 (thirteenth stop): 50 of 67 found right at first sight, 50
 	// of 63 expected (0.746 / 0.794); 63 of 63 after digits restated in
 	// words, tables of indicators by row, sums over units counted together,
@@ -198,9 +198,12 @@ const (
 	batch14RecallFloor    = 1.0
 	// n69–n72, written with n59–n68 and put aside (key and checksum
 	// committed first in testdata/putaside), scored once after the rules
-	// learnt from n59–n68.
-	batch14bPrecisionFloor = 0
-	batch14bRecallFloor    = 0
+	// learnt from n59–n68: 17 of 18 found right, 17 of 19 expected (0.944 /
+	// 0.895, as the code before the stop); 17 of 17 after a plan's section
+	// heading. Its two misses (a ward's residential blocks, "các khối",
+	// "khối Yên Giang", read as blocs of a breakdown) are not fixed.
+	batch14bPrecisionFloor = 1.0
+	batch14bRecallFloor    = 0.89
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
@@ -254,8 +257,8 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 112 || v.Total.Expected < 473 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 112 and 473", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 116 || v.Total.Expected < 492 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 116 and 492", len(v.Docs), v.Total.Expected)
 	}
 	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45–n54, [4]
 	// n55–n58, [5] n59–n68, [6] n69 on
