@@ -1472,6 +1472,9 @@ func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand, lowerOn
 			if lowerOnly && sp.start > 0 && c.toks[sp.start].upper {
 				continue
 			}
+			if x.residentialBlock(c, sp) {
+				continue
+			}
 			return true
 		}
 	}
@@ -1481,6 +1484,26 @@ func (x *extraction) levelSubject(c *sentCtx, cd *cand, earlier []*cand, lowerOn
 	// ("huyện Kỳ Anh 3 tỷ đồng"). Outside a list an unnamed "huyện" is the
 	// district the text is about, so only items count.
 	return !lowerOnly && x.unnamedUnitAt(c, from, cd.qStart)
+}
+
+// residentialBlock: "khối" naming no bloc, as a ward's residential blocks
+// are named: before a name or a number ("khối Trung Hòa", "khối 5") or a
+// verb ("Nhân dân các khối góp …"). A bloc is named by its noun ("khối
+// doanh nghiệp", "khối xã, thị trấn").
+func (x *extraction) residentialBlock(c *sentCtx, sp span) bool {
+	if sp.end-sp.start != 1 || c.toks[sp.start].key != x.lx.k.of("khối") {
+		return false
+	}
+	nx := tokAt(c.toks, sp.end)
+	if nx.kind == tNum || nx.kind == tWord && nx.upper {
+		return true
+	}
+	for _, cue := range c.cues {
+		if cue.start == sp.end {
+			return true
+		}
+	}
+	return false
 }
 
 // unnamedUnitAt: the item starting at from (after punctuation, a parts

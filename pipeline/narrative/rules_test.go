@@ -1380,6 +1380,14 @@ var ruleCases = []struct {
 	{"a section headed by the tasks of the year is a plan", "2026-01-05",
 		"Đảng ủy phường Trường Vinh\nTổng kết công tác dân vận năm 2025\n\nI. KẾT QUẢ\nNăm 2025, các chi bộ đăng ký 16 mô hình \"Dân vận khéo\".\n\nII. NHIỆM VỤ NĂM 2026\nĐăng ký mới 20 mô hình; tổ chức 6 cuộc đối thoại.\n\nIII. Phương hướng năm 2026\nCác khối phố đóng góp 500 triệu đồng làm đường.",
 		[]want{w("models_registered", 16, ex, "2025")}},
+	// A ward's residential blocks ("các khối", "khối Trung Hòa") are places,
+	// not the blocs of a breakdown ("khối doanh nghiệp ủng hộ …").
+	{"a ward's residential blocks are no blocs of a breakdown", "2025-12-30",
+		"Phường Vinh Lộc tổng kết năm 2025\n\nNăm 2025, Nhân dân các khối góp 500 triệu đồng và 1.600 m2 đất làm ngõ; riêng khối Trung Hòa hiến 300 m2.",
+		[]want{w("funds_mobilized_vnd", 5e8, ex, "2025"), w("land_donated_m2", 1600, ex, "2025"), w("land_donated_m2", 300, ex, "2025")}},
+	{"a bloc named by its noun stays a part", "2025-12-30",
+		"Năm 2025, Quỹ \"Vì người nghèo\" tỉnh Nghệ An tiếp nhận 40 tỷ đồng; trong đó, khối doanh nghiệp ủng hộ 12 tỷ đồng.",
+		[]want{w("funds_mobilized_vnd", 40e9, ex, "2025").at("Nghệ An", "")}},
 }
 
 func TestRules(t *testing.T) {
