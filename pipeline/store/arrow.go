@@ -411,6 +411,12 @@ func plainStrings(indices []int32, n int, vals []string, null int32) arrow.Array
 		size = len(vals[0])
 	}
 	c.reserve(n, size+1)
+	c.addIDs(indices, n, vals, null)
+	return c.array()
+}
+
+// addIDs adds the n strings indices name, as plainStrings reads them.
+func (c *strCol) addIDs(indices []int32, n int, vals []string, null int32) {
 	for i := 0; i < n; i++ {
 		g := int32(0)
 		if indices != nil {
@@ -422,5 +428,4 @@ func plainStrings(indices []int32, n int, vals []string, null int32) arrow.Array
 		}
 		c.add(vals[g], true)
 	}
-	return c.array()
 }

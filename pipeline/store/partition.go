@@ -298,18 +298,7 @@ func plainRecord(chunks []*chunk) arrow.RecordBatch {
 		}
 		s.reserve(n, size+1)
 		for _, c := range chunks {
-			idx, vals := c.idx[col], c.vals[col]
-			for i := range c.n {
-				g := int32(0)
-				if idx != nil {
-					g = idx[i]
-				}
-				if g == null {
-					s.add("", false)
-					continue
-				}
-				s.add(vals[g], true)
-			}
+			s.addIDs(c.idx[col], c.n, c.vals[col], null)
 		}
 		cols[col] = s.array()
 	}
