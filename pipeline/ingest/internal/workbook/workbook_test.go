@@ -428,33 +428,12 @@ func TestPercentCells(t *testing.T) {
 	code, quoted := "0.0%", `0" %"`
 	styles := []*excelize.Style{{NumFmt: 9}, {NumFmt: 10}, {CustomNumFmt: &code}, {CustomNumFmt: &quoted}, {NumFmt: 3}}
 	for i, st := range styles {
-		id, err := f.NewStyle(st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cell := fmt.Sprintf("A%d", i+1)
-		if err := f.SetCellValue("Sheet1", cell, 0.5); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.SetCellStyle("Sheet1", cell, cell, id); err != nil {
-			t.Fatal(err)
-		}
+		styledCell(t, f, fmt.Sprintf("A%d", i+1), 0.5, st)
 	}
 	if err := f.SetCellValue("Sheet1", "B1", "50%"); err != nil {
 		t.Fatal(err)
 	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := b.Rows(0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := firstSheetRows(t, f)
 	defer rows.Close()
 	var got []bool
 	for rows.Next() {
@@ -520,38 +499,11 @@ func TestDateCells(t *testing.T) {
 		{own("General"), 0}, {own(`#,##0_);(#,##0)`), 0}, {own("0.0%"), ShownPercent},
 	}
 	for i, s := range styles {
-		id, err := f.NewStyle(s.st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cell := fmt.Sprintf("A%d", i+1)
-		if err := f.SetCellValue("Sheet1", cell, 45424); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.SetCellStyle("Sheet1", cell, cell, id); err != nil {
-			t.Fatal(err)
-		}
+		styledCell(t, f, fmt.Sprintf("A%d", i+1), 45424, s.st)
 	}
 	// A text in a date's style is a text.
-	id, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
-	if err := f.SetCellValue("Sheet1", "B1", "12/5"); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.SetCellStyle("Sheet1", "B1", "B1", id); err != nil {
-		t.Fatal(err)
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := b.Rows(0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	styledCell(t, f, "B1", "12/5", &excelize.Style{NumFmt: 14})
+	rows := firstSheetRows(t, f)
 	defer rows.Close()
 	for rows.Next() {
 		for _, c := range rows.Cells() {
@@ -570,4 +522,39 @@ func TestDateCells(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// styledCell sets the cell of Sheet1 to v in style st, as a clerk's
+// formatting leaves it.
+func styledCell(t *testing.T, f *excelize.File, cell string, v any, st *excelize.Style) {
+	t.Helper()
+	id, err := f.NewStyle(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStyle("Sheet1", cell, cell, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// firstSheetRows saves f and opens its first sheet's rows with this
+// package's reader.
+func firstSheetRows(t *testing.T, f *excelize.File) *Rows {
+	t.Helper()
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := b.Rows(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
