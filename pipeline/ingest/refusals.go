@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 
 	"github.com/danvan/danvan/pipeline"
+	datadir "github.com/danvan/danvan/pipeline/layout"
 )
 
 // How a file's refused rows travel. They are stored in one order: the
@@ -209,7 +209,7 @@ func (s *spool) add(e pipeline.RowError) error {
 		if dir == "" {
 			dir = os.TempDir()
 		}
-		f, err := os.CreateTemp(dir, strconv.Itoa(os.Getpid())+"-refusals-*.tmp")
+		f, err := os.CreateTemp(dir, datadir.Self()+"-refusals-*.tmp")
 		if err != nil {
 			s.werr = fmt.Errorf("set refused rows aside: %w", err)
 			return s.werr

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/pipeline"
+	dd "github.com/danvan/danvan/pipeline/layout"
 )
 
 // TestRefusalsOrder: a streamed file's refused rows are stored in one
@@ -184,7 +185,7 @@ func TestSpool(t *testing.T) {
 		}
 	}
 	files, _ := os.ReadDir(dir)
-	if len(files) != 1 || !strings.HasPrefix(files[0].Name(), fmt.Sprint(os.Getpid(), "-")) {
+	if len(files) != 1 || !strings.HasPrefix(files[0].Name(), dd.Self()+"-") {
 		t.Fatalf("temp files %v, want one named for this process", files)
 	}
 	tl := newTally(-1)

@@ -1,6 +1,8 @@
 package layout
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // Every file of the data directory that someone reads while it may be
@@ -21,14 +24,64 @@ import (
 // a temp file, which CleanTemps removes once its writer is gone. The one
 // exception, WriteFileUnsynced, skips the syncs.
 //
-// Temp files are named ".<name>.<pid>-<n>.tmp": hidden, so no reader here
-// takes one for data, and marked with the writing process, so a live
-// writer's file is told from a dead one's.
+// Temp files are named ".<name>.<pid>-<mark>-<n>.tmp": hidden, so no
+// reader here takes one for data, and marked with the writing process
+// (self), so a live writer's file is told from a dead one's.
 
 var tempSeq atomic.Uint64
 
 func tempName(path string) string {
-	return filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.%d-%d.tmp", filepath.Base(path), os.Getpid(), tempSeq.Add(1)))
+	return filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.%s-%d.tmp", filepath.Base(path), self, tempSeq.Add(1)))
+}
+
+// self is this process's id and a mark drawn when it starts, "<pid>-<mark>":
+// the files a process names as its own (temp files, the store's work
+// files, reading records) begin with it. The id tells a dead process's
+// leftovers from a live one's; the mark tells this process's from those
+// of an earlier one that had the same id, which a process in a container
+// has each time it starts (pid 1) and a service started at boot often
+// has: by the id alone, such a process took a killed one's leftovers for
+// its own, never removed them, and its own writes failed on their names
+// ("file exists") run after run.
+var self = fmt.Sprintf("%d-%s", os.Getpid(), newMark())
+
+func newMark() string {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Sprintf("%08x", uint32(time.Now().UnixNano()))
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// Self is "<pid>-<mark>", what the names of this process's own files
+// begin with (see self).
+func Self() string { return self }
+
+// Gone reports whether the process that named a file with id pid and mark
+// m (ParseSelf) no longer runs: a process with another id that is not
+// alive, or one with this process's id and another mark (an earlier
+// process given the same id).
+func Gone(pid int, m string) bool {
+	if pid == os.Getpid() {
+		return self != strconv.Itoa(pid)+"-"+m
+	}
+	return !Alive(pid)
+}
+
+// ParseSelf reads a process's id and mark from the start of s, as Self
+// writes them ("<pid>-<mark>-…"). A name an earlier version wrote
+// ("<pid>-<n>.tmp", "<pid>-<n>-<label>.tmp") gives "" or its number,
+// never a live process's mark.
+func ParseSelf(s string) (pid int, mark string, ok bool) {
+	p, rest, _ := strings.Cut(s, "-")
+	pid, err := strconv.Atoi(p)
+	if err != nil || pid <= 0 {
+		return 0, "", false
+	}
+	if m, _, cut := strings.Cut(rest, "-"); cut {
+		mark = m
+	}
+	return pid, mark, true
 }
 
 // WriteFile writes data to path atomically and durably.
@@ -225,8 +278,8 @@ func CleanTemps(dir string) error {
 		return fmt.Errorf("clean temp files of %s: %w", dir, err)
 	}
 	for _, de := range des {
-		pid, ok := tempPID(de.Name())
-		if !ok || Alive(pid) {
+		pid, mark, ok := tempPID(de.Name())
+		if !ok || !Gone(pid, mark) {
 			continue
 		}
 		if err := os.Remove(filepath.Join(dir, de.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -236,16 +289,17 @@ func CleanTemps(dir string) error {
 	return nil
 }
 
-// tempPID reads the process id out of a temp file's name.
-func tempPID(name string) (int, bool) {
+// tempPID reads the process id and mark out of a temp file's name.
+func tempPID(name string) (int, string, bool) {
 	rest, ok := strings.CutSuffix(name, ".tmp")
 	if !ok || !strings.HasPrefix(name, ".") {
-		return 0, false
+		return 0, "", false
 	}
 	rest = rest[strings.LastIndexByte(rest, '.')+1:]
-	p, _, ok := strings.Cut(rest, "-")
-	pid, err := strconv.Atoi(p)
-	return pid, ok && err == nil && pid > 0
+	if !strings.Contains(rest, "-") {
+		return 0, "", false
+	}
+	return ParseSelf(rest)
 }
 
 // Alive reports whether a process with this id runs on this machine.

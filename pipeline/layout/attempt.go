@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -135,8 +134,8 @@ func CreateReading(d Dir, host string) (*Reading, error) {
 	}
 	pid := os.Getpid()
 	for n := 0; n < maxReadings; n++ {
-		// A name left by an earlier process with the same id is skipped.
-		f, err := os.OpenFile(d.ReadingFile(pid, n), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		// A name taken is skipped (another store of this process).
+		f, err := os.OpenFile(d.ReadingFile(n), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 		if errors.Is(err, os.ErrExist) {
 			continue
 		}
@@ -187,13 +186,18 @@ func (r *Reading) Remove() error {
 }
 
 // LeftReading is a reading record found in the attempts folder: its path,
-// the process named in its name and what it holds (a zero Attempt when it
-// cannot be read or decoded).
+// the process named in its name (its id and mark, Self; the mark is ""
+// in a name an earlier version wrote) and what it holds (a zero Attempt
+// when it cannot be read or decoded).
 type LeftReading struct {
 	Path    string
 	PID     int
+	Mark    string
 	Attempt Attempt
 }
+
+// Gone reports whether the process that wrote l no longer runs (Gone).
+func (l LeftReading) Gone() bool { return Gone(l.PID, l.Mark) }
 
 // LeftReadings lists the reading records in the attempts folder, every
 // process's.
@@ -212,12 +216,14 @@ func LeftReadings(d Dir) ([]LeftReading, error) {
 			continue
 		}
 		rest, ok = strings.CutSuffix(rest, ".json")
-		p, _, cut := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(p)
-		if !ok || !cut || err != nil || pid <= 0 {
+		if !ok || !strings.Contains(rest, "-") {
 			continue
 		}
-		l := LeftReading{Path: filepath.Join(d.Attempts(), de.Name()), PID: pid}
+		pid, mark, ok := ParseSelf(rest)
+		if !ok {
+			continue
+		}
+		l := LeftReading{Path: filepath.Join(d.Attempts(), de.Name()), PID: pid, Mark: mark}
 		if b, err := os.ReadFile(l.Path); err == nil && json.Unmarshal(b, &l.Attempt) != nil {
 			l.Attempt = Attempt{}
 		}

@@ -170,9 +170,10 @@ func TestWriteFile(t *testing.T) {
 func TestCleanTemps(t *testing.T) {
 	dir := t.TempDir()
 	dead := ".x.json.2147483646-1.tmp" // no process has this id
-	live := ".x.json." + itoa(os.Getpid()) + "-9.tmp"
+	live := ".x.json." + Self() + "-9.tmp"
+	earlier := ".x.json." + itoa(os.Getpid()) + "-ffffffff-9.tmp" // our id, another process's mark
 	other := ".hidden"
-	for _, n := range []string{dead, live, other, "x.json"} {
+	for _, n := range []string{dead, live, earlier, other, "x.json"} {
 		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -300,5 +301,53 @@ func TestSyncAll(t *testing.T) {
 	}
 	if err := syncEach([]string{gone + ".json"}, []string{dir}); err == nil || !strings.Contains(err.Error(), "gone.json") {
 		t.Errorf("syncEach of a missing file: %v", err)
+	}
+}
+
+// TestTempsOfAnEarlierProcessWithOurID: a process given the id of one
+// killed mid-write (a container's process is pid 1 each time it starts)
+// finds that one's temp files under names its own would take: its writes
+// must not fail on them (a commit record's staging failed with "file
+// exists" run after run), and CleanTemps removes them as a dead process's,
+// keeping this process's own.
+func TestTempsOfAnEarlierProcessWithOurID(t *testing.T) {
+	d := Dir(t.TempDir())
+	if err := MkdirAll(d.Manifest()); err != nil {
+		t.Fatal(err)
+	}
+	next := tempSeq.Load() + 1
+	var stale []string
+	for _, path := range []string{d.ManifestFile(batchA), d.ManifestFile(batchB)} {
+		for n := next; n < next+8; n++ {
+			p := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+itoa(os.Getpid())+"-"+strconv.FormatUint(n, 10)+".tmp")
+			if err := os.WriteFile(p, []byte("left by a killed process"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			stale = append(stale, p)
+		}
+	}
+	if err := WriteFile(d.ManifestFile(batchA), []byte("{}\n")); err != nil {
+		t.Errorf("write beside an earlier process's temps: %v", err)
+	}
+	st, err := Stage(d, Entry{Batch: batchB, SourceFile: "b.csv", Status: Loaded}, nil)
+	if err != nil {
+		t.Errorf("stage beside an earlier process's temps: %v", err)
+	}
+	live := tempName(d.ManifestFile(batchA))
+	if err := os.WriteFile(live, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := CleanTemps(d.Manifest()); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range stale {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s left: an earlier process's temp file", filepath.Base(p))
+		}
+	}
+	for _, p := range append([]string{live}, st.Files()...) {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("this process's temp file removed: %v", err)
+		}
 	}
 }

@@ -206,9 +206,10 @@ func (d Dir) Attempts() string { return d.path("warehouse", "attempts") }
 // AttemptFile is one batch's attempt record.
 func (d Dir) AttemptFile(batch string) string { return d.path("warehouse", "attempts", batch+".json") }
 
-// ReadingFile is reading record n of process pid (attempt.go).
-func (d Dir) ReadingFile(pid, n int) string {
-	return d.path("warehouse", "attempts", fmt.Sprintf("%s%d-%d.json", readingPrefix, pid, n))
+// ReadingFile is this process's reading record n (attempt.go), named with
+// its id and mark (Self).
+func (d Dir) ReadingFile(n int) string {
+	return d.path("warehouse", "attempts", fmt.Sprintf("%s%s-%d.json", readingPrefix, self, n))
 }
 
 // Tmp holds temp files of the store and DuckDB's spill files; never read.

@@ -39,7 +39,9 @@ func (s *Store) Begin(b pipeline.Batch) ([]layout.Strike, error) {
 		return nil, fmt.Errorf("begin %s: %w", b.SourceFile, err)
 	}
 	host := s.rd.host
-	if ok && a.PID > 0 && a.PID != os.Getpid() && (a.Host == "" || a.Host == host) && !layout.Alive(a.PID) {
+	// Only adoptReadings writes a process id here, a gone process's: one
+	// that is this process's id was an earlier process's (layout.Self).
+	if ok && a.PID > 0 && (a.Host == "" || a.Host == host) && (a.PID == os.Getpid() || !layout.Alive(a.PID)) {
 		a.Strikes = append(a.Strikes, layout.Strike{At: a.Started, Kind: layout.StrikeDied,
 			Reason:   "lần chạy dừng đột ngột khi đang đọc tệp (bị tắt, hết bộ nhớ hoặc máy khởi động lại)",
 			ReasonEN: "the run stopped abruptly while reading the file (killed, out of memory, or the machine restarted)"})
@@ -202,15 +204,19 @@ func (s *Store) adoptReadings() error {
 		return err
 	}
 	dead := func(l layout.LeftReading) bool {
-		return l.PID != os.Getpid() && (l.Attempt.Host == "" || l.Attempt.Host == host) && !layout.Alive(l.PID)
+		return (l.Attempt.Host == "" || l.Attempt.Host == host) && l.Gone()
 	}
 	// By dead process, its files in flight when it died: those it read
 	// and had not committed (one whose commit record is there had only its
 	// reading record left to end).
-	inFlight := map[int]int{}
+	type proc struct {
+		pid  int
+		mark string
+	}
+	inFlight := map[proc]int{}
 	for _, l := range left {
 		if a := l.Attempt; dead(l) && a.Batch != "" && layout.CheckBatch(a.Batch) == nil && !layout.Committed(s.dir, a.Batch) {
-			inFlight[l.PID]++
+			inFlight[proc{l.PID, l.Mark}]++
 		}
 	}
 	for _, l := range left {
@@ -223,7 +229,7 @@ func (s *Store) adoptReadings() error {
 				return err
 			}
 			had.Batch, had.SourceFile, had.SourcePath = a.Batch, a.SourceFile, a.SourcePath
-			if inFlight[l.PID] > 1 {
+			if inFlight[proc{l.PID, l.Mark}] > 1 {
 				had.PID, had.Host, had.Started, had.ReadAlone = 0, "", time.Time{}, true
 			} else {
 				had.PID, had.Host, had.Started = l.PID, a.Host, a.Started

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -249,5 +250,50 @@ func TestDiedWithTwoInFlight(t *testing.T) {
 	}
 	if alone, _ := s.Alone(bs[1]); alone {
 		t.Errorf("%s is to be read alone, though it was not in flight", bs[1].SourceFile)
+	}
+}
+
+// TestDiedWithOurIDCountsAStrike: a process killed while reading a file
+// whose next run has the same process id (a container's process is pid 1
+// each time it starts) still costs the file a strike, whether its reading
+// record is left (named as this version or an earlier one names it) or
+// already adopted into the file's record: by the id alone the dead run
+// was taken for this one, alive, and a file that kills every run was
+// never quarantined as poison.
+func TestDiedWithOurIDCountsAStrike(t *testing.T) {
+	host, _ := os.Hostname()
+	started := time.Now().Add(-time.Minute).UTC().Truncate(time.Second)
+	for _, left := range []string{"reading-%d-ffffffff-0.json", "reading-%d-0.json", "adopted"} {
+		t.Run(left, func(t *testing.T) {
+			dir := t.TempDir()
+			d := layout.Dir(dir)
+			b := diedBatches()[0]
+			a := layout.Attempt{Batch: b.Hash, SourceFile: b.SourceFile, PID: os.Getpid(), Host: host, Started: started}
+			if err := os.MkdirAll(d.Attempts(), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if left == "adopted" {
+				if err := layout.WriteAttempt(d, a); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				rec, _ := json.Marshal(a)
+				if err := os.WriteFile(filepath.Join(d.Attempts(), fmt.Sprintf(left, os.Getpid())), rec, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := store.Open(dir, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			strikes, err := s.Begin(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(strikes) != 1 || strikes[0].Kind != layout.StrikeDied || !strikes[0].At.Equal(started) {
+				t.Errorf("strikes after a run with our id died reading the file: %+v, want one of kind %s at %s", strikes, layout.StrikeDied, started)
+			}
+		})
 	}
 }

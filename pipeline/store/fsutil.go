@@ -9,8 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,10 +22,10 @@ import (
 var tmpSeq atomic.Uint64
 
 // createTmp opens a new temp file in warehouse/tmp. Its name starts with
-// the writing process's id, so Open can tell a dead writer's leftovers from
-// a live writer's work in progress.
+// the writing process's id and mark (layout.Self), so Open can tell a dead
+// writer's leftovers from a live writer's work in progress.
 func (s *Store) createTmp(label string) (*os.File, error) {
-	name := fmt.Sprintf("%d-%d-%s.tmp", os.Getpid(), tmpSeq.Add(1), label)
+	name := fmt.Sprintf("%s-%d-%s.tmp", layout.Self(), tmpSeq.Add(1), label)
 	f, err := os.OpenFile(filepath.Join(s.dir.Tmp(), name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("create temp file: %w", err)
@@ -45,13 +43,11 @@ func (s *Store) cleanTmp() error {
 	if err != nil {
 		return fmt.Errorf("clean temp files: %w", err)
 	}
-	self := os.Getpid()
 	for _, de := range des {
 		if filepath.Join(s.dir.Tmp(), de.Name()) == s.dir.DuckDBTmp() {
 			continue
 		}
-		pid, ok := tmpPID(de.Name())
-		if ok && (pid == self || layout.Alive(pid)) {
+		if pid, mark, ok := layout.ParseSelf(de.Name()); ok && !layout.Gone(pid, mark) {
 			continue
 		}
 		if err := os.RemoveAll(filepath.Join(s.dir.Tmp(), de.Name())); err != nil {
@@ -59,15 +55,6 @@ func (s *Store) cleanTmp() error {
 		}
 	}
 	return nil
-}
-
-func tmpPID(name string) (int, bool) {
-	i := strings.IndexByte(name, '-')
-	if i <= 0 {
-		return 0, false
-	}
-	pid, err := strconv.Atoi(name[:i])
-	return pid, err == nil && pid > 0
 }
 
 // finishTmp makes a written temp file durable and closes it.

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -666,7 +665,7 @@ func TestOpenCleansStaleTmp(t *testing.T) {
 	tmp := filepath.Join(dir, "warehouse", "tmp")
 	dead := filepath.Join(tmp, "2147483646-1-abc.parquet.tmp") // no such process
 	odd := filepath.Join(tmp, "leftover")
-	mine := filepath.Join(tmp, strconv.Itoa(os.Getpid())+"-1-x.tmp")
+	mine := filepath.Join(tmp, layout.Self()+"-1-x.tmp")
 	for _, p := range []string{dead, odd, mine} {
 		if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
 			t.Fatal(err)
