@@ -180,6 +180,7 @@ func ratio(a, b time.Duration) float64 {
 
 type bench struct {
 	danvan, work string
+	danvanID     string // binaryID, once read
 	out          io.Writer
 	pairs        int
 	quiet        float64

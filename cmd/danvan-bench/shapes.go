@@ -6,7 +6,10 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,7 +40,7 @@ var dropPeriod = pipeline.HalfPeriod(2026, 2)
 func (b *bench) history(ctx context.Context) (string, error) {
 	dir := filepath.Join(b.work, "demo-history")
 	done := filepath.Join(b.work, "demo-history.ready")
-	if _, err := os.Stat(done); err == nil {
+	if b.isReady(done) {
 		return dir, nil
 	}
 	if err := os.RemoveAll(dir); err != nil {
@@ -56,7 +59,49 @@ func (b *bench) history(ctx context.Context) (string, error) {
 		sqlQuote(abs(layout.Dir(dir).Facts())+"/**/*.parquet"), sqlQuote(abs(csv)))); err != nil {
 		return "", err
 	}
-	return dir, os.WriteFile(done, nil, 0o644)
+	return dir, b.markReady(done)
+}
+
+// isReady reports whether the work the marker at path stands for was made
+// by this bench's danvan binary (markReady). The demo's history holds the
+// warehouse of the binary that ran it, whose state is keyed by that
+// binary's reference tables: another binary's drop on it was refused as
+// not incremental, or measured other work. An empty marker, as benches
+// wrote before, is no binary's.
+func (b *bench) isReady(path string) bool {
+	got, err := os.ReadFile(path)
+	if err != nil || len(got) == 0 {
+		return false
+	}
+	id, err := b.binaryID()
+	return err == nil && string(got) == id
+}
+
+// markReady writes the marker at path for this bench's danvan binary.
+func (b *bench) markReady(path string) error {
+	id, err := b.binaryID()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(id), 0o644)
+}
+
+// binaryID is the SHA-256 of the danvan binary's bytes, read once.
+func (b *bench) binaryID() (string, error) {
+	if b.danvanID != "" {
+		return b.danvanID, nil
+	}
+	f, err := os.Open(b.danvan)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", b.danvan, err)
+	}
+	b.danvanID = hex.EncodeToString(h.Sum(nil))
+	return b.danvanID, nil
 }
 
 // duckdbSetup runs SQL in a child DuckDB, untimed.
@@ -233,7 +278,7 @@ func (b *bench) drop(ctx context.Context) error {
 // returns the forms' paths.
 func (b *bench) dropForms(ctx context.Context, dir, hist string) ([]string, error) {
 	done := dir + ".ready"
-	if _, err := os.Stat(done); err != nil {
+	if !b.isReady(done) {
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, err
 		}
@@ -262,7 +307,7 @@ func (b *bench) dropForms(ctx context.Context, dir, hist string) ([]string, erro
 		if err := os.RemoveAll(ref); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(done, nil, 0o644); err != nil {
+		if err := b.markReady(done); err != nil {
 			return nil, err
 		}
 	}
