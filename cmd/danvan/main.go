@@ -17,7 +17,13 @@ import (
 	_ "github.com/danvan/danvan/cmd/danvan/internal/prefetch" // the reference read during the initialisation
 )
 
+// exitsAfterCommand is set by main, which exits the process when the
+// command returns; tests run the commands in their own process, which goes
+// on (and opens the same data directories again), so it stays false there.
+var exitsAfterCommand bool
+
 func main() {
+	exitsAfterCommand = true
 	stopProfile := startProfile(os.Getenv("DANVAN_CPUPROFILE"), os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

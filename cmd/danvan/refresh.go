@@ -125,8 +125,20 @@ func (s *warehouseStage) OpenWarehouse(ctx context.Context) (pipeline.Warehouse,
 
 type openWarehouse struct {
 	*warehouse.Warehouse
-	s      *warehouseStage
-	logged int // of Rebuilt
+	s         *warehouseStage
+	logged    int  // of Rebuilt
+	published bool // Publish made its snapshot current
+}
+
+// Close closes the warehouse; after a publication in a process about to
+// exit, by CloseForExit. A failed run closes it whole: the schedule may
+// try again in this process, and DuckDB would hand a file left open to
+// that attempt's open.
+func (w *openWarehouse) Close() error {
+	if w.s.o.exits && w.published {
+		return w.CloseForExit()
+	}
+	return w.Warehouse.Close()
 }
 
 // logRebuilt says, once each, which damaged database files the warehouse
@@ -177,6 +189,7 @@ func (w *openWarehouse) Publish(ctx context.Context) (pipeline.Published, error)
 		w.s.o.logger().Warn("damaged snapshot file written afresh, not carried forward",
 			"file", filepath.Join(layout.Dir(w.s.o.data).Snapshots(), d.Path), "damage", d.Err.Error())
 	}
+	w.published = err == nil
 	return pipeline.Published{Snapshot: snap.RunID, Summary: snap.String()}, err
 }
 

@@ -28,6 +28,10 @@ type refreshOptions struct {
 	// exports/current (danvan serve: the server's Switched, so a request
 	// after the run sees the new snapshot whatever its watch's delay).
 	switched func()
+	// exits: the process exits once the refresh returns (`danvan run`
+	// from main): a warehouse whose snapshot was published is left by
+	// CloseForExit, its shutdown's freeing left to the exit.
+	exits bool
 }
 
 // refreshFlags registers the settings of a refresh.
@@ -52,6 +56,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	o.data = *data
+	o.exits = exitsAfterCommand
 	logger, err := newLogger(stderr, *logFormat)
 	if err != nil {
 		return err
