@@ -122,7 +122,7 @@ type manifestFile struct {
 func dirOf(dataDir string) (layout.Dir, error) {
 	dir, err := filepath.Abs(dataDir)
 	if err != nil {
-		return "", fmt.Errorf("open warehouse %s: %w", dataDir, err)
+		return "", fmt.Errorf("data directory %s: %w", dataDir, err)
 	}
 	return layout.Dir(dir), nil
 }
@@ -154,7 +154,7 @@ func begin(ctx context.Context, dataDir string, opts Options) (*Warehouse, error
 	dir := string(d)
 	if opts.Calendar == nil && !opts.ReadOnly {
 		if opts.Calendar, err = pipeline.CalendarFor(d); err != nil {
-			return nil, fmt.Errorf("open warehouse %s: %w", dataDir, err)
+			return nil, fmt.Errorf("calendar of %s: %w", dataDir, err)
 		}
 	}
 	path := d.DuckDB()
@@ -167,12 +167,12 @@ func begin(ctx context.Context, dataDir string, opts Options) (*Warehouse, error
 	q.Set("preserve_insertion_order", "false")
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("open warehouse %s read-only: %w", path, err)
+			return nil, fmt.Errorf("read-only: %w", err)
 		}
 		q.Set("access_mode", "READ_ONLY")
 	} else {
 		if err := os.MkdirAll(tmp, 0o755); err != nil {
-			return nil, fmt.Errorf("open warehouse %s: %w", dataDir, err)
+			return nil, fmt.Errorf("temporary directory: %w", err)
 		}
 		q.Set("temp_directory", tmp)
 	}
@@ -204,7 +204,8 @@ func begin(ctx context.Context, dataDir string, opts Options) (*Warehouse, error
 // WAL; a crash before the one commit leaves the database as it was, and
 // the next opening makes them all again. On an error the database is
 // closed, so the fields set for what the transaction made (filesKey,
-// viewFiles) are never seen without it.
+// viewFiles) are never seen without it. Its errors, as begin's, say what
+// failed, not "open warehouse": the refresher names the stage.
 func (w *Warehouse) finish(ctx context.Context) (err error) {
 	defer func() {
 		if err != nil {
@@ -213,7 +214,7 @@ func (w *Warehouse) finish(ctx context.Context) (err error) {
 	}()
 	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("open warehouse: %w", err)
+		return fmt.Errorf("begin opening: %w", err)
 	}
 	defer tx.Rollback()
 	for _, step := range []struct {
@@ -232,7 +233,7 @@ func (w *Warehouse) finish(ctx context.Context) (err error) {
 	}
 	t0 := time.Now()
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("open warehouse: %w", err)
+		return fmt.Errorf("commit opening: %w", err)
 	}
 	w.trace("commit opening", time.Since(t0))
 	return nil

@@ -717,3 +717,24 @@ func TestFirstReceived(t *testing.T) {
 		t.Errorf("reports %v, want %v", got, want)
 	}
 }
+
+// The refresher names the stage ("open warehouse: …"), so the
+// warehouse's own errors say what failed without saying it again: a
+// failed opening read "open warehouse: open warehouse: …".
+func TestOpenErrorNamesNoStage(t *testing.T) {
+	dir := t.TempDir()
+	// A file where the warehouse's temporary directory goes.
+	if err := os.MkdirAll(filepath.Join(dir, "warehouse"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "warehouse", "tmp"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := warehouse.Open(ctx, dir, warehouse.DefaultOptions())
+	if err == nil {
+		t.Fatal("opened a warehouse whose temporary directory is a file")
+	}
+	if strings.Contains(err.Error(), "open warehouse") {
+		t.Errorf("error %q names the stage its caller names", err)
+	}
+}
