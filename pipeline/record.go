@@ -21,6 +21,11 @@ type RawRow struct {
 	// numeric spreadsheet cell) in machine form, so "1.5" means 1.5 and is
 	// not read as Vietnamese thousands.
 	Plain bool
+	// DateCell is set when Value comes from a spreadsheet cell whose style
+	// shows its number as a date, a time or a year: Value is what the cell
+	// shows, which is no figure even when it reads as one (a count typed
+	// in a "yyyy" cell shows as the year "1900").
+	DateCell bool
 	// ColumnUnit is the unit of measure a form's header gives the value's
 	// column ("triệu đồng", "ha", "mô hình"): a number written without a
 	// unit is in it.

@@ -218,6 +218,14 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 		return problem("missing_value", "Thiếu giá trị (ô trống là chưa báo cáo; ghi 0 nếu bằng không).",
 			"The value is missing (empty means not reported; write 0 for zero).")
 	}
+	if raw.DateCell {
+		if p := yearProblem(s); p != nil {
+			return p
+		}
+		if p := dateProblem(s); p != nil {
+			return p
+		}
+	}
 	var n Number
 	if raw.Plain {
 		var ok bool
@@ -310,6 +318,19 @@ func dateProblem(s string) *Problem {
 	return problem("date_not_number",
 		"Giá trị %q là ngày tháng, không phải số liệu: ô được định dạng ngày tháng (hoặc giờ) nên bảng tính đã đổi số gõ vào (như 12/5 hay 8:30) thành ngày, giờ.",
 		"Value %q is a date, not a figure: the cell is formatted as a date (or a time), so the spreadsheet turned what was typed (such as 12/5 or 8:30) into a date or a time.", s)
+}
+
+// yearProblem is the refusal of a figure in a cell shown as a year alone
+// ("yyyy", as a template's year column is formatted): a count typed there
+// shows as the year of its serial day (45 as "1900"), which reads as a
+// number; nil for a text that is no four-digit year.
+func yearProblem(s string) *Problem {
+	if len(s) != 4 || !plainChars(s) || strings.ContainsAny(s, ".-+eE") {
+		return nil
+	}
+	return &Problem{"date_not_number",
+		fmt.Sprintf("Giá trị %q là một năm, không phải số liệu: ô được định dạng năm (như yyyy) nên bảng tính hiện số gõ vào (như 45) thành năm.", s),
+		fmt.Sprintf("Value %q is a year, not a figure: the cell is formatted as a year (such as yyyy), so the spreadsheet shows what was typed (such as 45) as a year.", s)}
 }
 
 // reTwoNumbers is two numbers parted by a slash ("12/15": 12 of 15).

@@ -253,6 +253,20 @@ func badCases(t *testing.T) []badCase {
 			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
 			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "contests", dateCell{serial: 8.5 / 24, numFmt: 20}},
 		}}), code: "date_not_number", ref: "Sheet1!E3", column: "gia_tri", reason: "\"08:30\" là ngày tháng", accepted: 1, refused: 1},
+		// A count typed in a cell formatted as a year alone ("yyyy", as a
+		// template's year column has it): 45 is the serial day of
+		// 14/02/1900, shown "1900", and was read as 1,900 dialogues. It is
+		// refused as what the sheet shows, in a form and in a long table;
+		// a period cell in the same format still reads as its year.
+		{name: "year_cell_form", file: "bieu-nam.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo:", dateCell{serial: 45000, code: "yyyy"}},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 10}, {2, "Can Lộc", dateCell{serial: 45, code: "yyyy"}},
+		}}), code: "date_not_number", ref: "Biểu 1!C5", column: "Số cuộc tiếp xúc, đối thoại", reason: "\"1900\" là một năm", accepted: 1, refused: 1},
+		{name: "year_cell_long", file: "dai-nam.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", dateCell{serial: 45000, code: "yyyy"}, "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", dateCell{serial: 45, code: "yyyy"}},
+		}}), code: "date_not_number", ref: "Sheet1!E3", column: "gia_tri", reason: "ô được định dạng năm", accepted: 1, refused: 1},
 		// A period typed "6/2024" in a form's period cell becomes June 2024
 		// under format 17 (mmm-yy, shown "Jun-24"): it was read as 45444
 		// and every value refused as bad_period; it is the month 06/2024.

@@ -45,11 +45,17 @@ type sheetGrid struct {
 	// number gives a cell's value in machine form when the cell holds a
 	// number (typed, or a formula's cached number).
 	number func(r, c int) (string, bool)
+	// dated, when set, reports whether a cell's style shows its number as
+	// a date, a time or a year (RawRow.DateCell).
+	dated func(r, c int) bool
 	// merges are the merged ranges, from 0, corners included.
 	merges []cellRange
 }
 
 type cellRange struct{ r1, c1, r2, c2 int }
+
+// isDated reports whether cell (r, c) is shown as a date, a time or a year.
+func (g *sheetGrid) isDated(r, c int) bool { return g.dated != nil && g.dated(r, c) }
 
 // formReader reads the form sheets of one file.
 type formReader struct {
@@ -1361,7 +1367,7 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 			if n, ok := f.g.number(tr.r, c); ok {
 				raw.Value, raw.Plain = n, true
 			} else {
-				raw.Value = v
+				raw.Value, raw.DateCell = v, f.g.isDated(tr.r, c)
 			}
 			// The indicator and breakdown are quoted from the header; the
 			// row's values share its cells, which nothing changes after.
@@ -1642,7 +1648,7 @@ func (f *form) readVertical() (rows []pipeline.RawRow, rejects []pipeline.RowErr
 			if n, ok := f.g.number(k, value); ok {
 				raw.Value, raw.Plain = n, true
 			} else {
-				raw.Value = v
+				raw.Value, raw.DateCell = v, f.g.isDated(k, value)
 			}
 			for fd, st := range ctx {
 				switch fd {

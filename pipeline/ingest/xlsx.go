@@ -370,12 +370,26 @@ func vnTime(t string) string {
 }
 
 // gridKind is a cell's kind in a form's grid, plus one: a percent, a date
-// are shown as text (cellText), not a number.
+// are shown as text (cellText), not a number; a date, a time or a year is
+// datedKind.
 func gridKind(c workbook.Cell) uint8 {
-	if c.Shown != 0 {
+	switch {
+	case dated(c):
+		return datedKind
+	case c.Shown != 0:
 		return uint8(workbook.Text) + 1
 	}
 	return uint8(c.Kind) + 1
+}
+
+// datedKind is the grid kind of a number cell shown as a date, a time or a
+// year: text, as any cell shown otherwise than as written, marked so that
+// no figure is read from it (RawRow.DateCell).
+const datedKind = 0xFF
+
+// dated reports whether a number cell is shown as a date, a time or a year.
+func dated(c workbook.Cell) bool {
+	return c.Kind == workbook.Number && c.Shown != 0 && c.Shown != workbook.ShownPercent
 }
 
 // readAhead bounds the sheets read ahead (sheets): a workbook whose every
@@ -555,10 +569,12 @@ func (s *sheetReader) load(i int) sheetLoad {
 		return sheetLoad{fe: x.lim.workbookError(x.file, err)}
 	}
 	g := &sheetGrid{name: name, rows: grid, number: func(r, c int) (string, bool) {
-		if r < 0 || r >= len(kinds) || c < 0 || c >= len(kinds[r]) || kinds[r][c] == 0 {
+		if r < 0 || r >= len(kinds) || c < 0 || c >= len(kinds[r]) || kinds[r][c] == 0 || kinds[r][c] == datedKind {
 			return cell(grid, r, c), false
 		}
 		return numberText(workbook.Kind(kinds[r][c]-1), cell(grid, r, c))
+	}, dated: func(r, c int) bool {
+		return r >= 0 && r < len(kinds) && c >= 0 && c < len(kinds[r]) && kinds[r][c] == datedKind
 	}}
 	for _, m := range rows.Merges() {
 		g.merges = append(g.merges, cellRange{m.FromRow - 1, m.FromCol - 1, m.ToRow - 1, m.ToCol - 1})
@@ -645,6 +661,14 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 		}
 		return workbook.Text
 	}
+	datedAt := func(cells []workbook.Cell, col int) bool {
+		for _, c := range cells {
+			if c.Col == col+1 {
+				return dated(c)
+			}
+		}
+		return false
+	}
 	var raw pipeline.RawRow
 	// A row's cells within the header, reused; a cell past it is a note,
 	// as fill makes it, so a cell in column XFD costs one note, not a row
@@ -674,6 +698,7 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 		raw.Ref = cellRef(sheet, valueCol+1, rows.Row())
 		if raw.Value != "" {
 			raw.Value, raw.Plain = numberText(kind(cells, valueCol), raw.Value)
+			raw.DateCell = datedAt(cells, valueCol)
 		}
 		if l.totalLine(&raw) {
 			s.out.notice(l.totalNotice(x.file, raw.Ref, &raw))
