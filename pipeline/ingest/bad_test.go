@@ -588,6 +588,19 @@ func badCases(t *testing.T) []badCase {
 			"1,Thạch Hà,45,28\r\n2,Can Lộc,\"1.204\",-3\r\n,Tổng cộng,\"1.249\",25\r\n,,,\r\n" +
 			",,\"Hà Tĩnh, ngày 15 tháng 12 năm 2023\",\r\n,,TRƯỞNG BAN,\r\n,,Nguyễn Văn A,\r\n"),
 			code: "negative_value", ref: "bieu-ha-tinh!D7", column: "Số cuộc tiếp xúc, đối thoại", reason: "âm", accepted: 3, refused: 1},
+		// A form saved as CSV with more rows than any form has (a list
+		// of every commune of the three provinces is ~1,300): refused
+		// when the row past the bound is read, saying it is a form too
+		// long to read at once, not read to its end (500,000 rows took
+		// ~2 minutes and 2.8 GB) nor said to have no header.
+		{name: "csv_form_too_many_rows", file: "bieu-dai.csv", data: csvFormRows(maxFormRows+1, "Thạch Hà,3"),
+			fileCode: "too_large_to_read_whole", reason: "là biểu mẫu nhưng có hơn 10.000 dòng, quá giới hạn cho một biểu mẫu"},
+		// At the bound, a form still loads (its rows past the units are
+		// notes, which no value comes of).
+		{name: "csv_form_at_row_bound", file: "bieu-dai-vua.csv", data: csvFormRows(maxFormRows, "Ghi chú"), accepted: 3},
+		// The same bound on a workbook's form sheet.
+		{name: "xlsx_form_too_many_rows", file: "bieu-dai.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: formRows(maxFormRows+1)}),
+			fileCode: "too_large_to_read_whole", reason: "Trang \"Biểu 1\" là biểu mẫu nhưng có hơn 10.000 dòng"},
 		// The same form as Excel's "Unicode Text" (UTF-16, tab-separated),
 		// named .tsv, with the province and period as columns.
 		{name: "tsv_form_utf16", file: "bieu.tsv", data: utf16le(t, "STT\tĐơn vị\tTỉnh\tKỳ báo cáo\tHội thi \"Dân vận khéo\"\r\n"+
@@ -764,6 +777,28 @@ func badCases(t *testing.T) []badCase {
 			limits: &Limits{LineBytes: 2000}, fileCode: "cell_too_long", reason: "dài hơn 2,0 KiB, quá giới hạn (--max-line)"},
 	)
 	return cases
+}
+
+// csvFormRows is a form saved as CSV of n rows with text, the title and
+// header included: three units' rows, then the line more up to n.
+func csvFormRows(n int, more string) []byte {
+	var b bytes.Buffer
+	b.WriteString("\"BÁO CÁO NĂM 2023 (Hà Tĩnh)\",\r\nĐơn vị,\"Số cuộc tiếp xúc, đối thoại\"\r\n" +
+		"Thạch Hà,10\r\nCan Lộc,5\r\nNghi Xuân,2\r\n")
+	for i := 5; i < n; i++ {
+		b.WriteString(more + "\r\n")
+	}
+	return b.Bytes()
+}
+
+// formRows are a form sheet's n rows with text: the title, the header,
+// then units' rows.
+func formRows(n int) [][]any {
+	rows := [][]any{{"BÁO CÁO NĂM 2023 (Hà Tĩnh)"}, {"Đơn vị", "Số cuộc tiếp xúc, đối thoại"}}
+	for len(rows) < n {
+		rows = append(rows, []any{"Thạch Hà", len(rows)})
+	}
+	return rows
 }
 
 // docxBomb is a Word document whose text part (word/document.xml) unzips

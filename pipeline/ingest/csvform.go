@@ -33,7 +33,7 @@ type csvForm struct {
 // to be read whole.
 func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first []string, notHeader *pipeline.FileError, out rowOut) (*pipeline.FileError, error) {
 	grid := make([][]string, blank, blank+64)
-	size, cells := 0, blank
+	size, cells, filled := 0, blank, 0
 	add := func(texts []string) bool {
 		row := make([]string, len(texts))
 		for i, t := range texts {
@@ -42,10 +42,32 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 		}
 		grid = append(grid, row)
 		cells += len(row) + 1
-		return int64(size) <= lim.WholeBytes && cells <= maxFormCells
+		if !emptyRow(row) {
+			filled++
+		}
+		return int64(size) <= lim.WholeBytes && cells <= maxFormCells && filled <= maxFormRows
+	}
+	res := pipeline.NewResolver(cf.reference)
+	fr := &formReader{file: file, res: res, name: nameContext(res, file)}
+	g := &sheetGrid{name: strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)),
+		number: func(r, c int) (string, bool) {
+			// Digits alone are the same number in any notation; any other
+			// text is read as Vietnamese ("1.234" is 1234).
+			t := cell(grid, r, c)
+			return t, t != "" && strings.Trim(t, "0123456789") == ""
+		}}
+	// tooLarge is the refusal of a grid past a bound: a form's, when the
+	// rows read so far hold a form's header, else first's as a long
+	// table's header.
+	tooLarge := func() *pipeline.FileError {
+		g.rows = grid
+		if _, ok := newForm(fr, g).findHeader(); ok && filled > maxFormRows {
+			return formTooLong(file, "Tệp", "The file")
+		}
+		return notHeader
 	}
 	if !add(first) {
-		return notHeader, nil
+		return tooLarge(), nil
 	}
 	texts := make([]string, 0, len(first))
 	for {
@@ -71,7 +93,7 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 			return s.badLine(file, line), nil
 		}
 		if !add(texts) {
-			return notHeader, nil
+			return tooLarge(), nil
 		}
 		if cf.ctx != nil && len(grid)%4096 == 0 {
 			if err := cf.ctx.Err(); err != nil {
@@ -79,15 +101,7 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 			}
 		}
 	}
-	g := &sheetGrid{name: strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), rows: grid,
-		number: func(r, c int) (string, bool) {
-			// Digits alone are the same number in any notation; any other
-			// text is read as Vietnamese ("1.234" is 1234).
-			t := cell(grid, r, c)
-			return t, t != "" && strings.Trim(t, "0123456789") == ""
-		}}
-	res := pipeline.NewResolver(cf.reference)
-	fr := &formReader{file: file, res: res, name: nameContext(res, file)}
+	g.rows = grid
 	rows, rejects, found, err := cf.readForm(newForm(fr, g))
 	if err != nil {
 		return nil, err

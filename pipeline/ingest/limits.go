@@ -166,6 +166,16 @@ func (l Limits) lineTooLong(file string, line int) *pipeline.FileError {
 			"(line ends missing, or not CSV/JSON Lines).", line, sizeEN(int64(l.LineBytes)), en))
 }
 
+// formTooLong refuses a form of more than maxFormRows rows with text;
+// what names it ("Tệp", "Trang \"Biểu 1\"").
+func formTooLong(file, what, whatEN string) *pipeline.FileError {
+	return bilingual(file, "too_large_to_read_whole",
+		fmt.Sprintf("%s là biểu mẫu nhưng có hơn %s dòng, quá giới hạn cho một biểu mẫu (vốn được đọc một lần): một biểu mẫu liệt kê các đơn vị, "+
+			"không dài tới vậy.", what, countVI(maxFormRows)),
+		fmt.Sprintf("%s is a form but has more than %s rows, over the limit for a form (which is read at once): a form lists units and is "+
+			"never that long.", whatEN, countEN(maxFormRows)))
+}
+
 // tooLargeWhole refuses what is read at once (a JSON report, a text, a
 // form sheet) over WholeBytes; what names it.
 func (l Limits) tooLargeWhole(file, what, whatEN string, size int64) *pipeline.FileError {

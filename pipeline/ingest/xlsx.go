@@ -108,6 +108,12 @@ type seqRange struct {
 // of every row would otherwise make each row 16,384 cells wide.
 const maxFormCells = 4 << 20
 
+// maxFormRows bounds the rows with text of a form, read at once: a form
+// lists a province's units, a list of every commune of the three provinces
+// is ~1,300 rows, and reading one grows with its rows (a CSV form of
+// 500,000 rows took ~2 minutes and 2.8 GB).
+const maxFormRows = 10_000
+
 func (x *xlsxSource) rows(_ io.Reader, ra io.ReaderAt, size int64, out rowOut) (*pipeline.FileError, error) {
 	x.ranges, x.next = x.ranges[:0], 0 // each pass reads anew
 	return x.read(ra, size, false, out)
@@ -460,6 +466,9 @@ type sheetLoad struct {
 	first []string       // long: the header
 	long  *workbook.Rows // long: the rows after the header, open
 	form  *sheetGrid
+	// tooLong: form holds the first rows with text of a sheet that has
+	// more than maxFormRows of them; use refuses it if they hold a form.
+	tooLong bool
 }
 
 func (l sheetLoad) close() {
@@ -538,13 +547,17 @@ func (s *sheetReader) load(i int) sheetLoad {
 	// and rehashed a table per sheet).
 	var grid [][]string
 	var kinds [][]uint8
-	cells := 0 // the grid's cells, empty ones between filled ones included
+	cells := 0  // the grid's cells, empty ones between filled ones included
+	filled := 0 // its rows with text
 	add := func(r int, row []workbook.Cell) bool {
 		for len(grid) < r {
 			grid, kinds = append(grid, nil), append(kinds, nil)
 		}
 		grid[r-1] = texts(row)
 		cells += len(grid[r-1]) + 1
+		if !emptyRow(grid[r-1]) {
+			filled++
+		}
 		k := make([]uint8, len(grid[r-1]))
 		for _, c := range row {
 			if c.Col <= len(k) { // as texts: a stray cell has no text either
@@ -552,13 +565,14 @@ func (s *sheetReader) load(i int) sheetLoad {
 			}
 		}
 		kinds[r-1] = k
-		return cells+len(grid) <= maxFormCells
+		return cells+len(grid) <= maxFormCells && filled <= maxFormRows
 	}
 	ok := add(rows.Row(), rows.Cells())
 	for ok && rows.Next() {
 		ok = add(rows.Row(), rows.Cells())
 	}
-	if !ok {
+	tooLong := filled > maxFormRows
+	if !ok && !tooLong {
 		return sheetLoad{fe: bilingual(x.file, "too_large_to_read_whole",
 			fmt.Sprintf("Trang %q là biểu mẫu nhưng trải trên hơn %s ô (tính cả ô trống giữa các ô có chữ, ví dụ tới một ô thừa ở xa bảng), "+
 				"quá giới hạn cho một biểu mẫu, vốn được đọc một lần.", name, countVI(maxFormCells)),
@@ -579,7 +593,7 @@ func (s *sheetReader) load(i int) sheetLoad {
 	for _, m := range rows.Merges() {
 		g.merges = append(g.merges, cellRange{m.FromRow - 1, m.FromCol - 1, m.ToRow - 1, m.ToCol - 1})
 	}
-	return sheetLoad{name: name, form: g}
+	return sheetLoad{name: name, form: g, tooLong: tooLong}
 }
 
 // use reads what load found in a sheet: streams a long table, makes a
@@ -601,6 +615,15 @@ func (s *sheetReader) use(l sheetLoad) (*pipeline.FileError, error) {
 	}
 	name := l.name
 	f := newForm(s.forms, l.form)
+	if l.tooLong {
+		// Here, not in load: the form reader's caches are this
+		// goroutine's. A sheet with no form's header in its first rows
+		// has none this reader reads.
+		if _, ok := f.findHeader(); ok {
+			return formTooLong(x.file, "Trang "+strconvQuote(name), "Sheet "+strconvQuote(name)), nil
+		}
+		return nil, nil
+	}
 	got, rejects, found := f.read()
 	if !found {
 		if f.example {
