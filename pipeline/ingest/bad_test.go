@@ -599,7 +599,7 @@ func badCases(t *testing.T) []badCase {
 		// notes, which no value comes of).
 		{name: "csv_form_at_row_bound", file: "bieu-dai-vua.csv", data: csvFormRows(maxFormRows, "Ghi chú"), accepted: 3},
 		// The same bound on a workbook's form sheet.
-		{name: "xlsx_form_too_many_rows", file: "bieu-dai.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: formRows(maxFormRows+1)}),
+		{name: "xlsx_form_too_many_rows", file: "bieu-dai.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: formRows(maxFormRows + 1)}),
 			fileCode: "too_large_to_read_whole", reason: "Trang \"Biểu 1\" là biểu mẫu nhưng có hơn 10.000 dòng"},
 		// The same form as Excel's "Unicode Text" (UTF-16, tab-separated),
 		// named .tsv, with the province and period as columns.
