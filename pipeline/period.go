@@ -79,16 +79,19 @@ var (
 	reToDate  = regexp.MustCompile(`^to-date@(\d{4})-(\d{2})$`)
 	rangeSep  = strings.NewReplacer("..", " den ", "–", " den ", "—", " den ", "-", " den ", "/", " ")
 	reRange   = regexp.MustCompile(`^(?:giai doan |tu nam |tu |nam )?(\d{4}) (?:den|toi) (?:nam )?(\d{4})$`)
-	reHalf    = regexp.MustCompile(`^(?:so ket |bao cao |tong ket )?(6|sau) thang (dau|cuoi)? ?(?:nam )?(\d{4})$`)
-	reQuarter = regexp.MustCompile(`^(?:quy|q) ?(i{1,3}|iv|[1-4]) (?:nam )?(\d{4})$`)
-	reMonth   = regexp.MustCompile(`^(?:thang )?(\d{1,2}) (?:nam )?(\d{4})$`)
-	reYear    = regexp.MustCompile(`^(?:tong ket |bao cao )?(?:nam )?(\d{4})$`)
+	reHalf    = regexp.MustCompile(`^(?:so ket |bao cao |tong ket )?(6|sau) thang (dau|cuoi)? ?(?:nam )?(\d{4}|nam \d{2})$`)
+	reQuarter = regexp.MustCompile(`^(?:quy|q) ?(i{1,3}|iv|[1-4]) (?:nam )?(\d{4}|\d{2})$`)
+	reMonth   = regexp.MustCompile(`^(?:thang )?(\d{1,2}) (?:nam )?(\d{4})$|^thang (\d{1,2}) (?:nam )?(\d{2})$`)
+	reYear    = regexp.MustCompile(`^(?:tong ket |bao cao )?(?:nam )?(\d{4})$|^(?:tong ket |bao cao )?nam (\d{2})$`)
 	romans    = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4}
 )
 
 // ParsePeriod reads a period as reports write it: "2023", "Năm 2023",
 // "6 tháng đầu năm 2023", "sơ kết 6 tháng 2023", "Quý III/2023", "Q3/2023",
-// "tháng 7/2023", "07/2023", "giai đoạn 2016-2020", or a canonical code.
+// "tháng 7/2023", "07/2023", "giai đoạn 2016-2020", or a canonical code;
+// a two-digit year where the words say a period ("Quý III/23", "6 tháng
+// đầu năm 23", "tháng 7/24", "năm 23"), in 20yy as ParseDate reads a
+// date's; "7/24" or "23" alone say no period.
 func ParsePeriod(s string) (Period, error) {
 	raw := strings.TrimSpace(strings.ToLower(s))
 	if m := reToDate.FindStringSubmatch(raw); m != nil {
@@ -124,7 +127,7 @@ func ParsePeriod(s string) (Period, error) {
 		}
 	}
 	if m := reHalf.FindStringSubmatch(f); m != nil {
-		y, _ := strconv.Atoi(m[3])
+		y := fullYear(strings.TrimPrefix(m[3], "nam "))
 		h := 1
 		if m[2] == "cuoi" {
 			h = 2
@@ -132,7 +135,7 @@ func ParsePeriod(s string) (Period, error) {
 		return checkYear(HalfPeriod(y, h), s)
 	}
 	if m := reQuarter.FindStringSubmatch(f); m != nil {
-		y, _ := strconv.Atoi(m[2])
+		y := fullYear(m[2])
 		q, ok := romans[m[1]]
 		if !ok {
 			q, _ = strconv.Atoi(m[1])
@@ -140,17 +143,27 @@ func ParsePeriod(s string) (Period, error) {
 		return checkYear(QuarterPeriod(y, q), s)
 	}
 	if m := reMonth.FindStringSubmatch(f); m != nil {
-		mo, _ := strconv.Atoi(m[1])
-		y, _ := strconv.Atoi(m[2])
+		mo, _ := strconv.Atoi(m[1] + m[3])
+		y := fullYear(m[2] + m[4])
 		if mo >= 1 && mo <= 12 {
 			return checkYear(MonthPeriod(y, time.Month(mo)), s)
 		}
 	}
 	if m := reYear.FindStringSubmatch(f); m != nil {
-		y, _ := strconv.Atoi(m[1])
+		y := fullYear(m[1] + m[2])
 		return checkYear(YearPeriod(y), s)
 	}
 	return Period{}, fmt.Errorf("period %q: %w", s, ErrBadPeriod)
+}
+
+// fullYear reads a period's year, of four digits or two (in 20yy, as
+// ParseDate reads a date's: the years reports are about).
+func fullYear(s string) int {
+	y, _ := strconv.Atoi(s)
+	if len(s) == 2 {
+		y += 2000
+	}
+	return y
 }
 
 // ErrBadPeriod is wrapped by ParsePeriod errors.

@@ -107,6 +107,12 @@ func TestParsePeriod(t *testing.T) {
 		"tháng 7/2023": "2023-07", "tháng 07 năm 2023": "2023-07", "07/2023": "2023-07", "2023-07": "2023-07",
 		"giai đoạn 2016-2020": "2016..2020", "2016 – 2020": "2016..2020", "2016..2020": "2016..2020",
 		"to-date@2020-10": "to-date@2020-10",
+		// Two-digit years, in 20yy as dates are, where the words say a
+		// period: a quarter, a half-year, a month after "tháng", a
+		// year after "năm".
+		"Quý III/23": "2023-Q3", "Q3/23": "2023-Q3", "quý 3 năm 23": "2023-Q3", "QUÝ IV/24": "2024-Q4",
+		"6 tháng đầu năm 23": "2023-H1", "6 tháng cuối năm 24": "2024-H2", "sơ kết 6 tháng năm 25": "2025-H1",
+		"tháng 7/24": "2024-07", "Tháng 07 năm 24": "2024-07", "năm 23": "2023", "Năm 23": "2023",
 	}
 	for in, want := range cases {
 		p, err := ParsePeriod(in)
@@ -119,7 +125,10 @@ func TestParsePeriod(t *testing.T) {
 	if p, err := ParsePeriod("to-date@1990-01"); err != nil || p.Start != date(1990, 1, 1) || p.End != date(1990, 1, 31) {
 		t.Errorf("ParsePeriod(to-date@1990-01) = %+v, %v", p, err)
 	}
-	for _, bad := range []string{"", "27/12/2022", "quý 5/2023", "tháng 13/2023", "2020-2016", "hôm qua", "năm 1800", "to-date@1800-01", "to-date@2101-01"} {
+	for _, bad := range []string{"", "27/12/2022", "quý 5/2023", "tháng 13/2023", "2020-2016", "hôm qua", "năm 1800", "to-date@1800-01", "to-date@2101-01",
+		// Two digits alone, or after a number only, say no period: a
+		// count, a date (7/24, 07/24), "6 tháng 23".
+		"23", "7/24", "07/24", "6 tháng 23", "giai đoạn 16-20", "quý 5/23", "tháng 13/24"} {
 		if p, err := ParsePeriod(bad); err == nil {
 			t.Errorf("ParsePeriod(%q) = %q, want error", bad, p.Code)
 		}

@@ -275,6 +275,18 @@ func badCases(t *testing.T) []badCase {
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thạch Hà", 10}, {2, "Can Lộc", 4},
 		}}), accepted: 2},
+		// Periods with a two-digit year, where the words say a period
+		// (a quarter, a half-year, "tháng", "năm"): read in 20yy, as dates
+		// are (they were refused, bad_period); a later one is in the
+		// future, and two digits alone say no period.
+		{name: "period_two_digit_year", file: "ky-yy.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,Quý III/23,dialogues,,3,\n" +
+			"Hà Tĩnh,Can Lộc,6 tháng đầu năm 24,dialogues,,4,\n" + "Hà Tĩnh,Can Lộc,Quý I/26,dialogues,,4,\n" + "Hà Tĩnh,Can Lộc,7/24,dialogues,,4,\n"),
+			code: "future_period", ref: "dòng 5", column: "ky_bao_cao", reason: "2026-Q1 chưa bắt đầu", accepted: 3, refused: 2},
+		{name: "period_two_digit_year_form", file: "bieu-ky-yy.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 6 tháng đầu năm 24"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 10}, {2, "Can Lộc", 4},
+		}}), accepted: 2},
 		// A submission date with a two-digit year, as a cell formatted
 		// dd/mm/yy is saved to CSV: read day first in 20yy (it was refused,
 		// bad_date); one month first is told so with the day it likely is.
