@@ -613,6 +613,17 @@ func badCases(t *testing.T) []badCase {
 		// The same bound on a workbook's form sheet.
 		{name: "xlsx_form_too_many_rows", file: "bieu-dai.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: formRows(maxFormRows + 1)}),
 			fileCode: "too_large_to_read_whole", reason: "Trang \"Biểu 1\" là biểu mẫu nhưng có hơn 10.000 dòng"},
+		// A form of two tables saved as CSV, the dialogues a column of
+		// both: the first table's total adds up its own rows alone. Its
+		// warning listed the second table's refused cell beside its own
+		// (the second table's rows lay within the first's group).
+		{name: "csv_form_two_tables_total", file: "hai-bang.csv", data: []byte("\"BÁO CÁO NĂM 2023 (Hà Tĩnh)\",,,\r\n" +
+			"I. KHỐI HUYỆN,,,\r\nSTT,Đơn vị,\"Số cuộc tiếp xúc, đối thoại\",Số mô hình đăng ký\r\n" +
+			"1,Thạch Hà,10,4\r\n2,Can Lộc,ba,3\r\n,Tổng cộng,13,7\r\n" +
+			"II. KHỐI THỊ XÃ,,,\r\nSTT,Đơn vị,\"Số cuộc tiếp xúc, đối thoại\",\"Hội thi \"\"Dân vận khéo\"\"\"\r\n" +
+			"1,Hồng Lĩnh,x,2\r\n2,TX Kỳ Anh,5,1\r\n"),
+			code: "not_a_number", ref: "hai-bang!C5", column: "Số cuộc tiếp xúc, đối thoại", reason: "\"ba\" không phải là số", accepted: 6, refused: 2,
+			warn: "total_unchecked", warnRef: "hai-bang!C6", warnReason: "bị từ chối: hai-bang!C5. Sửa"},
 		// The same form as Excel's "Unicode Text" (UTF-16, tab-separated),
 		// named .tsv, with the province and period as columns.
 		{name: "tsv_form_utf16", file: "bieu.tsv", data: utf16le(t, "STT\tĐơn vị\tTỉnh\tKỳ báo cáo\tHội thi \"Dân vận khéo\"\r\n"+

@@ -1423,6 +1423,12 @@ func (f *form) read() (rows []pipeline.RawRow, rejects []pipeline.RowError, foun
 	var end int
 	for n := 1; ; n++ {
 		next, more := f.nextTable(&h)
+		if more && n == 1 {
+			// The first table of several is a group of its own too: under
+			// the sheet's, the later tables' rows lay within it, and its
+			// total added them up.
+			h.group = f.g.name + string(pipeline.GroupSep) + "bảng 1"
+		}
 		got, refused, last := f.rows(h, ctx)
 		if rows == nil {
 			// The first table's rows as f.rows made them at their size: a
