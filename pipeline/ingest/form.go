@@ -48,6 +48,9 @@ type sheetGrid struct {
 	// dated, when set, reports whether a cell's style shows its number as
 	// a date, a time or a year (RawRow.DateCell).
 	dated func(r, c int) bool
+	// unscaled, when set, gives a cell shown scaled ("#,##0,,": its text
+	// the shown 350,4) as stored, in machine form (350400000).
+	unscaled func(r, c int) (string, bool)
 	// merges are the merged ranges, from 0, corners included.
 	merges []cellRange
 }
@@ -56,6 +59,36 @@ type cellRange struct{ r1, c1, r2, c2 int }
 
 // isDated reports whether cell (r, c) is shown as a date, a time or a year.
 func (g *sheetGrid) isDated(r, c int) bool { return g.dated != nil && g.dated(r, c) }
+
+// value sets raw's value from cell (r, c): its number in machine form, or
+// its text. A number shown scaled ("#,##0,,": 350,400,000 shown 350) is
+// read as shown when raw's column gives a unit that scales ("triệu đồng":
+// what the clerk sees under the header), else as stored, the full amount
+// typed; either way it was read as stored and then scaled by the header's
+// unit, a million times over.
+func (g *sheetGrid) value(raw *pipeline.RawRow, r, c int, text string) {
+	if n, ok := g.number(r, c); ok {
+		raw.Value, raw.Plain = n, true
+		return
+	}
+	raw.Value, raw.DateCell = text, g.isDated(r, c)
+	if g.unscaled == nil || scalingUnit(raw.ColumnUnit) {
+		return
+	}
+	if n, ok := g.unscaled(r, c); ok {
+		raw.Value, raw.Plain = n, true
+	}
+}
+
+// scalingUnit reports whether a column's unit scales its numbers ("triệu
+// đồng", "nghìn ngày công"; not "cuộc", "đồng").
+func scalingUnit(u string) bool {
+	if u == "" {
+		return false
+	}
+	n, err := pipeline.ParseNumber("1 " + u)
+	return err == nil && n.Value != 1
+}
 
 // formReader reads the form sheets of one file.
 type formReader struct {
@@ -1364,11 +1397,7 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 			raw := base
 			raw.Ref = cellRef(f.g.name, c+1, tr.r+1)
 			raw.Indicator, raw.Disaggregation, raw.Columns, raw.ColumnUnit = col.indicator, col.disagg, col.columns, col.unit
-			if n, ok := f.g.number(tr.r, c); ok {
-				raw.Value, raw.Plain = n, true
-			} else {
-				raw.Value, raw.DateCell = v, f.g.isDated(tr.r, c)
-			}
+			f.g.value(&raw, tr.r, c, v)
 			// The indicator and breakdown are quoted from the header; the
 			// row's values share its cells, which nothing changes after.
 			raw.Cells, raw.HeaderCell = rowCells, col.headerRef
@@ -1651,11 +1680,7 @@ func (f *form) readVertical() (rows []pipeline.RawRow, rejects []pipeline.RowErr
 				Columns: map[pipeline.Field]string{pipeline.FieldIndicator: f.shown(r, label), pipeline.FieldValue: f.shown(r, value)},
 				Cells:   map[pipeline.Field]string{pipeline.FieldIndicator: f.ref(k, label)},
 				Stated:  map[pipeline.Field]pipeline.Stated{}}
-			if n, ok := f.g.number(k, value); ok {
-				raw.Value, raw.Plain = n, true
-			} else {
-				raw.Value, raw.DateCell = v, f.g.isDated(k, value)
-			}
+			f.g.value(&raw, k, value, v)
 			for fd, st := range ctx {
 				switch fd {
 				case pipeline.FieldProvince:

@@ -1100,3 +1100,42 @@ func TestCommuneOwnReport(t *testing.T) {
 		t.Errorf("refusals %+v, want the dash (D10) and the unknown indicator (B11)", out.rejects)
 	}
 }
+
+// TestFormScaledFormat: a cell whose format shows its number scaled
+// ("#,##0,,": 350,400,000 shown "350"), as a template under a "triệu
+// đồng" header sets it, holds the full amount the clerk typed: read as the
+// sheet shows it, in the header's unit (it was read as 350,400,000 triệu
+// đồng, a million times over); without a unit in its header, as stored.
+// A refusal quotes the number as the sheet shows it, not as stored.
+func TestFormScaledFormat(t *testing.T) {
+	in := newTestIngester(t)
+	v := pipeline.NewValidator(in.opts.Reference, testNow)
+	scaled := func(f float64, code string) dateCell { return dateCell{serial: f, code: code} }
+	out := in.validate(v, "thu-gon.xlsx", fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+		{"Tỉnh: Nghệ An"}, {"Kỳ báo cáo: Năm 2024"},
+		{"STT", "Đơn vị", "Kinh phí Nhân dân đóng góp (triệu đồng)", "Ngày công đóng góp"},
+		{1, "Nam Đàn", scaled(350_400_000, "#,##0,,"), scaled(12_500, "#,##0,")},
+		{2, "Hưng Nguyên", scaled(-5_000_000, `#,##0.0,," tr"`), 30},
+	}}))
+	if out.fe != nil {
+		t.Fatalf("file error %+v", out.fe)
+	}
+	got := map[string]float64{}
+	for _, r := range out.recs {
+		got[r.Ref] = r.Value
+	}
+	if want := map[string]float64{"Biểu 1!C4": 350_400_000, "Biểu 1!D4": 12_500, "Biểu 1!D5": 30}; !reflect.DeepEqual(got, want) {
+		t.Errorf("values %v, want %v", got, want)
+	}
+	if len(out.rejects) != 1 || out.rejects[0].Code != "negative_value" || out.rejects[0].Value != "-5" || !strings.Contains(out.rejects[0].Reason, "Giá trị -5 âm") {
+		t.Errorf("refusals %+v, want the negative amount quoted as shown, -5", out.rejects)
+	}
+	// A long table's value column has no unit: as stored.
+	out = in.validate(v, "dai-thu-gon.xlsx", fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+		{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+		{"Nghệ An", "Nam Đàn", "2024", "workdays_contributed", scaled(12_500, "#,##0,")},
+	}}))
+	if out.fe != nil || len(out.recs) != 1 || out.recs[0].Value != 12_500 {
+		t.Errorf("long table: %+v, %+v; want 12,500 workdays", out.fe, out.recs)
+	}
+}

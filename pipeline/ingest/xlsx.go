@@ -295,6 +295,12 @@ func cellText(c workbook.Cell) string {
 			p, _ := strconv.ParseFloat(strconv.FormatFloat(f*100, 'g', 12, 64), 64)
 			return strings.Replace(strconv.FormatFloat(p, 'f', -1, 64), ".", ",", 1) + "%"
 		}
+	case workbook.ShownThousands, workbook.ShownMillions, workbook.ShownBillions:
+		if f, err := strconv.ParseFloat(strings.TrimSpace(c.Text), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			// The number the sheet shows, unrounded, with a decimal comma:
+			// 350,400,000 under "#,##0,," is 350,4 (shown 350).
+			return strings.Replace(strconv.FormatFloat(f/math.Pow10(c.Shown.Scale()), 'f', -1, 64), ".", ",", 1)
+		}
 	default:
 		if t, ok := shownDate(c); ok {
 			return t
@@ -382,10 +388,28 @@ func gridKind(c workbook.Cell) uint8 {
 	switch {
 	case dated(c):
 		return datedKind
+	case c.Kind == workbook.Number && c.Shown.Scale() > 0:
+		return scaledKind + uint8(c.Shown.Scale()/3) - 1
 	case c.Shown != 0:
 		return uint8(workbook.Text) + 1
 	}
 	return uint8(c.Kind) + 1
+}
+
+// scaledKind, +1, +2 are the grid kinds of a number shown divided by a
+// thousand, a million, a billion ("#,##0,,"): text, its shown number
+// (cellText), which a form reads in its column's unit ("triệu đồng"), or
+// as stored (unscaled) in a column without one.
+const scaledKind = 0xFC
+
+// unscale is the stored number of a scaled cell's shown text (cellText),
+// in machine form: "350,4" shown in millions is 350400000.
+func unscale(shown string, scale int) (string, bool) {
+	f, err := strconv.ParseFloat(strings.Replace(shown, ",", ".", 1), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return "", false
+	}
+	return numberText(workbook.Number, strconv.FormatFloat(f*math.Pow10(scale), 'g', 15, 64))
 }
 
 // datedKind is the grid kind of a number cell shown as a date, a time or a
@@ -395,7 +419,11 @@ const datedKind = 0xFF
 
 // dated reports whether a number cell is shown as a date, a time or a year.
 func dated(c workbook.Cell) bool {
-	return c.Kind == workbook.Number && c.Shown != 0 && c.Shown != workbook.ShownPercent
+	switch c.Shown {
+	case workbook.ShownDate, workbook.ShownMonth, workbook.ShownTime, workbook.ShownYear:
+		return c.Kind == workbook.Number
+	}
+	return false
 }
 
 // readAhead bounds the sheets read ahead (sheets): a workbook whose every
@@ -583,12 +611,17 @@ func (s *sheetReader) load(i int) sheetLoad {
 		return sheetLoad{fe: x.lim.workbookError(x.file, err)}
 	}
 	g := &sheetGrid{name: name, rows: grid, number: func(r, c int) (string, bool) {
-		if r < 0 || r >= len(kinds) || c < 0 || c >= len(kinds[r]) || kinds[r][c] == 0 || kinds[r][c] == datedKind {
+		if r < 0 || r >= len(kinds) || c < 0 || c >= len(kinds[r]) || kinds[r][c] == 0 || kinds[r][c] >= scaledKind {
 			return cell(grid, r, c), false
 		}
 		return numberText(workbook.Kind(kinds[r][c]-1), cell(grid, r, c))
 	}, dated: func(r, c int) bool {
 		return r >= 0 && r < len(kinds) && c >= 0 && c < len(kinds[r]) && kinds[r][c] == datedKind
+	}, unscaled: func(r, c int) (string, bool) {
+		if r < 0 || r >= len(kinds) || c < 0 || c >= len(kinds[r]) || kinds[r][c] < scaledKind || kinds[r][c] == datedKind {
+			return "", false
+		}
+		return unscale(cell(grid, r, c), 3*int(kinds[r][c]-scaledKind+1))
 	}}
 	for _, m := range rows.Merges() {
 		g.merges = append(g.merges, cellRange{m.FromRow - 1, m.FromCol - 1, m.ToRow - 1, m.ToCol - 1})
@@ -684,6 +717,15 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 		}
 		return workbook.Text
 	}
+	// scaledAt is the stored number of a scaled cell ("#,##0,,").
+	scaledAt := func(cells []workbook.Cell, col int) (string, bool) {
+		for _, c := range cells {
+			if c.Col == col+1 && c.Kind == workbook.Number && c.Shown.Scale() > 0 {
+				return numberText(workbook.Number, strings.TrimSpace(c.Text))
+			}
+		}
+		return "", false
+	}
 	datedAt := func(cells []workbook.Cell, col int) bool {
 		for _, c := range cells {
 			if c.Col == col+1 {
@@ -722,6 +764,10 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 		if raw.Value != "" {
 			raw.Value, raw.Plain = numberText(kind(cells, valueCol), raw.Value)
 			raw.DateCell = datedAt(cells, valueCol)
+			if s, ok := scaledAt(cells, valueCol); ok {
+				// A long table's value column has no unit to show it in.
+				raw.Value, raw.Plain = s, true
+			}
 		}
 		if l.totalLine(&raw) {
 			s.out.notice(l.totalNotice(x.file, raw.Ref, &raw))

@@ -242,12 +242,29 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 type Shown uint8
 
 const (
-	ShownPercent Shown = iota + 1 // a percent ("0%", 0.5 shown 50%)
-	ShownDate                     // a date (with a day), maybe with a time of day
-	ShownMonth                    // a month and year, no day ("mmm-yy")
-	ShownTime                     // a time of day, no date ("h:mm")
-	ShownYear                     // a year alone ("yyyy")
+	ShownPercent   Shown = iota + 1 // a percent ("0%", 0.5 shown 50%)
+	ShownDate                       // a date (with a day), maybe with a time of day
+	ShownMonth                      // a month and year, no day ("mmm-yy")
+	ShownTime                       // a time of day, no date ("h:mm")
+	ShownYear                       // a year alone ("yyyy")
+	ShownThousands                  // scaled by a thousand ("#,##0,": 12,500 shown 13)
+	ShownMillions                   // by a million ("#,##0,,": 350,400,000 shown 350)
+	ShownBillions                   // by a billion ("#,##0,,,")
 )
+
+// Scale is the power of ten a scaled number is shown divided by (3, 6,
+// 9), 0 for any other way of showing it.
+func (s Shown) Scale() int {
+	switch s {
+	case ShownThousands:
+		return 3
+	case ShownMillions:
+		return 6
+	case ShownBillions:
+		return 9
+	}
+	return 0
+}
 
 // builtinShown are the built-in number formats (ECMA-376 18.8.30) that
 // show a number as a percent or a date: 14–22 in every locale, 27–36 and
@@ -343,15 +360,30 @@ func (b *Book) styles(f *zip.File) []Shown {
 // date or time when it has the codes of one (y, m, d, h, s, [h], AM/PM)
 // outside quoted text, escaped characters (\x, _x, *x) and brackets
 // ([Red], [$-42A], [>100]); 0 for any other ("#,##0", "General", `0" người"`).
-// An m is minutes after an h or before an s, a month otherwise.
+// An m is minutes after an h or before an s, a month otherwise. Commas
+// right after the last digit placeholder (0, #, ?) scale the number by a
+// thousand each ("#,##0,,": millions); one between them parts thousands.
 func formatShown(code string) Shown {
 	var day, month, year, clock bool
 	prev := byte(0) // the last date or time code, lower case
+	scale := 0      // commas since the last digit placeholder, right after it
+	afterDigit := false
 	for i := 0; i < len(code); i++ {
 		c := code[i]
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
+		switch c {
+		case '0', '#', '?':
+			scale, afterDigit = 0, true
+			continue
+		case ',':
+			if afterDigit {
+				scale++
+			}
+			continue
+		}
+		afterDigit = false
 		switch c {
 		case ';':
 			i = len(code) // the first section only
@@ -408,6 +440,12 @@ func formatShown(code string) Shown {
 		return ShownYear
 	case clock:
 		return ShownTime
+	case scale == 1:
+		return ShownThousands
+	case scale == 2:
+		return ShownMillions
+	case scale >= 3:
+		return ShownBillions
 	}
 	return 0
 }

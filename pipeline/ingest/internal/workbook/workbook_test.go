@@ -497,6 +497,10 @@ func TestDateCells(t *testing.T) {
 		{own("yyyy"), ShownYear}, {own("hh:mm AM/PM"), ShownTime}, {own("[h]:mm"), ShownTime}, {own("mm:ss"), ShownTime},
 		{own(`#,##0 "ngày"`), 0}, {own(`0\d`), 0}, {own("[Red]#,##0;[Blue]-#,##0"), 0}, {own("0.00E+00"), 0},
 		{own("General"), 0}, {own(`#,##0_);(#,##0)`), 0}, {own("0.0%"), ShownPercent},
+		// A comma after the last digit scales by a thousand ("#,##0,,":
+		// millions); one between digits parts thousands.
+		{own("#,##0,"), ShownThousands}, {own("#,##0,,"), ShownMillions}, {own(`#,##0.0,," tr"`), ShownMillions},
+		{own("0,,,"), ShownBillions}, {own(`#,##0," nghìn";-#,##0`), ShownThousands}, {own(`#,##0 "ng, đ"`), 0},
 	}
 	for i, s := range styles {
 		styledCell(t, f, fmt.Sprintf("A%d", i+1), 45424, s.st)
