@@ -253,6 +253,19 @@ func badCases(t *testing.T) []badCase {
 			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
 			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "contests", dateCell{serial: 8.5 / 24, numFmt: 20}},
 		}}), code: "date_not_number", ref: "Sheet1!E3", column: "gia_tri", reason: "\"08:30\" là ngày tháng", accepted: 1, refused: 1},
+		// Hidden rows are read, as Excel's SUM adds them up and an
+		// AutoFilter hides rows that are data, and the summary says which
+		// were (they were read without a word): a clerk who hid a row to
+		// leave it out is told to delete it.
+		{name: "form_hidden_row", file: "dong-an.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", hiddenRows: []int{5}, rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 10}, {2, "Can Lộc", 4}, {nil, "Tổng cộng", "=SUM(C4:C5)|14"},
+		}}), accepted: 2, warn: "hidden_rows", warnRef: "Biểu 1!A5", warnReason: "Dòng 5 của trang \"Biểu 1\" đang ẩn nhưng vẫn được đọc"},
+		{name: "long_hidden_rows", file: "dai-dong-an.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", hiddenRows: []int{3, 4}, rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", 4}, {"Hà Tĩnh", "Nghi Xuân", "2023", "dialogues", 3},
+		}}), accepted: 3, warn: "hidden_rows", warnRef: "Sheet1!A3", warnReason: "Các dòng 3, 4 của trang \"Sheet1\" đang ẩn nhưng vẫn được đọc"},
 		// A count typed in a cell formatted as a year alone ("yyyy", as a
 		// template's year column has it): 45 is the serial day of
 		// 14/02/1900, shown "1900", and was read as 1,900 dialogues. It is

@@ -90,6 +90,8 @@ type xsheet struct {
 	rows   [][]any
 	merges [][2]string
 	hidden bool // hidden in the workbook (not the first sheet, which Excel shows)
+	// hiddenRows are rows hidden (Excel's Hide, or an AutoFilter's), from 1.
+	hiddenRows []int
 }
 
 // percentCell is a number in a cell formatted as a percent (0.5 shows 50%).
@@ -158,6 +160,11 @@ func fixtureXLSX(t testing.TB, sheets ...xsheet) []byte {
 		}
 		for _, m := range s.merges {
 			if err := f.MergeCell(s.name, m[0], m[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, r := range s.hiddenRows {
+			if err := f.SetRowVisible(s.name, r, false); err != nil {
 				t.Fatal(err)
 			}
 		}

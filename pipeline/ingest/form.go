@@ -51,6 +51,8 @@ type sheetGrid struct {
 	// unscaled, when set, gives a cell shown scaled ("#,##0,,": its text
 	// the shown 350,4) as stored, in machine form (350400000).
 	unscaled func(r, c int) (string, bool)
+	// hidden marks the rows hidden in the workbook, from 0.
+	hidden []bool
 	// merges are the merged ranges, from 0, corners included.
 	merges []cellRange
 }
@@ -59,6 +61,9 @@ type cellRange struct{ r1, c1, r2, c2 int }
 
 // isDated reports whether cell (r, c) is shown as a date, a time or a year.
 func (g *sheetGrid) isDated(r, c int) bool { return g.dated != nil && g.dated(r, c) }
+
+// hiddenRow reports whether row r is hidden in the workbook.
+func (g *sheetGrid) hiddenRow(r int) bool { return r >= 0 && r < len(g.hidden) && g.hidden[r] }
 
 // value sets raw's value from cell (r, c): its number in machine form, or
 // its text. A number shown scaled ("#,##0,,": 350,400,000 shown 350) is
@@ -268,6 +273,8 @@ type form struct {
 	// example is set by read when the text above the table says it is
 	// an example of how to fill the form in (instructions).
 	example bool
+	// hiddenRead are the hidden rows (from 1) rows read values from.
+	hiddenRead []int
 }
 
 // originOf is the top-left cell of the merged range cell (r, c) lies in,
@@ -1329,6 +1336,9 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 				continue
 			}
 		}
+		if f.g.hiddenRow(tr.r) {
+			f.hiddenRead = append(f.hiddenRead, tr.r+1)
+		}
 		base := pipeline.RawRow{Origin: pipeline.FromForm, Group: group, Unit: tr.unit}
 		rowCells := map[pipeline.Field]string{pipeline.FieldUnit: f.ref(tr.r, h.unitCol)}
 		rowStated := stat
@@ -1675,6 +1685,9 @@ func (f *form) readVertical() (rows []pipeline.RawRow, rejects []pipeline.RowErr
 				if u := f.text(k, unit); f.fr.measureUnit(u) {
 					cu = u
 				}
+			}
+			if f.g.hiddenRow(k) {
+				f.hiddenRead = append(f.hiddenRead, k+1)
 			}
 			raw := pipeline.RawRow{Origin: pipeline.FromForm, Ref: f.ref(k, value), Indicator: name, ColumnUnit: cu,
 				Columns: map[pipeline.Field]string{pipeline.FieldIndicator: f.shown(r, label), pipeline.FieldValue: f.shown(r, value)},

@@ -246,6 +246,40 @@ func sheetNotRead(file, sheet string, why skipped) pipeline.Warning {
 	return w
 }
 
+// hiddenRowsRead says that rows (from 1) of a sheet, hidden in the
+// workbook, were read. They are read as any row: Excel's SUM adds hidden
+// rows up, so a form's total counts them, and an AutoFilter hides rows
+// that are data; a row hidden to leave it out (an old copy, a draft) is
+// the clerk's to delete, which the notice says. Five rows are named.
+func hiddenRowsRead(file, sheet string, rows []int) pipeline.Warning {
+	shown := rows[:min(len(rows), 5)]
+	list := make([]string, len(shown))
+	for i, r := range shown {
+		list[i] = strconv.Itoa(r)
+	}
+	vi, en := "Dòng "+list[0], "Row "+list[0]
+	if len(rows) > 1 {
+		vi, en = "Các dòng "+strings.Join(list, ", "), "Rows "+strings.Join(list, ", ")
+		if len(rows) > len(shown) {
+			vi += fmt.Sprintf(" và %d dòng khác", len(rows)-len(shown))
+			en += fmt.Sprintf(" and %d more", len(rows)-len(shown))
+		}
+	}
+	return pipeline.Warning{File: file, Ref: cellRef(sheet, 1, rows[0]), Code: "hidden_rows",
+		Reason: fmt.Sprintf("%s của trang %q đang ẩn nhưng vẫn được đọc: Excel vẫn cộng dòng ẩn vào tổng (hàm SUM), và bộ lọc (AutoFilter) ẩn cả những dòng là số liệu. "+
+			"Nếu số liệu ở đó không phải để gửi (bản cũ, dòng nháp), hãy xóa các dòng đó (không chỉ ẩn) rồi gửi lại.", vi, sheet),
+		ReasonEN: fmt.Sprintf("%s of sheet %q hidden, but read: Excel's SUM still adds up hidden rows, and a filter (AutoFilter) hides rows that are data. "+
+			"If the figures there are not meant to be sent (an old copy, a draft), delete those rows (not just hide them) and send the file again.", en+isAre(len(rows)), sheet)}
+}
+
+// isAre is the verb after a count of rows in English.
+func isAre(n int) string {
+	if n == 1 {
+		return " is"
+	}
+	return " are"
+}
+
 // instructionSheet reports whether a sheet's name says it holds
 // instructions or examples, not a report: its tables are never data.
 func instructionSheet(name string) bool {
@@ -575,6 +609,7 @@ func (s *sheetReader) load(i int) sheetLoad {
 	// and rehashed a table per sheet).
 	var grid [][]string
 	var kinds [][]uint8
+	var hidden []bool
 	cells := 0  // the grid's cells, empty ones between filled ones included
 	filled := 0 // its rows with text
 	add := func(r int, row []workbook.Cell) bool {
@@ -582,6 +617,12 @@ func (s *sheetReader) load(i int) sheetLoad {
 			grid, kinds = append(grid, nil), append(kinds, nil)
 		}
 		grid[r-1] = texts(row)
+		if rows.Hidden() {
+			for len(hidden) < r {
+				hidden = append(hidden, false)
+			}
+			hidden[r-1] = true
+		}
 		cells += len(grid[r-1]) + 1
 		if !emptyRow(grid[r-1]) {
 			filled++
@@ -626,6 +667,7 @@ func (s *sheetReader) load(i int) sheetLoad {
 	for _, m := range rows.Merges() {
 		g.merges = append(g.merges, cellRange{m.FromRow - 1, m.FromCol - 1, m.ToRow - 1, m.ToCol - 1})
 	}
+	g.hidden = hidden
 	return sheetLoad{name: name, form: g, tooLong: tooLong}
 }
 
@@ -663,6 +705,9 @@ func (s *sheetReader) use(l sheetLoad) (*pipeline.FileError, error) {
 			s.out.notice(sheetNotRead(x.file, name, skipExample))
 		}
 		return nil, nil
+	}
+	if len(f.hiddenRead) > 0 {
+		s.out.notice(hiddenRowsRead(x.file, name, f.hiddenRead))
 	}
 	s.tables++
 	for _, e := range rejects {
@@ -735,6 +780,7 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 		return false
 	}
 	var raw pipeline.RawRow
+	var hidden []int // hidden rows read
 	// A row's cells within the header, reused; a cell past it is a note,
 	// as fill makes it, so a cell in column XFD costs one note, not a row
 	// of 16,384 cells.
@@ -783,9 +829,15 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 			raw.SubmittedAt = dateText(kind(cells, dateCol), raw.SubmittedAt)
 		}
 		s.long++
+		if rows.Hidden() {
+			hidden = append(hidden, rows.Row())
+		}
 		if err := s.out.row(start+rows.Row(), &raw, nil); err != nil {
 			return nil, err
 		}
+	}
+	if len(hidden) > 0 {
+		s.out.notice(hiddenRowsRead(x.file, sheet, hidden))
 	}
 	if err := rows.Err(); err != nil {
 		return x.lim.workbookError(x.file, err), nil

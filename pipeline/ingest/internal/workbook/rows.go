@@ -50,6 +50,7 @@ type Rows struct {
 	dec     *xml.Decoder
 	part    string
 	row     int
+	hidden  bool // the current row is hidden
 	cells   []Cell
 	merges  []Range
 	keep    bool // keep the merged ranges
@@ -200,6 +201,8 @@ func (r *Rows) Next() bool {
 				}
 			}
 			r.row = n
+			v, _ := attr(start, "hidden")
+			r.hidden = v == "1" || v == "true"
 			if err := r.readRow(); err != nil {
 				r.finish(err)
 				return false
@@ -237,6 +240,10 @@ func (r *Rows) finish(err error) {
 
 // Row is the current row's number, from 1.
 func (r *Rows) Row() int { return r.row }
+
+// Hidden reports whether the current row is hidden (Excel's Hide, or
+// rows an AutoFilter leaves out).
+func (r *Rows) Hidden() bool { return r.hidden }
 
 // Cells are the current row's cells with a value, by column; valid until
 // the next call to Next.
