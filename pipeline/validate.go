@@ -279,10 +279,35 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	case ind.Integer && n.Value != math.Trunc(n.Value):
 		return &Problem{"not_whole_number", fmt.Sprintf("Chỉ tiêu %s đếm %s nên phải là số nguyên, không phải %s.", ind.Code, ind.Unit, s),
 			fmt.Sprintf("%s counts %s and must be a whole number, not %s.", ind.Code, ind.UnitEN, s)}
+	case ind.Unit == "đồng" && !wholeAmount(n.Value):
+		p := &Problem{"not_whole_number",
+			fmt.Sprintf("Giá trị %q là %s đồng, có phần lẻ của đồng mà số tiền không có: dấu phẩy là dấu thập phân, dấu chấm ngăn hàng nghìn.", s, fmtValue(n.Value)),
+			fmt.Sprintf("Value %q is %s %s, with a fraction of the unit, which no amount has: a comma is the decimal sign, dots part thousands.", s, fmtValueEN(n.Value), ind.UnitEN)}
+		if reCommaThousands.MatchString(s) {
+			// "1,250" as an English-locale spreadsheet writes 1,250.
+			k := n.Value * 1000
+			p.Reason += fmt.Sprintf(" Nếu là %s đồng, ghi %s hoặc %s.", fmtValue(k), fmtValue(k), strconv.FormatFloat(k, 'f', -1, 64))
+			p.ReasonEN += fmt.Sprintf(" If it is %s %s, write %s or %s.", fmtValueEN(k), ind.UnitEN, fmtValue(k), strconv.FormatFloat(k, 'f', -1, 64))
+		}
+		return p
 	}
 	rec.Value, rec.Qualifier = n.Value, n.Qualifier
 	return nil
 }
+
+// wholeAmount reports whether an amount in đồng is whole, to fifteen
+// figures: 350,4 × 1,000,000 is 350399999.99999994 in binary. An amount
+// with a fraction of a đồng is a comma read as the decimal sign it is in
+// Vietnamese where an English-locale spreadsheet meant thousands ("1,250"
+// for 1,250 đồng, read as 1,25 đồng).
+func wholeAmount(v float64) bool {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
+	return r == math.Trunc(r)
+}
+
+// reCommaThousands is a number with one comma before three digits, as
+// an English-locale spreadsheet parts thousands ("1,250").
+var reCommaThousands = regexp.MustCompile(`^\d{1,3},\d{3}$`)
 
 // dashProblem is the refusal of a dash typed for a figure ("-", "–",
 // "—"), as forms often have for "none", or the word itself ("Không",

@@ -108,6 +108,14 @@ func badCases(t *testing.T) []badCase {
 		csvCase("unknown_disaggregation", "Hà Tĩnh,Thạch Hà,2023,models_registered,thể thao,3,\n", "unknown_disaggregation", "dòng 3", "phan_to", "Phân tổ \"thể thao\" không dùng"),
 		csvCase("negative", "Hà Tĩnh,Thạch Hà,2023,dialogues,,-3,\n", "negative_value", "dòng 3", "gia_tri", "âm"),
 		csvCase("non_integer_count", "Hà Tĩnh,Thạch Hà,2023,dialogues,,\"2,5\",\n", "not_whole_number", "dòng 3", "gia_tri", "phải là số nguyên"),
+		// An amount of money with a fraction of a đồng, which no amount
+		// has: "1,250" is 1,25 đồng to a Vietnamese reader and 1,250 đồng to
+		// an English-locale spreadsheet's CSV; it was read as 1,25 đồng
+		// without a word. Refused, saying how to write thousands; the same
+		// amount under "triệu đồng" (1,25 triệu đồng) is whole and loads.
+		{name: "money_fraction_of_dong", file: "tien-le.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,funds_mobilized_vnd,,\"1,250\",\n" +
+			"Hà Tĩnh,Can Lộc,2023,funds_mobilized_vnd,,\"1,25 triệu đồng\",\n" + "Hà Tĩnh,Nghi Xuân,2023,funds_mobilized_vnd,,\"1.250.000\",\n"),
+			code: "not_whole_number", ref: "dòng 3", column: "gia_tri", reason: "Giá trị \"1,250\" là 1,25 đồng", accepted: 3, refused: 1},
 		csvCase("wrong_unit", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12 ha,\n", "wrong_unit", "dòng 3", "gia_tri", "Đơn vị \"ha\" không phải đơn vị của chỉ tiêu dialogues"),
 		// The unit word is quoted as the clerk wrote it, marks and all
 		// (it was quoted folded: "nguoi").
