@@ -84,12 +84,43 @@ var (
 	reMonth   = regexp.MustCompile(`^(?:thang )?(\d{1,2}) (?:nam )?(\d{4})$|^thang (\d{1,2}) (?:nam )?(\d{2})$`)
 	reYear    = regexp.MustCompile(`^(?:tong ket |bao cao )?(?:nam )?(\d{4})$|^(?:tong ket |bao cao )?nam (\d{2})$`)
 	romans    = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4}
+	reSpan    = regexp.MustCompile(`^(?:tu )?(?:ngay )?(\d{1,2}) (\d{1,2}) (\d{4}) (?:den|toi) (?:het )?(?:ngay )?(\d{1,2}) (\d{1,2}) (\d{4})$`)
 )
+
+// spanPeriod is the period a span of days is exactly ("từ 01/01/2024 đến
+// 30/6/2024" is 2024-H1), as a form's key line may write it; false for a
+// span that is no period (from 15/12, the Party's working year, or part of
+// a month): which period it is reported under is not the reader's guess.
+func spanPeriod(m []string) (Period, bool) {
+	n := make([]int, 6)
+	for i := range n {
+		n[i], _ = strconv.Atoi(m[i+1])
+	}
+	from, to := date(n[2], time.Month(n[1]), n[0]), date(n[5], time.Month(n[4]), n[3])
+	if from.Day() != n[0] || int(from.Month()) != n[1] || to.Day() != n[3] || int(to.Month()) != n[4] {
+		return Period{}, false // no such day (31/02)
+	}
+	y := n[5]
+	candidates := []Period{YearPeriod(y), HalfPeriod(y, 1), HalfPeriod(y, 2)}
+	for q := 1; q <= 4; q++ {
+		candidates = append(candidates, QuarterPeriod(y, q))
+	}
+	for mo := time.January; mo <= time.December; mo++ {
+		candidates = append(candidates, MonthPeriod(y, mo))
+	}
+	for _, p := range candidates {
+		if p.Start.Equal(from) && p.End.Equal(to) {
+			return p, true
+		}
+	}
+	return Period{}, false
+}
 
 // ParsePeriod reads a period as reports write it: "2023", "Năm 2023",
 // "6 tháng đầu năm 2023", "sơ kết 6 tháng 2023", "Quý III/2023", "Q3/2023",
 // "tháng 7/2023", "07/2023", "giai đoạn 2016-2020", or a canonical code;
-// a two-digit year where the words say a period ("Quý III/23", "6 tháng
+// a span of days that is exactly one ("từ 01/01/2024 đến 30/6/2024"); a
+// two-digit year where the words say a period ("Quý III/23", "6 tháng
 // đầu năm 23", "tháng 7/24", "năm 23"), in 20yy as ParseDate reads a
 // date's; "7/24" or "23" alone say no period.
 func ParsePeriod(s string) (Period, error) {
@@ -119,6 +150,11 @@ func ParsePeriod(s string) (Period, error) {
 	}
 	// Dashes and ".." between years read as "đến"; slashes as spaces.
 	f := Fold(rangeSep.Replace(raw))
+	if m := reSpan.FindStringSubmatch(f); m != nil {
+		if p, ok := spanPeriod(m); ok {
+			return checkYear(p, s)
+		}
+	}
 	if m := reRange.FindStringSubmatch(f); m != nil {
 		from, _ := strconv.Atoi(m[1])
 		to, _ := strconv.Atoi(m[2])

@@ -113,6 +113,10 @@ func TestParsePeriod(t *testing.T) {
 		"Quý III/23": "2023-Q3", "Q3/23": "2023-Q3", "quý 3 năm 23": "2023-Q3", "QUÝ IV/24": "2024-Q4",
 		"6 tháng đầu năm 23": "2023-H1", "6 tháng cuối năm 24": "2024-H2", "sơ kết 6 tháng năm 25": "2025-H1",
 		"tháng 7/24": "2024-07", "Tháng 07 năm 24": "2024-07", "năm 23": "2023", "Năm 23": "2023",
+		// A span of days that is exactly a period, as a form's key line
+		// writes it: the period.
+		"Từ 01/01/2023 đến 31/12/2023": "2023", "Từ ngày 01/01/2024 đến ngày 30/6/2024": "2024-H1", "01/07/2024 - 30/09/2024": "2024-Q3",
+		"từ 1/7/2024 đến 31/12/2024": "2024-H2", "Từ ngày 01/02/2024 đến ngày 29/02/2024": "2024-02",
 	}
 	for in, want := range cases {
 		p, err := ParsePeriod(in)
@@ -128,7 +132,10 @@ func TestParsePeriod(t *testing.T) {
 	for _, bad := range []string{"", "27/12/2022", "quý 5/2023", "tháng 13/2023", "2020-2016", "hôm qua", "năm 1800", "to-date@1800-01", "to-date@2101-01",
 		// Two digits alone, or after a number only, say no period: a
 		// count, a date (7/24, 07/24), "6 tháng 23".
-		"23", "7/24", "07/24", "6 tháng 23", "giai đoạn 16-20", "quý 5/23", "tháng 13/24"} {
+		"23", "7/24", "07/24", "6 tháng 23", "giai đoạn 16-20", "quý 5/23", "tháng 13/24",
+		// A span that is no period (the Party's year from 15/12, a part
+		// of a month), or no days.
+		"Từ 15/12/2022 đến 14/12/2023", "từ 01/01/2024 đến 15/01/2024", "từ 31/02/2024 đến 31/03/2024", "01/01/2023 - 31/12/2022"} {
 		if p, err := ParsePeriod(bad); err == nil {
 			t.Errorf("ParsePeriod(%q) = %q, want error", bad, p.Code)
 		}

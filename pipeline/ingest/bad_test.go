@@ -308,6 +308,18 @@ func badCases(t *testing.T) []badCase {
 			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
 			{1, "Thạch Hà", 10}, {2, "Can Lộc", 4},
 		}}), accepted: 2},
+		// A period written as the span of days it is ("Từ ngày 01/01/2024
+		// đến ngày 30/6/2024"), as key lines write it: that period (it was
+		// refused, bad_period); a span that is no period (the Party's
+		// working year from 15/12) is still refused.
+		{name: "period_as_span_of_days", file: "ky-khoang-ngay.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,Từ 01/01/2023 đến 31/12/2023,contests,,3,\n" +
+			"Hà Tĩnh,Can Lộc,Từ 15/12/2022 đến 14/12/2023,dialogues,,4,\n"),
+			code: "bad_period", ref: "dòng 4", column: "ky_bao_cao", reason: "Từ 15/12/2022 đến 14/12/2023", accepted: 2, refused: 1},
+		{name: "period_as_span_of_days_form", file: "bieu-khoang-ngay.xlsx", data: fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+			{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Từ ngày 01/01/2024 đến ngày 30/6/2024"},
+			{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại"},
+			{1, "Thạch Hà", 10}, {2, "Can Lộc", 4},
+		}}), accepted: 2},
 		// A submission date with a two-digit year, as a cell formatted
 		// dd/mm/yy is saved to CSV: read day first in 20yy (it was refused,
 		// bad_date); one month first is told so with the day it likely is.
