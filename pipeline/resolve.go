@@ -249,9 +249,19 @@ func (r *Resolver) lookupUnit(province *Unit, s string) unitLookup {
 				return n
 			}
 		}
+		// A footnote's number after it: "Nghi Xuân (1)", "Can Lộc 2)".
+		if m := reFootnoteMark.FindStringIndex(l.raw); m != nil && m[0] > 0 {
+			if n := r.lookupUnitName(province, l.raw[:m[0]]); len(n.found) > 0 || n.whole {
+				return n
+			}
+		}
 	}
 	return l
 }
+
+// reFootnoteMark is a footnote's number after a name, in parentheses or
+// before one, as a form marks a unit whose note is under the table.
+var reFootnoteMark = regexp.MustCompile(`\s*(?:\(\d{1,2}\)|\d{1,2}\))$`)
 
 // reListMarker is a list's number or letter before a name: "1. ", "12) ",
 // "a) ", "b. ". The letters stop at g: "H.", "P.", "X." are the unit's

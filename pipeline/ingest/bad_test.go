@@ -146,6 +146,13 @@ func badCases(t *testing.T) []badCase {
 		// as a list is typed when the form has no STT column: the unit (it
 		// was unknown, "Có phải: Thạch Hà?").
 		{name: "unit_list_marker", file: "danh-so.csv", data: []byte(header + good + "Hà Tĩnh,1. Thạch Hà,2023,dialogues,,1,\n" + "Hà Tĩnh,a) Nghi Xuân,2023,dialogues,,6,\n"), accepted: 3},
+		// A footnote's number after a unit ("Nghi Xuân (1)", "Can Lộc
+		// 2)", "Đức Thọ¹"), the note under the table: the unit (it was
+		// unknown, "Có phải: Nghi Xuân?"); a name that is no unit with it
+		// stays unknown.
+		{name: "unit_footnote_mark", file: "chu-thich.csv", data: []byte(header + good + "Hà Tĩnh,Nghi Xuân (1),2023,dialogues,,6,\n" +
+			"Hà Tĩnh,Can Lộc 2),2023,dialogues,,2,\n" + "Hà Tĩnh,Đức Thọ¹,2023,dialogues,,1,\n" + "Hà Tĩnh,Cẩm Xuân (2),2023,dialogues,,1,\n"),
+			code: "unknown_unit", ref: "dòng 6", column: "don_vi", reason: "Cẩm Xuân (2)", accepted: 4, refused: 1},
 		// "X." is the unit's type, no list's letter: a commune's name
 		// that names only a district stays unknown.
 		csvCase("unit_type_not_list_marker", "Hà Tĩnh,X. Hồng Lĩnh,2023,dialogues,,1,\n", "unknown_unit", "dòng 3", "don_vi", "X. Hồng Lĩnh"),
