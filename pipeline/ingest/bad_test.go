@@ -189,6 +189,13 @@ func badCases(t *testing.T) []badCase {
 		{name: "excel_sep_line_refused_row", file: "sep2.csv", data: []byte("sep=,\nTỉnh,Đơn vị,Kỳ báo cáo,Chỉ tiêu,Giá trị\n" +
 			"Hà Tĩnh,Thạch Hà,Năm 2023,dialogues,12\nHà Tĩnh,Can Lộc,Năm 2023,dialogues,-1\n"),
 			code: "negative_value", ref: "dòng 4", column: "Giá trị", reason: "âm", accepted: 1},
+		// ="445", as programs export a cell for Excel to keep it as text
+		// (a code's leading zeros): the text inside, as Excel shows it (the
+		// unit was unknown, "=\"445\"", the value a formula without its
+		// result).
+		{name: "csv_excel_text_formula", file: "xuat-phan-mem.csv", data: []byte(header + good + "Hà Tĩnh,=\"445\",2023,dialogues,,=\"12\",\n" +
+			"Hà Tĩnh,Can Lộc,2023,dialogues,,\"=\"\"7\"\"\",\n" + "Hà Tĩnh,Nghi Xuân,2023,dialogues,,=C5-2,\n"),
+			code: "formula_without_result", ref: "dòng 5", column: "gia_tri", reason: "=C5-2", accepted: 3, refused: 1},
 		// A row of column numbers under a long table's header, as forms
 		// have (markerRow), is no row: it was refused as a period "(3)".
 		{name: "csv_column_numbers", file: "so-cot.csv", data: []byte(header + "(1),(2),(3),(4),(5),(6),(7)\n" + good + "1,2,3,4,5,6,7\n"), accepted: 1},

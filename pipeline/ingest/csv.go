@@ -810,6 +810,9 @@ func (s *csvScanner) cell(i int, b []byte) (string, uint32) {
 			return v, 0
 		}
 	}
+	if b[0] == '=' && textFormula(b) {
+		b = b[2 : len(b)-1]
+	}
 	return s.arenaString(b), 0
 }
 
@@ -908,6 +911,13 @@ func sniffDelimiter(header []byte) byte {
 // str turns a field into a string, NFC-normalised, sharing repeated ones,
 // and its number when the intern table has it. Only valid text enters the
 // intern table, so a cell found there needs no UTF-8 check.
+// textFormula reports whether a cell is ="…", a text in a formula, as
+// programs export a cell for Excel to keep it as written (a code's leading
+// zeros) and Excel shows as the text inside.
+func textFormula(b []byte) bool {
+	return len(b) >= 3 && b[0] == '=' && b[1] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b[2:len(b)-1], '"') < 0
+}
+
 func (s *csvScanner) str(b []byte) (string, uint32) {
 	if len(b) == 0 {
 		return "", 0
@@ -920,6 +930,10 @@ func (s *csvScanner) str(b []byte) (string, uint32) {
 		return "", 0
 	}
 	v := string(b)
+	if textFormula(b) {
+		// ="446": what Excel shows of it, the text inside.
+		v = string(b[2 : len(b)-1])
+	}
 	for _, c := range b {
 		if c >= utf8.RuneSelf {
 			// Windows-1258 writes tones as combining marks; so do NFD sources.
