@@ -279,7 +279,9 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	case ind.Integer && n.Value != math.Trunc(n.Value):
 		return &Problem{"not_whole_number", fmt.Sprintf("Chỉ tiêu %s đếm %s nên phải là số nguyên, không phải %s.", ind.Code, ind.Unit, s),
 			fmt.Sprintf("%s counts %s and must be a whole number, not %s.", ind.Code, ind.UnitEN, s)}
-	case ind.Unit == "đồng" && !wholeAmount(n.Value):
+	case ind.Unit == "đồng" && !raw.Plain && !wholeAmount(n.Value):
+		// Text only: a number cell's fraction is a formula's result
+		// (=B5/3), shown rounded, no comma misread.
 		p := &Problem{"not_whole_number",
 			fmt.Sprintf("Giá trị %q là %s đồng, có phần lẻ của đồng mà số tiền không có: dấu phẩy là dấu thập phân, dấu chấm ngăn hàng nghìn.", s, fmtValue(n.Value)),
 			fmt.Sprintf("Value %q is %s %s, with a fraction of the unit, which no amount has: a comma is the decimal sign, dots part thousands.", s, fmtValueEN(n.Value), ind.UnitEN)}
@@ -299,7 +301,7 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 // figures: 350,4 × 1,000,000 is 350399999.99999994 in binary. An amount
 // with a fraction of a đồng is a comma read as the decimal sign it is in
 // Vietnamese where an English-locale spreadsheet meant thousands ("1,250"
-// for 1,250 đồng, read as 1,25 đồng).
+// for 1,250 đồng, read as 1,25 đồng), when the amount was written as text.
 func wholeAmount(v float64) bool {
 	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
 	return r == math.Trunc(r)

@@ -116,6 +116,12 @@ func badCases(t *testing.T) []badCase {
 		{name: "money_fraction_of_dong", file: "tien-le.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,2023,funds_mobilized_vnd,,\"1,250\",\n" +
 			"Hà Tĩnh,Can Lộc,2023,funds_mobilized_vnd,,\"1,25 triệu đồng\",\n" + "Hà Tĩnh,Nghi Xuân,2023,funds_mobilized_vnd,,\"1.250.000\",\n"),
 			code: "not_whole_number", ref: "dòng 3", column: "gia_tri", reason: "Giá trị \"1,250\" là 1,25 đồng", accepted: 3, refused: 1},
+		// A number cell's fraction of a đồng (a formula's result, shown
+		// rounded by its format) is no comma misread: it loads.
+		{name: "money_fraction_in_number_cell", file: "tien-cong-thuc.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "funds_mobilized_vnd", 1250000.0 / 3}, {"Hà Tĩnh", "Can Lộc", "2023", "dialogues", 4},
+		}}), accepted: 2},
 		csvCase("wrong_unit", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12 ha,\n", "wrong_unit", "dòng 3", "gia_tri", "Đơn vị \"ha\" không phải đơn vị của chỉ tiêu dialogues"),
 		// The unit word is quoted as the clerk wrote it, marks and all
 		// (it was quoted folded: "nguoi").
