@@ -208,7 +208,7 @@ func Score(want []Expected, found []Found) *Evaluation {
 			if w.District != nil {
 				wd = *w.District
 			}
-			if samePlace(*w.Province, found[hit].Province) && samePlace(wd, found[hit].District) {
+			if samePlace(*w.Province, found[hit].Province) && sameUnit(wd, found[hit].District, found[hit].DistrictType) {
 				v.PlaceAgree++
 			}
 		}
@@ -230,18 +230,46 @@ func Score(want []Expected, found []Found) *Evaluation {
 	return v
 }
 
-// samePlace compares names of places as annotators and the extractor
-// write them: "TP Hà Tĩnh" and "Hà Tĩnh", "Bà Rịa - Vũng Tàu" and "Bà Rịa –
-// Vũng Tàu" are one.
+// samePlace compares names of provinces as annotators and the extractor
+// write them: "Bà Rịa - Vũng Tàu" and "Bà Rịa – Vũng Tàu" are one.
 func samePlace(a, b string) bool {
-	norm := func(s string) string {
-		s = pipeline.Fold(s)
-		for _, p := range []string{"tp ", "tx ", "xa ", "phuong ", "huyen ", "thi xa ", "thanh pho "} {
-			s = strings.TrimPrefix(s, p)
-		}
-		return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == '–' }), " ")
+	_, na := splitTypeWord(a)
+	_, nb := splitTypeWord(b)
+	return na == nb
+}
+
+// sameUnit compares the key's district with the unit found and its type.
+// The key writes a district or town bare ("Cửa Lò") or as "TP …"/"TX …",
+// and a unit that exists only after July 2025 with its type word ("xã Đức
+// Thọ", "phường Cửa Lò"); a new commune often carries its former district's
+// name, so the type words are compared, not dropped: "xã Đức Thọ" is not
+// the district Đức Thọ. A unit found without a type (named by the options)
+// is taken as a district.
+func sameUnit(want, got, gotType string) bool {
+	wt, wn := splitTypeWord(want)
+	_, gn := splitTypeWord(got)
+	if wn != gn {
+		return false
 	}
-	return norm(a) == norm(b)
+	district := func(t string) bool { return t == "" || t == "huyen" || t == "thi_xa" || t == "thanh_pho" }
+	if wt == "" {
+		return district(gotType)
+	}
+	return gotType == wt || gotType == "" && district(wt)
+}
+
+// splitTypeWord splits a place's name into its type (as DistrictType
+// writes it, "" when it has none) and its folded name, dashes as spaces.
+func splitTypeWord(s string) (typ, name string) {
+	s = pipeline.Fold(s)
+	for _, p := range [...][2]string{{"tp ", "thanh_pho"}, {"thanh pho ", "thanh_pho"}, {"tx ", "thi_xa"}, {"thi xa ", "thi_xa"},
+		{"huyen ", "huyen"}, {"xa ", "xa"}, {"phuong ", "phuong"}, {"thi tran ", "thi_tran"}} {
+		if rest, ok := strings.CutPrefix(s, p[0]); ok {
+			typ, s = p[1], rest
+			break
+		}
+	}
+	return typ, strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == '–' }), " ")
 }
 
 // sameValue compares values read from text: every indicator counts whole

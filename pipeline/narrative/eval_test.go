@@ -128,3 +128,38 @@ func TestRowsUnknownPeriod(t *testing.T) {
 		t.Errorf("validation errors %+v", errs)
 	}
 }
+
+// TestScorePlaceTypeWords: a unit's type word in the key is compared with
+// the type of the unit found. After July 2025 a new commune can carry its
+// former district's name (xã Đức Thọ, huyện Đức Thọ): the key writes the
+// commune with its prefix, a district or town without one (or as TP/TX).
+func TestScorePlaceTypeWords(t *testing.T) {
+	str := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		want, got, gotType string
+		same               bool
+	}{
+		{"xã Đức Thọ", "Đức Thọ", "xa", true},
+		{"xã Đức Thọ", "Đức Thọ", "huyen", false},
+		{"Đức Thọ", "Đức Thọ", "xa", false},
+		{"Đức Thọ", "Đức Thọ", "huyen", true},
+		{"phường Cửa Lò", "Cửa Lò", "phuong", true},
+		{"phường Cửa Lò", "Cửa Lò", "thi_xa", false},
+		{"Cửa Lò", "Cửa Lò", "thi_xa", true}, // a town keyed without its type
+		{"TP Hà Tĩnh", "Hà Tĩnh", "thanh_pho", true},
+		{"TX Kỳ Anh", "Kỳ Anh", "huyen", false},
+		{"TX Kỳ Anh", "Kỳ Anh", "thi_xa", true},
+		{"Nghi Lộc", "Nghi Lộc", "", true}, // a district the options name, its type unknown
+		{"xã Nghi Lộc", "Nghi Lộc", "", false},
+		{"Bà Rịa - Vũng Tàu", "Bà Rịa – Vũng Tàu", "", true},
+		{"Hương Sơn", "Hương Khê", "huyen", false},
+	} {
+		want := []Expected{{Doc: "1", Province: str("Hà Tĩnh"), District: str(tc.want), Indicator: "dialogues", Value: 3, Qualifier: "exact"}}
+		f := found("1", "dialogues", 3, pipeline.Exact)
+		f.Province, f.District, f.DistrictType = "Hà Tĩnh", tc.got, tc.gotType
+		v := Score(want, []Found{f})
+		if got := v.PlaceAgree == 1; v.PlaceComparable != 1 || got != tc.same {
+			t.Errorf("key %q, found %q (%s): same place %v, want %v", tc.want, tc.got, tc.gotType, got, tc.same)
+		}
+	}
+}
