@@ -1388,6 +1388,15 @@ var ruleCases = []struct {
 	{"a bloc named by its noun stays a part", "2025-12-30",
 		"Năm 2025, Quỹ \"Vì người nghèo\" tỉnh Nghệ An tiếp nhận 40 tỷ đồng; trong đó, khối doanh nghiệp ủng hộ 12 tỷ đồng.",
 		[]want{w("funds_mobilized_vnd", 40e9, ex, "2025").at("Nghệ An", "")}},
+	// A table written in Markdown: "|" between cells and a rule of dashes
+	// under the heading ("|---|:---:|"), which is no row.
+	{"a Markdown table, its rule under the heading", "2024-12-20",
+		"Năm 2024, kết quả ở một số huyện:\n\n| Huyện | Mô hình được công nhận | Đất hiến (m2) |\n|---|:---:|---:|\n| Can Lộc | 24 | 1.950 |\n| Lộc Hà | 15 | 870 |\n| Cộng | 39 | 2.820 |\n",
+		[]want{w("models_recognized", 24, ex, "2024").at("Hà Tĩnh", "Can Lộc"), w("land_donated_m2", 1950, ex, "2024").at("Hà Tĩnh", "Can Lộc"),
+			w("models_recognized", 15, ex, "2024").at("Hà Tĩnh", "Lộc Hà"), w("land_donated_m2", 870, ex, "2024").at("Hà Tĩnh", "Lộc Hà")}},
+	{"a Markdown table without outer bars, a row-number column", "2024-12-20",
+		"Năm 2024, Nhân dân một số huyện góp công làm đường:\n\nTT | Huyện | Ngày công\n--- | --- | ---\n1 | Can Lộc | 1.240\n2 | Lộc Hà | 690\n",
+		[]want{w("workdays_contributed", 1240, ex, "2024").at("Hà Tĩnh", "Can Lộc"), w("workdays_contributed", 690, ex, "2024").at("Hà Tĩnh", "Lộc Hà")}},
 }
 
 func TestRules(t *testing.T) {

@@ -36,6 +36,10 @@ func (x *extraction) tableRows() {
 			n++
 			continue
 		}
+		// A Markdown table's rule under its heading is no row.
+		if first < len(sents) && markdownRule(text, sents[first]) {
+			first++
+		}
 		// A first column of row numbers ("TT", "STT") holds no figure.
 		numbered := rowNumberHeading(head[0], k)
 		if numbered {
@@ -386,6 +390,14 @@ func tableCells(text string, s sentence) [][]token {
 		out = out[:len(out)-1]
 	}
 	return out
+}
+
+// markdownRule: the sentence is a line of a Markdown table's rule between
+// its heading and rows, dashes between bars, a colon at either end of a
+// cell to align it ("|---|:---:|", "--- | ---").
+func markdownRule(text string, s sentence) bool {
+	line := text[s.start:s.end]
+	return strings.Contains(line, "|") && strings.Contains(line, "---") && strings.Trim(line, "|-: \t") == ""
 }
 
 // cellGap: the space between two tokens parts cells: a tab, or two spaces
