@@ -1397,6 +1397,16 @@ var ruleCases = []struct {
 	{"a Markdown table without outer bars, a row-number column", "2024-12-20",
 		"Năm 2024, Nhân dân một số huyện góp công làm đường:\n\nTT | Huyện | Ngày công\n--- | --- | ---\n1 | Can Lộc | 1.240\n2 | Lộc Hà | 690\n",
 		[]want{w("workdays_contributed", 1240, ex, "2024").at("Hà Tĩnh", "Can Lộc"), w("workdays_contributed", 690, ex, "2024").at("Hà Tĩnh", "Lộc Hà")}},
+	// A table of "some" of a district's communes ("ở một số xã"): the
+	// total row adds up the communes chosen, not the district; without
+	// that word the rows are the whole of what the district reports.
+	{"the total of a table of some communes is no figure", "2024-12-20",
+		"Huyện ủy Can Lộc\nKết quả hiến đất năm 2024 ở một số xã\n\nĐơn vị\tĐất hiến (m2)\tNgày công\nXã Tùng Lộc\t1.150\t340\nXã Vượng Lộc\t860\t275\nCộng\t2.010\t615\n",
+		[]want{w("land_donated_m2", 1150, ex, "2024"), w("workdays_contributed", 340, ex, "2024"), w("land_donated_m2", 860, ex, "2024"), w("workdays_contributed", 275, ex, "2024")}},
+	{"the total of a table of the communes a drive chose is the district's", "2024-12-20",
+		"Huyện ủy Can Lộc\nNăm 2024, huyện chọn hai xã làm điểm hiến đất. Kết quả:\n\nĐơn vị\tĐất hiến (m2)\tNgày công\nXã Tùng Lộc\t1.150\t340\nXã Vượng Lộc\t860\t275\nCộng\t2.010\t615\n",
+		[]want{w("land_donated_m2", 1150, ex, "2024"), w("workdays_contributed", 340, ex, "2024"), w("land_donated_m2", 860, ex, "2024"), w("workdays_contributed", 275, ex, "2024"),
+			w("land_donated_m2", 2010, ex, "2024"), w("workdays_contributed", 615, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {

@@ -92,7 +92,7 @@ func (x *extraction) tableRows() {
 		for h := n; h < first; h++ {
 			sents[h].heading = false
 		}
-		var tt tableTotal
+		tt := tableTotal{some: someUnits(lead, k)}
 		for r := first; r < m; r++ {
 			row := rowOf(r)
 			sents[r].heading = false
@@ -221,6 +221,9 @@ type tableTotal struct {
 	row    int // 1-based index of its sentence; 0: none
 	label  []token
 	labels [][]token
+	// the lines before the table say its rows are some of the units
+	// ("ở một số xã"), so their total is no unit's, whatever their level
+	some bool
 }
 
 // totalsOfUnits leaves out the total row of a table whose rows are two
@@ -242,13 +245,31 @@ func (x *extraction) totalsOfUnits() {
 				}
 			}
 		}
-		if len(units) < 2 {
+		if len(units) < 2 && !(tt.some && len(tt.labels) >= 2) {
 			continue
 		}
 		s := &x.sents[tt.row-1]
 		x.logf("câu %d: a table's total over the %d units its rows list («%s»): no unit's figure", s.index, len(units), x.text[tt.label[0].start:tt.label[len(tt.label)-1].end])
 		s.toks = tt.label
 	}
+}
+
+// someUnits: the words say "some" of the units ("một số xã", "một số đơn
+// vị", "một số địa phương").
+func someUnits(toks []token, k *keyer) bool {
+	mot, so := k.of("một"), k.of("số")
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i].key != mot || toks[i+1].key != so {
+			continue
+		}
+		switch toks[i+2].key {
+		case k.of("xã"), k.of("phường"), k.of("huyện"), k.of("thôn"), k.of("xóm"), k.of("khối"):
+			return true
+		case k.of("đơn"), k.of("địa"):
+			return i+3 < len(toks) && (toks[i+3].key == k.of("vị") || toks[i+3].key == k.of("phương"))
+		}
+	}
+	return false
 }
 
 // hasEmpty: a cell without a token.
