@@ -84,7 +84,7 @@ func matchWords(toks []token, i int, words []string) (int, bool) {
 	j := i
 	for n, w := range words {
 		if n > 0 {
-			for j < len(toks) && skippable(toks[j]) {
+			for j < len(toks) && (skippable(toks[j]) || abbrevDot(toks, j)) {
 				j++
 			}
 		}
@@ -308,4 +308,11 @@ func buildLexicon(raw rawLexicon, folded bool, fieldNames []string, indicators m
 		lx.rules = append(lx.rules, ru)
 	}
 	return lx, nil
+}
+
+// abbrevDot: toks[j] is a dot glued to the words on both sides, as a
+// shortened phrase writes it ("ng.công" for ngày công): the words still
+// make the phrase.
+func abbrevDot(toks []token, j int) bool {
+	return toks[j].kind == tPunct && toks[j].text == "." && !toks[j].space && j+1 < len(toks) && toks[j+1].kind == tWord && !toks[j+1].space
 }

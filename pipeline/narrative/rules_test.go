@@ -1407,6 +1407,14 @@ var ruleCases = []struct {
 		"Huyện ủy Can Lộc\nNăm 2024, huyện chọn hai xã làm điểm hiến đất. Kết quả:\n\nĐơn vị\tĐất hiến (m2)\tNgày công\nXã Tùng Lộc\t1.150\t340\nXã Vượng Lộc\t860\t275\nCộng\t2.010\t615\n",
 		[]want{w("land_donated_m2", 1150, ex, "2024"), w("workdays_contributed", 340, ex, "2024"), w("land_donated_m2", 860, ex, "2024"), w("workdays_contributed", 275, ex, "2024"),
 			w("land_donated_m2", 2010, ex, "2024"), w("workdays_contributed", 615, ex, "2024")}},
+	// Chat posts and quick notes shorten triệu to "tr" after the amount
+	// ("góp 45tr", "12,5tr") and ngày công to "ng.công".
+	{"triệu shortened to tr, ngày công to ng.công", "2024-05-10",
+		"Năm 2024, bà con xóm Bắc, xã Sơn Kim góp 45tr làm cầu, hội viên ủng hộ thêm 12,5tr. Thanh niên góp 260 ng.công.",
+		[]want{w("funds_mobilized_vnd", 45e6, ex, "2024"), w("funds_mobilized_vnd", 12.5e6, ex, "2024"), w("workdays_contributed", 260, ex, "2024")}},
+	{"tr before a page number is no unit", "2024-05-10",
+		"Năm 2024, xã Sơn Kim có 12 mô hình được công nhận (xem Báo cáo số 15, tr. 4).",
+		[]want{w("models_recognized", 12, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {
