@@ -361,6 +361,20 @@ func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, bool) {
 			return es[0], k, true
 		}
 	}
+	// A quick report's "label: value" line opened by the unit noun itself
+	// ("- Ngày công: khoảng 120", "Mô hình đăng ký mới: 04"), as a form's
+	// row is: the label starts the line, bullets aside.
+	if isPunct(toks, b-1, ":") {
+		k := clauseStart
+		for k < b && toks[k].kind == tPunct {
+			k++
+		}
+		if (clauseStart == 0 || toks[clauseStart].nl) && words(toks, k, b) <= subjectWords {
+			if es, _ := x.lx.units.at(toks, k); len(es) > 0 && es[0].class != "money_after" && es[0].class != "place_team" && es[0].class != "money" {
+				return es[0], k, true
+			}
+		}
+	}
 	return nil, 0, false
 }
 

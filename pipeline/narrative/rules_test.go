@@ -1415,6 +1415,15 @@ var ruleCases = []struct {
 	{"tr before a page number is no unit", "2024-05-10",
 		"Năm 2024, xã Sơn Kim có 12 mô hình được công nhận (xem Báo cáo số 15, tr. 4).",
 		[]want{w("models_recognized", 12, ex, "2024")}},
+	// A quick report's "label: value" lines: the label opens with the unit
+	// noun itself, no "số" before it ("Ngày công: 120", "Mô hình đăng ký
+	// mới: 04"), as a form's row would.
+	{"a label opened by its unit noun, its value after a colon", "2025-10-31",
+		"Xã Kỳ Khang - kết quả tháng 10/2025\n- Mô hình \"Dân vận khéo\" đăng ký mới: 04\n- Ngày công: khoảng 120\n- Hội nghị đối thoại: 01",
+		[]want{w("models_registered", 4, ex, "2025-10"), w("workdays_contributed", 120, ap, "2025-10"), w("dialogues", 1, ex, "2025-10")}},
+	{"a unit noun far before a colon opens no label", "2025-10-31",
+		"Xã Kỳ Khang - kết quả tháng 10/2025\nMô hình \"Dân vận khéo\" của xã được nhiều nơi học tập, số đoàn đến thăm tính đến nay: 14.\nNgày 12/10: họp 2 thôn.",
+		nil},
 }
 
 func TestRules(t *testing.T) {
