@@ -1763,6 +1763,13 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 			if v, ok := strings.CutPrefix(flags, "notafter="); ok && sp.start > 0 && toks[sp.start-1].key == x.lx.k.of(v) {
 				continue
 			}
+			// "đóng góp xây dựng nhà văn hóa …: 265 triệu đồng": a building
+			// named after the verb that gives the money is what the money
+			// is given for, not the building's cost. Land stays its size
+			// ("góp công xây dựng nhà văn hóa với diện tích 250 m2").
+			if e.class == "structure" && cd.unitClass == "money" && cd.govern >= 0 && cd.govern < sp.start {
+				continue
+			}
 			if e.class == "example" {
 				cd.example = true
 				continue

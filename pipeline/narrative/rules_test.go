@@ -1424,6 +1424,19 @@ var ruleCases = []struct {
 	{"a unit noun far before a colon opens no label", "2025-10-31",
 		"Xã Kỳ Khang - kết quả tháng 10/2025\nMô hình \"Dân vận khéo\" của xã được nhiều nơi học tập, số đoàn đến thăm tính đến nay: 14.\nNgày 12/10: họp 2 thôn.",
 		nil},
+	// A building named after the verb that gives the money or land is what
+	// they are given for ("đóng góp xây dựng nhà văn hóa …: 265 triệu
+	// đồng"); named before the number with no such verb before it, its size
+	// or cost is no figure.
+	{"money given to build a hall, the hall named after the verb", "2025-10-31",
+		"Năm 2025, Nhân dân thôn Đông đóng góp xây dựng nhà văn hóa 350 triệu đồng.\n- Kinh phí Nhân dân đóng góp sửa chữa hội trường khối 2: 95.000.000 đồng",
+		[]want{w("funds_mobilized_vnd", 350e6, ex, "2025"), w("funds_mobilized_vnd", 95e6, ex, "2025")}},
+	{"a hall's worth after the verb is no money given", "2025-10-31",
+		"Năm 2025, Nhân dân thôn Đông đóng góp xây dựng nhà văn hóa trị giá 500 triệu đồng.",
+		nil},
+	{"a hall's own size is no land given", "2025-10-31",
+		"Năm 2025, thôn Đông khánh thành nhà văn hóa diện tích 250 m2; Nhân dân góp 1.200 ngày công.",
+		[]want{w("workdays_contributed", 1200, ex, "2025")}},
 }
 
 func TestRules(t *testing.T) {
