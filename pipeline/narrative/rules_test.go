@@ -1437,6 +1437,11 @@ var ruleCases = []struct {
 	{"a hall's own size is no land given", "2025-10-31",
 		"Năm 2025, thôn Đông khánh thành nhà văn hóa diện tích 250 m2; Nhân dân góp 1.200 ngày công.",
 		[]want{w("workdays_contributed", 1200, ex, "2025")}},
+	// What the former communes had before they were merged ("Trước sáp
+	// nhập, 3 xã cũ có …") is theirs, before the new commune's period.
+	{"the former communes' figure before the merger", "2025-12-20",
+		"Xã Kỳ Khang: nửa năm đầu tiên\n\nNăm 2025, Đảng ủy xã đăng ký 18 mô hình \"Dân vận khéo\". Trước sáp nhập, 3 xã cũ có tổng cộng 40 mô hình; trước khi sáp nhập các xã đã hiến 900 m2 đất. Xã tổ chức 5 cuộc đối thoại.",
+		[]want{w("models_registered", 18, ex, "2025"), w("dialogues", 5, ex, "2025")}},
 }
 
 func TestRules(t *testing.T) {
