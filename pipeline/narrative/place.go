@@ -87,7 +87,7 @@ func newGazetteer(k *keyer, ref *pipeline.Reference, raw rawLexicon) *gazetteer 
 var typeOf = map[string]string{
 	"type_district": "huyen", "type_district_org": "huyen", "type_town": "thi_xa", "type_town_org": "thi_xa",
 	"type_city": "thanh_pho", "type_city_org": "thanh_pho", "type_commune": "xa", "type_commune_org": "xa",
-	"type_ward": "phuong", "type_townlet": "thi_tran",
+	"type_ward": "phuong", "type_ward_org": "phuong", "type_townlet": "thi_tran", "type_townlet_org": "thi_tran",
 }
 
 // mentions finds the places named in a sentence.
@@ -514,7 +514,9 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 					lorder = append(lorder, key)
 				}
 				l.n++
-				l.writer = l.writer || m.org && m.typed && x.sents[sn].heading
+				// the committee, or the unit's name alone on a heading line
+				// as a letterhead ("PHƯỜNG THÀNH SEN"), writes the report
+				l.writer = l.writer || m.typed && x.sents[sn].heading && (m.org || x.aloneOnLine(x.sents[sn], m))
 				l.inCommune = l.inCommune || x.sents[sn].heading && x.communeWordBefore(x.sents[sn].toks, m.start)
 			}
 		}
@@ -609,6 +611,12 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 		unit = x.opts.District
 	}
 	return province, unit, utype
+}
+
+// aloneOnLine: the mention is all the words of its sentence, a line of its
+// own.
+func (x *extraction) aloneOnLine(s sentence, m mention) bool {
+	return s.toks[0].nl && words(s.toks, 0, m.start) == 0 && words(s.toks, m.end, len(s.toks)) == 0
 }
 
 // communeWordBefore tells whether a commune's type word (xã, phường, thị

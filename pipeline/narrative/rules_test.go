@@ -1442,6 +1442,14 @@ var ruleCases = []struct {
 	{"the former communes' figure before the merger", "2025-12-20",
 		"Xã Kỳ Khang: nửa năm đầu tiên\n\nNăm 2025, Đảng ủy xã đăng ký 18 mô hình \"Dân vận khéo\". Trước sáp nhập, 3 xã cũ có tổng cộng 40 mô hình; trước khi sáp nhập các xã đã hiến 900 m2 đất. Xã tổ chức 5 cuộc đối thoại.",
 		[]want{w("models_registered", 18, ex, "2025"), w("dialogues", 5, ex, "2025")}},
+	// A ward's report is written by its committee ("Đảng ủy phường …") or
+	// headed by the ward's name alone, as a letterhead ("PHƯỜNG …").
+	{"a ward's committee in the heading is the report's unit", "2025-10-31",
+		"Đảng ủy phường Thành Sen\nBáo cáo công tác dân vận tháng 10 năm 2025\n\nTrong tháng, tổ chức 3 cuộc đối thoại với Nhân dân.",
+		[]want{w("dialogues", 3, ex, "2025-10").at("Hà Tĩnh", "Thành Sen")}},
+	{"a ward's name alone heading its quick report is the report's unit", "2025-10-31",
+		"PHƯỜNG THÀNH SEN\nThông tin nhanh kết quả tháng 10/2025\n- Số cuộc đối thoại với Nhân dân: 03",
+		[]want{w("dialogues", 3, ex, "2025-10").at("Hà Tĩnh", "Thành Sen")}},
 }
 
 func TestRules(t *testing.T) {
