@@ -2150,6 +2150,15 @@ func (x *extraction) subject(toks []token, ms []mention, from, to int) (mention,
 		if m.org && m.kind != mLocal {
 			continue
 		}
+		// "Hội đồng hương Nghi Xuân tại TP Hồ Chí Minh": another province
+		// after "tại" right behind a district's or commune's name is where
+		// its people live, and they give for their own unit.
+		if m.kind == mProvince && n > 0 && ms[n-1].kind == mLocal && ms[n-1].start >= from && m.start == ms[n-1].end+1 &&
+			isKey(toks, ms[n-1].end, x.lx.k.of("tại"), x.lx.k.of("ở")) {
+			if l, ok := x.confirm(ms[n-1]); ok && l.province != m.province {
+				return ms[n-1], true
+			}
+		}
 		// "huyện Cẩm Xuyên, tỉnh Hà Tĩnh": the province says where the
 		// district is; the district is the subject.
 		if m.kind == mProvince && n > 0 && ms[n-1].kind == mLocal && ms[n-1].start >= from && apposed(toks, ms[n-1], m) {

@@ -1450,6 +1450,15 @@ var ruleCases = []struct {
 	{"a ward's name alone heading its quick report is the report's unit", "2025-10-31",
 		"PHƯỜNG THÀNH SEN\nThông tin nhanh kết quả tháng 10/2025\n- Số cuộc đối thoại với Nhân dân: 03",
 		[]want{w("dialogues", 3, ex, "2025-10").at("Hà Tĩnh", "Thành Sen")}},
+	// A district's people living in a city ("Hội đồng hương Nghi Xuân tại
+	// TP Hồ Chí Minh") give for their district: the city is where they
+	// live, not whose the figure is.
+	{"a hometown association in a city gives for its district", "2024-12-20",
+		"Năm 2024, Hội đồng hương Nghi Xuân tại TP Hồ Chí Minh ủng hộ 300 triệu đồng xây trường.",
+		[]want{w("funds_mobilized_vnd", 3e8, ex, "2024").at("Hà Tĩnh", "Nghi Xuân")}},
+	{"a district named after tại, in its province's text, stays the place", "2024-12-20",
+		"Năm 2024, tỉnh Hà Tĩnh tại huyện Nghi Xuân vận động 300 triệu đồng xây trường.",
+		[]want{w("funds_mobilized_vnd", 3e8, ex, "2024").at("Hà Tĩnh", "Nghi Xuân")}},
 }
 
 func TestRules(t *testing.T) {
