@@ -171,8 +171,9 @@ const (
 	// province and district (273 of 302 found on the code before the
 	// twelfth stop, 311 of 320 after it; 377 of 383 with n45–n54, 398 of
 	// 404 with n55–n58; 406 of 413 with n45/n53's villages keyed; 466 of
-	// 473 with n59–n68; 483 of 492 with n69–n72)
-	heldOutPlaceFloor = 483
+	// 473 with n59–n68; 483 of 492 with n69–n72; 525 of 539 with n73–n82 at
+	// first sight, 543 of 552 after; 555 of 570 with n83–n86)
+	heldOutPlaceFloor = 555
 	// n45–n54 (thirteenth stop): 50 of 67 found right at first sight, 50
 	// of 63 expected (0.746 / 0.794); 63 of 63 after digits restated in
 	// words, tables of indicators by row, sums over units counted together,
@@ -204,19 +205,28 @@ const (
 	// "khối Yên Giang") no longer read as blocs of a breakdown.
 	batch14bPrecisionFloor = 1.0
 	batch14bRecallFloor    = 1.0
-	// n73–n82 (fifteenth stop): no floor until the batch's one score at
-	// first sight; n83–n86 wait in testdata/putaside, which no test reads.
-	batch15PrecisionFloor  = 0.0
-	batch15RecallFloor     = 0.0
-	batch15bPrecisionFloor = 0.0
-	batch15bRecallFloor    = 0.0
+	// n73–n82 (fifteenth stop): 47 of 49 found right at first sight, 47
+	// of 64 expected (0.959 / 0.734); 60 of 61, 60 of 64 after Markdown
+	// tables, the total of "some" communes, tr and ng.công, label lines
+	// opened by their unit, money given to build a hall, the former
+	// communes before a merger (the figures given "lần lượt" after a
+	// sentence that names their verb stay missed, see README).
+	batch15PrecisionFloor = 0.983
+	batch15RecallFloor    = 0.937
+	// n83–n86, written with n73–n82 and put aside (key and checksum
+	// committed first in testdata/putaside), scored once after the rules
+	// learnt from n73–n82: 18 of 18 found right, 18 of 18 expected (the
+	// code before the stop 10 of 10, 10 of 18).
+	batch15bPrecisionFloor = 1.0
+	batch15bRecallFloor    = 1.0
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
 // batches before the eleventh stop, 1 the eleventh stop's (n13–n30), 2 the
 // twelfth's (n31–n44), 3 the thirteenth's (n45–n54), 4 its put-aside
 // part (n55–n58), 5 the fourteenth's (n59–n68), 6 its put-aside part
-// (n69–n72), 7 the fifteenth's (n73–n82), 8 its put-aside part (n83 on).
+// (n69–n72), 7 the fifteenth's (n73–n82), 8 its put-aside part (n83 on,
+// scored once).
 func heldOutBatch(doc string) int {
 	if len(doc) != 3 || doc[0] != 'n' {
 		return 0
@@ -267,8 +277,8 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 126 || v.Total.Expected < 556 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 126 and 556", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 130 || v.Total.Expected < 574 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 130 and 574", len(v.Docs), v.Total.Expected)
 	}
 	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45–n54, [4]
 	// n55–n58, [5] n59–n68, [6] n69–n72, [7] n73–n82, [8] n83 on
