@@ -515,8 +515,9 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 				}
 				l.n++
 				// the committee, or the unit's name alone on a heading line
-				// as a letterhead ("PHƯỜNG THÀNH SEN"), writes the report
-				l.writer = l.writer || m.typed && x.sents[sn].heading && (m.org || x.aloneOnLine(x.sents[sn], m))
+				// as a letterhead ("PHƯỜNG THÀNH SEN", "PHƯỜNG THÀNH SEN -
+				// BAN CHỈ ĐẠO …"), writes the report
+				l.writer = l.writer || m.typed && x.sents[sn].heading && (m.org || x.letterhead(x.sents[sn], ms, m))
 				l.inCommune = l.inCommune || x.sents[sn].heading && x.communeWordBefore(x.sents[sn].toks, m.start)
 			}
 		}
@@ -613,10 +614,21 @@ func (x *extraction) docPlace(all [][]mention) (province, unit, utype string) {
 	return province, unit, utype
 }
 
-// aloneOnLine: the mention is all the words of its sentence, a line of its
-// own.
-func (x *extraction) aloneOnLine(s sentence, m mention) bool {
-	return s.toks[0].nl && words(s.toks, 0, m.start) == 0 && words(s.toks, m.end, len(s.toks)) == 0
+// letterhead: the mention opens a line of its own, and nothing follows it
+// but a dash and the name of its body ("- BAN CHỈ ĐẠO …"), no other place.
+func (x *extraction) letterhead(s sentence, ms []mention, m mention) bool {
+	if !s.toks[0].nl || words(s.toks, 0, m.start) > 0 {
+		return false
+	}
+	if words(s.toks, m.end, len(s.toks)) == 0 {
+		return true
+	}
+	for _, o := range ms {
+		if o.start >= m.end {
+			return false
+		}
+	}
+	return isPunct(s.toks, m.end, "-–") && s.toks[m.end].space
 }
 
 // communeWordBefore tells whether a commune's type word (xã, phường, thị

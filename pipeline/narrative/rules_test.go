@@ -1459,6 +1459,9 @@ var ruleCases = []struct {
 	{"a district named after tại, in its province's text, stays the place", "2024-12-20",
 		"Năm 2024, tỉnh Hà Tĩnh tại huyện Nghi Xuân vận động 300 triệu đồng xây trường.",
 		[]want{w("funds_mobilized_vnd", 3e8, ex, "2024").at("Hà Tĩnh", "Nghi Xuân")}},
+	{"a ward's name opening a heading line before its body is the report's unit", "2025-12-05",
+		"PHƯỜNG THÀNH SEN - BAN CHỈ ĐẠO PHONG TRÀO \"DÂN VẬN KHÉO\"\nKết quả quý IV năm 2025\n\nNhân dân các tổ dân phố góp 210 triệu đồng làm đường.",
+		[]want{w("funds_mobilized_vnd", 210e6, ex, "2025-Q4").at("Hà Tĩnh", "Thành Sen")}},
 }
 
 func TestRules(t *testing.T) {
