@@ -294,6 +294,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 	x.relatedHeadlines()
 	x.tableRows()
 	x.listItems()
+	x.respectively()
 	return x
 }
 

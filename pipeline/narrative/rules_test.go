@@ -1462,6 +1462,16 @@ var ruleCases = []struct {
 	{"a ward's name opening a heading line before its body is the report's unit", "2025-12-05",
 		"PHƯỜNG THÀNH SEN - BAN CHỈ ĐẠO PHONG TRÀO \"DÂN VẬN KHÉO\"\nKết quả quý IV năm 2025\n\nNhân dân các tổ dân phố góp 210 triệu đồng làm đường.",
 		[]want{w("funds_mobilized_vnd", 210e6, ex, "2025-Q4").at("Hà Tĩnh", "Thành Sen")}},
+	// Amounts given "lần lượt" (respectively) after the places they are
+	// of: the first the first place's, and so on; a count with no verb of
+	// its own counts what the sentence before says (the leading districts
+	// of the total it gives).
+	{"counts given lần lượt after the places, the verb in the sentence before", "2025-01-10",
+		"Năm 2024, toàn tỉnh Hà Tĩnh có 1.250 mô hình \"Dân vận khéo\" được công nhận. Hai huyện dẫn đầu là Can Lộc và Hương Khê, với số mô hình lần lượt là 140 và 126.",
+		[]want{w("models_recognized", 1250, ex, "2024").at("Hà Tĩnh", ""), w("models_recognized", 140, ex, "2024").at("Hà Tĩnh", "Can Lộc"), w("models_recognized", 126, ex, "2024").at("Hà Tĩnh", "Hương Khê")}},
+	{"amounts given lần lượt, each with its multiplier", "2025-01-10",
+		"Năm 2024, ba huyện Can Lộc, Lộc Hà và Nghi Xuân vận động lần lượt 12 tỷ, 8,5 tỷ và 6 tỷ đồng làm đường.",
+		[]want{w("funds_mobilized_vnd", 12e9, ex, "2024").at("Hà Tĩnh", "Can Lộc"), w("funds_mobilized_vnd", 8.5e9, ex, "2024").at("Hà Tĩnh", "Lộc Hà"), w("funds_mobilized_vnd", 6e9, ex, "2024").at("Hà Tĩnh", "Nghi Xuân")}},
 }
 
 func TestRules(t *testing.T) {

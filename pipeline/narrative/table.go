@@ -757,6 +757,106 @@ func (x *extraction) listItems() {
 	}
 }
 
+// respectively gives each amount of a list after "lần lượt" (respectively)
+// the place named in the same position of the list of places before it
+// ("Can Lộc và Hương Khê, với số mô hình lần lượt là 140 và 126"): a copy
+// of the place's words, with no width, before the amount, and of the unit
+// after it when the amount has none (the last amount's multiplier and
+// unit, or a "số …" subject's unit). Nothing is copied unless the places
+// listed, named in full, are as many as the amounts.
+func (x *extraction) respectively() {
+	k, lx := x.lx.k, x.lx
+	lan, luot, va := k.of("lần"), k.of("lượt"), k.of("và")
+	for n := range x.sents {
+		s := &x.sents[n]
+		toks := s.toks
+		at := -1
+		for i := 0; i+1 < len(toks); i++ {
+			if toks[i].key == lan && toks[i+1].key == luot {
+				at = i
+				break
+			}
+		}
+		if at < 0 {
+			continue
+		}
+		j := at + 2
+		if isKey(toks, j, k.of("là")) || isPunct(toks, j, ":") {
+			j++
+		}
+		type item struct{ num, end int } // end: after its multiplier and unit
+		var items []item
+		var unit []token
+		for j < len(toks) && toks[j].kind == tNum {
+			e := j + 1
+			if _, m := lx.mult.at(toks, e); m > e {
+				e = m
+			}
+			if es, u := lx.units.at(toks, e); len(es) > 0 && es[0].class != "money_after" {
+				unit, e = toks[j+1:u], u
+			}
+			items = append(items, item{j, e})
+			j = e
+			if !isPunct(toks, j, ",") && !isKey(toks, j, va) {
+				break
+			}
+			j++
+		}
+		if len(items) < 2 {
+			continue
+		}
+		if unit == nil {
+			for i := at - 1; i >= 0; i-- {
+				if toks[i].key == k.of("số") {
+					if es, u := lx.units.at(toks, i+1); len(es) > 0 && es[0].class != "money_after" && es[0].class != "place_team" {
+						unit = toks[i+1 : u]
+					}
+					break
+				}
+			}
+		}
+		var places []mention
+		for _, m := range x.mentions(toks[:at]) {
+			if (m.kind == mLocal || m.kind == mProvince) && !m.org && !m.weak {
+				places = append(places, m)
+			}
+		}
+		if len(places) < len(items) {
+			continue
+		}
+		places = places[len(places)-len(items):]
+		listed := true
+		for p := 1; p < len(places); p++ {
+			for i := places[p-1].end; i < places[p].start; i++ {
+				listed = listed && (toks[i].kind == tPunct || toks[i].key == va)
+			}
+		}
+		if !listed {
+			continue
+		}
+		copyAt := func(ts []token, pos int) []token {
+			out := make([]token, len(ts))
+			for i, t := range ts {
+				t.start, t.end, t.space, t.nl = pos, pos, true, false
+				out[i] = t
+			}
+			return out
+		}
+		out := append([]token(nil), toks[:items[0].num]...)
+		for i, it := range items {
+			if i > 0 {
+				out = append(out, toks[items[i-1].end:it.num]...)
+			}
+			out = append(out, copyAt(toks[places[i].start:places[i].end], toks[it.num].start)...)
+			out = append(out, toks[it.num:it.end]...)
+			if it.end == it.num+1 && unit != nil {
+				out = append(out, copyAt(unit, toks[it.num].end)...)
+			}
+		}
+		s.toks = append(out, toks[items[len(items)-1].end:]...)
+	}
+}
+
 // bullets open the items of a list.
 var bullets = map[string]bool{"-": true, "+": true, "•": true, "*": true, "–": true, "·": true}
 
