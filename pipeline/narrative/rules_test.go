@@ -1472,6 +1472,15 @@ var ruleCases = []struct {
 	{"amounts given lần lượt, each with its multiplier", "2025-01-10",
 		"Năm 2024, ba huyện Can Lộc, Lộc Hà và Nghi Xuân vận động lần lượt 12 tỷ, 8,5 tỷ và 6 tỷ đồng làm đường.",
 		[]want{w("funds_mobilized_vnd", 12e9, ex, "2024").at("Hà Tĩnh", "Can Lộc"), w("funds_mobilized_vnd", 8.5e9, ex, "2024").at("Hà Tĩnh", "Lộc Hà"), w("funds_mobilized_vnd", 6e9, ex, "2024").at("Hà Tĩnh", "Nghi Xuân")}},
+	// Communes of one district given "lần lượt" (their names no unit of
+	// their own before the reform): each amount is a figure, under the
+	// district; places named that are fewer than the amounts say nothing.
+	{"communes' amounts given lần lượt under their district", "2025-01-10",
+		"Năm 2024, hai xã Sơn Kim 1 và Sơn Tây của huyện Hương Sơn hiến lần lượt 1.200 và 950 m2 đất.",
+		[]want{w("land_donated_m2", 1200, ex, "2024").at("Hà Tĩnh", "Hương Sơn"), w("land_donated_m2", 950, ex, "2024").at("Hà Tĩnh", "Hương Sơn")}},
+	{"two places and three amounts given lần lượt", "2025-01-10",
+		"Năm 2024, hai huyện Can Lộc và Lộc Hà công nhận lần lượt 30, 24 và 18 mô hình.",
+		[]want{w("models_recognized", 18, ex, "2024").at("Hà Tĩnh", "Lộc Hà")}},
 }
 
 func TestRules(t *testing.T) {

@@ -762,8 +762,10 @@ func (x *extraction) listItems() {
 // ("Can Lộc và Hương Khê, với số mô hình lần lượt là 140 và 126"): a copy
 // of the place's words, with no width, before the amount, and of the unit
 // after it when the amount has none (the last amount's multiplier and
-// unit, or a "số …" subject's unit). Nothing is copied unless the places
-// listed, named in full, are as many as the amounts.
+// unit, or a "số …" subject's unit). With one place named in full or none
+// (communes of one district before the reform, villages), only the units
+// are copied: each amount is a figure of that place. With more places than
+// one, but fewer than the amounts, nothing is copied.
 func (x *extraction) respectively() {
 	k, lx := x.lx.k, x.lx
 	lan, luot, va := k.of("lần"), k.of("lượt"), k.of("và")
@@ -821,18 +823,25 @@ func (x *extraction) respectively() {
 				places = append(places, m)
 			}
 		}
-		if len(places) < len(items) {
-			continue
-		}
-		places = places[len(places)-len(items):]
-		listed := true
-		for p := 1; p < len(places); p++ {
-			for i := places[p-1].end; i < places[p].start; i++ {
-				listed = listed && (toks[i].kind == tPunct || toks[i].key == va)
+		if len(places) >= len(items) {
+			places = places[len(places)-len(items):]
+			for p := 1; p < len(places); p++ {
+				for i := places[p-1].end; i < places[p].start; i++ {
+					if toks[i].kind != tPunct && toks[i].key != va {
+						places = nil // not one list
+					}
+				}
+				if places == nil {
+					break
+				}
 			}
-		}
-		if !listed {
+			if places == nil {
+				continue
+			}
+		} else if len(places) > 1 {
 			continue
+		} else {
+			places = nil
 		}
 		copyAt := func(ts []token, pos int) []token {
 			out := make([]token, len(ts))
@@ -847,7 +856,9 @@ func (x *extraction) respectively() {
 			if i > 0 {
 				out = append(out, toks[items[i-1].end:it.num]...)
 			}
-			out = append(out, copyAt(toks[places[i].start:places[i].end], toks[it.num].start)...)
+			if places != nil {
+				out = append(out, copyAt(toks[places[i].start:places[i].end], toks[it.num].start)...)
+			}
 			out = append(out, toks[it.num:it.end]...)
 			if it.end == it.num+1 && unit != nil {
 				out = append(out, copyAt(unit, toks[it.num].end)...)
