@@ -877,11 +877,9 @@ func (in *Ingester) readIn(path string) (data []byte, hash string, at stamp, err
 	}
 	at = stamp{info}
 	if info.Size() > min(in.opts.Limits.FileBytes, in.opts.Limits.WholeBytes) {
-		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
+		if hash, err = hashOf(f); err != nil {
 			return nil, "", at, err
 		}
-		hash = hex.EncodeToString(h.Sum(nil))
 	} else {
 		if data, err = readAll(f, info.Size()); err != nil {
 			return nil, "", at, err
@@ -919,8 +917,14 @@ func HashFile(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
+	return hashOf(f)
+}
+
+// hashOf is the SHA-256 in hex of what r reads to its end (HashFile's, and
+// readIn's of a file too large to hold).
+func hashOf(r io.Reader) (string, error) {
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(h, r); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
