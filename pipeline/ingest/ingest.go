@@ -229,7 +229,7 @@ func (in *Ingester) run(ctx context.Context, paths []string, sink pipeline.Sink)
 	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
 	hctx, stop := context.WithCancel(ctx) // stops the hashing when the run does
 	defer stop()
-	hashes := prehash(hctx, files, in.streamed)
+	hashes := prehash(hctx, files, streamsByName)
 	ov := &overlap{sum: &sum}
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
@@ -316,7 +316,7 @@ func (in *Ingester) Submitted(ctx context.Context, path string, s pipeline.Submi
 	v := pipeline.NewValidator(in.opts.Reference, in.opts.Now())
 	v.SetSubmission(&s)
 	var hash chan hashed
-	if in.streamed(path) {
+	if streamsByName(path) {
 		hash = make(chan hashed, 1)
 		var h hashed
 		if h.at, h.err = stampOf(path); h.err == nil {
@@ -584,9 +584,10 @@ type hashed struct {
 }
 
 // file handles one file; the error is for what must stop the run. A file
-// to stream comes with hash, which brings its content hash; hash is nil for
-// a file read whole. *vp is the run's Validator; file replaces it when a
-// reader it had to abandon still holds it (readWhole).
+// that streams by its name comes with hash, which brings its content hash;
+// hash is nil for the others (readIn says whether a workbook streams). *vp
+// is the run's Validator; file replaces it when a reader it had to abandon
+// still holds it (readWhole).
 //
 // A file refuse is not nil for is not read: it is quarantined with that
 // reason.
@@ -604,14 +605,15 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 	var data []byte
 	var at stamp
 	var err error
-	if hash != nil {
+	stream := hash != nil // hashed beforehand; a workbook that streams is known once open (readIn)
+	if stream {
 		err = readable(path)
 		h := <-hash
 		if err == nil {
 			res.Hash, at, err = h.hash, h.at, h.err
 		}
 	} else {
-		data, res.Hash, at, err = in.readIn(path)
+		data, res.Hash, at, stream, err = in.readIn(path)
 	}
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
@@ -642,7 +644,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 		}
 		return res, nil, nil
 	}
-	if fe := in.tooLarge(name, at.info.Size(), hash == nil); fe != nil {
+	if fe := in.tooLarge(name, at.info.Size(), !stream); fe != nil {
 		res.Status, res.FileErr = Quarantined, fe
 		if err := ov.land(); err != nil {
 			return res, nil, &landError{err}
@@ -661,7 +663,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 	// A streamed file stores as it reads, and a file the poison rule has a
 	// record of is read alone (overlap.go): the file before is stored
 	// first, and the one after waits until this one is.
-	alone := hash != nil || ov == nil
+	alone := stream || ov == nil
 	if tr != nil && !alone {
 		if alone, err = tr.Alone(b); err != nil {
 			return res, nil, err
@@ -695,7 +697,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 	// ctx, whatever the file's.
 	fctx, cancel := context.WithTimeout(ctx, in.opts.FileTimeout)
 	defer cancel()
-	if hash != nil {
+	if stream {
 		res, err = in.streamFile(ctx, fctx, *vp, path, at, b, sink, res)
 		res, err = in.outcome(ctx, tr, b, strikes, res, err)
 		return res, nil, err
@@ -858,36 +860,40 @@ func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (o
 
 // readIn reads the file at path for a reader of whole files, opening it
 // once: whether another program holds a lock on it (readable), its stamp,
-// its bytes and their hash (a file too large to read whole is hashed as it
-// streams by, never held, and data is nil), and whether path is still that
-// file, unchanged, once read. A commune's form was opened three times and
-// stated twice for this, a ~10 µs system call each on the machines measured.
-func (in *Ingester) readIn(path string) (data []byte, hash string, at stamp, err error) {
+// whether it streams after all (a workbook whose parts unzip to more than
+// Limits.WholeBytes, by its zip directory), its bytes and their hash (a
+// file that streams, or too large to read whole, is hashed as it streams
+// by, never held, and data is nil), and whether path is still that file,
+// unchanged, once read. A commune's form was opened four times and stated
+// twice for this, a ~10 µs system call each on the machines measured.
+func (in *Ingester) readIn(path string) (data []byte, hash string, at stamp, streams bool, err error) {
 	f, err := openInput(path)
 	if err != nil {
-		return nil, "", at, err
+		return nil, "", at, false, err
 	}
 	defer f.Close()
 	if writeLocked(f) {
-		return nil, "", at, errLocked
+		return nil, "", at, false, errLocked
 	}
 	info, err := f.Stat()
 	if err != nil {
-		return nil, "", at, err
+		return nil, "", at, false, err
 	}
 	at = stamp{info}
-	if info.Size() > min(in.opts.Limits.FileBytes, in.opts.Limits.WholeBytes) {
+	lim := in.opts.Limits
+	streams = isWorkbook(path) && lim.workbookStreams(f, info.Size())
+	if streams || info.Size() > min(lim.FileBytes, lim.WholeBytes) {
 		if hash, err = hashOf(f); err != nil {
-			return nil, "", at, err
+			return nil, "", at, streams, err
 		}
 	} else {
 		if data, err = readAll(f, info.Size()); err != nil {
-			return nil, "", at, err
+			return nil, "", at, false, err
 		}
 		sum := sha256.Sum256(data)
 		hash = hex.EncodeToString(sum[:])
 	}
-	return data, hash, at, at.same(path)
+	return data, hash, at, streams, at.same(path)
 }
 
 // readAll reads f to its end, size its length when opened, as os.ReadFile

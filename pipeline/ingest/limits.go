@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -112,31 +113,23 @@ func (l Limits) set(flag string) (vi, en string) {
 	return " (" + flag + ")", " (" + flag + ")"
 }
 
-// unzippedSize adds up the sizes the zip directory of the file at path
-// declares for its parts; ok is false when it is not a zip that can be
-// listed (the workbook reader says what is wrong then).
-func unzippedSize(path string) (size int64, ok bool) {
-	f, err := openInput(path)
+// workbookStreams reports whether the workbook r of size bytes streams:
+// the sizes its zip directory declares for its parts add up to more than
+// WholeBytes. One that cannot be listed does not: read whole, the
+// workbook reader says what is wrong.
+func (l Limits) workbookStreams(r io.ReaderAt, size int64) bool {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return 0, false
-	}
-	zr, err := zip.NewReader(f, info.Size())
-	if err != nil {
-		return 0, false
+		return false
 	}
 	var n uint64
 	for _, f := range zr.File {
 		n += f.UncompressedSize64
 		if n > 1<<62 {
-			return 1 << 62, true
+			return true
 		}
 	}
-	return int64(n), true
+	return int64(n) > l.WholeBytes
 }
 
 // The reasons below say what is over which limit, with the figures; the

@@ -15,19 +15,24 @@ import (
 )
 
 // A file streams when its rows can be validated as they are read: CSV and
-// JSON Lines always, a workbook whose parts unzip to more than
-// Limits.WholeBytes (its long tables row by row; its form sheets, small,
-// each read whole). What is read whole (a JSON report, a text, a workbook
+// JSON Lines always (streamsByName), a workbook whose parts unzip to more
+// than Limits.WholeBytes (its long tables row by row; its form sheets,
+// small, each read whole: Limits.workbookStreams, which readIn asks of the
+// file it has open). What is read whole (a JSON report, a text, a workbook
 // of forms) is bounded by Limits.WholeBytes.
-func (in *Ingester) streamed(path string) bool {
+func streamsByName(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv", ".tsv", ".jsonl", ".ndjson":
 		return true
-	case ".xlsx", ".xlsm":
-		n, ok := unzippedSize(path)
-		return ok && n > in.opts.Limits.WholeBytes
 	}
 	return false
+}
+
+// isWorkbook reports whether path is named as a workbook, which streams
+// or not by its size unzipped (Limits.workbookStreams).
+func isWorkbook(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".xlsx" || ext == ".xlsm"
 }
 
 // rowSource reads the rows of one file as a stream, for one pass.

@@ -39,8 +39,10 @@ func TestStreamedWorkbooksReadAsWhole(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !in.streamed(p) || whole.streamed(p) {
-				t.Fatalf("streamed: %v under the largest sheet, %v by default; want true, false", in.streamed(p), whole.streamed(p))
+			_, _, _, streams, err := in.readIn(p)
+			_, _, _, wholeStreams, werr := whole.readIn(p)
+			if !streams || wholeStreams || err != nil || werr != nil {
+				t.Fatalf("streams: %v under the largest sheet, %v by default (%v, %v); want true, false", streams, wholeStreams, err, werr)
 			}
 			want, err := whole.Check(context.Background(), []string{p})
 			if err != nil {
