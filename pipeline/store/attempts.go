@@ -22,6 +22,16 @@ type readings struct {
 	mu   sync.Mutex
 	free []*layout.Reading
 	busy map[string][]busyReading
+	// seen is the batch record Alone read last, which Begin of that
+	// batch, called next, takes instead of reading it again: a commune's
+	// form has no record, and the two failing opens were 730 a drop.
+	seen seenAttempt
+}
+
+type seenAttempt struct {
+	batch string // "" when none is held
+	a     layout.Attempt
+	ok    bool
 }
 
 type busyReading struct {
@@ -34,7 +44,7 @@ type busyReading struct {
 // that is gone (on this host) is a run that died reading b: a strike,
 // dated when that run began reading it, kept in the batch's record.
 func (s *Store) Begin(b pipeline.Batch) ([]layout.Strike, error) {
-	a, ok, err := layout.ReadAttempt(s.dir, b.Hash)
+	a, ok, err := s.attempt(b)
 	if err != nil {
 		return nil, fmt.Errorf("begin %s: %w", b.SourceFile, err)
 	}
@@ -73,11 +83,29 @@ func (s *Store) Begin(b pipeline.Batch) ([]layout.Strike, error) {
 // reading it beside another file): ingest then reads it with no other file
 // in flight.
 func (s *Store) Alone(b pipeline.Batch) (bool, error) {
-	_, ok, err := layout.ReadAttempt(s.dir, b.Hash)
+	a, ok, err := layout.ReadAttempt(s.dir, b.Hash)
 	if err != nil {
 		return false, fmt.Errorf("read the attempts of %s: %w", b.SourceFile, err)
 	}
+	s.rd.mu.Lock()
+	s.rd.seen = seenAttempt{b.Hash, a, ok}
+	s.rd.mu.Unlock()
 	return ok, nil
+}
+
+// attempt is b's record for Begin: the one Alone read of it just before
+// (ingest asks Alone, stores the file in flight if it must, then begins),
+// or read now. What Alone held is dropped either way, so a record is never
+// taken twice.
+func (s *Store) attempt(b pipeline.Batch) (layout.Attempt, bool, error) {
+	s.rd.mu.Lock()
+	seen := s.rd.seen
+	s.rd.seen = seenAttempt{}
+	s.rd.mu.Unlock()
+	if seen.batch != "" && seen.batch == b.Hash {
+		return seen.a, seen.ok, nil
+	}
+	return layout.ReadAttempt(s.dir, b.Hash)
 }
 
 // reading returns an idle reading record, made when none is.
@@ -180,7 +208,7 @@ func (s *Store) endAttempt(b pipeline.Batch, st *layout.Strike) error {
 func (s *Store) closeReadings() error {
 	s.rd.mu.Lock()
 	free := s.rd.free
-	s.rd.free = nil
+	s.rd.free, s.rd.seen = nil, seenAttempt{}
 	s.rd.mu.Unlock()
 	var errs []error
 	for _, r := range free {

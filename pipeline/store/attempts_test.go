@@ -297,3 +297,30 @@ func TestDiedWithOurIDCountsAStrike(t *testing.T) {
 		})
 	}
 }
+
+// TestBeginTakesAloneOnce: Begin of the batch Alone looked at just before
+// takes the record Alone read (it is not read twice), and only once: the
+// next Begin reads the record again, with the strike added since.
+func TestBeginTakesAloneOnce(t *testing.T) {
+	s, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := pipeline.Batch{Hash: hashOf("alone then begin"), SourceFile: "a.xlsx"}
+	failed := layout.Strike{At: time.Now().UTC().Truncate(time.Second), Kind: layout.StrikeFailed, Reason: "x", ReasonEN: "x"}
+	for i := range 3 {
+		if i < 2 {
+			if alone, err := s.Alone(b); err != nil || alone != (i > 0) {
+				t.Fatalf("round %d: alone %v, %v; want %v", i, alone, err, i > 0)
+			}
+		}
+		strikes, err := s.Begin(b)
+		if err != nil || len(strikes) != i {
+			t.Fatalf("round %d: %d strikes (%v), want %d", i, len(strikes), err, i)
+		}
+		if err := s.Strike(b, failed); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
