@@ -61,6 +61,7 @@ type waiting struct {
 	keep        map[string]bool
 	keepRejects bool
 	keepReports bool
+	setAside    bool // Tx.setAside
 
 	entry   layout.Entry
 	reports []layout.Report
@@ -237,7 +238,9 @@ func (s *Store) Seal() error {
 	for i := range done {
 		w := g.waiting[i]
 		s.removeStale(w.batch, facts[w.batch], w.keep, w.keepRejects, w.keepReports, own)
-		s.resolveSetAside(w.batch)
+		if w.setAside {
+			s.resolveSetAside(w.batch)
+		}
 	}
 	if err != nil {
 		return uncommitted(g.waiting[len(done):], err)

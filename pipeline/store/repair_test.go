@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -202,5 +203,45 @@ func TestCheckFindsWhatRunsCannotRepair(t *testing.T) {
 	}
 	if again, _ := s.Check(ctx, false); !has(again, "orphan_facts", "mat-ban-ghi.csv") {
 		t.Errorf("Repair removed facts it cannot account for:\n%s", codes(again))
+	}
+}
+
+// TestSetAsideResolvedBySeal: a set-aside batch committed again in a
+// group (Options.Group) loses its set-aside record when the group is
+// sealed, as one committed alone does when it commits.
+func TestSetAsideResolvedBySeal(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s := open(t, dir, store.Options{Group: time.Hour})
+	b := testBatch(newFixture(t), 40, 1)
+	d := layout.Dir(dir)
+	if err := commit(ctx, s, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	e, err := layout.ReadEntry(d.ManifestFile(b.Hash))
+	if err != nil || len(e.Files) == 0 {
+		t.Fatalf("commit record %+v, %v", e, err)
+	}
+	damaged := []pipeline.DamagedFile{{Batch: b.Hash, SourceFile: b.SourceFile, Path: e.Files[0].Path, Err: errors.New("cut short")}}
+	if set, err := s.SetAside(ctx, damaged); err != nil || len(set) != 1 {
+		t.Fatalf("set aside: %+v, %v", set, err)
+	}
+	if _, ok, _ := layout.ReadSetAside(d, b.Hash); !ok {
+		t.Fatal("no set-aside record")
+	}
+	if err := commit(ctx, s, b); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := layout.ReadSetAside(d, b.Hash); !ok {
+		t.Error("set-aside record gone before the seal")
+	}
+	if err := s.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := layout.ReadSetAside(d, b.Hash); ok {
+		t.Error("set-aside record left after the batch was committed again and sealed")
 	}
 }

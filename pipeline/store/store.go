@@ -168,10 +168,19 @@ func (s *Store) Open(b pipeline.Batch) (pipeline.Writer, error) {
 	if err := s.sealIfDue(); err != nil {
 		return nil, err
 	}
-	if rec, ok, _ := layout.ReadSetAside(s.dir, b.Hash); ok && !rec.IngestedAt.IsZero() {
+	rec, ok, err := layout.ReadSetAside(s.dir, b.Hash)
+	if ok && !rec.IngestedAt.IsZero() {
 		b.IngestedAt = rec.IngestedAt
 	}
-	return s.begin(b)
+	tx, berr := s.begin(b)
+	if berr != nil {
+		return nil, berr
+	}
+	// Only a committed batch is set aside (SetAside), so a record not
+	// there now is not there when the Tx commits: it is not looked for
+	// again then (resolveSetAside), a stat a file.
+	tx.setAside = ok || err != nil
+	return tx, nil
 }
 
 func checkBatch(b pipeline.Batch) (pipeline.Batch, error) {

@@ -44,6 +44,7 @@ type Tx struct {
 	buffered  int       // rows buffered across the partitions
 	seq       int64     // of the next record
 	finished  bool
+	setAside  bool          // the batch had a set-aside record (or one that could not be read) when the Tx opened
 	handing   chan struct{} // closed when Flush's hand-over ends; nil when none runs
 
 	wg      sync.WaitGroup // the partitions' writer goroutines
@@ -440,7 +441,7 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 	sort.Slice(e.Files, func(i, j int) bool { return e.Files[i].Path < e.Files[j].Path })
 	reports := tx.reports.list()
 	listFile := len(reports) > layout.InlineReports
-	w := waiting{batch: tx.b.Hash, keep: keep, keepRejects: tx.rej.w != nil, keepReports: listFile}
+	w := waiting{batch: tx.b.Hash, keep: keep, keepRejects: tx.rej.w != nil, keepReports: listFile, setAside: tx.setAside}
 	switch {
 	case shares:
 		// Its record is staged by the seal, once the shared files it
@@ -462,6 +463,8 @@ func (tx *Tx) Commit(ctx context.Context) (err error) {
 		return fmt.Errorf("commit %s: %w", name, err)
 	}
 	tx.s.removeStale(tx.b.Hash, d.BatchFactFiles(tx.b.Hash), keep, tx.rej.w != nil, listFile, nil)
-	tx.s.resolveSetAside(tx.b.Hash)
+	if tx.setAside {
+		tx.s.resolveSetAside(tx.b.Hash)
+	}
 	return nil
 }
