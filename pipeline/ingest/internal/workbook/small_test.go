@@ -1,8 +1,10 @@
 package workbook
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -146,14 +148,18 @@ func FuzzSmallPartsAsDecode(f *testing.F) {
 // relationships, workbook part and styles from what the first gave, and
 // both make what Decode makes, for each of the cases.
 func TestSmallPartsRemembered(t *testing.T) {
-	scannedParts = partMemo{m: map[string]scannedPart{}}
+	forgetParts()
+	byBytes := func(data []byte) string { // the parts met by their bytes, not their stored bytes (storedParts)
+		storedParts = partMemo{m: map[string]scannedPart{}}
+		return openedAs(data, true)
+	}
 	for i, c := range smallCases {
 		data := smallParts(t, c[0], c[1], c[2], c[3])
 		want := openedAs(data, false)
 		kept := scannedParts.kept
-		first := openedAs(data, true)
+		first := byBytes(data)
 		between, kept := scannedParts.recalled, scannedParts.kept-kept
-		second := openedAs(data, true)
+		second := byBytes(data)
 		if first != want || second != want {
 			t.Errorf("case %d: scanned %s\nscanned again %s\ndecoded %s", i, first, second, want)
 		}
@@ -164,4 +170,87 @@ func TestSmallPartsRemembered(t *testing.T) {
 			t.Errorf("case %d: the second workbook of the same parts recalled %d of the %d the first left", i, got, kept)
 		}
 	}
+}
+
+// TestStoredPartsRemembered: a part stored as one read before (the same
+// compression, checksum, sizes and stored bytes: storedKey) is not
+// unzipped again, and makes what Decode makes, for each of the cases; a
+// part whose stored bytes are the same under another checksum is read
+// (and fails) as it would be were nothing remembered.
+func TestStoredPartsRemembered(t *testing.T) {
+	forgetParts()
+	for i, c := range smallCases {
+		data := smallParts(t, c[0], c[1], c[2], c[3])
+		want := openedAs(data, false)
+		first := openedAs(data, true)
+		before := storedParts.recalled
+		second := openedAs(data, true)
+		if first != want || second != want {
+			t.Errorf("case %d: scanned %s\nscanned again %s\ndecoded %s", i, first, second, want)
+		}
+		if got := storedParts.recalled - before; i <= 1 && got < 3 {
+			t.Errorf("case %d: the second workbook of the same stored parts recalled %d of its 4 small parts by their stored bytes", i, got)
+		}
+	}
+	// The parts remembered; then the same stored bytes under a directory
+	// that says otherwise: the workbook part shorter than it unzips to
+	// (which Decode refuses), the styles under another checksum.
+	// Stored as Excel stores parts, sizes before the data, no descriptor
+	// after it.
+	data := smallParts(t, relsPart, wbPart, wbRelsPart, stylesPart)
+	openedAs(withHeader(t, data, "", nil), true)
+	for _, c := range []struct {
+		part string
+		edit func(*zip.FileHeader)
+	}{
+		{"xl/workbook.xml", func(fh *zip.FileHeader) { fh.UncompressedSize64 -= 10 }},
+		{"xl/styles.xml", func(fh *zip.FileHeader) { fh.CRC32++ }},
+	} {
+		bad := withHeader(t, data, c.part, c.edit)
+		if got, want := openedAs(bad, true), openedAs(bad, false); got != want {
+			t.Errorf("%s stored as before under another directory entry: scanned %s\ndecoded %s", c.part, got, want)
+		}
+	}
+}
+
+// forgetParts forgets the small parts remembered (scannedParts,
+// storedParts).
+func forgetParts() {
+	scannedParts = partMemo{m: map[string]scannedPart{}}
+	storedParts = partMemo{m: map[string]scannedPart{}}
+}
+
+// withHeader is the workbook data with part name's directory entry edited,
+// its stored bytes as they were, every part's sizes in its local header
+// (no data descriptor).
+func withHeader(t *testing.T, data []byte, name string, edit func(*zip.FileHeader)) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		fh := f.FileHeader
+		fh.Flags &^= 0x8
+		if f.Name == name {
+			edit(&fh)
+		}
+		w, err := zw.CreateRaw(&fh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.OpenRaw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(w, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

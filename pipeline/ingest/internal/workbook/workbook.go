@@ -99,6 +99,8 @@ func (e *FormatError) Unwrap() error { return e.Err }
 // Book is an open workbook. It holds the zip's directory and the shared
 // strings; sheets are read from the zip each time Rows is called.
 type Book struct {
+	r      io.ReaderAt // the workbook's bytes (storedKey)
+	size   int64
 	files  map[string]*zip.File // by lower-cased name
 	sheets []sheet
 	sst    sharedStrings
@@ -126,7 +128,7 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	if err != nil {
 		return nil, &FormatError{Err: err}
 	}
-	b := &Book{files: make(map[string]*zip.File, len(zr.File)), lim: lim}
+	b := &Book{r: r, size: size, files: make(map[string]*zip.File, len(zr.File)), lim: lim}
 	var all uint64 // every part, read or not: a part no reader here opens is still a bomb for the next program
 	for _, f := range zr.File {
 		b.files[strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(f.Name, "\\", "/"), "/"))] = f
