@@ -754,30 +754,21 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 	start := x.next
 	x.ranges = append(x.ranges, seqRange{start: start, sheet: sheet, valueCol: valueCol + 1})
 	x.next += maxSheetRow + 1
-	kind := func(cells []workbook.Cell, col int) workbook.Kind {
-		for _, c := range cells {
-			if c.Col == col+1 && c.Shown == 0 { // a percent, a date is its shown text (cellText)
-				return c.Kind
-			}
-		}
-		return workbook.Text
-	}
-	// scaledAt is the stored number of a scaled cell ("#,##0,,").
-	scaledAt := func(cells []workbook.Cell, col int) (string, bool) {
-		for _, c := range cells {
-			if c.Col == col+1 && c.Kind == workbook.Number && c.Shown.Scale() > 0 {
-				return numberText(workbook.Number, strings.TrimSpace(c.Text))
-			}
-		}
-		return "", false
-	}
-	datedAt := func(cells []workbook.Cell, col int) bool {
+	// at is a row's cell in column col (from 0), the zero Cell when it has
+	// none: its kind, its date or scaled format are each read from it.
+	at := func(cells []workbook.Cell, col int) workbook.Cell {
 		for _, c := range cells {
 			if c.Col == col+1 {
-				return dated(c)
+				return c
 			}
 		}
-		return false
+		return workbook.Cell{}
+	}
+	kind := func(c workbook.Cell) workbook.Kind {
+		if c.Col == 0 || c.Shown != 0 { // a percent, a date is its shown text (cellText)
+			return workbook.Text
+		}
+		return c.Kind
 	}
 	var raw pipeline.RawRow
 	var hidden []int // hidden rows read
@@ -808,11 +799,15 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 		}
 		raw.Ref = cellRef(sheet, valueCol+1, rows.Row())
 		if raw.Value != "" {
-			raw.Value, raw.Plain = numberText(kind(cells, valueCol), raw.Value)
-			raw.DateCell = datedAt(cells, valueCol)
-			if s, ok := scaledAt(cells, valueCol); ok {
-				// A long table's value column has no unit to show it in.
-				raw.Value, raw.Plain = s, true
+			c := at(cells, valueCol)
+			raw.Value, raw.Plain = numberText(kind(c), raw.Value)
+			raw.DateCell = dated(c)
+			if c.Kind == workbook.Number && c.Shown.Scale() > 0 {
+				// A long table's value column has no unit to show it in:
+				// a scaled cell ("#,##0,,") is its stored number.
+				if n, ok := numberText(workbook.Number, strings.TrimSpace(c.Text)); ok {
+					raw.Value, raw.Plain = n, true
+				}
 			}
 		}
 		if l.totalLine(&raw) {
@@ -826,7 +821,7 @@ func (s *sheetReader) longTable(sheet string, first []string, rows *workbook.Row
 			continue
 		}
 		if dateCol >= 0 && raw.SubmittedAt != "" {
-			raw.SubmittedAt = dateText(kind(cells, dateCol), raw.SubmittedAt)
+			raw.SubmittedAt = dateText(kind(at(cells, dateCol)), raw.SubmittedAt)
 		}
 		s.long++
 		if rows.Hidden() {
