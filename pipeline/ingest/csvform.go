@@ -60,8 +60,11 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 	// rows read so far hold a form's header, else first's as a long
 	// table's header.
 	tooLarge := func() *pipeline.FileError {
+		if filled <= maxFormRows {
+			return notHeader
+		}
 		g.rows = grid
-		if _, ok := newForm(fr, g).findHeader(); ok && filled > maxFormRows {
+		if _, ok := newForm(fr, g).findHeader(); ok {
 			return formTooLong(file, "Tệp", "The file")
 		}
 		return notHeader
