@@ -13,6 +13,9 @@ type Batch struct {
 	SourceFile string // base name
 	SourcePath string
 	IngestedAt time.Time // UTC, the same for the whole file
+	// Reader is the version of danvan reading the file (ingest's
+	// Options.Version), kept in the record of a file it quarantines.
+	Reader string
 }
 
 // Sink is where ingest puts what it read; store.Store is one. Ingest calls

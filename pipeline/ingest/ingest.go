@@ -153,11 +153,17 @@ type Options struct {
 	// TempDir is where refused rows wait when they must (refusals.go):
 	// the data directory's temp folder. Empty: the system's.
 	TempDir string
+	// Version is this build's version (DefaultOptions: its VCS revision;
+	// empty when the build records none). A file another version
+	// quarantined for what a reader judged of it is read again once
+	// (readAgain); empty: never.
+	Version string
 }
 
 // DefaultOptions are the options of a production run.
 func DefaultOptions() Options {
-	return Options{Now: time.Now, ChunkSize: 16 << 10, PoisonAfter: 2, FileTimeout: 10 * time.Minute, Limits: DefaultLimits(), Problems: 50}
+	return Options{Now: time.Now, ChunkSize: 16 << 10, PoisonAfter: 2, FileTimeout: 10 * time.Minute, Limits: DefaultLimits(), Problems: 50,
+		Version: buildVersion()}
 }
 
 // Ingester reads, validates and commits files.
@@ -627,11 +633,11 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 			return res, nil, &landError{err}
 		}
 	}
-	if sink != nil && sink.Has(res.Hash) && (refuse != nil || !renamedRightly(sink, res.Hash, name, data)) {
+	if sink != nil && sink.Has(res.Hash) && (refuse != nil || !in.readAgain(sink, res.Hash, name, data)) {
 		res.Status = Skipped
 		return res, nil, nil
 	}
-	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC()}
+	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC(), Reader: in.opts.Version}
 	if refuse != nil {
 		res.Status, res.FileErr = Quarantined, refuse
 		if err := ov.land(); err != nil {
@@ -720,27 +726,39 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 }
 
 // quarantineRecords is a sink that says why a file's bytes were
-// quarantined (store.Store).
+// quarantined and by which version (store.Store).
 type quarantineRecords interface {
-	QuarantineCode(hash string) (code string, ok bool)
+	QuarantineRecord(hash string) (code, judgedBy string, ok bool)
 }
 
-// renamedRightly reports whether bytes the sink has are read again: they
-// were quarantined as named wrongly (a workbook sent as .csv, its reason
-// saying to rename it to .xlsx and send it again) and name is now the one
-// whose reader reads them. Skipped, such a file was said to be already
-// ingested and its values were never loaded. It is read as any other file
-// (under the poison rule); under another wrong name it stays skipped, so
-// two names in the inbox never quarantine each other run after run.
-func renamedRightly(sink pipeline.Sink, hash, name string, data []byte) bool {
+// readAgain reports whether bytes the sink has are read again, as any
+// other file (under the poison rule). Skipped, such a file was said to be
+// already ingested and its values were never loaded:
+//   - they were quarantined as named wrongly (a workbook sent as .csv, its
+//     reason saying to rename it to .xlsx and send it again) and name is
+//     now the one whose reader reads them; under another wrong name they
+//     stay skipped, so two names in the inbox never quarantine each other
+//     run after run;
+//   - another version of danvan quarantined them for what a reader judged
+//     of them (not a limit nor the poison rule, which could stall or kill
+//     the run again: limitCodes), and the readers of this version may read
+//     them. Quarantined again, the record says this version, so they are
+//     read again once per version, not at every run.
+func (in *Ingester) readAgain(sink pipeline.Sink, hash, name string, data []byte) bool {
 	q, ok := sink.(quarantineRecords)
-	if !ok || data == nil {
+	if !ok {
 		return false
 	}
 	// The record first: it is looked at only for bytes quarantined (every
 	// file skipped comes here), the content's kind then.
-	code, ok := q.QuarantineCode(hash)
-	return ok && code == codeWrongFileType && kindOf(data) != nil && misnamed(name, data) == nil
+	code, by, ok := q.QuarantineRecord(hash)
+	switch {
+	case !ok:
+		return false
+	case in.opts.Version != "" && by != in.opts.Version && !limitCodes[code]:
+		return true
+	}
+	return data != nil && code == codeWrongFileType && kindOf(data) != nil && misnamed(name, data) == nil
 }
 
 // tooLarge refuses a file of size bytes over Limits.FileBytes, or, when it

@@ -132,6 +132,17 @@ func (l Limits) workbookStreams(r io.ReaderAt, size int64) bool {
 	return int64(n) > l.WholeBytes
 }
 
+// limitCodes are the codes of a file quarantined for a limit, and for the
+// poison rule: reading it again could stall or kill the run again, so
+// another version of danvan does not read it again (readAgain) as it does
+// a file a reader judged. A limit raised (--max-rows and the others) does
+// not read it again either: it is sent again, as its fix says.
+var limitCodes = map[string]bool{
+	"file_too_large": true, "too_many_rows": true, "line_too_long": true, "cell_too_long": true,
+	"too_large_to_read_whole": true, "unzipped_too_large": true, "too_many_shared_strings": true,
+	"shared_strings_too_large": true, "too_many_parts": true, "docx_too_large": true, "poison": true,
+}
+
 // The reasons below say what is over which limit, with the figures; the
 // fix of each kind is pipeline.FixFor's, shown beside the reason wherever
 // it is (one home for the words of a fix).

@@ -36,8 +36,9 @@ type Entry struct {
 	RowsRejected int64     `json:"rows_rejected"`
 	Reason       string    `json:"reason"`
 	ReasonEN     string    `json:"reason_en"`
-	Code         string    `json:"code,omitempty"` // the kind of a quarantined file's problem (pipeline.FileError.Code)
-	Partitions   []string  `json:"partitions"`     // Partition.String of each partition with facts, sorted
+	Code         string    `json:"code,omitempty"`      // the kind of a quarantined file's problem (pipeline.FileError.Code)
+	JudgedBy     string    `json:"judged_by,omitempty"` // the version of danvan that quarantined the file (pipeline.Batch.Reader); none before versions were recorded
+	Partitions   []string  `json:"partitions"`          // Partition.String of each partition with facts, sorted
 	// Files are the batch's facts and rejects files with their size and
 	// SHA-256, sorted by path, so that a damaged one is found before it is
 	// read (sums.go). Records written before they were kept have none.

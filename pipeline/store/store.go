@@ -141,23 +141,24 @@ func (s *Store) Close() error { return errors.Join(s.Seal(), s.closeReadings()) 
 // its commit waits for the group's seal.
 func (s *Store) Has(hash string) bool { return s.waits(hash) || layout.Committed(s.dir, hash) }
 
-// QuarantineCode is the code of the reason the file with this content
-// hash was quarantined for, when its commit record says it was (ingest
-// reads a file named wrongly again once it is named rightly).
-func (s *Store) QuarantineCode(hash string) (string, bool) {
+// QuarantineRecord is the code of the reason the file with this content
+// hash was quarantined for, and the version of danvan that quarantined it,
+// when its commit record says it was (ingest reads such a file again once
+// it is named rightly, or once by another version: readAgain).
+func (s *Store) QuarantineRecord(hash string) (code, judgedBy string, ok bool) {
 	if layout.CheckBatch(hash) != nil {
-		return "", false
+		return "", "", false
 	}
 	// A quarantined file's copy is kept in its folder: without one, the
 	// record of a file skipped as loaded is not read.
 	if _, err := os.Stat(s.dir.QuarantineDir(hash)); err != nil {
-		return "", false
+		return "", "", false
 	}
 	e, err := layout.ReadEntry(s.dir.ManifestFile(hash))
 	if err != nil || e.Status != layout.Quarantined {
-		return "", false
+		return "", "", false
 	}
-	return e.Code, true
+	return e.Code, e.JudgedBy, true
 }
 
 // Open starts the commit of b: a Tx. IngestedAt is stamped on every row
@@ -224,7 +225,7 @@ func (s *Store) Quarantine(ctx context.Context, b pipeline.Batch, fe *pipeline.F
 	}
 	e := layout.Entry{
 		Batch: b.Hash, SourceFile: b.SourceFile, SourcePath: b.SourcePath, Size: size, IngestedAt: b.IngestedAt,
-		Status: layout.Quarantined, Reason: fe.Reason, ReasonEN: fe.ReasonEN, Code: fe.Code,
+		Status: layout.Quarantined, Reason: fe.Reason, ReasonEN: fe.ReasonEN, Code: fe.Code, JudgedBy: b.Reader,
 	}
 	if err := layout.Commit(s.dir, e, nil); err != nil {
 		return fmt.Errorf("quarantine %s: %w", b.SourceFile, err)

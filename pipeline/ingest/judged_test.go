@@ -1,0 +1,130 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/pipeline"
+	"github.com/danvan/danvan/pipeline/ingest/internal/workbook"
+	dd "github.com/danvan/danvan/pipeline/layout"
+	"github.com/danvan/danvan/pipeline/store"
+)
+
+// TestQuarantinedByAnotherVersionReadAgain: a file another version of
+// danvan quarantined for what a reader judged of it (here no_header, as a
+// reader that did not yet handle its layout said) is read again, once, by
+// this version, and loads; it was skipped as already ingested in every run
+// after, its values never loaded. A file quarantined for a limit (a reading
+// that could stall or kill the run again) or the poison rule stays
+// quarantined, as does one this version judged. A real store, two runs.
+func TestQuarantinedByAnotherVersionReadAgain(t *testing.T) {
+	files := map[string]string{
+		"cu.csv":       header + good,
+		"gioi-han.csv": header + "Hà Tĩnh,H. Can Lộc,Năm 2023,dialogues,,12,\n",
+		"doc-hai.csv":  header + "Hà Tĩnh,H. Hương Khê,Năm 2023,dialogues,,7,\n",
+		"nay.csv":      header + "Hà Tĩnh,H. Đức Thọ,Năm 2023,dialogues,,5,\n",
+	}
+	inbox, data := writeTree(t, files), t.TempDir()
+	st, err := store.Open(data, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const version = "v2"
+	judged := func(name, code, by string) {
+		sum := sha256.Sum256([]byte(files[name]))
+		b := pipeline.Batch{Hash: hex.EncodeToString(sum[:]), SourceFile: name, SourcePath: filepath.Join(inbox, name),
+			IngestedAt: testNow.UTC(), Reader: by}
+		if err := st.Quarantine(context.Background(), b, bilingual(name, code, "đã bị cách ly", "quarantined")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	judged("cu.csv", "no_header", "") // a version before versions were recorded
+	judged("gioi-han.csv", "too_many_rows", "v1")
+	judged("doc-hai.csv", "poison", "v1")
+	judged("nay.csv", "no_header", version)
+	in, err := New(Options{Now: func() time.Time { return testNow }, Version: version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(what string, want map[string]Status) {
+		t.Helper()
+		sum, err := in.Files(context.Background(), []string{inbox}, st)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		got := map[string]Status{}
+		for _, f := range sum.Files {
+			got[f.File] = f.Status
+		}
+		for name, w := range want {
+			if got[name] != w {
+				t.Errorf("%s: %s %s, want %s", what, name, got[name], w)
+			}
+		}
+	}
+	run("the first run of this version", map[string]Status{"cu.csv": Loaded, "gioi-han.csv": Skipped, "doc-hai.csv": Skipped, "nay.csv": Skipped})
+	e, err := dd.ReadEntry(dd.Dir(data).ManifestFile(hex.EncodeToString(func() []byte { s := sha256.Sum256([]byte(files["cu.csv"])); return s[:] }())))
+	if err != nil || e.Status != dd.Loaded || e.RowsAccepted != 1 {
+		t.Errorf("cu.csv's commit record %+v, %v; want loaded, 1 value", e, err)
+	}
+	run("the run after", map[string]Status{"cu.csv": Skipped, "gioi-han.csv": Skipped, "doc-hai.csv": Skipped, "nay.csv": Skipped})
+}
+
+// TestQuarantinedAgainOnce: a file another version quarantined that this
+// version quarantines too (still no header) is recorded as judged by this
+// version, so it is read again once, not at every run.
+func TestQuarantinedAgainOnce(t *testing.T) {
+	const text = "Hà Tĩnh,H. Cẩm Xuyên,Năm 2023,dialogues,,28,\n" // no header: no_header
+	inbox, data := writeTree(t, map[string]string{"khong-tieu-de.csv": text}), t.TempDir()
+	st, err := store.Open(data, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sum := sha256.Sum256([]byte(text))
+	hash := hex.EncodeToString(sum[:])
+	for i, want := range []Status{Quarantined, Skipped, Quarantined, Skipped} {
+		version := "v1"
+		if i >= 2 {
+			version = "v2"
+		}
+		in, err := New(Options{Now: func() time.Time { return testNow }, Version: version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := in.Files(context.Background(), []string{inbox}, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Files) != 1 || s.Files[0].Status != want {
+			t.Fatalf("run %d (%s): %+v, want %s", i, version, s.Files, want)
+		}
+		e, err := dd.ReadEntry(dd.Dir(data).ManifestFile(hash))
+		if err != nil || e.Status != dd.Quarantined || e.JudgedBy != version {
+			t.Errorf("run %d: commit record %+v, %v; want quarantined, judged by %s", i, e, err, version)
+		}
+	}
+}
+
+// TestLimitCodesNamed: every refusal for a limit has its code among
+// limitCodes, so no version reads such a file again (readAgain).
+func TestLimitCodesNamed(t *testing.T) {
+	l := DefaultLimits()
+	fes := []*pipeline.FileError{
+		l.fileTooLarge("a", 1), l.tooManyRows("a"), l.lineTooLong("a", 1), formTooLong("a", "Tệp", "The file"),
+		l.tooLargeWhole("a", "Tệp", "The file", 1), l.unzippedTooLarge("a", 1, ""), poison("a", nil),
+	}
+	for _, k := range []workbook.Limit{workbook.LimitUnzipped, workbook.LimitSharedStrings, workbook.LimitSharedBytes, workbook.LimitToken, workbook.LimitDirectory} {
+		fes = append(fes, l.workbookError("a", &workbook.LimitError{Limit: k}))
+	}
+	for _, fe := range fes {
+		if !limitCodes[fe.Code] {
+			t.Errorf("%s (%s) is not among limitCodes", fe.Code, fe.Reason)
+		}
+	}
+}
