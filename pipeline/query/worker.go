@@ -307,7 +307,7 @@ type worker struct {
 // start starts a worker and sends it o; it opens the sandbox while no
 // query waits for it yet.
 func (r *Runner) start(o workOpen) (*worker, error) {
-	dir, err := os.MkdirTemp(r.opts.TempDir, fmt.Sprintf("%s%d-", dirPrefix, os.Getpid()))
+	dir, err := os.MkdirTemp(r.opts.TempDir, dirPrefix+layout.Self()+"-")
 	if err != nil {
 		return nil, fmt.Errorf("query worker: %w", err)
 	}
@@ -459,17 +459,20 @@ func memoryLimit(limit string) *Error {
 
 func mib(n int64) string { return strconv.FormatInt(n>>20, 10) + " MiB" }
 
-// dirPrefix names the workers' private directories: dirPrefix<pid>-<random>.
+// dirPrefix names the workers' private directories:
+// dirPrefix<pid>-<mark>-<random>, the server's id and mark (layout.Self).
 const dirPrefix = "danvan-query-"
 
 // sweep removes the private directories of workers whose server is gone
-// (killed before it could remove them).
+// (killed before it could remove them): one with another id that is not
+// alive, or with this process's id and another mark (an earlier process
+// given the same id, as pid 1 is each time a container starts), or none
+// (as earlier versions named them).
 func sweep(tempDir string) {
 	dirs, _ := filepath.Glob(filepath.Join(tempDir, dirPrefix+"*-*"))
 	for _, d := range dirs {
-		pid, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), dirPrefix), "-")
-		n, err := strconv.Atoi(pid)
-		if err != nil || layout.Alive(n) {
+		pid, mark, ok := layout.ParseSelf(strings.TrimPrefix(filepath.Base(d), dirPrefix))
+		if !ok || !layout.Gone(pid, mark) {
 			continue
 		}
 		os.RemoveAll(d)

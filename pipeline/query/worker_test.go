@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/danvan/danvan/pipeline/layout"
 )
 
 // bomb keeps a worker busy on CPU until a limit stops it.
@@ -173,7 +175,10 @@ func queued(a *admission) int {
 
 // A server killed with its workers leaves their directories behind; the
 // next Runner over the same temporary directory removes them, and only
-// them.
+// them. A server with this process's id and another mark (layout.Self),
+// or none as earlier versions named them, was an earlier process given
+// the same id (pid 1 each time a container starts): its directories are
+// removed too, where they were kept as this process's.
 func TestSweepLeftovers(t *testing.T) {
 	tmp := t.TempDir()
 	dead := exec.Command("true")
@@ -181,15 +186,17 @@ func TestSweepLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	gone := filepath.Join(tmp, fmt.Sprintf("%s%d-123", dirPrefix, dead.Process.Pid))
-	live := filepath.Join(tmp, fmt.Sprintf("%s%d-456", dirPrefix, os.Getpid()))
+	live := filepath.Join(tmp, fmt.Sprintf("%s%s-456", dirPrefix, layout.Self()))
+	sameID := filepath.Join(tmp, fmt.Sprintf("%s%d-0badbeef-789", dirPrefix, os.Getpid()))
+	sameIDOld := filepath.Join(tmp, fmt.Sprintf("%s%d-321", dirPrefix, os.Getpid()))
 	other := filepath.Join(tmp, "someone-else")
-	for _, d := range []string{gone, live, other} {
+	for _, d := range []string{gone, live, sameID, sameIDOld, other} {
 		if err := os.MkdirAll(filepath.Join(d, "x"), 0o700); err != nil {
 			t.Fatal(err)
 		}
 	}
 	newRunner(t, RunnerOptions{TempDir: tmp})
-	for d, want := range map[string]bool{gone: false, live: true, other: true} {
+	for d, want := range map[string]bool{gone: false, live: true, sameID: false, sameIDOld: false, other: true} {
 		if _, err := os.Stat(d); (err == nil) != want {
 			t.Errorf("%s: exists %v, want %v", filepath.Base(d), err == nil, want)
 		}
