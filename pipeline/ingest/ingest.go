@@ -633,11 +633,17 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 			return res, nil, &landError{err}
 		}
 	}
-	if sink != nil && sink.Has(res.Hash) && (refuse != nil || !in.readAgain(sink, res.Hash, name, data)) {
-		res.Status = Skipped
-		return res, nil, nil
-	}
 	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC(), Reader: in.opts.Version}
+	if sink != nil && sink.Has(res.Hash) {
+		again, arrived := in.readAgain(sink, res.Hash, name, data)
+		if refuse != nil || !again {
+			res.Status = Skipped
+			return res, nil, nil
+		}
+		if !arrived.IsZero() {
+			b.IngestedAt = arrived
+		}
+	}
 	if refuse != nil {
 		res.Status, res.FileErr = Quarantined, refuse
 		if err := ov.land(); err != nil {
@@ -725,10 +731,10 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 		}}, nil
 }
 
-// quarantineRecords is a sink that says why a file's bytes were
-// quarantined and by which version (store.Store).
+// quarantineRecords is a sink that gives the commit record of a file
+// quarantined (store.Store).
 type quarantineRecords interface {
-	QuarantineRecord(hash string) (code, judgedBy string, ok bool)
+	QuarantineRecord(hash string) (datadir.Entry, bool)
 }
 
 // readAgain reports whether bytes the sink has are read again, as any
@@ -736,29 +742,30 @@ type quarantineRecords interface {
 // already ingested and its values were never loaded:
 //   - they were quarantined as named wrongly (a workbook sent as .csv, its
 //     reason saying to rename it to .xlsx and send it again) and name is
-//     now the one whose reader reads them; under another wrong name they
-//     stay skipped, so two names in the inbox never quarantine each other
-//     run after run;
-//   - another version of danvan quarantined them for what a reader judged
-//     of them (not a limit nor the poison rule, which could stall or kill
-//     the run again: limitCodes), and the readers of this version may read
-//     them. Quarantined again, the record says this version, so they are
-//     read again once per version, not at every run.
-func (in *Ingester) readAgain(sink pipeline.Sink, hash, name string, data []byte) bool {
+//     now the one whose reader reads them: sent again, they arrive now.
+//     Under another wrong name they stay skipped, so two names in the
+//     inbox never quarantine each other run after run;
+//   - another build of danvan quarantined them for what a reader judged of
+//     them (not a limit nor the poison rule, which could stall or kill the
+//     run again: limitCodes), and the readers of this build may read them.
+//     They keep the time they arrived (arrived), so a correction sent
+//     after them still replaces them. Quarantined again, the record names
+//     this build, so they are read again once per build, not every run.
+func (in *Ingester) readAgain(sink pipeline.Sink, hash, name string, data []byte) (again bool, arrived time.Time) {
 	q, ok := sink.(quarantineRecords)
 	if !ok {
-		return false
+		return false, time.Time{}
 	}
 	// The record first: it is looked at only for bytes quarantined (every
 	// file skipped comes here), the content's kind then.
-	code, by, ok := q.QuarantineRecord(hash)
+	e, ok := q.QuarantineRecord(hash)
 	switch {
 	case !ok:
-		return false
-	case in.opts.Version != "" && by != in.opts.Version && !limitCodes[code]:
-		return true
+		return false, time.Time{}
+	case in.opts.Version != "" && e.JudgedBy != in.opts.Version && !limitCodes[e.Code]:
+		return true, e.IngestedAt
 	}
-	return data != nil && code == codeWrongFileType && kindOf(data) != nil && misnamed(name, data) == nil
+	return data != nil && e.Code == codeWrongFileType && kindOf(data) != nil && misnamed(name, data) == nil, time.Time{}
 }
 
 // tooLarge refuses a file of size bytes over Limits.FileBytes, or, when it

@@ -20,7 +20,10 @@ import (
 // this version, and loads; it was skipped as already ingested in every run
 // after, its values never loaded. A file quarantined for a limit (a reading
 // that could stall or kill the run again) or the poison rule stays
-// quarantined, as does one this version judged. A real store, two runs.
+// quarantined, as does one this version judged. The file read again keeps
+// the stamp of its arrival (ingested_at), so a correction sent after it
+// and loaded still replaces it; stamped now, the old figures replaced the
+// correction. A real store, two runs.
 func TestQuarantinedByAnotherVersionReadAgain(t *testing.T) {
 	files := map[string]string{
 		"cu.csv":       header + good,
@@ -35,10 +38,11 @@ func TestQuarantinedByAnotherVersionReadAgain(t *testing.T) {
 	}
 	defer st.Close()
 	const version = "v2"
+	arrived := testNow.Add(-90 * 24 * time.Hour).UTC()
 	judged := func(name, code, by string) {
 		sum := sha256.Sum256([]byte(files[name]))
 		b := pipeline.Batch{Hash: hex.EncodeToString(sum[:]), SourceFile: name, SourcePath: filepath.Join(inbox, name),
-			IngestedAt: testNow.UTC(), Reader: by}
+			IngestedAt: arrived, Reader: by}
 		if err := st.Quarantine(context.Background(), b, bilingual(name, code, "đã bị cách ly", "quarantined")); err != nil {
 			t.Fatal(err)
 		}
@@ -69,15 +73,16 @@ func TestQuarantinedByAnotherVersionReadAgain(t *testing.T) {
 	}
 	run("the first run of this version", map[string]Status{"cu.csv": Loaded, "gioi-han.csv": Skipped, "doc-hai.csv": Skipped, "nay.csv": Skipped})
 	e, err := dd.ReadEntry(dd.Dir(data).ManifestFile(hex.EncodeToString(func() []byte { s := sha256.Sum256([]byte(files["cu.csv"])); return s[:] }())))
-	if err != nil || e.Status != dd.Loaded || e.RowsAccepted != 1 {
-		t.Errorf("cu.csv's commit record %+v, %v; want loaded, 1 value", e, err)
+	if err != nil || e.Status != dd.Loaded || e.RowsAccepted != 1 || !e.IngestedAt.Equal(arrived) {
+		t.Errorf("cu.csv's commit record %+v, %v; want loaded, 1 value, ingested at its arrival %v", e, err, arrived)
 	}
 	run("the run after", map[string]Status{"cu.csv": Skipped, "gioi-han.csv": Skipped, "doc-hai.csv": Skipped, "nay.csv": Skipped})
 }
 
 // TestQuarantinedAgainOnce: a file another version quarantined that this
 // version quarantines too (still no header) is recorded as judged by this
-// version, so it is read again once, not at every run.
+// version, so it is read again once, not at every run; its record keeps
+// the stamp of its arrival.
 func TestQuarantinedAgainOnce(t *testing.T) {
 	const text = "Hà Tĩnh,H. Cẩm Xuyên,Năm 2023,dialogues,,28,\n" // no header: no_header
 	inbox, data := writeTree(t, map[string]string{"khong-tieu-de.csv": text}), t.TempDir()
@@ -93,7 +98,8 @@ func TestQuarantinedAgainOnce(t *testing.T) {
 		if i >= 2 {
 			version = "v2"
 		}
-		in, err := New(Options{Now: func() time.Time { return testNow }, Version: version})
+		now := testNow.Add(time.Duration(i) * 24 * time.Hour)
+		in, err := New(Options{Now: func() time.Time { return now }, Version: version})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,8 +111,8 @@ func TestQuarantinedAgainOnce(t *testing.T) {
 			t.Fatalf("run %d (%s): %+v, want %s", i, version, s.Files, want)
 		}
 		e, err := dd.ReadEntry(dd.Dir(data).ManifestFile(hash))
-		if err != nil || e.Status != dd.Quarantined || e.JudgedBy != version {
-			t.Errorf("run %d: commit record %+v, %v; want quarantined, judged by %s", i, e, err, version)
+		if err != nil || e.Status != dd.Quarantined || e.JudgedBy != version || !e.IngestedAt.Equal(testNow) {
+			t.Errorf("run %d: commit record %+v, %v; want quarantined, judged by %s, ingested at its arrival %v", i, e, err, version, testNow.UTC())
 		}
 	}
 }

@@ -191,7 +191,7 @@ func zipKind(data []byte) *fileKind {
 }
 
 // codeWrongFileType is the code of misnamed's refusal; a file refused so
-// is read again once named rightly (renamedRightly).
+// is read again once named rightly (readAgain).
 const codeWrongFileType = "wrong_file_type"
 
 // misnamed refuses a file whose content is a kind that the reader of its

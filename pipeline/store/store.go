@@ -141,24 +141,24 @@ func (s *Store) Close() error { return errors.Join(s.Seal(), s.closeReadings()) 
 // its commit waits for the group's seal.
 func (s *Store) Has(hash string) bool { return s.waits(hash) || layout.Committed(s.dir, hash) }
 
-// QuarantineRecord is the code of the reason the file with this content
-// hash was quarantined for, and the version of danvan that quarantined it,
-// when its commit record says it was (ingest reads such a file again once
-// it is named rightly, or once by another version: readAgain).
-func (s *Store) QuarantineRecord(hash string) (code, judgedBy string, ok bool) {
+// QuarantineRecord is the commit record of the file with this content
+// hash when it says the file was quarantined: its code, the build that
+// judged it and when it arrived (ingest reads such a file again once it is
+// named rightly, or once by another build: readAgain).
+func (s *Store) QuarantineRecord(hash string) (layout.Entry, bool) {
 	if layout.CheckBatch(hash) != nil {
-		return "", "", false
+		return layout.Entry{}, false
 	}
 	// A quarantined file's copy is kept in its folder: without one, the
 	// record of a file skipped as loaded is not read.
 	if _, err := os.Stat(s.dir.QuarantineDir(hash)); err != nil {
-		return "", "", false
+		return layout.Entry{}, false
 	}
 	e, err := layout.ReadEntry(s.dir.ManifestFile(hash))
 	if err != nil || e.Status != layout.Quarantined {
-		return "", "", false
+		return layout.Entry{}, false
 	}
-	return e.Code, e.JudgedBy, true
+	return e, true
 }
 
 // Open starts the commit of b: a Tx. IngestedAt is stamped on every row
