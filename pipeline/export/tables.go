@@ -189,9 +189,9 @@ func writeTables(ctx context.Context, q Querier, dir, prevDir string) (ix TableI
 		if !t.partitioned {
 			jb := job{entry: i, rel: t.name + ".parquet", query: fmt.Sprintf(`SELECT * FROM %s ORDER BY %s`, t.from, t.order)}
 			// A reference table is the same while the warehouse's state
-			// key (setup models, reference) is: linked from the previous
-			// snapshot like an unchanged partition, by a key that also
-			// knows the query that wrote it.
+			// key (setup models) and its reference are: linked from the
+			// previous snapshot like an unchanged partition, by a key
+			// that also knows the query that wrote it.
 			if t.reference && state != "" {
 				jb.key = tableKey(state+"\x00"+jb.query, t.name, layout.Partition{})
 				if old, ok := prev[jb.key]; ok && old.Path == jb.rel {
@@ -308,17 +308,21 @@ func partitionKeys(ctx context.Context, q Querier) (map[layout.Partition]string,
 	return out, rows.Err()
 }
 
-// stateKey is the warehouse's state key (setup models, reference) and the
-// DuckDB version, which writes the bytes; "" when the warehouse has none.
+// stateKey is the key of the reference tables' files: the warehouse's
+// state key (setup models, the reference they read), the whole reference
+// (wh_reference: the state key leaves out what only the marts read, the
+// reporting calendar and the refusal fixes) and the DuckDB version, which
+// writes the bytes; "" when the warehouse has no state key.
 func stateKey(ctx context.Context, q Querier) (string, error) {
-	var state, version string
-	if err := queryRow(ctx, q, `SELECT coalesce(max(key), ''), version() FROM wh_state`, &state, &version); err != nil {
+	var state, ref, version string
+	if err := queryRow(ctx, q, `SELECT coalesce(max(key), ''), (SELECT coalesce(max(hash), '') FROM wh_reference), version() FROM wh_state`,
+		&state, &ref, &version); err != nil {
 		return "", fmt.Errorf("read state key: %w", err)
 	}
 	if state == "" {
 		return "", nil
 	}
-	return state + "\x00" + version, nil
+	return state + "\x00" + ref + "\x00" + version, nil
 }
 
 func tableKey(partKey, table string, p layout.Partition) string {

@@ -206,6 +206,39 @@ func TestTablesMatchWarehouseAndShareUnchangedPartitions(t *testing.T) {
 	}
 }
 
+// Another reporting calendar leaves the kept tables' state key as it was
+// (the staging does not read it) but not the reference: the export's copy of
+// reporting_calendar is written again with the new rules, not linked from
+// the snapshot before (as every reference table is: they are small), while
+// the partitions are linked.
+func TestReferenceTablesFollowTheWholeReference(t *testing.T) {
+	dir := t.TempDir()
+	w := setup(t, dir, batchA)
+	first := publish(t, w, dir, Options{Keep: 5})
+	w.Close()
+	if err := os.MkdirAll(filepath.Dir(layout.Dir(dir).Calendar()), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(layout.Dir(dir).Calendar(), []byte("level,report,from,until,deadline_days\ndistrict,year,,2025-H1,30\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w = setup(t, dir)
+	second := publish(t, w, dir, Options{Keep: 5})
+	checkTables(t, second.Dir)
+	for rel, linked := range map[string]bool{"reporting_calendar.parquet": false,
+		"stg_facts/province=38/year=2023.parquet": true} {
+		a, b := filepath.Join(first.Dir, layout.TablesDir, rel), filepath.Join(second.Dir, layout.TablesDir, rel)
+		if (inode(t, a) == inode(t, b)) != linked {
+			t.Errorf("%s: linked from the snapshot before %v, want %v", rel, !linked, linked)
+		}
+	}
+	var n, days int64
+	if err := w.DB().QueryRowContext(ctx, `SELECT count(*), max(deadline_days) FROM read_parquet(?)`,
+		filepath.Join(second.Dir, layout.TablesDir, "reporting_calendar.parquet")).Scan(&n, &days); err != nil || n != 1 || days != 30 {
+		t.Errorf("reporting_calendar.parquet: %d rules, deadline %d days (%v), want the new calendar's 1 rule of 30 days", n, days, err)
+	}
+}
+
 func TestNoTables(t *testing.T) {
 	dir := t.TempDir()
 	w := setup(t, dir, batchA)

@@ -175,3 +175,32 @@ func TestYearsAndPartYears(t *testing.T) {
 		t.Errorf("province 38\n got %v\nwant %v", got, want)
 	}
 }
+
+// TestCalendarChangeKeepsStaging: the staging, the int_ tables and the data
+// tests over them read no reporting calendar and no refusal fix text, so a
+// changed calendar (or a new refusal code's fix, after an upgrade) leaves
+// the kept tables as they are, where it once rebuilt them from every stored
+// file; the marts follow the new calendar all the same. A changed unit
+// list, which staging's tests read, still rebuilds (TestReferenceReloadedWhenChanged).
+func TestCalendarChangeKeepsStaging(t *testing.T) {
+	dir := t.TempDir()
+	whtest.Write(t, dir, whtest.Batch{SourceFile: "a.csv", IngestedAt: time.Date(2024, 1, 20, 8, 0, 0, 0, time.UTC), Facts: []whtest.Fact{
+		{Unit: "380", Period: "2023", Indicator: "dialogues", Value: 4, SubmittedAt: "2024-01-20"},
+	}})
+	w := open(t, dir, warehouse.Options{})
+	refresh(t, w)
+	w.Close()
+	if err := os.MkdirAll(filepath.Dir(layout.Dir(dir).Calendar()), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(layout.Dir(dir).Calendar(), []byte("level,report,from,until,deadline_days\ndistrict,year,,2025-H1,30\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w = open(t, dir, warehouse.Options{})
+	if res := refresh(t, w); res.Mode != warehouse.Unchanged {
+		t.Errorf("another calendar: refresh %s, want %s (the kept tables do not read it)", res.Mode, warehouse.Unchanged)
+	}
+	if got := one(t, w, `SELECT status || ' ' || deadline FROM mart_reporting WHERE unit_code = '380' AND period = '2023'`); got != "on_time 2024-01-30" {
+		t.Errorf("380's 2023 under the new calendar: %s, want on_time 2024-01-30", got)
+	}
+}

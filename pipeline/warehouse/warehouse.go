@@ -98,7 +98,10 @@ type Warehouse struct {
 	dir     string
 	layout  layout.Dir
 	opts    Options
-	refHash string
+	refHash string // every reference table
+	// keptRefHash is the reference less martsOnlyReference: what the
+	// setup models, the kept tables and their data tests read.
+	keptRefHash string
 	// viewFiles is the list of fact files the facts views were last built
 	// over, so a refresh rebinds them only when it changed.
 	viewFiles []factFile
@@ -305,13 +308,17 @@ func (w *Warehouse) loadReference(ctx context.Context) error {
 	for _, p := range ref.Population {
 		tables[3].rows = append(tables[3].rows, []any{p.UnitCode, p.Year, p.Value, p.Source})
 	}
-	h := sha256.New()
+	h, kept := sha256.New(), sha256.New()
 	for _, t := range tables {
 		for _, r := range t.rows {
 			fmt.Fprintln(h, t.name, r)
+			if !slices.Contains(martsOnlyReference, t.name) {
+				fmt.Fprintln(kept, t.name, r)
+			}
 		}
 	}
 	w.refHash = hex.EncodeToString(h.Sum(nil))
+	w.keptRefHash = hex.EncodeToString(kept.Sum(nil))
 
 	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -906,12 +913,27 @@ func loadModels(fsys fs.FS) ([]modelFile, error) {
 }
 
 // modelsKey names what the models of phases below phase make of the
-// reference: the models, the reference (refHash) and stateVersion. The
-// kept tables (wh_state), the kept mart (wh_marts) and the setup
-// (wh_setup) are each keyed by it.
+// reference: the models, the reference and stateVersion. The kept tables
+// (wh_state), the kept marts (wh_marts) and the setup (wh_setup) are each
+// keyed by it. Below the marts (phase 200) the reference is the one those
+// models and the data tests over their tables read (keptRefHash): a new
+// refusal code's fix text, or another reporting calendar, would otherwise
+// rebuild the staging of every stored file once.
 func (w *Warehouse) modelsKey(ms []modelFile, phase int) string {
-	return stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < phase }) + "/" + w.refHash
+	ref := w.refHash
+	if phase <= 200 {
+		ref = w.keptRefHash
+	}
+	return stateVersion + "/" + hashModels(ms, func(m modelFile) bool { return m.Phase < phase }) + "/" + ref
 }
+
+// martsOnlyReference are the reference tables only the marts read (sql/2xx),
+// left out of the key of the kept tables (modelsKey). The export keys its
+// copies of the reference tables by wh_reference, the whole reference.
+// TestMartsOnlyReference checks that no setup model, staging or int_
+// model, data test or mart_sources (whose per-partition files the export
+// keys by the state key) names them.
+var martsOnlyReference = []string{"refusal_fixes", "reporting_calendar"}
 
 func hashModels(ms []modelFile, keep func(modelFile) bool) string {
 	h := sha256.New()
