@@ -351,3 +351,48 @@ func TestTempsOfAnEarlierProcessWithOurID(t *testing.T) {
 		}
 	}
 }
+
+// A record read again by the same process is parsed once; one replaced
+// since (a new file renamed over it, as Commit writes), even of the same size
+// and time, is parsed again.
+func TestReadRecordParsesOnce(t *testing.T) {
+	d := Dir(t.TempDir())
+	if err := MkdirAll(d.Manifest()); err != nil {
+		t.Fatal(err)
+	}
+	e := Entry{Batch: batchA, SourceFile: "a.csv", Status: Loaded, RowsAccepted: 1, IngestedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	if err := Commit(d, e, nil); err != nil {
+		t.Fatal(err)
+	}
+	path := d.ManifestFile(batchA)
+	before := recordsParsed.Load()
+	for range 3 {
+		got, err := ReadRecord(path)
+		if err != nil || got.SourceFile != "a.csv" || got.RowsAccepted != 1 {
+			t.Fatalf("ReadRecord: %+v, %v", got, err)
+		}
+	}
+	if n := recordsParsed.Load() - before; n != 1 {
+		t.Errorf("a record read three times was parsed %d times, want once", n)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.SourceFile = "b.csv" // same length: the same size
+	if err := Commit(d, e, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadRecord(path); err != nil || got.SourceFile != "b.csv" {
+		t.Errorf("a record replaced by one of the same size and time: %+v, %v; want b.csv", got, err)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadRecord(path); err == nil {
+		t.Error("a removed record read from memory")
+	}
+}

@@ -247,7 +247,7 @@ func (s *Store) scan(hash bool) (storeState, error) {
 	}
 	unreadable := map[string]bool{} // batches whose record cannot be read
 	for _, p := range paths {
-		e, err := layout.ReadEntry(p)
+		e, err := layout.ReadRecord(p) // parsed once a process: the check after the ingest reads them again, and so does the warehouse
 		if err != nil {
 			unreadable[strings.TrimSuffix(filepath.Base(p), ".json")] = true
 			rel := d.Rel(p)

@@ -105,20 +105,10 @@ type Warehouse struct {
 	// viewFiles is the list of fact files the facts views were last built
 	// over, so a refresh rebinds them only when it changed.
 	viewFiles []factFile
-	// manifest caches the parsed manifest records by path: a record lists
-	// every report of its file (megabytes for a large file) and is read
-	// several times per refresh, but only changes by being replaced.
-	manifest map[string]manifestFile
 	// filesKey is the SHA-256 of the rows this process last wrote into the
 	// files table (loadManifest), "" for none.
 	filesKey string
 	rebuilt  []Rebuilt // repair.go
-}
-
-type manifestFile struct {
-	size  int64
-	mod   time.Time
-	entry layout.Entry
 }
 
 // dirOf is the absolute data directory.
@@ -403,30 +393,20 @@ func insertJSONText(ctx context.Context, tx *sql.Tx, table, columns string, b []
 	return err
 }
 
-// readManifest reads every commit record, sorted by batch.
+// readManifest reads every commit record, sorted by batch; each is parsed
+// once a process (layout.ReadRecord: the store's repair and check read
+// them too, and the opening and the refresh each load the manifest).
 func (w *Warehouse) readManifest() ([]layout.Entry, error) {
 	paths, err := layout.ManifestFiles(w.layout)
 	if err != nil {
 		return nil, err
 	}
-	var out []layout.Entry
-	seen := map[string]manifestFile{}
-	defer func() { w.manifest = seen }()
+	out := make([]layout.Entry, 0, len(paths))
 	for _, p := range paths {
-		fi, err := os.Stat(p)
+		m, err := layout.ReadRecord(p)
 		if err != nil {
 			return nil, fmt.Errorf("read manifest: %w", err)
 		}
-		if c, ok := w.manifest[p]; ok && c.size == fi.Size() && c.mod.Equal(fi.ModTime()) {
-			seen[p] = c
-			out = append(out, c.entry)
-			continue
-		}
-		m, err := layout.ReadEntry(p)
-		if err != nil {
-			return nil, fmt.Errorf("read manifest: %w", err)
-		}
-		seen[p] = manifestFile{size: fi.Size(), mod: fi.ModTime(), entry: m}
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Batch < out[j].Batch })
