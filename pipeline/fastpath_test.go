@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -110,7 +111,7 @@ func fileCheckAgreesWithSequential(t *testing.T) {
 	inds := []*Indicator{ref.Indicator("models_registered"), ref.Indicator("models_effective"),
 		ref.Indicator("models_recognized"), ref.Indicator("dialogues")}
 	rng := rand.New(rand.NewPCG(3, 4))
-	refusals := 0
+	refusals, passed := 0, 0
 	for trial := 0; trial < 300; trial++ {
 		// Small files take the comparison sort, large ones the radix sort.
 		n := rng.IntN(40)
@@ -118,10 +119,22 @@ func fileCheckAgreesWithSequential(t *testing.T) {
 			n = 2000 + rng.IntN(2000)
 		}
 		var recs []Record
+		// Submission dates: none in a third of the trials, one of two
+		// days or none in another, one of 200 days in the last, so keys a
+		// later submission wins sit beside keys whose dates cannot tell.
 		for i := n; i >= 0; i-- {
+			var sent time.Time
+			switch trial % 3 {
+			case 1:
+				if d := rng.IntN(3); d > 0 {
+					sent = date(2024, 1, 10*d)
+				}
+			case 2:
+				sent = date(2024, 1, 1+rng.IntN(200))
+			}
 			recs = append(recs, Record{Unit: units[rng.IntN(len(units))], Period: YearPeriod(2020 + rng.IntN(2)),
 				Indicator: inds[rng.IntN(len(inds))], Disaggregation: []string{Total, "kinh_te"}[rng.IntN(2)],
-				Value: float64(rng.IntN(4))})
+				Value: float64(rng.IntN(4)), SubmittedAt: sent})
 		}
 		refOf := func(seq int) string { return "row " + strconvItoa(seq) }
 		c := v.NewFileCheck("f.csv", refOf)
@@ -129,8 +142,16 @@ func fileCheckAgreesWithSequential(t *testing.T) {
 			c.Add(i, &recs[i])
 		}
 		got := c.Finish()
-		want := sequentialCheck(ref, recs, refOf)
+		want, wantPassed := sequentialCheck(ref, recs, refOf)
 		refusals += len(want)
+		passed += len(wantPassed)
+		var gotPassed []int
+		for _, p := range c.PassedOver() {
+			gotPassed = append(gotPassed, p.Seq)
+		}
+		if !slices.Equal(gotPassed, wantPassed) {
+			t.Fatalf("trial %d: passed over %v, sequential check %v", trial, gotPassed, wantPassed)
+		}
 		if len(got) != len(want) {
 			t.Fatalf("trial %d: %d refusals, sequential check %d:\n%v\n%v", trial, len(got), len(want), got, want)
 		}
@@ -141,8 +162,8 @@ func fileCheckAgreesWithSequential(t *testing.T) {
 			}
 		}
 	}
-	if refusals < 300 {
-		t.Fatalf("only %d refusals in all trials: the test data exercises too little", refusals)
+	if refusals < 300 || passed < 300 {
+		t.Fatalf("only %d refusals and %d passed over in all trials: the test data exercises too little", refusals, passed)
 	}
 }
 
@@ -151,18 +172,54 @@ type seqRefusal struct {
 	code, other string
 }
 
-// sequentialCheck is the definition FileCheck implements: records in order,
-// the first of a key kept, a later equal value a duplicate, a different one
-// refusing both; then each kept first value above its limit's first value.
-func sequentialCheck(ref *Reference, recs []Record, refOf func(int) string) []seqRefusal {
+// sequentialCheck is the definition FileCheck implements: a key whose
+// records all state their submission date, one of them the latest, keeps
+// that one and passes over the others (passed); else records in order, the
+// first of a key kept, a later equal value a duplicate, a different one
+// refusing both; then each kept value above its limit's kept value.
+func sequentialCheck(ref *Reference, recs []Record, refOf func(int) string) (refused []seqRefusal, passed []int) {
 	type state struct {
 		first    int
 		conflict bool
+	}
+	byKey := map[ValueKey][]int{}
+	for i, r := range recs {
+		byKey[r.ValueKey()] = append(byKey[r.ValueKey()], i)
+	}
+	winner := func(k ValueKey) (int, bool) {
+		is := byKey[k]
+		if len(is) < 2 {
+			return 0, false
+		}
+		best, ties := is[0], 0
+		for _, i := range is {
+			if recs[i].SubmittedAt.IsZero() {
+				return 0, false
+			}
+		}
+		for _, i := range is[1:] {
+			switch d := recs[i].SubmittedAt.Compare(recs[best].SubmittedAt); {
+			case d > 0:
+				best, ties = i, 0
+			case d == 0:
+				ties++
+			}
+		}
+		return best, ties == 0
 	}
 	seen := map[ValueKey]*state{}
 	var dups []seqRefusal
 	var firsts []int
 	for i, r := range recs {
+		if w, ok := winner(r.ValueKey()); ok {
+			if i != w {
+				passed = append(passed, i)
+				continue
+			}
+			seen[r.ValueKey()] = &state{first: i}
+			firsts = append(firsts, i)
+			continue
+		}
 		st, ok := seen[r.ValueKey()]
 		if !ok {
 			seen[r.ValueKey()] = &state{first: i}
@@ -193,7 +250,7 @@ func sequentialCheck(ref *Reference, recs []Record, refOf func(int) string) []se
 		}
 		dups = append(dups, seqRefusal{i, "rule_violated", refOf(lim.first)})
 	}
-	return dups
+	return dups, passed
 }
 
 func strconvItoa(i int) string { return fmt.Sprint(i) }

@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"time"
 	"unsafe"
 )
 
@@ -41,11 +42,17 @@ func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError, []Wa
 	for i := range recs {
 		check.Add(i, &recs[i])
 	}
-	if refused := check.Finish(); len(refused) > 0 {
-		drop := make(map[int]bool, len(refused))
+	refused, passed := check.Finish(), check.PassedOver()
+	var warns []Warning
+	if len(refused)+len(passed) > 0 {
+		drop := make(map[int]bool, len(refused)+len(passed))
 		for _, r := range refused {
 			drop[r.Seq] = true
 			errs = append(errs, r.Err)
+		}
+		for _, r := range passed {
+			drop[r.Seq] = true
+			warns = append(warns, Warning(r.Err))
 		}
 		kept := recs[:0]
 		for i, r := range recs {
@@ -55,8 +62,8 @@ func (v *Validator) File(file string, rows []RawRow) ([]Record, []RowError, []Wa
 		}
 		recs = kept
 	}
-	terrs, warns := v.totals(file, rows, totals, recs)
-	return recs, append(errs, terrs...), warns
+	terrs, twarns := v.totals(file, rows, totals, recs)
+	return recs, append(errs, terrs...), append(warns, twarns...)
 }
 
 // FileCheck is the whole-file part of File (duplicates, then the
@@ -78,6 +85,10 @@ type FileCheck struct {
 	// in memory (a file's records share one string per period text): in
 	// rows of random periods, computing Period.Key was half of Add.
 	recentKeys *[keySlots]recentKey
+	// The last submission date seen and its day: rows mostly share one.
+	lastSubAt time.Time
+	lastSub   uint32
+	passed    []Refusal // what Finish passed over (PassedOver)
 }
 
 // keySlots is how many period keys FileCheck.recentKeys holds, at most.
@@ -107,10 +118,12 @@ func (c *FileCheck) periodKey(p *Period) uint32 {
 type (
 	// checkEntry is one record: its key (the unit's CodeIndex and the
 	// period's Key in hi, the indicator's Index and the breakdown's in lo),
-	// seq and value.
+	// seq, the day its report says it was submitted (submittedDay; in the
+	// padding after seq, so an entry stays 32 bytes) and value.
 	checkEntry struct {
 		hi, lo uint64
 		seq    uint32
+		sub    uint32
 		value  float64
 	}
 	refusal struct {
@@ -184,11 +197,28 @@ func (c *FileCheck) Add(seq int, r *Record) {
 	if r.Disaggregation != c.lastDis || c.lastDis == "" {
 		c.lastDis, c.lastDisIndex = r.Disaggregation, c.breakdown(r.Disaggregation)
 	}
+	if r.SubmittedAt != c.lastSubAt {
+		c.lastSubAt, c.lastSub = r.SubmittedAt, submittedDay(r.SubmittedAt)
+	}
 	c.entries = append(c.entries, checkEntry{
 		hi:  uint64(r.Unit.CodeIndex)<<32 | uint64(c.periodKey(&r.Period)),
 		lo:  uint64(r.Indicator.Index)<<32 | uint64(c.lastDisIndex),
-		seq: uint32(seq), value: r.Value,
+		seq: uint32(seq), sub: c.lastSub, value: r.Value,
 	})
+}
+
+// submittedDay numbers the day of a stated submission date from 1, on
+// 1970-01-01; 0 is a date not stated (or before then).
+func submittedDay(t time.Time) uint32 {
+	if t.IsZero() || t.Unix() < 0 {
+		return 0
+	}
+	return uint32(t.Unix()/86400) + 1
+}
+
+// dayText writes a submittedDay as a clerk reads it, 20/01/2024.
+func dayText(day uint32) string {
+	return time.Unix(int64(day-1)*86400, 0).UTC().Format("02/01/2006")
 }
 
 // breakdown is the index of a breakdown code: the reference's, or for a
@@ -211,7 +241,15 @@ func (c *FileCheck) breakdown(code string) uint32 {
 // Finish returns the refused records in File's order: duplicates by seq,
 // then rule violations by seq. Within one key the first record is kept and
 // later ones with the same value are duplicates; two different values
-// refuse both. Rules only see values that survived the duplicate check.
+// refuse both. But when every record of a key states its submission date
+// and one date is the latest, that record is kept and the others are
+// passed over, not refused (PassedOver): a form tool's export holds a
+// unit's first report and its correction, each dated, and a clerk expects
+// the correction to count, as it would have had the two come as two files
+// in that order. The dates decide, not the order in the file (exports list
+// newest first as often as oldest first); when they cannot (one date, a
+// date missing), both are refused as before. Rules only see values that
+// survived the duplicate check.
 func (c *FileCheck) Finish() []Refusal {
 	o := c.sortEntries()
 	defer func() {
@@ -225,14 +263,29 @@ func (c *FileCheck) Finish() []Refusal {
 		}
 	}()
 	n := o.len()
-	var dups, rules []refusal
+	var dups, rules, passed []refusal
 	var conflicted map[uint32]bool // first seqs of keys with conflicting values
+	var won map[int]int            // a key's first place in o, for a key a later submission won: the winner's
 	for g := 0; g < n; {
 		end := g + 1
 		for end < n && o.sameKey(end, g) {
 			end++
 		}
 		if end == g+1 {
+			g = end
+			continue
+		}
+		if w, ok := latest(&o, g, end); ok {
+			if won == nil {
+				won = map[int]int{}
+			}
+			won[g] = w
+			win := o.entry(w)
+			for j := g; j < end; j++ {
+				if e := o.entry(j); j != w {
+					passed = append(passed, refusal{int(e.seq), e.hi, e.value, replaced(e.sub, win.sub)})
+				}
+			}
 			g = end
 			continue
 		}
@@ -280,6 +333,12 @@ func (c *FileCheck) Finish() []Refusal {
 			continue
 		}
 		first, lim := o.entry(i), o.entry(j)
+		if w, ok := won[i]; ok {
+			first = o.entry(w)
+		}
+		if w, ok := won[j]; ok {
+			lim = o.entry(w)
+		}
 		if conflicted[first.seq] || conflicted[lim.seq] || first.value <= lim.value {
 			continue
 		}
@@ -291,6 +350,13 @@ func (c *FileCheck) Finish() []Refusal {
 	bySeq := func(a, b refusal) int { return cmp.Compare(a.seq, b.seq) }
 	slices.SortFunc(dups, bySeq)
 	slices.SortFunc(rules, bySeq)
+	slices.SortFunc(passed, bySeq)
+	c.passed = nil
+	for _, r := range passed {
+		p := c.refuse(r)
+		p.Err.Column, p.Err.Value = "", "" // one notice for all of a submission's values
+		c.passed = append(c.passed, p)
+	}
 	out := make([]Refusal, 0, len(dups)+len(rules))
 	for _, r := range append(dups, rules...) {
 		out = append(out, c.refuse(r))
@@ -471,6 +537,38 @@ func (v *Validator) keyBuffers(n int) ([]uint64, []uint64) {
 	}
 	v.keys = [2][]uint64{}
 	return a[:n], b[:n]
+}
+
+// PassedOver is, once Finish has run, the records it passed over without
+// refusing them, in seq order: values a later submission of the same file
+// replaced. Their Err is a notice (a Warning), stored as no refusal.
+func (c *FileCheck) PassedOver() []Refusal { return c.passed }
+
+// latest finds, among the entries g..end-1 of one key, the one whose
+// submission date is the latest, when every entry states one and no other
+// states the same.
+func latest(o *keyOrder, g, end int) (int, bool) {
+	best, ties := -1, 0
+	for j := g; j < end; j++ {
+		e := o.entry(j)
+		switch {
+		case e.sub == 0:
+			return 0, false
+		case best < 0 || e.sub > o.entry(best).sub:
+			best, ties = j, 0
+		case e.sub == o.entry(best).sub:
+			ties++
+		}
+	}
+	return best, ties == 0
+}
+
+// replaced is the notice of a value submitted on day sub that a value of
+// the same key submitted later, on day by, replaced.
+func replaced(sub, by uint32) *Problem {
+	return &Problem{"replaced_in_file",
+		fmt.Sprintf("Giá trị của lần gửi ngày %s được thay bằng giá trị của lần gửi sau, ngày %s, trong cùng tệp (cùng đơn vị, kỳ, chỉ tiêu, phân tổ): chỉ giá trị gửi sau được tính.", dayText(sub), dayText(by)),
+		fmt.Sprintf("The value submitted %s is replaced by the one submitted later, %s, in the same file (same unit, period, indicator and breakdown): only the later one counts.", dayText(sub), dayText(by))}
 }
 
 func (c *FileCheck) conflict(otherSeq int, other, this float64) *Problem {

@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"errors"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -378,5 +380,66 @@ func TestValidatorFileRecordsAsRow(t *testing.T) {
 	}
 	if !reflect.DeepEqual(recs, want) {
 		t.Errorf("File's records\n%+v\nwant Row's\n%+v", recs, want)
+	}
+}
+
+// Two submissions of one unit and period in one file (a form tool's export
+// of a unit's first and corrected report): when the dates they state tell
+// which is later, the later one's value counts and the earlier is passed
+// over with a notice, as if they had come as two files in that order;
+// when they do not (one date, or a date missing), both are refused.
+func TestLaterSubmissionWinsInFile(t *testing.T) {
+	v := newTestValidator(t)
+	row := func(ref, unit, ind, val, sent string) RawRow {
+		return RawRow{Ref: ref, Province: "Hà Tĩnh", Unit: unit, Period: "2023", Indicator: ind, Value: val, SubmittedAt: sent}
+	}
+	rows := []RawRow{
+		// The corrected report first, as exports newest first do.
+		row("[0].values[0]", "Cẩm Xuyên", "dialogues", "15", "20/01/2024"),
+		row("[0].values[1]", "Cẩm Xuyên", "models_recognized", "40", "20/01/2024"),
+		row("[0].values[2]", "Cẩm Xuyên", "models_registered", "45", "20/01/2024"),
+		row("[1].values[0]", "Cẩm Xuyên", "dialogues", "12", "10/01/2024"),
+		row("[1].values[1]", "Cẩm Xuyên", "models_recognized", "46", "10/01/2024"), // above registered: corrected
+		row("[1].values[2]", "Cẩm Xuyên", "models_registered", "45", "10/01/2024"), // sent again unchanged
+		row("[1].values[3]", "Cẩm Xuyên", "contests", "3", "10/01/2024"),           // not in the correction: stands
+		// One date: which is later cannot be told.
+		row("[2].values[0]", "Can Lộc", "dialogues", "7", "10/01/2024"),
+		row("[3].values[0]", "Can Lộc", "dialogues", "8", "10/01/2024"),
+		// A date missing: neither.
+		row("[4].values[0]", "Thạch Hà", "dialogues", "5", ""),
+		row("[5].values[0]", "Thạch Hà", "dialogues", "6", "12/01/2024"),
+	}
+	recs, errs, warns := v.File("t.json", rows)
+	got := map[string]float64{}
+	for _, r := range recs {
+		got[r.Ref] = r.Value
+	}
+	want := map[string]float64{"[0].values[0]": 15, "[0].values[1]": 40, "[0].values[2]": 45, "[1].values[3]": 3}
+	if !maps.Equal(got, want) {
+		t.Errorf("records %v, want %v", got, want)
+	}
+	refused := map[string]string{}
+	for _, e := range errs {
+		refused[e.Ref] = e.Code
+	}
+	wantRefused := map[string]string{"[2].values[0]": "conflicting_duplicate", "[3].values[0]": "conflicting_duplicate",
+		"[4].values[0]": "conflicting_duplicate", "[5].values[0]": "conflicting_duplicate"}
+	if !maps.Equal(refused, wantRefused) {
+		t.Errorf("refused %v, want %v", refused, wantRefused)
+	}
+	var passed []string
+	for _, w := range warns {
+		if w.Code != "replaced_in_file" {
+			t.Errorf("notice %+v", w)
+			continue
+		}
+		passed = append(passed, w.Ref)
+		if !strings.Contains(w.Reason, "lần gửi sau, ngày 20/01/2024") || !strings.Contains(w.Reason, "ngày 10/01/2024") ||
+			!strings.Contains(w.ReasonEN, "20/01/2024") || w.UnitCode == "" || w.File != "t.json" {
+			t.Errorf("notice %+v", w)
+		}
+	}
+	if want := []string{"[1].values[0]", "[1].values[1]", "[1].values[2]"}; !slices.Equal(passed, want) {
+		t.Errorf("passed over %v, want %v", passed, want)
 	}
 }

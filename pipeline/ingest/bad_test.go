@@ -457,6 +457,38 @@ func badCases(t *testing.T) []badCase {
 		{name: "json_array_report_own_problem", file: "xuat-bieu-mau-2.json", data: []byte(`[{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","values":[{"indicator":"dialogues","value":3}]},` +
 			`{"province":"Hà Tĩnh","unit":"Hương Khê","don_vi":"Hương Sơn","period":"2023","values":[{"indicator":"dialogues","value":5}]}]`),
 			code: "conflicting_keys", ref: "[1]", column: "don_vi", reason: "Hai khóa \"unit\" và \"don_vi\"", accepted: 1, refused: 1},
+		// A form tool's export holding a unit's first report and its
+		// correction, each dated (here newest first): the correction's
+		// value counts, the first's is passed over with a notice, and a
+		// value the correction does not give stands, as if the two had
+		// come as two files in date order (both values were refused as
+		// conflicting). When the dates cannot tell which is later, both
+		// are refused as before.
+		{name: "json_resubmission_later_wins", file: "xuat-lan-gui.json", data: []byte(`[{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","submitted_at":"2024-01-20","values":[{"indicator":"dialogues","value":5,"note":"đã sửa"}]},` +
+			`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","submitted_at":"2024-01-10","values":[{"indicator":"dialogues","value":3,"note":"lần đầu"},{"indicator":"contests","value":2,"note":"lần đầu"}]}]`),
+			accepted: 2, notes: []string{"đã sửa", "lần đầu"}, warn: "replaced_in_file", warnRef: "[1].values[0]",
+			warnReason: "Giá trị của lần gửi ngày 10/01/2024 được thay bằng giá trị của lần gửi sau, ngày 20/01/2024"},
+		{name: "json_resubmission_same_day", file: "xuat-cung-ngay.json", data: []byte(`[{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","submitted_at":"2024-01-10","values":[{"indicator":"dialogues","value":5}]},` +
+			`{"province":"Hà Tĩnh","unit":"Thạch Hà","period":"2023","submitted_at":"2024-01-10T15:20:00+07:00","values":[{"indicator":"dialogues","value":3},{"indicator":"contests","value":2}]}]`),
+			code: "conflicting_duplicate", ref: "[1].values[0]", column: "gia_tri", reason: "Mâu thuẫn với [0].values[0]", accepted: 1, refused: 2},
+		// The same in a long table whose rows state their date, read as
+		// it streams (a register of what units sent, a row appended for
+		// the correction).
+		{name: "csv_resubmission_later_wins", file: "so-nhan.csv", data: []byte(header + "Hà Tĩnh,Thạch Hà,2023,dialogues,,3,10/01/2024\n" +
+			good + "Hà Tĩnh,Thạch Hà,2023,dialogues,,5,20/01/2024\n"),
+			accepted: 2, warn: "replaced_in_file", warnRef: "dòng 2", warnReason: "lần gửi ngày 10/01/2024"},
+		// Two sheets of one unit's form, the corrected one signed later.
+		{name: "form_resubmission_later_wins", file: "bieu-sua.xlsx", data: fixtureXLSX(t,
+			xsheet{name: "Biểu 1", rows: [][]any{
+				{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+				{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", "Số hội thi \"Dân vận khéo\""},
+				{1, "Thạch Hà", 10, 2}, {nil, "Thạch Hà, ngày 10 tháng 01 năm 2024"},
+			}},
+			xsheet{name: "Biểu 1 (sửa)", rows: [][]any{
+				{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: 2023"},
+				{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", "Số hội thi \"Dân vận khéo\""},
+				{1, "Thạch Hà", 12, 2}, {nil, "Thạch Hà, ngày 20 tháng 01 năm 2024"},
+			}}), accepted: 2, warn: "replaced_in_file", warnRef: "Biểu 1!C4", warnReason: "lần gửi ngày 10/01/2024"},
 		// An array of rows, each with the long table's columns, as a
 		// spreadsheet's or a script's "export as JSON" writes records: read
 		// as JSON Lines are, each row named by its place (it was refused,

@@ -54,8 +54,9 @@ var (
 	// Quoted text is data: "…", “…”, %q.
 	reQuoted = regexp.MustCompile(`"[^"]*"|“[^”]*”|%q`)
 	// Names and identifiers: the provinces, verbs of fmt, column names
-	// (ky_bao_cao), extensions, codes.
-	reIdent = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]|[a-z]+_[a-z_]+|\.[a-z]{2,4}\b|\b[A-Z0-9]{2,}\b`)
+	// (ky_bao_cao), extensions, codes, a JSON value's place
+	// ([1].values[0], a conflict's reason names the other).
+	reIdent = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]|[a-z]+_[a-z_]+|\.[a-z]{2,4}\b|\b[A-Z0-9]{2,}\b|(\[\d+\]\.)?values\[\d+\]`)
 )
 
 // names are proper names a reason of either language may use unquoted.

@@ -158,9 +158,12 @@ func (in *Ingester) streamFile(ctx, fctx context.Context, v *pipeline.Validator,
 			err = fe
 		}
 	}
-	if err == nil && w != nil && len(pass.refused) > 0 {
-		drop := make(map[int]bool, len(pass.refused))
+	if err == nil && w != nil && len(pass.refused)+len(pass.passed) > 0 {
+		drop := make(map[int]bool, len(pass.refused)+len(pass.passed))
 		for _, r := range pass.refused {
+			drop[r.Seq] = true
+		}
+		for _, r := range pass.passed {
 			drop[r.Seq] = true
 		}
 		if err = wrote(w.Rollback()); err == nil {
@@ -233,6 +236,7 @@ func (in *Ingester) streamFile(ctx, fctx context.Context, v *pipeline.Validator,
 type passResult struct {
 	accepted    int
 	refused     []pipeline.Refusal // records handed over that the whole-file checks refused
+	passed      []pipeline.Refusal // and those they passed over (a later submission's key), with a notice
 	readRefused bool               // the reader refused rows itself
 	warnings    []pipeline.Warning // the reader's notices and a form sheet's (Validator.File)
 	context     []Context          // where a form sheet's values took their context
@@ -525,8 +529,11 @@ func (in *Ingester) pass(ctx context.Context, v *pipeline.Validator, name, path 
 	if drop != nil {
 		return res, nil
 	}
-	res.refused = check.Finish()
-	res.accepted = valid - len(res.refused)
+	res.refused, res.passed = check.Finish(), check.PassedOver()
+	res.accepted = valid - len(res.refused) - len(res.passed)
+	for _, r := range res.passed {
+		res.warnings = append(res.warnings, pipeline.Warning(r.Err))
+	}
 	res.context = contexts(formRows)
 	return res, nil
 }
