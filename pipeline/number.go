@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -229,8 +231,78 @@ func numberProblem(s string, err error) *Problem {
 			"Giá trị %q viết theo hệ thập lục phân (0x); hãy ghi số thập phân bình thường, ví dụ 16 thay cho 0x10.",
 			"Value %q is written in hexadecimal (0x); write it as a plain decimal number, e.g. 16 for 0x10.", s)
 	}
+	if p := typedNumberProblem(s); p != nil {
+		return p
+	}
 	return problem("not_a_number", "Giá trị %q không phải là số (viết như 1.234 hoặc 2,5).",
 		"Value %q is not a number (write e.g. 1.234 or 2,5).", s)
+}
+
+// typedNumberProblem says what to write for a number typed in a way the
+// reader does not take, since which figure was meant is not sure: a dot or
+// a comma after it ("10.": the end of a sentence, or thousands cut off),
+// parentheses around it ("(12)": an accounting format's negative, saved as
+// shown), or a spreadsheet's formula error shown for it ("#REF!"); nil for
+// any other text.
+func typedNumberProblem(s string) *Problem {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 {
+		return nil
+	}
+	if e, ok := formulaErrors[strings.ToUpper(s)]; ok {
+		return &Problem{"not_a_number",
+			fmt.Sprintf("Ô hiện lỗi công thức %s của bảng tính (%s), không phải số liệu: sửa công thức rồi lưu lại, hoặc ghi thẳng số liệu vào ô.", s, e[0]),
+			fmt.Sprintf("The cell shows the spreadsheet's formula error %s (%s), not a figure: correct the formula and save again, or type the figure into the cell.", s, e[1])}
+	}
+	if inner, ok := strings.CutPrefix(s, "("); ok {
+		if inner, ok = strings.CutSuffix(inner, ")"); ok {
+			inner = strings.TrimSpace(inner)
+			if n, err := ParseNumber(inner); err == nil && n.Unit == "" && !strings.HasPrefix(inner, "-") {
+				return problem("not_a_number",
+					"Giá trị %q viết trong ngoặc đơn, như bảng tính kế toán ghi số âm (-%s), mà số liệu báo cáo không được âm. Nếu là %s, ghi %s, bỏ ngoặc đơn.",
+					"Value %q is in parentheses, as accounting spreadsheets write a negative number (-%s), and reported figures cannot be negative. If it is %s, write %s without the parentheses.",
+					s, inner, inner, inner)
+			}
+		}
+	}
+	if last := s[len(s)-1]; last == '.' || last == ',' {
+		inner := strings.TrimSpace(s[:len(s)-1])
+		if n, err := ParseNumber(inner); err == nil && n.Unit == "" && inner != "" && inner[len(inner)-1] >= '0' && inner[len(inner)-1] <= '9' {
+			mark, markEN := "dấu chấm", "dot"
+			if last == ',' {
+				mark, markEN = "dấu phẩy", "comma"
+			}
+			p := &Problem{"not_a_number",
+				fmt.Sprintf("Giá trị %q có %s ở cuối. Nếu là %s, ghi %s, bỏ %s.", s, mark, inner, inner, mark),
+				fmt.Sprintf("Value %q ends with a %s. If it is %s, write %s without the %s.", s, markEN, inner, inner, markEN)}
+			if last == '.' && reDotGroups.MatchString(inner) {
+				// "10." may be 10.000 with its last group not typed.
+				p.Reason += fmt.Sprintf(" Nếu số còn thiếu chữ số hàng nghìn, ghi đủ, như %s.000.", inner)
+				p.ReasonEN += fmt.Sprintf(" If thousands digits are missing, write them all, e.g. %s.000.", inner)
+			}
+			return p
+		}
+	}
+	return nil
+}
+
+// reDotGroups is a whole number with its thousands parted by dots, or
+// under a thousand: "10", "1.250".
+var reDotGroups = regexp.MustCompile(`^\d{1,3}(\.\d{3})*$`)
+
+// formulaErrors are the errors a spreadsheet shows for a formula it cannot
+// compute, with what each means, in Vietnamese and English.
+var formulaErrors = map[string][2]string{
+	"#DIV/0!":       {"chia cho 0, như một tỉ lệ trên ô trống", "a division by zero, such as a rate over an empty cell"},
+	"#REF!":         {"công thức trỏ tới ô đã bị xóa", "the formula refers to a cell that was deleted"},
+	"#VALUE!":       {"phép tính với ô chứa chữ", "a calculation with a cell holding text"},
+	"#N/A":          {"hàm tra cứu không tìm thấy giá trị", "a lookup found no value"},
+	"#NAME?":        {"tên hàm hoặc tên vùng không có", "a function or a name that does not exist"},
+	"#NUM!":         {"số không hợp lệ trong phép tính", "an invalid number in the calculation"},
+	"#NULL!":        {"hai vùng không giao nhau", "two ranges that do not intersect"},
+	"#SPILL!":       {"kết quả tràn sang ô đã có dữ liệu", "a result that spills into cells holding data"},
+	"#CALC!":        {"phép tính không thực hiện được", "a calculation that cannot be done"},
+	"#GETTING_DATA": {"dữ liệu chưa tải xong", "data not loaded yet"},
 }
 
 // notation refuses a number in scientific or hexadecimal notation, which

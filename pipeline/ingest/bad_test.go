@@ -361,6 +361,21 @@ func badCases(t *testing.T) []badCase {
 		// to write 0 (it was "không phải là số", with no word of what to
 		// write); the dash itself too.
 		csvCase("khong_for_zero", "Hà Tĩnh,Thạch Hà,2023,dialogues,,Không có,\n", "not_a_number", "dòng 3", "gia_tri", "Ô ghi \"Không có\" thay cho số: ghi 0 nếu không có"),
+		// A number with a dot or a comma typed after it, and a number in
+		// parentheses (how an accounting format shows a negative, kept as
+		// text when the sheet is saved as CSV): still refused, since which
+		// figure was meant is not sure, but the reason says what to write
+		// (it said only "không phải là số").
+		csvCase("trailing_dot", "Hà Tĩnh,Thạch Hà,2023,dialogues,,10.,\n", "not_a_number", "dòng 3", "gia_tri",
+			"Giá trị \"10.\" có dấu chấm ở cuối. Nếu là 10, ghi 10"),
+		csvCase("trailing_dot_thousands", "Hà Tĩnh,Thạch Hà,2023,dialogues,,1.250.,\n", "not_a_number", "dòng 3", "gia_tri",
+			"Nếu là 1.250, ghi 1.250"),
+		csvCase("accounting_negative", "Hà Tĩnh,Thạch Hà,2023,dialogues,,(12),\n", "not_a_number", "dòng 3", "gia_tri",
+			"Giá trị \"(12)\" viết trong ngoặc đơn, như bảng tính kế toán ghi số âm (-12)"),
+		// A cell showing a spreadsheet's formula error, as a CSV saved
+		// from the sheet holds it: the reason says what the error means.
+		csvCase("formula_error_shown", "Hà Tĩnh,Thạch Hà,2023,dialogues,,#REF!,\n", "not_a_number", "dòng 3", "gia_tri",
+			"Ô hiện lỗi công thức #REF! của bảng tính"),
 		csvCase("dash_for_zero", "Hà Tĩnh,Thạch Hà,2023,dialogues,,-,\n", "not_a_number", "dòng 3", "gia_tri", "Ô ghi \"-\" thay cho số: ghi 0 nếu không có"),
 		// A count shown as a date, saved as CSV: Excel writes the date it
 		// shows. "12/05/2024" was refused as the unit "05/2024", "12-May"
