@@ -209,6 +209,20 @@ func badCases(t *testing.T) []badCase {
 			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"}, {1, 2, 3, 4, 5},
 			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5},
 		}}), accepted: 1},
+		// A form whose header groups columns under a merged cell, saved
+		// as CSV: the group's name is in its first cell only, the others
+		// empty, as a CSV keeps no merged cells (so too a workbook whose
+		// title is centred across the columns, not merged). The columns
+		// under the empty cells are the group's (they were refused as
+		// unknown indicators, "Văn hóa – xã hội").
+		{name: "csv_form_merged_group", file: "nhom-cot.csv", data: []byte("Tỉnh: Hà Tĩnh,,,,\r\nKỳ báo cáo: Năm 2023,,,,\r\n" +
+			"STT,Đơn vị,Số mô hình đăng ký,,\r\n,,Kinh tế,Văn hóa – xã hội,Quốc phòng – an ninh\r\n1,Thạch Hà,20,18,9\r\n2,Can Lộc,15,15,10\r\n"),
+			accepted: 6},
+		// Plan, achieved and rate under one indicator, saved as CSV: the
+		// achieved figures are read, the others said not read.
+		{name: "csv_form_plan_achieved", file: "ke-hoach.csv", data: []byte("Tỉnh: Hà Tĩnh,,,,\r\nKỳ báo cáo: Năm 2023,,,,\r\n" +
+			"STT,Đơn vị,Số mô hình đăng ký,,\r\n,,Kế hoạch,Thực hiện,Tỷ lệ (%)\r\n1,Thạch Hà,20,18,90\r\n2,Can Lộc,15,15,100\r\n"),
+			accepted: 2, warn: "column_not_read", warnRef: "ke-hoach!C4", warnReason: "Cột \"Số mô hình đăng ký / Kế hoạch\" là số kế hoạch"},
 		// A form exported as CSV keeps its closing: the date line and the
 		// signers under the rows are no rows (they were three refusals
 		// for a missing period), said once as a warning.

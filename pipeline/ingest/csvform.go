@@ -105,7 +105,8 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 		}
 	}
 	g.rows = grid
-	rows, rejects, found, err := cf.readForm(newForm(fr, g))
+	f := newForm(fr, g)
+	rows, rejects, found, err := cf.readForm(f)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +118,9 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 	}
 	for _, e := range rejects {
 		out.reject(e)
+	}
+	for _, col := range f.notRead {
+		out.notice(notReadNotice(file, col))
 	}
 	if len(rows) == 0 {
 		if len(rejects) == 0 {

@@ -275,6 +275,9 @@ type form struct {
 	example bool
 	// hiddenRead are the hidden rows (from 1) rows read values from.
 	hiddenRead []int
+	// notRead are the columns of the tables read that hold no figure of
+	// the report (formColumn.skip), for the notice.
+	notRead []formColumn
 }
 
 // originOf is the top-left cell of the merged range cell (r, c) lies in,
@@ -435,6 +438,10 @@ type formColumn struct {
 	headerRef string                    // the cell naming the indicator
 	shown     string                    // the header's text of a value column
 	columns   map[pipeline.Field]string // header names, for messages (a value column's: formReader.valueNames)
+	// skip is, for a column not read, what its figures are (a plan, an
+	// earlier period's, a rate: notFigure); headerRef then is the cell
+	// saying so and shown the header's texts.
+	skip string
 }
 
 // tableHeader is a form's header: where it is and what its columns are.
@@ -585,9 +592,12 @@ func (f *form) layout(r, unitCol int) tableHeader {
 		// The header's texts from the top down, each once.
 		path, at = path[:0], at[:0]
 		for k := h.row; k <= h.last; k++ {
-			t := f.shown(k, c)
+			t, tc := f.shown(k, c), c
+			if t == "" && k < h.last {
+				t, tc = f.groupOver(k, c, h.last, unitCol)
+			}
 			if t != "" && (len(path) == 0 || path[len(path)-1] != t) {
-				path, at = append(path, t), append(at, [2]int{k, c})
+				path, at = append(path, t), append(at, [2]int{k, tc})
 			}
 		}
 		if len(path) == 0 {
@@ -595,6 +605,8 @@ func (f *form) layout(r, unitCol int) tableHeader {
 		}
 		cr := f.fr.column(path)
 		switch {
+		case cr.skip != "":
+			h.cols[c] = formColumn{skip: cr.skip, headerRef: f.ref(at[cr.at][0], at[cr.at][1]), shown: strings.Join(path, " / ")}
 		case cr.stt:
 			if h.sttCol < 0 {
 				h.sttCol = c
@@ -614,14 +626,47 @@ func (f *form) layout(r, unitCol int) tableHeader {
 	return h
 }
 
+// groupOver is the text of a group of columns that an empty header cell
+// (k, c) lies under, and its column: a CSV keeps no merged cells, so a
+// form's "Số mô hình đăng ký" merged over "Kinh tế | Văn hóa – xã hội"
+// leaves the group's name in its first cell and the others empty (so does
+// a title centred across the columns, not merged). The cell is the
+// group's when the header has a text under it and the nearest text left of
+// it in its row, not the unit's, has a text under it too (a group, not a
+// column's name merged down); "" otherwise.
+func (f *form) groupOver(k, c, last, unitCol int) (string, int) {
+	under := func(c int) bool {
+		for j := k + 1; j <= last; j++ {
+			if f.shown(j, c) != "" {
+				return true
+			}
+		}
+		return false
+	}
+	if !under(c) {
+		return "", c
+	}
+	for l := c - 1; l > unitCol; l-- {
+		if t := f.shown(k, l); t != "" {
+			if under(l) {
+				return t, l
+			}
+			return "", c
+		}
+	}
+	return "", c
+}
+
 // columnRead is what a header column's texts, top down, make of it.
 type columnRead struct {
 	stt   bool           // the column of row numbers
 	field pipeline.Field // FieldValue for an indicator column, else the field its name is an alias of
 	// An indicator column's indicator and breakdown; at is the index in
-	// the texts of the one naming the indicator.
+	// the texts of the one naming the indicator, or for a column not read
+	// (skip, notFigure) of the one saying what its figures are.
 	at                        int
 	name, disagg, shown, unit string
+	skip                      string
 }
 
 // column is what a header column of texts path makes, worked out once per
@@ -686,22 +731,130 @@ func (fr *formReader) valueColumn(path []string) columnRead {
 			}
 		}
 	}
+	// A text above or under the indicator's that says the figures are a
+	// plan, an earlier period's or a rate: the column is not read. One
+	// that says they are what was achieved ("Thực hiện", "Năm nay") is
+	// no breakdown: the others of its group are such columns.
+	var kept []string
+	var orig []int // the index in path of each of kept
+	for i, t := range path {
+		switch k := notFigure(t); {
+		case i == at || k == "":
+			kept, orig = append(kept, t), append(orig, i)
+		case k == figureAchieved:
+		default:
+			col.skip, col.at = k, i
+			return col
+		}
+	}
+	if len(kept) == 0 {
+		kept, orig = path, nil
+	}
+	at = slices.Index(orig, at)
+	if orig == nil {
+		at = -1
+	}
 	if at < 0 {
-		at, name = 0, path[0]
-		if len(path) > 1 && !fr.breakdownWord(path[1]) {
-			at, name = len(path)-1, strings.Join(path, " / ")
+		at, name = 0, kept[0]
+		if len(kept) > 1 && !fr.breakdownWord(kept[1]) {
+			at, name = len(kept)-1, strings.Join(kept, " / ")
 		}
 	}
 	col.at, col.name = at, name
+	if orig != nil {
+		col.at = orig[at]
+	}
 	col.shown = name
-	if at+1 < len(path) {
-		d := path[at+1]
+	if at+1 < len(kept) {
+		d := kept[at+1]
 		if !totalUnits[pipeline.Fold(d)] {
 			col.disagg = d
 		}
 		col.shown = name + " / " + d
 	}
 	return col
+}
+
+// What a header text says its column's figures are (notFigure): a plan or
+// target, an earlier period's (the same period a year before), a rate or a
+// comparison worked out from others; or what was achieved, the report's
+// own figure, beside those.
+const (
+	figurePlan     = "plan"
+	figureEarlier  = "earlier"
+	figureRate     = "rate"
+	figureAchieved = "achieved"
+)
+
+// notFigure says what a header text over or under an indicator's says its
+// column's figures are, when it is one of the words forms use beside a
+// figure ("Kế hoạch | Thực hiện | Tỷ lệ (%)", "Cùng kỳ năm trước | Năm nay
+// | So sánh (%)", "KH | TH"): figurePlan, figureEarlier, figureRate,
+// figureAchieved; "" for any other text (a breakdown, a group's name). A
+// long text (a group's title naming a plan, "Kế hoạch số 12-KH/TU về …")
+// says none.
+func notFigure(t string) string {
+	if strings.Contains(t, "%") {
+		return figureRate
+	}
+	k := pipeline.Fold(t)
+	if strings.Count(k, " ") > 5 {
+		return ""
+	}
+	switch k {
+	case "kh":
+		return figurePlan
+	case "ck":
+		return figureEarlier
+	case "tl", "ss":
+		return figureRate
+	case "th":
+		return figureAchieved
+	}
+	for _, w := range earlierWords {
+		if strings.Contains(k, w) {
+			return figureEarlier
+		}
+	}
+	for _, w := range planWords {
+		if strings.HasPrefix(k, w) {
+			return figurePlan
+		}
+	}
+	for _, w := range rateWords {
+		if strings.HasPrefix(k, w) {
+			return figureRate
+		}
+	}
+	for _, w := range achievedWords {
+		if k == w || strings.HasPrefix(k, w+" ") {
+			return figureAchieved
+		}
+	}
+	return ""
+}
+
+// The folded words of notFigure: anywhere in the text for an earlier
+// period's, its start for the others.
+var (
+	earlierWords  = []string{"cung ky", "nam truoc", "ky truoc", "thang truoc", "quy truoc"}
+	planWords     = []string{"ke hoach", "chi tieu giao", "chi tieu duoc giao", "muc tieu"}
+	rateWords     = []string{"ty le", "ti le", "so sanh", "tang giam", "tang, giam", "tang/giam", "chenh lech"}
+	achievedWords = []string{"thuc hien", "ket qua", "ket qua thuc hien", "nam nay", "ky nay", "ky bao cao", "dat duoc"}
+)
+
+// notReadNotice says that a form's column was not read, and why.
+func notReadNotice(file string, col formColumn) pipeline.Warning {
+	vi, en := "là tỷ lệ hoặc so sánh, tính từ các số liệu khác", "is a rate or a comparison, worked out from other figures"
+	switch col.skip {
+	case figurePlan:
+		vi, en = "là số kế hoạch (chỉ tiêu giao), không phải kết quả của kỳ báo cáo", "is a plan (a target), not what the period achieved"
+	case figureEarlier:
+		vi, en = "là số liệu của kỳ trước, báo cáo trong kỳ đó", "is an earlier period's, reported for that period"
+	}
+	return pipeline.Warning{File: file, Ref: col.headerRef, Code: "column_not_read",
+		Reason:   fmt.Sprintf("Cột %q %s, nên không được đọc.", col.shown, vi),
+		ReasonEN: fmt.Sprintf("Column %q %s, so it is not read.", col.shown, en)}
 }
 
 // sameScaleUnits are the folded words a header may add in parentheses
@@ -1467,6 +1620,11 @@ func (f *form) read() (rows []pipeline.RawRow, rejects []pipeline.RowError, foun
 			// the sheet's, the later tables' rows lay within it, and its
 			// total added them up.
 			h.group = f.g.name + string(pipeline.GroupSep) + "bảng 1"
+		}
+		for _, col := range h.cols {
+			if col.skip != "" {
+				f.notRead = append(f.notRead, col)
+			}
 		}
 		got, refused, last := f.rows(h, ctx)
 		if rows == nil {

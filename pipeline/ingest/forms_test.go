@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -1137,5 +1138,53 @@ func TestFormScaledFormat(t *testing.T) {
 	}}))
 	if out.fe != nil || len(out.recs) != 1 || out.recs[0].Value != 12_500 {
 		t.Errorf("long table: %+v, %+v; want 12,500 workdays", out.fe, out.recs)
+	}
+}
+
+// TestFormPlanAchieved: a form that puts beside each figure its plan, last
+// year's figure or a rate ("Kế hoạch | Thực hiện | Tỷ lệ (%)", "Cùng kỳ năm
+// trước | Năm nay | So sánh (%)" under an indicator, a rate column of its
+// own) gives the achieved figures, and says which columns it did not read
+// and why: every value was refused, the sub-columns taken for breakdowns
+// and the rate for an unknown indicator.
+func TestFormPlanAchieved(t *testing.T) {
+	in := newTestIngester(t)
+	v := pipeline.NewValidator(in.opts.Reference, testNow)
+	out := in.validate(v, "ke-hoach.xlsx", fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+		{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+		{"STT", "Đơn vị", "Số mô hình đăng ký", nil, nil, "Số cuộc tiếp xúc, đối thoại", nil, nil, "Số mô hình được công nhận", "Tỷ lệ công nhận (%)"},
+		{nil, nil, "Kế hoạch", "Thực hiện", "Tỷ lệ (%)", "Cùng kỳ năm trước", "Năm nay", "So sánh (%)", nil, nil},
+		{1, "Thạch Hà", 20, 18, 90, 30, 35, 116.7, 9, 50},
+		{2, "Can Lộc", 15, 15, 100, 12, 10, 83.3, 7, 46.7},
+	}, merges: [][2]string{{"C3", "E3"}, {"F3", "H3"}, {"A3", "A4"}, {"B3", "B4"}, {"I3", "I4"}, {"J3", "J4"}}}))
+	if out.fe != nil {
+		t.Fatalf("file error %+v", out.fe)
+	}
+	got := map[string]float64{}
+	for _, r := range out.recs {
+		got[r.Unit.Name+"/"+r.Indicator.Code+"/"+r.Disaggregation] = r.Value
+	}
+	want := map[string]float64{"Thạch Hà/models_registered/total": 18, "Can Lộc/models_registered/total": 15,
+		"Thạch Hà/dialogues/total": 35, "Can Lộc/dialogues/total": 10, "Thạch Hà/models_recognized/total": 9, "Can Lộc/models_recognized/total": 7}
+	if !maps.Equal(got, want) {
+		t.Errorf("values %v, want %v", got, want)
+	}
+	if len(out.rejects) != 0 {
+		t.Errorf("refusals %+v, want none", out.rejects)
+	}
+	notRead := map[string]string{}
+	for _, w := range out.warnings {
+		if w.Code == "column_not_read" && w.File == "ke-hoach.xlsx" && w.ReasonEN != "" {
+			notRead[w.Ref] = w.Reason
+		}
+	}
+	for ref, says := range map[string]string{"Biểu 1!C4": "kế hoạch", "Biểu 1!E4": "tỷ lệ", "Biểu 1!F4": "kỳ trước",
+		"Biểu 1!H4": "tỷ lệ", "Biểu 1!J3": "tỷ lệ"} {
+		if !strings.Contains(notRead[ref], says) {
+			t.Errorf("no notice at %s saying %q: %v (all %+v)", ref, says, notRead[ref], out.warnings)
+		}
+	}
+	if len(notRead) != 5 {
+		t.Errorf("%d columns said not read, want 5: %v", len(notRead), notRead)
 	}
 }

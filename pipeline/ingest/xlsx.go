@@ -709,6 +709,9 @@ func (s *sheetReader) use(l sheetLoad) (*pipeline.FileError, error) {
 	if len(f.hiddenRead) > 0 {
 		s.out.notice(hiddenRowsRead(x.file, name, f.hiddenRead))
 	}
+	for _, col := range f.notRead {
+		s.out.notice(notReadNotice(x.file, col))
+	}
 	s.tables++
 	for _, e := range rejects {
 		s.out.reject(e)
