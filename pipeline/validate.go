@@ -312,13 +312,14 @@ func wholeAmount(v float64) bool {
 var reCommaThousands = regexp.MustCompile(`^\d{1,3},\d{3}$`)
 
 // dashProblem is the refusal of a dash typed for a figure ("-", "–",
-// "—"), as forms often have for "none", or the word itself ("Không",
-// "Không có"): it says what to write instead, for a unit's row and a
-// total row alike; nil for any other text.
+// "—"), as forms often have for "none", the word itself ("Không", "Không
+// có"), or "x", as templates mark a cell not to be filled: it says what to
+// write instead, for a unit's row and a total row alike; nil for any other
+// text.
 func dashProblem(s string) *Problem {
 	s = strings.TrimSpace(s)
 	switch s {
-	case "-", "–", "—", "--":
+	case "-", "–", "—", "--", "x", "X":
 	default:
 		if f := Fold(s); f != "khong" && f != "khong co" {
 			return nil

@@ -390,6 +390,9 @@ func badCases(t *testing.T) []badCase {
 		// from the sheet holds it: the reason says what the error means.
 		csvCase("formula_error_shown", "Hà Tĩnh,Thạch Hà,2023,dialogues,,#REF!,\n", "not_a_number", "dòng 3", "gia_tri",
 			"Ô hiện lỗi công thức #REF! của bảng tính"),
+		// "x", as templates mark a cell not to be filled: refused as a
+		// dash is, with what to write (it said only "không phải là số").
+		csvCase("x_for_figure", "Hà Tĩnh,Thạch Hà,2023,dialogues,,x,\n", "not_a_number", "dòng 3", "gia_tri", "Ô ghi \"x\" thay cho số: ghi 0 nếu không có"),
 		csvCase("dash_for_zero", "Hà Tĩnh,Thạch Hà,2023,dialogues,,-,\n", "not_a_number", "dòng 3", "gia_tri", "Ô ghi \"-\" thay cho số: ghi 0 nếu không có"),
 		// A count shown as a date, saved as CSV: Excel writes the date it
 		// shows. "12/05/2024" was refused as the unit "05/2024", "12-May"
@@ -548,7 +551,7 @@ func badCases(t *testing.T) []badCase {
 			code: "negative_value", ref: "dòng 3", column: "gia_tri", reason: "âm", accepted: 1},
 		{name: "mixed_line_ends", file: "mixed.csv", data: []byte("tinh,don_vi,ky_bao_cao,chi_tieu,phan_to,gia_tri,ngay_gui\r\n" + good +
 			"Hà Tĩnh,Can Lộc,2023,dialogues,,5,\rHà Tĩnh,Can Lộc,2023,contests,,x,\r\n"),
-			code: "not_a_number", ref: "dòng 4", column: "gia_tri", reason: "\"x\" không phải là số", accepted: 2},
+			code: "not_a_number", ref: "dòng 4", column: "gia_tri", reason: "Ô ghi \"x\" thay cho số", accepted: 2},
 		{name: "quoted_multiline_note", file: "multiline.csv", data: []byte(headerNote +
 			"Hà Tĩnh,Can Lộc,2023,dialogues,,5,\"dòng một\ndòng \"\"hai\"\"\"\n" +
 			"Hà Tĩnh,Cẩm Xuân,2023,dialogues,,5,x\n"),
@@ -751,7 +754,7 @@ func badCases(t *testing.T) []badCase {
 			code: "negative_value", ref: "values[1]", column: "value", reason: "âm", accepted: 1, refused: 1},
 		{name: "jsonl_utf16", file: "dong.jsonl", data: utf16le(t, `{"tinh":"Hà Tĩnh","don_vi":"Thạch Hà","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":3}`+"\r\n"+
 			`{"tinh":"Hà Tĩnh","don_vi":"Can Lộc","ky_bao_cao":"2023","chi_tieu":"dialogues","gia_tri":"x"}`+"\r\n"),
-			code: "not_a_number", ref: "dòng 2", column: "gia_tri", reason: "\"x\" không phải là số", accepted: 1, refused: 1},
+			code: "not_a_number", ref: "dòng 2", column: "gia_tri", reason: "Ô ghi \"x\" thay cho số", accepted: 1, refused: 1},
 		// Excel's "Unicode Text" and "Text (Tab delimited)" are saved as
 		// .txt: a tab-separated table is read as one, in any encoding a
 		// CSV may have (it was read as prose and refused as not UTF-8).
