@@ -223,6 +223,12 @@ func badCases(t *testing.T) []badCase {
 		{name: "csv_form_plan_achieved", file: "ke-hoach.csv", data: []byte("Tỉnh: Hà Tĩnh,,,,\r\nKỳ báo cáo: Năm 2023,,,,\r\n" +
 			"STT,Đơn vị,Số mô hình đăng ký,,\r\n,,Kế hoạch,Thực hiện,Tỷ lệ (%)\r\n1,Thạch Hà,20,18,90\r\n2,Can Lộc,15,15,100\r\n"),
 			accepted: 2, warn: "column_not_read", warnRef: "ke-hoach!C4", warnReason: "Cột \"Số mô hình đăng ký / Kế hoạch\" là số kế hoạch"},
+		// A figure beside the year before's, each under its year: the
+		// sheet's period's is read, the other said not read (both were
+		// refused as breakdowns).
+		{name: "csv_form_year_columns", file: "hai-nam.csv", data: []byte("Tỉnh: Hà Tĩnh,,,\r\nKỳ báo cáo: Năm 2023,,,\r\n" +
+			"STT,Đơn vị,\"Số cuộc tiếp xúc, đối thoại\",\r\n,,Năm 2022,Năm 2023\r\n1,Thạch Hà,30,35\r\n2,Can Lộc,12,10\r\n"),
+			accepted: 2, warn: "column_not_read", warnRef: "hai-nam!C4", warnReason: "là số liệu của \"Năm 2022\", không phải của kỳ báo cáo (\"Năm 2023\")"},
 		// A form exported as CSV keeps its closing: the date line and the
 		// signers under the rows are no rows (they were three refusals
 		// for a missing period), said once as a warning.

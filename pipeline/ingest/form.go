@@ -442,6 +442,11 @@ type formColumn struct {
 	// earlier period's, a rate: notFigure); headerRef then is the cell
 	// saying so and shown the header's texts.
 	skip string
+	// period is the period a text under the indicator's names ("Năm
+	// 2022"): the column is read when it is the sheet's (periodColumns),
+	// else skipped; periodRef is that text's cell, sheetPeriod the
+	// period the sheet states, for the notice.
+	period, periodRef, sheetPeriod string
 }
 
 // tableHeader is a form's header: where it is and what its columns are.
@@ -607,6 +612,10 @@ func (f *form) layout(r, unitCol int) tableHeader {
 		switch {
 		case cr.skip != "":
 			h.cols[c] = formColumn{skip: cr.skip, headerRef: f.ref(at[cr.at][0], at[cr.at][1]), shown: strings.Join(path, " / ")}
+		case cr.period != "":
+			h.cols[c] = formColumn{field: pipeline.FieldValue, indicator: cr.name, disagg: cr.disagg, unit: cr.unit,
+				headerRef: f.ref(at[cr.at][0], at[cr.at][1]), shown: cr.shown, period: cr.period,
+				periodRef: f.ref(at[cr.periodAt][0], at[cr.periodAt][1])}
 		case cr.stt:
 			if h.sttCol < 0 {
 				h.sttCol = c
@@ -667,6 +676,10 @@ type columnRead struct {
 	at                        int
 	name, disagg, shown, unit string
 	skip                      string
+	// period is the text under the indicator's naming a period ("Năm
+	// 2022", beside "Năm 2023"), periodAt its index in the texts.
+	period   string
+	periodAt int
 }
 
 // column is what a header column of texts path makes, worked out once per
@@ -739,6 +752,8 @@ func (fr *formReader) valueColumn(path []string) columnRead {
 	var orig []int // the index in path of each of kept
 	for i, t := range path {
 		switch k := notFigure(t); {
+		case i > at && at >= 0 && k == "" && col.period == "" && periodText(t):
+			col.period, col.periodAt = t, i
 		case i == at || k == "":
 			kept, orig = append(kept, t), append(orig, i)
 		case k == figureAchieved:
@@ -765,6 +780,9 @@ func (fr *formReader) valueColumn(path []string) columnRead {
 		col.at = orig[at]
 	}
 	col.shown = name
+	if col.period != "" {
+		col.shown = name + " / " + col.period
+	}
 	if at+1 < len(kept) {
 		d := kept[at+1]
 		if !totalUnits[pipeline.Fold(d)] {
@@ -773,6 +791,46 @@ func (fr *formReader) valueColumn(path []string) columnRead {
 		col.shown = name + " / " + d
 	}
 	return col
+}
+
+// periodText reports whether a header text under an indicator's names a
+// period ("Năm 2022", "6 tháng 2023"); a breakdown never does.
+func periodText(t string) bool {
+	_, err := pipeline.ParsePeriod(t)
+	return err == nil
+}
+
+// periodColumns settles the columns of h whose header names a period
+// (formColumn.period) by the period the sheet states: its own is read,
+// the figure of the column (the year before's beside it is not, skipped
+// with a notice). With no period stated, the text is the breakdown it was
+// taken for (and refused as).
+func periodColumns(h *tableHeader, ctx sheetContext) {
+	var sheet pipeline.Period
+	s, ok := ctx[pipeline.FieldPeriod]
+	if ok {
+		var err error
+		sheet, err = pipeline.ParsePeriod(s.text)
+		ok = err == nil
+	}
+	for c := range h.cols {
+		col := &h.cols[c]
+		if col.period == "" {
+			continue
+		}
+		p, err := pipeline.ParsePeriod(col.period)
+		switch {
+		case !ok || err != nil:
+			if col.disagg == "" {
+				col.disagg = col.period
+			}
+			col.period = ""
+		case p.Code == sheet.Code:
+			col.period = ""
+		default:
+			col.field, col.skip, col.headerRef, col.sheetPeriod = "", figureOtherPeriod, col.periodRef, s.text
+		}
+	}
 }
 
 // What a header text says its column's figures are (notFigure): a plan or
@@ -784,6 +842,9 @@ const (
 	figureEarlier  = "earlier"
 	figureRate     = "rate"
 	figureAchieved = "achieved"
+	// A period's other than the sheet's (periodColumns): formColumn.period
+	// names it, sheetPeriod the sheet's.
+	figureOtherPeriod = "other period"
 )
 
 // notFigure says what a header text over or under an indicator's says its
@@ -851,6 +912,9 @@ func notReadNotice(file string, col formColumn) pipeline.Warning {
 		vi, en = "là số kế hoạch (chỉ tiêu giao), không phải kết quả của kỳ báo cáo", "is a plan (a target), not what the period achieved"
 	case figureEarlier:
 		vi, en = "là số liệu của kỳ trước, báo cáo trong kỳ đó", "is an earlier period's, reported for that period"
+	case figureOtherPeriod:
+		vi = fmt.Sprintf("là số liệu của %q, không phải của kỳ báo cáo (%q)", col.period, col.sheetPeriod)
+		en = fmt.Sprintf("holds the figures of %q, not of the report's period (%q)", col.period, col.sheetPeriod)
 	}
 	return pipeline.Warning{File: file, Ref: col.headerRef, Code: "column_not_read",
 		Reason:   fmt.Sprintf("Cột %q %s, nên không được đọc.", col.shown, vi),
@@ -1621,6 +1685,7 @@ func (f *form) read() (rows []pipeline.RawRow, rejects []pipeline.RowError, foun
 			// total added them up.
 			h.group = f.g.name + string(pipeline.GroupSep) + "bảng 1"
 		}
+		periodColumns(&h, ctx)
 		for _, col := range h.cols {
 			if col.skip != "" {
 				f.notRead = append(f.notRead, col)

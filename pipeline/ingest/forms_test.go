@@ -1188,3 +1188,51 @@ func TestFormPlanAchieved(t *testing.T) {
 		t.Errorf("%d columns said not read, want 5: %v", len(notRead), notRead)
 	}
 }
+
+// TestFormYearColumns: a figure beside the same figure of a year before,
+// each under its year ("Năm 2022 | Năm 2023"), gives the report's period's
+// figure, and says the other was not read: both were refused, the years
+// taken for breakdowns. A sheet that states no period keeps them refused.
+func TestFormYearColumns(t *testing.T) {
+	in := newTestIngester(t)
+	v := pipeline.NewValidator(in.opts.Reference, testNow)
+	out := in.validate(v, "hai-nam.xlsx", fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+		{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+		{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", nil, "Số mô hình đăng ký", nil},
+		{nil, nil, "Năm 2022", "Năm 2023", "Năm 2022", "Năm 2023"},
+		{1, "Thạch Hà", 30, 35, 4, 6},
+		{2, "Can Lộc", 12, 10, 3, 3},
+	}, merges: [][2]string{{"C3", "D3"}, {"E3", "F3"}, {"A3", "A4"}, {"B3", "B4"}}}))
+	if out.fe != nil {
+		t.Fatalf("file error %+v", out.fe)
+	}
+	got := map[string]float64{}
+	for _, r := range out.recs {
+		got[r.Unit.Name+"/"+r.Period.Code+"/"+r.Indicator.Code+"/"+r.Disaggregation] = r.Value
+	}
+	want := map[string]float64{"Thạch Hà/2023/dialogues/total": 35, "Can Lộc/2023/dialogues/total": 10,
+		"Thạch Hà/2023/models_registered/total": 6, "Can Lộc/2023/models_registered/total": 3}
+	if !maps.Equal(got, want) || len(out.rejects) != 0 {
+		t.Errorf("values %v, refusals %+v; want %v and none", got, out.rejects, want)
+	}
+	notRead := map[string]string{}
+	for _, w := range out.warnings {
+		if w.Code == "column_not_read" {
+			notRead[w.Ref] = w.Reason
+		}
+	}
+	if len(notRead) != 2 || !strings.Contains(notRead["Biểu 1!C4"], "là số liệu của \"Năm 2022\", không phải của kỳ báo cáo (\"Năm 2023\")") ||
+		!strings.Contains(notRead["Biểu 1!E4"], "2022") {
+		t.Errorf("notices %v", notRead)
+	}
+	// No period stated: the years are what they were, refused.
+	out = in.validate(v, "hai-nam-khong-ky.xlsx", fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+		{"Tỉnh: Hà Tĩnh"},
+		{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", nil},
+		{nil, nil, "Năm 2022", "Năm 2023"},
+		{1, "Thạch Hà", 30, 35},
+	}, merges: [][2]string{{"C2", "D2"}}}))
+	if len(out.recs) != 0 {
+		t.Errorf("values %+v read with no period stated", out.recs)
+	}
+}
