@@ -569,11 +569,19 @@ func (f *form) headerContinues(r, k, unitCol int) bool {
 			continue
 		}
 		empty = false
-		if _, ok := f.g.number(k, c); ok {
+		if n, ok := f.g.number(k, c); ok && (c == unitCol || !yearNumber(n)) {
 			return false
 		}
 	}
 	return !empty
+}
+
+// yearNumber reports whether a number cell holds a year, as "2022" typed
+// over a column of a form's header ("Năm 2022 | Năm 2023" written as
+// numbers) is kept: such a row, with no unit, is the header's, not data.
+func yearNumber(n string) bool {
+	y, err := strconv.Atoi(n)
+	return err == nil && y >= 1990 && y <= 2100
 }
 
 // layout reads the columns of the header that starts at row r.

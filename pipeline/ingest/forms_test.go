@@ -1225,6 +1225,23 @@ func TestFormYearColumns(t *testing.T) {
 		!strings.Contains(notRead["Biểu 1!E4"], "2022") {
 		t.Errorf("notices %v", notRead)
 	}
+	// The years typed as numbers, as Excel keeps "2022" typed in a cell:
+	// the row of them is the header's (it ended the header, both columns
+	// then the indicator's, refused as conflicting).
+	out = in.validate(v, "hai-nam-so.xlsx", fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+		{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+		{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", nil},
+		{nil, nil, 2022, 2023},
+		{1, "Thạch Hà", 30, 35},
+		{2, "Can Lộc", 12, 10},
+	}, merges: [][2]string{{"C3", "D3"}, {"A3", "A4"}, {"B3", "B4"}}}))
+	got = map[string]float64{}
+	for _, r := range out.recs {
+		got[r.Unit.Name+"/"+r.Period.Code+"/"+r.Indicator.Code+"/"+r.Disaggregation] = r.Value
+	}
+	if want := map[string]float64{"Thạch Hà/2023/dialogues/total": 35, "Can Lộc/2023/dialogues/total": 10}; !maps.Equal(got, want) || len(out.rejects) != 0 {
+		t.Errorf("years as numbers: values %v, refusals %+v; want %v and none", got, out.rejects, want)
+	}
 	// No period stated: the years are what they were, refused.
 	out = in.validate(v, "hai-nam-khong-ky.xlsx", fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
 		{"Tỉnh: Hà Tĩnh"},
