@@ -129,6 +129,19 @@ func parseNumber(s string) (Number, error) {
 	}
 	n.Value = total
 	rest = strings.TrimSpace(strings.Trim(rest, " ()"))
+	if rest != "" && n.Qualifier == Exact {
+		// A qualifier the list writes after the figure ("12 trở lên",
+		// "12 mô hình trở lên").
+		folded := Fold(rest)
+		for _, qw := range numberWords().cellAfter {
+			if folded == qw.word || strings.HasSuffix(folded, " "+qw.word) {
+				n.Qualifier = qw.q
+				words := strings.Fields(rest)
+				rest = strings.Join(words[:max(0, len(words)-len(strings.Fields(qw.word)))], " ")
+				break
+			}
+		}
+	}
 	if rest != "" && (rest[0] >= '0' && rest[0] <= '9' || rest[0] == '.' || rest[0] == ',') {
 		return n, errors.Join(ErrNotNumber, errors.New("several numbers"))
 	}

@@ -48,8 +48,9 @@ var numberWords = sync.OnceValue(mustNumberWords)
 type numberWordLists struct {
 	qualifierRows, multiplierRows [][]string
 	// cellQualifiers: the words a cell's value may start with, folded,
-	// longest first (ParseNumber)
-	cellQualifiers []qualifierWord
+	// longest first (ParseNumber); cellAfter those it may end with ("12
+	// trở lên")
+	cellQualifiers, cellAfter []qualifierWord
 	// columnQualifiers: the words a qualifier column may hold, folded
 	// (ParseQualifier), beside the contract's own codes
 	columnQualifiers map[string]Qualifier
@@ -88,6 +89,8 @@ func readNumberWords() (*numberWordLists, error) {
 		l.columnQualifiers[w] = q
 		if r[2] == "before" {
 			l.cellQualifiers = append(l.cellQualifiers, qualifierWord{w, q})
+		} else {
+			l.cellAfter = append(l.cellAfter, qualifierWord{w, q})
 		}
 	}
 	sort.SliceStable(l.cellQualifiers, func(i, j int) bool {

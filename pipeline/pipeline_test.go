@@ -48,6 +48,10 @@ func TestParseNumber(t *testing.T) {
 		{"trên 15.560", 15560, AtLeast, ""},
 		{"hơn 150", 150, AtLeast, ""},
 		{"khoảng 40", 40, Approx, ""},
+		// The list's words written after a figure (qualifiers.tsv, side
+		// "after"): "12 trở lên" was refused, its unit "trở lên".
+		{"12 trở lên", 12, AtLeast, ""},
+		{"12 mô hình trở lên", 12, AtLeast, "mo hinh"},
 		{"1,2 tỷ đồng", 1.2e9, Exact, "đồng"},
 		{"4,3 tỷ", 4.3e9, Exact, ""},
 		{"1 tỷ 250 triệu đồng", 1.25e9, Exact, "đồng"},
