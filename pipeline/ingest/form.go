@@ -765,6 +765,10 @@ func (fr *formReader) valueColumn(path []string) columnRead {
 		case i == at || k == "":
 			kept, orig = append(kept, t), append(orig, i)
 		case k == figureAchieved:
+			// "Thực hiện năm 2022": settled by its period as "Năm 2022".
+			if p := achievedPeriod(t); p != "" && i > at && at >= 0 && col.period == "" {
+				col.period, col.periodAt = p, i
+			}
 		default:
 			col.skip, col.at = k, i
 			return col
@@ -850,6 +854,8 @@ const (
 	figureEarlier  = "earlier"
 	figureRate     = "rate"
 	figureAchieved = "achieved"
+	// A running total over several periods ("Lũy kế từ đầu năm").
+	figureCumulative = "cumulative"
 	// A period's other than the sheet's (periodColumns): formColumn.period
 	// names it, sheetPeriod the sheet's.
 	figureOtherPeriod = "other period"
@@ -895,6 +901,9 @@ func notFigure(t string) string {
 			return figureRate
 		}
 	}
+	if strings.HasPrefix(k, "luy ke") || strings.HasPrefix(k, "cong don") {
+		return figureCumulative
+	}
 	for _, w := range achievedWords {
 		if k == w || strings.HasPrefix(k, w+" ") {
 			return figureAchieved
@@ -909,8 +918,22 @@ var (
 	earlierWords  = []string{"cung ky", "nam truoc", "ky truoc", "thang truoc", "quy truoc"}
 	planWords     = []string{"ke hoach", "chi tieu giao", "chi tieu duoc giao", "muc tieu"}
 	rateWords     = []string{"ty le", "ti le", "so sanh", "tang giam", "tang, giam", "tang/giam", "chenh lech"}
-	achievedWords = []string{"thuc hien", "ket qua", "ket qua thuc hien", "nam nay", "ky nay", "ky bao cao", "dat duoc"}
+	achievedWords = []string{"thuc hien", "ket qua", "ket qua thuc hien", "nam nay", "ky nay", "ky bao cao", "dat duoc", "trong ky"}
 )
+
+// achievedPeriod is the period an achieved column's text names after its
+// word ("Thực hiện năm 2022": "năm 2022"), or "".
+func achievedPeriod(t string) string {
+	k, words := pipeline.Fold(t), strings.Fields(t)
+	for _, w := range achievedWords {
+		if n := len(strings.Fields(w)); strings.HasPrefix(k, w+" ") && n < len(words) {
+			if rest := strings.Join(words[n:], " "); periodText(rest) {
+				return rest
+			}
+		}
+	}
+	return ""
+}
 
 // notReadNotice says that a form's column was not read, and why.
 func notReadNotice(file string, col formColumn) pipeline.Warning {
@@ -920,6 +943,8 @@ func notReadNotice(file string, col formColumn) pipeline.Warning {
 		vi, en = "là số kế hoạch (chỉ tiêu giao), không phải kết quả của kỳ báo cáo", "is a plan (a target), not what the period achieved"
 	case figureEarlier:
 		vi, en = "là số liệu của kỳ trước, báo cáo trong kỳ đó", "is an earlier period's, reported for that period"
+	case figureCumulative:
+		vi, en = "là số lũy kế, cộng dồn nhiều kỳ, không phải số của kỳ báo cáo", "is a running total over several periods, not the period's own figure"
 	case figureOtherPeriod:
 		vi = fmt.Sprintf("là số liệu của %q, không phải của kỳ báo cáo (%q)", col.period, col.sheetPeriod)
 		en = fmt.Sprintf("holds the figures of %q, not of the report's period (%q)", col.period, col.sheetPeriod)

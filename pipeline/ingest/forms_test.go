@@ -1253,3 +1253,35 @@ func TestFormYearColumns(t *testing.T) {
 		t.Errorf("values %+v read with no period stated", out.recs)
 	}
 }
+
+// TestFormAchievedOfPeriod: an achieved column that names its period
+// ("Thực hiện năm 2022 | Thực hiện năm 2023") is settled by it as "Năm
+// 2022 | Năm 2023" is, and a running total beside the period's figure
+// ("Trong kỳ | Lũy kế từ đầu nhiệm kỳ") is said not read: both columns
+// were refused (as conflicting, as breakdowns).
+func TestFormAchievedOfPeriod(t *testing.T) {
+	in := newTestIngester(t)
+	v := pipeline.NewValidator(in.opts.Reference, testNow)
+	out := in.validate(v, "thuc-hien.xlsx", fixtureXLSX(t, xsheet{name: "Biểu 1", rows: [][]any{
+		{"Tỉnh: Hà Tĩnh"}, {"Kỳ báo cáo: Năm 2023"},
+		{"STT", "Đơn vị", "Số cuộc tiếp xúc, đối thoại", nil, "Số mô hình đăng ký", nil},
+		{nil, nil, "Thực hiện năm 2022", "Thực hiện năm 2023", "Trong kỳ", "Lũy kế từ đầu nhiệm kỳ"},
+		{1, "Thạch Hà", 30, 35, 6, 40},
+	}, merges: [][2]string{{"C3", "D3"}, {"E3", "F3"}, {"A3", "A4"}, {"B3", "B4"}}}))
+	got := map[string]float64{}
+	for _, r := range out.recs {
+		got[r.Period.Code+"/"+r.Indicator.Code+"/"+r.Disaggregation] = r.Value
+	}
+	if want := map[string]float64{"2023/dialogues/total": 35, "2023/models_registered/total": 6}; !maps.Equal(got, want) || len(out.rejects) != 0 {
+		t.Errorf("values %v, refusals %+v; want %v and none", got, out.rejects, want)
+	}
+	notRead := map[string]string{}
+	for _, w := range out.warnings {
+		if w.Code == "column_not_read" {
+			notRead[w.Ref] = w.Reason
+		}
+	}
+	if len(notRead) != 2 || !strings.Contains(notRead["Biểu 1!C4"], "năm 2022\"") || !strings.Contains(notRead["Biểu 1!F4"], "lũy kế") {
+		t.Errorf("notices %v", notRead)
+	}
+}
