@@ -221,16 +221,22 @@ const (
 	// code before the stop 10 of 10, 10 of 18).
 	batch15bPrecisionFloor = 1.0
 	batch15bRecallFloor    = 1.0
+	// n87–n96 (sixteenth stop): no floor until the batch's one score at
+	// first sight; n97–n100 wait in testdata/putaside, which no test reads.
+	batch16PrecisionFloor  = 0.0
+	batch16RecallFloor     = 0.0
+	batch16bPrecisionFloor = 0.0
+	batch16bRecallFloor    = 0.0
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
 // batches before the eleventh stop, 1 the eleventh stop's (n13–n30), 2 the
 // twelfth's (n31–n44), 3 the thirteenth's (n45–n54), 4 its put-aside
 // part (n55–n58), 5 the fourteenth's (n59–n68), 6 its put-aside part
-// (n69–n72), 7 the fifteenth's (n73–n82), 8 its put-aside part (n83 on,
-// scored once).
+// (n69–n72), 7 the fifteenth's (n73–n82), 8 its put-aside part (n83–n86),
+// 9 the sixteenth's (n87–n96), 10 its put-aside part (n97 on).
 func heldOutBatch(doc string) int {
-	if len(doc) != 3 || doc[0] != 'n' {
+	if len(doc) < 3 || doc[0] != 'n' {
 		return 0
 	}
 	n, err := strconv.Atoi(doc[1:])
@@ -251,8 +257,12 @@ func heldOutBatch(doc string) int {
 		return 6
 	case n <= 82:
 		return 7
+	case n <= 86:
+		return 8
+	case n <= 96:
+		return 9
 	}
-	return 8
+	return 10
 }
 
 // heldOutKnownFalse are the false finds the held-out set is allowed, each an
@@ -279,12 +289,13 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 130 || v.Total.Expected < 574 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 130 and 574", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 140 || v.Total.Expected < 634 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 140 and 634", len(v.Docs), v.Total.Expected)
 	}
 	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45–n54, [4]
-	// n55–n58, [5] n59–n68, [6] n69–n72, [7] n73–n82, [8] n83 on
-	var expected, found, matched [9]int
+	// n55–n58, [5] n59–n68, [6] n69–n72, [7] n73–n82, [8] n83–n86, [9]
+	// n87–n96, [10] n97 on
+	var expected, found, matched [11]int
 	batch := heldOutBatch
 	for _, m := range v.Matches {
 		b := batch(m.Want.Doc)
@@ -303,8 +314,8 @@ func TestHeldOutScores(t *testing.T) {
 		}
 		found[batch(f.Doc)]++
 	}
-	for b, floor := range [9][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}, {batch12PrecisionFloor, batch12RecallFloor}, {batch13PrecisionFloor, batch13RecallFloor}, {batch13bPrecisionFloor, batch13bRecallFloor}, {batch14PrecisionFloor, batch14RecallFloor}, {batch14bPrecisionFloor, batch14bRecallFloor}, {batch15PrecisionFloor, batch15RecallFloor}, {batch15bPrecisionFloor, batch15bRecallFloor}} {
-		name := [9]string{"earlier batches", "n13–n30", "n31–n44", "n45–n54", "n55–n58", "n59–n68", "n69–n72", "n73–n82", "n83 on"}[b]
+	for b, floor := range [11][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}, {batch12PrecisionFloor, batch12RecallFloor}, {batch13PrecisionFloor, batch13RecallFloor}, {batch13bPrecisionFloor, batch13bRecallFloor}, {batch14PrecisionFloor, batch14RecallFloor}, {batch14bPrecisionFloor, batch14bRecallFloor}, {batch15PrecisionFloor, batch15RecallFloor}, {batch15bPrecisionFloor, batch15bRecallFloor}, {batch16PrecisionFloor, batch16RecallFloor}, {batch16bPrecisionFloor, batch16bRecallFloor}} {
+		name := [11]string{"earlier batches", "n13–n30", "n31–n44", "n45–n54", "n55–n58", "n59–n68", "n69–n72", "n73–n82", "n83–n86", "n87–n96", "n97 on"}[b]
 		precision, recall := ratio(matched[b], found[b]), ratio(matched[b], expected[b])
 		t.Logf("%s: %d expected, %d found (known false finds left out), %d right: precision %.3f, recall %.3f", name, expected[b], found[b], matched[b], precision, recall)
 		if precision < floor[0] || recall < floor[1] {
