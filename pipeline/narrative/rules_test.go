@@ -1481,6 +1481,26 @@ var ruleCases = []struct {
 	{"two places and three amounts given lần lượt", "2025-01-10",
 		"Năm 2024, hai huyện Can Lộc và Lộc Hà công nhận lần lượt 30, 24 và 18 mô hình.",
 		[]want{w("models_recognized", 18, ex, "2024").at("Hà Tĩnh", "Lộc Hà")}},
+	// Money people living away send home ("con em xa quê gửi về 90 triệu
+	// đồng") is given; sent on to a fund or a higher level ("gửi về Quỹ …
+	// huyện", "gửi về huyện") it is a transfer inside the fund system.
+	{"money sent home by people living away", "2024-12-20",
+		"Năm 2024, con em xa quê của thôn Trung gửi về 90 triệu đồng làm nhà văn hóa.\n- Người con quê hương gửi về: 35tr",
+		[]want{w("funds_mobilized_vnd", 90e6, ex, "2024"), w("funds_mobilized_vnd", 35e6, ex, "2024")}},
+	{"money sent on to a fund or a district is a transfer", "2024-12-20",
+		"Năm 2024, các xã gửi về Quỹ Vì người nghèo huyện 60 triệu đồng. Ban vận động xã gửi về huyện 25 triệu đồng.",
+		nil},
+	// "cỡ", "độ" right before a number say about as "khoảng" does.
+	{"cỡ and độ before a number are about", "2024-12-20",
+		"Năm 2024, bà con hiến cỡ 2.000 m2 đất, góp độ 700 ngày công.",
+		[]want{w("land_donated_m2", 2000, ap, "2024"), w("workdays_contributed", 700, ap, "2024")}},
+	{"độ as a measure before its noun is no qualifier", "2024-12-20",
+		"Năm 2024, ở độ cao 800 m, bà con hiến 1.200 m2 đất làm đường.",
+		[]want{w("land_donated_m2", 1200, ex, "2024")}},
+	// Chat reports shorten mô hình to "MH" ("Đăng ký mới 6 MH DVK").
+	{"mô hình shortened to MH", "2025-05-14",
+		"Xã Châu Quang báo cáo nhanh 4 tháng đầu năm 2025:\n+ Đăng ký mới 5 MH DVK, lũy kế đăng ký 19 MH",
+		[]want{w("models_registered", 5, ex, "2025"), w("models_registered", 19, ex, "to-date@2025-05")}},
 }
 
 func TestRules(t *testing.T) {
