@@ -1497,6 +1497,15 @@ var ruleCases = []struct {
 	{"độ as a measure before its noun is no qualifier", "2024-12-20",
 		"Năm 2024, ở độ cao 800 m, bà con hiến 1.200 m2 đất làm đường.",
 		[]want{w("land_donated_m2", 1200, ex, "2024")}},
+	// A table of indicators by row whose one result column is headed by no
+	// period ("Kết quả", beside a plan's percentage): that column's cells
+	// are the report's figures, of the report's period.
+	{"a table of indicators with one result column and no period heading", "2024-12-18",
+		"Huyện ủy Can Lộc\nKết quả phong trào năm 2024\n\nTT\tChỉ tiêu\tĐVT\tKết quả\tSo với kế hoạch (%)\n1\tMô hình đăng ký\tmô hình\t25\t104,2\n2\tĐất Nhân dân hiến\tm2\t1.800\t90,0\n3\tKinh phí Nhân dân đóng góp\ttriệu đồng\t640\t101,5\n",
+		[]want{w("models_registered", 25, ex, "2024"), w("land_donated_m2", 1800, ex, "2024"), w("funds_mobilized_vnd", 640e6, ex, "2024")}},
+	{"a table of indicators with a plan and a result column and no period heading", "2024-12-18",
+		"Huyện ủy Can Lộc\nKết quả phong trào năm 2024\n\nTT\tChỉ tiêu\tĐVT\tKế hoạch\tThực hiện\n1\tMô hình đăng ký\tmô hình\t20\t25\n2\tĐất Nhân dân hiến\tm2\t2.000\t1.800\n",
+		[]want{w("models_registered", 25, ex, "2024"), w("land_donated_m2", 1800, ex, "2024")}},
 	// Chat reports shorten mô hình to "MH" ("Đăng ký mới 6 MH DVK").
 	{"mô hình shortened to MH", "2025-05-14",
 		"Xã Châu Quang báo cáo nhanh 4 tháng đầu năm 2025:\n+ Đăng ký mới 5 MH DVK, lũy kế đăng ký 19 MH",

