@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/danvan/danvan/pipeline"
 )
@@ -283,12 +284,11 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	case mult && (j >= len(toks) || toks[j].kind == tPunct || len(es) > 0):
 		cd.unitClass, cd.unit, cd.unitEnd = "money", "đồng", j
 	default:
-		e, at, ok := x.subjectUnit(c, i, j)
+		e, at, f, ok := x.subjectUnit(c, i, j)
 		if !ok {
 			return nil, ""
 		}
-		cd.unitClass, cd.unit = e.class, e.col(0)
-		factor, _ = strconv.ParseFloat(e.col(1), 64)
+		cd.unitClass, cd.unit, factor = e.class, e.col(0), f
 		cd.unitEnd, cd.subject = j, at
 	}
 	cd.value *= factor
@@ -336,17 +336,21 @@ func (x *extraction) restated(toks []token, j int, v float64) int {
 // công nhận lên 19"): the number ends its phrase and follows "là", "lên" or a
 // colon, and "số" and a unit noun open the subject, in the clause, a few
 // words before.
-func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, bool) {
+func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, float64, bool) {
 	toks := c.toks
 	if end < len(toks) && toks[end].kind != tPunct {
-		return nil, 0, false
+		return nil, 0, 0, false
+	}
+	factor := func(e *entry) float64 {
+		f, _ := strconv.ParseFloat(e.col(1), 64)
+		return f
 	}
 	b := i
 	if sp, ok := endingAt(c.quals, i); ok {
 		b = sp.start
 	}
 	if !(isPunct(toks, b-1, ":") || isKey(toks, b-1, x.lx.k.of("là"), x.lx.k.of("lên"))) {
-		return nil, 0, false
+		return nil, 0, 0, false
 	}
 	clauseStart, _ := c.clauseOf(i)
 	so := x.lx.k.of("số")
@@ -358,25 +362,51 @@ func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, bool) {
 			continue
 		}
 		if es, _ := x.lx.units.at(toks, k+1); len(es) > 0 && es[0].class != "money_after" && es[0].class != "place_team" {
-			return es[0], k, true
+			return es[0], k, factor(es[0]), true
 		}
 	}
 	// A quick report's "label: value" line opened by the unit noun itself
 	// ("- Ngày công: khoảng 120", "Mô hình đăng ký mới: 04"), as a form's
-	// row is: the label starts the line, bullets aside.
-	if isPunct(toks, b-1, ":") {
+	// row is: the label starts the line, bullets and an item's number
+	// ("3.", "b)") aside. A label with its unit in brackets before the colon
+	// ("Đất hiến (m2): 388") counts in it, and one naming money or land with
+	// no unit in the unit a line before gives ("(Đơn vị tính tiền: đồng)",
+	// declarations), as a table's heading does.
+	if isPunct(toks, b-1, ":") && (clauseStart == 0 || toks[clauseStart].nl) {
 		k := clauseStart
 		for k < b && toks[k].kind == tPunct {
 			k++
 		}
-		if (clauseStart == 0 || toks[clauseStart].nl) && words(toks, k, b) <= subjectWords {
+		if k+1 < b && isPunct(toks, k+1, ".)") && (toks[k].kind == tNum && len(toks[k].text) <= 2 || toks[k].kind == tWord && utf8.RuneCountInString(toks[k].text) == 1) {
+			k += 2
+		}
+		if words(toks, k, b) <= subjectWords {
 			if es, _ := x.lx.units.at(toks, k); len(es) > 0 && es[0].class != "money_after" && es[0].class != "place_team" && es[0].class != "money" {
-				return es[0], k, true
+				return es[0], k, factor(es[0]), true
+			}
+			if words, unit := splitHeading(toks[k:b-1], x.lx.k); len(unit) > 0 && isPunct(toks, b-2, ")") {
+				m, u := 1.0, 0
+				if es, j := x.lx.mult.at(unit, 0); len(es) > 0 {
+					m, _ = strconv.ParseFloat(es[0].class, 64)
+					u = j
+				}
+				if es, ue := x.lx.units.at(unit, u); len(es) > 0 && ue == len(unit) && len(words) > 0 && es[0].class != "money_after" && es[0].class != "place_team" && es[0].class != "team" {
+					return es[0], k, m * factor(es[0]), true
+				}
+			}
+		}
+		if words(toks, k, b) <= labelWords {
+			if d, ok := declaredFor(toks[k:b-1], x.declaredBefore(c.s.index), x.lx); ok {
+				return d.e, k, d.factor, true
 			}
 		}
 	}
-	return nil, 0, false
+	return nil, 0, 0, false
 }
+
+// labelWords bounds a label naming what a declared unit counts ("Tiền Nhân
+// dân đóng góp làm đường thôn Cẩm Bình: 245.600.000").
+const labelWords = 16
 
 // rangeEnd tells whether the amount cd is an end of a range written with
 // "đến", "tới" or a dash between two amounts of the same unit: the upper

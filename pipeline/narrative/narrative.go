@@ -241,6 +241,9 @@ type extraction struct {
 	// tables' total rows (tableRows), left out when their rows are units
 	// of their own (totalsOfUnits)
 	tableTotals []tableTotal
+	// lines giving the unit of what follows ("ĐVT kinh phí: triệu đồng"),
+	// by sentence, in order (declarations)
+	decls []declared
 	// the figures taken from the sentence before the one being read: a
 	// sentence opening with "Trong đó" or "Riêng" may list their parts
 	// (sentenceFigures)
@@ -292,6 +295,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 	})
 	x.sents = splitSentences(text, toks)
 	x.relatedHeadlines()
+	x.declarations()
 	x.tableRows()
 	x.listItems()
 	x.respectively()

@@ -1506,6 +1506,20 @@ var ruleCases = []struct {
 	{"a table of indicators with a plan and a result column and no period heading", "2024-12-18",
 		"Huyện ủy Can Lộc\nKết quả phong trào năm 2024\n\nTT\tChỉ tiêu\tĐVT\tKế hoạch\tThực hiện\n1\tMô hình đăng ký\tmô hình\t20\t25\n2\tĐất Nhân dân hiến\tm2\t2.000\t1.800\n",
 		[]want{w("models_registered", 25, ex, "2024"), w("land_donated_m2", 1800, ex, "2024")}},
+	// A line giving the unit of what follows ("ĐVT kinh phí: triệu đồng",
+	// "(Đơn vị tính tiền: đồng)"): a table's column or a label line that
+	// names money with no unit of its own is in it; one with its own unit in
+	// brackets ("Đất hiến (m2): 388") in that one. A label line may be an
+	// item numbered "1.".
+	{"a table's money column in the unit a line above gives", "2025-01-15",
+		"Huyện ủy Can Lộc\nKết quả năm 2024 ở các xã\nĐVT kinh phí: triệu đồng\n\nXã\tĐất hiến (m2)\tKinh phí huy động\nXã Tùng Lộc\t1.150\t640\nXã Vượng Lộc\t860\t515,5\n",
+		[]want{w("land_donated_m2", 1150, ex, "2024"), w("funds_mobilized_vnd", 640e6, ex, "2024"), w("land_donated_m2", 860, ex, "2024"), w("funds_mobilized_vnd", 515.5e6, ex, "2024")}},
+	{"numbered label lines under a line giving the money's unit", "2025-10-31",
+		"Xã Kỳ Khang\nSố liệu tháng 10/2025\n(Đơn vị tính tiền: đồng)\n1. Tiền Nhân dân đóng góp làm đường thôn Đông: 120.500.000\n2. Đất hiến (m2): 215\n3. Ngày công đóng góp: 330\n4. Tiền hỗ trợ hộ nghèo: 10.000.000",
+		[]want{w("funds_mobilized_vnd", 120.5e6, ex, "2025-10"), w("land_donated_m2", 215, ex, "2025-10"), w("workdays_contributed", 330, ex, "2025-10")}},
+	{"a label line naming money with no unit given anywhere is no figure", "2025-10-31",
+		"Xã Kỳ Khang\nSố liệu tháng 10/2025\n1. Tiền Nhân dân đóng góp làm đường thôn Đông: 120.500\n2. Số hộ tham gia: 45",
+		nil},
 	// Chat reports shorten mô hình to "MH" ("Đăng ký mới 6 MH DVK").
 	{"mô hình shortened to MH", "2025-05-14",
 		"Xã Châu Quang báo cáo nhanh 4 tháng đầu năm 2025:\n+ Đăng ký mới 5 MH DVK, lũy kế đăng ký 19 MH",

@@ -1,6 +1,9 @@
 package narrative
 
 import (
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -86,8 +89,11 @@ func (x *extraction) tableRows() {
 			}
 		}
 		var leadUnit, lead []token
+		decl := x.declaredBefore(sents[n].index)
 		if n > 0 {
-			leadUnit = soleUnit(sents[n-1].toks, lx)
+			if x.declaration(sents[n-1].toks) == nil {
+				leadUnit = soleUnit(sents[n-1].toks, lx)
+			}
 			// the paragraph that leads into the table
 			for p := n - 1; p >= 0 && sents[p].para == sents[n-1].para; p-- {
 				lead = append(append([]token(nil), sents[p].toks...), lead...)
@@ -112,7 +118,7 @@ func (x *extraction) tableRows() {
 					tt.labels = append(tt.labels, row[0])
 				}
 			}
-			sents[r].toks, sents[r].label = rowTokens(row, head, leadUnit, lead, lx), len(row[0])
+			sents[r].toks, sents[r].label = rowTokens(row, head, leadUnit, lead, decl, lx), len(row[0])
 		}
 		if tt.row > 0 {
 			x.tableTotals = append(x.tableTotals, tt)
@@ -503,7 +509,7 @@ func rowCells(cells [][]token) bool {
 // a unit and no verb ("Số tiền (triệu đồng)") the last verb of the lead
 // paragraph that governs its unit ("vận động các thôn ủng hộ Quỹ …. Kết
 // quả:"), as the row's words.
-func rowTokens(row, head [][]token, leadUnit, lead []token, lx *lexicon) []token {
+func rowTokens(row, head [][]token, leadUnit, lead []token, decl map[string]declUnit, lx *lexicon) []token {
 	k := lx.k
 	out := append([]token(nil), row[0]...)
 	at := func(src token, pos int) token {
@@ -521,6 +527,11 @@ func rowTokens(row, head [][]token, leadUnit, lead []token, lx *lexicon) []token
 		num.space, num.nl = true, false
 		out = append(out, punct(";", num.start))
 		words, unit := splitHeading(head[j], k)
+		if len(unit) == 0 && !hasUnit(words, lx) {
+			if d, ok := declaredFor(words, decl, lx); ok {
+				unit = d.toks
+			}
+		}
 		if len(unit) == 0 && len(leadUnit) > 0 && !hasUnit(words, lx) && len(lx.cues.spans(words)) > 0 {
 			unit = leadUnit
 		}
@@ -907,4 +918,108 @@ func governed(unit []token, cues []span, lx *lexicon) bool {
 		}
 	}
 	return false
+}
+
+// A line giving the unit of what follows, as official tables and lists do
+// ("ĐVT kinh phí: triệu đồng", "(Đơn vị tính tiền: đồng)", "Đơn vị tính:
+// kinh phí - triệu đồng; đất - m2"): a column or a label line that names
+// what is counted but writes no unit counts in it (learnt from held-out
+// batch n87–n96). declared is one such line: per unit class, the unit.
+type declared struct {
+	sent  int // its sentence's index
+	units map[string]declUnit
+}
+
+// declUnit is a declared unit: its tokens, multiplier included ("triệu
+// đồng"), its entry and the factor to the indicator's unit.
+type declUnit struct {
+	toks   []token
+	e      *entry
+	factor float64
+}
+
+// declarations finds the lines that give units (declaration).
+func (x *extraction) declarations() {
+	for _, s := range x.sents {
+		if u := x.declaration(s.toks); u != nil {
+			x.decls = append(x.decls, declared{sent: s.index, units: u})
+		}
+	}
+}
+
+// declaration reads a line opened by "ĐVT" or "Đơn vị tính" (a bracket
+// before it aside) and holding no number: the units it names, by class;
+// nil for any other line.
+func (x *extraction) declaration(toks []token) map[string]declUnit {
+	k, lx := x.lx.k, x.lx
+	i := 0
+	for i < len(toks) && toks[i].kind == tPunct {
+		i++
+	}
+	switch {
+	case isKey(toks, i, k.of("đvt")):
+		i++
+	case isKey(toks, i, k.of("đơn")) && isKey(toks, i+1, k.of("vị")) && isKey(toks, i+2, k.of("tính")):
+		i += 3
+	default:
+		return nil
+	}
+	var out map[string]declUnit
+	for j := i; j < len(toks); j++ {
+		if toks[j].kind == tNum {
+			return nil // an amount: no statement of units
+		}
+		b, m := j, 1.0
+		if es, j2 := lx.mult.at(toks, j); len(es) > 0 {
+			m, _ = strconv.ParseFloat(es[0].class, 64)
+			j = j2
+		}
+		es, ue := lx.units.at(toks, j)
+		if len(es) == 0 || es[0].class == "money_after" || es[0].class == "place_team" || es[0].class == "team" {
+			j = b
+			continue
+		}
+		f, _ := strconv.ParseFloat(es[0].col(1), 64)
+		if out == nil {
+			out = map[string]declUnit{}
+		}
+		out[es[0].class] = declUnit{toks: toks[b:ue], e: es[0], factor: m * f}
+		j = ue - 1
+	}
+	return out
+}
+
+// declaredBefore is the units the last declaration before the sentence of
+// index n (1-based) gives.
+func (x *extraction) declaredBefore(n int) map[string]declUnit {
+	var u map[string]declUnit
+	for _, d := range x.decls {
+		if d.sent >= n {
+			break
+		}
+		u = d.units
+	}
+	return u
+}
+
+// declaredFor is the declared unit of the class the words' cues govern
+// ("Kinh phí huy động": money; "Đất hiến": land), the first class in name
+// order when several are.
+func declaredFor(words []token, decl map[string]declUnit, lx *lexicon) (declUnit, bool) {
+	if len(decl) == 0 {
+		return declUnit{}, false
+	}
+	spans := lx.cues.spans(words)
+	for _, c := range slices.Sorted(maps.Keys(decl)) {
+		uc, ok := lx.classes[c]
+		if !ok {
+			continue
+		}
+		for _, sp := range spans {
+			if uc.governedBy(sp) && !sp.has("neutral") {
+				return decl[c], true
+			}
+		}
+	}
+	return declUnit{}, false
 }
