@@ -1520,6 +1520,15 @@ var ruleCases = []struct {
 	{"a label line naming money with no unit given anywhere is no figure", "2025-10-31",
 		"Xã Kỳ Khang\nSố liệu tháng 10/2025\n1. Tiền Nhân dân đóng góp làm đường thôn Đông: 120.500\n2. Số hộ tham gia: 45",
 		nil},
+	// A table of years, one a row under a "Năm" heading, and their sum: each
+	// row is its year's figures, the sum the span's.
+	{"a table's rows labelled by years under a Năm heading", "2025-01-15",
+		"Huyện ủy Can Lộc\nKết quả hai năm 2022, 2023\n\nNăm\tSố mô hình đăng ký\tĐất hiến (m2)\n2022\t40\t1.200\n2023\t52\t1.650\nTổng\t92\t2.850\n",
+		[]want{w("models_registered", 40, ex, "2022"), w("land_donated_m2", 1200, ex, "2022"), w("models_registered", 52, ex, "2023"), w("land_donated_m2", 1650, ex, "2023"),
+			w("models_registered", 92, ex, "2022..2023"), w("land_donated_m2", 2850, ex, "2022..2023")}},
+	{"numbers in a first column headed by no Năm are no years", "2025-01-15",
+		"Huyện ủy Can Lộc\nKết quả năm 2024\n\nMã\tSố mô hình đăng ký\n2022\t40\n2023\t52\n",
+		nil},
 	// Chat reports shorten mô hình to "MH" ("Đăng ký mới 6 MH DVK").
 	{"mô hình shortened to MH", "2025-05-14",
 		"Xã Châu Quang báo cáo nhanh 4 tháng đầu năm 2025:\n+ Đăng ký mới 5 MH DVK, lũy kế đăng ký 19 MH",

@@ -48,10 +48,24 @@ func (x *extraction) tableRows() {
 		if numbered {
 			head = head[1:]
 		}
+		// A first column of years under "Năm" (a span's table, one year a
+		// row, then their sum): each row's label is read "năm 2022", which
+		// dates its figures.
+		years := len(head[0]) == 1 && head[0][0].key == k.of("năm")
 		rowOf := func(m int) [][]token {
 			row := tableCells(text, sents[m])
 			if numbered && len(row) == len(head)+1 && (len(row[0]) == 0 || len(row[0]) == 1 && (row[0][0].kind == tNum || romans[row[0][0].key] > 0)) {
 				row = row[1:] // a total row leaves its number blank
+			}
+			if !years || len(row) == 0 || len(row[0]) != 1 {
+				return row
+			}
+			if _, year := yearAt(row[0], 0); year {
+				nam := head[0][0]
+				nam.start, nam.end, nam.nl = row[0][0].start, row[0][0].start, false
+				y := row[0][0]
+				y.space = true
+				row[0] = []token{nam, y}
 			}
 			return row
 		}
@@ -103,9 +117,23 @@ func (x *extraction) tableRows() {
 			sents[h].heading = false
 		}
 		tt := tableTotal{some: someUnits(lead, k)}
+		var firstYear, lastYear *token
 		for r := first; r < m; r++ {
 			row := rowOf(r)
 			sents[r].heading = false
+			if years && len(row[0]) == 2 && row[0][1].kind == tNum {
+				if firstYear == nil {
+					firstYear = &row[0][1]
+				}
+				lastYear = &row[0][1]
+			} else if years && firstYear != lastYear && len(row[0]) > 0 {
+				label := text[row[0][0].start:row[0][len(row[0])-1].end]
+				// the sum of the years above is their span's: "giai đoạn
+				// 2022 - 2024" written before its label
+				if total, _ := pipeline.TotalRow(label); total {
+					row[0] = append(spanTokens(*firstYear, *lastYear, row[0][0].start, k), row[0]...)
+				}
+			}
 			if sp, ok := spanAt(lx.fields.spans(row[0]), 0); ok && (sp.has("level") || sp.has("field")) {
 				x.logf("câu %d: a table row of a breakdown by level or sector («%s»): its numbers are parts, not figures", sents[r].index, text[row[0][0].start:row[0][len(row[0])-1].end])
 				sents[r].toks = row[0]
@@ -1022,4 +1050,17 @@ func declaredFor(words []token, decl map[string]declUnit, lx *lexicon) (declUnit
 		}
 	}
 	return declUnit{}, false
+}
+
+// spanTokens writes "giai đoạn Y1 - Y2" as tokens of no width at pos, the
+// years copied from the rows that give them.
+func spanTokens(y1, y2 token, pos int, k *keyer) []token {
+	word := func(w string) token {
+		return token{kind: tWord, text: w, key: k.of(w), start: pos, end: pos, space: true}
+	}
+	num := func(t token) token {
+		t.start, t.end, t.space, t.nl = pos, pos, true, false
+		return t
+	}
+	return []token{word("giai"), word("đoạn"), num(y1), {kind: tPunct, text: "-", start: pos, end: pos, space: true}, num(y2)}
 }
