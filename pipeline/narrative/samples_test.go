@@ -174,8 +174,9 @@ const (
 	// 473 with n59–n68; 483 of 492 with n69–n72; 525 of 539 with n73–n82 at
 	// first sight, 543 of 552 after; 555 of 570 with n83–n86 at their one
 	// score, 561 of 570 after a letterhead before its body, 564 of 573 after
-	// amounts given "lần lượt")
-	heldOutPlaceFloor = 564
+	// amounts given "lần lượt"; 638 of 647 with n87–n100, all of theirs
+	// placed as keyed)
+	heldOutPlaceFloor = 638
 	// n45–n54 (thirteenth stop): 50 of 67 found right at first sight, 50
 	// of 63 expected (0.746 / 0.794); 63 of 63 after digits restated in
 	// words, tables of indicators by row, sums over units counted together,
@@ -212,21 +213,28 @@ const (
 	// tables, the total of "some" communes, tr and ng.công, label lines
 	// opened by their unit, money given to build a hall, the former
 	// communes before a merger; 63 of 63, 63 of 64 after amounts given
-	// "lần lượt" (n74's money "gửi về" stays missed, see README).
+	// "lần lượt" (n74's money "gửi về" missed); 64 of 64 after money sent
+	// home (sixteenth stop).
 	batch15PrecisionFloor = 1.0
-	batch15RecallFloor    = 0.984
+	batch15RecallFloor    = 1.0
 	// n83–n86, written with n73–n82 and put aside (key and checksum
 	// committed first in testdata/putaside), scored once after the rules
 	// learnt from n73–n82: 18 of 18 found right, 18 of 18 expected (the
 	// code before the stop 10 of 10, 10 of 18).
 	batch15bPrecisionFloor = 1.0
 	batch15bRecallFloor    = 1.0
-	// n87–n96 (sixteenth stop): no floor until the batch's one score at
-	// first sight; n97–n100 wait in testdata/putaside, which no test reads.
-	batch16PrecisionFloor  = 0.0
-	batch16RecallFloor     = 0.0
-	batch16bPrecisionFloor = 0.0
-	batch16bRecallFloor    = 0.0
+	// n87–n96 (sixteenth stop): 32 of 33 found right at first sight, 32
+	// of 60 expected (0.970 / 0.533); 58 of 58, 58 of 60 after money sent
+	// home, cỡ/độ, MH, a result column headed by no period, a line giving
+	// the unit of what follows, a table of years, công in a unit column.
+	batch16PrecisionFloor = 1.0
+	batch16RecallFloor    = 0.966
+	// n97–n100, written with n87–n96 and put aside (key and checksum
+	// committed first in testdata/putaside), scored once after the rules
+	// learnt from n87–n96: 15 of 15 found right, 15 of 19 expected (the
+	// code before the stop 8 of 10, 8 of 19).
+	batch16bPrecisionFloor = 1.0
+	batch16bRecallFloor    = 0.789
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
@@ -234,7 +242,8 @@ const (
 // twelfth's (n31–n44), 3 the thirteenth's (n45–n54), 4 its put-aside
 // part (n55–n58), 5 the fourteenth's (n59–n68), 6 its put-aside part
 // (n69–n72), 7 the fifteenth's (n73–n82), 8 its put-aside part (n83–n86),
-// 9 the sixteenth's (n87–n96), 10 its put-aside part (n97 on).
+// 9 the sixteenth's (n87–n96), 10 its put-aside part (n97 on, scored
+// once).
 func heldOutBatch(doc string) int {
 	if len(doc) < 3 || doc[0] != 'n' {
 		return 0
@@ -289,8 +298,8 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 140 || v.Total.Expected < 634 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 140 and 634", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 144 || v.Total.Expected < 653 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 144 and 653", len(v.Docs), v.Total.Expected)
 	}
 	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45–n54, [4]
 	// n55–n58, [5] n59–n68, [6] n69–n72, [7] n73–n82, [8] n83–n86, [9]
