@@ -1537,6 +1537,19 @@ var ruleCases = []struct {
 	{"công in prose is no unit", "2024-12-18",
 		"Năm 2024, Nhân dân góp sức hoàn thành 3 công trình và 250 ngày công.",
 		[]want{w("workdays_contributed", 250, ex, "2024")}},
+	// A column headed by the money alone ("Kinh phí", a cost) in a table
+	// the lead says the people gave ("Kết quả vận động Nhân dân đóng góp
+	// …"): what they gave, as "đóng góp kinh phí" is; under a lead that
+	// builds works it stays their cost.
+	{"a money column headed Kinh phí under a lead of giving", "2023-12-28",
+		"Kết quả vận động Nhân dân đóng góp xây dựng nông thôn mới năm 2023 tại một số xã của huyện Can Lộc\n\nXã\tKinh phí (triệu đồng)\tĐất hiến (m2)\nTùng Lộc\t415\t1.020\nVượng Lộc\t238\t650\n",
+		[]want{w("funds_mobilized_vnd", 415e6, ex, "2023"), w("land_donated_m2", 1020, ex, "2023"), w("funds_mobilized_vnd", 238e6, ex, "2023"), w("land_donated_m2", 650, ex, "2023")}},
+	{"a money column headed Kinh phí, its unit on a line between the lead and the table", "2023-12-28",
+		"Kết quả vận động Nhân dân đóng góp xây dựng nông thôn mới năm 2023 tại một số xã của huyện Can Lộc\nĐơn vị tính: kinh phí - triệu đồng; đất - m2\n\nXã\tKinh phí\tĐất hiến\nTùng Lộc\t415\t1.020\nVượng Lộc\t238,5\t650\n",
+		[]want{w("funds_mobilized_vnd", 415e6, ex, "2023"), w("land_donated_m2", 1020, ex, "2023"), w("funds_mobilized_vnd", 238.5e6, ex, "2023"), w("land_donated_m2", 650, ex, "2023")}},
+	{"a money column headed Kinh phí under a lead of building", "2023-12-28",
+		"Kết quả xây dựng nhà văn hóa năm 2023 tại một số xã của huyện Can Lộc\n\nXã\tSố nhà\tKinh phí (triệu đồng)\nTùng Lộc\t2\t415\nVượng Lộc\t1\t238\n",
+		nil},
 	// Chat reports shorten mô hình to "MH" ("Đăng ký mới 6 MH DVK").
 	{"mô hình shortened to MH", "2025-05-14",
 		"Xã Châu Quang báo cáo nhanh 4 tháng đầu năm 2025:\n+ Đăng ký mới 5 MH DVK, lũy kế đăng ký 19 MH",

@@ -105,11 +105,15 @@ func (x *extraction) tableRows() {
 		var leadUnit, lead []token
 		decl := x.declaredBefore(sents[n].index)
 		if n > 0 {
-			if x.declaration(sents[n-1].toks) == nil {
-				leadUnit = soleUnit(sents[n-1].toks, lx)
+			// the paragraph that leads into the table; a line giving units
+			// right above it is no lead, the lines before it are
+			last := n - 1
+			if x.declaration(sents[last].toks) == nil {
+				leadUnit = soleUnit(sents[last].toks, lx)
+			} else if last > 0 {
+				last--
 			}
-			// the paragraph that leads into the table
-			for p := n - 1; p >= 0 && sents[p].para == sents[n-1].para; p-- {
+			for p := last; p >= 0 && sents[p].para == sents[last].para; p-- {
 				lead = append(append([]token(nil), sents[p].toks...), lead...)
 			}
 		}
@@ -564,7 +568,11 @@ func rowTokens(row, head [][]token, leadUnit, lead []token, decl map[string]decl
 			unit = leadUnit
 		}
 		if len(unit) > 0 {
-			if len(lx.cues.spans(words)) == 0 {
+			// a heading naming only the money's cost ("Kinh phí") says
+			// nothing of who gave it: the lead's verb does, as in "đóng
+			// góp kinh phí" (learnt from the put-aside n97–n100 after its
+			// one score)
+			if onlyCost(lx.cues.spans(words)) {
 				for _, t := range leadVerb(lead, unit, lx) {
 					out = append(out, at(t, num.start))
 				}
@@ -1077,4 +1085,14 @@ func unitCell(cell []token, k *keyer) []token {
 	cong := cell[0]
 	cong.start, cong.space = cong.end, true
 	return []token{ngay, cong}
+}
+
+// onlyCost: no cue, or cost words only ("Kinh phí", "Tổng kinh phí").
+func onlyCost(spans []span) bool {
+	for _, sp := range spans {
+		if !sp.has("cost") {
+			return false
+		}
+	}
+	return true
 }
