@@ -30,6 +30,7 @@ type timeExpr struct {
 	from       int  // the first year of "từ năm X đến nay / đến tháng M/Y"
 	years      int  // for tkDocPeriod: the N of "N năm qua"
 	term       bool // "nhiệm kỳ 2020-2025": a congress's term
+	past       bool // tkDocYear written "năm qua": the year just past
 }
 
 func numVal(t token) (int, bool) {
@@ -208,7 +209,7 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 		if j-i == 1 && isKey(toks, i, k.of("trong")) {
 			break
 		}
-		return timeExpr{end: j, kind: tkDocYear}, true
+		return timeExpr{end: j, kind: tkDocYear, past: isKey(toks, j-1, k.of("qua"))}, true
 	case "until":
 		if e, ok := x.untilAt(toks, j); ok {
 			return e, true

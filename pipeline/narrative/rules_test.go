@@ -1550,6 +1550,14 @@ var ruleCases = []struct {
 	{"a money column headed Kinh phí under a lead of building", "2023-12-28",
 		"Kết quả xây dựng nhà văn hóa năm 2023 tại một số xã của huyện Can Lộc\n\nXã\tSố nhà\tKinh phí (triệu đồng)\nTùng Lộc\t2\t415\nVượng Lộc\t1\t238\n",
 		nil},
+	// "Năm qua" in a January report is the year just ended; in December
+	// the report's own year.
+	{"năm qua in a January report is the year before", "2025-01-08",
+		"Huyện Lộc Hà: kết quả công tác dân vận\n\nNăm qua, Nhân dân các xã hiến 3.500 m2 đất.",
+		[]want{w("land_donated_m2", 3500, ex, "2024")}},
+	{"năm qua in a December report is its year", "2024-12-20",
+		"Huyện Lộc Hà: kết quả công tác dân vận\n\nNăm qua, Nhân dân các xã hiến 3.500 m2 đất.",
+		[]want{w("land_donated_m2", 3500, ex, "2024")}},
 	// Chat reports shorten mô hình to "MH" ("Đăng ký mới 6 MH DVK").
 	{"mô hình shortened to MH", "2025-05-14",
 		"Xã Châu Quang báo cáo nhanh 4 tháng đầu năm 2025:\n+ Đăng ký mới 5 MH DVK, lũy kế đăng ký 19 MH",
