@@ -381,6 +381,9 @@ func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, float64, 
 		if k+1 < b && isPunct(toks, k+1, ".)") && (toks[k].kind == tNum && len(toks[k].text) <= 2 || toks[k].kind == tWord && utf8.RuneCountInString(toks[k].text) == 1) {
 			k += 2
 		}
+		if k >= b-1 {
+			return nil, 0, 0, false // no label before the colon
+		}
 		if words(toks, k, b) <= subjectWords {
 			if es, _ := x.lx.units.at(toks, k); len(es) > 0 && es[0].class != "money_after" && es[0].class != "place_team" && es[0].class != "money" {
 				return es[0], k, factor(es[0]), true
