@@ -1490,6 +1490,9 @@ var ruleCases = []struct {
 	{"money sent on to a fund or a district is a transfer", "2024-12-20",
 		"Năm 2024, các xã gửi về Quỹ Vì người nghèo huyện 60 triệu đồng. Ban vận động xã gửi về huyện 25 triệu đồng.",
 		nil},
+	{"money a district sends down to its communes is no money given", "2024-12-20",
+		"Năm 2024, huyện gửi về các xã 300 triệu đồng. Tỉnh gửi về cơ sở 1,2 tỷ đồng; Ủy ban MTTQ tỉnh gửi về xã Sơn Kim 50 triệu đồng.",
+		nil},
 	// "cỡ", "độ" right before a number say about as "khoảng" does.
 	{"cỡ and độ before a number are about", "2024-12-20",
 		"Năm 2024, bà con hiến cỡ 2.000 m2 đất, góp độ 700 ngày công.",
