@@ -350,6 +350,17 @@ func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, float64, 
 	if sp, ok := endingAt(c.quals, i); ok {
 		b = sp.start
 	}
+	// A spoken answer names what it counts, then "thì" and the number
+	// ("ngày công thì độ 1.800", learnt from held-out batch n87–n96): the
+	// unit noun right before "thì" (money aside: "tiền thì …" names none).
+	if isKey(toks, b-1, x.lx.k.of("thì")) {
+		for k := b - 2; k >= max(0, b-4); k-- {
+			if es, ue := x.lx.units.at(toks, k); len(es) > 0 && ue == b-1 && es[0].class != "money_after" && es[0].class != "place_team" && es[0].class != "money" {
+				return es[0], k, factor(es[0]), true
+			}
+		}
+		return nil, 0, 0, false
+	}
 	if !(isPunct(toks, b-1, ":") || isKey(toks, b-1, x.lx.k.of("là"), x.lx.k.of("lên"))) {
 		return nil, 0, 0, false
 	}

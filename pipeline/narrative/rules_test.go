@@ -1561,6 +1561,14 @@ var ruleCases = []struct {
 	{"năm qua in a December report is its year", "2024-12-20",
 		"Huyện Lộc Hà: kết quả công tác dân vận\n\nNăm qua, Nhân dân các xã hiến 3.500 m2 đất.",
 		[]want{w("land_donated_m2", 3500, ex, "2024")}},
+	// Spoken answers name what they count first, then "thì" and the number
+	// ("ngày công thì độ 1.800"): the unit before "thì" is the number's.
+	{"a unit named before thì counts the number after it", "2024-12-12",
+		"Năm 2024, bà con trong huyện hiến 6.500 m2 đất, ngày công thì độ 1.800.",
+		[]want{w("land_donated_m2", 6500, ex, "2024"), w("workdays_contributed", 1800, ap, "2024")}},
+	{"no unit before thì gives none", "2024-12-12",
+		"Năm 2024 thì 15 hộ tham gia, riêng thôn Đông thì 6.",
+		nil},
 	// Chat reports shorten mô hình to "MH" ("Đăng ký mới 6 MH DVK").
 	{"mô hình shortened to MH", "2025-05-14",
 		"Xã Châu Quang báo cáo nhanh 4 tháng đầu năm 2025:\n+ Đăng ký mới 5 MH DVK, lũy kế đăng ký 19 MH",
