@@ -39,10 +39,32 @@ func TestStreamedWorkbooksReadAsWhole(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, _, _, streams, err := in.readIn(p)
-			_, _, _, wholeStreams, werr := whole.readIn(p)
+			data, hash, _, streams, err := in.readIn(p)
+			wdata, whash, _, wholeStreams, werr := whole.readIn(p)
 			if !streams || wholeStreams || err != nil || werr != nil {
 				t.Fatalf("streams: %v under the largest sheet, %v by default (%v, %v); want true, false", streams, wholeStreams, err, werr)
+			}
+			// Whether it streams is known from its bytes or from the file
+			// (smallWorkbook): either way it is not held, and its hash is
+			// the file's.
+			if data != nil || len(wdata) == 0 || hash != whash {
+				t.Fatalf("held %d bytes streaming (want 0), %d whole; hash %s streaming, %s whole", len(data), len(wdata), hash, whash)
+			}
+			if h, err := HashFile(p); err != nil || h != hash {
+				t.Fatalf("hash %s, HashFile %s (%v)", hash, h, err)
+			}
+			// Under WholeBytes of the file's own size it is read, and found to
+			// stream from those bytes.
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			small, err := New(Options{Now: func() time.Time { return testNow }, Limits: Limits{WholeBytes: st.Size()}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data, hash, _, streams, err := small.readIn(p); !streams || data != nil || hash != whash || err != nil {
+				t.Fatalf("under its own size: streams %v, held %d bytes, hash %s (%v); want true, 0, %s", streams, len(data), hash, err, whash)
 			}
 			want, err := whole.Check(context.Background(), []string{p})
 			if err != nil {
