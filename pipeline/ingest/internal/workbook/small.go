@@ -19,8 +19,8 @@ import (
 // `danvan run`), the styles part alone 0.08 s. TestSmallPartsAsDecode and
 // FuzzSmallPartsAsDecode hold the two to the same result.
 
-// decodeSmallOnly makes Open read every small part with decodeSmall: the
-// tests' reference.
+// decodeSmallOnly makes Open read every small part with decodeSmall, and
+// the shared strings with encoding/xml alone: the tests' reference.
 var decodeSmallOnly bool
 
 // scanSmall hands each element of part f, from its root (depth 1) to the
