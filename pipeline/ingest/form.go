@@ -112,9 +112,10 @@ type formReader struct {
 	shared  *columnMemo
 	columns map[string]columnRead
 	// names holds the header names of a value column for messages
-	// (valueNames), by what makes them: the sheets of a workbook mostly
-	// repeat one form's header under the same lines, and a map per value
-	// column of every sheet was ~300 KB of a 27-sheet workbook's fresh memory.
+	// (valueNames), by what makes them, past the shared memo's bounds (it
+	// keeps them for every file): the sheets of a workbook mostly repeat
+	// one form's header under the same lines, and a map per value column
+	// of every sheet was ~300 KB of a 27-sheet workbook's fresh memory.
 	// Its maps are shared by the rows and never changed once made.
 	names map[valueNamesKey]map[pipeline.Field]string
 }
@@ -124,8 +125,8 @@ type formReader struct {
 // table shares (sharedKey).
 type valueNamesKey struct{ name, shown, shared string }
 
-// maxValueNames bounds formReader.names; past it, a column's names are
-// made for it alone.
+// maxValueNames bounds columnMemo.names and formReader.names; past both,
+// a column's names are made for it alone.
 const maxValueNames = 4096
 
 // valueNames gives a value column's header names for messages: its
@@ -136,10 +137,17 @@ func (fr *formReader) valueNames(name, shown string, shared map[pipeline.Field]s
 	if m, ok := fr.names[k]; ok {
 		return m
 	}
+	memo := fr.memo()
+	if m, ok := memo.valueNames(k); ok {
+		return m
+	}
 	m := make(map[pipeline.Field]string, 3+len(shared))
 	m[pipeline.FieldIndicator], m[pipeline.FieldDisaggregation], m[pipeline.FieldValue] = name, shown, shown
 	for fd, n := range shared {
 		m[fd] = n
+	}
+	if memo.putValueNames(k, m) {
+		return m
 	}
 	if len(fr.names) < maxValueNames {
 		if fr.names == nil {
@@ -148,6 +156,28 @@ func (fr *formReader) valueNames(name, shown string, shared map[pipeline.Field]s
 		fr.names[k] = m
 	}
 	return m
+}
+
+// valueNames is the names kept for key k, if any.
+func (m *columnMemo) valueNames(k valueNamesKey) (map[pipeline.Field]string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	names, ok := m.names[k]
+	return names, ok
+}
+
+// putValueNames keeps names for key k, and reports whether it did: not past
+// maxValueNames, nor for a key over maxMemoKey bytes (the file's reader then
+// keeps them).
+func (m *columnMemo) putValueNames(k valueNamesKey, names map[pipeline.Field]string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.made++
+	if len(k.name)+len(k.shown)+len(k.shared) > maxMemoKey || len(m.names) >= maxValueNames {
+		return false
+	}
+	m.names[k] = names
+	return true
 }
 
 // sharedKey is one text for the names a table's columns share, the same
@@ -180,6 +210,12 @@ type columnMemo struct {
 	m  map[string]columnRead
 	// worked counts the columns worked out (for the tests).
 	worked int
+	// names holds a value column's header names (formReader.valueNames)
+	// the same way, for every file: the drop's forms made the same few
+	// maps again in each of 365 files (~3 % of the CPU of its ingest).
+	// Never changed once made (rows that change one copy it first).
+	names map[valueNamesKey]map[pipeline.Field]string
+	made  int // the names' maps made (for the tests)
 }
 
 const maxMemoColumns, maxMemoKey = 1 << 14, 1 << 10
@@ -209,7 +245,7 @@ func (m *columnMemo) put(key string, cr columnRead) bool {
 func (fr *formReader) memo() *columnMemo {
 	if fr.shared == nil {
 		fr.shared = fr.res.Derived(columnMemoKey{}, func() any {
-			return &columnMemo{m: map[string]columnRead{}}
+			return &columnMemo{m: map[string]columnRead{}, names: map[valueNamesKey]map[pipeline.Field]string{}}
 		}).(*columnMemo)
 	}
 	return fr.shared

@@ -803,9 +803,10 @@ func TestFormReaderRemembersPerFile(t *testing.T) {
 }
 
 // TestFormReaderSharesColumnsAcrossFiles: what a header column's texts
-// make is worked out once for the files read with one reference
-// (columnMemo): a reader of another file, with a Resolver of its own over
-// the same reference, works out no column the first worked out, and reads
+// make, and a value column's names, are worked out once for the files read
+// with one reference (columnMemo): a reader of another file, with a
+// Resolver of its own over the same reference, works out no column and
+// makes no names the first did, and reads
 // the same rows and refusals as a reader over a reference of its own.
 func TestFormReaderSharesColumnsAcrossFiles(t *testing.T) {
 	ref, err := pipeline.DefaultReference()
@@ -834,9 +835,9 @@ func TestFormReaderSharesColumnsAcrossFiles(t *testing.T) {
 		return got, fr
 	}
 	_, first := readAll(ref, "bao-cao-ha-tinh-2023.xlsx")
-	worked := first.memo().worked
-	if worked == 0 {
-		t.Fatal("the first file's reader kept no column")
+	worked, made := first.memo().worked, first.memo().made
+	if worked == 0 || made == 0 {
+		t.Fatalf("the first file's reader kept %d columns and made %d value columns' names", worked, made)
 	}
 	got, second := readAll(ref, "bao-cao-nghe-an-2024.xlsx")
 	if second.memo() != first.memo() {
@@ -844,6 +845,9 @@ func TestFormReaderSharesColumnsAcrossFiles(t *testing.T) {
 	}
 	if n := second.memo().worked; n != worked {
 		t.Errorf("the second file's reader worked out %d columns the first had worked out", n-worked)
+	}
+	if n := second.memo().made; n != made {
+		t.Errorf("the second file's reader made %d value columns' names the first had made", n-made)
 	}
 	own, err := pipeline.DefaultReference()
 	if err != nil {
