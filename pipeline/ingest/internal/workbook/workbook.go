@@ -625,16 +625,30 @@ func (g *tokenGuard) Read(p []byte) (int, error) {
 // count the directory declares.
 func checkDirectory(r io.ReaderAt, size int64) error {
 	const eocdLen, zip64LocLen, zip64EOCDLen = 22, 20, 56
-	tail := min(size, 65535+eocdLen)
-	buf := make([]byte, tail)
-	if _, err := r.ReadAt(buf, size-tail); err != nil && err != io.EOF {
+	// The end record is looked for from the end, over as much as a comment
+	// after it may take; a zip without a comment (Excel's, every office
+	// tool's) ends with it, so its last bytes are read first, and the rest
+	// only when they are not it: the whole tail was ~1 % of the CPU of a
+	// 365-form drop's ingest, a 40 KB form's every byte copied.
+	var last [zip64LocLen + eocdLen]byte // the end record and, before it, a zip64 locator's place
+	buf := last[:min(size, int64(len(last)))]
+	if _, err := r.ReadAt(buf, size-int64(len(buf))); err != nil && err != io.EOF {
 		return &FormatError{Err: err}
 	}
 	at := -1
-	for i := len(buf) - eocdLen; i >= 0; i-- {
-		if binary.LittleEndian.Uint32(buf[i:]) == 0x06054b50 {
-			at = i
-			break
+	if i := len(buf) - eocdLen; i >= 0 && binary.LittleEndian.Uint32(buf[i:]) == 0x06054b50 {
+		at = i
+	} else {
+		tail := min(size, 65535+eocdLen)
+		buf = make([]byte, tail)
+		if _, err := r.ReadAt(buf, size-tail); err != nil && err != io.EOF {
+			return &FormatError{Err: err}
+		}
+		for i := len(buf) - eocdLen; i >= 0; i-- {
+			if binary.LittleEndian.Uint32(buf[i:]) == 0x06054b50 {
+				at = i
+				break
+			}
 		}
 	}
 	if at < 0 {

@@ -3,6 +3,7 @@ package workbook
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
@@ -561,4 +562,76 @@ func firstSheetRows(t *testing.T, f *excelize.File) *Rows {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// TestCheckDirectory: a zip's directory is measured from its end record,
+// found at the end or before a comment, through a zip64 locator when the
+// record says so, and refused past maxDirectory either way.
+func TestCheckDirectory(t *testing.T) {
+	eocd := func(offset uint32, comment string) []byte {
+		b := make([]byte, 22, 22+len(comment))
+		binary.LittleEndian.PutUint32(b, 0x06054b50)
+		binary.LittleEndian.PutUint32(b[16:], offset)
+		binary.LittleEndian.PutUint16(b[20:], uint16(len(comment)))
+		return append(b, comment...)
+	}
+	// zip64 is a zip64 end record saying the directory starts at offset,
+	// its locator, then the end record pointing to them.
+	zip64 := func(before int, offset uint64, comment string) []byte {
+		b := make([]byte, before+56+20)
+		rec := b[before:]
+		binary.LittleEndian.PutUint32(rec, 0x06064b50)
+		binary.LittleEndian.PutUint64(rec[48:], offset)
+		loc := b[before+56:]
+		binary.LittleEndian.PutUint32(loc, 0x07064b50)
+		binary.LittleEndian.PutUint64(loc[8:], uint64(before))
+		return append(b, eocd(0xffffffff, comment)...)
+	}
+	large := make([]byte, maxDirectory+100)
+	var book bytes.Buffer
+	zw := zip.NewWriter(&book)
+	if _, err := zw.Create("a.xml"); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.SetComment(strings.Repeat("ghi chú ", 100)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	comment := strings.Repeat("c", 300)
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string // "", "limit" or "format"
+	}{
+		{"a zip with a comment", book.Bytes(), ""},
+		{"a small directory", append(make([]byte, 100), eocd(40, "")...), ""},
+		{"after a comment", append(make([]byte, 100), eocd(40, comment)...), ""},
+		{"a large directory", append(large, eocd(0, "")...), "limit"},
+		{"a large directory, a comment after", append(large, eocd(0, comment)...), "limit"},
+		{"zip64, a small directory", zip64(200, 150, ""), ""},
+		{"zip64, a large directory", zip64(maxDirectory+100, 0, ""), "limit"},
+		{"zip64, a large directory, a comment after", zip64(maxDirectory+100, 0, comment), "limit"},
+		{"the directory past the end", append(make([]byte, 10), eocd(1000, "")...), "format"},
+		{"no end record", make([]byte, 1000), "format"},
+		{"shorter than an end record", []byte("PK\x05\x06"), "format"},
+		{"an end record alone", eocd(0, ""), ""},
+	} {
+		err := checkDirectory(bytes.NewReader(c.data), int64(len(c.data)))
+		var le *LimitError
+		var fe *FormatError
+		got := ""
+		switch {
+		case errors.As(err, &le) && le.Limit == LimitDirectory:
+			got = "limit"
+		case errors.As(err, &fe):
+			got = "format"
+		case err != nil:
+			got = err.Error()
+		}
+		if got != c.want {
+			t.Errorf("%s: %q (%v), want %q", c.name, got, err, c.want)
+		}
+	}
 }
