@@ -43,12 +43,17 @@ func Read(ref *pipeline.Reference, file string, data []byte) (rows []pipeline.Ra
 
 // readIn is Read under lim, with the reader's notices (rowOut.notice).
 func readIn(ref *pipeline.Reference, file string, data []byte, lim Limits) (rows []pipeline.RawRow, rejects []pipeline.RowError, notices []pipeline.Warning, fe *pipeline.FileError) {
+	return readInDir(ref, file, data, lim, &zipDir{data: data})
+}
+
+// readInDir is readIn, dir data's zip directory.
+func readInDir(ref *pipeline.Reference, file string, data []byte, lim Limits, dir *zipDir) (rows []pipeline.RawRow, rejects []pipeline.RowError, notices []pipeline.Warning, fe *pipeline.FileError) {
 	defer func() {
 		if p := recover(); p != nil {
 			rows, rejects, notices, fe = nil, nil, nil, internalError(file, p)
 		}
 	}()
-	if fe := misnamed(file, data); fe != nil {
+	if fe := misnamedIn(file, data, dir); fe != nil {
 		return nil, nil, nil, fe
 	}
 	read, fe := readerFor(file, data)
@@ -60,7 +65,7 @@ func readIn(ref *pipeline.Reference, file string, data []byte, lim Limits) (rows
 	// here (functions compare by their code).
 	switch reflect.ValueOf(read).Pointer() {
 	case reflect.ValueOf(XLSX).Pointer():
-		return xlsxIn(ref, file, data, lim)
+		return xlsxIn(ref, file, data, lim, dir)
 	case reflect.ValueOf(JSONL).Pointer():
 		return jsonlIn(file, data, lim)
 	case reflect.ValueOf(CSV).Pointer():

@@ -13,7 +13,6 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -610,6 +609,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 		res.Status = Checked
 	}
 	var data []byte
+	var dir *zipDir // data's zip directory, listed once for every reader of it
 	var at stamp
 	var err error
 	stream := hash != nil // hashed beforehand; a workbook that streams is known once open (readIn)
@@ -620,7 +620,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 			res.Hash, at, err = h.hash, h.at, h.err
 		}
 	} else {
-		data, res.Hash, at, stream, err = in.readIn(path)
+		data, dir, res.Hash, at, stream, err = in.readIn(path)
 	}
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
@@ -715,7 +715,7 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 		res, err = in.outcome(ctx, tr, b, strikes, res, err)
 		return res, nil, err
 	}
-	res, store, err := in.readWhole(ctx, fctx, vp, data, b, sink, res)
+	res, store, err := in.readWhole(ctx, fctx, vp, data, dir, b, sink, res)
 	if err != nil || store == nil {
 		res, err = in.outcome(ctx, tr, b, strikes, res, err)
 		return res, nil, err
@@ -794,14 +794,14 @@ func (in *Ingester) tooLarge(name string, size int64, whole bool) *pipeline.File
 // What stores the file is handed back (nil when sink is nil: nothing to
 // store), to run on another goroutine while the next file is read; it
 // uses the run's ctx only.
-func (in *Ingester) readWhole(ctx, fctx context.Context, vp **pipeline.Validator, data []byte, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, func(FileResult) (FileResult, error), error) {
+func (in *Ingester) readWhole(ctx, fctx context.Context, vp **pipeline.Validator, data []byte, dir *zipDir, b pipeline.Batch, sink pipeline.Sink, res FileResult) (FileResult, func(FileResult) (FileResult, error), error) {
 	name, path := b.SourceFile, b.SourcePath
 	if err := fctx.Err(); err != nil {
 		return res, nil, err
 	}
 	v := *vp
 	done := make(chan validated, 1)
-	go func() { done <- in.validate(v, name, data) }()
+	go func() { done <- in.validateIn(v, name, data, dir) }()
 	var out validated
 	select {
 	case out = <-done:
@@ -863,7 +863,12 @@ type validated struct {
 
 // validate reads and validates a file held in memory.
 func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (out validated) {
-	rows, readRejects, notices, fe := readIn(in.opts.Reference, name, data, in.opts.Limits)
+	return in.validateIn(v, name, data, &zipDir{data: data})
+}
+
+// validateIn is validate, dir data's zip directory.
+func (in *Ingester) validateIn(v *pipeline.Validator, name string, data []byte, dir *zipDir) (out validated) {
+	rows, readRejects, notices, fe := readInDir(in.opts.Reference, name, data, in.opts.Limits, dir)
 	if fe != nil {
 		return validated{fe: fe}
 	}
@@ -889,21 +894,22 @@ func (in *Ingester) validate(v *pipeline.Validator, name string, data []byte) (o
 // whether it streams after all (a workbook whose parts unzip to more than
 // Limits.WholeBytes, by its zip directory), its bytes and their hash (a
 // file that streams, or too large to read whole, is hashed as it streams
-// by, never held, and data is nil), and whether path is still that file,
+// by, never held, and data is nil), its zip directory for the readers of
+// data (listed at most once), and whether path is still that file,
 // unchanged, once read. A commune's form was opened four times and stated
 // twice for this, a ~10 µs system call each on the machines measured.
-func (in *Ingester) readIn(path string) (data []byte, hash string, at stamp, streams bool, err error) {
+func (in *Ingester) readIn(path string) (data []byte, dir *zipDir, hash string, at stamp, streams bool, err error) {
 	f, err := openInput(path)
 	if err != nil {
-		return nil, "", at, false, err
+		return nil, nil, "", at, false, err
 	}
 	defer f.Close()
 	if writeLocked(f) {
-		return nil, "", at, false, errLocked
+		return nil, nil, "", at, false, errLocked
 	}
 	info, err := f.Stat()
 	if err != nil {
-		return nil, "", at, false, err
+		return nil, nil, "", at, false, err
 	}
 	at = stamp{info}
 	lim := in.opts.Limits
@@ -916,19 +922,22 @@ func (in *Ingester) readIn(path string) (data []byte, hash string, at stamp, str
 	streams = book && !fromBytes && lim.workbookStreams(f, size)
 	if streams || !whole {
 		if hash, err = hashOf(f); err != nil {
-			return nil, "", at, streams, err
+			return nil, nil, "", at, streams, err
 		}
 	} else {
 		if data, err = readAll(f, size); err != nil {
-			return nil, "", at, false, err
+			return nil, nil, "", at, false, err
 		}
 		sum := sha256.Sum256(data)
 		hash = hex.EncodeToString(sum[:])
-		if fromBytes && lim.workbookStreams(bytes.NewReader(data), int64(len(data))) {
-			data, streams = nil, true
+		dir = &zipDir{data: data}
+		if fromBytes {
+			if zr, err := dir.reader(); err == nil && lim.listedStreams(zr) {
+				data, dir, streams = nil, nil, true
+			}
 		}
 	}
-	return data, hash, at, streams, at.same(path)
+	return data, dir, hash, at, streams, at.same(path)
 }
 
 // smallWorkbook bounds the workbooks whose bytes readIn reads before it

@@ -119,9 +119,11 @@ func (l Limits) set(flag string) (vi, en string) {
 // workbook reader says what is wrong.
 func (l Limits) workbookStreams(r io.ReaderAt, size int64) bool {
 	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		return false
-	}
+	return err == nil && l.listedStreams(zr)
+}
+
+// listedStreams is workbookStreams of a workbook listed already.
+func (l Limits) listedStreams(zr *zip.Reader) bool {
 	var n uint64
 	for _, f := range zr.File {
 		n += f.UncompressedSize64

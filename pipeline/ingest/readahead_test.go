@@ -32,7 +32,7 @@ func TestSheetsReadAhead(t *testing.T) {
 		t.Helper()
 		defer func(old int64) { readAhead = old }(readAhead)
 		readAhead = ahead
-		rows, rejects, _, fe := xlsxIn(ref, name, data, DefaultLimits())
+		rows, rejects, _, fe := xlsxIn(ref, name, data, DefaultLimits(), &zipDir{data: data})
 		return outcome{rows, rejects, fe}
 	}
 	form := formSheet()

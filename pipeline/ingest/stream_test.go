@@ -39,8 +39,8 @@ func TestStreamedWorkbooksReadAsWhole(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data, hash, _, streams, err := in.readIn(p)
-			wdata, whash, _, wholeStreams, werr := whole.readIn(p)
+			data, _, hash, _, streams, err := in.readIn(p)
+			wdata, _, whash, _, wholeStreams, werr := whole.readIn(p)
 			if !streams || wholeStreams || err != nil || werr != nil {
 				t.Fatalf("streams: %v under the largest sheet, %v by default (%v, %v); want true, false", streams, wholeStreams, err, werr)
 			}
@@ -63,7 +63,7 @@ func TestStreamedWorkbooksReadAsWhole(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if data, hash, _, streams, err := small.readIn(p); !streams || data != nil || hash != whash || err != nil {
+			if data, _, hash, _, streams, err := small.readIn(p); !streams || data != nil || hash != whash || err != nil {
 				t.Fatalf("under its own size: streams %v, held %d bytes, hash %s (%v); want true, 0, %s", streams, len(data), hash, err, whash)
 			}
 			want, err := whole.Check(context.Background(), []string{p})

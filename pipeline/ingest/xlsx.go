@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -25,13 +26,13 @@ import (
 // skipped (instructions, charts); a workbook where no sheet has a table is
 // refused.
 func XLSX(ref *pipeline.Reference, file string, data []byte) ([]pipeline.RawRow, []pipeline.RowError, *pipeline.FileError) {
-	rows, rejects, _, fe := xlsxIn(ref, file, data, DefaultLimits())
+	rows, rejects, _, fe := xlsxIn(ref, file, data, DefaultLimits(), &zipDir{data: data})
 	return rows, rejects, fe
 }
 
 // xlsxIn is XLSX under lim, with its notices (sheets not read, total rows
 // under long tables).
-func xlsxIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
+func xlsxIn(ref *pipeline.Reference, file string, data []byte, lim Limits, dir *zipDir) ([]pipeline.RawRow, []pipeline.RowError, []pipeline.Warning, *pipeline.FileError) {
 	// The rows in sheet order: a form sheet's rows as the form reader made
 	// them, a run of a long table's rows as one part, copied once into one
 	// slice at the end (a workbook of 27 forms grew one slice of RawRows,
@@ -40,7 +41,7 @@ func xlsxIn(ref *pipeline.Reference, file string, data []byte, lim Limits) ([]pi
 	var long []pipeline.RawRow
 	var rejects []pipeline.RowError
 	var notices []pipeline.Warning
-	x := &xlsxSource{file: file, lim: lim.withDefaults(), reference: ref}
+	x := &xlsxSource{file: file, lim: lim.withDefaults(), reference: ref, dir: dir}
 	fe, _ := x.read(bytes.NewReader(data), int64(len(data)), true, rowOut{
 		row: func(_ int, raw *pipeline.RawRow, _ *cellIDs) error {
 			long = append(long, *raw)
@@ -90,6 +91,7 @@ type xlsxSource struct {
 	file      string
 	lim       Limits
 	reference *pipeline.Reference
+	dir       *zipDir    // the directory of the workbook held in memory; nil when it streams
 	ranges    []seqRange // the seqs of each sheet read, in order
 	next      int        // the first seq of the next sheet
 }
@@ -154,7 +156,11 @@ func (x *xlsxSource) read(ra io.ReaderAt, size int64, whole bool, out rowOut) (*
 	case !bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return notSpreadsheet(file, "không phải tệp nén Office Open XML", "not an Office Open XML package"), nil
 	}
-	book, err := workbook.Open(ra, size, x.lim.workbook())
+	var listed *zip.Reader // the directory listed already, of the bytes ra reads
+	if x.dir != nil {
+		listed, _ = x.dir.reader()
+	}
+	book, err := workbook.OpenListed(ra, size, listed, x.lim.workbook())
 	if err != nil {
 		return x.lim.workbookError(file, err), nil
 	}

@@ -121,12 +121,20 @@ type sheet struct {
 // Open reads the directory, the workbook part and the shared strings of the
 // workbook in r.
 func Open(r io.ReaderAt, size int64, lim Limits) (*Book, error) {
+	return OpenListed(r, size, nil, lim)
+}
+
+// OpenListed is Open, zr archive/zip's reader of the same size bytes as r
+// when the caller listed them already (nil: Open lists them).
+func OpenListed(r io.ReaderAt, size int64, zr *zip.Reader, lim Limits) (*Book, error) {
 	if err := checkDirectory(r, size); err != nil {
 		return nil, err
 	}
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		return nil, &FormatError{Err: err}
+	if zr == nil {
+		var err error
+		if zr, err = zip.NewReader(r, size); err != nil {
+			return nil, &FormatError{Err: err}
+		}
 	}
 	b := &Book{r: r, size: size, files: make(map[string]*zip.File, len(zr.File)), lim: lim}
 	var all uint64 // every part, read or not: a part no reader here opens is still a bomb for the next program

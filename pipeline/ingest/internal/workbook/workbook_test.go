@@ -635,3 +635,30 @@ func TestCheckDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenListed: a workbook whose directory its caller listed is read
+// from that listing, not listed again, and read as Open reads it.
+func TestOpenListed(t *testing.T) {
+	baseOnce.Do(func() { base = smallBase(t) })
+	r := bytes.NewReader(base)
+	zr, err := zip.NewReader(r, int64(len(base)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, err := OpenListed(r, int64(len(base)), zr, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if listed.file(f.Name) != f {
+			t.Errorf("%s: not the listing's entry", f.Name)
+		}
+	}
+	own, err := Open(r, int64(len(base)), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(listed.Sheets(), listed.shown), fmt.Sprint(own.Sheets(), own.shown); got != want {
+		t.Errorf("listed: %s, opened: %s", got, want)
+	}
+}
