@@ -153,8 +153,8 @@ type Options struct {
 	// TempDir is where refused rows wait when they must (refusals.go):
 	// the data directory's temp folder. Empty: the system's.
 	TempDir string
-	// Version is this build's version (DefaultOptions: its VCS revision;
-	// empty when the build records none). A file another version
+	// Version is this build's version (DefaultOptions: its Go build ID,
+	// buildVersion; empty where it cannot be read). A file another build
 	// quarantined for what a reader judged of it is read again once
 	// (readAgain); empty: never.
 	Version string
