@@ -57,19 +57,7 @@ func TestQuarantinedByAnotherVersionReadAgain(t *testing.T) {
 	}
 	run := func(what string, want map[string]Status) {
 		t.Helper()
-		sum, err := in.Files(context.Background(), []string{inbox}, st)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		got := map[string]Status{}
-		for _, f := range sum.Files {
-			got[f.File] = f.Status
-		}
-		for name, w := range want {
-			if got[name] != w {
-				t.Errorf("%s: %s %s, want %s", what, name, got[name], w)
-			}
-		}
+		runStatuses(t, in, inbox, st, what, want)
 	}
 	run("the first run of this version", map[string]Status{"cu.csv": Loaded, "gioi-han.csv": Skipped, "doc-hai.csv": Skipped, "nay.csv": Skipped})
 	e, err := dd.ReadEntry(dd.Dir(data).ManifestFile(hex.EncodeToString(func() []byte { s := sha256.Sum256([]byte(files["cu.csv"])); return s[:] }())))

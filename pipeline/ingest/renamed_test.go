@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan/pipeline"
 	dd "github.com/danvan/danvan/pipeline/layout"
 	"github.com/danvan/danvan/pipeline/store"
 )
@@ -37,24 +38,14 @@ func TestRenamedAfterQuarantineIsLoaded(t *testing.T) {
 	}
 	run := func(what string, want map[string]Status) {
 		t.Helper()
-		sum, err := in.Files(context.Background(), []string{inbox}, st)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		got := map[string]Status{}
-		for _, f := range sum.Files {
-			got[f.File] = f.Status
+		files := runStatuses(t, in, inbox, st, what, want)
+		for _, f := range files {
 			if f.Status == Loaded && f.Accepted != 3 {
 				t.Errorf("%s: %s loaded %d values, want 3", what, f.File, f.Accepted)
 			}
 		}
-		for name, w := range want {
-			if got[name] != w {
-				t.Errorf("%s: %s %s, want %s", what, name, got[name], w)
-			}
-		}
-		if len(got) != len(want) {
-			t.Errorf("%s: %v, want %v", what, got, want)
+		if len(files) != len(want) {
+			t.Errorf("%s: %d files, want %v", what, len(files), want)
 		}
 	}
 	put := func(name string) {
@@ -114,4 +105,25 @@ func TestLongCSVFormLeftAtItsTime(t *testing.T) {
 	if took > 2*time.Second {
 		t.Errorf("the file was left %v after it started, its time being %v", took, timeout)
 	}
+}
+
+// runStatuses ingests inbox into sink with in and checks the status of
+// each file named in want (what names the run in failures); it returns
+// every file's result.
+func runStatuses(t *testing.T, in *Ingester, inbox string, sink pipeline.Sink, what string, want map[string]Status) []FileResult {
+	t.Helper()
+	sum, err := in.Files(context.Background(), []string{inbox}, sink)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	got := map[string]Status{}
+	for _, f := range sum.Files {
+		got[f.File] = f.Status
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: %s %s, want %s", what, name, got[name], w)
+		}
+	}
+	return sum.Files
 }
