@@ -94,12 +94,7 @@ func TestCompletenessFollowsTheCalendar(t *testing.T) {
 
 	// A calendar of the data directory's own replaces the embedded one.
 	w.Close()
-	if err := os.MkdirAll(filepath.Dir(layout.Dir(dir).Calendar()), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(layout.Dir(dir).Calendar(), []byte("level,report,from,until,deadline_days\ndistrict,year,,2025-H1,30\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeCalendar(t, dir, "level,report,from,until,deadline_days\ndistrict,year,,2025-H1,30\n")
 	w = open(t, dir, warehouse.Options{})
 	refresh(t, w)
 	got = rows(t, w, `SELECT period, received, on_time, deadline FROM mart_completeness WHERE province_code = '38' ORDER BY period`)
@@ -190,17 +185,24 @@ func TestCalendarChangeKeepsStaging(t *testing.T) {
 	w := open(t, dir, warehouse.Options{})
 	refresh(t, w)
 	w.Close()
-	if err := os.MkdirAll(filepath.Dir(layout.Dir(dir).Calendar()), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(layout.Dir(dir).Calendar(), []byte("level,report,from,until,deadline_days\ndistrict,year,,2025-H1,30\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeCalendar(t, dir, "level,report,from,until,deadline_days\ndistrict,year,,2025-H1,30\n")
 	w = open(t, dir, warehouse.Options{})
 	if res := refresh(t, w); res.Mode != warehouse.Unchanged {
 		t.Errorf("another calendar: refresh %s, want %s (the kept tables do not read it)", res.Mode, warehouse.Unchanged)
 	}
 	if got := one(t, w, `SELECT status || ' ' || deadline FROM mart_reporting WHERE unit_code = '380' AND period = '2023'`); got != "on_time 2024-01-30" {
 		t.Errorf("380's 2023 under the new calendar: %s, want on_time 2024-01-30", got)
+	}
+}
+
+// writeCalendar gives the data directory dir a reporting calendar of its
+// own, text, in place of the embedded one.
+func writeCalendar(t *testing.T, dir, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(layout.Dir(dir).Calendar()), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(layout.Dir(dir).Calendar(), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
