@@ -146,7 +146,10 @@ func (s *Store) Has(hash string) bool { return s.waits(hash) || layout.Committed
 // judged it and when it arrived (ingest reads such a file again once it is
 // named rightly, or once by another build: readAgain).
 func (s *Store) QuarantineRecord(hash string) (layout.Entry, bool) {
-	if layout.CheckBatch(hash) != nil {
+	// Bytes whose commit waits for the seal were read by this process: the
+	// record on disk is still the quarantine they replace, and a copy of
+	// them read again from it was loaded twice.
+	if layout.CheckBatch(hash) != nil || s.waits(hash) {
 		return layout.Entry{}, false
 	}
 	// A quarantined file's copy is kept in its folder: without one, the
