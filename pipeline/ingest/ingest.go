@@ -635,13 +635,14 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 		}
 	}
 	b := pipeline.Batch{Hash: res.Hash, SourceFile: name, SourcePath: path, IngestedAt: in.opts.Now().UTC(), Reader: in.opts.Version}
+	was := "" // the code another build quarantined the file with, when it is read again for that
 	if sink != nil && sink.Has(res.Hash) {
-		again, arrived := in.readAgain(sink, res.Hash, name, data)
+		again, arrived, code := in.readAgain(sink, res.Hash, name, data)
 		if refuse != nil || !again {
 			res.Status = Skipped
 			return res, nil, nil
 		}
-		if !arrived.IsZero() {
+		if was = code; !arrived.IsZero() {
 			b.IngestedAt = arrived
 		}
 	}
@@ -713,17 +714,18 @@ func (in *Ingester) file(ctx context.Context, vp **pipeline.Validator, path stri
 	if stream {
 		res, err = in.streamFile(ctx, fctx, *vp, path, at, b, sink, res)
 		res, err = in.outcome(ctx, tr, b, strikes, res, err)
-		return res, nil, err
+		return judgedAlike(res, was), nil, err
 	}
 	res, store, err := in.readWhole(ctx, fctx, vp, data, dir, b, sink, res)
 	if err != nil || store == nil {
 		res, err = in.outcome(ctx, tr, b, strikes, res, err)
-		return res, nil, err
+		return judgedAlike(res, was), nil, err
 	}
 	return res, &toStore{alone: alone,
 		store: func() (FileResult, error) {
 			res, err := store(res)
-			return in.outcome(ctx, tr, b, strikes, res, err)
+			res, err = in.outcome(ctx, tr, b, strikes, res, err)
+			return judgedAlike(res, was), err
 		},
 		release: func() {
 			if tr != nil {
@@ -752,21 +754,36 @@ type quarantineRecords interface {
 //     They keep the time they arrived (arrived), so a correction sent
 //     after them still replaces them. Quarantined again, the record names
 //     this build, so they are read again once per build, not every run.
-func (in *Ingester) readAgain(sink pipeline.Sink, hash, name string, data []byte) (again bool, arrived time.Time) {
+func (in *Ingester) readAgain(sink pipeline.Sink, hash, name string, data []byte) (again bool, arrived time.Time, code string) {
 	q, ok := sink.(quarantineRecords)
 	if !ok {
-		return false, time.Time{}
+		return false, time.Time{}, ""
 	}
 	// The record first: it is looked at only for bytes quarantined (every
 	// file skipped comes here), the content's kind then.
 	e, ok := q.QuarantineRecord(hash)
 	switch {
 	case !ok:
-		return false, time.Time{}
+		return false, time.Time{}, ""
 	case in.opts.Version != "" && e.JudgedBy != in.opts.Version && !limitCodes[e.Code]:
-		return true, e.IngestedAt
+		return true, e.IngestedAt, e.Code
 	}
-	return data != nil && e.Code == codeWrongFileType && kindOf(data) != nil && misnamed(name, data) == nil, time.Time{}
+	return data != nil && e.Code == codeWrongFileType && kindOf(data) != nil && misnamed(name, data) == nil, time.Time{}, ""
+}
+
+// judgedAlike lists a file this build read again because another build
+// quarantined it (readAgain) and quarantined again for the same kind of
+// problem (code was) as skipped, as every run before the upgrade listed
+// it: nothing about it is new, and an unattended night after an upgrade
+// ended with exit 3 and a problem list of files already reported (their
+// record is written again all the same, naming this build, so they are
+// not read again). Quarantined for another problem, or loaded, it is news
+// and listed as such.
+func judgedAlike(res FileResult, was string) FileResult {
+	if was == "" || res.Status != Quarantined || res.FileErr == nil || res.FileErr.Code != was {
+		return res
+	}
+	return FileResult{File: res.File, Path: res.Path, Hash: res.Hash, Status: Skipped}
 }
 
 // tooLarge refuses a file of size bytes over Limits.FileBytes, or, when it
