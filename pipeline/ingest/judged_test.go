@@ -230,3 +230,33 @@ func TestQuarantinedAgainForAnotherProblem(t *testing.T) {
 		t.Errorf("%d faults, want the file's", n)
 	}
 }
+
+// TestReadAgainWithoutItsCopy: a file another version quarantined whose
+// copy in the quarantine folder was removed (housekeeping: check says
+// nothing is to be done for the figures) is read again all the same when
+// its bytes are in the inbox, and loads; it was taken for a file loaded
+// and skipped for good, its values never loaded.
+func TestReadAgainWithoutItsCopy(t *testing.T) {
+	text := header + good
+	inbox, data := writeTree(t, map[string]string{"cu.csv": text}), t.TempDir()
+	st, err := store.Open(data, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sum := sha256.Sum256([]byte(text))
+	b := pipeline.Batch{Hash: hex.EncodeToString(sum[:]), SourceFile: "cu.csv", SourcePath: filepath.Join(inbox, "cu.csv"),
+		IngestedAt: testNow, Reader: "v1"}
+	if err := st.Quarantine(context.Background(), b, bilingual(b.SourceFile, "no_header", "đã bị cách ly", "quarantined")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dd.Dir(data).QuarantineDir(b.Hash)); err != nil {
+		t.Fatal(err)
+	}
+	in, err := New(Options{Now: func() time.Time { return testNow.Add(24 * time.Hour) }, Version: "v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runStatuses(t, in, inbox, st, "the first run of v2", map[string]Status{"cu.csv": Loaded})
+	runStatuses(t, in, inbox, st, "the run after", map[string]Status{"cu.csv": Skipped})
+}

@@ -152,12 +152,11 @@ func (s *Store) QuarantineRecord(hash string) (layout.Entry, bool) {
 	if layout.CheckBatch(hash) != nil || s.waits(hash) {
 		return layout.Entry{}, false
 	}
-	// A quarantined file's copy is kept in its folder: without one, the
-	// record of a file skipped as loaded is not read.
-	if _, err := os.Stat(s.dir.QuarantineDir(hash)); err != nil {
-		return layout.Entry{}, false
-	}
-	e, err := layout.ReadEntry(s.dir.ManifestFile(hash))
+	// The record as the run's repair parsed it (ReadRecord: a stat, as
+	// looking for the quarantine folder was). Not by that folder: once its
+	// copy was removed, a quarantined file was taken for one loaded and
+	// never read again, its values never loaded.
+	e, err := layout.ReadRecord(s.dir.ManifestFile(hash))
 	if err != nil || e.Status != layout.Quarantined {
 		return layout.Entry{}, false
 	}
