@@ -209,6 +209,20 @@ func badCases(t *testing.T) []badCase {
 			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"}, {1, 2, 3, 4, 5},
 			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", 5},
 		}}), accepted: 1},
+		// A long table with a title (and a blank line) typed above its
+		// header, as a clerk heads a sheet before saving it as CSV: the
+		// header is found under the title and the rows read by the long
+		// table's rules. It was read as a form and quarantined whole for
+		// want of a "Tỉnh:" line, every row with it.
+		{name: "csv_long_title_above", file: "bao-cao-dong.csv", data: []byte("BÁO CÁO SỐ LIỆU CÔNG TÁC DÂN VẬN NĂM 2023,,,,,,\n,,,,,,\n" + header + good +
+			"Hà Tĩnh,Thạch Hà,Năm 2023,dialogues,,-3,\n"),
+			code: "negative_value", ref: "dòng 5", column: "gia_tri", reason: "âm", accepted: 1, refused: 1},
+		{name: "long_sheet_title_above", file: "bao-cao-dong.xlsx", data: fixtureXLSX(t, xsheet{name: "Sheet1", rows: [][]any{
+			{"Báo cáo số liệu công tác dân vận"}, {"Năm 2023"},
+			{"tinh", "don_vi", "ky_bao_cao", "chi_tieu", "gia_tri"},
+			{"Hà Tĩnh", "Cẩm Xuyên", "2023", "dialogues", 28},
+			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", -3},
+		}}), code: "negative_value", ref: "Sheet1!E5", column: "gia_tri", reason: "âm", accepted: 1, refused: 1},
 		// A form whose header groups columns under a merged cell, saved
 		// as CSV: the group's name is in its first cell only, the others
 		// empty, as a CSV keeps no merged cells (so too a workbook whose

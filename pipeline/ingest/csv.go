@@ -117,10 +117,45 @@ func csvRead(file string, r io.Reader, lim Limits, form *csvForm, out rowOut) (*
 	}
 	l, fe := newLayout(file, names)
 	if fe != nil {
-		if form != nil && !longColumns(names) {
-			return form.read(s, file, lim, blanks, names, fe, out)
+		if form == nil || longColumns(names) {
+			return fe, nil
 		}
-		return fe, nil
+		// A title typed above a long table's header: the header is
+		// looked for in the lines under it (titledHeader); the lines read
+		// go to the form reader when none is.
+		lines := [][]string{append([]string(nil), names...)}
+		for title := titleLine(names); title && len(lines) <= maxTitleLines; {
+			line, bad, err := s.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return s.readError(file, err), nil
+			}
+			if bad != nil {
+				if broken := s.checkBroken(file, line, bad); broken != nil {
+					return broken, nil
+				}
+				return fe, nil
+			}
+			texts := make([]string, 0, len(s.fields))
+			for _, f := range s.fields {
+				t, _ := s.str(f)
+				texts = append(texts, t)
+			}
+			if s.invalid {
+				return s.badLine(file, line), nil
+			}
+			if hl, ok := titledHeader(file, texts); ok {
+				l, fe, names = hl, nil, texts
+				break
+			}
+			lines = append(lines, texts)
+			title = titleLine(texts)
+		}
+		if fe != nil {
+			return form.read(s, file, lim, blanks, lines, fe, out)
+		}
 	}
 	for i, f := range l.fields {
 		if f == pipeline.FieldValue || f == pipeline.FieldSubmittedAt {

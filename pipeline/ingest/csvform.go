@@ -28,10 +28,11 @@ type csvForm struct {
 }
 
 // read reads the rest of s as a form's grid, the records before it being
-// blank blank ones then first; notHeader is the refusal of first as a long
-// table's header, returned when the grid is no form either, or is too large
-// to be read whole.
-func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first []string, notHeader *pipeline.FileError, out rowOut) (*pipeline.FileError, error) {
+// blank blank ones then lines (the first line not blank, and those read
+// after it looking for a long table's header under a title); notHeader is
+// the refusal of the first as a long table's header, returned when the
+// grid is no form either, or is too large to be read whole.
+func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, lines [][]string, notHeader *pipeline.FileError, out rowOut) (*pipeline.FileError, error) {
 	grid := make([][]string, blank, blank+64)
 	size, cells, filled := 0, blank, 0
 	add := func(texts []string) bool {
@@ -69,10 +70,12 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, first
 		}
 		return notHeader
 	}
-	if !add(first) {
-		return tooLarge(), nil
+	for _, line := range lines {
+		if !add(line) {
+			return tooLarge(), nil
+		}
 	}
-	texts := make([]string, 0, len(first))
+	texts := make([]string, 0, len(lines[0]))
 	for {
 		line, bad, err := s.next()
 		if err == io.EOF {

@@ -50,6 +50,37 @@ func headerKey(s string) string {
 	return strings.ReplaceAll(pipeline.Fold(s), " ", "")
 }
 
+// maxTitleLines is how many lines a title above a long table's header may
+// take (titledHeader), blank lines included: a title, a subtitle, a
+// unit's or date line, blank lines between.
+const maxTitleLines = 6
+
+// titleLine reports whether a line above a long table's header may be its
+// title: it names no long table's column and holds no figure (a cell that
+// is a number alone). A line with a figure is no title: it may be a row of
+// values typed above the header, and the form reader has the file.
+func titleLine(cells []string) bool {
+	for _, c := range cells {
+		c = strings.TrimSpace(c)
+		if c != "" && strings.Trim(c, "0123456789.,") == "" {
+			return false
+		}
+	}
+	return recognised(cells) == 0
+}
+
+// titledHeader is the layout of a line under title lines when it is a
+// long table's whole header: it names the indicator or value column and
+// every column a long table needs. Anything less is left to the form
+// reader, which reads a form's key lines above its table ("Tỉnh: …").
+func titledHeader(file string, cells []string) (*layout, bool) {
+	if !longHeader(cells) {
+		return nil, false
+	}
+	l, fe := newLayout(file, cells)
+	return l, fe == nil
+}
+
 // required long-table columns, in the order messages name them.
 var required = []pipeline.Field{pipeline.FieldProvince, pipeline.FieldPeriod, pipeline.FieldIndicator, pipeline.FieldValue}
 
