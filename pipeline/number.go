@@ -131,13 +131,15 @@ func parseNumber(s string) (Number, error) {
 	rest = strings.TrimSpace(strings.Trim(rest, " ()"))
 	if rest != "" && n.Qualifier == Exact {
 		// A qualifier the list writes after the figure ("12 trở lên",
-		// "12 mô hình trở lên").
+		// "12 mô hình trở lên"), in brackets too ("1.200 người (ước)",
+		// whose closing bracket the trim above took).
 		folded := Fold(rest)
 		for _, qw := range numberWords().cellAfter {
-			if folded == qw.word || strings.HasSuffix(folded, " "+qw.word) {
+			if folded == qw.word || strings.HasSuffix(folded, " "+qw.word) || strings.HasSuffix(folded, " ("+qw.word) {
 				n.Qualifier = qw.q
 				words := strings.Fields(rest)
 				rest = strings.Join(words[:max(0, len(words)-len(strings.Fields(qw.word)))], " ")
+				rest = strings.TrimSpace(strings.TrimSuffix(rest, "("))
 				break
 			}
 		}

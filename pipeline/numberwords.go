@@ -21,7 +21,16 @@ var wordsFS embed.FS
 // QualifierRows and MultiplierRows are the lines of words/qualifiers.tsv
 // (phrase, qualifier, side, where) and words/multipliers.tsv (word, value),
 // comments left out: the narrative extractor's lexicon reads them as its own.
-func QualifierRows() [][]string { return cloneRows(numberWords().qualifierRows) }
+// The words of cells only (where "cell") are left out.
+func QualifierRows() [][]string {
+	var rows [][]string
+	for _, r := range numberWords().qualifierRows {
+		if len(r) <= 3 || r[3] != "cell" {
+			rows = append(rows, r)
+		}
+	}
+	return cloneRows(rows)
+}
 
 // MultiplierRows: see QualifierRows.
 func MultiplierRows() [][]string { return cloneRows(numberWords().multiplierRows) }

@@ -85,3 +85,27 @@ func TestQualifierWordsOfProseInCells(t *testing.T) {
 		t.Errorf("ParseNumber(%q) = %+v, %v; want refused", "trở lên 5", n, err)
 	}
 }
+
+// TestCellQualifiersNotInProse: the words of cells only (where "cell", a
+// figure's "(ước)", "(tạm tính)") are read in a cell and a qualifier
+// column, and are not handed to the narrative reader, whose prose they
+// would change ("tạm tính" there is an action, not a figure's note).
+func TestCellQualifiersNotInProse(t *testing.T) {
+	cell := 0
+	for _, r := range numberWords().qualifierRows {
+		if len(r) > 3 && r[3] == "cell" {
+			cell++
+			if q, ok := ParseQualifier(r[0]); !ok || string(q) != r[1] {
+				t.Errorf("ParseQualifier(%q) = %q, %v; want %s", r[0], q, ok, r[1])
+			}
+		}
+	}
+	if cell == 0 {
+		t.Fatal("no word of cells only in qualifiers.tsv")
+	}
+	for _, r := range QualifierRows() {
+		if len(r) > 3 && r[3] == "cell" {
+			t.Errorf("QualifierRows hands %q, a word of cells only, to prose", r[0])
+		}
+	}
+}

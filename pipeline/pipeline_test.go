@@ -52,6 +52,13 @@ func TestParseNumber(t *testing.T) {
 		// "after"): "12 trở lên" was refused, its unit "trở lên".
 		{"12 trở lên", 12, AtLeast, ""},
 		{"12 mô hình trở lên", 12, AtLeast, "mo hinh"},
+		// An estimate noted after the figure, in brackets, as templates
+		// ask for a period not yet closed (qualifiers.tsv, where "cell"):
+		// each was refused, its unit "ước".
+		{"12 (ước)", 12, Approx, ""},
+		{"12 (ước tính)", 12, Approx, ""},
+		{"350 (tạm tính)", 350, Approx, ""},
+		{"1.200 người (ước)", 1200, Approx, "nguoi"},
 		{"1,2 tỷ đồng", 1.2e9, Exact, "đồng"},
 		{"4,3 tỷ", 4.3e9, Exact, ""},
 		{"1 tỷ 250 triệu đồng", 1.25e9, Exact, "đồng"},

@@ -223,6 +223,13 @@ func badCases(t *testing.T) []badCase {
 			{"Hà Tĩnh", "Cẩm Xuyên", "2023", "dialogues", 28},
 			{"Hà Tĩnh", "Thạch Hà", "2023", "dialogues", -3},
 		}}), code: "negative_value", ref: "Sheet1!E5", column: "gia_tri", reason: "âm", accepted: 1, refused: 1},
+		// An estimate noted in brackets after the figure, as templates ask
+		// for a period not yet closed: read as an approximate figure (it
+		// was refused as a unit "ước"); the exact row beside it still
+		// lands, and an unknown note in brackets is still refused.
+		{name: "csv_estimate_in_brackets", file: "uoc.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,Năm 2023,dialogues,,12 (ước),\n" +
+			"Hà Tĩnh,Can Lộc,Năm 2023,dialogues,,350 (tạm tính),\n" + "Hà Tĩnh,Nghi Xuân,Năm 2023,dialogues,,9 (chưa duyệt),\n"),
+			code: "wrong_unit", ref: "dòng 5", column: "gia_tri", reason: "chưa duyệt", accepted: 3, refused: 1},
 		// A form whose header groups columns under a merged cell, saved
 		// as CSV: the group's name is in its first cell only, the others
 		// empty, as a CSV keeps no merged cells (so too a workbook whose
