@@ -395,6 +395,47 @@ func badCases(t *testing.T) []badCase {
 			accepted: 4, refused: 0},
 		{name: "google_forms_responses_en", file: "responses.csv", data: []byte(`Timestamp,Email Address,Tỉnh,Đơn vị,Kỳ báo cáo,"Số cuộc tiếp xúc, đối thoại"` + "\n" +
 			`12/15/2023 9:30:12,a@example.vn,Hà Tĩnh,Thạch Hà,Năm 2023,12` + "\n"), accepted: 1, refused: 0},
+		// A unit that answered a Google Form twice, the second time to
+		// correct a figure: the later answer by the form tool's timestamp
+		// counts and the earlier's values it gives again are passed over
+		// (both were refused as conflicting). The timestamp only orders
+		// the answers: it is no submission date. Newest first here, so
+		// the order in the file does not decide.
+		{name: "google_forms_answered_twice", file: "tra-loi-hai-lan.csv", data: []byte(`"Dấu thời gian","Tỉnh","Đơn vị","Kỳ báo cáo","Số cuộc tiếp xúc, đối thoại","Hội thi ""Dân vận khéo"""` + "\n" +
+			`"15/12/2023 14:02:40","Hà Tĩnh","Thạch Hà","Năm 2023","13",""` + "\n" + `"15/12/2023 9:30:12","Hà Tĩnh","Thạch Hà","Năm 2023","12","2"` + "\n" +
+			`"16/12/2023 10:01:55","Hà Tĩnh","Can Lộc","Năm 2023","7","1"` + "\n"),
+			accepted: 4, refused: 0, warn: "replaced_in_file", warnRef: "tra-loi-hai-lan!E3", warnReason: "lần trả lời lúc 15/12/2023 09:30:12"},
+		// The same from a US-locale form (month first, "12/15/2023"): the
+		// column's days past 12 say which is the month.
+		{name: "google_forms_answered_twice_us", file: "responses-twice.csv", data: []byte(`Timestamp,Tỉnh,Đơn vị,Kỳ báo cáo,"Số cuộc tiếp xúc, đối thoại"` + "\n" +
+			`12/5/2023 8:05:13,Hà Tĩnh,Thạch Hà,Năm 2023,12` + "\n" + `12/15/2023 9:00:00,Hà Tĩnh,Thạch Hà,Năm 2023,13` + "\n" +
+			`12/16/2023 10:00:00,Hà Tĩnh,Can Lộc,Năm 2023,7` + "\n"),
+			accepted: 2, refused: 0, warn: "replaced_in_file", warnRef: "responses-twice!E2", warnReason: "lúc 05/12/2023 08:05:13"},
+		// When no day in the column is past 12 and the two readings order
+		// the answers differently (5/12 and 12/5), nothing is guessed: both
+		// are refused as before and a notice says why the timestamps did
+		// not decide; the other unit's answer lands.
+		{name: "google_forms_answered_twice_ambiguous", file: "tra-loi-mo-ho.csv", data: []byte(`Dấu thời gian,Tỉnh,Đơn vị,Kỳ báo cáo,"Số cuộc tiếp xúc, đối thoại"` + "\n" +
+			`5/12/2023 8:05:13,Hà Tĩnh,Thạch Hà,Năm 2023,12` + "\n" + `12/5/2023 9:00:00,Hà Tĩnh,Thạch Hà,Năm 2023,13` + "\n" +
+			`4/12/2023 10:00:00,Hà Tĩnh,Can Lộc,Năm 2023,7` + "\n"),
+			code: "conflicting_duplicate", ref: "tra-loi-mo-ho!E3", column: "gia_tri", reason: "cả hai bị từ chối", accepted: 1, refused: 2,
+			warn: "timestamp_ambiguous", warnRef: "tra-loi-mo-ho!A3", warnReason: "ngày/tháng hay tháng/ngày"},
+		// …but when both readings put the same answer last, it counts.
+		{name: "google_forms_answered_twice_either_reading", file: "tra-loi-ca-hai-cach.csv", data: []byte(`Dấu thời gian,Tỉnh,Đơn vị,Kỳ báo cáo,"Số cuộc tiếp xúc, đối thoại"` + "\n" +
+			`1/2/2024 8:05:13,Hà Tĩnh,Thạch Hà,Năm 2023,12` + "\n" + `3/4/2024 9:00:00,Hà Tĩnh,Thạch Hà,Năm 2023,13` + "\n" +
+			`4/12/2023 10:00:00,Hà Tĩnh,Can Lộc,Năm 2023,7` + "\n"),
+			accepted: 2, refused: 0, warn: "replaced_in_file", warnRef: "tra-loi-ca-hai-cach!E2", warnReason: "lần trả lời sau"},
+		// The answers downloaded as a workbook (Google Sheets' .xlsx): the
+		// timestamps are date cells, whose day and month the cell's number
+		// says (US format m/d/yyyy here), so no reading is guessed: the
+		// answer of 5 Dec counts over that of 12 May, whatever days the
+		// column shows.
+		{name: "google_forms_answered_twice_xlsx", file: "cau-tra-loi.xlsx", data: fixtureXLSX(t, xsheet{name: "Câu trả lời biểu mẫu 1", rows: [][]any{
+			{"Dấu thời gian", "Tỉnh", "Đơn vị", "Kỳ báo cáo", "Số cuộc tiếp xúc, đối thoại"},
+			{dateCell{serial: 45265.375, code: "m/d/yyyy h:mm:ss"}, "Hà Tĩnh", "Thạch Hà", "Năm 2023", 13},
+			{dateCell{serial: 45058.3368, code: "m/d/yyyy h:mm:ss"}, "Hà Tĩnh", "Thạch Hà", "Năm 2023", 12},
+			{dateCell{serial: 45266.5, code: "m/d/yyyy h:mm:ss"}, "Hà Tĩnh", "Can Lộc", "Năm 2023", 7},
+		}}), accepted: 2, refused: 0, warn: "replaced_in_file", warnRef: "Câu trả lời biểu mẫu 1!E3", warnReason: "lần trả lời lúc 12/05/2023 08:05"},
 		// "12/15" typed for a count (12 of 15 communes) is two numbers: it
 		// was refused as the unit "/15".
 		csvCase("two_numbers_slash", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12/15,\n", "not_a_number", "dòng 3", "gia_tri", "\"12/15\" là hai số"),

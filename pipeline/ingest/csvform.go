@@ -125,6 +125,9 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, lines
 	for _, col := range f.notRead {
 		out.notice(notReadNotice(file, col))
 	}
+	for _, w := range f.notices {
+		out.notice(w)
+	}
 	if len(rows) == 0 {
 		if len(rejects) == 0 {
 			return noValues(file, "bảng có dòng tiêu đề nhưng không ô số liệu nào được điền",

@@ -314,6 +314,8 @@ type form struct {
 	// notRead are the columns of the tables read that hold no figure of
 	// the report (formColumn.skip), for the notice.
 	notRead []formColumn
+	// notices are what the reading passed over besides (laterAnswers).
+	notices []pipeline.Warning
 }
 
 // originOf is the top-left cell of the merged range cell (r, c) lies in,
@@ -1609,6 +1611,10 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 	out := make([]pipeline.RawRow, 0, filled)
 	var rejects []pipeline.RowError
 	group := h.group
+	// A form tool's timestamp column: its answers are ordered by it
+	// (laterAnswers), rowOf the table row of each value of out.
+	ts := f.stampColumn(h)
+	var rowOf []int
 	for _, tr := range table {
 		if tr.r > end {
 			break
@@ -1705,9 +1711,33 @@ func (f *form) rows(h tableHeader, ctx sheetContext) ([]pipeline.RawRow, []pipel
 				continue
 			}
 			out = append(out, raw)
+			if ts >= 0 {
+				rowOf = append(rowOf, tr.r)
+			}
 		}
 	}
+	if ts >= 0 {
+		out = f.laterAnswers(h, ts, out, rowOf)
+	}
 	return out, rejects, end
+}
+
+// stampColumn is the column of a form tool's timestamp that orders its
+// answers (stampColumns), -1 when the table has none.
+func (f *form) stampColumn(h tableHeader) int {
+	best, at := len(stampColumns), -1
+	for c, col := range h.cols {
+		if col.field != fieldFormTool {
+			continue
+		}
+		k := headerKey(f.shown(h.row, c))
+		for i, s := range stampColumns[:best] {
+			if k == s {
+				best, at = i, c
+			}
+		}
+	}
+	return at
 }
 
 func copyStated(m map[pipeline.Field]pipeline.Stated) map[pipeline.Field]pipeline.Stated {

@@ -742,6 +742,9 @@ func (s *sheetReader) use(l sheetLoad) (*pipeline.FileError, error) {
 	for _, col := range f.notRead {
 		s.out.notice(notReadNotice(x.file, col))
 	}
+	for _, w := range f.notices {
+		s.out.notice(w)
+	}
 	s.tables++
 	for _, e := range rejects {
 		s.out.reject(e)
