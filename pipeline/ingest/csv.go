@@ -124,7 +124,7 @@ func csvRead(file string, r io.Reader, lim Limits, form *csvForm, out rowOut) (*
 		// looked for in the lines under it (titledHeader); the lines read
 		// go to the form reader when none is.
 		lines := [][]string{append([]string(nil), names...)}
-		for title := titleLine(names); title && len(lines) <= maxTitleLines; {
+		for title, _ := aboveHeader(names); title && len(lines) <= maxTitleLines; {
 			line, bad, err := s.next()
 			if err == io.EOF {
 				break
@@ -146,12 +146,12 @@ func csvRead(file string, r io.Reader, lim Limits, form *csvForm, out rowOut) (*
 			if s.invalid {
 				return s.badLine(file, line), nil
 			}
-			if hl, ok := titledHeader(file, texts); ok {
+			hl, isTitle, ok := titledHeader(file, texts)
+			if ok {
 				l, fe, names = hl, nil, texts
 				break
 			}
-			lines = append(lines, texts)
-			title = titleLine(texts)
+			lines, title = append(lines, texts), isTitle
 		}
 		if fe != nil {
 			return form.read(s, file, lim, blanks, lines, fe, out)

@@ -55,30 +55,47 @@ func headerKey(s string) string {
 // unit's or date line, blank lines between.
 const maxTitleLines = 6
 
-// titleLine reports whether a line above a long table's header may be its
-// title: it names no long table's column and holds no figure (a cell that
-// is a number alone). A line with a figure is no title: it may be a row of
-// values typed above the header, and the form reader has the file.
-func titleLine(cells []string) bool {
+// aboveHeader is what a line met before a long table's header says, in
+// one pass over its cells: whether it may be the table's title (title: it
+// names no long table's column and holds no figure, a cell that is a
+// number alone, which may be a row of values typed above the header and
+// leaves the file to the form reader), and whether it is a long table's
+// header (header: it names the indicator or value column and two more, as
+// longHeader). Only cells of at most four words and 48 bytes are looked
+// up: no column's name is longer (NFD included), and the words of a form's titles, read a
+// sheet at a time, are not folded for nothing (~150 allocations a sheet).
+func aboveHeader(cells []string) (title, header bool) {
+	named, long := 0, false
 	for _, c := range cells {
 		c = strings.TrimSpace(c)
-		if c != "" && strings.Trim(c, "0123456789.,") == "" {
-			return false
+		if c == "" {
+			continue
+		}
+		if strings.Trim(c, "0123456789.,") == "" {
+			return false, false
+		}
+		if len(c) > 48 || strings.Count(c, " ") > 3 {
+			continue
+		}
+		if f, ok := headerAliases[headerKey(c)]; ok {
+			named++
+			long = long || f == pipeline.FieldIndicator || f == pipeline.FieldValue
 		}
 	}
-	return recognised(cells) == 0
+	return named == 0, long && named >= 3
 }
 
 // titledHeader is the layout of a line under title lines when it is a
 // long table's whole header: it names the indicator or value column and
 // every column a long table needs. Anything less is left to the form
 // reader, which reads a form's key lines above its table ("Tỉnh: …").
-func titledHeader(file string, cells []string) (*layout, bool) {
-	if !longHeader(cells) {
-		return nil, false
+func titledHeader(file string, cells []string) (l *layout, title, ok bool) {
+	title, header := aboveHeader(cells)
+	if !header {
+		return nil, title, false
 	}
-	l, fe := newLayout(file, cells)
-	return l, fe == nil
+	l, fe := newLayout(file, append([]string(nil), cells...))
+	return l, false, fe == nil
 }
 
 // required long-table columns, in the order messages name them.

@@ -606,30 +606,6 @@ func (s *sheetReader) load(i int) sheetLoad {
 	}
 	// A form (below) keeps its merges, asked before the sheet's end.
 	rows.KeepMerges()
-	// A title typed above a long table's header (titledHeader): the rows
-	// read looking for it go to the form's grid when none is.
-	type heldRow struct {
-		r      int
-		cells  []workbook.Cell
-		hidden bool
-	}
-	held := []heldRow{{rows.Row(), append([]workbook.Cell(nil), rows.Cells()...), rows.Hidden()}}
-	for title := titleLine(first); title && len(held) <= maxTitleLines && rows.Next(); {
-		t := texts(rows.Cells())
-		if _, ok := titledHeader(x.file, append([]string(nil), t...)); ok {
-			return sheetLoad{name: name, first: t, long: rows}
-		}
-		held = append(held, heldRow{rows.Row(), append([]workbook.Cell(nil), rows.Cells()...), rows.Hidden()})
-		title = titleLine(t)
-	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return sheetLoad{fe: x.lim.workbookError(x.file, err)}
-	}
-	defer rows.Close()
-	if size := s.book.Size(i); !s.whole && size > x.lim.WholeBytes {
-		return sheetLoad{fe: x.lim.tooLargeWhole(x.file, "Trang "+strconvQuote(name)+" (biểu mẫu, khi giải nén)", "Sheet "+strconvQuote(name)+" (a form, unzipped)", size)}
-	}
 	// A form: the whole sheet, with the kinds of its cells and its merges.
 	// kinds[r][c] is the kind of cell (r, c) plus one, 0 for no cell: a
 	// row's kinds beside its texts, not a map of every cell (which grew
@@ -639,11 +615,11 @@ func (s *sheetReader) load(i int) sheetLoad {
 	var hidden []bool
 	cells := 0  // the grid's cells, empty ones between filled ones included
 	filled := 0 // its rows with text
-	add := func(r int, row []workbook.Cell, hid bool) bool {
+	add := func(r int, row []workbook.Cell, txt []string, hid bool) bool {
 		for len(grid) < r {
 			grid, kinds = append(grid, nil), append(kinds, nil)
 		}
-		grid[r-1] = texts(row)
+		grid[r-1] = txt
 		if hid {
 			for len(hidden) < r {
 				hidden = append(hidden, false)
@@ -663,12 +639,28 @@ func (s *sheetReader) load(i int) sheetLoad {
 		kinds[r-1] = k
 		return cells+len(grid) <= maxFormCells && filled <= maxFormRows
 	}
-	ok := true
-	for _, h := range held {
-		ok = ok && add(h.r, h.cells, h.hidden)
+	ok := add(rows.Row(), rows.Cells(), first, rows.Hidden())
+	// A title typed above a long table's header (titledHeader): the rows
+	// read looking for it are the form's when none is.
+	title, _ := aboveHeader(first)
+	for n := 0; title && ok && n < maxTitleLines && rows.Next(); n++ {
+		t := texts(rows.Cells())
+		var isHeader bool
+		if _, title, isHeader = titledHeader(x.file, t); isHeader {
+			return sheetLoad{name: name, first: t, long: rows}
+		}
+		ok = add(rows.Row(), rows.Cells(), t, rows.Hidden())
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return sheetLoad{fe: x.lim.workbookError(x.file, err)}
+	}
+	defer rows.Close()
+	if size := s.book.Size(i); !s.whole && size > x.lim.WholeBytes {
+		return sheetLoad{fe: x.lim.tooLargeWhole(x.file, "Trang "+strconvQuote(name)+" (biểu mẫu, khi giải nén)", "Sheet "+strconvQuote(name)+" (a form, unzipped)", size)}
 	}
 	for ok && rows.Next() {
-		ok = add(rows.Row(), rows.Cells(), rows.Hidden())
+		ok = add(rows.Row(), rows.Cells(), texts(rows.Cells()), rows.Hidden())
 	}
 	tooLong := filled > maxFormRows
 	if !ok && !tooLong {
