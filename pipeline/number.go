@@ -26,6 +26,15 @@ const (
 // words/qualifiers.tsv ("gần", "trên", "ngót").
 func ParseQualifier(s string) (Qualifier, bool) {
 	f := Fold(s)
+	if f == "" {
+		// A sign ("~", ">") folds to nothing, which is no qualifier.
+		w := numberWords()
+		for _, qw := range append(w.signs[:len(w.signs):len(w.signs)], w.signsAfter...) {
+			if strings.TrimSpace(s) == qw.word {
+				return qw.q, true
+			}
+		}
+	}
 	switch f {
 	case "", "exact", "chinh xac":
 		return Exact, true
@@ -111,6 +120,13 @@ func parseNumber(s string) (Number, error) {
 	if text[0] == '=' {
 		return n, errors.Join(ErrNotNumber, ErrFormula)
 	}
+	for _, qw := range numberWords().signs {
+		if strings.HasPrefix(text, qw.word) {
+			n.Qualifier = qw.q
+			text = strings.TrimSpace(text[len(qw.word):])
+			break
+		}
+	}
 	folded := Fold(text)
 	for _, qw := range numberWords().cellQualifiers {
 		if strings.HasPrefix(folded, qw.word+" ") {
@@ -129,6 +145,13 @@ func parseNumber(s string) (Number, error) {
 	}
 	n.Value = total
 	rest = strings.TrimSpace(strings.Trim(rest, " ()"))
+	for _, qw := range numberWords().signsAfter {
+		if n.Qualifier == Exact && strings.HasSuffix(rest, qw.word) {
+			n.Qualifier = qw.q
+			rest = strings.TrimSpace(strings.TrimSuffix(rest, qw.word))
+			break
+		}
+	}
 	if rest != "" && n.Qualifier == Exact {
 		// A qualifier the list writes after the figure ("12 trở lên",
 		// "12 mô hình trở lên"), in brackets too ("1.200 người (ước)",

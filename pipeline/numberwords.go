@@ -60,6 +60,9 @@ type numberWordLists struct {
 	// longest first (ParseNumber); cellAfter those it may end with ("12
 	// trở lên")
 	cellQualifiers, cellAfter []qualifierWord
+	// signs, signsAfter: the signs typed for the words ("~", "> ", "12+"),
+	// matched as typed, since folding drops them
+	signs, signsAfter []qualifierWord
 	// columnQualifiers: the words a qualifier column may hold, folded
 	// (ParseQualifier), beside the contract's own codes
 	columnQualifiers map[string]Qualifier
@@ -95,6 +98,14 @@ func readNumberWords() (*numberWordLists, error) {
 			continue
 		}
 		w := Fold(r[0])
+		if w == "" { // a sign
+			if r[2] == "before" {
+				l.signs = append(l.signs, qualifierWord{r[0], q})
+			} else {
+				l.signsAfter = append(l.signsAfter, qualifierWord{r[0], q})
+			}
+			continue
+		}
 		l.columnQualifiers[w] = q
 		if r[2] == "before" {
 			l.cellQualifiers = append(l.cellQualifiers, qualifierWord{w, q})

@@ -59,6 +59,17 @@ func TestParseNumber(t *testing.T) {
 		{"12 (ước tính)", 12, Approx, ""},
 		{"350 (tạm tính)", 350, Approx, ""},
 		{"1.200 người (ước)", 1200, Approx, "nguoi"},
+		// Signs typed for the words in a cell (qualifiers.tsv, where
+		// "cell"): each before the figure was refused as no number, and
+		// "12+" was read as exactly 12, its sign dropped.
+		{"~12", 12, Approx, ""},
+		{"≈ 1.200", 1200, Approx, ""},
+		{"> 50", 50, AtLeast, ""},
+		{"≥50", 50, AtLeast, ""},
+		{"< 5", 5, AtMost, ""},
+		{"≤5 ha", 5, AtMost, "ha"},
+		{"12+", 12, AtLeast, ""},
+		{"12 mô hình+", 12, AtLeast, "mo hinh"},
 		{"1,2 tỷ đồng", 1.2e9, Exact, "đồng"},
 		{"4,3 tỷ", 4.3e9, Exact, ""},
 		{"1 tỷ 250 triệu đồng", 1.25e9, Exact, "đồng"},

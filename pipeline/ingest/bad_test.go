@@ -230,6 +230,13 @@ func badCases(t *testing.T) []badCase {
 		{name: "csv_estimate_in_brackets", file: "uoc.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,Năm 2023,dialogues,,12 (ước),\n" +
 			"Hà Tĩnh,Can Lộc,Năm 2023,dialogues,,350 (tạm tính),\n" + "Hà Tĩnh,Nghi Xuân,Năm 2023,dialogues,,9 (chưa duyệt),\n"),
 			code: "wrong_unit", ref: "dòng 5", column: "gia_tri", reason: "chưa duyệt", accepted: 3, refused: 1},
+		// A sign typed for "about", "over", "under" ("~12", "> 50", "12+")
+		// reads as the word would; "~12" and "> 50" were refused as no
+		// number, "12+" read as exactly 12. The sign of another meaning
+		// is still refused.
+		{name: "csv_qualifier_signs", file: "dau.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,Năm 2023,dialogues,,~12,\n" +
+			"Hà Tĩnh,Can Lộc,Năm 2023,dialogues,,> 50,\n" + "Hà Tĩnh,Nghi Xuân,Năm 2023,dialogues,,12+,\n" + "Hà Tĩnh,Lộc Hà,Năm 2023,dialogues,,#12,\n"),
+			code: "not_a_number", ref: "dòng 6", column: "gia_tri", reason: "\"#12\"", accepted: 4, refused: 1},
 		// A form whose header groups columns under a merged cell, saved
 		// as CSV: the group's name is in its first cell only, the others
 		// empty, as a CSV keeps no merged cells (so too a workbook whose
