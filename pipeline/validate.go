@@ -267,6 +267,11 @@ func (v *Validator) value(rec *Record, raw *RawRow) *Problem {
 	case n.Unit == "%":
 		return &Problem{"wrong_unit", fmt.Sprintf("Giá trị %q là tỉ lệ phần trăm; chỉ tiêu %s ghi số %s, không ghi tỉ lệ.", s, ind.Code, ind.Unit),
 			fmt.Sprintf("Value %q is a percentage; %s is written as a number of %s, not a rate.", s, ind.Code, ind.UnitEN)}
+	case bracketed(s, n.UnitText):
+		// "12 (đã sửa)": a note, mostly, which says nothing sure of the
+		// figure ("(kế hoạch)" would make it a plan's).
+		return &Problem{"wrong_unit", fmt.Sprintf("Chữ trong ngoặc %q sau số không phải đơn vị tính của chỉ tiêu %s (%s). Nếu là ghi chú, ghi số vào ô và ghi chú vào cột ghi chú; nếu là số ước tính, ghi \"(ước)\".", n.UnitText, ind.Code, ind.Unit),
+			fmt.Sprintf("The text in brackets %q after the number is not the unit of %s (%s). If it is a note, write the number in the cell and the note in the note column; if the figure is an estimate, write \"(ước)\".", n.UnitText, ind.Code, ind.UnitEN)}
 	default:
 		return &Problem{"wrong_unit", fmt.Sprintf("Đơn vị %q không phải đơn vị của chỉ tiêu %s (%s).", n.UnitText, ind.Code, ind.Unit),
 			fmt.Sprintf("Unit %q is not the unit of %s (%s).", n.UnitText, ind.Code, ind.UnitEN)}
@@ -432,4 +437,12 @@ func withFix(raw *RawRow, f Field, p *Problem) *Problem {
 	}
 	return &Problem{p.Code, p.Reason + fmt.Sprintf(" Thêm dòng %q (%s của báo cáo) phía trên bảng.", line, what),
 		p.ReasonEN + fmt.Sprintf(" Add a line such as %q (%s of the report) above the table.", line, whatEN)}
+}
+
+// bracketed reports whether the text after a value's number, unit, is
+// all in brackets at its end: "12 (đã sửa)".
+func bracketed(value, unit string) bool {
+	t := strings.TrimSpace(value)
+	i := strings.LastIndexByte(t, '(')
+	return i > 0 && strings.HasSuffix(t, ")") && strings.TrimSpace(t[i+1:len(t)-1]) == unit
 }

@@ -237,6 +237,12 @@ func badCases(t *testing.T) []badCase {
 		{name: "csv_qualifier_signs", file: "dau.csv", data: []byte(header + good + "Hà Tĩnh,Thạch Hà,Năm 2023,dialogues,,~12,\n" +
 			"Hà Tĩnh,Can Lộc,Năm 2023,dialogues,,> 50,\n" + "Hà Tĩnh,Nghi Xuân,Năm 2023,dialogues,,12+,\n" + "Hà Tĩnh,Lộc Hà,Năm 2023,dialogues,,#12,\n"),
 			code: "not_a_number", ref: "dòng 6", column: "gia_tri", reason: "\"#12\"", accepted: 4, refused: 1},
+		// A note typed in brackets after the figure ("12 (đã sửa)") is no
+		// unit: still refused (what the note says of the figure is not
+		// sure), but the reason says to move the note to the note column,
+		// where it named "đã sửa" a unit.
+		csvCase("note_in_brackets", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12 (đã sửa),\n", "wrong_unit", "dòng 3", "gia_tri",
+			"Chữ trong ngoặc \"đã sửa\" sau số không phải đơn vị tính của chỉ tiêu dialogues (cuộc). Nếu là ghi chú, ghi số vào ô và ghi chú vào cột ghi chú"),
 		// A form whose header groups columns under a merged cell, saved
 		// as CSV: the group's name is in its first cell only, the others
 		// empty, as a CSV keeps no merged cells (so too a workbook whose
