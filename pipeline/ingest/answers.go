@@ -25,7 +25,7 @@ import (
 // stampColumns are the headers of a form tool's timestamp, folded without
 // spaces (headerKey), the one ordering the answers first: Microsoft
 // Forms' completion time before its start time.
-var stampColumns = []string{"completiontime", "dauthoigian", "timestamp", "starttime"}
+var stampColumns = []string{"completiontime", "thoigianhoanthanh", "dauthoigian", "timestamp", "starttime", "thoigianbatdau"}
 
 // answerStamp is a timestamp's parts as written: a/b/y are the date's numbers
 // in their order, ymd when the year is first (2023-12-15, no reading to

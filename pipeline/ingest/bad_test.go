@@ -449,6 +449,15 @@ func badCases(t *testing.T) []badCase {
 			{dateCell{serial: 45058.3368, code: "m/d/yyyy h:mm:ss"}, "Hà Tĩnh", "Thạch Hà", "Năm 2023", 12},
 			{dateCell{serial: 45266.5, code: "m/d/yyyy h:mm:ss"}, "Hà Tĩnh", "Can Lộc", "Năm 2023", 7},
 		}}), accepted: 2, refused: 0, warn: "replaced_in_file", warnRef: "Câu trả lời biểu mẫu 1!E3", warnReason: "lần trả lời lúc 12/05/2023 08:05"},
+		// Microsoft Forms' answers in Vietnamese: its own columns (the
+		// answer's number "ID", "Thời gian bắt đầu", "Thời gian hoàn
+		// thành", "Thời gian sửa đổi lần cuối") are passed over (each of
+		// their cells was refused as an unknown indicator), and a unit's
+		// later answer by its completion time counts.
+		{name: "ms_forms_answers_vi", file: "ms-forms.csv", data: []byte(`ID,Thời gian bắt đầu,Thời gian hoàn thành,Email,Tên,Thời gian sửa đổi lần cuối,Tỉnh,Đơn vị,Kỳ báo cáo,"Số cuộc tiếp xúc, đối thoại"` + "\n" +
+			`1,5/12/2023 8:01:02,5/12/2023 8:05:13,anonymous,,,Hà Tĩnh,Thạch Hà,Năm 2023,12` + "\n" + `2,15/12/2023 8:01:02,15/12/2023 9:00:00,anonymous,,,Hà Tĩnh,Can Lộc,Năm 2023,7` + "\n" +
+			`3,16/12/2023 9:58:40,16/12/2023 10:00:00,anonymous,,,Hà Tĩnh,Thạch Hà,Năm 2023,13` + "\n"),
+			accepted: 2, refused: 0, warn: "replaced_in_file", warnRef: "ms-forms!J2", warnReason: "lúc 05/12/2023 08:05:13 (dấu thời gian ở ô ms-forms!C2)"},
 		// "12/15" typed for a count (12 of 15 communes) is two numbers: it
 		// was refused as the unit "/15".
 		csvCase("two_numbers_slash", "Hà Tĩnh,Thạch Hà,2023,dialogues,,12/15,\n", "not_a_number", "dòng 3", "gia_tri", "\"12/15\" là hai số"),

@@ -36,8 +36,10 @@ func init() {
 		fieldNote:                    {"ghi_chu", "ghi chú", "note"},
 		pipeline.FieldSubmittedAt:    {"ngay_gui", "ngày gửi", "submitted_at"},
 		pipeline.FieldQualifier:      {"qualifier", "mức chính xác"},
-		// Google Forms (Vietnamese, English), Microsoft Forms.
-		fieldFormTool: {"dấu thời gian", "địa chỉ email", "timestamp", "email address", "email", "start time", "completion time", "last modified time"},
+		// Google Forms (Vietnamese, English), Microsoft Forms (English,
+		// Vietnamese; "ID" is its number of the answer).
+		fieldFormTool: {"dấu thời gian", "địa chỉ email", "timestamp", "email address", "email", "start time", "completion time", "last modified time",
+			"id", "thời gian bắt đầu", "thời gian hoàn thành", "thời gian sửa đổi lần cuối"},
 	} {
 		for _, n := range names {
 			headerAliases[headerKey(n)] = f
