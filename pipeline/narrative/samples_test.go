@@ -238,6 +238,13 @@ const (
 	// column headed by the money's cost alone under a lead of giving.
 	batch16bPrecisionFloor = 1.0
 	batch16bRecallFloor    = 0.947
+	// n101–n110 (seventeenth stop): no floor until the batch's one score
+	// at first sight; n111–n114 wait in testdata/putaside, which no test
+	// reads.
+	batch17PrecisionFloor  = 0.0
+	batch17RecallFloor     = 0.0
+	batch17bPrecisionFloor = 0.0
+	batch17bRecallFloor    = 0.0
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
@@ -245,8 +252,8 @@ const (
 // twelfth's (n31–n44), 3 the thirteenth's (n45–n54), 4 its put-aside
 // part (n55–n58), 5 the fourteenth's (n59–n68), 6 its put-aside part
 // (n69–n72), 7 the fifteenth's (n73–n82), 8 its put-aside part (n83–n86),
-// 9 the sixteenth's (n87–n96), 10 its put-aside part (n97 on, scored
-// once).
+// 9 the sixteenth's (n87–n96), 10 its put-aside part (n97–n100), 11 the
+// seventeenth's (n101–n110), 12 its put-aside part (n111 on, scored once).
 func heldOutBatch(doc string) int {
 	if len(doc) < 3 || doc[0] != 'n' {
 		return 0
@@ -273,8 +280,12 @@ func heldOutBatch(doc string) int {
 		return 8
 	case n <= 96:
 		return 9
+	case n <= 100:
+		return 10
+	case n <= 110:
+		return 11
 	}
-	return 10
+	return 12
 }
 
 // heldOutKnownFalse are the false finds the held-out set is allowed, each an
@@ -301,13 +312,13 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 144 || v.Total.Expected < 653 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 144 and 653", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 154 || v.Total.Expected < 715 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 154 and 715", len(v.Docs), v.Total.Expected)
 	}
 	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45–n54, [4]
 	// n55–n58, [5] n59–n68, [6] n69–n72, [7] n73–n82, [8] n83–n86, [9]
-	// n87–n96, [10] n97 on
-	var expected, found, matched [11]int
+	// n87–n96, [10] n97–n100, [11] n101–n110, [12] n111 on
+	var expected, found, matched [13]int
 	batch := heldOutBatch
 	for _, m := range v.Matches {
 		b := batch(m.Want.Doc)
@@ -326,8 +337,8 @@ func TestHeldOutScores(t *testing.T) {
 		}
 		found[batch(f.Doc)]++
 	}
-	for b, floor := range [11][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}, {batch12PrecisionFloor, batch12RecallFloor}, {batch13PrecisionFloor, batch13RecallFloor}, {batch13bPrecisionFloor, batch13bRecallFloor}, {batch14PrecisionFloor, batch14RecallFloor}, {batch14bPrecisionFloor, batch14bRecallFloor}, {batch15PrecisionFloor, batch15RecallFloor}, {batch15bPrecisionFloor, batch15bRecallFloor}, {batch16PrecisionFloor, batch16RecallFloor}, {batch16bPrecisionFloor, batch16bRecallFloor}} {
-		name := [11]string{"earlier batches", "n13–n30", "n31–n44", "n45–n54", "n55–n58", "n59–n68", "n69–n72", "n73–n82", "n83–n86", "n87–n96", "n97 on"}[b]
+	for b, floor := range [13][2]float64{{heldOutPrecisionFloor, heldOutRecallFloor}, {batch11PrecisionFloor, batch11RecallFloor}, {batch12PrecisionFloor, batch12RecallFloor}, {batch13PrecisionFloor, batch13RecallFloor}, {batch13bPrecisionFloor, batch13bRecallFloor}, {batch14PrecisionFloor, batch14RecallFloor}, {batch14bPrecisionFloor, batch14bRecallFloor}, {batch15PrecisionFloor, batch15RecallFloor}, {batch15bPrecisionFloor, batch15bRecallFloor}, {batch16PrecisionFloor, batch16RecallFloor}, {batch16bPrecisionFloor, batch16bRecallFloor}, {batch17PrecisionFloor, batch17RecallFloor}, {batch17bPrecisionFloor, batch17bRecallFloor}} {
+		name := [13]string{"earlier batches", "n13–n30", "n31–n44", "n45–n54", "n55–n58", "n59–n68", "n69–n72", "n73–n82", "n83–n86", "n87–n96", "n97–n100", "n101–n110", "n111 on"}[b]
 		precision, recall := ratio(matched[b], found[b]), ratio(matched[b], expected[b])
 		t.Logf("%s: %d expected, %d found (known false finds left out), %d right: precision %.3f, recall %.3f", name, expected[b], found[b], matched[b], precision, recall)
 		if precision < floor[0] || recall < floor[1] {
