@@ -277,6 +277,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 			toks[i].key = x.lx.k.of(toks[i].text)
 		}
 	}
+	toks = x.joinSpacedGroups(text, toks)
 	toks = mergeNumerals(toks, x.lx.numerals, x.lx.k.of("thứ"), func(toks []token, i int) counting {
 		if es, _ := x.lx.mult.at(toks, i); len(es) > 0 {
 			return byMultiplier

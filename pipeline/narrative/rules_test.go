@@ -1573,6 +1573,23 @@ var ruleCases = []struct {
 	{"mô hình shortened to MH", "2025-05-14",
 		"Xã Châu Quang báo cáo nhanh 4 tháng đầu năm 2025:\n+ Đăng ký mới 5 MH DVK, lũy kế đăng ký 19 MH",
 		[]want{w("models_registered", 5, ex, "2025"), w("models_registered", 19, ex, "to-date@2025-05")}},
+	// A text printed from a PDF groups thousands with spaces ("12 450 m2",
+	// "3 250 000 000 đồng"): one number. A telephone number's groups, or a
+	// month's number before a count, are not joined.
+	{"thousands grouped by spaces", "2024-12-20",
+		"Năm 2024, Nhân dân huyện Lộc Hà hiến 12 450 m2 đất, góp 2 305 ngày công và 3 250 000 000 đồng.",
+		[]want{w("land_donated_m2", 12450, ex, "2024"), w("workdays_contributed", 2305, ex, "2024"), w("funds_mobilized_vnd", 3.25e9, ex, "2024")}},
+	{"a telephone number's groups and a month before a count are not joined", "2024-12-20",
+		"Năm 2024, thôn Đông hiến 850 m2 đất, liên hệ 0915 226 348. Riêng tháng 11 125 mô hình được công nhận.",
+		[]want{w("land_donated_m2", 850, ex, "2024"), w("models_recognized", 125, ex, "2024")}},
+	// Quick reports shorten ngày công to "NC" ("640 NC").
+	{"ngày công shortened to NC", "2025-10-05",
+		"Xã Kỳ Tân báo cáo nhanh quý III/2025: Nhân dân hiến 420 m2, góp 380 NC.",
+		[]want{w("land_donated_m2", 420, ex, "2025-Q3"), w("workdays_contributed", 380, ex, "2025-Q3")}},
+	// "Con số 1.250 mô hình" is the figure named, no document's number.
+	{"con số before a count is no document number", "2023-12-20",
+		"Năm 2023, con số 1.250 mô hình được công nhận cho thấy phong trào đã lan tỏa.",
+		[]want{w("models_recognized", 1250, ex, "2023")}},
 }
 
 func TestRules(t *testing.T) {

@@ -1,6 +1,7 @@
 package narrative
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -390,4 +391,63 @@ func skippable(t token) bool {
 		return true
 	}
 	return false
+}
+
+// spacedBefore are the words after which a number is a name's or a date's
+// ("tháng 11 125 mô hình", "thôn 3 120 hộ"), so the groups after it are not
+// its thousands.
+var spacedBefore = []string{"tháng", "ngày", "năm", "quý", "tuần", "số", "lần", "đợt", "khóa", "thứ", "thôn", "xóm", "tổ", "khối", "khu", "đội", "bản"}
+
+// joinSpacedGroups joins a number printed with spaces grouping its
+// thousands ("12 450 m2", "3 250 000 000 đồng", as PDF exports print them)
+// into one number token: a lead of one to three digits, then groups of
+// exactly three digits each after one space. A lead right after another
+// number (a telephone number's groups) or after a word that numbers a
+// month or a place is no lead.
+func (x *extraction) joinSpacedGroups(text string, toks []token) []token {
+	plain := func(t token) bool {
+		if t.kind != tNum || len(t.text) < 1 || len(t.text) > 3 {
+			return false
+		}
+		return strings.Trim(t.text, "0123456789") == ""
+	}
+	gap := func(a, b token) bool {
+		g := text[a.end:b.start]
+		return g == " " || g == "\u00a0" || g == "\u202f"
+	}
+	out := toks[:0]
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		j := i + 1
+		if plain(t) && t.text[0] != '0' && (i == 0 || toks[i-1].kind != tNum) {
+			for j < len(toks) && len(toks[j].text) == 3 && plain(toks[j]) && gap(toks[j-1], toks[j]) {
+				j++
+			}
+			// A further number right after the groups makes them something
+			// else (a code, a list of numbers).
+			if j < len(toks) && toks[j].kind == tNum && gap(toks[j-1], toks[j]) {
+				j = i + 1
+			}
+			if j > i+1 && i > 0 && toks[i-1].kind == tWord {
+				prev := toks[i-1].key
+				if slices.ContainsFunc(spacedBefore, func(w string) bool { return x.lx.k.of(w) == prev }) {
+					j = i + 1
+				}
+			}
+		}
+		if j > i+1 {
+			parts := make([]string, 0, j-i)
+			for _, g := range toks[i:j] {
+				parts = append(parts, g.text)
+			}
+			t.text = strings.Join(parts, ".")
+			t.key = t.text
+			t.end = toks[j-1].end
+			out = append(out, t)
+			i = j - 1
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
 }
