@@ -215,7 +215,7 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 	parts := []string{t.text}
 	j := i + 1
 	mult := false
-	half := 0.0 // "1 tỷ rưỡi": half the last multiplier
+	half := 0.0 // "1 tỷ rưỡi": half the last multiplier; "1 tỷ 2": 0,2 of it
 	if es, j2 := x.lx.mult.at(toks, j); len(es) > 0 {
 		parts = append(parts, toks[j].text)
 		j, mult = j2, true
@@ -236,6 +236,18 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 		if w, ok := x.lx.numerals[tokAt(toks, j).key]; ok && w.is(rHalf) && tokAt(toks, j).kind == tWord {
 			if m, err := strconv.ParseFloat(last.class, 64); err == nil {
 				half, j = m/2, j+1
+			}
+		}
+		// "1 tỷ 2", "2 tỷ 3, …": speech gives the next places' digits
+		// after the multiplier, with no unit of their own (punctuation or
+		// a word that cannot be a unit after them): "1 tỷ 2" is 1,2 tỷ.
+		if half == 0 && j+1 <= len(toks) && tokAt(toks, j).kind == tNum && toks[j].space && !toks[j].nl && len(toks[j].text) <= 3 && strings.Trim(toks[j].text, "0123456789") == "" {
+			after := tokAt(toks, j+1)
+			es2, _ := x.lx.units.at(toks, j+1)
+			end := j+1 >= len(toks) || after.kind == tPunct && strings.Contains(".,;:)!?…", after.text) || len(es2) > 0 && es2[0].class == "money_after"
+			if m, err := strconv.ParseFloat(last.class, 64); err == nil && end && m >= 1e6 {
+				d, _ := strconv.ParseFloat(toks[j].text, 64)
+				half, j = d*m/math.Pow(10, float64(len(toks[j].text))), j+1
 			}
 		}
 		// "… 508 ngàn 350 đồng", "1 nghìn 200 ngày công" ("một nghìn hai
@@ -284,6 +296,8 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 		cd.unitEnd = ue
 	case mult && (j >= len(toks) || toks[j].kind == tPunct || len(es) > 0):
 		cd.unitClass, cd.unit, cd.unitEnd = "money", "đồng", j
+	case x.congWorkday(c, i, j):
+		cd.unitClass, cd.unit, cd.unitEnd = "workday", "ngày công", j+1
 	default:
 		e, at, f, ok := x.subjectUnit(c, i, j)
 		if !ok {
@@ -311,6 +325,37 @@ func (x *extraction) measure(c *sentCtx, i int) (*cand, string) {
 		cd.unitEnd = j2
 	}
 	return cd, ""
+}
+
+// congClosing: "công" at toks[j] ends its clause ("hơn ba trăm công.",
+// "… 180 công, …"): nothing after it makes it the first half of another
+// noun (công trình, công nhân).
+func (x *extraction) congClosing(toks []token, j int) bool {
+	if tokAt(toks, j).kind != tWord || toks[j].key != x.lx.k.of("công") {
+		return false
+	}
+	nx := tokAt(toks, j+1)
+	return j+1 == len(toks) || nx.nl || nx.kind == tPunct && strings.Contains(".,;:!?…)", nx.text)
+}
+
+// congWorkday: "công" right after the number at toks[i] (its unit position
+// j) is ngày công, as people say it, when it ends its clause or a verb of
+// giving is right before the number and its qualifier ("góp 240 công đào
+// mương"). In a table's unit column the lexicon's "công" does (table.go).
+func (x *extraction) congWorkday(c *sentCtx, i, j int) bool {
+	toks := c.toks
+	if tokAt(toks, j).kind != tWord || toks[j].key != x.lx.k.of("công") {
+		return false
+	}
+	if x.congClosing(toks, j) {
+		return true
+	}
+	q := i
+	if sp, ok := endingAt(c.quals, i); ok {
+		q = sp.start
+	}
+	p := tokAt(toks, q-1)
+	return p.kind == tWord && (p.key == x.lx.k.of("góp") || p.key == x.lx.k.of("động") && tokAt(toks, q-2).key == x.lx.k.of("huy"))
 }
 
 // restated is the index after a bracket at toks[j] that holds only the
@@ -1804,6 +1849,9 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 				if !named && !anaphor {
 					continue
 				}
+			}
+			if flags == "notimmediate" && sp.end == cd.qStart {
+				continue
 			}
 			if v, ok := strings.CutPrefix(flags, "notafter="); ok && sp.start > 0 && toks[sp.start-1].key == x.lx.k.of(v) {
 				continue

@@ -282,7 +282,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 		if es, _ := x.lx.mult.at(toks, i); len(es) > 0 {
 			return byMultiplier
 		}
-		if es, _ := x.lx.units.at(toks, i); len(es) > 0 {
+		if es, _ := x.lx.units.at(toks, i); len(es) > 0 || x.congClosing(toks, i) {
 			return byUnit
 		}
 		return notCounted

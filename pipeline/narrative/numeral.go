@@ -23,9 +23,10 @@ const (
 	rLast
 	rZero
 	rHalf
+	rHalfOf
 )
 
-var numeralRoles = map[string]uint8{"digit": rDigit, "ten": rTen, "tens": rTens, "hundred": rHundred, "last": rLast, "zero": rZero, "half": rHalf}
+var numeralRoles = map[string]uint8{"digit": rDigit, "ten": rTen, "tens": rTens, "hundred": rHundred, "last": rLast, "zero": rZero, "half": rHalf, "halfof": rHalfOf}
 
 func (n numeral) is(role uint8) bool { return n.roles&role != 0 }
 
@@ -120,6 +121,16 @@ func mergeNumerals(toks []token, nums map[string]numeral, ordinal string, counte
 				if n > 0 && counted(toks, i+n) == notCounted && !(bracketed(toks, i+n) && counted(toks, i+n+3) != notCounted) {
 					n = 0
 				}
+			}
+		}
+		// "nửa tỷ": half of the multiplier after it.
+		if n == 0 && toks[i].kind == tWord && !toks[i].upper {
+			if w, ok := nums[toks[i].key]; ok && w.is(rHalfOf) && counted(toks, i+1) == byMultiplier {
+				t := toks[i]
+				t.kind, t.text, t.key = tNum, "0,5", "0,5"
+				out = append(out, t)
+				i++
+				continue
 			}
 		}
 		if n > 0 && toks[i].upper && !(i == 0 || toks[i].nl || isPunct(toks, i-1, ".!?…:;-–•+*\"“(")) {

@@ -1590,6 +1590,27 @@ var ruleCases = []struct {
 	{"con số before a count is no document number", "2023-12-20",
 		"Năm 2023, con số 1.250 mô hình được công nhận cho thấy phong trào đã lan tỏa.",
 		[]want{w("models_recognized", 1250, ex, "2023")}},
+	// Speech gives the next place's digit after a multiplier ("1 tỷ 2" is
+	// 1,2 tỷ) and "nửa tỷ" for half of it; a number with a word of its own
+	// after it ("2 năm liền") is no place of the amount.
+	{"a digit after tỷ is its next place; nửa tỷ is half", "2024-12-10",
+		"Năm 2024, bà con thôn Đông góp được 1 tỷ 2 làm đường; con em xa quê gửi về gần nửa tỷ.",
+		[]want{w("funds_mobilized_vnd", 1.2e9, ex, "2024"), w("funds_mobilized_vnd", 5e8, ap, "2024")}},
+	{"a count after tỷ with its own unit is no next place", "2024-12-10",
+		"Năm 2024, bà con góp 1 tỷ 2 năm liền; 3 thôn hiến 300 m2 đất.",
+		[]want{w("land_donated_m2", 300, ex, "2024")}},
+	// "công" alone after a number is ngày công when a verb of giving is
+	// right before the number or nothing follows it in its clause ("góp 240
+	// công đào mương", "hơn ba trăm công."); "3 công trình" stays no unit.
+	{"công after a number given or closing its clause is ngày công", "2024-12-10",
+		"Năm 2024, đoàn viên góp 240 công đào mương nội đồng. Tính cả năm cũng phải hơn ba trăm công.",
+		[]want{w("workdays_contributed", 240, ex, "2024"), w("workdays_contributed", 300, al, "2024")}},
+	{"phải before a verb is a need, before the number an estimate", "2024-12-10",
+		"Năm 2025, toàn xã cũng phải vận động được 300 triệu đồng. Năm 2024, bà con góp đất làm đường, tính ra cũng phải hơn 500 m2.",
+		[]want{w("land_donated_m2", 500, al, "2024")}},
+	{"công before another noun is no ngày công", "2024-12-10",
+		"Năm 2024, 15 công nhân nhà máy góp 200 ngày công; xã hoàn thành 3 công trình.",
+		[]want{w("workdays_contributed", 200, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {
