@@ -1611,6 +1611,15 @@ var ruleCases = []struct {
 	{"công before another noun is no ngày công", "2024-12-10",
 		"Năm 2024, 15 công nhân nhà máy góp 200 ngày công; xã hoàn thành 3 công trình.",
 		[]want{w("workdays_contributed", 200, ex, "2024")}},
+	// A running total's sentence names each figure before its bare number
+	// ("tiền Nhân dân đóng góp 520.000.000, ngày công 860"): the money in
+	// the unit a line above gives, the count in the noun before it.
+	{"a running total's bare amounts after their names", "2025-09-30",
+		"Phường Trường Thi\nBáo cáo tháng 9/2025\n(ĐVT: đồng)\n- Nhân dân đóng góp làm đường: 150.000.000\nLũy kế từ 01/7/2025 đến hết tháng 9, tiền Nhân dân đóng góp 520.000.000, ngày công 860.",
+		[]want{w("funds_mobilized_vnd", 150e6, ex, "2025-09"), w("funds_mobilized_vnd", 520e6, ex, "to-date@2025-09"), w("workdays_contributed", 860, ex, "to-date@2025-09")}},
+	{"a bare amount after a name with no unit given anywhere is no figure", "2025-09-30",
+		"Phường Trường Thi\nBáo cáo tháng 9/2025\nLũy kế từ 01/7/2025 đến hết tháng 9, tiền Nhân dân đóng góp 520.000.",
+		nil},
 }
 
 func TestRules(t *testing.T) {
