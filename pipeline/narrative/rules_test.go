@@ -1620,6 +1620,11 @@ var ruleCases = []struct {
 	{"a bare amount after a name with no unit given anywhere is no figure", "2025-09-30",
 		"Phường Trường Thi\nBáo cáo tháng 9/2025\nLũy kế từ 01/7/2025 đến hết tháng 9, tiền Nhân dân đóng góp 520.000.",
 		nil},
+	// "số mô hình … đăng ký trong năm 2024 là 35": the period between the
+	// noun and "là" does not part them.
+	{"a count after là with a period between it and its noun", "2025-01-08",
+		"Huyện Nga Sơn: số mô hình đăng ký trong năm 2024 là 35; số mô hình được công nhận trong 6 tháng cuối năm 2024 là 12.",
+		[]want{w("models_registered", 35, ex, "2024"), w("models_recognized", 12, ex, "2024-H2")}},
 }
 
 func TestRules(t *testing.T) {
