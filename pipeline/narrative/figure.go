@@ -106,6 +106,14 @@ func (x *extraction) sentenceFigures(s *sentence, ms []mention) []fig {
 		// the clause it opens goes on from the one before.
 		if sp, ok := spanAt(c.excl, i); ok && (sp.has("breakdown") || sp.has("total_opener")) && i > 0 {
 			list = true
+			// "…; các xã dẫn đầu gồm A (2,3 tỷ đồng), B (…)": a few words
+			// naming whose parts follow, with no verb of their own, before
+			// the opener go on from the clause before too (learnt from
+			// held-out batch n101–n110).
+			if i > start && start > 0 && words(toks, start, i) <= 4 && !punctIn(toks, start, i) && !cueIn(c.cues, start, i) && len(c.clauses) > 0 {
+				start = c.clauses[len(c.clauses)-1][0]
+				c.clauses = c.clauses[:len(c.clauses)-1]
+			}
 			if i == start && len(c.clauses) > 0 {
 				start = c.clauses[len(c.clauses)-1][0]
 				c.clauses = c.clauses[:len(c.clauses)-1]
@@ -356,6 +364,16 @@ func (x *extraction) congWorkday(c *sentCtx, i, j int) bool {
 	}
 	p := tokAt(toks, q-1)
 	return p.kind == tWord && (p.key == x.lx.k.of("góp") || p.key == x.lx.k.of("động") && tokAt(toks, q-2).key == x.lx.k.of("huy"))
+}
+
+// cueIn: a cue span starts in [a, b).
+func cueIn(cues []span, a, b int) bool {
+	for _, sp := range cues {
+		if sp.start >= a && sp.start < b {
+			return true
+		}
+	}
+	return false
 }
 
 // restated is the index after a bracket at toks[j] that holds only the

@@ -1625,6 +1625,14 @@ var ruleCases = []struct {
 	{"a count after là with a period between it and its noun", "2025-01-08",
 		"Huyện Nga Sơn: số mô hình đăng ký trong năm 2024 là 35; số mô hình được công nhận trong 6 tháng cuối năm 2024 là 12.",
 		[]want{w("models_registered", 35, ex, "2024"), w("models_recognized", 12, ex, "2024-H2")}},
+	// The leading communes of a district's total, each amount in brackets
+	// after its name in a clause of its own: given as the total was.
+	{"leading communes' amounts in brackets after their names", "2024-12-30",
+		"Năm 2024, huyện Can Lộc huy động 12,5 tỷ đồng; các xã dẫn đầu gồm Tùng Lộc (2,1 tỷ đồng), Vượng Lộc (1,6 tỷ đồng).",
+		[]want{w("funds_mobilized_vnd", 12.5e9, ex, "2024"), w("funds_mobilized_vnd", 2.1e9, ex, "2024"), w("funds_mobilized_vnd", 1.6e9, ex, "2024")}},
+	{"communes' amounts in brackets after money given out are no figures", "2024-12-30",
+		"Năm 2024, huyện Can Lộc huy động 12,5 tỷ đồng; chi hỗ trợ gồm các xã Tùng Lộc (200 triệu đồng), Vượng Lộc (150 triệu đồng).",
+		[]want{w("funds_mobilized_vnd", 12.5e9, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {
