@@ -1633,6 +1633,14 @@ var ruleCases = []struct {
 	{"communes' amounts in brackets after money given out are no figures", "2024-12-30",
 		"Năm 2024, huyện Can Lộc huy động 12,5 tỷ đồng; chi hỗ trợ gồm các xã Tùng Lộc (200 triệu đồng), Vượng Lộc (150 triệu đồng).",
 		[]want{w("funds_mobilized_vnd", 12.5e9, ex, "2024")}},
+	// A table of one row for the reporting unit, the indicators its
+	// columns (two at least).
+	{"a table of one row with the indicators as columns", "2024-07-08",
+		"Huyện ủy Can Lộc\nKết quả 6 tháng đầu năm 2024\n\nĐơn vị\tMH đăng ký\tĐất hiến (m2)\tTiền ND đóng góp (tr.đ)\nHuyện Can Lộc\t40\t2.150\t1.320\n",
+		[]want{w("models_registered", 40, ex, "2024-H1"), w("land_donated_m2", 2150, ex, "2024-H1"), w("funds_mobilized_vnd", 1.32e9, ex, "2024-H1")}},
+	{"a table of one row for the whole unit", "2024-10-10",
+		"Ủy ban MTTQ huyện Can Lộc\nKết quả vận động Nhân dân 9 tháng năm 2024\n\nĐơn vị\tĐất hiến (m2)\tNgày công\tMô hình được công nhận\nToàn huyện\t3.400\t2.100\t18\n",
+		[]want{w("land_donated_m2", 3400, ex, "2024"), w("workdays_contributed", 2100, ex, "2024"), w("models_recognized", 18, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {

