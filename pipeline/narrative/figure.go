@@ -2033,6 +2033,8 @@ func (x *extraction) figure(c *sentCtx, cd *cand) (fig, string) {
 	p, src := x.period(c, cd)
 	code := UnknownPeriod
 	switch {
+	case src == srcOwn && !x.valid(p) && x.termSoFar(p):
+		p = pipeline.RangePeriod(p.Start.Year(), x.date.Year())
 	case src == srcOwn && !x.valid(p):
 		return fig{}, "period " + p.Code + " is after the report date: a plan or target"
 	case src == srcSentence && !x.valid(p):

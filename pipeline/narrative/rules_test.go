@@ -1641,6 +1641,16 @@ var ruleCases = []struct {
 	{"a table of one row for the whole unit", "2024-10-10",
 		"Ủy ban MTTQ huyện Can Lộc\nKết quả vận động Nhân dân 9 tháng năm 2024\n\nĐơn vị\tĐất hiến (m2)\tNgày công\tMô hình được công nhận\nToàn huyện\t3.400\t2.100\t18\n",
 		[]want{w("land_donated_m2", 3400, ex, "2024"), w("workdays_contributed", 2100, ex, "2024"), w("models_recognized", 18, ex, "2024")}},
+	// A term reviewed in its last months ("Giai đoạn 2020 - 2025, toàn
+	// huyện đăng ký …" in a report of December 2024) gives what was done so
+	// far: the span up to the report's year. A span that started a year or
+	// two before the report is still a plan.
+	{"a term reviewed in its last months is the span so far", "2024-12-20",
+		"Huyện Lộc Hà tổng kết phong trào\n\nGiai đoạn 2020 - 2025, toàn huyện đăng ký 420 mô hình, trong đó 215 mô hình được công nhận.",
+		[]want{w("models_registered", 420, ex, "2020..2024"), w("models_recognized", 215, ex, "2020..2024")}},
+	{"a span started two years before the report is a plan", "2023-12-20",
+		"Huyện Lộc Hà\n\nGiai đoạn 2022 - 2024, toàn huyện đăng ký 420 mô hình.",
+		nil},
 }
 
 func TestRules(t *testing.T) {
