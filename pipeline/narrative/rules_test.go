@@ -1651,6 +1651,11 @@ var ruleCases = []struct {
 	{"a span started two years before the report is a plan", "2023-12-20",
 		"Huyện Lộc Hà\n\nGiai đoạn 2022 - 2024, toàn huyện đăng ký 420 mô hình.",
 		nil},
+	// Quick reports shorten quý to "Q" ("Q3/2025", "QIII/2025"); "Q3" with
+	// no year after it dates nothing.
+	{"a quarter written Q3/2025", "2025-10-05",
+		"Tổng hợp xã Kỳ Tân Q3/2025: Nhân dân hiến 420 m2. Thôn Đông QIII/2025: góp 120 ngày công.",
+		[]want{w("land_donated_m2", 420, ex, "2025-Q3"), w("workdays_contributed", 120, ex, "2025-Q3")}},
 }
 
 func TestRules(t *testing.T) {
