@@ -366,6 +366,21 @@ func (x *extraction) congWorkday(c *sentCtx, i, j int) bool {
 	return p.kind == tWord && (p.key == x.lx.k.of("góp") || p.key == x.lx.k.of("động") && tokAt(toks, q-2).key == x.lx.k.of("huy"))
 }
 
+// speakerLabel: the title at sp opens a line and, with the capitalised
+// name after it, is closed by a colon ("Anh Hà: …", "Ông Nghĩa: …"): in an
+// interview, who speaks, not whose figure follows (learnt after the
+// seventeenth stop's put-aside score).
+func speakerLabel(toks []token, sp span) bool {
+	if sp.start > 0 && !toks[sp.start].nl {
+		return false
+	}
+	k := sp.end
+	for k < len(toks) && k < sp.end+4 && toks[k].kind == tWord && toks[k].upper {
+		k++
+	}
+	return k > sp.end && isPunct(toks, k, ":")
+}
+
 // cueIn: a cue span starts in [a, b).
 func cueIn(cues []span, a, b int) bool {
 	for _, sp := range cues {
@@ -1888,7 +1903,7 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 			flags := e.col(2)
 			if flags == "name" || flags == "named" {
 				nx := tokAt(toks, sp.end)
-				named := nx.kind == tWord && nx.upper && !(flags == "name" && toks[sp.start].upper && sp.start > 0)
+				named := nx.kind == tWord && nx.upper && !(flags == "name" && toks[sp.start].upper && sp.start > 0 && !isPunct(toks, sp.start-1, ":"))
 				// "…, ông đã quyết định: hiến luôn 600 m2": the title alone,
 				// lower case, as the subject of a verb (a subject marker,
 				// exclusions.tsv, follows it) is the person named before.
@@ -1911,7 +1926,7 @@ func (x *extraction) excludedBefore(c *sentCtx, cd *cand) string {
 				continue
 			}
 			if e.class == "example" {
-				cd.example = true
+				cd.example = cd.example || !speakerLabel(toks, sp)
 				continue
 			}
 			cd.planned, cd.norm = e.class == "plan", notOutcome(e.class)

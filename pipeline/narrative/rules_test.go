@@ -1656,6 +1656,16 @@ var ruleCases = []struct {
 	{"a quarter written Q3/2025", "2025-10-05",
 		"Tổng hợp xã Kỳ Tân Q3/2025: Nhân dân hiến 420 m2. Thôn Đông QIII/2025: góp 120 ngày công.",
 		[]want{w("land_donated_m2", 420, ex, "2025-Q3"), w("workdays_contributed", 120, ex, "2025-Q3")}},
+	// (After the seventeenth stop's put-aside score.) An interview's turn
+	// opened by the speaker's name and a colon ("Ông Tâm: …") names who
+	// speaks, not whose figure follows; a named donor in the sentence is
+	// still an example of the total.
+	{"a speaker's name opening an interview's turn is no donor", "2024-10-02",
+		"Ông Tâm, trưởng thôn Đông, xã Sơn Kim 1 (Hương Sơn): Năm nay bà con góp được 1 tỷ 5.\nPV: Còn con em xa quê?\nÔng Tâm: Các cháu làm ăn xa gửi về gần 300 triệu.",
+		[]want{w("funds_mobilized_vnd", 1.5e9, ex, "to-date@2024-10"), w("funds_mobilized_vnd", 3e8, ap, "to-date@2024-10")}},
+	{"a named donor inside the turn is an example", "2024-10-02",
+		"Ông Tâm, trưởng thôn Đông, xã Sơn Kim 1 (Hương Sơn): Năm nay bà con góp được 1 tỷ 5.\nPV: Còn ai góp nhiều?\nÔng Tâm: Anh Hùng ở thôn Đông góp 300 triệu.",
+		[]want{w("funds_mobilized_vnd", 1.5e9, ex, "to-date@2024-10")}},
 }
 
 func TestRules(t *testing.T) {
