@@ -1666,6 +1666,13 @@ var ruleCases = []struct {
 	{"a named donor inside the turn is an example", "2024-10-02",
 		"Ông Tâm, trưởng thôn Đông, xã Sơn Kim 1 (Hương Sơn): Năm nay bà con góp được 1 tỷ 5.\nPV: Còn ai góp nhiều?\nÔng Tâm: Anh Hùng ở thôn Đông góp 300 triệu.",
 		[]want{w("funds_mobilized_vnd", 1.5e9, ex, "to-date@2024-10")}},
+	// (After the seventeenth stop's put-aside score.) A public list of
+	// contributions names its donors in a column headed by their names
+	// ("Họ và tên"): each is an example of the whole list's total row, which
+	// is the figure.
+	{"a list of named donors and its total row", "2024-05-12",
+		"THÔN ĐÔNG, XÃ SƠN KIM 1 (HƯƠNG SƠN) - CÔNG KHAI ĐÓNG GÓP LÀM ĐƯỜNG NĂM 2024\n\nSTT\tHọ và tên\tSố tiền (đồng)\n1\tNguyễn Văn An\t3.000.000\n2\tLê Thị Bình\t2.000.000\n\tCộng (toàn thôn)\t215.000.000\n",
+		[]want{w("funds_mobilized_vnd", 215e6, ex, "2024")}},
 }
 
 func TestRules(t *testing.T) {

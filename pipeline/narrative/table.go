@@ -126,6 +126,7 @@ func (x *extraction) tableRows() {
 		for h := n; h < first; h++ {
 			sents[h].heading = false
 		}
+		donors := namesHeading(head[0], k)
 		tt := tableTotal{some: someUnits(lead, k)}
 		var firstYear, lastYear *token
 		for r := first; r < m; r++ {
@@ -142,6 +143,17 @@ func (x *extraction) tableRows() {
 				// 2022 - 2024" written before its label
 				if total, _ := pipeline.TotalRow(label); total {
 					row[0] = append(spanTokens(*firstYear, *lastYear, row[0][0].start, k), row[0]...)
+				}
+			}
+			// A list of named donors (a first column headed "Họ tên",
+			// "Họ và tên"): each row is an example of the list's total
+			// row, which alone is a figure (learnt after the seventeenth
+			// stop's put-aside score).
+			if donors && len(row[0]) > 0 {
+				if total, _ := pipeline.TotalRow(text[row[0][0].start:row[0][len(row[0])-1].end]); !total {
+					x.logf("câu %d: a named donor's row («%s»): an example of the list's total", sents[r].index, text[row[0][0].start:row[0][len(row[0])-1].end])
+					sents[r].toks = row[0]
+					continue
 				}
 			}
 			if sp, ok := spanAt(lx.fields.spans(row[0]), 0); ok && (sp.has("level") || sp.has("field")) {
@@ -527,6 +539,18 @@ func (x *extraction) headingCells(cells [][]token) bool {
 
 // rowCells: a label, then one number (or a dash, or nothing, for none) in
 // every cell.
+// namesHeading: a column headed by people's names ("Họ tên", "Họ và tên").
+func namesHeading(cell []token, k *keyer) bool {
+	var ws []string
+	for _, t := range cell {
+		if t.kind == tWord {
+			ws = append(ws, t.key)
+		}
+	}
+	h := strings.Join(ws, " ")
+	return h == k.of("họ")+" "+k.of("tên") || h == k.of("họ")+" "+k.of("và")+" "+k.of("tên")
+}
+
 // fullRow: a row of a label and a number in every other cell.
 func fullRow(cells [][]token) bool {
 	if !rowCells(cells) {
