@@ -278,6 +278,7 @@ func (e *Extractor) newExtraction(text string) *extraction {
 		}
 	}
 	toks = x.joinSpacedGroups(text, toks)
+	x.loneMultipliers(toks)
 	toks = mergeNumerals(toks, x.lx.numerals, x.lx.k.of("thứ"), func(toks []token, i int) counting {
 		if es, _ := x.lx.mult.at(toks, i); len(es) > 0 {
 			return byMultiplier

@@ -1673,6 +1673,15 @@ var ruleCases = []struct {
 	{"a list of named donors and its total row", "2024-05-12",
 		"THÔN ĐÔNG, XÃ SƠN KIM 1 (HƯƠNG SƠN) - CÔNG KHAI ĐÓNG GÓP LÀM ĐƯỜNG NĂM 2024\n\nSTT\tHọ và tên\tSố tiền (đồng)\n1\tNguyễn Văn An\t3.000.000\n2\tLê Thị Bình\t2.000.000\n\tCộng (toàn thôn)\t215.000.000\n",
 		[]want{w("funds_mobilized_vnd", 215e6, ex, "2024")}},
+	// (After the seventeenth stop's put-aside score.) A multiplier alone
+	// after a qualifier and before a unit is one of it ("hơn nghìn mét
+	// vuông", "gần nghìn ngày công"); "hàng nghìn" stays vague.
+	{"a multiplier alone after a qualifier is one of it", "2024-12-20",
+		"Năm 2024, bà con hiến hơn nghìn mét vuông đất, góp gần nghìn ngày công; hàng nghìn lượt người tham gia.",
+		[]want{w("land_donated_m2", 1000, al, "2024"), w("workdays_contributed", 1000, ap, "2024")}},
+	{"a multiplier alone with no qualifier is no number", "2024-12-20",
+		"Năm 2024, hàng nghìn mét vuông đất được hiến; nghìn ngày công là con số ước.",
+		nil},
 }
 
 func TestRules(t *testing.T) {

@@ -451,3 +451,33 @@ func (x *extraction) joinSpacedGroups(text string, toks []token) []token {
 	}
 	return out
 }
+
+// loneMultipliers reads a multiplier alone, after a qualifier and before a
+// unit noun, as one of it: "hơn nghìn mét vuông" is more than 1.000 m²,
+// "gần nghìn ngày công" about 1.000 (learnt after the seventeenth stop's
+// put-aside score). Its token becomes that number, its span the word.
+func (x *extraction) loneMultipliers(toks []token) {
+	for i := 1; i < len(toks); i++ {
+		if toks[i].kind != tWord {
+			continue
+		}
+		es, j := x.lx.mult.at(toks, i)
+		if len(es) == 0 || j != i+1 {
+			continue
+		}
+		if us, _ := x.lx.units.at(toks, j); len(us) == 0 || us[0].class == "money_after" {
+			continue
+		}
+		qualified := false
+		for k := max(i-3, 0); k < i; k++ {
+			if qs, end := x.lx.quals.at(toks, k); len(qs) > 0 && end == i && qs[0].col(0) == "before" {
+				qualified = true
+			}
+		}
+		if !qualified {
+			continue
+		}
+		toks[i].kind, toks[i].text = tNum, es[0].class
+		toks[i].key, toks[i].upper, toks[i].caps = toks[i].text, false, false
+	}
+}
