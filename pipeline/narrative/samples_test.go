@@ -176,8 +176,11 @@ const (
 	// score, 561 of 570 after a letterhead before its body, 564 of 573 after
 	// amounts given "lần lượt"; 638 of 647 with n87–n100, all of theirs
 	// placed as keyed; 641 of 650 after a column headed "Kinh phí", 642 of
-	// 651 after a unit named before "thì")
-	heldOutPlaceFloor = 642
+	// 651 after a unit named before "thì"; 701 of 728 with n101–n114: a
+	// Zalo thread's commune named only in the group's quoted name, an
+	// interview's later answers, communes the reference places in another
+	// district than the text's (n109))
+	heldOutPlaceFloor = 701
 	// n45–n54 (thirteenth stop): 50 of 67 found right at first sight, 50
 	// of 63 expected (0.746 / 0.794); 63 of 63 after digits restated in
 	// words, tables of indicators by row, sums over units counted together,
@@ -238,13 +241,22 @@ const (
 	// column headed by the money's cost alone under a lead of giving.
 	batch16bPrecisionFloor = 1.0
 	batch16bRecallFloor    = 0.947
-	// n101–n110 (seventeenth stop): no floor until the batch's one score
-	// at first sight; n111–n114 wait in testdata/putaside, which no test
-	// reads.
-	batch17PrecisionFloor  = 0.0
-	batch17RecallFloor     = 0.0
-	batch17bPrecisionFloor = 0.0
-	batch17bRecallFloor    = 0.0
+	// n101–n110 (seventeenth stop): 39 of 42 found right at first sight,
+	// 39 of 62 expected (0.929 / 0.629); 62 of 62 after thousands grouped
+	// by spaces, NC, "con số", "1 tỷ 2" and "nửa tỷ", "công" after a
+	// number, a running total's named items, a period before "là", verbless
+	// words before a parts opener, a table of one row, a term reviewed in
+	// its last quarter.
+	batch17PrecisionFloor = 1.0
+	batch17RecallFloor    = 1.0
+	// n111–n114, written with n101–n110 and put aside (key and checksum
+	// committed first in testdata/putaside), scored once after the rules
+	// learnt from n101–n110: 11 of 15 found right, 11 of 16 expected
+	// (0.733 / 0.688; the code before the stop 7 of 10); 13 of 14, 13 of 16
+	// after a speaker's label, a list of named donors and a multiplier
+	// alone after a qualifier.
+	batch17bPrecisionFloor = 0.928
+	batch17bRecallFloor    = 0.812
 )
 
 // heldOutBatch says which floors a held-out document is held to: 0 the
@@ -253,7 +265,8 @@ const (
 // part (n55–n58), 5 the fourteenth's (n59–n68), 6 its put-aside part
 // (n69–n72), 7 the fifteenth's (n73–n82), 8 its put-aside part (n83–n86),
 // 9 the sixteenth's (n87–n96), 10 its put-aside part (n97–n100), 11 the
-// seventeenth's (n101–n110), 12 its put-aside part (n111 on, scored once).
+// seventeenth's (n101–n110), 12 its put-aside part (n111 on, scored
+// once).
 func heldOutBatch(doc string) int {
 	if len(doc) < 3 || doc[0] != 'n' {
 		return 0
@@ -312,8 +325,8 @@ func TestHeldOutScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("held-out texts:\n%s", report.String())
-	if len(v.Docs) < 154 || v.Total.Expected < 715 {
-		t.Fatalf("read %d documents with %d expected figures; the held-out set has 154 and 715", len(v.Docs), v.Total.Expected)
+	if len(v.Docs) < 158 || v.Total.Expected < 731 {
+		t.Fatalf("read %d documents with %d expected figures; the held-out set has 158 and 731", len(v.Docs), v.Total.Expected)
 	}
 	// [0] the earlier batches, [1] n13–n30, [2] n31–n44, [3] n45–n54, [4]
 	// n55–n58, [5] n59–n68, [6] n69–n72, [7] n73–n82, [8] n83–n86, [9]
