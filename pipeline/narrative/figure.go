@@ -439,7 +439,7 @@ func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, float64, 
 		}
 		return nil, 0, 0, false
 	}
-	// An item of a running total's list, after a comma or a semicolon, names
+	// An item of a running total's list, after a comma, a semicolon or a colon, names
 	// what it counts and then gives the bare number ("Lũy kế …, tiền Nhân
 	// dân đóng góp 520.000.000, ngày công 860."; learnt from held-out batch
 	// n101–n110): a label opened by the unit noun counts in it; one naming
@@ -449,7 +449,7 @@ func (x *extraction) subjectUnit(c *sentCtx, i, end int) (*entry, int, float64, 
 		for k > clauseStart0 && toks[k-1].kind != tPunct && !toks[k].nl {
 			k--
 		}
-		if k > 0 && isPunct(toks, k-1, ",;") && words(toks, k, b) <= labelWords {
+		if k > 0 && isPunct(toks, k-1, ",;:") && words(toks, k, b) <= labelWords {
 			if es, _ := x.lx.units.at(toks, k); len(es) > 0 && words(toks, k, b) <= subjectWords && es[0].class != "money_after" && es[0].class != "place_team" && es[0].class != "money" && es[0].class != "team" {
 				return es[0], k, factor(es[0]), true
 			}
