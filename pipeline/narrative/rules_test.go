@@ -1685,6 +1685,12 @@ var ruleCases = []struct {
 	{"a multiplier alone with no qualifier is no number", "2024-12-20",
 		"Năm 2024, hàng nghìn mét vuông đất được hiến; nghìn ngày công là con số ước.",
 		nil},
+	// An interview: the place in the speaker's label ("Ông …, trưởng thôn
+	// Đông, xã Sơn Kim 1 (Hương Sơn): …") is where the answers' figures go,
+	// in the sentences after it and in the speaker's later turns.
+	{"an interviewee's place carries to the answers", "2024-12-10",
+		"Chuyện ở thôn Đông\n\nPV: Năm nay thôn làm được gì?\nÔng Lê Văn Tâm, trưởng thôn Đông, xã Sơn Kim 1 (Hương Sơn): Năm 2024 bà con góp được 1 tỷ 2. Đất thì các hộ hiến 700 mét vuông.\nPV: Còn ngày công?\nÔng Tâm: Năm 2024 bà con góp hơn 500 ngày công.",
+		[]want{w("funds_mobilized_vnd", 1.2e9, ex, "2024").at("Hà Tĩnh", "Hương Sơn"), w("land_donated_m2", 700, ex, "to-date@2024-12").at("Hà Tĩnh", "Hương Sơn"), w("workdays_contributed", 500, al, "2024").at("Hà Tĩnh", "Hương Sơn")}},
 }
 
 func TestRules(t *testing.T) {

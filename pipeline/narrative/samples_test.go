@@ -176,11 +176,11 @@ const (
 	// score, 561 of 570 after a letterhead before its body, 564 of 573 after
 	// amounts given "lần lượt"; 638 of 647 with n87–n100, all of theirs
 	// placed as keyed; 641 of 650 after a column headed "Kinh phí", 642 of
-	// 651 after a unit named before "thì"; 701 of 728 with n101–n114: a
-	// Zalo thread's commune named only in the group's quoted name, an
-	// interview's later answers, communes the reference places in another
-	// district than the text's (n109))
-	heldOutPlaceFloor = 701
+	// 651 after a unit named before "thì"; 701 of 728 with n101–n114, 706
+	// after an interviewee's place carried to the answers; left: a Zalo
+	// thread's commune named only in the group's quoted name, communes the
+	// reference places in another district than the text's (n109))
+	heldOutPlaceFloor = 706
 	// n45–n54 (thirteenth stop): 50 of 67 found right at first sight, 50
 	// of 63 expected (0.746 / 0.794); 63 of 63 after digits restated in
 	// words, tables of indicators by row, sums over units counted together,
