@@ -159,14 +159,78 @@ func (r *Reference) UnitsOn(province string, level Level, d time.Time) []*Unit {
 	return out
 }
 
-// DefaultReference loads the embedded reference data. It cannot fail on a
-// built binary; an error means the embedded files are broken.
+// DefaultReference is the embedded reference data, made from the tables in
+// reference_table.go: what LoadReference reads from reference/*.csv (the
+// one home of the data), turned into Go at build time (go generate) so
+// that no process parses the CSVs at its start; that was ~5 % of a
+// per-unit workbook's whole ingest. TestReferenceTable holds the table to
+// the CSVs. The error is always nil; it stays for the callers that load a
+// reference from files.
+//
+//go:generate env DANVAN_WRITE_REFERENCE_TABLE=1 go test -count=1 -run ^TestReferenceTable$ .
 func DefaultReference() (*Reference, error) {
-	sub, err := fs.Sub(ReferenceFiles, "reference")
-	if err != nil {
-		return nil, err
+	ref := &Reference{
+		indicators: make(map[string]*Indicator, len(tableIndicators)),
+		breakdowns: make(map[string]int, len(tableDisaggregations)),
+		names:      &sharedNames{},
+		// The rows of these three are read, never changed: each Reference
+		// shares the table's (clipped, so an append copies).
+		Population:   tablePopulation[:len(tablePopulation):len(tablePopulation)],
+		Lineage:      tableLineage[:len(tableLineage):len(tableLineage)],
+		NameVariants: tableNameVariants[:len(tableNameVariants):len(tableNameVariants)],
 	}
-	return LoadReference(sub)
+	// Units and catalogue entries are each Reference's own, in one
+	// allocation per kind.
+	units := make([]Unit, len(tableUnits))
+	ref.Units = make([]*Unit, len(tableUnits))
+	code := -1
+	for i := range tableUnits {
+		r := &tableUnits[i]
+		if i == 0 || r.code != tableUnits[i-1].code {
+			code++
+		}
+		units[i] = Unit{
+			Code: r.code, Name: r.name, Type: r.typ, Level: r.level, ProvinceCode: r.province, ParentCode: r.parent,
+			From: tableDay(r.from), To: tableDay(r.to), Index: i, CodeIndex: code,
+		}
+		ref.Units[i] = &units[i]
+	}
+	indicators := make([]Indicator, len(tableIndicators))
+	ref.Indicators = make([]*Indicator, len(tableIndicators))
+	for i := range tableIndicators {
+		ind := &indicators[i]
+		*ind = tableIndicators[i]
+		ind.Aliases, ind.Index = slices.Clone(ind.Aliases), i
+		ref.Indicators[i] = ind
+		ref.indicators[ind.Code] = ind
+	}
+	disaggs := make([]Disaggregation, len(tableDisaggregations))
+	ref.Disaggregations = make([]*Disaggregation, len(tableDisaggregations))
+	for i := range tableDisaggregations {
+		d := &disaggs[i]
+		*d = tableDisaggregations[i]
+		d.Aliases = slices.Clone(d.Aliases)
+		ref.Disaggregations[i] = d
+		ref.breakdowns[d.Code] = d.Index
+	}
+	ref.provinces = provincesOf(ref.Units)
+	return ref, nil
+}
+
+// unitRow is a Unit in reference_table.go, its days as yyyymmdd (0: open).
+type unitRow struct {
+	code, name, typ  string
+	level            Level
+	province, parent string
+	from, to         int32
+}
+
+// tableDay is the day of a unitRow as LoadReference reads it (UTC midnight).
+func tableDay(d int32) time.Time {
+	if d == 0 {
+		return time.Time{}
+	}
+	return date(int(d/10000), time.Month(d/100%100), int(d%100))
 }
 
 // LoadReference reads the reference CSVs from fsys.
