@@ -38,7 +38,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // ingestPaths ingests files or folders into the warehouse of data.
 func ingestPaths(ctx context.Context, data string, read readOptions, paths []string) (sum ingest.Summary, err error) {
-	// The reference and its index of names (~2.5-3.5 ms of CPU), unless
+	// The reference and its index of names (~1-2 ms of CPU), unless
 	// package prefetch has them read already, are read on the other core
 	// while the store makes and syncs its directories, which mostly waits
 	// on the disk: a workbook's ingest was ~36 ms.
