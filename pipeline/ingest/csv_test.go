@@ -166,6 +166,13 @@ func TestTCVN3Decoder(t *testing.T) {
 	if string(out) != want {
 		t.Errorf("read 3 bytes at a time: %q", out)
 	}
+	// Past transform.Reader's 4 KiB reads, which end inside words: the
+	// file was stopped there with "inconsistent byte count".
+	long := bytes.Repeat(src, 100)
+	all, err := io.ReadAll(transform.NewReader(bytes.NewReader(long), &tcvn3Decoder{}))
+	if err != nil || string(all) != strings.Repeat(want, 100) {
+		t.Errorf("%d bytes read through 4 KiB reads: %d bytes decoded, %v", len(long), len(all), err)
+	}
 }
 
 // TestVnTime: a workbook cell typed in a .VnTime font is decoded, and no

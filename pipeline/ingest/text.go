@@ -282,9 +282,10 @@ func (*tcvn3Decoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err
 			end++
 		}
 		if end == len(src) && !atEOF && end-nSrc < maxWord {
-			if nSrc > 0 {
-				return nDst, nSrc, nil
-			}
+			// The word may go on in the next read: ErrShortSrc, even with
+			// progress made. A nil error says all of src was taken, and
+			// transform.Reader stopped the file with "inconsistent byte
+			// count" wherever a read ended inside a word (past ~4 KiB).
 			return nDst, nSrc, transform.ErrShortSrc
 		}
 		word := src[nSrc:end]
