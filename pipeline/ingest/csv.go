@@ -87,28 +87,21 @@ func csvRead(file string, r io.Reader, lim Limits, form *csvForm, out rowOut) (*
 	names := make([]string, 0, 8)
 	blanks := 0 // blank records before the first line
 	for {
-		line, bad, err := s.next()
-		if err == io.EOF {
+		var bad *brokenQuote
+		var stop *pipeline.FileError
+		var eof bool
+		names, bad, stop, eof = s.texts(file, names)
+		switch {
+		case eof:
 			return emptyFile(file), nil
-		}
-		if err != nil {
-			return s.readError(file, err), nil
-		}
-		if bad != nil {
-			if fe := s.checkBroken(file, line, bad); fe != nil {
-				return fe, nil
-			}
+		case stop != nil:
+			return stop, nil
+		case bad != nil:
 			return brokenHeader(file, bad), nil
 		}
-		names = names[:0]
 		blank := true
-		for _, f := range s.fields {
-			name, _ := s.str(f)
-			names = append(names, name)
+		for _, name := range names {
 			blank = blank && strings.TrimSpace(name) == ""
-		}
-		if s.invalid {
-			return s.badLine(file, line), nil
 		}
 		if !blank {
 			break
@@ -125,26 +118,15 @@ func csvRead(file string, r io.Reader, lim Limits, form *csvForm, out rowOut) (*
 		// go to the form reader when none is.
 		lines := [][]string{append([]string(nil), names...)}
 		for title, _ := aboveHeader(names); title && len(lines) <= maxTitleLines; {
-			line, bad, err := s.next()
-			if err == io.EOF {
+			texts, bad, stop, eof := s.texts(file, nil)
+			if eof {
 				break
 			}
-			if err != nil {
-				return s.readError(file, err), nil
+			if stop != nil {
+				return stop, nil
 			}
 			if bad != nil {
-				if broken := s.checkBroken(file, line, bad); broken != nil {
-					return broken, nil
-				}
 				return fe, nil
-			}
-			texts := make([]string, 0, len(s.fields))
-			for _, f := range s.fields {
-				t, _ := s.str(f)
-				texts = append(texts, t)
-			}
-			if s.invalid {
-				return s.badLine(file, line), nil
 			}
 			hl, isTitle, ok := titledHeader(file, texts)
 			if ok {
@@ -559,6 +541,36 @@ func (s *csvScanner) next() (line int, bad *brokenQuote, err error) {
 		return line, s.quoted(b), nil
 	}
 	return line, nil, nil
+}
+
+// texts reads the next record's cells as texts into dst[:0] (a new slice
+// when dst is nil), as the header, a title above it and a form saved as
+// CSV read them. eof is the end of the file. stop refuses the file for
+// what no reader goes on past (a read error, bytes not in the file's
+// encoding); bad is a record dropped for a quote it cannot close, which
+// each caller refuses in its own words.
+func (s *csvScanner) texts(file string, dst []string) (_ []string, bad *brokenQuote, stop *pipeline.FileError, eof bool) {
+	line, bad, err := s.next()
+	switch {
+	case err == io.EOF:
+		return dst, nil, nil, true
+	case err != nil:
+		return dst, nil, s.readError(file, err), false
+	case bad != nil:
+		return dst, bad, s.checkBroken(file, line, bad), false
+	}
+	if dst == nil {
+		dst = make([]string, 0, len(s.fields))
+	}
+	dst = dst[:0]
+	for _, f := range s.fields {
+		t, _ := s.str(f)
+		dst = append(dst, t)
+	}
+	if s.invalid {
+		return dst, nil, s.badLine(file, line), false
+	}
+	return dst, nil, nil, false
 }
 
 // Byte masks of split's word-at-a-time search.

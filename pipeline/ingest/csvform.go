@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"io"
 	"path/filepath"
 	"strings"
 
@@ -77,26 +76,18 @@ func (cf *csvForm) read(s *csvScanner, file string, lim Limits, blank int, lines
 	}
 	texts := make([]string, 0, len(lines[0]))
 	for {
-		line, bad, err := s.next()
-		if err == io.EOF {
+		var bad *brokenQuote
+		var stop *pipeline.FileError
+		var eof bool
+		texts, bad, stop, eof = s.texts(file, texts)
+		if eof {
 			break
 		}
-		if err != nil {
-			return s.readError(file, err), nil
+		if stop != nil {
+			return stop, nil
 		}
 		if bad != nil {
-			if fe := s.checkBroken(file, line, bad); fe != nil {
-				return fe, nil
-			}
 			return notHeader, nil
-		}
-		texts = texts[:0]
-		for _, f := range s.fields {
-			t, _ := s.str(f)
-			texts = append(texts, t)
-		}
-		if s.invalid {
-			return s.badLine(file, line), nil
 		}
 		if !add(texts) {
 			return tooLarge(), nil
