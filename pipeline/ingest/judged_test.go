@@ -33,21 +33,10 @@ func TestQuarantinedByAnotherVersionReadAgain(t *testing.T) {
 		"nay.csv":      header + "Hà Tĩnh,H. Đức Thọ,Năm 2023,dialogues,,5,\n",
 	}
 	inbox, data := writeTree(t, files), t.TempDir()
-	st, err := store.Open(data, store.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, data, store.DefaultOptions())
 	const version = "v2"
 	arrived := testNow.Add(-90 * 24 * time.Hour).UTC()
-	judged := func(name, code, by string) {
-		sum := sha256.Sum256([]byte(files[name]))
-		b := pipeline.Batch{Hash: hex.EncodeToString(sum[:]), SourceFile: name, SourcePath: filepath.Join(inbox, name),
-			IngestedAt: arrived, Reader: by}
-		if err := st.Quarantine(context.Background(), b, bilingual(name, code, "đã bị cách ly", "quarantined")); err != nil {
-			t.Fatal(err)
-		}
-	}
+	judged := func(name, code, by string) { quarantinedBy(t, st, inbox, name, files[name], code, by, arrived) }
 	judged("cu.csv", "no_header", "") // a version before versions were recorded
 	judged("gioi-han.csv", "too_many_rows", "v1")
 	judged("doc-hai.csv", "poison", "v1")
@@ -61,7 +50,7 @@ func TestQuarantinedByAnotherVersionReadAgain(t *testing.T) {
 		runStatuses(t, in, inbox, st, what, want)
 	}
 	run("the first run of this version", map[string]Status{"cu.csv": Loaded, "gioi-han.csv": Skipped, "doc-hai.csv": Skipped, "nay.csv": Skipped})
-	e, err := dd.ReadEntry(dd.Dir(data).ManifestFile(hex.EncodeToString(func() []byte { s := sha256.Sum256([]byte(files["cu.csv"])); return s[:] }())))
+	e, err := dd.ReadEntry(dd.Dir(data).ManifestFile(hashText(files["cu.csv"])))
 	if err != nil || e.Status != dd.Loaded || e.RowsAccepted != 1 || !e.IngestedAt.Equal(arrived) {
 		t.Errorf("cu.csv's commit record %+v, %v; want loaded, 1 value, ingested at its arrival %v", e, err, arrived)
 	}
@@ -78,13 +67,7 @@ func TestQuarantinedByAnotherVersionReadAgain(t *testing.T) {
 func TestQuarantinedAgainOnce(t *testing.T) {
 	const text = "Hà Tĩnh,H. Cẩm Xuyên,Năm 2023,dialogues,,28,\n" // no header: no_header
 	inbox, data := writeTree(t, map[string]string{"khong-tieu-de.csv": text}), t.TempDir()
-	st, err := store.Open(data, store.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sum := sha256.Sum256([]byte(text))
-	hash := hex.EncodeToString(sum[:])
+	st, hash := openStore(t, data, store.DefaultOptions()), hashText(text)
 	for i, want := range []Status{Quarantined, Skipped, Skipped, Skipped} {
 		version := "v1"
 		if i >= 2 {
@@ -143,21 +126,12 @@ func TestCopiesReadAgainOnce(t *testing.T) {
 	}
 	text := header + good
 	inbox, data := writeTree(t, map[string]string{"cu.csv": text, "cu-ban-sao.csv": text}), t.TempDir()
-	st, err := store.Open(data, store.Options{Group: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, data, store.Options{Group: time.Hour})
 	quarantine := func(name, content, code, by string) {
-		sum := sha256.Sum256([]byte(content))
-		b := pipeline.Batch{Hash: hex.EncodeToString(sum[:]), SourceFile: name, SourcePath: filepath.Join(inbox, name),
-			IngestedAt: testNow, Reader: by}
-		if err := os.WriteFile(b.SourcePath, []byte(content), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(inbox, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Quarantine(context.Background(), b, bilingual(name, code, "đã bị cách ly", "quarantined")); err != nil {
-			t.Fatal(err)
-		}
+		quarantinedBy(t, st, inbox, name, content, code, by, testNow)
 	}
 	quarantine("cu.csv", text, "no_header", "v1")
 	quarantine("bao-cao.csv", string(form), codeWrongFileType, "v2")
@@ -204,17 +178,8 @@ func TestCopiesReadAgainOnce(t *testing.T) {
 func TestQuarantinedAgainForAnotherProblem(t *testing.T) {
 	const text = "Hà Tĩnh,H. Cẩm Xuyên,Năm 2023,dialogues,,28,\n" // no header: no_header
 	inbox, data := writeTree(t, map[string]string{"khong-tieu-de.csv": text}), t.TempDir()
-	st, err := store.Open(data, store.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sum := sha256.Sum256([]byte(text))
-	b := pipeline.Batch{Hash: hex.EncodeToString(sum[:]), SourceFile: "khong-tieu-de.csv",
-		SourcePath: filepath.Join(inbox, "khong-tieu-de.csv"), IngestedAt: testNow, Reader: "v1"}
-	if err := st.Quarantine(context.Background(), b, bilingual(b.SourceFile, "not_a_table", "không phải bảng", "not a table")); err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t, data, store.DefaultOptions())
+	quarantinedBy(t, st, inbox, "khong-tieu-de.csv", text, "not_a_table", "v1", testNow)
 	in, err := New(Options{Now: func() time.Time { return testNow.Add(24 * time.Hour) }, Version: "v2"})
 	if err != nil {
 		t.Fatal(err)
@@ -239,18 +204,9 @@ func TestQuarantinedAgainForAnotherProblem(t *testing.T) {
 func TestReadAgainWithoutItsCopy(t *testing.T) {
 	text := header + good
 	inbox, data := writeTree(t, map[string]string{"cu.csv": text}), t.TempDir()
-	st, err := store.Open(data, store.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sum := sha256.Sum256([]byte(text))
-	b := pipeline.Batch{Hash: hex.EncodeToString(sum[:]), SourceFile: "cu.csv", SourcePath: filepath.Join(inbox, "cu.csv"),
-		IngestedAt: testNow, Reader: "v1"}
-	if err := st.Quarantine(context.Background(), b, bilingual(b.SourceFile, "no_header", "đã bị cách ly", "quarantined")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(dd.Dir(data).QuarantineDir(b.Hash)); err != nil {
+	st := openStore(t, data, store.DefaultOptions())
+	quarantinedBy(t, st, inbox, "cu.csv", text, "no_header", "v1", testNow)
+	if err := os.RemoveAll(dd.Dir(data).QuarantineDir(hashText(text))); err != nil {
 		t.Fatal(err)
 	}
 	in, err := New(Options{Now: func() time.Time { return testNow.Add(24 * time.Hour) }, Version: "v2"})
@@ -259,4 +215,31 @@ func TestReadAgainWithoutItsCopy(t *testing.T) {
 	}
 	runStatuses(t, in, inbox, st, "the first run of v2", map[string]Status{"cu.csv": Loaded})
 	runStatuses(t, in, inbox, st, "the run after", map[string]Status{"cu.csv": Skipped})
+}
+
+// openStore opens a real store in data for the test, closed at its end.
+func openStore(t *testing.T, data string, opts store.Options) *store.Store {
+	t.Helper()
+	st, err := store.Open(data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// hashText is the content hash a store knows a file's bytes by.
+func hashText(content string) string {
+	sum := sha256.Sum256([]byte(content))
+	return hex.EncodeToString(sum[:])
+}
+
+// quarantinedBy records in st the file name of inbox, of that content, as
+// build by quarantined it for code when it arrived.
+func quarantinedBy(t *testing.T, st *store.Store, inbox, name, content, code, by string, arrived time.Time) {
+	t.Helper()
+	b := pipeline.Batch{Hash: hashText(content), SourceFile: name, SourcePath: filepath.Join(inbox, name), IngestedAt: arrived, Reader: by}
+	if err := st.Quarantine(context.Background(), b, bilingual(name, code, "đã bị cách ly", "quarantined")); err != nil {
+		t.Fatal(err)
+	}
 }
