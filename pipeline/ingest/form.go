@@ -1293,12 +1293,14 @@ func runPeriod(words []string, i, n int) (code string, done bool) {
 
 var periodSeps = strings.NewReplacer("/", " ", "-", " - ", "–", " - ")
 
-// hasYearDigits reports whether w holds four ASCII digits in a row.
+// hasYearDigits reports whether w holds two ASCII digits in a row: a
+// year's four, or the two ParsePeriod reads as 20yy where the words say a
+// period ("QUÝ III/23"); four only, such a title named no period.
 func hasYearDigits(w string) bool {
 	run := 0
 	for i := range len(w) {
 		if w[i] >= '0' && w[i] <= '9' {
-			if run++; run == 4 {
+			if run++; run == 2 {
 				return true
 			}
 		} else {

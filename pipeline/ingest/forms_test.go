@@ -1289,3 +1289,20 @@ func TestFormAchievedOfPeriod(t *testing.T) {
 		t.Errorf("notices %v", notRead)
 	}
 }
+
+// TestPeriodInTwoDigitYear: a title's period with a two-digit year, which
+// ParsePeriod reads where the words say a period, is found in the title;
+// periodIn looked only in runs of words with four digits and found none
+// (FuzzPeriodIn, its corpus).
+func TestPeriodInTwoDigitYear(t *testing.T) {
+	for title, want := range map[string]string{
+		"BÁO CÁO KẾT QUẢ CÔNG TÁC DÂN VẬN QUÝ III/23": "2023-Q3",
+		"Báo cáo 6 tháng đầu năm 24":                  "2024-H1",
+		"BÁO CÁO NĂM 2023":                            "2023",
+		"Biểu số 12 kèm theo công văn 7/24":           "",
+	} {
+		if got := periodIn(pipeline.Fold(title)); got != want {
+			t.Errorf("periodIn(%q) = %q, want %q", title, got, want)
+		}
+	}
+}
